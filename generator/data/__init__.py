@@ -1,0 +1,1 @@
+"""The data package: schemas, validation, the fast typed reader, reference units, synthesis."""

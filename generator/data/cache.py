@@ -1,0 +1,68 @@
+"""Validation results cached by content hash, so an unchanged resource is not checked again.
+
+The key of a resource covers everything its result depends on: its bytes, its descriptor and
+schema, the bytes of the tables its foreign keys point to, the reference unit tables, the
+Frictionless version and our own checks' version. Any change gives a new key: we never decide
+by modification times.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from generator.data.problems import Problem
+
+# Bump when our own checks or messages change, so cached results are not reused.
+CHECKS_VERSION = "2"
+
+
+def default_cache_dir(root: Path) -> Path:
+    env = os.environ.get("ANTQ_CACHE_DIR")
+    return Path(env) if env else root.resolve().parent / ".antq-cache"
+
+
+def frictionless_version() -> str:
+    try:
+        return metadata.version("frictionless")
+    except metadata.PackageNotFoundError:  # pragma: no cover - it is a hard dependency
+        return "unknown"
+
+
+def make_key(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in (CHECKS_VERSION, frictionless_version(), *parts):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class ValidationCache:
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory / "validate" if directory else None
+
+    def get(self, resource: str, key: str) -> tuple[list[Problem], int] | None:
+        if self.directory is None:
+            return None
+        path = self.directory / f"{resource}.json"
+        try:
+            data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if data.get("key") != key:
+            return None
+        return [Problem.from_dict(p) for p in data["problems"]], int(data["rows"])
+
+    def put(self, resource: str, key: str, problems: list[Problem], rows: int) -> None:
+        if self.directory is None:
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        data = {"key": key, "rows": rows, "problems": [p.to_dict() for p in problems]}
+        path = self.directory / f"{resource}.json"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)

@@ -1,0 +1,204 @@
+"""Running the Frictionless validator on one resource and translating what it says.
+
+Frictionless is the contract: types, required values, enums, patterns, ranges, primary keys.
+Its messages are English only and cannot be localised (frictionless-py#544), so we translate
+by error type and, for constraint errors, by the constraint named in the note. The note
+wording is pinned with the library version (see pyproject.toml); each error type has a fixture.
+
+Foreign keys are checked by our own pass (validate.py): Frictionless re-reads each referenced
+table in full for every resource that points to it and ignores `parallel` as soon as a
+foreign key exists, and our pass also has to recognise legacy unit codes and lost zeros.
+
+This module runs in worker processes: it takes and returns plain data only.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from generator.data.messages_vi import problem
+from generator.data.problems import Problem
+from generator.data.schema import TYPE_VI
+from generator.textvi import fold
+
+ERROR_LIMIT = 1000
+
+_CONSTRAINT_RE = re.compile(r'constraint "(\w+)" is "(.*)"', re.S)
+_POSITION_RE = re.compile(r'position "?(\d+)"?')
+_DMY_RE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+_DECIMAL_COMMA_RE = re.compile(r"^\s*-?\d+,\d+\s*$")
+
+TYPE_HINTS = {
+    "date": "viết năm-tháng-ngày, ví dụ 2024-12-20",
+    "integer": "chỉ ghi chữ số, không dùng dấu chấm hay dấu phẩy ngăn cách hàng nghìn",
+    "number": "chỉ ghi số, dùng dấu chấm thập phân, ví dụ 21.0285",
+    "boolean": "ghi true (đúng) hoặc false (sai)",
+}
+COORDINATE_FIELDS = {"lat": "vĩ độ", "lon": "kinh độ"}
+
+
+def run(task: dict[str, Any]) -> list[dict[str, Any]]:
+    """Validate one resource; `task` holds the descriptor, paths, dialect and field info."""
+    from frictionless import Resource
+
+    descriptor = copy.deepcopy(task["descriptor"])
+    descriptor["schema"].pop("foreignKeys", None)
+    descriptor["encoding"] = "utf-8-sig"  # we already refused anything that is not UTF-8
+    descriptor["dialect"] = {"delimiter": task["delimiter"]}
+    resource = Resource(descriptor, basepath=task["root"])
+    report = resource.validate(limit_errors=ERROR_LIMIT)
+    ctx = _Context(task)
+    out: list[Problem] = []
+    for reported in report.tasks:
+        for error in reported.errors:
+            out.append(ctx.translate(error.to_descriptor()))
+    for error in report.errors:
+        out.append(problem("other", ctx.file, detail=error.message))
+    if len(out) >= ERROR_LIMIT:
+        out.append(problem("too-many-errors", ctx.file, limit=ERROR_LIMIT))
+    return [p.to_dict() for p in out]
+
+
+class _Context:
+    def __init__(self, task: dict[str, Any]) -> None:
+        self.file: str = task["file"]
+        self.columns: dict[str, int] = task["columns"]  # field name → 1-based file column
+        self.fields: dict[str, dict[str, Any]] = task["fields"]  # name → type, labels, …
+
+    def translate(self, err: dict[str, Any]) -> Problem:
+        kind = err.get("type", "")
+        row = err.get("rowNumber")
+        name = err.get("fieldName")
+        column = self.columns.get(name) if name else None
+        cell = str(err.get("cell", ""))
+        where: dict[str, Any] = {"row": row, "column": column, "field": name}
+        info = self.fields.get(name or "", {})
+        if kind == "type-error":
+            return self._type_error(cell, info, where)
+        if kind == "constraint-error":
+            return self._constraint_error(err, cell, info, where)
+        if kind in ("primary-key", "unique-error"):
+            return self._duplicate(err, where)
+        if kind in ("blank-row", "extra-cell", "missing-cell"):
+            return problem(kind, self.file, cell=cell, **where)
+        return problem("other", self.file, detail=err.get("message", kind), **where)
+
+    def _type_error(self, cell: str, info: dict[str, Any], where: dict[str, Any]) -> Problem:
+        ftype = info.get("type", "")
+        dmy = _DMY_RE.match(cell)
+        if ftype == "date" and dmy:
+            day, month, year = (int(g) for g in dmy.groups())
+            iso = f"{year:04d}-{month:02d}-{day:02d}"
+            return problem("date-dmy", self.file, cell=cell, iso=iso, **where)
+        if ftype in ("number", "integer") and _DECIMAL_COMMA_RE.match(cell):
+            fixed = cell.strip().replace(",", ".")
+            return problem("decimal-comma", self.file, cell=cell, fixed=fixed, **where)
+        return problem(
+            "type-error",
+            self.file,
+            cell=cell,
+            type_vi=TYPE_VI.get(ftype, ftype),
+            type_hint=TYPE_HINTS.get(ftype, "sửa lại giá trị cho đúng kiểu"),
+            **where,
+        )
+
+    def _constraint_error(
+        self, err: dict[str, Any], cell: str, info: dict[str, Any], where: dict[str, Any]
+    ) -> Problem:
+        found = _CONSTRAINT_RE.search(err.get("note", ""))
+        constraint, limit = found.groups() if found else ("", "")
+        file = self.file
+        if constraint == "required":
+            return problem("required", file, **where)
+        if constraint == "enum":
+            labels: dict[str, str] = info.get("labels", {})
+            allowed = ", ".join(f"{v} ({labels.get(v, v)})" for v in info.get("enum", []))
+            return problem(
+                "enum", file, cell=cell, allowed=allowed, enum_hint=_enum_hint(cell, info), **where
+            )
+        if constraint == "pattern":
+            return problem("pattern", file, cell=cell, pattern_hint=_pattern_hint(info), **where)
+        if constraint == "maxLength":
+            return problem("too-long", file, length=len(cell), limit=limit, **where)
+        if constraint == "minLength":
+            return problem("too-short", file, limit=limit, **where)
+        if constraint in ("minimum", "maximum") and where["field"] in COORDINATE_FIELDS:
+            bounds = info.get("bounds", ("", ""))
+            return problem(
+                "coordinates-outside-vietnam",
+                file,
+                cell=cell,
+                axis=COORDINATE_FIELDS[where["field"]],
+                low=bounds[0],
+                high=bounds[1],
+                **where,
+            )
+        if constraint in ("minimum", "exclusiveMinimum"):
+            return problem("below-minimum", file, cell=cell, limit=limit, **where)
+        if constraint in ("maximum", "exclusiveMaximum"):
+            return problem("above-maximum", file, cell=cell, limit=limit, **where)
+        if constraint == "unique":
+            return self._duplicate(err, where)
+        return problem("other", file, detail=err.get("message", ""), **where)
+
+    def _duplicate(self, err: dict[str, Any], where: dict[str, Any]) -> Problem:
+        positions = _POSITION_RE.findall(err.get("note", ""))
+        other = positions[-1] if positions else "?"
+        cells = err.get("cells") or []
+        key = self._key_text(cells, where.get("field"))
+        return problem(
+            "duplicate-key",
+            self.file,
+            key=key,
+            other_row=other,
+            nfc_note="",
+            row=where["row"],
+        )
+
+    def _key_text(self, cells: list[Any], field: str | None) -> str:
+        # The primary key fields and their positions travel with the task.
+        names = [field] if field else list(self.fields_pk)
+        parts = []
+        for name in names:
+            col = self.columns.get(name)
+            if col is not None and col - 1 < len(cells):
+                parts.append(f"{name}={cells[col - 1]}")
+        return ", ".join(parts) or "?"
+
+    @property
+    def fields_pk(self) -> list[str]:
+        return [n for n, info in self.fields.items() if info.get("pk")]
+
+
+def _enum_hint(cell: str, info: dict[str, Any]) -> str:
+    """Officials often type the label ("Đạt") instead of the code ("dat"): suggest it."""
+    labels: dict[str, str] = info.get("labels", {})
+    folded = fold(cell).strip().replace(" ", "_")
+    for value, label in labels.items():
+        if folded in (fold(value), fold(label).replace(" ", "_")):
+            return f"có lẽ bạn muốn ghi “{value}” ({label})"
+    return "ghi đúng một trong các mã trên (chữ thường, không dấu)"
+
+
+def _pattern_hint(info: dict[str, Any]) -> str:
+    description = info.get("description") or ""
+    return description or "xem mô tả của trường trong trang hướng dẫn cho cán bộ"
+
+
+def field_info(spec_fields: list[Any], primary_key: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    """The per-field facts the translation needs, as plain data for a worker process."""
+    out: dict[str, dict[str, Any]] = {}
+    for f in spec_fields:
+        constraints = f.constraints
+        low, high = constraints.get("minimum", ""), constraints.get("maximum", "")
+        out[f.name] = {
+            "type": f.type,
+            "labels": f.labels,
+            "enum": f.enum or [],
+            "description": f.description,
+            "bounds": (str(low).replace(".", ","), str(high).replace(".", ",")),
+            "pk": f.name in primary_key,
+        }
+    return out

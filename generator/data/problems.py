@@ -1,0 +1,84 @@
+"""A problem found in the data, and the ways we print it (plain lines, GitHub annotations)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from generator.textvi import excel_column, format_number
+
+Level = Literal["error", "warning"]
+LEVEL_VI = {"error": "lỗi", "warning": "cảnh báo"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem, located as an official sees it in Excel: file, row, column letter."""
+
+    file: str
+    code: str
+    level: Level
+    message: str
+    row: int | None = None  # Excel row number: the header is row 1
+    column: int | None = None  # 1-based column number in the file
+    field: str | None = None
+    hint: str | None = None
+
+    def location(self) -> str:
+        loc = self.file
+        if self.row is not None:
+            loc += f":{self.row}"
+            if self.column is not None:
+                loc += f":{excel_column(self.column)}"
+        if self.field:
+            loc += f" ({self.field})"
+        return loc
+
+    def line(self) -> str:
+        """`file:row:column (field): lỗi: message [code] — Cách sửa: hint` on one line."""
+        text = f"{self.location()}: {LEVEL_VI[self.level]}: {self.message} [{self.code}]"
+        if self.hint:
+            text += f" — Cách sửa: {self.hint}"
+        return " ".join(text.split())  # one line, whatever the cell held
+
+    def github(self) -> str:
+        """A GitHub Actions workflow command, so the problem shows on the changed line."""
+        props = [f"file={_escape_property(self.file)}"]
+        if self.row is not None:
+            props.append(f"line={self.row}")
+        if self.column is not None:
+            props.append(f"col={self.column}")
+        props.append(f"title={_escape_property('antq ' + self.code)}")
+        body = f"{self.message}" + (f" — Cách sửa: {self.hint}" if self.hint else "")
+        if self.field:
+            body = f"({self.field}) {body}"
+        return f"::{self.level} {','.join(props)}::{_escape_data(body)}"
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.file, self.row or 0, self.column or 0, self.code)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Problem:
+        return cls(**data)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def summary_line(problems: list[Problem], files: int, rows: int) -> str:
+    errors = sum(1 for p in problems if p.level == "error")
+    warnings = len(problems) - errors
+    checked = f"{format_number(files)} tệp, {format_number(rows)} dòng dữ liệu"
+    if not problems:
+        return f"Dữ liệu hợp lệ: không có lỗi, không có cảnh báo ({checked})."
+    return (
+        f"Tổng cộng: {format_number(errors)} lỗi, {format_number(warnings)} cảnh báo ({checked})."
+    )

@@ -1,0 +1,317 @@
+"""The package descriptor and its Table Schemas: one source of truth for validation, the
+typed reader, the data-download pages and the field reference for officials.
+
+We check the descriptor ourselves, resource by resource and field by field, before handing it
+to Frictionless: its descriptor errors do not say which resource or field is wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.data.messages_vi import problem
+from generator.data.problems import Problem
+
+DESCRIPTOR_NAME = "datapackage.yaml"
+PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+
+FIELD_TYPES = {
+    "string", "number", "integer", "boolean", "date", "datetime", "time", "year",
+    "yearmonth", "duration", "geopoint", "geojson", "object", "array", "list", "any",
+}  # fmt: skip
+CONSTRAINTS = {
+    "required", "unique", "minLength", "maxLength", "minimum", "maximum",
+    "exclusiveMinimum", "exclusiveMaximum", "pattern", "enum", "jsonSchema",
+}  # fmt: skip
+TYPE_VI = {
+    "string": "văn bản",
+    "number": "số",
+    "integer": "số nguyên",
+    "boolean": "đúng/sai",
+    "date": "ngày",
+}
+
+
+class UsageError(Exception):
+    """The command was called wrongly (no package there): exit code 2, not a data error."""
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    type: str
+    title: str
+    description: str
+    constraints: dict[str, Any]
+    labels: dict[str, str]  # enum value → Vietnamese label
+    float_number: bool
+
+    @property
+    def required(self) -> bool:
+        return bool(self.constraints.get("required"))
+
+    @property
+    def enum(self) -> list[str] | None:
+        values = self.constraints.get("enum")
+        return [str(v) for v in values] if values is not None else None
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    fields: tuple[str, ...]
+    resource: str  # the referenced resource name ("" in the descriptor means itself)
+    ref_fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    name: str
+    title: str
+    path: Path  # absolute
+    rel_path: str  # as written in the descriptor
+    schema_path: Path | None
+    descriptor: dict[str, Any]  # the resource descriptor with the schema inlined
+    fields: tuple[FieldSpec, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...]
+
+    def field(self, name: str) -> FieldSpec | None:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        return None
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def descriptor_hash(self) -> str:
+        text = json.dumps(self.descriptor, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass
+class PackageSpec:
+    root: Path
+    descriptor_path: Path
+    descriptor: dict[str, Any]
+    resources: list[ResourceSpec] = field(default_factory=list)
+
+    def resource(self, name: str) -> ResourceSpec | None:
+        for r in self.resources:
+            if r.name == name:
+                return r
+        return None
+
+
+def display_path(path: Path) -> str:
+    """Paths as officials and CI annotations need them: relative to where antq runs."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _load_yaml(path: Path) -> Any:
+    with path.open(encoding="utf-8-sig") as fh:
+        return yaml.safe_load(fh)
+
+
+def load_package(root: Path) -> tuple[PackageSpec, list[Problem]]:
+    """Read the descriptor and every schema; report every descriptor problem at once."""
+    if not root.is_dir():
+        raise UsageError(f"không tìm thấy thư mục dữ liệu “{root}”")
+    descriptor_path = root / DESCRIPTOR_NAME
+    if not descriptor_path.is_file():
+        raise UsageError(f"không tìm thấy {DESCRIPTOR_NAME} trong thư mục “{root}”")
+    where = display_path(descriptor_path)
+    problems: list[Problem] = []
+
+    def bad(detail: str, file: str = where) -> None:
+        problems.append(problem("descriptor-error", file, detail=detail))
+
+    try:
+        descriptor = _load_yaml(descriptor_path)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problems.append(
+            problem(
+                "descriptor-error",
+                where,
+                row=line,
+                detail=f"tệp mô tả không đúng cú pháp YAML ({getattr(exc, 'problem', exc)})",
+            )
+        )
+        return PackageSpec(root, descriptor_path, {}), problems
+    if not isinstance(descriptor, dict):
+        bad("tệp mô tả phải là một bảng khóa–giá trị (YAML mapping)")
+        return PackageSpec(root, descriptor_path, {}), problems
+    if descriptor.get("$schema") != PACKAGE_PROFILE:
+        bad(f"thiếu hoặc sai “$schema”: phải là {PACKAGE_PROFILE} (Data Package v2)")
+    package = PackageSpec(root, descriptor_path, descriptor)
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list) or not resources:
+        bad("thiếu danh sách “resources”")
+        return package, problems
+    names: set[str] = set()
+    for index, res in enumerate(resources, start=1):
+        spec = _load_resource(root, where, index, res, bad)
+        if spec is None:
+            continue
+        if spec.name in names:
+            bad(f"bảng “{spec.name}” được khai báo hai lần")
+            continue
+        names.add(spec.name)
+        package.resources.append(spec)
+    for spec in package.resources:
+        _check_keys(spec, package, bad)
+    return package, problems
+
+
+def _load_resource(root: Path, where: str, index: int, res: Any, bad: Any) -> ResourceSpec | None:
+    if not isinstance(res, dict):
+        bad(f"tài nguyên thứ {index} phải là một bảng khóa–giá trị")
+        return None
+    name = res.get("name")
+    if not isinstance(name, str) or not name:
+        bad(f"tài nguyên thứ {index} thiếu “name”")
+        return None
+    path = res.get("path")
+    if not isinstance(path, str) or not path or ".." in Path(path).parts or path.startswith("/"):
+        bad(f"bảng “{name}”: “path” phải là đường dẫn tương đối trong thư mục dữ liệu")
+        return None
+    if res.get("encoding", "utf-8").lower() not in ("utf-8", "utf8"):
+        bad(f"bảng “{name}”: phải khai báo encoding: utf-8")
+    schema = res.get("schema")
+    schema_path: Path | None = None
+    schema_where = where
+    if isinstance(schema, str):
+        schema_path = root / schema
+        schema_where = display_path(schema_path)
+        if ".." in Path(schema).parts or not schema_path.is_file():
+            bad(f"bảng “{name}”: không tìm thấy tệp lược đồ “{schema}”")
+            return None
+        try:
+            schema = _load_yaml(schema_path)
+        except yaml.YAMLError as exc:
+            bad(f"bảng “{name}”: lược đồ không đúng cú pháp YAML ({exc})", schema_where)
+            return None
+    if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
+        bad(f"bảng “{name}”: lược đồ phải có danh sách “fields”", schema_where)
+        return None
+    fields: list[FieldSpec] = []
+    seen: set[str] = set()
+    for number, raw in enumerate(schema["fields"], start=1):
+        spec = _load_field(name, number, raw, lambda d: bad(d, schema_where))
+        if spec is None:
+            continue
+        if spec.name in seen:
+            bad(f"bảng “{name}”: trường “{spec.name}” khai báo hai lần", schema_where)
+            continue
+        seen.add(spec.name)
+        fields.append(spec)
+    primary = schema.get("primaryKey") or []
+    primary_key = (primary,) if isinstance(primary, str) else tuple(primary)
+    fks: list[ForeignKey] = []
+    for fk in schema.get("foreignKeys") or []:
+        try:
+            fk_fields = fk["fields"]
+            ref = fk["reference"]
+            ref_fields = ref["fields"]
+        except (KeyError, TypeError):
+            bad(f"bảng “{name}”: khóa ngoại thiếu “fields” hoặc “reference”", schema_where)
+            continue
+        fks.append(
+            ForeignKey(
+                fields=(fk_fields,) if isinstance(fk_fields, str) else tuple(fk_fields),
+                resource=ref.get("resource") or name,
+                ref_fields=(ref_fields,) if isinstance(ref_fields, str) else tuple(ref_fields),
+            )
+        )
+    inlined = {k: v for k, v in res.items() if k != "schema"} | {"schema": schema}
+    return ResourceSpec(
+        name=name,
+        title=str(res.get("title") or name),
+        path=root / path,
+        rel_path=path,
+        schema_path=schema_path,
+        descriptor=inlined,
+        fields=tuple(fields),
+        primary_key=primary_key,
+        foreign_keys=tuple(fks),
+    )
+
+
+def _load_field(resource: str, number: int, raw: Any, bad: Any) -> FieldSpec | None:
+    if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
+        bad(f"bảng “{resource}”: trường thứ {number} thiếu “name”")
+        return None
+    name = raw["name"]
+    where = f"bảng “{resource}”, trường “{name}”"
+    ftype = raw.get("type", "any")
+    ok = True
+    if ftype not in FIELD_TYPES:
+        bad(
+            f"{where}: kiểu dữ liệu “{ftype}” không hợp lệ; "
+            f"dùng một trong: string, integer, number, boolean, date"
+        )
+        ok = False
+    constraints = raw.get("constraints") or {}
+    if not isinstance(constraints, dict):
+        bad(f"{where}: “constraints” phải là bảng khóa–giá trị")
+        constraints = {}
+    for key in constraints:
+        if key not in CONSTRAINTS:
+            bad(f"{where}: ràng buộc “{key}” không tồn tại")
+            ok = False
+    labels: dict[str, str] = {}
+    categories = raw.get("categories")
+    if categories is not None:
+        for cat in categories:
+            if isinstance(cat, dict) and "value" in cat:
+                labels[str(cat["value"])] = str(cat.get("label", cat["value"]))
+        enum = [str(v) for v in constraints.get("enum") or []]
+        if sorted(labels) != sorted(enum):
+            bad(f"{where}: “categories” (nhãn tiếng Việt) phải có đúng các giá trị của “enum”")
+            ok = False
+    if not ok:
+        return None
+    return FieldSpec(
+        name=name,
+        type=ftype,
+        title=str(raw.get("title") or name),
+        description=str(raw.get("description") or ""),
+        constraints=constraints,
+        labels=labels,
+        float_number=bool(raw.get("floatNumber")),
+    )
+
+
+def _check_keys(spec: ResourceSpec, package: PackageSpec, bad: Any) -> None:
+    where = display_path(spec.schema_path) if spec.schema_path else display_path(package.root)
+    names = set(spec.field_names)
+    for key in spec.primary_key:
+        if key not in names:
+            bad(f"bảng “{spec.name}”: khóa chính dùng trường không tồn tại “{key}”", where)
+    for fk in spec.foreign_keys:
+        for f in fk.fields:
+            if f not in names:
+                bad(f"bảng “{spec.name}”: khóa ngoại dùng trường không tồn tại “{f}”", where)
+        target = package.resource(fk.resource) if fk.resource != spec.name else spec
+        if target is None:
+            bad(f"bảng “{spec.name}”: khóa ngoại trỏ tới bảng không tồn tại “{fk.resource}”", where)
+            continue
+        for f in fk.ref_fields:
+            if f not in target.field_names:
+                bad(
+                    f"bảng “{spec.name}”: khóa ngoại trỏ tới trường không tồn tại "
+                    f"“{fk.resource}.{f}”",
+                    where,
+                )

@@ -1,0 +1,576 @@
+"""`antq validate`: the Frictionless contract plus our own checks, one Vietnamese line each.
+
+Order of work for each resource whose cached result is stale:
+1. open the file ourselves (size, encoding, delimiter) and compare its header to the schema;
+2. Frictionless validates types and constraints (in worker processes, largest files first);
+3. meanwhile our own pass checks what Frictionless is silent about: Unicode form, legacy
+   fonts, personal data, keys that differ only in NFC/NFD, foreign keys with legacy unit
+   codes and lost leading zeros, assessment dates.
+Results are cached per resource by content hash (cache.py).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from generator.data import frictionless_run, units
+from generator.data.cache import ValidationCache, default_cache_dir, make_key
+from generator.data.checks import text_checks
+from generator.data.messages_vi import problem
+from generator.data.problems import Problem
+from generator.data.rawcsv import MAX_FILE_MB, Table, file_sha256, open_table
+from generator.data.schema import (
+    PackageSpec,
+    ResourceSpec,
+    display_path,
+    load_package,
+)
+from generator.textvi import nfc
+
+UNIT_RESOURCES = ("units", "legacy_units", "unit_changes")
+# Below this many bytes of stale data, worker processes cost more than they save.
+PARALLEL_MIN_BYTES = 2_000_000
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class ValidationResult:
+    problems: list[Problem]
+    files: int = 0
+    rows: int = 0
+    cached: list[str] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "warning"]
+
+
+def validate_package(
+    root: Path,
+    *,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+    max_mb: float = MAX_FILE_MB,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> ValidationResult:
+    """Validate the package in `root`. Raises schema.UsageError when there is no package."""
+    package, problems = load_package(root)
+    if any(p.level == "error" for p in problems):
+        return ValidationResult(problems)
+    cache = ValidationCache((cache_dir or default_cache_dir(root)) if use_cache else None)
+    hashes = {r.name: file_sha256(r.path) if r.path.is_file() else "-" for r in package.resources}
+    unit_hash = "|".join(hashes.get(n, "") for n in UNIT_RESOURCES)
+    result = ValidationResult([], files=len(package.resources))
+    stale: list[tuple[ResourceSpec, str]] = []
+    for spec in package.resources:
+        deps = sorted(hashes.get(fk.resource, "") for fk in spec.foreign_keys)
+        key = make_key(spec.descriptor_hash(), hashes[spec.name], *deps, unit_hash, f"{max_mb}")
+        hit = cache.get(spec.name, key)
+        if hit is None:
+            stale.append((spec, key))
+            continue
+        found, rows = hit
+        result.problems.extend(found)
+        result.rows += rows
+        result.cached.append(spec.name)
+    if stale:
+        checker = _Checker(package, max_mb)
+        descriptor_problems = checker.check_descriptor()
+        if descriptor_problems:
+            return ValidationResult(descriptor_problems, files=len(package.resources))
+        for spec, key, found, rows in checker.run(stale, jobs, progress):
+            cache.put(spec.name, key, found, rows)
+            result.problems.extend(found)
+            result.rows += rows
+            result.checked.append(spec.name)
+    order = {r.name: i for i, r in enumerate(package.resources)}
+    files = {display_path(r.path): order[r.name] for r in package.resources}
+    result.problems.sort(key=lambda p: (files.get(p.file, -1), p.sort_key()))
+    return result
+
+
+class _Checker:
+    """Own checks for the stale resources; opens each table at most once."""
+
+    def __init__(self, package: PackageSpec, max_mb: float) -> None:
+        self.package = package
+        self.max_mb = max_mb
+        self._tables: dict[str, tuple[Table | None, list[Problem]]] = {}
+        self._keys: dict[tuple[str, tuple[str, ...]], set[tuple[str, ...]] | None] = {}
+        self._units: units.UnitTables | None = None
+
+    # -- descriptor ------------------------------------------------------------------------
+
+    def check_descriptor(self) -> list[Problem]:
+        """Frictionless' own descriptor check, after ours passed (it rarely finds more)."""
+        from frictionless import FrictionlessException, Package
+
+        where = display_path(self.package.descriptor_path)
+        try:
+            Package(str(self.package.descriptor_path))
+        except FrictionlessException as exc:
+            return [problem("descriptor-error", where, detail=exc.error.message)]
+        return []
+
+    # -- tables ------------------------------------------------------------------------------
+
+    def table(self, spec: ResourceSpec) -> tuple[Table | None, list[Problem]]:
+        if spec.name not in self._tables:
+            where = display_path(spec.path)
+            table, found = open_table(spec.path, where, spec.name, self.max_mb)
+            if table is not None:
+                found = header_problems(spec, table, where)
+                if found:
+                    table = None
+            self._tables[spec.name] = (table, found)
+        return self._tables[spec.name]
+
+    def keys(self, resource: str, fields: tuple[str, ...]) -> set[tuple[str, ...]] | None:
+        """NFC key tuples of a referenced table, or None when it cannot be read."""
+        cache_key = (resource, fields)
+        if cache_key not in self._keys:
+            spec = self.package.resource(resource)
+            table = self.table(spec)[0] if spec else None
+            if table is None:
+                self._keys[cache_key] = None
+            else:
+                idx = [table.header.index(f) for f in fields]
+                self._keys[cache_key] = {
+                    tuple(nfc(_cell(cells, i).strip()) for i in idx) for _, cells in table.rows()
+                }
+        return self._keys[cache_key]
+
+    def column(self, resource: str, key: str, value: str) -> dict[str, str]:
+        spec = self.package.resource(resource)
+        table = self.table(spec)[0] if spec else None
+        if table is None:
+            return {}
+        k, v = table.header.index(key), table.header.index(value)
+        return {nfc(_cell(c, k).strip()): _cell(c, v).strip() for _, c in table.rows()}
+
+    def unit_tables(self) -> units.UnitTables:
+        if self._units is None:
+            ok = True
+            for name in UNIT_RESOURCES:
+                spec = self.package.resource(name)
+                ok = ok and spec is not None and self.table(spec)[0] is not None
+            self._units = (
+                units.load_unit_tables(self.package.root)
+                if ok
+                else units.UnitTables(current={}, legacy={}, changes={})
+            )
+        return self._units
+
+    # -- the run ---------------------------------------------------------------------------
+
+    def run(
+        self, stale: list[tuple[ResourceSpec, str]], jobs: int | None, progress: Progress | None
+    ) -> Iterator[tuple[ResourceSpec, str, list[Problem], int]]:
+        tasks: dict[str, dict[str, Any]] = {}
+        sizes: dict[str, int] = {}
+        for spec, _ in stale:
+            table, _found = self.table(spec)
+            if table is not None:
+                tasks[spec.name] = self._task(spec, table)
+                sizes[spec.name] = len(table.text)
+        size = sum(sizes.values())
+        workers = jobs or min(2, os.cpu_count() or 1)
+        executor: Executor | None = None
+        if workers > 1 and size >= PARALLEL_MIN_BYTES and len(tasks) > 1:
+            import frictionless  # noqa: F401  (imported once, before the workers fork)
+
+            executor = ProcessPoolExecutor(max_workers=workers)
+        futures: dict[str, Future[list[dict[str, Any]]]] = {}
+        try:
+            if executor is not None:
+                for name in sorted(tasks, key=lambda n: -sizes[n]):
+                    futures[name] = executor.submit(frictionless_run.run, tasks[name])
+            for spec, key in stale:
+                if progress:
+                    progress(spec.name)
+                table, found = self.table(spec)
+                found = list(found)
+                rows = 0
+                if table is not None:
+                    own, rows = self.check_rows(spec, table)
+                    if spec.name in futures:
+                        lib = futures[spec.name].result()
+                    else:
+                        lib = frictionless_run.run(tasks[spec.name])
+                    found.extend(Problem.from_dict(d) for d in lib)
+                    found.extend(own)
+                yield spec, key, found, rows
+        finally:
+            if executor is not None:
+                executor.shutdown(cancel_futures=True)
+
+    def _task(self, spec: ResourceSpec, table: Table) -> dict[str, Any]:
+        return {
+            "descriptor": spec.descriptor,
+            "root": str(self.package.root),
+            "delimiter": table.delimiter,
+            "file": display_path(spec.path),
+            "columns": {name: table.header.index(name) + 1 for name in spec.field_names},
+            "fields": frictionless_run.field_info(list(spec.fields), spec.primary_key),
+        }
+
+    # -- own row checks ----------------------------------------------------------------------
+
+    def check_rows(self, spec: ResourceSpec, table: Table) -> tuple[list[Problem], int]:
+        where = display_path(spec.path)
+        col = {name: table.header.index(name) for name in spec.field_names}
+        found: list[Problem] = []
+
+        def add(code: str, row: int, name: str | None, **params: Any) -> None:
+            column = col[name] + 1 if name else None
+            found.append(problem(code, where, row=row, column=column, field=name, **params))
+
+        text_fields = [
+            (f.name, col[f.name])
+            for f in spec.fields
+            if f.type == "string" and not f.enum and "pattern" not in f.constraints
+        ]
+        pk_idx = [col[k] for k in spec.primary_key]
+        unit_fks: list[tuple[str, int]] = []
+        legacy_fks: list[tuple[str, int]] = []
+        other_fks: list[tuple[tuple[str, ...], list[int], set[tuple[str, ...]] | None, str]] = []
+        for fk in spec.foreign_keys:
+            if fk.resource == "units" and fk.ref_fields == ("code",) and len(fk.fields) == 1:
+                unit_fks.append((fk.fields[0], col[fk.fields[0]]))
+            elif (
+                fk.resource == "legacy_units"
+                and fk.ref_fields == ("code",)
+                and spec.name != fk.resource
+            ):
+                legacy_fks.append((fk.fields[0], col[fk.fields[0]]))
+            else:
+                keyset = self.keys(fk.resource, fk.ref_fields)
+                ref = self.package.resource(fk.resource)
+                ref_file = display_path(ref.path) if ref else fk.resource
+                other_fks.append((fk.fields, [col[f] for f in fk.fields], keyset, ref_file))
+        tables = self.unit_tables() if (unit_fks or legacy_fks) else None
+        row_check = ROW_CHECKS.get(spec.name)
+        row_state = row_check.prepare(self) if row_check else None
+        seen: dict[tuple[str, ...], tuple[int, tuple[str, ...]]] = {}
+        rows = 0
+        for number, cells in table.rows():
+            if not any(c.strip() for c in cells):
+                continue  # Frictionless reports blank rows
+            rows += 1
+            for name, i in text_fields:
+                cell = _cell(cells, i)
+                if cell:
+                    for code, params in text_checks(cell):
+                        add(code, number, name, **params)
+            if pk_idx:
+                raw = tuple(_cell(cells, i).strip() for i in pk_idx)
+                norm = tuple(nfc(v) for v in raw)
+                if norm in seen:
+                    first_row, first_raw = seen[norm]
+                    if first_raw != raw:  # exact duplicates are Frictionless' to report
+                        pairs = zip(spec.primary_key, norm, strict=True)
+                        key = ", ".join(f"{k}={v}" for k, v in pairs)
+                        found.append(
+                            problem(
+                                "duplicate-key",
+                                where,
+                                row=number,
+                                key=key,
+                                other_row=first_row,
+                                nfc_note=" (hai giá trị chỉ khác nhau về dạng Unicode NFC/NFD)",
+                            )
+                        )
+                else:
+                    seen[norm] = (number, raw)
+            for fields, idx, keyset, ref_file in other_fks:
+                values = tuple(nfc(_cell(cells, i).strip()) for i in idx)
+                if keyset is None or not any(values) or values in keyset:
+                    continue
+                add(
+                    "foreign-key",
+                    number,
+                    fields[0],
+                    cell=", ".join(values),
+                    ref_field=", ".join(fk_ref_fields(spec, fields)),
+                    ref_resource=fk_resource(spec, fields),
+                    ref_file=ref_file,
+                )
+            if tables is not None:
+                unit_value = ""
+                for name, i in unit_fks:
+                    value = _cell(cells, i).strip()
+                    if value:
+                        unit_value = value
+                        self._unit_cell(tables, value, number, name, add)
+                for name, i in legacy_fks:
+                    value = _cell(cells, i).strip()
+                    if value:
+                        self._legacy_cell(tables, value, unit_value, number, name, add)
+            if row_check is not None:
+                row_check.check(row_state, col, cells, number, add)
+        if rows == 0:
+            found.append(problem("no-rows", where))
+        return found, rows
+
+    def _unit_cell(
+        self, tables: units.UnitTables, value: str, row: int, name: str, add: Callable[..., None]
+    ) -> None:
+        if value in tables.current:
+            return
+        candidates = units.resolve_legacy(tables, value)
+        if candidates:
+            old_name = tables.legacy[value][0]
+            new_code = candidates[0][0]
+            new_name = _unit_name(tables, new_code)
+            if len(candidates) > 1:
+                choices = ", ".join(f"{_unit_name(tables, c)} ({c})" for c, _ in candidates)
+                add(
+                    "legacy-unit-split",
+                    row,
+                    name,
+                    cell=value,
+                    old_name=old_name,
+                    choices=choices,
+                    new_name=new_name,
+                    new_code=new_code,
+                )
+            else:
+                add(
+                    "legacy-unit",
+                    row,
+                    name,
+                    cell=value,
+                    old_name=old_name,
+                    new_name=new_name,
+                    new_code=new_code,
+                )
+            return
+        fixed = _restore_zeros(value, tables.current)
+        if fixed:
+            add(
+                "lost-leading-zero",
+                row,
+                name,
+                cell=value,
+                fixed=fixed,
+                unit_name=tables.current[fixed][0],
+            )
+            return
+        add(
+            "foreign-key",
+            row,
+            name,
+            cell=value,
+            ref_field="code",
+            ref_resource="units",
+            ref_file=display_path(self.package.root / "units.csv"),
+        )
+
+    def _legacy_cell(
+        self,
+        tables: units.UnitTables,
+        value: str,
+        unit_value: str,
+        row: int,
+        name: str,
+        add: Callable[..., None],
+    ) -> None:
+        if value not in tables.legacy:
+            legacy_names = {k: (v[0],) for k, v in tables.legacy.items()}
+            fixed = _restore_zeros(value, legacy_names)
+            if fixed:
+                add(
+                    "lost-leading-zero",
+                    row,
+                    name,
+                    cell=value,
+                    fixed=fixed,
+                    unit_name=legacy_names[fixed][0],
+                )
+            else:
+                add(
+                    "foreign-key",
+                    row,
+                    name,
+                    cell=value,
+                    ref_field="code",
+                    ref_resource="legacy_units",
+                    ref_file=display_path(self.package.root / "legacy_units.csv"),
+                )
+            return
+        if unit_value in tables.current:
+            candidates = [c for c, _ in units.resolve_legacy(tables, value)]
+            if candidates and unit_value not in candidates:
+                add(
+                    "legacy-mismatch",
+                    row,
+                    name,
+                    legacy=value,
+                    old_name=tables.legacy[value][0],
+                    new_name=_unit_name(tables, unit_value),
+                    cell=unit_value,
+                )
+
+
+def header_problems(spec: ResourceSpec, table: Table, where: str) -> list[Problem]:
+    """Compare the header to the schema by name: officials may reorder columns, but a missing,
+    renamed or extra column makes every row meaningless, so it stops the resource."""
+    found: list[Problem] = []
+    header = table.header
+    expected = spec.field_names
+    seen: set[str] = set()
+    for i, label in enumerate(header, start=1):
+        if not label:
+            found.append(problem("blank-label", where, row=1, column=i))
+        elif label in seen:
+            found.append(problem("duplicate-label", where, row=1, column=i, label=label))
+        seen.add(label)
+    missing = [f for f in expected if f not in header]
+    extra = [(i, h) for i, h in enumerate(header, start=1) if h and h not in expected]
+    if missing and len(missing) == len(extra):
+        for name, (i, label) in zip(missing, extra, strict=True):
+            title = spec.field(name).title  # type: ignore[union-attr]
+            found.append(
+                problem(
+                    "renamed-label", where, row=1, column=i, field=name, label=label, title=title
+                )
+            )
+        return found
+    for name in missing:
+        title = spec.field(name).title  # type: ignore[union-attr]
+        found.append(problem("missing-label", where, row=1, field=name, title=title))
+    for i, label in extra:
+        found.append(
+            problem("extra-label", where, row=1, column=i, label=label, resource=spec.name)
+        )
+    return found
+
+
+def fk_ref_fields(spec: ResourceSpec, fields: tuple[str, ...]) -> tuple[str, ...]:
+    return next(fk.ref_fields for fk in spec.foreign_keys if fk.fields == fields)
+
+
+def fk_resource(spec: ResourceSpec, fields: tuple[str, ...]) -> str:
+    return next(fk.resource for fk in spec.foreign_keys if fk.fields == fields)
+
+
+def _cell(cells: list[str], i: int) -> str:
+    return cells[i] if i < len(cells) else ""
+
+
+def _unit_name(tables: units.UnitTables, code: str) -> str:
+    unit = tables.current.get(code)
+    return unit[0] if unit else code
+
+
+def _restore_zeros(value: str, known: dict[str, Any]) -> str | None:
+    """'2494' → '02494' when Excel ate the zero and the padded code exists."""
+    if not value.isdigit():
+        return None
+    for width in (2, 3, 5):
+        padded = value.zfill(width)
+        if len(value) < width and padded in known:
+            return padded
+    return None
+
+
+# -- checks tied to one resource -------------------------------------------------------------
+
+
+class _AssessmentDates:
+    """Decision dates must fall after the assessment window of that year opens and soon after
+    it closes (Thông tư 124/2021/TT-BCA): khu dân cư 01/11 of the previous year to 31/10, the
+    others 16/11 to 15/11. A date far outside usually means the wrong year was typed."""
+
+    GRACE = timedelta(days=150)
+
+    def prepare(self, checker: _Checker) -> dict[str, str]:
+        return checker.column("places", "id", "kind")
+
+    def check(
+        self,
+        kinds: Any,
+        col: dict[str, int],
+        cells: list[str],
+        row: int,
+        add: Callable[..., None],
+    ) -> None:
+        raw_date = _cell(cells, col["decision_date"]).strip()
+        raw_year = _cell(cells, col["year"]).strip()
+        kind = kinds.get(nfc(_cell(cells, col["place_id"]).strip()))
+        if not raw_date or not raw_year.isdigit() or kind is None:
+            return
+        try:
+            when = date.fromisoformat(raw_date)
+        except ValueError:
+            return  # Frictionless reports the type error
+        year = int(raw_year)
+        if kind == "khu_dan_cu":
+            start, end = date(year - 1, 11, 1), date(year, 10, 31)
+        else:
+            start, end = date(year - 1, 11, 16), date(year, 11, 15)
+        if when < start or when > end + self.GRACE:
+            add(
+                "assessment-date",
+                row,
+                "decision_date",
+                date=when.strftime("%d/%m/%Y"),
+                year=year,
+                start=start.strftime("%d/%m/%Y"),
+                end=end.strftime("%d/%m/%Y"),
+            )
+
+
+ROW_CHECKS: dict[str, Any] = {"assessments": _AssessmentDates()}
+
+
+def run_cli(
+    root: Path,
+    *,
+    strict: bool = False,
+    github: bool = False,
+    use_cache: bool = True,
+    max_mb: float = MAX_FILE_MB,
+) -> int:
+    """Print one line per problem and a summary; return the exit code (0, 1 or 2)."""
+    import sys
+
+    from rich.console import Console
+
+    from generator.data.problems import summary_line
+    from generator.data.schema import UsageError
+
+    err = Console(stderr=True, highlight=False)
+    try:
+        with err.status("Đang kiểm tra dữ liệu…") as status:
+
+            def progress(name: str) -> None:
+                status.update(f"Đang kiểm tra bảng “{name}”…")
+
+            result = validate_package(root, use_cache=use_cache, max_mb=max_mb, progress=progress)
+    except UsageError as exc:
+        err.print(f"antq: {exc}")
+        return 2
+    out = sys.stdout
+    for p in result.problems:
+        if strict and p.level == "warning":
+            p = Problem(**{**p.to_dict(), "level": "error"})
+        out.write(p.line() + "\n")
+        if github:
+            out.write(p.github() + "\n")
+    out.write(summary_line(result.problems, result.files, result.rows) + "\n")
+    failed = result.errors or (strict and result.warnings)
+    return 1 if failed else 0

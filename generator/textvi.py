@@ -1,0 +1,94 @@
+"""Vietnamese text helpers: NFC, collation key, diacritic folding, slugs, number/date formats.
+
+Used everywhere and depends on nothing else in the package. We write our own collation key
+because Python's default order and pyuca both misplace Vietnamese letters (Đ after Z, Ă before
+A…), and ICU is not a dependency worth a compiled extension for one sort key.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+# Base letters in Vietnamese alphabetical order (plus f, j, w, z); letters with breve,
+# circumflex or horn, and đ, are letters of their own, placed right after their base letter.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"  # f j w z for foreign names
+_LETTER_RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
+# (base letter, combining mark) pairs that make another letter of the alphabet:
+# breve, circumflex and horn.
+_LETTER_MARKS = {
+    ("a", "\u0306"): "ă",
+    ("a", "\u0302"): "â",
+    ("e", "\u0302"): "ê",
+    ("o", "\u0302"): "ô",
+    ("o", "\u031b"): "ơ",
+    ("u", "\u031b"): "ư",
+}
+# Tone marks, ranked: no tone < huyền < hỏi < ngã < sắc < nặng.
+_TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _letters(text: str) -> list[tuple[str, int, bool]]:
+    """Split text into (letter, tone, is_upper) triples using NFD decomposition."""
+    out: list[tuple[str, int, bool]] = []
+    for ch in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(ch):
+            if not out:
+                continue
+            base, tone, upper = out[-1]
+            if ch in _TONE_RANK:
+                out[-1] = (base, _TONE_RANK[ch], upper)
+            elif (base, ch) in _LETTER_MARKS:
+                out[-1] = (_LETTER_MARKS[(base, ch)], tone, upper)
+            continue
+        low = ch.lower()
+        out.append((low, 0, ch != low))
+    return out
+
+
+def sort_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+    """Collation key: letters first, then tones, then case (as Intl.Collator('vi') orders)."""
+    letters = _letters(text)
+    primary = tuple(
+        _LETTER_RANK[b] + 1000 if b in _LETTER_RANK else ord(b) + (0 if b.isalnum() else -1000)
+        for b, _, _ in letters
+    )
+    return primary, tuple(t for _, t, _ in letters), tuple(int(u) for _, _, u in letters)
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII-ish form for matching: tones and letter marks removed, đ → d."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+_SLUG_STRIP = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str) -> str:
+    """ASCII slug: 'Xã Tân Kỳ' → 'xa-tan-ky'. Stable: depends on the text only."""
+    return _SLUG_STRIP.sub("-", fold(text)).strip("-")
+
+
+def format_number(value: float | int, decimals: int = 0) -> str:
+    """Vietnamese number format: 1.234 and 12,5."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def format_date(value: date) -> str:
+    return f"{value.day:02d}/{value.month:02d}/{value.year}"
+
+
+def excel_column(number: int) -> str:
+    """1 → A, 27 → AA: the column letters Excel and LibreOffice show."""
+    letters = ""
+    while number > 0:
+        number, rem = divmod(number - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
