@@ -24,8 +24,11 @@ def make_package(tmp_path: Path) -> Callable[[str | None], Path]:
     tests/fixtures/good/; a file named `_delete` lists files to remove.
     """
 
+    made: list[Path] = []
+
     def build(case: str | None = None) -> Path:
-        target = tmp_path / (case or "good")
+        made.append(tmp_path / f"{case or 'good'}-{len(made)}")
+        target = made[-1]
         shutil.copytree(FIXTURES / "good", target)
         if case:
             overlay = FIXTURES / "bad" / case
