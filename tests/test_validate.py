@@ -207,3 +207,23 @@ def test_bundled_data_is_valid(monkeypatch) -> None:
     result = validate_package(Path("data"))
     assert [p.line() for p in result.problems] == []
     assert os.path.exists(root / "data" / "places.csv")
+
+
+def test_worker_processes_give_the_same_result(make_package, monkeypatch) -> None:
+    """Large packages are validated by Frictionless in worker processes: same lines."""
+    from generator.data import validate as validate_mod
+
+    package = make_package("date-dmy")
+    inline = validate_package(package, use_cache=False, jobs=1)
+    monkeypatch.setattr(validate_mod, "PARALLEL_MIN_BYTES", 0)
+    pooled = validate_package(package, use_cache=False, jobs=2)
+    assert [p.line() for p in pooled.problems] == [p.line() for p in inline.problems]
+    assert [p.code for p in pooled.problems] == ["date-dmy"]
+
+
+def test_synthetic_small_package_validates_clean(tmp_path) -> None:
+    from generator.data import synth
+
+    synth.write_package(tmp_path / "small", scale="small", seed=7)
+    result = validate_package(tmp_path / "small", use_cache=False)
+    assert result.problems == [] and result.rows > 10_000

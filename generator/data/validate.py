@@ -179,25 +179,28 @@ class _Checker:
     def run(
         self, stale: list[tuple[ResourceSpec, str]], jobs: int | None, progress: Progress | None
     ) -> Iterator[tuple[ResourceSpec, str, list[Problem], int]]:
-        tasks: dict[str, dict[str, Any]] = {}
-        sizes: dict[str, int] = {}
-        for spec, _ in stale:
-            table, _found = self.table(spec)
-            if table is not None:
-                tasks[spec.name] = self._task(spec, table)
-                sizes[spec.name] = len(table.text)
-        size = sum(sizes.values())
+        sizes = {
+            spec.name: spec.path.stat().st_size if spec.path.is_file() else 0 for spec, _ in stale
+        }
         workers = jobs or min(2, os.cpu_count() or 1)
         executor: Executor | None = None
-        if workers > 1 and size >= PARALLEL_MIN_BYTES and len(tasks) > 1:
+        if workers > 1 and sum(sizes.values()) >= PARALLEL_MIN_BYTES and len(stale) > 1:
             import frictionless  # noqa: F401  (imported once, before the workers fork)
 
             executor = ProcessPoolExecutor(max_workers=workers)
+            # Fork the workers now, while this process is small: forked later, each would
+            # start as a copy of every table this process has read.
+            executor.submit(os.getpid).result()
         futures: dict[str, Future[list[dict[str, Any]]]] = {}
         try:
             if executor is not None:
-                for name in sorted(tasks, key=lambda n: -sizes[n]):
-                    futures[name] = executor.submit(frictionless_run.run, tasks[name])
+                for spec, _ in sorted(stale, key=lambda item: -sizes[item[0].name]):
+                    table, _found = self.table(spec)
+                    if table is not None:
+                        futures[spec.name] = executor.submit(
+                            frictionless_run.run, self._task(spec, table)
+                        )
+                    self.release(spec.name)
             for spec, key in stale:
                 if progress:
                     progress(spec.name)
@@ -209,13 +212,18 @@ class _Checker:
                     if spec.name in futures:
                         lib = futures[spec.name].result()
                     else:
-                        lib = frictionless_run.run(tasks[spec.name])
+                        lib = frictionless_run.run(self._task(spec, table))
                     found.extend(Problem.from_dict(d) for d in lib)
                     found.extend(own)
+                self.release(spec.name)
                 yield spec, key, found, rows
         finally:
             if executor is not None:
                 executor.shutdown(cancel_futures=True)
+
+    def release(self, name: str) -> None:
+        """Forget a table's text to keep memory low; it is read again if needed later."""
+        self._tables.pop(name, None)
 
     def _task(self, spec: ResourceSpec, table: Table) -> dict[str, Any]:
         return {
