@@ -23,6 +23,10 @@ from generator.data.problems import Problem
 # synthetic package's largest file (assessments) is about 30 MB.
 MAX_FILE_MB = 64
 
+# A long description cell must reach the maxLength check, not crash the reader at the
+# csv module's 128 KB default; the file size limit above bounds memory anyway.
+csv.field_size_limit(MAX_FILE_MB * 1024 * 1024)
+
 # Bytes 0xCC, 0xD2, 0xDE, 0xEC, 0xF2 are cp1258's combining tone marks: their presence in a
 # non-UTF-8 file is the signature of Excel's "CSV" export on Vietnamese Windows.
 _CP1258_TONES = frozenset(b"\xcc\xd2\xde\xec\xf2")
