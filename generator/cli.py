@@ -83,3 +83,39 @@ def validate(
             max_mb=max_mb,
         )
     )
+
+
+@app.command("build")
+def build(
+    data: Path = typer.Option(Path("data"), "--data", help="Thư mục gói dữ liệu."),
+    out: Path = typer.Option(Path("public"), "--out", help="Thư mục trang web tạo ra."),
+    site: Path = typer.Option(Path("site"), "--site", help="Thư mục giao diện (site.toml)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="In thời gian từng bước."),
+    full: bool = typer.Option(False, "--full", help="Bỏ qua bộ nhớ đệm: tạo lại mọi trang."),
+) -> None:
+    """Xây dựng trang web tĩnh từ dữ liệu (ghi vào thư mục mới rồi thay thế một lần)."""
+    from rich.console import Console
+
+    from generator.build import BuildError, BuildOptions, build_site
+
+    console = Console(stderr=True, highlight=False)
+    options = BuildOptions(data_dir=data, out_dir=out, site_dir=site, full=full)
+    try:
+        report = build_site(options, progress=console.is_terminal)
+    except BuildError as exc:
+        for line in exc.lines:
+            typer.echo(line)
+        raise typer.Exit(1) from None
+    for line in report.warnings:
+        typer.echo(line)
+    if report.skipped:
+        typer.echo(f"Không có gì thay đổi: {out}/ giữ nguyên ({report.pages} trang).")
+    else:
+        typer.echo(
+            f"Đã xây dựng {report.pages} trang và {report.files} tệp dữ liệu vào {out}/: "
+            f"ghi mới {report.written}, giữ nguyên {report.linked}."
+        )
+    if verbose:
+        for stage_name, seconds in report.timings.items():
+            typer.echo(f"  {stage_name:<14} {seconds:7.2f} s")
+        typer.echo(f"  {'tổng':<14} {sum(report.timings.values()):7.2f} s")

@@ -61,3 +61,13 @@ def text_checks(cell: str) -> list[tuple[str, dict[str, Any]]]:
 
 def _excerpt(cell: str, width: int = 40) -> str:
     return cell if len(cell) <= width else cell[: width - 1] + "…"
+
+
+def find_personal_data(text: str) -> list[tuple[str, str]]:
+    """Every phone or ID-like number in a whole text (the build's last check of its output)."""
+    found: list[tuple[str, str]] = []
+    for match in _PHONE_RE.finditer(text):
+        found.append(("personal-phone", mask(match.group())))
+    for match in _ID_RE.finditer(text):
+        found.append(("personal-id", mask(match.group())))
+    return found

@@ -1,0 +1,324 @@
+"""`antq build`: the pipeline as named, timed stages.
+
+    load settings → validate → load → model → pages → render → write → verify → swap
+
+Incremental: every page's declared inputs (its context, the templates it uses, the site-wide
+settings and assets) are hashed; a page whose hash is unchanged is hard-linked from the
+previous build instead of rendered. A build whose every input file is unchanged stops after
+hashing them. Nothing is decided by modification times.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import generator
+from generator.data.cache import default_cache_dir
+from generator.data.checks import find_personal_data
+from generator.data.load import read_package
+from generator.data.schema import UsageError, load_package
+from generator.data.validate import validate_package
+from generator.model import SiteModel, build_model
+from generator.output import Staging
+from generator.pages import FileOutput, Page, collect
+from generator.render import Renderer
+from generator.settings import Settings, SettingsError, load_settings
+
+CODE_DIR = Path(generator.__file__).resolve().parent
+TEXT_SUFFIXES = {".html", ".xml", ".txt", ".json", ".csv", ".yaml", ".css", ".js", ".webmanifest"}
+
+
+class BuildError(Exception):
+    """The build stopped for a reason the user can fix; `lines` are Vietnamese messages."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+@dataclass
+class BuildReport:
+    pages: int = 0
+    files: int = 0
+    written: int = 0
+    linked: int = 0
+    skipped: bool = False
+    timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BuildOptions:
+    data_dir: Path
+    out_dir: Path
+    site_dir: Path = Path("site")
+    cache_dir: Path | None = None
+    full: bool = False  # ignore the build cache: render every page
+
+
+def build_date(data_dir: Path) -> date:
+    """The date pages are built "as of": SOURCE_DATE_EPOCH, else the data's last commit time,
+    never the wall clock unless neither exists (output must be reproducible)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+    try:
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct", "--", "."],
+            cwd=data_dir,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        ).stdout.strip()
+        if out.isdigit():
+            return datetime.fromtimestamp(int(out), tz=UTC).date()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return date.today()
+
+
+def _tree_files(root: Path) -> list[Path]:
+    if not root.exists():
+        return []
+    return sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith(".")
+    )
+
+
+def _hash_files(paths: list[Path], base: Path) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(str(path.relative_to(base)).encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+class _Timer:
+    def __init__(self, report: BuildReport, verbose: bool) -> None:
+        self.report = report
+        self.verbose = verbose
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        self.report.timings[name] = time.perf_counter() - start
+
+
+class Builder:
+    def __init__(self, options: BuildOptions, *, progress: bool = False) -> None:
+        self.o = options
+        self.progress = progress
+        self.report = BuildReport()
+        self.timer = _Timer(self.report, False)
+        cache_root = options.cache_dir or default_cache_dir(options.data_dir)
+        key = hashlib.sha256(str(options.out_dir.resolve()).encode()).hexdigest()[:16]
+        self.cache_path = cache_root / "build" / f"{key}.json"
+
+    # -- cache -----------------------------------------------------------------------------
+
+    def _load_cache(self) -> dict[str, Any]:
+        if self.o.full or not self.o.out_dir.is_dir():
+            return {}
+        try:
+            data: dict[str, Any] = json.loads(self.cache_path.read_text(encoding="utf-8"))
+            return data
+        except (OSError, ValueError):
+            return {}
+
+    def _save_cache(self, data: dict[str, Any]) -> None:
+        self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.cache_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+        tmp.replace(self.cache_path)
+
+    # -- the stages --------------------------------------------------------------------------
+
+    def run(self) -> BuildReport:
+        o = self.o
+        stage = self.timer.stage
+        with stage("settings"):
+            try:
+                settings = load_settings(o.site_dir)
+            except SettingsError as exc:
+                raise BuildError(exc.problems) from None
+            code = [p for p in _tree_files(CODE_DIR) if p.suffix == ".py"]
+            fingerprint = hashlib.sha256(
+                "|".join(
+                    (
+                        _hash_files(_tree_files(o.data_dir), o.data_dir),
+                        _hash_files(_tree_files(o.site_dir), o.site_dir),
+                        _hash_files(code, CODE_DIR),
+                        str(build_date(o.data_dir)),
+                    )
+                ).encode()
+            ).hexdigest()
+        cache = self._load_cache()
+        if cache.get("fingerprint") == fingerprint and self._output_intact(cache):
+            self.report.skipped = True
+            self.report.pages = len(cache.get("pages", {}))
+            return self.report
+        with stage("validate"):
+            try:
+                result = validate_package(o.data_dir)
+            except UsageError as exc:
+                raise BuildError([f"antq: {exc}"]) from None
+            if result.errors:
+                lines = [p.line() for p in result.problems]
+                raise BuildError([*lines, "Dữ liệu có lỗi: chưa xây dựng lại trang web."])
+            self.report.warnings = [p.line() for p in result.warnings]
+        with stage("load"):
+            dataset = read_package(o.data_dir)
+        with stage("model"):
+            model = build_model(dataset, settings, build_date(o.data_dir))
+            model.labels = _labels(o.data_dir)
+        with stage("pages"):
+            pages, files = collect(model, o.data_dir)
+        staging = Staging(o.out_dir)
+        try:
+            new_cache = self._render_and_write(staging, settings, model, pages, files, cache)
+            with stage("verify"):
+                self._verify(staging)
+            with stage("swap"):
+                staging.commit()
+        except BaseException:
+            staging.abort()
+            raise
+        new_cache["fingerprint"] = fingerprint
+        self._save_cache(new_cache)
+        self.report.pages = len(pages)
+        self.report.files = len(files)
+        self.report.written = staging.written
+        self.report.linked = staging.linked
+        return self.report
+
+    def _output_intact(self, cache: dict[str, Any]) -> bool:
+        out = self.o.out_dir
+        return all((out / rel).is_file() for rel in cache.get("outputs", {}))
+
+    def _render_and_write(
+        self,
+        staging: Staging,
+        settings: Settings,
+        model: SiteModel,
+        pages: list[Page],
+        files: list[FileOutput],
+        cache: dict[str, Any],
+    ) -> dict[str, Any]:
+        stage = self.timer.stage
+        old_outputs: dict[str, str] = cache.get("outputs", {})
+        outputs: dict[str, str] = {}
+        with stage("assets"):
+            assets = self._assets(staging, old_outputs, outputs)
+        globals_ = {
+            "site": {
+                "name": settings.name,
+                "short_name": settings.short_name,
+                "description": settings.description,
+                "base_url": settings.base_url,
+                "contact_organisation": settings.contact_organisation,
+                "contact_url": settings.contact_url,
+                "national": settings.national,
+                "built": model.today,
+            },
+            "assets": assets,
+        }
+        renderer = Renderer(self.o.site_dir / "templates", globals_)
+        site_hash = hashlib.sha256(
+            pickle.dumps((globals_, generator.__version__), protocol=5)
+        ).hexdigest()
+        with stage("render+write"):
+            for page in self._progress(pages, "Đang tạo trang"):
+                name = renderer.choose(page.templates)
+                digest = hashlib.sha256()
+                digest.update(site_hash.encode())
+                digest.update(renderer.template_hash(name).encode())
+                digest.update(pickle.dumps((page.url, name, page.title, page.context), protocol=5))
+                key = digest.hexdigest()
+                rel = page.output_path
+                outputs[rel] = key
+                if old_outputs.get(rel) == key and staging.link(rel):
+                    continue
+                context = {"page": {"url": page.url, "title": page.title}, **page.context}
+                staging.write(rel, renderer.render(name, context).encode("utf-8"))
+        with stage("data files"):
+            for output in files:
+                rel = output.url.lstrip("/")
+                key = hashlib.sha256(output.inputs.encode()).hexdigest()
+                outputs[rel] = key
+                if old_outputs.get(rel) == key and staging.link(rel):
+                    continue
+                staging.write(rel, output.produce())
+        return {"outputs": outputs, "pages": [p.url for p in pages]}
+
+    def _assets(
+        self, staging: Staging, old_outputs: dict[str, str], outputs: dict[str, str]
+    ) -> dict[str, str]:
+        """Copy site/static/ with a content hash in each name; return name → URL."""
+        static = self.o.site_dir / "static"
+        mapping: dict[str, str] = {}
+        for path in _tree_files(static):
+            rel = path.relative_to(static).as_posix()
+            data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
+            stem, dot, suffix = path.name.rpartition(".")
+            hashed_name = f"{stem}.{digest[:10]}.{suffix}" if dot else f"{path.name}.{digest[:10]}"
+            out_rel = f"static/{Path(rel).parent.as_posix()}/{hashed_name}".replace("/./", "/")
+            outputs[out_rel] = digest
+            if not (old_outputs.get(out_rel) == digest and staging.link(out_rel)):
+                staging.write(out_rel, data)
+            mapping[rel] = "/" + out_rel
+        return mapping
+
+    def _verify(self, staging: Staging) -> None:
+        """Scan what this build wrote for personal contact data (hard-linked files were
+        scanned by the build that wrote them)."""
+        problems: list[str] = []
+        for path in sorted(staging.dir.rglob("*")):
+            if not path.is_file() or path.suffix not in TEXT_SUFFIXES or path.stat().st_nlink > 1:
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+            for code, masked in find_personal_data(text):
+                rel = path.relative_to(staging.dir).as_posix()
+                what = "số điện thoại" if code == "personal-phone" else "số giống CMND/CCCD"
+                problems.append(
+                    f"{rel}: lỗi: trang sắp đăng chứa {what} ({masked}) [{code}] — "
+                    "Cách sửa: xóa thông tin cá nhân khỏi dữ liệu hoặc mẫu trang"
+                )
+        if problems:
+            raise BuildError([*problems, "Dừng xây dựng: không đăng thông tin cá nhân."])
+
+    def _progress(self, items: list[Page], label: str) -> Any:
+        if not self.progress or len(items) < 200:
+            return items
+        from rich.progress import track
+
+        return track(items, description=label, transient=True)
+
+
+def _labels(data_dir: Path) -> dict[str, dict[str, str]]:
+    package, _ = load_package(data_dir)
+    return {
+        f"{spec.name}.{f.name}": dict(f.labels)
+        for spec in package.resources
+        for f in spec.fields
+        if f.labels
+    }
+
+
+def build_site(options: BuildOptions, *, progress: bool = False) -> BuildReport:
+    return Builder(options, progress=progress).run()

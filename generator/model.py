@@ -1,0 +1,370 @@
+"""The domain as the pages need it: provinces, xã, places and their yearly results, models,
+awards, classes, legal documents and events, with the derived coverage figures.
+
+Built once per build from the typed records (generator.data.load), filtered to the site's
+scope. Everything is plain data; pages read it, nothing writes to it after `build_model`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from generator.data.load import Dataset
+from generator.data.records import (
+    Assessment,
+    Award,
+    Event,
+    LegalDocument,
+    Model,
+    ModelSite,
+    MovementClass,
+    Place,
+    Unit,
+)
+from generator.settings import Settings
+from generator.textvi import slugify, sort_key
+
+ASSESSED_KINDS = ("khu_dan_cu", "co_quan", "doanh_nghiep", "co_so_giao_duc")
+
+
+@dataclass
+class Coverage:
+    """How many units of one kind were assessed "đạt" in a year, out of how many registered."""
+
+    registered: int = 0
+    assessed: int = 0
+    passed: int = 0
+
+    @property
+    def percent(self) -> float | None:
+        return 100.0 * self.passed / self.registered if self.registered else None
+
+    def add(self, other: Coverage) -> None:
+        self.registered += other.registered
+        self.assessed += other.assessed
+        self.passed += other.passed
+
+
+@dataclass
+class Ward:
+    unit: Unit
+    province_code: str
+    slug: str
+    url: str
+    legacy_names: list[str] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    # year → kind → coverage of the places of that kind
+    coverage: dict[int, dict[str, Coverage]] = field(default_factory=dict)
+    own_result: dict[int, Assessment] = field(default_factory=dict)  # the xã's own assessment
+    classes: dict[int, MovementClass] = field(default_factory=dict)
+    model_ids: list[str] = field(default_factory=list)
+    sites: list[ModelSite] = field(default_factory=list)
+    awards: list[Award] = field(default_factory=list)
+
+    @property
+    def code(self) -> str:
+        return self.unit.code
+
+    @property
+    def name(self) -> str:
+        return self.unit.name
+
+
+@dataclass
+class Province:
+    unit: Unit
+    slug: str
+    url: str
+    legacy_names: list[str] = field(default_factory=list)
+    wards: list[Ward] = field(default_factory=list)
+    # year → "xa" (wards whose own result is đạt) and the assessed kinds
+    coverage: dict[int, dict[str, Coverage]] = field(default_factory=dict)
+    classes: dict[int, MovementClass] = field(default_factory=dict)
+    model_ids: list[str] = field(default_factory=list)
+    awards: list[Award] = field(default_factory=list)
+
+    @property
+    def code(self) -> str:
+        return self.unit.code
+
+    @property
+    def name(self) -> str:
+        return self.unit.name
+
+
+@dataclass
+class ModelEntry:
+    model: Model
+    url: str
+    sites: list[ModelSite] = field(default_factory=list)
+    province_codes: list[str] = field(default_factory=list)
+    awards: list[Award] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.model.id
+
+
+@dataclass
+class LegalEntry:
+    document: LegalDocument
+    slug: str
+    url: str
+    cited_by_models: list[str] = field(default_factory=list)
+    cited_by_events: list[str] = field(default_factory=list)
+    cited_by_assessments: int = 0
+    replaces: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SiteModel:
+    settings: Settings
+    today: date
+    years: list[int]
+    current_year: int | None
+    provinces: list[Province]
+    province_by_code: dict[str, Province]
+    ward_by_code: dict[str, Ward]
+    place_by_id: dict[str, Place]
+    models: list[ModelEntry]
+    model_by_id: dict[str, ModelEntry]
+    awards: list[Award]
+    legal: list[LegalEntry]
+    legal_by_id: dict[str, LegalEntry]
+    events: list[Event]
+    coverage: dict[int, dict[str, Coverage]]  # the whole scope
+    unit_names: dict[str, str]  # every current unit code in scope → name
+    # "resource.field" → code → Vietnamese label, from the schemas' categories
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def label(self, key: str, code: str | None) -> str:
+        if code is None:
+            return ""
+        return self.labels.get(key, {}).get(code, code)
+
+    def unit_url(self, code: str | None) -> str | None:
+        if code is None:
+            return None
+        if code in self.ward_by_code:
+            return self.ward_by_code[code].url
+        if code in self.province_by_code:
+            return self.province_by_code[code].url
+        return None
+
+
+def _unique_slug(base: str, code: str, taken: set[str]) -> str:
+    slug = base or code
+    if slug in taken:
+        slug = f"{slug}-{code}"
+    taken.add(slug)
+    return slug
+
+
+def build_model(data: Dataset, settings: Settings, today: date) -> SiteModel:
+    scope = set(settings.provinces) if settings.provinces else None
+    province_units = sorted(
+        (u for u in data.units if not u.parent_code and (scope is None or u.code in scope)),
+        key=lambda u: sort_key(u.short_name),
+    )
+    provinces: dict[str, Province] = {}
+    taken: set[str] = set()
+    for unit in province_units:
+        slug = _unique_slug(slugify(unit.short_name), unit.code, taken)
+        provinces[unit.code] = Province(unit, slug, f"/tinh/{slug}/")
+    wards: dict[str, Ward] = {}
+    taken_in: dict[str, set[str]] = defaultdict(set)
+    for unit in sorted(
+        (u for u in data.units if u.parent_code in provinces), key=lambda u: sort_key(u.name)
+    ):
+        assert unit.parent_code is not None
+        prov = provinces[unit.parent_code]
+        slug = _unique_slug(slugify(unit.name), unit.code, taken_in[prov.code])
+        ward = Ward(unit, prov.code, slug, f"{prov.url}{slug}/")
+        wards[unit.code] = ward
+        prov.wards.append(ward)
+
+    _legacy_names(data, provinces, wards)
+
+    place_by_id = {p.id: p for p in data.places if p.unit_code in wards}
+    for place in sorted(place_by_id.values(), key=lambda p: sort_key(p.name)):
+        wards[place.unit_code].places.append(place)
+
+    years = sorted({a.year for a in data.assessments} | {c.year for c in data.movement_classes})
+    # The newest assessed year is "this year" until the next results are published.
+    current_year = max((y for y in years if y <= today.year), default=None)
+    _coverage(data, wards, provinces, place_by_id)
+    for cls in data.movement_classes:
+        if cls.unit_code in wards:
+            wards[cls.unit_code].classes[cls.year] = cls
+        elif cls.unit_code in provinces:
+            provinces[cls.unit_code].classes[cls.year] = cls
+
+    models: dict[str, ModelEntry] = {}
+    for m in data.models:
+        models[m.id] = ModelEntry(m, f"/mo-hinh/{m.id}/")
+    for site in data.model_sites:
+        entry = models.get(site.model_id)
+        if entry is None or site.unit_code not in wards:
+            continue
+        entry.sites.append(site)
+        ward = wards[site.unit_code]
+        ward.sites.append(site)
+        if site.model_id not in ward.model_ids:
+            ward.model_ids.append(site.model_id)
+    in_scope_models: dict[str, ModelEntry] = {}
+    for mid, entry in models.items():
+        codes = {wards[s.unit_code].province_code for s in entry.sites}
+        if entry.model.province_code in provinces:
+            codes.add(entry.model.province_code)
+        if not codes:
+            continue
+        entry.province_codes = sorted(codes, key=lambda c: sort_key(provinces[c].unit.short_name))
+        in_scope_models[mid] = entry
+        for code in entry.province_codes:
+            provinces[code].model_ids.append(mid)
+    for ward in wards.values():
+        ward.model_ids = [m for m in ward.model_ids if m in in_scope_models]
+    model_list = sorted(in_scope_models.values(), key=lambda e: sort_key(e.model.name))
+
+    awards = []
+    for award in data.awards:
+        if award.unit_code in wards:
+            wards[award.unit_code].awards.append(award)
+            provinces[wards[award.unit_code].province_code].awards.append(award)
+        elif award.unit_code in provinces:
+            provinces[award.unit_code].awards.append(award)
+        else:
+            continue
+        awards.append(award)
+        if award.model_id in in_scope_models:
+            in_scope_models[award.model_id].awards.append(award)
+    awards.sort(key=_award_order)
+    award_lists: list[list[Award]] = [w.awards for w in wards.values()]
+    award_lists += [p.awards for p in provinces.values()]
+    award_lists += [m.awards for m in in_scope_models.values()]
+    for award_list in award_lists:
+        award_list.sort(key=_award_order)
+
+    legal = _legal(data, in_scope_models, place_by_id)
+    events = sorted(
+        (e for e in data.events if e.unit_code is None or _in_scope(e.unit_code, wards, provinces)),
+        key=lambda e: (e.date.month, e.date.day, sort_key(e.title)),
+    )
+    coverage: dict[int, dict[str, Coverage]] = defaultdict(lambda: defaultdict(Coverage))
+    for prov in provinces.values():
+        for year, kinds in prov.coverage.items():
+            for kind, cov in kinds.items():
+                coverage[year][kind].add(cov)
+    unit_names = {c: w.name for c, w in wards.items()} | {c: p.name for c, p in provinces.items()}
+    return SiteModel(
+        settings=settings,
+        today=today,
+        years=years,
+        current_year=current_year,
+        provinces=list(provinces.values()),
+        province_by_code=provinces,
+        ward_by_code=wards,
+        place_by_id=place_by_id,
+        models=model_list,
+        model_by_id=in_scope_models,
+        awards=awards,
+        legal=legal,
+        legal_by_id={e.document.id: e for e in legal},
+        events=events,
+        coverage={y: dict(k) for y, k in coverage.items()},
+        unit_names=unit_names,
+    )
+
+
+def _award_order(award: Award) -> tuple[int, tuple[object, ...], str]:
+    return (-award.year, sort_key(award.recipient_name), award.id)
+
+
+def _in_scope(code: str, wards: dict[str, Ward], provinces: dict[str, Province]) -> bool:
+    return code in wards or code in provinces
+
+
+def _legacy_names(data: Dataset, provinces: dict[str, Province], wards: dict[str, Ward]) -> None:
+    """Names people knew before 01/7/2025, shown as "trước 01/7/2025: …"."""
+    legacy = {u.code: u for u in data.legacy_units}
+    for change in data.unit_changes:
+        ward = wards.get(change.new_code)
+        old = legacy.get(change.legacy_code)
+        if ward is None or old is None:
+            continue
+        if old.full_name not in ward.legacy_names:
+            ward.legacy_names.append(old.full_name)
+    for old in data.legacy_units:
+        if old.parent_code is None and old.replaced_by in provinces:
+            provinces[old.replaced_by].legacy_names.append(old.name)
+    name_lists = [w.legacy_names for w in wards.values()]
+    name_lists += [p.legacy_names for p in provinces.values()]
+    for names in name_lists:
+        names.sort(key=sort_key)
+
+
+def _coverage(
+    data: Dataset,
+    wards: dict[str, Ward],
+    provinces: dict[str, Province],
+    place_by_id: dict[str, Place],
+) -> None:
+    by_place: dict[str, dict[int, Assessment]] = defaultdict(dict)
+    years: set[int] = set()
+    for a in data.assessments:
+        if a.place_id in place_by_id:
+            by_place[a.place_id][a.year] = a
+            years.add(a.year)
+    for ward in wards.values():
+        for year in sorted(years):
+            kinds: dict[str, Coverage] = {k: Coverage() for k in ASSESSED_KINDS}
+            for place in ward.places:
+                result = by_place.get(place.id, {}).get(year)
+                if place.kind == "xa":
+                    if result is not None:
+                        ward.own_result[year] = result
+                    continue
+                cov = kinds[place.kind]
+                cov.registered += 1
+                if result is not None:
+                    cov.assessed += 1
+                    cov.passed += result.result == "dat"
+            ward.coverage[year] = kinds
+    for prov in provinces.values():
+        for year in sorted(years):
+            totals: dict[str, Coverage] = {k: Coverage() for k in ("xa", *ASSESSED_KINDS)}
+            for ward in prov.wards:
+                for kind, cov in ward.coverage.get(year, {}).items():
+                    totals[kind].add(cov)
+                own = ward.own_result.get(year)
+                totals["xa"].registered += 1
+                if own is not None:
+                    totals["xa"].assessed += 1
+                    totals["xa"].passed += own.result == "dat"
+            prov.coverage[year] = totals
+
+
+def _legal(
+    data: Dataset, models: dict[str, ModelEntry], place_by_id: dict[str, Place]
+) -> list[LegalEntry]:
+    entries: dict[str, LegalEntry] = {}
+    taken: set[str] = set()
+    for doc in sorted(data.legal_documents, key=lambda d: (d.issued, d.id)):
+        slug = _unique_slug(slugify(doc.id), slugify(doc.id), taken)
+        entries[doc.id] = LegalEntry(doc, slug, f"/van-ban/{slug}/")
+    for entry in models.values():
+        basis = entry.model.legal_basis
+        if basis in entries:
+            entries[basis].cited_by_models.append(entry.id)
+    for event in data.events:
+        if event.legal_basis in entries:
+            entries[event.legal_basis].cited_by_events.append(event.id)
+    for a in data.assessments:
+        if a.legal_basis in entries and a.place_id in place_by_id:
+            entries[a.legal_basis].cited_by_assessments += 1
+    for doc in data.legal_documents:
+        if doc.replaced_by in entries:
+            entries[doc.replaced_by].replaces.append(doc.id)
+    return sorted(entries.values(), key=lambda e: (-e.document.issued.toordinal(), e.document.id))

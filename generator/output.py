@@ -1,0 +1,77 @@
+"""Writing the site: a fresh directory, unchanged files hard-linked from the previous build,
+then one atomic swap. A failed build never touches the previous site."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+from pathlib import Path
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, bytes(a), at_fdcwd, bytes(b), _RENAME_EXCHANGE)
+    return bool(result == 0)
+
+
+class Staging:
+    """A new output directory next to the target, swapped in by `commit`."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target.resolve()
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.dir = self.target.parent / f".{self.target.name}.new-{os.getpid()}"
+        if self.dir.exists():
+            shutil.rmtree(self.dir)
+        self.dir.mkdir()
+        self.written = 0
+        self.linked = 0
+
+    def path(self, rel: str) -> Path:
+        out = self.dir / rel
+        out.parent.mkdir(parents=True, exist_ok=True)
+        return out
+
+    def write(self, rel: str, data: bytes) -> Path:
+        out = self.path(rel)
+        out.write_bytes(data)
+        self.written += 1
+        return out
+
+    def link(self, rel: str) -> bool:
+        """Reuse the previous build's file for `rel` (same inode, same bytes, no write)."""
+        old = self.target / rel
+        if not old.is_file():
+            return False
+        new = self.path(rel)
+        try:
+            os.link(old, new)
+        except OSError:
+            shutil.copy2(old, new)  # another filesystem: a copy keeps the bytes and mtime
+        self.linked += 1
+        return True
+
+    def commit(self) -> None:
+        if self.target.exists():
+            if not _exchange(self.dir, self.target):
+                old = self.target.parent / f".{self.target.name}.old-{os.getpid()}"
+                self.target.rename(old)
+                self.dir.rename(self.target)
+                shutil.rmtree(old)
+                return
+            shutil.rmtree(self.dir)  # after the exchange it holds the previous site
+        else:
+            self.dir.rename(self.target)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)

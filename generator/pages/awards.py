@@ -1,0 +1,120 @@
+"""Awards by year and by unit, and movement classes by year."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from generator.data.records import Award
+from generator.model import SiteModel
+from generator.pages import Page, paginate
+from generator.pages.common import award_view
+
+PAGE_SIZE = 200
+
+
+def pages(model: SiteModel) -> Iterator[Page]:
+    by_year: dict[int, list[Award]] = defaultdict(list)
+    for award in model.awards:
+        by_year[award.year].append(award)
+    years = sorted(by_year, reverse=True)
+    index = {
+        "years": [
+            {"year": y, "count": len(by_year[y]), "url": f"/khen-thuong/{y}/"} for y in years
+        ],
+        "provinces": [
+            {"name": p.name, "count": len(p.awards), "url": f"/khen-thuong/tinh/{p.slug}/"}
+            for p in model.provinces
+        ],
+    }
+    yield Page(
+        url="/khen-thuong/", templates=["khen-thuong.html"], context=index, title="Khen thưởng"
+    )
+    for year in years:
+        yield from _paged(model, f"/khen-thuong/{year}/", f"Khen thưởng năm {year}", by_year[year])
+    for province in model.provinces:
+        yield from _paged(
+            model,
+            f"/khen-thuong/tinh/{province.slug}/",
+            f"Khen thưởng ở {province.name}",
+            province.awards,
+        )
+    yield from _classes(model)
+
+
+def _paged(model: SiteModel, url: str, title: str, awards: list[Award]) -> Iterator[Page]:
+    for number, count, chunk in paginate(awards, PAGE_SIZE):
+        page_url = url if number == 1 else f"{url}trang-{number}/"
+        yield Page(
+            url=page_url,
+            templates=["khen-thuong-danh-sach.html"],
+            context={
+                "heading": title,
+                "awards": [award_view(model, a) for a in chunk],
+                "pager": _pager(url, number, count),
+                "total": len(awards),
+            },
+            title=title if number == 1 else f"{title} — trang {number}",
+        )
+
+
+def _pager(url: str, number: int, count: int) -> dict[str, Any] | None:
+    if count == 1:
+        return None
+
+    def link(n: int) -> str:
+        return url if n == 1 else f"{url}trang-{n}/"
+
+    return {
+        "number": number,
+        "count": count,
+        "prev": link(number - 1) if number > 1 else None,
+        "next": link(number + 1) if number < count else None,
+        "pages": [{"n": n, "url": link(n)} for n in range(1, count + 1)],
+    }
+
+
+def _classes(model: SiteModel) -> Iterator[Page]:
+    years = model.years
+    rows_by_year: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for province in model.provinces:
+        for ward in province.wards:
+            for year, cls in ward.classes.items():
+                rows_by_year[year].append(
+                    {
+                        "unit": ward.name,
+                        "url": ward.url,
+                        "province": province.unit.short_name,
+                        "class": model.label("movement_classes.class", cls.class_),
+                        "class_code": cls.class_,
+                        "score": cls.score,
+                    }
+                )
+    with_rows = [y for y in sorted(years, reverse=True) if rows_by_year.get(y)]
+    yield Page(
+        url="/phan-loai/",
+        templates=["phan-loai.html"],
+        context={
+            "years": [
+                {"year": y, "url": f"/phan-loai/{y}/", "counts": _count_classes(rows_by_year[y])}
+                for y in with_rows
+            ],
+            "labels": model.labels.get("movement_classes.class", {}),
+        },
+        title="Phân loại phong trào",
+    )
+    for year in with_rows:
+        yield Page(
+            url=f"/phan-loai/{year}/",
+            templates=["phan-loai-nam.html"],
+            context={"year": year, "rows": rows_by_year[year]},
+            title=f"Phân loại phong trào năm {year}",
+        )
+
+
+def _count_classes(rows: list[dict[str, Any]]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        counts[row["class_code"]] += 1
+    return dict(sorted(counts.items()))

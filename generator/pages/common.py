@@ -1,0 +1,80 @@
+"""Small view builders shared by page families: plain dicts, only what a page shows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.data.records import Award, ModelSite
+from generator.model import Coverage, ModelEntry, SiteModel
+
+
+def coverage_view(cov: Coverage | None, target: float | None = None) -> dict[str, Any] | None:
+    if cov is None or cov.registered == 0:
+        return None
+    percent = cov.percent
+    return {
+        "passed": cov.passed,
+        "registered": cov.registered,
+        "assessed": cov.assessed,
+        "percent": percent,
+        "target": target,
+        "met": percent is not None and target is not None and percent >= target,
+    }
+
+
+def award_view(model: SiteModel, award: Award) -> dict[str, Any]:
+    return {
+        "id": award.id,
+        "year": award.year,
+        "recipient": award.recipient_name,
+        "kind": model.label("awards.recipient_kind", award.recipient_kind),
+        "award": model.label("awards.award", award.award),
+        "reason": award.reason,
+        "decision_no": award.decision_no,
+        "decision_date": award.decision_date,
+        "issuer": award.issuer,
+        "unit": model.unit_names.get(award.unit_code, award.unit_code),
+        "unit_url": model.unit_url(award.unit_code),
+        "model": _model_link(model, award.model_id),
+    }
+
+
+def _model_link(model: SiteModel, model_id: str | None) -> dict[str, str] | None:
+    entry = model.model_by_id.get(model_id or "")
+    return {"name": entry.model.name, "url": entry.url} if entry else None
+
+
+def model_card(model: SiteModel, entry: ModelEntry) -> dict[str, Any]:
+    return {
+        "name": entry.model.name,
+        "url": entry.url,
+        "field": model.label("models.field", entry.model.field),
+        "field_code": entry.model.field,
+        "status": model.label("models.status", entry.model.status),
+        "status_code": entry.model.status,
+        "sites": len(entry.sites),
+        "provinces": [model.province_by_code[c].unit.short_name for c in entry.province_codes],
+    }
+
+
+def site_view(model: SiteModel, site: ModelSite) -> dict[str, Any]:
+    ward = model.ward_by_code.get(site.unit_code)
+    place = model.place_by_id.get(site.place_id or "")
+    return {
+        "id": site.id,
+        "place": place.name if place else None,
+        "unit": ward.name if ward else site.unit_code,
+        "unit_url": ward.url if ward else None,
+        "province": model.province_by_code[ward.province_code].unit.short_name if ward else "",
+        "teams": site.teams,
+        "members": site.members,
+        "started": site.started,
+        "exemplar": bool(site.exemplar),
+    }
+
+
+def legal_link(model: SiteModel, doc_id: str | None) -> dict[str, str] | None:
+    entry = model.legal_by_id.get(doc_id or "")
+    if entry is None:
+        return None
+    return {"id": entry.document.id, "title": entry.document.title, "url": entry.url}

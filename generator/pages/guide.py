@@ -1,0 +1,43 @@
+"""The guide for officials: editing the CSVs in Excel/LibreOffice, and the common errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from generator.data.messages_vi import CATALOGUE
+from generator.model import SiteModel
+from generator.pages import Page
+
+# The error codes officials meet most, in the order the guide explains them.
+COMMON = (
+    "encoding-cp1258",
+    "date-dmy",
+    "lost-leading-zero",
+    "enum",
+    "foreign-key",
+    "required",
+    "duplicate-key",
+    "legacy-unit",
+    "legacy-unit-split",
+    "legacy-font",
+    "personal-phone",
+    "renamed-label",
+)
+
+
+def pages(model: SiteModel) -> Iterator[Page]:
+    errors = [
+        {
+            "code": code,
+            "level": "lỗi" if CATALOGUE[code].level == "error" else "cảnh báo",
+            "message": CATALOGUE[code].message,
+            "hint": CATALOGUE[code].hint,
+        }
+        for code in COMMON
+    ]
+    yield Page(
+        url="/huong-dan/",
+        templates=["huong-dan.html"],
+        context={"errors": errors},
+        title="Hướng dẫn cập nhật dữ liệu cho cán bộ",
+    )

@@ -1,0 +1,97 @@
+"""The model directory (pre-built filter pages by field and by province, no JS needed) and
+one page per model."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from generator.model import ModelEntry, SiteModel
+from generator.pages import Page
+from generator.pages.common import award_view, legal_link, model_card, site_view
+from generator.textvi import slugify
+
+SITES_ON_PAGE = 500
+
+
+def pages(model: SiteModel) -> Iterator[Page]:
+    fields = model.labels.get("models.field", {})
+    used_fields = [f for f in fields if any(e.model.field == f for e in model.models)]
+    filters = {
+        "fields": [
+            {"code": f, "label": fields[f], "url": f"/mo-hinh/linh-vuc/{slugify(f)}/"}
+            for f in used_fields
+        ],
+        "provinces": [
+            {"code": p.code, "label": p.unit.short_name, "url": f"/mo-hinh/tinh/{p.slug}/"}
+            for p in model.provinces
+            if p.model_ids
+        ],
+    }
+    yield _listing(model, "/mo-hinh/", "Mô hình tự quản về ANTT", model.models, filters, None)
+    for f in filters["fields"]:
+        chosen = [e for e in model.models if e.model.field == f["code"]]
+        yield _listing(
+            model, f["url"], f"Mô hình lĩnh vực “{f['label']}”", chosen, filters, f["url"]
+        )
+    for p in filters["provinces"]:
+        province = model.province_by_code[p["code"]]
+        chosen = [model.model_by_id[m] for m in province.model_ids]
+        chosen.sort(key=lambda e: model.models.index(e))
+        yield _listing(model, p["url"], f"Mô hình ở {province.name}", chosen, filters, p["url"])
+    for entry in model.models:
+        yield model_page(model, entry)
+
+
+def _listing(
+    model: SiteModel,
+    url: str,
+    title: str,
+    entries: list[ModelEntry],
+    filters: dict[str, list[dict[str, str]]],
+    active: str | None,
+) -> Page:
+    return Page(
+        url=url,
+        templates=["mo-hinh-danh-sach.html"],
+        context={
+            "heading": title,
+            "models": [model_card(model, e) for e in entries],
+            "filters": filters,
+            "active": active,
+        },
+        title=title,
+    )
+
+
+def model_page(model: SiteModel, entry: ModelEntry) -> Page:
+    m = entry.model
+    sites = sorted(
+        entry.sites, key=lambda s: (not s.exemplar, s.started or m.decision_date or s.id, s.id)
+    )
+    context = {
+        "model": {
+            "id": m.id,
+            "name": m.name,
+            "field": model.label("models.field", m.field),
+            "description": m.description,
+            "recognised_by": model.label("models.recognised_by", m.recognised_by),
+            "decision_no": m.decision_no,
+            "decision_date": m.decision_date,
+            "legal": legal_link(model, m.legal_basis),
+            "status": model.label("models.status", m.status),
+            "status_code": m.status,
+            "started": m.started,
+            "province": model.unit_names.get(m.province_code, m.province_code),
+            "province_url": model.unit_url(m.province_code),
+        },
+        "sites": [site_view(model, s) for s in sites[:SITES_ON_PAGE]],
+        "sites_total": len(sites),
+        "members_total": sum(s.members or 0 for s in sites),
+        "awards": [award_view(model, a) for a in entry.awards],
+    }
+    return Page(
+        url=entry.url,
+        templates=[f"mo-hinh-{m.id}.html", "mo-hinh.html"],
+        context=context,
+        title=m.name,
+    )

@@ -1,0 +1,154 @@
+"""One page per province and per current xã/phường/đặc khu in scope."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from generator.model import ASSESSED_KINDS, Province, SiteModel, Ward
+from generator.pages import Page
+from generator.pages.common import award_view, coverage_view, legal_link, model_card, site_view
+
+KIND_TITLES = {
+    "xa": "Xã, phường, đặc khu",
+    "khu_dan_cu": "Khu dân cư",
+    "co_quan": "Cơ quan",
+    "doanh_nghiep": "Doanh nghiệp",
+    "co_so_giao_duc": "Cơ sở giáo dục",
+}
+AWARDS_ON_PAGE = 30
+
+
+def pages(model: SiteModel) -> Iterator[Page]:
+    for province in model.provinces:
+        yield province_page(model, province)
+        for ward in province.wards:
+            yield ward_page(model, province, ward)
+
+
+def _target(model: SiteModel, kind: str) -> float | None:
+    if kind == "xa":
+        return model.settings.targets.xa_percent
+    if kind == "khu_dan_cu":
+        return model.settings.targets.khu_dan_cu_percent
+    return None
+
+
+def _coverage_rows(
+    model: SiteModel, coverage: dict[int, dict[str, Any]], kinds: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    rows = []
+    for year in sorted(coverage, reverse=True):
+        cells = {k: coverage_view(coverage[year].get(k), _target(model, k)) for k in kinds}
+        if any(cells.values()):
+            rows.append({"year": year, "cells": cells})
+    return rows
+
+
+def _class_rows(model: SiteModel, classes: dict[int, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "year": year,
+            "class": model.label("movement_classes.class", c.class_),
+            "class_code": c.class_,
+            "score": c.score,
+            "decision_no": c.decision_no,
+        }
+        for year, c in sorted(classes.items(), reverse=True)
+    ]
+
+
+def province_page(model: SiteModel, province: Province) -> Page:
+    year = model.current_year
+    wards = []
+    for ward in province.wards:
+        own = ward.own_result.get(year) if year else None
+        kdc = coverage_view(ward.coverage.get(year, {}).get("khu_dan_cu")) if year else None
+        wards.append(
+            {
+                "name": ward.name,
+                "url": ward.url,
+                "result": own.result if own else None,
+                "kdc": kdc,
+                "models": len(ward.model_ids),
+            }
+        )
+    context = {
+        "province": {
+            "code": province.code,
+            "name": province.name,
+            "short_name": province.unit.short_name,
+            "legacy_names": province.legacy_names,
+            "area_km2": province.unit.area_km2,
+        },
+        "year": year,
+        "kinds": ("xa", *ASSESSED_KINDS),
+        "kind_titles": KIND_TITLES,
+        "coverage": _coverage_rows(model, province.coverage, ("xa", *ASSESSED_KINDS)),
+        "classes": _class_rows(model, province.classes),
+        "wards": wards,
+        "models": [model_card(model, model.model_by_id[m]) for m in province.model_ids],
+        "awards": [award_view(model, a) for a in province.awards[:AWARDS_ON_PAGE]],
+        "awards_total": len(province.awards),
+        "awards_url": f"/khen-thuong/tinh/{province.slug}/",
+    }
+    return Page(
+        url=province.url,
+        templates=[f"tinh-{province.code}.html", "tinh.html"],
+        context=context,
+        title=province.name,
+    )
+
+
+def ward_page(model: SiteModel, province: Province, ward: Ward) -> Page:
+    year = model.current_year
+    results = []
+    for y in sorted(ward.own_result, reverse=True):
+        a = ward.own_result[y]
+        results.append(
+            {
+                "year": y,
+                "result": a.result,
+                "decision_no": a.decision_no,
+                "decision_date": a.decision_date,
+                "issuer": a.issuer,
+                "legal": legal_link(model, a.legal_basis),
+            }
+        )
+    places = [
+        {"name": p.name, "kind": model.label("places.kind", p.kind), "legacy": p.legacy_unit_name}
+        for p in ward.places
+        if p.kind != "xa"
+    ]
+    context = {
+        "ward": {
+            "code": ward.code,
+            "name": ward.name,
+            "kind": model.label("units.kind", ward.unit.kind),
+            "legacy_names": ward.legacy_names,
+            "area_km2": ward.unit.area_km2,
+            "lat": ward.unit.lat,
+            "lon": ward.unit.lon,
+        },
+        "province": {
+            "name": province.name,
+            "url": province.url,
+            "short_name": province.unit.short_name,
+        },
+        "year": year,
+        "kinds": ASSESSED_KINDS,
+        "kind_titles": KIND_TITLES,
+        "own_results": results,
+        "coverage": _coverage_rows(model, ward.coverage, ASSESSED_KINDS),
+        "classes": _class_rows(model, ward.classes),
+        "places": places,
+        "models": [model_card(model, model.model_by_id[m]) for m in ward.model_ids],
+        "sites": [site_view(model, s) for s in ward.sites],
+        "awards": [award_view(model, a) for a in ward.awards],
+    }
+    return Page(
+        url=ward.url,
+        templates=[f"xa-{ward.code}.html", "xa.html"],
+        context=context,
+        title=f"{ward.name}, {province.name}",
+    )
