@@ -1,0 +1,322 @@
+"""antq build: stages, atomic output, incremental rebuilds, settings, escaping, privacy."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import render as render_mod
+from generator.build import BuildError, BuildOptions, build_site
+from generator.settings import SettingsError, load_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+EPOCH = "1763683200"  # 21/11/2025
+
+
+@pytest.fixture(autouse=True)
+def _fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+@pytest.fixture
+def site_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "site"
+    shutil.copytree(ROOT / "site", target)
+    return target
+
+
+def snapshot(root: Path) -> dict[str, tuple[bytes, int, int]]:
+    """Every file's bytes, inode and mtime: equal snapshots mean nothing was written."""
+    out = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            st = path.stat()
+            out[path.relative_to(root).as_posix()] = (path.read_bytes(), st.st_ino, st.st_mtime_ns)
+    return out
+
+
+def contents(root: Path) -> dict[str, bytes]:
+    return {k: v[0] for k, v in snapshot(root).items()}
+
+
+def build(data: Path, out: Path, site: Path, *, full: bool = False):
+    return build_site(BuildOptions(data_dir=data, out_dir=out, site_dir=site, full=full))
+
+
+def test_build_writes_the_site(make_package, site_dir, tmp_path) -> None:
+    out = tmp_path / "public"
+    report = build(make_package(), out, site_dir)
+    assert report.pages > 20 and report.written == report.pages + report.files + 1  # + CSS
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="vi">' in home
+    ward = (out / "tinh/hai-phong/xa-tan-ky/index.html").read_text(encoding="utf-8")
+    assert "Trước 01/7/2025: Xã Dân An, Huyện Tứ Kỳ, Tỉnh Hải Dương" in ward
+    assert "4120/QĐ-UBND ngày 05/12/2025" in ward  # dates as dd/mm/yyyy
+    assert (
+        '<link rel="canonical" href="https://antq.netlify.app/tinh/hai-phong/xa-tan-ky/">' in ward
+    )
+    assert (out / "du-lieu/places.csv").read_bytes() == (make_package() / "places.csv").read_bytes()
+    assert not list(tmp_path.glob(".public.*"))  # no staging directory left behind
+
+
+def test_every_html_page_has_title_lang_canonical_description(
+    make_package, site_dir, tmp_path
+) -> None:
+    out = tmp_path / "public"
+    build(make_package(), out, site_dir)
+    pages = sorted(out.rglob("*.html"))
+    assert len(pages) > 20
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert '<html lang="vi">' in html, page
+        assert "<title>" in html and "<title></title>" not in html, page
+        assert 'rel="canonical"' in html and 'name="description"' in html, page
+        assert 'property="og:title"' in html, page
+
+
+def test_wards_listed_in_vietnamese_order(make_package, site_dir, tmp_path) -> None:
+    out = tmp_path / "public"
+    build(make_package(), out, site_dir)
+    html = (out / "tinh/hai-phong/index.html").read_text(encoding="utf-8")
+    names = ["Xã Lạc Phượng", "Xã Nguyên Giáp", "Xã Tân Kỳ"]
+    positions = [html.index(f">{n}</a>") for n in names]
+    assert positions == sorted(positions)
+
+
+def test_second_build_with_no_change_writes_nothing(make_package, site_dir, tmp_path) -> None:
+    data, out = make_package(), tmp_path / "public"
+    build(data, out, site_dir)
+    before = snapshot(out)
+    report = build(data, out, site_dir)
+    assert report.skipped and report.written == 0
+    assert snapshot(out) == before
+
+
+def test_unrelated_input_change_rerenders_nothing(make_package, site_dir, tmp_path) -> None:
+    """Past the whole-input shortcut, each page's own input hash still decides."""
+    data, out = make_package(), tmp_path / "public"
+    build(data, out, site_dir)
+    before = snapshot(out)
+    (site_dir / "templates" / "unused.html").write_text("{{ nothing }}", encoding="utf-8")
+    report = build(data, out, site_dir)
+    assert not report.skipped and report.written == 0 and report.linked == len(before)
+    assert snapshot(out) == before
+
+
+def _edit_place_name(data: Path) -> None:
+    places = data / "places.csv"
+    text = places.read_text(encoding="utf-8")
+    assert "Thôn Nghi Khê," in text
+    places.write_text(text.replace("Thôn Nghi Khê,", "Thôn Nghi Khê Mới,", 1), encoding="utf-8")
+
+
+def test_one_row_edit_equals_full_build(make_package, site_dir, tmp_path) -> None:
+    data, out, clean = make_package(), tmp_path / "public", tmp_path / "clean"
+    build(data, out, site_dir)
+    before = snapshot(out)
+    _edit_place_name(data)
+    report = build(data, out, site_dir)
+    changed = {k for k, v in snapshot(out).items() if before.get(k, (None, None))[1] != v[1]}
+    # Exactly the pages that show that place (its xã, the models with a site there), the
+    # download page (file sizes) and the two downloads.
+    assert changed == {
+        "tinh/hai-phong/xa-tan-ky/index.html",
+        "mo-hinh/tieng-keng-an-ninh/index.html",
+        "mo-hinh/to-tu-quan-nghi-khe/index.html",
+        "du-lieu/index.html",
+        "du-lieu/places.csv",
+        "du-lieu/places.json",
+    }
+    assert report.written == len(changed)
+    build(data, clean, site_dir, full=True)
+    assert contents(out) == contents(clean)
+
+
+def test_one_row_edit_on_a_synthetic_package(site_dir, tmp_path) -> None:
+    from generator.data import synth
+
+    data = tmp_path / "small"
+    synth.write_package(data, scale="small", seed=3)
+    settings = site_dir / "site.toml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace('["31", "08", "42"]', '["31", "08"]'),
+        encoding="utf-8",
+    )
+    out, clean = tmp_path / "public", tmp_path / "clean"
+    build(data, out, site_dir)
+    awards = data / "awards.csv"
+    lines = awards.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.pop(5)  # a record disappears
+    awards.write_text("".join(lines), encoding="utf-8")
+    report = build(data, out, site_dir)
+    assert 0 < report.written < report.pages // 4
+    build(data, clean, site_dir, full=True)
+    assert contents(out) == contents(clean)
+
+
+def test_template_edit_rerenders_exactly_its_pages(make_package, site_dir, tmp_path) -> None:
+    data, out = make_package(), tmp_path / "public"
+    build(data, out, site_dir)
+    before = snapshot(out)
+    template = site_dir / "templates" / "mo-hinh.html"
+    template.write_text(template.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    build(data, out, site_dir)
+    after = snapshot(out)
+    rewritten = {k for k, v in after.items() if before[k][1] != v[1]}
+    model_pages = {
+        "mo-hinh/tieng-keng-an-ninh/index.html",
+        "mo-hinh/to-tu-quan-nghi-khe/index.html",
+    }
+    assert rewritten == model_pages
+
+
+def test_removed_record_removes_its_page(make_package, site_dir, tmp_path) -> None:
+    data, out = make_package(), tmp_path / "public"
+    build(data, out, site_dir)
+    assert (out / "mo-hinh/to-tu-quan-nghi-khe/index.html").exists()
+    for name, drop in (
+        ("models.csv", "to-tu-quan-nghi-khe,"),
+        ("model_sites.csv", "ttq-"),
+        ("awards.csv", "2025-to-tu-quan"),
+    ):
+        path = data / name
+        kept = [
+            ln
+            for ln in path.read_text(encoding="utf-8").splitlines(keepends=True)
+            if not ln.startswith(drop)
+        ]
+        path.write_text("".join(kept), encoding="utf-8")
+    build(data, out, site_dir)
+    assert not (out / "mo-hinh/to-tu-quan-nghi-khe").exists()
+
+
+def test_failure_halfway_through_rendering_leaves_the_site_untouched(
+    make_package, site_dir, tmp_path, monkeypatch
+) -> None:
+    data, out = make_package(), tmp_path / "public"
+    build(data, out, site_dir)
+    before = snapshot(out)
+    _edit_place_name(data)
+    calls = {"n": 0}
+    real = render_mod.Renderer.render
+
+    def failing(self, name, context):  # noqa: ANN001
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("simulated crash while rendering")
+        return real(self, name, context)
+
+    monkeypatch.setattr(render_mod.Renderer, "render", failing)
+    (site_dir / "templates" / "base.html").write_text(
+        (site_dir / "templates" / "base.html").read_text(encoding="utf-8") + "\n", "utf-8"
+    )
+    with pytest.raises(RuntimeError):
+        build(data, out, site_dir)
+    assert calls["n"] == 2
+    assert snapshot(out) == before
+    assert not list(tmp_path.glob(".public.*"))
+
+
+def test_bad_data_stops_the_build_and_keeps_the_site(make_package, site_dir, tmp_path) -> None:
+    data, out = make_package(), tmp_path / "public"
+    build(data, out, site_dir)
+    before = snapshot(out)
+    bad = ROOT / "tests/fixtures/bad/date-dmy/assessments.csv"
+    shutil.copy(bad, data / "assessments.csv")
+    with pytest.raises(BuildError) as err:
+        build(data, out, site_dir)
+    assert any("[date-dmy]" in line for line in err.value.lines)
+    assert snapshot(out) == before
+
+
+def test_verify_stage_refuses_personal_data_in_output(make_package, site_dir, tmp_path) -> None:
+    """Data validation refuses phone numbers; a template or setting could still leak one."""
+    data, out = make_package(), tmp_path / "public"
+    build(data, out, site_dir)
+    before = snapshot(out)
+    settings = site_dir / "site.toml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace(
+            'organisation = "Văn phòng Ban Chỉ đạo 138"',
+            'organisation = "Văn phòng Ban Chỉ đạo 138, gọi 0912 345 678"',
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(BuildError) as err:
+        build(data, out, site_dir)
+    assert any("[personal-phone]" in line and "091…78" in line for line in err.value.lines)
+    assert snapshot(out) == before
+
+
+def test_xss_in_data_is_rendered_inert(make_package, site_dir, tmp_path) -> None:
+    data, out = make_package(), tmp_path / "public"
+    models = data / "models.csv"
+    models.write_text(
+        models.read_text(encoding="utf-8").replace(
+            "Tiếng kẻng an ninh,", '"Tiếng kẻng <img src=x onerror=alert(1)>",', 1
+        ),
+        encoding="utf-8",
+    )
+    build(data, out, site_dir)
+    html = (out / "mo-hinh/tieng-keng-an-ninh/index.html").read_text(encoding="utf-8")
+    assert "<img src=x" not in html
+    assert "Tiếng kẻng &lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_javascript_urls_never_reach_an_href() -> None:
+    assert render_mod.safe_url("javascript:alert(1)") == ""
+    assert render_mod.safe_url(" JaVaScRiPt:alert(1)") == ""
+    assert render_mod.safe_url("//evil.example/x") == ""
+    assert render_mod.safe_url("data:text/html,x") == ""
+    assert render_mod.safe_url("https://vbpl.vn/x") == "https://vbpl.vn/x"
+    assert render_mod.safe_url("/van-ban/") == "/van-ban/"
+    renderer = render_mod.Renderer(ROOT / "site" / "templates", {"site": {}, "assets": {}})
+    html = renderer.env.from_string('<a href="{{ u | safe_url }}">x</a>').render(
+        u="javascript:alert(1)"
+    )
+    assert html == '<a href="">x</a>'
+
+
+def test_settings_report_every_error_at_once(site_dir) -> None:
+    (site_dir / "site.toml").write_text(
+        'name = "A"\nshort_name = "B"\ndescription = "C"\nbase_url = "ftp:x"\nthemes = 1\n'
+        "[scope]\nprovinces = [31]\n[targets]\nxa_percent = 120\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SettingsError) as err:
+        load_settings(site_dir)
+    text = "\n".join(err.value.problems)
+    assert "khóa không hợp lệ “themes”" in text
+    assert "base_url" in text
+    assert "provinces" in text
+    assert "xa_percent phải từ 0 đến 100" in text
+    assert "thiếu “khu_dan_cu_percent”" in text
+
+
+def test_settings_errors_stop_the_build(make_package, site_dir, tmp_path) -> None:
+    (site_dir / "site.toml").write_text("name = 1\n", encoding="utf-8")
+    with pytest.raises(BuildError) as err:
+        build(make_package(), tmp_path / "public", site_dir)
+    assert len(err.value.lines) >= 5
+
+
+def test_cli_build_exit_codes(make_package, site_dir, tmp_path, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from generator.cli import app
+
+    data = make_package("date-dmy")
+    runner = CliRunner()
+    args = ["build", "--data", str(data), "--out", str(tmp_path / "o"), "--site", str(site_dir)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert "[date-dmy]" in result.stdout and "Traceback" not in result.stdout
+    good = make_package()
+    args[2] = str(good)
+    result = runner.invoke(app, [*args, "--verbose"])
+    assert result.exit_code == 0, result.stdout
+    assert "render+write" in result.stdout
+    assert os.path.isfile(tmp_path / "o" / "index.html")
