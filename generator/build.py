@@ -241,8 +241,9 @@ class Builder:
         site_hash = hashlib.sha256(
             pickle.dumps((globals_, generator.__version__), protocol=5)
         ).hexdigest()
-        with stage("render+write"):
-            for page in self._progress(pages, "Đang tạo trang"):
+        with stage("plan"):
+            to_render: list[tuple[str, str, Page]] = []  # (rel path, template, page)
+            for page in pages:
                 name = renderer.choose(page.templates)
                 digest = hashlib.sha256()
                 digest.update(site_hash.encode())
@@ -251,18 +252,20 @@ class Builder:
                 key = digest.hexdigest()
                 rel = page.output_path
                 outputs[rel] = key
-                if old_outputs.get(rel) == key and staging.link(rel):
-                    continue
-                context = {"page": {"url": page.url, "title": page.title}, **page.context}
-                staging.write(rel, renderer.render(name, context).encode("utf-8"))
-        with stage("data files"):
+                if not (old_outputs.get(rel) == key and staging.link(rel)):
+                    to_render.append((rel, name, page))
+            to_produce: list[tuple[str, FileOutput]] = []
             for output in files:
                 rel = output.url.lstrip("/")
                 key = hashlib.sha256(output.inputs.encode()).hexdigest()
                 outputs[rel] = key
-                if old_outputs.get(rel) == key and staging.link(rel):
-                    continue
-                staging.write(rel, output.produce())
+                if not (old_outputs.get(rel) == key and staging.link(rel)):
+                    to_produce.append((rel, output))
+        with stage("render+write"):
+            problems = _run_jobs(renderer, staging, to_render, to_produce, self.progress)
+            staging.written += len(to_render) + len(to_produce)
+        if problems:
+            raise BuildError([*problems, "Dừng xây dựng: không đăng thông tin cá nhân."])
         return {"outputs": outputs, "pages": [p.url for p in pages]}
 
     def _assets(
@@ -285,29 +288,100 @@ class Builder:
         return mapping
 
     def _verify(self, staging: Staging) -> None:
-        """Scan what this build wrote for personal contact data (hard-linked files were
-        scanned by the build that wrote them)."""
+        """Scan the other text files this build wrote (assets) for personal contact data.
+
+        Pages are scanned as they are rendered (render workers, see `_render_job`); data
+        downloads are copies or serialisations of tables whose every text cell validation
+        already checked for phone and ID numbers; hard-linked files were scanned by the
+        build that wrote them."""
         problems: list[str] = []
-        for path in sorted(staging.dir.rglob("*")):
+        for path in sorted((staging.dir / "static").rglob("*")):
             if not path.is_file() or path.suffix not in TEXT_SUFFIXES or path.stat().st_nlink > 1:
                 continue
-            text = path.read_text(encoding="utf-8", errors="replace")
-            for code, masked in find_personal_data(text):
-                rel = path.relative_to(staging.dir).as_posix()
-                what = "số điện thoại" if code == "personal-phone" else "số giống CMND/CCCD"
-                problems.append(
-                    f"{rel}: lỗi: trang sắp đăng chứa {what} ({masked}) [{code}] — "
-                    "Cách sửa: xóa thông tin cá nhân khỏi dữ liệu hoặc mẫu trang"
-                )
+            rel = path.relative_to(staging.dir).as_posix()
+            problems += _scan(rel, path.read_text(encoding="utf-8", errors="replace"))
         if problems:
             raise BuildError([*problems, "Dừng xây dựng: không đăng thông tin cá nhân."])
 
-    def _progress(self, items: list[Page], label: str) -> Any:
-        if not self.progress or len(items) < 200:
-            return items
-        from rich.progress import track
 
-        return track(items, description=label, transient=True)
+def _scan(rel: str, text: str) -> list[str]:
+    lines = []
+    for code, masked in find_personal_data(text):
+        what = "số điện thoại" if code == "personal-phone" else "số giống CMND/CCCD"
+        lines.append(
+            f"{rel}: lỗi: trang sắp đăng chứa {what} ({masked}) [{code}] — "
+            "Cách sửa: xóa thông tin cá nhân khỏi dữ liệu hoặc mẫu trang"
+        )
+    return lines
+
+
+# Rendering and data files run in forked worker processes on large builds. The job is a
+# module global so that the forked workers inherit it instead of receiving it pickled.
+_JOB: dict[str, Any] = {}
+PARALLEL_MIN_PAGES = 400
+CHUNK = 200
+
+
+def _render_job(start: int, stop: int) -> list[str]:
+    renderer: Renderer = _JOB["renderer"]
+    staging: Staging = _JOB["staging"]
+    problems: list[str] = []
+    for rel, name, page in _JOB["to_render"][start:stop]:
+        context = {"page": {"url": page.url, "title": page.title}, **page.context}
+        text = renderer.render(name, context)
+        problems += _scan(rel, text)
+        staging.path(rel).write_bytes(text.encode("utf-8"))
+    return problems
+
+
+def _produce_job(index: int) -> list[str]:
+    rel, output = _JOB["to_produce"][index]
+    _JOB["staging"].path(rel).write_bytes(output.produce())
+    return []
+
+
+def _run_jobs(
+    renderer: Renderer,
+    staging: Staging,
+    to_render: list[tuple[str, str, Page]],
+    to_produce: list[tuple[str, FileOutput]],
+    progress: bool,
+) -> list[str]:
+    _JOB.update(renderer=renderer, staging=staging, to_render=to_render, to_produce=to_produce)
+    try:
+        workers = min(2, os.cpu_count() or 1)
+        if workers < 2 or len(to_render) < PARALLEL_MIN_PAGES:
+            problems = _render_job(0, len(to_render))
+            for index in range(len(to_produce)):
+                _produce_job(index)
+            return problems
+        import gc
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        gc.freeze()  # keep the collector from touching (and so copying) inherited objects
+        context = multiprocessing.get_context("fork")
+        problems = []
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = [pool.submit(_produce_job, i) for i in range(len(to_produce))]
+            futures += [
+                pool.submit(_render_job, i, min(i + CHUNK, len(to_render)))
+                for i in range(0, len(to_render), CHUNK)
+            ]
+            for future in _track(as_completed(futures), len(futures), progress):
+                problems += future.result()
+        gc.unfreeze()
+        return sorted(problems)
+    finally:
+        _JOB.clear()
+
+
+def _track(items: Any, total: int, progress: bool) -> Any:
+    if not progress:
+        return items
+    from rich.progress import track
+
+    return track(items, total=total, description="Đang tạo trang", transient=True)
 
 
 def _labels(data_dir: Path) -> dict[str, dict[str, str]]:

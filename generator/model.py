@@ -228,8 +228,9 @@ def build_model(data: Dataset, settings: Settings, today: date) -> SiteModel:
         ward.model_ids = [m for m in ward.model_ids if m in in_scope_models]
     model_list = sorted(in_scope_models.values(), key=lambda e: sort_key(e.model.name))
 
+    # Sort once; every per-unit list is then filled in that order.
     awards = []
-    for award in data.awards:
+    for award in sorted(data.awards, key=_award_order):
         if award.unit_code in wards:
             wards[award.unit_code].awards.append(award)
             provinces[wards[award.unit_code].province_code].awards.append(award)
@@ -240,12 +241,6 @@ def build_model(data: Dataset, settings: Settings, today: date) -> SiteModel:
         awards.append(award)
         if award.model_id in in_scope_models:
             in_scope_models[award.model_id].awards.append(award)
-    awards.sort(key=_award_order)
-    award_lists: list[list[Award]] = [w.awards for w in wards.values()]
-    award_lists += [p.awards for p in provinces.values()]
-    award_lists += [m.awards for m in in_scope_models.values()]
-    for award_list in award_lists:
-        award_list.sort(key=_award_order)
 
     legal = _legal(data, in_scope_models, place_by_id)
     events = sorted(

@@ -33,10 +33,12 @@ def pages(model: SiteModel) -> Iterator[Page]:
         yield _listing(
             model, f["url"], f"Mô hình lĩnh vực “{f['label']}”", chosen, filters, f["url"]
         )
+    position = {e.id: i for i, e in enumerate(model.models)}
     for p in filters["provinces"]:
         province = model.province_by_code[p["code"]]
-        chosen = [model.model_by_id[m] for m in province.model_ids]
-        chosen.sort(key=lambda e: model.models.index(e))
+        chosen = sorted(
+            (model.model_by_id[m] for m in province.model_ids), key=lambda e: position[e.id]
+        )
         yield _listing(model, p["url"], f"Mô hình ở {province.name}", chosen, filters, p["url"])
     for entry in model.models:
         yield model_page(model, entry)
