@@ -29,6 +29,7 @@ from generator.data.checks import find_personal_data
 from generator.data.load import read_package
 from generator.data.schema import UsageError, load_package
 from generator.data.validate import validate_package
+from generator.lessons import load_lessons
 from generator.model import SiteModel, build_model
 from generator.output import Staging
 from generator.pages import FileOutput, Page, collect
@@ -183,8 +184,9 @@ class Builder:
             self.report.warnings = [p.line() for p in result.warnings]
         with stage("load"):
             dataset = read_package(o.data_dir)
+            lessons, _ = load_lessons(o.data_dir, {d.id for d in dataset.legal_documents})
         with stage("model"):
-            model = build_model(dataset, settings, build_date(o.data_dir))
+            model = build_model(dataset, settings, build_date(o.data_dir), lessons)
             model.labels = _labels(o.data_dir)
         with stage("pages"):
             pages, files = collect(model, o.data_dir)

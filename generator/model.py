@@ -23,6 +23,7 @@ from generator.data.records import (
     Place,
     Unit,
 )
+from generator.lessons import Lesson
 from generator.settings import Settings
 from generator.textvi import slugify, sort_key
 
@@ -115,6 +116,7 @@ class LegalEntry:
     cited_by_models: list[str] = field(default_factory=list)
     cited_by_events: list[str] = field(default_factory=list)
     cited_by_assessments: int = 0
+    cited_by_lessons: list[str] = field(default_factory=list)  # lesson slugs
     replaces: list[str] = field(default_factory=list)
 
 
@@ -138,6 +140,7 @@ class SiteModel:
     unit_names: dict[str, str]  # every current unit code in scope → name
     # "resource.field" → code → Vietnamese label, from the schemas' categories
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    lessons: list[Lesson] = field(default_factory=list)
 
     def label(self, key: str, code: str | None) -> str:
         if code is None:
@@ -162,7 +165,9 @@ def _unique_slug(base: str, code: str, taken: set[str]) -> str:
     return slug
 
 
-def build_model(data: Dataset, settings: Settings, today: date) -> SiteModel:
+def build_model(
+    data: Dataset, settings: Settings, today: date, lessons: list[Lesson] | None = None
+) -> SiteModel:
     scope = set(settings.provinces) if settings.provinces else None
     province_units = sorted(
         (u for u in data.units if not u.parent_code and (scope is None or u.code in scope)),
@@ -243,6 +248,7 @@ def build_model(data: Dataset, settings: Settings, today: date) -> SiteModel:
             in_scope_models[award.model_id].awards.append(award)
 
     legal = _legal(data, in_scope_models, place_by_id)
+    legal_by_id = {e.document.id: e for e in legal}
     events = sorted(
         (e for e in data.events if e.unit_code is None or _in_scope(e.unit_code, wards, provinces)),
         key=lambda e: (e.date.month, e.date.day, sort_key(e.title)),
@@ -253,7 +259,13 @@ def build_model(data: Dataset, settings: Settings, today: date) -> SiteModel:
             for kind, cov in kinds.items():
                 coverage[year][kind].add(cov)
     unit_names = {c: w.name for c, w in wards.items()} | {c: p.name for c, p in provinces.items()}
+    lessons = sorted(lessons or [], key=lambda lesson: sort_key(lesson.title))
+    for lesson in lessons:
+        for doc_id in lesson.legal_documents:
+            if doc_id in legal_by_id:
+                legal_by_id[doc_id].cited_by_lessons.append(lesson.slug)
     return SiteModel(
+        lessons=lessons,
         settings=settings,
         today=today,
         years=years,
@@ -266,7 +278,7 @@ def build_model(data: Dataset, settings: Settings, today: date) -> SiteModel:
         model_by_id=in_scope_models,
         awards=awards,
         legal=legal,
-        legal_by_id={e.document.id: e for e in legal},
+        legal_by_id=legal_by_id,
         events=events,
         coverage={y: dict(k) for y, k in coverage.items()},
         unit_names=unit_names,

@@ -219,6 +219,23 @@ CATALOGUE: dict[str, Entry] = {
         "ngày quyết định {date} nằm ngoài kỳ đánh giá năm {year} (từ {start} đến {end})",
         "kiểm tra lại năm đánh giá hoặc ngày ký quyết định",
     ),
+    "lesson-front-matter": Entry(
+        "error",
+        "phần đầu bài học (giữa hai dòng ---) không đọc được: {detail}",
+        "bài học phải mở đầu bằng dòng ---, các dòng “khóa: giá trị”, rồi một dòng --- nữa; "
+        "xem mẫu trong một bài học có sẵn",
+    ),
+    "lesson-unknown-key": Entry(
+        "error",
+        "khóa “{field}” không có trong phần đầu bài học",
+        "chỉ dùng các khóa: {allowed}",
+    ),
+    "lesson-quiz": Entry(
+        "error",
+        "phần tự kiểm tra chưa đúng mẫu: {detail}",
+        "mỗi câu: dòng “1. Câu hỏi”, các phương án thụt 4 dấu cách “- [ ] …”, đúng một "
+        "phương án “- [x] …”, rồi “> Giải thích: …”",
+    ),
     "too-many-errors": Entry(
         "error",
         "có quá nhiều lỗi; chỉ hiện {limit} lỗi đầu tiên của tệp này",

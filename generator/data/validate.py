@@ -96,6 +96,7 @@ def validate_package(
             result.problems.extend(found)
             result.rows += rows
             result.checked.append(spec.name)
+    result.problems.extend(_lesson_problems(package))
     order = {r.name: i for i, r in enumerate(package.resources)}
     files = {display_path(r.path): order[r.name] for r in package.resources}
     result.problems.sort(key=lambda p: (files.get(p.file, -1), p.sort_key()))
@@ -431,6 +432,20 @@ class _Checker:
                     new_name=_unit_name(tables, unit_value),
                     cell=unit_value,
                 )
+
+
+def _lesson_problems(package: PackageSpec) -> list[Problem]:
+    """Lessons are few and small: checked on every run, not cached."""
+    from generator.lessons import load_lessons
+
+    legal = package.resource("legal_documents")
+    ids: set[str] = set()
+    if legal is not None:
+        table, found = open_table(legal.path, display_path(legal.path), legal.name)
+        if table is not None and "id" in table.header:
+            col = table.header.index("id")
+            ids = {nfc(_cell(cells, col).strip()) for _, cells in table.rows()}
+    return load_lessons(package.root, ids)[1]
 
 
 def header_problems(spec: ResourceSpec, table: Table, where: str) -> list[Problem]:

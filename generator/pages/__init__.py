@@ -45,6 +45,7 @@ def collect(model: SiteModel, data_dir: Path) -> tuple[list[Page], list[FileOutp
         guide,
         home,
         legal,
+        lessons,
         misc,
         models,
         opendata,
@@ -55,6 +56,7 @@ def collect(model: SiteModel, data_dir: Path) -> tuple[list[Page], list[FileOutp
     files: list[FileOutput] = []
     for family in (home, units, models, awards, legal, calendar, guide):
         pages.extend(family.pages(model))
+    pages.extend(lessons.pages(model, data_dir))
     data_pages, data_files = opendata.outputs(model, data_dir)
     pages.extend(data_pages)
     files.extend(data_files)

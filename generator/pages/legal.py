@@ -54,6 +54,11 @@ def document_page(model: SiteModel, entry: LegalEntry) -> Page:
             if e.id in entry.cited_by_events
         ],
         "assessments": entry.cited_by_assessments,
+        "lessons": [
+            {"title": lesson.title, "url": lesson.url}
+            for lesson in model.lessons
+            if lesson.slug in entry.cited_by_lessons
+        ],
     }
     return Page(
         url=entry.url,

@@ -1,0 +1,374 @@
+"""Legal-education lessons: Markdown files with front matter in data/lessons/.
+
+The front matter is checked against data/schemas/lesson.yaml with the same one-line
+Vietnamese messages as the data; the body is rendered with Python-Markdown and
+pymdown-extensions (the dialect of mkdocs-material: admonitions, details, tabs, tables,
+footnotes). `legal:ID` links resolve to the legal document's page. The closing
+"## Tự kiểm tra" section is a self-check quiz rendered by us so that it works without a
+server and, without JavaScript, shows the answers in a details element.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import markdown
+import yaml
+from markdown.treeprocessors import Treeprocessor
+
+from generator.data.checks import text_checks
+from generator.data.messages_vi import problem
+from generator.data.problems import Problem
+from generator.data.schema import display_path
+from generator.textvi import slugify
+
+LESSONS_DIR = "lessons"
+SCHEMA_FILE = "schemas/lesson.yaml"
+QUIZ_HEADING = "## Tự kiểm tra"
+_FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
+_LEGAL_LINK = re.compile(r"\]\(legal:([^)\s]+)\)")
+_QUESTION = re.compile(r"^(\d+)\.\s+(.+)$")
+_OPTION = re.compile(r"^ {4}- \[([ xX])\]\s+(.+)$")
+_EXPLAIN = re.compile(r"^ {4}>\s?(.*)$")
+_DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+
+EXTENSIONS = [
+    "tables",
+    "footnotes",
+    "admonition",
+    "attr_list",
+    "toc",
+    "pymdownx.details",
+    "pymdownx.superfences",
+    "pymdownx.tabbed",
+]
+EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
+    "toc": {"slugify": lambda value, separator: slugify(value), "toc_depth": "2-3"},
+    "pymdownx.tabbed": {"alternate_style": True, "slugify": lambda v, s: slugify(v)},
+    "footnotes": {"BACKLINK_TITLE": "Quay lại đoạn văn %d"},
+}
+
+
+@dataclass(frozen=True)
+class Question:
+    number: int
+    text: str  # HTML
+    options: tuple[tuple[str, bool], ...]  # (HTML, correct)
+    explanation: str  # HTML
+
+
+@dataclass
+class Lesson:
+    slug: str
+    path: Path
+    title: str
+    summary: str
+    topics: list[str]
+    grades: list[str]
+    legal_documents: list[str]
+    updated: date
+    reading_time: int
+    body: str  # Markdown without the quiz
+    quiz_source: list[str] = field(default_factory=list)
+    body_line: int = 1  # line number of the body's first line in the file
+
+    @property
+    def url(self) -> str:
+        return f"/bai-hoc/{self.slug}/"
+
+
+def load_schema(data_dir: Path) -> dict[str, Any]:
+    with (data_dir / SCHEMA_FILE).open(encoding="utf-8") as fh:
+        schema: dict[str, Any] = yaml.safe_load(fh)
+    return schema
+
+
+def labels(schema: dict[str, Any], name: str) -> dict[str, str]:
+    for f in schema["fields"]:
+        if f["name"] == name:
+            return {str(c["value"]): str(c["label"]) for c in f.get("categories", [])}
+    return {}
+
+
+def load_lessons(data_dir: Path, legal_ids: set[str]) -> tuple[list[Lesson], list[Problem]]:
+    """Parse and check every lesson; problems are located by file and line."""
+    folder = data_dir / LESSONS_DIR
+    if not folder.is_dir():
+        return [], []
+    schema = load_schema(data_dir)
+    lessons: list[Lesson] = []
+    problems: list[Problem] = []
+    for path in sorted(folder.glob("*.md")):
+        lesson, found = _load_one(path, schema, legal_ids)
+        problems += found
+        if lesson is not None and not any(p.level == "error" for p in found):
+            lessons.append(lesson)
+    return lessons, problems
+
+
+def _line_of(text: str, key: str) -> int | None:
+    match = re.search(rf"^{re.escape(key)}\s*:", text, re.M)
+    return text.count("\n", 0, match.start()) + 2 if match else None
+
+
+def _load_one(
+    path: Path, schema: dict[str, Any], legal_ids: set[str]
+) -> tuple[Lesson | None, list[Problem]]:
+    where = display_path(path)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None, [problem("encoding-not-utf8", where, line="?")]
+    found: list[Problem] = []
+    if not unicodedata.is_normalized("NFC", text):
+        found.append(problem("nfd-text", where, nfc="(toàn bài)"))
+        text = unicodedata.normalize("NFC", text)
+    front = _FRONT.match(text)
+    if not front:
+        return None, [problem("lesson-front-matter", where, row=1, detail="thiếu phần đầu")]
+    try:
+        meta = yaml.safe_load(front.group(1))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 2 if mark is not None else 1
+        return None, [problem("lesson-front-matter", where, row=row, detail=str(exc.problem))]  # type: ignore[attr-defined]
+    if not isinstance(meta, dict):
+        return None, [problem("lesson-front-matter", where, row=1, detail="không phải bảng khóa")]
+    fields = {f["name"]: f for f in schema["fields"]}
+    for key in meta:
+        if key not in fields:
+            found.append(
+                problem(
+                    "lesson-unknown-key",
+                    where,
+                    row=_line_of(front.group(1), str(key)),
+                    field=str(key),
+                    allowed=", ".join(fields),
+                )
+            )
+    values: dict[str, Any] = {}
+    for name, spec in fields.items():
+        row = _line_of(front.group(1), name)
+        value = meta.get(name)
+        checked = _check_field(where, row, name, spec, value, legal_ids, found)
+        values[name] = checked
+    body_start = front.end()
+    body = text[body_start:]
+    body_line = text.count("\n", 0, body_start) + 1
+    for offset, line in enumerate(body.split("\n")):
+        for code, params in text_checks(line):
+            if code != "nfd-text":
+                found.append(problem(code, where, row=body_line + offset, **params))
+        for match in _LEGAL_LINK.finditer(line):
+            if match.group(1) not in legal_ids:
+                found.append(
+                    problem(
+                        "foreign-key",
+                        where,
+                        row=body_line + offset,
+                        field="legal:",
+                        cell=match.group(1),
+                        ref_field="id",
+                        ref_resource="legal_documents",
+                        ref_file="legal_documents.csv",
+                    )
+                )
+    main, _, quiz = body.partition(QUIZ_HEADING)
+    quiz_lines = quiz.split("\n") if quiz else []
+    quiz_line = body_line + main.count("\n")
+    found += _check_quiz(where, quiz_lines, quiz_line)
+    if any(p.level == "error" for p in found):
+        return None, found
+    return (
+        Lesson(
+            slug=path.stem,
+            path=path,
+            title=values["title"],
+            summary=values["summary"],
+            topics=values["topics"],
+            grades=values["grades"],
+            legal_documents=values["legal_documents"],
+            updated=values["updated"],
+            reading_time=values["reading_time"],
+            body=main,
+            quiz_source=quiz_lines,
+            body_line=body_line,
+        ),
+        found,
+    )
+
+
+def _check_field(
+    where: str,
+    row: int | None,
+    name: str,
+    spec: dict[str, Any],
+    value: Any,
+    legal_ids: set[str],
+    found: list[Problem],
+) -> Any:
+    constraints = spec.get("constraints", {})
+    kind = spec.get("type")
+
+    def bad(code: str, **params: Any) -> None:
+        found.append(problem(code, where, row=row, field=name, **params))
+
+    if value is None or value == "" or value == []:
+        if constraints.get("required"):
+            bad("required")
+        return value
+    if kind == "string":
+        if not isinstance(value, str):
+            bad("type-error", cell=value, type_vi="văn bản", type_hint="đặt trong ngoặc kép")
+        elif constraints.get("maxLength") and len(value) > constraints["maxLength"]:
+            bad("too-long", length=len(value), limit=constraints["maxLength"])
+        return value
+    if kind == "integer":
+        if not isinstance(value, int) or isinstance(value, bool):
+            bad("type-error", cell=value, type_vi="số nguyên", type_hint="chỉ ghi chữ số")
+        elif value < constraints.get("minimum", value):
+            bad("below-minimum", cell=value, limit=constraints["minimum"])
+        elif value > constraints.get("maximum", value):
+            bad("above-maximum", cell=value, limit=constraints["maximum"])
+        return value
+    if kind == "date":
+        if isinstance(value, date):
+            return value
+        dmy = _DMY.match(str(value))
+        if dmy:
+            d, m, y = (int(g) for g in dmy.groups())
+            bad("date-dmy", cell=value, iso=f"{y:04d}-{m:02d}-{d:02d}")
+        else:
+            bad("type-error", cell=value, type_vi="ngày", type_hint="viết năm-tháng-ngày")
+        return value
+    if kind == "list":
+        items = [str(v) for v in (value if isinstance(value, list) else [value])]
+        allowed = [str(v) for v in constraints.get("enum", [])]
+        names = {str(c["value"]): str(c["label"]) for c in spec.get("categories", [])}
+        for item in items:
+            if allowed and item not in allowed:
+                listing = ", ".join(f"{v} ({names.get(v, v)})" for v in allowed)
+                bad("enum", cell=item, allowed=listing, enum_hint="ghi đúng mã trong danh sách")
+            if spec.get("references") == "legal_documents.id" and item not in legal_ids:
+                bad(
+                    "foreign-key",
+                    cell=item,
+                    ref_field="id",
+                    ref_resource="legal_documents",
+                    ref_file="legal_documents.csv",
+                )
+        return items
+    return value
+
+
+def _check_quiz(where: str, lines: list[str], first_line: int) -> list[Problem]:
+    if not lines:
+        return [problem("lesson-quiz", where, detail=f"thiếu phần “{QUIZ_HEADING[3:]}” ở cuối bài")]
+    found: list[Problem] = []
+    questions = _parse_quiz(lines)
+    if not questions:
+        found.append(problem("lesson-quiz", where, row=first_line, detail="chưa có câu hỏi nào"))
+    for number, line_no, options, _explain in questions:
+        correct = sum(1 for _, ok in options if ok)
+        if correct != 1 or len(options) < 2:
+            found.append(
+                problem(
+                    "lesson-quiz",
+                    where,
+                    row=first_line + line_no,
+                    detail=f"câu {number} phải có ít nhất hai phương án và đúng một đáp án [x]",
+                )
+            )
+    return found
+
+
+def _parse_quiz(lines: list[str]) -> list[tuple[int, int, list[tuple[str, bool]], list[str]]]:
+    questions: list[tuple[int, int, list[tuple[str, bool]], list[str]]] = []
+    for index, line in enumerate(lines):
+        if m := _QUESTION.match(line):
+            questions.append((int(m.group(1)), index, [], []))
+        elif questions and (m := _OPTION.match(line)):
+            questions[-1][2].append((m.group(2).strip(), m.group(1).lower() == "x"))
+        elif questions and (m := _EXPLAIN.match(line)):
+            questions[-1][3].append(m.group(1))
+    return questions
+
+
+class _SafeLinks(Treeprocessor):
+    """Drop any href/src that is not http(s), site-relative, relative or an anchor: a
+    `javascript:` link in a lesson must not survive into the page."""
+
+    def run(self, root: Any) -> None:
+        for element in root.iter():
+            for attribute in ("href", "src"):
+                value = element.get(attribute)
+                if value is not None and not _safe_target(value):
+                    del element.attrib[attribute]
+
+
+def _safe_target(value: str) -> bool:
+    text = value.strip()
+    if text.startswith(("#", "/")) and not text.startswith("//"):
+        return True
+    scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", text)
+    if scheme is None:
+        return not text.startswith("//")
+    return scheme.group(1).lower() in ("http", "https", "mailto")
+
+
+class LessonRenderer:
+    """Markdown → HTML for lesson bodies, with `legal:` links resolved to site URLs.
+
+    Raw HTML in a lesson is shown as text, not passed through: Python-Markdown has no safe
+    mode any more, so we remove its raw-HTML block and inline processors."""
+
+    def __init__(self, legal_urls: dict[str, str]) -> None:
+        self.legal_urls = legal_urls
+        self.md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+        self.md.preprocessors.deregister("html_block")
+        self.md.inlinePatterns.deregister("html")
+        self.md.treeprocessors.register(_SafeLinks(self.md), "antq_safe_links", 0)
+
+    def _links(self, text: str) -> str:
+        return _LEGAL_LINK.sub(lambda m: f"]({self.legal_urls.get(m.group(1), '/van-ban/')})", text)
+
+    def body(self, lesson: Lesson) -> tuple[str, list[tuple[str, str]]]:
+        self.md.reset()
+        html = self.md.convert(self._links(lesson.body))
+        toc = [
+            (t["id"], t["name"]) for t in getattr(self.md, "toc_tokens", []) if t.get("level") == 2
+        ]
+        return html, toc
+
+    def inline(self, text: str) -> str:
+        self.md.reset()
+        html = self.md.convert(self._links(text))
+        return html.removeprefix("<p>").removesuffix("</p>")
+
+    def quiz(self, lesson: Lesson) -> list[Question]:
+        out = []
+        for number, _line, options, explain in _parse_quiz(lesson.quiz_source):
+            text = lesson.quiz_source[_line]
+            q = _QUESTION.match(text)
+            question = q.group(2) if q else text
+            explanation = " ".join(explain).strip()
+            explanation = explanation.removeprefix("Giải thích:").strip()
+            out.append(
+                Question(
+                    number=number,
+                    text=self.inline(question),
+                    options=tuple((self.inline(o), ok) for o, ok in options),
+                    explanation=self.inline(explanation) if explanation else "",
+                )
+            )
+        return out
+
+
+def words(text: str) -> int:
+    return len(re.findall(r"\w+", text))

@@ -1,0 +1,147 @@
+"""The lesson library: an index, lists by topic and by grade, and one reading page per
+lesson (phone and print friendly, with its self-check quiz)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from generator.lessons import Lesson, LessonRenderer, labels, load_schema, words
+from generator.model import SiteModel
+from generator.pages import Page
+from generator.pages.common import legal_link
+from generator.textvi import slugify
+
+
+def pages(model: SiteModel, data_dir: Path) -> Iterator[Page]:
+    if not model.lessons:
+        return
+    schema = load_schema(data_dir)
+    topic_labels = labels(schema, "topics")
+    grade_labels = labels(schema, "grades")
+    topic_url = {t: f"/bai-hoc/chu-de/{t}/" for t in topic_labels}
+    grade_url = {g: f"/bai-hoc/danh-cho/{slugify(g)}/" for g in grade_labels}
+    cards = {lesson.slug: _card(lesson, topic_labels, grade_labels) for lesson in model.lessons}
+    topics: list[dict[str, Any]] = [
+        {
+            "code": t,
+            "label": topic_labels[t],
+            "url": topic_url[t],
+            "count": sum(t in lesson.topics for lesson in model.lessons),
+        }
+        for t in topic_labels
+    ]
+    grades: list[dict[str, Any]] = [
+        {
+            "code": g,
+            "label": grade_labels[g],
+            "url": grade_url[g],
+            "count": sum(g in lesson.grades for lesson in model.lessons),
+        }
+        for g in grade_labels
+    ]
+    topics = [t for t in topics if t["count"]]
+    grades = [g for g in grades if g["count"]]
+    yield Page(
+        url="/bai-hoc/",
+        templates=["bai-hoc.html"],
+        context={"lessons": list(cards.values()), "topics": topics, "grades": grades},
+        title="Bài học pháp luật",
+    )
+    for t in topics:
+        chosen = [cards[x.slug] for x in model.lessons if t["code"] in x.topics]
+        yield _listing(t["url"], f"Bài học về {t['label'].lower()}", chosen, topics, grades)
+    for g in grades:
+        chosen = [cards[x.slug] for x in model.lessons if g["code"] in x.grades]
+        yield _listing(g["url"], f"Bài học dành cho {g['label'].lower()}", chosen, topics, grades)
+    renderer = LessonRenderer({e.document.id: e.url for e in model.legal})
+    for lesson in model.lessons:
+        yield _lesson_page(model, lesson, renderer, topic_labels, grade_labels, cards)
+
+
+def _card(
+    lesson: Lesson, topic_labels: dict[str, str], grade_labels: dict[str, str]
+) -> dict[str, Any]:
+    return {
+        "title": lesson.title,
+        "url": lesson.url,
+        "summary": lesson.summary,
+        "topics": [topic_labels.get(t, t) for t in lesson.topics],
+        "grades": [grade_labels.get(g, g) for g in lesson.grades],
+        "reading_time": lesson.reading_time,
+        "updated": lesson.updated,
+    }
+
+
+def _listing(
+    url: str, heading: str, lessons: list[dict[str, Any]], topics: Any, grades: Any
+) -> Page:
+    return Page(
+        url=url,
+        templates=["bai-hoc-danh-sach.html"],
+        context={
+            "heading": heading,
+            "lessons": lessons,
+            "topics": topics,
+            "grades": grades,
+            "active": url,
+        },
+        title=heading,
+    )
+
+
+def _lesson_page(
+    model: SiteModel,
+    lesson: Lesson,
+    renderer: LessonRenderer,
+    topic_labels: dict[str, str],
+    grade_labels: dict[str, str],
+    cards: dict[str, dict[str, Any]],
+) -> Page:
+    body, toc = renderer.body(lesson)
+    quiz = [
+        {
+            "number": q.number,
+            "text": Markup(q.text),
+            "options": [{"html": Markup(html), "correct": ok} for html, ok in q.options],
+            "explanation": Markup(q.explanation),
+        }
+        for q in renderer.quiz(lesson)
+    ]
+    related = [
+        cards[other.slug]
+        for other in model.lessons
+        if other.slug != lesson.slug and set(other.topics) & set(lesson.topics)
+    ]
+    context = {
+        "lesson": {
+            "slug": lesson.slug,
+            "title": lesson.title,
+            "summary": lesson.summary,
+            "topics": [
+                {"label": topic_labels.get(t, t), "url": f"/bai-hoc/chu-de/{t}/"}
+                for t in lesson.topics
+            ],
+            "grades": [
+                {"label": grade_labels.get(g, g), "url": f"/bai-hoc/danh-cho/{slugify(g)}/"}
+                for g in lesson.grades
+            ],
+            "legal": [link for d in lesson.legal_documents if (link := legal_link(model, d))],
+            "updated": lesson.updated,
+            "reading_time": lesson.reading_time,
+            "words": words(lesson.body),
+        },
+        "body": Markup(body),
+        "toc": toc,
+        "quiz": quiz,
+        "related": related,
+    }
+    return Page(
+        url=lesson.url,
+        templates=[f"bai-hoc-{lesson.slug}.html", "bai-hoc-bai.html"],
+        context=context,
+        title=lesson.title,
+    )
