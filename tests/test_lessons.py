@@ -1,0 +1,127 @@
+"""Lessons: front matter checked like the data, Markdown dialect, quiz, escaping."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildOptions, build_site
+from generator.data.validate import validate_package
+
+ROOT = Path(__file__).resolve().parents[1]
+LESSON = ROOT / "tests/fixtures/lessons/mau.md"
+
+
+@pytest.fixture
+def package(make_package, monkeypatch) -> Path:
+    data = make_package()
+    (data / "lessons").mkdir()
+    shutil.copy(LESSON, data / "lessons" / "mau.md")
+    monkeypatch.chdir(data)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1763683200")
+    return data
+
+
+def lines(data: Path) -> list[str]:
+    return [p.line() for p in validate_package(Path("."), use_cache=False).problems]
+
+
+def edit(data: Path, old: str, new: str) -> None:
+    path = data / "lessons" / "mau.md"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_sample_lessons_and_fixture_are_valid(package) -> None:
+    assert lines(package) == []
+    result = validate_package(ROOT / "data", use_cache=False)
+    assert [p.line() for p in result.problems if "lessons/" in p.file] == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "topics: [lua-dao-qua-mang]",
+            "topics: [lua-dao]",
+            "lessons/mau.md:4 (topics): lỗi: giá trị “lua-dao” không nằm trong danh sách cho phép:",
+        ),
+        (
+            "updated: 2025-10-15",
+            "updated: 15/10/2025",
+            "lessons/mau.md:7 (updated): lỗi: ngày “15/10/2025” viết theo kiểu ngày/tháng/năm; "
+            "phải viết năm-tháng-ngày: 2025-10-15 [date-dmy]",
+        ),
+        (
+            'legal_documents: ["06/2014/NĐ-CP"]',
+            'legal_documents: ["99/2099/QH99"]',
+            "lessons/mau.md:6 (legal_documents): lỗi: giá trị “99/2099/QH99” không có trong cột "
+            "“id” của bảng “legal_documents” [foreign-key]",
+        ),
+        (
+            "reading_time: 3",
+            "reading_time: 3\nauthor: Ai đó",
+            "lessons/mau.md:9 (author): lỗi: khóa “author” không có trong phần đầu bài học "
+            "[lesson-unknown-key]",
+        ),
+        (
+            'title: "Bài mẫu: phòng tránh lừa đảo"\n',
+            "",
+            "lessons/mau.md (title): lỗi: thiếu giá trị bắt buộc [required]",
+        ),
+        (
+            "    - [ ] Im lặng",
+            "    - [x] Im lặng",
+            "lessons/mau.md:35: lỗi: phần tự kiểm tra chưa đúng mẫu: câu 1 phải có ít nhất hai "
+            "phương án và đúng một đáp án [x] [lesson-quiz]",
+        ),
+        (
+            "(legal:06/2014/NĐ-CP)",
+            "(legal:1/2000/XX)",
+            "lessons/mau.md:11 (legal:): lỗi: giá trị “1/2000/XX” không có trong cột “id”",
+        ),
+        (
+            "Báo thầy cô.",
+            "Gọi 0912 345 678.",
+            "lessons/mau.md:22: lỗi: ô có số điện thoại (091…78)",
+        ),
+    ],
+)
+def test_bad_lesson_gives_a_located_line(package, old: str, new: str, expected: str) -> None:
+    edit(package, old, new)
+    found = lines(package)
+    assert any(line.startswith(expected) for line in found), found
+
+
+def test_lesson_page_renders_the_dialect_and_quiz(package, tmp_path) -> None:
+    out = tmp_path / "public"
+    build_site(BuildOptions(data_dir=package, out_dir=out, site_dir=ROOT / "site"))
+    html = (out / "bai-hoc/mau/index.html").read_text(encoding="utf-8")
+    assert 'class="admonition warning"' in html
+    assert "<details" in html and "<summary>Xem thêm</summary>" in html
+    assert 'class="tabbed-set' in html
+    assert "<table>" in html and 'class="footnote"' in html
+    assert 'href="/van-ban/06-2014-nd-cp/"' in html  # legal: link resolved
+    assert "<summary>Xem đáp án</summary>" in html and "Báo Công an" in html
+    doc = (out / "van-ban/06-2014-nd-cp/index.html").read_text(encoding="utf-8")
+    assert 'href="/bai-hoc/mau/"' in doc  # the document page lists the lesson citing it
+    assert (out / "bai-hoc/chu-de/lua-dao-qua-mang/index.html").exists()
+    assert (out / "bai-hoc/danh-cho/thcs/index.html").exists()
+
+
+def test_raw_html_and_javascript_links_in_lessons_are_inert(package, tmp_path) -> None:
+    edit(
+        package,
+        "Mở đầu có",
+        "Mở đầu <img src=x onerror=alert(1)> <script>alert(2)</script>"
+        " [bấm](javascript:alert(3)) có",
+    )
+    out = tmp_path / "public"
+    build_site(BuildOptions(data_dir=package, out_dir=out, site_dir=ROOT / "site"))
+    html = (out / "bai-hoc/mau/index.html").read_text(encoding="utf-8")
+    assert "<img src=x" not in html and "<script>alert(2)" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "javascript:" not in html
