@@ -33,6 +33,7 @@ from generator.lessons import load_lessons
 from generator.model import SiteModel, build_model
 from generator.output import Staging
 from generator.pages import FileOutput, Page, collect
+from generator.pages.lessons import LessonDoc
 from generator.render import Renderer
 from generator.settings import Settings, SettingsError, load_settings
 
@@ -239,7 +240,9 @@ class Builder:
             },
             "assets": assets,
         }
-        renderer = Renderer(self.o.site_dir / "templates", globals_)
+        # `lesson_doc` turns a lesson's Markdown (part of its page context) into HTML at
+        # render time, in the render workers.
+        renderer = Renderer(self.o.site_dir / "templates", {**globals_, "lesson_doc": LessonDoc})
         site_hash = hashlib.sha256(
             pickle.dumps((globals_, generator.__version__), protocol=5)
         ).hexdigest()

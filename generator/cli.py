@@ -119,3 +119,23 @@ def build(
         for stage_name, seconds in report.timings.items():
             typer.echo(f"  {stage_name:<14} {seconds:7.2f} s")
         typer.echo(f"  {'tổng':<14} {sum(report.timings.values()):7.2f} s")
+
+
+@app.command("serve")
+def serve(
+    data: Path = typer.Option(Path("data"), "--data", help="Thư mục gói dữ liệu."),
+    out: Path = typer.Option(Path("public"), "--out", help="Thư mục trang web tạo ra."),
+    site: Path = typer.Option(Path("site"), "--site", help="Thư mục giao diện (site.toml)."),
+    port: int = typer.Option(8000, "--port", help="Cổng (0: chọn một cổng còn trống)."),
+    host: str = typer.Option(
+        "127.0.0.1", "--host", help="Chỉ trên máy này: 127.0.0.1, localhost hoặc ::1."
+    ),
+) -> None:
+    """Xem trước trang web trên máy này: tự xây dựng lại và tải lại trang khi dữ liệu đổi."""
+    from generator.build import BuildOptions
+    from generator.serve import run
+
+    options = BuildOptions(data_dir=data, out_dir=out, site_dir=site)
+    raise typer.Exit(
+        run(options, host=host, port=port, log=lambda line: typer.echo(line, err=True))
+    )

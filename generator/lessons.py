@@ -31,7 +31,7 @@ LESSONS_DIR = "lessons"
 SCHEMA_FILE = "schemas/lesson.yaml"
 QUIZ_HEADING = "## Tự kiểm tra"
 _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
-_LEGAL_LINK = re.compile(r"\]\(legal:([^)\s]+)\)")
+LEGAL_LINK = re.compile(r"\]\(legal:([^)\s]+)\)")
 _QUESTION = re.compile(r"^(\d+)\.\s+(.+)$")
 _OPTION = re.compile(r"^ {4}- \[([ xX])\]\s+(.+)$")
 _EXPLAIN = re.compile(r"^ {4}>\s?(.*)$")
@@ -165,7 +165,7 @@ def _load_one(
         for code, params in text_checks(line):
             if code != "nfd-text":
                 found.append(problem(code, where, row=body_line + offset, **params))
-        for match in _LEGAL_LINK.finditer(line):
+        for match in LEGAL_LINK.finditer(line):
             if match.group(1) not in legal_ids:
                 found.append(
                     problem(
@@ -336,7 +336,7 @@ class LessonRenderer:
         self.md.treeprocessors.register(_SafeLinks(self.md), "antq_safe_links", 0)
 
     def _links(self, text: str) -> str:
-        return _LEGAL_LINK.sub(lambda m: f"]({self.legal_urls.get(m.group(1), '/van-ban/')})", text)
+        return LEGAL_LINK.sub(lambda m: f"]({self.legal_urls.get(m.group(1), '/van-ban/')})", text)
 
     def body(self, lesson: Lesson) -> tuple[str, list[tuple[str, str]]]:
         self.md.reset()

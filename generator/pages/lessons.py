@@ -4,12 +4,13 @@ lesson (phone and print friendly, with its self-check quiz)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
-from generator.lessons import Lesson, LessonRenderer, labels, load_schema, words
+from generator.lessons import LEGAL_LINK, Lesson, LessonRenderer, labels, load_schema, words
 from generator.model import SiteModel
 from generator.pages import Page
 from generator.pages.common import legal_link
@@ -57,9 +58,8 @@ def pages(model: SiteModel, data_dir: Path) -> Iterator[Page]:
     for g in grades:
         chosen = [cards[x.slug] for x in model.lessons if g["code"] in x.grades]
         yield _listing(g["url"], f"Bài học dành cho {g['label'].lower()}", chosen, topics, grades)
-    renderer = LessonRenderer({e.document.id: e.url for e in model.legal})
     for lesson in model.lessons:
-        yield _lesson_page(model, lesson, renderer, topic_labels, grade_labels, cards)
+        yield _lesson_page(model, lesson, topic_labels, grade_labels, cards)
 
 
 def _card(
@@ -96,21 +96,10 @@ def _listing(
 def _lesson_page(
     model: SiteModel,
     lesson: Lesson,
-    renderer: LessonRenderer,
     topic_labels: dict[str, str],
     grade_labels: dict[str, str],
     cards: dict[str, dict[str, Any]],
 ) -> Page:
-    body, toc = renderer.body(lesson)
-    quiz = [
-        {
-            "number": q.number,
-            "text": Markup(q.text),
-            "options": [{"html": Markup(html), "correct": ok} for html, ok in q.options],
-            "explanation": Markup(q.explanation),
-        }
-        for q in renderer.quiz(lesson)
-    ]
     related = [
         cards[other.slug]
         for other in model.lessons
@@ -132,11 +121,16 @@ def _lesson_page(
             "legal": [link for d in lesson.legal_documents if (link := legal_link(model, d))],
             "updated": lesson.updated,
             "reading_time": lesson.reading_time,
-            "words": words(lesson.body),
         },
-        "body": Markup(body),
-        "toc": toc,
-        "quiz": quiz,
+        # The Markdown itself is the input: it is converted by the `lesson_doc` template
+        # global during rendering, which runs in the parallel render workers.
+        "source": {
+            "body": lesson.body,
+            "quiz": lesson.quiz_source,
+            "links": {
+                i: model.legal_by_id[i].url for i in legal_ids(lesson) if i in model.legal_by_id
+            },
+        },
         "related": related,
     }
     return Page(
@@ -145,3 +139,40 @@ def _lesson_page(
         context=context,
         title=lesson.title,
     )
+
+
+class LessonDoc:
+    """What a lesson template shows: body HTML, its table of contents, the quiz."""
+
+    def __init__(self, source: dict[str, Any]) -> None:
+        renderer = LessonRenderer(source["links"])
+        lesson = Lesson(
+            slug="",
+            path=Path(),
+            title="",
+            summary="",
+            topics=[],
+            grades=[],
+            legal_documents=[],
+            updated=date.min,
+            reading_time=0,
+            body=source["body"],
+            quiz_source=list(source["quiz"]),
+        )
+        html, self.toc = renderer.body(lesson)
+        self.body = Markup(html)
+        self.words = words(lesson.body)
+        self.quiz = [
+            {
+                "number": q.number,
+                "text": Markup(q.text),
+                "options": [{"html": Markup(h), "correct": ok} for h, ok in q.options],
+                "explanation": Markup(q.explanation),
+            }
+            for q in renderer.quiz(lesson)
+        ]
+
+
+def legal_ids(lesson: Lesson) -> list[str]:
+    """Every legal document the lesson's body links to with `legal:ID`."""
+    return sorted(set(LEGAL_LINK.findall(lesson.body + "\n".join(lesson.quiz_source))))
