@@ -29,6 +29,7 @@ from generator.data.checks import find_personal_data
 from generator.data.load import read_package
 from generator.data.schema import UsageError, load_package
 from generator.data.validate import validate_package
+from generator.headers import headers_file
 from generator.lessons import load_lessons
 from generator.model import SiteModel, build_model
 from generator.output import Staging
@@ -69,26 +70,41 @@ class BuildOptions:
     full: bool = False  # ignore the build cache: render every page
 
 
-def build_date(data_dir: Path) -> date:
-    """The date pages are built "as of": SOURCE_DATE_EPOCH, else the data's last commit time,
-    never the wall clock unless neither exists (output must be reproducible)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+@dataclass(frozen=True)
+class DataRevision:
+    """The data's last commit (revision and time), or SOURCE_DATE_EPOCH; never the clock
+    unless the data is in no repository and no epoch is given."""
+
+    revision: str | None
+    time: datetime
+
+    @property
+    def date(self) -> date:
+        return self.time.date()
+
+
+def data_revision(data_dir: Path) -> DataRevision:
+    revision: str | None = None
+    commit_time: datetime | None = None
     try:
         out = subprocess.run(
-            ["git", "log", "-1", "--format=%ct", "--", "."],
+            ["git", "log", "-1", "--format=%H %ct", "--", "."],
             cwd=data_dir,
             capture_output=True,
             text=True,
             timeout=10,
             check=False,
-        ).stdout.strip()
-        if out.isdigit():
-            return datetime.fromtimestamp(int(out), tz=UTC).date()
+        ).stdout.split()
+        if len(out) == 2 and out[1].isdigit():
+            revision, commit_time = out[0], datetime.fromtimestamp(int(out[1]), tz=UTC)
     except (OSError, subprocess.SubprocessError):
         pass
-    return date.today()
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        commit_time = datetime.fromtimestamp(int(epoch), tz=UTC)
+    if commit_time is None:
+        commit_time = datetime.now(tz=UTC).replace(microsecond=0)
+    return DataRevision(revision, commit_time)
 
 
 def _tree_files(root: Path) -> list[Path]:
@@ -165,7 +181,7 @@ class Builder:
                         _hash_files(_tree_files(o.data_dir), o.data_dir),
                         _hash_files(_tree_files(o.site_dir), o.site_dir),
                         _hash_files(code, CODE_DIR),
-                        str(build_date(o.data_dir)),
+                        repr(data_revision(o.data_dir)),
                     )
                 ).encode()
             ).hexdigest()
@@ -187,10 +203,13 @@ class Builder:
             dataset = read_package(o.data_dir)
             lessons, _ = load_lessons(o.data_dir, {d.id for d in dataset.legal_documents})
         with stage("model"):
-            model = build_model(dataset, settings, build_date(o.data_dir), lessons)
+            revision = data_revision(o.data_dir)
+            model = build_model(dataset, settings, revision.date, lessons)
+            model.revision = revision.revision
             model.labels = _labels(o.data_dir)
         with stage("pages"):
             pages, files = collect(model, o.data_dir)
+            files += _site_files(revision)
         staging = Staging(o.out_dir)
         try:
             new_cache = self._render_and_write(staging, settings, model, pages, files, cache)
@@ -307,6 +326,21 @@ class Builder:
             problems += _scan(rel, path.read_text(encoding="utf-8", errors="replace"))
         if problems:
             raise BuildError([*problems, "Dừng xây dựng: không đăng thông tin cá nhân."])
+
+
+def _site_files(revision: DataRevision) -> list[FileOutput]:
+    """/build.json (what was built from which data) and _headers (for static hosts)."""
+    info = {
+        "data_revision": revision.revision,
+        "data_time": revision.time.isoformat().replace("+00:00", "Z"),
+        "generator": f"antq {generator.__version__}",
+    }
+    info_bytes = (json.dumps(info, ensure_ascii=False, indent=2) + "\n").encode()
+    headers_bytes = headers_file().encode()
+    return [
+        FileOutput("/build.json", f"build:{info_bytes.hex()}", lambda: info_bytes),
+        FileOutput("/_headers", f"headers:{headers_bytes.hex()}", lambda: headers_bytes),
+    ]
 
 
 def _scan(rel: str, text: str) -> list[str]:

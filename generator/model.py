@@ -141,6 +141,7 @@ class SiteModel:
     # "resource.field" → code → Vietnamese label, from the schemas' categories
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     lessons: list[Lesson] = field(default_factory=list)
+    revision: str | None = None  # the data's git revision, when the data is in git
 
     def label(self, key: str, code: str | None) -> str:
         if code is None:

@@ -321,3 +321,11 @@ def test_cli_build_exit_codes(make_package, site_dir, tmp_path, monkeypatch) -> 
     assert result.exit_code == 0, result.stdout
     assert "render+write" in result.stdout
     assert os.path.isfile(tmp_path / "o" / "index.html")
+
+
+def test_same_inputs_build_the_same_bytes(make_package, site_dir, tmp_path, monkeypatch) -> None:
+    data = make_package()
+    build(data, tmp_path / "a", site_dir)
+    monkeypatch.setenv("ANTQ_CACHE_DIR", str(tmp_path / "other-cache"))
+    build(data, tmp_path / "b", site_dir)
+    assert contents(tmp_path / "a") == contents(tmp_path / "b")

@@ -52,5 +52,8 @@ def pages(model: SiteModel) -> Iterator[Page]:
         "models": [model_card(model, e) for e in newest_models],
         "awards": [award_view(model, a) for a in model.awards[:NEWEST]],
         "events": occurrences(model, upcoming=True)[:NEWEST],
+        # Only here and in /build.json: in every page's footer it would make each data
+        # commit re-render the whole site.
+        "revision": model.revision[:10] if model.revision else None,
     }
     yield Page(url="/", templates=["home.html"], context=context, title=model.settings.name)

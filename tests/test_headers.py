@@ -1,0 +1,50 @@
+"""Security and cache headers: one source, the same in netlify.toml, _headers and serve."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+from generator import headers
+from generator.build import BuildOptions, build_site
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_netlify_toml_matches_the_generator() -> None:
+    config = tomllib.loads((ROOT / "netlify.toml").read_text(encoding="utf-8"))
+    declared = [(h["for"], h["values"]) for h in config["headers"]]
+    assert declared == headers.rules()
+    assert config["build"]["publish"] == "public"
+    for command in (
+        config["build"]["command"],
+        config["context"]["deploy-preview"]["command"],
+    ):
+        assert "antq validate" in command and "antq build" in command and "antq check" in command
+
+
+def test_csp_is_strict() -> None:
+    csp = headers.content_security_policy()
+    assert "script-src 'self' 'wasm-unsafe-eval'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval'" not in csp.replace("wasm-unsafe-eval'", "")
+    assert "default-src 'self'" in csp and "object-src 'none'" in csp
+    assert "https://push.example" in headers.content_security_policy("https://push.example")
+
+
+def test_paths_get_the_right_cache_policy() -> None:
+    assert headers.for_path("/static/css/antq.abc.css")["Cache-Control"].endswith("immutable")
+    assert headers.for_path("/sw.js")["Cache-Control"] == "no-cache"
+    page = headers.for_path("/tinh/hai-phong/")
+    assert page["Cache-Control"] == "public, max-age=0, must-revalidate"
+    assert page["X-Content-Type-Options"] == "nosniff" and "Content-Security-Policy" in page
+
+
+def test_build_writes_headers_and_build_info(make_package, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1763683200")
+    out = tmp_path / "public"
+    build_site(BuildOptions(data_dir=make_package(), out_dir=out, site_dir=ROOT / "site"))
+    assert (out / "_headers").read_text(encoding="utf-8") == headers.headers_file()
+    info = json.loads((out / "build.json").read_text(encoding="utf-8"))
+    assert info["data_time"] == "2025-11-21T00:00:00Z"  # SOURCE_DATE_EPOCH, not the clock
+    assert info["data_revision"] is None  # the fixture is not in a git repository
