@@ -68,6 +68,9 @@ class BuildOptions:
     site_dir: Path = Path("site")
     cache_dir: Path | None = None
     full: bool = False  # ignore the build cache: render every page
+    # Worker processes are forked for big builds; `antq serve` turns this off because forking
+    # a process that runs server threads can deadlock the child on a lock held elsewhere.
+    parallel: bool = True
 
 
 @dataclass(frozen=True)
@@ -192,7 +195,7 @@ class Builder:
             return self.report
         with stage("validate"):
             try:
-                result = validate_package(o.data_dir)
+                result = validate_package(o.data_dir, jobs=None if o.parallel else 1)
             except UsageError as exc:
                 raise BuildError([f"antq: {exc}"]) from None
             if result.errors:
@@ -286,7 +289,9 @@ class Builder:
                 if not (old_outputs.get(rel) == key and staging.link(rel)):
                     to_produce.append((rel, output))
         with stage("render+write"):
-            problems = _run_jobs(renderer, staging, to_render, to_produce, self.progress)
+            problems = _run_jobs(
+                renderer, staging, to_render, to_produce, self.progress, self.o.parallel
+            )
             staging.written += len(to_render) + len(to_produce)
         if problems:
             raise BuildError([*problems, "Dừng xây dựng: không đăng thông tin cá nhân."])
@@ -385,10 +390,11 @@ def _run_jobs(
     to_render: list[tuple[str, str, Page]],
     to_produce: list[tuple[str, FileOutput]],
     progress: bool,
+    parallel: bool = True,
 ) -> list[str]:
     _JOB.update(renderer=renderer, staging=staging, to_render=to_render, to_produce=to_produce)
     try:
-        workers = min(2, os.cpu_count() or 1)
+        workers = min(2, os.cpu_count() or 1) if parallel else 1
         if workers < 2 or len(to_render) < PARALLEL_MIN_PAGES:
             problems = _render_job(0, len(to_render))
             for index in range(len(to_produce)):

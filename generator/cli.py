@@ -135,7 +135,7 @@ def serve(
     from generator.build import BuildOptions
     from generator.serve import run
 
-    options = BuildOptions(data_dir=data, out_dir=out, site_dir=site)
+    options = BuildOptions(data_dir=data, out_dir=out, site_dir=site, parallel=False)
     raise typer.Exit(
         run(options, host=host, port=port, log=lambda line: typer.echo(line, err=True))
     )

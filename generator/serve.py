@@ -38,6 +38,7 @@ import watchfiles
 
 from generator.build import BuildError, BuildOptions, BuildReport, build_site
 from generator.data.cache import default_cache_dir
+from generator.headers import for_path
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 DEV_PREFIX = "/__antq/"
@@ -301,7 +302,11 @@ class _Handler(SimpleHTTPRequestHandler):
         self.send_header("Content-Type", content_type)
         if length is not None:
             self.send_header("Content-Length", str(length))
-        # A preview must always show the latest build.
+        # The published site's headers (CSP included), so a page that breaks the policy
+        # breaks here too; but a preview must always show the latest build: no-store.
+        for name, value in for_path(self.path.split("?", 1)[0]).items():
+            if name != "Cache-Control":
+                self.send_header(name, value)
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
 
