@@ -39,6 +39,8 @@ class FileOutput:
 
 
 def collect(model: SiteModel, data_dir: Path) -> tuple[list[Page], list[FileOutput]]:
+    from generator.data.schema import load_package
+    from generator.diff import history
     from generator.pages import (
         awards,
         calendar,
@@ -50,6 +52,7 @@ def collect(model: SiteModel, data_dir: Path) -> tuple[list[Page], list[FileOutp
         models,
         opendata,
         units,
+        updates,
     )
 
     pages: list[Page] = []
@@ -60,6 +63,9 @@ def collect(model: SiteModel, data_dir: Path) -> tuple[list[Page], list[FileOutp
     data_pages, data_files = opendata.outputs(model, data_dir)
     pages.extend(data_pages)
     files.extend(data_files)
+    package, _ = load_package(data_dir)
+    pages.extend(updates.pages(model, history(package)))
+    files.append(updates.calendar_file(model))
     pages.extend(misc.pages(model, pages))
     _check_unique(pages, files)
     return pages, files

@@ -1,0 +1,196 @@
+"""What changed in the data between two git revisions: records added, changed, removed.
+
+One diff feeds the site's "Cập nhật" page and Atom feed, and the push notifier. Records are
+matched by their primary key (NFC), so reordering rows or columns is not a change.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+import yaml
+
+from generator.data.rawcsv import sniff_delimiter
+from generator.data.schema import PackageSpec
+from generator.textvi import nfc
+
+Kind = Literal["added", "changed", "removed"]
+LESSONS = "lessons"
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    resource: str  # a table name, or "lessons"
+    key: tuple[str, ...]
+    kind: Kind
+    before: dict[str, str] | None
+    after: dict[str, str] | None
+    fields: tuple[str, ...] = ()  # the changed fields, for "changed"
+
+    @property
+    def row(self) -> dict[str, str]:
+        """The newest version of the record (the old one for a removal)."""
+        return self.after or self.before or {}
+
+
+@dataclass
+class Commit:
+    revision: str
+    time: datetime
+    changes: list[RecordChange] = field(default_factory=list)
+
+
+class GitError(Exception):
+    pass
+
+
+def _git(repo: Path, *args: str) -> str:
+    try:
+        result = subprocess.run(
+            ["git", *args], cwd=repo, capture_output=True, timeout=60, check=False
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise GitError(str(exc)) from exc
+    if result.returncode != 0:
+        raise GitError(result.stderr.decode("utf-8", "replace").strip())
+    return result.stdout.decode("utf-8")
+
+
+def _show(repo: Path, revision: str, path: str) -> bytes | None:
+    try:
+        result = subprocess.run(
+            ["git", "show", f"{revision}:{path}"], cwd=repo, capture_output=True, timeout=60
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return result.stdout if result.returncode == 0 else None
+
+
+def repo_root(data_dir: Path) -> tuple[Path, str]:
+    """The repository holding data_dir, and data_dir's path inside it."""
+    top = Path(_git(data_dir, "rev-parse", "--show-toplevel").strip())
+    return top, data_dir.resolve().relative_to(top.resolve()).as_posix()
+
+
+def parse_table(
+    data: bytes | None, key_fields: tuple[str, ...]
+) -> dict[tuple[str, ...], dict[str, str]]:
+    if not data:
+        return {}
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return {}
+    reader = csv.DictReader(io.StringIO(text), delimiter=sniff_delimiter(text))
+    rows: dict[tuple[str, ...], dict[str, str]] = {}
+    for row in reader:
+        clean = {nfc(k.strip()): nfc((v or "").strip()) for k, v in row.items() if k}
+        key = tuple(clean.get(k, "") for k in key_fields)
+        if any(key):
+            rows[key] = clean
+    return rows
+
+
+def diff_rows(
+    resource: str,
+    old: dict[tuple[str, ...], dict[str, str]],
+    new: dict[tuple[str, ...], dict[str, str]],
+) -> list[RecordChange]:
+    out: list[RecordChange] = []
+    for key in sorted(old.keys() | new.keys()):
+        before, after = old.get(key), new.get(key)
+        if before is None and after is not None:
+            out.append(RecordChange(resource, key, "added", None, after))
+        elif after is None and before is not None:
+            out.append(RecordChange(resource, key, "removed", before, None))
+        elif before is not None and after is not None and before != after:
+            changed = tuple(
+                sorted(
+                    f for f in after.keys() | before.keys() if before.get(f, "") != after.get(f, "")
+                )
+            )
+            if changed:
+                out.append(RecordChange(resource, key, "changed", before, after, changed))
+    return out
+
+
+def _lesson_meta(data: bytes | None) -> dict[str, str] | None:
+    if data is None:
+        return None
+    text = data.decode("utf-8-sig", "replace")
+    meta: dict[str, str] = {"body": text}
+    if text.startswith("---"):
+        try:
+            front = yaml.safe_load(text.split("---", 2)[1]) or {}
+        except yaml.YAMLError:
+            front = {}
+        if isinstance(front, dict):
+            meta["title"] = str(front.get("title", ""))
+    return meta
+
+
+def diff_revisions(package: PackageSpec, old_rev: str | None, new_rev: str) -> list[RecordChange]:
+    """Every record change in the package's tables and lessons from old_rev to new_rev
+    (old_rev None: everything counts as added)."""
+    repo, data_rel = repo_root(package.root)
+    touched: set[str] | None = None  # None: every file (no older revision to compare)
+    if old_rev:
+        touched = set(_git(repo, "diff", "--name-only", old_rev, new_rev, "--", data_rel).split())
+    changes: list[RecordChange] = []
+    for spec in package.resources:
+        path = f"{data_rel}/{spec.rel_path}"
+        if touched is not None and path not in touched:
+            continue
+        key = spec.primary_key or tuple(spec.field_names[:1])
+        old = parse_table(_show(repo, old_rev, path), key) if old_rev else {}
+        new = parse_table(_show(repo, new_rev, path), key)
+        changes += diff_rows(spec.name, old, new)
+    changes += _diff_lessons(repo, f"{data_rel}/{LESSONS}", old_rev, new_rev)
+    return changes
+
+
+def _diff_lessons(repo: Path, folder: str, old_rev: str | None, new_rev: str) -> list[RecordChange]:
+    def names(rev: str | None) -> set[str]:
+        if rev is None:
+            return set()
+        try:
+            listing = _git(repo, "ls-tree", "--name-only", f"{rev}:{folder}")
+        except GitError:
+            return set()
+        return {n for n in listing.split() if n.endswith(".md")}
+
+    out: list[RecordChange] = []
+    for name in sorted(names(old_rev) | names(new_rev)):
+        before = _lesson_meta(_show(repo, old_rev, f"{folder}/{name}")) if old_rev else None
+        after = _lesson_meta(_show(repo, new_rev, f"{folder}/{name}"))
+        key = (name.removesuffix(".md"),)
+        if before is None and after is not None:
+            out.append(RecordChange(LESSONS, key, "added", None, after))
+        elif after is None and before is not None:
+            out.append(RecordChange(LESSONS, key, "removed", before, None))
+        elif before and after and before["body"] != after["body"]:
+            out.append(RecordChange(LESSONS, key, "changed", before, after, ("body",)))
+    return out
+
+
+def history(package: PackageSpec, limit: int = 30) -> list[Commit]:
+    """The last `limit` commits that touched the data, newest first, each with its diff
+    against the commit before it. Empty when the data is not in a git repository."""
+    try:
+        repo, data_rel = repo_root(package.root)
+        log = _git(repo, "log", f"-{limit + 1}", "--format=%H %ct", "--", data_rel)
+    except (GitError, ValueError):
+        return []
+    entries = [line.split() for line in log.splitlines() if line.strip()]
+    commits: list[Commit] = []
+    for index, (revision, stamp) in enumerate(entries[:limit]):
+        previous = entries[index + 1][0] if index + 1 < len(entries) else None
+        when = datetime.fromtimestamp(int(stamp), tz=UTC)
+        commits.append(Commit(revision, when, diff_revisions(package, previous, revision)))
+    return commits

@@ -1,0 +1,123 @@
+"""What changed: data diff from git history, the "Cập nhật" page, Atom and iCalendar feeds."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import feedparser
+import icalendar
+import pytest
+
+from generator.build import BuildOptions, build_site
+from generator.data.schema import load_package
+from generator.diff import diff_revisions, history
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def git(repo: Path, *args: str, when: str = "2025-09-01T08:00:00+07:00") -> str:
+    env = {
+        "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_DATE": when,
+        "GIT_AUTHOR_NAME": "Cán bộ",
+        "GIT_AUTHOR_EMAIL": "canbo@example.invalid",
+        "GIT_COMMITTER_NAME": "Cán bộ",
+        "GIT_COMMITTER_EMAIL": "canbo@example.invalid",
+        "PATH": "/usr/bin:/bin",
+    }
+    return subprocess.run(
+        ["git", *args], cwd=repo, check=True, capture_output=True, text=True, env=env
+    ).stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data repository with two commits: the fixture, then one new award and an edit."""
+    root = tmp_path / "repo"
+    shutil.copytree(ROOT / "tests/fixtures/good", root / "data")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Dữ liệu ban đầu", when="2025-08-01T08:00:00+07:00")
+    awards = root / "data/awards.csv"
+    awards.write_text(
+        awards.read_text(encoding="utf-8")
+        + "2025-thon-nghi-khe,2025,tap_the,Nhân dân thôn Nghi Khê,11113,giay_khen_ubnd_xa,"
+        ",20/QĐ-UBND,2025-08-19,UBND xã Tân Kỳ,\n",
+        encoding="utf-8",
+    )
+    assessments = root / "data/assessments.csv"
+    assessments.write_text(
+        assessments.read_text(encoding="utf-8").replace(
+            "hp-lac-phuong-thon-cong-lac,2025,chua_dat,,,,",
+            "hp-lac-phuong-thon-cong-lac,2025,dat,77/QĐ-UBND,2025-11-25,UBND xã Lạc Phượng,"
+            "124/2021/TT-BCA",
+        ),
+        encoding="utf-8",
+    )
+    git(root, "commit", "-q", "-am", "Khen thưởng 19/8", when="2025-08-20T09:00:00+07:00")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    return root
+
+
+def test_diff_between_revisions(repo: Path) -> None:
+    package, _ = load_package(repo / "data")
+    head = git(repo, "rev-parse", "HEAD").strip()
+    changes = diff_revisions(package, f"{head}~1", head)
+    assert [(c.resource, c.kind, c.key) for c in changes] == [
+        ("assessments", "changed", ("hp-lac-phuong-thon-cong-lac", "2025")),
+        ("awards", "added", ("2025-thon-nghi-khe",)),
+    ]
+    assert changes[0].fields == ("decision_date", "decision_no", "issuer", "legal_basis", "result")
+    commits = history(package)
+    assert len(commits) == 2 and commits[0].revision == head
+    assert len(commits[1].changes) > 30  # the first commit adds everything
+
+
+def test_reordered_rows_are_not_a_change(repo: Path) -> None:
+    package, _ = load_package(repo / "data")
+    events = repo / "data/events.csv"
+    header, *rows = events.read_text(encoding="utf-8").splitlines()
+    events.write_text("\n".join([header, *reversed(rows)]) + "\n", encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "Đổi thứ tự dòng")
+    head = git(repo, "rev-parse", "HEAD").strip()
+    assert diff_revisions(package, f"{head}~1", head) == []
+
+
+def test_updates_page_and_feeds(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    build_site(BuildOptions(data_dir=repo / "data", out_dir=out, site_dir=ROOT / "site"))
+    page = (out / "cap-nhat/index.html").read_text(encoding="utf-8")
+    assert "Thêm khen thưởng: Nhân dân thôn Nghi Khê" in page
+    assert "Thôn Cộng Lạc (Xã Lạc Phượng) đạt “An toàn về an ninh, trật tự” năm 2025" in page
+    assert '<time datetime="2025-08-20T02:00:00+00:00">20/08/2025</time>' in page
+
+    feed = feedparser.parse((out / "cap-nhat/atom.xml").read_bytes())
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.feed.title.endswith("Cập nhật dữ liệu")
+    assert len(feed.entries) == 2
+    newest = feed.entries[0]
+    assert newest.title.startswith("Cập nhật ngày 20/08/2025: sửa 1 kết quả")
+    assert "Nhân dân thôn Nghi Khê" in newest.summary
+    assert newest.id == f"urn:antq:{git(repo, 'rev-parse', 'HEAD').strip()}"
+
+    calendar = icalendar.Calendar.from_ical((out / "lich/lich.ics").read_bytes())
+    events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
+    festival = events["ngay-hoi-19-8@antq.netlify.app"]
+    assert str(festival["summary"]) == "Ngày hội toàn dân bảo vệ an ninh Tổ quốc"
+    assert festival["rrule"]["FREQ"] == ["YEARLY"]
+    assert festival.decoded("dtstart").isoformat() == "2005-08-19"
+    # The build is as of the data's last commit, not the clock: the same revision, same bytes.
+    info = (out / "build.json").read_text(encoding="utf-8")
+    assert '"data_time": "2025-08-20T02:00:00Z"' in info
+
+
+def test_feed_parser_catches_a_broken_feed() -> None:
+    """Negative control: the parser used above does reject malformed Atom."""
+    broken = (
+        b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><entry><title>x</feed>'
+    )
+    assert feedparser.parse(broken).bozo
+    with pytest.raises(ValueError):
+        icalendar.Calendar.from_ical(b"BEGIN:VCALENDAR\nBEGIN:VEVENT\nEND:VCALENDAR")
