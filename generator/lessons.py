@@ -302,10 +302,13 @@ def _parse_quiz(lines: list[str]) -> list[tuple[int, int, list[tuple[str, bool]]
 
 class _SafeLinks(Treeprocessor):
     """Drop any href/src that is not http(s), site-relative, relative or an anchor: a
-    `javascript:` link in a lesson must not survive into the page."""
+    `javascript:` link in a lesson must not survive into the page. Also give table header
+    cells their scope, for screen readers."""
 
     def run(self, root: Any) -> None:
         for element in root.iter():
+            if element.tag == "th" and "scope" not in element.attrib:
+                element.set("scope", "col")  # Markdown tables only have column headers
             for attribute in ("href", "src"):
                 value = element.get(attribute)
                 if value is not None and not _safe_target(value):

@@ -236,10 +236,10 @@ def test_cli_refuses_remote_host(tmp_path: Path) -> None:
 @pytest.mark.browser
 def test_browser_reloads_under_the_site_csp(dev: DevServer) -> None:
     """The real script in a real browser, under the production CSP (script-src 'self')."""
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("needs Debian Chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api
+
+    from .browser import launch
+
     csp = "default-src 'self'; script-src 'self'; style-src 'self'"
     violations: list[str] = []
 
@@ -250,7 +250,7 @@ def test_browser_reloads_under_the_site_csp(dev: DevServer) -> None:
         )
 
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium)
+        browser = launch(pw)
         try:
             page = browser.new_page()
             # Only documents: fetching the event stream through a route would never finish.
