@@ -19,6 +19,13 @@ from generator.textvi import slugify
 
 def pages(model: SiteModel, data_dir: Path) -> Iterator[Page]:
     if not model.lessons:
+        # The navigation always links here: an empty library still has its page.
+        yield Page(
+            url="/bai-hoc/",
+            templates=["bai-hoc.html"],
+            context={"lessons": [], "topics": [], "grades": []},
+            title="Bài học pháp luật",
+        )
         return
     schema = load_schema(data_dir)
     topic_labels = labels(schema, "topics")
