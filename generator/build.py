@@ -24,15 +24,17 @@ from pathlib import Path
 from typing import Any
 
 import generator
+from generator import pwa, search
 from generator.data.cache import default_cache_dir
 from generator.data.checks import find_personal_data
 from generator.data.load import read_package
 from generator.data.schema import UsageError, load_package
 from generator.data.validate import validate_package
+from generator.derived import Derived
 from generator.headers import headers_file
 from generator.lessons import load_lessons
 from generator.model import SiteModel, build_model
-from generator.output import Staging
+from generator.output import Staging, content_tag
 from generator.pages import FileOutput, Page, collect
 from generator.pages.lessons import LessonDoc
 from generator.render import Renderer
@@ -178,11 +180,13 @@ class Builder:
             except SettingsError as exc:
                 raise BuildError(exc.problems) from None
             code = [p for p in _tree_files(CODE_DIR) if p.suffix == ".py"]
+            pwa_dir = pwa.source_dir(o.site_dir)  # the service worker's source
             fingerprint = hashlib.sha256(
                 "|".join(
                     (
                         _hash_files(_tree_files(o.data_dir), o.data_dir),
                         _hash_files(_tree_files(o.site_dir), o.site_dir),
+                        _hash_files(_tree_files(pwa_dir), pwa_dir),
                         _hash_files(code, CODE_DIR),
                         repr(data_revision(o.data_dir)),
                     )
@@ -212,10 +216,20 @@ class Builder:
             model.labels = _labels(o.data_dir)
         with stage("pages"):
             pages, files = collect(model, o.data_dir)
-            files += _site_files(revision)
+            files += _site_files(revision, settings.push.origin if settings.push else None)
         staging = Staging(o.out_dir)
         try:
             new_cache = self._render_and_write(staging, settings, model, pages, files, cache)
+            # Made from the written pages' bytes: the search index, then the service worker
+            # and the lesson library list (which name the index's files).
+            derived = Derived(staging, cache.get("outputs", {}), new_cache["outputs"])
+            with stage("search"):
+                new_cache["search"] = search.build_index(derived, cache.get("search", {}))
+            with stage("pwa"):
+                try:
+                    pwa.write_worker(derived, o.site_dir, new_cache["search"]["library"]["files"])
+                except pwa.PwaError as exc:
+                    raise BuildError(exc.lines) from None
             with stage("verify"):
                 self._verify(staging)
             with stage("swap"):
@@ -226,7 +240,7 @@ class Builder:
         new_cache["fingerprint"] = fingerprint
         self._save_cache(new_cache)
         self.report.pages = len(pages)
-        self.report.files = len(files)
+        self.report.files = len(files) + len(derived.emitted)
         self.report.written = staging.written
         self.report.linked = staging.linked
         return self.report
@@ -259,6 +273,12 @@ class Builder:
                 "contact_url": settings.contact_url,
                 "national": settings.national,
                 "built": model.today,
+                "push": {
+                    "service_url": settings.push.service_url,
+                    "vapid_public_key": settings.push.vapid_public_key,
+                }
+                if settings.push
+                else None,
             },
             "assets": assets,
         }
@@ -308,7 +328,8 @@ class Builder:
             data = path.read_bytes()
             digest = hashlib.sha256(data).hexdigest()
             stem, dot, suffix = path.name.rpartition(".")
-            hashed_name = f"{stem}.{digest[:10]}.{suffix}" if dot else f"{path.name}.{digest[:10]}"
+            tag = content_tag(data)
+            hashed_name = f"{stem}.{tag}.{suffix}" if dot else f"{path.name}.{tag}"
             out_rel = f"static/{Path(rel).parent.as_posix()}/{hashed_name}".replace("/./", "/")
             outputs[out_rel] = digest
             if not (old_outputs.get(out_rel) == digest and staging.link(out_rel)):
@@ -333,7 +354,7 @@ class Builder:
             raise BuildError([*problems, "Dừng xây dựng: không đăng thông tin cá nhân."])
 
 
-def _site_files(revision: DataRevision) -> list[FileOutput]:
+def _site_files(revision: DataRevision, push_origin: str | None) -> list[FileOutput]:
     """/build.json (what was built from which data) and _headers (for static hosts)."""
     info = {
         "data_revision": revision.revision,
@@ -341,7 +362,7 @@ def _site_files(revision: DataRevision) -> list[FileOutput]:
         "generator": f"antq {generator.__version__}",
     }
     info_bytes = (json.dumps(info, ensure_ascii=False, indent=2) + "\n").encode()
-    headers_bytes = headers_file().encode()
+    headers_bytes = headers_file(push_origin).encode()
     return [
         FileOutput("/build.json", f"build:{info_bytes.hex()}", lambda: info_bytes),
         FileOutput("/_headers", f"headers:{headers_bytes.hex()}", lambda: headers_bytes),

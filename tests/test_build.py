@@ -122,8 +122,10 @@ def test_one_row_edit_equals_full_build(make_package, site_dir, tmp_path) -> Non
     report = build(data, out, site_dir)
     changed = {k for k, v in snapshot(out).items() if before.get(k, (None, None))[1] != v[1]}
     # Exactly the pages that show that place (its xã, the models with a site there), the
-    # download page (file sizes) and the two downloads.
-    assert changed == {
+    # download page (file sizes) and the two downloads — plus the few search-index files
+    # that hold those pages (Pagefind cannot update an index in place).
+    index = {k for k in changed if k.startswith(("pagefind/", "pagefind-bai-hoc/"))}
+    assert changed - index == {
         "tinh/hai-phong/xa-tan-ky/index.html",
         "mo-hinh/tieng-keng-an-ninh/index.html",
         "mo-hinh/to-tu-quan-nghi-khe/index.html",
@@ -131,6 +133,7 @@ def test_one_row_edit_equals_full_build(make_package, site_dir, tmp_path) -> Non
         "du-lieu/places.csv",
         "du-lieu/places.json",
     }
+    assert 0 < len(index) <= 10
     assert report.written == len(changed)
     build(data, clean, site_dir, full=True)
     assert contents(out) == contents(clean)

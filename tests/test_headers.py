@@ -48,3 +48,34 @@ def test_build_writes_headers_and_build_info(make_package, tmp_path, monkeypatch
     info = json.loads((out / "build.json").read_text(encoding="utf-8"))
     assert info["data_time"] == "2025-11-21T00:00:00Z"  # SOURCE_DATE_EPOCH, not the clock
     assert info["data_revision"] is None  # the fixture is not in a git repository
+
+
+def test_push_settings_reach_pages_and_csp(make_package, tmp_path, monkeypatch) -> None:
+    import base64
+    import shutil
+
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1763683200")
+    point = (
+        ec.generate_private_key(ec.SECP256R1())
+        .public_key()
+        .public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
+    )
+    key = base64.urlsafe_b64encode(point).rstrip(b"=").decode()
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "site", site)
+    with (site / "site.toml").open("a", encoding="utf-8") as fh:
+        fh.write(
+            f'\n[push]\nservice_url = "https://push.antq.example"\nvapid_public_key = "{key}"\n'
+        )
+    out = tmp_path / "public"
+    build_site(BuildOptions(data_dir=make_package(), out_dir=out, site_dir=site))
+    page = (out / "tinh/hai-phong/xa-tan-ky/index.html").read_text(encoding="utf-8")
+    assert 'data-follow="xa:11113"' in page
+    assert f'<meta name="antq-push-key" content="{key}">' in page
+    assert "connect-src 'self' https://push.antq.example" in (out / "_headers").read_text()
+    plain = tmp_path / "plain"
+    build_site(BuildOptions(data_dir=make_package(), out_dir=plain, site_dir=ROOT / "site"))
+    assert "data-follow" not in (plain / "tinh/hai-phong/xa-tan-ky/index.html").read_text()

@@ -48,9 +48,11 @@ def collect(model: SiteModel, data_dir: Path) -> tuple[list[Page], list[FileOutp
         home,
         legal,
         lessons,
+        maps,
         misc,
         models,
         opendata,
+        pwa,
         units,
         updates,
     )
@@ -66,6 +68,11 @@ def collect(model: SiteModel, data_dir: Path) -> tuple[list[Page], list[FileOutp
     package, _ = load_package(data_dir)
     pages.extend(updates.pages(model, history(package)))
     files.append(updates.calendar_file(model))
+    map_pages, map_files = maps.outputs(model, data_dir)
+    pages.extend(map_pages)
+    files.extend(map_files)
+    pages.extend(pwa.pages(model, data_dir))
+    files.extend(pwa.files(model))
     pages.extend(misc.pages(model, pages))
     _check_unique(pages, files)
     return pages, files

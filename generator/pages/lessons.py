@@ -16,6 +16,8 @@ from generator.pages import Page
 from generator.pages.common import legal_link
 from generator.textvi import slugify
 
+RELATED = 6
+
 
 def pages(model: SiteModel, data_dir: Path) -> Iterator[Page]:
     if not model.lessons:
@@ -107,11 +109,13 @@ def _lesson_page(
     grade_labels: dict[str, str],
     cards: dict[str, dict[str, Any]],
 ) -> Page:
+    # A few related lessons, not all of them: the list must not grow with the library
+    # (5,000 lessons on one topic would put 5,000 cards on every page).
     related = [
         cards[other.slug]
         for other in model.lessons
         if other.slug != lesson.slug and set(other.topics) & set(lesson.topics)
-    ]
+    ][:RELATED]
     context = {
         "lesson": {
             "slug": lesson.slug,

@@ -1,0 +1,217 @@
+"""Issue 3 figures: `antq build` on the national synthetic package (~700k rows).
+
+    .venv/bin/python bench/build_bench.py [--runs 3] [--out bench/out/national] [--no-pss]
+
+Each run, on a copy of the package (bench/out/national itself is never modified) and a copy
+of site/ with `provinces = "national"`, with SOURCE_DATE_EPOCH=1763683200:
+
+1. full build, cold validation cache (fresh ANTQ_CACHE_DIR, fresh output directory);
+2. full build, warm validation cache (`--full`, same cache, fresh output directory);
+3. no-change rebuild (same output directory, run again: stops early);
+4. one-row edit: one recipient name in awards.csv changed, incremental rebuild; the copy is
+   restored afterwards.
+
+Prints medians of --runs runs with the peak memory of the process tree (the build forks
+render workers), the page count and output size, the files the edit rebuild wrote, and the
+`--verbose` stage timings of one warm full build and of one edit rebuild. Then, unless
+--no-pss, one more cold and one more warm build measure the peak PSS of the process tree
+(the RSS sum counts pages shared by the forked workers once per process).
+Targets: full build <= 60 s, memory < 2 GB, no-change <= 2 s, one-row edit <= 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import re
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _measure import median, run  # noqa: E402
+from _pss import run_pss  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+ANTQ = [PY, "-m", "generator"]
+SOURCE_DATE_EPOCH = "1763683200"
+BUILT = re.compile(
+    r"Đã xây dựng (\d+) trang và (\d+) tệp dữ liệu .*ghi mới (\d+), giữ nguyên (\d+)"
+)
+UNCHANGED = "Không có gì thay đổi"
+
+
+def run_capture(cmd: list[str], env: dict[str, str], log: Path) -> tuple[float, float, str]:
+    """`_measure.run`, with the command's stdout and stderr kept in `log` and `log.err`
+    (`exec` keeps the same process, so the wall time and the memory are the command's own).
+    Stops on a failed build."""
+    err = log.with_suffix(".err")
+    wrapped = ["sh", "-c", 'e=$1; shift; exec "$@" >"$0" 2>"$e"', str(log), str(err), *cmd]
+    wall, mem, code = run(wrapped, cwd=ROOT, env=env)
+    text = log.read_text(encoding="utf-8", errors="replace")
+    if code != 0:
+        errors = err.read_text(encoding="utf-8", errors="replace")
+        raise SystemExit(f"build failed ({code}): {' '.join(cmd)}\n{text}{errors}")
+    return wall, mem, text
+
+
+def national_site(dest: Path) -> Path:
+    """site/ copied with the national scope."""
+    shutil.copytree(ROOT / "site", dest)
+    toml = dest / "site.toml"
+    text, count = re.subn(
+        r"^provinces\s*=\s*\[[^\]]*\]", 'provinces = "national"', toml.read_text(), flags=re.M
+    )
+    if count != 1:
+        raise SystemExit(f"no `provinces = [...]` line to replace in {toml}")
+    toml.write_text(text)
+    return dest
+
+
+def edited_awards(original: bytes) -> tuple[bytes, str, str]:
+    """awards.csv with the recipient name of one individual's award changed (a typo fixed)."""
+    text = original.decode("utf-8")
+    lines = text.splitlines(keepends=True)
+    header = next(csv.reader([lines[0]]))
+    kind, name = header.index("recipient_kind"), header.index("recipient_name")
+    middle = len(lines) // 2
+    for i in range(middle, len(lines)):
+        row = next(csv.reader([lines[i]]))
+        if row[kind] == "ca_nhan":
+            break
+    else:
+        raise SystemExit("awards.csv has no award to an individual to edit")
+    old = row[name]
+    given = "Sang" if not old.endswith(" Sang") else "Sơn"
+    row[name] = old.rsplit(" ", 1)[0] + " " + given
+    out = io.StringIO()
+    ending = "\r\n" if lines[i].endswith("\r\n") else "\n"
+    csv.writer(out, lineterminator=ending).writerow(row)
+    lines[i] = out.getvalue()
+    return "".join(lines).encode("utf-8"), old, row[name]
+
+
+def tree_size(root: Path) -> tuple[int, int, int]:
+    """(files, HTML files, bytes) under root."""
+    files = html = size = 0
+    for folder, _, names in os.walk(root):
+        for name in names:
+            files += 1
+            html += name.endswith(".html")
+            size += os.stat(os.path.join(folder, name)).st_size
+    return files, html, size
+
+
+def print_stages(what: str, walls: list[float], logs: list[str]) -> None:
+    """The `--verbose` stage lines of the run whose wall time is the median."""
+    order = sorted(range(len(walls)), key=lambda i: walls[i])
+    pick = order[(len(order) - 1) // 2]
+    print(f"stage timings (--verbose) of one {what} ({walls[pick]:.1f} s wall):")
+    for line in logs[pick].splitlines():
+        if line.startswith("  "):
+            print(line)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "national")
+    parser.add_argument(
+        "--no-pss", action="store_true", help="skip the two extra builds that measure PSS"
+    )
+    args = parser.parse_args()
+    source: Path = args.out
+    if not (source / "datapackage.yaml").exists():
+        wall, mem, _ = run([*ANTQ, "synth", "--scale", "national", "--out", str(source)], cwd=ROOT)
+        print(f"synth national: {wall:.1f} s, {mem:.0f} MB")
+    tmp = Path(tempfile.mkdtemp(prefix="antq-build-bench-"))
+    try:
+        pkg = tmp / "national"
+        shutil.copytree(source, pkg)
+        site = national_site(tmp / "site")
+        out, cache, log = tmp / "public", tmp / "cache", tmp / "stdout.txt"
+        env = {**os.environ, "ANTQ_CACHE_DIR": str(cache), "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+        build = [*ANTQ, "build", "--data", str(pkg), "--out", str(out), "--site", str(site)]
+        awards = pkg / "awards.csv"
+        original = awards.read_bytes()
+        edited, old_name, new_name = edited_awards(original)
+        rows = sum(max(0, sum(1 for _ in f.open("rb")) - 1) for f in pkg.glob("*.csv"))
+        size = sum(f.stat().st_size for f in pkg.glob("*.csv")) / 1e6
+        print(f"package: {source} — {rows:,} rows, {size:.1f} MB of CSV (built from a copy)")
+        print(f"one-row edit: awards.csv recipient_name “{old_name}” → “{new_name}”")
+        print(f"runs: {args.runs}, CPUs: {os.cpu_count()}")
+
+        cold, cold_mem, warm, warm_mem, same, same_mem, edit, edit_mem = ([] for _ in range(8))
+        warm_logs: list[str] = []
+        same_logs: list[str] = []
+        edit_logs: list[str] = []
+        shape: tuple[int, int, int] = (0, 0, 0)
+        for _ in range(args.runs):
+            shutil.rmtree(cache, ignore_errors=True)
+            shutil.rmtree(out, ignore_errors=True)
+            w, m, _ = run_capture(build, env, log)
+            cold.append(w), cold_mem.append(m)
+
+            shutil.rmtree(out)
+            w, m, text = run_capture([*build, "--full", "--verbose"], env, log)
+            warm.append(w), warm_mem.append(m), warm_logs.append(text)
+            shape = tree_size(out)
+
+            w, m, text = run_capture(build, env, log)
+            same.append(w), same_mem.append(m), same_logs.append(text)
+
+            awards.write_bytes(edited)
+            try:
+                w, m, text = run_capture([*build, "--verbose"], env, log)
+            finally:
+                awards.write_bytes(original)
+            edit.append(w), edit_mem.append(m), edit_logs.append(text)
+
+        built = BUILT.search(warm_logs[-1])
+        pages = f"{built.group(1)} pages + {built.group(2)} data files" if built else "?"
+        files, html, nbytes = shape
+        print(
+            f"output: {pages}; {files:,} files ({html:,} HTML), {nbytes / 1e6:.0f} MB on disk (apparent size)"
+        )
+        print(
+            f"full build, cold validation cache: median {median(cold):.1f} s, peak {max(cold_mem):.0f} MB   [target <= 60 s, < 2048 MB]"
+        )
+        print(
+            f"full build, warm validation cache (--full): median {median(warm):.1f} s, peak {max(warm_mem):.0f} MB   [target <= 60 s, < 2048 MB]"
+        )
+        skipped = sum(UNCHANGED in t for t in same_logs)
+        print(
+            f"no-change rebuild: median {median(same):.2f} s, peak {max(same_mem):.0f} MB   [target <= 2 s]"
+            f"   (stopped early in {skipped}/{len(same_logs)} runs)"
+        )
+        counts = [BUILT.search(t) for t in edit_logs]
+        written = ", ".join(
+            f"ghi mới {c.group(3)}, giữ nguyên {c.group(4)}" if c else "?" for c in counts
+        )
+        print(
+            f"one-row edit rebuild: median {median(edit):.2f} s, peak {max(edit_mem):.0f} MB   [target <= 1 s]"
+            f"   (files written / linked per run: {written})"
+        )
+        print_stages("warm full build", warm, warm_logs)
+        print_stages("one-row edit rebuild", edit, edit_logs)
+        if not args.no_pss:
+            # Forked workers share their parent's pages: the RSS sum above counts them once
+            # per process. PSS counts each page once in all; one extra build of each kind.
+            shutil.rmtree(cache, ignore_errors=True)
+            shutil.rmtree(out, ignore_errors=True)
+            cold_pss = run_pss(build, cwd=ROOT, env=env)
+            shutil.rmtree(out)
+            warm_pss = run_pss([*build, "--full"], cwd=ROOT, env=env)
+            print(
+                f"peak tree PSS (shared pages counted once; one extra build each): cold {cold_pss:.0f} MB, warm --full {warm_pss:.0f} MB   [target < 2048 MB]"
+            )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,281 @@
+"""Pages per second of antq, Hugo and mkdocs-material on the same generated Markdown corpus.
+
+    .venv/bin/python bench/peers_bench.py [--pages 5000] [--runs 3] [--seed 2025]
+
+The corpus (bench/_corpus.py) is --pages Vietnamese pages of 500–900 words with headings,
+a table, a list, an admonition, bold and italic text and a closing self-check quiz. Each
+tool builds it from scratch (fresh output directory) --runs times, interleaved:
+
+- antq: the pages are lessons (data/lessons/*.md with validated front matter) added to a
+  copy of the small fixture package tests/fixtures/good, built with the repo's site/ and a
+  fresh ANTQ_CACHE_DIR (cold: validating the lessons is part of the build). antq also writes
+  its other pages (data, legal documents, lesson lists by topic and grade) and counts them.
+- Hugo (Debian package `hugo`): a minimal site, one layout showing the title and the
+  content; taxonomies, RSS, sitemap and robots.txt disabled. Admonitions render as text.
+- mkdocs-material (own venv in bench/out/peers-venv): theme material, admonition, tables and
+  toc; plugins: [] (the default search plugin is OFF); the nav is the home page only, other
+  pages are built outside it. With no `nav` at all (--mkdocs-auto-nav) MkDocs lists every page
+  in every page's navigation, which is quadratic in pages.
+
+Pages = HTML files actually written. Prints median wall time, pages, pages/s and peak
+process-tree memory per tool, and the ratios. Targets: antq >= 3x faster than
+mkdocs-material (pages/s); antq time <= 2 x Hugo time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _corpus import Doc, corpus  # noqa: E402
+from _measure import median, run  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+OUT = ROOT / "bench" / "out"
+VENV = OUT / "peers-venv"
+FIXTURE = ROOT / "tests" / "fixtures" / "good"
+SOURCE_DATE_EPOCH = "1763683200"
+
+HUGO_CONFIG = """\
+baseURL = "https://example.org/"
+languageCode = "vi"
+title = "Bài học pháp luật"
+disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT"]
+"""
+HUGO_LAYOUTS = {
+    "baseof.html": (
+        '<!doctype html>\n<html lang="vi"><head><meta charset="utf-8">'
+        "<title>{{ .Title }}</title></head>\n"
+        '<body><main>{{ block "main" . }}{{ end }}</main></body></html>\n'
+    ),
+    "single.html": '{{ define "main" }}<h1>{{ .Title }}</h1>\n{{ .Content }}{{ end }}\n',
+    "list.html": (
+        '{{ define "main" }}<h1>{{ .Title }}</h1>\n{{ .Content }}<ul>{{ range .Pages }}'
+        '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n'
+    ),
+}
+MKDOCS_CONFIG = """\
+site_name: Bài học pháp luật
+site_url: https://example.org/
+theme:
+  name: material
+  language: vi
+use_directory_urls: true
+markdown_extensions: [admonition, tables, toc]
+plugins: []
+"""
+# The home page alone in the nav (pages outside it are still built; MkDocs just says so).
+MKDOCS_HOME_NAV = """\
+nav: [index.md]
+validation:
+  nav:
+    omitted_files: ignore
+"""
+
+
+def html_pages(root: Path) -> int:
+    return sum(name.endswith(".html") for _, _, names in os.walk(root) for name in names)
+
+
+def legal_ids() -> list[str]:
+    with (FIXTURE / "legal_documents.csv").open(encoding="utf-8") as fh:
+        return [row["id"] for row in csv.DictReader(fh)]
+
+
+def ensure_hugo() -> str | None:
+    hugo = shutil.which("hugo")
+    if hugo:
+        return hugo
+    print("hugo not found: installing the Debian package")
+    install = ["apt-get", "-o", "DPkg::Lock::Timeout=600", "install", "-y", "hugo"]
+    if subprocess.run(install, capture_output=True, check=False).returncode != 0:
+        subprocess.run(["apt-get", "update"], capture_output=True, check=False)
+        subprocess.run(install, capture_output=True, check=False)
+    return shutil.which("hugo")
+
+
+def ensure_mkdocs() -> Path:
+    mkdocs = VENV / "bin" / "mkdocs"
+    if not mkdocs.exists():
+        print(f"creating {VENV} with mkdocs-material")
+        subprocess.run(["python3", "-m", "venv", str(VENV)], check=True)
+        pip = [str(VENV / "bin" / "pip"), "install", "-q", "mkdocs-material"]
+        subprocess.run(pip, check=True)
+    return mkdocs
+
+
+def version(cmd: list[str]) -> str:
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    return (done.stdout or done.stderr).strip().splitlines()[0]
+
+
+def setup_antq(root: Path, docs: list[Doc]) -> Path:
+    data = root / "data"
+    shutil.copytree(FIXTURE, data)
+    (data / "lessons").mkdir()
+    for doc in docs:
+        (data / "lessons" / f"{doc.slug}.md").write_text(doc.antq(), encoding="utf-8")
+    return data
+
+
+def setup_hugo(root: Path, docs: list[Doc]) -> Path:
+    site = root / "hugo"
+    (site / "content").mkdir(parents=True)
+    (site / "layouts" / "_default").mkdir(parents=True)
+    (site / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    for name, text in HUGO_LAYOUTS.items():
+        (site / "layouts" / "_default" / name).write_text(text, encoding="utf-8")
+    for doc in docs:
+        (site / "content" / f"{doc.slug}.md").write_text(doc.plain(), encoding="utf-8")
+    return site
+
+
+def setup_mkdocs(root: Path, docs: list[Doc], auto_nav: bool) -> Path:
+    project = root / "mkdocs"
+    (project / "docs").mkdir(parents=True)
+    config = MKDOCS_CONFIG if auto_nav else MKDOCS_CONFIG + MKDOCS_HOME_NAV
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    (project / "docs" / "index.md").write_text(
+        "# Bài học pháp luật\n\nThư viện bài học.\n", encoding="utf-8"
+    )
+    for doc in docs:
+        (project / "docs" / f"{doc.slug}.md").write_text(doc.plain(), encoding="utf-8")
+    return project
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pages", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument(
+        "--mkdocs-auto-nav",
+        action="store_true",
+        help="no `nav` in mkdocs.yml: every page lists every page (quadratic)",
+    )
+    args = parser.parse_args()
+    hugo = ensure_hugo()
+    mkdocs = ensure_mkdocs()
+    OUT.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="peers-", dir=OUT))
+    try:
+        docs = corpus(args.pages, args.seed, legal_ids())
+        words = sum(len(d.body.split()) for d in docs)
+        print(f"corpus: {len(docs)} pages, {words / len(docs):.0f} words per page on average")
+        antq_data = setup_antq(tmp, docs)
+        hugo_site = setup_hugo(tmp, docs) if hugo else None
+        mkdocs_project = setup_mkdocs(tmp, docs, args.mkdocs_auto_nav)
+        env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH, "NO_MKDOCS_2_WARNING": "1"}
+        env.pop("ANTQ_CACHE_DIR", None)
+
+        tools: dict[str, Callable[[Path], tuple[float, float, int]]] = {}
+
+        antq_logs: list[str] = []
+
+        def build_antq(dest: Path) -> tuple[float, float, int]:
+            cache = tmp / "antq-cache"
+            shutil.rmtree(cache, ignore_errors=True)
+            cmd = [PY, "-m", "generator", "build", "--data", str(antq_data), "--out", str(dest)]
+            cmd += ["--site", str(ROOT / "site"), "--verbose"]
+            # `exec` keeps the same process: stdout goes to a file, the figures are antq's own.
+            log, err = tmp / "antq-stdout.txt", tmp / "antq-stderr.txt"
+            wrapped = ["sh", "-c", 'e=$1; shift; exec "$@" >"$0" 2>"$e"', str(log), str(err), *cmd]
+            result = run(wrapped, cwd=ROOT, env={**env, "ANTQ_CACHE_DIR": str(cache)})
+            antq_logs.append(log.read_text(encoding="utf-8", errors="replace"))
+            if result[2] != 0:
+                print(antq_logs[-1] + err.read_text(encoding="utf-8", errors="replace"))
+            return result
+
+        tools["antq"] = build_antq
+        if hugo and hugo_site:
+            site = hugo_site
+
+            def build_hugo(dest: Path) -> tuple[float, float, int]:
+                return run([hugo, "--quiet", "--destination", str(dest)], cwd=site, env=env)
+
+            tools["Hugo"] = build_hugo
+
+        def build_mkdocs(dest: Path) -> tuple[float, float, int]:
+            return run([str(mkdocs), "build", "-q", "-d", str(dest)], cwd=mkdocs_project, env=env)
+
+        tools["mkdocs-material"] = build_mkdocs
+
+        walls: dict[str, list[float]] = {name: [] for name in tools}
+        mems: dict[str, list[float]] = {name: [] for name in tools}
+        pages: dict[str, int] = {}
+        for _ in range(args.runs):
+            for name, build in tools.items():
+                dest = tmp / f"site-{name}"
+                shutil.rmtree(dest, ignore_errors=True)
+                wall, mem, code = build(dest)
+                if code != 0:
+                    raise SystemExit(f"{name} build failed (exit {code})")
+                walls[name].append(wall)
+                mems[name].append(mem)
+                pages[name] = html_pages(dest)
+                shutil.rmtree(dest, ignore_errors=True)
+
+        versions = {
+            "antq": version([PY, "-c", "import generator; print('antq', generator.__version__)"]),
+            "mkdocs-material": version(
+                [
+                    str(VENV / "bin" / "python"),
+                    "-c",
+                    "from importlib.metadata import version as v; "
+                    "print('mkdocs-material', v('mkdocs-material'), '/ mkdocs', v('mkdocs'), "
+                    "'/ Markdown', v('Markdown'))",
+                ]
+            ),
+        }
+        if hugo:
+            versions["Hugo"] = version([hugo, "version"])
+        print(f"runs: {args.runs} (cold, full builds, fresh output), CPUs: {os.cpu_count()}")
+        nav = "automatic (every page in every page's nav)" if args.mkdocs_auto_nav else "home only"
+        print(f"mkdocs-material: search plugin off, nav {nav}")
+        for name in tools:
+            print(f"version {name}: {versions[name]}")
+        speed: dict[str, float] = {}
+        for name in tools:
+            wall = median(walls[name])
+            speed[name] = pages[name] / wall
+            print(
+                f"{name:<16} median {wall:6.2f} s  {pages[name]:>6} pages  {speed[name]:7.0f} pages/s  "
+                f"peak {max(mems[name]):.0f} MB   (runs: {', '.join(f'{w:.2f}' for w in walls[name])})"
+            )
+        antq_wall = median(walls["antq"])
+        pick = sorted(range(len(walls["antq"])), key=lambda i: walls["antq"][i])
+        pick_run = pick[(len(pick) - 1) // 2]
+        print(
+            f"antq stage timings (--verbose) of the median run ({walls['antq'][pick_run]:.1f} s):"
+        )
+        for line in antq_logs[pick_run].splitlines():
+            if line.startswith("  "):
+                print(line)
+        mk_wall = median(walls["mkdocs-material"])
+        print(
+            f"antq vs mkdocs-material: {speed['antq'] / speed['mkdocs-material']:.2f}x the pages/s "
+            f"(wall time mkdocs-material / antq = {mk_wall / antq_wall:.2f})   [target >= 3x faster]"
+        )
+        if "Hugo" in tools:
+            hugo_wall = median(walls["Hugo"])
+            print(
+                f"antq vs Hugo: antq time / Hugo time = {antq_wall / hugo_wall:.2f}; "
+                f"pages/s antq / Hugo = {speed['antq'] / speed['Hugo']:.2f}   [target: time ratio <= 2]"
+            )
+        else:
+            print("antq vs Hugo: Hugo not available, not measured")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

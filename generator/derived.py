@@ -1,0 +1,46 @@
+"""Files derived from the written site (the search index, the lesson library list, the
+service worker): made after the pages, from their bytes, then written into the staging
+directory, or hard-linked from the previous build when their bytes are the same, so that
+"incremental == full build" holds and an unchanged file keeps its inode."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from generator.output import Staging
+
+
+class Derived:
+    """Writes derived files into `staging` and records their content hash in `outputs`
+    (the build cache's rel path → hash map, which `old_outputs` is from the last build)."""
+
+    def __init__(self, staging: Staging, old_outputs: dict[str, str], outputs: dict[str, str]):
+        self.staging = staging
+        self.old_outputs = old_outputs
+        self.outputs = outputs
+        self.emitted: list[str] = []
+
+    def emit(self, rel: str, data: bytes) -> None:
+        digest = hashlib.sha256(data).hexdigest()
+        self.outputs[rel] = digest
+        self.emitted.append(rel)
+        if not (self.old_outputs.get(rel) == digest and self.staging.link(rel)):
+            self.staging.write(rel, data)
+
+    def relink(self, rels: list[str]) -> bool:
+        """Hard-link every file of `rels` from the previous build, if all are there."""
+        target = self.staging.target
+        if not all(rel in self.old_outputs and (target / rel).is_file() for rel in rels):
+            return False
+        for rel in rels:
+            self.staging.link(rel)
+            self.outputs[rel] = self.old_outputs[rel]
+            self.emitted.append(rel)
+        return True
+
+    def read(self, rel: str) -> bytes:
+        return self.path(rel).read_bytes()
+
+    def path(self, rel: str) -> Path:
+        return self.staging.dir / rel

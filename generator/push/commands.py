@@ -1,0 +1,144 @@
+"""What `antq push keys|serve|notify` do, behind the thin typer layer in generator/cli.py.
+
+Each returns an exit code: 0 done, 1 the run finished with failures, 2 a usage or
+configuration mistake (explained in Vietnamese on stderr).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from generator.push.vapid import (
+    ENV_DB,
+    ENV_ORIGIN,
+    PushConfigError,
+    generate_keys,
+    load_private_key,
+    load_subject,
+)
+
+Echo = Callable[[str], None]
+
+
+def _err(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def db_path(option: Path | None) -> Path:
+    value = option or (Path(os.environ[ENV_DB]) if os.environ.get(ENV_DB) else None)
+    if value is None:
+        raise PushConfigError(f"Chưa chỉ định cơ sở dữ liệu: dùng --db TỆP hoặc biến {ENV_DB}.")
+    return value
+
+
+def keys(out_dir: Path, force: bool, echo: Echo = print) -> int:
+    try:
+        path, public = generate_keys(out_dir, force=force)
+    except PushConfigError as exc:
+        _err(f"antq: {exc}")
+        return 2
+    echo(f"Đã ghi khóa bí mật VAPID vào {path} (quyền 600). Không đưa tệp này lên kho git.")
+    echo("Cho dịch vụ gửi thông báo:")
+    echo(f"  export ANTQ_VAPID_PRIVATE_KEY_FILE={path}")
+    echo("Thêm vào site/site.toml:")
+    echo("  [push]")
+    echo('  service_url = "https://…"  # địa chỉ công khai của antq push serve')
+    echo(f'  vapid_public_key = "{public}"')
+    return 0
+
+
+def serve(
+    *,
+    host: str,
+    port: int,
+    db: Path | None,
+    data_dir: Path,
+    site_dir: Path,
+    origin: str | None,
+    forwarded_allow_ips: str | None,
+) -> int:
+    from generator.data.load import LoadError
+    from generator.data.schema import UsageError
+    from generator.push.service import ServiceConfig, origin_of
+    from generator.push.store import StoreError
+    from generator.push.topics import load_model, vocabulary
+    from generator.settings import SettingsError
+
+    try:
+        path = db_path(db)
+        model = load_model(data_dir, site_dir)
+    except PushConfigError as exc:
+        _err(f"antq: {exc}")
+        return 2
+    except SettingsError as exc:
+        for line in exc.problems:
+            _err(line)
+        return 2
+    except (UsageError, LoadError) as exc:
+        _err(f"antq: {exc} (chạy “antq validate” để xem lỗi dữ liệu)")
+        return 2
+    site_origin = origin or os.environ.get(ENV_ORIGIN) or origin_of(model.settings.base_url)
+    vocab = vocabulary(model)
+    config = ServiceConfig(db_path=path, origin=site_origin, vocabulary=vocab)
+    _err(
+        f"antq push: {len(vocab)} chủ đề, CORS cho {origin_of(site_origin)}, "
+        f"cơ sở dữ liệu {path}; nghe ở http://{host}:{port}"
+    )
+    from generator.push.service import serve as run_server
+
+    try:
+        run_server(config, host=host, port=port, forwarded_allow_ips=forwarded_allow_ips)
+    except StoreError as exc:
+        _err(f"antq: {exc}")
+        return 2
+    return 0
+
+
+def notify(
+    *,
+    from_rev: str,
+    to_rev: str,
+    data_dir: Path,
+    site_dir: Path,
+    db: Path | None,
+    dry_run: bool,
+    concurrency: int,
+    timeout: float,
+    retry_wait: float,
+    echo: Echo = print,
+) -> int:
+    from generator.data.load import LoadError
+    from generator.push.notify import NotifyError, NotifyOptions, run, summary
+    from generator.push.store import StoreError
+    from generator.settings import SettingsError
+
+    try:
+        options = NotifyOptions(
+            data_dir=data_dir,
+            site_dir=site_dir,
+            db_path=db_path(db),
+            from_rev=from_rev,
+            to_rev=to_rev,
+            dry_run=dry_run,
+            concurrency=concurrency,
+            timeout=timeout,
+            retry_wait=retry_wait,
+        )
+        key = subject = None
+        if not dry_run:  # a dry run signs nothing: it must work without the secret
+            key, subject = load_private_key(), load_subject()
+        report = run(options, key=key, subject=subject, echo=echo)
+    except (PushConfigError, NotifyError, StoreError, LoadError) as exc:
+        _err(f"antq: {exc}")
+        return 2
+    except SettingsError as exc:
+        for line in exc.problems:
+            _err(line)
+        return 2
+    if not dry_run:
+        for line in summary(report):
+            echo(line)
+    return 1 if report.outcomes["failed"] else 0

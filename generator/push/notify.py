@@ -1,0 +1,539 @@
+"""`antq push notify`: after a deploy, tell each follower what changed, once.
+
+    diff(from, to) → topic items → one payload per subscriber → plan (one transaction)
+                   → send with bounded concurrency → record each outcome (one transaction each)
+
+A run is keyed by its range of full revisions. Its plan, every delivery as `pending`, is
+written atomically before the first send, so re-running the same range finds the plan and only
+finishes what is still pending: nothing is sent twice, a run killed half-way completes on the
+next invocation. A delivery becomes `sent` only after the push service answered 2xx. The one
+unavoidable window, between that answer and its commit, is covered by a stable `tag` and the
+Web Push `Topic` header: a repeat replaces the notification instead of adding one.
+
+Every invocation also works through the retry queue of earlier runs (429 and 5xx answers,
+network errors), each when its Retry-After time has come.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import UTC
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import requests
+from pywebpush import WebPushException, webpush
+from requests.adapters import HTTPAdapter
+
+from generator.diff import diff_revisions, repo_root
+from generator.push.endpoints import DEFAULT_POLICY, EndpointPolicy
+from generator.push.store import Delivery, Store
+from generator.push.topics import Item, Vocabulary, load_model, topic_items, vocabulary
+from generator.push.vapid import VapidKey
+
+MAX_LINES = 3  # a phone shows two to four lines of body
+MAX_TITLE = 90
+MAX_LINE = 160
+MAX_PAYLOAD_BYTES = 3000  # push services take 4,096 encrypted bytes; keep a wide margin
+BATCH = 2000  # deliveries read at a time: memory stays flat however many subscribers
+MIN_RETRY_DELAY = 1.0
+MAX_RETRY_DELAY = 24 * 3600.0
+
+
+class NotifyError(Exception):
+    """The run cannot start (Vietnamese message)."""
+
+
+@dataclass
+class NotifyOptions:
+    data_dir: Path
+    site_dir: Path
+    db_path: Path
+    from_rev: str
+    to_rev: str
+    dry_run: bool = False
+    concurrency: int = 16
+    timeout: float = 10.0  # seconds per POST: pywebpush has no default
+    ttl: int = 86400  # a phone offline for a day still gets the news
+    max_attempts: int = 5
+    retry_wait: float = 60.0  # how long a run may wait in total for a due retry
+
+
+@dataclass
+class NotifyReport:
+    run_key: str
+    changes: int = 0
+    topics: int = 0
+    planned: int = 0  # deliveries planned by this invocation (0 when the run existed)
+    already_planned: bool = False
+    outcomes: Counter[str] = field(default_factory=Counter)  # this invocation's attempts
+    run_states: Counter[str] = field(default_factory=Counter)  # the run's state afterwards
+    problems: list[str] = field(default_factory=list)  # failures worth a line each
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: Literal["sent", "gone", "retry", "refused", "failed"]
+    status: int | None = None
+    detail: str | None = None
+    retry_after: float | None = None  # seconds, from the push service's Retry-After
+
+
+# -- planning -----------------------------------------------------------------------------------
+
+
+def run_tag(run_key: str) -> str:
+    """Stable per run: the notification's `tag` (a repeat replaces, never stacks) and the Web
+    Push `Topic` header (at most 32 base64url characters; the push service keeps one)."""
+    return "antq-" + hashlib.sha256(run_key.encode()).hexdigest()[:16]
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def compose(
+    vocab: Vocabulary, followed: list[str], items: dict[str, list[Item]], tag: str
+) -> dict[str, str] | None:
+    """The one notification a subscriber gets for a run: what changed for the topics they
+    follow, or None when nothing did."""
+    hit = [t for t in followed if items.get(t)]
+    if not hit:
+        return None
+    seen: set[tuple[str, str | None]] = set()
+    lines: list[Item] = []
+    for topic in hit:
+        for item in items[topic]:
+            if (item.text, item.url) not in seen:  # a xã and its province share changes
+                seen.add((item.text, item.url))
+                lines.append(item)
+    lines.sort(key=lambda i: i.order)
+    first = vocab.labels.get(hit[0], hit[0])
+    title = first if len(hit) == 1 else f"{first} và {len(hit) - 1} mục theo dõi khác"
+    body = [_clip(i.text, MAX_LINE) for i in lines[:MAX_LINES]]
+    if len(lines) > MAX_LINES:
+        body.append(f"… và {len(lines) - MAX_LINES} thay đổi khác")
+    if len(lines) == 1 and lines[0].url:
+        url = lines[0].url
+    elif len(hit) == 1:
+        url = vocab.urls.get(hit[0], "/cap-nhat/")
+    else:
+        url = "/cap-nhat/"
+    return {"title": _clip(title, MAX_TITLE), "body": "\n".join(body), "url": url, "tag": tag}
+
+
+def encode_payload(payload: dict[str, str]) -> str:
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    # Bounded by construction (3 lines of 160 characters); checked so a change elsewhere
+    # cannot make push services answer 413 to every subscriber.
+    assert len(text.encode()) <= MAX_PAYLOAD_BYTES, len(text.encode())
+    return text
+
+
+def resolve_revision(repo: Path, rev: str) -> str:
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise NotifyError(f"không chạy được git: {exc}") from None
+    if result.returncode != 0 or not result.stdout.strip():
+        raise NotifyError(f"không tìm thấy phiên bản “{rev}” trong kho dữ liệu {repo}")
+    return result.stdout.strip()
+
+
+@dataclass
+class Plan:
+    run_key: str
+    from_rev: str
+    to_rev: str
+    changes: int
+    items: dict[str, list[Item]]
+    payloads: dict[str, str]  # endpoint → JSON payload
+    followed: dict[str, list[str]]  # endpoint → its topics that changed
+
+
+def make_plan(options: NotifyOptions, store: Store) -> Plan:
+    from generator.data.schema import UsageError, load_package
+
+    try:
+        package, problems = load_package(options.data_dir)
+        repo, _ = repo_root(options.data_dir)
+    except UsageError as exc:
+        raise NotifyError(str(exc)) from None
+    except Exception as exc:  # GitError, ValueError: not a repository
+        raise NotifyError(f"“{options.data_dir}” không nằm trong kho git ({exc})") from None
+    old = resolve_revision(repo, options.from_rev)
+    new = resolve_revision(repo, options.to_rev)
+    run_key = f"{old}..{new}"
+    plan = Plan(run_key, old, new, 0, {}, {}, {})
+    if store.run_exists(run_key):
+        return plan
+    changes = diff_revisions(package, old, new)
+    plan.changes = len(changes)
+    if not changes:
+        return plan
+    model = load_model(options.data_dir, options.site_dir)
+    vocab = vocabulary(model)
+    plan.items = topic_items(model, changes)
+    tag = run_tag(run_key)
+    for endpoint, followed in store.subscribers(plan.items).items():
+        payload = compose(vocab, followed, plan.items, tag)
+        if payload is not None:
+            plan.payloads[endpoint] = encode_payload(payload)
+            plan.followed[endpoint] = [t for t in followed if plan.items.get(t)]
+    return plan
+
+
+# -- sending ------------------------------------------------------------------------------------
+
+
+class NoRedirectSession(requests.Session):
+    """pywebpush posts through requests, which follows redirects: a 307 from an allowed host
+    would re-POST to any URL it names, past the allow-list. Never follow one."""
+
+    def request(self, method: Any, url: Any, *args: Any, **kwargs: Any) -> Any:
+        kwargs["allow_redirects"] = False
+        return super().request(method, url, *args, **kwargs)
+
+
+def parse_retry_after(value: str | None, now: float) -> float | None:
+    """Seconds to wait: Retry-After is either a number of seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, when.timestamp() - now)
+
+
+def classify(status: int | None, retry_after: float | None = None) -> Outcome:
+    if status is None:
+        return Outcome("failed", None, "no-response")
+    if 200 <= status < 300:
+        return Outcome("sent", status)
+    if status in (404, 410):
+        return Outcome("gone", status, "expired")
+    if status == 429 or 500 <= status < 600:
+        return Outcome("retry", status, "later", retry_after)
+    if 300 <= status < 400:
+        return Outcome("failed", status, "redirect-not-followed")
+    if status == 413:
+        return Outcome("failed", status, "payload-too-large")
+    if status in (401, 403):
+        return Outcome("failed", status, "vapid-rejected")
+    return Outcome("failed", status, "rejected")
+
+
+class Sender:
+    def __init__(
+        self,
+        key: VapidKey,
+        subject: str,
+        *,
+        policy: EndpointPolicy = DEFAULT_POLICY,
+        timeout: float = 10.0,
+        ttl: int = 86400,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.key = key
+        self.claims = {"sub": subject}
+        self.policy = policy
+        self.timeout = timeout
+        self.ttl = ttl
+        self.clock = clock
+        self._local = threading.local()
+
+    def _session(self) -> requests.Session:
+        # One session per worker thread: keep-alive per push service, no shared state.
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = NoRedirectSession()
+            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=4, max_retries=0)
+            session.mount("https://", adapter)
+            session.mount("http://", adapter)
+            self._local.session = session
+        return session
+
+    def send(self, delivery: Delivery, tag: str) -> Outcome:
+        # Checked again here: the row may predate a tighter allow-list, or not come from the
+        # service at all.
+        refusal = self.policy.refusal(delivery.endpoint)
+        if refusal is not None:
+            return Outcome("refused", None, refusal.code)
+        subscription = {
+            "endpoint": delivery.endpoint,
+            "keys": {"p256dh": delivery.p256dh, "auth": delivery.auth},
+        }
+        try:
+            response = webpush(
+                subscription,
+                data=delivery.payload,
+                vapid_private_key=self.key.vapid,
+                # pywebpush writes aud and exp into this dict: a fresh copy per call, or
+                # every later call would carry the first endpoint's audience.
+                vapid_claims=dict(self.claims),
+                ttl=self.ttl,
+                timeout=self.timeout,
+                headers={"Topic": tag, "Urgency": "normal"},
+                requests_session=self._session(),
+            )
+        except WebPushException as exc:
+            retry_after = None
+            if exc.response is not None:
+                retry_after = parse_retry_after(exc.retry_after, self.clock())
+            return classify(exc.status_code, retry_after)
+        except requests.RequestException as exc:
+            # Timeouts and refused connections are not WebPushException: retry later.
+            return Outcome("retry", None, type(exc).__name__)
+        except (ValueError, TypeError) as exc:  # keys that do not encrypt
+            return Outcome("failed", None, f"{type(exc).__name__}: {exc}"[:200])
+        status = getattr(response, "status_code", None)
+        return classify(status if isinstance(status, int) else None)
+
+
+def _retry_time(outcome: Outcome, attempts: int, now: float) -> float:
+    if outcome.retry_after is not None:
+        delay = outcome.retry_after
+    else:
+        delay = min(3600.0, 30.0 * 2**attempts)  # exponential, from 30 s to an hour
+    return now + min(MAX_RETRY_DELAY, max(MIN_RETRY_DELAY, delay))
+
+
+class Notifier:
+    def __init__(
+        self,
+        store: Store,
+        sender: Sender,
+        *,
+        concurrency: int = 16,
+        max_attempts: int = 5,
+        retry_wait: float = 60.0,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.store = store
+        self.sender = sender
+        self.concurrency = max(1, concurrency)
+        self.max_attempts = max(1, max_attempts)
+        self.retry_wait = retry_wait
+        self.clock = clock
+        self.sleep = sleep
+
+    def record(self, delivery: Delivery, outcome: Outcome, report: NotifyReport) -> None:
+        store = self.store
+        state = outcome.state
+        detail = outcome.detail
+        if state == "retry" and delivery.attempts + 1 >= self.max_attempts:
+            state, detail = "failed", f"gave up after {delivery.attempts + 1}: {detail}"
+            store.finish(delivery, "failed", outcome.status, detail)
+        elif state == "retry":
+            when = _retry_time(outcome, delivery.attempts, self.clock())
+            store.retry_later(delivery, when, outcome.status, outcome.detail)
+        elif state == "sent":
+            store.finish(delivery, "sent", outcome.status)
+        else:
+            # gone (404/410) and refused endpoints will never take a message: forget them.
+            store.finish(
+                delivery,
+                state,
+                outcome.status,
+                outcome.detail,
+                drop_subscription=state in ("gone", "refused"),
+            )
+        report.outcomes[state] += 1
+        if state in ("failed", "refused"):
+            report.problems.append(
+                f"{mask(delivery.endpoint)}: {state} "
+                f"({outcome.status or '-'} {detail or ''})".rstrip()
+            )
+
+    def process(self, report: NotifyReport) -> None:
+        """Send every due delivery; wait for retries due within the run's budget."""
+        budget = self.retry_wait
+        while True:
+            batch = self.store.due(self.clock(), limit=BATCH)
+            if batch:
+                self._send_batch(batch, report)
+                continue
+            upcoming = self.store.next_retry()
+            if upcoming is None:
+                return
+            wait = max(0.0, upcoming - self.clock())
+            if wait > budget:
+                return  # left in the queue for the next run
+            budget -= wait
+            self.sleep(wait)
+
+    def _send_batch(self, batch: list[Delivery], report: NotifyReport) -> None:
+        with ThreadPoolExecutor(self.concurrency, thread_name_prefix="push") as pool:
+            futures = {}
+            for delivery in batch:
+                if delivery.p256dh is None or delivery.auth is None:
+                    # Unsubscribed since the run was planned: respect that.
+                    self.store.finish(delivery, "cancelled", None, "unsubscribed")
+                    report.outcomes["cancelled"] += 1
+                    continue
+                tag = run_tag(delivery.run_key)
+                futures[pool.submit(self._safe_send, delivery, tag)] = delivery
+            # Outcomes are written by this one thread as they arrive: one short transaction
+            # each, so a crash loses at most the deliveries in flight, never a recorded one.
+            for future in as_completed(futures):
+                self.record(futures[future], future.result(), report)
+
+    def _safe_send(self, delivery: Delivery, tag: str) -> Outcome:
+        try:
+            return self.sender.send(delivery, tag)
+        except Exception as exc:  # a bug must not strand the deliveries still in flight
+            return Outcome("failed", None, f"{type(exc).__name__}: {exc}"[:200])
+
+
+def mask(endpoint: str) -> str:
+    """Endpoints are bearer capabilities: logs show the host and a short suffix only."""
+    rest = endpoint.split("://", 1)[-1]
+    host = rest.split("/", 1)[0]
+    return f"{host}/…{endpoint[-8:]}"
+
+
+def describe_revision(run_key: str) -> str:
+    old, new = run_key.split("..")
+    return f"{old[:10]}..{new[:10]}"
+
+
+def run(
+    options: NotifyOptions,
+    *,
+    key: VapidKey | None,
+    subject: str | None,
+    policy: EndpointPolicy = DEFAULT_POLICY,
+    clock: Callable[[], float] = time.time,
+    sleep: Callable[[float], None] = time.sleep,
+    echo: Callable[[str], None] = print,
+) -> NotifyReport:
+    """Plan the run (unless planned before) and send what is due. `key` and `subject` may be
+    None only for a dry run."""
+    store = Store(options.db_path)
+    try:
+        plan = make_plan(options, store)
+        report = NotifyReport(plan.run_key, changes=plan.changes, topics=len(plan.items))
+        report.already_planned = store.run_exists(plan.run_key)
+        if options.dry_run:
+            _print_dry_run(plan, store, report, echo)
+            return report
+        if key is None or subject is None:
+            raise NotifyError("thiếu khóa VAPID hoặc địa chỉ liên hệ (sub)")
+        _check_key_matches_site(key, options.site_dir)
+        if not report.already_planned:
+            if store.plan_run(plan.run_key, plan.from_rev, plan.to_rev, plan.payloads):
+                report.planned = len(plan.payloads)
+            else:
+                report.already_planned = True  # a concurrent invocation planned it first
+        sender = Sender(
+            key, subject, policy=policy, timeout=options.timeout, ttl=options.ttl, clock=clock
+        )
+        notifier = Notifier(
+            store,
+            sender,
+            concurrency=options.concurrency,
+            max_attempts=options.max_attempts,
+            retry_wait=options.retry_wait,
+            clock=clock,
+            sleep=sleep,
+        )
+        notifier.process(report)
+        report.run_states = store.run_states(plan.run_key)
+        return report
+    finally:
+        store.close()
+
+
+def _check_key_matches_site(key: VapidKey, site_dir: Path) -> None:
+    """Browsers subscribed with site.toml's public key; signing with another private key
+    gets every notification refused (403). Better to stop before the first send."""
+    from generator.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings(site_dir)
+    except SettingsError as exc:
+        raise NotifyError("; ".join(exc.problems)) from None
+    if settings.push and settings.push.vapid_public_key != key.public_key:
+        raise NotifyError(
+            "khóa bí mật VAPID không khớp vapid_public_key trong site.toml "
+            f"(khóa công khai của khóa đang dùng: {key.public_key})"
+        )
+
+
+def _print_dry_run(
+    plan: Plan, store: Store, report: NotifyReport, echo: Callable[[str], None]
+) -> None:
+    where = describe_revision(plan.run_key)
+    if report.already_planned:
+        pending = store.pending_payloads(plan.run_key)
+        rows: list[tuple[str, dict[str, str], list[str]]]
+        echo(f"Thử (không gửi): lượt {where} đã lập; còn {len(pending)} thông báo chờ gửi.")
+        rows = [(e, json.loads(p), []) for e, p in pending]
+    else:
+        echo(
+            f"Thử (không gửi): lượt {where}: {plan.changes} thay đổi, "
+            f"{len(plan.items)} chủ đề có tin, {len(plan.payloads)} người nhận."
+        )
+        for topic, items in sorted(plan.items.items()):
+            echo(f"  chủ đề {topic}: {len(items)} thay đổi")
+        rows = [(e, json.loads(p), plan.followed[e]) for e, p in sorted(plan.payloads.items())]
+    for endpoint, payload, followed in rows:
+        topics = f" [{', '.join(followed)}]" if followed else ""
+        echo(f"  → {mask(endpoint)}{topics}")
+        echo(f"    {payload['title']}")
+        for line in payload["body"].splitlines():
+            echo(f"    {line}")
+        echo(f"    {payload['url']}")
+
+
+def summary(report: NotifyReport) -> list[str]:
+    """The Vietnamese lines `antq push notify` prints."""
+    where = describe_revision(report.run_key)
+    out = []
+    if report.already_planned:
+        out.append(f"Lượt {where} đã lập trước đó: chỉ gửi nốt phần còn lại.")
+    else:
+        out.append(
+            f"Lượt {where}: {report.changes} thay đổi, {report.topics} chủ đề có tin, "
+            f"{report.planned} người nhận."
+        )
+    o = report.outcomes
+    out.append(
+        f"Lần chạy này: đã gửi {o['sent']}, chờ gửi lại {o['retry']}, "
+        f"xóa {o['gone'] + o['refused']} đăng ký hết hạn/không hợp lệ, "
+        f"hủy {o['cancelled']} (đã bỏ theo dõi), lỗi {o['failed']}."
+    )
+    states = report.run_states
+    if states:
+        left = states["pending"] + states["retry"]
+        out.append(
+            f"Toàn lượt: đã gửi {states['sent']}/{sum(states.values())}"
+            + (f", còn {left} chờ gửi lại ở lần chạy sau." if left else ".")
+        )
+    out += [f"  lỗi: {line}" for line in report.problems[:20]]
+    if len(report.problems) > 20:
+        out.append(f"  … và {len(report.problems) - 20} lỗi khác")
+    return out

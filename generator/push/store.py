@@ -1,0 +1,355 @@
+"""The push store: one SQLite file in WAL mode, shared by the service and the notifier.
+
+WAL lets the notifier read subscribers and write delivery states while the service keeps
+accepting subscriptions. Each change is one short transaction, so a process killed at any
+point leaves every committed subscription in place (SQLite's journal guarantees it) and
+every delivery either recorded as sent or still pending.
+
+The schema is versioned: `schema_version` holds the number of migrations applied; opening the
+store applies the missing ones in one transaction. A file from a newer antq is refused.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+MAX_TOPICS = 50  # per subscription: every xã of a province would already be silly
+
+# Each entry migrates version n-1 → n. Never edit one that has shipped: append a new one.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE subscriptions (
+            endpoint TEXT PRIMARY KEY,
+            p256dh TEXT NOT NULL,
+            auth TEXT NOT NULL,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL
+        )""",
+        """CREATE TABLE topics (
+            endpoint TEXT NOT NULL REFERENCES subscriptions(endpoint) ON DELETE CASCADE,
+            topic TEXT NOT NULL,
+            PRIMARY KEY (endpoint, topic)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX topics_by_topic ON topics(topic)",
+    ),
+    (
+        # One row per notifier run (a data range); its deliveries are planned in the same
+        # transaction, so a run either exists with its whole plan or not at all.
+        """CREATE TABLE runs (
+            run_key TEXT PRIMARY KEY,
+            from_rev TEXT NOT NULL,
+            to_rev TEXT NOT NULL,
+            created TEXT NOT NULL
+        )""",
+        # No foreign key to subscriptions: the log outlives an expired subscription.
+        """CREATE TABLE deliveries (
+            run_key TEXT NOT NULL REFERENCES runs(run_key),
+            endpoint TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN
+                ('pending', 'retry', 'sent', 'gone', 'refused', 'failed', 'cancelled')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt REAL NOT NULL DEFAULT 0,
+            last_status INTEGER,
+            detail TEXT,
+            updated TEXT NOT NULL,
+            PRIMARY KEY (run_key, endpoint)
+        ) WITHOUT ROWID""",
+        "CREATE INDEX deliveries_due ON deliveries(state, next_attempt)",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+Action = Literal["replace", "add", "remove"]
+FinalState = Literal["sent", "gone", "refused", "failed", "cancelled"]
+
+
+class StoreError(Exception):
+    """The database cannot be used (Vietnamese message)."""
+
+
+class TooManyTopics(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Delivery:
+    run_key: str
+    endpoint: str
+    payload: str
+    attempts: int
+    p256dh: str | None  # None: the subscription is gone since the run was planned
+    auth: str | None
+
+
+def _now() -> str:
+    return datetime.now(tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class Store:
+    """Thread-safe: one connection, one lock. SQLite serialises writers anyway, and every
+    operation here is a few rows, so a pool would buy nothing but busy errors."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction is
+            # exactly what the code says (the sqlite3 module's implicit ones are not).
+            self.db = sqlite3.connect(
+                str(self.path), isolation_level=None, check_same_thread=False, timeout=30
+            )
+            self.db.execute("PRAGMA busy_timeout = 30000")
+            mode = self.db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise StoreError(f"“{self.path}”: không bật được chế độ WAL ({mode}).")
+            # NORMAL in WAL mode: a killed process loses nothing committed; only a power cut
+            # may drop the last transactions (the notifier then sends those again, same tag).
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as exc:
+            raise StoreError(f"“{self.path}”: không mở được cơ sở dữ liệu ({exc}).") from None
+        self.lock = threading.Lock()
+        self.migrate()
+
+    def close(self) -> None:
+        with self.lock:
+            self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE: take the write lock up front, so two processes never both read
+        and then both try to upgrade (which SQLite answers with SQLITE_BUSY at once)."""
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            else:
+                self.db.execute("COMMIT")
+
+    # -- schema -----------------------------------------------------------------------------
+
+    def migrate(self) -> int:
+        with self.transaction() as db:
+            db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            row = db.execute("SELECT version FROM schema_version").fetchone()
+            version = row[0] if row else 0
+            if row is None:
+                db.execute("INSERT INTO schema_version (version) VALUES (0)")
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"“{self.path}” có lược đồ phiên bản {version}, mới hơn phiên bản "
+                    f"{SCHEMA_VERSION} mà chương trình này hiểu: hãy cập nhật antq."
+                )
+            for statements in MIGRATIONS[version:]:
+                for sql in statements:
+                    db.execute(sql)
+            db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
+        return SCHEMA_VERSION
+
+    def schema_version(self) -> int:
+        with self.lock:
+            return int(self.db.execute("SELECT version FROM schema_version").fetchone()[0])
+
+    def journal_mode(self) -> str:
+        with self.lock:
+            return str(self.db.execute("PRAGMA journal_mode").fetchone()[0])
+
+    # -- subscriptions (the service) --------------------------------------------------------
+
+    def subscribe(
+        self,
+        endpoint: str,
+        p256dh: str,
+        auth: str,
+        topics: Iterable[str],
+        action: Action = "replace",
+    ) -> list[str]:
+        """Create or update a subscription and its topics; return its topics afterwards
+        (none: the subscription is removed, there is nothing left to send it)."""
+        wanted = sorted(set(topics))
+        stamp = _now()
+        with self.transaction() as db:
+            if action == "remove":
+                db.executemany(
+                    "DELETE FROM topics WHERE endpoint = ? AND topic = ?",
+                    [(endpoint, t) for t in wanted],
+                )
+            else:
+                db.execute(
+                    "INSERT INTO subscriptions (endpoint, p256dh, auth, created, updated) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (endpoint) DO UPDATE SET "
+                    "p256dh = excluded.p256dh, auth = excluded.auth, updated = excluded.updated",
+                    (endpoint, p256dh, auth, stamp, stamp),
+                )
+                if action == "replace":
+                    db.execute("DELETE FROM topics WHERE endpoint = ?", (endpoint,))
+                db.executemany(
+                    "INSERT OR IGNORE INTO topics (endpoint, topic) VALUES (?, ?)",
+                    [(endpoint, t) for t in wanted],
+                )
+            current = [
+                r[0]
+                for r in db.execute(
+                    "SELECT topic FROM topics WHERE endpoint = ? ORDER BY topic", (endpoint,)
+                )
+            ]
+            if len(current) > MAX_TOPICS:
+                raise TooManyTopics  # rolls the whole request back
+            if not current:
+                db.execute("DELETE FROM subscriptions WHERE endpoint = ?", (endpoint,))
+            else:
+                db.execute(
+                    "UPDATE subscriptions SET updated = ? WHERE endpoint = ?", (stamp, endpoint)
+                )
+        return current
+
+    def unsubscribe(self, endpoint: str) -> bool:
+        with self.transaction() as db:
+            return (
+                db.execute("DELETE FROM subscriptions WHERE endpoint = ?", (endpoint,)).rowcount > 0
+            )
+
+    def count_subscriptions(self) -> int:
+        with self.lock:
+            return int(self.db.execute("SELECT count(*) FROM subscriptions").fetchone()[0])
+
+    def topics_of(self, endpoint: str) -> list[str]:
+        with self.lock:
+            rows = self.db.execute(
+                "SELECT topic FROM topics WHERE endpoint = ? ORDER BY topic", (endpoint,)
+            )
+            return [r[0] for r in rows]
+
+    def subscribers(self, topics: Iterable[str]) -> dict[str, list[str]]:
+        """endpoint → the given topics it follows (sorted), for every subscriber of any."""
+        wanted = sorted(set(topics))
+        out: dict[str, list[str]] = {}
+        with self.lock:
+            # In chunks: SQLite limits the number of bound parameters.
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self.db.execute(
+                    f"SELECT endpoint, topic FROM topics WHERE topic IN ({marks})", chunk
+                )
+                for endpoint, topic in rows:
+                    out.setdefault(endpoint, []).append(topic)
+        for followed in out.values():
+            followed.sort()
+        return out
+
+    # -- deliveries (the notifier) ----------------------------------------------------------
+
+    def run_exists(self, run_key: str) -> bool:
+        with self.lock:
+            row = self.db.execute("SELECT 1 FROM runs WHERE run_key = ?", (run_key,)).fetchone()
+            return row is not None
+
+    def plan_run(self, run_key: str, from_rev: str, to_rev: str, payloads: dict[str, str]) -> bool:
+        """Record a run and one pending delivery per endpoint, atomically. False when the run
+        was already planned (by an earlier or a concurrent invocation): keep that plan."""
+        stamp = _now()
+        with self.transaction() as db:
+            inserted = db.execute(
+                "INSERT OR IGNORE INTO runs (run_key, from_rev, to_rev, created) "
+                "VALUES (?, ?, ?, ?)",
+                (run_key, from_rev, to_rev, stamp),
+            ).rowcount
+            if not inserted:
+                return False
+            db.executemany(
+                "INSERT INTO deliveries (run_key, endpoint, payload, state, updated) "
+                "VALUES (?, ?, ?, 'pending', ?)",
+                [(run_key, e, p, stamp) for e, p in sorted(payloads.items())],
+            )
+        return True
+
+    def due(self, now: float, limit: int | None = None) -> list[Delivery]:
+        """Deliveries to attempt now, every run's: new ones and retries whose time came."""
+        sql = (
+            "SELECT d.run_key, d.endpoint, d.payload, d.attempts, s.p256dh, s.auth "
+            "FROM deliveries d LEFT JOIN subscriptions s ON s.endpoint = d.endpoint "
+            "WHERE d.state IN ('pending', 'retry') AND d.next_attempt <= ? "
+            "ORDER BY d.run_key, d.endpoint"
+        )
+        params: tuple[object, ...] = (now,)
+        if limit is not None:
+            sql += " LIMIT ?"
+            params = (now, limit)
+        with self.lock:
+            return [Delivery(*row) for row in self.db.execute(sql, params)]
+
+    def next_retry(self) -> float | None:
+        with self.lock:
+            row = self.db.execute(
+                "SELECT min(next_attempt) FROM deliveries WHERE state IN ('pending', 'retry')"
+            ).fetchone()
+            return None if row[0] is None else float(row[0])
+
+    def finish(
+        self,
+        delivery: Delivery,
+        state: FinalState,
+        status: int | None = None,
+        detail: str | None = None,
+        *,
+        drop_subscription: bool = False,
+    ) -> None:
+        """Record a final outcome; for an expired (404/410) or refused endpoint, delete the
+        subscription in the same transaction."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE deliveries SET state = ?, attempts = attempts + ?, last_status = ?, "
+                "detail = ?, updated = ? WHERE run_key = ? AND endpoint = ?",
+                (
+                    state,
+                    0 if state == "cancelled" else 1,
+                    status,
+                    detail,
+                    _now(),
+                    delivery.run_key,
+                    delivery.endpoint,
+                ),
+            )
+            if drop_subscription:
+                db.execute("DELETE FROM subscriptions WHERE endpoint = ?", (delivery.endpoint,))
+
+    def retry_later(
+        self, delivery: Delivery, when: float, status: int | None, detail: str | None
+    ) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE deliveries SET state = 'retry', attempts = attempts + 1, "
+                "next_attempt = ?, last_status = ?, detail = ?, updated = ? "
+                "WHERE run_key = ? AND endpoint = ?",
+                (when, status, detail, _now(), delivery.run_key, delivery.endpoint),
+            )
+
+    def run_states(self, run_key: str) -> Counter[str]:
+        with self.lock:
+            rows = self.db.execute(
+                "SELECT state, count(*) FROM deliveries WHERE run_key = ? GROUP BY state",
+                (run_key,),
+            )
+            return Counter({state: n for state, n in rows})
+
+    def pending_payloads(self, run_key: str) -> list[tuple[str, str]]:
+        with self.lock:
+            rows = self.db.execute(
+                "SELECT endpoint, payload FROM deliveries WHERE run_key = ? "
+                "AND state IN ('pending', 'retry') ORDER BY endpoint",
+                (run_key,),
+            )
+            return [(e, p) for e, p in rows]

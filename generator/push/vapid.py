@@ -1,0 +1,181 @@
+"""VAPID keys (RFC 8292) and the environment the push service and the notifier read.
+
+The private key signs every notification; whoever holds it can notify every subscriber, and
+rotating it invalidates every subscription. So it lives outside the repository: in the
+environment (ANTQ_VAPID_PRIVATE_KEY) or in a file only its owner can read
+(ANTQ_VAPID_PRIVATE_KEY_FILE, mode 600). The public key goes into site/site.toml.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from py_vapid import Vapid
+
+from generator.push.endpoints import b64url_decode, b64url_encode
+
+ENV_DB = "ANTQ_PUSH_DB"
+ENV_ORIGIN = "ANTQ_PUSH_ORIGIN"
+ENV_PRIVATE_KEY = "ANTQ_VAPID_PRIVATE_KEY"
+ENV_PRIVATE_KEY_FILE = "ANTQ_VAPID_PRIVATE_KEY_FILE"
+ENV_SUBJECT = "ANTQ_VAPID_SUBJECT"
+PRIVATE_KEY_NAME = "vapid_private.pem"
+
+# Apple refuses `sub` claims such as mailto:admin@localhost: require a dotted domain.
+_MAILTO = re.compile(r"^mailto:[^@\s/]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+_HTTPS = re.compile(r"^https://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:[0-9]{1,5})?(/\S*)?$")
+
+
+class PushConfigError(Exception):
+    """A deployment mistake, explained in Vietnamese (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class VapidKey:
+    vapid: Vapid  # what pywebpush signs with
+
+    @property
+    def public_key(self) -> str:
+        """The application server key as PushManager.subscribe and site.toml take it."""
+        return public_key_b64(self.vapid.private_key)
+
+
+def public_key_b64(private_key: ec.EllipticCurvePrivateKey) -> str:
+    raw = private_key.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    return b64url_encode(raw)
+
+
+def _inside_git_worktree(folder: Path) -> bool:
+    probe = folder
+    while not probe.exists():
+        probe = probe.parent
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "--is-inside-work-tree"],
+            cwd=probe,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return result.stdout.strip() == "true"
+
+
+def default_key_dir() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "antq"
+
+
+def generate_keys(out_dir: Path, *, force: bool = False) -> tuple[Path, str]:
+    """Write a new private key (PEM, mode 600, created that way: never readable by others,
+    not even for an instant) and return its path and the public key for site.toml."""
+    if _inside_git_worktree(out_dir):
+        raise PushConfigError(
+            f"Không ghi khóa bí mật vào “{out_dir}”: thư mục này nằm trong một kho git "
+            f"(khóa có thể bị đưa lên kho). Chọn thư mục khác bằng --out-dir."
+        )
+    out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = out_dir / PRIVATE_KEY_NAME
+    if path.exists() and not force:
+        raise PushConfigError(
+            f"“{path}” đã có. Đổi khóa làm mọi đăng ký nhận thông báo hiện có mất hiệu lực; "
+            f"nếu thật sự muốn, chạy lại với --force."
+        )
+    key = ec.generate_private_key(ec.SECP256R1())
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(pem)
+    os.chmod(tmp, 0o600)  # in case the umask was stricter than needed, never looser
+    tmp.replace(path)
+    return path, public_key_b64(key)
+
+
+def _parse_private_key(text: str, where: str) -> ec.EllipticCurvePrivateKey:
+    """PEM (PKCS#8 or SEC1), or base64url of the raw 32-byte scalar (what other web-push
+    tools print), or base64url DER."""
+    text = text.strip()
+    try:
+        if text.startswith("-----BEGIN"):
+            key = serialization.load_pem_private_key(text.encode(), password=None)
+        else:
+            raw = b64url_decode(text)
+            if len(raw) == 32:
+                key = ec.derive_private_key(int.from_bytes(raw, "big"), ec.SECP256R1())
+            else:
+                key = serialization.load_der_private_key(raw, password=None)
+    except (ValueError, TypeError):
+        raise PushConfigError(f"{where}: không đọc được khóa bí mật VAPID.") from None
+    if not isinstance(key, ec.EllipticCurvePrivateKey) or key.curve.name != "secp256r1":
+        raise PushConfigError(f"{where}: khóa bí mật VAPID phải là khóa P-256 (prime256v1).")
+    return key
+
+
+def load_private_key(env: Mapping[str, str] | None = None) -> VapidKey:
+    env = os.environ if env is None else env
+    inline, file_name = env.get(ENV_PRIVATE_KEY), env.get(ENV_PRIVATE_KEY_FILE)
+    if inline and file_name:
+        raise PushConfigError(
+            f"Chỉ đặt một trong hai biến {ENV_PRIVATE_KEY} và {ENV_PRIVATE_KEY_FILE}."
+        )
+    if inline:
+        return VapidKey(Vapid(private_key=_parse_private_key(inline, ENV_PRIVATE_KEY)))
+    if not file_name:
+        raise PushConfigError(
+            f"Chưa có khóa bí mật VAPID: đặt {ENV_PRIVATE_KEY_FILE} (đường dẫn tệp, quyền 600) "
+            f"hoặc {ENV_PRIVATE_KEY}. Tạo khóa bằng lệnh “antq push keys”."
+        )
+    path = Path(file_name)
+    try:
+        info = path.stat()
+    except OSError:
+        raise PushConfigError(f"{ENV_PRIVATE_KEY_FILE}: không tìm thấy tệp “{path}”.") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise PushConfigError(f"{ENV_PRIVATE_KEY_FILE}: “{path}” không phải là tệp.")
+    # Like ssh with its identity files: a key others can read is a key to replace, not to use.
+    if info.st_mode & 0o077:
+        raise PushConfigError(
+            f"{ENV_PRIVATE_KEY_FILE}: tệp “{path}” có quyền "
+            f"{stat.S_IMODE(info.st_mode):03o}; người khác đọc được khóa bí mật. "
+            f"Chạy: chmod 600 {path}"
+        )
+    if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+        raise PushConfigError(
+            f"{ENV_PRIVATE_KEY_FILE}: tệp “{path}” không thuộc người dùng đang chạy dịch vụ."
+        )
+    text = path.read_text(encoding="utf-8", errors="replace")
+    return VapidKey(Vapid(private_key=_parse_private_key(text, str(path))))
+
+
+def load_subject(env: Mapping[str, str] | None = None) -> str:
+    """The VAPID `sub` claim: how a push service contacts us (a real mailto: or https:)."""
+    env = os.environ if env is None else env
+    value = (env.get(ENV_SUBJECT) or "").strip()
+    if not value:
+        raise PushConfigError(
+            f"Chưa đặt {ENV_SUBJECT}: địa chỉ liên hệ dạng mailto:ten@mien.vn hoặc https://…"
+        )
+    if not (_MAILTO.match(value) or _HTTPS.match(value)) or "localhost" in value.lower():
+        raise PushConfigError(
+            f"{ENV_SUBJECT} phải là địa chỉ mailto: hoặc https: thật (ví dụ "
+            f"mailto:bcd138@antq.vn); Apple từ chối địa chỉ như admin@localhost."
+        )
+    return value

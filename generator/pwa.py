@@ -1,0 +1,292 @@
+"""The installable, offline-capable site (issue #5): web app manifest, icons drawn at build
+time, the lesson library's download list and the service worker.
+
+The service worker source is ours (pwa/sw.js, no framework). The build injects into it, at
+exactly one marker, what it must know about this build (Workbox's injectManifest, by hand):
+
+- `precache`: the app shell, each URL with a revision that is a hash of its bytes, so an
+  update downloads only the shell files whose bytes changed;
+- `library`: the URL and version of /bai-hoc/offline.json, the list of every lesson page, the
+  files they load and the lesson library's search index (URL, revision, size). Its version
+  is in the worker, so a change to any downloaded file makes a new worker, which refreshes
+  the library, fetching only the changed files.
+
+Both are made from the bytes the build just wrote (see generator/derived.py), after the
+pages and the search index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, ImageDraw
+from PIL import __version__ as pillow_version
+
+import generator
+from generator.derived import Derived
+from generator.output import content_tag
+from generator.pages import FileOutput
+from generator.settings import Settings
+
+SW_SOURCE = "sw.js"
+SW_PUSH_SOURCE = "sw-push.js"
+INJECTION_POINT = "self.__ANTQ_BUILD"
+MANIFEST_URL = "/manifest.webmanifest"
+OFFLINE_URL = "/offline/"
+LIBRARY_URL = "/bai-hoc/offline.json"
+SEARCH_URL = "/tim-kiem/"
+# The same colours as the theme (site/static/css/antq.css and base.html's theme-color).
+THEME_COLOUR = "#a3161a"
+BACKGROUND_COLOUR = "#ffffff"
+_EMBLEM = "#ffd24a"  # gold: 6.9:1 on the red band
+
+
+class PwaError(Exception):
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+def source_dir(site_dir: Path) -> Path:
+    """pwa/ sits next to site/ in the repository (as `antq serve` assumes); a theme copied
+    elsewhere (tests) falls back to the repository's own pwa/."""
+    beside = site_dir.parent / "pwa"
+    if (beside / SW_SOURCE).is_file():
+        return beside
+    return Path(generator.__file__).resolve().parent.parent / "pwa"
+
+
+# -- icons ---------------------------------------------------------------------------------
+
+# (URL, size in px, purpose). Chrome needs a 192 and a 512 "any" icon; the maskable one
+# keeps its emblem inside the central 80 % circle that launchers may crop to.
+ICONS = [
+    ("/icons/icon-192.png", 192, "any"),
+    ("/icons/icon-512.png", 512, "any"),
+    ("/icons/maskable-512.png", 512, "maskable"),
+]
+APPLE_TOUCH_ICON = "/icons/apple-touch-icon.png"  # iOS ignores the manifest's icons
+FAVICON_PNG = "/favicon.png"
+FAVICON_ICO = "/favicon.ico"  # browsers ask for it whatever the page says
+
+
+def _shield(cx: float, top: float, width: float, height: float) -> list[tuple[float, float]]:
+    """A heraldic shield outline: straight top and sides, curved to a point at the bottom."""
+    left, right = cx - width / 2, cx + width / 2
+    shoulder = top + height * 0.42
+    points = [(left, top), (right, top), (right, shoulder)]
+    steps = 24
+    for i in range(1, steps + 1):  # right half of the curve: quadratic Bézier to the point
+        t = i / steps
+        x = (1 - t) ** 2 * right + 2 * (1 - t) * t * right + t**2 * cx
+        y = (
+            (1 - t) ** 2 * shoulder
+            + 2 * (1 - t) * t * (top + height * 0.82)
+            + t**2 * (top + height)
+        )
+        points.append((x, y))
+    points += [(2 * cx - x, y) for x, y in reversed(points[3:-1])]
+    points.append((left, shoulder))
+    return points
+
+
+def _star(cx: float, cy: float, outer: float) -> list[tuple[float, float]]:
+    inner = outer * 0.382
+    points = []
+    for i in range(10):
+        radius = outer if i % 2 == 0 else inner
+        angle = -math.pi / 2 + i * math.pi / 5
+        points.append((cx + radius * math.cos(angle), cy + radius * math.sin(angle)))
+    return points
+
+
+def draw_icon(size: int, purpose: str = "any") -> Image.Image:
+    """The app icon, drawn with polygons only (no font: text would render differently from
+    one machine to the next) at 4× and scaled down, so the bytes are the same every build."""
+    big = size * 4
+    image = Image.new("RGBA", (big, big), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    if purpose == "maskable":
+        draw.rectangle((0, 0, big, big), fill=THEME_COLOUR)
+        scale = 0.5  # inside the safe zone
+    else:
+        draw.rounded_rectangle((0, 0, big - 1, big - 1), radius=big * 0.18, fill=THEME_COLOUR)
+        scale = 0.68
+    height = big * scale
+    width = height * 0.82
+    top = (big - height) / 2
+    draw.polygon(_shield(big / 2, top, width, height), fill=_EMBLEM)
+    draw.polygon(_star(big / 2, top + height * 0.43, width * 0.3), fill=THEME_COLOUR)
+    return image.resize((size, size), Image.Resampling.LANCZOS)
+
+
+def _png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def _ico() -> bytes:
+    buffer = io.BytesIO()
+    draw_icon(256).save(buffer, "ICO", sizes=[(16, 16), (32, 32), (48, 48)])
+    return buffer.getvalue()
+
+
+def _apple_touch_icon() -> bytes:
+    # iOS puts transparent corners on black: give it the full square.
+    return _png(draw_icon(180, "maskable").convert("RGB"))
+
+
+def icon_outputs() -> list[FileOutput]:
+    # The drawing code and Pillow's version are the icons' inputs: a change to either makes
+    # an incremental build draw them again, as a full build would.
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    inputs = f"icon:{code}:pillow-{pillow_version}"
+    outputs = [
+        FileOutput(url, f"{inputs}:{size}:{purpose}", _icon_producer(size, purpose))
+        for url, size, purpose in ICONS
+    ]
+    outputs.append(FileOutput(APPLE_TOUCH_ICON, f"{inputs}:apple", _apple_touch_icon))
+    outputs.append(FileOutput(FAVICON_PNG, f"{inputs}:48", _icon_producer(48, "any")))
+    outputs.append(FileOutput(FAVICON_ICO, f"{inputs}:ico", _ico))
+    return outputs
+
+
+def _icon_producer(size: int, purpose: str) -> Any:
+    return lambda: _png(draw_icon(size, purpose))
+
+
+# -- manifest ------------------------------------------------------------------------------
+
+
+def manifest(settings: Settings) -> dict[str, Any]:
+    return {
+        "id": "/",
+        "name": settings.name,
+        "short_name": settings.short_name,
+        "description": settings.description,
+        "lang": "vi",
+        "dir": "ltr",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": BACKGROUND_COLOUR,
+        "theme_color": THEME_COLOUR,
+        "categories": ["education", "government"],
+        "icons": [
+            {"src": url, "sizes": f"{size}x{size}", "type": "image/png", "purpose": purpose}
+            for url, size, purpose in ICONS
+        ],
+        "shortcuts": [
+            {"name": "Bài học pháp luật", "url": "/bai-hoc/"},
+            {"name": "Tìm kiếm", "url": SEARCH_URL},
+        ],
+    }
+
+
+def manifest_output(settings: Settings) -> FileOutput:
+    data = (json.dumps(manifest(settings), ensure_ascii=False, indent=2) + "\n").encode()
+    return FileOutput(MANIFEST_URL, f"manifest:{hashlib.sha256(data).hexdigest()}", lambda: data)
+
+
+# -- precache, library list and service worker (after the pages) ---------------------------
+
+# The local files a page loads: stylesheets, scripts, icons, the manifest, images.
+_LOADS = re.compile(r'<(?:link|script|img)\b[^>]*?\b(?:href|src)="(/[^"#?]*)"')
+_LESSON = re.compile(r"^/bai-hoc/(?!chu-de/|danh-cho/)[^/]+/$")
+
+
+def rel_path(url: str) -> str:
+    path = url.lstrip("/")
+    return path + "index.html" if path.endswith("/") or not path else path
+
+
+def revision(data: bytes) -> str:
+    return content_tag(data, 16)
+
+
+def _loads(out: Derived, url: str) -> list[str]:
+    text = out.read(rel_path(url)).decode("utf-8")
+    return sorted({u for u in _LOADS.findall(text) if out.path(rel_path(u)).is_file()})
+
+
+def precache_urls(out: Derived) -> list[str]:
+    """The app shell: home and offline pages, what they load, the manifest and its icons."""
+    urls = {"/", OFFLINE_URL, MANIFEST_URL, *(url for url, _, _ in ICONS)}
+    for page in ("/", OFFLINE_URL):
+        urls.update(_loads(out, page))
+    return sorted(urls)
+
+
+def library(out: Derived, search_files: list[str], shell: list[str]) -> dict[str, Any] | None:
+    """The lesson library for offline use: every page under /bai-hoc/, the search page,
+    what they load, and the library's own search index (`search_files`, /pagefind-bai-hoc/),
+    but not the app shell (`shell`), which the service worker already holds. None when the
+    site has no lessons."""
+    pages = sorted(
+        "/" + rel.removesuffix("index.html")
+        for rel in out.outputs
+        if rel.startswith("bai-hoc/") and rel.endswith("index.html")
+    )
+    lessons = sum(1 for page in pages if _LESSON.match(page))
+    if not lessons:
+        return None
+    pages.append(SEARCH_URL)
+    urls = set(pages)
+    for page in pages:
+        urls.update(_loads(out, page))
+    urls.update("/" + rel for rel in search_files)
+    urls.difference_update(shell)
+    files = []
+    for url in sorted(urls):
+        data = out.read(rel_path(url))
+        files.append({"url": url, "rev": revision(data), "size": len(data)})
+    version = revision(json.dumps(files, sort_keys=True).encode())
+    return {
+        "version": version,
+        "lessons": lessons,
+        "pages": len(pages),
+        "size": sum(f["size"] for f in files),
+        "files": files,
+    }
+
+
+def inject(source: str, build: dict[str, Any], where: str = "pwa/sw.js") -> str:
+    """Put `build` into the worker at its one injection point; anything else is a bug."""
+    count = source.count(INJECTION_POINT)
+    if count != 1:
+        raise PwaError(
+            [
+                f"{where}: cần đúng một chỗ chèn {INJECTION_POINT}, tìm thấy {count} "
+                "[sw-injection-point] — Cách sửa: giữ đúng một dòng "
+                f"`const BUILD = {INJECTION_POINT};` trong service worker"
+            ]
+        )
+    return source.replace(INJECTION_POINT, json.dumps(build, ensure_ascii=False, sort_keys=True))
+
+
+def write_worker(out: Derived, site_dir: Path, search_files: list[str]) -> None:
+    """Write /bai-hoc/offline.json (when there are lessons) and /sw.js."""
+    shell = precache_urls(out)
+    precache = [[url, revision(out.read(rel_path(url)))] for url in shell]
+    lib = library(out, search_files, shell)
+    library_ref = None
+    if lib is not None:
+        data = (json.dumps(lib, ensure_ascii=False, indent=1) + "\n").encode()
+        out.emit(rel_path(LIBRARY_URL), data)
+        library_ref = {"url": LIBRARY_URL, "version": lib["version"]}
+    build = {"precache": precache, "offline": OFFLINE_URL, "library": library_ref}
+    path = source_dir(site_dir) / SW_SOURCE
+    source = path.read_text(encoding="utf-8")
+    # The web-push handlers live in their own file (tests run them as a worker of their own)
+    # and are appended to the one service worker the site registers.
+    push_part = path.parent / SW_PUSH_SOURCE
+    if push_part.is_file():
+        source += "\n" + push_part.read_text(encoding="utf-8")
+    out.emit(SW_SOURCE, inject(source, build).encode())

@@ -1,0 +1,538 @@
+"""The installable, offline site (issue #5): manifest, icons, service worker, lesson library,
+update flow, print view and accessibility, on a build of the sample data (data/ + site/).
+
+Browser tests run in Debian Chromium (one browser for the module) against a server that
+sends the published headers, CSP included. Each has a negative control: a check that cannot
+fail proves nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import pwa
+from generator.build import BuildError, BuildOptions, build_site
+from tests.browser import block_external, launch, serve
+
+ROOT = Path(__file__).resolve().parents[1]
+EPOCH = "1763683200"  # 21/11/2025
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+LESSON = "/bai-hoc/lua-dao-qua-mang/"
+LESSON_TITLE = "Nhận diện và phòng tránh lừa đảo qua mạng"
+
+
+@dataclass
+class Sample:
+    data: Path
+    site: Path
+    out: Path
+    cache: Path  # validation results: copies of the data validate from it at once
+
+
+def _build(data: Path, out: Path, site: Path, *, full: bool = False) -> None:
+    build_site(BuildOptions(data_dir=data, out_dir=out, site_dir=site, full=full))
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sample]:
+    """The sample data and theme, copied (so tests can change them) and built once."""
+    root = tmp_path_factory.mktemp("pwa-sample")
+    data, site = root / "data", root / "site"
+    shutil.copytree(ROOT / "data", data)
+    shutil.copytree(ROOT / "site", site)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        mp.setenv("ANTQ_CACHE_DIR", str(root / "cache"))
+        _build(data, root / "public", site)
+    yield Sample(data, site, root / "public", root / "cache")
+
+
+@pytest.fixture(autouse=True)
+def _fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+def worker_build(out: Path) -> dict[str, Any]:
+    """What the build injected into /sw.js."""
+    text = (out / "sw.js").read_text(encoding="utf-8")
+    found = re.search(r"^const BUILD = (\{.*\});$", text, re.M)
+    assert found, "no injected BUILD in sw.js"
+    build: dict[str, Any] = json.loads(found.group(1))
+    return build
+
+
+def library(out: Path) -> dict[str, Any]:
+    listing: dict[str, Any] = json.loads((out / "bai-hoc/offline.json").read_text("utf-8"))
+    return listing
+
+
+NEW_SENTENCE = "Câu mới của phiên bản hai."
+
+
+def edit_lesson(data: Path) -> None:
+    """v2 of the sample: one paragraph more in one lesson (before its first heading)."""
+    lesson = data / "lessons/ma-tuy.md"
+    text = lesson.read_text("utf-8")
+    assert text.count("\n\n## ") > 1
+    lesson.write_text(text.replace("\n\n## ", f"\n\n{NEW_SENTENCE}\n\n## ", 1), "utf-8")
+
+
+# -- without a browser ---------------------------------------------------------------------
+
+
+def test_injection_point_must_occur_exactly_once() -> None:
+    build = {"precache": [], "offline": "/offline/", "library": None}
+    out = pwa.inject("const BUILD = self.__ANTQ_BUILD;", build)
+    assert json.loads(out.removeprefix("const BUILD = ").removesuffix(";")) == build
+    for source in ("const BUILD = {};", "a = self.__ANTQ_BUILD; b = self.__ANTQ_BUILD;"):
+        with pytest.raises(pwa.PwaError) as err:
+            pwa.inject(source, build)
+        assert "[sw-injection-point]" in err.value.lines[0]
+
+
+def test_build_stops_when_the_worker_has_no_injection_point(make_package, tmp_path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "site", site)
+    (tmp_path / "pwa").mkdir()  # pwa/ beside site/ is the one used
+    source = (ROOT / "pwa/sw.js").read_text(encoding="utf-8")
+    (tmp_path / "pwa/sw.js").write_text(source.replace("self.__ANTQ_BUILD", "{}"), "utf-8")
+    out = tmp_path / "public"
+    with pytest.raises(BuildError) as err:
+        _build(make_package(), out, site)
+    assert "tìm thấy 0 [sw-injection-point]" in err.value.lines[0]
+    assert not out.exists()  # nothing published
+    (tmp_path / "pwa/sw.js").write_text(source, "utf-8")  # control: the real worker builds
+    _build(make_package(), out, site)
+    assert (out / "sw.js").is_file()
+
+
+def test_icons_are_drawn_the_same_every_time() -> None:
+    from PIL import Image
+
+    first = {o.url: o.produce() for o in pwa.icon_outputs()}
+    second = {o.url: o.produce() for o in pwa.icon_outputs()}
+    assert first == second
+    import io
+
+    for url, size, purpose in pwa.ICONS:
+        image = Image.open(io.BytesIO(first[url]))
+        assert image.size == (size, size)
+        corner = image.convert("RGBA").getpixel((0, 0))
+        # Maskable: full bleed (launchers crop it); "any": rounded, transparent corners.
+        assert corner[3] == (255 if purpose == "maskable" else 0)
+    assert first["/favicon.ico"][:4] == b"\x00\x00\x01\x00"  # an ICO header
+
+
+def test_manifest_precache_and_library_lists(sample: Sample) -> None:
+    out = sample.out
+    manifest = json.loads((out / "manifest.webmanifest").read_text("utf-8"))
+    assert manifest["lang"] == "vi" and manifest["display"] == "standalone"
+    assert manifest["name"] == "An ninh Tổ quốc — Dữ liệu phong trào"
+    assert manifest["short_name"] == "ANTQ"
+    assert manifest["start_url"] == manifest["scope"] == "/"
+    assert {i["purpose"] for i in manifest["icons"]} == {"any", "maskable"}
+    for icon in manifest["icons"]:
+        assert (out / icon["src"].lstrip("/")).is_file()
+
+    build = worker_build(out)
+    precache = dict(build["precache"])
+    css = [u for u in precache if u.startswith("/static/css/antq.")]
+    js = [u for u in precache if u.startswith("/static/js/app.")]
+    assert {"/", "/offline/", "/manifest.webmanifest", "/icons/icon-512.png"} <= set(precache)
+    assert len(css) == 1 and len(js) == 1
+    for url, rev in precache.items():  # revision = hash of the published bytes
+        data = (out / pwa.rel_path(url)).read_bytes()
+        assert rev == pwa.revision(data) and re.fullmatch("[a-p]{16}", rev), url
+
+    listing = library(out)
+    urls = {f["url"] for f in listing["files"]}
+    lessons = sorted(p.stem for p in (sample.data / "lessons").glob("*.md"))
+    assert listing["lessons"] == len(lessons) == 14
+    assert {f"/bai-hoc/{slug}/" for slug in lessons} <= urls
+    assert {"/bai-hoc/", "/tim-kiem/", "/pagefind-bai-hoc/pagefind.js"} <= urls
+    # The library's own search index: one record per page of the library, none of the site's.
+    fragments = [u for u in urls if u.startswith("/pagefind-bai-hoc/fragment/")]
+    lists = len(list((out / "bai-hoc").glob("*/*/index.html")))  # by topic, by grade
+    assert len(fragments) == 1 + lists + len(lessons)
+    assert not [u for u in urls if u.startswith("/pagefind/")]
+    assert not urls & set(precache)  # the shell is already in the worker's cache
+    assert listing["size"] == sum((out / pwa.rel_path(u)).stat().st_size for u in urls)
+    assert listing["size"] <= 3 * 1024 * 1024
+    assert build["library"] == {"url": "/bai-hoc/offline.json", "version": listing["version"]}
+
+
+def test_lesson_edit_incremental_equals_full_build(
+    sample: Sample, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker, the library list and the search index are made from the written bytes:
+    an incremental build gives the same bytes as a full one, and only what changed."""
+    data, out, clean = tmp_path / "data", tmp_path / "public", tmp_path / "clean"
+    shutil.copytree(sample.data, data)
+    monkeypatch.setenv("ANTQ_CACHE_DIR", str(sample.cache))
+    _build(data, out, sample.site)
+    before = {p: p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    v1 = library(out)
+    edit_lesson(data)
+    _build(data, out, sample.site)
+    _build(data, clean, sample.site, full=True)
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(clean).as_posix() for p in clean.rglob("*") if p.is_file())
+    for rel in files:
+        assert (out / rel).read_bytes() == (clean / rel).read_bytes(), rel
+    rewritten = {
+        p.relative_to(out).as_posix()
+        for p in out.rglob("*")
+        if p.is_file() and before.get(p) != p.stat().st_ino
+    }
+    assert {"bai-hoc/ma-tuy/index.html", "bai-hoc/offline.json", "sw.js"} <= rewritten
+    assert not {r for r in rewritten if r.startswith("static/") or r.startswith("icons/")}
+    # In each index, the lesson's own record is new; the other pages' are linked.
+    assert len([r for r in rewritten if r.startswith("pagefind/fragment/")]) == 1
+    assert len([r for r in rewritten if r.startswith("pagefind-bai-hoc/fragment/")]) == 1
+    v2 = library(out)
+    revs = {f["url"]: f["rev"] for f in v1["files"]}
+    changed = {f["url"] for f in v2["files"] if revs.get(f["url"]) != f["rev"]}
+    assert "/bai-hoc/ma-tuy/" in changed and len(changed) < 10  # page + a few index files
+    assert v1["version"] != v2["version"]
+
+
+# -- in Chromium ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+def until(page: Any, script: str, timeout: float = 20.0) -> None:
+    """Poll `script` in the page. (page.wait_for_function evaluates a string, which the
+    site's CSP refuses; page.evaluate goes through the DevTools protocol.)"""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(script):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {script}")
+        time.sleep(0.05)
+
+
+def controlled(page: Any) -> None:
+    until(page, "navigator.serviceWorker.controller !== null")
+
+
+def download_library(page: Any, base: str) -> None:
+    page.goto(base + "/bai-hoc/")
+    controlled(page)
+    page.get_by_role("button", name="Tải toàn bộ bài học để dùng offline").click()
+    page.locator("#thu-vien-offline[data-state=ready]").wait_for(timeout=30_000)
+
+
+def search(page: Any, base: str, query: str) -> list[str]:
+    page.goto(f"{base}/tim-kiem/?q={query}")
+    status = page.locator("#tim-kiem-trang-thai", has_text=re.compile("^(Tìm thấy|Không|Chưa)"))
+    status.wait_for(timeout=15_000)
+    return [a.get_attribute("href") for a in page.locator("#ket-qua li > a").all()]
+
+
+@pytest.mark.browser
+def test_downloaded_library_works_offline(browser: Any, sample: Sample) -> None:
+    context = browser.new_context()
+    external = block_external(context)
+    page = context.new_page()
+    with serve(sample.out) as server:
+        base = server.url
+        download_library(page, base)
+        status = page.locator("#thu-vien-offline [data-role=status]").inner_text()
+        assert status.startswith("Đã tải 14 bài học") and " MB)" in status
+        assert page.get_by_role("button", name="Xóa bản offline").is_visible()
+        context.set_offline(True)
+        server.stop()
+        response = page.goto(base + LESSON)
+        assert response is not None and response.from_service_worker
+        assert page.locator("h1").inner_text() == LESSON_TITLE
+        # Its stylesheet came from the cache too: the header is the red band.
+        band = page.evaluate(
+            "getComputedStyle(document.querySelector('.site-header')).backgroundColor"
+        )
+        assert band == "rgb(163, 22, 26)"
+        assert LESSON in search(page, base, "lua+dao")[:3]
+        status = page.locator("#tim-kiem-trang-thai").inner_text()
+        assert status.startswith("Không có mạng: tìm trong các bài học đã tải về máy. Tìm thấy")
+        page.goto(base + "/tinh/hai-phong/xa-tan-ky/")  # never visited, not in the library
+        assert page.locator("h1").inner_text() == "Không có kết nối mạng"
+    assert external == []
+    context.close()
+
+
+@pytest.mark.browser
+def test_without_service_worker_offline_reading_fails(browser: Any, sample: Sample) -> None:
+    """Negative control: the same steps with service workers blocked."""
+    from playwright.sync_api import Error
+
+    context = browser.new_context(service_workers="block")
+    page = context.new_page()
+    with serve(sample.out) as server:
+        page.goto(server.url + "/bai-hoc/")
+        page.wait_for_load_state("load")
+        assert page.locator("#thu-vien-offline").is_hidden()  # no worker: no offer
+        page.goto(server.url + LESSON)
+        context.set_offline(True)
+        server.stop()
+        with pytest.raises(Error, match="ERR_INTERNET_DISCONNECTED"):
+            page.goto(server.url + LESSON)
+    context.close()
+
+
+@pytest.mark.browser
+def test_pages_work_without_javascript(browser: Any, sample: Sample) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    with serve(sample.out) as server:
+        page.goto(server.url + "/bai-hoc/")
+        assert page.locator("#thu-vien-offline").is_hidden()
+        assert page.locator(".update-banner").count() == 0
+        page.goto(server.url + "/tim-kiem/?q=lua+dao")  # the form's GET: topics instead
+        assert page.locator("#ket-qua").is_hidden()
+        topics = page.locator("#h-chu-de + ul a")
+        assert topics.count() > 5
+        assert "/bai-hoc/chu-de/lua-dao-qua-mang/" in [
+            a.get_attribute("href") for a in topics.all()
+        ]
+        page.goto(server.url + LESSON)
+        assert page.locator(".quiz details").first.is_visible()  # answers behind <details>
+    context.close()
+
+
+@pytest.mark.browser
+def test_installable(browser: Any, sample: Sample) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    with serve(sample.out) as server:
+        page.goto(server.url + "/")
+        controlled(page)
+        cdp = context.new_cdp_session(page)
+        errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+        # A Playwright context is incognito, which Chrome always reports.
+        assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == []
+        manifest = cdp.send("Page.getAppManifest")
+        assert manifest["errors"] == []
+        assert manifest["url"] == server.url + "/manifest.webmanifest"
+    context.close()
+    # Negative control: the same page with a manifest that has no icons and no display.
+    context = browser.new_context(service_workers="block")
+    context.route(
+        "**/manifest.webmanifest",
+        lambda route: route.fulfill(
+            content_type="application/manifest+json", body='{"name": "antq", "start_url": "/"}'
+        ),
+    )
+    page = context.new_page()
+    with serve(sample.out) as server:
+        page.goto(server.url + "/")
+        cdp = context.new_cdp_session(page)
+        errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+        assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] != []
+    context.close()
+
+
+@dataclass
+class Lists:
+    precache: dict[str, str]
+    library: dict[str, str]
+
+    @classmethod
+    def of(cls, out: Path) -> Lists:
+        return cls(
+            dict(worker_build(out)["precache"]),
+            {f["url"]: f["rev"] for f in library(out)["files"]},
+        )
+
+
+@pytest.mark.browser
+def test_update_fetches_only_changed_files(
+    browser: Any, sample: Sample, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANTQ_CACHE_DIR", str(sample.cache))
+    data, out = tmp_path / "data", tmp_path / "public"
+    shutil.copytree(sample.data, data)
+    shutil.copytree(sample.out, out)
+    v1 = Lists.of(out)
+    context = browser.new_context()
+    page = context.new_page()
+    with serve(out) as server:
+        base = server.url
+        download_library(page, base)
+        # v2: one lesson changes.
+        edit_lesson(data)
+        _build(data, out, sample.site)
+        v2 = Lists.of(out)
+        server.requests.clear()
+        page.evaluate("async () => (await navigator.serviceWorker.getRegistration()).update()")
+        banner = page.locator(".update-banner")
+        banner.wait_for(timeout=20_000)
+        assert banner.inner_text().startswith("Có nội dung mới")
+        with page.expect_navigation():
+            banner.get_by_role("button", name="Tải lại").click()
+        until(
+            page,
+            "navigator.serviceWorker.getRegistration().then("
+            "r => !!r.active && r.active.state === 'activated' && !r.waiting && !r.installing)",
+        )
+        # Chromium's favicon loader asks the server itself, outside any service worker.
+        requested = {path.split("?", 1)[0] for path in server.requests} - {"/favicon.ico"}
+        changed = {u for u, rev in v2.library.items() if v1.library.get(u) != rev}
+        unchanged = {u for u, rev in v2.library.items() if v1.library.get(u) == rev}
+        shell_unchanged = {u for u, rev in v2.precache.items() if v1.precache.get(u) == rev}
+        assert "/sw.js" in requested
+        assert "/bai-hoc/ma-tuy/" in changed and changed <= requested
+        assert shell_unchanged and not requested & shell_unchanged
+        # The reload itself asks the network for /bai-hoc/ (pages are network first).
+        assert not (requested - {"/bai-hoc/"}) & unchanged
+        assert len(unchanged) > 0.9 * len(v2.library)  # most of it, not fetched again
+        context.set_offline(True)
+        server.stop()
+        page.goto(base + "/bai-hoc/ma-tuy/")
+        assert NEW_SENTENCE in page.locator("main").inner_text()
+    context.close()
+    # Negative control: a browser that never saw v1 downloads the whole shell, so requests
+    # from the service worker are seen by the server (the check above could fail).
+    context = browser.new_context()
+    page = context.new_page()
+    with serve(out) as server:
+        page.goto(server.url + "/")
+        controlled(page)
+        requested = {path.split("?", 1)[0] for path in server.requests}
+        assert set(v2.precache) <= requested
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violation(browser: Any, sample: Sample, scheme: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}}
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    with serve(sample.out) as server:
+        base = server.url
+        paths = ["/", "/tinh/hai-phong/xa-tan-ky/", LESSON, "/offline/"]
+        for path in paths:
+            page.goto(base + path)
+            result = axe.run(page, options=options)
+            assert result.violations_count == 0, f"{path}\n{result.generate_report()}"
+        # The scripted parts: the library box, search results, the quiz and the banner.
+        download_library(page, base)
+        search(page, base, "hoa+giai")
+        assert page.locator("#ket-qua li").count() > 3
+        result = axe.run(page, options=options)
+        assert result.violations_count == 0, f"search\n{result.generate_report()}"
+        page.goto(base + "/bai-hoc/")
+        page.locator("#thu-vien-offline[data-state=ready]").wait_for()
+        result = axe.run(page, options=options)
+        assert result.violations_count == 0, f"library\n{result.generate_report()}"
+        page.goto(base + LESSON)
+        page.locator(".quiz-option").first.click()
+        result = axe.run(page, options=options)
+        assert result.violations_count == 0, f"quiz\n{result.generate_report()}"
+    # Negative control: a page with an image without alt and faint text.
+    page.goto("about:blank")
+    page.set_content(
+        '<html><body><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
+        '<p style="color:#bbb;background:#fff">Chữ mờ khó đọc</p></body></html>'
+    )
+    result = axe.run(page, options=options)
+    found = {v["id"] for v in result.response["violations"]}
+    assert {"image-alt", "color-contrast", "html-has-lang"} <= found
+    context.close()
+
+
+@pytest.mark.browser
+def test_search_finds_vietnamese_typed_without_marks(
+    browser: Any, sample: Sample, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import search as search_mod
+
+    dac_khu = {"/tinh/hai-phong/dac-khu-cat-hai/", "/tinh/hai-phong/dac-khu-bach-long-vi/"}
+    # Negative control: Pagefind over the same pages without our folded đ-words, served
+    # beside the real index (the other files are links to the sample build).
+    root = tmp_path / "root"
+    root.mkdir()
+    for child in sample.out.iterdir():
+        (root / child.name).symlink_to(child)
+    pages = sorted(
+        p.relative_to(sample.out).as_posix()
+        for p in sample.out.rglob("*.html")
+        if search_mod.indexed(p.relative_to(sample.out).as_posix())
+    )
+    monkeypatch.setattr(search_mod, "annotate", lambda page: page)
+    search_mod.run_pagefind(sample.out, pages, root / "pagefind-plain")
+    context = browser.new_context()
+    page = context.new_page()
+    with serve(root) as server:
+        base = server.url
+        assert LESSON in search(page, base, "lua+dao")[:3]
+        assert search(page, base, "tieng+keng+an+ninh")[0] == "/mo-hinh/tieng-keng-an-ninh/"
+        hoa_giai = search(page, base, "hoa+giai")[:4]
+        assert {"/bai-hoc/hoa-giai-o-co-so/", "/mo-hinh/to-hoa-giai-o-co-so/"} <= set(hoa_giai)
+        for query in ("dac+khu", "%C4%90%E1%BA%B6C+KHU", "%C4%91%E1%BA%B7c+khu"):  # ĐẶC, đặc
+            assert set(search(page, base, query)[:2]) == dac_khu, query
+        excerpts = page.locator("#ket-qua li > p").all_inner_texts()
+        assert excerpts and all("¦" not in e and "Đặc khu" in e for e in excerpts[:2])
+        plain = page.evaluate(
+            """async (q) => { const pf = await import("/pagefind-plain/pagefind.js");
+            const s = await pf.search(q);
+            return Promise.all(s.results.slice(0, 5).map(async (r) => (await r.data()).url)); }""",
+            "dac khu",
+        )
+        assert not dac_khu & set(plain)
+    context.close()
+
+
+@pytest.mark.browser
+def test_printed_lesson(browser: Any, sample: Sample) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    with serve(sample.out) as server:
+        page.goto(server.url + LESSON)
+        pdf = page.pdf(format="A4")
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+        assert 1 <= pages <= 3  # it was 4 before the print rules for lessons
+        page.emulate_media(media="print")
+        source = page.locator("article .print-only")
+        assert source.is_visible()
+        assert source.inner_text() == (
+            f"In từ https://antq.netlify.app{LESSON} — cập nhật 15/10/2025."
+        )
+        assert page.locator(".site-header nav").is_hidden()
+        assert page.locator(".site-footer").is_hidden()
+        assert page.locator(".quiz details p").first.is_visible()  # answers printed
+        # Negative control: on screen, the same page shows its navigation, not the source.
+        page.emulate_media(media="screen")
+        assert source.is_hidden() and page.locator(".site-header nav").is_visible()
+    context.close()
+
+
+@pytest.mark.browser
+def test_update_banner_absent_on_first_visit(browser: Any, sample: Sample) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    with serve(sample.out) as server:
+        page.goto(server.url + "/")
+        controlled(page)
+        page.reload()
+        assert page.locator(".update-banner").count() == 0
+    context.close()

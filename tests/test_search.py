@@ -1,0 +1,113 @@
+"""Search without a browser: đ → d folding of what Pagefind indexes, the index in the
+build (which files, made from which pages, relinked when nothing changed)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import search
+from generator.build import BuildOptions, build_site
+from generator.textvi import fold
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PAGE = """<!doctype html><html lang="vi"><head><title>T</title></head><body>
+<header><nav>Điều hướng</nav></header>
+<main id="noi-dung"><nav class="crumbs">Trang chủ › Đắk Nông</nav>
+<h1>Tỉnh Đắk Lắk</h1><p>Lừa đảo qua mạng ở Đắk Lắk; phòng chống <b>đánh bạc</b>.</p>
+<h2>Điểm mô hình</h2><aside class="related">Đường dây nóng</aside>
+<p>Hòa giải ở cơ sở &amp; an ninh.</p></main><footer>Địa chỉ</footer></body></html>"""
+
+
+def test_fold_is_what_people_type() -> None:
+    assert fold("Đắk Lắk") == "dak lak"
+    assert fold("LỪA ĐẢO") == "lua dao"
+    assert fold("Tiếng kẻng an ninh") == "tieng keng an ninh"
+    assert fold("Hoà giải") == fold("Hòa giải") == "hoa giai"
+
+
+def test_folded_words_are_the_d_words_with_repeats() -> None:
+    assert search.folded_words("Đắk Lắk, đặc khu Đắk Lắk; hòa giải") == ["dak", "dac", "dak"]
+    assert search.folded_words("an ninh trật tự") == []
+
+
+def test_annotate_adds_hidden_folded_words_weighted_like_headings() -> None:
+    out = search.annotate(PAGE)
+    assert out.startswith(PAGE[: PAGE.index("</main>")])  # the page itself is untouched
+    hidden = out[PAGE.index("</main>") : out.index("</main>")]
+    assert hidden == (
+        '<p hidden data-pagefind-weight="7">¦ dak</p>'
+        '<p hidden data-pagefind-weight="6">¦ diem</p>'
+        '<p hidden data-pagefind-weight="1">¦ dao dak danh</p>'
+    )
+    # Navigation, side boxes, header and footer are not content: their đ-words stay out.
+    assert "dong" not in hidden and "duong" not in hidden and "dia" not in hidden
+    # A page without đ-words, or without <main>, goes to Pagefind as it is.
+    plain = "<html><body><main><h1>An ninh</h1></main></body></html>"
+    assert search.annotate(plain) == plain
+    assert search.annotate("<p>Đắk Lắk</p>") == "<p>Đắk Lắk</p>"
+
+
+def test_which_pages_are_indexed() -> None:
+    assert search.indexed("bai-hoc/ma-tuy/index.html")
+    assert search.indexed("index.html")
+    for rel in ("404.html", "offline/index.html", "tim-kiem/index.html", "sw.js"):
+        assert not search.indexed(rel)
+
+
+def _fragments(out: Path) -> dict[str, dict]:
+    """Pagefind's per-page records, by URL (gzip, then a signature, then JSON)."""
+    records = {}
+    for path in (out / "pagefind/fragment").iterdir():
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        record = json.loads(data[len(b"pagefind_dcd") :])
+        records[record["url"]] = record
+    return records
+
+
+@pytest.fixture
+def built(make_package, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1763683200")
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "site", site)
+    options = BuildOptions(data_dir=make_package(), out_dir=tmp_path / "public", site_dir=site)
+    build_site(options)
+    return options
+
+
+def test_the_build_indexes_every_page_with_folded_words(built: BuildOptions) -> None:
+    out = built.out_dir
+    names = {p.relative_to(out / "pagefind").as_posix() for p in (out / "pagefind").rglob("*")}
+    assert {"pagefind.js", "pagefind-worker.js", "pagefind-entry.json"} <= names
+    assert not [n for n in names if "-ui" in n or "highlight" in n]  # unused UIs left out
+    records = _fragments(out)
+    pages = [p for p in out.rglob("*.html") if search.indexed(p.relative_to(out).as_posix())]
+    assert len(records) == len(pages)
+    assert "/offline/" not in records and "/tim-kiem/" not in records
+    home = records["/"]  # "Xã, phường, đặc khu đạt tiêu chuẩn"
+    visible, hidden = home["content"].split("¦", 1)
+    assert "đặc khu đạt" in visible and " dac " in f" {hidden} " and " dat " in f" {hidden} "
+    assert "đặc" not in hidden
+    # The published page has no hidden words: only Pagefind's copy had them.
+    html = (out / "index.html").read_text("utf-8")
+    assert "¦" not in html and "data-pagefind" not in html
+
+
+def test_no_library_index_without_lessons(built: BuildOptions) -> None:
+    assert not (built.out_dir / "pagefind-bai-hoc").exists()  # the fixture has no lessons
+    assert not (built.out_dir / "bai-hoc/offline.json").exists()
+
+
+def test_index_is_relinked_when_no_page_changed(built: BuildOptions) -> None:
+    out = built.out_dir
+    index = {p: p.stat().st_ino for p in (out / "pagefind").rglob("*") if p.is_file()}
+    (built.site_dir / "templates" / "unused.html").write_text("x", encoding="utf-8")
+    report = build_site(built)
+    assert not report.skipped and report.written == 0
+    assert {p: p.stat().st_ino for p in (out / "pagefind").rglob("*") if p.is_file()} == index
