@@ -121,3 +121,13 @@ def test_feed_parser_catches_a_broken_feed() -> None:
     assert feedparser.parse(broken).bozo
     with pytest.raises(ValueError):
         icalendar.Calendar.from_ical(b"BEGIN:VCALENDAR\nBEGIN:VEVENT\nEND:VCALENDAR")
+
+
+def test_home_page_shows_the_data_revision(repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    build_site(BuildOptions(data_dir=repo / "data", out_dir=out, site_dir=ROOT / "site"))
+    head = git(repo, "rev-parse", "HEAD").strip()
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert f"phiên bản dữ liệu <code>{head[:10]}</code>" in home
+    assert "Dữ liệu cập nhật đến 20/08/2025" in home
+    assert f'"data_revision": "{head}"' in (out / "build.json").read_text(encoding="utf-8")
