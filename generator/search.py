@@ -94,8 +94,14 @@ def annotate(page: str) -> str:
     return page[:end] + hidden + page[end:]
 
 
+# Long lists whose every item also stands on its own page (a xã's awards and class are on the
+# xã page, a map's table on the province and xã pages): indexing them only adds size and
+# time (national site: thousands of rows per page) and duplicate results.
+_LISTS = re.compile(r"^(khen-thuong/.+|phan-loai/\d{4}/|ban-do/.*)index\.html$")
+
+
 def indexed(rel: str) -> bool:
-    return rel.endswith(".html") and rel not in NOT_INDEXED
+    return rel.endswith(".html") and rel not in NOT_INDEXED and not _LISTS.match(rel)
 
 
 def _binary() -> str:

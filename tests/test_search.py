@@ -111,3 +111,13 @@ def test_index_is_relinked_when_no_page_changed(built: BuildOptions) -> None:
     report = build_site(built)
     assert not report.skipped and report.written == 0
     assert {p: p.stat().st_ino for p in (out / "pagefind").rglob("*") if p.is_file()} == index
+
+
+def test_long_lists_are_left_out_of_the_whole_site_index() -> None:
+    from generator.search import indexed
+
+    assert indexed("tinh/hai-phong/xa-tan-ky/index.html")
+    assert indexed("khen-thuong/index.html") and indexed("phan-loai/index.html")
+    assert not indexed("khen-thuong/2025/trang-2/index.html")
+    assert not indexed("phan-loai/2025/index.html")
+    assert not indexed("ban-do/hai-phong/index.html")
