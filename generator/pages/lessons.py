@@ -111,11 +111,13 @@ def _lesson_page(
 ) -> Page:
     # A few related lessons, not all of them: the list must not grow with the library
     # (5,000 lessons on one topic would put 5,000 cards on every page).
-    related = [
-        cards[other.slug]
-        for other in model.lessons
-        if other.slug != lesson.slug and set(other.topics) & set(lesson.topics)
-    ][:RELATED]
+    related: list[dict[str, Any]] = []
+    topics = set(lesson.topics)
+    for other in model.lessons:  # stops at RELATED matches (topics are few, matches come early)
+        if other.slug != lesson.slug and topics.intersection(other.topics):
+            related.append(cards[other.slug])
+            if len(related) == RELATED:
+                break
     context = {
         "lesson": {
             "slug": lesson.slug,
