@@ -151,6 +151,8 @@ class Builder:
         cache_root = options.cache_dir or default_cache_dir(options.data_dir)
         key = hashlib.sha256(str(options.out_dir.resolve()).encode()).hexdigest()[:16]
         self.cache_path = cache_root / "build" / f"{key}.json"
+        # The pages' search copies (see generator.search), kept from build to build.
+        self.copies_path = cache_root / "build" / f"{key}-search"
 
     # -- cache -----------------------------------------------------------------------------
 
@@ -217,14 +219,24 @@ class Builder:
         with stage("pages"):
             pages, files = collect(model, o.data_dir)
             files += _site_files(revision, settings.push.origin if settings.push else None)
+        page_count, file_count = len(pages), len(files)
         staging = Staging(o.out_dir)
+        copies = Staging(self.copies_path)
         try:
-            new_cache = self._render_and_write(staging, settings, model, pages, files, cache)
+            new_cache = self._render_and_write(
+                staging, copies, settings, model, pages, files, cache
+            )
+            # The data and the pages are no longer needed: give their memory back before
+            # Pagefind runs (the national site's model is several hundred megabytes).
+            del dataset, lessons, model, pages, files
+            _release_memory()
             # Made from the written pages' bytes: the search index, then the service worker
             # and the lesson library list (which name the index's files).
             derived = Derived(staging, cache.get("outputs", {}), new_cache["outputs"])
             with stage("search"):
-                new_cache["search"] = search.build_index(derived, cache.get("search", {}))
+                new_cache["search"] = search.build_index(
+                    derived, copies.dir, new_cache["copies"], cache.get("search", {})
+                )
             with stage("pwa"):
                 try:
                     pwa.write_worker(derived, o.site_dir, new_cache["search"]["library"]["files"])
@@ -233,14 +245,18 @@ class Builder:
             with stage("verify"):
                 self._verify(staging)
             with stage("swap"):
+                # Until the new cache is saved, the old one would describe the wrong site.
+                self.cache_path.unlink(missing_ok=True)
                 staging.commit()
+                copies.commit()
         except BaseException:
             staging.abort()
+            copies.abort()
             raise
         new_cache["fingerprint"] = fingerprint
         self._save_cache(new_cache)
-        self.report.pages = len(pages)
-        self.report.files = len(files) + len(derived.emitted)
+        self.report.pages = page_count
+        self.report.files = file_count + len(derived.emitted)
         self.report.written = staging.written
         self.report.linked = staging.linked
         return self.report
@@ -252,6 +268,7 @@ class Builder:
     def _render_and_write(
         self,
         staging: Staging,
+        copies: Staging,
         settings: Settings,
         model: SiteModel,
         pages: list[Page],
@@ -260,7 +277,10 @@ class Builder:
     ) -> dict[str, Any]:
         stage = self.timer.stage
         old_outputs: dict[str, str] = cache.get("outputs", {})
+        old_copies: dict[str, str] = cache.get("copies", {})
         outputs: dict[str, str] = {}
+        copy_hashes: dict[str, str] = {}  # search copy (index dir/page path) → its hash
+        library = bool(model.lessons)  # the lessons get their own index
         with stage("assets"):
             assets = self._assets(staging, old_outputs, outputs)
         globals_ = {
@@ -289,7 +309,8 @@ class Builder:
             pickle.dumps((globals_, generator.__version__), protocol=5)
         ).hexdigest()
         with stage("plan"):
-            to_render: list[tuple[str, str, Page]] = []  # (rel path, template, page)
+            # (rel path, template, page, path of its search copy or None)
+            to_render: list[tuple[str, str, Page, str | None]] = []
             for page in pages:
                 name = renderer.choose(page.templates)
                 digest = hashlib.sha256()
@@ -299,8 +320,17 @@ class Builder:
                 key = digest.hexdigest()
                 rel = page.output_path
                 outputs[rel] = key
-                if not (old_outputs.get(rel) == key and staging.link(rel)):
-                    to_render.append((rel, name, page))
+                where = search.index_dir(rel, library)
+                copy = f"{where}/{rel}" if where else None
+                unchanged = old_outputs.get(rel) == key and (
+                    copy is None or (copy in old_copies and (copies.target / copy).is_file())
+                )
+                if unchanged and staging.link(rel):
+                    if copy is not None:
+                        copies.link(copy)
+                        copy_hashes[copy] = old_copies[copy]
+                    continue
+                to_render.append((rel, name, page, copy))
             to_produce: list[tuple[str, FileOutput]] = []
             for output in files:
                 rel = output.url.lstrip("/")
@@ -309,13 +339,18 @@ class Builder:
                 if not (old_outputs.get(rel) == key and staging.link(rel)):
                     to_produce.append((rel, output))
         with stage("render+write"):
-            problems = _run_jobs(
-                renderer, staging, to_render, to_produce, self.progress, self.o.parallel
+            problems, new_copies = _run_jobs(
+                renderer, staging, copies, to_render, to_produce, self.progress, self.o.parallel
             )
+            copy_hashes.update(new_copies)
             staging.written += len(to_render) + len(to_produce)
         if problems:
             raise BuildError([*problems, "Dừng xây dựng: không đăng thông tin cá nhân."])
-        return {"outputs": outputs, "pages": [p.url for p in pages]}
+        return {
+            "outputs": outputs,
+            "pages": [p.url for p in pages],
+            "copies": dict(sorted(copy_hashes.items())),
+        }
 
     def _assets(
         self, staging: Staging, old_outputs: dict[str, str], outputs: dict[str, str]
@@ -387,40 +422,56 @@ PARALLEL_MIN_PAGES = 400
 CHUNK = 200
 
 
-def _render_job(start: int, stop: int) -> list[str]:
+def _render_job(start: int, stop: int) -> tuple[list[str], dict[str, str]]:
+    """Render pages [start, stop) of the job; write each and its search copy. Returns the
+    personal-data problems found and the copies' hashes."""
     renderer: Renderer = _JOB["renderer"]
     staging: Staging = _JOB["staging"]
+    copies: Staging = _JOB["copies"]
     problems: list[str] = []
-    for rel, name, page in _JOB["to_render"][start:stop]:
+    hashes: dict[str, str] = {}
+    for rel, name, page, copy in _JOB["to_render"][start:stop]:
         context = {"page": {"url": page.url, "title": page.title}, **page.context}
         text = renderer.render(name, context)
         problems += _scan(rel, text)
         staging.path(rel).write_bytes(text.encode("utf-8"))
-    return problems
+        found = search.search_copy(text) if copy is not None else None
+        if copy is not None and found is not None:
+            data = found.encode("utf-8")
+            copies.path(copy).write_bytes(data)
+            hashes[copy] = hashlib.sha256(data).hexdigest()
+    return problems, hashes
 
 
-def _produce_job(index: int) -> list[str]:
+def _produce_job(index: int) -> tuple[list[str], dict[str, str]]:
     rel, output = _JOB["to_produce"][index]
     _JOB["staging"].path(rel).write_bytes(output.produce())
-    return []
+    return [], {}
 
 
 def _run_jobs(
     renderer: Renderer,
     staging: Staging,
-    to_render: list[tuple[str, str, Page]],
+    copies: Staging,
+    to_render: list[tuple[str, str, Page, str | None]],
     to_produce: list[tuple[str, FileOutput]],
     progress: bool,
     parallel: bool = True,
-) -> list[str]:
-    _JOB.update(renderer=renderer, staging=staging, to_render=to_render, to_produce=to_produce)
+) -> tuple[list[str], dict[str, str]]:
+    _JOB.update(
+        renderer=renderer,
+        staging=staging,
+        copies=copies,
+        to_render=to_render,
+        to_produce=to_produce,
+    )
     try:
         workers = min(2, os.cpu_count() or 1) if parallel else 1
         if workers < 2 or len(to_render) < PARALLEL_MIN_PAGES:
-            problems = _render_job(0, len(to_render))
+            problems, hashes = _render_job(0, len(to_render))
             for index in range(len(to_produce)):
                 _produce_job(index)
-            return problems
+            return problems, hashes
         import gc
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -428,6 +479,7 @@ def _run_jobs(
         gc.freeze()  # keep the collector from touching (and so copying) inherited objects
         context = multiprocessing.get_context("fork")
         problems = []
+        hashes = {}
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             futures = [pool.submit(_produce_job, i) for i in range(len(to_produce))]
             futures += [
@@ -435,11 +487,27 @@ def _run_jobs(
                 for i in range(0, len(to_render), CHUNK)
             ]
             for future in _track(as_completed(futures), len(futures), progress):
-                problems += future.result()
+                found, made = future.result()
+                problems += found
+                hashes.update(made)
         gc.unfreeze()
-        return sorted(problems)
+        return sorted(problems), hashes
     finally:
         _JOB.clear()
+
+
+def _release_memory() -> None:
+    """Collect garbage and hand freed heap back to the system (glibc keeps it otherwise),
+    so that the processes started next (Pagefind) have the memory."""
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        return  # not glibc: the memory is reused by this process instead
 
 
 def _track(items: Any, total: int, progress: bool) -> Any:

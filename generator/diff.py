@@ -18,6 +18,7 @@ import yaml
 
 from generator.data.rawcsv import sniff_delimiter
 from generator.data.schema import PackageSpec
+from generator.lessons import YAML_LOADER
 from generator.textvi import nfc
 
 Kind = Literal["added", "changed", "removed"]
@@ -127,7 +128,7 @@ def _lesson_meta(data: bytes | None) -> dict[str, str] | None:
     meta: dict[str, str] = {"body": text}
     if text.startswith("---"):
         try:
-            front = yaml.safe_load(text.split("---", 2)[1]) or {}
+            front = yaml.load(text.split("---", 2)[1], Loader=YAML_LOADER) or {}
         except yaml.YAMLError:
             front = {}
         if isinstance(front, dict):

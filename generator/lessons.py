@@ -10,6 +10,7 @@ server and, without JavaScript, shows the answers in a details element.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -36,6 +37,14 @@ _QUESTION = re.compile(r"^(\d+)\.\s+(.+)$")
 _OPTION = re.compile(r"^ {4}- \[([ xX])\]\s+(.+)$")
 _EXPLAIN = re.compile(r"^ {4}>\s?(.*)$")
 _DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+# libyaml's loader when PyYAML has it (same results, several times faster than the pure
+# Python one: front matter is most of the cost of reading 5,000 lessons).
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Inline text Markdown would return as it is: letters, digits, spaces and punctuation that
+# is not Markdown syntax, and no start that reads as a list item. Quiz options are mostly
+# such text; converting each through Python-Markdown costs a millisecond per question.
+_PLAIN_INLINE = re.compile(r"[\w ,.;:?!%()/\'\"“”‘’–—…-]+")  # "_" is refused apart
+_BLOCK_START = re.compile(r"\d+[.)]\s|[-+]\s|!!!|\?\?\?")
 
 EXTENSIONS = [
     "tables",
@@ -84,7 +93,7 @@ class Lesson:
 
 def load_schema(data_dir: Path) -> dict[str, Any]:
     with (data_dir / SCHEMA_FILE).open(encoding="utf-8") as fh:
-        schema: dict[str, Any] = yaml.safe_load(fh)
+        schema: dict[str, Any] = yaml.load(fh, Loader=YAML_LOADER)
     return schema
 
 
@@ -95,20 +104,39 @@ def labels(schema: dict[str, Any], name: str) -> dict[str, str]:
     return {}
 
 
+# The last result of `load_lessons`: a build validates the package (which reads the
+# lessons) and then loads it (which reads them again) in one process.
+_LAST: dict[str, tuple[list[Lesson], list[Problem]]] = {}
+
+
 def load_lessons(data_dir: Path, legal_ids: set[str]) -> tuple[list[Lesson], list[Problem]]:
     """Parse and check every lesson; problems are located by file and line."""
     folder = data_dir / LESSONS_DIR
     if not folder.is_dir():
         return [], []
+    schema_path = data_dir / SCHEMA_FILE
+    paths = sorted(folder.glob("*.md"))
+    sources = [path.read_bytes() for path in paths]
+    digest = hashlib.sha256(str(folder.resolve()).encode())
+    digest.update(schema_path.read_bytes() if schema_path.is_file() else b"")
+    digest.update("\0".join(sorted(legal_ids)).encode())
+    for path, raw in zip(paths, sources, strict=True):
+        digest.update(f"\0{path.name}\0{len(raw)}\0".encode() + raw)
+    key = digest.hexdigest()
+    if key in _LAST:
+        kept, kept_problems = _LAST[key]
+        return list(kept), list(kept_problems)
     schema = load_schema(data_dir)
     lessons: list[Lesson] = []
     problems: list[Problem] = []
-    for path in sorted(folder.glob("*.md")):
-        lesson, found = _load_one(path, schema, legal_ids)
+    for path, raw in zip(paths, sources, strict=True):
+        lesson, found = _load_one(path, schema, legal_ids, raw)
         problems += found
         if lesson is not None and not any(p.level == "error" for p in found):
             lessons.append(lesson)
-    return lessons, problems
+    _LAST.clear()
+    _LAST[key] = (lessons, problems)
+    return list(lessons), list(problems)
 
 
 def _line_of(text: str, key: str) -> int | None:
@@ -117,10 +145,11 @@ def _line_of(text: str, key: str) -> int | None:
 
 
 def _load_one(
-    path: Path, schema: dict[str, Any], legal_ids: set[str]
+    path: Path, schema: dict[str, Any], legal_ids: set[str], raw: bytes | None = None
 ) -> tuple[Lesson | None, list[Problem]]:
     where = display_path(path)
-    raw = path.read_bytes()
+    if raw is None:
+        raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -133,7 +162,7 @@ def _load_one(
     if not front:
         return None, [problem("lesson-front-matter", where, row=1, detail="thiếu phần đầu")]
     try:
-        meta = yaml.safe_load(front.group(1))
+        meta = yaml.load(front.group(1), Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 2 if mark is not None else 1
@@ -325,6 +354,16 @@ def _safe_target(value: str) -> bool:
     return scheme.group(1).lower() in ("http", "https", "mailto")
 
 
+def is_plain_inline(text: str) -> bool:
+    return (
+        bool(_PLAIN_INLINE.fullmatch(text))
+        and "_" not in text
+        and text == text.strip()
+        and "  " not in text
+        and not _BLOCK_START.match(text)
+    )
+
+
 class LessonRenderer:
     """Markdown → HTML for lesson bodies, with `legal:` links resolved to site URLs.
 
@@ -350,6 +389,8 @@ class LessonRenderer:
         return html, toc
 
     def inline(self, text: str) -> str:
+        if is_plain_inline(text):
+            return text  # nothing to convert (tests/test_lessons.py compares both ways)
         self.md.reset()
         html = self.md.convert(self._links(text))
         return html.removeprefix("<p>").removesuffix("</p>")

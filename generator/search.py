@@ -11,15 +11,25 @@ depend on the search code). Only đ-words are added, because Pagefind already ma
 other word without its tones; repeats are kept, and heading words are weighted as headings,
 so the folded words rank pages as the original words would.
 
-Two indexes are built: /pagefind/ over every page, used online, and /pagefind-bai-hoc/
-over the lesson library's pages only, which the library download takes for offline use
-(the whole site's index would make it tens of megabytes on the national site, and offline
-only the downloaded pages can be opened anyway).
+Two indexes are built, and the search script searches both (Pagefind's `mergeIndex`):
+/pagefind-bai-hoc/ over the lesson library's pages, which the library download also takes
+for offline use, and /pagefind/ over every other page. A page is in one index only: the
+lessons are indexed once, and a data edit never rebuilds the library's index (nor a lesson
+edit the site's).
 
-Pagefind cannot update an index: the whole index is rebuilt when any indexed page changed
-(~0.5 s for the ~450 sample pages, ~3 s per 1,000 pages) and hard-linked from the previous
-build when none did. Files of a rebuilt index whose bytes did not change (most fragments,
-which are named by their content) are hard-linked too, so an update downloads little.
+What Pagefind reads is a search copy of each page, made by the render workers right after
+the page (`search_copy`): the page's <main> only, without the parts marked
+`data-pagefind-ignore="all"` in the templates (tables of numbers and lists whose every item
+has its own page: a xã's yearly results, a model's sites, a province's xã list), plus the
+folded đ-words. Pagefind's time and memory grow with what it parses: on the national site
+the copies are a third of the pages' bytes. The copies are kept between builds (in the
+build cache, swapped in like the site), so an unchanged page needs no new copy.
+
+Pagefind cannot update an index: an index is rebuilt when any of its copies changed, and
+hard-linked from the previous build when none did (an edit that changes no indexed text,
+like a yearly result, leaves the indexes alone). Files of a rebuilt index whose bytes did
+not change (most fragments, which are named by their content) are hard-linked too, so an
+update downloads little.
 """
 
 from __future__ import annotations
@@ -110,45 +120,103 @@ def _binary() -> str:
     return str(get_executable())
 
 
-def _key(pages: dict[str, str]) -> str:
-    """Everything the index depends on: the pages' input hashes, this code, Pagefind."""
+_IGNORED = re.compile(r'<(\w+)\b[^>]*\sdata-pagefind-ignore="all"[^>]*>')
+
+
+def _drop_ignored(html_text: str) -> str:
+    """`html_text` without the elements marked data-pagefind-ignore="all". Our templates
+    write well-formed HTML, so the element ends at the close tag that balances its opening
+    tag; an element whose end cannot be found is kept (Pagefind skips it anyway)."""
+    out: list[str] = []
+    pos = 0
+    for found in _IGNORED.finditer(html_text):
+        if found.start() < pos:
+            continue  # inside an element already dropped
+        tag = found.group(1)
+        tags = re.compile(rf"<(/?){tag}\b[^>]*>")
+        depth, end = 1, -1
+        for match in tags.finditer(html_text, found.end()):
+            depth += -1 if match.group(1) else 1
+            if depth == 0:
+                end = match.end()
+                break
+        if end < 0:
+            continue
+        out.append(html_text[pos : found.start()])
+        pos = end
+    out.append(html_text[pos:])
+    return "".join(out)
+
+
+def search_copy(page: str) -> str | None:
+    """What Pagefind reads for a rendered page: its <main> without the ignored parts, with
+    the folded đ-words (see `annotate`), in a minimal document. None for a page without
+    <main> (a map frame, a redirect): there is nothing to find on it."""
+    found = _MAIN.search(page)
+    if not found:
+        return None
+    main = _drop_ignored(found.group(0))
+    return annotate(f'<!doctype html><html lang="vi"><body>{main}</body></html>')
+
+
+def index_dir(rel: str, library: bool) -> str | None:
+    """The index a page goes to: the library's (when the site has lessons) for the pages
+    under /bai-hoc/, the site's for every other indexed page, None for pages not indexed."""
+    if not indexed(rel):
+        return None
+    return LIBRARY_INDEX_DIR if library and rel.startswith(LIBRARY_PAGES) else INDEX_DIR
+
+
+def _command(site: Path, out: Path) -> list[str]:
+    command = [_binary(), "--site", str(site), "--output-path", str(out), "--silent"]
+    command += ["--root-selector", "main", "--force-language", "vi"]
+    for selector in EXCLUDE_SELECTORS:
+        command += ["--exclude-selectors", selector]
+    return command
+
+
+def run_pagefind(copies: Path, out: Path) -> None:
+    """Index the search copies under `copies` (laid out as the site) into `out`."""
+    done = subprocess.run(_command(copies, out), capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"pagefind failed ({done.returncode}): {done.stderr.strip()}")
+
+
+def index_pages(site: Path, pages: list[str], out: Path) -> None:
+    """Index `pages` (paths relative to the built `site`) into `out`, through search copies
+    made on the spot: for tools and tests that index a built site outside a build."""
+    with tempfile.TemporaryDirectory(prefix="antq-search-") as tmp:
+        for rel in pages:
+            copy = search_copy((site / rel).read_text(encoding="utf-8"))
+            if copy is not None:
+                target = Path(tmp) / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(copy, encoding="utf-8")
+        run_pagefind(Path(tmp), out)
+
+
+def _key(copies: dict[str, str]) -> str:
+    """Everything an index depends on: its pages' search copies, this code, Pagefind."""
     digest = hashlib.sha256()
     digest.update(metadata.version("pagefind_bin").encode())
     digest.update(Path(__file__).read_bytes())
-    digest.update(json.dumps(sorted(pages.items())).encode())
+    digest.update(json.dumps(sorted(copies.items())).encode())
     return digest.hexdigest()
 
 
-def run_pagefind(site: Path, pages: list[str], out: Path) -> None:
-    """Index `pages` (paths relative to `site`) into `out`, through annotated copies."""
-    with tempfile.TemporaryDirectory(prefix="antq-search-") as tmp:
-        copy = Path(tmp) / "site"
-        for rel in pages:
-            text = (site / rel).read_text(encoding="utf-8")
-            if "<main" not in text:
-                continue  # not one of our pages (a map frame, a redirect): nothing to find
-            target = copy / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(annotate(text), encoding="utf-8")
-        command = [_binary(), "--site", str(copy), "--output-path", str(out), "--silent"]
-        command += ["--root-selector", "main", "--force-language", "vi"]
-        for selector in EXCLUDE_SELECTORS:
-            command += ["--exclude-selectors", selector]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            raise RuntimeError(f"pagefind failed ({done.returncode}): {done.stderr.strip()}")
-
-
-def _index(out: Derived, pages: dict[str, str], where: str, cache: dict[str, Any]) -> list[str]:
-    """Write the index of `pages` (rel path → input hash) under `where`; return its files.
-    `cache` is this index's entry from the previous build; it is updated for the next."""
-    key = _key(pages)
+def _index(
+    out: Derived, copies_dir: Path, copies: dict[str, str], where: str, cache: dict[str, Any]
+) -> list[str]:
+    """Write the index of the search copies under `copies_dir` (`copies`: rel path → hash of
+    the copy) under `where`; return its files. `cache` is this index's entry from the
+    previous build; it is updated for the next."""
+    key = _key(copies)
     old_files: list[str] = cache.get("files", [])
     if cache.get("key") == key and out.relink(old_files):
         return old_files
     with tempfile.TemporaryDirectory(prefix="antq-pagefind-") as tmp:
         result = Path(tmp) / "index"
-        run_pagefind(out.staging.dir, sorted(pages), result)
+        run_pagefind(copies_dir, result)
         names = sorted(p.relative_to(result).as_posix() for p in result.rglob("*") if p.is_file())
         files = [f"{where}/{name}" for name in names if _KEEP.match(name)]
         for rel in files:
@@ -158,20 +226,21 @@ def _index(out: Derived, pages: dict[str, str], where: str, cache: dict[str, Any
     return files
 
 
-def build_index(out: Derived, cache: dict[str, Any]) -> dict[str, Any]:
-    """Write /pagefind/ (every page) and, when the site has lessons, /pagefind-bai-hoc/ (the
-    pages of the lesson library only) into the staging directory. Returns this build's cache
-    entry, {"site": {"key", "files"}, "library": {"key", "files"}}; `cache` is the last one.
-
-    The library gets its own small index because the downloaded library must stay small:
-    the whole site's index is 38 MB for the national site (6,500 pages), and offline only
-    the downloaded pages could be opened anyway."""
-    pages = {rel: key for rel, key in out.outputs.items() if indexed(rel)}
-    site = dict(cache.get("site", {}))
-    _index(out, pages, INDEX_DIR, site)
-    library = {rel: key for rel, key in pages.items() if rel.startswith(LIBRARY_PAGES)}
-    entry: dict[str, Any] = {"site": site, "library": {"key": None, "files": []}}
-    if any(_LESSON_PAGE.match(rel) for rel in library):
-        entry["library"] = dict(cache.get("library", {}))
-        _index(out, library, LIBRARY_INDEX_DIR, entry["library"])
+def build_index(
+    out: Derived, copies_root: Path, copies: dict[str, str], cache: dict[str, Any]
+) -> dict[str, Any]:
+    """Write /pagefind/ and, when the site has lessons, /pagefind-bai-hoc/ into the staging
+    directory, from the search copies under `copies_root`/<index dir>/ (`copies`: the copy's
+    path there → its hash). Returns this build's cache entry, {"site": {"key", "files"},
+    "library": {"key", "files"}}; `cache` is the last one."""
+    entry: dict[str, Any] = {"site": {}, "library": {"key": None, "files": []}}
+    for where, name in ((INDEX_DIR, "site"), (LIBRARY_INDEX_DIR, "library")):
+        mine = {
+            rel.removeprefix(where + "/"): digest
+            for rel, digest in copies.items()
+            if rel.startswith(where + "/")
+        }
+        if mine or name == "site":
+            entry[name] = dict(cache.get(name, {}))
+            _index(out, copies_root / where, mine, where, entry[name])
     return entry

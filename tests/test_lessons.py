@@ -125,3 +125,74 @@ def test_raw_html_and_javascript_links_in_lessons_are_inert(package, tmp_path) -
     assert "<img src=x" not in html and "<script>alert(2)" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "javascript:" not in html
+
+
+def test_plain_inline_text_skips_markdown_with_the_same_result() -> None:
+    from generator.lessons import LessonRenderer, is_plain_inline
+
+    renderer = LessonRenderer({})
+    samples = [
+        "Báo ngay cho Công an xã.",
+        "Đúng, vì (theo Điều 5) người dân có quyền tố giác.",
+        "“Tổ tự quản” — 100% hộ tham gia; 1.000 người?",
+        "Sai",
+        # Markdown syntax: converted, never passed through.
+        "1. Một",
+        "- gạch đầu dòng",
+        "!!! note",
+        "chữ *nghiêng*",
+        "tên_biến",
+        "a & b",
+        "xem [Điều 5](legal:06-2014-nd-cp)",
+        "hai  dấu cách",
+    ]
+    plain = [t for t in samples if is_plain_inline(t)]
+    assert plain == samples[:4]  # negative control: the others must not take the shortcut
+    for text in samples[:4]:
+        renderer.md.reset()
+        converted = renderer.md.convert(text).removeprefix("<p>").removesuffix("</p>")
+        assert renderer.inline(text) == converted == text
+    # Every quiz text of the bundled lessons gives the same HTML either way.
+    import csv
+
+    from generator.lessons import _parse_quiz, load_lessons
+
+    with (ROOT / "data/legal_documents.csv").open(encoding="utf-8") as fh:
+        legal_ids = {row["id"] for row in csv.DictReader(fh)}
+    lessons, problems = load_lessons(ROOT / "data", legal_ids)
+    assert len(lessons) == 14 and not [p for p in problems if p.level == "error"]
+    checked = 0
+    for lesson in lessons:
+        for _n, _line, options, _explain in _parse_quiz(lesson.quiz_source):
+            for option, _ok in options:
+                if is_plain_inline(option):
+                    renderer.md.reset()
+                    html = renderer.md.convert(option)
+                    assert html.removeprefix("<p>").removesuffix("</p>") == option
+                    checked += 1
+    assert checked > 20
+
+
+def test_related_lessons_equal_a_scan_of_the_whole_library() -> None:
+    import random
+    from types import SimpleNamespace
+
+    from generator.pages.lessons import RELATED, _related
+
+    rng = random.Random(7)
+    topics = [f"t{i}" for i in range(12)]
+    library = [
+        SimpleNamespace(slug=f"l{i}", topics=rng.sample(topics, rng.randint(1, 3)))
+        for i in range(400)
+    ]
+    by_topic: dict = {}
+    for lesson in library:
+        for topic in lesson.topics:
+            if len(by_topic.setdefault(topic, [])) <= RELATED:
+                by_topic[topic].append(lesson)
+    order = {lesson.slug: i for i, lesson in enumerate(library)}
+    for lesson in library:
+        scan = [
+            o.slug for o in library if o.slug != lesson.slug and set(o.topics) & set(lesson.topics)
+        ][:RELATED]
+        assert _related(lesson, by_topic, order) == scan  # type: ignore[arg-type]

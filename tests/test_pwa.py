@@ -195,8 +195,9 @@ def test_lesson_edit_incremental_equals_full_build(
     }
     assert {"bai-hoc/ma-tuy/index.html", "bai-hoc/offline.json", "sw.js"} <= rewritten
     assert not {r for r in rewritten if r.startswith("static/") or r.startswith("icons/")}
-    # In each index, the lesson's own record is new; the other pages' are linked.
-    assert len([r for r in rewritten if r.startswith("pagefind/fragment/")]) == 1
+    # The lessons are in the library's index only: its lesson record is new, the other
+    # pages' are linked; the site's index is not touched by a lesson edit.
+    assert not [r for r in rewritten if r.startswith("pagefind/")]
     assert len([r for r in rewritten if r.startswith("pagefind-bai-hoc/fragment/")]) == 1
     v2 = library(out)
     revs = {f["url"]: f["rev"] for f in v1["files"]}
@@ -479,7 +480,7 @@ def test_search_finds_vietnamese_typed_without_marks(
         if search_mod.indexed(p.relative_to(sample.out).as_posix())
     )
     monkeypatch.setattr(search_mod, "annotate", lambda page: page)
-    search_mod.run_pagefind(sample.out, pages, root / "pagefind-plain")
+    search_mod.index_pages(sample.out, pages, root / "pagefind-plain")
     context = browser.new_context()
     page = context.new_page()
     with serve(root) as server:

@@ -121,3 +121,35 @@ def test_long_lists_are_left_out_of_the_whole_site_index() -> None:
     assert not indexed("khen-thuong/2025/trang-2/index.html")
     assert not indexed("phan-loai/2025/index.html")
     assert not indexed("ban-do/hai-phong/index.html")
+
+
+def test_search_copy_is_main_without_ignored_parts() -> None:
+    page = (
+        '<html lang="vi"><head><title>T</title></head><body><header>Đầu trang</header>'
+        '<main id="noi-dung"><h1>Xã Tân Kỳ</h1>'
+        '<section aria-labelledby="a" data-pagefind-ignore="all"><h2 id="a">Kết quả</h2>'
+        "<section><p>lồng nhau</p></section><p>2025: Đạt</p></section>"
+        '<section aria-labelledby="b"><h2 id="b">Khen thưởng</h2><p>Công an xã</p></section>'
+        "</main><footer>Địa chỉ</footer></body></html>"
+    )
+    copy = search.search_copy(page)
+    assert copy is not None
+    assert "Xã Tân Kỳ" in copy and "Công an xã" in copy and "Khen thưởng" in copy
+    # The ignored section goes whole, the nested section with it; the page chrome too.
+    assert "Kết quả" not in copy and "lồng nhau" not in copy and "2025" not in copy
+    assert "Đầu trang" not in copy and "Địa chỉ" not in copy
+    assert copy.count("<section") == copy.count("</section>") == 1
+    # Its đ-words are still folded (from what is left).
+    assert "¦ dia" not in copy
+    assert search.search_copy("<p>không có main</p>") is None
+    # An ignored element that never closes is kept (Pagefind skips it itself).
+    broken = '<main><div data-pagefind-ignore="all"><p>x</p></main>'
+    assert "<p>x</p>" in (search.search_copy(broken) or "")
+
+
+def test_each_page_goes_to_one_index() -> None:
+    assert search.index_dir("bai-hoc/ma-tuy/index.html", library=True) == "pagefind-bai-hoc"
+    assert search.index_dir("bai-hoc/index.html", library=True) == "pagefind-bai-hoc"
+    assert search.index_dir("bai-hoc/index.html", library=False) == "pagefind"
+    assert search.index_dir("tinh/hai-phong/index.html", library=True) == "pagefind"
+    assert search.index_dir("404.html", library=True) is None

@@ -120,7 +120,7 @@ def display_path(path: Path) -> str:
 
 def _load_yaml(path: Path) -> Any:
     with path.open(encoding="utf-8-sig") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def load_package(root: Path) -> tuple[PackageSpec, list[Problem]]:

@@ -67,8 +67,26 @@ def pages(model: SiteModel, data_dir: Path) -> Iterator[Page]:
     for g in grades:
         chosen = [cards[x.slug] for x in model.lessons if g["code"] in x.grades]
         yield _listing(g["url"], f"Bài học dành cho {g['label'].lower()}", chosen, topics, grades)
+    by_topic: dict[str, list[Lesson]] = {}  # each topic's first lessons, in library order
     for lesson in model.lessons:
-        yield _lesson_page(model, lesson, topic_labels, grade_labels, cards)
+        for topic in lesson.topics:
+            first = by_topic.setdefault(topic, [])
+            if len(first) <= RELATED:
+                first.append(lesson)
+    order = {lesson.slug: i for i, lesson in enumerate(model.lessons)}
+    for lesson in model.lessons:
+        related = _related(lesson, by_topic, order)
+        yield _lesson_page(model, lesson, topic_labels, grade_labels, [cards[r] for r in related])
+
+
+def _related(lesson: Lesson, by_topic: dict[str, list[Lesson]], order: dict[str, int]) -> list[str]:
+    """The first RELATED lessons of the library, in its order, that share a topic with
+    `lesson`. A few, not all of them: the list must not grow with the library (5,000
+    lessons on one topic would put 5,000 cards on every page). Each is among the first
+    RELATED + 1 lessons of a topic they share, so those short lists are all it takes."""
+    found = {other.slug for t in lesson.topics for other in by_topic.get(t, [])}
+    found.discard(lesson.slug)
+    return sorted(found, key=order.__getitem__)[:RELATED]
 
 
 def _card(
@@ -107,17 +125,8 @@ def _lesson_page(
     lesson: Lesson,
     topic_labels: dict[str, str],
     grade_labels: dict[str, str],
-    cards: dict[str, dict[str, Any]],
+    related: list[dict[str, Any]],
 ) -> Page:
-    # A few related lessons, not all of them: the list must not grow with the library
-    # (5,000 lessons on one topic would put 5,000 cards on every page).
-    related: list[dict[str, Any]] = []
-    topics = set(lesson.topics)
-    for other in model.lessons:  # stops at RELATED matches (topics are few, matches come early)
-        if other.slug != lesson.slug and topics.intersection(other.topics):
-            related.append(cards[other.slug])
-            if len(related) == RELATED:
-                break
     context = {
         "lesson": {
             "slug": lesson.slug,
@@ -154,11 +163,22 @@ def _lesson_page(
     )
 
 
+_RENDERER: list[LessonRenderer] = []  # one per process: building Python-Markdown costs ~1 ms
+
+
+def _renderer(links: dict[str, str]) -> LessonRenderer:
+    if not _RENDERER:
+        _RENDERER.append(LessonRenderer(links))
+    renderer = _RENDERER[0]
+    renderer.legal_urls = links
+    return renderer
+
+
 class LessonDoc:
     """What a lesson template shows: body HTML, its table of contents, the quiz."""
 
     def __init__(self, source: dict[str, Any]) -> None:
-        renderer = LessonRenderer(source["links"])
+        renderer = _renderer(source["links"])
         lesson = Lesson(
             slug="",
             path=Path(),

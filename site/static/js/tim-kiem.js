@@ -57,17 +57,22 @@
       });
   }
 
-  // Online: the whole site's index. Offline (the site index cannot be loaded, or stops
-  // answering): the lesson library's own index, which the library download keeps.
+  // Online: the site's index with the lesson library's merged in (each page is in one of
+  // the two). Offline (the site index cannot be loaded, or stops answering): the library's
+  // index alone, which the library download keeps.
   var SITE = "/pagefind/pagefind.js";
   var LIBRARY = "/pagefind-bai-hoc/pagefind.js";
+  var merged = form.getAttribute("data-thu-vien"); // absent when the site has no lessons
   var engines = {};
 
   function pagefind(url) {
     if (!engines[url]) {
       engines[url] = import(url).then(function (pf) {
         return pf.options({ excerptLength: 24 }).then(function () {
-          return pf;
+          if (url !== SITE || !merged) return pf;
+          return pf.mergeIndex(merged).then(function () {
+            return pf;
+          });
         });
       });
       engines[url].catch(function () {
