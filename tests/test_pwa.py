@@ -537,3 +537,70 @@ def test_update_banner_absent_on_first_visit(browser: Any, sample: Sample) -> No
         page.reload()
         assert page.locator(".update-banner").count() == 0
     context.close()
+
+
+# One page of each kind: the theme must read on a 320 px phone without sideways scrolling.
+NARROW_PAGES = [
+    "/",
+    "/tinh/hai-phong/",
+    "/tinh/hai-phong/xa-tan-ky/",
+    "/mo-hinh/",
+    "/mo-hinh/tieng-keng-an-ninh/",
+    "/khen-thuong/",
+    "/phan-loai/",
+    "/van-ban/",
+    "/lich/",
+    "/du-lieu/",
+    "/huong-dan/",
+    LESSON,
+    "/tim-kiem/",
+    "/cap-nhat/",
+]
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [...document.querySelectorAll("body *")].filter((e) => {
+    const box = e.getBoundingClientRect();
+    if (box.right <= width + 1) return false;
+    // Inside a box that clips or scrolls (a table wrapper, the last breadcrumb's ellipsis)
+    // is fine: that box scrolls or cuts, the page does not.
+    for (let up = e.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX !== "visible") return false;
+    }
+    return true;
+  });
+  return {
+    scroll: document.documentElement.scrollWidth - width,
+    wide: wide.slice(0, 3).map((e) => e.tagName + "." + e.className),
+    font: parseFloat(getComputedStyle(document.body).fontSize),
+  };
+}"""
+
+
+@pytest.mark.browser
+def test_pages_fit_narrow_screens(browser: Any, sample: Sample, tmp_path: Path) -> None:
+    """At 320 and 360 px: no sideways scrolling, nothing sticking out, 16 px text or more.
+    Screenshots go to $ANTQ_SCREENSHOTS (default: the test's temporary folder) to look at."""
+    import os
+
+    shots = Path(os.environ.get("ANTQ_SCREENSHOTS", str(tmp_path)))
+    shots.mkdir(parents=True, exist_ok=True)
+    with serve(sample.out) as server:
+        for width in (320, 360):
+            context = browser.new_context(viewport={"width": width, "height": 740})
+            block_external(context)
+            page = context.new_page()
+            for url in NARROW_PAGES:
+                page.goto(server.url + url)
+                found = page.evaluate(OVERFLOW)
+                assert found["scroll"] <= 0 and not found["wide"], (width, url, found)
+                assert found["font"] >= 16, (width, url, found)
+                name = url.strip("/").replace("/", "_") or "home"
+                page.screenshot(path=str(shots / f"{width}-{name}.png"), full_page=True)
+            # Negative control: one element wider than the screen is caught.
+            page.evaluate(
+                """() => { const d = document.createElement("div");
+                d.style.width = "600px"; d.textContent = "x"; document.body.append(d); }"""
+            )
+            found = page.evaluate(OVERFLOW)
+            assert found["scroll"] > 0 and found["wide"]
+            context.close()
