@@ -226,14 +226,14 @@ class Builder:
             new_cache = self._render_and_write(
                 staging, copies, settings, model, pages, files, cache
             )
-            # The data and the pages are no longer needed: give their memory back before
-            # Pagefind runs (the national site's model is several hundred megabytes).
-            del dataset, lessons, model, pages, files
-            _release_memory()
             # Made from the written pages' bytes: the search index, then the service worker
             # and the lesson library list (which name the index's files).
             derived = Derived(staging, cache.get("outputs", {}), new_cache["outputs"])
             with stage("search"):
+                # The data and the pages are no longer needed: give their memory back
+                # before Pagefind runs (the national site's model is hundreds of MB).
+                del dataset, lessons, model, pages, files
+                _release_memory()
                 new_cache["search"] = search.build_index(
                     derived, copies.dir, new_cache["copies"], cache.get("search", {})
                 )
