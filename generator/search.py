@@ -107,7 +107,9 @@ def annotate(page: str) -> str:
 # Long lists whose every item also stands on its own page (a xã's awards and class are on the
 # xã page, a map's table on the province and xã pages): indexing them only adds size and
 # time (national site: thousands of rows per page) and duplicate results.
-_LISTS = re.compile(r"^(khen-thuong/.+|phan-loai/\d{4}/|ban-do/.*)index\.html$")
+# The list of data changes (/cap-nhat/) changes with every data commit and only points to
+# pages that are indexed themselves.
+_LISTS = re.compile(r"^(khen-thuong/.+|phan-loai/\d{4}/|ban-do/.*|cap-nhat/)index\.html$")
 
 
 def indexed(rel: str) -> bool:

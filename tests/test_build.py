@@ -137,6 +137,27 @@ def test_one_row_edit_equals_full_build(make_package, site_dir, tmp_path) -> Non
     assert contents(out) == contents(clean)
 
 
+def test_edit_of_a_yearly_result_keeps_the_search_index(make_package, site_dir, tmp_path) -> None:
+    """A result changes figures on the home, province and xã pages, none of them search text:
+    the index files stay the same files (same inodes), the pages are rewritten."""
+    data, out, clean = make_package(), tmp_path / "public", tmp_path / "clean"
+    build(data, out, site_dir)
+    before = snapshot(out)
+    results = data / "assessments.csv"
+    lines = results.read_text(encoding="utf-8").splitlines(keepends=True)
+    row = lines[2].split(",")
+    assert row[1] == "2025" and row[2] in ("dat", "chua_dat")  # the year the home page shows
+    row[2] = "chua_dat" if row[2] == "dat" else "dat"
+    lines[2] = ",".join(row)
+    results.write_text("".join(lines), encoding="utf-8")
+    build(data, out, site_dir)
+    changed = {k for k, v in snapshot(out).items() if before.get(k, (None, None))[1] != v[1]}
+    assert {"index.html", "tinh/hai-phong/xa-tan-ky/index.html", "du-lieu/index.html"} <= changed
+    assert not {k for k in changed if k.startswith("pagefind")}
+    build(data, clean, site_dir, full=True)
+    assert contents(out) == contents(clean)
+
+
 def test_edit_of_search_text_rebuilds_the_index_with_few_new_files(
     make_package, site_dir, tmp_path
 ) -> None:
