@@ -435,8 +435,7 @@ def _render_job(start: int, stop: int) -> tuple[list[str], dict[str, str]]:
         text = renderer.render(name, context)
         problems += _scan(rel, text)
         staging.path(rel).write_bytes(text.encode("utf-8"))
-        found = search.search_copy(text) if copy is not None else None
-        if copy is not None and found is not None:
+        if copy is not None and (found := search.search_copy(text)) is not None:
             data = found.encode("utf-8")
             copies.path(copy).write_bytes(data)
             hashes[copy] = hashlib.sha256(data).hexdigest()

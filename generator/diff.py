@@ -17,8 +17,7 @@ from typing import Literal
 import yaml
 
 from generator.data.rawcsv import sniff_delimiter
-from generator.data.schema import PackageSpec
-from generator.lessons import YAML_LOADER
+from generator.data.schema import YAML_LOADER, PackageSpec
 from generator.textvi import nfc
 
 Kind = Literal["added", "changed", "removed"]

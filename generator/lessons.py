@@ -25,7 +25,7 @@ from markdown.treeprocessors import Treeprocessor
 from generator.data.checks import text_checks
 from generator.data.messages_vi import problem
 from generator.data.problems import Problem
-from generator.data.schema import display_path
+from generator.data.schema import YAML_LOADER, display_path
 from generator.textvi import slugify
 
 LESSONS_DIR = "lessons"
@@ -37,9 +37,6 @@ _QUESTION = re.compile(r"^(\d+)\.\s+(.+)$")
 _OPTION = re.compile(r"^ {4}- \[([ xX])\]\s+(.+)$")
 _EXPLAIN = re.compile(r"^ {4}>\s?(.*)$")
 _DMY = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
-# libyaml's loader when PyYAML has it (same results, several times faster than the pure
-# Python one: front matter is most of the cost of reading 5,000 lessons).
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Inline text Markdown would return as it is: letters, digits, spaces and punctuation that
 # is not Markdown syntax, and no start that reads as a list item. Quiz options are mostly
 # such text; converting each through Python-Markdown costs a millisecond per question.
