@@ -1,5 +1,5 @@
 """`python -m generator` runs the antq command line."""
 
-from generator.cli import app
+from generator.cli import main
 
-app()
+main()

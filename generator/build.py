@@ -28,9 +28,10 @@ from generator import pwa, search
 from generator.data.cache import default_cache_dir
 from generator.data.checks import find_personal_data
 from generator.data.load import read_package
-from generator.data.schema import UsageError, load_package
+from generator.data.schema import load_package
 from generator.data.validate import validate_package
 from generator.derived import Derived
+from generator.errors import AntqError, UsageError
 from generator.headers import headers_file
 from generator.lessons import load_lessons
 from generator.model import SiteModel, build_model
@@ -44,12 +45,8 @@ CODE_DIR = Path(generator.__file__).resolve().parent
 TEXT_SUFFIXES = {".html", ".xml", ".txt", ".json", ".csv", ".yaml", ".css", ".js", ".webmanifest"}
 
 
-class BuildError(Exception):
+class BuildError(AntqError):
     """The build stopped for a reason the user can fix; `lines` are Vietnamese messages."""
-
-    def __init__(self, lines: list[str]) -> None:
-        super().__init__("\n".join(lines))
-        self.lines = lines
 
 
 @dataclass
@@ -73,6 +70,7 @@ class BuildOptions:
     # Worker processes are forked for big builds; `antq serve` turns this off because forking
     # a process that runs server threads can deadlock the child on a lock held elsewhere.
     parallel: bool = True
+    strict: bool = False  # warnings are errors (CI): nothing is built
 
 
 @dataclass(frozen=True)
@@ -204,9 +202,15 @@ class Builder:
                 result = validate_package(o.data_dir, jobs=None if o.parallel else 1)
             except UsageError as exc:
                 raise BuildError([f"antq: {exc}"]) from None
-            if result.errors:
+            if result.errors or (o.strict and result.warnings):
                 lines = [p.line() for p in result.problems]
-                raise BuildError([*lines, "Dữ liệu có lỗi: chưa xây dựng lại trang web."])
+                last = (
+                    "Dữ liệu có lỗi: chưa xây dựng lại trang web."
+                    if result.errors
+                    else "Dữ liệu có cảnh báo (--strict coi cảnh báo là lỗi): "
+                    "chưa xây dựng lại trang web."
+                )
+                raise BuildError([*lines, last])
             self.report.warnings = [p.line() for p in result.warnings]
         with stage("load"):
             dataset = read_package(o.data_dir)

@@ -92,6 +92,9 @@ def build(
     site: Path = typer.Option(Path("site"), "--site", help="Thư mục giao diện (site.toml)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="In thời gian từng bước."),
     full: bool = typer.Option(False, "--full", help="Bỏ qua bộ nhớ đệm: tạo lại mọi trang."),
+    strict: bool = typer.Option(
+        False, "--strict", help="Coi cảnh báo là lỗi: không xây dựng (dùng trong CI)."
+    ),
 ) -> None:
     """Xây dựng trang web tĩnh từ dữ liệu (ghi vào thư mục mới rồi thay thế một lần)."""
     from rich.console import Console
@@ -99,7 +102,7 @@ def build(
     from generator.build import BuildError, BuildOptions, build_site
 
     console = Console(stderr=True, highlight=False)
-    options = BuildOptions(data_dir=data, out_dir=out, site_dir=site, full=full)
+    options = BuildOptions(data_dir=data, out_dir=out, site_dir=site, full=full, strict=strict)
     try:
         report = build_site(options, progress=console.is_terminal)
     except BuildError as exc:
@@ -338,3 +341,16 @@ def export_bundle(
 ) -> None:
     """Gói zip mở thẳng từ USB: nhấp đúp index.html, đọc và in bài học không cần mạng."""
     _run_export("bundle", out, everything, data, site)
+
+
+def main() -> None:
+    """The console script: a user error (any `AntqError`) prints its Vietnamese lines and
+    exits with its code; anything else is a bug in antq and keeps its traceback."""
+    from generator.errors import AntqError
+
+    try:
+        app()
+    except AntqError as exc:
+        for line in exc.lines:
+            typer.echo(line, err=True)
+        raise SystemExit(exc.exit_code) from None

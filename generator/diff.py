@@ -18,6 +18,7 @@ import yaml
 
 from generator.data.rawcsv import sniff_delimiter
 from generator.data.schema import YAML_LOADER, PackageSpec
+from generator.errors import AntqError
 from generator.textvi import nfc
 
 Kind = Literal["added", "changed", "removed"]
@@ -46,8 +47,8 @@ class Commit:
     changes: list[RecordChange] = field(default_factory=list)
 
 
-class GitError(Exception):
-    pass
+class GitError(AntqError):
+    """git could not answer (not a repository, an unknown revision)."""
 
 
 def _git(repo: Path, *args: str) -> str:

@@ -51,6 +51,7 @@ from urllib.parse import quote, unquote, urlsplit
 import generator
 from generator import pwa
 from generator.build import BuildOptions, DataRevision, build_site, data_revision
+from generator.errors import AntqError
 from generator.export_html import Page, Resolve, css_references, references, rewrite_css
 from generator.export_html import rewrite_page as rewrite_html
 from generator.settings import Settings, load_settings
@@ -106,12 +107,8 @@ XAPIAN_MAGIC = b"\x0f\x0dXapian Glass"  # start of a Xapian glass database's ver
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 
 
-class ExportError(Exception):
+class ExportError(AntqError):
     """The export stopped for a reason the user can fix; `lines` are Vietnamese messages."""
-
-    def __init__(self, lines: list[str]) -> None:
-        super().__init__("\n".join(lines))
-        self.lines = lines
 
 
 @dataclass(frozen=True)

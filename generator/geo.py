@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.errors import AntqError
+
 # Douglas-Peucker tolerance in degrees (~550 m): the whole country in ~80 KB; provinces
 # still look right at the zoom levels of a province map.
 TOLERANCE = 0.005
@@ -83,7 +85,7 @@ ARCHIPELAGOS = ("Đặc khu Hoàng Sa", "Đặc khu Trường Sa")
 PREFIXES = ("Thành phố ", "Tỉnh ")
 
 
-class GeoError(Exception):
+class GeoError(AntqError):
     """The TopoJSON and the data disagree; the message says where (English: a developer tool)."""
 
 

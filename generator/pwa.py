@@ -30,6 +30,7 @@ from PIL import __version__ as pillow_version
 
 import generator
 from generator.derived import Derived
+from generator.errors import AntqError
 from generator.output import content_tag
 from generator.pages import FileOutput
 from generator.settings import Settings
@@ -47,10 +48,8 @@ BACKGROUND_COLOUR = "#ffffff"
 _EMBLEM = "#ffd24a"  # gold: 6.9:1 on the red band
 
 
-class PwaError(Exception):
-    def __init__(self, lines: list[str]) -> None:
-        super().__init__("\n".join(lines))
-        self.lines = lines
+class PwaError(AntqError):
+    """The service worker source is unusable; `lines` are Vietnamese messages."""
 
 
 def source_dir(site_dir: Path) -> Path:

@@ -38,6 +38,7 @@ import watchfiles
 
 from generator.build import BuildError, BuildOptions, BuildReport, build_site
 from generator.data.cache import default_cache_dir
+from generator.errors import UsageError
 from generator.headers import for_path
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -131,7 +132,7 @@ UTF8_TYPES = {
 }
 
 
-class HostError(ValueError):
+class HostError(UsageError):
     """The host is not a loopback address; the message is Vietnamese."""
 
 

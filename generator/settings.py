@@ -12,14 +12,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.errors import AntqError
+
 SETTINGS_FILE = "site.toml"
 _PROVINCE_CODE = re.compile(r"^[0-9]{2}$")
 
 
-class SettingsError(Exception):
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
+class SettingsError(AntqError):
+    """site.toml is wrong; `lines` lists every problem at once."""
+
+    @property
+    def problems(self) -> list[str]:
+        return self.lines
 
 
 @dataclass(frozen=True)

@@ -33,10 +33,11 @@ from generator.data.records import (
     attribute_name,
 )
 from generator.data.schema import ResourceSpec, display_path, load_package
+from generator.errors import AntqError
 from generator.textvi import nfc
 
 
-class LoadError(Exception):
+class LoadError(AntqError):
     """The package could not be read (run `antq validate` to see why)."""
 
 

@@ -242,14 +242,34 @@ CATALOGUE: dict[str, Entry] = {
         "sửa các lỗi trên rồi chạy lại để xem tiếp",
     ),
     "other": Entry("error", "{detail}", None),
+    # -- Every data file, as the one raw reader opens it (generator.data.rawcsv): symlinks,
+    #    control characters, stray files in data/, row ceilings.
+    #    (entries of the raw reader go here)
+    # -- Lessons: front matter, Markdown filters (attributes, links).
+    #    (entries of lessons go here)
+    # -- The build: settings, the build's stages, limits on outputs, the build lock.
+    #    (entries of the build go here)
+    # -- antq check: a built site's links, head, personal data, secrets, budgets.
+    #    (entries of antq check go here)
+    # -- antq serve: the preview server.
+    #    (entries of antq serve go here)
+    # -- Web push: keys, the service, the store, the notifier.
+    #    (entries of web push go here)
+    # -- The command line: usage errors.
+    #    (entries of the command line go here)
 }
 
 
+class MissingParameter(KeyError):
+    """A catalogue entry was formatted without one of its parameters: a bug in antq (the
+    line would reach an official with a raw placeholder in it)."""
+
+
 class _Params(dict[str, Any]):
-    """Format parameters that leave unknown placeholders visible instead of raising."""
+    """Format parameters that fail loudly on a placeholder nobody passed."""
 
     def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+        raise MissingParameter(key)
 
 
 def problem(
@@ -275,3 +295,9 @@ def problem(
         field=field,
         hint=hint or None,
     )
+
+
+def say(code: str, **params: Any) -> str:
+    """A catalogue line with no file location (the server, push, the command line):
+    `lỗi: message [code] — Cách sửa: hint`."""
+    return problem(code, "", **params).line()

@@ -36,7 +36,10 @@ class Problem:
 
     def line(self) -> str:
         """`file:row:column (field): lỗi: message [code] — Cách sửa: hint` on one line."""
-        text = f"{self.location()}: {LEVEL_VI[self.level]}: {self.message} [{self.code}]"
+        where = self.location()
+        text = (
+            f"{where + ': ' if where else ''}{LEVEL_VI[self.level]}: {self.message} [{self.code}]"
+        )
         if self.hint:
             text += f" — Cách sửa: {self.hint}"
         return " ".join(text.split())  # one line, whatever the cell held

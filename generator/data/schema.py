@@ -17,6 +17,7 @@ import yaml
 
 from generator.data.messages_vi import problem
 from generator.data.problems import Problem
+from generator.errors import UsageError
 
 DESCRIPTOR_NAME = "datapackage.yaml"
 PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -36,10 +37,6 @@ TYPE_VI = {
     "boolean": "đúng/sai",
     "date": "ngày",
 }
-
-
-class UsageError(Exception):
-    """The command was called wrongly (no package there): exit code 2, not a data error."""
 
 
 @dataclass(frozen=True)

@@ -574,7 +574,7 @@ def run_cli(
     from rich.console import Console
 
     from generator.data.problems import summary_line
-    from generator.data.schema import UsageError
+    from generator.errors import UsageError
 
     err = Console(stderr=True, highlight=False)
     try:

@@ -61,7 +61,7 @@ def serve(
     forwarded_allow_ips: str | None,
 ) -> int:
     from generator.data.load import LoadError
-    from generator.data.schema import UsageError
+    from generator.errors import UsageError
     from generator.push.service import ServiceConfig, origin_of
     from generator.push.store import StoreError
     from generator.push.topics import load_model, vocabulary

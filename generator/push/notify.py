@@ -35,6 +35,7 @@ from pywebpush import WebPushException, webpush
 from requests.adapters import HTTPAdapter
 
 from generator.diff import diff_revisions, repo_root
+from generator.errors import AntqError
 from generator.push.endpoints import DEFAULT_POLICY, EndpointPolicy
 from generator.push.store import Delivery, Store
 from generator.push.topics import Item, Vocabulary, load_model, topic_items, vocabulary
@@ -49,7 +50,7 @@ MIN_RETRY_DELAY = 1.0
 MAX_RETRY_DELAY = 24 * 3600.0
 
 
-class NotifyError(Exception):
+class NotifyError(AntqError):
     """The run cannot start (Vietnamese message)."""
 
 
@@ -168,7 +169,8 @@ class Plan:
 
 
 def make_plan(options: NotifyOptions, store: Store) -> Plan:
-    from generator.data.schema import UsageError, load_package
+    from generator.data.schema import load_package
+    from generator.errors import UsageError
 
     try:
         package, problems = load_package(options.data_dir)

@@ -21,6 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+from generator.errors import AntqError
+
 MAX_TOPICS = 50  # per subscription: every xã of a province would already be silly
 
 # Each entry migrates version n-1 → n. Never edit one that has shipped: append a new one.
@@ -72,7 +74,7 @@ Action = Literal["replace", "add", "remove"]
 FinalState = Literal["sent", "gone", "refused", "failed", "cancelled"]
 
 
-class StoreError(Exception):
+class StoreError(AntqError):
     """The database cannot be used (Vietnamese message)."""
 
 

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import Vapid
 
+from generator.errors import UsageError
 from generator.push.endpoints import b64url_decode, b64url_encode
 
 ENV_DB = "ANTQ_PUSH_DB"
@@ -34,7 +35,7 @@ _MAILTO = re.compile(r"^mailto:[^@\s/]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _HTTPS = re.compile(r"^https://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:[0-9]{1,5})?(/\S*)?$")
 
 
-class PushConfigError(Exception):
+class PushConfigError(UsageError):
     """A deployment mistake, explained in Vietnamese (exit code 2)."""
 
 
