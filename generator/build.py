@@ -31,7 +31,7 @@ from generator.data.load import read_package
 from generator.data.schema import load_package
 from generator.data.validate import validate_package
 from generator.derived import Derived
-from generator.errors import AntqError, UsageError
+from generator.errors import AntqError
 from generator.headers import headers_file
 from generator.lessons import load_lessons
 from generator.model import SiteModel, build_model
@@ -198,10 +198,8 @@ class Builder:
             self.report.pages = len(cache.get("pages", {}))
             return self.report
         with stage("validate"):
-            try:
-                result = validate_package(o.data_dir, jobs=None if o.parallel else 1)
-            except UsageError as exc:
-                raise BuildError([f"antq: {exc}"]) from None
+            # A UsageError (no package there) propagates: exit 2, not a data error.
+            result = validate_package(o.data_dir, jobs=None if o.parallel else 1)
             if result.errors or (o.strict and result.warnings):
                 lines = [p.line() for p in result.problems]
                 last = (
