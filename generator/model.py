@@ -39,8 +39,19 @@ class Coverage:
     passed: int = 0
 
     @property
+    def failed(self) -> int:
+        return self.assessed - self.passed
+
+    @property
+    def missing(self) -> int:
+        """Registered but with no result that year: unknown, never counted as a failure."""
+        return self.registered - self.assessed
+
+    @property
     def percent(self) -> float | None:
-        return 100.0 * self.passed / self.registered if self.registered else None
+        """The share "đạt" among the units assessed (not among all registered: a unit with
+        no data yet is not a failure); None when none was assessed."""
+        return 100.0 * self.passed / self.assessed if self.assessed else None
 
     def add(self, other: Coverage) -> None:
         self.registered += other.registered

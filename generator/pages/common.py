@@ -12,13 +12,25 @@ def coverage_view(cov: Coverage | None, target: float | None = None) -> dict[str
     if cov is None or cov.registered == 0:
         return None
     percent = cov.percent
+    # A target is judged only when every registered unit has a result: with units still
+    # missing, neither "đạt" nor "chưa đạt" the target can honestly be said.
+    verdict = None
+    if target is not None:
+        verdict = "incomplete"
+        if cov.missing == 0 and percent is not None:
+            verdict = "met" if percent >= target else "unmet"
     return {
         "passed": cov.passed,
+        "failed": cov.failed,
+        "missing": cov.missing,
         "registered": cov.registered,
         "assessed": cov.assessed,
         "percent": percent,
+        # Shares of all registered units, for the bar: đạt, chưa đạt, then no data.
+        "passed_share": 100.0 * cov.passed / cov.registered,
+        "failed_share": 100.0 * cov.failed / cov.registered,
         "target": target,
-        "met": percent is not None and target is not None and percent >= target,
+        "verdict": verdict,
     }
 
 
