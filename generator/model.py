@@ -69,6 +69,8 @@ class Ward:
     places: list[Place] = field(default_factory=list)
     # year → kind → coverage of the places of that kind
     coverage: dict[int, dict[str, Coverage]] = field(default_factory=dict)
+    # place id → year → its own result ("dat" / "chua_dat"), for the places listed on the page
+    place_results: dict[str, dict[int, str]] = field(default_factory=dict)
     own_result: dict[int, Assessment] = field(default_factory=dict)  # the xã's own assessment
     classes: dict[int, MovementClass] = field(default_factory=dict)
     model_ids: list[str] = field(default_factory=list)
@@ -348,6 +350,7 @@ def _coverage(
                 cov = kinds[place.kind]
                 cov.registered += 1
                 if result is not None:
+                    ward.place_results.setdefault(place.id, {})[year] = result.result
                     cov.assessed += 1
                     cov.passed += result.result == "dat"
             ward.coverage[year] = kinds

@@ -63,3 +63,58 @@ def test_no_result_at_all_shows_no_rate() -> None:
     plain = coverage_view(Coverage(registered=10, assessed=10, passed=9))
     assert plain is not None and plain["verdict"] is None
     assert "chỉ tiêu" not in _progress(plain)
+
+
+@pytest.fixture
+def built_with_a_stopped_model(make_package, tmp_path: Path, monkeypatch) -> Path:
+    import shutil
+
+    from generator.build import BuildOptions, build_site
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1763683200")
+    data = make_package()
+    models = data / "models.csv"
+    text = models.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    # The second model (Tổ tự quản, run in xã Tân Kỳ) has stopped.
+    assert lines[2].startswith("to-tu-quan-nghi-khe,") and ",dang_hoat_dong," in lines[2]
+    lines[2] = lines[2].replace(",dang_hoat_dong,", ",ngung,")
+    models.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # A place in xã Tân Kỳ with no result, beside Thôn Nghi Khê ("dat" in 2025).
+    with (data / "places.csv").open("a", encoding="utf-8") as fh:
+        header = (data / "places.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+        row = {"id": "hp-tan-ky-thon-moi", "name": "Thôn Mới", "kind": "khu_dan_cu"}
+        row["unit_code"] = "11113"
+        fh.write(",".join(row.get(h, "") for h in header) + "\n")
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "site", site)
+    out = tmp_path / "out"
+    build_site(BuildOptions(data_dir=data, out_dir=out, site_dir=site))
+    return out
+
+
+def _section(page: str, heading_id: str) -> str:
+    match = re.search(rf'<h2 id="{heading_id}">.*?</section>', page, re.S)
+    return _text(match.group()) if match else ""
+
+
+def test_a_stopped_model_is_not_listed_as_running(built_with_a_stopped_model: Path) -> None:
+    pages = list(built_with_a_stopped_model.glob("tinh/*/xa-tan-ky/index.html"))
+    assert len(pages) == 1
+    page = pages[0].read_text(encoding="utf-8")
+    running = _section(page, "h-models")
+    stopped = _section(page, "h-models-stopped")
+    assert "Tiếng kẻng an ninh" in running and "Tổ tự quản" not in running
+    assert stopped.startswith("Mô hình đã tạm dừng hoặc ngừng hoạt động")
+    assert "Tổ tự quản về ANTT thôn Nghi Khê" in stopped and "Ngừng hoạt động" in stopped
+    # Sites are "nơi triển khai", never "điểm" (the word of a score).
+    assert "2 nơi triển khai" in running and " điểm" not in running
+
+
+def test_each_place_on_a_xa_page_shows_its_own_result(built_with_a_stopped_model: Path) -> None:
+    page = next(built_with_a_stopped_model.glob("tinh/*/xa-tan-ky/index.html"))
+    places = _section(page.read_text(encoding="utf-8"), "h-places")
+    assert "Kết quả “An toàn về an ninh, trật tự” năm 2025 của từng nơi" in places
+    assert "Thôn Mới — Khu dân cư Chưa có dữ liệu" in places
+    assert "Thôn Nghi Khê — Khu dân cư; trước 01/7/2025 thuộc xã Tân Kỳ" in places
+    assert places.endswith("tỉnh Hải Dương Đạt")

@@ -116,7 +116,13 @@ def ward_page(model: SiteModel, province: Province, ward: Ward) -> Page:
             }
         )
     places = [
-        {"name": p.name, "kind": model.label("places.kind", p.kind), "legacy": p.legacy_unit_name}
+        {
+            "name": p.name,
+            "kind": model.label("places.kind", p.kind),
+            "legacy": p.legacy_unit_name,
+            # Its own result in the page's year; None (no data) is shown as such.
+            "result": ward.place_results.get(p.id, {}).get(year) if year else None,
+        }
         for p in ward.places
         if p.kind != "xa"
     ]
