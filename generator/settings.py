@@ -57,6 +57,8 @@ class Settings:
     targets: Targets
     contact_organisation: str
     contact_url: str | None
+    contact_address: str | None = None
+    contact_email: str | None = None
     push: PushSettings | None = None  # None: no follow buttons, no push service
     # [budgets]: path pattern → largest gzip size in bytes (antq check); None: the defaults
     budgets: dict[str, int] | None = None
@@ -73,7 +75,9 @@ _SCHEMA: dict[str, Any] = {
     "base_url": str,
     "scope": {"provinces": (str, list)},
     "targets": {"xa_percent": (int, float), "khu_dan_cu_percent": (int, float)},
-    "contact": {"organisation": str, "url": str},
+    # The publisher: who runs the site and how a citizen reaches them (shown in every footer
+    # and on /gioi-thieu/); `url` is a public form or page, never the officials' guide.
+    "contact": {"organisation": str, "url": str, "address": str, "email": str},
     "push": {"service_url": str, "vapid_public_key": str},
 }
 _REQUIRED = {"name", "short_name", "description", "base_url", "scope", "targets"}
@@ -119,9 +123,10 @@ def load_settings(site_dir: Path) -> Settings:
         elif isinstance(v, (int, float)) and not 0 <= v <= 100:
             problems.append(f"{where}: [targets] {key} phải từ 0 đến 100")
     push = _push(raw.get("push"), where, problems)
+    contact = raw.get("contact", {}) if isinstance(raw.get("contact"), dict) else {}
+    _contact(contact, where, problems)
     if problems:
         raise SettingsError(problems)
-    contact = raw.get("contact", {})
     return Settings(
         name=raw["name"],
         short_name=raw["short_name"],
@@ -131,6 +136,8 @@ def load_settings(site_dir: Path) -> Settings:
         targets=Targets(float(targets["xa_percent"]), float(targets["khu_dan_cu_percent"])),
         contact_organisation=str(contact.get("organisation", "")),
         contact_url=contact.get("url"),
+        contact_address=contact.get("address"),
+        contact_email=contact.get("email"),
         push=push,
         budgets=budgets,
     )
@@ -170,6 +177,24 @@ def _push(value: Any, where: str, problems: list[str]) -> PushSettings | None:
     if found or not isinstance(url, str) or not isinstance(key, str):
         return None
     return PushSettings(service_url=url.rstrip("/"), vapid_public_key=key)
+
+
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+def _contact(contact: dict[str, Any], where: str, problems: list[str]) -> None:
+    """[contact]: the publisher's organisation is required once the table exists; the link is
+    an http(s) address, the e-mail a plain address (both end up in every page's footer)."""
+    if not contact:
+        return
+    if not str(contact.get("organisation", "")).strip():
+        problems.append(f"{where}: [contact] thiếu “organisation” (tên cơ quan công bố trang)")
+    url = contact.get("url")
+    if isinstance(url, str) and not re.match(r"^https?://[^\s/]+(/\S*)?$", url):
+        problems.append(f"{where}: [contact] url phải là địa chỉ http(s) đầy đủ")
+    email = contact.get("email")
+    if isinstance(email, str) and not _EMAIL.match(email):
+        problems.append(f"{where}: [contact] email không đúng dạng, ví dụ gopy@congan.gov.vn")
 
 
 def _valid_public_key(text: str) -> bool:

@@ -282,8 +282,8 @@ def test_verify_stage_refuses_personal_data_in_output(make_package, site_dir, tm
     settings = site_dir / "site.toml"
     settings.write_text(
         settings.read_text(encoding="utf-8").replace(
-            'organisation = "Văn phòng Ban Chỉ đạo 138"',
-            'organisation = "Văn phòng Ban Chỉ đạo 138, gọi 0912 345 678"',
+            'organisation = "Nhóm phát triển antq (trang mẫu, dữ liệu minh họa)"',
+            'organisation = "Nhóm phát triển antq, gọi 0912 345 678"',
         ),
         encoding="utf-8",
     )

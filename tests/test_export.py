@@ -167,7 +167,7 @@ def test_zim_main_page_metadata_and_illustration(site: BuiltSite, exports: dict[
     assert metadata["Date"] == "2025-11-21"  # SOURCE_DATE_EPOCH, not the clock
     assert metadata["Title"] == "ANTQ — Bài học pháp luật"
     assert len(metadata["Title"]) <= 30 and len(metadata["Description"]) <= 80
-    assert metadata["Creator"] == "Văn phòng Ban Chỉ đạo 138"
+    assert metadata["Creator"] == site.settings.contact_organisation
     assert metadata["Publisher"] == site.settings.name
     assert "_ftindex:yes" in metadata["Tags"].split(";")
     assert "Illustration_48x48@1" in archive.metadata_keys

@@ -118,3 +118,51 @@ def test_each_place_on_a_xa_page_shows_its_own_result(built_with_a_stopped_model
     assert "Thôn Mới — Khu dân cư Chưa có dữ liệu" in places
     assert "Thôn Nghi Khê — Khu dân cư; trước 01/7/2025 thuộc xã Tân Kỳ" in places
     assert places.endswith("tỉnh Hải Dương Đạt")
+
+
+def _settings_with(tmp_path: Path, contact: str) -> Path:
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "site", site)
+    toml = site / "site.toml"
+    text = toml.read_text(encoding="utf-8")
+    start = text.index("[contact]")
+    end = text.index("\n[", start + 1)
+    toml.write_text(text[:start] + contact + text[end:], encoding="utf-8")
+    return site
+
+
+def test_contact_settings_are_checked(tmp_path: Path) -> None:
+    from generator.settings import SettingsError, load_settings
+
+    site = _settings_with(tmp_path, '[contact]\nurl = "ftp://x"\nemail = "khong-phai-thu"\n')
+    with pytest.raises(SettingsError) as err:
+        load_settings(site)
+    where = f"{site / 'site.toml'}"
+    assert err.value.lines == [
+        f"{where}: [contact] thiếu “organisation” (tên cơ quan công bố trang)",
+        f"{where}: [contact] url phải là địa chỉ http(s) đầy đủ",
+        f"{where}: [contact] email không đúng dạng, ví dụ gopy@congan.gov.vn",
+    ]
+
+
+def test_the_about_page_names_the_publisher_and_how_to_report(make_package, tmp_path) -> None:
+    from generator.build import BuildOptions, build_site
+
+    site = _settings_with(
+        tmp_path,
+        '[contact]\norganisation = "Công an xã Tân Kỳ"\naddress = "Thôn Nghi Khê, xã Tân Kỳ"\n'
+        'email = "gopy@example.org"\n',
+    )
+    out = tmp_path / "out"
+    build_site(BuildOptions(data_dir=make_package(), out_dir=out, site_dir=site))
+    about = _text((out / "gioi-thieu" / "index.html").read_text(encoding="utf-8"))
+    assert "Trang do Công an xã Tân Kỳ công bố và chịu trách nhiệm về nội dung." in about
+    assert "Địa chỉ: Thôn Nghi Khê, xã Tân Kỳ" in about
+    assert "qua thư điện tử gopy@example.org" in about
+    assert "Hỗ trợ người khuyết tật" in about and "WCAG 2.1" in about
+    home = (out / "index.html").read_text(encoding="utf-8")
+    footer = _text(home[home.index('<footer class="site-footer">') :])
+    assert "Cơ quan công bố: Công an xã Tân Kỳ. Liên hệ, báo lỗi" in footer
+    assert 'href="/gioi-thieu/#lien-he"' in home and "/huong-dan/" in home

@@ -236,7 +236,7 @@ def controlled(page: Any) -> None:
 def download_library(page: Any, base: str) -> None:
     page.goto(base + "/bai-hoc/")
     controlled(page)
-    page.get_by_role("button", name="Tải toàn bộ bài học để dùng offline").click()
+    page.get_by_role("button", name="Tải toàn bộ bài học để dùng khi không có mạng").click()
     page.locator("#thu-vien-offline[data-state=ready]").wait_for(timeout=30_000)
 
 
@@ -257,7 +257,7 @@ def test_downloaded_library_works_offline(browser: Any, sample: Sample) -> None:
         download_library(page, base)
         status = page.locator("#thu-vien-offline [data-role=status]").inner_text()
         assert status.startswith("Đã tải 14 bài học") and " MB)" in status
-        assert page.get_by_role("button", name="Xóa bản offline").is_visible()
+        assert page.get_by_role("button", name="Xóa bản lưu trên máy").is_visible()
         context.set_offline(True)
         server.stop()
         response = page.goto(base + LESSON)

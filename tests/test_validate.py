@@ -21,8 +21,8 @@ EXPECTED: dict[str, list[str]] = {
         "awards.csv:4:D (recipient_name): lỗi: ô có dãy 12 chữ số giống số CMND/CCCD (001…67): không được đăng số định danh [personal-id] — Cách sửa: kho dữ liệu và trang web là công khai: xóa thông tin này (Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân)",
     ],
     "coordinates-outside": [
-        "places.csv:2:G (lat): lỗi: tọa độ 106.3552 nằm ngoài lãnh thổ Việt Nam (vĩ độ phải từ 8,0 đến 23,5) [coordinates-outside-vietnam] — Cách sửa: kiểm tra có bị đảo vĩ độ với kinh độ không; vĩ độ (lat) khoảng 8–23,5, kinh độ (lon) khoảng 102–117,9; dùng dấu chấm thập phân",
-        "places.csv:2:H (lon): lỗi: tọa độ 20.8286 nằm ngoài lãnh thổ Việt Nam (kinh độ phải từ 102,0 đến 117,9) [coordinates-outside-vietnam] — Cách sửa: kiểm tra có bị đảo vĩ độ với kinh độ không; vĩ độ (lat) khoảng 8–23,5, kinh độ (lon) khoảng 102–117,9; dùng dấu chấm thập phân",
+        "places.csv:2:G (lat): lỗi: tọa độ 106.3552 nằm ngoài phạm vi tọa độ cho phép (vĩ độ phải từ 8,0 đến 23,5) [coordinates-outside-vietnam] — Cách sửa: kiểm tra có bị đảo vĩ độ với kinh độ không; vĩ độ (lat) khoảng 8–23,5, kinh độ (lon) khoảng 102–117,9; dùng dấu chấm thập phân",
+        "places.csv:2:H (lon): lỗi: tọa độ 20.8286 nằm ngoài phạm vi tọa độ cho phép (kinh độ phải từ 102,0 đến 117,9) [coordinates-outside-vietnam] — Cách sửa: kiểm tra có bị đảo vĩ độ với kinh độ không; vĩ độ (lat) khoảng 8–23,5, kinh độ (lon) khoảng 102–117,9; dùng dấu chấm thập phân",
     ],
     "cp1258": [
         "places.csv: lỗi: tệp không phải UTF-8: có vẻ được lưu bằng Excel “CSV” kiểu Windows (bảng mã Windows-1258), byte lỗi đầu tiên ở dòng 2 [encoding-cp1258] — Cách sửa: trong Excel chọn File → Save As → kiểu “CSV UTF-8 (Comma delimited)”; trong LibreOffice chọn Character set “Unicode (UTF-8)”",
@@ -34,10 +34,10 @@ EXPECTED: dict[str, list[str]] = {
         "schemas/places.yaml: lỗi: bảng “places”, trường “name”: kiểu dữ liệu “strng” không hợp lệ; dùng một trong: string, integer, number, boolean, date [descriptor-error] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
     ],
     "duplicate-key": [
-        "places.csv:9: lỗi: khóa id=hp-tan-ky-thon-nghi-khe bị trùng với dòng 3 [duplicate-key] — Cách sửa: mỗi dòng phải có khóa riêng: sửa hoặc xóa một trong hai dòng",
+        "places.csv:9: lỗi: mã id=hp-tan-ky-thon-nghi-khe trùng với dòng 3 [duplicate-key] — Cách sửa: mỗi dòng phải có khóa riêng: sửa hoặc xóa một trong hai dòng",
     ],
     "duplicate-key-nfd": [
-        "legal_documents.csv:7: lỗi: khóa id=Hướng dẫn 22/HD-BCA-V05 bị trùng với dòng 6 (hai giá trị chỉ khác nhau về dạng Unicode NFC/NFD) [duplicate-key] — Cách sửa: mỗi dòng phải có khóa riêng: sửa hoặc xóa một trong hai dòng",
+        "legal_documents.csv:7: lỗi: mã id=Hướng dẫn 22/HD-BCA-V05 trùng với dòng 6 (hai giá trị chỉ khác nhau về dạng Unicode NFC/NFD) [duplicate-key] — Cách sửa: mỗi dòng phải có khóa riêng: sửa hoặc xóa một trong hai dòng",
         "legal_documents.csv:7:A (id): cảnh báo: chữ Việt ở dạng tổ hợp (NFD); đã dùng dạng dựng sẵn (NFC) “Hướng dẫn 22/HD-BCA-V05” [nfd-text] — Cách sửa: không bắt buộc; nên gõ lại bằng bộ gõ Unicode dựng sẵn để tìm kiếm, so khớp chính xác",
     ],
     "empty-file": [

@@ -168,13 +168,13 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "coordinates-outside-vietnam": Entry(
         "error",
-        "tọa độ {cell} nằm ngoài lãnh thổ Việt Nam ({axis} phải từ {low} đến {high})",
+        "tọa độ {cell} nằm ngoài phạm vi tọa độ cho phép ({axis} phải từ {low} đến {high})",
         "kiểm tra có bị đảo vĩ độ với kinh độ không; vĩ độ (lat) khoảng 8–23,5, "
         "kinh độ (lon) khoảng 102–117,9; dùng dấu chấm thập phân",
     ),
     "duplicate-key": Entry(
         "error",
-        "khóa {key} bị trùng với dòng {other_row}{nfc_note}",
+        "mã {key} trùng với dòng {other_row}{nfc_note}",
         "mỗi dòng phải có khóa riêng: sửa hoặc xóa một trong hai dòng",
     ),
     "foreign-key": Entry(

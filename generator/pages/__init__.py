@@ -42,6 +42,7 @@ def collect(model: SiteModel, data_dir: Path) -> tuple[list[Page], list[FileOutp
     from generator.data.schema import load_package
     from generator.diff import history
     from generator.pages import (
+        about,
         awards,
         calendar,
         guide,
@@ -66,6 +67,7 @@ def collect(model: SiteModel, data_dir: Path) -> tuple[list[Page], list[FileOutp
     pages.extend(data_pages)
     files.extend(data_files)
     package, _ = load_package(data_dir)
+    pages.extend(about.pages(model, package))
     pages.extend(updates.pages(model, history(package)))
     files.append(updates.calendar_file(model))
     map_pages, map_files = maps.outputs(model, data_dir)

@@ -14,7 +14,7 @@ def pages(model: SiteModel) -> Iterator[Page]:
         url="/van-ban/",
         templates=["van-ban-danh-sach.html"],
         context={"documents": [_row(model, e) for e in model.legal]},
-        title="Văn bản pháp luật",
+        title="Văn bản pháp luật và văn bản chỉ đạo",
     )
     for entry in model.legal:
         yield document_page(model, entry)

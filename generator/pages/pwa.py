@@ -19,7 +19,7 @@ SECTIONS = [
     ("/bai-hoc/", "Bài học pháp luật"),
     ("/mo-hinh/", "Mô hình tự quản"),
     ("/khen-thuong/", "Khen thưởng"),
-    ("/van-ban/", "Văn bản pháp luật"),
+    ("/van-ban/", "Văn bản pháp luật và văn bản chỉ đạo"),
     ("/lich/", "Lịch phong trào"),
     ("/phan-loai/", "Phân loại phong trào"),
     ("/cap-nhat/", "Cập nhật mới"),

@@ -104,7 +104,7 @@
       download.hidden = state === "ready" || state === "downloading";
       remove.hidden = state !== "ready" && state !== "stale";
       download.textContent =
-        state === "stale" ? "Cập nhật bản offline" : "Tải toàn bộ bài học để dùng offline";
+        state === "stale" ? "Cập nhật bản lưu trên máy" : "Tải toàn bộ bài học để dùng khi không có mạng";
     }
 
     function describe(list) {
@@ -119,7 +119,7 @@
             : " Trình duyệt có thể xóa bản này khi máy thiếu dung lượng.";
           show("ready", "Đã tải " + describe(stored) + ": đọc và tìm kiếm được cả khi không có mạng." + note);
         } else if (stored) {
-          show("stale", "Bản offline trên máy đã cũ: có bài học mới hoặc đã sửa.");
+          show("stale", "Bản lưu trên máy đã cũ: có bài học mới hoặc đã sửa.");
         } else if (current) {
           show("idle", "Tải về máy " + describe(current) + " để đọc và tìm kiếm khi không có mạng.");
         } else {
