@@ -26,8 +26,8 @@ from typing import Any
 import generator
 from generator import pwa, search
 from generator.data.cache import default_cache_dir
-from generator.data.checks import find_personal_data
 from generator.data.load import read_package
+from generator.data.messages_vi import say
 from generator.data.schema import load_package
 from generator.data.validate import validate_package
 from generator.derived import Derived
@@ -39,10 +39,10 @@ from generator.output import Staging, content_tag
 from generator.pages import FileOutput, Page, collect
 from generator.pages.lessons import LessonDoc
 from generator.render import Renderer
+from generator.scan import is_text, scan_published
 from generator.settings import Settings, SettingsError, load_settings
 
 CODE_DIR = Path(generator.__file__).resolve().parent
-TEXT_SUFFIXES = {".html", ".xml", ".txt", ".json", ".csv", ".yaml", ".css", ".js", ".webmanifest"}
 
 
 class BuildError(AntqError):
@@ -151,6 +151,8 @@ class Builder:
         self.cache_path = cache_root / "build" / f"{key}.json"
         # The pages' search copies (see generator.search), kept from build to build.
         self.copies_path = cache_root / "build" / f"{key}-search"
+        # Outputs the render and produce jobs scanned as they wrote them (see _verify).
+        self.scanned: set[str] = set()
 
     # -- cache -----------------------------------------------------------------------------
 
@@ -245,7 +247,7 @@ class Builder:
                 except pwa.PwaError as exc:
                     raise BuildError(exc.lines) from None
             with stage("verify"):
-                self._verify(staging)
+                self._verify(staging, self.scanned)
             with stage("swap"):
                 # Until the new cache is saved, the old one would describe the wrong site.
                 self.cache_path.unlink(missing_ok=True)
@@ -346,8 +348,9 @@ class Builder:
             )
             copy_hashes.update(new_copies)
             staging.written += len(to_render) + len(to_produce)
+            self.scanned = {rel for rel, *_ in to_render} | {rel for rel, _ in to_produce}
         if problems:
-            raise BuildError([*problems, "Dừng xây dựng: không đăng thông tin cá nhân."])
+            raise BuildError([*problems, say("output-refused")])
         return {
             "outputs": outputs,
             "pages": [p.url for p in pages],
@@ -374,21 +377,20 @@ class Builder:
             mapping[rel] = "/" + out_rel
         return mapping
 
-    def _verify(self, staging: Staging) -> None:
-        """Scan the other text files this build wrote (assets) for personal contact data.
-
-        Pages are scanned as they are rendered (render workers, see `_render_job`); data
-        downloads are copies or serialisations of tables whose every text cell validation
-        already checked for phone and ID numbers; hard-linked files were scanned by the
-        build that wrote them."""
+    def _verify(self, staging: Staging, scanned: set[str]) -> None:
+        """Scan every other file this build wrote (assets, the search index, the service
+        worker, the lesson library list): every published byte is scanned once, by the
+        build that writes it. `scanned`: what the render and produce jobs already scanned.
+        A hard-linked file is the previous build's, scanned when it was written (an older
+        antq's cache is dropped on upgrade, so it was scanned by this same rule)."""
         problems: list[str] = []
-        for path in sorted((staging.dir / "static").rglob("*")):
-            if not path.is_file() or path.suffix not in TEXT_SUFFIXES or path.stat().st_nlink > 1:
-                continue
+        for path in sorted(p for p in staging.dir.rglob("*") if p.is_file()):
             rel = path.relative_to(staging.dir).as_posix()
-            problems += _scan(rel, path.read_text(encoding="utf-8", errors="replace"))
+            if rel in scanned or not is_text(rel) or path.stat().st_nlink > 1:
+                continue
+            problems += _scan(rel, path.read_bytes())
         if problems:
-            raise BuildError([*problems, "Dừng xây dựng: không đăng thông tin cá nhân."])
+            raise BuildError([*problems, say("output-refused")])
 
 
 def _site_files(revision: DataRevision, push_origin: str | None) -> list[FileOutput]:
@@ -406,15 +408,10 @@ def _site_files(revision: DataRevision, push_origin: str | None) -> list[FileOut
     ]
 
 
-def _scan(rel: str, text: str) -> list[str]:
-    lines = []
-    for code, masked in find_personal_data(text):
-        what = "số điện thoại" if code == "personal-phone" else "số giống CMND/CCCD"
-        lines.append(
-            f"{rel}: lỗi: trang sắp đăng chứa {what} ({masked}) [{code}] — "
-            "Cách sửa: xóa thông tin cá nhân khỏi dữ liệu hoặc mẫu trang"
-        )
-    return lines
+def _scan(rel: str, data: bytes) -> list[str]:
+    """The lines for what `data`, about to be published at `rel`, must not hold: the scan
+    `antq check` makes (generator.scan), with the same lines."""
+    return [p.line() for p in scan_published(rel, data)]
 
 
 # Rendering and data files run in forked worker processes on large builds. The job is a
@@ -426,7 +423,8 @@ CHUNK = 200
 
 def _render_job(start: int, stop: int) -> tuple[list[str], dict[str, str]]:
     """Render pages [start, stop) of the job; write each and its search copy. Returns the
-    personal-data problems found and the copies' hashes."""
+    lines of what the scan found in the pages and the copies' hashes. (A search copy is
+    not published: it holds a part of its page, which is scanned.)"""
     renderer: Renderer = _JOB["renderer"]
     staging: Staging = _JOB["staging"]
     copies: Staging = _JOB["copies"]
@@ -435,8 +433,9 @@ def _render_job(start: int, stop: int) -> tuple[list[str], dict[str, str]]:
     for rel, name, page, copy in _JOB["to_render"][start:stop]:
         context = {"page": {"url": page.url, "title": page.title}, **page.context}
         text = renderer.render(name, context)
-        problems += _scan(rel, text)
-        staging.path(rel).write_bytes(text.encode("utf-8"))
+        data = text.encode("utf-8")
+        problems += _scan(rel, data)
+        staging.path(rel).write_bytes(data)
         if copy is not None and (found := search.search_copy(text)) is not None:
             data = found.encode("utf-8")
             copies.path(copy).write_bytes(data)
@@ -446,8 +445,9 @@ def _render_job(start: int, stop: int) -> tuple[list[str], dict[str, str]]:
 
 def _produce_job(index: int) -> tuple[list[str], dict[str, str]]:
     rel, output = _JOB["to_produce"][index]
-    _JOB["staging"].path(rel).write_bytes(output.produce())
-    return [], {}
+    data = output.produce()
+    _JOB["staging"].path(rel).write_bytes(data)
+    return _scan(rel, data), {}
 
 
 def _run_jobs(
@@ -471,7 +471,7 @@ def _run_jobs(
         if workers < 2 or len(to_render) < PARALLEL_MIN_PAGES:
             problems, hashes = _render_job(0, len(to_render))
             for index in range(len(to_produce)):
-                _produce_job(index)
+                problems += _produce_job(index)[0]
             return problems, hashes
         import gc
         import multiprocessing

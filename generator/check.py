@@ -31,35 +31,15 @@ import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from generator.data.checks import find_personal_data, mask
+from generator.data.problems import Problem
+from generator.scan import BINARY_SUFFIXES, make_problem, scan_published
 from generator.textvi import format_number
 
-# Message templates, keyed by `code` or `code.variant`: the printed code is the part before
-# the dot, so a variant changes the wording, never the code scripts and CI filter on.
-MESSAGES: dict[str, str] = {
-    "broken-link": "liên kết nội bộ “{url}” không dẫn tới tệp nào (cần có {target})",
-    "broken-link.outside": "liên kết nội bộ “{url}” trỏ ra ngoài thư mục trang web",
-    "broken-link.anchor": "liên kết “{url}”: trang {target} không có phần tử id=“{anchor}”",
-    "unsafe-url": "địa chỉ “{url}” chạy mã lệnh ({scheme}): không được dùng trên trang",
-    "missing-title": "trang thiếu tiêu đề <title> (hoặc tiêu đề rỗng)",
-    "missing-lang": 'thẻ <html> phải có lang="vi" (hiện: {found})',
-    "bad-canonical": 'liên kết rel="canonical" phải là “{expected}” (hiện: {found})',
-    "missing-description": 'trang thiếu mô tả <meta name="description"> (hoặc mô tả rỗng)',
-    "personal-data.phone": "có số điện thoại ({masked}): không đăng thông tin cá nhân",
-    "personal-data.id": "có số giống CMND/CCCD ({masked}): không đăng thông tin cá nhân",
-    "secret": "có khóa bí mật ({kind}: {masked}): xóa khỏi trang, thu hồi và tạo khóa mới",
-    "external-host": "{what} tải từ máy chủ ngoài {host} (“{url}”): hãy tự lưu trữ trên trang",
-    "external-host.link": "liên kết tới máy chủ ngoài {host} không thuộc danh sách được phép "
-    "(“{url}”)",
-    "external-host.tel": "liên kết gọi điện “{url}”: không đăng số điện thoại trên trang",
-    "size-budget": "{kind} nặng {size} byte khi nén gzip, vượt ngân sách {budget} byte "
-    "(mẫu “{pattern}”)",
-}
+__all__ = ["BINARY_SUFFIXES", "CheckReport", "Problem", "check_site", "run_cli"]
 
 # Official sources pages may link to; the site's own host is always allowed on top.
 DEFAULT_LINK_HOSTS: tuple[str, ...] = (
@@ -82,36 +62,7 @@ DEFAULT_BUDGETS: dict[str, int] = {
     "**/*.js": 50 * 1024,
 }
 
-# Never scanned as text: their bytes are compressed or encoded, so digit runs mean nothing.
-BINARY_SUFFIXES = frozenset(
-    (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".ico", ".bmp", ".tif", ".tiff")
-    + (".woff", ".woff2", ".ttf", ".otf", ".eot")
-    + (".gz", ".br", ".zst", ".zip", ".pdf", ".xlsx", ".xls", ".docx", ".odt", ".ods")
-    + (".mp3", ".mp4", ".m4a", ".ogg", ".oga", ".ogv", ".webm", ".wasm")
-)
-
 _TOP_ANCHOR = "top"  # "#top" scrolls to the top of any page, with or without such an id
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    path: str  # relative to the site root, with / separators
-    line: int  # 0: not known
-    code: str
-    message: str
-
-    def text(self) -> str:
-        """`đường/dẫn:dòng: lỗi: nội dung [mã]` on one line."""
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return " ".join(f"{where}: lỗi: {self.message} [{self.code}]".split())
-
-
-def make_problem(path: str, line: int, key: str, **params: object) -> Problem:
-    """A problem from its message key; every value shown is stripped of numbers and secrets."""
-    shown = {name: _redact(str(value)) for name, value in params.items()}
-    if "url" in shown:
-        shown["url"] = _shorten(shown["url"].strip())
-    return Problem(path, line, key.split(".")[0], MESSAGES[key].format(**shown))
 
 
 @dataclass
@@ -179,199 +130,6 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
             out.append(re.escape(pattern[i]))
             i += 1
     return re.compile("".join(out) + r"\Z")
-
-
-# -- redaction: a report must never republish what it found ------------------------------------
-
-_DIGIT_RUN = re.compile(r"\+?\d(?:[ .-]?\d){8,}")
-
-
-def _redact(text: str) -> str:
-    text = _DIGIT_RUN.sub(lambda m: mask(m.group()), text)
-    for _, _, regex, keep, _ in _SECRET_PATTERNS:
-        text = regex.sub(partial(_mask_secret, keep=max(keep, 0)), text)
-    return text
-
-
-def _shorten(url: str, width: int = 120) -> str:
-    return url if len(url) <= width else url[: width - 1] + "…"
-
-
-# -- personal data: byte-level pre-filters before find_personal_data ---------------------------
-
-# find_personal_data reports a phone number (a 0, +84 or 0084 then 9–10 more digits, one
-# separator [ .-] allowed between digits) or an ID number (9 or 12 digits in a row). With every
-# digit mapped to "0", a phone number is ten zeros once separators are deleted, an ID nine
-# zeros as written: two translates and two substring searches (~400 MB/s) rule out a file.
-# (Nine zeros after deleting separators would also catch every "kt-2022-00001" award id.)
-_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
-_PHONE_ZEROS = b"0" * 10
-_ID_ZEROS = b"0" * 9
-
-
-def _nonascii_digit_regexes() -> tuple[bytes, re.Pattern[bytes], re.Pattern[bytes]]:
-    """`\\d` in find_personal_data also matches non-ASCII digits (Arabic-Indic, fullwidth…).
-
-    Returns the bytes that are *not* lead bytes of such digits in UTF-8 (to delete them in one
-    translate), a regex for any such digit, and one for those led by 0xE1 — the lead byte of
-    most Vietnamese letters, so the usual case needs only that cheap regex."""
-    tails: dict[bytes, set[int]] = {}
-    for cp in range(0x80, 0x110000):
-        ch = chr(cp)
-        if ch.isdecimal():
-            encoded = ch.encode("utf-8")
-            tails.setdefault(encoded[:-1], set()).add(encoded[-1])
-    leads = {prefix[0] for prefix in tails}
-    alternatives = [
-        re.escape(prefix) + b"[" + b"".join(re.escape(bytes([t])) for t in sorted(ends)) + b"]"
-        for prefix, ends in sorted(tails.items())
-    ]
-    e1 = [a for a, prefix in zip(alternatives, sorted(tails), strict=True) if prefix[0] == 0xE1]
-    not_leads = bytes(b for b in range(256) if b not in leads)
-    return not_leads, re.compile(b"|".join(alternatives)), re.compile(b"|".join(e1) or b"(?!)")
-
-
-_NOT_DIGIT_LEADS, _NONASCII_DIGIT, _E1_DIGIT = _nonascii_digit_regexes()
-
-
-def _may_hold_number(data: bytes) -> bool:
-    """False only when find_personal_data cannot find anything in `data` decoded."""
-    if _PHONE_ZEROS in data.translate(_DIGITS_TO_ZERO, b" .-"):
-        return True
-    if _ID_ZEROS in data.translate(_DIGITS_TO_ZERO):
-        return True
-    leads = data.translate(None, _NOT_DIGIT_LEADS)
-    if not leads:
-        return False
-    if leads.strip(b"\xe1"):
-        return _NONASCII_DIGIT.search(data) is not None
-    return _E1_DIGIT.search(data) is not None
-
-
-_CHUNK = 1 << 20
-_NUMBER_BYTES = frozenset(b"0123456789 .-+")
-
-
-def _chunks(data: bytes) -> Iterator[tuple[int, bytes]]:
-    """~1 MB pieces (with their first line number), never cutting a number or a character:
-    a 70 MB JSON download is a single line, and only the pieces that might hold a number
-    should be decoded and scanned."""
-    start, line = 0, 1
-    while start < len(data):
-        end = min(start + _CHUNK, len(data))
-        while end < len(data):
-            byte = data[end]
-            if byte in _NUMBER_BYTES or 0x80 <= byte < 0xC0:
-                end += 1  # a digit, a separator, or the rest of a character
-            elif byte >= 0xC0 and data[end : end + 4].decode(errors="ignore")[:1].isdecimal():
-                end += 1  # a fullwidth or other non-ASCII digit
-            else:
-                break
-        piece = data[start:end]
-        yield line, piece
-        line += piece.count(b"\n")
-        start = end
-
-
-def _is_vendor_copy(rel: str, data: bytes) -> bool:
-    from generator.maps import is_vendor_copy
-
-    return is_vendor_copy(rel, data)
-
-
-def _personal_data(rel: str, data: bytes) -> list[Problem]:
-    if not _may_hold_number(data):
-        return []
-    problems: list[Problem] = []
-    for first_line, piece in _chunks(data):
-        if not _may_hold_number(piece):
-            continue
-        text = piece.decode("utf-8", errors="replace")
-        if not find_personal_data(text):
-            continue
-        # Numbers never span lines, so a line-by-line scan finds the same and locates them.
-        for offset, line_text in enumerate(text.split("\n")):
-            for code, masked in find_personal_data(line_text):
-                key = "personal-data.phone" if code == "personal-phone" else "personal-data.id"
-                problems.append(make_problem(rel, first_line + offset, key, masked=masked))
-    return problems
-
-
-# -- secrets -----------------------------------------------------------------------------------
-
-# (what it is, regex, characters shown, literal triggers). A regex without triggers starts
-# with a literal, which the regex engine finds at memchr speed; a case-insensitive start is
-# 20× slower on the big data files, so those patterns only run on files holding one of their
-# trigger strings. Shown: that many characters of the token (or of its `value` group);
-# -1: the whole match (a PEM header names the key type, not the key).
-_SECRET_SOURCES: tuple[tuple[str, str, int, tuple[bytes, ...]], ...] = (
-    (
-        "khóa riêng PEM",
-        r"-----BEGIN (?:(?:EC|RSA|DSA|OPENSSH|ENCRYPTED) )?PRIVATE KEY-----",
-        -1,
-        (b"PRIVATE KEY-----",),
-    ),
-    ("token GitHub", r"gh[pousr]_[A-Za-z0-9]{36,}", 6, ()),
-    ("token GitHub", r"github_pat_[A-Za-z0-9_]{22,}", 13, ()),
-    ("token Slack", r"xox[bap]-[A-Za-z0-9-]{10,}", 7, ()),
-    ("khóa AWS", r"AKIA[0-9A-Z]{16}(?![0-9A-Z])", 6, ()),
-    (
-        "Authorization: Bearer",
-        r"(?i:authorization)[\"']?\s*[:=]\s*[\"']?(?i:bearer)\s+(?P<value>[A-Za-z0-9._~+/=-]{8,})",
-        2,
-        (b"earer", b"EARER"),
-    ),
-    (
-        "khóa riêng VAPID",
-        r"(?P<name>(?i:(?:vapid_?)?private_?key))[\"']?\s*[:=]\s*[\"'`]?"
-        r"(?P<value>[A-Za-z0-9_-]{43})=?(?![A-Za-z0-9_-])",
-        2,
-        (b"rivate", b"RIVATE"),
-    ),
-)
-_SECRET_PATTERNS: tuple[
-    tuple[str, re.Pattern[bytes], re.Pattern[str], int, tuple[bytes, ...]], ...
-] = tuple(
-    (kind, re.compile(source.encode()), re.compile(source), keep, triggers)
-    for kind, source, keep, triggers in _SECRET_SOURCES
-)
-
-
-def _mask_secret(match: re.Match[str], keep: int) -> str:
-    if keep < 0:
-        return match.group()
-    groups = match.re.groupindex
-    if "value" not in groups:
-        return match.group()[:keep] + "…"
-    name = match.group("name") + " = " if "name" in groups else ""
-    return name + match.group("value")[:keep] + "…"
-
-
-def _secrets(rel: str, data: bytes) -> list[Problem]:
-    problems: list[Problem] = []
-    for kind, regex, regex_str, keep, triggers in _SECRET_PATTERNS:
-        if triggers and not any(t in data for t in triggers):
-            continue
-        for match in regex.finditer(data):
-            start = match.start()
-            if (
-                "value" not in regex.groupindex
-                and keep >= 0
-                and start
-                and _is_word(data[start - 1])
-            ):
-                continue  # a token prefix inside a longer word
-            found = regex_str.match(match.group().decode("utf-8", errors="replace"))
-            if found is None:
-                continue
-            line = data.count(b"\n", 0, start) + 1
-            message = MESSAGES["secret"].format(kind=kind, masked=_mask_secret(found, keep))
-            problems.append(Problem(rel, line, "secret", message))
-    return problems
-
-
-def _is_word(byte: int) -> bool:
-    return chr(byte).isalnum() or byte == 0x5F
 
 
 # -- URLs --------------------------------------------------------------------------------------
@@ -879,13 +637,10 @@ def _check_file(rel: str, context: _Context) -> _Result:
                     pattern=budget[0],
                 )
             )
-    if suffix in BINARY_SUFFIXES or b"\0" in data[:8192]:
+    if suffix in BINARY_SUFFIXES:
         return result
-    if not (rel.startswith("vendor/") and _is_vendor_copy(rel, data)):
-        # Minified Leaflet holds constants shaped like a phone and an ID number; an exact copy
-        # of the upstream file (checked by content, not path) is exempt, nothing else is.
-        result.problems += _personal_data(rel, data)
-    result.problems += _secrets(rel, data)
+    # The build's own scan, on every byte: a NUL byte is reported, never a reason to skip.
+    result.problems += scan_published(rel, data)
     if suffix in (".html", ".htm"):
         page = _scan_html(rel, data, context)
         result.problems += page.problems
@@ -995,7 +750,7 @@ def check_site(
                         source, line, "broken-link.anchor", url=url, target=target, anchor=anchor
                     )
                 )
-    report.problems.sort()
+    report.problems.sort(key=lambda p: (*p.sort_key(), p.message))
     report.seconds = time.perf_counter() - started
     return report
 
@@ -1033,6 +788,6 @@ def run_cli(root: Path, site_dir: Path, echo: Callable[..., Any] = _echo) -> int
     budgets: Mapping[str, int] | None = settings.budgets  # None: DEFAULT_BUDGETS
     report = check_site(root, settings.base_url, budgets=budgets)
     for problem in report.problems:
-        echo(problem.text())
+        echo(problem.line())
     echo(report.summary())
     return 1 if report.problems else 0

@@ -47,6 +47,21 @@ class Commit:
     changes: list[RecordChange] = field(default_factory=list)
 
 
+SHORT_REVISION = 10
+
+
+def short_revision(revision: str) -> str:
+    """A revision as pages show it: its first 10 characters, more while those are all digits.
+
+    A shown revision always holds a letter, so it is never a bare run of digits that a
+    reader, or the personal-data scan, would take for a phone or ID number (one hash in a
+    thousand starts with "0" and nine more digits)."""
+    length = SHORT_REVISION
+    while length < len(revision) and revision[:length].isdigit():
+        length += 1
+    return revision[:length]
+
+
 class GitError(AntqError):
     """git could not answer (not a repository, an unknown revision)."""
 

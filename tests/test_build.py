@@ -289,7 +289,7 @@ def test_verify_stage_refuses_personal_data_in_output(make_package, site_dir, tm
     )
     with pytest.raises(BuildError) as err:
         build(data, out, site_dir)
-    assert any("[personal-phone]" in line and "091…78" in line for line in err.value.lines)
+    assert any("[personal-data]" in line and "091…78" in line for line in err.value.lines)
     assert snapshot(out) == before
 
 

@@ -22,6 +22,10 @@ EPOCH = "1763683200"  # 21/11/2025
 BASE = "https://antq.netlify.app"
 XA = "tinh/hai-phong/xa-tan-ky/index.html"  # a xã page of the good fixture
 PEM = "-----BEGIN EC PRIVATE KEY-----"
+PRIVACY_HINT = (
+    " — Cách sửa: xóa số này khỏi dữ liệu, bài học, mẫu trang hoặc site.toml đã tạo ra nó, "
+    "rồi xây dựng lại"
+)
 
 
 @pytest.fixture(scope="module")
@@ -230,6 +234,7 @@ def test_phone_number_in_a_page(site: Path) -> None:
     exit_code, lines = run(site)
     assert lines[0] == (
         f"{XA}:{line}: lỗi: có số điện thoại (091…78): không đăng thông tin cá nhân [personal-data]"
+        + PRIVACY_HINT
     )
     assert exit_code == 1
     assert not any("0912" in out or "345 678" in out for out in lines)
@@ -242,8 +247,8 @@ def test_citizen_id_in_a_data_download(site: Path) -> None:
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     fails_with(
         site,
-        "du-lieu/places.csv:3: lỗi: có số giống CMND/CCCD (０３４…３４): "
-        "không đăng thông tin cá nhân [personal-data]",
+        "du-lieu/places.csv:3: lỗi: có số giống số định danh cá nhân/CCCD (０３４…３４): "
+        "không đăng thông tin cá nhân [personal-data]" + PRIVACY_HINT,
         "personal-data",
     )
 
@@ -402,7 +407,7 @@ def test_page_over_budget(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_budgets_first_match_wins(built: Path) -> None:
     budgets = {"tinh/*/*/index.html": 100_000, "**/*.html": 10}
     report = check_site(built, BASE, budgets=budgets)
-    paths = {p.path for p in report.problems}
+    paths = {p.file for p in report.problems}
     assert XA not in paths and "tinh/hai-phong/index.html" in paths
     assert {p.code for p in report.problems} == {"size-budget"}
 

@@ -21,12 +21,19 @@ _MOJIBAKE_RE = re.compile(f"[{re.escape(_MOJIBAKE)}]|[aeoAEO][âÂ]|[aA][êÊ]")
 # A '?' between two letters: what Windows-1252 leaves of a Vietnamese letter it cannot hold.
 _LOST_RE = re.compile(r"[^\W\d_]\?[^\W\d_]")
 
+# Where a number may start and end: never next to an ASCII letter, digit or underscore. A
+# digit run inside a word-like token (a commit hash "…3eae089250975b76…", a file name
+# "en_0123456789ab.pf_fragment", a base64url key) is part of an identifier, not a number.
+# Letters outside ASCII do not count: "số0912345678", typed without a space, is still a phone.
+_START = r"(?<![0-9A-Za-z_+])(?<!\d)"
+_END = r"(?![0-9A-Za-z_])(?!\d)"
 # Phone numbers: 0 or +84 followed by 9–10 digits, spaces, dots or dashes allowed between.
-_PHONE_RE = re.compile(r"(?<![\d+])(?:\+84|0084|0)[ .-]?\d(?:[ .-]?\d){8,9}(?!\d)")
-# Citizen ID (CCCD, 12 digits) and the old identity card (CMND, 9 digits).
-_ID_RE = re.compile(r"(?<!\d)(?:\d{12}|\d{9})(?!\d)")
-# Cheap pre-filter: nine digits, possibly separated, must be present for either pattern.
-_CANDIDATE_RE = re.compile(r"\d(?:[ .-]?\d){8}")
+_PHONE_RE = re.compile(_START + r"(?:\+84|0084|0)[ .-]?\d(?:[ .-]?\d){8,9}" + _END)
+# Citizen ID (CCCD, 12 digits) and the old identity card number (9 digits).
+_ID_RE = re.compile(_START + r"(?:\d{12}|\d{9})" + _END)
+# A UUID is an identifier by shape, whatever its groups hold: "…-a456-426614174000" is
+# bounded by dashes, which numbers may also be, so it is recognised whole.
+_UUID_RE = re.compile(r"[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}")
 
 
 def mask(number: str) -> str:
@@ -46,16 +53,13 @@ def text_checks(cell: str) -> list[tuple[str, dict[str, Any]]]:
                 found.append(("nfd-text", {"nfc": nfc}))
     if "?" in cell and _LOST_RE.search(cell):
         found.append(("lost-characters", {"sample": _excerpt(cell)}))
-    if _CANDIDATE_RE.search(cell):
-        phone = _PHONE_RE.search(cell)
-        if phone:
-            found.append(("personal-phone", {"masked": mask(phone.group())}))
-        else:
-            ident = _ID_RE.search(cell)
-            if ident:
-                found.append(
-                    ("personal-id", {"masked": mask(ident.group()), "digits": len(ident.group())})
-                )
+    numbers = _numbers(cell)
+    phone = next((n for kind, n in numbers if kind == "personal-phone"), None)
+    if phone is not None:
+        found.append(("personal-phone", {"masked": mask(phone)}))
+    elif numbers:
+        ident = numbers[0][1]
+        found.append(("personal-id", {"masked": mask(ident), "digits": len(ident)}))
     return found
 
 
@@ -68,16 +72,44 @@ _SCAN_RE = re.compile(r"\+?\d(?:[ .-]?\d){8,}")
 
 
 def find_personal_data(text: str) -> list[tuple[str, str]]:
-    """Every phone or ID-like number in a whole text (the build's last check of its output).
+    """Every phone or ID-like number in a text, masked: ("personal-phone" | "personal-id",
+    masked). The one rule for a data cell, a lesson, every file the build writes and every
+    file `antq check` reads.
+
+    A number is a run of digits (spaces, dots or dashes allowed between them, as people
+    write "0912 345 678") that is not glued to an ASCII letter, digit or underscore on
+    either side: a digit run inside a word-like token (a commit hash, a content-hashed file
+    name, a base64url key) belongs to an identifier, and a UUID is an identifier whole. So
+    "CCCD 012345678901", "(012345678)", "ĐT:0912345678", "tel:+84912345678" are numbers,
+    "ccd90091d3a7093eae089250975b76…" and "en_0123456789ab" are not; a number typed glued
+    to ASCII letters ("CCCD012345678901") is missed, the price of never refusing a commit.
 
     A cheap scan for long digit runs first: the build scans hundreds of megabytes."""
+    return [(kind, mask(number)) for kind, number in _numbers(text)]
+
+
+def _numbers(text: str) -> list[tuple[str, str]]:
+    """(kind, number as written) for every number of `text`: in each run of digits, its
+    phone numbers, or else its ID-like numbers."""
     found: list[tuple[str, str]] = []
     for candidate in _SCAN_RE.finditer(text):
-        chunk = candidate.group()
-        phones = list(_PHONE_RE.finditer(chunk))
-        for match in phones:
-            found.append(("personal-phone", mask(match.group())))
-        if not phones:
-            for match in _ID_RE.finditer(chunk):
-                found.append(("personal-id", mask(match.group())))
+        # The patterns run on the whole text, from the run's start, so that their
+        # boundaries see the characters around it; one character past the run is enough.
+        span = (candidate.start(), min(len(text), candidate.end() + 1))
+        matches = [m for m in _PHONE_RE.finditer(text, *span) if not _in_uuid(text, m)]
+        kind = "personal-phone"
+        if not matches:
+            matches = [m for m in _ID_RE.finditer(text, *span) if not _in_uuid(text, m)]
+            kind = "personal-id"
+        found += [(kind, m.group()) for m in matches]
     return found
+
+
+def _in_uuid(text: str, number: re.Match[str]) -> bool:
+    if "-" not in text[max(0, number.start() - 1) : number.end() + 1]:
+        return False
+    window = max(0, number.start() - 36), min(len(text), number.end() + 36)
+    return any(
+        u.start() <= number.start() and number.end() <= u.end()
+        for u in _UUID_RE.finditer(text, *window)
+    )

@@ -251,6 +251,72 @@ CATALOGUE: dict[str, Entry] = {
     #    (entries of the build go here)
     # -- antq check: a built site's links, head, personal data, secrets, budgets.
     #    (entries of antq check go here)
+    #    Keys may carry a variant after a dot: the variant picks the wording, the printed
+    #    code is the part before the dot (generator.scan.make_problem). The build's scan of
+    #    what it writes uses the same entries, so both print the same line.
+    "broken-link": Entry(
+        "error", "liên kết nội bộ “{url}” không dẫn tới tệp nào (cần có {target})"
+    ),
+    "broken-link.outside": Entry("error", "liên kết nội bộ “{url}” trỏ ra ngoài thư mục trang web"),
+    "broken-link.anchor": Entry(
+        "error", "liên kết “{url}”: trang {target} không có phần tử id=“{anchor}”"
+    ),
+    "unsafe-url": Entry(
+        "error", "địa chỉ “{url}” chạy mã lệnh ({scheme}): không được dùng trên trang"
+    ),
+    "missing-title": Entry("error", "trang thiếu tiêu đề <title> (hoặc tiêu đề rỗng)"),
+    "missing-lang": Entry("error", 'thẻ <html> phải có lang="vi" (hiện: {found})'),
+    "bad-canonical": Entry(
+        "error", 'liên kết rel="canonical" phải là “{expected}” (hiện: {found})'
+    ),
+    "missing-description": Entry(
+        "error", 'trang thiếu mô tả <meta name="description"> (hoặc mô tả rỗng)'
+    ),
+    "personal-data.phone": Entry(
+        "error",
+        "có số điện thoại ({masked}): không đăng thông tin cá nhân",
+        "xóa số này khỏi dữ liệu, bài học, mẫu trang hoặc site.toml đã tạo ra nó, rồi xây dựng lại",
+    ),
+    "personal-data.id": Entry(
+        "error",
+        "có số giống số định danh cá nhân/CCCD ({masked}): không đăng thông tin cá nhân",
+        "xóa số này khỏi dữ liệu, bài học, mẫu trang hoặc site.toml đã tạo ra nó, rồi xây dựng lại",
+    ),
+    "secret": Entry(
+        "error", "có khóa bí mật ({kind}: {masked}): xóa khỏi trang, thu hồi và tạo khóa mới"
+    ),
+    "external-host": Entry(
+        "error", "{what} tải từ máy chủ ngoài {host} (“{url}”): hãy tự lưu trữ trên trang"
+    ),
+    "external-host.link": Entry(
+        "error",
+        "liên kết tới máy chủ ngoài {host} không thuộc danh sách được phép (“{url}”)",
+    ),
+    "external-host.tel": Entry(
+        "error", "liên kết gọi điện “{url}”: không đăng số điện thoại trên trang"
+    ),
+    "size-budget": Entry(
+        "error",
+        "{kind} nặng {size} byte khi nén gzip, vượt ngân sách {budget} byte (mẫu “{pattern}”)",
+    ),
+    "output-control-character.nul": Entry(
+        "error",
+        "tệp văn bản chứa ký tự NUL ({count} lần, lần đầu ở dòng này)",
+        "tìm ký tự này trong dữ liệu, bài học hoặc mẫu trang đã tạo ra tệp, xóa nó "
+        "rồi xây dựng lại",
+    ),
+    "output-control-character": Entry(
+        "error",
+        "trang chứa ký tự điều khiển {codepoint} ({count} lần, lần đầu ở dòng này)",
+        "tìm ký tự này trong dữ liệu, bài học hoặc mẫu trang đã tạo ra tệp, xóa nó "
+        "rồi xây dựng lại",
+    ),
+    "output-refused": Entry(
+        "error",
+        "dừng xây dựng: trang sắp đăng chứa thông tin không được công khai (các dòng trên); "
+        "trang web cũ được giữ nguyên",
+        "sửa từng dòng trên rồi chạy lại “antq build”",
+    ),
     # -- antq serve: the preview server.
     #    (entries of antq serve go here)
     # -- Web push: keys, the service, the store, the notifier.

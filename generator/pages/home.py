@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+from generator.diff import short_revision
 from generator.model import SiteModel
 from generator.pages import Page
 from generator.pages.calendar import occurrences
@@ -54,6 +55,6 @@ def pages(model: SiteModel) -> Iterator[Page]:
         "events": occurrences(model, upcoming=True)[:NEWEST],
         # Only here and in /build.json: in every page's footer it would make each data
         # commit re-render the whole site.
-        "revision": model.revision[:10] if model.revision else None,
+        "revision": short_revision(model.revision) if model.revision else None,
     }
     yield Page(url="/", templates=["home.html"], context=context, title=model.settings.name)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-from generator.diff import Commit, RecordChange
+from generator.diff import Commit, RecordChange, short_revision
 from generator.model import SiteModel
 from generator.pages import FileOutput, Page
 from generator.textvi import format_number
@@ -137,7 +137,7 @@ def _summary(commit: Commit) -> list[str]:
 
 def commit_view(model: SiteModel, commit: Commit) -> dict[str, Any]:
     return {
-        "revision": commit.revision[:10],
+        "revision": short_revision(commit.revision),
         "time": commit.time,
         "date": commit.time.date(),
         "summary": _summary(commit),
