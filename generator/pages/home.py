@@ -9,6 +9,7 @@ from generator.model import SiteModel
 from generator.pages import Page
 from generator.pages.calendar import occurrences
 from generator.pages.common import award_view, coverage_view, model_card
+from generator.revision import is_commit
 
 NEWEST = 6
 
@@ -53,7 +54,8 @@ def pages(model: SiteModel) -> Iterator[Page]:
         "awards": [award_view(model, a) for a in model.awards[:NEWEST]],
         "events": occurrences(model, upcoming=True)[:NEWEST],
         # Only here and in /build.json: in every page's footer it would make each data
-        # commit re-render the whole site.
-        "revision": model.revision[:10] if model.revision else None,
+        # commit re-render the whole site. A commit only: the content hash of data outside
+        # git ("sha256:…", see generator.revision) is for /build.json, not for readers.
+        "revision": model.revision[:10] if model.revision and is_commit(model.revision) else None,
     }
     yield Page(url="/", templates=["home.html"], context=context, title=model.settings.name)
