@@ -10,25 +10,25 @@ hashing them. Nothing is decided by modification times.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import pickle
-import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import generator
-from generator import pwa, search
+from generator import limits, pwa, search
 from generator.data.cache import default_cache_dir
 from generator.data.load import read_package
 from generator.data.messages_vi import say
-from generator.data.schema import load_package
+from generator.data.schema import display_path, load_package
 from generator.data.validate import validate_package
 from generator.derived import Derived
 from generator.errors import AntqError
@@ -39,6 +39,14 @@ from generator.output import Staging, content_tag
 from generator.pages import FileOutput, Page, collect
 from generator.pages.lessons import LessonDoc
 from generator.render import Renderer
+from generator.revision import (
+    DataRevision,
+    data_revision,
+    git_revision,
+    hash_files,
+    source_date_epoch,
+    tree_files,
+)
 from generator.scan import is_text, scan_published
 from generator.settings import Settings, SettingsError, load_settings
 
@@ -73,59 +81,53 @@ class BuildOptions:
     strict: bool = False  # warnings are errors (CI): nothing is built
 
 
-@dataclass(frozen=True)
-class DataRevision:
-    """The data's last commit (revision and time), or SOURCE_DATE_EPOCH; never the clock
-    unless the data is in no repository and no epoch is given."""
-
-    revision: str | None
-    time: datetime
-
-    @property
-    def date(self) -> date:
-        return self.time.date()
+# Bump when the cache's layout changes; the code's hash below covers every other change.
+CACHE_FORMAT = 2
 
 
-def data_revision(data_dir: Path) -> DataRevision:
-    revision: str | None = None
-    commit_time: datetime | None = None
-    try:
-        out = subprocess.run(
-            ["git", "log", "-1", "--format=%H %ct", "--", "."],
-            cwd=data_dir,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        ).stdout.split()
-        if len(out) == 2 and out[1].isdigit():
-            revision, commit_time = out[0], datetime.fromtimestamp(int(out[1]), tz=UTC)
-    except (OSError, subprocess.SubprocessError):
-        pass
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        commit_time = datetime.fromtimestamp(int(epoch), tz=UTC)
-    if commit_time is None:
-        commit_time = datetime.now(tz=UTC).replace(microsecond=0)
-    return DataRevision(revision, commit_time)
-
-
-def _tree_files(root: Path) -> list[Path]:
-    if not root.exists():
-        return []
-    return sorted(
-        p
-        for p in root.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith(".")
-    )
-
-
-def _hash_files(paths: list[Path], base: Path) -> str:
+def code_version() -> str:
+    """What, besides the data, site and templates, shapes the output: this package's files,
+    the installed libraries it uses (their versions), Python's version and the cache format.
+    It is part of every page's and file's key, and a cache written under another one is
+    dropped: a code change re-renders everything (which pages it affects cannot be known)."""
     digest = hashlib.sha256()
-    for path in paths:
-        digest.update(str(path.relative_to(base)).encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    digest.update(f"format {CACHE_FORMAT}|python {sys.version}|".encode())
+    digest.update(hash_files(tree_files(CODE_DIR), CODE_DIR).encode())
+    for name, version in _library_versions():
+        digest.update(f"|{name}=={version}".encode())
     return digest.hexdigest()
+
+
+def _library_versions() -> list[tuple[str, str]]:
+    """The installed distributions antq requires, directly or through another one (extras
+    included when installed); every installed distribution when antq's own metadata is
+    missing (run from a source tree): then any upgrade counts."""
+    import re
+    from importlib import metadata
+
+    def canonical(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    installed: dict[str, metadata.Distribution] = {}
+    for dist in metadata.distributions():
+        name = dist.metadata["Name"]
+        if name:
+            installed.setdefault(canonical(name), dist)
+    if "antq" not in installed:
+        return sorted((name, d.version) for name, d in installed.items())
+    found: dict[str, str] = {}
+    todo = ["antq"]
+    while todo:
+        name = todo.pop()
+        if name in found or name not in installed:
+            continue
+        dist = installed[name]
+        found[name] = dist.version
+        for requirement in dist.requires or []:
+            match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
+            if match:
+                todo.append(canonical(match.group(1)))
+    return sorted(found.items())
 
 
 class _Timer:
@@ -153,6 +155,8 @@ class Builder:
         self.copies_path = cache_root / "build" / f"{key}-search"
         # Outputs the render and produce jobs scanned as they wrote them (see _verify).
         self.scanned: set[str] = set()
+        self.lock_path = cache_root / "build" / f"{key}.lock"
+        self.code = code_version()
 
     # -- cache -----------------------------------------------------------------------------
 
@@ -161,9 +165,13 @@ class Builder:
             return {}
         try:
             data: dict[str, Any] = json.loads(self.cache_path.read_text(encoding="utf-8"))
-            return data
         except (OSError, ValueError):
             return {}
+        # A cache written by other code (an older antq, an edited generator, other
+        # libraries) describes pages that code made: start afresh.
+        if not isinstance(data, dict) or data.get("code") != self.code:
+            return {}
+        return data
 
     def _save_cache(self, data: dict[str, Any]) -> None:
         self.cache_path.parent.mkdir(parents=True, exist_ok=True)
@@ -174,6 +182,34 @@ class Builder:
     # -- the stages --------------------------------------------------------------------------
 
     def run(self) -> BuildReport:
+        with self._lock():
+            return self._run()
+
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        """One build at a time per output directory (and its cache): a second one started
+        meanwhile stops at once with a message, rather than wait for an unknown time or
+        write the same files; the lock goes with the process, even if it is killed."""
+        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.lock_path.open("a+", encoding="utf-8") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.seek(0)
+                owner = handle.read().strip() or "?"
+                raise BuildError(say("build-busy", out=str(self.o.out_dir), pid=owner)) from None
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"{os.getpid()}\n")
+            handle.flush()
+            try:
+                yield
+            finally:
+                handle.seek(0)
+                handle.truncate()
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _run(self) -> BuildReport:
         o = self.o
         stage = self.timer.stage
         with stage("settings"):
@@ -181,16 +217,17 @@ class Builder:
                 settings = load_settings(o.site_dir)
             except SettingsError as exc:
                 raise BuildError(exc.problems) from None
-            code = [p for p in _tree_files(CODE_DIR) if p.suffix == ".py"]
             pwa_dir = pwa.source_dir(o.site_dir)  # the service worker's source
+            data_hash = hash_files(tree_files(o.data_dir), o.data_dir)
             fingerprint = hashlib.sha256(
                 "|".join(
                     (
-                        _hash_files(_tree_files(o.data_dir), o.data_dir),
-                        _hash_files(_tree_files(o.site_dir), o.site_dir),
-                        _hash_files(_tree_files(pwa_dir), pwa_dir),
-                        _hash_files(code, CODE_DIR),
-                        repr(data_revision(o.data_dir)),
+                        data_hash,
+                        hash_files(tree_files(o.site_dir), o.site_dir),
+                        hash_files(tree_files(pwa_dir), pwa_dir),
+                        self.code,
+                        repr(git_revision(o.data_dir)),
+                        repr(source_date_epoch()),
                     )
                 ).encode()
             ).hexdigest()
@@ -215,14 +252,22 @@ class Builder:
         with stage("load"):
             dataset = read_package(o.data_dir)
             lessons, _ = load_lessons(o.data_dir, {d.id for d in dataset.legal_documents})
+        with stage("limits"):
+            # Before any page or file is made: a table too large for its outputs.
+            too_many = limits.check_rows(_row_counts(o.data_dir, dataset))
+            if too_many:
+                raise BuildError(too_many)
         with stage("model"):
-            revision = data_revision(o.data_dir)
+            revision = data_revision(o.data_dir, dataset, lessons, data_hash=data_hash)
             model = build_model(dataset, settings, revision.date, lessons)
             model.revision = revision.revision
             model.labels = _labels(o.data_dir)
         with stage("pages"):
             pages, files = collect(model, o.data_dir)
             files += _site_files(revision, settings.push.origin if settings.push else None)
+            too_many = limits.check_sitemap(sum(1 for p in pages if p.in_sitemap))
+            if too_many:
+                raise BuildError(too_many)
         page_count, file_count = len(pages), len(files)
         staging = Staging(o.out_dir)
         copies = Staging(self.copies_path)
@@ -258,6 +303,7 @@ class Builder:
             copies.abort()
             raise
         new_cache["fingerprint"] = fingerprint
+        new_cache["code"] = self.code
         self._save_cache(new_cache)
         self.report.pages = page_count
         self.report.files = file_count + len(derived.emitted)
@@ -309,9 +355,7 @@ class Builder:
         # `lesson_doc` turns a lesson's Markdown (part of its page context) into HTML at
         # render time, in the render workers.
         renderer = Renderer(self.o.site_dir / "templates", {**globals_, "lesson_doc": LessonDoc})
-        site_hash = hashlib.sha256(
-            pickle.dumps((globals_, generator.__version__), protocol=5)
-        ).hexdigest()
+        site_hash = hashlib.sha256(pickle.dumps((globals_, self.code), protocol=5)).hexdigest()
         with stage("plan"):
             # (rel path, template, page, path of its search copy or None)
             to_render: list[tuple[str, str, Page, str | None]] = []
@@ -338,7 +382,7 @@ class Builder:
             to_produce: list[tuple[str, FileOutput]] = []
             for output in files:
                 rel = output.url.lstrip("/")
-                key = hashlib.sha256(output.inputs.encode()).hexdigest()
+                key = hashlib.sha256(f"{self.code}|{output.inputs}".encode()).hexdigest()
                 outputs[rel] = key
                 if not (old_outputs.get(rel) == key and staging.link(rel)):
                     to_produce.append((rel, output))
@@ -363,7 +407,7 @@ class Builder:
         """Copy site/static/ with a content hash in each name; return name → URL."""
         static = self.o.site_dir / "static"
         mapping: dict[str, str] = {}
-        for path in _tree_files(static):
+        for path in tree_files(static):
             rel = path.relative_to(static).as_posix()
             data = path.read_bytes()
             digest = hashlib.sha256(data).hexdigest()
@@ -391,6 +435,15 @@ class Builder:
             problems += _scan(rel, path.read_bytes())
         if problems:
             raise BuildError([*problems, say("output-refused")])
+
+
+def _row_counts(data_dir: Path, dataset: Any) -> dict[str, tuple[str, int]]:
+    """Each table's file (as shown in messages) and row count."""
+    package, _ = load_package(data_dir)
+    return {
+        spec.name: (display_path(spec.path), len(getattr(dataset, spec.name, ())))
+        for spec in package.resources
+    }
 
 
 def _site_files(revision: DataRevision, push_origin: str | None) -> list[FileOutput]:
@@ -434,6 +487,7 @@ def _render_job(start: int, stop: int) -> tuple[list[str], dict[str, str]]:
         context = {"page": {"url": page.url, "title": page.title}, **page.context}
         text = renderer.render(name, context)
         data = text.encode("utf-8")
+        _check_size(rel, data)
         problems += _scan(rel, data)
         staging.path(rel).write_bytes(data)
         if copy is not None and (found := search.search_copy(text)) is not None:
@@ -446,8 +500,16 @@ def _render_job(start: int, stop: int) -> tuple[list[str], dict[str, str]]:
 def _produce_job(index: int) -> tuple[list[str], dict[str, str]]:
     rel, output = _JOB["to_produce"][index]
     data = output.produce()
+    _check_size(rel, data)
     _JOB["staging"].path(rel).write_bytes(data)
     return _scan(rel, data), {}
+
+
+def _check_size(rel: str, data: bytes) -> None:
+    """Refuse an output beyond its size ceiling (generator.limits) before it is written."""
+    line = limits.check_size(rel, len(data))
+    if line is not None:
+        raise BuildError([line])
 
 
 def _run_jobs(
@@ -478,20 +540,22 @@ def _run_jobs(
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         gc.freeze()  # keep the collector from touching (and so copying) inherited objects
-        context = multiprocessing.get_context("fork")
-        problems = []
-        hashes = {}
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = [pool.submit(_produce_job, i) for i in range(len(to_produce))]
-            futures += [
-                pool.submit(_render_job, i, min(i + CHUNK, len(to_render)))
-                for i in range(0, len(to_render), CHUNK)
-            ]
-            for future in _track(as_completed(futures), len(futures), progress):
-                found, made = future.result()
-                problems += found
-                hashes.update(made)
-        gc.unfreeze()
+        try:
+            context = multiprocessing.get_context("fork")
+            problems = []
+            hashes = {}
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                futures = [pool.submit(_produce_job, i) for i in range(len(to_produce))]
+                futures += [
+                    pool.submit(_render_job, i, min(i + CHUNK, len(to_render)))
+                    for i in range(0, len(to_render), CHUNK)
+                ]
+                for future in _track(as_completed(futures), len(futures), progress):
+                    found, made = future.result()
+                    problems += found
+                    hashes.update(made)
+        finally:
+            gc.unfreeze()  # also when a worker failed: the objects must be collectable again
         return sorted(problems), hashes
     finally:
         _JOB.clear()

@@ -175,8 +175,11 @@ def _unique_slug(base: str, code: str, taken: set[str]) -> str:
     slug = base or code
     if slug in taken:
         slug = f"{slug}-{code}"
-    taken.add(slug)
-    return slug
+    candidate, number = slug, 2
+    while candidate in taken:  # "a-1" may already be another record's own slug
+        candidate, number = f"{slug}-{number}", number + 1
+    taken.add(candidate)
+    return candidate
 
 
 def build_model(

@@ -44,6 +44,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from generator.data.messages_vi import say
 from generator.derived import Derived
 from generator.textvi import fold
 
@@ -179,9 +180,15 @@ def _command(site: Path, out: Path) -> list[str]:
 
 def run_pagefind(copies: Path, out: Path) -> None:
     """Index the search copies under `copies` (laid out as the site) into `out`."""
-    done = subprocess.run(_command(copies, out), capture_output=True, text=True, check=False)
+    from generator.build import BuildError  # (build imports this module)
+
+    try:
+        done = subprocess.run(_command(copies, out), capture_output=True, text=True, check=False)
+    except (OSError, ImportError) as exc:  # the binary is missing or cannot run
+        raise BuildError([say("search-index-failed", status="—", detail=str(exc))]) from None
     if done.returncode != 0:
-        raise RuntimeError(f"pagefind failed ({done.returncode}): {done.stderr.strip()}")
+        detail = " ".join(done.stderr.split())[-500:] or "không có thông báo"
+        raise BuildError([say("search-index-failed", status=done.returncode, detail=detail)])
 
 
 def index_pages(site: Path, pages: list[str], out: Path) -> None:

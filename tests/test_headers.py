@@ -47,7 +47,8 @@ def test_build_writes_headers_and_build_info(make_package, tmp_path, monkeypatch
     assert (out / "_headers").read_text(encoding="utf-8") == headers.headers_file()
     info = json.loads((out / "build.json").read_text(encoding="utf-8"))
     assert info["data_time"] == "2025-11-21T00:00:00Z"  # SOURCE_DATE_EPOCH, not the clock
-    assert info["data_revision"] is None  # the fixture is not in a git repository
+    # The fixture is not in a git repository: the revision is the data's content hash.
+    assert info["data_revision"].startswith("sha256:") and len(info["data_revision"]) == 19
 
 
 def test_push_settings_reach_pages_and_csp(make_package, tmp_path, monkeypatch) -> None:

@@ -249,6 +249,57 @@ CATALOGUE: dict[str, Entry] = {
     #    (entries of lessons go here)
     # -- The build: settings, the build's stages, limits on outputs, the build lock.
     #    (entries of the build go here)
+    "build-busy": Entry(
+        "error",
+        "đang có một lần xây dựng khác ghi vào “{out}” (tiến trình {pid}); lần này dừng lại "
+        "để hai lần không ghi đè lên nhau",
+        "chờ lần xây dựng kia xong rồi chạy lại lệnh",
+    ),
+    "search-index-failed": Entry(
+        "error",
+        "Pagefind không tạo được chỉ mục tìm kiếm (mã thoát {status}): {detail}",
+        "chạy lại “antq build”; nếu vẫn lỗi, cài lại antq (“pip install -e .”) để có lại "
+        "Pagefind, hoặc báo lỗi kèm dòng này",
+    ),
+    "output-too-many-rows": Entry(
+        "error",
+        "bảng “{table}” có {rows} dòng, vượt giới hạn {limit} dòng mà một tệp hay một trang "
+        "của trang web được chứa; chưa xây dựng lại trang web",
+        "kiểm tra xem có lỡ dán trùng hay sinh thừa dữ liệu không; tách dữ liệu cũ sang kho "
+        "lưu trữ riêng",
+    ),
+    "calendar-too-many-events": Entry(
+        "error",
+        "bảng sự kiện có {rows} dòng, vượt giới hạn {limit} sự kiện của lịch phong trào "
+        "(trang /lich/ và tệp lich.ics); chưa xây dựng lại trang web",
+        "chỉ giữ các ngày lễ, kỷ niệm và hoạt động của phong trào; xóa các dòng trùng hoặc "
+        "sinh thừa",
+    ),
+    "sitemap-too-many-urls": Entry(
+        "error",
+        "trang web sẽ có {urls} trang, vượt giới hạn {limit} địa chỉ của một sơ đồ trang "
+        "(sitemap.xml); chưa xây dựng lại trang web",
+        "kiểm tra xem dữ liệu có bị nhân bản không (nhiều dòng trùng tạo nhiều trang)",
+    ),
+    "output-too-large": Entry(
+        "error",
+        "{kind} “{path}” sẽ nặng {size_mb} MB, vượt giới hạn {limit_mb} MB; "
+        "chưa xây dựng lại trang web",
+        "kiểm tra xem có lỡ dán trùng hay sinh thừa dữ liệu không; rút gọn các ô mô tả quá dài",
+    ),
+    "output-path-clash": Entry(
+        "error",
+        "{first} và {second} cùng ghi vào tệp “{path}” của trang web; không ghi đè, "
+        "chưa xây dựng lại trang web",
+        "đổi mã (id) hoặc tên của một trong hai bản ghi cho khác hẳn nhau (không chỉ khác "
+        "chữ hoa, chữ thường hay dấu)",
+    ),
+    "output-path-invalid": Entry(
+        "error",
+        "{what} có địa chỉ “{url}” không hợp lệ ({reason}); chưa xây dựng lại trang web",
+        "đặt mã (id) hoặc tên có ít nhất một chữ cái hoặc chữ số, không chỉ gồm dấu câu "
+        "hay ký hiệu như “—”, “..”, “/”",
+    ),
     # -- antq check: a built site's links, head, personal data, secrets, budgets.
     #    (entries of antq check go here)
     #    Keys may carry a variant after a dot: the variant picks the wording, the printed

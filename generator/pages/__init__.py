@@ -6,11 +6,13 @@ page must be rendered again, so a context must never carry more than the page di
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.data.messages_vi import say
 from generator.model import SiteModel
 
 
@@ -76,16 +78,75 @@ def collect(model: SiteModel, data_dir: Path) -> tuple[list[Page], list[FileOutp
     pages.extend(pwa.pages(model, data_dir))
     files.extend(pwa.files(model))
     pages.extend(misc.pages(model, pages))
-    _check_unique(pages, files)
+    check_outputs(pages, files)
     return pages, files
 
 
-def _check_unique(pages: list[Page], files: list[FileOutput]) -> None:
-    seen: set[str] = set()
-    for url in [p.url for p in pages] + [f.url for f in files]:
-        if url in seen:
-            raise ValueError(f"two outputs share the URL {url}")
-        seen.add(url)
+# One path segment of a published file: letters, digits, "-", "_", "." (never first, never
+# "..") — the alphabet of slugify() and of our own fixed names. Anything else comes from data
+# that did not slugify to a name and must not become a path.
+_SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
+
+
+def _describe(output: Page | FileOutput) -> str:
+    if isinstance(output, Page):
+        return f"trang “{output.title or output.url}” ({output.url})"
+    return f"tệp {output.url}"
+
+
+def _path_problem(url: str) -> str | None:
+    """Why `url` cannot name an output (Vietnamese), or None."""
+    if not url.startswith("/"):
+        return "không bắt đầu bằng “/”"
+    path = url[1:]
+    segments = path.split("/")
+    if path.endswith("/") or not path:
+        segments = segments[:-1]  # the directory's index.html
+    for segment in segments:
+        if not segment:
+            return "có một phần rỗng “//”: mã hoặc tên không còn chữ cái, chữ số nào"
+        if not _SEGMENT.fullmatch(segment) or ".." in segment:
+            return f"phần “{segment}” có ký tự không được dùng trong địa chỉ"
+    return None
+
+
+def check_outputs(pages: list[Page], files: list[FileOutput]) -> None:
+    """Every output has a well-formed path of its own: no empty or odd segment (an id that
+    slugifies to nothing would write over its section's index.html), no two outputs on one
+    file, even on a file system that ignores case, and no file where another output needs
+    a folder. Stops the build naming both records; nothing is overwritten."""
+    from generator.build import BuildError
+
+    lines: list[str] = []
+    owners: dict[str, Page | FileOutput] = {}
+    outputs: list[Page | FileOutput] = [*pages, *files]
+    for output in outputs:
+        reason = _path_problem(output.url)
+        if reason is not None:
+            what = _describe(output)
+            lines.append(say("output-path-invalid", what=what, url=output.url, reason=reason))
+            continue
+        rel = _output_path(output)
+        first = owners.setdefault(rel.casefold(), output)
+        if first is not output:
+            lines.append(_clash(first, output, rel))
+    for rel, output in sorted(owners.items()):
+        parent = rel.rpartition("/")[0]
+        while parent:
+            if parent in owners:
+                lines.append(_clash(owners[parent], output, _output_path(owners[parent])))
+                break
+            parent = parent.rpartition("/")[0]
+    if lines:
+        raise BuildError(lines)
+
+
+def _output_path(output: Page | FileOutput) -> str:
+    return output.output_path if isinstance(output, Page) else output.url.lstrip("/")
+
+
+def _clash(first: Page | FileOutput, second: Page | FileOutput, rel: str) -> str:
+    return say("output-path-clash", first=_describe(first), second=_describe(second), path=rel)
 
 
 def paginate(items: list[Any], size: int) -> Iterator[tuple[int, int, list[Any]]]:

@@ -1,0 +1,79 @@
+"""Output-side ceilings: what one table may make, and how large one published file may be.
+
+Valid data can still be far larger than a site can publish (a table of 1,000,000 events once
+built for 13 minutes and published a 243 MB calendar). The ceilings below are set from the
+national synthetic package (`antq synth --scale national`, row counts in
+`generator.data.synth.SCALES`, JSON sizes scaled from the small package's bytes per row), so
+that it stays well inside them:
+
+    rows in one table (= rows in its JSON download)   national largest: 400,000 assessments
+    JSON download                                      national largest: about 71 MB
+    events (the iCalendar file, the /lich/ page)        national: 200
+    URLs in the sitemap                                 national: about 10,000 pages
+
+Counts are checked from the loaded data before the model, the pages and the files are made
+(`check_rows`, `check_sitemap`); sizes as each file is produced, before anything is
+published (`check_size`). Per-table row ceilings of the data itself belong to the schemas.
+"""
+
+from __future__ import annotations
+
+from generator.data.messages_vi import problem, say
+from generator.textvi import format_number
+
+# 2.5 times the national package's largest table.
+MAX_ROWS_PER_OUTPUT = 1_000_000
+# 50 times the national calendar; each event is one VEVENT and up to 3 dated items.
+MAX_CALENDAR_EVENTS = 10_000
+# The sitemap protocol's own limit for one file (5 times the national site's pages).
+MAX_SITEMAP_URLS = 50_000
+
+MB = 1024 * 1024
+# Output kind by file suffix → (Vietnamese name, ceiling in bytes).
+SIZE_CEILINGS: dict[str, tuple[str, int]] = {
+    # Atom feed (30 commits) and the sitemap (50,000 URLs at most, about 10 MB).
+    ".xml": ("tệp XML (bản tin Atom, sơ đồ trang)", 16 * MB),
+    ".ics": ("lịch iCalendar", 16 * MB),  # national: about 0.1 MB
+    ".json": ("tệp dữ liệu JSON", 256 * MB),  # national largest: about 71 MB
+    ".geojson": ("tệp bản đồ GeoJSON", 256 * MB),  # national: a few MB per province
+}
+
+
+def check_rows(tables: dict[str, tuple[str, int]]) -> list[str]:
+    """Lines for the tables (name → (its file as shown, row count)) beyond their output
+    ceilings."""
+    lines = []
+    for name, (file, rows) in sorted(tables.items()):
+        if rows > MAX_ROWS_PER_OUTPUT:
+            limit = _n(MAX_ROWS_PER_OUTPUT)
+            found = problem("output-too-many-rows", file, table=name, rows=_n(rows), limit=limit)
+            lines.append(found.line())
+        if name == "events" and rows > MAX_CALENDAR_EVENTS:
+            limit = _n(MAX_CALENDAR_EVENTS)
+            found = problem("calendar-too-many-events", file, rows=_n(rows), limit=limit)
+            lines.append(found.line())
+    return lines
+
+
+def check_sitemap(urls: int) -> list[str]:
+    if urls <= MAX_SITEMAP_URLS:
+        return []
+    return [say("sitemap-too-many-urls", urls=_n(urls), limit=_n(MAX_SITEMAP_URLS))]
+
+
+def check_size(rel: str, size: int) -> str | None:
+    """The line refusing output `rel` of `size` bytes, or None when within its ceiling."""
+    for suffix, (kind, ceiling) in SIZE_CEILINGS.items():
+        if rel.endswith(suffix) and size > ceiling:
+            return say(
+                "output-too-large", path=rel, kind=kind, size_mb=_mb(size), limit_mb=_mb(ceiling)
+            )
+    return None
+
+
+def _n(value: int) -> str:
+    return format_number(value)
+
+
+def _mb(size: int) -> str:
+    return format_number(size / MB, 1)

@@ -1,0 +1,144 @@
+"""The data's revision and the build's date: never the clock.
+
+    in git:      the data's last commit (its hash, its commit time)
+    not in git:  "sha256:" + the first 12 hex digits of the hash of the data's files (their
+                 paths and bytes), and the latest *record date* in the data (below)
+    SOURCE_DATE_EPOCH, when set, gives the time in both cases (the revision stays)
+
+Every "as of" the site shows (home page, calendar window, feeds, build.json, exports) is this
+time, so the same data always builds the same bytes, wherever and whenever it is built.
+
+A record date is a date on which something in the data had already happened when the row
+was written: a decision's date (assessments, awards, models), a legal document's issue date
+(`issued`), a lesson's `updated` date. Dates that may lie in the future are left out on
+purpose: an event's date (a planned event), a document's `effective` date, a unit's
+`valid_from`/`valid_to` (a planned merger). The latest record date is therefore a date the
+data is certainly as recent as, and it moves only when the data does. A package with no
+record date at all gets the Unix epoch (01/01/1970): unknown, and visibly so.
+Modification times are never used: a copy, an unpacked archive or a CI checkout gives any.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from generator.data.load import Dataset
+    from generator.lessons import Lesson
+
+# (table, date field) pairs that record something already done: see the module docstring.
+RECORD_DATES: tuple[tuple[str, str], ...] = (
+    ("assessments", "decision_date"),
+    ("awards", "decision_date"),
+    ("models", "decision_date"),
+    ("legal_documents", "issued"),
+)
+UNKNOWN_TIME = datetime(1970, 1, 1, tzinfo=UTC)
+HASH_PREFIX = "sha256:"
+
+
+@dataclass(frozen=True)
+class DataRevision:
+    """What the site was built from: a commit hash or "sha256:…" (data outside git), and
+    the build's date (see the module docstring)."""
+
+    revision: str | None
+    time: datetime
+
+    @property
+    def date(self) -> date:
+        return self.time.date()
+
+
+def is_commit(revision: str) -> bool:
+    """A git commit hash, not the content hash of data outside git."""
+    return not revision.startswith(HASH_PREFIX)
+
+
+def tree_files(root: Path) -> list[Path]:
+    """The files under `root` that make a tree's content, sorted (no caches, no dot-files)."""
+    if not root.exists():
+        return []
+    return sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith(".")
+    )
+
+
+def hash_files(paths: list[Path], base: Path) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(str(path.relative_to(base)).encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def git_revision(data_dir: Path) -> tuple[str, datetime] | None:
+    """The data's last commit and its time, or None when the data is in no repository."""
+    try:
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%H %ct", "--", "."],
+            cwd=data_dir,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        ).stdout.split()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if len(out) == 2 and out[1].isdigit():
+        return out[0], datetime.fromtimestamp(int(out[1]), tz=UTC)
+    return None
+
+
+def source_date_epoch() -> datetime | None:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return datetime.fromtimestamp(int(epoch), tz=UTC) if epoch.isdigit() else None
+
+
+def record_time(dataset: Dataset, lessons: list[Lesson]) -> datetime:
+    """The latest record date of the data (module docstring), at 00:00 UTC."""
+    found: list[date] = [lesson.updated for lesson in lessons]
+    for table, name in RECORD_DATES:
+        for row in getattr(dataset, table):
+            value = getattr(row, name)
+            if value is not None:
+                found.append(value)
+    if not found:
+        return UNKNOWN_TIME
+    return datetime.combine(max(found), time(), tzinfo=UTC)
+
+
+def data_revision(
+    data_dir: Path,
+    dataset: Dataset | None = None,
+    lessons: list[Lesson] | None = None,
+    *,
+    data_hash: str | None = None,
+) -> DataRevision:
+    """The data's revision and the build's date (module docstring). Outside git and without
+    SOURCE_DATE_EPOCH the data is read (`dataset`, `lessons`: already read by the caller)."""
+    commit = git_revision(data_dir)
+    epoch = source_date_epoch()
+    if commit is not None:
+        return DataRevision(commit[0], epoch or commit[1])
+    digest = data_hash or hash_files(tree_files(data_dir), data_dir)
+    revision = f"{HASH_PREFIX}{digest[:12]}"
+    if epoch is not None:
+        return DataRevision(revision, epoch)
+    if dataset is None:
+        from generator.data.load import read_package
+
+        dataset = read_package(data_dir)
+    if lessons is None:
+        from generator.lessons import load_lessons
+
+        lessons, _ = load_lessons(data_dir, {d.id for d in dataset.legal_documents})
+    return DataRevision(revision, record_time(dataset, lessons))
