@@ -6,8 +6,6 @@ matched by their primary key (NFC), so reordering rows or columns is not a chang
 
 from __future__ import annotations
 
-import csv
-import io
 import subprocess
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,7 +14,7 @@ from typing import Literal
 
 import yaml
 
-from generator.data.rawcsv import sniff_delimiter
+from generator.data.rawcsv import read_table
 from generator.data.schema import YAML_LOADER, PackageSpec
 from generator.errors import AntqError
 from generator.textvi import nfc
@@ -95,18 +93,18 @@ def repo_root(data_dir: Path) -> tuple[Path, str]:
 
 
 def parse_table(
-    data: bytes | None, key_fields: tuple[str, ...]
-) -> dict[tuple[str, ...], dict[str, str]]:
-    if not data:
+    data: bytes | None, key_fields: tuple[str, ...], where: str = ""
+) -> dict[tuple[str, ...], dict[str, str]] | None:
+    """Records by key of a table at one revision: {} when the file is absent, None when the
+    raw reader refuses it (validation refused that revision, so it was never published)."""
+    if data is None:
         return {}
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return {}
-    reader = csv.DictReader(io.StringIO(text), delimiter=sniff_delimiter(text))
+    table, _ = read_table(data, where)
+    if table is None:
+        return {} if not data.strip() else None
     rows: dict[tuple[str, ...], dict[str, str]] = {}
-    for row in reader:
-        clean = {nfc(k.strip()): nfc((v or "").strip()) for k, v in row.items() if k}
+    for row in table.records():
+        clean = {nfc(k): nfc(v.strip()) for k, v in row.items() if k}
         key = tuple(clean.get(k, "") for k in key_fields)
         if any(key):
             rows[key] = clean
@@ -164,8 +162,12 @@ def diff_revisions(package: PackageSpec, old_rev: str | None, new_rev: str) -> l
         if touched is not None and path not in touched:
             continue
         key = spec.primary_key or tuple(spec.field_names[:1])
-        old = parse_table(_show(repo, old_rev, path), key) if old_rev else {}
-        new = parse_table(_show(repo, new_rev, path), key)
+        old = parse_table(_show(repo, old_rev, path), key, f"{old_rev}:{path}") if old_rev else {}
+        new = parse_table(_show(repo, new_rev, path), key, f"{new_rev}:{path}")
+        if old is None or new is None:
+            # One side is a file validation refuses (cp1258, UTF-16…): what changed cannot be
+            # told, and "every record added" would notify every subscriber of every record.
+            continue
         changes += diff_rows(spec.name, old, new)
     changes += _diff_lessons(repo, f"{data_rel}/{LESSONS}", old_rev, new_rev)
     return changes

@@ -18,7 +18,6 @@ labelled points at the đặc khu centres from `data/units.csv`.
 
 from __future__ import annotations
 
-import csv
 import json
 import unicodedata
 from dataclasses import dataclass, field
@@ -120,8 +119,12 @@ def short_name(name: str) -> str:
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return [{k: _nfc(v) for k, v in row.items()} for row in csv.DictReader(fh)]
+    from generator.data.rawcsv import open_table  # the one raw reader of data tables
+
+    table, problems = open_table(path, str(path), path.stem)
+    if table is None:
+        raise GeoError([p.line() for p in problems])
+    return [{k: _nfc(v) for k, v in row.items()} for row in table.records()]
 
 
 def legacy_provinces(data_dir: Path) -> dict[str, LegacyProvince]:

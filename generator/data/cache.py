@@ -18,7 +18,7 @@ from typing import Any
 from generator.data.problems import Problem
 
 # Bump when our own checks or messages change, so cached results are not reused.
-CHECKS_VERSION = "2"
+CHECKS_VERSION = "3"
 
 
 def default_cache_dir(root: Path) -> Path:

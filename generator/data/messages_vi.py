@@ -245,6 +245,68 @@ CATALOGUE: dict[str, Entry] = {
     # -- Every data file, as the one raw reader opens it (generator.data.rawcsv): symlinks,
     #    control characters, stray files in data/, row ceilings.
     #    (entries of the raw reader go here)
+    "data-symlink": Entry(
+        "error",
+        "là liên kết tượng trưng (symlink) nên không được đọc",
+        "thư mục dữ liệu chỉ được chứa tệp thật: xóa liên kết, chép chính tệp vào chỗ của nó",
+    ),
+    "stray-file": Entry(
+        "error",
+        "tệp không thuộc gói dữ liệu",
+        "thư mục dữ liệu chỉ chứa datapackage.yaml, README.md, schemas/*.yaml, các bảng khai "
+        "báo trong datapackage.yaml, lessons/*.md và geo/; xóa tệp này khỏi kho (nếu là khóa, "
+        "mật khẩu hay tệp .env thì coi như đã lộ: đổi khóa, mật khẩu mới)",
+    ),
+    "office-lock-file": Entry(
+        "warning",
+        "tệp khóa do Excel/LibreOffice tạo ra khi đang mở một tệp, không thuộc gói dữ liệu",
+        "đóng tệp đang mở trong Excel/LibreOffice; đừng đưa tệp khóa lên kho "
+        "(nó ghi tên người dùng của máy tính)",
+    ),
+    "too-many-rows": Entry(
+        "error",
+        "bảng “{resource}” có {rows} dòng dữ liệu, vượt giới hạn {limit} dòng nên không được "
+        "kiểm tra tiếp",
+        "có lẽ đã dán nhầm dữ liệu: kiểm tra lại tệp; nếu số dòng là đúng, đề nghị người quản "
+        "trị nâng “x-antq-max-rows” trong {schema}",
+    ),
+    "schema-unknown-key": Entry(
+        "error",
+        "bảng “{resource}”: khóa “{key}” không có trong lược đồ (Table Schema)",
+        "sửa lỗi chính tả hoặc xóa khóa này; các khóa dùng được: {allowed}",
+    ),
+    "schema-max-rows": Entry(
+        "error",
+        "bảng “{resource}”: “x-antq-max-rows” phải là số nguyên dương, không phải “{value}”",
+        "ghi số dòng tối đa của bảng, ví dụ x-antq-max-rows: 100000",
+    ),
+    "control-character": Entry(
+        "error",
+        "ô chứa ký tự điều khiển {char} (không nhìn thấy, không in ra được)",
+        "ký tự này thường theo vào khi dán từ phần mềm khác: xóa nội dung ô rồi gõ lại",
+    ),
+    "bidi-character": Entry(
+        "error",
+        "ô chứa ký tự ẩn {char} ({name}) làm chữ hiện ra khác với nội dung thật",
+        "ký tự này thường theo vào khi dán từ trang web hay tài liệu khác: xóa nội dung ô rồi "
+        "gõ lại",
+    ),
+    "zero-width-character": Entry(
+        "error",
+        "ô chứa ký tự vô hình {char} ({name}): hai giá trị trông giống nhau mà thực ra khác nhau",
+        "xóa nội dung ô rồi gõ lại (đừng dán từ Word hay trang web)",
+    ),
+    "empty-slug": Entry(
+        "error",
+        "khóa “{cell}” không tạo được địa chỉ trang vì không có chữ cái hay chữ số nào",
+        "khóa phải có ít nhất một chữ cái hoặc chữ số, ví dụ “44/2019/NĐ-CP”",
+    ),
+    "duplicate-slug": Entry(
+        "error",
+        "khóa “{cell}” cho cùng địa chỉ trang “{slug}” với khóa “{other}” ở dòng {other_row}",
+        "hai khóa chỉ khác nhau về chữ hoa/chữ thường, dấu hay ký hiệu: sửa cho chúng khác "
+        "nhau rõ ràng, hoặc xóa dòng trùng",
+    ),
     # -- Lessons: front matter, Markdown filters (attributes, links).
     #    (entries of lessons go here)
     # -- The build: settings, the build's stages, limits on outputs, the build lock.

@@ -1,4 +1,9 @@
-"""Opening a CSV file the way officials save it: size limit, encoding, BOM, delimiter.
+"""The one raw reader of every data table: size limit, symlinks, encoding, BOM, delimiter.
+
+Every reader of a data file goes through here (validation, the unit tables, the typed loader,
+the diff of two git revisions, the synthetic package, the basemap): a file validation accepts
+reads the same everywhere, and a file it refuses is refused everywhere with the same
+Vietnamese line, never with a traceback.
 
 Frictionless guesses encodings when a file is not valid UTF-8 and then "validates" garbage
 (cp1258 with combining tones, even a Korean guess for a short file), so we decide the
@@ -11,6 +16,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
+import re
+import stat
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,10 +40,31 @@ csv.field_size_limit(MAX_FILE_MB * 1024 * 1024)
 # non-UTF-8 file is the signature of Excel's "CSV" export on Vietnamese Windows.
 _CP1258_TONES = frozenset(b"\xcc\xd2\xde\xec\xf2")
 
+# Characters refused in any cell (issue 12). Each class is invisible in Excel, so an official
+# cannot see what is wrong, and each does harm once published:
+# - C0 controls other than tab/LF/CR, DEL and C1 controls: NUL made `antq check` skip a whole
+#   page, the others are copied as is into HTML, XML feeds (where they are not even legal) and
+#   JSON; no spreadsheet writes them on purpose.
+# - bidirectional embeddings, overrides and isolates (U+202A–202E, U+2066–2069) and the
+#   directional marks U+200E/U+200F: Vietnamese is written left to right only; these reorder
+#   what a reader sees ("Trojan Source"), so a text can display other than it reads.
+# - the line and paragraph separators U+2028/U+2029: line breaks nothing shows in a cell,
+#   and raw line terminators inside JavaScript strings of older engines.
+# - zero-width characters (U+200B–U+200D, U+2060, U+FEFF inside the text): two keys that look
+#   the same differ ("44/NĐ-CP" and "44/N\u200bĐ-CP"), a slug or a search silently misses.
+#   Refused rather than stripped with a warning: a stripped key could then collide with another
+#   row, and a key must read the same in the file and on the site.
+_CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_BIDI = "\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029"
+_ZERO_WIDTH = "\u200b-\u200d\u2060\ufeff"
+_HIDDEN_RE = re.compile(f"[{_CONTROL}{_BIDI}{_ZERO_WIDTH}]")
+_CONTROL_RE = re.compile(f"[{_CONTROL}]")
+_ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH}]")
+
 
 @dataclass
 class Table:
-    path: Path
+    where: str  # the file as officials see it (a path, or "rev:path" for a git revision)
     text: str
     delimiter: str
     sha256: str
@@ -45,6 +75,23 @@ class Table:
         reader = csv.reader(io.StringIO(self.text), delimiter=self.delimiter)
         next(reader, None)
         yield from enumerate(reader, start=2)
+
+    def records(self) -> Iterator[dict[str, str]]:
+        """Each row as {column name: cell}; a short row gives "" for the missing cells."""
+        header = self.header
+        width = len(header)
+        for _, cells in self.rows():
+            if len(cells) < width:
+                cells = cells + [""] * (width - len(cells))
+            yield dict(zip(header, cells, strict=False))
+
+    def count_rows(self, above: int) -> int:
+        """The number of records, counted exactly only when a cheap upper bound (line
+        breaks, which quoted cells may hold too) exceeds `above`."""
+        bound = self.text.count("\n") + (not self.text.endswith("\n")) - 1
+        if bound <= above:
+            return bound
+        return sum(1 for _, cells in self.rows() if any(cells))
 
 
 def file_sha256(path: Path) -> str:
@@ -58,19 +105,36 @@ def file_sha256(path: Path) -> str:
 def open_table(
     path: Path, where: str, resource: str, max_mb: float = MAX_FILE_MB
 ) -> tuple[Table | None, list[Problem]]:
-    if not path.is_file():
+    """Read a data table from disk: never through a symbolic link, never above `max_mb`."""
+    try:
+        info = path.lstat()
+    except OSError:
         return None, [problem("missing-file", where, resource=resource)]
-    size = path.stat().st_size
-    if size > max_mb * 1024 * 1024:
+    if stat.S_ISLNK(info.st_mode):
+        return None, [problem("data-symlink", where)]
+    if not stat.S_ISREG(info.st_mode):
+        return None, [problem("missing-file", where, resource=resource)]
+    if info.st_size > max_mb * 1024 * 1024:
         return None, [
             problem(
                 "file-too-large",
                 where,
-                size_mb=f"{size / 1024 / 1024:.0f}",
+                size_mb=f"{info.st_size / 1024 / 1024:.0f}",
                 limit_mb=f"{max_mb:g}",
             )
         ]
-    data = path.read_bytes()
+    # O_NOFOLLOW: a link swapped in after the check above is refused by the kernel.
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None, [problem("data-symlink", where)]
+    with os.fdopen(fd, "rb") as fh:
+        data = fh.read()
+    return read_table(data, where)
+
+
+def read_table(data: bytes, where: str) -> tuple[Table | None, list[Problem]]:
+    """A table from its bytes (a file, or a file at a git revision) named `where`."""
     sha = hashlib.sha256(data).hexdigest()
     text, bad = decode(data, where)
     if bad:
@@ -80,11 +144,11 @@ def open_table(
         return None, [problem("empty-file", where)]
     delimiter = sniff_delimiter(text)
     header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
-    return Table(path, text, delimiter, sha, [h.strip() for h in header]), []
+    return Table(where, text, delimiter, sha, [h.strip() for h in header]), []
 
 
 def decode(data: bytes, where: str) -> tuple[str | None, list[Problem]]:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
         return None, [problem("encoding-utf16", where)]
     try:
         return data.decode("utf-8-sig"), []
@@ -95,9 +159,50 @@ def decode(data: bytes, where: str) -> tuple[str | None, list[Problem]]:
         return None, [problem("encoding-not-utf8", where, line=line)]
 
 
+def _looks_utf16(data: bytes) -> bool:
+    """UTF-16 saved without its byte-order mark: every other byte of Latin text is NUL
+    (which UTF-8 would decode without error, as a text full of NUL characters)."""
+    head = data[:4096]
+    return len(head) >= 4 and max(head[0::2].count(0), head[1::2].count(0)) * 4 >= len(head)
+
+
 def sniff_delimiter(text: str) -> str:
     """Excel writes ';' where the decimal separator is ',' (Vietnamese Windows): accept both."""
     first = text.split("\n", 1)[0]
     counts = {d: first.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
+
+
+def hidden_characters(table: Table) -> list[Problem]:
+    """Control, bidirectional and zero-width characters in any cell (the header included),
+    each located: one regex over the whole text, rows read only when it finds something."""
+    if not _HIDDEN_RE.search(table.text):
+        return []
+    found: list[Problem] = []
+    reader = csv.reader(io.StringIO(table.text), delimiter=table.delimiter)
+    for row, cells in enumerate(reader, start=1):
+        for column, cell in enumerate(cells, start=1):
+            match = _HIDDEN_RE.search(cell)
+            if match is None:
+                continue
+            ch = match.group()
+            if _CONTROL_RE.match(ch):
+                code = "control-character"
+            elif _ZERO_WIDTH_RE.match(ch):
+                code = "zero-width-character"
+            else:
+                code = "bidi-character"
+            name = table.header[column - 1] if column <= len(table.header) and row > 1 else None
+            found.append(
+                problem(
+                    code,
+                    table.where,
+                    row=row,
+                    column=column,
+                    field=name or None,
+                    char=f"U+{ord(ch):04X}",
+                    name=unicodedata.name(ch, "").lower() or "ký tự điều khiển",
+                )
+            )
+    return found

@@ -30,6 +30,15 @@ CONSTRAINTS = {
     "required", "unique", "minLength", "maxLength", "minimum", "maximum",
     "exclusiveMinimum", "exclusiveMaximum", "pattern", "enum", "jsonSchema",
 }  # fmt: skip
+# The keys a Table Schema may have (Table Schema v2, plus ours): a misspelt key ("primarykey",
+# "foreignKey", "x-antq-max-row") is refused, not ignored (Zola's deny_unknown_fields).
+SCHEMA_KEYS = (
+    "$schema", "name", "title", "description", "fields", "fieldsMatch", "missingValues",
+    "primaryKey", "uniqueKeys", "foreignKeys", "x-antq-max-rows",
+)  # fmt: skip
+MAX_ROWS_KEY = "x-antq-max-rows"
+# The ceiling of a table whose schema declares none: what one table may make stays bounded.
+DEFAULT_MAX_ROWS = 1_000_000
 TYPE_VI = {
     "string": "văn bản",
     "number": "số",
@@ -77,6 +86,7 @@ class ResourceSpec:
     fields: tuple[FieldSpec, ...]
     primary_key: tuple[str, ...]
     foreign_keys: tuple[ForeignKey, ...]
+    max_rows: int = DEFAULT_MAX_ROWS  # the schema's x-antq-max-rows
 
     def field(self, name: str) -> FieldSpec | None:
         for f in self.fields:
@@ -164,7 +174,7 @@ def load_package(root: Path) -> tuple[PackageSpec, list[Problem]]:
         return package, problems
     names: set[str] = set()
     for index, res in enumerate(resources, start=1):
-        spec = _load_resource(root, where, index, res, bad)
+        spec = _load_resource(root, where, index, res, bad, problems.append)
         if spec is None:
             continue
         if spec.name in names:
@@ -177,7 +187,9 @@ def load_package(root: Path) -> tuple[PackageSpec, list[Problem]]:
     return package, problems
 
 
-def _load_resource(root: Path, where: str, index: int, res: Any, bad: Any) -> ResourceSpec | None:
+def _load_resource(
+    root: Path, where: str, index: int, res: Any, bad: Any, problems_add: Any
+) -> ResourceSpec | None:
     if not isinstance(res, dict):
         bad(f"tài nguyên thứ {index} phải là một bảng khóa–giá trị")
         return None
@@ -208,6 +220,21 @@ def _load_resource(root: Path, where: str, index: int, res: Any, bad: Any) -> Re
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
         bad(f"bảng “{name}”: lược đồ phải có danh sách “fields”", schema_where)
         return None
+    for key in schema:
+        if key not in SCHEMA_KEYS:
+            problems_add(
+                problem(
+                    "schema-unknown-key",
+                    schema_where,
+                    resource=name,
+                    key=key,
+                    allowed=", ".join(SCHEMA_KEYS),
+                )
+            )
+    max_rows = schema.get(MAX_ROWS_KEY, DEFAULT_MAX_ROWS)
+    if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 1:
+        problems_add(problem("schema-max-rows", schema_where, resource=name, value=max_rows))
+        max_rows = DEFAULT_MAX_ROWS
     fields: list[FieldSpec] = []
     seen: set[str] = set()
     for number, raw in enumerate(schema["fields"], start=1):
@@ -248,6 +275,7 @@ def _load_resource(root: Path, where: str, index: int, res: Any, bad: Any) -> Re
         fields=tuple(fields),
         primary_key=primary_key,
         foreign_keys=tuple(fks),
+        max_rows=max_rows,
     )
 
 

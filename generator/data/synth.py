@@ -27,6 +27,10 @@ from typing import Any, NamedTuple, TypedDict
 
 import yaml
 
+from generator.data.rawcsv import open_table
+from generator.data.schema import display_path
+from generator.errors import AntqError
+
 DEFAULT_SOURCE = Path(__file__).resolve().parents[2] / "data"
 
 
@@ -390,10 +394,11 @@ class _Province(NamedTuple):
 
 
 def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh)
-        header = next(reader)
-        return header, list(reader)
+    """A source table through the raw reader (Excel's CSV UTF-8 reads as the plain form)."""
+    table, problems = open_table(path, display_path(path), path.stem)
+    if table is None:
+        raise AntqError([p.line() for p in problems])
+    return table.header, [cells for _, cells in table.rows() if any(cells)]
 
 
 def _lower_first(name: str) -> str:

@@ -24,7 +24,8 @@ when all their wards went to one unit (14 do: the island districts, Mường Lay
 Ngũ Hành Sơn). All coordinates lie inside the schema's bounds; two Quảng Trị communes (Thượng
 Trạch 19147, Đông Trạch 19159) have no area, so Quảng Trị's area is left empty.
 
-`load_unit_tables` is the small, dependency-free reader used by validation.
+`unit_tables` indexes the three tables as the raw reader (rawcsv) opened them, for validation;
+`load_unit_tables` opens them itself, for the typed loader.
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from generator.data.rawcsv import Table, open_table
+from generator.data.schema import display_path
+from generator.errors import AntqError
 
 UNITS_FILE = "units.csv"
 LEGACY_FILE = "legacy_units.csv"
@@ -431,25 +436,39 @@ class UnitTables:
         return resolve_legacy(self, code)
 
 
-def _read_rows(path: Path) -> Iterable[dict[str, str]]:
-    # utf-8-sig tolerates a BOM if someone re-saved the file in a spreadsheet.
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        yield from csv.DictReader(f)
+class UnitTablesError(AntqError):
+    """A unit table could not be read (its lines are the raw reader's, as validation says)."""
 
 
 def load_unit_tables(data_dir: Path) -> UnitTables:
     data_dir = Path(data_dir)
+    tables: list[Table] = []
+    problems: list[str] = []
+    for name in (UNITS_FILE, LEGACY_FILE, CHANGES_FILE):
+        path = data_dir / name
+        table, found = open_table(path, display_path(path), name.removesuffix(".csv"))
+        problems += [p.line() for p in found]
+        if table is not None:
+            tables.append(table)
+    if problems:
+        raise UnitTablesError(problems)
+    return unit_tables(*tables)
+
+
+def unit_tables(units_table: Table, legacy_table: Table, changes_table: Table) -> UnitTables:
+    """Index the three tables; columns by name, in any order (validation checked them)."""
     current = {
-        r["code"]: (r["name"], r["kind"], r["parent_code"])
-        for r in _read_rows(data_dir / UNITS_FILE)
+        r["code"].strip(): (r["name"], r["kind"], r["parent_code"].strip())
+        for r in units_table.records()
     }
     legacy = {
-        r["code"]: (r["full_name"], r["replaced_by"]) for r in _read_rows(data_dir / LEGACY_FILE)
+        r["code"].strip(): (r["full_name"], r["replaced_by"].strip())
+        for r in legacy_table.records()
     }
     changes: dict[str, list[tuple[str, bool]]] = {}
-    for r in _read_rows(data_dir / CHANGES_FILE):
-        changes.setdefault(r["legacy_code"], []).append(
-            (r["new_code"], r["is_default"].strip().lower() == "true")
+    for r in changes_table.records():
+        changes.setdefault(r["legacy_code"].strip(), []).append(
+            (r["new_code"].strip(), r["is_default"].strip().lower() == "true")
         )
     for lst in changes.values():
         if len(lst) > 1:

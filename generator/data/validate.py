@@ -19,23 +19,33 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from generator.data import frictionless_run, units
+from generator.data import datadir, frictionless_run, units
 from generator.data.cache import ValidationCache, default_cache_dir, make_key
 from generator.data.checks import text_checks
 from generator.data.messages_vi import problem
 from generator.data.problems import Problem
-from generator.data.rawcsv import MAX_FILE_MB, Table, file_sha256, open_table
+from generator.data.rawcsv import (
+    MAX_FILE_MB,
+    Table,
+    file_sha256,
+    hidden_characters,
+    open_table,
+)
 from generator.data.schema import (
     PackageSpec,
     ResourceSpec,
     display_path,
     load_package,
 )
-from generator.textvi import nfc
+from generator.textvi import format_number, nfc, slugify
 
 UNIT_RESOURCES = ("units", "legacy_units", "unit_changes")
 # Below this many bytes of stale data, worker processes cost more than they save.
 PARALLEL_MIN_BYTES = 2_000_000
+# Keys the site turns into a page address by slugify (generator/model.py: /van-ban/<slug>/):
+# each must give a slug, and no two rows the same one. Other tables' ids are addresses as
+# typed, kept to [a-z0-9-] by their schema's pattern; unit slugs fall back to the code.
+URL_KEYS = {"legal_documents": "id"}
 
 Progress = Callable[[str], None]
 
@@ -67,13 +77,18 @@ def validate_package(
     progress: Progress | None = None,
 ) -> ValidationResult:
     """Validate the package in `root`. Raises schema.UsageError when there is no package."""
+    if root.is_dir():
+        links = datadir.symlinks(root)
+        if links:  # nothing is read, not even the descriptor: a link may point anywhere
+            return ValidationResult(links)
     package, problems = load_package(root)
     if any(p.level == "error" for p in problems):
         return ValidationResult(problems)
+    strays = datadir.stray_files(package)
     cache = ValidationCache((cache_dir or default_cache_dir(root)) if use_cache else None)
     hashes = {r.name: file_sha256(r.path) if r.path.is_file() else "-" for r in package.resources}
     unit_hash = "|".join(hashes.get(n, "") for n in UNIT_RESOURCES)
-    result = ValidationResult([], files=len(package.resources))
+    result = ValidationResult(strays, files=len(package.resources))
     stale: list[tuple[ResourceSpec, str]] = []
     for spec in package.resources:
         deps = sorted(hashes.get(fk.resource, "") for fk in spec.foreign_keys)
@@ -133,7 +148,7 @@ class _Checker:
             where = display_path(spec.path)
             table, found = open_table(spec.path, where, spec.name, self.max_mb)
             if table is not None:
-                found = header_problems(spec, table, where)
+                found = header_problems(spec, table, where) or _ceiling(spec, table)
                 if found:
                     table = None
             self._tables[spec.name] = (table, found)
@@ -164,13 +179,15 @@ class _Checker:
 
     def unit_tables(self) -> units.UnitTables:
         if self._units is None:
-            ok = True
+            tables: list[Table] = []
             for name in UNIT_RESOURCES:
                 spec = self.package.resource(name)
-                ok = ok and spec is not None and self.table(spec)[0] is not None
+                table = self.table(spec)[0] if spec is not None else None
+                if table is not None:
+                    tables.append(table)
             self._units = (
-                units.load_unit_tables(self.package.root)
-                if ok
+                units.unit_tables(*tables)
+                if len(tables) == len(UNIT_RESOURCES)
                 else units.UnitTables(current={}, legacy={}, changes={})
             )
         return self._units
@@ -241,7 +258,7 @@ class _Checker:
     def check_rows(self, spec: ResourceSpec, table: Table) -> tuple[list[Problem], int]:
         where = display_path(spec.path)
         col = {name: table.header.index(name) for name in spec.field_names}
-        found: list[Problem] = []
+        found: list[Problem] = hidden_characters(table)
 
         def add(code: str, row: int, name: str | None, **params: Any) -> None:
             column = col[name] + 1 if name else None
@@ -274,6 +291,9 @@ class _Checker:
         row_check = ROW_CHECKS.get(spec.name)
         row_state = row_check.prepare(self) if row_check else None
         seen: dict[tuple[str, ...], tuple[int, tuple[str, ...]]] = {}
+        url_key = URL_KEYS.get(spec.name)
+        url_idx = col.get(url_key) if url_key else None
+        slugs: dict[str, tuple[int, str]] = {}
         rows = 0
         for number, cells in table.rows():
             if not any(c.strip() for c in cells):
@@ -304,6 +324,8 @@ class _Checker:
                         )
                 else:
                     seen[norm] = (number, raw)
+            if url_idx is not None:
+                self._url_key(nfc(_cell(cells, url_idx).strip()), slugs, number, url_key, add)
             for fields, idx, keyset, ref_file in other_fks:
                 values = tuple(nfc(_cell(cells, i).strip()) for i in idx)
                 if keyset is None or not any(values) or values in keyset:
@@ -333,6 +355,34 @@ class _Checker:
         if rows == 0:
             found.append(problem("no-rows", where))
         return found, rows
+
+    @staticmethod
+    def _url_key(
+        value: str,
+        slugs: dict[str, tuple[int, str]],
+        row: int,
+        name: str | None,
+        add: Callable[..., None],
+    ) -> None:
+        if not value:
+            return  # a missing key is Frictionless' to report
+        slug = slugify(value)
+        if not slug:
+            add("empty-slug", row, name, cell=value)
+            return
+        other = slugs.get(slug)
+        if other is None:
+            slugs[slug] = (row, value)
+        elif other[1] != value:  # the same key twice is a duplicate key, reported as such
+            add(
+                "duplicate-slug",
+                row,
+                name,
+                cell=value,
+                slug=slug,
+                other=other[1],
+                other_row=other[0],
+            )
 
     def _unit_cell(
         self, tables: units.UnitTables, value: str, row: int, name: str, add: Callable[..., None]
@@ -480,6 +530,24 @@ def header_problems(spec: ResourceSpec, table: Table, where: str) -> list[Proble
             problem("extra-label", where, row=1, column=i, label=label, resource=spec.name)
         )
     return found
+
+
+def _ceiling(spec: ResourceSpec, table: Table) -> list[Problem]:
+    """A table above its schema's row ceiling stops here, before Frictionless reads it."""
+    rows = table.count_rows(above=spec.max_rows)
+    if rows <= spec.max_rows:
+        return []
+    schema = display_path(spec.schema_path) if spec.schema_path else "datapackage.yaml"
+    return [
+        problem(
+            "too-many-rows",
+            table.where,
+            resource=spec.name,
+            rows=format_number(rows),
+            limit=format_number(spec.max_rows),
+            schema=schema,
+        )
+    ]
 
 
 def fk_ref_fields(spec: ResourceSpec, fields: tuple[str, ...]) -> tuple[str, ...]:

@@ -1,0 +1,72 @@
+"""What the data folder may hold: real files only, and only the files of the package.
+
+The folder is published as a public git repository and read by antq on the build machine:
+a symbolic link would make antq read (and print, or publish) a file outside it
+(`legal_documents.csv → /etc/passwd`), and a stray file (`.env`, `*.pem`, `id_rsa`, a sheet
+saved beside the tables) is either a leak or a file nobody checks. Links are found without
+being followed and before any file is read; stray files by an allow-list of the package's
+own files, not by a list of dangerous names.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePosixPath
+
+from generator.data.messages_vi import problem
+from generator.data.problems import Problem
+from generator.data.schema import DESCRIPTOR_NAME, PackageSpec, display_path
+
+# Files a package may hold besides its tables, as patterns relative to the data folder.
+ALLOWED = (
+    DESCRIPTOR_NAME,
+    "README.md",
+    ".gitattributes",
+    ".gitignore",
+    "schemas/*.yaml",
+    "lessons/*.md",
+    "geo/*.geojson",
+    "geo/README.md",
+)
+# Version-control metadata when the data folder is a repository of its own: not content.
+SKIPPED_DIRS = {".git"}
+
+
+def symlinks(root: Path) -> list[Problem]:
+    """Every symbolic link under `root` (files and folders), found without following any."""
+    found: list[Problem] = []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
+        for name in [*dirs, *sorted(files)]:
+            path = Path(folder) / name
+            if path.is_symlink():
+                found.append(problem("data-symlink", display_path(path)))
+    return found
+
+
+def stray_files(package: PackageSpec) -> list[Problem]:
+    """Files under the data folder that are not part of the package."""
+    root = package.root
+    tables = {PurePosixPath(spec.rel_path).as_posix() for spec in package.resources}
+    found: list[Problem] = []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
+        for name in sorted(files):
+            path = Path(folder) / name
+            rel = PurePosixPath(path.relative_to(root).as_posix())
+            if rel.as_posix() in tables or any(_matches(rel, p) for p in ALLOWED):
+                continue
+            code = "office-lock-file" if _office_lock(name) else "stray-file"
+            found.append(problem(code, display_path(path)))
+    return found
+
+
+def _matches(rel: PurePosixPath, pattern: str) -> bool:
+    # Same depth, then glob per part: "schemas/*.yaml" does not take "schemas/x/y.yaml".
+    return len(rel.parts) == len(PurePosixPath(pattern).parts) and rel.match(pattern)
+
+
+def _office_lock(name: str) -> bool:
+    """LibreOffice (`.~lock.units.csv#`) and Microsoft Office (`~$units.xlsx`) lock files:
+    they exist while a sheet is open, so `antq serve` on an official's computer meets them."""
+    return (name.startswith(".~lock.") and name.endswith("#")) or name.startswith("~$")
