@@ -879,7 +879,8 @@ def test_retries_are_bounded_and_timeouts_caught(
     report = notify(repo, site, db2, vapid_key, timeout=0.3, retry_wait=0)
     assert report.run_states == Counter({"retry": 1})
     row = sqlite3.connect(db2).execute("SELECT detail FROM deliveries").fetchone()
-    assert row[0] == "ReadTimeout"
+    # The total deadline and the read timeout are equal here: whichever cuts first.
+    assert row[0] in ("Deadline", "ReadTimeout")
 
 
 def test_parse_retry_after() -> None:

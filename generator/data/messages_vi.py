@@ -434,6 +434,24 @@ CATALOGUE: dict[str, Entry] = {
     #    (entries of antq serve go here)
     # -- Web push: keys, the service, the store, the notifier.
     #    (entries of web push go here)
+    # Endpoints a subscription may name (generator.push.endpoints); shown in the browser.
+    "push-endpoint-missing": Entry("error", "Thiếu địa chỉ nhận thông báo (endpoint)."),
+    "push-endpoint-too-long": Entry("error", "Địa chỉ nhận thông báo quá dài."),
+    "push-endpoint-invalid": Entry("error", "Địa chỉ nhận thông báo không hợp lệ."),
+    "push-endpoint-not-https": Entry("error", "Địa chỉ nhận thông báo phải dùng https."),
+    "push-endpoint-userinfo": Entry(
+        "error", "Địa chỉ nhận thông báo không được chứa tên người dùng."
+    ),
+    "push-endpoint-port": Entry("error", "Địa chỉ nhận thông báo phải dùng cổng 443."),
+    "push-endpoint-host": Entry(
+        "error", "Địa chỉ nhận thông báo không thuộc dịch vụ thông báo đẩy nào được chấp nhận."
+    ),
+    # The subscription service's body (generator.push.service).
+    "push-json-too-deep": Entry(
+        "error",
+        "Nội dung gửi lên lồng nhau quá sâu (tối đa {limit} cấp).",
+    ),
+    "push-json-invalid": Entry("error", "Nội dung gửi lên không phải JSON hợp lệ."),
     # -- The command line: usage errors.
     #    (entries of the command line go here)
 }

@@ -12,8 +12,11 @@ from __future__ import annotations
 import base64
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
+
+from generator.data.messages_vi import problem
 
 # "name" matches the host itself and its subdomains; "*.name" only its subdomains.
 KNOWN_PUSH_SERVICES: tuple[str, ...] = (
@@ -26,14 +29,18 @@ MAX_ENDPOINT_LENGTH = 1024  # real endpoints are 150-500 characters
 
 # Parsed with our own strict pattern rather than urllib: no "\", spaces, "@" or "%" can reach
 # the authority part, so there is no disagreement between our parser and requests' about
-# which host is meant ("https://fcm.googleapis.com\\@evil.example/").
+# which host is meant ("https://fcm.googleapis.com\\@evil.example/"). Every pattern is used with
+# fullmatch: "$" would let a trailing newline through.
 _ENDPOINT = re.compile(
-    r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<authority>[^/?#]*)(?P<rest>[/?#].*)?$", re.S
+    r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*)://(?P<authority>[^/?#]*)(?P<rest>[/?#].*)?", re.S
 )
-_HOST = re.compile(r"^[a-z0-9.-]+$")
-_PORT = re.compile(r"^[0-9]{1,5}$")
-_PATH = re.compile(r"^/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$")
-_B64URL = re.compile(r"^[A-Za-z0-9_-]+={0,2}$")
+_HOST = re.compile(r"[a-z0-9.-]+")
+_PORT = re.compile(r"[0-9]{1,5}")
+_PATH = re.compile(r"/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*")
+_PERCENT = re.compile(r"%(?P<hex>[0-9A-Fa-f]{2})?")
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_B64URL = re.compile(r"[A-Za-z0-9_-]+={0,2}")
+DEFAULT_PORTS = {"https": 443, "http": 80}
 
 
 @dataclass(frozen=True)
@@ -50,8 +57,11 @@ class EndpointPolicy:
     hosts: tuple[str, ...] = KNOWN_PUSH_SERVICES
     allow_http: bool = False
     any_port: bool = False
+    any_host: bool = False  # only to put rows already stored in canonical form
 
     def host_allowed(self, host: str) -> bool:
+        if self.any_host:
+            return True
         for entry in self.hosts:
             if entry.startswith("*."):
                 if host.endswith(entry[1:]) and len(host) > len(entry) - 1:
@@ -60,40 +70,88 @@ class EndpointPolicy:
                 return True
         return False
 
-    def refusal(self, endpoint: object) -> Refusal | None:
-        """Why this endpoint is refused, or None when it is acceptable."""
+    def check(self, endpoint: object) -> tuple[str, None] | tuple[None, Refusal]:
+        """The endpoint's canonical form, or why it is refused.
+
+        Canonical: scheme and host in lower case, no default port, no trailing dot on the
+        host, percent-escapes of unreserved characters decoded and the others in upper case
+        (what requests sends anyway). No whitespace, control or non-ASCII character anywhere,
+        no "." or ".." path segment: such spellings are refused, not repaired. Two spellings of
+        one push endpoint have one canonical form, which is the store's key."""
         if not isinstance(endpoint, str) or not endpoint:
-            return Refusal("endpoint-missing", "Thiếu địa chỉ nhận thông báo (endpoint).")
+            return None, refusal("endpoint-missing")
         if len(endpoint) > MAX_ENDPOINT_LENGTH:
-            return Refusal("endpoint-too-long", "Địa chỉ nhận thông báo quá dài.")
-        match = _ENDPOINT.match(endpoint)
-        if match is None:
-            return Refusal("endpoint-invalid", "Địa chỉ nhận thông báo không hợp lệ.")
+            return None, refusal("endpoint-too-long")
+        match = _ENDPOINT.fullmatch(endpoint)
+        if match is None or not all(0x20 < ord(c) < 0x7F for c in endpoint):
+            return None, refusal("endpoint-invalid")
         scheme = match["scheme"].lower()
         if scheme != "https" and not (self.allow_http and scheme == "http"):
-            return Refusal("endpoint-not-https", "Địa chỉ nhận thông báo phải dùng https.")
+            return None, refusal("endpoint-not-https")
         authority = match["authority"]
         if "@" in authority:
-            return Refusal(
-                "endpoint-userinfo", "Địa chỉ nhận thông báo không được chứa tên người dùng."
-            )
-        host, _, port = authority.partition(":")
-        if port or authority.endswith(":"):
-            if not _PORT.match(port):
-                return Refusal("endpoint-invalid", "Địa chỉ nhận thông báo không hợp lệ.")
-            if int(port) != 443 and not self.any_port:
-                return Refusal("endpoint-port", "Địa chỉ nhận thông báo phải dùng cổng 443.")
+            return None, refusal("endpoint-userinfo")
+        host, colon, port_text = authority.partition(":")
+        port = DEFAULT_PORTS[scheme]
+        if colon:
+            if not _PORT.fullmatch(port_text) or not 0 < int(port_text) <= 65535:
+                return None, refusal("endpoint-invalid")
+            port = int(port_text)
+            if port != 443 and not self.any_port:
+                return None, refusal("endpoint-port")
         host = host.lower()
-        if not _HOST.match(host) or not all(host.split(".")):
-            return Refusal("endpoint-invalid", "Địa chỉ nhận thông báo không hợp lệ.")
+        if host.endswith("."):
+            host = host[:-1]  # the root label: "fcm.googleapis.com." is the same name
+        labels = host.split(".")
+        if (
+            not _HOST.fullmatch(host)
+            or len(host) > 253
+            or not all(0 < len(label) <= 63 for label in labels)
+        ):
+            return None, refusal("endpoint-invalid")
         if not self.host_allowed(host):
-            return Refusal(
-                "endpoint-host",
-                "Địa chỉ nhận thông báo không thuộc dịch vụ thông báo đẩy nào được chấp nhận.",
-            )
-        if not _PATH.match(match["rest"] or ""):
-            return Refusal("endpoint-invalid", "Địa chỉ nhận thông báo không hợp lệ.")
+            return None, refusal("endpoint-host")
+        path = _canonical_path(match["rest"] or "")
+        if path is None:
+            return None, refusal("endpoint-invalid")
+        netloc = host if port == DEFAULT_PORTS[scheme] else f"{host}:{port}"
+        return f"{scheme}://{netloc}{path}", None
+
+    def refusal(self, endpoint: object) -> Refusal | None:
+        """Why this endpoint is refused, or None when it is acceptable."""
+        return self.check(endpoint)[1]
+
+
+def _canonical_path(rest: str) -> str | None:
+    """The path and query with unreserved characters unescaped and other escapes in upper
+    case; None when it is not a plain ASCII path or has a dot segment."""
+    if not _PATH.fullmatch(rest):
         return None
+    out: list[str] = []
+    at = 0
+    for escape in _PERCENT.finditer(rest):
+        if escape["hex"] is None:
+            return None  # a lone "%"
+        out.append(rest[at : escape.start()])
+        char = chr(int(escape["hex"], 16))
+        out.append(char if char in _UNRESERVED else escape[0].upper())
+        at = escape.end()
+    out.append(rest[at:])
+    path = "".join(out)
+    segments = path.split("?", 1)[0].split("/")
+    if any(segment in (".", "..") for segment in segments):
+        return None  # requests would remove them: another spelling of another path
+    return path
+
+
+def refusal(code: str) -> Refusal:
+    """A refusal with its message from the catalogue (entry `push-<code>`)."""
+    return Refusal(code, text(f"push-{code}"))
+
+
+def text(code: str, **params: Any) -> str:
+    """A catalogue message alone, for a JSON answer the browser shows."""
+    return problem(code, "", **params).message
 
 
 DEFAULT_POLICY = EndpointPolicy()
@@ -101,7 +159,7 @@ DEFAULT_POLICY = EndpointPolicy()
 
 def b64url_decode(text: str) -> bytes:
     """Strict base64url (padding optional), as PushSubscription.toJSON() gives it."""
-    if not _B64URL.match(text):
+    if not _B64URL.fullmatch(text):
         raise ValueError("not base64url")
     text = text.rstrip("=")
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))

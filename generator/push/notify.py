@@ -6,9 +6,18 @@
 A run is keyed by its range of full revisions. Its plan, every delivery as `pending`, is
 written atomically before the first send, so re-running the same range finds the plan and only
 finishes what is still pending: nothing is sent twice, a run killed half-way completes on the
-next invocation. A delivery becomes `sent` only after the push service answered 2xx. The one
-unavoidable window, between that answer and its commit, is covered by a stable `tag` and the
-Web Push `Topic` header: a repeat replaces the notification instead of adding one.
+next invocation. A delivery becomes `sent` only after the push service answered 2xx.
+
+Notifiers running at once (two deploys, a cron job and a person) share the work through
+claims: each takes small batches of due deliveries with a lease (owner, expiry) in one
+transaction, sends only what it holds, and records an outcome only while it holds it. A
+request is bounded by a total deadline (`--timeout`), and a notifier sends a delivery only
+while its lease outlives that deadline by `LEASE_MARGIN`, so a live notifier's lease never
+runs out mid-send. A killed notifier's leases expire (at most `claim_lease(timeout)` after the
+kill) and its unsent deliveries are taken again. What may go out twice is what it had in
+flight: at most one delivery per worker thread (`--concurrency`), the window between the push
+service's 2xx and the commit of `sent`; a stable `tag` and the Web Push `Topic` header make such
+a repeat replace the notification instead of adding one.
 
 Every invocation also works through the retry queue of earlier runs (429 and 5xx answers,
 network errors), each when its Retry-After time has come.
@@ -18,12 +27,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import secrets
+import socket
 import subprocess
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC
 from email.utils import parsedate_to_datetime
@@ -32,10 +44,10 @@ from typing import Any, Literal
 
 import requests
 from pywebpush import WebPushException, webpush
-from requests.adapters import HTTPAdapter
 
 from generator.diff import diff_revisions, repo_root
 from generator.errors import AntqError
+from generator.push.deadline import Deadline, DeadlineAdapter
 from generator.push.endpoints import DEFAULT_POLICY, EndpointPolicy
 from generator.push.store import Delivery, Store
 from generator.push.topics import Item, Vocabulary, load_model, topic_items, vocabulary
@@ -45,9 +57,17 @@ MAX_LINES = 3  # a phone shows two to four lines of body
 MAX_TITLE = 90
 MAX_LINE = 160
 MAX_PAYLOAD_BYTES = 3000  # push services take 4,096 encrypted bytes; keep a wide margin
-BATCH = 2000  # deliveries read at a time: memory stays flat however many subscribers
 MIN_RETRY_DELAY = 1.0
 MAX_RETRY_DELAY = 24 * 3600.0
+# How long a lease outlives the end of the send it covers: room for a pause of the process
+# and for the wait on the database's write lock to record the outcome.
+LEASE_MARGIN = 10.0
+
+
+def claim_lease(timeout: float) -> float:
+    """How long a claim lasts: a claimed delivery waits for at most one send of each worker
+    ahead of it, then is sent, each send ending by its deadline (`timeout`)."""
+    return 2 * timeout + LEASE_MARGIN
 
 
 class NotifyError(AntqError):
@@ -83,7 +103,7 @@ class NotifyReport:
 
 @dataclass(frozen=True)
 class Outcome:
-    state: Literal["sent", "gone", "retry", "refused", "failed"]
+    state: Literal["sent", "gone", "retry", "refused", "failed", "cancelled"]
     status: int | None = None
     detail: str | None = None
     retry_after: float | None = None  # seconds, from the push service's Retry-After
@@ -271,7 +291,7 @@ class Sender:
         session: requests.Session | None = getattr(self._local, "session", None)
         if session is None:
             session = NoRedirectSession()
-            adapter = HTTPAdapter(pool_connections=4, pool_maxsize=4, max_retries=0)
+            adapter = DeadlineAdapter(pool_connections=4, pool_maxsize=4, max_retries=0)
             session.mount("https://", adapter)
             session.mount("http://", adapter)
             self._local.session = session
@@ -280,26 +300,28 @@ class Sender:
     def send(self, delivery: Delivery, tag: str) -> Outcome:
         # Checked again here: the row may predate a tighter allow-list, or not come from the
         # service at all.
-        refusal = self.policy.refusal(delivery.endpoint)
+        endpoint, refusal = self.policy.check(delivery.endpoint)
         if refusal is not None:
             return Outcome("refused", None, refusal.code)
         subscription = {
-            "endpoint": delivery.endpoint,
+            "endpoint": endpoint,
             "keys": {"p256dh": delivery.p256dh, "auth": delivery.auth},
         }
+        deadline = Deadline(self.timeout)
         try:
-            response = webpush(
-                subscription,
-                data=delivery.payload,
-                vapid_private_key=self.key.vapid,
-                # pywebpush writes aud and exp into this dict: a fresh copy per call, or
-                # every later call would carry the first endpoint's audience.
-                vapid_claims=dict(self.claims),
-                ttl=self.ttl,
-                timeout=self.timeout,
-                headers={"Topic": tag, "Urgency": "normal"},
-                requests_session=self._session(),
-            )
+            with deadline:
+                response = webpush(
+                    subscription,
+                    data=delivery.payload,
+                    vapid_private_key=self.key.vapid,
+                    # pywebpush writes aud and exp into this dict: a fresh copy per call, or
+                    # every later call would carry the first endpoint's audience.
+                    vapid_claims=dict(self.claims),
+                    ttl=self.ttl,
+                    timeout=self.timeout,
+                    headers={"Topic": tag, "Urgency": "normal"},
+                    requests_session=self._session(),
+                )
         except WebPushException as exc:
             retry_after = None
             if exc.response is not None:
@@ -307,9 +329,14 @@ class Sender:
             return classify(exc.status_code, retry_after)
         except requests.RequestException as exc:
             # Timeouts and refused connections are not WebPushException: retry later.
-            return Outcome("retry", None, type(exc).__name__)
+            cut = deadline.expired and not isinstance(exc, requests.Timeout)
+            return Outcome("retry", None, "Deadline" if cut else type(exc).__name__)
         except (ValueError, TypeError) as exc:  # keys that do not encrypt
             return Outcome("failed", None, f"{type(exc).__name__}: {exc}"[:200])
+        except Exception:
+            if deadline.expired:  # what a cut connection raised where requests does not wrap
+                return Outcome("retry", None, "Deadline")
+            raise
         status = getattr(response, "status_code", None)
         return classify(status if isinstance(status, int) else None)
 
@@ -320,6 +347,12 @@ def _retry_time(outcome: Outcome, attempts: int, now: float) -> float:
     else:
         delay = min(3600.0, 30.0 * 2**attempts)  # exponential, from 30 s to an hour
     return now + min(MAX_RETRY_DELAY, max(MIN_RETRY_DELAY, delay))
+
+
+def worker_id() -> str:
+    """Who holds a lease: host and process for the person reading the table, and a random
+    part, so two notifiers never share an id."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
 class Notifier:
@@ -341,67 +374,92 @@ class Notifier:
         self.retry_wait = retry_wait
         self.clock = clock
         self.sleep = sleep
+        self.owner = worker_id()
+        self._report_lock = threading.Lock()
 
     def record(self, delivery: Delivery, outcome: Outcome, report: NotifyReport) -> None:
+        """Write one outcome (one transaction), if this notifier still holds the lease."""
         store = self.store
         state = outcome.state
         detail = outcome.detail
+        owner = self.owner
         if state == "retry" and delivery.attempts + 1 >= self.max_attempts:
             state, detail = "failed", f"gave up after {delivery.attempts + 1}: {detail}"
-            store.finish(delivery, "failed", outcome.status, detail)
+            kept = store.finish(delivery, "failed", outcome.status, detail, owner=owner)
         elif state == "retry":
             when = _retry_time(outcome, delivery.attempts, self.clock())
-            store.retry_later(delivery, when, outcome.status, outcome.detail)
+            kept = store.retry_later(delivery, when, outcome.status, outcome.detail, owner=owner)
         elif state == "sent":
-            store.finish(delivery, "sent", outcome.status)
+            kept = store.finish(delivery, "sent", outcome.status, owner=owner)
         else:
             # gone (404/410) and refused endpoints will never take a message: forget them.
-            store.finish(
+            kept = store.finish(
                 delivery,
                 state,
                 outcome.status,
                 outcome.detail,
+                owner=owner,
                 drop_subscription=state in ("gone", "refused"),
             )
-        report.outcomes[state] += 1
-        if state in ("failed", "refused"):
-            report.problems.append(
-                f"{mask(delivery.endpoint)}: {state} "
-                f"({outcome.status or '-'} {detail or ''})".rstrip()
-            )
+        with self._report_lock:
+            report.outcomes[state if kept else "lost"] += 1
+            if state in ("failed", "refused"):
+                report.problems.append(
+                    f"{mask(delivery.endpoint)}: {state} "
+                    f"({outcome.status or '-'} {detail or ''})".rstrip()
+                )
 
     def process(self, report: NotifyReport) -> None:
-        """Send every due delivery; wait for retries due within the run's budget."""
+        """Send every due delivery nobody else holds; wait for retries (and for leases of
+        notifiers that died) due within the run's budget."""
         budget = self.retry_wait
         while True:
-            batch = self.store.due(self.clock(), limit=BATCH)
-            if batch:
-                self._send_batch(batch, report)
+            if self._drain(report):
                 continue
             upcoming = self.store.next_retry()
             if upcoming is None:
                 return
-            wait = max(0.0, upcoming - self.clock())
-            if wait > budget:
+            pause = max(0.0, upcoming - self.clock())
+            if pause > budget:
                 return  # left in the queue for the next run
-            budget -= wait
-            self.sleep(wait)
+            budget -= pause
+            self.sleep(pause)
 
-    def _send_batch(self, batch: list[Delivery], report: NotifyReport) -> None:
+    def _drain(self, report: NotifyReport) -> bool:
+        """Claim and send batches until nothing is claimable; whether anything was."""
+        lease = claim_lease(self.sender.timeout)
+        claimed_any = False
         with ThreadPoolExecutor(self.concurrency, thread_name_prefix="push") as pool:
-            futures = {}
-            for delivery in batch:
-                if delivery.p256dh is None or delivery.auth is None:
-                    # Unsubscribed since the run was planned: respect that.
-                    self.store.finish(delivery, "cancelled", None, "unsubscribed")
-                    report.outcomes["cancelled"] += 1
-                    continue
-                tag = run_tag(delivery.run_key)
-                futures[pool.submit(self._safe_send, delivery, tag)] = delivery
-            # Outcomes are written by this one thread as they arrive: one short transaction
-            # each, so a crash loses at most the deliveries in flight, never a recorded one.
-            for future in as_completed(futures):
-                self.record(futures[future], future.result(), report)
+            running: set[Future[None]] = set()
+            exhausted = False
+            while True:
+                # At most one batch waits behind the one being sent: a claimed delivery
+                # starts within one send of each worker (what claim_lease allows for).
+                if not exhausted and len(running) < self.concurrency:
+                    batch = self.store.claim(self.owner, self.clock(), lease, self.concurrency)
+                    exhausted = not batch
+                    claimed_any = claimed_any or bool(batch)
+                    running |= {pool.submit(self._deliver, d, report) for d in batch}
+                if not running:
+                    return claimed_any
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    future.result()  # _deliver catches what a send raises; this is a bug
+
+    def _deliver(self, delivery: Delivery, report: NotifyReport) -> None:
+        """Send one claimed delivery and record its outcome, in this worker thread: so a
+        worker has at most one delivery sent and not yet recorded (the crash window)."""
+        if delivery.p256dh is None or delivery.auth is None:
+            # Unsubscribed since the run was planned: respect that.
+            self.record(delivery, Outcome("cancelled", None, "unsubscribed"), report)
+            return
+        # Never start a send the lease might not outlive (a batch that waited long).
+        needed = self.clock() + self.sender.timeout + LEASE_MARGIN
+        if delivery.lease_expiry < needed and not self.store.extend(self.owner, delivery, needed):
+            with self._report_lock:
+                report.outcomes["lost"] += 1  # another notifier took it over
+            return
+        self.record(delivery, self._safe_send(delivery, run_tag(delivery.run_key)), report)
 
     def _safe_send(self, delivery: Delivery, tag: str) -> Outcome:
         try:

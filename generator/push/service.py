@@ -41,11 +41,17 @@ from generator.push.endpoints import (
     EndpointPolicy,
     Refusal,
     key_refusals,
+    text,
 )
 from generator.push.store import MAX_TOPICS, Store, TooManyTopics
 from generator.push.topics import MAX_TOPIC_LENGTH, TOPIC_PATTERN, Vocabulary
 
 MAX_BODY_BYTES = 4096  # a subscription with 50 topics is about 2 KB
+# A subscription nests three levels ({"subscription": {"keys": {…}}}). Python's parser recurses
+# per level: a body of "[[[[…" would exhaust the stack (RecursionError, a 500) long before the
+# size limit, so nesting is counted before parsing.
+MAX_JSON_DEPTH = 8
+MAX_NUMBER_LENGTH = 20  # expirationTime is milliseconds since 1970: 13 digits
 ACTIONS = ("replace", "add", "remove")
 
 
@@ -123,6 +129,76 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return bytes(body)
 
 
+class BadJson(ValueError):
+    """The body is not JSON we parse (too deep, a number or a string we refuse)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _too_deep(body: str, limit: int) -> bool:
+    """Whether arrays and objects nest deeper than `limit` (strings are skipped)."""
+    depth = 0
+    in_string = escaped = False
+    for char in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
+
+
+def _number(kind: type[int] | type[float]) -> Callable[[str], float]:
+    def parse(literal: str) -> float:
+        value = kind(literal) if len(literal) <= MAX_NUMBER_LENGTH else math.inf
+        if not math.isfinite(value):
+            raise ValueError(literal[:40])
+        return value
+
+    return parse
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(name)  # NaN, Infinity, -Infinity: not JSON
+
+
+def parse_json(raw: bytes) -> Any:
+    """The body as JSON, within the bounds a subscription needs; BadJson otherwise."""
+    invalid = BadJson("bad-json", text("push-json-invalid"))
+    try:
+        body = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise invalid from None
+    if _too_deep(body, MAX_JSON_DEPTH):
+        raise BadJson("too-deep", text("push-json-too-deep", limit=MAX_JSON_DEPTH))
+    try:
+        data = json.loads(
+            body,
+            parse_int=_number(int),
+            parse_float=_number(float),
+            parse_constant=_no_constant,
+        )
+        # A lone surrogate ("\ud800") parses, then fails every UTF-8 encoding later (the
+        # answer quoting it, the store): refuse it here.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except (ValueError, RecursionError, UnicodeEncodeError):
+        raise invalid from None
+    return data
+
+
 def _problem(field: str, refusal: Refusal) -> dict[str, str]:
     return {"field": field, "code": refusal.code, "message": refusal.message}
 
@@ -146,8 +222,8 @@ def validate_subscribe(
         refusal = Refusal("subscription-missing", "Thiếu thông tin đăng ký (subscription).")
         problems.append(_problem("subscription", refusal))
     else:
-        endpoint, keys = subscription.get("endpoint"), subscription.get("keys")
-        refusal_or_none = policy.refusal(endpoint)
+        keys = subscription.get("keys")
+        endpoint, refusal_or_none = policy.check(subscription.get("endpoint"))
         if refusal_or_none is not None:
             problems.append(_problem("subscription.endpoint", refusal_or_none))
         problems += [_problem("subscription.keys", r) for r in key_refusals(keys)]
@@ -217,9 +293,9 @@ def create_app(config: ServiceConfig, *, store: Store | None = None) -> Starlett
                 413, "too-large", f"Nội dung gửi lên quá lớn (tối đa {config.max_body} byte)."
             )
         try:
-            return json.loads(body.decode("utf-8")), None
-        except (UnicodeDecodeError, ValueError):
-            return None, _error(400, "bad-json", "Nội dung gửi lên không phải JSON hợp lệ.")
+            return parse_json(body), None
+        except BadJson as exc:
+            return None, _error(400, exc.code, exc.message)
 
     async def subscribe(request: Request) -> Response:
         refused = guard(request)
@@ -256,7 +332,10 @@ def create_app(config: ServiceConfig, *, store: Store | None = None) -> Starlett
             problem = {"field": "endpoint", "code": "endpoint-missing"}
             problem["message"] = "Thiếu địa chỉ nhận thông báo (endpoint)."
             return _error(422, "invalid", "Yêu cầu không hợp lệ.", problems=[problem])
-        removed = await run_in_threadpool(store.unsubscribe, endpoint)
+        # The store keys subscriptions by the canonical form; an endpoint the policy refuses
+        # now cannot be stored, but may have been before the policy shrank.
+        canonical, _ = config.policy.check(endpoint)
+        removed = await run_in_threadpool(store.unsubscribe, canonical or endpoint)
         return JSONResponse({"ok": True, "removed": removed})
 
     async def health(request: Request) -> Response:

@@ -7,6 +7,12 @@ every delivery either recorded as sent or still pending.
 
 The schema is versioned: `schema_version` holds the number of migrations applied; opening the
 store applies the missing ones in one transaction. A file from a newer antq is refused.
+
+Deliveries are claimed before they are sent: a notifier takes a batch of due deliveries in one
+BEGIN IMMEDIATE transaction, writing its owner id and a lease expiry on each row, and only
+the lease's owner records an outcome. Concurrent notifiers thus never take the same row; a
+killed one's rows are taken again once its lease has expired. (On PostgreSQL the same claim is
+`SELECT … FOR UPDATE SKIP LOCKED` then the same UPDATE.)
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,11 +28,54 @@ from pathlib import Path
 from typing import Literal
 
 from generator.errors import AntqError
+from generator.push.endpoints import EndpointPolicy
 
 MAX_TOPICS = 50  # per subscription: every xã of a province would already be silly
 
+# Every stored row in its canonical form, whatever the allow-list: rows are migrated, not judged.
+_ANY_ENDPOINT = EndpointPolicy(hosts=(), allow_http=True, any_port=True, any_host=True)
+
+
+def _canonical_endpoints(db: sqlite3.Connection) -> None:
+    """Store each subscription under its endpoint's canonical form, merging spellings of one
+    endpoint (the newest keys win, topics are united); pending deliveries follow, and a
+    second delivery of one run to one endpoint is cancelled."""
+    rows = db.execute("SELECT endpoint FROM subscriptions ORDER BY endpoint")
+    for (endpoint,) in rows.fetchall():
+        canonical, _ = _ANY_ENDPOINT.check(endpoint)
+        if canonical is None or canonical == endpoint:
+            continue  # an unusable row is refused, and deleted, at its next send
+        db.execute(
+            "INSERT INTO subscriptions (endpoint, p256dh, auth, created, updated) "
+            "SELECT ?, p256dh, auth, created, updated FROM subscriptions WHERE endpoint = ? "
+            "ON CONFLICT (endpoint) DO UPDATE SET p256dh = excluded.p256dh, "
+            "auth = excluded.auth, updated = excluded.updated "
+            "WHERE excluded.updated > subscriptions.updated",
+            (canonical, endpoint),
+        )
+        db.execute(
+            "INSERT OR IGNORE INTO topics (endpoint, topic) "
+            "SELECT ?, topic FROM topics WHERE endpoint = ?",
+            (canonical, endpoint),
+        )
+        db.execute("DELETE FROM subscriptions WHERE endpoint = ?", (endpoint,))
+        db.execute(
+            "UPDATE deliveries SET state = 'cancelled', detail = 'duplicate' "
+            "WHERE endpoint = ? AND state IN ('pending', 'retry') AND run_key IN "
+            "(SELECT run_key FROM deliveries WHERE endpoint = ?)",
+            (endpoint, canonical),
+        )
+        db.execute(
+            "UPDATE deliveries SET endpoint = ? "
+            "WHERE endpoint = ? AND state IN ('pending', 'retry')",
+            (canonical, endpoint),
+        )
+
+
+Migration = str | Callable[[sqlite3.Connection], None]
+
 # Each entry migrates version n-1 → n. Never edit one that has shipped: append a new one.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
+MIGRATIONS: tuple[tuple[Migration, ...], ...] = (
     (
         """CREATE TABLE subscriptions (
             endpoint TEXT PRIMARY KEY,
@@ -67,6 +116,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         ) WITHOUT ROWID""",
         "CREATE INDEX deliveries_due ON deliveries(state, next_attempt)",
     ),
+    (
+        # The claim on a delivery: who is sending it, and until when nobody else may.
+        "ALTER TABLE deliveries ADD COLUMN lease_owner TEXT",
+        "ALTER TABLE deliveries ADD COLUMN lease_expiry REAL NOT NULL DEFAULT 0",
+        # One key per subscription: endpoints stored before they were canonicalised.
+        _canonical_endpoints,
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -90,6 +146,7 @@ class Delivery:
     attempts: int
     p256dh: str | None  # None: the subscription is gone since the run was planned
     auth: str | None
+    lease_expiry: float = 0.0  # until when this notifier holds the claim (wall clock)
 
 
 def _now() -> str:
@@ -154,9 +211,12 @@ class Store:
                     f"“{self.path}” có lược đồ phiên bản {version}, mới hơn phiên bản "
                     f"{SCHEMA_VERSION} mà chương trình này hiểu: hãy cập nhật antq."
                 )
-            for statements in MIGRATIONS[version:]:
-                for sql in statements:
-                    db.execute(sql)
+            for steps in MIGRATIONS[version:]:
+                for step in steps:
+                    if isinstance(step, str):
+                        db.execute(step)
+                    else:
+                        step(db)
             db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
         return SCHEMA_VERSION
 
@@ -278,25 +338,45 @@ class Store:
             )
         return True
 
-    def due(self, now: float, limit: int | None = None) -> list[Delivery]:
-        """Deliveries to attempt now, every run's: new ones and retries whose time came."""
-        sql = (
-            "SELECT d.run_key, d.endpoint, d.payload, d.attempts, s.p256dh, s.auth "
-            "FROM deliveries d LEFT JOIN subscriptions s ON s.endpoint = d.endpoint "
-            "WHERE d.state IN ('pending', 'retry') AND d.next_attempt <= ? "
-            "ORDER BY d.run_key, d.endpoint"
-        )
-        params: tuple[object, ...] = (now,)
-        if limit is not None:
-            sql += " LIMIT ?"
-            params = (now, limit)
-        with self.lock:
-            return [Delivery(*row) for row in self.db.execute(sql, params)]
+    def claim(self, owner: str, now: float, lease: float, limit: int) -> list[Delivery]:
+        """Take up to `limit` due deliveries, every run's (new ones and retries whose time
+        came), that nobody holds: each gets `owner` and a lease until `now + lease`."""
+        expiry = now + lease
+        with self.transaction() as db:
+            rows = db.execute(
+                "SELECT d.run_key, d.endpoint, d.payload, d.attempts, s.p256dh, s.auth "
+                "FROM deliveries d LEFT JOIN subscriptions s ON s.endpoint = d.endpoint "
+                "WHERE d.state IN ('pending', 'retry') AND d.next_attempt <= ? "
+                "AND d.lease_expiry <= ? ORDER BY d.run_key, d.endpoint LIMIT ?",
+                (now, now, limit),
+            ).fetchall()
+            db.executemany(
+                "UPDATE deliveries SET lease_owner = ?, lease_expiry = ? "
+                "WHERE run_key = ? AND endpoint = ?",
+                [(owner, expiry, row[0], row[1]) for row in rows],
+            )
+        return [Delivery(r, e, p, a, k, au, expiry) for r, e, p, a, k, au in rows]
+
+    def extend(self, owner: str, delivery: Delivery, until: float) -> bool:
+        """Extend this owner's lease on a delivery still to send; False when the lease was
+        lost (it expired and another notifier took the delivery)."""
+        with self.transaction() as db:
+            return (
+                db.execute(
+                    "UPDATE deliveries SET lease_expiry = max(lease_expiry, ?) "
+                    "WHERE run_key = ? AND endpoint = ? AND lease_owner = ? "
+                    "AND state IN ('pending', 'retry')",
+                    (until, delivery.run_key, delivery.endpoint, owner),
+                ).rowcount
+                > 0
+            )
 
     def next_retry(self) -> float | None:
+        """When the next delivery becomes due and free of any lease."""
         with self.lock:
             row = self.db.execute(
-                "SELECT min(next_attempt) FROM deliveries WHERE state IN ('pending', 'retry')"
+                "SELECT min(max(next_attempt, lease_expiry)) FROM deliveries "
+                "WHERE state IN ('pending', 'retry')"
             ).fetchone()
             return None if row[0] is None else float(row[0])
 
@@ -307,14 +387,16 @@ class Store:
         status: int | None = None,
         detail: str | None = None,
         *,
+        owner: str,
         drop_subscription: bool = False,
-    ) -> None:
-        """Record a final outcome; for an expired (404/410) or refused endpoint, delete the
-        subscription in the same transaction."""
+    ) -> bool:
+        """Record a final outcome, if `owner` still holds the lease; for an expired (404/410)
+        or refused endpoint, delete the subscription in the same transaction."""
         with self.transaction() as db:
-            db.execute(
+            updated = db.execute(
                 "UPDATE deliveries SET state = ?, attempts = attempts + ?, last_status = ?, "
-                "detail = ?, updated = ? WHERE run_key = ? AND endpoint = ?",
+                "detail = ?, updated = ? WHERE run_key = ? AND endpoint = ? "
+                "AND lease_owner = ? AND state IN ('pending', 'retry')",
                 (
                     state,
                     0 if state == "cancelled" else 1,
@@ -323,20 +405,33 @@ class Store:
                     _now(),
                     delivery.run_key,
                     delivery.endpoint,
+                    owner,
                 ),
-            )
-            if drop_subscription:
+            ).rowcount
+            if updated and drop_subscription:
                 db.execute("DELETE FROM subscriptions WHERE endpoint = ?", (delivery.endpoint,))
+        return updated > 0
 
     def retry_later(
-        self, delivery: Delivery, when: float, status: int | None, detail: str | None
-    ) -> None:
+        self,
+        delivery: Delivery,
+        when: float,
+        status: int | None,
+        detail: str | None,
+        *,
+        owner: str,
+    ) -> bool:
+        """Put a delivery back in the queue for `when`, releasing the lease."""
         with self.transaction() as db:
-            db.execute(
-                "UPDATE deliveries SET state = 'retry', attempts = attempts + 1, "
-                "next_attempt = ?, last_status = ?, detail = ?, updated = ? "
-                "WHERE run_key = ? AND endpoint = ?",
-                (when, status, detail, _now(), delivery.run_key, delivery.endpoint),
+            return (
+                db.execute(
+                    "UPDATE deliveries SET state = 'retry', attempts = attempts + 1, "
+                    "next_attempt = ?, last_status = ?, detail = ?, updated = ?, "
+                    "lease_expiry = 0 WHERE run_key = ? AND endpoint = ? "
+                    "AND lease_owner = ? AND state IN ('pending', 'retry')",
+                    (when, status, detail, _now(), delivery.run_key, delivery.endpoint, owner),
+                ).rowcount
+                > 0
             )
 
     def run_states(self, run_key: str) -> Counter[str]:
