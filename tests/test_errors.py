@@ -16,7 +16,8 @@ from generator.errors import AntqError, UsageError
 
 ROOT = Path(__file__).resolve().parents[1]
 # Exceptions that never reach a user: internal control flow, or a bug report by design.
-INTERNAL = {"_BodyTooLarge", "TooManyTopics", "MissingParameter"}
+# (BadJson: a request body the push service answers with 400, never raised to a user.)
+INTERNAL = {"_BodyTooLarge", "TooManyTopics", "MissingParameter", "BadJson"}
 
 
 def _exception_classes() -> dict[str, list[str]]:
