@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import time
 from pathlib import Path
 
 import pytest
@@ -169,12 +168,3 @@ def test_refresh_is_deterministic_and_matches_committed_data(tmp_path: Path) -> 
         assert not raw.startswith(b"\xef\xbb\xbf") and b"\r\n" not in raw, name
         # The committed CSVs must be what the installed package produces ("do not edit by hand").
         assert raw == (DATA / name).read_bytes(), f"{name} is stale: run `antq units refresh`"
-
-
-def test_load_is_fast() -> None:
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        load_unit_tables(DATA)
-        best = min(best, time.perf_counter() - start)
-    assert best < 0.3
