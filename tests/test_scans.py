@@ -306,7 +306,13 @@ def test_the_vapid_public_key_and_lookalikes_are_not_secrets(site: Path) -> None
         "phong-trao-toan-dan-bao-ve-an-ninh-to-quoc1",  # a 43-character slug
         "/pagefind/fragment/en_5c1b2d3e4f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d.pf_fragment",
         "ASIA-PACIFIC",
+        "ASIAPACIFICREGION2025",
         "eyJhbGciOiJ9",
+        "eyJhbGciOiJIUzI1NiJ9.e30",
+        "AIzaSyShort",
+        "glpat-abc",
+        "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+        "xoxo-hugs-and-kisses",
         "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",  # an AWS-secret shape with no name
     ]
     insert(site, "<p>" + " ".join(harmless) + "</p>")
@@ -340,6 +346,13 @@ def test_secrets_are_found_and_masked(secret: str) -> None:
     found = scan_published("a/index.html", f"<p>\n{secret}\n</p>".encode())
     assert [p.line() for p in found] == [
         f"a/index.html:2: lỗi: có khóa bí mật ({SECRETS[secret]}){SECRET}"
+    ]
+
+
+def test_a_named_private_key_is_reported_once() -> None:
+    found = scan_published("a.js", f'const vapid = {{"privateKey": "{PRIVATE}"}};'.encode())
+    assert [p.line() for p in found] == [
+        f"a.js:1: lỗi: có khóa bí mật (khóa riêng VAPID: privateKey = {PRIVATE[:2]}…){SECRET}"
     ]
 
 
