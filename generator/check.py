@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from generator.data.messages_vi import say
 from generator.data.problems import Problem
 from generator.scan import BINARY_SUFFIXES, make_problem, scan_published
 from generator.textvi import format_number
@@ -784,7 +785,7 @@ def run_cli(root: Path, site_dir: Path, echo: Callable[..., Any] = _echo) -> int
     from generator.settings import SettingsError, load_settings
 
     if not root.is_dir():
-        echo(f"antq: không tìm thấy thư mục trang web “{root}” (chạy antq build trước)", err=True)
+        echo(say("check-no-site", root=root), err=True)
         return 2
     try:
         settings = load_settings(site_dir)
