@@ -425,8 +425,9 @@ class Builder:
         """Scan every other file this build wrote (assets, the search index, the service
         worker, the lesson library list): every published byte is scanned once, by the
         build that writes it. `scanned`: what the render and produce jobs already scanned.
-        A hard-linked file is the previous build's, scanned when it was written (an older
-        antq's cache is dropped on upgrade, so it was scanned by this same rule)."""
+        A hard-linked file is the previous build's, scanned by that build when it wrote it:
+        this holds across versions only while a new antq never reuses an older one's
+        outputs (issue 12: the incremental keys include the code)."""
         problems: list[str] = []
         for path in sorted(p for p in staging.dir.rglob("*") if p.is_file()):
             rel = path.relative_to(staging.dir).as_posix()

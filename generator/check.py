@@ -8,9 +8,16 @@ One pass over every file of the output directory finds:
   the head elements search engines and screen readers rely on;
 - `personal-data`: a phone or citizen-ID number anywhere in the output;
 - `secret`: a private key or access token anywhere in the output;
+- `output-control-character`: a NUL byte in a text file, another control character in a page
+  or feed (a text file is any file whose suffix is not a binary one: NUL never makes a file
+  skip the scan);
 - `external-host`: a request to another host (everything is self-hosted), or a link to a
   host outside the allow-list of official sites;
 - `size-budget`: a page or asset heavier, gzip-compressed, than its budget.
+
+The personal-data, secret and control-character scan is the build's own (`generator.scan`,
+run on every file the build writes), so a site the build published passes it; the messages
+are in the catalogue (`generator.data.messages_vi`), the problems the shared `Problem`.
 
 The national site is ~6,500 pages and 400 MB, and the check must stay well under 20 s on two
 cores, so HTML is read with a few targeted regular expressions over bytes rather than a full
@@ -35,6 +42,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from generator.data.messages_vi import say
 from generator.data.problems import Problem
 from generator.scan import BINARY_SUFFIXES, make_problem, scan_published
 from generator.textvi import format_number
@@ -777,7 +785,7 @@ def run_cli(root: Path, site_dir: Path, echo: Callable[..., Any] = _echo) -> int
     from generator.settings import SettingsError, load_settings
 
     if not root.is_dir():
-        echo(f"antq: không tìm thấy thư mục trang web “{root}” (chạy antq build trước)", err=True)
+        echo(say("check-no-site", root=root), err=True)
         return 2
     try:
         settings = load_settings(site_dir)

@@ -424,6 +424,11 @@ CATALOGUE: dict[str, Entry] = {
         "tìm ký tự này trong dữ liệu, bài học hoặc mẫu trang đã tạo ra tệp, xóa nó "
         "rồi xây dựng lại",
     ),
+    "check-no-site": Entry(
+        "error",
+        "không tìm thấy thư mục trang web “{root}”",
+        "chạy “antq build” trước, hoặc ghi đúng thư mục trang web đã xây dựng",
+    ),
     "output-refused": Entry(
         "error",
         "dừng xây dựng: trang sắp đăng chứa thông tin không được công khai (các dòng trên); "
