@@ -18,7 +18,7 @@ runner = CliRunner()
 
 EXPECTED: dict[str, list[str]] = {
     "citizen-id": [
-        "awards.csv:4:D (recipient_name): lỗi: ô có dãy 12 chữ số giống số CMND/CCCD (001…67): không được đăng số định danh [personal-id] — Cách sửa: kho dữ liệu và trang web là công khai: xóa thông tin này (Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân)",
+        "awards.csv:4:D (recipient_name): lỗi: ô có dãy 12 chữ số giống số định danh cá nhân/CCCD (001…67): không được đăng số định danh [personal-id] — Cách sửa: kho dữ liệu và trang web là công khai: xóa thông tin này (Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân)",
     ],
     "coordinates-outside": [
         "places.csv:2:G (lat): lỗi: tọa độ 106.3552 nằm ngoài phạm vi tọa độ cho phép (vĩ độ phải từ 8,0 đến 23,5) [coordinates-outside-vietnam] — Cách sửa: kiểm tra có bị đảo vĩ độ với kinh độ không; vĩ độ (lat) khoảng 8–23,5, kinh độ (lon) khoảng 102–117,9; dùng dấu chấm thập phân",
