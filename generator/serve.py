@@ -11,7 +11,13 @@ is no longer the current one.
 
 A failed build never stops the server: while the data has errors every HTML request gets an
 error page listing them (with the reload script, so it goes away once the data is fixed);
-everything else is still served from the previous site, which the build left in place.
+everything else is still served from the previous site, which the build left in place. Any
+user error (`AntqError`: data, settings, a missing tool) gets that page; only a bug in antq
+gets the page with a traceback.
+
+The server answers only requests addressed to itself: a `Host` other than 127.0.0.1, localhost
+or [::1] with its port is refused (403). Otherwise a web page on another site could rebind its
+own name to 127.0.0.1 (DNS rebinding) and read the unpublished preview as same-origin.
 """
 
 from __future__ import annotations
@@ -36,9 +42,10 @@ from urllib.parse import urlsplit
 
 import watchfiles
 
-from generator.build import BuildError, BuildOptions, BuildReport, build_site
+from generator.build import BuildOptions, BuildReport, build_site
 from generator.data.cache import default_cache_dir
-from generator.errors import UsageError
+from generator.data.messages_vi import problem, say
+from generator.errors import AntqError, UsageError
 from generator.headers import for_path
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -195,6 +202,17 @@ def error_page(kind: str, lines: list[str]) -> bytes:
     ).encode()
 
 
+def host_refused_page(host: str, url: str) -> bytes:
+    """The short page for a request addressed to another name (DNS rebinding)."""
+    title = problem("serve-host-refused", "", host=host, url=url).message
+    line = say("serve-host-refused", host=host, url=url)
+    return (
+        '<!doctype html>\n<html lang="vi">\n<head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title></head>\n"
+        f"<body><p>{html.escape(line)}</p></body>\n</html>\n"
+    ).encode()
+
+
 class _WatchFilter(watchfiles.DefaultFilter):
     """Ignore what the build itself writes, so a build never triggers the next one."""
 
@@ -254,6 +272,9 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def _respond(self, *, head: bool) -> None:
         dev = self.server.dev
+        if not self._host_is_ours():
+            self._refuse_host(head)
+            return
         path = urlsplit(self.path).path
         if path.startswith(DEV_PREFIX):
             self._dev_route(path, head=head)
@@ -285,6 +306,16 @@ class _Handler(SimpleHTTPRequestHandler):
         except FileNotFoundError:
             # Only in the instant of a non-atomic swap (filesystems without renameat2).
             self._not_found(version, head)
+
+    def _host_is_ours(self) -> bool:
+        hosts = self.headers.get_all("Host") or []
+        return len(hosts) == 1 and hosts[0].strip().lower() in self.server.dev.own_hosts
+
+    def _refuse_host(self, head: bool) -> None:
+        host = (self.headers.get("Host") or "")[:100]
+        dev = self.server.dev
+        page = host_refused_page(host, dev.url)
+        self._send(HTTPStatus.FORBIDDEN, "text/html; charset=utf-8", page, head)
 
     def _dev_route(self, path: str, *, head: bool) -> None:
         if path == EVENTS_PATH:
@@ -410,6 +441,15 @@ class DevServer:
         return f"http://{host}:{self.port}/"
 
     @property
+    def own_hosts(self) -> frozenset[str]:
+        """The `Host` values that name this server (lower case)."""
+        names = ("127.0.0.1", "localhost", "[::1]")
+        hosts = {f"{name}:{self.port}" for name in names}
+        if self.port == 80:  # browsers leave the default port out
+            hosts.update(names)
+        return frozenset(hosts)
+
+    @property
     def stopping(self) -> bool:
         return self._stop.is_set()
 
@@ -438,7 +478,7 @@ class DevServer:
             started = time.perf_counter()
             try:
                 report = build_site(self.options, progress=False)
-            except BuildError as exc:
+            except AntqError as exc:  # data, settings, a missing tool: the user can fix it
                 self._set_state("data", list(exc.lines), changed=True)
                 self.log(f"{prefix}{DATA_ERROR_HEADING}:")
                 self._log_lines(exc.lines)

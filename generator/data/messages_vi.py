@@ -437,6 +437,11 @@ CATALOGUE: dict[str, Entry] = {
     ),
     # -- antq serve: the preview server.
     #    (entries of antq serve go here)
+    "serve-host-refused": Entry(
+        "error",
+        "máy chủ xem trước không trả lời yêu cầu gửi tới “{host}”",
+        "mở bản xem trước tại {url} (chỉ địa chỉ 127.0.0.1, localhost hoặc [::1] của máy này)",
+    ),
     # -- Web push: keys, the service, the store, the notifier.
     #    (entries of web push go here)
     # Endpoints a subscription may name (generator.push.endpoints); shown in the browser.

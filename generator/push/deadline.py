@@ -23,6 +23,7 @@ from typing import Any
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.poolmanager import PoolManager, ProxyManager
 
 _current = threading.local()  # the Deadline of the request this thread is making
 
@@ -121,4 +122,14 @@ class DeadlineAdapter(HTTPAdapter):
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+        _use_deadline_pools(self.poolmanager)
+
+    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> PoolManager:
+        manager: PoolManager = super().proxy_manager_for(proxy, **kwargs)
+        if type(manager) is ProxyManager:  # through an http(s) proxy; SOCKS has its own pools
+            _use_deadline_pools(manager)
+        return manager
+
+
+def _use_deadline_pools(manager: PoolManager) -> None:
+    manager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}

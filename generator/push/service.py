@@ -7,11 +7,12 @@
     GET    /health          → 200 {"status": "ok", "schema": N}
 
 Everything a browser sends is checked before it reaches the store: the body's size (413), its
-type (415), the endpoint against the allow-list (SSRF), the keys' lengths and curve, the topics
-against the data's vocabulary; every problem is reported at once, in Vietnamese (422). Each
-client IP has a token bucket (429 with Retry-After). CORS answers the site's origin only, and a
-request that carries another Origin is refused outright (403): a cross-site form post needs no
-preflight, so CORS alone would not stop it.
+type (415), its nesting and numbers (400, before the parser can recurse or convert), the
+endpoint against the allow-list (SSRF) and in its one canonical form (the store's key), the
+keys' lengths and curve, the topics against the data's vocabulary; every problem is reported
+at once, in Vietnamese (422). Each client IP has a token bucket (429 with Retry-After). CORS
+answers the site's origin only, and a request that carries another Origin is refused outright
+(403): a cross-site form post needs no preflight, so CORS alone would not stop it.
 """
 
 from __future__ import annotations
