@@ -211,7 +211,8 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "personal-id": Entry(
         "error",
-        "ô có dãy {digits} chữ số giống số định danh cá nhân/CCCD ({masked}): không được đăng số định danh",
+        "ô có dãy {digits} chữ số giống số định danh cá nhân/CCCD ({masked}): "
+        "không được đăng số định danh",
         _PRIVACY,
     ),
     "assessment-date": Entry(
