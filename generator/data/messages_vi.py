@@ -283,8 +283,7 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "output-too-large": Entry(
         "error",
-        "{kind} “{path}” sẽ nặng {size_mb} MB, vượt giới hạn {limit_mb} MB; "
-        "chưa xây dựng lại trang web",
+        "{kind} “{path}” sẽ nặng {size}, vượt giới hạn {limit}; chưa xây dựng lại trang web",
         "kiểm tra xem có lỡ dán trùng hay sinh thừa dữ liệu không; rút gọn các ô mô tả quá dài",
     ),
     "output-path-clash": Entry(
