@@ -402,9 +402,28 @@ def test_page_over_a_section_index_is_refused() -> None:
     assert caught.value.lines == [
         "lỗi: trang “Quyết định —” (/van-ban//) có địa chỉ “/van-ban//” không hợp lệ (có một "
         "phần rỗng “//”: mã hoặc tên không còn chữ cái, chữ số nào); chưa xây dựng lại trang "
-        "web [output-path-invalid] — Cách sửa: đặt mã (id) hoặc tên có ít nhất một chữ cái "
-        "hoặc chữ số, không chỉ gồm dấu câu hay ký hiệu như “—”, “..”, “/”"
+        "web [output-path-invalid] — Cách sửa: đặt mã (id), tên hoặc tên tệp bài học có ít "
+        "nhất một chữ cái hoặc chữ số; tên tệp bài học chỉ gồm chữ không dấu, chữ số và “-” "
+        "(không dấu cách, không “—”, “..”, “/”)"
     ]
+
+
+def test_legal_document_id_of_dashes_stops_the_build_and_keeps_the_site(
+    make_package, site_dir, tmp_path
+) -> None:
+    """End to end: an id that slugifies to nothing ("—") stopped by a clear line (from
+    validation, or else from the output paths), the previous /van-ban/ index kept."""
+    data, out = make_package(), tmp_path / "public"
+    build(data, out, site_dir)
+    index = (out / "van-ban" / "index.html").read_bytes()
+    with (data / "legal_documents.csv").open("a", encoding="utf-8") as table:
+        table.write(
+            "—,huong_dan,Văn bản có mã chỉ là một dấu gạch,Bộ Công an,2022-11-18,,con_hieu_luc,,\n"
+        )
+    with pytest.raises(BuildError) as caught:
+        build(data, out, site_dir)
+    assert any("lỗi:" in line for line in caught.value.lines)
+    assert (out / "van-ban" / "index.html").read_bytes() == index
 
 
 def test_two_outputs_on_one_path_are_refused_naming_both() -> None:

@@ -296,8 +296,8 @@ CATALOGUE: dict[str, Entry] = {
     "output-path-invalid": Entry(
         "error",
         "{what} có địa chỉ “{url}” không hợp lệ ({reason}); chưa xây dựng lại trang web",
-        "đặt mã (id) hoặc tên có ít nhất một chữ cái hoặc chữ số, không chỉ gồm dấu câu "
-        "hay ký hiệu như “—”, “..”, “/”",
+        "đặt mã (id), tên hoặc tên tệp bài học có ít nhất một chữ cái hoặc chữ số; tên tệp "
+        "bài học chỉ gồm chữ không dấu, chữ số và “-” (không dấu cách, không “—”, “..”, “/”)",
     ),
     # -- antq check: a built site's links, head, personal data, secrets, budgets.
     #    (entries of antq check go here)
