@@ -3,9 +3,11 @@
     load settings → validate → load → model → pages → render → write → verify → swap
 
 Incremental: every page's declared inputs (its context, the templates it uses, the site-wide
-settings and assets) are hashed; a page whose hash is unchanged is hard-linked from the
-previous build instead of rendered. A build whose every input file is unchanged stops after
-hashing them. Nothing is decided by modification times.
+settings and assets, and the code that renders: see `code_version`) are hashed; a page whose
+hash is unchanged is hard-linked from the previous build instead of rendered. A build whose
+every input file is unchanged stops after hashing them. Nothing is decided by modification
+times. One build at a time per output folder (`Builder._lock`); output ceilings in
+`generator.limits`; the data's revision and the build's date in `generator.revision`.
 """
 
 from __future__ import annotations
