@@ -66,7 +66,7 @@ def check_size(rel: str, size: int) -> str | None:
     for suffix, (kind, ceiling) in SIZE_CEILINGS.items():
         if rel.endswith(suffix) and size > ceiling:
             return say(
-                "output-too-large", path=rel, kind=kind, size_mb=_mb(size), limit_mb=_mb(ceiling)
+                "output-too-large", path=rel, kind=kind, size=_size(size), limit=_size(ceiling)
             )
     return None
 
@@ -75,5 +75,7 @@ def _n(value: int) -> str:
     return format_number(value)
 
 
-def _mb(size: int) -> str:
-    return format_number(size / MB, 1)
+def _size(size: int) -> str:
+    if size >= MB:
+        return f"{format_number(size / MB, 1)} MB"
+    return f"{format_number(size)} byte"

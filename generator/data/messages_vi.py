@@ -346,8 +346,7 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "output-too-large": Entry(
         "error",
-        "{kind} “{path}” sẽ nặng {size_mb} MB, vượt giới hạn {limit_mb} MB; "
-        "chưa xây dựng lại trang web",
+        "{kind} “{path}” sẽ nặng {size}, vượt giới hạn {limit}; chưa xây dựng lại trang web",
         "kiểm tra xem có lỡ dán trùng hay sinh thừa dữ liệu không; rút gọn các ô mô tả quá dài",
     ),
     "output-path-clash": Entry(
@@ -360,8 +359,8 @@ CATALOGUE: dict[str, Entry] = {
     "output-path-invalid": Entry(
         "error",
         "{what} có địa chỉ “{url}” không hợp lệ ({reason}); chưa xây dựng lại trang web",
-        "đặt mã (id) hoặc tên có ít nhất một chữ cái hoặc chữ số, không chỉ gồm dấu câu "
-        "hay ký hiệu như “—”, “..”, “/”",
+        "đặt mã (id), tên hoặc tên tệp bài học có ít nhất một chữ cái hoặc chữ số; tên tệp "
+        "bài học chỉ gồm chữ không dấu, chữ số và “-” (không dấu cách, không “—”, “..”, “/”)",
     ),
     # -- antq check: a built site's links, head, personal data, secrets, budgets.
     #    (entries of antq check go here)

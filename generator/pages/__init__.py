@@ -129,7 +129,7 @@ def check_outputs(pages: list[Page], files: list[FileOutput]) -> None:
         rel = _output_path(output)
         first = owners.setdefault(rel.casefold(), output)
         if first is not output:
-            lines.append(_clash(first, output, rel))
+            lines.append(_clash(first, output, _output_path(first)))
     for rel, output in sorted(owners.items()):
         parent = rel.rpartition("/")[0]
         while parent:

@@ -3,6 +3,7 @@ the iCalendar feed of the movement's calendar."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -201,4 +202,5 @@ def calendar_file(model: SiteModel) -> FileOutput:
         item.add("transp", "TRANSPARENT")
         cal.add_component(item)
     data = cal.to_ical()
-    return FileOutput("/lich/lich.ics", f"ics:{data.hex()}", lambda: data)
+    # Its hash, not its bytes, identifies it (a large calendar would be held twice).
+    return FileOutput("/lich/lich.ics", f"ics:{hashlib.sha256(data).hexdigest()}", lambda: data)
