@@ -36,9 +36,10 @@ MAX_FILE_MB = 64
 # csv module's 128 KB default; the file size limit above bounds memory anyway.
 csv.field_size_limit(MAX_FILE_MB * 1024 * 1024)
 
-# Bytes 0xCC, 0xD2, 0xDE, 0xEC, 0xF2 are cp1258's combining tone marks: their presence in a
-# non-UTF-8 file is the signature of Excel's "CSV" export on Vietnamese Windows.
-_CP1258_TONES = frozenset(b"\xcc\xd2\xde\xec\xf2")
+# Bytes 0xCC, 0xD2, 0xDE, 0xEC, 0xF2 are cp1258's combining tone marks, and Đ đ Ă ă Ơ ơ Ư ư
+# its letters of the Vietnamese alphabet (a table of codes has "QĐ" and no tone): their
+# presence in a non-UTF-8 file is the signature of Excel's "CSV" export on Vietnamese Windows.
+_CP1258_TONES = frozenset(b"\xcc\xd2\xde\xec\xf2\xd0\xf0\xc3\xe3\xd5\xf5\xdd\xfd")
 
 # Characters refused in any cell (issue 12). Each class is invisible in Excel, so an official
 # cannot see what is wrong, and each does harm once published:

@@ -92,7 +92,9 @@ def validate_package(
     stale: list[tuple[ResourceSpec, str]] = []
     for spec in package.resources:
         deps = sorted(hashes.get(fk.resource, "") for fk in spec.foreign_keys)
-        key = make_key(spec.descriptor_hash(), hashes[spec.name], *deps, unit_hash, f"{max_mb}")
+        key = make_key(
+            spec.descriptor_hash(), hashes[spec.name], *deps, unit_hash, f"{float(max_mb):g}"
+        )
         hit = cache.get(spec.name, key)
         if hit is None:
             stale.append((spec, key))
@@ -127,6 +129,7 @@ class _Checker:
         self._tables: dict[str, tuple[Table | None, list[Problem]]] = {}
         self._keys: dict[tuple[str, tuple[str, ...]], set[tuple[str, ...]] | None] = {}
         self._units: units.UnitTables | None = None
+        self._units_read = False
 
     # -- descriptor ------------------------------------------------------------------------
 
@@ -177,19 +180,19 @@ class _Checker:
         k, v = table.header.index(key), table.header.index(value)
         return {nfc(_cell(c, k).strip()): _cell(c, v).strip() for _, c in table.rows()}
 
-    def unit_tables(self) -> units.UnitTables:
-        if self._units is None:
+    def unit_tables(self) -> units.UnitTables | None:
+        """The reference unit tables, or None when one cannot be read (its own problem is
+        reported; checking every unit code against nothing would bury it in errors)."""
+        if not self._units_read:
+            self._units_read = True
             tables: list[Table] = []
             for name in UNIT_RESOURCES:
                 spec = self.package.resource(name)
                 table = self.table(spec)[0] if spec is not None else None
                 if table is not None:
                     tables.append(table)
-            self._units = (
-                units.unit_tables(*tables)
-                if len(tables) == len(UNIT_RESOURCES)
-                else units.UnitTables(current={}, legacy={}, changes={})
-            )
+            if len(tables) == len(UNIT_RESOURCES):
+                self._units = units.unit_tables(*tables)
         return self._units
 
     # -- the run ---------------------------------------------------------------------------
@@ -490,12 +493,18 @@ def _lesson_problems(package: PackageSpec) -> list[Problem]:
 
     legal = package.resource("legal_documents")
     ids: set[str] = set()
+    table = None
     if legal is not None:
         table, found = open_table(legal.path, display_path(legal.path), legal.name)
         if table is not None and "id" in table.header:
             col = table.header.index("id")
             ids = {nfc(_cell(cells, col).strip()) for _, cells in table.rows()}
-    return load_lessons(package.root, ids)[1]
+    found = load_lessons(package.root, ids)[1]
+    if table is None:
+        # The table's own problem is reported; a lesson's citations cannot be checked
+        # against a table that could not be read, and every one of them would be flagged.
+        found = [p for p in found if p.code != "foreign-key"]
+    return found
 
 
 def header_problems(spec: ResourceSpec, table: Table, where: str) -> list[Problem]:
