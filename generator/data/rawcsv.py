@@ -175,6 +175,11 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
+def visible(text: str) -> str:
+    """The text with each hidden character written as its code point, for a message."""
+    return _HIDDEN_RE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
 def hidden_characters(table: Table) -> list[Problem]:
     """Control, bidirectional and zero-width characters in any cell (the header included),
     each located: one regex over the whole text, rows read only when it finds something."""

@@ -30,6 +30,7 @@ from generator.data.rawcsv import (
     file_sha256,
     hidden_characters,
     open_table,
+    visible,
 )
 from generator.data.schema import (
     PackageSpec,
@@ -151,7 +152,11 @@ class _Checker:
             where = display_path(spec.path)
             table, found = open_table(spec.path, where, spec.name, self.max_mb)
             if table is not None:
-                found = header_problems(spec, table, where) or _ceiling(spec, table)
+                found = header_problems(spec, table, where)
+                if found:  # a hidden character in a label is the likely cause: say so first
+                    found = [p for p in hidden_characters(table) if p.row == 1] + found
+                else:
+                    found = _ceiling(spec, table)
                 if found:
                     table = None
             self._tables[spec.name] = (table, found)
@@ -511,7 +516,7 @@ def header_problems(spec: ResourceSpec, table: Table, where: str) -> list[Proble
     """Compare the header to the schema by name: officials may reorder columns, but a missing,
     renamed or extra column makes every row meaningless, so it stops the resource."""
     found: list[Problem] = []
-    header = table.header
+    header = [visible(label) for label in table.header]
     expected = spec.field_names
     seen: set[str] = set()
     for i, label in enumerate(header, start=1):
