@@ -23,6 +23,7 @@ from generator.data.rawcsv import read_table
 from generator.data.schema import load_package
 from generator.data.units import load_unit_tables
 from generator.data.validate import validate_package
+from generator.pages import opendata
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -100,6 +101,10 @@ def test_every_table_in_excel_form_validates_and_loads_the_same(sample: Path) ->
     assert load_unit_tables(sample) == load_unit_tables(DATA)
     # The basemap command reads the unit tables too.
     assert geo.legacy_provinces(sample) == geo.legacy_provinces(DATA)
+    # The open-data download is the plain form the published descriptor declares, the same
+    # bytes as the original file's.
+    for spec in load_package(sample)[0].resources:
+        assert opendata._table(spec)() == (DATA / spec.rel_path).read_bytes(), spec.name
 
 
 def test_diff_reads_a_revision_in_excel_form_as_the_original() -> None:

@@ -70,6 +70,7 @@ class Table:
     delimiter: str
     sha256: str
     header: list[str]
+    bom: bool = False  # the file began with UTF-8's byte-order mark (Excel's "CSV UTF-8")
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """Yield (Excel row number, cells) for each record after the header."""
@@ -85,6 +86,17 @@ class Table:
             if len(cells) < width:
                 cells = cells + [""] * (width - len(cells))
             yield dict(zip(header, cells, strict=False))
+
+    def canonical(self) -> bytes:
+        """The table as published: UTF-8 without BOM, ',' and LF (what the descriptor's
+        default dialect says). A file already in that form publishes byte for byte."""
+        if self.delimiter == "," and not self.bom and "\r" not in self.text:
+            return self.text.encode("utf-8")
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        reader = csv.reader(io.StringIO(self.text), delimiter=self.delimiter)
+        writer.writerows([cell.replace("\r\n", "\n") for cell in row] for row in reader)
+        return out.getvalue().encode("utf-8")
 
     def count_rows(self, above: int) -> int:
         """The number of records, counted exactly only when a cheap upper bound (line
@@ -145,7 +157,8 @@ def read_table(data: bytes, where: str) -> tuple[Table | None, list[Problem]]:
         return None, [problem("empty-file", where)]
     delimiter = sniff_delimiter(text)
     header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
-    return Table(where, text, delimiter, sha, [h.strip() for h in header]), []
+    header = [h.strip() for h in header]
+    return Table(where, text, delimiter, sha, header, data.startswith(b"\xef\xbb\xbf")), []
 
 
 def decode(data: bytes, where: str) -> tuple[str | None, list[Problem]]:
