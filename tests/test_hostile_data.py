@@ -388,7 +388,7 @@ def _same_slug(cell: str) -> str:
         (
             "124/2021/TT\u200b-BCA",
             [
-                _same_slug("124/2021/TT\u200b-BCA"),
+                _same_slug("124/2021/TT<U+200B>-BCA"),  # shown, not hidden, in the line
                 _expected_character_line(
                     "legal_documents.csv:7:A (id)",
                     "zero-width-character",

@@ -376,7 +376,7 @@ class _Checker:
             return  # a missing key is Frictionless' to report
         slug = slugify(value)
         if not slug:
-            add("empty-slug", row, name, cell=value)
+            add("empty-slug", row, name, cell=visible(value))
             return
         other = slugs.get(slug)
         if other is None:
@@ -386,9 +386,9 @@ class _Checker:
                 "duplicate-slug",
                 row,
                 name,
-                cell=value,
+                cell=visible(value),
                 slug=slug,
-                other=other[1],
+                other=visible(other[1]),
                 other_row=other[0],
             )
 
