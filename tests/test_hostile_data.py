@@ -422,3 +422,18 @@ def test_yaml_of_the_fixture_schemas_matches_the_bundled_ones() -> None:
         fixture = ROOT / "tests" / "fixtures" / "good" / "schemas" / path.name
         assert yaml.safe_load(fixture.read_text("utf-8")) == yaml.safe_load(path.read_text("utf-8"))
     assert os.path.isdir(ROOT / "data")
+
+
+@pytest.mark.parametrize("name", ["../../lich", "Events", "su-kien", "lich/nam"])
+def test_a_resource_name_must_make_a_file_name(name: str, make_package, monkeypatch) -> None:
+    package = make_package()
+    descriptor = package / "datapackage.yaml"
+    text = descriptor.read_text(encoding="utf-8")
+    descriptor.write_text(text.replace("name: events", f"name: {name}", 1), "utf-8")
+    code, lines = validate_cli(package, monkeypatch)
+    assert code == 1
+    assert lines[:-1] == [
+        f"datapackage.yaml: lỗi: tài nguyên thứ 11: tên “{name}” không hợp lệ [resource-name] — "
+        "Cách sửa: tên bảng chỉ gồm chữ thường không dấu, chữ số và dấu gạch dưới, bắt đầu bằng "
+        "chữ, ví dụ legal_documents"
+    ]
