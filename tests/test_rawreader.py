@@ -208,3 +208,42 @@ def test_utf16_without_its_byte_order_mark_is_refused_too() -> None:
     assert "\x00" in data.decode("utf-8", errors="replace")
     table, problems = read_table(data, "places.csv")
     assert table is None and [p.code for p in problems] == ["encoding-utf16"]
+
+
+def _git(repo: Path, *args: str) -> str:
+    import subprocess
+
+    env = {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+        "HOME": str(repo),
+        "PATH": "/usr/bin:/bin",
+    }
+    done = subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, check=True)
+    return done.stdout.decode()
+
+
+@pytest.mark.parametrize("change", ["unicode-text", "symlink"])
+def test_diff_tells_nothing_of_a_revision_validation_refuses(
+    change: str, make_package, tmp_path: Path
+) -> None:
+    """A revision with a refused table was never published: no "every record removed"."""
+    repo = tmp_path / "repo"
+    shutil.copytree(make_package(), repo / "data")
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "một")
+    legal = repo / "data" / "legal_documents.csv"
+    events = repo / "data" / "events.csv"
+    if change == "symlink":
+        legal.unlink()
+        legal.symlink_to("/etc/passwd")
+    else:
+        legal.write_bytes(unicode_text(legal.read_text(encoding="utf-8")))
+    events.write_text(events.read_text(encoding="utf-8").replace("Ngày 19 tháng 8", "Ngày 19/8"))
+    _git(repo, "commit", "-qam", "hai")
+    package, _ = load_package(repo / "data")
+    changes = diff.diff_revisions(package, "HEAD~1", "HEAD")
+    assert [(c.resource, c.kind) for c in changes] == [("events", "changed")]
