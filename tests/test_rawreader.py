@@ -247,3 +247,14 @@ def test_diff_tells_nothing_of_a_revision_validation_refuses(
     package, _ = load_package(repo / "data")
     changes = diff.diff_revisions(package, "HEAD~1", "HEAD")
     assert [(c.resource, c.kind) for c in changes] == [("events", "changed")]
+
+
+def test_build_reuses_what_antq_validate_checked(make_package, monkeypatch) -> None:
+    """`antq validate` passed --max-file-mb as 64.0 and the build 64: the cache keys differed,
+    so every build after a validate checked every table again (and the refusal tests above
+    took minutes)."""
+    package = make_package()
+    monkeypatch.chdir(package)
+    assert runner.invoke(app, ["validate", "."]).exit_code == 0
+    again = validate_package(package)  # as the build calls it
+    assert again.checked == [] and len(again.cached) == 11
