@@ -271,6 +271,12 @@ CATALOGUE: dict[str, Entry] = {
         "có lẽ đã dán nhầm dữ liệu: kiểm tra lại tệp; nếu số dòng là đúng, đề nghị người quản "
         "trị nâng “x-antq-max-rows” trong {schema}",
     ),
+    "resource-name": Entry(
+        "error",
+        "tài nguyên thứ {index}: tên “{name}” không hợp lệ",
+        "tên bảng chỉ gồm chữ thường không dấu, chữ số và dấu gạch dưới, bắt đầu bằng chữ, "
+        "ví dụ legal_documents",
+    ),
     "schema-unknown-key": Entry(
         "error",
         "bảng “{resource}”: khóa “{key}” không có trong lược đồ (Table Schema)",

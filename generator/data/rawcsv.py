@@ -36,9 +36,10 @@ MAX_FILE_MB = 64
 # csv module's 128 KB default; the file size limit above bounds memory anyway.
 csv.field_size_limit(MAX_FILE_MB * 1024 * 1024)
 
-# Bytes 0xCC, 0xD2, 0xDE, 0xEC, 0xF2 are cp1258's combining tone marks: their presence in a
-# non-UTF-8 file is the signature of Excel's "CSV" export on Vietnamese Windows.
-_CP1258_TONES = frozenset(b"\xcc\xd2\xde\xec\xf2")
+# Bytes 0xCC, 0xD2, 0xDE, 0xEC, 0xF2 are cp1258's combining tone marks, and Đ đ Ă ă Ơ ơ Ư ư
+# its letters of the Vietnamese alphabet (a table of codes has "QĐ" and no tone): their
+# presence in a non-UTF-8 file is the signature of Excel's "CSV" export on Vietnamese Windows.
+_CP1258_TONES = frozenset(b"\xcc\xd2\xde\xec\xf2\xd0\xf0\xc3\xe3\xd5\xf5\xdd\xfd")
 
 # Characters refused in any cell (issue 12). Each class is invisible in Excel, so an official
 # cannot see what is wrong, and each does harm once published:
@@ -69,6 +70,7 @@ class Table:
     delimiter: str
     sha256: str
     header: list[str]
+    bom: bool = False  # the file began with UTF-8's byte-order mark (Excel's "CSV UTF-8")
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """Yield (Excel row number, cells) for each record after the header."""
@@ -84,6 +86,17 @@ class Table:
             if len(cells) < width:
                 cells = cells + [""] * (width - len(cells))
             yield dict(zip(header, cells, strict=False))
+
+    def canonical(self) -> bytes:
+        """The table as published: UTF-8 without BOM, ',' and LF (what the descriptor's
+        default dialect says). A file already in that form publishes byte for byte."""
+        if self.delimiter == "," and not self.bom and "\r" not in self.text:
+            return self.text.encode("utf-8")
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        reader = csv.reader(io.StringIO(self.text), delimiter=self.delimiter)
+        writer.writerows([cell.replace("\r\n", "\n") for cell in row] for row in reader)
+        return out.getvalue().encode("utf-8")
 
     def count_rows(self, above: int) -> int:
         """The number of records, counted exactly only when a cheap upper bound (line
@@ -144,7 +157,8 @@ def read_table(data: bytes, where: str) -> tuple[Table | None, list[Problem]]:
         return None, [problem("empty-file", where)]
     delimiter = sniff_delimiter(text)
     header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
-    return Table(where, text, delimiter, sha, [h.strip() for h in header]), []
+    header = [h.strip() for h in header]
+    return Table(where, text, delimiter, sha, header, data.startswith(b"\xef\xbb\xbf")), []
 
 
 def decode(data: bytes, where: str) -> tuple[str | None, list[Problem]]:
@@ -172,6 +186,11 @@ def sniff_delimiter(text: str) -> str:
     counts = {d: first.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
+
+
+def visible(text: str) -> str:
+    """The text with each hidden character written as its code point, for a message."""
+    return _HIDDEN_RE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
 
 
 def hidden_characters(table: Table) -> list[Problem]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ SCHEMA_KEYS = (
     "primaryKey", "uniqueKeys", "foreignKeys", "x-antq-max-rows",
 )  # fmt: skip
 MAX_ROWS_KEY = "x-antq-max-rows"
+RESOURCE_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
 # The ceiling of a table whose schema declares none: what one table may make stays bounded.
 DEFAULT_MAX_ROWS = 1_000_000
 TYPE_VI = {
@@ -196,6 +198,10 @@ def _load_resource(
     name = res.get("name")
     if not isinstance(name, str) or not name:
         bad(f"tài nguyên thứ {index} thiếu “name”")
+        return None
+    if not RESOURCE_NAME.fullmatch(name):
+        # The name becomes file names and addresses of the site (/du-lieu/<name>.csv).
+        problems_add(problem("resource-name", where, index=index, name=name))
         return None
     path = res.get("path")
     if not isinstance(path, str) or not path or ".." in Path(path).parts or path.startswith("/"):

@@ -30,6 +30,7 @@ from generator.data.rawcsv import (
     file_sha256,
     hidden_characters,
     open_table,
+    visible,
 )
 from generator.data.schema import (
     PackageSpec,
@@ -92,7 +93,9 @@ def validate_package(
     stale: list[tuple[ResourceSpec, str]] = []
     for spec in package.resources:
         deps = sorted(hashes.get(fk.resource, "") for fk in spec.foreign_keys)
-        key = make_key(spec.descriptor_hash(), hashes[spec.name], *deps, unit_hash, f"{max_mb}")
+        key = make_key(
+            spec.descriptor_hash(), hashes[spec.name], *deps, unit_hash, f"{float(max_mb):g}"
+        )
         hit = cache.get(spec.name, key)
         if hit is None:
             stale.append((spec, key))
@@ -127,6 +130,7 @@ class _Checker:
         self._tables: dict[str, tuple[Table | None, list[Problem]]] = {}
         self._keys: dict[tuple[str, tuple[str, ...]], set[tuple[str, ...]] | None] = {}
         self._units: units.UnitTables | None = None
+        self._units_read = False
 
     # -- descriptor ------------------------------------------------------------------------
 
@@ -148,7 +152,11 @@ class _Checker:
             where = display_path(spec.path)
             table, found = open_table(spec.path, where, spec.name, self.max_mb)
             if table is not None:
-                found = header_problems(spec, table, where) or _ceiling(spec, table)
+                found = header_problems(spec, table, where)
+                if found:  # a hidden character in a label is the likely cause: say so first
+                    found = [p for p in hidden_characters(table) if p.row == 1] + found
+                else:
+                    found = _ceiling(spec, table)
                 if found:
                     table = None
             self._tables[spec.name] = (table, found)
@@ -177,19 +185,19 @@ class _Checker:
         k, v = table.header.index(key), table.header.index(value)
         return {nfc(_cell(c, k).strip()): _cell(c, v).strip() for _, c in table.rows()}
 
-    def unit_tables(self) -> units.UnitTables:
-        if self._units is None:
+    def unit_tables(self) -> units.UnitTables | None:
+        """The reference unit tables, or None when one cannot be read (its own problem is
+        reported; checking every unit code against nothing would bury it in errors)."""
+        if not self._units_read:
+            self._units_read = True
             tables: list[Table] = []
             for name in UNIT_RESOURCES:
                 spec = self.package.resource(name)
                 table = self.table(spec)[0] if spec is not None else None
                 if table is not None:
                     tables.append(table)
-            self._units = (
-                units.unit_tables(*tables)
-                if len(tables) == len(UNIT_RESOURCES)
-                else units.UnitTables(current={}, legacy={}, changes={})
-            )
+            if len(tables) == len(UNIT_RESOURCES):
+                self._units = units.unit_tables(*tables)
         return self._units
 
     # -- the run ---------------------------------------------------------------------------
@@ -368,7 +376,7 @@ class _Checker:
             return  # a missing key is Frictionless' to report
         slug = slugify(value)
         if not slug:
-            add("empty-slug", row, name, cell=value)
+            add("empty-slug", row, name, cell=visible(value))
             return
         other = slugs.get(slug)
         if other is None:
@@ -378,9 +386,9 @@ class _Checker:
                 "duplicate-slug",
                 row,
                 name,
-                cell=value,
+                cell=visible(value),
                 slug=slug,
-                other=other[1],
+                other=visible(other[1]),
                 other_row=other[0],
             )
 
@@ -490,19 +498,25 @@ def _lesson_problems(package: PackageSpec) -> list[Problem]:
 
     legal = package.resource("legal_documents")
     ids: set[str] = set()
+    table = None
     if legal is not None:
         table, found = open_table(legal.path, display_path(legal.path), legal.name)
         if table is not None and "id" in table.header:
             col = table.header.index("id")
             ids = {nfc(_cell(cells, col).strip()) for _, cells in table.rows()}
-    return load_lessons(package.root, ids)[1]
+    found = load_lessons(package.root, ids)[1]
+    if table is None:
+        # The table's own problem is reported; a lesson's citations cannot be checked
+        # against a table that could not be read, and every one of them would be flagged.
+        found = [p for p in found if p.code != "foreign-key"]
+    return found
 
 
 def header_problems(spec: ResourceSpec, table: Table, where: str) -> list[Problem]:
     """Compare the header to the schema by name: officials may reorder columns, but a missing,
     renamed or extra column makes every row meaningless, so it stops the resource."""
     found: list[Problem] = []
-    header = table.header
+    header = [visible(label) for label in table.header]
     expected = spec.field_names
     seen: set[str] = set()
     for i, label in enumerate(header, start=1):

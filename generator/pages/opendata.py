@@ -9,8 +9,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from generator.data.rawcsv import file_sha256
-from generator.data.schema import PackageSpec, ResourceSpec, load_package
+from generator.data.rawcsv import file_sha256, open_table
+from generator.data.schema import PackageSpec, ResourceSpec, display_path, load_package
 from generator.model import SiteModel
 from generator.pages import FileOutput, Page
 
@@ -42,7 +42,7 @@ def outputs(model: SiteModel, data_dir: Path) -> tuple[list[Page], list[FileOutp
             }
         )
         files.append(
-            FileOutput(f"/du-lieu/{spec.name}.csv", f"csv:{digest}", _copy(spec.path), [spec.path])
+            FileOutput(f"/du-lieu/{spec.name}.csv", f"csv:{digest}", _table(spec), [spec.path])
         )
         files.append(
             FileOutput(
@@ -86,6 +86,21 @@ def outputs(model: SiteModel, data_dir: Path) -> tuple[list[Page], list[FileOutp
 
 def _copy(path: Path) -> Any:
     return lambda: path.read_bytes()
+
+
+def _table(spec: ResourceSpec) -> Any:
+    """The table in the plain CSV form the published descriptor declares, through the raw
+    reader (an official's file may be Excel's "CSV UTF-8": BOM, ';', CRLF)."""
+
+    def produce() -> bytes:
+        from generator.data.load import LoadError
+
+        table, problems = open_table(spec.path, display_path(spec.path), spec.name)
+        if table is None:
+            raise LoadError([p.line() for p in problems])
+        return table.canonical()
+
+    return produce
 
 
 def _to_json(spec: ResourceSpec) -> Any:
