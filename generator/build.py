@@ -17,7 +17,6 @@ import hashlib
 import json
 import os
 import pickle
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import generator
-from generator import limits, pwa, search
+from generator import codeversion, limits, pwa, search
 from generator.data.cache import default_cache_dir
 from generator.data.load import read_package
 from generator.data.messages_vi import say
@@ -51,8 +50,6 @@ from generator.revision import (
 )
 from generator.scan import is_text, scan_published
 from generator.settings import Settings, SettingsError, load_settings
-
-CODE_DIR = Path(generator.__file__).resolve().parent
 
 
 class BuildError(AntqError):
@@ -83,63 +80,6 @@ class BuildOptions:
     strict: bool = False  # warnings are errors (CI): nothing is built
 
 
-# Bump when the cache's layout changes; the code's hash below covers every other change.
-CACHE_FORMAT = 2
-
-
-def code_version() -> str:
-    """What, besides the data, site and templates, shapes the output: this package's files,
-    the installed libraries it uses (their versions), Python's version and the cache format.
-    It is part of every page's and file's key, and a cache written under another one is
-    dropped: a code change re-renders everything (which pages it affects cannot be known)."""
-    digest = hashlib.sha256()
-    digest.update(f"format {CACHE_FORMAT}|python {sys.version}|".encode())
-    digest.update(hash_files(tree_files(CODE_DIR), CODE_DIR).encode())
-    for name, version in _library_versions():
-        digest.update(f"|{name}=={version}".encode())
-    return digest.hexdigest()
-
-
-def _library_versions() -> list[tuple[str, str]]:
-    """The installed distributions antq requires, directly or through another one (extras
-    included when installed), as (name, version); every installed distribution when antq's
-    own metadata is missing (run from a source tree): then any upgrade counts. Read from the
-    `*.dist-info` folders' names and only the needed METADATA files (importlib.metadata
-    parses every distribution's metadata: a third of a second on each build)."""
-    import re
-
-    def canonical(name: str) -> str:
-        return re.sub(r"[-_.]+", "-", name).lower()
-
-    installed: dict[str, tuple[str, Path]] = {}
-    for entry in sys.path:
-        try:
-            names = os.listdir(entry or ".")
-        except OSError:
-            continue
-        for name in names:
-            if name.endswith(".dist-info"):
-                project, _, version = name.removesuffix(".dist-info").rpartition("-")
-                installed.setdefault(canonical(project), (version, Path(entry or ".") / name))
-    if "antq" not in installed:
-        return sorted((name, version) for name, (version, _) in installed.items())
-    requirement = re.compile(r"^Requires-Dist:\s*([A-Za-z0-9][A-Za-z0-9._-]*)", re.MULTILINE)
-    found: dict[str, str] = {}
-    todo = ["antq"]
-    while todo:
-        name = todo.pop()
-        if name in found or name not in installed:
-            continue
-        version, folder = installed[name]
-        found[name] = version
-        try:
-            text = (folder / "METADATA").read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        todo += [canonical(m) for m in requirement.findall(text.partition("\n\n")[0])]
-    return sorted(found.items())
-
-
 class _Timer:
     def __init__(self, report: BuildReport, verbose: bool) -> None:
         self.report = report
@@ -166,7 +106,7 @@ class Builder:
         # Outputs the render and produce jobs scanned as they wrote them (see _verify).
         self.scanned: set[str] = set()
         self.lock_path = cache_root / "build" / f"{key}.lock"
-        self.code = code_version()
+        self.code = codeversion.code_version()
 
     # -- cache -----------------------------------------------------------------------------
 

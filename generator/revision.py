@@ -62,21 +62,28 @@ def is_commit(revision: str) -> bool:
 
 
 def tree_files(root: Path) -> list[Path]:
-    """The files under `root` that make a tree's content, sorted (no caches, no dot-files)."""
+    """The files under `root` that make a tree's content, sorted (no caches, no dot-files).
+    Symbolic links are listed, never followed: a link in data/ is refused by validation, and
+    until then its target (anything on the machine) must not even be read."""
     if not root.exists():
         return []
-    return sorted(
-        p
-        for p in root.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts and not p.name.startswith(".")
-    )
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = [d for d in dirs if d != "__pycache__" and not d.startswith(".")]
+        here = Path(folder)
+        found += [here / d for d in dirs if (here / d).is_symlink()]
+        found += [here / f for f in files if not f.startswith(".")]
+    return sorted(found)
 
 
 def hash_files(paths: list[Path], base: Path) -> str:
     digest = hashlib.sha256()
     for path in paths:
         digest.update(str(path.relative_to(base)).encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        if path.is_symlink():  # the link itself, not what it points to
+            digest.update(b"link:" + os.readlink(path).encode())
+        else:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 

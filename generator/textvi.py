@@ -119,3 +119,29 @@ def excel_column(number: int) -> str:
         number, rem = divmod(number - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+# Characters no text antq publishes may hold (refused in data by the raw reader, shown by
+# `visible` in every message). Each class is invisible in Excel, so an official cannot see
+# what is wrong, and each does harm once published:
+# - C0 controls other than tab/LF/CR, DEL and C1 controls: NUL made `antq check` skip a whole
+#   page, the others are copied as is into HTML, XML feeds (where they are not even legal) and
+#   JSON; no spreadsheet writes them on purpose.
+# - bidirectional embeddings, overrides and isolates (U+202A–202E, U+2066–2069) and the
+#   directional marks U+200E/U+200F: Vietnamese is written left to right only; these reorder
+#   what a reader sees ("Trojan Source"), so a text can display other than it reads.
+# - the line and paragraph separators U+2028/U+2029: line breaks nothing shows in a cell,
+#   and raw line terminators inside JavaScript strings of older engines.
+# - zero-width characters (U+200B–U+200D, U+2060, U+FEFF inside the text): two keys that look
+#   the same differ ("44/NĐ-CP" and "44/N\u200bĐ-CP"), a slug or a search silently misses.
+#   Refused rather than stripped with a warning: a stripped key could then collide with another
+#   row, and a key must read the same in the file and on the site.
+CONTROL_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_BIDI = "\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029"
+ZERO_WIDTH_CHARACTERS = "\u200b-\u200d\u2060\ufeff"
+HIDDEN_RE = re.compile(f"[{CONTROL_CHARACTERS}{_BIDI}{ZERO_WIDTH_CHARACTERS}]")
+
+
+def visible(text: str) -> str:
+    """The text with each hidden character written as its code point, for a message."""
+    return HIDDEN_RE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)

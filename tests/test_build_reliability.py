@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator import build as build_mod
-from generator import limits, search
+from generator import codeversion, limits, search
 from generator import render as render_mod
 from generator.build import BuildError, BuildOptions, build_site
 from generator.data.schema import display_path
@@ -128,18 +128,18 @@ def test_cache_from_other_code_is_dropped(make_package, site_dir, tmp_path, monk
     antq (another code version) is ignored, whatever it says."""
     data, out = make_package(), tmp_path / "public"
     build(data, out, site_dir)
-    monkeypatch.setattr(build_mod, "code_version", lambda: "another antq")
+    monkeypatch.setattr(codeversion, "code_version", lambda: "another antq")
     report = build(data, out, site_dir)
     assert not report.skipped and report.linked == 0 and report.written > report.pages
 
 
 def test_code_version_covers_the_package_and_its_libraries(monkeypatch) -> None:
-    versions = dict(build_mod._library_versions())
+    versions = dict(codeversion._library_versions())
     for name in ("jinja2", "markupsafe", "markdown", "pymdown-extensions", "pagefind-bin"):
         assert name in versions, name
-    first = build_mod.code_version()
-    monkeypatch.setattr(build_mod, "_library_versions", lambda: [("jinja2", "99.0")])
-    assert build_mod.code_version() != first
+    first = codeversion.code_version()
+    monkeypatch.setattr(codeversion, "_library_versions", lambda: [("jinja2", "99.0")])
+    assert codeversion.code_version() != first
 
 
 # -- 2. data outside git: the build's date comes from the data ---------------------------------
@@ -471,3 +471,39 @@ def test_unique_slugs_never_collide() -> None:
     taken: set[str] = set()
     got = [_unique_slug(b, c, taken) for b, c in (("x-2", "9"), ("x", "1"), ("x", "2"), ("x", "2"))]
     assert len(set(got)) == 4 and got[:3] == ["x-2", "x", "x-2-2"]
+
+
+def test_validation_results_from_other_code_are_not_reused(monkeypatch) -> None:
+    """The validation cache is keyed by the code too (not a hand-bumped number): results
+    made by an older antq or another Frictionless are checked again."""
+    from generator.data import cache as vcache
+
+    vcache._code.cache_clear()
+    before = vcache.make_key("bytes", "schema")
+    assert vcache.make_key("bytes", "schema") == before  # stable within one code
+    monkeypatch.setattr(codeversion, "code_version", lambda: "another antq")
+    vcache._code.cache_clear()
+    assert vcache.make_key("bytes", "schema") != before
+    vcache._code.cache_clear()
+
+
+def test_the_build_fingerprint_never_reads_a_link_target(tmp_path) -> None:
+    from generator.revision import hash_files, tree_files
+
+    secret = tmp_path / "elsewhere" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("một", encoding="utf-8")
+    data = tmp_path / "data"
+    (data / "sub").mkdir(parents=True)
+    (data / "a.csv").write_text("x\n1\n", encoding="utf-8")
+    (data / "legal_documents.csv").symlink_to(secret)
+    (data / "linked-dir").symlink_to(secret.parent, target_is_directory=True)
+    files = tree_files(data)
+    assert [p.relative_to(data).as_posix() for p in files] == [
+        "a.csv",
+        "legal_documents.csv",
+        "linked-dir",
+    ]
+    before = hash_files(files, data)
+    secret.write_text("hai", encoding="utf-8")  # the target changes, the links do not
+    assert hash_files(tree_files(data), data) == before

@@ -2,23 +2,21 @@
 
 The key of a resource covers everything its result depends on: its bytes, its descriptor and
 schema, the bytes of the tables its foreign keys point to, the reference unit tables, the
-Frictionless version and our own checks' version. Any change gives a new key: we never decide
-by modification times.
+code's version (generator.codeversion: our checks, Frictionless, every library). Any change
+gives a new key: we never decide by modification times.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from generator import codeversion
 from generator.data.problems import Problem
-
-# Bump when our own checks or messages change, so cached results are not reused.
-CHECKS_VERSION = "3"
 
 
 def default_cache_dir(root: Path) -> Path:
@@ -26,16 +24,16 @@ def default_cache_dir(root: Path) -> Path:
     return Path(env) if env else root.resolve().parent / ".antq-cache"
 
 
-def frictionless_version() -> str:
-    try:
-        return metadata.version("frictionless")
-    except metadata.PackageNotFoundError:  # pragma: no cover - it is a hard dependency
-        return "unknown"
+@functools.cache
+def _code() -> str:
+    """The code's version (our checks and messages, Frictionless and every other library,
+    Python), once per process: a cached result made by other code is never reused."""
+    return codeversion.code_version()
 
 
 def make_key(*parts: str) -> str:
     digest = hashlib.sha256()
-    for part in (CHECKS_VERSION, frictionless_version(), *parts):
+    for part in (_code(), *parts):
         digest.update(part.encode())
         digest.update(b"\0")
     return digest.hexdigest()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from generator.textvi import excel_column, format_number
+from generator.textvi import excel_column, format_number, visible
 
 Level = Literal["error", "warning"]
 LEVEL_VI = {"error": "lỗi", "warning": "cảnh báo"}
@@ -42,7 +42,9 @@ class Problem:
         )
         if self.hint:
             text += f" — Cách sửa: {self.hint}"
-        return " ".join(text.split())  # one line, whatever the cell held
+        # One line, whatever the cell held; a hidden character a message quotes is shown as
+        # its code point, never printed raw into a terminal, a log or a CI annotation.
+        return " ".join(visible(text).split())
 
     def github(self) -> str:
         """A GitHub Actions workflow command, so the problem shows on the changed line."""
@@ -52,7 +54,7 @@ class Problem:
         if self.column is not None:
             props.append(f"col={self.column}")
         props.append(f"title={_escape_property('antq ' + self.code)}")
-        body = f"{self.message}" + (f" — Cách sửa: {self.hint}" if self.hint else "")
+        body = visible(f"{self.message}" + (f" — Cách sửa: {self.hint}" if self.hint else ""))
         if self.field:
             body = f"({self.field}) {body}"
         return f"::{self.level} {','.join(props)}::{_escape_data(body)}"

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from generator.data.messages_vi import problem
 from generator.data.problems import Problem
+from generator.textvi import CONTROL_CHARACTERS, HIDDEN_RE, ZERO_WIDTH_CHARACTERS
 
 # Refuse files above this size before reading them: a 50 MB sheet is almost always a file
 # saved by mistake, and reading it whole would cost memory for nothing. The national
@@ -41,26 +42,11 @@ csv.field_size_limit(MAX_FILE_MB * 1024 * 1024)
 # presence in a non-UTF-8 file is the signature of Excel's "CSV" export on Vietnamese Windows.
 _CP1258_TONES = frozenset(b"\xcc\xd2\xde\xec\xf2\xd0\xf0\xc3\xe3\xd5\xf5\xdd\xfd")
 
-# Characters refused in any cell (issue 12). Each class is invisible in Excel, so an official
-# cannot see what is wrong, and each does harm once published:
-# - C0 controls other than tab/LF/CR, DEL and C1 controls: NUL made `antq check` skip a whole
-#   page, the others are copied as is into HTML, XML feeds (where they are not even legal) and
-#   JSON; no spreadsheet writes them on purpose.
-# - bidirectional embeddings, overrides and isolates (U+202A–202E, U+2066–2069) and the
-#   directional marks U+200E/U+200F: Vietnamese is written left to right only; these reorder
-#   what a reader sees ("Trojan Source"), so a text can display other than it reads.
-# - the line and paragraph separators U+2028/U+2029: line breaks nothing shows in a cell,
-#   and raw line terminators inside JavaScript strings of older engines.
-# - zero-width characters (U+200B–U+200D, U+2060, U+FEFF inside the text): two keys that look
-#   the same differ ("44/NĐ-CP" and "44/N\u200bĐ-CP"), a slug or a search silently misses.
-#   Refused rather than stripped with a warning: a stripped key could then collide with another
-#   row, and a key must read the same in the file and on the site.
-_CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
-_BIDI = "\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029"
-_ZERO_WIDTH = "\u200b-\u200d\u2060\ufeff"
-_HIDDEN_RE = re.compile(f"[{_CONTROL}{_BIDI}{_ZERO_WIDTH}]")
-_CONTROL_RE = re.compile(f"[{_CONTROL}]")
-_ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH}]")
+# Characters refused in any cell (issue 12): see generator.textvi.HIDDEN_RE for each class
+# and why it is refused.
+_HIDDEN_RE = HIDDEN_RE
+_CONTROL_RE = re.compile(f"[{CONTROL_CHARACTERS}]")
+_ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH_CHARACTERS}]")
 
 
 @dataclass
@@ -186,11 +172,6 @@ def sniff_delimiter(text: str) -> str:
     counts = {d: first.count(d) for d in (",", ";", "\t")}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
-
-
-def visible(text: str) -> str:
-    """The text with each hidden character written as its code point, for a message."""
-    return _HIDDEN_RE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
 
 
 def hidden_characters(table: Table) -> list[Problem]:

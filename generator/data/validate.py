@@ -30,7 +30,6 @@ from generator.data.rawcsv import (
     file_sha256,
     hidden_characters,
     open_table,
-    visible,
 )
 from generator.data.schema import (
     PackageSpec,
@@ -38,7 +37,7 @@ from generator.data.schema import (
     display_path,
     load_package,
 )
-from generator.textvi import format_number, nfc, slugify
+from generator.textvi import format_number, nfc, slugify, visible
 
 UNIT_RESOURCES = ("units", "legacy_units", "unit_changes")
 # Below this many bytes of stale data, worker processes cost more than they save.
