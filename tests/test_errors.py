@@ -123,8 +123,17 @@ def test_build_strict_refuses_warnings(make_package, tmp_path: Path) -> None:
 def test_a_hidden_character_quoted_by_a_message_is_shown_not_printed() -> None:
     # Frictionless quotes the raw cell in its type error: NUL, a bidi override, a zero-width
     # space would reach the terminal or the CI annotation as they are.
-    bad = problem("type-error", "events.csv", row=3, column=4, field="date",
-                  cell="2025\x00-08\u202e-19\u200b", type_vi="ngày", type_hint="sửa ngày")  # fmt: skip
+    cell = "2025\x00-08\u202e-19\u200b"
+    bad = problem(
+        "type-error",
+        "events.csv",
+        row=3,
+        column=4,
+        field="date",
+        cell=cell,
+        type_vi="ngày",
+        type_hint="sửa ngày",
+    )
     line = bad.line()
     assert "\x00" not in line and "\u202e" not in line and "\u200b" not in line
     assert "“2025<U+0000>-08<U+202E>-19<U+200B>”" in line

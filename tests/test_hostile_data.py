@@ -437,3 +437,30 @@ def test_a_resource_name_must_make_a_file_name(name: str, make_package, monkeypa
         "Cách sửa: tên bảng chỉ gồm chữ thường không dấu, chữ số và dấu gạch dưới, bắt đầu bằng "
         "chữ, ví dụ legal_documents"
     ]
+
+
+def test_a_table_antq_does_not_know_or_a_missing_one_is_a_validation_line(make_package) -> None:
+    """Before: an unknown table passed validation and stopped the build with an English
+    `LoadError` ("no record type"); a missing one likewise ("resources missing")."""
+    import yaml
+
+    from generator.data.validate import validate_package
+
+    data = make_package()
+    descriptor = data / "datapackage.yaml"
+    package = yaml.safe_load(descriptor.read_text(encoding="utf-8"))
+    events = next(r for r in package["resources"] if r["name"] == "events")
+    events["name"] = "su_kien"
+    descriptor.write_text(yaml.safe_dump(package, allow_unicode=True), encoding="utf-8")
+    found = validate_package(data, use_cache=False).problems
+    lines = [p.line().replace(f"{data}/", "") for p in found]
+    assert len(lines) == 2
+    assert lines[0].startswith(
+        "datapackage.yaml: lỗi: bảng “su_kien” không thuộc dữ liệu của phong trào mà trang web "
+        "dùng [unknown-table] — Cách sửa: xóa bảng này khỏi datapackage.yaml (hoặc sửa tên cho "
+        "đúng); các bảng dùng được: units, "
+    )
+    assert lines[1] == (
+        "datapackage.yaml: lỗi: thiếu bảng “events” trong datapackage.yaml [missing-table] — "
+        "Cách sửa: khôi phục mục “events” trong danh sách resources từ phiên bản trước trên kho git"
+    )

@@ -271,6 +271,16 @@ CATALOGUE: dict[str, Entry] = {
         "có lẽ đã dán nhầm dữ liệu: kiểm tra lại tệp; nếu số dòng là đúng, đề nghị người quản "
         "trị nâng “x-antq-max-rows” trong {schema}",
     ),
+    "unknown-table": Entry(
+        "error",
+        "bảng “{resource}” không thuộc dữ liệu của phong trào mà trang web dùng",
+        "xóa bảng này khỏi datapackage.yaml (hoặc sửa tên cho đúng); các bảng dùng được: {known}",
+    ),
+    "missing-table": Entry(
+        "error",
+        "thiếu bảng “{resource}” trong datapackage.yaml",
+        "khôi phục mục “{resource}” trong danh sách resources từ phiên bản trước trên kho git",
+    ),
     "resource-name": Entry(
         "error",
         "tài nguyên thứ {index}: tên “{name}” không hợp lệ",

@@ -82,6 +82,8 @@ def validate_package(
         if links:  # nothing is read, not even the descriptor: a link may point anywhere
             return ValidationResult(links)
     package, problems = load_package(root)
+    if not any(p.level == "error" for p in problems):  # (a refused table is not "missing")
+        problems += _known_tables(package)
     if any(p.level == "error" for p in problems):
         return ValidationResult(problems)
     strays = datadir.stray_files(package)
@@ -678,3 +680,22 @@ def run_cli(
     out.write(summary_line(result.problems, result.files, result.rows) + "\n")
     failed = result.errors or (strict and result.warnings)
     return 1 if failed else 0
+
+
+def _known_tables(package: PackageSpec) -> list[Problem]:
+    """The tables antq builds the site from, each exactly once: a table it does not know
+    would pass the schema checks and then stop the build (nothing renders it), a missing one
+    would leave whole page families empty."""
+    from generator.data.records import RECORD_TYPES
+
+    where = display_path(package.descriptor_path)
+    names = [spec.name for spec in package.resources]
+    found = [
+        problem("unknown-table", where, resource=name, known=", ".join(RECORD_TYPES))
+        for name in names
+        if name not in RECORD_TYPES
+    ]
+    found += [
+        problem("missing-table", where, resource=name) for name in RECORD_TYPES if name not in names
+    ]
+    return found
