@@ -27,6 +27,9 @@ ALLOWED = (
     "lessons/*.md",
     "geo/*.geojson",
     "geo/README.md",
+    # Where the package's facts come from (the legal documents' official sources, the
+    # searches tried for what could not be verified): prose for officials and reviewers.
+    "sources/*.md",
 )
 # Version-control metadata when the data folder is a repository of its own: not content.
 SKIPPED_DIRS = {".git"}
