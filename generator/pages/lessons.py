@@ -10,7 +10,16 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.lessons import LEGAL_LINK, Lesson, LessonRenderer, labels, load_schema, words
+from generator.lessons import (
+    GRADES_PATH,
+    LEGAL_LINK,
+    TOPICS_PATH,
+    Lesson,
+    LessonRenderer,
+    labels,
+    load_schema,
+    words,
+)
 from generator.model import SiteModel
 from generator.pages import Page
 from generator.pages.common import legal_link
@@ -32,8 +41,8 @@ def pages(model: SiteModel, data_dir: Path) -> Iterator[Page]:
     schema = load_schema(data_dir)
     topic_labels = labels(schema, "topics")
     grade_labels = labels(schema, "grades")
-    topic_url = {t: f"/bai-hoc/chu-de/{t}/" for t in topic_labels}
-    grade_url = {g: f"/bai-hoc/danh-cho/{slugify(g)}/" for g in grade_labels}
+    topic_url = {t: f"/bai-hoc/{TOPICS_PATH}/{t}/" for t in topic_labels}
+    grade_url = {g: f"/bai-hoc/{GRADES_PATH}/{slugify(g)}/" for g in grade_labels}
     cards = {lesson.slug: _card(lesson, topic_labels, grade_labels) for lesson in model.lessons}
     topics: list[dict[str, Any]] = [
         {
@@ -133,11 +142,11 @@ def _lesson_page(
             "title": lesson.title,
             "summary": lesson.summary,
             "topics": [
-                {"label": topic_labels.get(t, t), "url": f"/bai-hoc/chu-de/{t}/"}
+                {"label": topic_labels.get(t, t), "url": f"/bai-hoc/{TOPICS_PATH}/{t}/"}
                 for t in lesson.topics
             ],
             "grades": [
-                {"label": grade_labels.get(g, g), "url": f"/bai-hoc/danh-cho/{slugify(g)}/"}
+                {"label": grade_labels.get(g, g), "url": f"/bai-hoc/{GRADES_PATH}/{slugify(g)}/"}
                 for g in lesson.grades
             ],
             "legal": [link for d in lesson.legal_documents if (link := legal_link(model, d))],
@@ -157,7 +166,7 @@ def _lesson_page(
     }
     return Page(
         url=lesson.url,
-        templates=[f"bai-hoc-{lesson.slug}.html", "bai-hoc-bai.html"],
+        templates=[f"bai-hoc/{lesson.slug}.html", "bai-hoc-bai.html"],
         context=context,
         title=lesson.title,
     )
