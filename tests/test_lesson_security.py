@@ -25,7 +25,7 @@ BODY_LINE = 11  # "Mở đầu có …", the fixture's first body line
 
 # Event handler content attributes: the HTML standard's GlobalEventHandlers,
 # WindowEventHandlers and DocumentAndElementEventHandlers, SVG's animation events, and
-# those Chromium and others expose beyond them (test_xss_browser.py checks this list
+# those Chromium and others expose beyond them (the Chromium test below checks this list
 # against Chromium's own).
 EVENT_HANDLERS = """
 onabort onafterprint onanimationcancel onanimationend onanimationiteration onanimationstart
@@ -49,8 +49,12 @@ ontimeupdate ontoggle ontouchcancel ontouchend ontouchmove ontouchstart ontransi
 ontransitionend ontransitionrun ontransitionstart onunhandledrejection onunload
 onvisibilitychange onvolumechange onwaiting onwebkitanimationend onwebkitanimationiteration
 onwebkitanimationstart onwebkittransitionend onwheel
+onappinstalled onbeforeinstallprompt ondevicemotion ondeviceorientation
+ondeviceorientationabsolute onencrypted onenterpictureinpicture onfreeze ongamepadconnected
+ongamepaddisconnected onleavepictureinpicture onpointerlockchange onpointerlockerror
+onprerenderingchange onresume onwaitingforkey onwebkitfullscreenchange onwebkitfullscreenerror
 """.split()  # noqa: SIM905 (a list literal would take 140 lines)
-assert len(EVENT_HANDLERS) == len(set(EVENT_HANDLERS)) > 130
+assert len(EVENT_HANDLERS) == len(set(EVENT_HANDLERS)) > 150
 
 
 def spellings(name: str) -> list[str]:
@@ -517,3 +521,105 @@ def test_a_lesson_named_like_a_library_template_gets_the_lesson_template(package
     for name in ("the", "danh-sach", "loc", "mau"):
         page = (out / f"bai-hoc/{name}/index.html").read_text(encoding="utf-8")
         assert "<summary>Xem đáp án</summary>" in page, name  # the quiz: a lesson page
+
+
+# -- In Chromium, without a CSP (a teacher's offline copy) --------------------------------
+
+MARKER = "CHO-THU-BAI-HOC"
+PAYLOAD = "\n\n".join(
+    [
+        "![ảnh](/khong-co.png){: onerror=\"alert('onerror')\" }",
+        "Đoạn có tiêu điểm.\n{: tabindex=1 autofocus onfocus=\"alert('onfocus')\" }",
+        "[một](javascript:alert(1)) [hai](&#106;avascript:alert(2)) "
+        "[ba](java&#x09;script:alert(3)) [bốn](jav&NewLine;ascript:alert(4)) "
+        "[năm](javascript&colon;alert(5)) [sáu](&#x6A;avascript:alert(6))",
+        "[bảy][r]\n\n[r]: &#0000106;avascript:alert(7)",
+        '```{.python data-x=\'"><img src=x onerror=alert("fence")>\'}\nx\n```',
+        *(f'Đoạn {name}.\n{{: {name}="alert(1)" }}' for name in EVENT_HANDLERS),
+    ]
+)
+_DOM = """() => {
+  const handlers = [];
+  const urls = [];
+  for (const el of document.querySelectorAll('*')) {
+    for (const a of el.attributes) if (a.name.startsWith('on')) handlers.push(a.name);
+    if (el.href !== undefined && typeof el.href === 'string' && el.getAttribute('href'))
+      urls.push(new URL(el.href).protocol);
+    if (el.tagName === 'IMG' && el.getAttribute('src')) urls.push(new URL(el.src).protocol);
+  }
+  const names = new Set();
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  for (const o of [window, document, document.body, document.createElement('video'), svg])
+    for (const k in o) if (k.startsWith('on')) names.add(k);
+  return {handlers, urls, names: [...names]};
+}"""
+
+
+def _visit(url: str) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    from .browser import block_external, launch
+
+    with sync_playwright() as pw:
+        browser = launch(pw)
+        try:
+            context = browser.new_context()
+            block_external(context)
+            page = context.new_page()
+            fired: list[str] = []
+            page.on("dialog", lambda d: (fired.append(d.message), d.dismiss()))
+            page.goto(url)
+            page.wait_for_timeout(300)
+            dom = page.evaluate(_DOM)
+            for link in page.locator("#thu a").all():
+                if link.is_visible():
+                    link.click(no_wait_after=True, timeout=2000)
+                    page.wait_for_timeout(50)
+                    if page.url != url:
+                        page.goto(url)
+            return {"fired": fired, **dom}
+        finally:
+            browser.close()
+
+
+@pytest.mark.browser
+def test_hostile_lesson_is_inert_in_chromium_without_csp(package, tmp_path) -> None:
+    from generator.pages.lessons import LessonDoc
+
+    from .test_xss_browser import _plain_server
+
+    edit(package, "Mở đầu có", f"{MARKER}\n\nMở đầu có")
+    out = tmp_path / "public"
+    build_site(BuildOptions(data_dir=package, out_dir=out, site_dir=ROOT / "site"))
+    page = out / "bai-hoc/mau/index.html"
+    built = page.read_text(encoding="utf-8")
+    assert f"<p>{MARKER}</p>" in built
+    # What the build writes for this body (validation would refuse it first), and,
+    # as the negative control, the same dialect without our filters.
+    filtered = LessonDoc({"body": PAYLOAD, "quiz": [], "links": {}}).body
+    for name, html in (("loc", str(filtered)), ("tho", unfiltered(PAYLOAD))):
+        target = out / f"bai-hoc/{name}/index.html"
+        target.parent.mkdir()
+        target.write_text(
+            built.replace(f"<p>{MARKER}</p>", f'<div id="thu">{html}</div>', 1), encoding="utf-8"
+        )
+    httpd = _plain_server(out)
+    try:
+        base = f"http://127.0.0.1:{httpd.server_address[1]}/bai-hoc"
+        clean = _visit(f"{base}/loc/")
+        control = _visit(f"{base}/tho/")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert clean["fired"] == [] and clean["handlers"] == []
+    assert set(clean["urls"]) <= {"http:", "https:", "mailto:", "tel:"}, clean["urls"]
+    # Negative control: unfiltered, the payloads run and the handlers are there.
+    assert {"onerror", "onfocus", "fence", "1", "2", "3", "4", "5", "6", "7"} <= set(
+        control["fired"]
+    ), control["fired"]
+    assert len(control["handlers"]) >= len(EVENT_HANDLERS)
+    assert "javascript:" in control["urls"]
+    # Every event handler Chromium knows is in our list (so the list is complete).
+    assert sorted(set(clean["names"]) - set(EVENT_HANDLERS)) == [], " ".join(
+        sorted(set(clean["names"]) - set(EVENT_HANDLERS))
+    )
