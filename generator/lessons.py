@@ -136,7 +136,7 @@ def load_lessons(data_dir: Path, legal_ids: set[str]) -> tuple[list[Lesson], lis
         return list(kept), list(kept_problems)
     schema = load_schema(data_dir)
     lessons: list[Lesson] = []
-    problems: list[Problem] = []
+    problems: list[Problem] = _check_categories(schema, schema_path)
     for path, raw in zip(paths, sources, strict=True):
         lesson, found = _load_one(path, schema, legal_ids, raw)
         problems += found
@@ -145,6 +145,39 @@ def load_lessons(data_dir: Path, legal_ids: set[str]) -> tuple[list[Lesson], lis
     _LAST.clear()
     _LAST[key] = (lessons, problems)
     return list(lessons), list(problems)
+
+
+def category_slug(value: str) -> str:
+    """The URL part of a topic or grade code: /bai-hoc/chu-de/SLUG/."""
+    return slugify(value)
+
+
+def _check_categories(schema: dict[str, Any], schema_path: Path) -> list[Problem]:
+    """Topic and grade codes name pages: each must give a URL part of its own."""
+    where = display_path(schema_path)
+    text = schema_path.read_text(encoding="utf-8-sig")
+    found: list[Problem] = []
+    for name, folder in (("topics", TOPICS_PATH), ("grades", GRADES_PATH)):
+        seen: dict[str, str] = {}
+        for value in labels(schema, name):
+            slug = category_slug(value)
+            if not slug or slug in seen:
+                match = re.search(rf"value:\s*[\"']?{re.escape(value)}[\"']?\s*[,}}]", text)
+                row = text.count("\n", 0, match.start()) + 1 if match else None
+                other = f", trùng với mã “{seen[slug]}”" if slug in seen else ""
+                found.append(
+                    problem(
+                        "lesson-category-slug",
+                        where,
+                        row=row,
+                        field=name,
+                        cell=value,
+                        url=f"/bai-hoc/{folder}/{slug}/",
+                        other=other,
+                    )
+                )
+            seen.setdefault(slug, value)
+    return found
 
 
 def _line_of(text: str, key: str) -> int | None:

@@ -623,3 +623,41 @@ def test_hostile_lesson_is_inert_in_chromium_without_csp(package, tmp_path) -> N
     assert sorted(set(clean["names"]) - set(EVENT_HANDLERS)) == [], " ".join(
         sorted(set(clean["names"]) - set(EVENT_HANDLERS))
     )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "{value: hoa-giai, label: Hòa giải ở cơ sở}",
+            '{value: "..", label: Hòa giải ở cơ sở}',
+            "schemas/lesson.yaml:34 (topics): lỗi: mã “..” không cho được địa chỉ trang riêng "
+            "(/bai-hoc/chu-de//) [lesson-category-slug] — Cách sửa: dùng mã bằng chữ thường "
+            "không dấu, chữ số và dấu gạch ngang, mỗi mã một địa chỉ",
+        ),
+        (
+            "{value: thpt, label:",
+            "{value: THCS, label:",
+            "schemas/lesson.yaml:43 (grades): lỗi: mã “THCS” không cho được địa chỉ trang riêng "
+            "(/bai-hoc/danh-cho/thcs/, trùng với mã “thcs”) [lesson-category-slug]",
+        ),
+    ],
+)
+def test_topic_and_grade_codes_must_give_pages_of_their_own(package, old, new, expected) -> None:
+    """Before: a topic code ".." made the page /bai-hoc/chu-de/../, and "THCS" beside
+    "thcs" wrote two grade pages to one file."""
+    path = package / "schemas" / "lesson.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    found = lines(package)
+    assert any(line.startswith(expected) for line in found), found
+
+
+def test_topic_pages_use_the_code_as_its_url_part(package, tmp_path) -> None:
+    out = tmp_path / "public"
+    build_site(BuildOptions(data_dir=package, out_dir=out, site_dir=ROOT / "site"))
+    page = (out / "bai-hoc/mau/index.html").read_text(encoding="utf-8")
+    assert 'href="/bai-hoc/chu-de/lua-dao-qua-mang/"' in page
+    assert 'href="/bai-hoc/danh-cho/nguoi-lon/"' in page
+    assert (out / "bai-hoc/danh-cho/nguoi-lon/index.html").exists()

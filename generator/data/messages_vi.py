@@ -247,6 +247,11 @@ CATALOGUE: dict[str, Entry] = {
     #    (entries of the raw reader go here)
     # -- Lessons: front matter, Markdown filters (attributes, links).
     #    (entries of lessons go here)
+    "lesson-category-slug": Entry(
+        "error",
+        "mã “{cell}” không cho được địa chỉ trang riêng ({url}{other})",
+        "dùng mã bằng chữ thường không dấu, chữ số và dấu gạch ngang, mỗi mã một địa chỉ",
+    ),
     "lesson-control-character": Entry(
         "error",
         "dòng có ký tự điều khiển {char} (không nhìn thấy, không in ra được)",
