@@ -41,7 +41,7 @@ _SIZE = re.compile(r"[1-9][0-9]{0,3}")
 
 
 def _text(value: str) -> bool:
-    return len(value) <= 300 and not CONTROL.search(value)
+    return not CONTROL.search(value)  # the serializer escapes the rest
 
 
 def _classes(value: str) -> bool:
@@ -64,7 +64,11 @@ _ALIGN = re.compile(r"text-align: (?:left|right|center);")
 # extensions write (links and images, footnotes, tables, details, tabs).
 PAGE_ATTRIBUTES: dict[str, Callable[[str], object]] = {
     **LESSON_ATTRIBUTES,
-    "id": _text,  # the extensions' ids: footnotes ("fnref:1", "fn:Điều 5"), tabs
+    # What the extensions make of the text: footnote ids ("fnref:1", "fn:Điều 5"), tab
+    # ids, admonition classes. Harmless once escaped; the author's own went through
+    # LESSON_ATTRIBUTES already.
+    "id": _text,
+    "class": _text,
     "href": lambda v: url_allowed(v),
     "src": lambda v: url_allowed(v),
     "scope": re.compile(r"col|row").fullmatch,
