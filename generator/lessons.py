@@ -210,6 +210,12 @@ def _load_one(
         return None, [problem("lesson-front-matter", where, row=1, detail="thiếu phần đầu")]
     try:
         meta = yaml.load(front.group(1), Loader=YAML_LOADER)
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses (U+FFFE, …)
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        # Found by the character itself: libyaml's position counts UTF-8 bytes.
+        row = front.group(1).count("\n", 0, max(front.group(1).find(chr(char)), 0)) + 2
+        detail = f"có ký tự không dùng được U+{char:04X}"
+        return None, [problem("lesson-front-matter", where, row=row, detail=detail)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 2 if mark is not None else 1

@@ -447,6 +447,11 @@ def test_tab_and_crlf_are_not_control_characters(package) -> None:
             "lessons/mau.md:4: lỗi: phần đầu bài học (giữa hai dòng ---) không đọc được: ",
         ),
         (
+            "topics: [lua-dao-qua-mang]\ngrades: [thcs, \ufffe]",
+            "lessons/mau.md:5: lỗi: phần đầu bài học (giữa hai dòng ---) không đọc được: có ký "
+            "tự không dùng được U+FFFE [lesson-front-matter]",
+        ),
+        (
             "topics: [[lua-dao-qua-mang, [x]]]",
             "lessons/mau.md:4 (topics): lỗi: giá trị “[…]” không phải danh sách mã [type-error]",
         ),
