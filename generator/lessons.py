@@ -364,6 +364,8 @@ def _check_field(
     kind = spec.get("type")
 
     def bad(code: str, **params: Any) -> None:
+        if isinstance(params.get("cell"), list | dict):
+            params["cell"] = "[…]"  # never printed whole: it may be a YAML alias bomb
         found.append(problem(code, where, row=row, field=name, **params))
 
     if value is None or value == "" or value == []:
@@ -387,7 +389,7 @@ def _check_field(
     if kind == "date":
         if isinstance(value, date):
             return value
-        dmy = _DMY.match(str(value))
+        dmy = _DMY.match(value) if isinstance(value, str) else None
         if dmy:
             d, m, y = (int(g) for g in dmy.groups())
             bad("date-dmy", cell=value, iso=f"{y:04d}-{m:02d}-{d:02d}")

@@ -463,16 +463,27 @@ def test_odd_front_matter_gives_a_line_not_a_traceback(package, front, expected)
     assert any(line.startswith(expected) for line in found), found
 
 
-def test_a_yaml_alias_bomb_in_a_list_is_refused_quickly(package) -> None:
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("grades", "giá trị “[…]” không phải danh sách mã [type-error] — Cách sửa: ghi [mã, mã]"),
+        ("reading_time", "giá trị “[…]” không phải số nguyên [type-error]"),
+        ("updated", "giá trị “[…]” không phải ngày [type-error]"),
+    ],
+)
+def test_a_yaml_alias_bomb_is_refused_quickly(package, key: str, expected: str) -> None:
+    """Before: 9 levels of 9 aliases were turned into text (9^9 items): 14 GB, no end."""
     bomb = "topics: &a0 [lua-dao-qua-mang]\n"
     bomb += "".join(f"x{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 10))
-    bomb = bomb.replace("x9: &a9", "grades: &a9")
-    edit(package, "topics: [lua-dao-qua-mang]\ngrades: [thcs, nguoi_lon]", bomb.rstrip("\n"))
+    bomb += "grades: [thcs]"
+    front = "topics: [lua-dao-qua-mang]\ngrades: [thcs, nguoi_lon]"
+    if key != "grades":
+        edit(package, f"{key}: ", f"{key}: *a9 # ")  # the old value becomes a comment
+    else:
+        bomb = bomb.replace("x9: &a9", "grades: &a9").replace("\ngrades: [thcs]", "")
+    edit(package, front, bomb)
     found = lines(package)
-    assert (
-        "lessons/mau.md:13 (grades): lỗi: giá trị “[…]” không phải danh sách mã "
-        "[type-error] — Cách sửa: ghi [mã, mã]"
-    ) in found
+    assert any(line.endswith(expected) or expected in line for line in found), found
 
 
 # -- 4. File names -------------------------------------------------------------------------
