@@ -20,17 +20,28 @@ from typing import Any
 
 import markdown
 import yaml
-from markdown.treeprocessors import Treeprocessor
 
 from generator.data.checks import text_checks
 from generator.data.messages_vi import problem
 from generator.data.problems import Problem
 from generator.data.schema import YAML_LOADER, display_path
+from generator.lesson_filter import (
+    LESSON_ATTRIBUTES,
+    AllowedAttributes,
+    Dropped,
+    PageAttributes,
+    control_characters,
+    guard_fences,
+    shown,
+)
 from generator.textvi import slugify
 
 LESSONS_DIR = "lessons"
 SCHEMA_FILE = "schemas/lesson.yaml"
 QUIZ_HEADING = "## Tự kiểm tra"
+TOPICS_PATH = "chu-de"  # /bai-hoc/chu-de/TOPIC/
+GRADES_PATH = "danh-cho"  # /bai-hoc/danh-cho/GRADE/
+RESERVED_SLUGS = frozenset({TOPICS_PATH, GRADES_PATH})
 _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
 LEGAL_LINK = re.compile(r"\]\(legal:([^)\s]+)\)")
 _QUESTION = re.compile(r"^(\d+)\.\s+(.+)$")
@@ -125,7 +136,7 @@ def load_lessons(data_dir: Path, legal_ids: set[str]) -> tuple[list[Lesson], lis
         return list(kept), list(kept_problems)
     schema = load_schema(data_dir)
     lessons: list[Lesson] = []
-    problems: list[Problem] = []
+    problems: list[Problem] = _check_categories(schema, schema_path)
     for path, raw in zip(paths, sources, strict=True):
         lesson, found = _load_one(path, schema, legal_ids, raw)
         problems += found
@@ -134,6 +145,39 @@ def load_lessons(data_dir: Path, legal_ids: set[str]) -> tuple[list[Lesson], lis
     _LAST.clear()
     _LAST[key] = (lessons, problems)
     return list(lessons), list(problems)
+
+
+def category_slug(value: str) -> str:
+    """The URL part of a topic or grade code: /bai-hoc/chu-de/SLUG/."""
+    return slugify(value)
+
+
+def _check_categories(schema: dict[str, Any], schema_path: Path) -> list[Problem]:
+    """Topic and grade codes name pages: each must give a URL part of its own."""
+    where = display_path(schema_path)
+    text = schema_path.read_text(encoding="utf-8-sig")
+    found: list[Problem] = []
+    for name, folder in (("topics", TOPICS_PATH), ("grades", GRADES_PATH)):
+        seen: dict[str, str] = {}
+        for value in labels(schema, name):
+            slug = category_slug(value)
+            if not slug or slug in seen:
+                match = re.search(rf"value:\s*[\"']?{re.escape(value)}[\"']?\s*[,}}]", text)
+                row = text.count("\n", 0, match.start()) + 1 if match else None
+                other = f", trùng với mã “{seen[slug]}”" if slug in seen else ""
+                found.append(
+                    problem(
+                        "lesson-category-slug",
+                        where,
+                        row=row,
+                        field=name,
+                        cell=value,
+                        url=f"/bai-hoc/{folder}/{slug}/",
+                        other=other,
+                    )
+                )
+            seen.setdefault(slug, value)
+    return found
 
 
 def _line_of(text: str, key: str) -> int | None:
@@ -152,6 +196,12 @@ def _load_one(
     except UnicodeDecodeError:
         return None, [problem("encoding-not-utf8", where, line="?")]
     found: list[Problem] = []
+    if bad_lines := control_characters(text):
+        # Refused before anything reads the text: YAML stops on them, HTML would carry them.
+        return None, [
+            problem("lesson-control-character", where, row=row, char=char)
+            for row, char in bad_lines
+        ]
     if not unicodedata.is_normalized("NFC", text):
         found.append(problem("nfd-text", where, nfc="(toàn bài)"))
         text = unicodedata.normalize("NFC", text)
@@ -160,10 +210,19 @@ def _load_one(
         return None, [problem("lesson-front-matter", where, row=1, detail="thiếu phần đầu")]
     try:
         meta = yaml.load(front.group(1), Loader=YAML_LOADER)
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses (U+FFFE, …)
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        # Found by the character itself: libyaml's position counts UTF-8 bytes.
+        row = front.group(1).count("\n", 0, max(front.group(1).find(chr(char)), 0)) + 2
+        detail = f"có ký tự không dùng được U+{char:04X}"
+        return None, [problem("lesson-front-matter", where, row=row, detail=detail)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 2 if mark is not None else 1
-        return None, [problem("lesson-front-matter", where, row=row, detail=str(exc.problem))]  # type: ignore[attr-defined]
+        detail = str(getattr(exc, "problem", None) or exc)
+        return None, [problem("lesson-front-matter", where, row=row, detail=detail)]
+    except RecursionError:  # [[[[… nested past Python's stack
+        return None, [problem("lesson-front-matter", where, row=2, detail="lồng quá sâu")]
     if not isinstance(meta, dict):
         return None, [problem("lesson-front-matter", where, row=1, detail="không phải bảng khóa")]
     fields = {f["name"]: f for f in schema["fields"]}
@@ -209,25 +268,87 @@ def _load_one(
     quiz_lines = quiz.split("\n") if quiz else []
     quiz_line = body_line + main.count("\n")
     found += _check_quiz(where, quiz_lines, quiz_line)
+    found += _check_file_name(where, path.name)
     if any(p.level == "error" for p in found):
         return None, found
-    return (
-        Lesson(
-            slug=path.stem,
-            path=path,
-            title=values["title"],
-            summary=values["summary"],
-            topics=values["topics"],
-            grades=values["grades"],
-            legal_documents=values["legal_documents"],
-            updated=values["updated"],
-            reading_time=values["reading_time"],
-            body=main,
-            quiz_source=quiz_lines,
-            body_line=body_line,
-        ),
-        found,
+    lesson = Lesson(
+        slug=path.stem,
+        path=path,
+        title=values["title"],
+        summary=values["summary"],
+        topics=values["topics"],
+        grades=values["grades"],
+        legal_documents=values["legal_documents"],
+        updated=values["updated"],
+        reading_time=values["reading_time"],
+        body=main,
+        quiz_source=quiz_lines,
+        body_line=body_line,
     )
+    found += _check_rendering(where, lesson, body)
+    if any(p.level == "error" for p in found):
+        return None, found
+    return lesson, found
+
+
+def _check_file_name(where: str, name: str) -> list[Problem]:
+    """The file name is the lesson's URL (/bai-hoc/NAME/): a slug, not a library path."""
+    stem = name.removesuffix(".md")
+    slug = slugify(stem)
+    if stem != slug:
+        suggestion = f"{slug or 'ten-bai-hoc'}.md"
+        return [problem("lesson-file-name", where, name=name, suggestion=suggestion)]
+    if slug in RESERVED_SLUGS:
+        return [problem("lesson-file-name-reserved", where, name=name, slug=slug)]
+    return []
+
+
+_CHECKER: list[LessonRenderer] = []  # one per process, like the build's
+
+
+def _check_rendering(where: str, lesson: Lesson, body: str) -> list[Problem]:
+    """Render the lesson as the build will and name what the filters take out, at the
+    first line of the body (from the last one named) that holds it."""
+    if not _CHECKER:
+        _CHECKER.append(LessonRenderer({}))
+    renderer = _CHECKER[0]
+    renderer.dropped.clear()
+    renderer.body(lesson)
+    renderer.quiz(lesson)
+    lines = body.split("\n")
+    found: list[Problem] = []
+    after: dict[tuple[str, str], int] = {}
+    allowed = ", ".join(LESSON_ATTRIBUTES)
+    for dropped in renderer.dropped:
+        key = (dropped.name, dropped.value)
+        index = _find_line(lines, dropped, after.get(key, 0))
+        after[key] = index + 1
+        row = lesson.body_line + index
+        if dropped.kind == "url":
+            found.append(problem("lesson-url", where, row=row, url=shown(dropped.value)))
+        else:
+            name, value = dropped.name, dropped.value
+            attribute = name + value if name in "#." else f"{name}={value}" if value else name
+            found.append(
+                problem(
+                    "lesson-attribute", where, row=row, attribute=shown(attribute), allowed=allowed
+                )
+            )
+    return found
+
+
+def _find_line(lines: list[str], dropped: Dropped, start: int) -> int:
+    """The index of the line that wrote what was dropped (0, the body's first line, if
+    Markdown changed it past recognition)."""
+    needles = [dropped.value, dropped.value[:8]] if dropped.value else []
+    if dropped.kind == "attribute":
+        needles.insert(0, dropped.name + dropped.value if dropped.name in "#." else dropped.name)
+    for needle in filter(None, needles):
+        for begin in (start, 0):
+            for index in range(begin, len(lines)):
+                if needle.lower() in lines[index].lower():
+                    return index
+    return 0
 
 
 def _check_field(
@@ -243,6 +364,8 @@ def _check_field(
     kind = spec.get("type")
 
     def bad(code: str, **params: Any) -> None:
+        if isinstance(params.get("cell"), list | dict):
+            params["cell"] = "[…]"  # never printed whole: it may be a YAML alias bomb
         found.append(problem(code, where, row=row, field=name, **params))
 
     if value is None or value == "" or value == []:
@@ -266,7 +389,7 @@ def _check_field(
     if kind == "date":
         if isinstance(value, date):
             return value
-        dmy = _DMY.match(str(value))
+        dmy = _DMY.match(value) if isinstance(value, str) else None
         if dmy:
             d, m, y = (int(g) for g in dmy.groups())
             bad("date-dmy", cell=value, iso=f"{y:04d}-{m:02d}-{d:02d}")
@@ -274,7 +397,12 @@ def _check_field(
             bad("type-error", cell=value, type_vi="ngày", type_hint="viết năm-tháng-ngày")
         return value
     if kind == "list":
-        items = [str(v) for v in (value if isinstance(value, list) else [value])]
+        values = value if isinstance(value, list) else [value]
+        if not all(isinstance(v, str | int | float) for v in values):
+            # A nested list (or a YAML alias bomb) is not a code: never turned into text.
+            bad("type-error", cell="[…]", type_vi="danh sách mã", type_hint="ghi [mã, mã]")
+            return []
+        items = [str(v) for v in values]
         allowed = [str(v) for v in constraints.get("enum", [])]
         names = {str(c["value"]): str(c["label"]) for c in spec.get("categories", [])}
         for item in items:
@@ -326,31 +454,6 @@ def _parse_quiz(lines: list[str]) -> list[tuple[int, int, list[tuple[str, bool]]
     return questions
 
 
-class _SafeLinks(Treeprocessor):
-    """Drop any href/src that is not http(s), site-relative, relative or an anchor: a
-    `javascript:` link in a lesson must not survive into the page. Also give table header
-    cells their scope, for screen readers."""
-
-    def run(self, root: Any) -> None:
-        for element in root.iter():
-            if element.tag == "th" and "scope" not in element.attrib:
-                element.set("scope", "col")  # Markdown tables only have column headers
-            for attribute in ("href", "src"):
-                value = element.get(attribute)
-                if value is not None and not _safe_target(value):
-                    del element.attrib[attribute]
-
-
-def _safe_target(value: str) -> bool:
-    text = value.strip()
-    if text.startswith(("#", "/")) and not text.startswith("//"):
-        return True
-    scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*):", text)
-    if scheme is None:
-        return not text.startswith("//")
-    return scheme.group(1).lower() in ("http", "https", "mailto")
-
-
 def is_plain_inline(text: str) -> bool:
     return (
         bool(_PLAIN_INLINE.fullmatch(text))
@@ -369,10 +472,14 @@ class LessonRenderer:
 
     def __init__(self, legal_urls: dict[str, str]) -> None:
         self.legal_urls = legal_urls
+        self.dropped: list[Dropped] = []  # what the filters took out, for validation
         self.md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
         self.md.preprocessors.deregister("html_block")
         self.md.inlinePatterns.deregister("html")
-        self.md.treeprocessors.register(_SafeLinks(self.md), "antq_safe_links", 0)
+        # The same name and priority as attr_list's own, so pymdownx still sees "attr_list".
+        self.md.treeprocessors.register(AllowedAttributes(self.md, self.dropped), "attr_list", 8)
+        self.md.treeprocessors.register(PageAttributes(self.md, self.dropped), "antq_page", 0)
+        guard_fences(self.md, self.dropped)
 
     def _links(self, text: str) -> str:
         return LEGAL_LINK.sub(lambda m: f"]({self.legal_urls.get(m.group(1), '/van-ban/')})", text)

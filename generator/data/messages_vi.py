@@ -326,6 +326,40 @@ CATALOGUE: dict[str, Entry] = {
     ),
     # -- Lessons: front matter, Markdown filters (attributes, links).
     #    (entries of lessons go here)
+    "lesson-category-slug": Entry(
+        "error",
+        "mã “{cell}” không cho được địa chỉ trang riêng ({url}{other})",
+        "dùng mã bằng chữ thường không dấu, chữ số và dấu gạch ngang, mỗi mã một địa chỉ",
+    ),
+    "lesson-control-character": Entry(
+        "error",
+        "dòng có ký tự điều khiển {char} (không nhìn thấy, không in ra được)",
+        "xóa ký tự này (thường lẫn vào khi chép từ tệp khác); nếu không thấy, hãy gõ lại cả dòng",
+    ),
+    "lesson-attribute": Entry(
+        "error",
+        "thuộc tính “{attribute}” không được dùng trong bài học, nên đã bị bỏ khỏi trang",
+        "bài học chỉ đặt được các thuộc tính {allowed} (id và class viết bằng chữ không dấu, "
+        "chữ số, dấu gạch); không dùng thuộc tính sự kiện (on…), style, data-…, địa chỉ, "
+        "và không gắn {{…}} vào dòng mở khối mã ```",
+    ),
+    "lesson-url": Entry(
+        "error",
+        "địa chỉ “{url}” không được dùng trong bài học, nên liên kết hoặc hình đã bị bỏ",
+        "chỉ dùng địa chỉ bắt đầu bằng https://, http://, mailto:, tel:, một đường dẫn "
+        "trong trang (/…) hoặc một neo (#…); không dùng javascript:, vbscript:, data:, file: "
+        "(kể cả viết bằng mã &#…;) và không viết tắt bằng //",
+    ),
+    "lesson-file-name": Entry(
+        "error",
+        "tên tệp bài học “{name}” không dùng được làm địa chỉ trang",
+        "đổi tên tệp thành “{suggestion}”: chỉ chữ thường không dấu, chữ số và dấu gạch ngang",
+    ),
+    "lesson-file-name-reserved": Entry(
+        "error",
+        "tên tệp bài học “{name}” trùng với mục “/bai-hoc/{slug}/” của thư viện bài học",
+        "đặt tên khác cho tệp, ví dụ “{slug}-bai-hoc.md”",
+    ),
     # -- The build: settings, the build's stages, limits on outputs, the build lock.
     #    (entries of the build go here)
     "build-busy": Entry(

@@ -10,13 +10,30 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.lessons import LEGAL_LINK, Lesson, LessonRenderer, labels, load_schema, words
+from generator.lessons import (
+    GRADES_PATH,
+    LEGAL_LINK,
+    TOPICS_PATH,
+    Lesson,
+    LessonRenderer,
+    category_slug,
+    labels,
+    load_schema,
+    words,
+)
 from generator.model import SiteModel
 from generator.pages import Page
 from generator.pages.common import legal_link
-from generator.textvi import slugify
 
 RELATED = 6
+
+
+def topic_url(code: str) -> str:
+    return f"/bai-hoc/{TOPICS_PATH}/{category_slug(code)}/"
+
+
+def grade_url(code: str) -> str:
+    return f"/bai-hoc/{GRADES_PATH}/{category_slug(code)}/"
 
 
 def pages(model: SiteModel, data_dir: Path) -> Iterator[Page]:
@@ -32,14 +49,14 @@ def pages(model: SiteModel, data_dir: Path) -> Iterator[Page]:
     schema = load_schema(data_dir)
     topic_labels = labels(schema, "topics")
     grade_labels = labels(schema, "grades")
-    topic_url = {t: f"/bai-hoc/chu-de/{t}/" for t in topic_labels}
-    grade_url = {g: f"/bai-hoc/danh-cho/{slugify(g)}/" for g in grade_labels}
+    topic_urls = {t: topic_url(t) for t in topic_labels}
+    grade_urls = {g: grade_url(g) for g in grade_labels}
     cards = {lesson.slug: _card(lesson, topic_labels, grade_labels) for lesson in model.lessons}
     topics: list[dict[str, Any]] = [
         {
             "code": t,
             "label": topic_labels[t],
-            "url": topic_url[t],
+            "url": topic_urls[t],
             "count": sum(t in lesson.topics for lesson in model.lessons),
         }
         for t in topic_labels
@@ -48,7 +65,7 @@ def pages(model: SiteModel, data_dir: Path) -> Iterator[Page]:
         {
             "code": g,
             "label": grade_labels[g],
-            "url": grade_url[g],
+            "url": grade_urls[g],
             "count": sum(g in lesson.grades for lesson in model.lessons),
         }
         for g in grade_labels
@@ -133,11 +150,17 @@ def _lesson_page(
             "title": lesson.title,
             "summary": lesson.summary,
             "topics": [
-                {"label": topic_labels.get(t, t), "url": f"/bai-hoc/chu-de/{t}/"}
+                {
+                    "label": topic_labels.get(t, t),
+                    "url": topic_url(t),
+                }
                 for t in lesson.topics
             ],
             "grades": [
-                {"label": grade_labels.get(g, g), "url": f"/bai-hoc/danh-cho/{slugify(g)}/"}
+                {
+                    "label": grade_labels.get(g, g),
+                    "url": grade_url(g),
+                }
                 for g in lesson.grades
             ],
             "legal": [link for d in lesson.legal_documents if (link := legal_link(model, d))],
@@ -157,7 +180,7 @@ def _lesson_page(
     }
     return Page(
         url=lesson.url,
-        templates=[f"bai-hoc-{lesson.slug}.html", "bai-hoc-bai.html"],
+        templates=[f"bai-hoc/{lesson.slug}.html", "bai-hoc-bai.html"],
         context=context,
         title=lesson.title,
     )

@@ -12,6 +12,7 @@ from generator import pwa
 from generator.lessons import labels, load_schema
 from generator.model import SiteModel
 from generator.pages import FileOutput, Page
+from generator.pages.lessons import topic_url
 
 # The site's main sections, as the search page lists them when it cannot search (no
 # JavaScript): the same as the header's navigation, plus the pages only the footer links.
@@ -55,7 +56,7 @@ def _topics(model: SiteModel, data_dir: Path) -> list[dict[str, Any]]:
     topic_labels = labels(load_schema(data_dir), "topics")
     counts = {t: sum(t in lesson.topics for lesson in model.lessons) for t in topic_labels}
     return [
-        {"label": label, "url": f"/bai-hoc/chu-de/{code}/", "count": counts[code]}
+        {"label": label, "url": topic_url(code), "count": counts[code]}
         for code, label in topic_labels.items()
         if counts[code]
     ]
