@@ -147,7 +147,9 @@ def _target_url(index: dict[str, Any], target: int) -> str:
     if target < 0:
         return str(index["p"][-1 - target][3])
     unit = index["u"][target]
-    return f"{index['p'][unit[3]][3]}{unit[4]}/"
+    kind = finder.folded(index["k"][unit[1]])
+    slug = unit[4] if len(unit) > 4 else f"{kind} {unit[2]}".strip().replace(" ", "-")
+    return f"{index['p'][unit[3]][3]}{slug}/"
 
 
 def uncovered(index: dict[str, Any], model: SiteModel) -> list[str]:
@@ -433,4 +435,37 @@ def test_finder_works_offline_and_province_filter(browser: Any, sample: Sample) 
         assert page.locator("#ds-xa tbody tr:visible").count() == 1
         box.fill("")
         assert page.locator("#ds-xa tbody tr:visible").count() == 114
+        context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_with_suggestions_open(browser: Any, sample: Sample, scheme: str) -> None:
+    """The combobox with its list open, the open menu, the finder page and a filtered
+    province list: no WCAG 2.1 A/AA violation (the negative control of this check is
+    tests/test_pwa.py's, which proves that axe reports faint text)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    with serve(sample.out) as server:
+        context = _phone(browser, color_scheme=scheme)
+        page = context.new_page()
+        page.goto(server.url + "/")
+        page.locator("#tim-xa").fill("lac")
+        _suggestions(page)
+        page.locator("#tim-xa").press("ArrowDown")
+        result = axe.run(page, options=options)
+        assert result.violations_count == 0, result.generate_report()
+        page.goto(server.url + "/tim-xa/?q=tu+ky")
+        page.locator("#ket-qua-tim-xa li").first.wait_for()
+        page.locator(".menu summary").tap()
+        result = axe.run(page, options=options)
+        assert result.violations_count == 0, result.generate_report()
+        page.goto(server.url + "/tinh/hai-phong/")
+        page.locator("#tim-xa-dau").fill("tien")
+        _suggestions(page, "#tim-xa-dau-goi-y")
+        page.get_by_label("Lọc theo tên xã, phường").fill("lac")
+        result = axe.run(page, options=options)
+        assert result.violations_count == 0, result.generate_report()
         context.close()

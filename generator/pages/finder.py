@@ -12,7 +12,9 @@ without their kind word, folded forms precomputed, URLs made from indexes:
 
     k  kind words, as in running text: ["xã", "phường", "huyện", …]
     p  current provinces: [name, kind, folded, url]
-    u  current units:     [name, kind, folded, province index in p, slug] (url: p url + slug/)
+    u  current units:     [name, kind, folded, province index in p(, slug)]: the URL is the
+       province's + the slug + "/"; the slug is given only when it is not the kind word and
+       the folded name joined by "-" (slugify's own result), which the script makes itself
     o  old names:         [name, kind, folded, parent index in o or -1, targets]
        a target t >= 0 is u[t]; t < 0 is the province p[-1 - t] (an old province)
 
@@ -37,7 +39,7 @@ from typing import Any
 from generator import pwa
 from generator.model import SiteModel
 from generator.pages import FileOutput, Page
-from generator.textvi import fold, sort_key
+from generator.textvi import fold, slugify, sort_key
 
 URL = "/tim-xa/"
 INDEX_URL = pwa.FINDER_INDEX_URL  # precached by the service worker
@@ -106,13 +108,16 @@ def build_index(model: SiteModel) -> FinderIndex:
     units = []
     for w in wards:
         short, kind = kind_of(w.name)
-        units.append([short, kind, folded(short), p_index[w.province_code], w.slug])
+        unit: list[Any] = [short, kind, folded(short), p_index[w.province_code]]
+        if w.slug != slugify(w.name):  # a slug made unique with the unit's code
+            unit.append(w.slug)
+        units.append(unit)
 
     olds = _old_names(model, p_index, u_index)
     old = []
-    for entry in olds:
-        short, kind = kind_of(entry.name)
-        old.append([short, kind, folded(short), entry.parent, entry.targets])
+    for former in olds:
+        short, kind = kind_of(former.name)
+        old.append([short, kind, folded(short), former.parent, former.targets])
     return FinderIndex(list(kinds), provinces, units, old)
 
 

@@ -81,7 +81,8 @@
 
   function unitUrl(ix, u) {
     var unit = ix.u[u];
-    return provinceUrl(ix, unit[3]) + unit[4] + "/";
+    var slug = unit[4] || (fold(ix.k[unit[1]]) + " " + unit[2]).trim().replace(/ /g, "-");
+    return provinceUrl(ix, unit[3]) + slug + "/";
   }
 
   function where(ix, u) {
