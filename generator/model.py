@@ -16,12 +16,14 @@ from generator.data.records import (
     Assessment,
     Award,
     Event,
+    LegacyUnit,
     LegalDocument,
     Model,
     ModelSite,
     MovementClass,
     Place,
     Unit,
+    UnitChange,
 )
 from generator.lessons import Lesson
 from generator.settings import Settings
@@ -155,6 +157,10 @@ class SiteModel:
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     lessons: list[Lesson] = field(default_factory=list)
     revision: str | None = None  # the data's git revision, when the data is in git
+    # Units before 01/7/2025 and the reform's old→new pairs, whole (not cut to the scope):
+    # the xã finder (generator/pages/finder.py) matches every old name to its successors.
+    legacy_units: tuple[LegacyUnit, ...] = ()
+    unit_changes: tuple[UnitChange, ...] = ()
 
     def label(self, key: str, code: str | None) -> str:
         if code is None:
@@ -299,6 +305,8 @@ def build_model(
         events=events,
         coverage={y: dict(k) for y, k in coverage.items()},
         unit_names=unit_names,
+        legacy_units=data.legacy_units,
+        unit_changes=data.unit_changes,
     )
 
 

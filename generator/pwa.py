@@ -42,6 +42,7 @@ MANIFEST_URL = "/manifest.webmanifest"
 OFFLINE_URL = "/offline/"
 LIBRARY_URL = "/bai-hoc/offline.json"
 SEARCH_URL = "/tim-kiem/"
+FINDER_INDEX_URL = "/tim-xa/chi-muc.json"  # generator/pages/finder.py INDEX_URL
 # The same colours as the theme (site/static/css/antq.css and base.html's theme-color).
 THEME_COLOUR = "#a3161a"
 BACKGROUND_COLOUR = "#ffffff"
@@ -216,10 +217,13 @@ def _loads(out: Derived, url: str) -> list[str]:
 
 
 def precache_urls(out: Derived) -> list[str]:
-    """The app shell: home and offline pages, what they load, the manifest and its icons."""
+    """The app shell: home and offline pages, what they load, the manifest and its icons,
+    and the xã finder's index (loaded by the finder's script, so that it works offline)."""
     urls = {"/", OFFLINE_URL, MANIFEST_URL, *(url for url, _, _ in ICONS)}
     for page in ("/", OFFLINE_URL):
         urls.update(_loads(out, page))
+    if out.path(rel_path(FINDER_INDEX_URL)).is_file():
+        urls.add(FINDER_INDEX_URL)
     return sorted(urls)
 
 

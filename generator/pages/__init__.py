@@ -47,6 +47,7 @@ def collect(model: SiteModel, data_dir: Path) -> tuple[list[Page], list[FileOutp
         about,
         awards,
         calendar,
+        finder,
         guide,
         home,
         legal,
@@ -77,6 +78,7 @@ def collect(model: SiteModel, data_dir: Path) -> tuple[list[Page], list[FileOutp
     files.extend(map_files)
     pages.extend(pwa.pages(model, data_dir))
     files.extend(pwa.files(model))
+    finder.outputs(model, pages, files)
     pages.extend(misc.pages(model, pages))
     check_outputs(pages, files)
     return pages, files

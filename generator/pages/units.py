@@ -73,6 +73,9 @@ def province_page(model: SiteModel, province: Province) -> Page:
                 "models": len(ward.model_ids),
             }
         )
+    # Units with a result this year first, then the rest, each in Vietnamese order (the
+    # order of province.wards; the sort is stable).
+    wards.sort(key=lambda w: w["result"] is None)
     context = {
         "province": {
             "code": province.code,
