@@ -24,7 +24,7 @@ import yaml
 from generator.data.checks import text_checks
 from generator.data.messages_vi import problem
 from generator.data.problems import Problem
-from generator.data.schema import YAML_LOADER, display_path
+from generator.data.schema import YAML_LOADER, display_path, field_key_problems
 from generator.lesson_filter import (
     LESSON_ATTRIBUTES,
     AllowedAttributes,
@@ -120,9 +120,11 @@ _LAST: dict[str, tuple[list[Lesson], list[Problem]]] = {}
 def load_lessons(data_dir: Path, legal_ids: set[str]) -> tuple[list[Lesson], list[Problem]]:
     """Parse and check every lesson; problems are located by file and line."""
     folder = data_dir / LESSONS_DIR
-    if not folder.is_dir():
-        return [], []
     schema_path = data_dir / SCHEMA_FILE
+    if not folder.is_dir():  # no lesson yet: the schema is still the package's, and checked
+        if not schema_path.is_file():
+            return [], []
+        return [], _check_categories(load_schema(data_dir), schema_path)
     paths = sorted(folder.glob("*.md"))
     sources = [path.read_bytes() for path in paths]
     digest = hashlib.sha256(str(folder.resolve()).encode())
@@ -157,6 +159,11 @@ def _check_categories(schema: dict[str, Any], schema_path: Path) -> list[Problem
     where = display_path(schema_path)
     text = schema_path.read_text(encoding="utf-8-sig")
     found: list[Problem] = []
+    for spec in schema.get("fields", []):
+        if isinstance(spec, dict):  # (`references` names the table a list's items are in)
+            found += field_key_problems(spec, where, "bài học", extra=("references",))
+    if found:  # a cut label is no code to make a page of
+        return found
     for name, folder in (("topics", TOPICS_PATH), ("grades", GRADES_PATH)):
         seen: dict[str, str] = {}
         for value in labels(schema, name):

@@ -287,6 +287,22 @@ CATALOGUE: dict[str, Entry] = {
         "tên bảng chỉ gồm chữ thường không dấu, chữ số và dấu gạch dưới, bắt đầu bằng chữ, "
         "ví dụ legal_documents",
     ),
+    "resource-unknown-key": Entry(
+        "error",
+        "bảng “{resource}”: khóa “{key}” không có trong mô tả bảng (resource)",
+        "sửa lỗi chính tả hoặc xóa khóa này; các khóa dùng được: {allowed}",
+    ),
+    "field-unknown-key": Entry(
+        "error",
+        "bảng “{resource}”: trường có khóa lạ “{key}”",
+        "sửa lỗi chính tả hoặc xóa khóa này; các khóa dùng được: {allowed}",
+    ),
+    "category-entry": Entry(
+        "error",
+        "bảng “{resource}”: mục nhãn của mã “{value}” sai: {keys}",
+        "mỗi mục phải có đúng hai khóa value và label; nhãn có dấu phẩy phải đặt trong ngoặc "
+        'kép, ví dụ {{value: ma_tuy, label: "Phòng, chống ma túy"}}',
+    ),
     "schema-unknown-key": Entry(
         "error",
         "bảng “{resource}”: khóa “{key}” không có trong lược đồ (Table Schema)",

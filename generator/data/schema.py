@@ -37,6 +37,22 @@ SCHEMA_KEYS = (
     "$schema", "name", "title", "description", "fields", "fieldsMatch", "missingValues",
     "primaryKey", "uniqueKeys", "foreignKeys", "x-antq-max-rows",
 )  # fmt: skip
+# The keys of a field (Table Schema v2 field descriptors), of a category entry, of a
+# datapackage resource and of a foreign key: anything else is a typo or a value that YAML cut
+# (`{value: ma_tuy, label: Phòng, chống ma túy}` is a flow mapping whose label is "Phòng" and
+# whose stray key is "chống ma túy"), and is refused rather than ignored.
+FIELD_KEYS = (
+    "name", "title", "description", "type", "format", "constraints", "categories",
+    "categoriesOrdered", "example", "missingValues", "rdfType", "floatNumber", "bareNumber",
+    "groupChar", "decimalChar", "trueValues", "falseValues",
+)  # fmt: skip
+CATEGORY_KEYS = ("value", "label")
+RESOURCE_KEYS = (
+    "name", "title", "description", "path", "encoding", "schema", "format", "mediatype",
+    "$schema", "type", "dialect", "licenses", "sources", "bytes", "hash", "scheme",
+)  # fmt: skip
+FOREIGN_KEY_KEYS = ("fields", "reference")
+REFERENCE_KEYS = ("resource", "fields")
 MAX_ROWS_KEY = "x-antq-max-rows"
 RESOURCE_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
 # The ceiling of a table whose schema declares none: what one table may make stays bounded.
@@ -203,6 +219,17 @@ def _load_resource(
         # The name becomes file names and addresses of the site (/du-lieu/<name>.csv).
         problems_add(problem("resource-name", where, index=index, name=name))
         return None
+    for key in res:
+        if key not in RESOURCE_KEYS:
+            problems_add(
+                problem(
+                    "resource-unknown-key",
+                    where,
+                    resource=name,
+                    key=key,
+                    allowed=", ".join(RESOURCE_KEYS),
+                )
+            )
     path = res.get("path")
     if not isinstance(path, str) or not path or ".." in Path(path).parts or path.startswith("/"):
         bad(f"bảng “{name}”: “path” phải là đường dẫn tương đối trong thư mục dữ liệu")
@@ -245,6 +272,9 @@ def _load_resource(
     seen: set[str] = set()
     for number, raw in enumerate(schema["fields"], start=1):
         spec = _load_field(name, number, raw, lambda d: bad(d, schema_where))
+        if isinstance(raw, dict):
+            for found in field_key_problems(raw, schema_where, name):
+                problems_add(found)
         if spec is None:
             continue
         if spec.name in seen:
@@ -256,6 +286,21 @@ def _load_resource(
     primary_key = (primary,) if isinstance(primary, str) else tuple(primary)
     fks: list[ForeignKey] = []
     for fk in schema.get("foreignKeys") or []:
+        strays = [k for k in fk if k not in FOREIGN_KEY_KEYS] if isinstance(fk, dict) else []
+        ref_raw = fk.get("reference") if isinstance(fk, dict) else None
+        strays += (
+            [k for k in ref_raw if k not in REFERENCE_KEYS] if isinstance(ref_raw, dict) else []
+        )
+        for key in strays:
+            problems_add(
+                problem(
+                    "schema-unknown-key",
+                    schema_where,
+                    resource=name,
+                    key=f"foreignKeys: {key}",
+                    allowed="fields, reference (resource, fields)",
+                )
+            )
         try:
             fk_fields = fk["fields"]
             ref = fk["reference"]
@@ -351,3 +396,61 @@ def _check_keys(spec: ResourceSpec, package: PackageSpec, bad: Any) -> None:
                     f"“{fk.resource}.{f}”",
                     where,
                 )
+
+
+def field_key_problems(
+    raw: dict[str, Any], where: str, resource: str, extra: tuple[str, ...] = ()
+) -> list[Problem]:
+    """Unknown keys of one field, and of each of its category entries (both located at the
+    line that holds them in the schema file when it can be found)."""
+    name = str(raw.get("name", "?"))
+    found = [
+        problem(
+            "field-unknown-key",
+            where,
+            row=_line_in(where, str(key)),
+            field=name,
+            resource=resource,
+            key=key,
+            allowed=", ".join(FIELD_KEYS + extra),
+        )
+        for key in raw
+        if key not in FIELD_KEYS + extra
+    ]
+    categories = raw.get("categories")
+    if categories is None:
+        return found
+    if not isinstance(categories, list):
+        not_a_list = "“categories” không phải danh sách"
+        return [*found, problem("category-entry", where, field=name, resource=resource,
+                                value="?", keys=not_a_list)]  # fmt: skip
+    for entry in categories:
+        entry = entry if isinstance(entry, dict) else {"value": entry}
+        label = entry.get("label")
+        wrong = [f"khóa lạ “{k}”" for k in entry if k not in CATEGORY_KEYS]
+        if not isinstance(label, str) or not label.strip():
+            wrong.insert(0, "thiếu nhãn “label”")
+        if wrong:
+            value = str(entry.get("value", "?"))
+            found.append(
+                problem(
+                    "category-entry",
+                    where,
+                    row=_line_in(where, f"value: {value}"),
+                    field=name,
+                    resource=resource,
+                    value=value,
+                    keys=", ".join(wrong),
+                )
+            )
+    return found
+
+
+def _line_in(where: str, needle: str) -> int | None:
+    """The first line of the schema file that holds `needle`, for a located message."""
+    try:
+        text = Path(where).read_text(encoding="utf-8-sig")
+    except OSError:
+        return None
+    at = text.find(needle)
+    return text.count("\n", 0, at) + 1 if at >= 0 else None
