@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -123,11 +124,18 @@ def test_feed_parser_catches_a_broken_feed() -> None:
         icalendar.Calendar.from_ical(b"BEGIN:VCALENDAR\nBEGIN:VEVENT\nEND:VCALENDAR")
 
 
-def test_home_page_shows_the_data_revision(repo: Path, tmp_path: Path) -> None:
+def test_home_page_shows_the_data_date_and_build_json_the_revision(
+    repo: Path, tmp_path: Path
+) -> None:
+    """Citizens read the date the data is as of; the commit hash is a machine identifier
+    (build.json, feed ids, anchors), never text on a page (issue 13)."""
     out = tmp_path / "public"
     build_site(BuildOptions(data_dir=repo / "data", out_dir=out, site_dir=ROOT / "site"))
     head = git(repo, "rev-parse", "HEAD").strip()
     home = (out / "index.html").read_text(encoding="utf-8")
-    assert f"phiên bản dữ liệu <code>{head[:10]}</code>" in home
+    changes = (out / "cap-nhat" / "index.html").read_text(encoding="utf-8")
+    assert head[:7] not in home
+    assert "Phiên bản dữ liệu" not in changes
+    assert head[:7] not in re.sub(r'"u-[0-9a-f]+"', "", changes)  # only in anchors
     assert "Dữ liệu cập nhật đến 20/08/2025" in home
     assert f'"data_revision": "{head}"' in (out / "build.json").read_text(encoding="utf-8")

@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from generator.diff import short_revision
 from generator.model import SiteModel
 from generator.pages import Page
 from generator.pages.calendar import occurrences
 from generator.pages.common import award_view, coverage_view, model_card
-from generator.revision import is_commit
 
 NEWEST = 6
 
@@ -54,11 +52,5 @@ def pages(model: SiteModel) -> Iterator[Page]:
         "models": [model_card(model, e) for e in newest_models],
         "awards": [award_view(model, a) for a in model.awards[:NEWEST]],
         "events": occurrences(model, upcoming=True)[:NEWEST],
-        # Only here and in /build.json: in every page's footer it would make each data
-        # commit re-render the whole site. A commit only: the content hash of data outside
-        # git ("sha256:…", see generator.revision) is for /build.json, not for readers.
-        "revision": short_revision(model.revision)
-        if model.revision and is_commit(model.revision)
-        else None,
     }
     yield Page(url="/", templates=["home.html"], context=context, title=model.settings.name)
