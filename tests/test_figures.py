@@ -166,3 +166,36 @@ def test_the_about_page_names_the_publisher_and_how_to_report(make_package, tmp_
     footer = _text(home[home.index('<footer class="site-footer">') :])
     assert "Cơ quan công bố: Công an xã Tân Kỳ. Liên hệ, báo lỗi" in footer
     assert 'href="/gioi-thieu/#lien-he"' in home and "/huong-dan/" in home
+
+
+@pytest.mark.parametrize("until", ["2025-12-31", ""])
+def test_a_dated_plans_deadline_does_not_recur_after_it(
+    make_package, tmp_path, monkeypatch, until
+) -> None:
+    """A 2023 district plan's yearly deadlines were shown every year, for a whole province:
+    `valid_until` ends them (control: the same row without it still recurs)."""
+    import shutil
+
+    import icalendar
+
+    from generator.build import BuildOptions, build_site
+
+    data = make_package()
+    events = data / "events.csv"
+    text = events.read_text(encoding="utf-8")
+    row = "bao-cao-nam-hai-phong,Hạn gửi báo cáo năm về phong trào,bao_cao,2025-11-10,hang_nam,,31,"
+    assert row in text
+    events.write_text(text.replace(row, row.replace(",hang_nam,,", f",hang_nam,{until},")), "utf-8")
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "site", site)
+    out = tmp_path / "out"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790812800")  # 2026-10-01
+    build_site(BuildOptions(data_dir=data, out_dir=out, site_dir=site))
+    calendar = _text((out / "lich" / "index.html").read_text(encoding="utf-8"))
+    shown = "10/11/2026 Hạn gửi báo cáo năm về phong trào" in calendar
+    assert shown == (until == ""), calendar
+    ics = icalendar.Calendar.from_ical((out / "lich" / "lich.ics").read_bytes())
+    item = next(c for c in ics.walk("VEVENT") if str(c["uid"]).startswith("bao-cao-nam-hai-phong"))
+    rule = item["rrule"]
+    assert rule["FREQ"] == ["YEARLY"]
+    assert ("UNTIL" in rule) == bool(until)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+_Date = date  # (for fields declared after one named `date`)
+
 
 @dataclass(frozen=True, slots=True)
 class Unit:
@@ -141,6 +143,7 @@ class Event:
     kind: str
     date: date
     recurrence: str
+    valid_until: _Date | None  # the last day a yearly item still applies (a dated plan)
     unit_code: str | None
     description: str | None
     legal_basis: str | None

@@ -20,7 +20,10 @@ def occurrences(model: SiteModel, *, upcoming: bool) -> list[dict[str, Any]]:
     for event in model.events:
         if event.recurrence == "hang_nam":
             dates = [_same_day(event.date, y) for y in (today.year - 1, today.year, today.year + 1)]
-            dates = [d for d in dates if d >= event.date]
+            # From its first date, until the last day it applies (a dated plan's deadlines do
+            # not become every year's).
+            last = event.valid_until or date.max
+            dates = [d for d in dates if event.date <= d <= last]
         else:
             dates = [event.date]
         for when in dates:

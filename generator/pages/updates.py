@@ -190,7 +190,10 @@ def calendar_file(model: SiteModel) -> FileOutput:
         item.add("dtstart", event.date)
         item.add("dtend", event.date + timedelta(days=1))
         if event.recurrence == "hang_nam":
-            item.add("rrule", {"freq": "yearly"})
+            rule: dict[str, Any] = {"freq": "yearly"}
+            if event.valid_until is not None:
+                rule["until"] = event.valid_until
+            item.add("rrule", rule)
         description = event.description or ""
         scope = model.unit_names.get(event.unit_code or "", "")
         if scope:
