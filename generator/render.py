@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import jinja2
 from jinja2 import meta
 
-from generator.textvi import format_date, format_number, sort_key
+from generator.textvi import format_date, format_number, sort_key, unit_prose
 
 
 def date_vi(value: date | None) -> str:
@@ -72,6 +72,7 @@ class Renderer:
             percent_vi=percent_vi,
             safe_url=safe_url,
             vi_sorted=vi_sorted,
+            unit_prose=unit_prose,
         )
         self.env.globals.update(globals_)
         self._closure: dict[str, frozenset[str]] = {}

@@ -145,3 +145,24 @@ HIDDEN_RE = re.compile(f"[{CONTROL_CHARACTERS}{_BIDI}{ZERO_WIDTH_CHARACTERS}]")
 def visible(text: str) -> str:
     """The text with each hidden character written as its code point, for a message."""
     return HIDDEN_RE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
+# The nouns that open an administrative unit's name, longest first ("Thị xã" before "Xã").
+_UNIT_NOUNS = (
+    "Thành phố",
+    "Thị trấn",
+    "Thị xã",
+    "Đặc khu",
+    "Phường",
+    "Huyện",
+    "Quận",
+    "Tỉnh",
+    "Xã",
+)
+_UNIT_NOUN_RE = re.compile(rf"(^|, )({'|'.join(_UNIT_NOUNS)}) ")
+
+
+def unit_prose(name: str) -> str:
+    """A unit's name as running text writes it: the unit noun in lower case, the proper
+    name as it is ("Xã Dân An, Huyện Tứ Kỳ" → "xã Dân An, huyện Tứ Kỳ")."""
+    return _UNIT_NOUN_RE.sub(lambda m: f"{m[1]}{m[2].lower()} ", name)

@@ -199,3 +199,24 @@ def test_a_dated_plans_deadline_does_not_recur_after_it(
     rule = item["rrule"]
     assert rule["FREQ"] == ["YEARLY"]
     assert ("UNTIL" in rule) == bool(until)
+
+
+def test_unit_nouns_are_lower_case_in_running_text() -> None:
+    from generator.textvi import unit_prose
+
+    assert (
+        unit_prose("Xã Dân An, Huyện Tứ Kỳ, Tỉnh Hải Dương")
+        == "xã Dân An, huyện Tứ Kỳ, tỉnh Hải Dương"
+    )
+    assert unit_prose("Thị xã Kỳ Anh, Tỉnh Hà Tĩnh") == "thị xã Kỳ Anh, tỉnh Hà Tĩnh"
+    assert unit_prose("Thành phố Hải Phòng") == "thành phố Hải Phòng"
+    # Only the noun that opens a part: a proper name that holds such a word keeps it.
+    assert unit_prose("Phường Quận Hai") == "phường Quận Hai"
+
+
+def test_a_xa_page_writes_old_names_as_running_text(built_with_a_stopped_model: Path) -> None:
+    page = next(built_with_a_stopped_model.glob("tinh/*/xa-tan-ky/index.html"))
+    legacy = re.search(r'<p class="legacy">(.*?)</p>', page.read_text(encoding="utf-8"), re.S)
+    assert legacy is not None
+    assert "xã Tân Kỳ, huyện Tứ Kỳ, tỉnh Hải Dương" in legacy.group(1)
+    assert "Huyện" not in legacy.group(1) and "Tỉnh" not in legacy.group(1)
