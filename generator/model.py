@@ -22,6 +22,7 @@ from generator.data.records import (
     ModelSite,
     MovementClass,
     Place,
+    Target,
     Unit,
     UnitChange,
 )
@@ -157,6 +158,13 @@ class SiteModel:
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     lessons: list[Lesson] = field(default_factory=list)
     revision: str | None = None  # the data's git revision, when the data is in git
+    # (current unit code, year, kind) → the target that unit set itself; a target set by a
+    # unit before 01/7/2025 applies to no current unit and is only published as data.
+    targets: dict[tuple[str, int, str], Target] = field(default_factory=dict)
+
+    def target(self, unit_code: str, year: int, kind: str) -> Target | None:
+        return self.targets.get((unit_code, year, kind))
+
     # Units before 01/7/2025 and the reform's old→new pairs, whole (not cut to the scope):
     # the xã finder (generator/pages/finder.py) matches every old name to its successors.
     legacy_units: tuple[LegacyUnit, ...] = ()
@@ -307,6 +315,11 @@ def build_model(
         unit_names=unit_names,
         legacy_units=data.legacy_units,
         unit_changes=data.unit_changes,
+        targets={
+            (t.unit_code, t.year, t.kind): t
+            for t in data.targets
+            if t.unit_code in provinces or t.unit_code in wards
+        },
     )
 
 

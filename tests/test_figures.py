@@ -8,11 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from generator.data.records import Target
 from generator.model import Coverage
 from generator.pages.common import coverage_view
 from generator.render import Renderer
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _goal(percent: float, source: str = "Kế hoạch năm 2025 của UBND xã") -> Target:
+    return Target("11113", None, 2025, "xa", percent, source, None)
 
 
 def _text(markup: str) -> str:
@@ -29,7 +34,7 @@ def _progress(view: dict | None) -> str:
 
 def test_missing_data_is_neither_passed_nor_failed() -> None:
     # The sample's national headline: 13 xã đạt, 294 with no data yet.
-    view = coverage_view(Coverage(registered=307, assessed=13, passed=13), target=100.0)
+    view = coverage_view(Coverage(registered=307, assessed=13, passed=13), _goal(100.0))
     assert view is not None
     assert (view["passed"], view["failed"], view["missing"]) == (13, 0, 294)
     assert view["percent"] == 100.0  # over the 13 assessed, not the 307 registered
@@ -37,23 +42,24 @@ def test_missing_data_is_neither_passed_nor_failed() -> None:
     text = _progress(view)
     assert "Xã: 13 đạt , 0 chưa đạt, 294 chưa có dữ liệu (tổng 307)" in text
     assert "Tỷ lệ đạt trong số đã đánh giá: 100% (13/13)" in text
-    assert "Chưa đủ dữ liệu để so với chỉ tiêu 100%" in text
-    assert "Chưa đạt chỉ tiêu" not in text and "4,2%" not in text
+    assert "Chưa đủ dữ liệu để so với mục tiêu phấn đấu 100%" in text
+    assert "Chưa đạt mục tiêu" not in text and "4,2%" not in text
+    assert "Mục tiêu theo: Kế hoạch năm 2025 của UBND xã" in text
     assert text.endswith("|100% (13/13 đã đánh giá; 294 chưa có dữ liệu)")
 
 
 @pytest.mark.parametrize(
     ("passed", "verdict", "badge"),
-    [(57, "met", "Đã đạt chỉ tiêu 95%"), (50, "unmet", "Chưa đạt chỉ tiêu 95%")],
+    [(57, "met", "Đạt mục tiêu phấn đấu 95%"), (50, "unmet", "Chưa đạt mục tiêu phấn đấu 95%")],
 )
 def test_a_target_is_judged_once_every_unit_has_a_result(passed, verdict, badge) -> None:
-    view = coverage_view(Coverage(registered=59, assessed=59, passed=passed), target=95.0)
+    view = coverage_view(Coverage(registered=59, assessed=59, passed=passed), _goal(95.0))
     assert view is not None and view["verdict"] == verdict
     assert badge in _progress(view)
 
 
 def test_no_result_at_all_shows_no_rate() -> None:
-    view = coverage_view(Coverage(registered=114, assessed=0, passed=0), target=100.0)
+    view = coverage_view(Coverage(registered=114, assessed=0, passed=0), _goal(100.0))
     assert view is not None and view["percent"] is None and view["verdict"] == "incomplete"
     text = _progress(view)
     assert "0 đạt , 0 chưa đạt, 114 chưa có dữ liệu" in text
@@ -62,7 +68,7 @@ def test_no_result_at_all_shows_no_rate() -> None:
     # No target set: no badge of any kind.
     plain = coverage_view(Coverage(registered=10, assessed=10, passed=9))
     assert plain is not None and plain["verdict"] is None
-    assert "chỉ tiêu" not in _progress(plain)
+    assert "mục tiêu" not in _progress(plain)
 
 
 @pytest.fixture
@@ -220,3 +226,41 @@ def test_a_xa_page_writes_old_names_as_running_text(built_with_a_stopped_model: 
     assert legacy is not None
     assert "xã Tân Kỳ, huyện Tứ Kỳ, tỉnh Hải Dương" in legacy.group(1)
     assert "Huyện" not in legacy.group(1) and "Tỉnh" not in legacy.group(1)
+
+
+def test_a_target_shows_only_where_the_unit_set_one(built_with_a_stopped_model: Path) -> None:
+    """The fixture's targets: Hải Phòng's own 95 % for khu dân cư in 2025, and huyện Tứ Kỳ's
+    2023 plan (a unit before 01/7/2025). Only the first is shown, and only on its page."""
+    out = built_with_a_stopped_model
+    province = _text((out / "tinh" / "hai-phong" / "index.html").read_text(encoding="utf-8"))
+    kdc = province[province.index("Khu dân cư năm 2025") :]
+    assert "mục tiêu phấn đấu 95%" in kdc.split("Tỷ lệ đạt")[1][:200]
+    assert "Mục tiêu theo: Kế hoạch thử nghiệm (dữ liệu kiểm thử)" in province
+    xa_headline = province[province.index("Xã, phường, đặc khu năm 2025") :].split("Khu dân cư")[0]
+    assert "mục tiêu" not in xa_headline  # no target for xã in 2025: no badge at all
+    for other in ("tuyen-quang", "ha-tinh"):
+        page = (out / "tinh" / other / "index.html").read_text(encoding="utf-8")
+        assert "mục tiêu phấn đấu" not in _text(page)
+    home = _text((out / "index.html").read_text(encoding="utf-8"))
+    headline = home[: home.index("Phong trào qua các con số")]
+    assert "mục tiêu phấn đấu" not in headline  # three provinces: no single target
+    assert "Tứ Kỳ (dữ liệu kiểm thử)" not in home + province
+
+
+@pytest.mark.parametrize(
+    ("unit", "legacy", "both"), [("31", "298", "cả hai"), ("", "", "không cột nào")]
+)
+def test_a_target_names_exactly_one_unit(make_package, monkeypatch, unit, legacy, both) -> None:
+    from generator.data.validate import validate_package
+
+    data = make_package()
+    targets = data / "targets.csv"
+    text = targets.read_text(encoding="utf-8")
+    targets.write_text(text.replace(",298,2023,xa,", f"{unit},{legacy},2023,xa,"), "utf-8")
+    monkeypatch.chdir(data)
+    lines = [p.line() for p in validate_package(Path("."), use_cache=False).problems]
+    assert lines == [
+        f"targets.csv:3:A (unit_code): lỗi: mục tiêu phải ghi đúng một đơn vị: mã hiện nay hoặc "
+        f"mã trước 01/7/2025 (đang ghi {both}) [target-unit] — Cách sửa: ghi mã đơn vị hiện nay "
+        "vào unit_code, hoặc mã đơn vị cũ đã đặt mục tiêu vào legacy_unit_code, không ghi cả hai"
+    ]

@@ -28,6 +28,7 @@ from generator.data.records import (
     ModelSite,
     MovementClass,
     Place,
+    Target,
     Unit,
     UnitChange,
     attribute_name,
@@ -49,6 +50,7 @@ class Dataset:
     places: tuple[Place, ...]
     assessments: tuple[Assessment, ...]
     movement_classes: tuple[MovementClass, ...]
+    targets: tuple[Target, ...]
     models: tuple[Model, ...]
     model_sites: tuple[ModelSite, ...]
     awards: tuple[Award, ...]

@@ -271,6 +271,12 @@ CATALOGUE: dict[str, Entry] = {
         "có lẽ đã dán nhầm dữ liệu: kiểm tra lại tệp; nếu số dòng là đúng, đề nghị người quản "
         "trị nâng “x-antq-max-rows” trong {schema}",
     ),
+    "target-unit": Entry(
+        "error",
+        "mục tiêu phải ghi đúng một đơn vị: mã hiện nay hoặc mã trước 01/7/2025 (đang ghi {both})",
+        "ghi mã đơn vị hiện nay vào unit_code, hoặc mã đơn vị cũ đã đặt mục tiêu vào "
+        "legacy_unit_code, không ghi cả hai",
+    ),
     "unknown-table": Entry(
         "error",
         "bảng “{resource}” không thuộc dữ liệu của phong trào mà trang web dùng",

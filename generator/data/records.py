@@ -71,6 +71,19 @@ class Assessment:
 
 
 @dataclass(frozen=True, slots=True)
+class Target:
+    """A local "phấn đấu" target, for one unit (current, or as it was then) and one year."""
+
+    unit_code: str | None
+    legacy_unit_code: str | None
+    year: int
+    kind: str
+    percent: float
+    source: str
+    legal_basis: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class MovementClass:
     unit_code: str
     year: int
@@ -155,6 +168,7 @@ RECORD_TYPES: dict[str, type] = {
     "unit_changes": UnitChange,
     "places": Place,
     "assessments": Assessment,
+    "targets": Target,
     "movement_classes": MovementClass,
     "models": Model,
     "model_sites": ModelSite,

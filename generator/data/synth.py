@@ -761,6 +761,20 @@ class _Generator:
 
         return columns, rows()
 
+    # --- targets ---
+
+    def targets(self) -> tuple[list[str], Iterator[tuple[object, ...]]]:
+        """Each province's own "phấn đấu" targets for the latest year (its yearly plan)."""
+        columns = ["unit_code", "legacy_unit_code", "year", "kind", "percent", "source"]
+        columns.append("legal_basis")
+        year = self.years[-1]
+        rows = [
+            (prov.code, None, year, kind, percent, f"Kế hoạch năm {year} của {prov.lname}", None)
+            for prov in self.provinces.values()
+            for kind, percent in (("xa", "100"), ("khu_dan_cu", "95"))
+        ]
+        return columns, iter(rows)
+
     # --- movement classes ---
 
     def movement_classes(self) -> tuple[list[str], Iterator[tuple[object, ...]]]:
@@ -1203,6 +1217,7 @@ def write_package(
     steps: list[tuple[str, Callable[[], tuple[list[str], Iterator[tuple[object, ...]]]]]] = [
         ("places", gen.places),
         ("assessments", gen.assessments),
+        ("targets", gen.targets),
         ("movement_classes", gen.movement_classes),
         ("models", gen.models_rows),
         ("model_sites", gen.model_sites),

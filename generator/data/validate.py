@@ -640,7 +640,23 @@ class _AssessmentDates:
             )
 
 
-ROW_CHECKS: dict[str, Any] = {"assessments": _AssessmentDates()}
+class _TargetUnit:
+    """A target belongs to exactly one unit: a current one, or one as it was when it set
+    the target (a 2023 district plan binds that district, never today's whole province)."""
+
+    def prepare(self, checker: _Checker) -> None:
+        return None
+
+    def check(
+        self, state: None, col: dict[str, int], cells: list[str], row: int, add: Callable[..., None]
+    ) -> None:
+        current = _cell(cells, col["unit_code"]).strip()
+        legacy = _cell(cells, col["legacy_unit_code"]).strip()
+        if bool(current) == bool(legacy):
+            add("target-unit", row, "unit_code", both="cả hai" if current else "không cột nào")
+
+
+ROW_CHECKS: dict[str, Any] = {"assessments": _AssessmentDates(), "targets": _TargetUnit()}
 
 
 def run_cli(

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.data.records import Award, ModelSite
+from generator.data.records import Award, ModelSite, Target
 from generator.model import Coverage, ModelEntry, SiteModel
 
 
-def coverage_view(cov: Coverage | None, target: float | None = None) -> dict[str, Any] | None:
+def coverage_view(cov: Coverage | None, goal: Target | None = None) -> dict[str, Any] | None:
+    """A coverage as pages show it; `goal` is the target the unit set itself for that year
+    and kind (none: no verdict at all, never a target borrowed from elsewhere)."""
     if cov is None or cov.registered == 0:
         return None
+    target = goal.percent if goal else None
     percent = cov.percent
     # A target is judged only when every registered unit has a result: with units still
     # missing, neither "đạt" nor "chưa đạt" the target can honestly be said.
@@ -30,6 +33,7 @@ def coverage_view(cov: Coverage | None, target: float | None = None) -> dict[str
         "passed_share": 100.0 * cov.passed / cov.registered,
         "failed_share": 100.0 * cov.failed / cov.registered,
         "target": target,
+        "target_source": goal.source if goal else None,
         "verdict": verdict,
     }
 

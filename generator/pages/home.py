@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+from generator.data.records import Target
 from generator.model import SiteModel
 from generator.pages import Page
 from generator.pages.calendar import occurrences
@@ -16,7 +17,12 @@ NEWEST = 6
 def pages(model: SiteModel) -> Iterator[Page]:
     year = model.current_year
     cov = model.coverage.get(year, {}) if year else {}
-    targets = model.settings.targets
+    # The headline's target: the scope's own, when the site covers one province only.
+    single = model.provinces[0].code if len(model.provinces) == 1 else None
+
+    def goal(code: str | None, kind: str) -> Target | None:
+        return model.target(code, year, kind) if code and year else None
+
     newest_models = sorted(
         model.models,
         key=lambda e: (e.model.decision_date or date.min, e.id),
@@ -32,17 +38,17 @@ def pages(model: SiteModel) -> Iterator[Page]:
             "sites": sum(len(e.sites) for e in model.models),
             "awards": len(model.awards),
         },
-        "xa": coverage_view(cov.get("xa"), targets.xa_percent),
-        "khu_dan_cu": coverage_view(cov.get("khu_dan_cu"), targets.khu_dan_cu_percent),
+        "xa": coverage_view(cov.get("xa"), goal(single, "xa")),
+        "khu_dan_cu": coverage_view(cov.get("khu_dan_cu"), goal(single, "khu_dan_cu")),
         "provinces": [
             {
                 "name": p.name,
                 "url": p.url,
-                "xa": coverage_view(p.coverage.get(year, {}).get("xa"), targets.xa_percent)
+                "xa": coverage_view(p.coverage.get(year, {}).get("xa"), goal(p.code, "xa"))
                 if year
                 else None,
                 "khu_dan_cu": coverage_view(
-                    p.coverage.get(year, {}).get("khu_dan_cu"), targets.khu_dan_cu_percent
+                    p.coverage.get(year, {}).get("khu_dan_cu"), goal(p.code, "khu_dan_cu")
                 )
                 if year
                 else None,

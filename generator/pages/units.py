@@ -26,20 +26,14 @@ def pages(model: SiteModel) -> Iterator[Page]:
             yield ward_page(model, province, ward)
 
 
-def _target(model: SiteModel, kind: str) -> float | None:
-    if kind == "xa":
-        return model.settings.targets.xa_percent
-    if kind == "khu_dan_cu":
-        return model.settings.targets.khu_dan_cu_percent
-    return None
-
-
 def _coverage_rows(
-    model: SiteModel, coverage: dict[int, dict[str, Any]], kinds: tuple[str, ...]
+    model: SiteModel, unit_code: str, coverage: dict[int, dict[str, Any]], kinds: tuple[str, ...]
 ) -> list[dict[str, Any]]:
     rows = []
     for year in sorted(coverage, reverse=True):
-        cells = {k: coverage_view(coverage[year].get(k), _target(model, k)) for k in kinds}
+        cells = {
+            k: coverage_view(coverage[year].get(k), model.target(unit_code, year, k)) for k in kinds
+        }
         if any(cells.values()):
             rows.append({"year": year, "cells": cells})
     return rows
@@ -87,7 +81,9 @@ def province_page(model: SiteModel, province: Province) -> Page:
         "year": year,
         "kinds": ("xa", *ASSESSED_KINDS),
         "kind_titles": KIND_TITLES,
-        "coverage": _coverage_rows(model, province.coverage, ("xa", *ASSESSED_KINDS)),
+        "coverage": _coverage_rows(
+            model, province.code, province.coverage, ("xa", *ASSESSED_KINDS)
+        ),
         "classes": _class_rows(model, province.classes),
         "wards": wards,
         "models": [model_card(model, model.model_by_id[m]) for m in province.model_ids],
@@ -148,7 +144,7 @@ def ward_page(model: SiteModel, province: Province, ward: Ward) -> Page:
         "kinds": ASSESSED_KINDS,
         "kind_titles": KIND_TITLES,
         "own_results": results,
-        "coverage": _coverage_rows(model, ward.coverage, ASSESSED_KINDS),
+        "coverage": _coverage_rows(model, ward.code, ward.coverage, ASSESSED_KINDS),
         "classes": _class_rows(model, ward.classes),
         "places": places,
         "models": [model_card(model, model.model_by_id[m]) for m in ward.model_ids],
