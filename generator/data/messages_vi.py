@@ -246,6 +246,9 @@ CATALOGUE: dict[str, Entry] = {
     # -- Every data file, as the one raw reader opens it (generator.data.rawcsv): symlinks,
     #    control characters, stray files in data/, row ceilings.
     #    (entries of the raw reader go here)
+    # Parts of the lines above (a parameter's wording).
+    "part-control-character": Entry("info", "ký tự điều khiển"),
+    "part-nfc-note": Entry("info", " (hai giá trị chỉ khác nhau về dạng Unicode NFC/NFD)"),
     "data-symlink": Entry(
         "error",
         "là liên kết tượng trưng (symlink) nên không được đọc",
@@ -362,6 +365,79 @@ CATALOGUE: dict[str, Entry] = {
     ),
     # -- The build: settings, the build's stages, limits on outputs, the build lock.
     #    (entries of the build go here)
+    # The build's closing lines and what it prints (generator.build, antq build).
+    "build-data-errors": Entry("info", "Dữ liệu có lỗi: chưa xây dựng lại trang web."),
+    "build-data-warnings-strict": Entry(
+        "info",
+        "Dữ liệu có cảnh báo (--strict coi cảnh báo là lỗi): chưa xây dựng lại trang web.",
+    ),
+    "build-unchanged": Entry("info", "Không có gì thay đổi: {out}/ giữ nguyên ({pages} trang)."),
+    "build-done": Entry(
+        "info",
+        "Đã xây dựng {pages} trang và {files} tệp dữ liệu vào {out}/: ghi mới {written}, "
+        "giữ nguyên {linked}.",
+    ),
+    "build-timing-total": Entry("info", "tổng"),
+    "search-no-detail": Entry("info", "không có thông báo"),
+    "sw-injection-point": Entry(
+        "error",
+        "cần đúng một chỗ chèn {point}, tìm thấy {count}",
+        "giữ đúng một dòng `const BUILD = {point};` trong service worker",
+    ),
+    "export-no-lessons": Entry(
+        "error",
+        "chưa có bài học nào để xuất",
+        "thêm bài vào thư mục lessons/ của gói dữ liệu",
+    ),
+    "export-done": Entry(
+        "info",
+        "Đã ghi {path}: {pages} trang, {files} tệp kèm theo, {size}, trong {seconds} giây.",
+    ),
+    "export-not-reproducible": Entry(
+        "info",
+        "Lưu ý: không thay được mã UUID ngẫu nhiên của libzim; tệp vẫn dùng được nhưng "
+        "hai lần xuất cùng dữ liệu sẽ khác nhau vài byte.",
+    ),
+    # Settings: site/site.toml (generator.settings).
+    "settings-missing": Entry("error", "không tìm thấy tệp cấu hình trang"),
+    "settings-toml": Entry("error", "sai cú pháp TOML ({detail})"),
+    "settings-required": Entry("error", "thiếu khóa bắt buộc “{key}”"),
+    "settings-base-url": Entry(
+        "error", "base_url phải là địa chỉ http(s) đầy đủ, ví dụ https://antq.vn"
+    ),
+    "settings-provinces-codes": Entry(
+        "error",
+        '[scope] provinces phải là "national" hoặc danh sách mã tỉnh 2 chữ số viết trong '
+        'ngoặc kép, ví dụ ["31", "08"]',
+    ),
+    "settings-provinces": Entry(
+        "error", '[scope] provinces phải là "national" hoặc danh sách mã tỉnh'
+    ),
+    "settings-target-missing": Entry("error", "[targets] thiếu “{key}”"),
+    "settings-target-range": Entry("error", "[targets] {key} phải từ 0 đến 100"),
+    "settings-push-missing": Entry("error", "[push] thiếu “{key}”"),
+    "settings-push-url": Entry(
+        "error",
+        "[push] service_url phải là địa chỉ https đầy đủ của dịch vụ thông báo, "
+        "ví dụ https://push.antq.vn",
+    ),
+    "settings-push-key": Entry(
+        "error",
+        "[push] vapid_public_key phải là khóa công khai VAPID dạng base64url "
+        "(87 ký tự, in ra bởi lệnh “antq push keys”)",
+    ),
+    "settings-contact-organisation": Entry(
+        "error", "[contact] thiếu “organisation” (tên cơ quan công bố trang)"
+    ),
+    "settings-contact-url": Entry("error", "[contact] url phải là địa chỉ http(s) đầy đủ"),
+    "settings-contact-email": Entry(
+        "error", "[contact] email không đúng dạng, ví dụ gopy@congan.gov.vn"
+    ),
+    "settings-budgets": Entry("error", "[budgets] phải là bảng “mẫu đường dẫn” = số byte"),
+    "settings-budget": Entry("error", "[budgets] “{pattern}” phải là số byte nguyên dương"),
+    "settings-unknown-key": Entry("error", "khóa không hợp lệ “{key}” (kiểm tra chính tả)"),
+    "settings-not-table": Entry("error", "“{key}” phải là một bảng [{key}]"),
+    "settings-type": Entry("error", "“{key}” có kiểu dữ liệu sai"),
     "build-busy": Entry(
         "error",
         "đang có một lần xây dựng khác ghi vào “{out}” (tiến trình {pid}); lần này dừng lại "
@@ -414,6 +490,13 @@ CATALOGUE: dict[str, Entry] = {
     ),
     # -- antq check: a built site's links, head, personal data, secrets, budgets.
     #    (entries of antq check go here)
+    "check-passed": Entry("info", "Trang web đạt: không có lỗi ({pages} trang, {files} tệp)."),
+    "check-total": Entry("info", "Tổng cộng: {count} lỗi: {detail} ({pages} trang, {files} tệp)."),
+    "part-no-html-tag": Entry("info", "không có thẻ <html>"),
+    "part-no-lang": Entry("info", "không có lang"),
+    "part-none": Entry("info", "không có"),
+    "part-file": Entry("info", "tệp"),
+    "part-vapid-private-key": Entry("info", "khóa riêng VAPID"),
     #    Keys may carry a variant after a dot: the variant picks the wording, the printed
     #    code is the part before the dot (generator.scan.make_problem). The build's scan of
     #    what it writes uses the same entries, so both print the same line.
@@ -494,6 +577,32 @@ CATALOGUE: dict[str, Entry] = {
     ),
     # -- Web push: keys, the service, the store, the notifier.
     #    (entries of web push go here)
+    # Keys of a subscription (generator.push.endpoints); shown in the browser.
+    "push-keys-missing": Entry("error", "Thiếu khóa mã hóa của trình duyệt (keys)."),
+    "push-keys-p256dh": Entry(
+        "error", "Khóa p256dh phải là điểm P-256 dạng không nén (65 byte, base64url)."
+    ),
+    "push-keys-auth": Entry("error", "Khóa auth phải dài 16 byte (base64url)."),
+    # A subscribe request's fields and the service's answers (generator.push.service).
+    "push-body-not-object": Entry("error", "Nội dung yêu cầu phải là một đối tượng JSON."),
+    "push-unknown-field": Entry("error", "Trường không hợp lệ “{key}”."),
+    "push-subscription-missing": Entry("error", "Thiếu thông tin đăng ký (subscription)."),
+    "push-action-invalid": Entry("error", "action phải là replace, add hoặc remove."),
+    "push-topics-invalid": Entry("error", "topics phải là danh sách chủ đề."),
+    "push-topics-empty": Entry("error", "Chọn ít nhất một chủ đề để theo dõi."),
+    "push-topics-too-many": Entry("error", "Chỉ theo dõi được tối đa {limit} chủ đề."),
+    "push-topic-invalid": Entry("error", "Chủ đề không hợp lệ “{topic}”."),
+    "push-topic-unknown": Entry("error", "Không có chủ đề “{topic}” trong dữ liệu."),
+    "push-origin": Entry("error", "Yêu cầu phải đến từ trang web của phong trào."),
+    "push-rate-limited": Entry("error", "Bạn thao tác quá nhanh. Vui lòng thử lại sau ít phút."),
+    "push-content-type": Entry("error", "Nội dung gửi lên phải là JSON."),
+    "push-too-large": Entry("error", "Nội dung gửi lên quá lớn (tối đa {limit} byte)."),
+    "push-invalid": Entry("error", "Yêu cầu không hợp lệ."),
+    "push-store": Entry("error", "Cơ sở dữ liệu không sẵn sàng."),
+    "push-not-found": Entry("error", "Không có địa chỉ này."),
+    "push-method": Entry("error", "Phương thức không được hỗ trợ ở địa chỉ này."),
+    "push-error": Entry("error", "Đã có lỗi, vui lòng thử lại sau."),
+    "push-server": Entry("error", "Máy chủ gặp lỗi, vui lòng thử lại sau."),
     # Endpoints a subscription may name (generator.push.endpoints); shown in the browser.
     "push-endpoint-missing": Entry("error", "Thiếu địa chỉ nhận thông báo (endpoint)."),
     "push-endpoint-too-long": Entry("error", "Địa chỉ nhận thông báo quá dài."),
@@ -514,6 +623,11 @@ CATALOGUE: dict[str, Entry] = {
     "push-json-invalid": Entry("error", "Nội dung gửi lên không phải JSON hợp lệ."),
     # -- The command line: usage errors.
     #    (entries of the command line go here)
+    "cli-rows-written": Entry("info", "{name}: {rows} dòng"),
+    "cli-scale": Entry("error", "quy mô không hợp lệ: {scale} (chọn {choices})"),
+    "cli-format": Entry("error", "định dạng không hợp lệ “{value}” (chọn text hoặc github)"),
+    "cli-needs-shapely": Entry("error", "cần shapely", 'pip install -e ".[geo]"'),
+    "cli-basemap-written": Entry("info", "Đã ghi {out}: {provinces} tỉnh, {size} byte."),
 }
 
 
@@ -552,6 +666,12 @@ def problem(
         field=field,
         hint=hint or None,
     )
+
+
+def text(code: str, **params: Any) -> str:
+    """Only the formatted message of an entry: a progress or summary line (level "info"),
+    or a message another line embeds. Strict like `problem`: a missing parameter raises."""
+    return CATALOGUE[code].message.format_map(_Params(params))
 
 
 def say(code: str, **params: Any) -> str:

@@ -7,8 +7,8 @@ from typing import Any, Literal
 
 from generator.textvi import excel_column, format_number, visible
 
-Level = Literal["error", "warning"]
-LEVEL_VI = {"error": "lỗi", "warning": "cảnh báo"}
+Level = Literal["error", "warning", "info"]
+LEVEL_VI = {"error": "lỗi", "warning": "cảnh báo", "info": "thông tin"}
 
 
 @dataclass(frozen=True)

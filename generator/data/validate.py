@@ -22,7 +22,7 @@ from typing import Any
 from generator.data import datadir, frictionless_run, units
 from generator.data.cache import ValidationCache, default_cache_dir, make_key
 from generator.data.checks import text_checks
-from generator.data.messages_vi import problem
+from generator.data.messages_vi import problem, text
 from generator.data.problems import Problem
 from generator.data.rawcsv import (
     MAX_FILE_MB,
@@ -328,7 +328,7 @@ class _Checker:
                                 row=number,
                                 key=key,
                                 other_row=first_row,
-                                nfc_note=" (hai giá trị chỉ khác nhau về dạng Unicode NFC/NFD)",
+                                nfc_note=text("part-nfc-note"),
                             )
                         )
                 else:
