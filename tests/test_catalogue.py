@@ -55,6 +55,11 @@ SINK_CALLS = {
     "HTMLResponse",
     "send_error",
     "Exit",
+    # The catalogue's own functions: their parameters are parts of a user's line.
+    "problem",
+    "say",
+    "text",
+    "make_problem",
 }
 
 
@@ -189,12 +194,9 @@ REPORTED = _reported_functions(list(MODULES.values()))
 # Modules still to move into the catalogue (strict: a module that no longer has inline lines
 # must leave this set). data/schema.py is edited by another change at the moment.
 PENDING = {
+    "data/frictionless_run.py",
     "data/schema.py",
-    "push/commands.py",
-    "push/notify.py",
-    "push/store.py",
-    "push/vapid.py",
-    "serve.py",
+    "lessons.py",
 }
 
 
@@ -296,3 +298,10 @@ def test_a_missing_parameter_raises(code: str) -> None:
         if "{" + left_out + "}" in CATALOGUE[code].message:
             with pytest.raises(MissingParameter):
                 text(code, field="f", **params)
+
+
+def test_no_placeholder_shadows_a_parameter_of_problem() -> None:
+    # `problem(code, file, row=, column=, level=, ...)` takes these itself: an entry naming
+    # one of them could never be formatted (field is the located field, passed on purpose).
+    reserved = {"code", "file", "row", "column", "level"}
+    assert {c: _placeholders(c) & reserved for c in CATALOGUE if _placeholders(c) & reserved} == {}

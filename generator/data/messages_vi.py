@@ -570,6 +570,35 @@ CATALOGUE: dict[str, Entry] = {
     ),
     # -- antq serve: the preview server.
     #    (entries of antq serve go here)
+    "serve-host-not-loopback": Entry(
+        "error",
+        "không phục vụ trên “{host}”: chỉ cho phép 127.0.0.1, localhost hoặc ::1 "
+        "(bản xem trước có dữ liệu chưa công bố)",
+    ),
+    "serve-port": Entry("error", "không mở được cổng {port} trên {host}: {detail}"),
+    "serve-data-error-heading": Entry("info", "Dữ liệu có lỗi — trang chưa được cập nhật"),
+    "serve-bug-heading": Entry("info", "Lỗi chương trình khi xây dựng — trang chưa được cập nhật"),
+    "serve-data-error-intro": Entry(
+        "info",
+        "Sửa các lỗi dưới đây rồi lưu tệp: trang sẽ tự tải lại. "
+        "Trang web đã xây dựng trước đó vẫn được giữ nguyên.",
+    ),
+    "serve-bug-intro": Entry(
+        "info",
+        "Đây là lỗi của chương trình antq, không phải lỗi dữ liệu. "
+        "Hãy báo lỗi kèm nội dung dưới đây. Trang web trước đó vẫn được giữ nguyên.",
+    ),
+    "serve-unchanged": Entry("info", "không có gì thay đổi ({seconds} s)."),
+    "serve-built": Entry(
+        "info",
+        "đã xây dựng {pages} trang: ghi mới {written}, giữ nguyên {linked} ({seconds} s).",
+    ),
+    "serve-more-lines": Entry("info", "… và {count} dòng nữa (xem trong trình duyệt)."),
+    "serve-more-files": Entry("info", " và {count} tệp khác"),
+    "serve-serving": Entry("info", "Đang phục vụ tại {url} — Ctrl+C để dừng"),
+    "serve-watch-failed": Entry("info", "Lỗi khi theo dõi thư mục (trang không tự cập nhật nữa):"),
+    "serve-stopping": Entry("info", "Đang dừng…"),
+    "serve-stopped": Entry("info", "Đã dừng."),
     "serve-host-refused": Entry(
         "error",
         "máy chủ xem trước không trả lời yêu cầu gửi tới “{host}”",
@@ -577,6 +606,104 @@ CATALOGUE: dict[str, Entry] = {
     ),
     # -- Web push: keys, the service, the store, the notifier.
     #    (entries of web push go here)
+    # A notification's title and body lines (generator.push.notify), shown on the phone.
+    "push-payload-more-topics": Entry("info", "{first} và {count} mục theo dõi khác"),
+    "push-payload-more-changes": Entry("info", "… và {count} thay đổi khác"),
+    # The private key and its settings (generator.push.vapid).
+    "push-key-in-git": Entry(
+        "error",
+        "Không ghi khóa bí mật vào “{out_dir}”: thư mục này nằm trong một kho git "
+        "(khóa có thể bị đưa lên kho). Chọn thư mục khác bằng --out-dir.",
+    ),
+    "push-key-exists": Entry(
+        "error",
+        "“{path}” đã có. Đổi khóa làm mọi đăng ký nhận thông báo hiện có mất hiệu lực; "
+        "nếu thật sự muốn, chạy lại với --force.",
+    ),
+    "push-key-unreadable": Entry("error", "không đọc được khóa bí mật VAPID."),
+    "push-key-curve": Entry("error", "khóa bí mật VAPID phải là khóa P-256 (prime256v1)."),
+    "push-key-both": Entry("error", "Chỉ đặt một trong hai biến {inline} và {file_var}."),
+    "push-key-unset": Entry(
+        "error",
+        "Chưa có khóa bí mật VAPID: đặt {file_var} (đường dẫn tệp, quyền 600) hoặc {inline}. "
+        "Tạo khóa bằng lệnh “antq push keys”.",
+    ),
+    "push-key-file-missing": Entry("error", "không tìm thấy tệp “{path}”."),
+    "push-key-not-file": Entry("error", "“{path}” không phải là tệp."),
+    "push-key-file-mode": Entry(
+        "error",
+        "tệp “{path}” có quyền {mode}; người khác đọc được khóa bí mật. Chạy: chmod 600 {path}",
+    ),
+    "push-key-file-owner": Entry("error", "tệp “{path}” không thuộc người dùng đang chạy dịch vụ."),
+    "push-subject-unset": Entry(
+        "error", "Chưa đặt {name}: địa chỉ liên hệ dạng mailto:ten@mien.vn hoặc https://…"
+    ),
+    "push-subject-invalid": Entry(
+        "error",
+        "{name} phải là địa chỉ mailto: hoặc https: thật (ví dụ mailto:bcd138@antq.vn); "
+        "Apple từ chối địa chỉ như admin@localhost.",
+    ),
+    # The store (generator.push.store).
+    "push-store-wal": Entry("error", "không bật được chế độ WAL ({mode})."),
+    "push-store-open": Entry("error", "không mở được cơ sở dữ liệu ({detail})."),
+    "push-store-newer": Entry(
+        "error",
+        "có lược đồ phiên bản {version}, mới hơn phiên bản {known} mà chương trình này hiểu",
+        "cập nhật antq",
+    ),
+    # antq push commands (generator.push.commands, generator.push.notify).
+    "push-db-unset": Entry("error", "Chưa chỉ định cơ sở dữ liệu: dùng --db TỆP hoặc biến {name}."),
+    "push-keys-written": Entry(
+        "info",
+        "Đã ghi khóa bí mật VAPID vào {path} (quyền 600). Không đưa tệp này lên kho git.",
+    ),
+    "push-keys-for-service": Entry("info", "Cho dịch vụ gửi thông báo:"),
+    "push-keys-for-site": Entry("info", "Thêm vào site/site.toml:"),
+    "push-keys-service-url": Entry(
+        "info", '  service_url = "https://…"  # địa chỉ công khai của antq push serve'
+    ),
+    "push-serve-data": Entry("error", "{detail}", "chạy “antq validate” để xem lỗi dữ liệu"),
+    "push-serve-listening": Entry(
+        "info",
+        "antq push: {topics} chủ đề, CORS cho {origin}, cơ sở dữ liệu {path}; "
+        "nghe ở http://{host}:{port}",
+    ),
+    "push-git-failed": Entry("error", "không chạy được git: {detail}"),
+    "push-revision-unknown": Entry(
+        "error", "không tìm thấy phiên bản “{rev}” trong kho dữ liệu {repo}"
+    ),
+    "push-not-in-git": Entry("error", "“{path}” không nằm trong kho git ({detail})"),
+    "push-no-key": Entry("error", "thiếu khóa VAPID hoặc địa chỉ liên hệ (sub)"),
+    "push-key-mismatch": Entry(
+        "error",
+        "khóa bí mật VAPID không khớp vapid_public_key trong site.toml "
+        "(khóa công khai của khóa đang dùng: {public_key})",
+    ),
+    "push-dry-run-planned": Entry(
+        "info", "Thử (không gửi): lượt {run} đã lập; còn {pending} thông báo chờ gửi."
+    ),
+    "push-dry-run": Entry(
+        "info",
+        "Thử (không gửi): lượt {run}: {changes} thay đổi, {topics} chủ đề có tin, "
+        "{recipients} người nhận.",
+    ),
+    "push-dry-run-topic": Entry("info", "  chủ đề {topic}: {changes} thay đổi"),
+    "push-run-planned": Entry("info", "Lượt {run} đã lập trước đó: chỉ gửi nốt phần còn lại."),
+    "push-run": Entry(
+        "info",
+        "Lượt {run}: {changes} thay đổi, {topics} chủ đề có tin, {recipients} người nhận.",
+    ),
+    "push-run-outcomes": Entry(
+        "info",
+        "Lần chạy này: đã gửi {sent}, chờ gửi lại {retry}, xóa {gone} đăng ký hết hạn/không "
+        "hợp lệ, hủy {cancelled} (đã bỏ theo dõi), lỗi {failed}.",
+    ),
+    "push-run-total": Entry("info", "Toàn lượt: đã gửi {sent}/{total}."),
+    "push-run-total-left": Entry(
+        "info", "Toàn lượt: đã gửi {sent}/{total}, còn {left} chờ gửi lại ở lần chạy sau."
+    ),
+    "push-run-problem": Entry("info", "  lỗi: {line}"),
+    "push-run-more-problems": Entry("info", "  … và {count} lỗi khác"),
     # Keys of a subscription (generator.push.endpoints); shown in the browser.
     "push-keys-missing": Entry("error", "Thiếu khóa mã hóa của trình duyệt (keys)."),
     "push-keys-p256dh": Entry(
