@@ -246,6 +246,19 @@ CATALOGUE: dict[str, Entry] = {
     # -- Every data file, as the one raw reader opens it (generator.data.rawcsv): symlinks,
     #    control characters, stray files in data/, row ceilings.
     #    (entries of the raw reader go here)
+    # Hints of the cell lines above (type-error, enum, pattern) and an axis's name.
+    "part-hint-date": Entry("info", "viết năm-tháng-ngày, ví dụ 2024-12-20"),
+    "part-hint-integer": Entry(
+        "info", "chỉ ghi chữ số, không dùng dấu chấm hay dấu phẩy ngăn cách hàng nghìn"
+    ),
+    "part-hint-number": Entry("info", "chỉ ghi số, dùng dấu chấm thập phân, ví dụ 21.0285"),
+    "part-hint-boolean": Entry("info", "ghi true (đúng) hoặc false (sai)"),
+    "part-hint-type": Entry("info", "sửa lại giá trị cho đúng kiểu"),
+    "part-hint-enum-label": Entry("info", "có lẽ bạn muốn ghi “{value}” ({label})"),
+    "part-hint-enum": Entry("info", "ghi đúng một trong các mã trên (chữ thường, không dấu)"),
+    "part-hint-pattern": Entry("info", "xem mô tả của trường trong trang hướng dẫn cho cán bộ"),
+    "part-axis-lat": Entry("info", "vĩ độ"),
+    "part-axis-lon": Entry("info", "kinh độ"),
     # Parts of the lines above (a parameter's wording).
     "part-control-character": Entry("info", "ký tự điều khiển"),
     "part-nfc-note": Entry("info", " (hai giá trị chỉ khác nhau về dạng Unicode NFC/NFD)"),
@@ -329,6 +342,18 @@ CATALOGUE: dict[str, Entry] = {
     ),
     # -- Lessons: front matter, Markdown filters (attributes, links).
     #    (entries of lessons go here)
+    # Parts of the lesson lines above (their {detail}, {other}, {nfc}).
+    "part-lesson-category-clash": Entry("info", ", trùng với mã “{other}”"),
+    "part-lesson-whole": Entry("info", "(toàn bài)"),
+    "part-lesson-no-front-matter": Entry("info", "thiếu phần đầu"),
+    "part-lesson-bad-character": Entry("info", "có ký tự không dùng được {char}"),
+    "part-lesson-too-deep": Entry("info", "lồng quá sâu"),
+    "part-lesson-not-mapping": Entry("info", "không phải bảng khóa"),
+    "part-lesson-no-quiz": Entry("info", "thiếu phần “Tự kiểm tra” ở cuối bài"),
+    "part-lesson-no-question": Entry("info", "chưa có câu hỏi nào"),
+    "part-lesson-question": Entry(
+        "info", "câu {number} phải có ít nhất hai phương án và đúng một đáp án [x]"
+    ),
     "lesson-category-slug": Entry(
         "error",
         "mã “{cell}” không cho được địa chỉ trang riêng ({url}{other})",
