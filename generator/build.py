@@ -526,7 +526,7 @@ def _track(items: Any, total: int, progress: bool) -> Any:
         return items
     from rich.progress import track
 
-    return track(items, total=total, description="Đang tạo trang", transient=True)
+    return track(items, total=total, description=text("build-progress"), transient=True)
 
 
 def _labels(data_dir: Path) -> dict[str, dict[str, str]]:

@@ -33,7 +33,7 @@ PAGE_CONTENT = (
     "geo.py",
     "data/synth.py",
     "data/messages_vi.py",
-    "data/problems.py",  # the fixed parts of every catalogue line (“lỗi: … — Cách sửa: …”)
+    "data/problems.py",  # the frame of every catalogue line (“lỗi: … — Cách sửa: …”)
 )
 
 # Calls whose arguments a user reads: terminal output, logs, HTTP bodies, exceptions built
@@ -55,6 +55,8 @@ SINK_CALLS = {
     "HTMLResponse",
     "send_error",
     "Exit",
+    "track",  # rich's progress bar
+    "status",  # rich's spinner
     # The catalogue's own functions: their parameters are parts of a user's line.
     "problem",
     "say",
@@ -90,8 +92,8 @@ def _literals(node: ast.AST) -> list[ast.Constant]:
 
 # Collecting calls that are sinks only when the collection is a report's: `problems.append`,
 # `lines.extend`, `sys.stderr.write` (not `rows.append` of a table being built).
-COLLECTING = {"append", "extend", "write"}
-REPORT_RECEIVER = re.compile(r"problem|lines|error|message|warning|std(err|out)", re.I)
+COLLECTING = {"append", "extend", "write", "update"}
+REPORT_RECEIVER = re.compile(r"problem|lines|error|message|warning|std(err|out)|status", re.I)
 
 
 def _message_classes() -> set[str]:

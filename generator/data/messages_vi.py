@@ -246,6 +246,17 @@ CATALOGUE: dict[str, Entry] = {
     # -- Every data file, as the one raw reader opens it (generator.data.rawcsv): symlinks,
     #    control characters, stray files in data/, row ceilings.
     #    (entries of the raw reader go here)
+    # antq validate's progress and closing lines (generator.data.validate, problems).
+    "validate-progress": Entry("info", "Đang kiểm tra dữ liệu…"),
+    "validate-progress-table": Entry("info", "Đang kiểm tra bảng “{name}”…"),
+    "validate-clean": Entry(
+        "info",
+        "Dữ liệu hợp lệ: không có lỗi, không có cảnh báo ({files} tệp, {rows} dòng dữ liệu).",
+    ),
+    "validate-total": Entry(
+        "info",
+        "Tổng cộng: {errors} lỗi, {warnings} cảnh báo ({files} tệp, {rows} dòng dữ liệu).",
+    ),
     # Hints of the cell lines above (type-error, enum, pattern) and an axis's name.
     "part-hint-date": Entry("info", "viết năm-tháng-ngày, ví dụ 2024-12-20"),
     "part-hint-integer": Entry(
@@ -390,6 +401,11 @@ CATALOGUE: dict[str, Entry] = {
     ),
     # -- The build: settings, the build's stages, limits on outputs, the build lock.
     #    (entries of the build go here)
+    "build-progress": Entry("info", "Đang tạo trang"),
+    "part-kind-xml": Entry("info", "tệp XML (bản tin Atom, sơ đồ trang)"),
+    "part-kind-ics": Entry("info", "lịch iCalendar"),
+    "part-kind-json": Entry("info", "tệp dữ liệu JSON"),
+    "part-kind-geojson": Entry("info", "tệp bản đồ GeoJSON"),
     # The build's closing lines and what it prints (generator.build, antq build).
     "build-data-errors": Entry("info", "Dữ liệu có lỗi: chưa xây dựng lại trang web."),
     "build-data-warnings-strict": Entry(

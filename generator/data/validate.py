@@ -661,10 +661,10 @@ def run_cli(
 
     err = Console(stderr=True, highlight=False)
     try:
-        with err.status("Đang kiểm tra dữ liệu…") as status:
+        with err.status(text("validate-progress")) as status:
 
             def progress(name: str) -> None:
-                status.update(f"Đang kiểm tra bảng “{name}”…")
+                status.update(text("validate-progress-table", name=name))
 
             result = validate_package(root, use_cache=use_cache, max_mb=max_mb, progress=progress)
     except UsageError as exc:
