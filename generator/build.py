@@ -28,7 +28,7 @@ import generator
 from generator import codeversion, limits, pwa, search
 from generator.data.cache import default_cache_dir
 from generator.data.load import read_package
-from generator.data.messages_vi import say
+from generator.data.messages_vi import say, text
 from generator.data.schema import display_path, load_package
 from generator.data.validate import validate_package
 from generator.derived import Derived
@@ -191,12 +191,7 @@ class Builder:
             result = validate_package(o.data_dir, jobs=None if o.parallel else 1)
             if result.errors or (o.strict and result.warnings):
                 lines = [p.line() for p in result.problems]
-                last = (
-                    "Dữ liệu có lỗi: chưa xây dựng lại trang web."
-                    if result.errors
-                    else "Dữ liệu có cảnh báo (--strict coi cảnh báo là lỗi): "
-                    "chưa xây dựng lại trang web."
-                )
+                last = text("build-data-errors" if result.errors else "build-data-warnings-strict")
                 raise BuildError([*lines, last])
             self.report.warnings = [p.line() for p in result.warnings]
         with stage("load"):
@@ -531,7 +526,7 @@ def _track(items: Any, total: int, progress: bool) -> Any:
         return items
     from rich.progress import track
 
-    return track(items, total=total, description="Đang tạo trang", transient=True)
+    return track(items, total=total, description=text("build-progress"), transient=True)
 
 
 def _labels(data_dir: Path) -> dict[str, dict[str, str]]:

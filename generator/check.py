@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from generator.data.messages_vi import say
+from generator.data.messages_vi import say, text
 from generator.data.problems import Problem
 from generator.scan import BINARY_SUFFIXES, make_problem, scan_published
 from generator.textvi import format_number
@@ -81,14 +81,15 @@ class CheckReport:
     seconds: float = 0.0
 
     def summary(self) -> str:
-        checked = f"{format_number(self.pages)} trang, {format_number(self.files)} tệp"
+        pages, files = format_number(self.pages), format_number(self.files)
         if not self.problems:
-            return f"Trang web đạt: không có lỗi ({checked})."
+            return text("check-passed", pages=pages, files=files)
         counts: dict[str, int] = {}
         for p in self.problems:
             counts[p.code] = counts.get(p.code, 0) + 1
         detail = ", ".join(f"{code} {format_number(n)}" for code, n in sorted(counts.items()))
-        return f"Tổng cộng: {format_number(len(self.problems))} lỗi: {detail} ({checked})."
+        count = format_number(len(self.problems))
+        return text("check-total", count=count, detail=detail, pages=pages, files=files)
 
 
 # -- configuration ---------------------------------------------------------------------------
@@ -483,9 +484,9 @@ def _head_problems(rel: str, head: _Head, config: _Config) -> list[Problem]:
         problems.append(make_problem(rel, head.title[0] if head.title else 0, "missing-title"))
     if head.lang is None or head.lang[1] != "vi":
         if head.lang is None:
-            found = "không có thẻ <html>"
+            found = text("part-no-html-tag")
         else:
-            found = f'lang="{head.lang[1]}"' if head.lang[1] else "không có lang"
+            found = f'lang="{head.lang[1]}"' if head.lang[1] else text("part-no-lang")
         problems.append(
             make_problem(rel, head.lang[0] if head.lang else 0, "missing-lang", found=found)
         )
@@ -493,7 +494,7 @@ def _head_problems(rel: str, head: _Head, config: _Config) -> list[Problem]:
         return problems  # served at any address: no address of its own to declare
     expected = config.base_url + page_url(rel)
     if head.canonical is None or head.canonical[1] != expected:
-        found = "không có" if head.canonical is None else f"“{head.canonical[1]}”"
+        found = text("part-none") if head.canonical is None else f"“{head.canonical[1]}”"
         line = head.canonical[0] if head.canonical else 0
         problems.append(make_problem(rel, line, "bad-canonical", expected=expected, found=found))
     if head.description is None or not head.description[1].strip():
@@ -633,7 +634,7 @@ def _check_file(rel: str, context: _Context) -> _Result:
     if budget and _gzip_bound(len(data)) > budget[1]:
         size = _gzip_size(data)
         if size > budget[1]:
-            kind = "trang" if suffix == ".html" else "tệp"
+            kind = "trang" if suffix == ".html" else text("part-file")
             result.problems.append(
                 make_problem(
                     rel,

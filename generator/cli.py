@@ -6,6 +6,9 @@ from pathlib import Path
 
 import typer
 
+from generator.data.messages_vi import say, text
+from generator.textvi import format_number
+
 MAX_FILE_MB_DEFAULT = 64.0  # kept equal to generator.data.rawcsv.MAX_FILE_MB (tested)
 
 app = typer.Typer(
@@ -30,7 +33,7 @@ def units_refresh(
     counts = units.refresh(data)
     console = Console()
     for name, n in counts.items():
-        console.print(f"{name}: {n:,} dòng".replace(",", "."))
+        console.print(text("cli-rows-written", name=name, rows=format_number(n)))
 
 
 @app.command("synth")
@@ -46,12 +49,12 @@ def synth(
 
     if scale not in synth_mod.SCALES:
         raise typer.BadParameter(
-            f"quy mô không hợp lệ: {scale} (chọn {', '.join(synth_mod.SCALES)})"
+            text("cli-scale", scale=scale, choices=", ".join(synth_mod.SCALES))
         )
     counts = synth_mod.write_package(out, scale=scale, seed=seed)
     console = Console()
     for name, n in counts.items():
-        console.print(f"{name}: {n:,} dòng".replace(",", "."))
+        console.print(text("cli-rows-written", name=name, rows=format_number(n)))
 
 
 @app.command("validate")
@@ -70,9 +73,7 @@ def validate(
     from generator.data.validate import run_cli
 
     if output_format not in ("text", "github"):
-        typer.echo(
-            f"antq: định dạng không hợp lệ “{output_format}” (chọn text hoặc github)", err=True
-        )
+        typer.echo(say("cli-format", value=output_format), err=True)
         raise typer.Exit(2)
     raise typer.Exit(
         run_cli(
@@ -112,16 +113,22 @@ def build(
     for line in report.warnings:
         typer.echo(line)
     if report.skipped:
-        typer.echo(f"Không có gì thay đổi: {out}/ giữ nguyên ({report.pages} trang).")
+        typer.echo(text("build-unchanged", out=out, pages=report.pages))
     else:
         typer.echo(
-            f"Đã xây dựng {report.pages} trang và {report.files} tệp dữ liệu vào {out}/: "
-            f"ghi mới {report.written}, giữ nguyên {report.linked}."
+            text(
+                "build-done",
+                pages=report.pages,
+                files=report.files,
+                out=out,
+                written=report.written,
+                linked=report.linked,
+            )
         )
     if verbose:
         for stage_name, seconds in report.timings.items():
             typer.echo(f"  {stage_name:<14} {seconds:7.2f} s")
-        typer.echo(f"  {'tổng':<14} {sum(report.timings.values()):7.2f} s")
+        typer.echo(f"  {text('build-timing-total'):<14} {sum(report.timings.values()):7.2f} s")
 
 
 @app.command("serve")
@@ -182,14 +189,14 @@ def geo_basemap(
     try:
         import shapely  # noqa: F401
     except ImportError:
-        typer.echo('antq: cần shapely: pip install -e ".[geo]"', err=True)
+        typer.echo(say("cli-needs-shapely"), err=True)
         raise typer.Exit(2) from None
     try:
         size, merge = geo.write_basemap(topojson, data, out)
     except (OSError, ValueError, KeyError, geo.GeoError) as exc:
         typer.echo(f"antq: {exc}", err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"Đã ghi {out}: {len(merge)} tỉnh, {size:,} byte.".replace(",", "."))
+    typer.echo(text("cli-basemap-written", out=out, provinces=len(merge), size=format_number(size)))
 
 
 # -- web push (issue 6) -------------------------------------------------------------------------
@@ -292,7 +299,6 @@ app.add_typer(export_app, name="export")
 def _run_export(kind: str, out: Path | None, everything: bool, data: Path, site: Path) -> None:
     from generator.build import BuildError
     from generator.export import ExportError, ExportOptions, export, size_text
-    from generator.textvi import format_number
 
     options = ExportOptions(data_dir=data, site_dir=site, everything=everything)
     try:
@@ -302,15 +308,17 @@ def _run_export(kind: str, out: Path | None, everything: bool, data: Path, site:
             typer.echo(line, err=True)
         raise typer.Exit(1) from None
     typer.echo(
-        f"Đã ghi {report.path}: {report.pages} trang, {report.files} tệp kèm theo, "
-        f"{size_text(report.size)}, trong {format_number(report.seconds, 1)} giây."
+        text(
+            "export-done",
+            path=report.path,
+            pages=report.pages,
+            files=report.files,
+            size=size_text(report.size),
+            seconds=format_number(report.seconds, 1),
+        )
     )
     if not report.reproducible:
-        typer.echo(
-            "Lưu ý: không thay được mã UUID ngẫu nhiên của libzim; tệp vẫn dùng được nhưng "
-            "hai lần xuất cùng dữ liệu sẽ khác nhau vài byte.",
-            err=True,
-        )
+        typer.echo(text("export-not-reproducible"), err=True)
 
 
 @export_app.command("zim")

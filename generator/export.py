@@ -51,6 +51,7 @@ from urllib.parse import quote, unquote, urlsplit
 import generator
 from generator import pwa
 from generator.build import BuildOptions, DataRevision, build_site, data_revision
+from generator.data.messages_vi import say
 from generator.errors import AntqError
 from generator.export_html import Page, Resolve, css_references, references, rewrite_css
 from generator.export_html import rewrite_page as rewrite_html
@@ -195,9 +196,7 @@ def select(site: BuiltSite, everything: bool) -> Selection:
             main,
         )
     if LIBRARY not in site.pages:
-        raise ExportError(
-            ["antq: chưa có bài học nào để xuất (thêm bài vào thư mục lessons/ của gói dữ liệu)."]
-        )
+        raise ExportError([say("export-no-lessons")])
     pages = {u for u in site.pages if u.startswith(LIBRARY)}
     # The legal documents lessons cite, and those these documents link to (what amended or
     # replaced them): a pupil should find the law in force, not only the one cited.

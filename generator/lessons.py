@@ -21,6 +21,7 @@ from typing import Any
 import markdown
 import yaml
 
+from generator.data import messages_vi
 from generator.data.checks import text_checks
 from generator.data.messages_vi import problem
 from generator.data.problems import Problem
@@ -171,7 +172,11 @@ def _check_categories(schema: dict[str, Any], schema_path: Path) -> list[Problem
             if not slug or slug in seen:
                 match = re.search(rf"value:\s*[\"']?{re.escape(value)}[\"']?\s*[,}}]", text)
                 row = text.count("\n", 0, match.start()) + 1 if match else None
-                other = f", trùng với mã “{seen[slug]}”" if slug in seen else ""
+                other = (
+                    messages_vi.text("part-lesson-category-clash", other=seen[slug])
+                    if slug in seen
+                    else ""
+                )
                 found.append(
                     problem(
                         "lesson-category-slug",
@@ -210,18 +215,25 @@ def _load_one(
             for row, char in bad_lines
         ]
     if not unicodedata.is_normalized("NFC", text):
-        found.append(problem("nfd-text", where, nfc="(toàn bài)"))
+        found.append(problem("nfd-text", where, nfc=messages_vi.text("part-lesson-whole")))
         text = unicodedata.normalize("NFC", text)
     front = _FRONT.match(text)
     if not front:
-        return None, [problem("lesson-front-matter", where, row=1, detail="thiếu phần đầu")]
+        return None, [
+            problem(
+                "lesson-front-matter",
+                where,
+                row=1,
+                detail=messages_vi.text("part-lesson-no-front-matter"),
+            )
+        ]
     try:
         meta = yaml.load(front.group(1), Loader=YAML_LOADER)
     except yaml.reader.ReaderError as exc:  # a character YAML refuses (U+FFFE, …)
         char = exc.character if isinstance(exc.character, int) else ord(exc.character)
         # Found by the character itself: libyaml's position counts UTF-8 bytes.
         row = front.group(1).count("\n", 0, max(front.group(1).find(chr(char)), 0)) + 2
-        detail = f"có ký tự không dùng được U+{char:04X}"
+        detail = messages_vi.text("part-lesson-bad-character", char=f"U+{char:04X}")
         return None, [problem("lesson-front-matter", where, row=row, detail=detail)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -229,9 +241,20 @@ def _load_one(
         detail = str(getattr(exc, "problem", None) or exc)
         return None, [problem("lesson-front-matter", where, row=row, detail=detail)]
     except RecursionError:  # [[[[… nested past Python's stack
-        return None, [problem("lesson-front-matter", where, row=2, detail="lồng quá sâu")]
+        return None, [
+            problem(
+                "lesson-front-matter", where, row=2, detail=messages_vi.text("part-lesson-too-deep")
+            )
+        ]
     if not isinstance(meta, dict):
-        return None, [problem("lesson-front-matter", where, row=1, detail="không phải bảng khóa")]
+        return None, [
+            problem(
+                "lesson-front-matter",
+                where,
+                row=1,
+                detail=messages_vi.text("part-lesson-not-mapping"),
+            )
+        ]
     fields = {f["name"]: f for f in schema["fields"]}
     for key in meta:
         if key not in fields:
@@ -430,11 +453,18 @@ def _check_field(
 
 def _check_quiz(where: str, lines: list[str], first_line: int) -> list[Problem]:
     if not lines:
-        return [problem("lesson-quiz", where, detail=f"thiếu phần “{QUIZ_HEADING[3:]}” ở cuối bài")]
+        return [problem("lesson-quiz", where, detail=messages_vi.text("part-lesson-no-quiz"))]
     found: list[Problem] = []
     questions = _parse_quiz(lines)
     if not questions:
-        found.append(problem("lesson-quiz", where, row=first_line, detail="chưa có câu hỏi nào"))
+        found.append(
+            problem(
+                "lesson-quiz",
+                where,
+                row=first_line,
+                detail=messages_vi.text("part-lesson-no-question"),
+            )
+        )
     for number, line_no, options, _explain in questions:
         correct = sum(1 for _, ok in options if ok)
         if correct != 1 or len(options) < 2:
@@ -443,7 +473,7 @@ def _check_quiz(where: str, lines: list[str], first_line: int) -> list[Problem]:
                     "lesson-quiz",
                     where,
                     row=first_line + line_no,
-                    detail=f"câu {number} phải có ít nhất hai phương án và đúng một đáp án [x]",
+                    detail=messages_vi.text("part-lesson-question", number=number),
                 )
             )
     return found

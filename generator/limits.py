@@ -18,7 +18,7 @@ published (`check_size`). Per-table row ceilings of the data itself belong to th
 
 from __future__ import annotations
 
-from generator.data.messages_vi import problem, say
+from generator.data.messages_vi import problem, say, text
 from generator.textvi import format_number
 
 # 2.5 times the national package's largest table.
@@ -32,10 +32,10 @@ MB = 1024 * 1024
 # Output kind by file suffix → (Vietnamese name, ceiling in bytes).
 SIZE_CEILINGS: dict[str, tuple[str, int]] = {
     # Atom feed (30 commits) and the sitemap (50,000 URLs at most, about 10 MB).
-    ".xml": ("tệp XML (bản tin Atom, sơ đồ trang)", 16 * MB),
-    ".ics": ("lịch iCalendar", 16 * MB),  # national: about 0.1 MB
-    ".json": ("tệp dữ liệu JSON", 256 * MB),  # national largest: about 71 MB
-    ".geojson": ("tệp bản đồ GeoJSON", 256 * MB),  # national: a few MB per province
+    ".xml": (text("part-kind-xml"), 16 * MB),
+    ".ics": (text("part-kind-ics"), 16 * MB),  # national: about 0.1 MB
+    ".json": (text("part-kind-json"), 256 * MB),  # national largest: about 71 MB
+    ".geojson": (text("part-kind-geojson"), 256 * MB),  # national: a few MB per province
 }
 
 

@@ -29,6 +29,7 @@ from PIL import Image, ImageDraw
 from PIL import __version__ as pillow_version
 
 import generator
+from generator.data.messages_vi import problem
 from generator.derived import Derived
 from generator.errors import AntqError
 from generator.output import content_tag
@@ -265,11 +266,7 @@ def inject(source: str, build: dict[str, Any], where: str = "pwa/sw.js") -> str:
     count = source.count(INJECTION_POINT)
     if count != 1:
         raise PwaError(
-            [
-                f"{where}: cần đúng một chỗ chèn {INJECTION_POINT}, tìm thấy {count} "
-                "[sw-injection-point] — Cách sửa: giữ đúng một dòng "
-                f"`const BUILD = {INJECTION_POINT};` trong service worker"
-            ]
+            [problem("sw-injection-point", where, point=INJECTION_POINT, count=count).line()]
         )
     return source.replace(INJECTION_POINT, json.dumps(build, ensure_ascii=False, sort_keys=True))
 

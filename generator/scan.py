@@ -21,7 +21,7 @@ from functools import partial
 from typing import Any
 
 from generator.data.checks import find_personal_data, mask
-from generator.data.messages_vi import problem
+from generator.data.messages_vi import problem, text
 from generator.data.problems import Problem
 
 # Never scanned as text: their bytes are compressed or encoded, so digit runs mean nothing.
@@ -314,7 +314,8 @@ def _secrets(rel: str, data: bytes) -> list[Problem]:
     for start, end in _bare_scalars(data):
         if not any(a <= start and end <= b for a, b in spans):
             token = data[start:end].decode()
-            problems.append(_secret(rel, data, start, "khóa riêng VAPID", token[:2] + "…"))
+            kind = text("part-vapid-private-key")
+            problems.append(_secret(rel, data, start, kind, token[:2] + "…"))
     return problems
 
 

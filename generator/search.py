@@ -44,7 +44,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from generator.data.messages_vi import say
+from generator.data.messages_vi import say, text
 from generator.derived import Derived
 from generator.textvi import fold
 
@@ -187,7 +187,7 @@ def run_pagefind(copies: Path, out: Path) -> None:
     except (OSError, ImportError) as exc:  # the binary is missing or cannot run
         raise BuildError([say("search-index-failed", status="—", detail=str(exc))]) from None
     if done.returncode != 0:
-        detail = " ".join(done.stderr.split())[-500:] or "không có thông báo"
+        detail = " ".join(done.stderr.split())[-500:] or text("search-no-detail")
         raise BuildError([say("search-index-failed", status=done.returncode, detail=detail)])
 
 

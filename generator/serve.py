@@ -44,7 +44,7 @@ import watchfiles
 
 from generator.build import BuildOptions, BuildReport, build_site
 from generator.data.cache import default_cache_dir
-from generator.data.messages_vi import problem, say
+from generator.data.messages_vi import problem, say, text
 from generator.errors import AntqError, UsageError
 from generator.headers import for_path
 
@@ -53,8 +53,8 @@ DEV_PREFIX = "/__antq/"
 EVENTS_PATH = "/__antq/events"
 RELOAD_PATH = "/__antq/reload.js"
 ERROR_CSS_PATH = "/__antq/error.css"
-DATA_ERROR_HEADING = "Dữ liệu có lỗi — trang chưa được cập nhật"
-BUG_HEADING = "Lỗi chương trình khi xây dựng — trang chưa được cập nhật"
+DATA_ERROR_HEADING = text("serve-data-error-heading")
+BUG_HEADING = text("serve-bug-heading")
 CONSOLE_ERROR_LINES = 30  # the browser shows them all; the terminal should stay readable
 KEEPALIVE_SECONDS = 15.0  # an SSE comment this often lets a dead client be noticed
 WATCH_TICK_MS = 300  # how often the watcher wakes to report that it is running
@@ -148,10 +148,7 @@ def check_host(host: str) -> str:
     unpublished data and the server is not hardened for a network."""
     name = host.strip().strip("[]").lower()
     if name not in LOOPBACK_HOSTS:
-        raise HostError(
-            f"không phục vụ trên “{host}”: chỉ cho phép 127.0.0.1, localhost hoặc ::1 "
-            "(bản xem trước có dữ liệu chưa công bố)"
-        )
+        raise HostError(say("serve-host-not-loopback", host=host))
     return name
 
 
@@ -178,17 +175,11 @@ def error_page(kind: str, lines: list[str]) -> bytes:
     is escaped: they quote the user's cells."""
     if kind == "data":
         heading = DATA_ERROR_HEADING
-        intro = (
-            "Sửa các lỗi dưới đây rồi lưu tệp: trang sẽ tự tải lại. "
-            "Trang web đã xây dựng trước đó vẫn được giữ nguyên."
-        )
+        intro = text("serve-data-error-intro")
         body = "<ul>\n" + "".join(f"<li>{html.escape(line)}</li>\n" for line in lines) + "</ul>"
     else:
         heading = BUG_HEADING
-        intro = (
-            "Đây là lỗi của chương trình antq, không phải lỗi dữ liệu. "
-            "Hãy báo lỗi kèm nội dung dưới đây. Trang web trước đó vẫn được giữ nguyên."
-        )
+        intro = text("serve-bug-intro")
         body = "<pre>" + html.escape("\n".join(lines)) + "</pre>"
     return (
         "<!doctype html>\n"
@@ -495,12 +486,16 @@ class DevServer:
             self._set_state(None, [], changed=changed)
             self.last_report = report
             if report.skipped:
-                self.log(f"{prefix}không có gì thay đổi ({seconds:.1f} s).")
+                self.log(prefix + text("serve-unchanged", seconds=f"{seconds:.1f}"))
             else:
-                self.log(
-                    f"{prefix}đã xây dựng {report.pages} trang: ghi mới {report.written}, "
-                    f"giữ nguyên {report.linked} ({seconds:.1f} s)."
+                built = text(
+                    "serve-built",
+                    pages=report.pages,
+                    written=report.written,
+                    linked=report.linked,
+                    seconds=f"{seconds:.1f}",
                 )
+                self.log(prefix + built)
             if report.warnings != self._warnings:
                 self._log_lines(report.warnings)
                 self._warnings = list(report.warnings)
@@ -518,7 +513,7 @@ class DevServer:
         for line in lines[:limit]:
             self.log(f"  {line}")
         if len(lines) > limit:
-            self.log(f"  … và {len(lines) - limit} dòng nữa (xem trong trình duyệt).")
+            self.log("  " + text("serve-more-lines", count=len(lines) - limit))
 
     # -- threads -----------------------------------------------------------------------------
 
@@ -547,7 +542,7 @@ class DevServer:
         except BaseException:
             self.stop()
             raise
-        self.log(f"Đang phục vụ tại {self.url} — Ctrl+C để dừng")
+        self.log(text("serve-serving", url=self.url))
 
     def _watch(self) -> None:
         roots = self.watch_dirs
@@ -567,7 +562,7 @@ class DevServer:
                     self.rebuild(_describe(changes, roots))
         except Exception:
             # Serving goes on without automatic rebuilds rather than dying.
-            self.log("Lỗi khi theo dõi thư mục (trang không tự cập nhật nữa):")
+            self.log(text("serve-watch-failed"))
             self._log_lines(traceback.format_exc().rstrip().splitlines(), limit=100)
         finally:
             self._watching.set()
@@ -606,7 +601,7 @@ def _describe(changes: set[tuple[watchfiles.Change, str]], roots: list[Path]) ->
         if path.as_posix() not in names:
             names.append(path.as_posix())
     shown = ", ".join(names[:3])
-    return shown + (f" và {len(names) - 3} tệp khác" if len(names) > 3 else "")
+    return shown + (text("serve-more-files", count=len(names) - 3) if len(names) > 3 else "")
 
 
 def run(options: BuildOptions, *, host: str, port: int, log: Callable[[str], None]) -> int:
@@ -614,21 +609,22 @@ def run(options: BuildOptions, *, host: str, port: int, log: Callable[[str], Non
     try:
         server = DevServer(options, host=host, port=port, log=log)
     except HostError as exc:
-        log(f"antq: {exc}")
+        for line in exc.lines:
+            log(line)
         return 2
     try:
         server.start()
     except OSError as exc:
-        log(f"antq: không mở được cổng {port} trên {host}: {exc.strerror or exc}")
+        log(say("serve-port", port=port, host=host, detail=exc.strerror or exc))
         return 1
     except KeyboardInterrupt:
-        log("Đã dừng.")
+        log(text("serve-stopped"))
         return 0
     try:
         server.wait()
     except KeyboardInterrupt:
-        log("Đang dừng…")
+        log(text("serve-stopping"))
     finally:
         server.stop()
-    log("Đã dừng.")
+    log(text("serve-stopped"))
     return 0

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.data.messages_vi import problem
 from generator.errors import AntqError
 
 SETTINGS_FILE = "site.toml"
@@ -83,23 +84,28 @@ _SCHEMA: dict[str, Any] = {
 _REQUIRED = {"name", "short_name", "description", "base_url", "scope", "targets"}
 
 
+def _line(code: str, where: str, **params: Any) -> str:
+    """One settings problem as the catalogue writes it: `site/site.toml: lỗi: … [code]`."""
+    return problem(code, where, **params).line()
+
+
 def load_settings(site_dir: Path) -> Settings:
     path = site_dir / SETTINGS_FILE
     where = str(path)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise SettingsError([f"{where}: không tìm thấy tệp cấu hình trang"]) from None
+        raise SettingsError([_line("settings-missing", where)]) from None
     except tomllib.TOMLDecodeError as exc:
-        raise SettingsError([f"{where}: sai cú pháp TOML ({exc})"]) from None
+        raise SettingsError([_line("settings-toml", where, detail=exc)]) from None
     problems: list[str] = []
     budgets = _budgets(raw.pop("budgets", None), where, problems)
     _check(raw, _SCHEMA, "", where, problems)
     for key in sorted(_REQUIRED - set(raw)):
-        problems.append(f"{where}: thiếu khóa bắt buộc “{key}”")
+        problems.append(_line("settings-required", where, key=key))
     base_url = str(raw.get("base_url", ""))
     if base_url and not re.match(r"^https?://[^\s/]+(/[^\s]*)?$", base_url):
-        problems.append(f"{where}: base_url phải là địa chỉ http(s) đầy đủ, ví dụ https://antq.vn")
+        problems.append(_line("settings-base-url", where))
     scope = raw.get("scope", {})
     provinces: tuple[str, ...] | None = None
     value = scope.get("provinces") if isinstance(scope, dict) else None
@@ -108,20 +114,17 @@ def load_settings(site_dir: Path) -> Settings:
     elif isinstance(value, list):
         bad = [v for v in value if not isinstance(v, str) or not _PROVINCE_CODE.match(v)]
         if bad or not value:
-            problems.append(
-                f'{where}: [scope] provinces phải là "national" hoặc danh sách mã tỉnh '
-                f'2 chữ số viết trong ngoặc kép, ví dụ ["31", "08"]'
-            )
+            problems.append(_line("settings-provinces-codes", where))
         provinces = tuple(value)
     elif value is not None:
-        problems.append(f'{where}: [scope] provinces phải là "national" hoặc danh sách mã tỉnh')
+        problems.append(_line("settings-provinces", where))
     targets = raw.get("targets", {}) if isinstance(raw.get("targets"), dict) else {}
     for key in ("xa_percent", "khu_dan_cu_percent"):
         v = targets.get(key)
         if v is None:
-            problems.append(f"{where}: [targets] thiếu “{key}”")
+            problems.append(_line("settings-target-missing", where, key=key))
         elif isinstance(v, (int, float)) and not 0 <= v <= 100:
-            problems.append(f"{where}: [targets] {key} phải từ 0 đến 100")
+            problems.append(_line("settings-target-range", where, key=key))
     push = _push(raw.get("push"), where, problems)
     contact = raw.get("contact", {}) if isinstance(raw.get("contact"), dict) else {}
     _contact(contact, where, problems)
@@ -162,17 +165,11 @@ def _push(value: Any, where: str, problems: list[str]) -> PushSettings | None:
     key = value.get("vapid_public_key")
     for name in ("service_url", "vapid_public_key"):
         if name not in value:
-            found.append(f"{where}: [push] thiếu “{name}”")
+            found.append(_line("settings-push-missing", where, key=name))
     if isinstance(url, str) and not _SERVICE_URL.match(url):
-        found.append(
-            f"{where}: [push] service_url phải là địa chỉ https đầy đủ của dịch vụ thông báo, "
-            f"ví dụ https://push.antq.vn"
-        )
+        found.append(_line("settings-push-url", where))
     if isinstance(key, str) and not _valid_public_key(key):
-        found.append(
-            f"{where}: [push] vapid_public_key phải là khóa công khai VAPID dạng base64url "
-            f"(87 ký tự, in ra bởi lệnh “antq push keys”)"
-        )
+        found.append(_line("settings-push-key", where))
     problems += found
     if found or not isinstance(url, str) or not isinstance(key, str):
         return None
@@ -188,13 +185,13 @@ def _contact(contact: dict[str, Any], where: str, problems: list[str]) -> None:
     if not contact:
         return
     if not str(contact.get("organisation", "")).strip():
-        problems.append(f"{where}: [contact] thiếu “organisation” (tên cơ quan công bố trang)")
+        problems.append(_line("settings-contact-organisation", where))
     url = contact.get("url")
     if isinstance(url, str) and not re.match(r"^https?://[^\s/]+(/\S*)?$", url):
-        problems.append(f"{where}: [contact] url phải là địa chỉ http(s) đầy đủ")
+        problems.append(_line("settings-contact-url", where))
     email = contact.get("email")
     if isinstance(email, str) and not _EMAIL.match(email):
-        problems.append(f"{where}: [contact] email không đúng dạng, ví dụ gopy@congan.gov.vn")
+        problems.append(_line("settings-contact-email", where))
 
 
 def _valid_public_key(text: str) -> bool:
@@ -218,12 +215,12 @@ def _budgets(value: Any, where: str, problems: list[str]) -> dict[str, int] | No
     if value is None:
         return None
     if not isinstance(value, dict) or not value:
-        problems.append(f"{where}: [budgets] phải là bảng “mẫu đường dẫn” = số byte")
+        problems.append(_line("settings-budgets", where))
         return None
     out: dict[str, int] = {}
     for pattern, limit in value.items():
         if isinstance(limit, bool) or not isinstance(limit, int) or limit <= 0:
-            problems.append(f"{where}: [budgets] “{pattern}” phải là số byte nguyên dương")
+            problems.append(_line("settings-budget", where, pattern=pattern))
         else:
             out[pattern] = limit
     return out
@@ -235,13 +232,13 @@ def _check(
     for key, value in raw.items():
         name = f"{prefix}{key}"
         if key not in schema:
-            out.append(f"{where}: khóa không hợp lệ “{name}” (kiểm tra chính tả)")
+            out.append(_line("settings-unknown-key", where, key=name))
             continue
         expected = schema[key]
         if isinstance(expected, dict):
             if not isinstance(value, dict):
-                out.append(f"{where}: “{name}” phải là một bảng [{name}]")
+                out.append(_line("settings-not-table", where, key=name))
             else:
                 _check(value, expected, f"{name}.", where, out)
         elif not isinstance(value, expected) or isinstance(value, bool):
-            out.append(f"{where}: “{name}” có kiểu dữ liệu sai")
+            out.append(_line("settings-type", where, key=name))

@@ -147,9 +147,11 @@ def test_contact_settings_are_checked(tmp_path: Path) -> None:
         load_settings(site)
     where = f"{site / 'site.toml'}"
     assert err.value.lines == [
-        f"{where}: [contact] thiếu “organisation” (tên cơ quan công bố trang)",
-        f"{where}: [contact] url phải là địa chỉ http(s) đầy đủ",
-        f"{where}: [contact] email không đúng dạng, ví dụ gopy@congan.gov.vn",
+        f"{where}: lỗi: [contact] thiếu “organisation” (tên cơ quan công bố trang) "
+        "[settings-contact-organisation]",
+        f"{where}: lỗi: [contact] url phải là địa chỉ http(s) đầy đủ [settings-contact-url]",
+        f"{where}: lỗi: [contact] email không đúng dạng, ví dụ gopy@congan.gov.vn "
+        "[settings-contact-email]",
     ]
 
 

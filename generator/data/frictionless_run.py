@@ -18,6 +18,7 @@ import copy
 import re
 from typing import Any
 
+from generator.data import messages_vi
 from generator.data.messages_vi import problem
 from generator.data.problems import Problem
 from generator.data.schema import TYPE_VI
@@ -31,12 +32,9 @@ _DMY_RE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
 _DECIMAL_COMMA_RE = re.compile(r"^\s*-?\d+,\d+\s*$")
 
 TYPE_HINTS = {
-    "date": "viết năm-tháng-ngày, ví dụ 2024-12-20",
-    "integer": "chỉ ghi chữ số, không dùng dấu chấm hay dấu phẩy ngăn cách hàng nghìn",
-    "number": "chỉ ghi số, dùng dấu chấm thập phân, ví dụ 21.0285",
-    "boolean": "ghi true (đúng) hoặc false (sai)",
+    t: messages_vi.text(f"part-hint-{t}") for t in ("date", "integer", "number", "boolean")
 }
-COORDINATE_FIELDS = {"lat": "vĩ độ", "lon": "kinh độ"}
+COORDINATE_FIELDS = {axis: messages_vi.text(f"part-axis-{axis}") for axis in ("lat", "lon")}
 
 
 def run(task: dict[str, Any]) -> list[dict[str, Any]]:
@@ -100,7 +98,7 @@ class _Context:
             self.file,
             cell=cell,
             type_vi=TYPE_VI.get(ftype, ftype),
-            type_hint=TYPE_HINTS.get(ftype, "sửa lại giá trị cho đúng kiểu"),
+            type_hint=TYPE_HINTS.get(ftype) or messages_vi.text("part-hint-type"),
             **where,
         )
 
@@ -178,13 +176,13 @@ def _enum_hint(cell: str, info: dict[str, Any]) -> str:
     folded = fold(cell).strip().replace(" ", "_")
     for value, label in labels.items():
         if folded in (fold(value), fold(label).replace(" ", "_")):
-            return f"có lẽ bạn muốn ghi “{value}” ({label})"
-    return "ghi đúng một trong các mã trên (chữ thường, không dấu)"
+            return messages_vi.text("part-hint-enum-label", value=value, label=label)
+    return messages_vi.text("part-hint-enum")
 
 
 def _pattern_hint(info: dict[str, Any]) -> str:
     description = info.get("description") or ""
-    return description or "xem mô tả của trường trong trang hướng dẫn cho cán bộ"
+    return description or messages_vi.text("part-hint-pattern")
 
 
 def field_info(spec_fields: list[Any], primary_key: tuple[str, ...]) -> dict[str, dict[str, Any]]:

@@ -246,6 +246,33 @@ CATALOGUE: dict[str, Entry] = {
     # -- Every data file, as the one raw reader opens it (generator.data.rawcsv): symlinks,
     #    control characters, stray files in data/, row ceilings.
     #    (entries of the raw reader go here)
+    # antq validate's progress and closing lines (generator.data.validate, problems).
+    "validate-progress": Entry("info", "Đang kiểm tra dữ liệu…"),
+    "validate-progress-table": Entry("info", "Đang kiểm tra bảng “{name}”…"),
+    "validate-clean": Entry(
+        "info",
+        "Dữ liệu hợp lệ: không có lỗi, không có cảnh báo ({files} tệp, {rows} dòng dữ liệu).",
+    ),
+    "validate-total": Entry(
+        "info",
+        "Tổng cộng: {errors} lỗi, {warnings} cảnh báo ({files} tệp, {rows} dòng dữ liệu).",
+    ),
+    # Hints of the cell lines above (type-error, enum, pattern) and an axis's name.
+    "part-hint-date": Entry("info", "viết năm-tháng-ngày, ví dụ 2024-12-20"),
+    "part-hint-integer": Entry(
+        "info", "chỉ ghi chữ số, không dùng dấu chấm hay dấu phẩy ngăn cách hàng nghìn"
+    ),
+    "part-hint-number": Entry("info", "chỉ ghi số, dùng dấu chấm thập phân, ví dụ 21.0285"),
+    "part-hint-boolean": Entry("info", "ghi true (đúng) hoặc false (sai)"),
+    "part-hint-type": Entry("info", "sửa lại giá trị cho đúng kiểu"),
+    "part-hint-enum-label": Entry("info", "có lẽ bạn muốn ghi “{value}” ({label})"),
+    "part-hint-enum": Entry("info", "ghi đúng một trong các mã trên (chữ thường, không dấu)"),
+    "part-hint-pattern": Entry("info", "xem mô tả của trường trong trang hướng dẫn cho cán bộ"),
+    "part-axis-lat": Entry("info", "vĩ độ"),
+    "part-axis-lon": Entry("info", "kinh độ"),
+    # Parts of the lines above (a parameter's wording).
+    "part-control-character": Entry("info", "ký tự điều khiển"),
+    "part-nfc-note": Entry("info", " (hai giá trị chỉ khác nhau về dạng Unicode NFC/NFD)"),
     "data-symlink": Entry(
         "error",
         "là liên kết tượng trưng (symlink) nên không được đọc",
@@ -348,6 +375,18 @@ CATALOGUE: dict[str, Entry] = {
     ),
     # -- Lessons: front matter, Markdown filters (attributes, links).
     #    (entries of lessons go here)
+    # Parts of the lesson lines above (their {detail}, {other}, {nfc}).
+    "part-lesson-category-clash": Entry("info", ", trùng với mã “{other}”"),
+    "part-lesson-whole": Entry("info", "(toàn bài)"),
+    "part-lesson-no-front-matter": Entry("info", "thiếu phần đầu"),
+    "part-lesson-bad-character": Entry("info", "có ký tự không dùng được {char}"),
+    "part-lesson-too-deep": Entry("info", "lồng quá sâu"),
+    "part-lesson-not-mapping": Entry("info", "không phải bảng khóa"),
+    "part-lesson-no-quiz": Entry("info", "thiếu phần “Tự kiểm tra” ở cuối bài"),
+    "part-lesson-no-question": Entry("info", "chưa có câu hỏi nào"),
+    "part-lesson-question": Entry(
+        "info", "câu {number} phải có ít nhất hai phương án và đúng một đáp án [x]"
+    ),
     "lesson-category-slug": Entry(
         "error",
         "mã “{cell}” không cho được địa chỉ trang riêng ({url}{other})",
@@ -384,6 +423,84 @@ CATALOGUE: dict[str, Entry] = {
     ),
     # -- The build: settings, the build's stages, limits on outputs, the build lock.
     #    (entries of the build go here)
+    "build-progress": Entry("info", "Đang tạo trang"),
+    "part-kind-xml": Entry("info", "tệp XML (bản tin Atom, sơ đồ trang)"),
+    "part-kind-ics": Entry("info", "lịch iCalendar"),
+    "part-kind-json": Entry("info", "tệp dữ liệu JSON"),
+    "part-kind-geojson": Entry("info", "tệp bản đồ GeoJSON"),
+    # The build's closing lines and what it prints (generator.build, antq build).
+    "build-data-errors": Entry("info", "Dữ liệu có lỗi: chưa xây dựng lại trang web."),
+    "build-data-warnings-strict": Entry(
+        "info",
+        "Dữ liệu có cảnh báo (--strict coi cảnh báo là lỗi): chưa xây dựng lại trang web.",
+    ),
+    "build-unchanged": Entry("info", "Không có gì thay đổi: {out}/ giữ nguyên ({pages} trang)."),
+    "build-done": Entry(
+        "info",
+        "Đã xây dựng {pages} trang và {files} tệp dữ liệu vào {out}/: ghi mới {written}, "
+        "giữ nguyên {linked}.",
+    ),
+    "build-timing-total": Entry("info", "tổng"),
+    "search-no-detail": Entry("info", "không có thông báo"),
+    "sw-injection-point": Entry(
+        "error",
+        "cần đúng một chỗ chèn {point}, tìm thấy {count}",
+        "giữ đúng một dòng `const BUILD = {point};` trong service worker",
+    ),
+    "export-no-lessons": Entry(
+        "error",
+        "chưa có bài học nào để xuất",
+        "thêm bài vào thư mục lessons/ của gói dữ liệu",
+    ),
+    "export-done": Entry(
+        "info",
+        "Đã ghi {path}: {pages} trang, {files} tệp kèm theo, {size}, trong {seconds} giây.",
+    ),
+    "export-not-reproducible": Entry(
+        "info",
+        "Lưu ý: không thay được mã UUID ngẫu nhiên của libzim; tệp vẫn dùng được nhưng "
+        "hai lần xuất cùng dữ liệu sẽ khác nhau vài byte.",
+    ),
+    # Settings: site/site.toml (generator.settings).
+    "settings-missing": Entry("error", "không tìm thấy tệp cấu hình trang"),
+    "settings-toml": Entry("error", "sai cú pháp TOML ({detail})"),
+    "settings-required": Entry("error", "thiếu khóa bắt buộc “{key}”"),
+    "settings-base-url": Entry(
+        "error", "base_url phải là địa chỉ http(s) đầy đủ, ví dụ https://antq.vn"
+    ),
+    "settings-provinces-codes": Entry(
+        "error",
+        '[scope] provinces phải là "national" hoặc danh sách mã tỉnh 2 chữ số viết trong '
+        'ngoặc kép, ví dụ ["31", "08"]',
+    ),
+    "settings-provinces": Entry(
+        "error", '[scope] provinces phải là "national" hoặc danh sách mã tỉnh'
+    ),
+    "settings-target-missing": Entry("error", "[targets] thiếu “{key}”"),
+    "settings-target-range": Entry("error", "[targets] {key} phải từ 0 đến 100"),
+    "settings-push-missing": Entry("error", "[push] thiếu “{key}”"),
+    "settings-push-url": Entry(
+        "error",
+        "[push] service_url phải là địa chỉ https đầy đủ của dịch vụ thông báo, "
+        "ví dụ https://push.antq.vn",
+    ),
+    "settings-push-key": Entry(
+        "error",
+        "[push] vapid_public_key phải là khóa công khai VAPID dạng base64url "
+        "(87 ký tự, in ra bởi lệnh “antq push keys”)",
+    ),
+    "settings-contact-organisation": Entry(
+        "error", "[contact] thiếu “organisation” (tên cơ quan công bố trang)"
+    ),
+    "settings-contact-url": Entry("error", "[contact] url phải là địa chỉ http(s) đầy đủ"),
+    "settings-contact-email": Entry(
+        "error", "[contact] email không đúng dạng, ví dụ gopy@congan.gov.vn"
+    ),
+    "settings-budgets": Entry("error", "[budgets] phải là bảng “mẫu đường dẫn” = số byte"),
+    "settings-budget": Entry("error", "[budgets] “{pattern}” phải là số byte nguyên dương"),
+    "settings-unknown-key": Entry("error", "khóa không hợp lệ “{key}” (kiểm tra chính tả)"),
+    "settings-not-table": Entry("error", "“{key}” phải là một bảng [{key}]"),
+    "settings-type": Entry("error", "“{key}” có kiểu dữ liệu sai"),
     "build-busy": Entry(
         "error",
         "đang có một lần xây dựng khác ghi vào “{out}” (tiến trình {pid}); lần này dừng lại "
@@ -436,6 +553,13 @@ CATALOGUE: dict[str, Entry] = {
     ),
     # -- antq check: a built site's links, head, personal data, secrets, budgets.
     #    (entries of antq check go here)
+    "check-passed": Entry("info", "Trang web đạt: không có lỗi ({pages} trang, {files} tệp)."),
+    "check-total": Entry("info", "Tổng cộng: {count} lỗi: {detail} ({pages} trang, {files} tệp)."),
+    "part-no-html-tag": Entry("info", "không có thẻ <html>"),
+    "part-no-lang": Entry("info", "không có lang"),
+    "part-none": Entry("info", "không có"),
+    "part-file": Entry("info", "tệp"),
+    "part-vapid-private-key": Entry("info", "khóa riêng VAPID"),
     #    Keys may carry a variant after a dot: the variant picks the wording, the printed
     #    code is the part before the dot (generator.scan.make_problem). The build's scan of
     #    what it writes uses the same entries, so both print the same line.
@@ -509,6 +633,35 @@ CATALOGUE: dict[str, Entry] = {
     ),
     # -- antq serve: the preview server.
     #    (entries of antq serve go here)
+    "serve-host-not-loopback": Entry(
+        "error",
+        "không phục vụ trên “{host}”: chỉ cho phép 127.0.0.1, localhost hoặc ::1 "
+        "(bản xem trước có dữ liệu chưa công bố)",
+    ),
+    "serve-port": Entry("error", "không mở được cổng {port} trên {host}: {detail}"),
+    "serve-data-error-heading": Entry("info", "Dữ liệu có lỗi — trang chưa được cập nhật"),
+    "serve-bug-heading": Entry("info", "Lỗi chương trình khi xây dựng — trang chưa được cập nhật"),
+    "serve-data-error-intro": Entry(
+        "info",
+        "Sửa các lỗi dưới đây rồi lưu tệp: trang sẽ tự tải lại. "
+        "Trang web đã xây dựng trước đó vẫn được giữ nguyên.",
+    ),
+    "serve-bug-intro": Entry(
+        "info",
+        "Đây là lỗi của chương trình antq, không phải lỗi dữ liệu. "
+        "Hãy báo lỗi kèm nội dung dưới đây. Trang web trước đó vẫn được giữ nguyên.",
+    ),
+    "serve-unchanged": Entry("info", "không có gì thay đổi ({seconds} s)."),
+    "serve-built": Entry(
+        "info",
+        "đã xây dựng {pages} trang: ghi mới {written}, giữ nguyên {linked} ({seconds} s).",
+    ),
+    "serve-more-lines": Entry("info", "… và {count} dòng nữa (xem trong trình duyệt)."),
+    "serve-more-files": Entry("info", " và {count} tệp khác"),
+    "serve-serving": Entry("info", "Đang phục vụ tại {url} — Ctrl+C để dừng"),
+    "serve-watch-failed": Entry("info", "Lỗi khi theo dõi thư mục (trang không tự cập nhật nữa):"),
+    "serve-stopping": Entry("info", "Đang dừng…"),
+    "serve-stopped": Entry("info", "Đã dừng."),
     "serve-host-refused": Entry(
         "error",
         "máy chủ xem trước không trả lời yêu cầu gửi tới “{host}”",
@@ -516,6 +669,130 @@ CATALOGUE: dict[str, Entry] = {
     ),
     # -- Web push: keys, the service, the store, the notifier.
     #    (entries of web push go here)
+    # A notification's title and body lines (generator.push.notify), shown on the phone.
+    "push-payload-more-topics": Entry("info", "{first} và {count} mục theo dõi khác"),
+    "push-payload-more-changes": Entry("info", "… và {count} thay đổi khác"),
+    # The private key and its settings (generator.push.vapid).
+    "push-key-in-git": Entry(
+        "error",
+        "Không ghi khóa bí mật vào “{out_dir}”: thư mục này nằm trong một kho git "
+        "(khóa có thể bị đưa lên kho). Chọn thư mục khác bằng --out-dir.",
+    ),
+    "push-key-exists": Entry(
+        "error",
+        "“{path}” đã có. Đổi khóa làm mọi đăng ký nhận thông báo hiện có mất hiệu lực; "
+        "nếu thật sự muốn, chạy lại với --force.",
+    ),
+    "push-key-unreadable": Entry("error", "không đọc được khóa bí mật VAPID."),
+    "push-key-curve": Entry("error", "khóa bí mật VAPID phải là khóa P-256 (prime256v1)."),
+    "push-key-both": Entry("error", "Chỉ đặt một trong hai biến {inline} và {file_var}."),
+    "push-key-unset": Entry(
+        "error",
+        "Chưa có khóa bí mật VAPID: đặt {file_var} (đường dẫn tệp, quyền 600) hoặc {inline}. "
+        "Tạo khóa bằng lệnh “antq push keys”.",
+    ),
+    "push-key-file-missing": Entry("error", "không tìm thấy tệp “{path}”."),
+    "push-key-not-file": Entry("error", "“{path}” không phải là tệp."),
+    "push-key-file-mode": Entry(
+        "error",
+        "tệp “{path}” có quyền {mode}; người khác đọc được khóa bí mật. Chạy: chmod 600 {path}",
+    ),
+    "push-key-file-owner": Entry("error", "tệp “{path}” không thuộc người dùng đang chạy dịch vụ."),
+    "push-subject-unset": Entry(
+        "error", "Chưa đặt {name}: địa chỉ liên hệ dạng mailto:ten@mien.vn hoặc https://…"
+    ),
+    "push-subject-invalid": Entry(
+        "error",
+        "{name} phải là địa chỉ mailto: hoặc https: thật (ví dụ mailto:bcd138@antq.vn); "
+        "Apple từ chối địa chỉ như admin@localhost.",
+    ),
+    # The store (generator.push.store).
+    "push-store-wal": Entry("error", "không bật được chế độ WAL ({mode})."),
+    "push-store-open": Entry("error", "không mở được cơ sở dữ liệu ({detail})."),
+    "push-store-newer": Entry(
+        "error",
+        "có lược đồ phiên bản {version}, mới hơn phiên bản {known} mà chương trình này hiểu",
+        "cập nhật antq",
+    ),
+    # antq push commands (generator.push.commands, generator.push.notify).
+    "push-db-unset": Entry("error", "Chưa chỉ định cơ sở dữ liệu: dùng --db TỆP hoặc biến {name}."),
+    "push-keys-written": Entry(
+        "info",
+        "Đã ghi khóa bí mật VAPID vào {path} (quyền 600). Không đưa tệp này lên kho git.",
+    ),
+    "push-keys-for-service": Entry("info", "Cho dịch vụ gửi thông báo:"),
+    "push-keys-for-site": Entry("info", "Thêm vào site/site.toml:"),
+    "push-keys-service-url": Entry(
+        "info", '  service_url = "https://…"  # địa chỉ công khai của antq push serve'
+    ),
+    "push-serve-data": Entry("error", "{detail}", "chạy “antq validate” để xem lỗi dữ liệu"),
+    "push-serve-listening": Entry(
+        "info",
+        "antq push: {topics} chủ đề, CORS cho {origin}, cơ sở dữ liệu {path}; "
+        "nghe ở http://{host}:{port}",
+    ),
+    "push-git-failed": Entry("error", "không chạy được git: {detail}"),
+    "push-revision-unknown": Entry(
+        "error", "không tìm thấy phiên bản “{rev}” trong kho dữ liệu {repo}"
+    ),
+    "push-not-in-git": Entry("error", "“{path}” không nằm trong kho git ({detail})"),
+    "push-no-key": Entry("error", "thiếu khóa VAPID hoặc địa chỉ liên hệ (sub)"),
+    "push-key-mismatch": Entry(
+        "error",
+        "khóa bí mật VAPID không khớp vapid_public_key trong site.toml "
+        "(khóa công khai của khóa đang dùng: {public_key})",
+    ),
+    "push-dry-run-planned": Entry(
+        "info", "Thử (không gửi): lượt {run} đã lập; còn {pending} thông báo chờ gửi."
+    ),
+    "push-dry-run": Entry(
+        "info",
+        "Thử (không gửi): lượt {run}: {changes} thay đổi, {topics} chủ đề có tin, "
+        "{recipients} người nhận.",
+    ),
+    "push-dry-run-topic": Entry("info", "  chủ đề {topic}: {changes} thay đổi"),
+    "push-run-planned": Entry("info", "Lượt {run} đã lập trước đó: chỉ gửi nốt phần còn lại."),
+    "push-run": Entry(
+        "info",
+        "Lượt {run}: {changes} thay đổi, {topics} chủ đề có tin, {recipients} người nhận.",
+    ),
+    "push-run-outcomes": Entry(
+        "info",
+        "Lần chạy này: đã gửi {sent}, chờ gửi lại {retry}, xóa {gone} đăng ký hết hạn/không "
+        "hợp lệ, hủy {cancelled} (đã bỏ theo dõi), lỗi {failed}.",
+    ),
+    "push-run-total": Entry("info", "Toàn lượt: đã gửi {sent}/{total}."),
+    "push-run-total-left": Entry(
+        "info", "Toàn lượt: đã gửi {sent}/{total}, còn {left} chờ gửi lại ở lần chạy sau."
+    ),
+    "push-run-problem": Entry("info", "  lỗi: {line}"),
+    "push-run-more-problems": Entry("info", "  … và {count} lỗi khác"),
+    # Keys of a subscription (generator.push.endpoints); shown in the browser.
+    "push-keys-missing": Entry("error", "Thiếu khóa mã hóa của trình duyệt (keys)."),
+    "push-keys-p256dh": Entry(
+        "error", "Khóa p256dh phải là điểm P-256 dạng không nén (65 byte, base64url)."
+    ),
+    "push-keys-auth": Entry("error", "Khóa auth phải dài 16 byte (base64url)."),
+    # A subscribe request's fields and the service's answers (generator.push.service).
+    "push-body-not-object": Entry("error", "Nội dung yêu cầu phải là một đối tượng JSON."),
+    "push-unknown-field": Entry("error", "Trường không hợp lệ “{key}”."),
+    "push-subscription-missing": Entry("error", "Thiếu thông tin đăng ký (subscription)."),
+    "push-action-invalid": Entry("error", "action phải là replace, add hoặc remove."),
+    "push-topics-invalid": Entry("error", "topics phải là danh sách chủ đề."),
+    "push-topics-empty": Entry("error", "Chọn ít nhất một chủ đề để theo dõi."),
+    "push-topics-too-many": Entry("error", "Chỉ theo dõi được tối đa {limit} chủ đề."),
+    "push-topic-invalid": Entry("error", "Chủ đề không hợp lệ “{topic}”."),
+    "push-topic-unknown": Entry("error", "Không có chủ đề “{topic}” trong dữ liệu."),
+    "push-origin": Entry("error", "Yêu cầu phải đến từ trang web của phong trào."),
+    "push-rate-limited": Entry("error", "Bạn thao tác quá nhanh. Vui lòng thử lại sau ít phút."),
+    "push-content-type": Entry("error", "Nội dung gửi lên phải là JSON."),
+    "push-too-large": Entry("error", "Nội dung gửi lên quá lớn (tối đa {limit} byte)."),
+    "push-invalid": Entry("error", "Yêu cầu không hợp lệ."),
+    "push-store": Entry("error", "Cơ sở dữ liệu không sẵn sàng."),
+    "push-not-found": Entry("error", "Không có địa chỉ này."),
+    "push-method": Entry("error", "Phương thức không được hỗ trợ ở địa chỉ này."),
+    "push-error": Entry("error", "Đã có lỗi, vui lòng thử lại sau."),
+    "push-server": Entry("error", "Máy chủ gặp lỗi, vui lòng thử lại sau."),
     # Endpoints a subscription may name (generator.push.endpoints); shown in the browser.
     "push-endpoint-missing": Entry("error", "Thiếu địa chỉ nhận thông báo (endpoint)."),
     "push-endpoint-too-long": Entry("error", "Địa chỉ nhận thông báo quá dài."),
@@ -536,6 +813,11 @@ CATALOGUE: dict[str, Entry] = {
     "push-json-invalid": Entry("error", "Nội dung gửi lên không phải JSON hợp lệ."),
     # -- The command line: usage errors.
     #    (entries of the command line go here)
+    "cli-rows-written": Entry("info", "{name}: {rows} dòng"),
+    "cli-scale": Entry("error", "quy mô không hợp lệ: {scale} (chọn {choices})"),
+    "cli-format": Entry("error", "định dạng không hợp lệ “{value}” (chọn text hoặc github)"),
+    "cli-needs-shapely": Entry("error", "cần shapely", 'pip install -e ".[geo]"'),
+    "cli-basemap-written": Entry("info", "Đã ghi {out}: {provinces} tỉnh, {size} byte."),
 }
 
 
@@ -574,6 +856,12 @@ def problem(
         field=field,
         hint=hint or None,
     )
+
+
+def text(code: str, **params: Any) -> str:
+    """Only the formatted message of an entry: a progress or summary line (level "info"),
+    or a message another line embeds. Strict like `problem`: a missing parameter raises."""
+    return CATALOGUE[code].message.format_map(_Params(params))
 
 
 def say(code: str, **params: Any) -> str:

@@ -7,8 +7,8 @@ from typing import Any, Literal
 
 from generator.textvi import excel_column, format_number, visible
 
-Level = Literal["error", "warning"]
-LEVEL_VI = {"error": "lỗi", "warning": "cảnh báo"}
+Level = Literal["error", "warning", "info"]
+LEVEL_VI = {"error": "lỗi", "warning": "cảnh báo", "info": "thông tin"}
 
 
 @dataclass(frozen=True)
@@ -81,9 +81,11 @@ def _escape_property(text: str) -> str:
 def summary_line(problems: list[Problem], files: int, rows: int) -> str:
     errors = sum(1 for p in problems if p.level == "error")
     warnings = len(problems) - errors
-    checked = f"{format_number(files)} tệp, {format_number(rows)} dòng dữ liệu"
+    from generator.data.messages_vi import text  # (the catalogue imports this module)
+
+    counts = {"files": format_number(files), "rows": format_number(rows)}
     if not problems:
-        return f"Dữ liệu hợp lệ: không có lỗi, không có cảnh báo ({checked})."
-    return (
-        f"Tổng cộng: {format_number(errors)} lỗi, {format_number(warnings)} cảnh báo ({checked})."
+        return text("validate-clean", **counts)
+    return text(
+        "validate-total", errors=format_number(errors), warnings=format_number(warnings), **counts
     )

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.data.messages_vi import problem
+from generator.data.messages_vi import problem, text
 from generator.data.problems import Problem
 from generator.textvi import CONTROL_CHARACTERS, HIDDEN_RE, ZERO_WIDTH_CHARACTERS
 
@@ -202,7 +202,7 @@ def hidden_characters(table: Table) -> list[Problem]:
                     column=column,
                     field=name or None,
                     char=f"U+{ord(ch):04X}",
-                    name=unicodedata.name(ch, "").lower() or "ký tự điều khiển",
+                    name=unicodedata.name(ch, "").lower() or text("part-control-character"),
                 )
             )
     return found

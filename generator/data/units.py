@@ -285,7 +285,9 @@ def _build(pkg_data: Path) -> tuple[list[list[str]], list[list[str]], list[list[
         # These districts had no wards and must land on a single đặc khu, not on a province.
         targets = changes[code]
         if len(targets) != 1 or new_kind[targets[0][0]] != "dac_khu":
-            raise RuntimeError(f"island district {code} does not map to one đặc khu: {targets}")
+            raise RuntimeError(
+                f"island district {code} does not map to one special zone (dac_khu): {targets}"
+            )
 
     # Legacy province → current province it merged into.
     province_successor: dict[str, str] = {}

@@ -22,7 +22,7 @@ from typing import Any
 from generator.data import datadir, frictionless_run, units
 from generator.data.cache import ValidationCache, default_cache_dir, make_key
 from generator.data.checks import text_checks
-from generator.data.messages_vi import problem
+from generator.data.messages_vi import problem, text
 from generator.data.problems import Problem
 from generator.data.rawcsv import (
     MAX_FILE_MB,
@@ -328,7 +328,7 @@ class _Checker:
                                 row=number,
                                 key=key,
                                 other_row=first_row,
-                                nfc_note=" (hai giá trị chỉ khác nhau về dạng Unicode NFC/NFD)",
+                                nfc_note=text("part-nfc-note"),
                             )
                         )
                 else:
@@ -677,10 +677,10 @@ def run_cli(
 
     err = Console(stderr=True, highlight=False)
     try:
-        with err.status("Đang kiểm tra dữ liệu…") as status:
+        with err.status(text("validate-progress")) as status:
 
             def progress(name: str) -> None:
-                status.update(f"Đang kiểm tra bảng “{name}”…")
+                status.update(text("validate-progress-table", name=name))
 
             result = validate_package(root, use_cache=use_cache, max_mb=max_mb, progress=progress)
     except UsageError as exc:

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from generator.data.messages_vi import say, text
 from generator.push.vapid import (
     ENV_DB,
     ENV_ORIGIN,
@@ -30,7 +31,7 @@ def _err(line: str) -> None:
 def db_path(option: Path | None) -> Path:
     value = option or (Path(os.environ[ENV_DB]) if os.environ.get(ENV_DB) else None)
     if value is None:
-        raise PushConfigError(f"Chưa chỉ định cơ sở dữ liệu: dùng --db TỆP hoặc biến {ENV_DB}.")
+        raise PushConfigError(say("push-db-unset", name=ENV_DB))
     return value
 
 
@@ -38,14 +39,14 @@ def keys(out_dir: Path, force: bool, echo: Echo = print) -> int:
     try:
         path, public = generate_keys(out_dir, force=force)
     except PushConfigError as exc:
-        _err(f"antq: {exc}")
+        _err(str(exc))
         return 2
-    echo(f"Đã ghi khóa bí mật VAPID vào {path} (quyền 600). Không đưa tệp này lên kho git.")
-    echo("Cho dịch vụ gửi thông báo:")
+    echo(text("push-keys-written", path=path))
+    echo(text("push-keys-for-service"))
     echo(f"  export ANTQ_VAPID_PRIVATE_KEY_FILE={path}")
-    echo("Thêm vào site/site.toml:")
+    echo(text("push-keys-for-site"))
     echo("  [push]")
-    echo('  service_url = "https://…"  # địa chỉ công khai của antq push serve')
+    echo(text("push-keys-service-url"))
     echo(f'  vapid_public_key = "{public}"')
     return 0
 
@@ -71,28 +72,34 @@ def serve(
         path = db_path(db)
         model = load_model(data_dir, site_dir)
     except PushConfigError as exc:
-        _err(f"antq: {exc}")
+        _err(str(exc))
         return 2
     except SettingsError as exc:
         for line in exc.problems:
             _err(line)
         return 2
     except (UsageError, LoadError) as exc:
-        _err(f"antq: {exc} (chạy “antq validate” để xem lỗi dữ liệu)")
+        _err(say("push-serve-data", detail=exc))
         return 2
     site_origin = origin or os.environ.get(ENV_ORIGIN) or origin_of(model.settings.base_url)
     vocab = vocabulary(model)
     config = ServiceConfig(db_path=path, origin=site_origin, vocabulary=vocab)
     _err(
-        f"antq push: {len(vocab)} chủ đề, CORS cho {origin_of(site_origin)}, "
-        f"cơ sở dữ liệu {path}; nghe ở http://{host}:{port}"
+        text(
+            "push-serve-listening",
+            topics=len(vocab),
+            origin=origin_of(site_origin),
+            path=path,
+            host=host,
+            port=port,
+        )
     )
     from generator.push.service import serve as run_server
 
     try:
         run_server(config, host=host, port=port, forwarded_allow_ips=forwarded_allow_ips)
     except StoreError as exc:
-        _err(f"antq: {exc}")
+        _err(str(exc))
         return 2
     return 0
 
@@ -132,7 +139,7 @@ def notify(
             key, subject = load_private_key(), load_subject()
         report = run(options, key=key, subject=subject, echo=echo)
     except (PushConfigError, NotifyError, StoreError, LoadError) as exc:
-        _err(f"antq: {exc}")
+        _err(str(exc))
         return 2
     except SettingsError as exc:
         for line in exc.problems:

@@ -16,7 +16,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from generator.data.messages_vi import problem
+from generator.data.messages_vi import text
 
 # "name" matches the host itself and its subdomains; "*.name" only its subdomains.
 KNOWN_PUSH_SERVICES: tuple[str, ...] = (
@@ -144,14 +144,9 @@ def _canonical_path(rest: str) -> str | None:
     return path
 
 
-def refusal(code: str) -> Refusal:
+def refusal(code: str, **params: Any) -> Refusal:
     """A refusal with its message from the catalogue (entry `push-<code>`)."""
-    return Refusal(code, text(f"push-{code}"))
-
-
-def text(code: str, **params: Any) -> str:
-    """A catalogue message alone, for a JSON answer the browser shows."""
-    return problem(code, "", **params).message
+    return Refusal(code, text(f"push-{code}", **params))
 
 
 DEFAULT_POLICY = EndpointPolicy()
@@ -173,7 +168,7 @@ def key_refusals(keys: object) -> list[Refusal]:
     """p256dh: the browser's P-256 public key, uncompressed (65 bytes) and on the curve;
     auth: the 16-byte authentication secret (RFC 8291)."""
     if not isinstance(keys, dict):
-        return [Refusal("keys-missing", "Thiếu khóa mã hóa của trình duyệt (keys).")]
+        return [refusal("keys-missing")]
     out: list[Refusal] = []
     p256dh, auth = keys.get("p256dh"), keys.get("auth")
     try:
@@ -182,16 +177,11 @@ def key_refusals(keys: object) -> list[Refusal]:
             raise ValueError("length")
         ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
     except ValueError:
-        out.append(
-            Refusal(
-                "keys-p256dh",
-                "Khóa p256dh phải là điểm P-256 dạng không nén (65 byte, base64url).",
-            )
-        )
+        out.append(refusal("keys-p256dh"))
     try:
         raw = b64url_decode(auth) if isinstance(auth, str) else b""
         if len(raw) != 16:
             raise ValueError("length")
     except ValueError:
-        out.append(Refusal("keys-auth", "Khóa auth phải dài 16 byte (base64url)."))
+        out.append(refusal("keys-auth"))
     return out

@@ -45,6 +45,7 @@ from typing import Any, Literal
 import requests
 from pywebpush import WebPushException, webpush
 
+from generator.data.messages_vi import say, text
 from generator.diff import diff_revisions, repo_root
 from generator.errors import AntqError
 from generator.push.deadline import Deadline, DeadlineAdapter
@@ -139,10 +140,11 @@ def compose(
                 lines.append(item)
     lines.sort(key=lambda i: i.order)
     first = vocab.labels.get(hit[0], hit[0])
-    title = first if len(hit) == 1 else f"{first} và {len(hit) - 1} mục theo dõi khác"
+    more = len(hit) - 1
+    title = text("push-payload-more-topics", first=first, count=more) if more else first
     body = [_clip(i.text, MAX_LINE) for i in lines[:MAX_LINES]]
     if len(lines) > MAX_LINES:
-        body.append(f"… và {len(lines) - MAX_LINES} thay đổi khác")
+        body.append(text("push-payload-more-changes", count=len(lines) - MAX_LINES))
     if len(lines) == 1 and lines[0].url:
         url = lines[0].url
     elif len(hit) == 1:
@@ -171,9 +173,9 @@ def resolve_revision(repo: Path, rev: str) -> str:
             check=False,
         )
     except (OSError, subprocess.SubprocessError) as exc:
-        raise NotifyError(f"không chạy được git: {exc}") from None
+        raise NotifyError(say("push-git-failed", detail=exc)) from None
     if result.returncode != 0 or not result.stdout.strip():
-        raise NotifyError(f"không tìm thấy phiên bản “{rev}” trong kho dữ liệu {repo}")
+        raise NotifyError(say("push-revision-unknown", rev=rev, repo=repo))
     return result.stdout.strip()
 
 
@@ -198,7 +200,8 @@ def make_plan(options: NotifyOptions, store: Store) -> Plan:
     except UsageError as exc:
         raise NotifyError(str(exc)) from None
     except Exception as exc:  # GitError, ValueError: not a repository
-        raise NotifyError(f"“{options.data_dir}” không nằm trong kho git ({exc})") from None
+        line = say("push-not-in-git", path=options.data_dir, detail=exc)
+        raise NotifyError(line) from None
     old = resolve_revision(repo, options.from_rev)
     new = resolve_revision(repo, options.to_rev)
     run_key = f"{old}..{new}"
@@ -501,7 +504,7 @@ def run(
             _print_dry_run(plan, store, report, echo)
             return report
         if key is None or subject is None:
-            raise NotifyError("thiếu khóa VAPID hoặc địa chỉ liên hệ (sub)")
+            raise NotifyError(say("push-no-key"))
         _check_key_matches_site(key, options.site_dir)
         if not report.already_planned:
             if store.plan_run(plan.run_key, plan.from_rev, plan.to_rev, plan.payloads):
@@ -537,10 +540,7 @@ def _check_key_matches_site(key: VapidKey, site_dir: Path) -> None:
     except SettingsError as exc:
         raise NotifyError("; ".join(exc.problems)) from None
     if settings.push and settings.push.vapid_public_key != key.public_key:
-        raise NotifyError(
-            "khóa bí mật VAPID không khớp vapid_public_key trong site.toml "
-            f"(khóa công khai của khóa đang dùng: {key.public_key})"
-        )
+        raise NotifyError(say("push-key-mismatch", public_key=key.public_key))
 
 
 def _print_dry_run(
@@ -550,15 +550,20 @@ def _print_dry_run(
     if report.already_planned:
         pending = store.pending_payloads(plan.run_key)
         rows: list[tuple[str, dict[str, str], list[str]]]
-        echo(f"Thử (không gửi): lượt {where} đã lập; còn {len(pending)} thông báo chờ gửi.")
+        echo(text("push-dry-run-planned", run=where, pending=len(pending)))
         rows = [(e, json.loads(p), []) for e, p in pending]
     else:
         echo(
-            f"Thử (không gửi): lượt {where}: {plan.changes} thay đổi, "
-            f"{len(plan.items)} chủ đề có tin, {len(plan.payloads)} người nhận."
+            text(
+                "push-dry-run",
+                run=where,
+                changes=plan.changes,
+                topics=len(plan.items),
+                recipients=len(plan.payloads),
+            )
         )
         for topic, items in sorted(plan.items.items()):
-            echo(f"  chủ đề {topic}: {len(items)} thay đổi")
+            echo(text("push-dry-run-topic", topic=topic, changes=len(items)))
         rows = [(e, json.loads(p), plan.followed[e]) for e, p in sorted(plan.payloads.items())]
     for endpoint, payload, followed in rows:
         topics = f" [{', '.join(followed)}]" if followed else ""
@@ -574,26 +579,34 @@ def summary(report: NotifyReport) -> list[str]:
     where = describe_revision(report.run_key)
     out = []
     if report.already_planned:
-        out.append(f"Lượt {where} đã lập trước đó: chỉ gửi nốt phần còn lại.")
+        out.append(text("push-run-planned", run=where))
     else:
         out.append(
-            f"Lượt {where}: {report.changes} thay đổi, {report.topics} chủ đề có tin, "
-            f"{report.planned} người nhận."
+            text(
+                "push-run",
+                run=where,
+                changes=report.changes,
+                topics=report.topics,
+                recipients=report.planned,
+            )
         )
     o = report.outcomes
     out.append(
-        f"Lần chạy này: đã gửi {o['sent']}, chờ gửi lại {o['retry']}, "
-        f"xóa {o['gone'] + o['refused']} đăng ký hết hạn/không hợp lệ, "
-        f"hủy {o['cancelled']} (đã bỏ theo dõi), lỗi {o['failed']}."
+        text(
+            "push-run-outcomes",
+            sent=o["sent"],
+            retry=o["retry"],
+            gone=o["gone"] + o["refused"],
+            cancelled=o["cancelled"],
+            failed=o["failed"],
+        )
     )
     states = report.run_states
     if states:
         left = states["pending"] + states["retry"]
-        out.append(
-            f"Toàn lượt: đã gửi {states['sent']}/{sum(states.values())}"
-            + (f", còn {left} chờ gửi lại ở lần chạy sau." if left else ".")
-        )
-    out += [f"  lỗi: {line}" for line in report.problems[:20]]
+        code = "push-run-total-left" if left else "push-run-total"
+        out.append(text(code, sent=states["sent"], total=sum(states.values()), left=left))
+    out += [text("push-run-problem", line=line) for line in report.problems[:20]]
     if len(report.problems) > 20:
-        out.append(f"  … và {len(report.problems) - 20} lỗi khác")
+        out.append(text("push-run-more-problems", count=len(report.problems) - 20))
     return out

@@ -36,13 +36,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from generator.data.messages_vi import text
 from generator.push.endpoints import (
     DEFAULT_POLICY,
     MAX_ENDPOINT_LENGTH,
     EndpointPolicy,
     Refusal,
     key_refusals,
-    text,
+    refusal,
 )
 from generator.push.store import MAX_TOPICS, Store, TooManyTopics
 from generator.push.topics import MAX_TOPIC_LENGTH, TOPIC_PATTERN, Vocabulary
@@ -110,8 +111,19 @@ def origin_of(url: str) -> str:
     return f"{scheme.lower()}://{host.lower()}"
 
 
-def _error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
-    return JSONResponse({"error": code, "message": message, **extra}, status_code=status)
+def _error(
+    status: int,
+    code: str,
+    message: str | None = None,
+    *,
+    problems: list[dict[str, str]] | None = None,
+    **params: Any,
+) -> JSONResponse:
+    """A JSON error body; its message is the catalogue's entry `push-<code>` unless given."""
+    body: dict[str, Any] = {"error": code, "message": message or text(f"push-{code}", **params)}
+    if problems is not None:
+        body["problems"] = problems
+    return JSONResponse(body, status_code=status)
 
 
 class _BodyTooLarge(Exception):
@@ -210,18 +222,14 @@ def validate_subscribe(
     """Every problem of a subscribe request (empty: the clean values to store)."""
     problems: list[dict[str, str]] = []
     if not isinstance(data, dict):
-        refusal = Refusal("body-not-object", "Nội dung yêu cầu phải là một đối tượng JSON.")
-        return [_problem("", refusal)], {}
+        return [_problem("", refusal("body-not-object"))], {}
     for key in sorted(set(data) - {"subscription", "topics", "action"}):
-        problems.append(
-            _problem(key, Refusal("unknown-field", f"Trường không hợp lệ “{key[:40]}”."))
-        )
+        problems.append(_problem(key, refusal("unknown-field", key=key[:40])))
     subscription = data.get("subscription")
     endpoint: Any = None
     keys: Any = None
     if not isinstance(subscription, dict):
-        refusal = Refusal("subscription-missing", "Thiếu thông tin đăng ký (subscription).")
-        problems.append(_problem("subscription", refusal))
+        problems.append(_problem("subscription", refusal("subscription-missing")))
     else:
         keys = subscription.get("keys")
         endpoint, refusal_or_none = policy.check(subscription.get("endpoint"))
@@ -230,28 +238,22 @@ def validate_subscribe(
         problems += [_problem("subscription.keys", r) for r in key_refusals(keys)]
     action = data.get("action", "replace")
     if action not in ACTIONS:
-        refusal = Refusal("action-invalid", "action phải là replace, add hoặc remove.")
-        problems.append(_problem("action", refusal))
+        problems.append(_problem("action", refusal("action-invalid")))
     topics = data.get("topics")
     if not isinstance(topics, list) or not all(isinstance(t, str) for t in topics):
-        refusal = Refusal("topics-invalid", "topics phải là danh sách chủ đề.")
-        problems.append(_problem("topics", refusal))
+        problems.append(_problem("topics", refusal("topics-invalid")))
         topics = []
     elif not topics:
-        refusal = Refusal("topics-empty", "Chọn ít nhất một chủ đề để theo dõi.")
-        problems.append(_problem("topics", refusal))
+        problems.append(_problem("topics", refusal("topics-empty")))
     elif len(topics) > MAX_TOPICS:
-        refusal = Refusal("topics-too-many", f"Chỉ theo dõi được tối đa {MAX_TOPICS} chủ đề.")
-        problems.append(_problem("topics", refusal))
+        problems.append(_problem("topics", refusal("topics-too-many", limit=MAX_TOPICS)))
     else:
         for topic in topics:
             if len(topic) > MAX_TOPIC_LENGTH or not TOPIC_PATTERN.match(topic):
-                refusal = Refusal("topic-invalid", f"Chủ đề không hợp lệ “{topic[:40]}”.")
-                problems.append(_problem("topics", refusal))
+                problems.append(_problem("topics", refusal("topic-invalid", topic=topic[:40])))
             elif topic not in vocabulary and action != "remove":
                 # Removing a topic that left the data (a model withdrawn) must still work.
-                refusal = Refusal("topic-unknown", f"Không có chủ đề “{topic}” trong dữ liệu.")
-                problems.append(_problem("topics", refusal))
+                problems.append(_problem("topics", refusal("topic-unknown", topic=topic)))
     if problems:
         return problems, {}
     return [], {
@@ -272,27 +274,23 @@ def create_app(config: ServiceConfig, *, store: Store | None = None) -> Starlett
         """What every write request must pass before its body is read."""
         sent_origin = request.headers.get("origin")
         if sent_origin is not None and origin_of(sent_origin) != origin:
-            return _error(403, "origin", "Yêu cầu phải đến từ trang web của phong trào.")
+            return _error(403, "origin")
         client = request.client.host if request.client else "?"
         wait = buckets.take(client)
         if wait > 0:
-            response = _error(
-                429, "rate-limited", "Bạn thao tác quá nhanh. Vui lòng thử lại sau ít phút."
-            )
+            response = _error(429, "rate-limited")
             response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
             return response
         content_type = request.headers.get("content-type", "").split(";", 1)[0].strip()
         if content_type.lower() != "application/json":
-            return _error(415, "content-type", "Nội dung gửi lên phải là JSON.")
+            return _error(415, "content-type")
         return None
 
     async def read_json(request: Request) -> tuple[Any, JSONResponse | None]:
         try:
             body = await _read_body(request, config.max_body)
         except _BodyTooLarge:
-            return None, _error(
-                413, "too-large", f"Nội dung gửi lên quá lớn (tối đa {config.max_body} byte)."
-            )
+            return None, _error(413, "too-large", limit=config.max_body)
         try:
             return parse_json(body), None
         except BadJson as exc:
@@ -307,7 +305,7 @@ def create_app(config: ServiceConfig, *, store: Store | None = None) -> Starlett
             return refused
         problems, clean = validate_subscribe(data, config.vocabulary, config.policy)
         if problems:
-            return _error(422, "invalid", "Yêu cầu không hợp lệ.", problems=problems)
+            return _error(422, "invalid", problems=problems)
         try:
             topics = await run_in_threadpool(
                 store.subscribe,
@@ -318,7 +316,7 @@ def create_app(config: ServiceConfig, *, store: Store | None = None) -> Starlett
                 clean["action"],
             )
         except TooManyTopics:
-            return _error(422, "topics-too-many", f"Chỉ theo dõi được tối đa {MAX_TOPICS} chủ đề.")
+            return _error(422, "topics-too-many", limit=MAX_TOPICS)
         return JSONResponse({"ok": True, "topics": topics})
 
     async def unsubscribe(request: Request) -> Response:
@@ -331,8 +329,8 @@ def create_app(config: ServiceConfig, *, store: Store | None = None) -> Starlett
         endpoint = data.get("endpoint") if isinstance(data, dict) else None
         if not isinstance(endpoint, str) or not 0 < len(endpoint) <= MAX_ENDPOINT_LENGTH:
             problem = {"field": "endpoint", "code": "endpoint-missing"}
-            problem["message"] = "Thiếu địa chỉ nhận thông báo (endpoint)."
-            return _error(422, "invalid", "Yêu cầu không hợp lệ.", problems=[problem])
+            problem["message"] = text("push-endpoint-missing")
+            return _error(422, "invalid", problems=[problem])
         # The store keys subscriptions by the canonical form; an endpoint the policy refuses
         # now cannot be stored, but may have been before the policy shrank.
         canonical, _ = config.policy.check(endpoint)
@@ -343,20 +341,15 @@ def create_app(config: ServiceConfig, *, store: Store | None = None) -> Starlett
         try:
             version = await run_in_threadpool(store.schema_version)
         except Exception:
-            return _error(503, "store", "Cơ sở dữ liệu không sẵn sàng.")
+            return _error(503, "store")
         return JSONResponse({"status": "ok", "schema": version})
 
     async def http_error(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
-        messages = {
-            404: ("not-found", "Không có địa chỉ này."),
-            405: ("method", "Phương thức không được hỗ trợ ở địa chỉ này."),
-        }
-        code, message = messages.get(status, ("error", "Đã có lỗi, vui lòng thử lại sau."))
-        return _error(status, code, message)
+        return _error(status, {404: "not-found", 405: "method"}.get(status, "error"))
 
     async def server_error(request: Request, exc: Exception) -> Response:
-        return _error(500, "server", "Máy chủ gặp lỗi, vui lòng thử lại sau.")
+        return _error(500, "server")
 
     app = Starlette(
         routes=[

@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+from generator.data.messages_vi import problem
 from generator.errors import AntqError
 from generator.push.endpoints import EndpointPolicy
 
@@ -169,13 +170,14 @@ class Store:
             self.db.execute("PRAGMA busy_timeout = 30000")
             mode = self.db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if str(mode).lower() != "wal":
-                raise StoreError(f"“{self.path}”: không bật được chế độ WAL ({mode}).")
+                raise StoreError(problem("push-store-wal", str(self.path), mode=mode).line())
             # NORMAL in WAL mode: a killed process loses nothing committed; only a power cut
             # may drop the last transactions (the notifier then sends those again, same tag).
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as exc:
-            raise StoreError(f"“{self.path}”: không mở được cơ sở dữ liệu ({exc}).") from None
+            line = problem("push-store-open", str(self.path), detail=exc).line()
+            raise StoreError(line) from None
         self.lock = threading.Lock()
         self.migrate()
 
@@ -208,8 +210,9 @@ class Store:
                 db.execute("INSERT INTO schema_version (version) VALUES (0)")
             if version > SCHEMA_VERSION:
                 raise StoreError(
-                    f"“{self.path}” có lược đồ phiên bản {version}, mới hơn phiên bản "
-                    f"{SCHEMA_VERSION} mà chương trình này hiểu: hãy cập nhật antq."
+                    problem(
+                        "push-store-newer", str(self.path), version=version, known=SCHEMA_VERSION
+                    ).line()
                 )
             for steps in MIGRATIONS[version:]:
                 for step in steps:

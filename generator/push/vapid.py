@@ -15,11 +15,13 @@ import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import Vapid
 
+from generator.data.messages_vi import problem, say
 from generator.errors import UsageError
 from generator.push.endpoints import b64url_decode, b64url_encode
 
@@ -83,17 +85,11 @@ def generate_keys(out_dir: Path, *, force: bool = False) -> tuple[Path, str]:
     """Write a new private key (PEM, mode 600, created that way: never readable by others,
     not even for an instant) and return its path and the public key for site.toml."""
     if _inside_git_worktree(out_dir):
-        raise PushConfigError(
-            f"Không ghi khóa bí mật vào “{out_dir}”: thư mục này nằm trong một kho git "
-            f"(khóa có thể bị đưa lên kho). Chọn thư mục khác bằng --out-dir."
-        )
+        raise PushConfigError(say("push-key-in-git", out_dir=out_dir))
     out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = out_dir / PRIVATE_KEY_NAME
     if path.exists() and not force:
-        raise PushConfigError(
-            f"“{path}” đã có. Đổi khóa làm mọi đăng ký nhận thông báo hiện có mất hiệu lực; "
-            f"nếu thật sự muốn, chạy lại với --force."
-        )
+        raise PushConfigError(say("push-key-exists", path=path))
     key = ec.generate_private_key(ec.SECP256R1())
     pem = key.private_bytes(
         serialization.Encoding.PEM,
@@ -124,10 +120,15 @@ def _parse_private_key(text: str, where: str) -> ec.EllipticCurvePrivateKey:
             else:
                 key = serialization.load_der_private_key(raw, password=None)
     except (ValueError, TypeError):
-        raise PushConfigError(f"{where}: không đọc được khóa bí mật VAPID.") from None
+        raise PushConfigError(problem("push-key-unreadable", where).line()) from None
     if not isinstance(key, ec.EllipticCurvePrivateKey) or key.curve.name != "secp256r1":
-        raise PushConfigError(f"{where}: khóa bí mật VAPID phải là khóa P-256 (prime256v1).")
+        raise PushConfigError(problem("push-key-curve", where).line())
     return key
+
+
+def _key_file_line(code: str, path: Path, **params: Any) -> str:
+    """A problem with the key file, located by the variable that names it."""
+    return problem(code, ENV_PRIVATE_KEY_FILE, path=path, **params).line()
 
 
 def load_private_key(env: Mapping[str, str] | None = None) -> VapidKey:
@@ -135,33 +136,27 @@ def load_private_key(env: Mapping[str, str] | None = None) -> VapidKey:
     inline, file_name = env.get(ENV_PRIVATE_KEY), env.get(ENV_PRIVATE_KEY_FILE)
     if inline and file_name:
         raise PushConfigError(
-            f"Chỉ đặt một trong hai biến {ENV_PRIVATE_KEY} và {ENV_PRIVATE_KEY_FILE}."
+            say("push-key-both", inline=ENV_PRIVATE_KEY, file_var=ENV_PRIVATE_KEY_FILE)
         )
     if inline:
         return VapidKey(Vapid(private_key=_parse_private_key(inline, ENV_PRIVATE_KEY)))
     if not file_name:
         raise PushConfigError(
-            f"Chưa có khóa bí mật VAPID: đặt {ENV_PRIVATE_KEY_FILE} (đường dẫn tệp, quyền 600) "
-            f"hoặc {ENV_PRIVATE_KEY}. Tạo khóa bằng lệnh “antq push keys”."
+            say("push-key-unset", inline=ENV_PRIVATE_KEY, file_var=ENV_PRIVATE_KEY_FILE)
         )
     path = Path(file_name)
     try:
         info = path.stat()
     except OSError:
-        raise PushConfigError(f"{ENV_PRIVATE_KEY_FILE}: không tìm thấy tệp “{path}”.") from None
+        raise PushConfigError(_key_file_line("push-key-file-missing", path)) from None
     if not stat.S_ISREG(info.st_mode):
-        raise PushConfigError(f"{ENV_PRIVATE_KEY_FILE}: “{path}” không phải là tệp.")
+        raise PushConfigError(_key_file_line("push-key-not-file", path))
     # Like ssh with its identity files: a key others can read is a key to replace, not to use.
     if info.st_mode & 0o077:
-        raise PushConfigError(
-            f"{ENV_PRIVATE_KEY_FILE}: tệp “{path}” có quyền "
-            f"{stat.S_IMODE(info.st_mode):03o}; người khác đọc được khóa bí mật. "
-            f"Chạy: chmod 600 {path}"
-        )
+        mode = f"{stat.S_IMODE(info.st_mode):03o}"
+        raise PushConfigError(_key_file_line("push-key-file-mode", path, mode=mode))
     if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
-        raise PushConfigError(
-            f"{ENV_PRIVATE_KEY_FILE}: tệp “{path}” không thuộc người dùng đang chạy dịch vụ."
-        )
+        raise PushConfigError(_key_file_line("push-key-file-owner", path))
     text = path.read_text(encoding="utf-8", errors="replace")
     return VapidKey(Vapid(private_key=_parse_private_key(text, str(path))))
 
@@ -171,12 +166,7 @@ def load_subject(env: Mapping[str, str] | None = None) -> str:
     env = os.environ if env is None else env
     value = (env.get(ENV_SUBJECT) or "").strip()
     if not value:
-        raise PushConfigError(
-            f"Chưa đặt {ENV_SUBJECT}: địa chỉ liên hệ dạng mailto:ten@mien.vn hoặc https://…"
-        )
+        raise PushConfigError(say("push-subject-unset", name=ENV_SUBJECT))
     if not (_MAILTO.match(value) or _HTTPS.match(value)) or "localhost" in value.lower():
-        raise PushConfigError(
-            f"{ENV_SUBJECT} phải là địa chỉ mailto: hoặc https: thật (ví dụ "
-            f"mailto:bcd138@antq.vn); Apple từ chối địa chỉ như admin@localhost."
-        )
+        raise PushConfigError(say("push-subject-invalid", name=ENV_SUBJECT))
     return value
