@@ -53,9 +53,6 @@ base_url = "https://antq.example"
 [scope]
 provinces = "national"
 
-[targets]
-xa_percent = 100
-khu_dan_cu_percent = 95
 """
 
 # A push service stand-in: answers 201 and counts per path. GET /count → totals.

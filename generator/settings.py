@@ -28,12 +28,6 @@ class SettingsError(AntqError):
 
 
 @dataclass(frozen=True)
-class Targets:
-    xa_percent: float
-    khu_dan_cu_percent: float
-
-
-@dataclass(frozen=True)
 class PushSettings:
     """Where the follow buttons send subscriptions, and the VAPID public key (the
     "application server key") browsers subscribe with. The private half never lives here."""
@@ -55,7 +49,6 @@ class Settings:
     description: str
     base_url: str  # without trailing slash
     provinces: tuple[str, ...] | None  # None: national
-    targets: Targets
     contact_organisation: str
     contact_url: str | None
     contact_address: str | None = None
@@ -75,13 +68,12 @@ _SCHEMA: dict[str, Any] = {
     "description": str,
     "base_url": str,
     "scope": {"provinces": (str, list)},
-    "targets": {"xa_percent": (int, float), "khu_dan_cu_percent": (int, float)},
     # The publisher: who runs the site and how a citizen reaches them (shown in every footer
     # and on /gioi-thieu/); `url` is a public form or page, never the officials' guide.
     "contact": {"organisation": str, "url": str, "address": str, "email": str},
     "push": {"service_url": str, "vapid_public_key": str},
 }
-_REQUIRED = {"name", "short_name", "description", "base_url", "scope", "targets"}
+_REQUIRED = {"name", "short_name", "description", "base_url", "scope"}
 
 
 def _line(code: str, where: str, **params: Any) -> str:
@@ -100,6 +92,10 @@ def load_settings(site_dir: Path) -> Settings:
         raise SettingsError([_line("settings-toml", where, detail=exc)]) from None
     problems: list[str] = []
     budgets = _budgets(raw.pop("budgets", None), where, problems)
+    if raw.pop("targets", None) is not None:
+        # One target for every province was the mistake (issue 13): each unit's own target,
+        # with its source, is data now.
+        problems.append(_line("settings-targets-moved", where))
     _check(raw, _SCHEMA, "", where, problems)
     for key in sorted(_REQUIRED - set(raw)):
         problems.append(_line("settings-required", where, key=key))
@@ -118,13 +114,6 @@ def load_settings(site_dir: Path) -> Settings:
         provinces = tuple(value)
     elif value is not None:
         problems.append(_line("settings-provinces", where))
-    targets = raw.get("targets", {}) if isinstance(raw.get("targets"), dict) else {}
-    for key in ("xa_percent", "khu_dan_cu_percent"):
-        v = targets.get(key)
-        if v is None:
-            problems.append(_line("settings-target-missing", where, key=key))
-        elif isinstance(v, (int, float)) and not 0 <= v <= 100:
-            problems.append(_line("settings-target-range", where, key=key))
     push = _push(raw.get("push"), where, problems)
     contact = raw.get("contact", {}) if isinstance(raw.get("contact"), dict) else {}
     _contact(contact, where, problems)
@@ -136,7 +125,6 @@ def load_settings(site_dir: Path) -> Settings:
         description=raw["description"],
         base_url=base_url.rstrip("/"),
         provinces=provinces,
-        targets=Targets(float(targets["xa_percent"]), float(targets["khu_dan_cu_percent"])),
         contact_organisation=str(contact.get("organisation", "")),
         contact_url=contact.get("url"),
         contact_address=contact.get("address"),

@@ -77,9 +77,6 @@ base_url = "https://antq.example"
 [scope]
 provinces = "national"
 
-[targets]
-xa_percent = 100
-khu_dan_cu_percent = 95
 """
 XA_LAC_PHUONG = "/tinh/hai-phong/xa-lac-phuong/"
 

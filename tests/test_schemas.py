@@ -97,7 +97,7 @@ def test_a_label_cut_at_its_comma_is_refused(make_package, monkeypatch) -> None:
     lines = _validate_lines(data, monkeypatch)
     row = text[: text.index('label: "Phòng, chống ma túy"')].count("\n") + 1
     assert lines == [
-        f"schemas/models.yaml:{row} (field): lỗi: bảng “models”: mục nhãn của mã “ma_tuy” sai: "
+        f"schemas/models.yaml:{row} (field): lỗi: bảng “models”: mục nhãn của mã “ma_tuy” có "
         "khóa lạ “chống ma túy” [category-entry] — Cách sửa: mỗi mục phải có đúng hai khóa "
         "value và label; nhãn có dấu phẩy phải đặt trong ngoặc kép, ví dụ "
         '{value: ma_tuy, label: "Phòng, chống ma túy"}'
@@ -130,5 +130,5 @@ def test_a_cut_label_in_the_lesson_schema_is_refused(make_package, monkeypatch) 
     schema.write_text(text.replace(quoted, cut), "utf-8")
     lines = _validate_lines(data, monkeypatch)
     assert len(lines) == 1 and "[category-entry]" in lines[0], lines
-    assert "mục nhãn của mã “phong-chay-chua-chay” sai: khóa lạ “chữa cháy”" in lines[0]
+    assert "mục nhãn của mã “phong-chay-chua-chay” có khóa lạ “chữa cháy”" in lines[0]
     assert lines[0].startswith("schemas/lesson.yaml:")

@@ -31,7 +31,7 @@ EXPECTED: dict[str, list[str]] = {
         "assessments.csv:2:E (decision_date): lỗi: ngày “20/11/2024” viết theo kiểu ngày/tháng/năm; phải viết năm-tháng-ngày: 2024-11-20 [date-dmy] — Cách sửa: trong Excel chọn cột → Format Cells → Custom → gõ yyyy-mm-dd, rồi lưu lại",
     ],
     "descriptor-error": [
-        "schemas/places.yaml: lỗi: bảng “places”, trường “name”: kiểu dữ liệu “strng” không hợp lệ; dùng một trong: string, integer, number, boolean, date [descriptor-error] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "schemas/places.yaml: lỗi: bảng “places”, trường “name”: kiểu dữ liệu “strng” không hợp lệ; dùng một trong: string, integer, number, boolean, date [field-type] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
     ],
     "duplicate-key": [
         "places.csv:9: lỗi: mã id=hp-tan-ky-thon-nghi-khe trùng với dòng 3 [duplicate-key] — Cách sửa: mỗi dòng phải có khóa riêng: sửa hoặc xóa một trong hai dòng",
@@ -115,7 +115,7 @@ def test_every_bad_case_has_a_fixture_and_an_expectation() -> None:
 
 def test_good_package_is_clean(make_package, monkeypatch) -> None:
     code, lines = run_validate(make_package(), monkeypatch=monkeypatch)
-    assert lines == ["Dữ liệu hợp lệ: không có lỗi, không có cảnh báo (11 tệp, 57 dòng dữ liệu)."]
+    assert lines == ["Dữ liệu hợp lệ: không có lỗi, không có cảnh báo (12 tệp, 59 dòng dữ liệu)."]
     assert code == 0
 
 
@@ -179,9 +179,9 @@ def test_usage_errors_exit_2(tmp_path, monkeypatch) -> None:
 def test_cache_skips_unchanged_resources(make_package) -> None:
     package = make_package()
     first = validate_package(package)
-    assert first.cached == [] and len(first.checked) == 11
+    assert first.cached == [] and len(first.checked) == 12
     second = validate_package(package)
-    assert second.checked == [] and len(second.cached) == 11
+    assert second.checked == [] and len(second.cached) == 12
     assert second.problems == first.problems and second.rows == first.rows
     # One changed file is checked again, and so are the tables whose keys point to it.
     places = package / "places.csv"

@@ -33,9 +33,95 @@ _PRIVACY = (
     "(Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân)"
 )
 
+_FIX_DESCRIPTOR = "sửa tệp mô tả rồi chạy lại “antq validate”"
+
 CATALOGUE: dict[str, Entry] = {
     # The package descriptor and schemas
-    "descriptor-error": Entry("error", "{detail}", "sửa tệp mô tả rồi chạy lại “antq validate”"),
+    # Frictionless' own check of the descriptor, after ours passed (its detail is English).
+    "descriptor-error": Entry(
+        "error", "tệp mô tả không hợp lệ theo Frictionless: {detail}", _FIX_DESCRIPTOR
+    ),
+    "data-dir-missing": Entry("error", "không tìm thấy thư mục dữ liệu “{root}”"),
+    "descriptor-missing": Entry("error", "không tìm thấy {name} trong thư mục “{root}”"),
+    "descriptor-yaml": Entry(
+        "error", "tệp mô tả không đúng cú pháp YAML ({detail})", _FIX_DESCRIPTOR
+    ),
+    "descriptor-not-mapping": Entry(
+        "error", "tệp mô tả phải là một bảng khóa–giá trị (YAML mapping)", _FIX_DESCRIPTOR
+    ),
+    "descriptor-profile": Entry(
+        "error", "thiếu hoặc sai “$schema”: phải là {profile} (Data Package v2)", _FIX_DESCRIPTOR
+    ),
+    "descriptor-no-resources": Entry("error", "thiếu danh sách “resources”", _FIX_DESCRIPTOR),
+    "resource-twice": Entry("error", "bảng “{resource}” được khai báo hai lần", _FIX_DESCRIPTOR),
+    "resource-not-mapping": Entry(
+        "error", "tài nguyên thứ {index} phải là một bảng khóa–giá trị", _FIX_DESCRIPTOR
+    ),
+    "resource-no-name": Entry("error", "tài nguyên thứ {index} thiếu “name”", _FIX_DESCRIPTOR),
+    "resource-path": Entry(
+        "error",
+        "bảng “{resource}”: “path” phải là đường dẫn tương đối trong thư mục dữ liệu",
+        _FIX_DESCRIPTOR,
+    ),
+    "resource-encoding": Entry(
+        "error", "bảng “{resource}”: phải khai báo encoding: utf-8", _FIX_DESCRIPTOR
+    ),
+    "schema-missing": Entry(
+        "error", "bảng “{resource}”: không tìm thấy tệp lược đồ “{schema}”", _FIX_DESCRIPTOR
+    ),
+    "schema-yaml": Entry(
+        "error", "bảng “{resource}”: lược đồ không đúng cú pháp YAML ({detail})", _FIX_DESCRIPTOR
+    ),
+    "schema-no-fields": Entry(
+        "error", "bảng “{resource}”: lược đồ phải có danh sách “fields”", _FIX_DESCRIPTOR
+    ),
+    "field-twice": Entry(
+        "error", "bảng “{resource}”: trường “{name}” khai báo hai lần", _FIX_DESCRIPTOR
+    ),
+    "field-no-name": Entry(
+        "error", "bảng “{resource}”: trường thứ {number} thiếu “name”", _FIX_DESCRIPTOR
+    ),
+    "field-type": Entry(
+        "error",
+        "bảng “{resource}”, trường “{name}”: kiểu dữ liệu “{ftype}” không hợp lệ; dùng một "
+        "trong: string, integer, number, boolean, date",
+        _FIX_DESCRIPTOR,
+    ),
+    "field-constraints": Entry(
+        "error",
+        "bảng “{resource}”, trường “{name}”: “constraints” phải là bảng khóa–giá trị",
+        _FIX_DESCRIPTOR,
+    ),
+    "field-constraint-unknown": Entry(
+        "error",
+        "bảng “{resource}”, trường “{name}”: ràng buộc “{key}” không tồn tại",
+        _FIX_DESCRIPTOR,
+    ),
+    "field-categories-enum": Entry(
+        "error",
+        "bảng “{resource}”, trường “{name}”: “categories” (nhãn tiếng Việt) phải có đúng các "
+        "giá trị của “enum”",
+        _FIX_DESCRIPTOR,
+    ),
+    "primary-key-field": Entry(
+        "error", "bảng “{resource}”: khóa chính dùng trường không tồn tại “{key}”", _FIX_DESCRIPTOR
+    ),
+    "foreign-key-incomplete": Entry(
+        "error", "bảng “{resource}”: khóa ngoại thiếu “fields” hoặc “reference”", _FIX_DESCRIPTOR
+    ),
+    "foreign-key-field": Entry(
+        "error", "bảng “{resource}”: khóa ngoại dùng trường không tồn tại “{key}”", _FIX_DESCRIPTOR
+    ),
+    "foreign-key-table": Entry(
+        "error",
+        "bảng “{resource}”: khóa ngoại trỏ tới bảng không tồn tại “{target}”",
+        _FIX_DESCRIPTOR,
+    ),
+    "foreign-key-target": Entry(
+        "error",
+        "bảng “{resource}”: khóa ngoại trỏ tới trường không tồn tại “{target}”",
+        _FIX_DESCRIPTOR,
+    ),
     # Files
     "missing-file": Entry(
         "error",
@@ -320,6 +406,16 @@ CATALOGUE: dict[str, Entry] = {
         "tên bảng chỉ gồm chữ thường không dấu, chữ số và dấu gạch dưới, bắt đầu bằng chữ, "
         "ví dụ legal_documents",
     ),
+    "category-no-label": Entry(
+        "error",
+        "bảng “{resource}”: mục nhãn của mã “{value}” thiếu nhãn “label”",
+        'ghi nhãn tiếng Việt: {{value: mã, label: "Nhãn"}}',
+    ),
+    "category-not-list": Entry(
+        "error",
+        "bảng “{resource}”: “categories” phải là danh sách các mục {{value, label}}",
+        'mỗi dòng một mục: - {{value: mã, label: "Nhãn"}}',
+    ),
     "resource-unknown-key": Entry(
         "error",
         "bảng “{resource}”: khóa “{key}” không có trong mô tả bảng (resource)",
@@ -332,7 +428,7 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "category-entry": Entry(
         "error",
-        "bảng “{resource}”: mục nhãn của mã “{value}” sai: {keys}",
+        "bảng “{resource}”: mục nhãn của mã “{value}” có khóa lạ “{keys}”",
         "mỗi mục phải có đúng hai khóa value và label; nhãn có dấu phẩy phải đặt trong ngoặc "
         'kép, ví dụ {{value: ma_tuy, label: "Phòng, chống ma túy"}}',
     ),
@@ -476,8 +572,13 @@ CATALOGUE: dict[str, Entry] = {
     "settings-provinces": Entry(
         "error", '[scope] provinces phải là "national" hoặc danh sách mã tỉnh'
     ),
-    "settings-target-missing": Entry("error", "[targets] thiếu “{key}”"),
-    "settings-target-range": Entry("error", "[targets] {key} phải từ 0 đến 100"),
+    "settings-targets-moved": Entry(
+        "error",
+        "[targets] không còn dùng: mục tiêu phấn đấu nay là dữ liệu, trong data/targets.csv "
+        "(đơn vị đặt ra, năm, loại nơi, tỷ lệ, văn bản nguồn)",
+        "xóa bảng [targets] khỏi site.toml; ghi mục tiêu của từng đơn vị, với văn bản đặt ra "
+        "nó, vào targets.csv (trang web chỉ so với mục tiêu ở nơi có mục tiêu)",
+    ),
     "settings-push-missing": Entry("error", "[push] thiếu “{key}”"),
     "settings-push-url": Entry(
         "error",

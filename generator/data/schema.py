@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from generator.data.messages_vi import problem
+from generator.data.messages_vi import problem, say
 from generator.data.problems import Problem
 from generator.errors import UsageError
 
@@ -156,15 +156,15 @@ def _load_yaml(path: Path) -> Any:
 def load_package(root: Path) -> tuple[PackageSpec, list[Problem]]:
     """Read the descriptor and every schema; report every descriptor problem at once."""
     if not root.is_dir():
-        raise UsageError(f"không tìm thấy thư mục dữ liệu “{root}”")
+        raise UsageError(say("data-dir-missing", root=root))
     descriptor_path = root / DESCRIPTOR_NAME
     if not descriptor_path.is_file():
-        raise UsageError(f"không tìm thấy {DESCRIPTOR_NAME} trong thư mục “{root}”")
+        raise UsageError(say("descriptor-missing", name=DESCRIPTOR_NAME, root=root))
     where = display_path(descriptor_path)
     problems: list[Problem] = []
 
-    def bad(detail: str, file: str = where) -> None:
-        problems.append(problem("descriptor-error", file, detail=detail))
+    def bad(code: str, file: str = where, **params: Any) -> None:
+        problems.append(problem(code, file, **params))
 
     try:
         descriptor = _load_yaml(descriptor_path)
@@ -173,22 +173,22 @@ def load_package(root: Path) -> tuple[PackageSpec, list[Problem]]:
         line = mark.line + 1 if mark is not None else None
         problems.append(
             problem(
-                "descriptor-error",
+                "descriptor-yaml",
                 where,
                 row=line,
-                detail=f"tệp mô tả không đúng cú pháp YAML ({getattr(exc, 'problem', exc)})",
+                detail=getattr(exc, "problem", exc),
             )
         )
         return PackageSpec(root, descriptor_path, {}), problems
     if not isinstance(descriptor, dict):
-        bad("tệp mô tả phải là một bảng khóa–giá trị (YAML mapping)")
+        bad("descriptor-not-mapping")
         return PackageSpec(root, descriptor_path, {}), problems
     if descriptor.get("$schema") != PACKAGE_PROFILE:
-        bad(f"thiếu hoặc sai “$schema”: phải là {PACKAGE_PROFILE} (Data Package v2)")
+        bad("descriptor-profile", profile=PACKAGE_PROFILE)
     package = PackageSpec(root, descriptor_path, descriptor)
     resources = descriptor.get("resources")
     if not isinstance(resources, list) or not resources:
-        bad("thiếu danh sách “resources”")
+        bad("descriptor-no-resources")
         return package, problems
     names: set[str] = set()
     for index, res in enumerate(resources, start=1):
@@ -196,7 +196,7 @@ def load_package(root: Path) -> tuple[PackageSpec, list[Problem]]:
         if spec is None:
             continue
         if spec.name in names:
-            bad(f"bảng “{spec.name}” được khai báo hai lần")
+            bad("resource-twice", resource=spec.name)
             continue
         names.add(spec.name)
         package.resources.append(spec)
@@ -209,11 +209,11 @@ def _load_resource(
     root: Path, where: str, index: int, res: Any, bad: Any, problems_add: Any
 ) -> ResourceSpec | None:
     if not isinstance(res, dict):
-        bad(f"tài nguyên thứ {index} phải là một bảng khóa–giá trị")
+        bad("resource-not-mapping", index=index)
         return None
     name = res.get("name")
     if not isinstance(name, str) or not name:
-        bad(f"tài nguyên thứ {index} thiếu “name”")
+        bad("resource-no-name", index=index)
         return None
     if not RESOURCE_NAME.fullmatch(name):
         # The name becomes file names and addresses of the site (/du-lieu/<name>.csv).
@@ -232,10 +232,10 @@ def _load_resource(
             )
     path = res.get("path")
     if not isinstance(path, str) or not path or ".." in Path(path).parts or path.startswith("/"):
-        bad(f"bảng “{name}”: “path” phải là đường dẫn tương đối trong thư mục dữ liệu")
+        bad("resource-path", resource=name)
         return None
     if res.get("encoding", "utf-8").lower() not in ("utf-8", "utf8"):
-        bad(f"bảng “{name}”: phải khai báo encoding: utf-8")
+        bad("resource-encoding", resource=name)
     schema = res.get("schema")
     schema_path: Path | None = None
     schema_where = where
@@ -243,15 +243,15 @@ def _load_resource(
         schema_path = root / schema
         schema_where = display_path(schema_path)
         if ".." in Path(schema).parts or not schema_path.is_file():
-            bad(f"bảng “{name}”: không tìm thấy tệp lược đồ “{schema}”")
+            bad("schema-missing", resource=name, schema=schema)
             return None
         try:
             schema = _load_yaml(schema_path)
         except yaml.YAMLError as exc:
-            bad(f"bảng “{name}”: lược đồ không đúng cú pháp YAML ({exc})", schema_where)
+            bad("schema-yaml", schema_where, resource=name, detail=exc)
             return None
     if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list):
-        bad(f"bảng “{name}”: lược đồ phải có danh sách “fields”", schema_where)
+        bad("schema-no-fields", schema_where, resource=name)
         return None
     for key in schema:
         if key not in SCHEMA_KEYS:
@@ -271,14 +271,14 @@ def _load_resource(
     fields: list[FieldSpec] = []
     seen: set[str] = set()
     for number, raw in enumerate(schema["fields"], start=1):
-        spec = _load_field(name, number, raw, lambda d: bad(d, schema_where))
+        spec = _load_field(name, number, raw, lambda code, **kw: bad(code, schema_where, **kw))
         if isinstance(raw, dict):
             for found in field_key_problems(raw, schema_where, name):
                 problems_add(found)
         if spec is None:
             continue
         if spec.name in seen:
-            bad(f"bảng “{name}”: trường “{spec.name}” khai báo hai lần", schema_where)
+            bad("field-twice", schema_where, resource=name, name=spec.name)
             continue
         seen.add(spec.name)
         fields.append(spec)
@@ -306,7 +306,7 @@ def _load_resource(
             ref = fk["reference"]
             ref_fields = ref["fields"]
         except (KeyError, TypeError):
-            bad(f"bảng “{name}”: khóa ngoại thiếu “fields” hoặc “reference”", schema_where)
+            bad("foreign-key-incomplete", schema_where, resource=name)
             continue
         fks.append(
             ForeignKey(
@@ -332,25 +332,21 @@ def _load_resource(
 
 def _load_field(resource: str, number: int, raw: Any, bad: Any) -> FieldSpec | None:
     if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
-        bad(f"bảng “{resource}”: trường thứ {number} thiếu “name”")
+        bad("field-no-name", resource=resource, number=number)
         return None
     name = raw["name"]
-    where = f"bảng “{resource}”, trường “{name}”"
     ftype = raw.get("type", "any")
     ok = True
     if ftype not in FIELD_TYPES:
-        bad(
-            f"{where}: kiểu dữ liệu “{ftype}” không hợp lệ; "
-            f"dùng một trong: string, integer, number, boolean, date"
-        )
+        bad("field-type", resource=resource, name=name, ftype=ftype)
         ok = False
     constraints = raw.get("constraints") or {}
     if not isinstance(constraints, dict):
-        bad(f"{where}: “constraints” phải là bảng khóa–giá trị")
+        bad("field-constraints", resource=resource, name=name)
         constraints = {}
     for key in constraints:
         if key not in CONSTRAINTS:
-            bad(f"{where}: ràng buộc “{key}” không tồn tại")
+            bad("field-constraint-unknown", resource=resource, name=name, key=key)
             ok = False
     labels: dict[str, str] = {}
     categories = raw.get("categories")
@@ -360,7 +356,7 @@ def _load_field(resource: str, number: int, raw: Any, bad: Any) -> FieldSpec | N
                 labels[str(cat["value"])] = str(cat.get("label", cat["value"]))
         enum = [str(v) for v in constraints.get("enum") or []]
         if sorted(labels) != sorted(enum):
-            bad(f"{where}: “categories” (nhãn tiếng Việt) phải có đúng các giá trị của “enum”")
+            bad("field-categories-enum", resource=resource, name=name)
             ok = False
     if not ok:
         return None
@@ -380,22 +376,18 @@ def _check_keys(spec: ResourceSpec, package: PackageSpec, bad: Any) -> None:
     names = set(spec.field_names)
     for key in spec.primary_key:
         if key not in names:
-            bad(f"bảng “{spec.name}”: khóa chính dùng trường không tồn tại “{key}”", where)
+            bad("primary-key-field", where, resource=spec.name, key=key)
     for fk in spec.foreign_keys:
         for f in fk.fields:
             if f not in names:
-                bad(f"bảng “{spec.name}”: khóa ngoại dùng trường không tồn tại “{f}”", where)
+                bad("foreign-key-field", where, resource=spec.name, key=f)
         target = package.resource(fk.resource) if fk.resource != spec.name else spec
         if target is None:
-            bad(f"bảng “{spec.name}”: khóa ngoại trỏ tới bảng không tồn tại “{fk.resource}”", where)
+            bad("foreign-key-table", where, resource=spec.name, target=fk.resource)
             continue
         for f in fk.ref_fields:
             if f not in target.field_names:
-                bad(
-                    f"bảng “{spec.name}”: khóa ngoại trỏ tới trường không tồn tại "
-                    f"“{fk.resource}.{f}”",
-                    where,
-                )
+                bad("foreign-key-target", where, resource=spec.name, target=f"{fk.resource}.{f}")
 
 
 def field_key_problems(
@@ -421,26 +413,29 @@ def field_key_problems(
     if categories is None:
         return found
     if not isinstance(categories, list):
-        not_a_list = "“categories” không phải danh sách"
-        return [*found, problem("category-entry", where, field=name, resource=resource,
-                                value="?", keys=not_a_list)]  # fmt: skip
+        return [*found, problem("category-not-list", where, field=name, resource=resource)]
     for entry in categories:
         entry = entry if isinstance(entry, dict) else {"value": entry}
+        value = str(entry.get("value", "?"))
+        row = _line_in(where, f"value: {value}")
         label = entry.get("label")
-        wrong = [f"khóa lạ “{k}”" for k in entry if k not in CATEGORY_KEYS]
         if not isinstance(label, str) or not label.strip():
-            wrong.insert(0, "thiếu nhãn “label”")
-        if wrong:
-            value = str(entry.get("value", "?"))
+            found.append(
+                problem(
+                    "category-no-label", where, row=row, field=name, resource=resource, value=value
+                )  # fmt: skip
+            )
+        strays = [str(k) for k in entry if k not in CATEGORY_KEYS]
+        if strays:
             found.append(
                 problem(
                     "category-entry",
                     where,
-                    row=_line_in(where, f"value: {value}"),
+                    row=row,
                     field=name,
                     resource=resource,
                     value=value,
-                    keys=", ".join(wrong),
+                    keys="”, “".join(strays),
                 )
             )
     return found
