@@ -148,7 +148,7 @@ def visible(text: str) -> str:
 
 
 # The nouns that open an administrative unit's name, longest first ("Thị xã" before "Xã").
-_UNIT_NOUNS = (
+UNIT_NOUNS = (
     "Thành phố",
     "Thị trấn",
     "Thị xã",
@@ -159,7 +159,7 @@ _UNIT_NOUNS = (
     "Tỉnh",
     "Xã",
 )
-_UNIT_NOUN_RE = re.compile(rf"(^|, )({'|'.join(_UNIT_NOUNS)}) ")
+_UNIT_NOUN_RE = re.compile(rf"(^|, )({'|'.join(UNIT_NOUNS)}) ")
 
 
 def unit_prose(name: str) -> str:

@@ -39,22 +39,12 @@ from typing import Any
 from generator import pwa
 from generator.model import SiteModel
 from generator.pages import FileOutput, Page
-from generator.textvi import fold, slugify, sort_key
+from generator.textvi import UNIT_NOUNS, fold, slugify, sort_key
 
 URL = "/tim-xa/"
 INDEX_URL = pwa.FINDER_INDEX_URL  # precached by the service worker
-# Kind words that start unit names (none is the start of another).
-_KIND_WORDS = (
-    "Thành phố",
-    "Thị trấn",
-    "Thị xã",
-    "Đặc khu",
-    "Phường",
-    "Huyện",
-    "Quận",
-    "Tỉnh",
-    "Xã",
-)
+# Kind words that start unit names, longest first (the one list, in generator.textvi).
+_KIND_WORDS = UNIT_NOUNS
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
