@@ -266,3 +266,26 @@ def test_a_target_names_exactly_one_unit(make_package, monkeypatch, unit, legacy
         f"mã trước 01/7/2025 (đang ghi {both}) [target-unit] — Cách sửa: ghi mã đơn vị hiện nay "
         "vào unit_code, hoặc mã đơn vị cũ đã đặt mục tiêu vào legacy_unit_code, không ghi cả hai"
     ]
+
+
+def test_the_sample_calendar_holds_no_expired_plan_and_no_repeated_place() -> None:
+    """On the bundled data at today's date: the Tứ Kỳ 2023 and Tuyên Quang 2022 plans'
+    deadlines no longer recur, and no title repeats the place its scope already names."""
+    from datetime import date
+
+    from generator.data.load import read_package
+    from generator.lessons import load_lessons
+    from generator.model import build_model
+    from generator.pages.calendar import occurrences
+    from generator.settings import load_settings
+
+    data = read_package(ROOT / "data")
+    lessons, _ = load_lessons(ROOT / "data", {d.id for d in data.legal_documents})
+    model = build_model(data, load_settings(ROOT / "site"), date(2026, 12, 2), lessons)
+    shown = occurrences(model, upcoming=True) + occurrences(model, upcoming=False)
+    ids = {item["id"] for item in shown}
+    assert shown and not any(i.startswith(("bao-cao-6-thang", "bao-cao-nam")) for i in ids), ids
+    for event in data.events:
+        if event.unit_code in model.province_by_code:
+            short = model.province_by_code[event.unit_code].unit.short_name
+            assert f"({short})" not in event.title, event.title
