@@ -66,12 +66,12 @@ def cp1258(text: str) -> bytes:
     for ch in text:
         try:
             out += ch.encode("cp1258")
-            continue
         except UnicodeEncodeError:  # a precomposed letter cp1258 lacks: base + tone mark
-            marks = ""
-        marks = unicodedata.normalize("NFD", ch)
-        base = unicodedata.normalize("NFC", marks[0] + "".join(m for m in marks if m not in _TONES))
-        out += (base + "".join(m for m in marks[1:] if m in _TONES)).encode("cp1258")
+            marks = unicodedata.normalize("NFD", ch)
+            base = unicodedata.normalize(
+                "NFC", marks[0] + "".join(m for m in marks if m not in _TONES)
+            )
+            out += (base + "".join(m for m in marks[1:] if m in _TONES)).encode("cp1258")
     return bytes(out)
 
 
