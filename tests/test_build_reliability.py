@@ -23,6 +23,7 @@ from generator.data.schema import display_path
 from generator.data.synth import SCALES
 from generator.errors import AntqError
 from generator.pages import FileOutput, Page, check_outputs
+from tests.test_build import snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 EPOCH = "1763683200"  # 21/11/2025
@@ -41,15 +42,6 @@ def contents(root: Path) -> dict[str, bytes]:
         for p in sorted(root.rglob("*"))
         if p.is_file()
     }
-
-
-def snapshot(root: Path) -> dict[str, tuple[bytes, int, int]]:
-    out = {}
-    for path in sorted(root.rglob("*")):
-        if path.is_file():
-            st = path.stat()
-            out[path.relative_to(root).as_posix()] = (path.read_bytes(), st.st_ino, st.st_mtime_ns)
-    return out
 
 
 def build(data: Path, out: Path, site: Path, **options: object):
