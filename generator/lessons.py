@@ -292,6 +292,7 @@ def _load_one(
                         ref_field="id",
                         ref_resource="legal_documents",
                         ref_file="legal_documents.csv",
+                        suggestion=_suggest_legal(legal_ids, match.group(1)),
                     )
                 )
     main, _, quiz = body.partition(QUIZ_HEADING)
@@ -446,9 +447,17 @@ def _check_field(
                     ref_field="id",
                     ref_resource="legal_documents",
                     ref_file="legal_documents.csv",
+                    suggestion=_suggest_legal(legal_ids, item),
                 )
         return items
     return value
+
+
+def _suggest_legal(legal_ids: Any, value: str) -> str:
+    """“Có phải là …?” among the legal documents' ids (issue 17)."""
+    from generator.data.suggest import Suggester
+
+    return Suggester(dict.fromkeys(legal_ids, "")).text(value)
 
 
 def _check_quiz(where: str, lines: list[str], first_line: int) -> list[Problem]:

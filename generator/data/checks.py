@@ -53,13 +53,12 @@ def text_checks(cell: str) -> list[tuple[str, dict[str, Any]]]:
                 found.append(("nfd-text", {"nfc": nfc}))
     if "?" in cell and _LOST_RE.search(cell):
         found.append(("lost-characters", {"sample": _excerpt(cell)}))
-    numbers = _numbers(cell)
-    phone = next((n for kind, n in numbers if kind == "personal-phone"), None)
-    if phone is not None:
-        found.append(("personal-phone", {"masked": mask(phone)}))
-    elif numbers:
-        ident = numbers[0][1]
-        found.append(("personal-id", {"masked": mask(ident), "digits": len(ident)}))
+    # Every item of the cell (issue 17): an official deletes them all in one pass.
+    for kind, number in _numbers(cell):
+        if kind == "personal-phone":
+            found.append(("personal-phone", {"masked": mask(number)}))
+        else:
+            found.append(("personal-id", {"masked": mask(number), "digits": len(number)}))
     return found
 
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import copy
 import re
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from generator.data import messages_vi
@@ -45,8 +47,16 @@ def run(task: dict[str, Any]) -> list[dict[str, Any]]:
     descriptor["schema"].pop("foreignKeys", None)
     descriptor["encoding"] = "utf-8-sig"  # we already refused anything that is not UTF-8
     descriptor["dialect"] = {"delimiter": task["delimiter"]}
-    resource = Resource(descriptor, basepath=task["root"])
-    report = resource.validate(limit_errors=ERROR_LIMIT)
+    if task.get("text") is None:
+        resource = Resource(descriptor, basepath=task["root"])
+        report = resource.validate(limit_errors=ERROR_LIMIT)
+    else:  # the table as the raw reader cleaned it, in a private folder of its own
+        with tempfile.TemporaryDirectory(prefix="antq-") as tmp:
+            copy_path = Path(tmp, descriptor["path"])
+            copy_path.parent.mkdir(parents=True, exist_ok=True)
+            copy_path.write_text(task["text"], encoding="utf-8")
+            resource = Resource(descriptor, basepath=tmp)
+            report = resource.validate(limit_errors=ERROR_LIMIT)
     ctx = _Context(task)
     out: list[Problem] = []
     for reported in report.tasks:
@@ -109,12 +119,17 @@ class _Context:
         constraint, limit = found.groups() if found else ("", "")
         file = self.file
         if constraint == "required":
+            if info.get("enum"):  # a blank coded field: say which codes it takes
+                return problem("required-enum", file, allowed=_allowed(info), **where)
             return problem("required", file, **where)
         if constraint == "enum":
-            labels: dict[str, str] = info.get("labels", {})
-            allowed = ", ".join(f"{v} ({labels.get(v, v)})" for v in info.get("enum", []))
             return problem(
-                "enum", file, cell=cell, allowed=allowed, enum_hint=_enum_hint(cell, info), **where
+                "enum",
+                file,
+                cell=cell,
+                allowed=_allowed(info),
+                enum_hint=_enum_hint(cell, info),
+                **where,
             )
         if constraint == "pattern":
             return problem("pattern", file, cell=cell, pattern_hint=_pattern_hint(info), **where)
@@ -170,13 +185,25 @@ class _Context:
         return [n for n, info in self.fields.items() if info.get("pk")]
 
 
+def _allowed(info: dict[str, Any]) -> str:
+    labels: dict[str, str] = info.get("labels", {})
+    return ", ".join(f"{v} ({labels.get(v, v)})" for v in info.get("enum", []))
+
+
 def _enum_hint(cell: str, info: dict[str, Any]) -> str:
-    """Officials often type the label ("Đạt") instead of the code ("dat"): suggest it."""
+    """Officials often type the label ("Đạt") instead of the code ("dat"), or mistype the
+    code ("chua-dat"): suggest the closest."""
+    from generator.data.suggest import Suggester
+
     labels: dict[str, str] = info.get("labels", {})
     folded = fold(cell).strip().replace(" ", "_")
     for value, label in labels.items():
         if folded in (fold(value), fold(label).replace(" ", "_")):
             return messages_vi.text("part-hint-enum-label", value=value, label=label)
+    close = Suggester({v: labels.get(v, "") for v in info.get("enum", [])})(folded)
+    if close:
+        value = close[0]
+        return messages_vi.text("part-hint-enum-label", value=value, label=labels.get(value, value))
     return messages_vi.text("part-hint-enum")
 
 

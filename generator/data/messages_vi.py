@@ -265,7 +265,7 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "foreign-key": Entry(
         "error",
-        "giá trị “{cell}” không có trong cột “{ref_field}” của bảng “{ref_resource}”",
+        "giá trị “{cell}” không có trong cột “{ref_field}” của bảng “{ref_resource}”{suggestion}",
         "kiểm tra lại mã; danh sách mã đúng có trong tệp {ref_file}",
     ),
     "lost-leading-zero": Entry(
@@ -919,6 +919,178 @@ CATALOGUE: dict[str, Entry] = {
     "cli-format": Entry("error", "định dạng không hợp lệ “{value}” (chọn text hoặc github)"),
     "cli-needs-shapely": Entry("error", "cần shapely", 'pip install -e ".[geo]"'),
     "cli-basemap-written": Entry("info", "Đã ghi {out}: {provinces} tỉnh, {size} byte."),
+    # -- Officials working in Excel (issue 17): grouped lines, suggestions, templates, import,
+    #    the inbox data/nhap/ and the Vietnamese command line. (generator.data.grouping,
+    #    generator.workbook, generator.importer, generator.cli_vi)
+    "group": Entry(
+        "error",
+        "{count} ô ở cột {letter}, dòng {rows} ({range}) cùng một lỗi; ví dụ dòng đầu: {example}",
+        "{example_hint}",
+    ),
+    "group.date-dmy": Entry(
+        "error",
+        "{count} ô ở cột {letter}, dòng {rows} ({range}): ngày viết kiểu dd/mm/yyyy "
+        "(ví dụ: {example})",
+        "chạy “antq import TỆP --fix” để đổi tất cả sang năm-tháng-ngày, hoặc trong Excel "
+        "chọn cột → Format Cells → Custom → gõ yyyy-mm-dd",
+    ),
+    "group.decimal-comma": Entry(
+        "error",
+        "{count} ô ở cột {letter}, dòng {rows} ({range}): số dùng dấu phẩy thập phân "
+        "(ví dụ: {example})",
+        "chạy “antq import TỆP --fix” để đổi dấu phẩy thành dấu chấm",
+    ),
+    "group.lost-leading-zero": Entry(
+        "error",
+        "{count} ô ở cột {letter}, dòng {rows} ({range}): mã đã mất số 0 ở đầu (ví dụ: {example})",
+        "chạy “antq import TỆP --fix” để thêm lại số 0 theo bảng đơn vị; " + _TEXT_COLUMN,
+    ),
+    "required-enum": Entry(
+        "error",
+        "thiếu giá trị bắt buộc; chọn một trong: {allowed}",
+        "ghi mã (phần trước ngoặc) vào ô này; trong mẫu Excel của “antq template” chọn từ danh "
+        "sách thả xuống",
+    ),
+    "part-did-you-mean": Entry("info", "; có phải là {choices}?"),
+    "part-or": Entry("info", " hoặc "),
+    "trailing-empty-columns": Entry(
+        "warning",
+        "{count} cột trống ở cuối tệp (từ cột {first}), thường do Excel thêm vào; đã bỏ qua",
+        "xóa các cột trống đó (chọn cột → Delete) hoặc chạy “antq import TỆP --fix”",
+    ),
+    # antq template (generator.workbook)
+    "template-guide-sheet": Entry("info", "Hướng dẫn"),
+    "template-lists-sheet": Entry("info", "Danh sách"),
+    "template-guide-intro": Entry(
+        "info",
+        "Mẫu nhập dữ liệu của antq. Mỗi trang tính là một bảng; dòng 1 là tên cột, dòng 2 "
+        "(ẩn) là tên máy dùng khi nhập lại, đừng xóa hay sửa. Chọn mã từ danh sách thả xuống; "
+        "ngày ghi năm-tháng-ngày. Xong thì lưu .xlsx và chạy “antq import TỆP” hoặc tải tệp "
+        "lên thư mục data/nhap/ của kho dữ liệu.",
+    ),
+    "template-guide-head": Entry(
+        "info", "Bảng|Cột|Tên máy|Kiểu|Bắt buộc|Giá trị cho phép / ràng buộc|Mô tả"
+    ),
+    "template-yes": Entry("info", "có"),
+    "template-key": Entry("info", "khóa chính"),
+    "template-ref": Entry("info", "mã trong bảng “{resource}”"),
+    "template-unit-pick": Entry("info", "{unit} — {name}"),
+    "template-written": Entry(
+        "info", "Đã ghi {out}: {sheets} bảng, {rows} dòng dữ liệu ({seconds} giây)."
+    ),
+    "template-unknown-table": Entry(
+        "error",
+        "không có bảng “{resource}” để làm mẫu",
+        "chọn một trong: {known}",
+    ),
+    "template-unknown-province": Entry(
+        "error",
+        "không có tỉnh/thành phố mã “{province}” trong units.csv",
+        "dùng mã 2 chữ số của tỉnh hiện nay, ví dụ 31 (Hải Phòng)",
+    ),
+    "template-out-suffix": Entry(
+        "error", "tệp mẫu phải có đuôi .xlsx: “{out}”", "ví dụ: --out mau-nhap.xlsx"
+    ),
+    "template-data-invalid": Entry(
+        "error",
+        "không điền sẵn được dữ liệu vì gói dữ liệu còn lỗi",
+        "chạy “antq validate” và sửa các lỗi trước, hoặc bỏ --with-data",
+    ),
+    # antq import (generator.importer)
+    "import-missing-file": Entry("error", "không tìm thấy tệp “{path}”", "kiểm tra tên tệp"),
+    "import-format": Entry(
+        "error",
+        "không nhập được tệp “{path}”: chỉ nhận .xlsx, .xlsm, .ods hoặc .csv",
+        "trong Excel chọn File → Save As → “Excel Workbook (*.xlsx)”",
+    ),
+    "import-unreadable": Entry(
+        "error",
+        "không đọc được bảng tính “{path}” ({detail})",
+        "mở lại tệp bằng Excel hoặc LibreOffice và lưu lại dạng .xlsx",
+    ),
+    "import-no-table": Entry(
+        "error",
+        "không biết trang tính “{sheet}” là bảng nào: dòng tiêu đề không khớp bảng nào",
+        "dùng mẫu của “antq template”, hoặc ghi --table TÊN_BẢNG; các bảng: {known}",
+    ),
+    "import-unknown-table": Entry("error", "không có bảng “{resource}”", "chọn một trong: {known}"),
+    "import-merged-header": Entry(
+        "error",
+        "dòng tiêu đề có ô gộp ({range}): không biết mỗi cột là trường nào",
+        "bỏ gộp ô (Merge & Center → Unmerge Cells) để mỗi cột có một tiêu đề riêng ở dòng 1",
+    ),
+    "import-header": Entry(
+        "error",
+        "cột “{label}” không phải tên cột nào của bảng “{resource}”",
+        "dùng đúng tên cột của mẫu (“antq template {resource}”); các cột: {known}",
+    ),
+    "import-missing-column": Entry(
+        "error",
+        "thiếu cột “{name}” ({title}) của bảng “{resource}”",
+        "thêm cột này vào dòng tiêu đề (có thể để trống các ô nếu không bắt buộc)",
+    ),
+    "import-no-key": Entry(
+        "error",
+        "dòng không có khóa chính ({key}): không biết gộp vào dòng nào",
+        "điền {key} cho dòng này hoặc xóa dòng",
+    ),
+    "import-duplicate-key": Entry(
+        "error",
+        "khóa {key} lặp lại (đã có ở dòng {other_row} của bảng tính)",
+        "mỗi dòng phải có khóa riêng: sửa hoặc xóa một trong hai dòng",
+    ),
+    "import-ambiguous-dates": Entry(
+        "error",
+        "cột {letter} có ngày dạng “{sample}” mà không ngày nào lớn hơn 12: không biết là "
+        "ngày/tháng hay tháng/ngày",
+        "ghi lại các ngày theo năm-tháng-ngày (yyyy-mm-dd) rồi nhập lại",
+    ),
+    "import-fixed": Entry(
+        "info", "đã sửa {what}: {count} ô ({range}), ví dụ “{before}” → “{after}”"
+    ),
+    "part-fix-date": Entry("info", "ngày dd/mm/yyyy thành yyyy-mm-dd"),
+    "part-fix-zero": Entry("info", "mã mất số 0 ở đầu"),
+    "part-fix-decimal": Entry("info", "dấu phẩy thập phân"),
+    "part-fix-trailing-columns": Entry("info", "bỏ {count} cột trống ở cuối"),
+    "part-fix-trailing-rows": Entry("info", "bỏ {count} dòng trống ở cuối"),
+    "import-plan": Entry(
+        "info",
+        "{resource}: thêm {added}, sửa {changed}, giữ nguyên {unchanged}, xóa {deleted} dòng",
+    ),
+    "import-diff-added": Entry("info", "+ {resource} {key}"),
+    "import-diff-changed": Entry("info", "~ {resource} {key}: {field} “{old}” → “{new}”"),
+    "import-diff-deleted": Entry("info", "- {resource} {key}"),
+    "import-sync-first": Entry(
+        "info", "--sync sẽ xóa {count} dòng của phạm vi {scope} không còn trong bảng tính:"
+    ),
+    "import-sync-no-scope": Entry(
+        "error",
+        "--sync cần biết phạm vi (tỉnh) của bảng tính",
+        "ghi --province MÃ_TỈNH, hoặc dùng mẫu tạo bằng “antq template --province”",
+    ),
+    "import-dry-run": Entry("info", "Chạy thử: chưa ghi tệp nào."),
+    "import-refused": Entry(
+        "error",
+        "không nhập: bảng tính còn lỗi, dữ liệu trong data/ không đổi",
+        "sửa các lỗi trên (hoặc thêm --fix cho những lỗi sửa được) rồi nhập lại",
+    ),
+    "import-written": Entry("info", "Đã ghi {written}; dữ liệu hợp lệ."),
+    "import-nothing": Entry("info", "Không có gì thay đổi."),
+    "import-province-unknown": Entry(
+        "error", "không có tỉnh/thành phố mã “{province}”", "dùng mã 2 chữ số của tỉnh hiện nay"
+    ),
+    # The inbox data/nhap/ (generator.importer, generator.build)
+    "inbox-imported": Entry("info", "Hộp nhận data/nhap/: đã nhập {name}."),
+    "inbox-failed": Entry(
+        "error",
+        "tệp trong hộp nhận “{name}” chưa nhập được (lỗi ở các dòng trên)",
+        "sửa bảng tính rồi tải lên lại vào data/nhap/",
+    ),
+    "inbox-stray": Entry(
+        "error",
+        "tệp “{name}” trong data/nhap/ không phải bảng tính",
+        "hộp nhận chỉ nhận tệp .xlsx, .ods hoặc .csv",
+    ),
 }
 
 

@@ -57,6 +57,9 @@ class Table:
     sha256: str
     header: list[str]
     bom: bool = False  # the file began with UTF-8's byte-order mark (Excel's "CSV UTF-8")
+    # Blank columns Excel leaves after the last one (a blank label, every cell blank): read
+    # as if absent, with a warning (issue 17), instead of a blank-label error per column.
+    trailing_empty: int = 0
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """Yield (Excel row number, cells) for each record after the header."""
@@ -144,7 +147,28 @@ def read_table(data: bytes, where: str) -> tuple[Table | None, list[Problem]]:
     delimiter = sniff_delimiter(text)
     header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
     header = [h.strip() for h in header]
-    return Table(where, text, delimiter, sha, header, data.startswith(b"\xef\xbb\xbf")), []
+    bom = data.startswith(b"\xef\xbb\xbf")
+    trailing = 0
+    while trailing < len(header) - 1 and not header[len(header) - 1 - trailing]:
+        trailing += 1
+    if trailing:
+        cut = _drop_trailing_columns(text, delimiter, len(header) - trailing)
+        if cut is not None:
+            header = header[: len(header) - trailing]
+            return Table(where, cut, delimiter, sha, header, bom, trailing), []
+    return Table(where, text, delimiter, sha, header, bom), []
+
+
+def _drop_trailing_columns(text: str, delimiter: str, width: int) -> str | None:
+    """The text without the columns after `width`, or None when one of their cells holds
+    something (then they are real columns without a label, and reported as such)."""
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    if any(cell.strip() for row in rows for cell in row[width:]):
+        return None
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    writer.writerows(row[:width] for row in rows)
+    return out.getvalue()
 
 
 def decode(data: bytes, where: str) -> tuple[str | None, list[Problem]]:

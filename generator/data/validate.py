@@ -22,6 +22,7 @@ from typing import Any
 from generator.data import datadir, frictionless_run, units
 from generator.data.cache import ValidationCache, default_cache_dir, make_key
 from generator.data.checks import text_checks
+from generator.data.grouping import group
 from generator.data.messages_vi import problem, text
 from generator.data.problems import Problem
 from generator.data.rawcsv import (
@@ -37,7 +38,8 @@ from generator.data.schema import (
     display_path,
     load_package,
 )
-from generator.textvi import format_number, nfc, slugify, visible
+from generator.data.suggest import Suggester
+from generator.textvi import excel_column, format_number, nfc, slugify, visible
 
 UNIT_RESOURCES = ("units", "legacy_units", "unit_changes")
 # Below this many bytes of stale data, worker processes cost more than they save.
@@ -119,6 +121,7 @@ def validate_package(
     order = {r.name: i for i, r in enumerate(package.resources)}
     files = {display_path(r.path): order[r.name] for r in package.resources}
     result.problems.sort(key=lambda p: (files.get(p.file, -1), p.sort_key()))
+    result.problems = group(result.problems)
     return result
 
 
@@ -132,6 +135,8 @@ class _Checker:
         self._keys: dict[tuple[str, tuple[str, ...]], set[tuple[str, ...]] | None] = {}
         self._units: units.UnitTables | None = None
         self._units_read = False
+        self._suggesters: dict[tuple[str, tuple[str, ...]], Suggester] = {}
+        self._current: ResourceSpec | None = None
 
     # -- descriptor ------------------------------------------------------------------------
 
@@ -160,6 +165,18 @@ class _Checker:
                     found = _ceiling(spec, table)
                 if found:
                     table = None
+                elif table.trailing_empty:
+                    first = excel_column(len(table.header) + 1)
+                    found = [
+                        problem(
+                            "trailing-empty-columns",
+                            where,
+                            row=1,
+                            column=len(table.header) + 1,
+                            count=table.trailing_empty,
+                            first=first,
+                        )
+                    ]
             self._tables[spec.name] = (table, found)
         return self._tables[spec.name]
 
@@ -185,6 +202,32 @@ class _Checker:
             return {}
         k, v = table.header.index(key), table.header.index(value)
         return {nfc(_cell(c, k).strip()): _cell(c, v).strip() for _, c in table.rows()}
+
+    def suggester(self, resource: str, fields: tuple[str, ...]) -> Suggester:
+        """“Có phải là …?” for a one-field key of `resource`: its ids, and its names when
+        it has a `name` or `title` column (an official may type the name instead)."""
+        key = (resource, fields)
+        if key not in self._suggesters:
+            spec = self.package.resource(resource)
+            ref = fk_ref_fields(self._current, fields) if self._current else fields
+            table = self.table(spec)[0] if spec else None
+            names: dict[str, str] = {}
+            if table is not None and len(ref) == 1 and ref[0] in table.header:
+                label = next((c for c in ("name", "title") if c in table.header), None)
+                names = self.column(resource, ref[0], label) if label else {}
+                if not names:
+                    i = table.header.index(ref[0])
+                    names = {nfc(_cell(c, i).strip()): "" for _, c in table.rows()}
+            self._suggesters[key] = Suggester(names)
+        return self._suggesters[key]
+
+    def _unit_suggester(self, tables: units.UnitTables) -> Suggester:
+        """A name typed where a code belongs ("Xã Tân Kỳ" → 11113); a typo in a code is
+        not guessed (any five digits are close to thousands of codes)."""
+        if ("units", ("code",)) not in self._suggesters:
+            names = {code: unit[0] for code, unit in tables.current.items()}
+            self._suggesters[("units", ("code",))] = _NameSuggester(names)
+        return self._suggesters[("units", ("code",))]
 
     def unit_tables(self) -> units.UnitTables | None:
         """The reference unit tables, or None when one cannot be read (its own problem is
@@ -260,12 +303,15 @@ class _Checker:
             "file": display_path(spec.path),
             "columns": {name: table.header.index(name) + 1 for name in spec.field_names},
             "fields": frictionless_run.field_info(list(spec.fields), spec.primary_key),
+            # The text as read, when it differs from the file (Excel's blank columns cut).
+            "text": table.text if table.trailing_empty else None,
         }
 
     # -- own row checks ----------------------------------------------------------------------
 
     def check_rows(self, spec: ResourceSpec, table: Table) -> tuple[list[Problem], int]:
         where = display_path(spec.path)
+        self._current = spec
         col = {name: table.header.index(name) for name in spec.field_names}
         found: list[Problem] = hidden_characters(table)
 
@@ -339,6 +385,9 @@ class _Checker:
                 values = tuple(nfc(_cell(cells, i).strip()) for i in idx)
                 if keyset is None or not any(values) or values in keyset:
                     continue
+                suggestion = ""
+                if len(values) == 1:
+                    suggestion = self.suggester(fk_resource(spec, fields), fields).text(values[0])
                 add(
                     "foreign-key",
                     number,
@@ -347,6 +396,7 @@ class _Checker:
                     ref_field=", ".join(fk_ref_fields(spec, fields)),
                     ref_resource=fk_resource(spec, fields),
                     ref_file=ref_file,
+                    suggestion=suggestion,
                 )
             if tables is not None:
                 unit_value = ""
@@ -445,6 +495,7 @@ class _Checker:
             ref_field="code",
             ref_resource="units",
             ref_file=display_path(self.package.root / "units.csv"),
+            suggestion=self._unit_suggester(tables).text(value),
         )
 
     def _legacy_cell(
@@ -477,6 +528,7 @@ class _Checker:
                     ref_field="code",
                     ref_resource="legacy_units",
                     ref_file=display_path(self.package.root / "legacy_units.csv"),
+                    suggestion="",
                 )
             return
         if unit_value in tables.current:
@@ -575,6 +627,15 @@ def fk_resource(spec: ResourceSpec, fields: tuple[str, ...]) -> str:
 
 def _cell(cells: list[str], i: int) -> str:
     return cells[i] if i < len(cells) else ""
+
+
+class _NameSuggester(Suggester):
+    """Suggests a unit code only from its name, never from a near-identical code."""
+
+    def __call__(self, value: str) -> list[str]:
+        if value.isdigit():
+            return []
+        return super().__call__(value)
 
 
 def _unit_name(tables: units.UnitTables, code: str) -> str:
