@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -163,6 +164,78 @@ def check(
     from generator.check import run_cli
 
     raise typer.Exit(run_cli(directory, site, echo=typer.echo))
+
+
+@app.command("import")
+def import_(
+    source: Path = typer.Argument(..., help="Bảng tính .xlsx/.ods hoặc tệp .csv cần nhập."),
+    table: str | None = typer.Option(
+        None, "--table", help="Bảng nhận dữ liệu (khi tiêu đề cột không đủ để nhận ra)."
+    ),
+    data: Path = typer.Option(Path("data"), "--data", help="Thư mục gói dữ liệu."),
+    fix: bool = typer.Option(
+        False, "--fix", help="Sửa những lỗi chỉ có một cách sửa (ngày, số 0 đầu mã, …)."
+    ),
+    sync: bool = typer.Option(
+        False, "--sync", help="Xóa các dòng của tỉnh không còn trong bảng tính (liệt kê trước)."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Chỉ cho xem thay đổi, không ghi."),
+    province: str | None = typer.Option(
+        None, "--province", help="Mã tỉnh của bảng tính (phạm vi của --sync)."
+    ),
+    output_format: str = typer.Option(
+        "text", "--format", help="text | github (thêm chú thích ::error cho GitHub Actions)"
+    ),
+) -> None:
+    """Nhập bảng tính Excel/LibreOffice hoặc CSV vào các bảng dữ liệu, gộp theo khóa chính."""
+    from generator.importer import run_import
+
+    if output_format not in ("text", "github"):
+        typer.echo(say("cli-format", value=output_format), err=True)
+        raise typer.Exit(2)
+    report = run_import(
+        source, data, table=table, fix=fix, sync=sync, dry_run=dry_run, province=province
+    )
+    _print_report(report, github=output_format == "github")
+    raise typer.Exit(0 if report.ok else 1)
+
+
+def _print_report(report: Any, *, github: bool) -> None:
+    for line in report.lines:
+        typer.echo(line)
+    for p in report.problems:
+        typer.echo(p.line())
+        if github:
+            typer.echo(p.github())
+
+
+@app.command("template")
+def template(
+    tables: list[str] | None = typer.Argument(
+        None, help="Các bảng đưa vào mẫu (bỏ trống: mọi bảng cán bộ nhập)."
+    ),
+    out: Path = typer.Option(..., "--out", help="Tệp .xlsx ghi ra."),
+    data: Path = typer.Option(Path("data"), "--data", help="Thư mục gói dữ liệu."),
+    province: str | None = typer.Option(
+        None, "--province", help="Mã tỉnh: danh sách xã chỉ gồm các xã của tỉnh này."
+    ),
+    with_data: bool = typer.Option(
+        False, "--with-data", help="Điền sẵn các dòng hiện có của tỉnh (cần --province)."
+    ),
+) -> None:
+    """Tạo mẫu Excel từ lược đồ: tiêu đề tiếng Việt, danh sách chọn mã, trang Hướng dẫn."""
+    from generator.workbook import write_template
+
+    report = write_template(data, out, tables or None, province=province, with_data=with_data)
+    typer.echo(
+        text(
+            "template-written",
+            out=report.path,
+            sheets=report.sheets,
+            rows=format_number(report.rows),
+            seconds=format_number(report.seconds, 1),
+        )
+    )
 
 
 geo_app = typer.Typer(

@@ -30,6 +30,14 @@ ALLOWED = (
     # Where the package's facts come from (the legal documents' official sources, the
     # searches tried for what could not be verified): prose for officials and reviewers.
     "sources/*.md",
+    # The inbox (issue 17): workbooks uploaded through the git host's web page, imported
+    # into the tables by `antq build` and CI (generator.importer).
+    "nhap/*.xlsx",
+    "nhap/*.xlsm",
+    "nhap/*.xls",
+    "nhap/*.ods",
+    "nhap/*.csv",
+    "nhap/README.md",
 )
 # Version-control metadata when the data folder is a repository of its own: not content.
 SKIPPED_DIRS = {".git"}

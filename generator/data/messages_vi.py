@@ -972,6 +972,7 @@ CATALOGUE: dict[str, Entry] = {
         "info", "Bảng|Cột|Tên máy|Kiểu|Bắt buộc|Giá trị cho phép / ràng buộc|Mô tả"
     ),
     "template-yes": Entry("info", "có"),
+    "template-province-label": Entry("info", "Mã tỉnh/thành phố của mẫu"),
     "template-key": Entry("info", "khóa chính"),
     "template-ref": Entry("info", "mã trong bảng “{resource}”"),
     "template-unit-pick": Entry("info", "{unit} — {name}"),
@@ -1085,11 +1086,6 @@ CATALOGUE: dict[str, Entry] = {
         "error",
         "tệp trong hộp nhận “{name}” chưa nhập được (lỗi ở các dòng trên)",
         "sửa bảng tính rồi tải lên lại vào data/nhap/",
-    ),
-    "inbox-stray": Entry(
-        "error",
-        "tệp “{name}” trong data/nhap/ không phải bảng tính",
-        "hộp nhận chỉ nhận tệp .xlsx, .ods hoặc .csv",
     ),
 }
 

@@ -77,8 +77,10 @@ def validate_package(
     max_mb: float = MAX_FILE_MB,
     jobs: int | None = None,
     progress: Progress | None = None,
+    grouped: bool = True,
 ) -> ValidationResult:
-    """Validate the package in `root`. Raises schema.UsageError when there is no package."""
+    """Validate the package in `root`. Raises schema.UsageError when there is no package.
+    `grouped=False` keeps one problem per cell (antq import maps each back to its sheet)."""
     if root.is_dir():
         links = datadir.symlinks(root)
         if links:  # nothing is read, not even the descriptor: a link may point anywhere
@@ -121,7 +123,8 @@ def validate_package(
     order = {r.name: i for i, r in enumerate(package.resources)}
     files = {display_path(r.path): order[r.name] for r in package.resources}
     result.problems.sort(key=lambda p: (files.get(p.file, -1), p.sort_key()))
-    result.problems = group(result.problems)
+    if grouped:
+        result.problems = group(result.problems)
     return result
 
 
