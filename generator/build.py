@@ -65,6 +65,7 @@ class BuildReport:
     skipped: bool = False
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    inbox: list[str] = field(default_factory=list)  # what data/nhap/ brought in (issue 17)
 
 
 @dataclass
@@ -78,6 +79,7 @@ class BuildOptions:
     # a process that runs server threads can deadlock the child on a lock held elsewhere.
     parallel: bool = True
     strict: bool = False  # warnings are errors (CI): nothing is built
+    inbox: bool = True  # import the workbooks of data/nhap/ first (issue 17)
 
 
 class _Timer:
@@ -159,9 +161,25 @@ class Builder:
                 handle.truncate()
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
+    def _import_inbox(self) -> None:
+        """Workbooks an official uploaded into data/nhap/ become rows of the tables, with
+        `antq import --fix`'s rules, before anything else reads the data; one that cannot
+        be imported stops the build with its problems (nothing in data/ changed)."""
+        from generator.importer import import_inbox, inbox_files
+
+        if not inbox_files(self.o.data_dir):
+            return
+        report = import_inbox(self.o.data_dir)
+        if not report.ok:
+            raise BuildError([*report.lines, *(p.line() for p in report.problems)])
+        self.report.inbox = report.lines
+
     def _run(self) -> BuildReport:
         o = self.o
         stage = self.timer.stage
+        if o.inbox:
+            with stage("inbox"):
+                self._import_inbox()
         with stage("settings"):
             try:
                 settings = load_settings(o.site_dir)

@@ -7,8 +7,11 @@ from typing import Any
 
 import typer
 
-from generator.data.messages_vi import say, text
+from generator import cli_vi
+from generator.data.messages_vi import CLI_PANEL_TOOLS, say, text
 from generator.textvi import format_number
+
+cli_vi.install()
 
 MAX_FILE_MB_DEFAULT = 64.0  # kept equal to generator.data.rawcsv.MAX_FILE_MB (tested)
 
@@ -37,11 +40,13 @@ def units_refresh(
         console.print(text("cli-rows-written", name=name, rows=format_number(n)))
 
 
-@app.command("synth")
+@app.command("synth", rich_help_panel=CLI_PANEL_TOOLS)
 def synth(
     scale: str = typer.Option("national", "--scale", help="small | national"),
     out: Path = typer.Option(Path("bench/out/national"), "--out", help="Thư mục ghi gói dữ liệu."),
-    seed: int = typer.Option(2025, "--seed"),
+    seed: int = typer.Option(
+        2025, "--seed", help="Hạt giống ngẫu nhiên: cùng số thì cùng gói dữ liệu."
+    ),
 ) -> None:
     """Sinh gói dữ liệu tổng hợp cùng cấu trúc (dùng cho đo hiệu năng và kiểm thử)."""
     from rich.console import Console
@@ -60,7 +65,7 @@ def synth(
 
 @app.command("validate")
 def validate(
-    data: Path = typer.Argument(Path("data"), help="Thư mục gói dữ liệu (mặc định: data/)."),
+    data: Path = typer.Argument(Path("data"), help="Thư mục gói dữ liệu."),
     strict: bool = typer.Option(False, "--strict", help="Coi cảnh báo là lỗi."),
     output_format: str = typer.Option(
         "text", "--format", help="text | github (thêm chú thích ::error cho GitHub Actions)"
@@ -111,7 +116,7 @@ def build(
         for line in exc.lines:
             typer.echo(line)
         raise typer.Exit(1) from None
-    for line in report.warnings:
+    for line in [*report.inbox, *report.warnings]:
         typer.echo(line)
     if report.skipped:
         typer.echo(text("build-unchanged", out=out, pages=report.pages))
@@ -154,9 +159,7 @@ def serve(
 
 @app.command("check")
 def check(
-    directory: Path = typer.Argument(
-        Path("public"), help="Thư mục trang web đã xây dựng (mặc định: public/)."
-    ),
+    directory: Path = typer.Argument(Path("public"), help="Thư mục trang web đã xây dựng."),
     site: Path = typer.Option(Path("site"), "--site", help="Thư mục giao diện (site.toml)."),
 ) -> None:
     """Kiểm tra trang web đã xây dựng trước khi đăng: liên kết, thẻ trang, thông tin cá nhân,
@@ -168,7 +171,12 @@ def check(
 
 @app.command("import")
 def import_(
-    source: Path = typer.Argument(..., help="Bảng tính .xlsx/.ods hoặc tệp .csv cần nhập."),
+    source: Path | None = typer.Argument(
+        None, help="Bảng tính .xlsx/.ods hoặc tệp .csv cần nhập (bỏ trống khi dùng --inbox)."
+    ),
+    inbox: bool = typer.Option(
+        False, "--inbox", help="Nhập mọi bảng tính trong data/nhap/ (như antq build và CI)."
+    ),
     table: str | None = typer.Option(
         None, "--table", help="Bảng nhận dữ liệu (khi tiêu đề cột không đủ để nhận ra)."
     ),
@@ -188,14 +196,20 @@ def import_(
     ),
 ) -> None:
     """Nhập bảng tính Excel/LibreOffice hoặc CSV vào các bảng dữ liệu, gộp theo khóa chính."""
-    from generator.importer import run_import
+    from generator.importer import import_inbox, run_import
 
     if output_format not in ("text", "github"):
         typer.echo(say("cli-format", value=output_format), err=True)
         raise typer.Exit(2)
-    report = run_import(
-        source, data, table=table, fix=fix, sync=sync, dry_run=dry_run, province=province
-    )
+    if inbox == (source is not None):
+        typer.echo(say("cli-import-source"), err=True)
+        raise typer.Exit(2)
+    if source is None:
+        report = import_inbox(data, dry_run=dry_run)
+    else:
+        report = run_import(
+            source, data, table=table, fix=fix, sync=sync, dry_run=dry_run, province=province
+        )
     _print_report(report, github=output_format == "github")
     raise typer.Exit(0 if report.ok else 1)
 
@@ -422,6 +436,14 @@ def export_bundle(
 ) -> None:
     """Gói zip mở thẳng từ USB: nhấp đúp index.html, đọc và in bài học không cần mạng."""
     _run_export("bundle", out, everything, data, site)
+
+
+# Commands in the order officials use them (typer lists them as registered); developer
+# tools last, in their own panel.
+_GROUP_ORDER = ("export", "push", "units", "geo")
+app.registered_groups.sort(key=lambda g: _GROUP_ORDER.index(g.name or ""))
+_COMMAND_ORDER = ("validate", "build", "serve", "check", "import", "template", "synth")
+app.registered_commands.sort(key=lambda c: _COMMAND_ORDER.index(c.name or ""))
 
 
 def main() -> None:

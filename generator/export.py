@@ -164,6 +164,7 @@ def built_site(options: ExportOptions) -> Iterator[BuiltSite]:
         out = Path(tmp) / "site"
         build_site(
             BuildOptions(
+                inbox=False,  # an export never changes data/ (the build imports data/nhap/)
                 data_dir=options.data_dir,
                 out_dir=out,
                 site_dir=options.site_dir,

@@ -115,7 +115,9 @@ def _label(value: Any) -> str:
     return " ".join(str(value).split()) if value is not None else ""
 
 
-def _match_header(spec: ResourceSpec, labels: list[str]) -> dict[int, str] | None:
+def _match_header(
+    spec: ResourceSpec, labels: list[str], partial: bool = False
+) -> dict[int, str] | None:
     """{0-based column: field} when every non-blank label names a field of `spec` (by
     machine name or Vietnamese title, case and tones aside), else None."""
     by_name = {f.name: f.name for f in spec.fields}
@@ -125,6 +127,8 @@ def _match_header(spec: ResourceSpec, labels: list[str]) -> dict[int, str] | Non
         if not label:
             continue
         name = by_name.get(label) or by_title.get(fold(label).strip())
+        if partial and name is None:
+            continue  # reported by the caller, column by column
         if name is None or name in out.values():
             return None
         out[i] = name
@@ -150,6 +154,10 @@ def map_sheet(
             match = _match_header(spec, labels)
             if match and (best is None or len(match) > best[0]):
                 best = (len(match), spec, r, match)
+    if best is None and table and head:  # the table is named: say which labels are wrong
+        match = _match_header(specs[0], head[0], partial=True)
+        if match:
+            best = (len(match), specs[0], 0, match)
     if best is None:
         if not any(any(_label(c) for c in row) for row in sheet.rows[:3]):
             return None

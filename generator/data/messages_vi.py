@@ -1080,6 +1080,11 @@ CATALOGUE: dict[str, Entry] = {
     "import-province-unknown": Entry(
         "error", "không có tỉnh/thành phố mã “{province}”", "dùng mã 2 chữ số của tỉnh hiện nay"
     ),
+    "cli-import-source": Entry(
+        "error",
+        "cần đúng một nguồn: một tệp bảng tính, hoặc --inbox",
+        "ví dụ: antq import mau.xlsx --fix, hoặc antq import --inbox",
+    ),
     # The inbox data/nhap/ (generator.importer, generator.build)
     "inbox-imported": Entry("info", "Hộp nhận data/nhap/: đã nhập {name}."),
     "inbox-failed": Entry(
@@ -1137,3 +1142,139 @@ def say(code: str, **params: Any) -> str:
     """A catalogue line with no file location (the server, push, the command line):
     `lỗi: message [code] — Cách sửa: hint`."""
     return problem(code, "", **params).line()
+
+
+# -- The command line's own words (issue 17, item 5): click's and typer's English strings,
+#    as their sources pass them to gettext, with the Vietnamese generator.cli_vi installs.
+#    Strings only a developer meets (a command declared wrongly) are left in English.
+CLI_VI: dict[str, str] = {
+    "Usage:": "Cách dùng:",
+    "[OPTIONS]": "[TÙY-CHỌN]",
+    "COMMAND [ARGS]...": "LỆNH [ĐỐI-SỐ]...",
+    "Options": "Tùy chọn",
+    "Arguments": "Đối số",
+    "Commands": "Lệnh",
+    "Positional arguments": "Đối số theo vị trí",
+    "Show this message and exit.": "Hiện hướng dẫn này rồi thoát.",
+    "Show the version and exit.": "Hiện phiên bản rồi thoát.",
+    "%(prog)s, version %(version)s": "%(prog)s, phiên bản %(version)s",
+    "[default: {}]": "[mặc định: {}]",
+    "default: {default}": "mặc định: {default}",
+    "[env var: {}]": "[biến môi trường: {}]",
+    "env var: {var}": "biến môi trường: {var}",
+    "[required]": "[bắt buộc]",
+    "required": "bắt buộc",
+    "(dynamic)": "(tùy lúc chạy)",
+    "(deprecated) ": "(không còn dùng) ",
+    "deprecated": "không còn dùng",
+    "Error": "Lỗi",
+    "Error: {message}": "Lỗi: {message}",
+    "Aborted!": "Đã dừng!",
+    "Aborted.": "Đã dừng.",
+    "Missing command.": "Thiếu lệnh.",
+    "No such command {name!r}.": "Không có lệnh {name!r}.",
+    "No such option {name!r}.": "Không có tùy chọn {name!r}.",
+    "Did you mean {possibility}?": "Có phải là {possibility}?",
+    "(Did you mean one of: {possibilities}?)": "(Có phải là một trong: {possibilities}?)",
+    "Missing argument": "Thiếu đối số",
+    "Missing option": "Thiếu tùy chọn",
+    "Missing parameter": "Thiếu tham số",
+    "Missing parameter: {param_name}": "Thiếu tham số: {param_name}",
+    "Missing {param_type}": "Thiếu {param_type}",
+    "Invalid value for {param_hint}: {message}": "Giá trị không hợp lệ cho {param_hint}: {message}",
+    "Invalid value: {message}": "Giá trị không hợp lệ: {message}",
+    "Try '{command} {option}' for help.": "Gõ '{command} {option}' để xem hướng dẫn.",
+    "Try [blue]'{command_path} {help_option}'[/] for help.": (
+        "Gõ [blue]'{command_path} {help_option}'[/] để xem hướng dẫn."
+    ),
+    "Got unexpected extra argument ({args})": "Thừa đối số ({args})",
+    "Got unexpected extra arguments ({args})": "Thừa các đối số ({args})",
+    "Option {name!r} does not take a value.": "Tùy chọn {name!r} không nhận giá trị.",
+    "Option {name!r} requires an argument.": "Tùy chọn {name!r} cần một giá trị.",
+    "Option {name!r} requires {nargs} arguments.": "Tùy chọn {name!r} cần {nargs} giá trị.",
+    "Argument {name!r} takes {nargs} values.": "Đối số {name!r} nhận {nargs} giá trị.",
+    "Invalid start character for option ({option})": "Ký tự đầu của tùy chọn sai ({option})",
+    "Takes {nargs} values but 1 was given.": "Cần {nargs} giá trị nhưng chỉ có 1.",
+    "Takes {nargs} values but {len} were given.": "Cần {nargs} giá trị nhưng có {len}.",
+    "Value must be an iterable.": "Giá trị phải là một danh sách.",
+    "unknown error": "lỗi không rõ",
+    "Could not open file {filename!r}: {message}": "Không mở được tệp {filename!r}: {message}",
+    "Do you want to continue?": "Tiếp tục?",
+    "Confirm the action without prompting.": "Xác nhận luôn, không hỏi lại.",
+    "Press any key to continue...": "Nhấn một phím bất kỳ để tiếp tục...",
+    "Repeat for confirmation": "Nhập lại để xác nhận",
+    "Error: The two entered values do not match.": "Lỗi: hai giá trị vừa nhập không khớp.",
+    "Error: invalid input": "Lỗi: giá trị nhập không hợp lệ",
+    "Choose from:\n\t{choices}": "Chọn một trong:\n\t{choices}",
+    "{value!r} is not {choice}.": "{value!r} không phải {choice}.",
+    "{value!r} is not one of {choices}.": "{value!r} không thuộc {choices}.",
+    "{value!r} does not match the format {format}.": "{value!r} không đúng dạng {format}.",
+    "{value!r} does not match the formats {formats}.": "{value!r} không đúng dạng {formats}.",
+    "{value} is not in the range {range}.": "{value} nằm ngoài khoảng {range}.",
+    "{value!r} is not a valid boolean. Recognized values: {states}": (
+        "{value!r} không phải giá trị đúng/sai. Các giá trị nhận: {states}"
+    ),
+    "{len_type} values are required, but {len_value} was given.": (
+        "cần {len_type} giá trị, nhưng có {len_value}."
+    ),
+    "{len_type} values are required, but {len_value} were given.": (
+        "cần {len_type} giá trị, nhưng có {len_value}."
+    ),
+    "{value!r} is not a valid {number_type}.": "{value!r} không phải {number_type} hợp lệ.",
+    "{value!r} is not a valid UUID.": "{value!r} không phải UUID hợp lệ.",
+    "file": "tệp",
+    "directory": "thư mục",
+    "path": "đường dẫn",
+    "{name} {filename!r} is a file.": "{name} {filename!r} là một tệp.",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} là một thư mục.",
+    "{name} {filename!r} is not readable.": "Không đọc được {name} {filename!r}.",
+    "{name} {filename!r} is not writable.": "Không ghi được {name} {filename!r}.",
+    "{name} {filename!r} is not executable.": "Không chạy được {name} {filename!r}.",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} không tồn tại.",
+    "DeprecationWarning: The command {name!r} is deprecated.{extra_message}": (
+        "Cảnh báo: lệnh {name!r} không còn dùng.{extra_message}"
+    ),
+    "DeprecationWarning: The {param_type} {name!r} is deprecated.{extra_message}": (
+        "Cảnh báo: {param_type} {name!r} không còn dùng.{extra_message}"
+    ),
+    "Unknown color {colour!r}": "Không biết màu {colour!r}",
+    "Windows error: {error}": "Lỗi Windows: {error}",
+    "{editor}: Editing failed": "{editor}: sửa không được",
+    "{editor}: Editing failed: {e}": "{editor}: sửa không được: {e}",
+    "Couldn't detect Bash version, shell completion is not supported.": (
+        "Không nhận ra phiên bản Bash: không hỗ trợ gợi ý lệnh."
+    ),
+    "Shell completion is not supported for Bash versions older than 4.4.": (
+        "Bash cũ hơn 4.4: không hỗ trợ gợi ý lệnh."
+    ),
+    "Unknown standard stream '{name}'": "Không biết luồng chuẩn '{name}'",
+}
+# The value kinds typer shows beside an option (<path>, <str>…); a flag shows none.
+CLI_TYPES_VI: dict[str, str] = {
+    "path": "ĐƯỜNG-DẪN",
+    "str": "CHỮ",
+    "int": "SỐ",
+    "float": "SỐ",
+    "text": "CHỮ",
+    "integer": "SỐ",
+    "list[str]": "CHỮ…",
+}
+# The vendored click's error lines are f-strings: translated by pattern where they are shown.
+CLI_ERRORS_VI: tuple[tuple[str, str], ...] = (
+    (r"^No such option: ", "Không có tùy chọn: "),
+    (r"\(Possible options: ", "(Các tùy chọn có: "),
+    (r"^Missing argument ", "Thiếu đối số "),
+    (r"^Missing option ", "Thiếu tùy chọn "),
+    (r"^Missing parameter", "Thiếu tham số"),
+    (r"^Invalid value for ", "Giá trị không hợp lệ cho "),
+    (r"^Invalid value: ", "Giá trị không hợp lệ: "),
+    (r"^Got unexpected extra argument\(s\)", "Thừa đối số"),
+    (r"^Option (\S+) requires an argument\.", r"Tùy chọn \1 cần một giá trị."),
+    (r"^Option (\S+) does not take a value\.", r"Tùy chọn \1 không nhận giá trị."),
+    (r"^Could not open file ", "Không mở được tệp "),
+    (r" is not a valid integer( range)?\.", r" không phải số nguyên hợp lệ."),
+    (r" is not a valid float( range)?\.", r" không phải số hợp lệ."),
+    (r" is not one of ", " không thuộc "),
+)
+# Help panels for the commands (typer's rich_help_panel).
+CLI_PANEL_TOOLS = "Công cụ cho nhà phát triển"
