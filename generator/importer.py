@@ -242,9 +242,7 @@ def _text(value: Any, f: FieldSpec) -> str:
     if isinstance(value, (time, timedelta)):
         return str(value)
     if isinstance(value, float):
-        if value.is_integer() and f.type != "number":
-            return str(int(value))
-        return repr(value)
+        return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, int):
         return str(value)
     out = str(value).strip()
@@ -401,7 +399,9 @@ def merge(
     incoming: dict[tuple[str, ...], tuple[int, dict[str, str]]] = {}
     for number, values in mapped.rows:
         key = key_of(values)
-        if spec.primary_key and not all(key):
+        # Some keys have parts that may be blank (a target's unit_code or legacy_unit_code):
+        # validation checks each part; a row with no part at all cannot be placed.
+        if spec.primary_key and not any(key):
             found.append(
                 problem("import-no-key", mapped.where, row=number, key=", ".join(spec.primary_key))
             )
@@ -432,7 +432,7 @@ def merge(
             diffs = []
             for name, value in values.items():
                 i = index[name]
-                if nfc(cells[i].strip()) != nfc(value):
+                if not _same(spec.field(name), cells[i], value):
                     diffs.append(
                         text(
                             "import-diff-changed",
@@ -464,6 +464,18 @@ def merge(
         result.origin.append(("sheet", number))
         result.added.append(text("import-diff-added", resource=spec.name, key=_key_text(spec, key)))
     return result, []
+
+
+def _same(f: FieldSpec | None, old: str, new: str) -> bool:
+    """Equal as the site reads them: 95 and 95.0 are one number."""
+    if nfc(old.strip()) == nfc(new):
+        return True
+    if f is not None and f.type in ("number", "integer"):
+        try:
+            return float(old) == float(new)
+        except ValueError:
+            return False
+    return False
 
 
 def _key_text(spec: ResourceSpec, key: tuple[str, ...]) -> str:
