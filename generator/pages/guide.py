@@ -16,12 +16,14 @@ COMMON = (
     "enum",
     "foreign-key",
     "required",
+    "required-enum",
     "duplicate-key",
     "legacy-unit",
     "legacy-unit-split",
     "legacy-font",
     "personal-phone",
     "renamed-label",
+    "trailing-empty-columns",
 )
 
 
@@ -30,7 +32,8 @@ def pages(model: SiteModel) -> Iterator[Page]:
         {
             "code": code,
             "level": "lỗi" if CATALOGUE[code].level == "error" else "cảnh báo",
-            "message": CATALOGUE[code].message,
+            # "{suggestion}" is filled only when a close id exists (“có phải là …?”).
+            "message": CATALOGUE[code].message.replace("{suggestion}", ""),
             "hint": CATALOGUE[code].hint,
         }
         for code in COMMON
