@@ -30,6 +30,7 @@ BLANK_ROWS = 500
 HEADER_ROWS = 2  # titles, then the hidden machine names
 LIST_SEPARATOR = " — "  # "11113 — Xã Tân Kỳ": the code before it is what gets imported
 DATE_FORMAT = "yyyy-mm-dd"
+GUIDE_WIDTHS = (22, 24, 18, 10, 8, 40, 60)  # columns A–G of the Hướng dẫn sheet
 
 
 @dataclass
@@ -92,6 +93,11 @@ def write_template(
         _table_sheet(wb, spec, rows, pickers, unit_choices)
     _guide_sheet(guide, specs, province)
     wb.move_sheet(lists, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(lists.title))
+    for ws in wb.worksheets:  # printed landscape, one page wide
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
     wb.save(tmp)
@@ -199,6 +205,8 @@ def _width(f: FieldSpec) -> float:
         return 12
     if f.type in ("integer", "number", "boolean"):
         return 10
+    if f.name.endswith(("id", "name")) or f.name in ("title", "reason", "description"):
+        return 30  # ids and names are long: keep them readable
     return min(40, max(14, len(f.title or f.name) + 2))
 
 
@@ -242,7 +250,7 @@ def _guide_sheet(ws: Any, specs: list[ResourceSpec], province: str | None) -> No
         wrap_text=True, vertical="top"
     )
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=7)
-    ws.row_dimensions[1].height = 60
+    ws.row_dimensions[1].height = 15 * (-(-len(text("template-guide-intro")) // 170) + 1)
     if province:  # read back by antq import (the scope of --sync)
         ws.cell(row=2, column=1, value=text("template-province-label"))
         ws.cell(row=2, column=2, value=province).number_format = "@"
@@ -261,10 +269,14 @@ def _guide_sheet(ws: Any, specs: list[ResourceSpec], province: str | None) -> No
                 _constraints_text(spec, f),
                 f.description,
             ]
+            lines = 1
             for col, value in enumerate(values, start=1):
                 cell = ws.cell(row=row, column=col, value=value)
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+                lines = max(lines, -(-len(value or "") // int(GUIDE_WIDTHS[col - 1] * 1.1)))
+            # Row heights are stored, not computed on opening: give wrapped text its lines.
+            ws.row_dimensions[row].height = 15 * lines
             row += 1
-    for letter, width in zip("ABCDEFG", (22, 24, 18, 10, 8, 40, 60), strict=True):
+    for letter, width in zip("ABCDEFG", GUIDE_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A4"
