@@ -156,7 +156,7 @@ def test_manifest_precache_and_library_lists(sample: Sample) -> None:
     listing = library(out)
     urls = {f["url"] for f in listing["files"]}
     lessons = sorted(p.stem for p in (sample.data / "lessons").glob("*.md"))
-    assert listing["lessons"] == len(lessons) == 14
+    assert listing["lessons"] == len(lessons) > 0
     assert {f"/bai-hoc/{slug}/" for slug in lessons} <= urls
     assert {"/bai-hoc/", "/tim-kiem/", "/pagefind-bai-hoc/pagefind.js"} <= urls
     # The library's own search index: one record per page of the library, none of the site's.
