@@ -516,8 +516,15 @@ def test_printed_lesson(browser: Any, sample: Sample) -> None:
         page.emulate_media(media="print")
         source = page.locator("article .print-only")
         assert source.is_visible()
+        # The date the lesson's front matter gives (updated: YYYY-MM-DD), written d/m/y.
+        front = (sample.data / "lessons" / f"{LESSON.strip('/').split('/')[-1]}.md").read_text(
+            "utf-8"
+        )
+        updated = re.search(r"^updated: (\d{4})-(\d{2})-(\d{2})$", front, re.M)
+        assert updated is not None
+        year, month, day = updated.groups()
         assert source.inner_text() == (
-            f"In từ https://antq.netlify.app{LESSON} — cập nhật 15/10/2025."
+            f"In từ https://antq.netlify.app{LESSON} — cập nhật {day}/{month}/{year}."
         )
         assert page.locator(".site-header nav").is_hidden()
         assert page.locator(".site-footer").is_hidden()
