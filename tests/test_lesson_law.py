@@ -4,8 +4,9 @@ Every document a lesson cites — in its front matter and in its `legal:` links 
 of legal_documents, and none is out of force (or not yet in force) at the build's date.
 A document is out of force from the day its replacement takes effect; one marked out of
 force with no replacement (or a replacement without a date) is out of force on any date.
-This reads the table's columns as they are (effective, status, replaced_by); the site's
-own law-in-force logic is another area's, so this test keeps its rule small and explicit.
+This reads the table's columns (in_force_from/out_of_force_from, or the older effective,
+status, replaced_by); the site's own law-in-force logic is another area's, so this test
+keeps its rule small and explicit.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,6 +41,24 @@ def cited(data_dir: Path) -> dict[str, set[str]]:
     return found
 
 
+def _from(doc: Any) -> date | None:
+    """The day a document takes effect: `in_force_from`, or `effective` in the older
+    column set (both are read so this test holds before and after the table's columns
+    change; the table's own logic belongs to the law-in-force area)."""
+    value: date | None = getattr(doc, "in_force_from", getattr(doc, "effective", None))
+    return value
+
+
+def _until(doc: Any, documents: dict[str, Any]) -> tuple[bool, date | None]:
+    """(out of force at some point, first day out of force or None when unknown)."""
+    if hasattr(doc, "out_of_force_from"):
+        return doc.out_of_force_from is not None, doc.out_of_force_from
+    if doc.status != OUT:
+        return False, None
+    successor = documents.get(doc.replaced_by or "")
+    return True, _from(successor) if successor is not None else None
+
+
 def not_in_force(data_dir: Path, on: date) -> list[str]:
     """One line per citation of a document that is not in force on `on`."""
     documents = {d.id: d for d in read_package(data_dir).legal_documents}
@@ -49,13 +69,12 @@ def not_in_force(data_dir: Path, on: date) -> list[str]:
             if doc is None:
                 lines.append(f"{slug}: {doc_id} không có trong legal_documents")
                 continue
-            if doc.effective is not None and doc.effective > on:
-                lines.append(f"{slug}: {doc_id} chưa có hiệu lực ({doc.effective})")
-            if doc.status == OUT:
-                successor = documents.get(doc.replaced_by or "")
-                until = successor.effective if successor is not None else None
-                if until is None or until <= on:
-                    lines.append(f"{slug}: {doc_id} hết hiệu lực, thay bằng {doc.replaced_by}")
+            start = _from(doc)
+            if start is not None and start > on:
+                lines.append(f"{slug}: {doc_id} chưa có hiệu lực ({start})")
+            lapses, until = _until(doc, documents)
+            if lapses and (until is None or until <= on):
+                lines.append(f"{slug}: {doc_id} hết hiệu lực, thay bằng {doc.replaced_by}")
     return lines
 
 
