@@ -16,6 +16,7 @@ import csv
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -76,7 +77,17 @@ def main() -> None:
                 raise SystemExit(f"import failed (exit {code})")
             rows = sum(1 for _ in (data / "places.csv").open(encoding="utf-8")) - 1
             imports.append((wall, peak))
+        from generator.data.schema import load_package
+        from generator.importer import map_sheet, read_source
         from generator.workbook import write_template
+
+        package = load_package(ROOT / "data")[0]
+        reads = []
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            for sheet in read_source(book):
+                map_sheet(sheet, package, "places.xlsx", None)
+            reads.append(time.perf_counter() - start)
 
         inside = [
             write_template(
@@ -98,6 +109,7 @@ def main() -> None:
         f"peak median {median([p for _, p in imports]):.0f} MB, max {max(p for _, p in imports):.0f} MB "
         f"(places.csv after: {rows:,} rows; runs {args.runs})"
     )
+    print(f"of which reading and mapping the workbook (in process): median {median(reads):.1f} s")
     print(f"template in process (province 31, with data): median {median(inside):.2f} s")
     print(
         f"template (province 31, with data): median {median([w for w, _ in templates]):.2f} s "
