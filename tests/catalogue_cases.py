@@ -1,0 +1,589 @@
+"""Fixtures for tests/test_catalogue_lines.py: for each catalogue code, the smallest change to
+the good fixture package (or the input of another command) that makes antq print it.
+
+A validation case is a set of edits laid over a copy of tests/fixtures/good/: a path maps to
+new text, new bytes, a function of the old text, or None (delete the file). Cases touching
+different tables or rows are batched into one validation run (see `BATCHES`), so the whole
+catalogue is checked in a few runs.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+LESSON = (FIXTURES / "lessons" / "mau.md").read_text(encoding="utf-8")
+
+Edit = str | bytes | None | Callable[[str], str]
+
+
+def sub(old: str, new: str, count: int = 1) -> Callable[[str], str]:
+    def apply(text: str) -> str:
+        assert old in text, f"fixture edit: {old!r} not found"
+        return text.replace(old, new, count)
+
+    return apply
+
+
+def append(extra: str) -> Callable[[str], str]:
+    return lambda text: text + extra
+
+
+@dataclass
+class Case:
+    edits: dict[str, Edit]
+    covers: tuple[str, ...]  # the codes whose exact line this case's run must print
+    setup: dict[str, object] = field(default_factory=dict)  # module attributes to patch
+
+
+# -- The descriptor and schemas: each stops the run before the tables are read, one run each.
+DESCRIPTOR = "datapackage.yaml"
+PLACES_SCHEMA = "schemas/places.yaml"
+
+DESCRIPTOR_CASES: dict[str, Case] = {
+    "descriptor-yaml": Case({DESCRIPTOR: "resources: [\n"}, ("descriptor-yaml",)),
+    "descriptor-not-mapping": Case({DESCRIPTOR: "- a\n- b\n"}, ("descriptor-not-mapping",)),
+    "descriptor-profile": Case(
+        {DESCRIPTOR: sub("profiles/2.0/datapackage.json", "profiles/1.0/datapackage.json")},
+        ("descriptor-profile",),
+    ),
+    "descriptor-no-resources": Case(
+        {DESCRIPTOR: lambda t: t.split("resources:")[0]}, ("descriptor-no-resources",)
+    ),
+    "resource-list": Case(
+        {
+            DESCRIPTOR: append(
+                "- just-a-string\n"
+                "- title: Không tên\n"
+                "  path: x.csv\n"
+                "- name: Bang-Moi\n"
+                "  path: x.csv\n"
+                "- name: units\n"
+                "  path: units.csv\n"
+                "  encoding: utf-8\n"
+                "  schema: schemas/units.yaml\n"
+            )
+        },
+        ("resource-not-mapping", "resource-no-name", "resource-name", "resource-twice"),
+    ),
+    "resource-keys": Case(
+        {
+            DESCRIPTOR: lambda t: (
+                t.replace("path: events.csv", "path: ../events.csv")
+                .replace(
+                    "path: model_sites.csv\n  encoding: utf-8",
+                    "path: model_sites.csv\n  encoding: latin-1",
+                )
+                .replace("path: unit_changes.csv", "path: unit_changes.csv\n  colour: red")
+                .replace("schema: schemas/awards.yaml", "schema: schemas/khen_thuong.yaml")
+            )
+        },
+        ("resource-path", "resource-encoding", "resource-unknown-key", "schema-missing"),
+    ),
+    "tables": Case(
+        {
+            DESCRIPTOR: lambda t: t.replace("- name: events", "- name: su_kien").replace(
+                "path: events.csv", "path: su_kien.csv"
+            ),
+            "events.csv": None,
+            "su_kien.csv": (FIXTURES / "good" / "events.csv").read_text(encoding="utf-8"),
+            "schemas/su_kien.yaml": (FIXTURES / "good" / "schemas/events.yaml").read_text(
+                encoding="utf-8"
+            ),
+        },
+        ("unknown-table", "missing-table"),
+    ),
+    "schema-yaml": Case({PLACES_SCHEMA: "fields: [\n"}, ("schema-yaml",)),
+    "schema-no-fields": Case({PLACES_SCHEMA: "primaryKey: [id]\n"}, ("schema-no-fields",)),
+    "schema-keys": Case(
+        {
+            PLACES_SCHEMA: lambda t: (
+                t.replace("x-antq-max-rows: 500000", "x-antq-max-rows: -1")
+                .replace("fieldsMatch: equal", "fieldsMatch: equal\nmissingValue: ['-']")
+                .replace("primaryKey: [id]", "primaryKey: [ma]")
+            )
+        },
+        ("schema-max-rows", "schema-unknown-key", "primary-key-field"),
+    ),
+    "fields": Case(
+        {
+            PLACES_SCHEMA: lambda t: (
+                t.replace(
+                    "  - name: legacy_unit_code\n",
+                    "  - name: legacy_unit_code\n    colour: red\n",
+                )
+                .replace(
+                    "    title: Tên\n    description: Ví dụ",
+                    "    title: Tên\n    descripton: Ví dụ",
+                )
+                .replace(
+                    "    floatNumber: true\n    constraints: {minimum: 8.0",
+                    "    floatNumber: true\n    constraints: [8.0]\n    limits: {minimum: 8.0",
+                    1,
+                )
+                .replace(
+                    "primaryKey: [id]",
+                    "  - title: Không tên\n    type: string\n"
+                    "  - name: name\n    type: string\n"
+                    "  - name: dien_tich\n    type: decimal\n"
+                    "  - name: ghi_chu\n    type: string\n    constraints: {requird: true}\n"
+                    "primaryKey: [id]",
+                )
+            )
+        },
+        (
+            "field-unknown-key",
+            "field-constraints",
+            "field-no-name",
+            "field-twice",
+            "field-type",
+            "field-constraint-unknown",
+        ),
+    ),
+    "categories": Case(
+        {
+            PLACES_SCHEMA: lambda t: (
+                t.replace(
+                    "      - {value: co_quan, label: Cơ quan}\n", "      - {value: co_quan}\n"
+                )
+                .replace(
+                    "      - {value: doanh_nghiep, label: Doanh nghiệp}\n",
+                    "      - {value: doanh_nghiep, label: Doanh, nghiep: x}\n",
+                )
+                .replace("      - {value: co_so_giao_duc, label: Cơ sở giáo dục}\n", "")
+            ),
+            "schemas/units.yaml": sub("    categories:\n", "    categories: tinh\n    x-old:\n"),
+        },
+        ("category-no-label", "category-entry", "field-categories-enum", "category-not-list"),
+    ),
+    "foreign-keys": Case(
+        {
+            PLACES_SCHEMA: append(
+                "  - fields: [unit_code]\n"
+                "  - fields: [ma_xa]\n    reference: {resource: units, fields: [code]}\n"
+                "  - fields: [unit_code]\n    reference: {resource: xa, fields: [code]}\n"
+                "  - fields: [unit_code]\n    reference: {resource: units, fields: [ma]}\n"
+            )
+        },
+        ("foreign-key-incomplete", "foreign-key-field", "foreign-key-table", "foreign-key-target"),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Symlink:
+    target: str
+
+
+@dataclass(frozen=True)
+class Sparse:
+    """A file grown to this many MB without writing them (refused before reading)."""
+
+    megabytes: int
+
+
+NFD_NAME = unicodedata.normalize("NFD", "Thôn Đồng Mới")
+LONG_NAME = "Thôn " + "a" * 200
+
+# -- Rows and cells: one batch, each table's problems in rows of their own.
+ROW_CASES: dict[str, Case] = {
+    "places-rows": Case(
+        {
+            "places.csv": append(
+                'hp-a,Thôn A,khu_dan_cu,11113,,,"20,83",106.35\n'
+                "hp-b,Thôn B,khu_dan_cu,11113,,,106.35,20.83\n"
+                "HP C,Thôn C,khu_dan_cu,11113,,,,\n"
+                "hp-d,,khu_dan_cu,11113,,,,\n"
+                "hp-e,Thôn E,Khu dân cư,11113,,,,\n"
+                "hp-f,Thôn F,khu_dan_cu,99999,,,,\n"
+                "hp-g,Th?n Ngh? Kh?,khu_dan_cu,11113,,,,\n"
+                "hp-h,Thôn\x07H,khu_dan_cu,11113,,,,\n"
+                "hp-i,Thôn\u202eI,khu_dan_cu,11113,,,,\n"
+                "hp-j,Thôn\u200bJ,khu_dan_cu,11113,,,,\n"
+                "hp-k,Thôn K,khu_dan_cu,2494,,,,\n"
+                "hp-l,Thôn L,khu_dan_cu,11122,,,,\n"
+                "hp-m,Thôn M,khu_dan_cu,11143,,,,\n"
+                "hp-n,Thôn N,khu_dan_cu,11140,11113,,,\n"
+                "hp-o,Thôn O,khu_dan_cu,11113,,,,,x\n"
+                "hp-p,Thôn P,khu_dan_cu\n"
+                f"hp-q,{LONG_NAME},khu_dan_cu,11113,,,,\n"
+                "xa-11113,Xã Tân Kỳ,xa,11113,,,,\n"
+                f"hp-r,{NFD_NAME},khu_dan_cu,11113,,,,\n"
+                "hp-s,Th«n Nghi Khª,khu_dan_cu,11113,,,,\n"
+                "hp-t,Tổ,khu_dan_cu,11113,,,,\n"
+            ),
+            PLACES_SCHEMA: sub(
+                "{required: true, maxLength: 200}", "{required: true, maxLength: 200, minLength: 3}"
+            ),
+        },
+        (
+            "decimal-comma",
+            "coordinates-outside-vietnam",
+            "part-axis-lat",
+            "part-axis-lon",
+            "part-hint-enum-label",
+            "pattern",
+            "required",
+            "enum",
+            "foreign-key",
+            "lost-characters",
+            "control-character",
+            "bidi-character",
+            "zero-width-character",
+            "lost-leading-zero",
+            "legacy-unit",
+            "legacy-unit-split",
+            "legacy-mismatch",
+            "extra-cell",
+            "missing-cell",
+            "too-long",
+            "too-short",
+            "duplicate-key",
+            "nfd-text",
+            "legacy-font",
+        ),
+    ),
+    "other-rows": Case(
+        {
+            "assessments.csv": append(
+                "xa-11113,2025a,dat,,,,\n"
+                "xa-11113,2020,dat,,,,\n"
+                "xa-11113,2101,dat,,,,\n"
+                "xa-11113,2023,dat,1/QĐ,20/11/2023,,\n"
+                "hp-tan-ky-thon-nghi-khe,2023,dat,2/QĐ,2021-01-05,,\n"
+            ),
+            "awards.csv": append(
+                "2025-a,2025,ca_nhan,Nguyễn Văn A,11113,bang_khen_ubnd_tinh,Liên hệ 0912345678,"
+                "1/QĐ,2025-08-15,UBND,\n"
+                "2025-b,2025,ca_nhan,Nguyễn Văn B 001234567890,11113,bang_khen_ubnd_tinh,,"
+                "2/QĐ,2025-08-15,UBND,\n"
+            ),
+            "legal_documents.csv": append(
+                "—,thong_tu,Văn bản không số,Bộ Công an,2021-12-28,,con_hieu_luc,,\n"
+                "124/2021/tt-bca,thong_tu,Trùng địa chỉ,Bộ Công an,2021-12-28,,con_hieu_luc,,\n"
+            ),
+            "targets.csv": append(",,2025,xa,90,Kế hoạch (dữ liệu kiểm thử),\n"),
+            "model_sites.csv": append(
+                "tka-a,tieng-keng-an-ninh,11113,,1,5,ngay-xua,co,abc,106.3\n"
+                "tka-b,tieng-keng-an-ninh,11113,,1,5,2020-01-01,true,,\n"
+                "tka-b,tieng-keng-an-ninh,11113,,1,5,2020-01-01,true,,\n"
+            ),
+            "events.csv": append("AB C,Sự kiện,xyz,2025-01-01,,,,,\n"),
+        },
+        (
+            "type-error",
+            "below-minimum",
+            "above-maximum",
+            "date-dmy",
+            "assessment-date",
+            "personal-phone",
+            "personal-id",
+            "empty-slug",
+            "duplicate-slug",
+            "target-unit",
+            "part-hint-integer",
+            "part-hint-date",
+            "part-hint-boolean",
+            "part-hint-number",
+            "part-hint-enum",
+            "part-hint-pattern",
+            "validate-total",
+        ),
+    ),
+    "nfc-duplicate": Case(
+        {
+            "legal_documents.csv": append(
+                "Hướng dẫn 22/HD,huong_dan,Văn bản,Bộ Công an,2021-12-28,,con_hieu_luc,,\n"
+                + unicodedata.normalize("NFD", "Hướng dẫn 22/HD")
+                + ",huong_dan,Văn bản,Bộ Công an,2021-12-28,,con_hieu_luc,,\n"
+            )
+        },
+        ("duplicate-key", "part-nfc-note"),
+    ),
+    "clean": Case({}, ("validate-clean",)),
+    "error-limit": Case(
+        {"places.csv": append("".join(f"hp-{i},,khu_dan_cu,11113,,,,\n" for i in range(3)))},
+        ("too-many-errors",),
+        setup={"generator.data.frictionless_run.ERROR_LIMIT": 2},
+    ),
+    "headers": Case(
+        {
+            "movement_classes.csv": lambda t: (
+                "\n".join(",".join(line.split(",")[:4]) for line in t.splitlines()) + "\n"
+            ),
+            "models.csv": lambda t: "\n".join(line + ",x" for line in t.splitlines()) + "\n",
+            "events.csv": sub("id,title,", "id,tieu_de,"),
+            "model_sites.csv": lambda t: (
+                "\n".join(line + ",1" for line in t.splitlines()).replace("lon,1", "lon,teams")
+                + "\n"
+            ),
+            "awards.csv": lambda t: "\n".join(line + "," for line in t.splitlines()) + "\n",
+            "targets.csv": append("\n\n"),
+        },
+        (
+            "missing-label",
+            "extra-label",
+            "renamed-label",
+            "duplicate-label",
+            "blank-label",
+            "blank-row",
+        ),
+    ),
+}
+
+# -- Files: how each is saved, and what else lies in data/.
+FILE_CASES: dict[str, Case] = {
+    "files": Case(
+        {
+            "events.csv": (FIXTURES / "bad" / "cp1258" / "places.csv").read_bytes(),
+            "movement_classes.csv": "unit_code,year\n11113,2025\n".encode("utf-16-le"),
+            "models.csv": b"id,name\nabc,\x80\x81\n",
+            "targets.csv": "",
+            "awards.csv": lambda t: t.splitlines()[0] + "\n",
+            "model_sites.csv": None,
+            "ghi-chu.txt": "ghi chú riêng\n",
+            ".~lock.places.csv#": "Nguyen Van A,may-tinh,01.12.2025 08:00,\n",
+            "legal_documents.csv": Sparse(65),
+        },
+        (
+            "encoding-cp1258",
+            "encoding-utf16",
+            "encoding-not-utf8",
+            "empty-file",
+            "no-rows",
+            "missing-file",
+            "stray-file",
+            "office-lock-file",
+            "file-too-large",
+        ),
+    ),
+    "symlink": Case({"units.csv": Symlink("legacy_units.csv")}, ("data-symlink",)),
+    "too-many-rows": Case(
+        {"schemas/events.yaml": lambda t: re.sub(r"x-antq-max-rows: \d+", "x-antq-max-rows: 1", t)},
+        ("too-many-rows",),
+    ),
+}
+
+# -- Lessons: lessons/*.md, each file its own problem.
+LESSON_CASES: dict[str, Case] = {
+    "lessons": Case(
+        {
+            "lessons/mau.md": LESSON,
+            "lessons/khong-dau.md": "Chỉ có nội dung, không có phần đầu.\n",
+            "lessons/khoa-la.md": LESSON.replace("reading_time: 3", "reading_time: 3\ntac_gia: A"),
+            "lessons/cau-hoi.md": LESSON.replace("- [x]", "- [ ]"),
+            "lessons/ky-tu.md": LESSON.replace("## Dấu hiệu", "## Dấu\x07hiệu"),
+            "lessons/thuoc-tinh.md": LESSON.replace(
+                "## Dấu hiệu", '## Dấu hiệu {: onclick="alert(1)" }'
+            ),
+            "lessons/dia-chi.md": LESSON.replace(
+                "[một văn bản](legal:06/2014/NĐ-CP)", "[bấm vào](javascript:alert(1))"
+            ),
+            "lessons/Bài Mẫu.md": LESSON,
+            "lessons/chu-de.md": LESSON,
+            "lessons/khong-kiem-tra.md": LESSON.split("## Tự kiểm tra")[0],
+            "lessons/khong-cau-hoi.md": LESSON.split("## Tự kiểm tra")[0]
+            + "## Tự kiểm tra\n\nChưa có.\n",
+            "lessons/danh-sach.md": "---\n- a\n- b\n---\n\nNội dung.\n",
+            "schemas/lesson.yaml": lambda t: t.replace(
+                "enum: [lua-dao-qua-mang,", "enum: [lua-dao-qua-mang, Lừa Đảo Qua Mạng,"
+            ).replace(
+                "      - {value: lua-dao-qua-mang,",
+                "      - {value: Lừa Đảo Qua Mạng, label: Lừa đảo}\n      - {value: lua-dao-qua-mang,",
+            ),
+        },
+        (
+            "lesson-front-matter",
+            "lesson-unknown-key",
+            "lesson-quiz",
+            "lesson-control-character",
+            "lesson-attribute",
+            "lesson-url",
+            "lesson-file-name",
+            "lesson-file-name-reserved",
+            "lesson-category-slug",
+            "part-lesson-category-clash",
+            "part-lesson-no-front-matter",
+            "part-lesson-question",
+            "part-lesson-no-quiz",
+            "part-lesson-no-question",
+            "part-lesson-not-mapping",
+        ),
+    ),
+}
+
+
+# -- Other commands: a case is a function of a fresh folder returning the lines printed.
+@dataclass
+class CallCase:
+    run: Callable[[Path], list[str]]
+    covers: tuple[str, ...]
+
+
+SITE_TOML = (
+    'name = "Trang thử"\nshort_name = "Thử"\ndescription = "Trang thử nghiệm."\n'
+    'base_url = "https://antq.example.vn"\n\n[scope]\nprovinces = "national"\n'
+)
+
+
+def settings_lines(toml: str) -> Callable[[Path], list[str]]:
+    def run(tmp: Path) -> list[str]:
+        from generator.settings import SettingsError, load_settings
+
+        site = tmp / "site"
+        site.mkdir()
+        (site / "site.toml").write_text(toml, encoding="utf-8")
+        try:
+            load_settings(site)
+        except SettingsError as exc:
+            return [line.replace(str(site), "site") for line in exc.problems]
+        return []
+
+    return run
+
+
+def _missing_settings(tmp: Path) -> list[str]:
+    from generator.settings import SettingsError, load_settings
+
+    try:
+        load_settings(tmp)
+    except SettingsError as exc:
+        return [line.replace(str(tmp), "site") for line in exc.problems]
+    return []
+
+
+SETTINGS_CASES: dict[str, CallCase] = {
+    "settings-missing": CallCase(_missing_settings, ("settings-missing",)),
+    "settings-toml": CallCase(settings_lines("name = \n"), ("settings-toml",)),
+    "settings-values": CallCase(
+        settings_lines(
+            'short_name = 5\ndescription = "x"\nbase_url = "antq.vn"\ncolour = "red"\n'
+            'scope = "all"\ntargets = {rate = 95}\n'
+            '[push]\nservice_url = "http://push.antq.vn"\n'
+            '[budgets]\n"**/*.css" = -1\n'
+        ),
+        (
+            "settings-required",
+            "settings-base-url",
+            "settings-unknown-key",
+            "settings-type",
+            "settings-not-table",
+            "settings-targets-moved",
+            "settings-push-missing",
+            "settings-push-url",
+            "settings-budget",
+        ),
+    ),
+    "settings-scope-contact": CallCase(
+        settings_lines(
+            SITE_TOML.replace('"national"', '["31", 8]')
+            + '[contact]\nurl = "gop-y"\nemail = "gopy"\n'
+            + '[push]\nservice_url = "https://push.antq.vn"\nvapid_public_key = "abc"\n'
+        ),
+        (
+            "settings-provinces-codes",
+            "settings-contact-organisation",
+            "settings-contact-url",
+            "settings-contact-email",
+            "settings-push-key",
+        ),
+    ),
+    "settings-provinces-budgets": CallCase(
+        settings_lines("budgets = 5\n" + SITE_TOML.replace('"national"', "31")),
+        ("settings-provinces", "settings-budgets"),
+    ),
+}
+
+SECRET = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+HEAD = (
+    '<!doctype html>\n<html lang="vi">\n<head>\n<title>Trang</title>\n'
+    '<link rel="canonical" href="https://antq.example.vn/{url}">\n'
+    '<meta name="description" content="Mô tả.">\n</head>\n'
+)
+
+
+def _check_lines(tmp: Path) -> list[str]:
+    from generator.check import run_cli
+
+    site = tmp / "site"
+    site.mkdir()
+    (site / "site.toml").write_text(SITE_TOML + '[budgets]\n"**/*.css" = 10\n', encoding="utf-8")
+    public = tmp / "public"
+    public.mkdir()
+    (public / "index.html").write_text(
+        HEAD.format(url="")
+        + '<body>\n<a id="dau" href="/khong-co/">a</a>\n<a href="/../../etc/passwd">b</a>\n'
+        + '<a href="/#khong-co">c</a>\n<a href="javascript:alert(1)">d</a>\n'
+        + '<script src="https://cdn.example.com/x.js"></script>\n'
+        + '<a href="https://example.org/">e</a>\n<a href="tel:0912345678">f</a>\n'
+        + "<p>Gọi 0912345678, CCCD 001234567890.</p>\n"
+        + f"<p>{SECRET}</p>\n</body>\n</html>\n",
+        encoding="utf-8",
+    )
+    (public / "tran").mkdir()
+    (public / "tran" / "index.html").write_text(
+        "<html>\n<head>\n</head>\n<body>x\x07y</body>\n</html>\n", encoding="utf-8"
+    )
+    (public / "khong-the").mkdir()
+    (public / "khong-the" / "index.html").write_text(
+        '<head><title></title><link rel="canonical" href="/sai/"></head>\n', encoding="utf-8"
+    )
+    (public / "en.html").write_text(
+        HEAD.format(url="en.html").replace('lang="vi"', 'lang="en"'), encoding="utf-8"
+    )
+    (public / "a.css").write_text("body { color: red; margin: 0; padding: 0 }\n" * 3)
+    (public / "a.txt").write_bytes(b"x\x00y\n")
+    lines: list[str] = []
+    code = run_cli(public, site, echo=lambda line, err=False: lines.append(line))
+    return [*lines, f"exit {code}"]
+
+
+def _check_clean(tmp: Path) -> list[str]:
+    from generator.check import run_cli
+
+    site = tmp / "site"
+    site.mkdir()
+    (site / "site.toml").write_text(SITE_TOML, encoding="utf-8")
+    public = tmp / "public"
+    public.mkdir()
+    (public / "index.html").write_text(HEAD.format(url="") + "<body></body></html>\n")
+    lines: list[str] = []
+    run_cli(public, site, echo=lambda line, err=False: lines.append(line))
+    run_cli(tmp / "khong-co", site, echo=lambda line, err=False: lines.append(line))
+    return [line.replace(str(tmp), "") for line in lines]
+
+
+CHECK_CASES: dict[str, CallCase] = {
+    "check-site": CallCase(
+        _check_lines,
+        (
+            "broken-link",
+            "broken-link.outside",
+            "broken-link.anchor",
+            "unsafe-url",
+            "missing-title",
+            "missing-lang",
+            "bad-canonical",
+            "missing-description",
+            "personal-data.phone",
+            "personal-data.id",
+            "secret",
+            "external-host",
+            "external-host.link",
+            "external-host.tel",
+            "size-budget",
+            "output-control-character.nul",
+            "output-control-character",
+            "check-total",
+            "part-no-html-tag",
+            "part-no-lang",
+            "part-none",
+            "part-file",
+        ),
+    ),
+    "check-clean": CallCase(_check_clean, ("check-passed", "check-no-site")),
+}
