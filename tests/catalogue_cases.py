@@ -587,3 +587,139 @@ CHECK_CASES: dict[str, CallCase] = {
     ),
     "check-clean": CallCase(_check_clean, ("check-passed", "check-no-site")),
 }
+
+
+# -- Web push: a subscribe request's problems, and the service's answers over HTTP. A line is
+#    `field: message [push-code]` or `status message [push-code]`, the message exactly as the
+#    browser receives it.
+# The public key of private key 1 on P-256 (the curve's generator): a valid browser key.
+P256DH = "BGsX0fLhLEJH-Lzm5WOkQPJ3A32BLeszoPShOUXYmMKWT-NC4v4af5uO5-tKfA-eFivOM1drMV7Oy7ZAaDe_UfU"
+# The service names these two errors differently from their catalogue keys.
+MESSAGE_ONLY = {"push-json-invalid", "push-json-too-deep"}
+
+
+def _subscribe_lines(body: object) -> list[str]:
+    from generator.push.endpoints import DEFAULT_POLICY
+    from generator.push.service import validate_subscribe
+    from generator.push.topics import Vocabulary
+
+    vocabulary = Vocabulary({"xa:11113": "Xã Tân Kỳ"}, {"xa:11113": "/tinh/hai-phong/xa-tan-ky/"})
+    problems, _ = validate_subscribe(body, vocabulary, DEFAULT_POLICY)
+    return [f"{p['field']}: {p['message']} [push-{p['code']}]" for p in problems]
+
+
+def _subscribe_cases(tmp: Path) -> list[str]:
+    good_keys = {"p256dh": P256DH, "auth": "AAAAAAAAAAAAAAAAAAAAAA"}
+    bodies: list[object] = [
+        [],
+        {"colour": 1, "action": "merge", "topics": "xa:11113"},
+        {"subscription": {"endpoint": ""}, "topics": []},
+        {
+            "subscription": {"endpoint": "https://" + "a" * 2100, "keys": good_keys},
+            "topics": ["xa:1"] * 300,
+        },
+        {
+            "subscription": {"endpoint": "not a url", "keys": {"p256dh": "abc", "auth": "abc"}},
+            "topics": ["Xã!"],
+        },
+        {
+            "subscription": {"endpoint": "http://fcm.googleapis.com/x", "keys": good_keys},
+            "topics": ["xa:99999"],
+        },
+        {
+            "subscription": {"endpoint": "https://u@fcm.googleapis.com/x", "keys": good_keys},
+            "topics": ["xa:11113"],
+        },
+        {
+            "subscription": {"endpoint": "https://fcm.googleapis.com:8443/x", "keys": good_keys},
+            "topics": ["xa:11113"],
+        },
+        {
+            "subscription": {"endpoint": "https://push.example.com/x", "keys": good_keys},
+            "topics": ["xa:11113"],
+        },
+    ]
+    return [line for body in bodies for line in _subscribe_lines(body)]
+
+
+def _service_lines(tmp: Path) -> list[str]:
+    from starlette.testclient import TestClient
+
+    from generator.push.service import ServiceConfig, create_app
+    from generator.push.topics import Vocabulary
+
+    vocabulary = Vocabulary({"xa:11113": "Xã Tân Kỳ"}, {"xa:11113": "/tinh/hai-phong/xa-tan-ky/"})
+    config = ServiceConfig(
+        db_path=tmp / "push.sqlite3",
+        origin="https://antq.example.vn",
+        vocabulary=vocabulary,
+        max_body=2000,
+        burst=5,
+        rate=0.0001,
+    )
+    json_headers = {"content-type": "application/json"}
+    lines: list[str] = []
+    with TestClient(create_app(config), base_url="http://push.test") as client:
+        answers = [
+            client.post(
+                "/subscriptions",
+                content="{}",
+                headers={**json_headers, "origin": "https://evil.example"},
+            ),
+            client.post("/subscriptions", content="{}", headers={"content-type": "text/plain"}),
+            client.post("/subscriptions", content="x" * 3000, headers=json_headers),
+            client.post("/subscriptions", content="{", headers=json_headers),
+            client.post("/subscriptions", content="[" * 100 + "]" * 100, headers=json_headers),
+            client.post("/subscriptions", content="[]", headers=json_headers),
+            client.get("/khong-co"),
+            client.put("/subscriptions", content="{}", headers=json_headers),
+        ]
+        answers += [
+            client.post("/subscriptions", content="{}", headers=json_headers) for _ in range(2)
+        ]
+    for answer in answers:
+        body = answer.json()
+        lines.append(f"{answer.status_code} {body['message']} [push-{body['error']}]")
+    return lines
+
+
+PUSH_CASES: dict[str, CallCase] = {
+    "push-subscribe": CallCase(
+        _subscribe_cases,
+        (
+            "push-body-not-object",
+            "push-unknown-field",
+            "push-subscription-missing",
+            "push-action-invalid",
+            "push-topics-invalid",
+            "push-topics-empty",
+            "push-topics-too-many",
+            "push-topic-invalid",
+            "push-topic-unknown",
+            "push-endpoint-missing",
+            "push-endpoint-too-long",
+            "push-endpoint-invalid",
+            "push-endpoint-not-https",
+            "push-endpoint-userinfo",
+            "push-endpoint-port",
+            "push-endpoint-host",
+            "push-keys-missing",
+            "push-keys-p256dh",
+            "push-keys-auth",
+        ),
+    ),
+    "push-service": CallCase(
+        _service_lines,
+        (
+            "push-origin",
+            "push-content-type",
+            "push-too-large",
+            "push-json-invalid",
+            "push-json-too-deep",
+            "push-invalid",
+            "push-not-found",
+            "push-method",
+            "push-rate-limited",
+        ),
+    ),
+}

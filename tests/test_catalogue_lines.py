@@ -27,7 +27,11 @@ VALIDATION_CASES: dict[str, Case] = {
     **cases.FILE_CASES,
     **cases.LESSON_CASES,
 }
-CALL_CASES: dict[str, CallCase] = {**cases.SETTINGS_CASES, **cases.CHECK_CASES}
+CALL_CASES: dict[str, CallCase] = {
+    **cases.SETTINGS_CASES,
+    **cases.CHECK_CASES,
+    **cases.PUSH_CASES,
+}
 
 EXPECTED_VALIDATION: dict[str, list[str]] = {
     "descriptor-yaml": [
@@ -282,6 +286,39 @@ EXPECTED_CALLS: dict[str, list[str]] = {
         "Trang web đạt: không có lỗi (1 trang, 1 tệp).",
         "lỗi: không tìm thấy thư mục trang web “/khong-co” [check-no-site] — Cách sửa: chạy “antq build” trước, hoặc ghi đúng thư mục trang web đã xây dựng",
     ],
+    "push-subscribe": [
+        ": Nội dung yêu cầu phải là một đối tượng JSON. [push-body-not-object]",
+        "colour: Trường không hợp lệ “colour”. [push-unknown-field]",
+        "subscription: Thiếu thông tin đăng ký (subscription). [push-subscription-missing]",
+        "action: action phải là replace, add hoặc remove. [push-action-invalid]",
+        "topics: topics phải là danh sách chủ đề. [push-topics-invalid]",
+        "subscription.endpoint: Thiếu địa chỉ nhận thông báo (endpoint). [push-endpoint-missing]",
+        "subscription.keys: Thiếu khóa mã hóa của trình duyệt (keys). [push-keys-missing]",
+        "topics: Chọn ít nhất một chủ đề để theo dõi. [push-topics-empty]",
+        "subscription.endpoint: Địa chỉ nhận thông báo quá dài. [push-endpoint-too-long]",
+        "topics: Chỉ theo dõi được tối đa 50 chủ đề. [push-topics-too-many]",
+        "subscription.endpoint: Địa chỉ nhận thông báo không hợp lệ. [push-endpoint-invalid]",
+        "subscription.keys: Khóa p256dh phải là điểm P-256 dạng không nén (65 byte, base64url). [push-keys-p256dh]",
+        "subscription.keys: Khóa auth phải dài 16 byte (base64url). [push-keys-auth]",
+        "topics: Chủ đề không hợp lệ “Xã!”. [push-topic-invalid]",
+        "subscription.endpoint: Địa chỉ nhận thông báo phải dùng https. [push-endpoint-not-https]",
+        "topics: Không có chủ đề “xa:99999” trong dữ liệu. [push-topic-unknown]",
+        "subscription.endpoint: Địa chỉ nhận thông báo không được chứa tên người dùng. [push-endpoint-userinfo]",
+        "subscription.endpoint: Địa chỉ nhận thông báo phải dùng cổng 443. [push-endpoint-port]",
+        "subscription.endpoint: Địa chỉ nhận thông báo không thuộc dịch vụ thông báo đẩy nào được chấp nhận. [push-endpoint-host]",
+    ],
+    "push-service": [
+        "403 Yêu cầu phải đến từ trang web của phong trào. [push-origin]",
+        "415 Nội dung gửi lên phải là JSON. [push-content-type]",
+        "413 Nội dung gửi lên quá lớn (tối đa 2000 byte). [push-too-large]",
+        "400 Nội dung gửi lên không phải JSON hợp lệ. [push-bad-json]",
+        "400 Nội dung gửi lên lồng nhau quá sâu (tối đa 8 cấp). [push-too-deep]",
+        "422 Yêu cầu không hợp lệ. [push-invalid]",
+        "404 Không có địa chỉ này. [push-not-found]",
+        "405 Phương thức không được hỗ trợ ở địa chỉ này. [push-method]",
+        "429 Bạn thao tác quá nhanh. Vui lòng thử lại sau ít phút. [push-rate-limited]",
+        "429 Bạn thao tác quá nhanh. Vui lòng thử lại sau ít phút. [push-rate-limited]",
+    ],
 }
 
 # Codes with no fixture yet, each with the reason. Only shrinks.
@@ -321,25 +358,12 @@ NO_FIXTURE_YET: dict[str, str] = {
     "part-lesson-too-deep": "front matter nested too deep; 60 levels of lists did not trigger it, deeper not tried",
     "part-lesson-whole": "part of a lesson line located on the whole file; no fixture yet",
     "part-vapid-private-key": "unused: generator/scan.py names the VAPID key kind inline (“khóa riêng VAPID”) instead of through this entry",
-    "push-action-invalid": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
-    "push-body-not-object": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
-    "push-content-type": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
     "push-db-unset": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
     "push-dry-run": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
     "push-dry-run-planned": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
     "push-dry-run-topic": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
-    "push-endpoint-host": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
-    "push-endpoint-invalid": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
-    "push-endpoint-missing": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
-    "push-endpoint-not-https": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
-    "push-endpoint-port": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
-    "push-endpoint-too-long": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
-    "push-endpoint-userinfo": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
     "push-error": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
     "push-git-failed": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
-    "push-invalid": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
-    "push-json-invalid": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
-    "push-json-too-deep": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
     "push-key-both": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
     "push-key-curve": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
     "push-key-exists": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
@@ -351,21 +375,14 @@ NO_FIXTURE_YET: dict[str, str] = {
     "push-key-not-file": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
     "push-key-unreadable": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
     "push-key-unset": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
-    "push-keys-auth": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
     "push-keys-for-service": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
     "push-keys-for-site": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
-    "push-keys-missing": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
-    "push-keys-p256dh": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
     "push-keys-service-url": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
     "push-keys-written": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
-    "push-method": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
     "push-no-key": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
-    "push-not-found": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
     "push-not-in-git": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
-    "push-origin": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
     "push-payload-more-changes": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
     "push-payload-more-topics": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
-    "push-rate-limited": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
     "push-revision-unknown": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
     "push-run": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
     "push-run-more-problems": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
@@ -383,14 +400,6 @@ NO_FIXTURE_YET: dict[str, str] = {
     "push-store-wal": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
     "push-subject-invalid": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
     "push-subject-unset": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
-    "push-subscription-missing": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
-    "push-too-large": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
-    "push-topic-invalid": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
-    "push-topic-unknown": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
-    "push-topics-empty": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
-    "push-topics-invalid": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
-    "push-topics-too-many": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
-    "push-unknown-field": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
     "search-index-failed": "antq build's lines: each needs a build run (or a forced failure of Pagefind, the lock, the worker template); tests/test_build*.py assert several, not yet here",
     "search-no-detail": "antq build's lines: each needs a build run (or a forced failure of Pagefind, the lock, the worker template); tests/test_build*.py assert several, not yet here",
     "serve-bug-heading": "antq serve: needs a running preview server (tests/test_serve*.py); not yet here",
@@ -452,7 +461,7 @@ def shows(code: str, lines: list[str]) -> bool:
     not an info line or part) its printed code, the key before a variant's dot."""
     entry = CATALOGUE[code]
     pattern = _pattern(entry.message)
-    if entry.level != "info":
+    if entry.level != "info" and code not in cases.MESSAGE_ONLY:
         pattern += rf".* \[{re.escape(code.split('.')[0])}\]"
     return any(re.search(pattern, line) for line in lines)
 
