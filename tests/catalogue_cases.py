@@ -723,3 +723,126 @@ PUSH_CASES: dict[str, CallCase] = {
         ),
     ),
 }
+
+
+# -- The command line: usage errors and what the commands print.
+def cli(*commands: list[str], env: dict[str, str] | None = None) -> Callable[[Path], list[str]]:
+    """Run each `antq` command line in a fresh folder (`{tmp}` in an argument is that
+    folder); the lines are its stdout then stderr, the folder's path shown as `TMP`, and
+    its exit code."""
+
+    def run(tmp: Path) -> list[str]:
+        from typer.testing import CliRunner
+
+        from generator.cli import app
+
+        lines: list[str] = []
+        for args in commands:
+            argv = [a.replace("{tmp}", str(tmp)) for a in args]
+            result = CliRunner().invoke(app, argv, env=env)
+            out = (result.stdout + result.stderr).replace(str(tmp), "TMP")
+            lines += [line for line in out.splitlines() if line.strip()]
+            lines.append(f"exit {result.exit_code}")
+        return lines
+
+    return run
+
+
+def _git_folder(tmp: Path) -> list[str]:
+    import subprocess
+
+    (tmp / "repo").mkdir()
+    subprocess.run(["git", "init", "-q", str(tmp / "repo")], check=True)
+    keys = cli(
+        ["push", "keys", "--out-dir", "{tmp}/repo/keys"],
+        ["push", "keys", "--out-dir", "{tmp}/k"],
+        ["push", "keys", "--out-dir", "{tmp}/k"],
+    )
+    # The public key is new each time: shown as <khóa>.
+    return [re.sub(r'(vapid_public_key = ")[^"]+', r"\1<khóa>", line) for line in keys(tmp)]
+
+
+MISC_CASES: dict[str, CallCase] = {
+    "cli-usage": CallCase(
+        cli(
+            ["validate", "{tmp}", "--format", "xml"],
+            ["validate", "{tmp}/khong-co"],
+            ["validate", "{tmp}"],
+        ),
+        ("cli-format", "data-dir-missing", "descriptor-missing"),
+    ),
+    "push-serve-no-data": CallCase(
+        cli(
+            ["push", "serve", "--data", "{tmp}/khong-co", "--db", "{tmp}/p.sqlite3"],
+            ["push", "serve", "--data", "{tmp}/khong-co"],
+            env={"ANTQ_PUSH_DB": ""},
+        ),
+        ("push-serve-data", "push-db-unset"),
+    ),
+    "push-keys": CallCase(
+        _git_folder,
+        (
+            "push-key-in-git",
+            "push-keys-written",
+            "push-key-exists",
+            "push-keys-for-service",
+            "push-keys-for-site",
+            "push-keys-service-url",
+        ),
+    ),
+}
+
+
+def _push_serve_bad_data(tmp: Path) -> list[str]:
+    import shutil
+
+    shutil.copytree(FIXTURES / "good", tmp / "data")
+    (tmp / "data" / "places.csv").write_text("id,name\n", encoding="utf-8")
+    return cli(["push", "serve", "--data", "{tmp}/data", "--db", "{tmp}/p.sqlite3"])(tmp)
+
+
+MISC_CASES["push-serve-bad-data"] = CallCase(
+    _push_serve_bad_data, ("push-serve-data", "missing-label")
+)
+
+
+def _build_lines(tmp: Path) -> list[str]:
+    """Build the fixture package twice (the second changes nothing), then with an error and
+    with a warning under --strict; stage timings are shown as `N s`."""
+    import os
+    import shutil
+
+    root = FIXTURES.parent.parent
+    shutil.copytree(FIXTURES / "good", tmp / "data")
+    shutil.copytree(FIXTURES / "good", tmp / "bad")
+    shutil.copytree(FIXTURES / "bad" / "date-dmy", tmp / "bad", dirs_exist_ok=True)
+    shutil.copytree(FIXTURES / "good", tmp / "warn")
+    shutil.copytree(FIXTURES / "bad" / "nfd-text", tmp / "warn", dirs_exist_ok=True)
+    site = str(root / "site")
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = "1763683200"
+    try:
+        lines = cli(
+            ["build", "--data", "{tmp}/data", "--out", "{tmp}/public", "--site", site],
+            ["build", "--data", "{tmp}/data", "--out", "{tmp}/public", "--site", site, "-v"],
+            ["build", "--data", "{tmp}/bad", "--out", "{tmp}/public", "--site", site],
+            ["build", "--data", "{tmp}/warn", "--out", "{tmp}/public", "--site", site, "--strict"],
+        )(tmp)
+    finally:
+        if old is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+    return [re.sub(r"\s+\d+\.\d\d s$", " N s", line) for line in lines]
+
+
+MISC_CASES["build"] = CallCase(
+    _build_lines,
+    (
+        "build-done",
+        "build-unchanged",
+        "build-timing-total",
+        "build-data-errors",
+        "build-data-warnings-strict",
+    ),
+)
