@@ -768,8 +768,9 @@ MISC_CASES: dict[str, CallCase] = {
             ["validate", "{tmp}", "--format", "xml"],
             ["validate", "{tmp}/khong-co"],
             ["validate", "{tmp}"],
+            ["serve", "--host", "0.0.0.0", "--data", "{tmp}", "--out", "{tmp}/public"],
         ),
-        ("cli-format", "data-dir-missing", "descriptor-missing"),
+        ("cli-format", "data-dir-missing", "descriptor-missing", "serve-host-not-loopback"),
     ),
     "push-serve-no-data": CallCase(
         cli(
@@ -844,5 +845,64 @@ MISC_CASES["build"] = CallCase(
         "build-timing-total",
         "build-data-errors",
         "build-data-warnings-strict",
+    ),
+)
+
+
+def _vapid_lines(tmp: Path) -> list[str]:
+    """The private key and subject settings of the push service, each way they can be wrong."""
+    import os
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from generator.push.vapid import PushConfigError, load_private_key, load_subject
+
+    p384 = ec.derive_private_key(1, ec.SECP384R1()).private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    (tmp / "p384.pem").write_bytes(p384)
+    os.chmod(tmp / "p384.pem", 0o600)
+    (tmp / "open.pem").write_bytes(p384)
+    os.chmod(tmp / "open.pem", 0o644)
+    (tmp / "folder").mkdir()
+    file_var, inline = "ANTQ_VAPID_PRIVATE_KEY_FILE", "ANTQ_VAPID_PRIVATE_KEY"
+    envs: list[dict[str, str]] = [
+        {file_var: "a", inline: "b"},
+        {},
+        {inline: "không phải khóa"},
+        {file_var: str(tmp / "p384.pem")},
+        {file_var: str(tmp / "khong-co.pem")},
+        {file_var: str(tmp / "folder")},
+        {file_var: str(tmp / "open.pem")},
+    ]
+    lines: list[str] = []
+    for env in envs:
+        try:
+            load_private_key(env)
+        except PushConfigError as exc:
+            lines.append(str(exc).replace(str(tmp), "TMP"))
+    for subject in ({}, {"ANTQ_VAPID_SUBJECT": "mailto:admin@localhost"}):
+        try:
+            load_subject(subject)
+        except PushConfigError as exc:
+            lines.append(str(exc))
+    return lines
+
+
+PUSH_CASES["push-vapid"] = CallCase(
+    _vapid_lines,
+    (
+        "push-key-both",
+        "push-key-unset",
+        "push-key-unreadable",
+        "push-key-curve",
+        "push-key-file-missing",
+        "push-key-not-file",
+        "push-key-file-mode",
+        "push-subject-unset",
+        "push-subject-invalid",
     ),
 )
