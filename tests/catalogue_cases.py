@@ -906,3 +906,33 @@ PUSH_CASES["push-vapid"] = CallCase(
         "push-subject-invalid",
     ),
 )
+
+
+def _store_lines(tmp: Path) -> list[str]:
+    """The subscription store: a file that is not a database, and one a newer antq wrote
+    (schema versions shown as N and N+1: a new migration does not change the line)."""
+    import sqlite3
+
+    from generator.push.store import SCHEMA_VERSION, Store, StoreError
+
+    (tmp / "text.sqlite3").write_text("không phải cơ sở dữ liệu\n" * 100, encoding="utf-8")
+    newer = sqlite3.connect(tmp / "newer.sqlite3")
+    newer.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    newer.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION + 1,))
+    newer.commit()
+    newer.close()
+    lines: list[str] = []
+    for name in ("text.sqlite3", "newer.sqlite3"):
+        try:
+            Store(tmp / name).close()
+        except StoreError as exc:
+            line = str(exc).replace(str(tmp), "TMP")
+            lines.append(
+                line.replace(f"phiên bản {SCHEMA_VERSION + 1}", "phiên bản N+1").replace(
+                    f"phiên bản {SCHEMA_VERSION} ", "phiên bản N "
+                )
+            )
+    return lines
+
+
+PUSH_CASES["push-store"] = CallCase(_store_lines, ("push-store-open", "push-store-newer"))

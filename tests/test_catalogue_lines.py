@@ -331,6 +331,10 @@ EXPECTED_CALLS: dict[str, list[str]] = {
         "lỗi: Chưa đặt ANTQ_VAPID_SUBJECT: địa chỉ liên hệ dạng mailto:ten@mien.vn hoặc https://… [push-subject-unset]",
         "lỗi: ANTQ_VAPID_SUBJECT phải là địa chỉ mailto: hoặc https: thật (ví dụ mailto:bcd138@antq.vn); Apple từ chối địa chỉ như admin@localhost. [push-subject-invalid]",
     ],
+    "push-store": [
+        "TMP/text.sqlite3: lỗi: không mở được cơ sở dữ liệu (file is not a database). [push-store-open]",
+        "TMP/newer.sqlite3: lỗi: có lược đồ phiên bản N+1, mới hơn phiên bản N mà chương trình này hiểu [push-store-newer] — Cách sửa: cập nhật antq",
+    ],
     "cli-usage": [
         "lỗi: định dạng không hợp lệ “xml” (chọn text hoặc github) [cli-format]",
         "exit 2",
@@ -439,8 +443,6 @@ NO_FIXTURE_YET: dict[str, str] = {
     "push-serve-listening": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
     "push-server": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
     "push-store": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
-    "push-store-newer": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
-    "push-store-open": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
     "push-store-wal": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
     "search-index-failed": "antq build's lines: each needs a build run (or a forced failure of Pagefind, the lock, the worker template); tests/test_build*.py assert several, not yet here",
     "search-no-detail": "antq build's lines: each needs a build run (or a forced failure of Pagefind, the lock, the worker template); tests/test_build*.py assert several, not yet here",
