@@ -936,3 +936,42 @@ def _store_lines(tmp: Path) -> list[str]:
 
 
 PUSH_CASES["push-store"] = CallCase(_store_lines, ("push-store-open", "push-store-newer"))
+
+
+def _serve_pages(tmp: Path) -> list[str]:
+    """The preview server's own pages (data error, build bug, refused host): their text."""
+    from html.parser import HTMLParser
+
+    from generator.serve import error_page, host_refused_page
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.lines: list[str] = []
+
+        def handle_data(self, data: str) -> None:
+            self.lines += [line for line in data.splitlines() if line.strip()]
+
+    lines: list[str] = []
+    pages = [
+        error_page("data", ["places.csv:3:B (name): lỗi: thiếu giá trị bắt buộc [required]"]),
+        error_page("bug", ["Traceback (most recent call last):"]),
+        host_refused_page("evil.example", "http://127.0.0.1:8000/"),
+    ]
+    for page in pages:
+        parser = Text()
+        parser.feed(page.decode("utf-8"))
+        lines += parser.lines
+    return lines
+
+
+MISC_CASES["serve-pages"] = CallCase(
+    _serve_pages,
+    (
+        "serve-data-error-heading",
+        "serve-data-error-intro",
+        "serve-bug-heading",
+        "serve-bug-intro",
+        "serve-host-refused",
+    ),
+)

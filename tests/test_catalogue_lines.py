@@ -390,6 +390,18 @@ EXPECTED_CALLS: dict[str, list[str]] = {
         "Dữ liệu có cảnh báo (--strict coi cảnh báo là lỗi): chưa xây dựng lại trang web.",
         "exit 1",
     ],
+    "serve-pages": [
+        "Dữ liệu có lỗi — trang chưa được cập nhật",
+        "Dữ liệu có lỗi — trang chưa được cập nhật",
+        "Sửa các lỗi dưới đây rồi lưu tệp: trang sẽ tự tải lại. Trang web đã xây dựng trước đó vẫn được giữ nguyên.",
+        "places.csv:3:B (name): lỗi: thiếu giá trị bắt buộc [required]",
+        "Lỗi chương trình khi xây dựng — trang chưa được cập nhật",
+        "Lỗi chương trình khi xây dựng — trang chưa được cập nhật",
+        "Đây là lỗi của chương trình antq, không phải lỗi dữ liệu. Hãy báo lỗi kèm nội dung dưới đây. Trang web trước đó vẫn được giữ nguyên.",
+        "Traceback (most recent call last):",
+        "máy chủ xem trước không trả lời yêu cầu gửi tới “evil.example”",
+        "lỗi: máy chủ xem trước không trả lời yêu cầu gửi tới “evil.example” [serve-host-refused] — Cách sửa: mở bản xem trước tại http://127.0.0.1:8000/ (chỉ địa chỉ 127.0.0.1, localhost hoặc [::1] của máy này)",
+    ],
 }
 
 # Codes with no fixture yet, each with the reason. Only shrinks.
@@ -446,12 +458,7 @@ NO_FIXTURE_YET: dict[str, str] = {
     "push-store-wal": "web push: the service, keys, store and notifier need their own runner here (tests/test_push*.py assert behaviour); not yet",
     "search-index-failed": "antq build's lines: each needs a build run (or a forced failure of Pagefind, the lock, the worker template); tests/test_build*.py assert several, not yet here",
     "search-no-detail": "antq build's lines: each needs a build run (or a forced failure of Pagefind, the lock, the worker template); tests/test_build*.py assert several, not yet here",
-    "serve-bug-heading": "antq serve: needs a running preview server (tests/test_serve*.py); not yet here",
-    "serve-bug-intro": "antq serve: needs a running preview server (tests/test_serve*.py); not yet here",
     "serve-built": "antq serve: needs a running preview server (tests/test_serve*.py); not yet here",
-    "serve-data-error-heading": "antq serve: needs a running preview server (tests/test_serve*.py); not yet here",
-    "serve-data-error-intro": "antq serve: needs a running preview server (tests/test_serve*.py); not yet here",
-    "serve-host-refused": "antq serve: needs a running preview server (tests/test_serve*.py); not yet here",
     "serve-more-files": "antq serve: needs a running preview server (tests/test_serve*.py); not yet here",
     "serve-more-lines": "antq serve: needs a running preview server (tests/test_serve*.py); not yet here",
     "serve-port": "antq serve: needs a running preview server (tests/test_serve*.py); not yet here",
