@@ -975,3 +975,40 @@ MISC_CASES["serve-pages"] = CallCase(
         "serve-host-refused",
     ),
 )
+
+
+def _limit_lines(tmp: Path) -> list[str]:
+    """The build's output ceilings (generator/limits.py), each passed (sizes by 1 MB)."""
+    from generator import limits
+
+    lines = limits.check_rows(
+        {
+            "places": ("places.csv", limits.MAX_ROWS_PER_OUTPUT + 1),
+            "events": ("events.csv", limits.MAX_CALENDAR_EVENTS + 1),
+        }
+    )
+    lines += limits.check_sitemap(limits.MAX_SITEMAP_URLS + 1)
+    for rel in (
+        "cap-nhat/atom.xml",
+        "lich/lich.ics",
+        "du-lieu/places.json",
+        "ban-do/du-lieu/tinh.geojson",
+    ):
+        ceiling = next(c for s, (_, c) in limits.SIZE_CEILINGS.items() if rel.endswith(s))
+        lines.append(limits.check_size(rel, ceiling + limits.MB) or "")
+    return lines
+
+
+MISC_CASES["build-limits"] = CallCase(
+    _limit_lines,
+    (
+        "output-too-many-rows",
+        "calendar-too-many-events",
+        "sitemap-too-many-urls",
+        "output-too-large",
+        "part-kind-xml",
+        "part-kind-ics",
+        "part-kind-json",
+        "part-kind-geojson",
+    ),
+)
