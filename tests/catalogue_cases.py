@@ -1012,3 +1012,46 @@ MISC_CASES["build-limits"] = CallCase(
         "part-kind-geojson",
     ),
 )
+
+
+def _notify_lines(tmp: Path) -> list[str]:
+    """What `antq push notify` prints after a run, and a notification's title and body."""
+    from collections import Counter
+
+    from generator.push.notify import MAX_LINES, NotifyReport, compose, summary
+    from generator.push.topics import Item, Vocabulary
+
+    run_key = "a" * 40 + ".." + "b" * 40
+    first = NotifyReport(run_key, changes=3, topics=2, planned=5)
+    first.outcomes = Counter(sent=3, retry=1, gone=1)
+    first.run_states = Counter(sent=3, pending=2)
+    first.problems = [f"https://fcm.googleapis.com/…{n}: 500" for n in range(21)]
+    again = NotifyReport(run_key, already_planned=True)
+    again.run_states = Counter(sent=5)
+    lines = summary(first) + summary(again)
+    vocabulary = Vocabulary(
+        {"xa:11113": "Xã Tân Kỳ", "tinh:31": "Hải Phòng"},
+        {"xa:11113": "/tinh/hai-phong/xa-tan-ky/", "tinh:31": "/tinh/hai-phong/"},
+    )
+    items = [Item(f"Thay đổi {n}", None, (n, ())) for n in range(MAX_LINES + 2)]
+    payload = compose(
+        vocabulary, ["xa:11113", "tinh:31"], {"xa:11113": items, "tinh:31": items[:1]}, "t"
+    )
+    assert payload is not None
+    return [*lines, payload["title"], *payload["body"].splitlines()]
+
+
+PUSH_CASES["push-notify"] = CallCase(
+    _notify_lines,
+    (
+        "push-run",
+        "push-run-outcomes",
+        "push-run-total-left",
+        "push-run-problem",
+        "push-run-more-problems",
+        "push-run-planned",
+        "push-run-total",
+        "push-payload-more-topics",
+        "push-payload-more-changes",
+    ),
+)
