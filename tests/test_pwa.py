@@ -543,6 +543,14 @@ def test_update_banner_absent_on_first_visit(browser: Any, sample: Sample) -> No
         page.goto(server.url + "/")
         controlled(page)
         page.reload()
+        # Absence is only meaningful once the worker has checked for an update and found
+        # none: ask it to check, wait until nothing is installing or waiting, then look.
+        page.evaluate("async () => (await navigator.serviceWorker.getRegistration()).update()")
+        until(
+            page,
+            "navigator.serviceWorker.getRegistration().then("
+            "r => !!r.active && r.active.state === 'activated' && !r.waiting && !r.installing)",
+        )
         assert page.locator(".update-banner").count() == 0
     context.close()
 
