@@ -97,8 +97,10 @@ def _group_line(members: list[Problem]) -> Problem:
         "example": first.message,
         "example_hint": first.hint or "",
     }
+    # The entry is "group.<code>" when the code has its own wording, else "group.other";
+    # either way the line keeps the members' code (below).
     grouped = problem(
-        f"group.{first.code}" if _has_own_line(first.code) else "group",
+        f"group.{first.code if _has_own_line(first.code) else 'other'}",
         first.file,
         row=first.row,
         column=first.column,

@@ -926,7 +926,7 @@ CATALOGUE: dict[str, Entry] = {
     # -- Officials working in Excel (issue 17): grouped lines, suggestions, templates, import,
     #    the inbox data/nhap/ and the Vietnamese command line. (generator.data.grouping,
     #    generator.workbook, generator.importer, generator.cli_vi)
-    "group": Entry(
+    "group.other": Entry(
         "error",
         "{count} ô ở cột {letter}, dòng {rows} ({range}) cùng một lỗi; ví dụ dòng đầu: {example}",
         "{example_hint}",
