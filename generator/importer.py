@@ -32,7 +32,7 @@ from typing import Any
 from generator.data.grouping import cell_range, group
 from generator.data.messages_vi import problem, say, text
 from generator.data.problems import Problem
-from generator.data.rawcsv import open_table
+from generator.data.rawcsv import MAX_FILE_MB, open_table
 from generator.data.schema import FieldSpec, PackageSpec, ResourceSpec, display_path, load_package
 from generator.data.scope import REFERENCE_TABLES, load_tables, scoped_keys
 from generator.errors import AntqError, UsageError
@@ -84,6 +84,16 @@ def read_source(path: Path) -> list[Sheet]:
     if not path.is_file():
         raise UsageError(say("import-missing-file", path=str(path)))
     suffix = path.suffix.lower()
+    size = path.stat().st_size
+    if size > MAX_FILE_MB * 1024 * 1024:  # an upload to the inbox is untrusted: bound it
+        raise ImportError_(
+            problem(
+                "file-too-large",
+                display_path(path),
+                size_mb=f"{size / 1024 / 1024:.0f}",
+                limit_mb=f"{MAX_FILE_MB:g}",
+            ).line()
+        )
     if suffix == ".csv":
         table, found = open_table(path, display_path(path), path.stem)
         if table is None:

@@ -237,3 +237,18 @@ def test_sync_deletes_only_the_province_rows_it_lost(
     assert report.ok
     after = (root / "movement_classes.csv").read_text(encoding="utf-8").splitlines()
     assert len(after) == len(kept_other) - 1
+
+
+def test_oversized_upload_is_refused_before_reading(
+    make_package: Callable[[str | None], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator import importer
+
+    root = make_package(None)
+    source = tmp_path / "places.xlsx"
+    write_template(root, source, ["places"])
+    assert run_import(source, root).ok  # negative control: within the limit it is read
+    monkeypatch.setattr(importer, "MAX_FILE_MB", 0.001)
+    with pytest.raises(importer.ImportError_) as caught:
+        run_import(source, root)
+    assert "[file-too-large]" in caught.value.lines[0]
