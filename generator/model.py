@@ -134,6 +134,7 @@ class LegalEntry:
     cited_by_assessments: int = 0
     cited_by_lessons: list[str] = field(default_factory=list)  # lesson slugs
     replaces: list[str] = field(default_factory=list)
+    amends: list[str] = field(default_factory=list)  # documents this one amended
 
 
 @dataclass
@@ -413,4 +414,6 @@ def _legal(
     for doc in data.legal_documents:
         if doc.replaced_by in entries:
             entries[doc.replaced_by].replaces.append(doc.id)
+        if doc.amended_by in entries:
+            entries[doc.amended_by].amends.append(doc.id)
     return sorted(entries.values(), key=lambda e: (-e.document.issued.toordinal(), e.document.id))

@@ -140,12 +140,14 @@ class Award:
 class LegalDocument:
     id: str
     kind: str
+    system: str  # quy_pham, hanh_chinh, lien_tich, dang: see generator/legal.py
     title: str
     issuer: str
     issued: date
-    effective: date | None
-    status: str
+    in_force_from: date | None
+    out_of_force_from: date | None
     replaced_by: str | None
+    amended_by: str | None
     official_url: str | None
 
 
