@@ -134,6 +134,7 @@ class Award:
     decision_date: date | None
     issuer: str | None
     model_id: str | None
+    legal_basis: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -981,7 +981,12 @@ class _Generator:
             "decision_date",
             "issuer",
             "model_id",
+            "legal_basis",
         ]
+        # The award law in force on the decision date (Luật Thi đua, khen thưởng 2003 until
+        # 31/12/2023, 2022 from 01/01/2024), when the package's legal_documents has it.
+        old_law = "15/2003/QH11" if "15/2003/QH11" in self.legal_ids else None
+        new_law = "06/2022/QH15" if "06/2022/QH15" in self.legal_ids else None
 
         def rows() -> Iterator[tuple[object, ...]]:
             for _ in range(self.scale["awards"]):
@@ -1035,6 +1040,7 @@ class _Generator:
                     when,
                     issuer.format(province=province.lname, ward=ward.lname),
                     model_id,
+                    old_law if str(when) < "2024-01-01" else new_law,
                 )
 
         return columns, rows()

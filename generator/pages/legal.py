@@ -66,6 +66,7 @@ def document_page(model: SiteModel, entry: LegalEntry) -> Page:
             if e.id in entry.cited_by_events
         ],
         "assessments": entry.cited_by_assessments,
+        "awards": entry.cited_by_awards,
         "lessons": [
             {"title": lesson.title, "url": lesson.url}
             for lesson in model.lessons
