@@ -43,7 +43,7 @@ SLUG_HINT = (
     "Cách sửa: hai khóa chỉ khác nhau về chữ hoa/chữ thường, dấu hay ký hiệu: sửa cho chúng "
     "khác nhau rõ ràng, hoặc xóa dòng trùng"
 )
-EMPTY_SLUG_HINT = "Cách sửa: khóa phải có ít nhất một chữ cái hoặc chữ số, ví dụ “44/2019/NĐ-CP”"
+EMPTY_SLUG_HINT = "Cách sửa: khóa phải có ít nhất một chữ cái hoặc chữ số, ví dụ “124/2021/TT-BCA”"
 
 
 def validate_cli(package: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, list[str]]:

@@ -461,7 +461,7 @@ CATALOGUE: dict[str, Entry] = {
     "empty-slug": Entry(
         "error",
         "khóa “{cell}” không tạo được địa chỉ trang vì không có chữ cái hay chữ số nào",
-        "khóa phải có ít nhất một chữ cái hoặc chữ số, ví dụ “44/2019/NĐ-CP”",
+        "khóa phải có ít nhất một chữ cái hoặc chữ số, ví dụ “124/2021/TT-BCA”",
     ),
     "duplicate-slug": Entry(
         "error",
