@@ -517,8 +517,9 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "tt124-xa-without-model": Entry(
         "warning",
-        "“{place}” được công nhận đạt năm {year} nhưng dữ liệu không có mô hình tự quản nào đang "
-        "hoạt động ở xã này",
+        "“{place}” được công nhận đạt năm {year} nhưng dữ liệu không có mô hình phong trào nào "
+        "đang hoạt động ở xã này (Điều 5 Thông tư 124/2021/TT-BCA: ít nhất 01 mô hình hoạt "
+        "động hiệu quả)",
         "thêm điểm mô hình của xã vào model_sites.csv, hoặc kiểm tra lại kết quả",
     ),
     # -- Lessons: front matter, Markdown filters (attributes, links).
