@@ -14,8 +14,8 @@ was written: a decision's date (assessments, awards, models), a legal document's
 purpose: an event's date (a planned event), a document's `in_force_from` and
 `out_of_force_from`, a unit's `valid_from`/`valid_to` (a planned merger). The latest record
 date is therefore a date the data is certainly as recent as, and it moves only when the data
-does. A package with no
-record date at all gets the Unix epoch (01/01/1970): unknown, and visibly so.
+does. A package with no record date at all gets the Unix epoch (01/01/1970): unknown, and
+visibly so.
 Modification times are never used: a copy, an unpacked archive or a CI checkout gives any.
 """
 
