@@ -172,6 +172,7 @@ class Builder:
                 raise BuildError(exc.problems) from None
             pwa_dir = pwa.source_dir(o.site_dir)  # the service worker's source
             data_hash = hash_files(tree_files(o.data_dir), o.data_dir)
+            commit, epoch = git_revision(o.data_dir), source_date_epoch()
             fingerprint = hashlib.sha256(
                 "|".join(
                     (
@@ -179,8 +180,8 @@ class Builder:
                         hash_files(tree_files(o.site_dir), o.site_dir),
                         hash_files(tree_files(pwa_dir), pwa_dir),
                         self.code,
-                        repr(git_revision(o.data_dir)),
-                        repr(source_date_epoch()),
+                        repr(commit),
+                        repr(epoch),
                     )
                 ).encode()
             ).hexdigest()
@@ -191,7 +192,12 @@ class Builder:
             return self.report
         with stage("validate"):
             # A UsageError (no package there) propagates: exit 2, not a data error.
-            result = validate_package(o.data_dir, jobs=None if o.parallel else 1)
+            # The date citations are judged at, when known without reading the data (else
+            # validation finds it: data outside git, no SOURCE_DATE_EPOCH).
+            known = epoch or (commit[1] if commit else None)
+            result = validate_package(
+                o.data_dir, jobs=None if o.parallel else 1, on=known.date() if known else None
+            )
             blocking = [
                 p
                 for p in result.warnings
