@@ -111,6 +111,20 @@ def test_sample_rows_follow_the_law_in_force() -> None:
         eve = date.fromordinal(since.toordinal() - 1)
         assert legal.status(docs[old], eve) == legal.IN_FORCE, old  # negative control
         assert legal.status(docs[new], eve) == legal.NOT_YET, new
+    for missing_on_main in (
+        "118/2025/QH15",
+        "86/2025/QH15",
+        "173/2024/QH15",
+        "371/2025/NĐ-CP",
+        "07/CTrPH-BCA-MTTW",
+        "09/CTr-BCA-MTTW",
+        "09/CT-BCA-V28",
+        "11/CT-BCA-V05",
+        "51-NQ/TW",
+        "23/2012/TT-BCA",
+    ):
+        assert missing_on_main in docs, missing_on_main
+    assert docs["30/2023/QH15"].amended_by == "118/2025/QH15"
     assert docs["100/2015/QH13"].amended_by == "86/2025/QH15"
     assert docs["124/2021/TT-BCA"].amended_by == "48/2025/TT-BCA"
     assert docs["124/2021/TT-BCA"].replaced_by is None  # amended, not replaced
