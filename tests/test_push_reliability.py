@@ -519,8 +519,9 @@ def test_migration_merges_spellings_stored_before(tmp_path: Path) -> None:
         )
     raw.close()
     store = Store(db)
-    assert store.schema_version() == SCHEMA_VERSION == 3
-    subs = dict(store.db.execute("SELECT endpoint, p256dh FROM subscriptions"))
+    assert store.schema_version() == SCHEMA_VERSION == 4
+    with store.transaction() as db:
+        subs = dict(db.execute("SELECT endpoint, p256dh FROM subscriptions").fetchall())
     assert subs == {"https://fcm.googleapis.com/x": "new", "https://fcm.googleapis.com/y": "other"}
     assert store.topics_of("https://fcm.googleapis.com/x") == ["xa:1", "xa:2", "xa:3"]
     due = store.claim("me", time.time(), 30, limit=10)
