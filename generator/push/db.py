@@ -66,7 +66,8 @@ def locate(value: str | Path) -> Location:
         parts = urlsplit(text)
         if not text.lower().startswith("sqlite:///") or parts.netloc:
             raise StoreError(problem("push-db-sqlite-url", text).line())
-        return Location("sqlite", unquote(parts.path))
+        # sqlite:///srv/x and sqlite:////srv/x both name /srv/x (an absolute path).
+        return Location("sqlite", "/" + unquote(parts.path).lstrip("/"))
     if not text.split(":", 1)[1].startswith("//"):
         raise StoreError(problem("push-db-scheme", text, scheme=head).line())
     return Location("postgresql", text)

@@ -538,20 +538,26 @@ class Store:
             out.append(Delivery(run_key, endpoint, payload, attempts, k, a, expiry))
         return out
 
-    def extend(self, owner: str, delivery: Delivery, until: float) -> bool:
-        """Extend this owner's lease on a delivery still to send; False when the lease was
-        lost (it expired and another notifier took the delivery)."""
+    def extend(
+        self, owner: str, delivery: Delivery, until: float, slot: Slot | None = None
+    ) -> bool:
+        """Extend this owner's lease on a delivery still to send (and on the slot it is sent
+        through); False when the lease was lost (it expired, another notifier took it)."""
+        later = "lease_expiry = CASE WHEN lease_expiry > ? THEN lease_expiry ELSE ? END"
         with self.transaction() as db:
-            return (
+            kept = db.execute(
+                f"UPDATE deliveries SET {later} "
+                "WHERE run_key = ? AND endpoint = ? AND lease_owner = ? "
+                "AND state IN ('pending', 'retry')",
+                (until, until, delivery.run_key, delivery.endpoint, owner),
+            ).rowcount
+            if kept and slot is not None:
                 db.execute(
-                    "UPDATE deliveries SET lease_expiry = CASE WHEN lease_expiry > ? "
-                    "THEN lease_expiry ELSE ? END "
-                    "WHERE run_key = ? AND endpoint = ? AND lease_owner = ? "
-                    "AND state IN ('pending', 'retry')",
-                    (until, until, delivery.run_key, delivery.endpoint, owner),
-                ).rowcount
-                > 0
-            )
+                    f"UPDATE push_slots SET {later} "
+                    "WHERE service = ? AND slot = ? AND lease_owner = ?",
+                    (until, until, slot.service, slot.slot, owner),
+                )
+            return kept > 0
 
     def release(self, owner: str, deliveries: Iterable[Delivery]) -> None:
         """Give back claimed deliveries not sent (their service asked to wait)."""

@@ -44,8 +44,9 @@ BATCH = 32  # deliveries a lane claims at once (sent one after another)
 
 
 def claim_lease(timeout: float) -> float:
-    """How long a claim on a delivery lasts: it is extended before any send that it might not
-    outlive, so this only bounds how long a killed notifier's rows wait to be taken again."""
+    """How long a claim (on deliveries, and on the slot they are sent through) lasts: it is
+    extended before any send that it might not outlive, so this only bounds how long a killed
+    notifier's rows and slots wait to be taken again."""
     return 2 * timeout + LEASE_MARGIN
 
 
@@ -169,7 +170,7 @@ class Notifier:
     def _lane(self, report: NotifyReport) -> bool:
         claimed_any = False
         lease = claim_lease(self.sender.timeout)
-        slot_lease = self.batch * self.sender.timeout + LEASE_MARGIN
+        slot_lease = lease  # extended with each claim and with each delivery's lease
         while True:
             slot = self.store.claim_slot(self.owner, self.clock(), slot_lease, self.per_service)
             if slot is None:
@@ -191,7 +192,7 @@ class Notifier:
         """Send a batch in order; False when its service asked to wait (the rest is given
         back, and the service paused for every notifier)."""
         for index, delivery in enumerate(batch):
-            outcome = self._deliver(delivery, report)
+            outcome = self._deliver(delivery, report, slot)
             if outcome is not None and outcome.status == 429 and outcome.retry_after:
                 until = self.clock() + min(MAX_RETRY_DELAY, outcome.retry_after)
                 detail = f"{outcome.status or '-'} Retry-After {outcome.retry_after:g} s"
@@ -200,7 +201,9 @@ class Notifier:
                 return False
         return True
 
-    def _deliver(self, delivery: Delivery, report: NotifyReport) -> Outcome | None:
+    def _deliver(
+        self, delivery: Delivery, report: NotifyReport, slot: Slot | None = None
+    ) -> Outcome | None:
         """Send one claimed delivery and record its outcome, in this lane: so a lane has at
         most one delivery sent and not yet recorded (the crash window)."""
         if delivery.p256dh is None or delivery.auth is None:
@@ -209,7 +212,9 @@ class Notifier:
             return None
         # Never start a send the lease might not outlive (a batch that waited long).
         needed = self.clock() + self.sender.timeout + LEASE_MARGIN
-        if delivery.lease_expiry < needed and not self.store.extend(self.owner, delivery, needed):
+        if delivery.lease_expiry < needed and not self.store.extend(
+            self.owner, delivery, needed, slot
+        ):
             with self._report_lock:
                 report.outcomes["lost"] += 1  # another notifier took it over
             return None
