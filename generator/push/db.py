@@ -177,6 +177,15 @@ class Database:
         with self._pool.connection() as raw, raw.transaction():
             yield Conn(raw, "postgresql")
 
+    def write_one(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """One statement, atomic by itself: SQLite runs it in autocommit mode (no BEGIN and
+        COMMIT around it: a third of the statements of a send's bookkeeping); rows changed."""
+        if self._sqlite is not None:
+            with self._lock:
+                return int(self._sqlite.execute(sql, params).rowcount)
+        with self._pool.connection() as raw:
+            return int(raw.execute(sql.replace("?", "%s"), params).rowcount)
+
     @contextmanager
     def read(self) -> Iterator[Conn]:
         """A read (a consistent snapshot of one statement or more)."""

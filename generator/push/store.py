@@ -614,23 +614,26 @@ class Store:
     ) -> bool:
         """Record a final outcome, if `owner` still holds the lease; for an expired (404/410)
         or refused endpoint, delete the subscription in the same transaction."""
+        sql = (
+            "UPDATE deliveries SET state = ?, attempts = attempts + ?, last_status = ?, "
+            "detail = ?, updated = ? WHERE run_key = ? AND endpoint = ? "
+            "AND lease_owner = ? AND state IN ('pending', 'retry')"
+        )
+        params = (
+            state,
+            0 if state == "cancelled" else 1,
+            status,
+            detail,
+            _now(),
+            delivery.run_key,
+            delivery.endpoint,
+            owner,
+        )
+        if not drop_subscription:
+            return self.database.write_one(sql, params) > 0
         with self.transaction() as db:
-            updated = db.execute(
-                "UPDATE deliveries SET state = ?, attempts = attempts + ?, last_status = ?, "
-                "detail = ?, updated = ? WHERE run_key = ? AND endpoint = ? "
-                "AND lease_owner = ? AND state IN ('pending', 'retry')",
-                (
-                    state,
-                    0 if state == "cancelled" else 1,
-                    status,
-                    detail,
-                    _now(),
-                    delivery.run_key,
-                    delivery.endpoint,
-                    owner,
-                ),
-            ).rowcount
-            if updated and drop_subscription:
+            updated = db.execute(sql, params).rowcount
+            if updated:
                 db.execute("DELETE FROM subscriptions WHERE endpoint = ?", (delivery.endpoint,))
         return updated > 0
 
@@ -644,17 +647,16 @@ class Store:
         owner: str,
     ) -> bool:
         """Put a delivery back in the queue for `when`, releasing the lease."""
-        with self.transaction() as db:
-            return (
-                db.execute(
-                    "UPDATE deliveries SET state = 'retry', attempts = attempts + 1, "
-                    "next_attempt = ?, last_status = ?, detail = ?, updated = ?, "
-                    "lease_expiry = 0 WHERE run_key = ? AND endpoint = ? "
-                    "AND lease_owner = ? AND state IN ('pending', 'retry')",
-                    (when, status, detail, _now(), delivery.run_key, delivery.endpoint, owner),
-                ).rowcount
-                > 0
+        return (
+            self.database.write_one(
+                "UPDATE deliveries SET state = 'retry', attempts = attempts + 1, "
+                "next_attempt = ?, last_status = ?, detail = ?, updated = ?, "
+                "lease_expiry = 0 WHERE run_key = ? AND endpoint = ? "
+                "AND lease_owner = ? AND state IN ('pending', 'retry')",
+                (when, status, detail, _now(), delivery.run_key, delivery.endpoint, owner),
             )
+            > 0
+        )
 
     def run_states(self, run_key: str) -> Counter[str]:
         with self._read() as db:
