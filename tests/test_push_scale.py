@@ -341,3 +341,32 @@ def test_status_reads_a_job(
     assert one.exit_code == 0 and one.output == listed.output
     unknown = runner.invoke(app, ["push", "status", "zzzz", "--db", db_url])
     assert unknown.exit_code == 2 and "không có lượt gửi “zzzz”" in unknown.output
+
+
+# -- one description of changes (issue 19) ------------------------------------------------------
+
+
+def test_push_reads_records_not_the_pages_prose(monkeypatch: pytest.MonkeyPatch) -> None:
+    """push/topics takes `ChangeLine` records: rewording the change list's correction
+    prefix cannot leak into a notification, and push imports neither build nor
+    pages.updates."""
+    import ast
+
+    from generator.changes import ChangeLine
+
+    line = ChangeLine("assessments", "changed", "Thôn A đạt", None, (0, ("a",)), True, True)
+    assert line.page_line() == "Sửa kết quả: Thôn A đạt"
+    assert line.news_line() == "Thôn A đạt"
+    monkeypatch.setattr(ChangeLine, "page_line", lambda self: f"Đính chính — {self.text}")
+    assert line.news_line() == "Thôn A đạt"  # nothing to strip, whatever the page says
+    # Negative control: an edit that leaves the result alone is a correction in both.
+    other = ChangeLine("assessments", "changed", "Thôn A đạt", None, (0, ("a",)), True, False)
+    assert other.news_line() == "Đính chính — Thôn A đạt"
+    for module in ("topics", "plan", "notify", "worker", "send", "report", "store"):
+        tree = ast.parse((ROOT / f"generator/push/{module}.py").read_text(encoding="utf-8"))
+        imported = {
+            node.module
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module
+        } | {a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
+        assert not imported & {"generator.build", "generator.pages.updates"}, module
