@@ -370,3 +370,86 @@ def test_push_reads_records_not_the_pages_prose(monkeypatch: pytest.MonkeyPatch)
             if isinstance(node, ast.ImportFrom) and node.module
         } | {a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
         assert not imported & {"generator.build", "generator.pages.updates"}, module
+
+
+# -- the deadline on a kept-alive TLS connection ------------------------------------------------
+
+
+def _self_signed(tmp_path: Path) -> tuple[Path, Path]:
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+def test_deadline_cuts_a_kept_alive_tls_connection(tmp_path: Path) -> None:
+    """A reused HTTPS connection's socket is an ssl.SSLSocket, which refuses dup(): main's
+    deadline called sock.dup() on it, so every second request on a kept-alive HTTPS
+    connection failed. The watch now takes a new descriptor of the same socket, and the
+    deadline still cuts a read that never ends."""
+    import socket
+    import ssl
+
+    from generator.push.deadline import Deadline
+
+    cert, key = _self_signed(tmp_path)
+    server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_ctx.load_cert_chain(cert, key)
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        conn, _ = listener.accept()
+        tls = server_ctx.wrap_socket(conn, server_side=True)
+        held.append(tls)  # answers nothing: the client's read would block for ever
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    client_ctx = ssl.create_default_context(cafile=str(cert))
+    client_ctx.check_hostname = False
+    client = client_ctx.wrap_socket(socket.create_connection(("127.0.0.1", port)))
+    thread.join(10)
+    try:
+        with pytest.raises(NotImplementedError):
+            client.dup()  # negative control: what the old watch did
+        started = time.monotonic()
+        with Deadline(0.5) as deadline:
+            deadline.watch(client)
+            try:
+                data = client.recv(1)
+            except OSError:
+                data = b""
+        assert data == b"" and deadline.expired
+        assert time.monotonic() - started < 5
+    finally:
+        client.close()
+        for sock in held:
+            sock.close()
+        listener.close()
