@@ -286,7 +286,10 @@ def push_notify(
     from generator.push import commands
 
     if not worker and (from_rev is None or to_rev is None):
-        raise typer.BadParameter("--from, --to", param_hint="--from/--to")
+        from generator.data.messages_vi import say
+
+        typer.echo(say("push-notify-range"), err=True)
+        raise typer.Exit(2)
     raise typer.Exit(
         commands.notify(
             from_rev=from_rev or "",

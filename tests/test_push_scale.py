@@ -453,3 +453,13 @@ def test_deadline_cuts_a_kept_alive_tls_connection(tmp_path: Path) -> None:
         for sock in held:
             sock.close()
         listener.close()
+
+
+def test_notify_needs_a_range_unless_a_worker(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["push", "notify", "--db", str(tmp_path / "p.sqlite3")])
+    assert result.exit_code == 2 and "thiếu --from và --to" in result.output
+    # Negative control: with a range the command gets past this check (to the key).
+    ranged = CliRunner().invoke(
+        app, ["push", "notify", "--from", "a", "--to", "b", "--db", str(tmp_path / "p.sqlite3")]
+    )
+    assert "thiếu --from và --to" not in ranged.output

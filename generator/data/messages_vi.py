@@ -945,6 +945,11 @@ CATALOGUE: dict[str, Entry] = {
         "{job}: đã gửi {sent}, hết hạn {gone}, lỗi {failed}, đang chờ {waiting} / tổng {total}",
     ),
     "push-job-none": Entry("info", "Chưa có lượt gửi nào."),
+    "push-notify-range": Entry(
+        "error",
+        "thiếu --from và --to (hai phiên bản dữ liệu)",
+        "ghi cả --from và --to, hoặc dùng --worker để chỉ gửi những gì đang chờ",
+    ),
     "push-service-blocked": Entry(
         "info", "  {service}: tạm dừng đến {until} (dịch vụ yêu cầu chờ: {detail})"
     ),
