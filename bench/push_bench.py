@@ -143,7 +143,8 @@ report = work(options, key=load_private_key(), subject="mailto:bcd138@antq.examp
               policy=EndpointPolicy(hosts=("127.0.0.1",), allow_http=True, any_port=True),
               echo=lambda line: None)
 use = resource.getrusage(resource.RUSAGE_SELF)
-print(report.outcomes["sent"], use.ru_utime + use.ru_stime, use.ru_maxrss, flush=True)
+print(report.outcomes["sent"], use.ru_utime + use.ru_stime, use.ru_maxrss,
+      report.outcomes["lost"], flush=True)
 """
 
 # main's notifier, from `git archive main` (PYTHONPATH set by the caller): plan and send.
@@ -373,15 +374,28 @@ def run_workers(job: Job, workers: int, kill: bool = False) -> dict[str, float]:
         os.kill(victim.pid, signal.SIGKILL)
         _, status, usage = os.wait4(victim.pid, 0)
         killed_cpu = usage.ru_utime + usage.ru_stime
-    sent = cpu = rss = 0.0
+    sent = cpu = rss = lost = 0.0
     for proc in procs:
         out, err = proc.communicate(timeout=7200)
         if proc.returncode != 0:
             raise SystemExit(err)
-        s, c, r = out.split()
+        s, c, r, x = out.split()
         sent, cpu, rss = sent + int(s), cpu + float(c), max(rss, float(r))
+        lost += int(x)
     wall = time.perf_counter() - began
-    return {"wall": wall, "sent": sent, "cpu": cpu + killed_cpu, "rss_mb": rss / 1024}
+    store = Store(job.db)
+    with store.transaction() as conn:
+        # Sent again after a deadline or an error: the push service may have taken the first.
+        again = conn.execute("SELECT count(*) FROM deliveries WHERE attempts > 1").fetchone()[0]
+    store.close()
+    return {
+        "wall": wall,
+        "sent": sent,
+        "cpu": cpu + killed_cpu,
+        "rss_mb": rss / 1024,
+        "lost": lost,
+        "again": again,
+    }
 
 
 def fanout(
@@ -419,7 +433,8 @@ def fanout(
                 f"{n / figures['wall']:,.0f} sends/s; workers' CPU {figures['cpu']:.1f} s = "
                 f"{figures['cpu'] * 1000 / n:.2f} ms/msg; peak RSS/worker "
                 f"{figures['rss_mb']:.0f} MB; losses {n - counts['endpoints']}, duplicates {dup}"
-                f"{'' if ok else ' ERRORS ' + str(counts['errors'])}; "
+                f"{'' if ok else ' ERRORS ' + str(counts['errors'])} (sent again after a timeout "
+                f"{figures['again']}, leases lost {figures['lost']:.0f}); "
                 f"load {job.load:.1f} s, plan {job.plan_time:.1f} s, store "
                 f"{store_size(db) / 1e6:.0f} MB",
                 flush=True,

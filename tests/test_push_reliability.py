@@ -163,8 +163,8 @@ def killed_half_way(
 
 def test_lease_window_is_what_the_readme_states() -> None:
     readme = " ".join((ROOT / "generator/push/README.md").read_text(encoding="utf-8").split())
-    assert claim_lease(10) == 2 * 10 + LEASE_MARGIN == 30
-    assert "2 × `--timeout` + 10 s (30 s with the defaults)" in readme
+    assert claim_lease(10) == 2 * 10 + LEASE_MARGIN == 50
+    assert "2 × `--timeout` + 30 s (50 s with the defaults)" in readme
     assert "at most `--concurrency` notifications (16 by default)" in readme
 
 

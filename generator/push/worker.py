@@ -38,8 +38,11 @@ from generator.push.store import Delivery, Slot, Store
 MIN_RETRY_DELAY = 1.0
 MAX_RETRY_DELAY = 24 * 3600.0
 # How long a lease outlives the end of the send it covers: room for a pause of the process
-# and for the wait on the database's write lock to record the outcome.
-LEASE_MARGIN = 10.0
+# and for the wait on the database's write lock to record the outcome. SQLite waits up to its
+# busy_timeout (30 s, db.py) for that lock: with a shorter margin, four worker processes on
+# one SQLite file on a loaded machine lost leases while recording (106 repeats in 20,000 in
+# bench/push_bench.py); with 30 s none.
+LEASE_MARGIN = 30.0
 BATCH = 32  # deliveries a lane claims at once (sent one after another)
 
 
