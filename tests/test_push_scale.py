@@ -463,3 +463,31 @@ def test_notify_needs_a_range_unless_a_worker(tmp_path: Path) -> None:
         app, ["push", "notify", "--from", "a", "--to", "b", "--db", str(tmp_path / "p.sqlite3")]
     )
     assert "thiếu --from và --to" not in ranged.output
+
+
+def test_the_service_on_either_store(repo: Path, site: Path, db_url: str) -> None:
+    """The subscription service writes to the store its URL names (PostgreSQL included),
+    and a second service process on the same store sees the same subscription."""
+    from generator.push.service import ServiceConfig, create_app
+    from generator.push.topics import load_model, vocabulary
+    from tests.test_push import SITE_ORIGIN, TestClient, fake_subscription
+
+    vocab = vocabulary(load_model(repo / "data", site))
+    config = ServiceConfig(db_path=db_url, origin=SITE_ORIGIN, vocabulary=vocab, policy=LOCAL)
+    sub = fake_subscription()
+    with TestClient(create_app(config), base_url="http://push.test") as one:
+        r = one.post("/subscriptions", json={"subscription": sub, "topics": ["xa:11140"]})
+        assert r.status_code == 200, r.text
+    store = Store(db_url)  # another process's view
+    try:
+        assert store.topics_of(sub["endpoint"]) == ["xa:11140"]
+    finally:
+        store.close()
+    with TestClient(create_app(config), base_url="http://push.test") as two:
+        r = two.request("DELETE", "/subscriptions", json={"endpoint": sub["endpoint"]})
+        assert r.status_code == 200, r.text
+    store = Store(db_url)
+    try:
+        assert store.count_subscriptions() == 0  # negative control of the first check
+    finally:
+        store.close()
