@@ -34,6 +34,10 @@ from pathlib import Path
 from generator.data.messages_vi import say, text
 from generator.push.endpoints import DEFAULT_POLICY, EndpointPolicy
 from generator.push.plan import (
+    MAX_LINE,
+    MAX_LINES,
+    MAX_PAYLOAD_BYTES,
+    MAX_TITLE,
     NotifyError,
     NotifyOptions,
     Plan,
@@ -57,6 +61,10 @@ from generator.push.worker import LEASE_MARGIN, Notifier, claim_lease, worker_id
 
 __all__ = [
     "LEASE_MARGIN",
+    "MAX_LINE",
+    "MAX_LINES",
+    "MAX_PAYLOAD_BYTES",
+    "MAX_TITLE",
     "NotifyError",
     "NotifyOptions",
     "NotifyReport",
