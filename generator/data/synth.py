@@ -145,13 +145,12 @@ _HAMLET_PREFIX = {
     "dac_khu": _nfc(["Thôn", "Tổ dân phố"]),
 }
 _MOUNTAIN_PROVINCES = frozenset(["04", "08", "11", "12", "14", "15", "19", "20"])
+# Police and military units are outside Thông tư 124/2021/TT-BCA: none is assessed.
 _OFFICES = _nfc(
     [
-        "Công an {ward}",
         "Ủy ban nhân dân {ward}",
         "Trạm Y tế {ward}",
         "Bưu điện văn hóa {ward}",
-        "Ban Chỉ huy Quân sự {ward}",
         "Trung tâm Phục vụ hành chính công {ward}",
         "Chi nhánh Ngân hàng Nông nghiệp {short}",
         "Điện lực {short}",
@@ -175,14 +174,14 @@ _BUSINESS_KIND = _nfc(
         "Hợp tác xã Dịch vụ tổng hợp {short}",
     ]
 )
+# Thông tư 124/2021/TT-BCA leaves out tiểu học, mầm non and nhà trẻ: no such school is assessed.
 _SCHOOLS = _nfc(
     [
-        "Trường Mầm non {short}",
-        "Trường Tiểu học {short}",
         "Trường THCS {short}",
         "Trường THPT {short}",
     ]
 )
+_PROVINCIAL_PREFIXES = ("Trường THPT", "Trung tâm Y tế", "Bệnh viện")
 _SCHOOL_SUFFIX = _nfc(["", " A", " B", " số 2", " số 3"])
 
 # Model names by field value; a field value not listed here (a schema change) falls back to
@@ -385,6 +384,7 @@ class _Model(NamedTuple):
     name: str
     title: str  # the name without "Mô hình" and place, for quoting in award reasons
     field: str
+    stopped: bool = False  # status "ngung": its sites count for no xã (TT 124 check)
 
 
 class _Province(NamedTuple):
@@ -465,6 +465,9 @@ class _Generator:
         self.places_by_ward: dict[str, dict[str, list[tuple[str, str]]]] = {}
         self.place_coords: dict[str, tuple[str | None, str | None]] = {}
         self.models: list[_Model] = []
+        # ward code → first year a working model site started there: a xã is recognised
+        # "đạt" only from then on (validate's tt124-xa-without-model).
+        self.site_years: dict[str, int] = {}
 
     def rng(self, resource: str) -> random.Random:
         # One stream per resource, seeded from a string (hashed with SHA-512 by `random`, so not
@@ -711,6 +714,7 @@ class _Generator:
         results = schema.enum("result")
         result_w = _weights(results, {"dat": 0.92, "chua_dat": 0.08}, 0.02)
         passed = "dat" if "dat" in results else results[0]
+        not_passed = next((r for r in results if r != passed), passed)
         basis = self.basis(_BASIS_ASSESSMENT, "TT-BCA")
         total = sum(len(v) for kinds in self.places_by_ward.values() for v in kinds.values())
         keep_p = min(1.0, self.scale["assessments"] / max(total * len(self.years), 1))
@@ -747,12 +751,18 @@ class _Generator:
                     )
                     decisions[y] = (ward_dec, prov_dec[(ward.province, y)])
                 for kind, places in self.places_by_ward[ward.code].items():
-                    level = 1 if kind == "xa" else 0
-                    for pid, _ in places:
+                    for pid, name in places:
+                        # Schools the province manages are recognised by the province (TT 124
+                        # Điều 10: a xã recognises only what it manages).
+                        provincial = name.startswith(_PROVINCIAL_PREFIXES)
+                        level = 1 if kind == "xa" or provincial else 0
                         for y in self.years:
                             if keep_p < 1.0 and rng.random() >= keep_p:
                                 continue
                             result = rng.choices(results, result_w)[0]
+                            first_site = self.site_years.get(ward.code)
+                            if kind == "xa" and (first_site is None or first_site > y):
+                                result = not_passed
                             if result == passed:
                                 no, when, issuer = decisions[y][level]
                                 yield pid, y, result, no, when, issuer, basis
@@ -839,7 +849,10 @@ class _Generator:
             level = rng.choices(levels, level_w)[0]
             dec_year = rng.randint(started, last_year)
             description = " ".join(rng.sample(_MODEL_DESCRIPTIONS, 2))
-            self.models.append(_Model(mid, prov.code, started, name, title, field))
+            status = rng.choices(statuses, status_w)[0]
+            self.models.append(
+                _Model(mid, prov.code, started, name, title, field, status == "ngung")
+            )
             rows.append(
                 (
                     mid,
@@ -851,7 +864,7 @@ class _Generator:
                     f"{rng.randint(1, 999)}/{_MODEL_SUFFIX.get(level, 'QĐ-UBND')}",
                     self.day(rng, date(dec_year, 1, 2), date(dec_year, 12, 28)),
                     basis,
-                    rng.choices(statuses, status_w)[0],
+                    status,
                     started,
                 )
             )
@@ -912,6 +925,10 @@ class _Generator:
                             place_id = candidates[rng.randrange(len(candidates))][0]
                             lat, lon = self.place_coords[place_id]
                     teams = rng.randint(1, 12)
+                    started = self.day(rng, first, last)
+                    if not model.stopped:
+                        year = int(str(started)[:4])
+                        self.site_years[ward.code] = min(year, self.site_years.get(ward.code, year))
                     yield (
                         f"{mid}-{k:04d}",
                         mid,
@@ -919,7 +936,7 @@ class _Generator:
                         place_id,
                         teams,
                         teams * rng.randint(3, 15),
-                        self.day(rng, first, last),
+                        started,
                         "true" if rng.random() < 0.08 else "false",
                         lat,
                         lon,
@@ -964,7 +981,12 @@ class _Generator:
             "decision_date",
             "issuer",
             "model_id",
+            "legal_basis",
         ]
+        # The award law in force on the decision date (Luật Thi đua, khen thưởng 2003 until
+        # 31/12/2023, 2022 from 01/01/2024), when the package's legal_documents has it.
+        old_law = "15/2003/QH11" if "15/2003/QH11" in self.legal_ids else None
+        new_law = "06/2022/QH15" if "06/2022/QH15" in self.legal_ids else None
 
         def rows() -> Iterator[tuple[object, ...]]:
             for _ in range(self.scale["awards"]):
@@ -1018,6 +1040,7 @@ class _Generator:
                     when,
                     issuer.format(province=province.lname, ward=ward.lname),
                     model_id,
+                    old_law if str(when) < "2024-01-01" else new_law,
                 )
 
         return columns, rows()
@@ -1216,11 +1239,12 @@ def write_package(
     counts = gen.copy_reference()
     steps: list[tuple[str, Callable[[], tuple[list[str], Iterator[tuple[object, ...]]]]]] = [
         ("places", gen.places),
+        # Models and their sites first: a xã is "đạt" only where a model works (assessments).
+        ("models", gen.models_rows),
+        ("model_sites", gen.model_sites),
         ("assessments", gen.assessments),
         ("targets", gen.targets),
         ("movement_classes", gen.movement_classes),
-        ("models", gen.models_rows),
-        ("model_sites", gen.model_sites),
         ("awards", gen.awards),
         ("events", gen.events),
     ]
