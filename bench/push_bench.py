@@ -1,14 +1,22 @@
-"""Web push benchmark (issue 6), loopback only. Prints figures; asserts nothing but correctness.
+"""Web push benchmark (issues 6 and 20), loopback only. Prints figures; asserts nothing but
+correctness (zero losses, zero duplicates, counted by the receiver).
 
-1. fan-out: `antq push notify`'s engine sends one encrypted, VAPID-signed notification to each
-   of N subscribers (default 10,000) whose endpoints are on a local receiver (a uvicorn
-   process on 127.0.0.1 that counts deliveries per endpoint, without decrypting). Reports
-   sends/s and checks every endpoint got exactly one.
+1. fan-out: one job to N subscribers (default 50,000) whose endpoints are on a local push
+   service stand-in (a uvicorn process on 127.0.0.1 that decrypts every message with its
+   subscription's key and verifies its VAPID JWT, then counts it per endpoint), sent by 1, 2
+   and 4 `antq push notify --worker` processes, on SQLite and on PostgreSQL (a throwaway
+   cluster, tests/pgserver.py). Reports sends/s and the workers' CPU per message, their peak
+   memory, and the store's size; `--kill` also SIGKILLs one of two workers half-way.
+   `--main` runs main's notifier (extracted with `git archive main`) on the same machine
+   in the same run, for the ratio.
 2. subscribe: the subscription service under uvicorn (its own process), C concurrent clients
    (default 50) POSTing new subscriptions for S seconds (default 30). Reports requests/s,
    p50/p99 latency, errors, and that the database holds exactly one row per 200 answer.
+3. `--rows 1000000`: that many subscription rows loaded into PostgreSQL with COPY, planned
+   into one job; reports load and plan times and the store's size per million.
 
-    .venv/bin/python bench/push_bench.py [--subscribers 10000] [--clients 50] [--seconds 30]
+    .venv/bin/python bench/push_bench.py --subscribers 50000 --workers 1,2,4 \
+        --stores sqlite,postgresql --main 10000 --kill --skip-subscribe
 """
 
 from __future__ import annotations
@@ -17,8 +25,8 @@ import argparse
 import base64
 import json
 import os
-import resource
 import shutil
+import signal
 import socket
 import sqlite3
 import statistics
@@ -31,6 +39,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
@@ -38,9 +47,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from generator.push.endpoints import EndpointPolicy  # noqa: E402
-from generator.push.notify import NotifyOptions, run  # noqa: E402
+from generator.push.notify import NotifyOptions, make_plan  # noqa: E402
 from generator.push.store import Store  # noqa: E402
-from generator.push.vapid import generate_keys, load_private_key  # noqa: E402
+from generator.push.vapid import generate_keys  # noqa: E402
 
 SUBJECT = "mailto:bcd138@antq.example.vn"
 LOCAL = EndpointPolicy(hosts=("127.0.0.1",), allow_http=True, any_port=True)
@@ -55,34 +64,108 @@ provinces = "national"
 
 """
 
-# A push service stand-in: answers 201 and counts per path. GET /count → totals.
-RECEIVER = """
-import sys
+# A push service stand-in: decrypts each message (aes128gcm) with the subscription's key,
+# verifies the VAPID JWT (ES256 signature, aud, exp), answers 201 and counts per path;
+# GET /count → totals. argv: port, browser private key (PEM hex), auth secret (hex).
+RECEIVER = r"""
+import base64, json, sys, time
 from collections import Counter
-import uvicorn
+import http_ece, uvicorn
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
-hits = Counter()
+port, pem, auth = int(sys.argv[1]), bytes.fromhex(sys.argv[2]), bytes.fromhex(sys.argv[3])
+key = serialization.load_pem_private_key(pem, None)
+origin = f"http://127.0.0.1:{port}"
+hits, errors = Counter(), Counter()
+
+def b64d(text):
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+def check(header):
+    scheme, _, params = header.partition(" ")
+    parts = dict(p.strip().split("=", 1) for p in params.split(","))
+    head, claims, sig = parts["t"].split(".")
+    raw = b64d(sig)
+    der = encode_dss_signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big"))
+    public = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), b64d(parts["k"]))
+    public.verify(der, f"{head}.{claims}".encode(), ec.ECDSA(hashes.SHA256()))
+    c = json.loads(b64d(claims))
+    assert scheme == "vapid" and c["aud"] == origin and time.time() < c["exp"] <= time.time() + 86400
 
 async def app(scope, receive, send):
     if scope["type"] != "http":
         return
-    more = True
+    chunks, more = [], True
     while more:
         message = await receive()
+        chunks.append(message.get("body", b""))
         more = message.get("more_body", False)
     if scope["method"] == "GET":
-        body = ('{"endpoints": %d, "deliveries": %d, "max": %d}' % (
-            len(hits), sum(hits.values()), max(hits.values(), default=0))).encode()
+        body = json.dumps({"endpoints": len(hits), "deliveries": sum(hits.values()),
+                           "max": max(hits.values(), default=0), "errors": dict(errors)}).encode()
         status = 200
     else:
-        hits[scope["path"]] += 1
-        body, status = b"", 201
+        headers = dict(scope["headers"])
+        try:
+            check(headers[b"authorization"].decode())
+            assert headers[b"content-encoding"] == b"aes128gcm"
+            json.loads(http_ece.decrypt(b"".join(chunks), private_key=key, auth_secret=auth,
+                                        version="aes128gcm"))
+            hits[scope["path"]] += 1
+            status = 201
+        except Exception as exc:
+            errors[type(exc).__name__] += 1
+            status = 400
+        body = b""
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
 
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning",
-            access_log=False, backlog=2048)
+uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False,
+            backlog=2048, http="h11")
+"""
+
+# One notifier worker process: `antq push notify --worker`'s engine.
+WORKER = """
+import resource, sys, time
+from pathlib import Path
+from generator.push.endpoints import EndpointPolicy
+from generator.push.notify import NotifyOptions, work
+from generator.push.vapid import load_private_key
+
+data, site, db, concurrency, wait = sys.argv[1:6]
+options = NotifyOptions(Path(data), Path(site), db, "", "", concurrency=int(concurrency),
+                        per_service=64, retry_wait=float(wait), progress=False)
+report = work(options, key=load_private_key(), subject="mailto:bcd138@antq.example.vn",
+              policy=EndpointPolicy(hosts=("127.0.0.1",), allow_http=True, any_port=True),
+              echo=lambda line: None)
+use = resource.getrusage(resource.RUSAGE_SELF)
+print(report.outcomes["sent"], use.ru_utime + use.ru_stime, use.ru_maxrss,
+      report.outcomes["lost"], flush=True)
+"""
+
+# main's notifier, from `git archive main` (PYTHONPATH set by the caller): plan and send.
+MAIN_NOTIFIER = """
+import resource, sys, time
+from pathlib import Path
+import generator
+assert "main-code" in generator.__file__, generator.__file__  # main's code, not this branch's
+from generator.push.endpoints import EndpointPolicy
+from generator.push.notify import NotifyOptions, run
+from generator.push.vapid import load_private_key
+
+data, site, db = sys.argv[1:4]
+began = time.perf_counter()
+report = run(NotifyOptions(Path(data), Path(site), Path(db), "HEAD~1", "HEAD", concurrency=16),
+             key=load_private_key(), subject="mailto:bcd138@antq.example.vn",
+             policy=EndpointPolicy(hosts=("127.0.0.1",), allow_http=True, any_port=True),
+             echo=lambda line: None)
+wall = time.perf_counter() - began
+use = resource.getrusage(resource.RUSAGE_SELF)
+print(report.outcomes["sent"], use.ru_utime + use.ru_stime, use.ru_maxrss, wall, flush=True)
 """
 
 # The subscription service with the rate limit lifted (every client here is 127.0.0.1).
@@ -166,57 +249,296 @@ def wait_ready(url: str, proc: subprocess.Popen[bytes]) -> None:
     raise SystemExit(f"{url} never answered")
 
 
+class Browser:
+    """One browser key pair for every subscriber: each message still gets its own ephemeral
+    ECDH key and salt, and the receiver decrypts each with this key."""
+
+    def __init__(self) -> None:
+        self.key = ec.generate_private_key(ec.SECP256R1())
+        self.auth = os.urandom(16)
+        point = self.key.public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
+        self.p256dh = b64u(point)
+        pem = self.key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        self.args = (pem.hex(), self.auth.hex())
+
+
 def public_point() -> str:
     key = ec.generate_private_key(ec.SECP256R1())
     return b64u(key.public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint))
 
 
-def fanout(tmp: Path, data: Path, site: Path, n: int) -> None:
-    key_path, _ = generate_keys(tmp / "keys")
-    key = load_private_key({"ANTQ_VAPID_PRIVATE_KEY_FILE": str(key_path)})
-    port = free_port()
-    receiver = start(RECEIVER, str(port))
-    try:
-        wait_ready(f"http://127.0.0.1:{port}/count", receiver)
-        db = tmp / "fanout.sqlite3"
-        store = Store(db)
-        stamp = datetime.now(tz=UTC).isoformat()
-        # One browser key for all: each message still gets its own ephemeral ECDH key and salt.
-        p256dh, auth = public_point(), b64u(os.urandom(16))
-        endpoints = [f"http://127.0.0.1:{port}/push/{i:05d}" for i in range(n)]
+def load_subscribers(db: str, endpoints: list[str], browser: Browser) -> float:
+    """Subscription rows straight into the store (COPY on PostgreSQL); seconds taken."""
+    stamp = datetime.now(tz=UTC).isoformat()
+    store = Store(db)
+    began = time.perf_counter()
+    auth = b64u(browser.auth)
+    if store.dialect == "postgresql":
+        import psycopg
+
+        with psycopg.connect(db) as conn, conn.cursor() as cur:
+            with cur.copy("COPY subscriptions FROM STDIN") as copy:
+                for e in endpoints:
+                    copy.write_row((e, browser.p256dh, auth, stamp, stamp))
+            with cur.copy("COPY topics FROM STDIN") as copy:
+                for e in endpoints:
+                    copy.write_row((e, "xa:11140"))
+    else:
         with store.transaction() as conn:
             conn.executemany(
                 "INSERT INTO subscriptions VALUES (?, ?, ?, ?, ?)",
-                [(e, p256dh, auth, stamp, stamp) for e in endpoints],
+                [(e, browser.p256dh, auth, stamp, stamp) for e in endpoints],
             )
             conn.executemany(
                 "INSERT INTO topics VALUES (?, ?)", [(e, "xa:11140") for e in endpoints]
             )
-        store.close()
-        options = NotifyOptions(data, site, db, "HEAD~1", "HEAD", concurrency=16)
-        cpu0 = resource.getrusage(resource.RUSAGE_SELF)
-        start_time = time.perf_counter()
-        report = run(options, key=key, subject=SUBJECT, policy=LOCAL, echo=lambda line: None)
-        wall = time.perf_counter() - start_time
-        cpu1 = resource.getrusage(resource.RUSAGE_SELF)
-        counts = requests.get(f"http://127.0.0.1:{port}/count", timeout=5).json()
+    took = time.perf_counter() - began
+    store.close()
+    return took
+
+
+def plan_job(db: str, data: Path, site: Path) -> tuple[int, float]:
+    """Plan the fixture's one change for every subscriber (antq push notify's first half)."""
+    store = Store(db)
+    began = time.perf_counter()
+    plan = make_plan(NotifyOptions(data, site, db, "HEAD~1", "HEAD"), store)
+    store.plan_run(plan.run_key, plan.from_rev, plan.to_rev, plan.payloads)
+    took = time.perf_counter() - began
+    store.close()
+    return len(plan.payloads), took
+
+
+def store_size(db: str) -> int:
+    if db.startswith("postgresql"):
+        import psycopg
+
+        with psycopg.connect(db) as conn:
+            return int(conn.execute("SELECT pg_database_size(current_database())").fetchone()[0])
+    return sum(p.stat().st_size for p in Path(db).parent.glob(Path(db).name + "*"))
+
+
+class Job:
+    """A receiver, N subscribers in a fresh store, one planned job."""
+
+    def __init__(self, tmp: Path, db: str, data: Path, site: Path, n: int, env: dict[str, str]):
+        self.browser = Browser()
+        self.port = free_port()
+        self.receiver = start(RECEIVER, str(self.port), *self.browser.args)
+        wait_ready(f"http://127.0.0.1:{self.port}/count", self.receiver)
+        self.endpoints = [f"http://127.0.0.1:{self.port}/push/{i:07d}" for i in range(n)]
+        self.db, self.data, self.site, self.env = db, data, site, env
+        self.load = load_subscribers(db, self.endpoints, self.browser)
+        self.planned, self.plan_time = plan_job(db, data, site)
+
+    def counts(self) -> dict[str, int]:
+        return dict(requests.get(f"http://127.0.0.1:{self.port}/count", timeout=30).json())
+
+    def close(self) -> None:
+        self.receiver.terminate()
+        self.receiver.wait(10)
+
+
+def run_workers(job: Job, workers: int, kill: bool = False) -> dict[str, float]:
+    """Start `workers` worker processes on the job; wait; their figures."""
+    procs = [
+        subprocess.Popen(
+            # A worker outlives a killed one's leases (30 s) only when waiting for them.
+            [
+                sys.executable,
+                "-c",
+                WORKER,
+                str(job.data),
+                str(job.site),
+                job.db,
+                "16",
+                "60" if kill else "0",
+            ],
+            cwd=ROOT,
+            env=job.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(workers)
+    ]
+    began = time.perf_counter()
+    killed_cpu = 0.0
+    if kill:
+        while job.counts()["deliveries"] < len(job.endpoints) // 2:
+            time.sleep(0.2)
+        victim = procs.pop(0)
+        os.kill(victim.pid, signal.SIGKILL)
+        _, status, usage = os.wait4(victim.pid, 0)
+        killed_cpu = usage.ru_utime + usage.ru_stime
+    sent = cpu = rss = lost = 0.0
+    for proc in procs:
+        out, err = proc.communicate(timeout=7200)
+        if proc.returncode != 0:
+            raise SystemExit(err)
+        s, c, r, x = out.split()
+        sent, cpu, rss = sent + int(s), cpu + float(c), max(rss, float(r))
+        lost += int(x)
+    wall = time.perf_counter() - began
+    store = Store(job.db)
+    with store.transaction() as conn:
+        # Sent again after a deadline or an error: the push service may have taken the first.
+        again = conn.execute("SELECT count(*) FROM deliveries WHERE attempts > 1").fetchone()[0]
+    store.close()
+    return {
+        "wall": wall,
+        "sent": sent,
+        "cpu": cpu + killed_cpu,
+        "rss_mb": rss / 1024,
+        "lost": lost,
+        "again": again,
+    }
+
+
+def fanout(
+    tmp: Path, data: Path, site: Path, args: argparse.Namespace, env: dict[str, str]
+) -> None:
+    stores = args.stores.split(",")
+    pg = None
+    try:
+        if "postgresql" in stores:
+            from tests.pgserver import pg_server
+
+            pg = pg_server()
+            server = pg.__enter__()
+        runs = [(store, int(w), False) for store in stores for w in args.workers.split(",")]
+        if args.kill:
+            runs += [(store, 2, True) for store in stores]
+        for number, (kind, workers, kill) in enumerate(runs):
+            db = (
+                server.new_database()
+                if kind == "postgresql"
+                else str(tmp / f"fanout-{number}.sqlite3")
+            )
+            job = Job(tmp, db, data, site, args.subscribers, env)
+            try:
+                figures = run_workers(job, workers, kill)
+                counts = job.counts()
+            finally:
+                job.close()
+            n = len(job.endpoints)
+            ok = counts["endpoints"] == n and not counts["errors"]
+            dup = counts["deliveries"] - counts["endpoints"]
+            label = f"{kind:10s} workers {workers}{' (one SIGKILLed half-way)' if kill else ''}"
+            print(
+                f"fan-out {label}: {n:,} in {figures['wall']:.1f} s = "
+                f"{n / figures['wall']:,.0f} sends/s; workers' CPU {figures['cpu']:.1f} s = "
+                f"{figures['cpu'] * 1000 / n:.2f} ms/msg; peak RSS/worker "
+                f"{figures['rss_mb']:.0f} MB; losses {n - counts['endpoints']}, duplicates {dup}"
+                f"{'' if ok else ' ERRORS ' + str(counts['errors'])} (sent again after a timeout "
+                f"{figures['again']}, leases lost {figures['lost']:.0f}); "
+                f"load {job.load:.1f} s, plan {job.plan_time:.1f} s, store "
+                f"{store_size(db) / 1e6:.0f} MB",
+                flush=True,
+            )
     finally:
-        receiver.terminate()
-        receiver.wait(10)
-    cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
-    sent = report.outcomes["sent"]
-    print(
-        f"fan-out: {sent:,} notifications in {wall:.1f} s = {sent / wall:,.0f} sends/s "
-        f"(concurrency 16; notifier CPU {cpu:.1f} s; planning and diff included)"
+        if pg is not None:
+            pg.__exit__(None, None, None)
+
+
+def main_ratio(tmp: Path, data: Path, site: Path, n: int, env: dict[str, str]) -> None:
+    """main's notifier and this one, same N, same receiver kind, same machine, same run."""
+    code = tmp / "main-code"
+    code.mkdir()
+    archive = subprocess.run(
+        ["git", "archive", "main", "generator"], cwd=ROOT, capture_output=True, check=True
     )
+    subprocess.run(["tar", "-x", "-C", str(code)], input=archive.stdout, check=True)
+    figures = {}
+    for name in ("main", "this"):
+        db = str(tmp / f"ratio-{name}.sqlite3")
+        browser = Browser()
+        port = free_port()
+        receiver = start(RECEIVER, str(port), *browser.args)
+        try:
+            wait_ready(f"http://127.0.0.1:{port}/count", receiver)
+            endpoints = [f"http://127.0.0.1:{port}/push/{i:07d}" for i in range(n)]
+            if name == "main":
+                old_env = {**env, "PYTHONPATH": str(code)}
+                subprocess.run(
+                    [
+                        sys.executable,
+                        "-c",
+                        "import sys; sys.path.insert(0, sys.argv[1])\n"
+                        "from generator.push.store import Store; Store(sys.argv[2]).close()",
+                        str(code),
+                        db,
+                    ],
+                    cwd=tmp,
+                    env=old_env,
+                    check=True,
+                )
+                raw = sqlite3.connect(db)
+                stamp = datetime.now(tz=UTC).isoformat()
+                auth = b64u(browser.auth)
+                raw.executemany(
+                    "INSERT INTO subscriptions VALUES (?, ?, ?, ?, ?)",
+                    [(e, browser.p256dh, auth, stamp, stamp) for e in endpoints],
+                )
+                raw.executemany(
+                    "INSERT INTO topics VALUES (?, ?)", [(e, "xa:11140") for e in endpoints]
+                )
+                raw.commit()
+                raw.close()
+                out = subprocess.run(
+                    [sys.executable, "-c", MAIN_NOTIFIER, str(data), str(site), db],
+                    cwd=tmp,
+                    env=old_env,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout.split()
+                sent, cpu, wall = int(out[0]), float(out[1]), float(out[3])
+            else:
+                load_subscribers(db, endpoints, browser)
+                began = time.perf_counter()
+                plan_job(db, data, site)
+                job = argparse.Namespace(data=data, site=site, db=db, env=env, endpoints=endpoints)
+                f = run_workers(job, 1)  # type: ignore[arg-type]
+                wall = time.perf_counter() - began
+                sent, cpu = int(f["sent"]), f["cpu"]
+            counts = requests.get(f"http://127.0.0.1:{port}/count", timeout=30).json()
+        finally:
+            receiver.terminate()
+            receiver.wait(10)
+        figures[name] = (wall, cpu)
+        print(
+            f"ratio {name:4s}: {sent:,}/{n:,} sent in {wall:.1f} s = {n / wall:,.0f} sends/s; "
+            f"CPU {cpu * 1000 / n:.2f} ms/msg; receiver: {counts['endpoints']:,} endpoints, "
+            f"{counts['deliveries']:,} deliveries, errors {counts['errors']}",
+            flush=True,
+        )
     print(
-        f"  receiver: {counts['endpoints']:,} endpoints, {counts['deliveries']:,} deliveries, "
-        f"max {counts['max']} per endpoint; outcomes {dict(report.outcomes)}"
+        f"ratio this/main: {figures['main'][0] / figures['this'][0]:.1f}× faster, "
+        f"{figures['main'][1] / figures['this'][1]:.1f}× less CPU per message (planning included)"
     )
-    ok = sent == n and counts["endpoints"] == n and counts["deliveries"] == n
+
+
+def million_rows(tmp: Path, data: Path, site: Path, rows: int) -> None:
+    from tests.pgserver import pg_server
+
+    with pg_server() as server:
+        db = server.new_database()
+        browser = Browser()
+        endpoints = [f"https://fcm.googleapis.com/fcm/send/bench-{i:08d}" for i in range(rows)]
+        load = load_subscribers(db, endpoints, browser)
+        subs_size = store_size(db)
+        planned, plan_time = plan_job(db, data, site)
+        size = store_size(db)
     print(
-        f"  exactly one per subscriber: {'yes' if ok else 'NO'}; target <= 60 s: "
-        f"{'met' if wall <= 60 else 'MISSED'}"
+        f"rows: {rows:,} subscriptions COPYed into PostgreSQL in {load:.1f} s "
+        f"({rows / load:,.0f} rows/s); store {subs_size / 1e9 * 1e6 / rows:.2f} GB per million "
+        f"subscriptions; one job planned for {planned:,} in {plan_time:.1f} s; with the job's "
+        f"deliveries {size / 1e9 * 1e6 / rows:.2f} GB per million",
+        flush=True,
     )
 
 
@@ -291,7 +613,12 @@ def subscribe_load(tmp: Path, data: Path, site: Path, clients: int, seconds: flo
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--subscribers", type=int, default=10_000)
+    parser.add_argument("--subscribers", type=int, default=50_000)
+    parser.add_argument("--workers", default="1,2,4")
+    parser.add_argument("--stores", default="sqlite,postgresql")
+    parser.add_argument("--kill", action="store_true")
+    parser.add_argument("--main", type=int, default=0, help="subscribers for the ratio to main")
+    parser.add_argument("--rows", type=int, default=0)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--skip-fanout", action="store_true")
@@ -301,8 +628,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="antq-push-bench-") as name:
         tmp = Path(name)
         data, site = make_repo(tmp / "repo")
+        key_path, _ = generate_keys(tmp / "keys")
+        env = {**os.environ, "NO_PROXY": "127.0.0.1", "ANTQ_VAPID_PRIVATE_KEY_FILE": str(key_path)}
+        if args.main:
+            main_ratio(tmp, data, site, args.main, env)
         if not args.skip_fanout:
-            fanout(tmp, data, site, args.subscribers)
+            fanout(tmp, data, site, args, env)
+        if args.rows:
+            million_rows(tmp, data, site, args.rows)
         if not args.skip_subscribe:
             subscribe_load(tmp, data, site, args.clients, args.seconds)
 

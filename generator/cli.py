@@ -312,6 +312,7 @@ push_app = typer.Typer(
     help="Thông báo đẩy cho người theo dõi xã, tỉnh, mô hình, bài học.", no_args_is_help=True
 )
 app.add_typer(push_app, name="push")
+PUSH_DB_HELP = "Tệp SQLite, sqlite:///… hoặc postgresql://… (hoặc biến ANTQ_PUSH_DB)."
 
 
 @push_app.command("keys")
@@ -334,7 +335,7 @@ def push_keys(
 def push_serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Địa chỉ nghe (đặt sau proxy TLS)."),
     port: int = typer.Option(8765, "--port", help="Cổng."),
-    db: Path | None = typer.Option(None, "--db", help="Tệp SQLite (hoặc biến ANTQ_PUSH_DB)."),
+    db: str | None = typer.Option(None, "--db", help=PUSH_DB_HELP),
     data: Path = typer.Option(Path("data"), "--data", help="Gói dữ liệu (danh sách chủ đề)."),
     site: Path = typer.Option(Path("site"), "--site", help="Thư mục giao diện (site.toml)."),
     origin: str | None = typer.Option(
@@ -364,14 +365,24 @@ def push_serve(
 
 @push_app.command("notify")
 def push_notify(
-    from_rev: str = typer.Option(..., "--from", help="Phiên bản dữ liệu trước (git)."),
-    to_rev: str = typer.Option(..., "--to", help="Phiên bản dữ liệu vừa triển khai (git)."),
+    from_rev: str | None = typer.Option(None, "--from", help="Phiên bản dữ liệu trước (git)."),
+    to_rev: str | None = typer.Option(None, "--to", help="Phiên bản dữ liệu vừa triển khai (git)."),
     data: Path = typer.Option(Path("data"), "--data", help="Thư mục gói dữ liệu."),
     site: Path = typer.Option(Path("site"), "--site", help="Thư mục giao diện (site.toml)."),
-    db: Path | None = typer.Option(None, "--db", help="Tệp SQLite (hoặc biến ANTQ_PUSH_DB)."),
+    db: str | None = typer.Option(None, "--db", help=PUSH_DB_HELP),
     dry_run: bool = typer.Option(False, "--dry-run", help="Chỉ in những gì sẽ gửi."),
+    worker: bool = typer.Option(
+        False, "--worker", help="Chỉ nhận việc gửi đang chờ (mọi lượt), cùng các tiến trình khác."
+    ),
     concurrency: int = typer.Option(
         16, "--concurrency", min=1, max=64, help="Số lượt gửi song song."
+    ),
+    per_service: int = typer.Option(
+        16,
+        "--per-service",
+        min=1,
+        max=256,
+        help="Tối đa bao nhiêu lượt gửi cùng lúc tới một dịch vụ thông báo đẩy (mọi tiến trình).",
     ),
     timeout: float = typer.Option(10.0, "--timeout", min=1.0, help="Giây chờ mỗi lượt gửi."),
     retry_wait: float = typer.Option(
@@ -381,10 +392,15 @@ def push_notify(
     """Gửi mỗi người theo dõi một thông báo về những gì đã đổi giữa hai phiên bản dữ liệu."""
     from generator.push import commands
 
+    if not worker and (from_rev is None or to_rev is None):
+        from generator.data.messages_vi import say
+
+        typer.echo(say("push-notify-range"), err=True)
+        raise typer.Exit(2)
     raise typer.Exit(
         commands.notify(
-            from_rev=from_rev,
-            to_rev=to_rev,
+            from_rev=from_rev or "",
+            to_rev=to_rev or "",
             data_dir=data,
             site_dir=site,
             db=db,
@@ -392,8 +408,42 @@ def push_notify(
             concurrency=concurrency,
             timeout=timeout,
             retry_wait=retry_wait,
+            per_service=per_service,
+            worker=worker,
         )
     )
+
+
+@push_app.command("migrate")
+def push_migrate(db: str | None = typer.Option(None, "--db", help=PUSH_DB_HELP)) -> None:
+    """Nâng lược đồ cơ sở dữ liệu thông báo đẩy lên phiên bản của chương trình này."""
+    from generator.push import commands
+
+    raise typer.Exit(commands.migrate(db))
+
+
+@push_app.command("copy")
+def push_copy(
+    source: str = typer.Option(..., "--from", help="Cơ sở dữ liệu nguồn (tệp hoặc URL)."),
+    target: str = typer.Option(..., "--to", help="Cơ sở dữ liệu đích (tệp hoặc URL)."),
+    merge: bool = typer.Option(False, "--merge", help="Gộp vào đích đã có đăng ký."),
+) -> None:
+    """Chép mọi đăng ký theo dõi sang cơ sở dữ liệu khác (vd. SQLite → PostgreSQL)."""
+    from generator.push import commands
+
+    raise typer.Exit(commands.copy(source, target, merge))
+
+
+@push_app.command("status")
+def push_status(
+    job: str | None = typer.Argument(None, help="Lượt gửi (như “abc1234567..def7654321”)."),
+    db: str | None = typer.Option(None, "--db", help=PUSH_DB_HELP),
+    follow: bool = typer.Option(False, "--follow", help="Theo dõi đến khi gửi xong."),
+) -> None:
+    """Tình hình các lượt gửi: đã gửi, hết hạn, lỗi, đang chờ."""
+    from generator.push import commands
+
+    raise typer.Exit(commands.status(db, job, follow))
 
 
 export_app = typer.Typer(

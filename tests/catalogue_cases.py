@@ -1098,3 +1098,66 @@ PUSH_CASES["push-notify"] = CallCase(
         "push-payload-more-changes",
     ),
 )
+
+
+# -- Web push past one machine (issue 20): store URLs, migrate, copy, status.
+def _store_url_lines(tmp: Path) -> list[str]:
+    from generator.push.store import SCHEMA_VERSION
+
+    lines = cli(
+        ["push", "migrate", "--db", "mysql://antq@db/push"],
+        ["push", "status", "--db", "sqlite://relative/p.sqlite3"],
+        ["push", "migrate", "--db", "sqlite:///{tmp}/p.sqlite3"],
+        ["push", "status", "--db", "{tmp}/p.sqlite3"],
+        ["push", "status", "abc", "--db", "{tmp}/p.sqlite3"],
+        ["push", "notify", "--db", "{tmp}/p.sqlite3"],
+    )(tmp)
+    # The schema version shown as N: a new migration does not change the line.
+    return [line.replace(f"→ {SCHEMA_VERSION}.", "→ N.") for line in lines]
+
+
+def _copy_lines(tmp: Path) -> list[str]:
+    from generator.push.store import Store
+
+    store = Store(tmp / "a.sqlite3")
+    store.subscribe("https://fcm.googleapis.com/fcm/send/a", "k", "a", ["xa:11113", "tinh:31"])
+    store.close()
+    return cli(
+        ["push", "copy", "--from", "{tmp}/a.sqlite3", "--to", "{tmp}/b.sqlite3"],
+        ["push", "copy", "--from", "{tmp}/a.sqlite3", "--to", "{tmp}/b.sqlite3"],
+    )(tmp)
+
+
+def _status_lines(tmp: Path) -> list[str]:
+    """A planned run half sent, and a push service that asked to wait (its time shown as T)."""
+    import time
+
+    from generator.push.store import Store
+
+    store = Store(tmp / "p.sqlite3")
+    endpoints = [f"https://fcm.googleapis.com/fcm/send/{n}" for n in range(3)]
+    for endpoint in endpoints:
+        store.subscribe(endpoint, "k", "a", ["xa:11113"])
+    store.plan_run("a" * 40 + ".." + "b" * 40, "a" * 40, "b" * 40, dict.fromkeys(endpoints, "{}"))
+    now = time.time()
+    for delivery in store.claim("me", now, 30, 1):
+        store.finish(delivery, "sent", 201, owner="me")
+    store.pause_service("https://fcm.googleapis.com", now + 3600, "429 Retry-After 3600 s")
+    store.close()
+    lines = cli(["push", "status", "--db", "{tmp}/p.sqlite3"])(tmp)
+    return [re.sub(r"đến \d\d:\d\d:\d\d UTC", "đến T UTC", line) for line in lines]
+
+
+PUSH_CASES["push-store-url"] = CallCase(
+    _store_url_lines,
+    (
+        "push-db-scheme",
+        "push-db-sqlite-url",
+        "push-migrated",
+        "push-job-none",
+        "push-job-unknown",
+        "push-notify-range",
+    ),
+)
+PUSH_CASES["push-copy"] = CallCase(_copy_lines, ("push-copied", "push-copy-target-not-empty"))
+PUSH_CASES["push-status"] = CallCase(_status_lines, ("push-job-line", "push-service-blocked"))

@@ -25,6 +25,7 @@ PACKAGE = ROOT / "generator"
 # sample data), or the catalogue itself. Paths relative to generator/; a folder ends in "/".
 PAGE_CONTENT = (
     "pages/",
+    "changes.py",  # the lines of the change list and of notifications (issue 19)
     "model.py",
     "maps.py",
     "render.py",

@@ -163,8 +163,8 @@ def killed_half_way(
 
 def test_lease_window_is_what_the_readme_states() -> None:
     readme = " ".join((ROOT / "generator/push/README.md").read_text(encoding="utf-8").split())
-    assert claim_lease(10) == 2 * 10 + LEASE_MARGIN == 30
-    assert "2 × `--timeout` + 10 s (30 s with the defaults)" in readme
+    assert claim_lease(10) == 2 * 10 + LEASE_MARGIN == 50
+    assert "2 × `--timeout` + 30 s (50 s with the defaults)" in readme
     assert "at most `--concurrency` notifications (16 by default)" in readme
 
 
@@ -519,8 +519,9 @@ def test_migration_merges_spellings_stored_before(tmp_path: Path) -> None:
         )
     raw.close()
     store = Store(db)
-    assert store.schema_version() == SCHEMA_VERSION == 3
-    subs = dict(store.db.execute("SELECT endpoint, p256dh FROM subscriptions"))
+    assert store.schema_version() == SCHEMA_VERSION == 4
+    with store.transaction() as db:
+        subs = dict(db.execute("SELECT endpoint, p256dh FROM subscriptions").fetchall())
     assert subs == {"https://fcm.googleapis.com/x": "new", "https://fcm.googleapis.com/y": "other"}
     assert store.topics_of("https://fcm.googleapis.com/x") == ["xa:1", "xa:2", "xa:3"]
     due = store.claim("me", time.time(), 30, limit=10)

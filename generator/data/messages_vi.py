@@ -969,6 +969,54 @@ CATALOGUE: dict[str, Entry] = {
         "Nội dung gửi lên lồng nhau quá sâu (tối đa {limit} cấp).",
     ),
     "push-json-invalid": Entry("error", "Nội dung gửi lên không phải JSON hợp lệ."),
+    # -- Web push past one machine (issue 20: generator.push.db, store, worker, commands).
+    "push-db-scheme": Entry(
+        "error",
+        "không biết loại cơ sở dữ liệu “{scheme}:”",
+        "dùng đường dẫn tệp SQLite, sqlite:///đường/dẫn hoặc postgresql://người@máy/tên",
+    ),
+    "push-db-sqlite-url": Entry(
+        "error",
+        "địa chỉ SQLite phải có dạng sqlite:///đường/dẫn/tuyệt/đối",
+        "viết ba dấu gạch chéo sau sqlite: (hoặc chỉ ghi đường dẫn tệp)",
+    ),
+    "push-db-no-driver": Entry(
+        "error", "chưa cài thư viện PostgreSQL (psycopg)", 'pip install -e ".[postgres]"'
+    ),
+    "push-migrated": Entry("info", "{db}: lược đồ phiên bản {before} → {after}."),
+    "push-copy-target-not-empty": Entry(
+        "error",
+        "cơ sở dữ liệu đích đã có {count} đăng ký",
+        "chép vào một cơ sở dữ liệu mới, hoặc thêm --merge để gộp",
+    ),
+    "push-copied": Entry(
+        "info", "Đã chép {subscriptions} đăng ký ({topics} chủ đề) từ {source} sang {target}."
+    ),
+    "push-job-unknown": Entry(
+        "error",
+        "không có lượt gửi “{job}”",
+        "xem danh sách bằng “antq push status” (không ghi JOB)",
+    ),
+    "push-job-line": Entry(
+        "info",
+        "{job}: đã gửi {sent}, hết hạn {gone}, lỗi {failed}, đang chờ {waiting} / tổng {total}",
+    ),
+    "push-job-none": Entry("info", "Chưa có lượt gửi nào."),
+    "push-notify-range": Entry(
+        "error",
+        "thiếu --from và --to (hai phiên bản dữ liệu)",
+        "ghi cả --from và --to, hoặc dùng --worker để chỉ gửi những gì đang chờ",
+    ),
+    "push-service-blocked": Entry(
+        "info", "  {service}: tạm dừng đến {until} (dịch vụ yêu cầu chờ: {detail})"
+    ),
+    "push-progress": Entry("info", "Đang gửi {job}"),
+    "push-worker-started": Entry(
+        "info",
+        "Bắt đầu nhận việc gửi ({worker}): {concurrency} luồng, tối đa {per_service} "
+        "kết nối mỗi dịch vụ thông báo đẩy.",
+    ),
+    "push-worker-done": Entry("info", "Hết việc: đã gửi {sent}, hết hạn {gone}, lỗi {failed}."),
     # -- The command line: usage errors.
     #    (entries of the command line go here)
     "cli-rows-written": Entry("info", "{name}: {rows} dòng"),

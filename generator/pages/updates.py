@@ -9,116 +9,13 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
+from generator.changes import ORDER, RESOURCE_NAMES, describe
 from generator.diff import Commit, RecordChange, short_revision
 from generator.model import SiteModel
 from generator.pages import FileOutput, Page
 from generator.textvi import format_number
 
 DETAILS_PER_COMMIT = 25
-RESOURCE_NAMES = {
-    "units": "đơn vị hành chính",
-    "legacy_units": "đơn vị hành chính cũ",
-    "unit_changes": "dòng quy đổi mã đơn vị",
-    "places": "nơi được đánh giá",
-    "assessments": "kết quả “An toàn về an ninh, trật tự”",
-    "movement_classes": "kết quả phân loại phong trào",
-    "models": "mô hình",
-    "model_sites": "điểm mô hình",
-    "awards": "khen thưởng",
-    "legal_documents": "văn bản",
-    "events": "mục lịch",
-    "lessons": "bài học",
-}
-VERBS = {"added": "Thêm", "changed": "Sửa", "removed": "Xóa"}
-
-
-def describe(model: SiteModel, change: RecordChange) -> dict[str, Any]:
-    """One plain Vietnamese line for a record change, with a link when the page exists."""
-    row = change.row
-    verb = VERBS[change.kind]
-    resource = change.resource
-    url: str | None = None
-    if resource == "assessments":
-        place = model.place_by_id.get(row.get("place_id", ""))
-        name = place.name if place else row.get("place_id", "")
-        result = {"dat": "đạt", "chua_dat": "chưa đạt"}.get(row.get("result", ""), "")
-        where = ""
-        if place and place.unit_code in model.ward_by_code:
-            ward = model.ward_by_code[place.unit_code]
-            where, url = f" ({ward.name})", ward.url
-        if change.kind == "removed":
-            text = f"Xóa kết quả năm {row.get('year')} của {name}{where}"
-        else:
-            text = f"{name}{where} {result} “An toàn về an ninh, trật tự” năm {row.get('year')}"
-            if change.kind == "changed":
-                text = f"Sửa kết quả: {text}"
-    elif resource == "models":
-        entry = model.model_by_id.get(row.get("id", ""))
-        url = entry.url if entry and change.kind != "removed" else None
-        text = {
-            "added": f"Ghi nhận mô hình “{row.get('name')}”",
-            "changed": f"Cập nhật mô hình “{row.get('name')}”",
-            "removed": f"Gỡ mô hình “{row.get('name')}”",
-        }[change.kind]
-    elif resource == "awards":
-        award = model.label("awards.award", row.get("award"))
-        url = model.unit_url(row.get("unit_code"))
-        text = f"{verb} khen thưởng: {row.get('recipient_name')} — {award} ({row.get('year')})"
-    elif resource == "places":
-        home = model.ward_by_code.get(row.get("unit_code", ""))
-        url = home.url if home else None
-        text = f"{verb} {model.label('places.kind', row.get('kind')).lower()} “{row.get('name')}”"
-        if home:
-            text += f" ({home.name})"
-    elif resource == "lessons":
-        slug = change.key[0]
-        title = row.get("title") or slug
-        url = f"/bai-hoc/{slug}/" if change.kind != "removed" else None
-        text = {"added": "Bài học mới", "changed": "Cập nhật bài học", "removed": "Gỡ bài học"}[
-            change.kind
-        ] + f": “{title}”"
-    elif resource == "legal_documents":
-        document = model.legal_by_id.get(row.get("id", ""))
-        url = document.url if document else None
-        text = f"{verb} văn bản {row.get('id')}"
-    elif resource == "events":
-        url = "/lich/"
-        text = f"{verb} lịch: {row.get('title')}"
-    elif resource == "model_sites":
-        site_model = model.model_by_id.get(row.get("model_id", ""))
-        url = site_model.url if site_model else None
-        text = (
-            f"{verb} điểm mô hình “{site_model.model.name if site_model else row.get('model_id')}”"
-        )
-    elif resource == "movement_classes":
-        url = model.unit_url(row.get("unit_code"))
-        unit = model.unit_names.get(row.get("unit_code", ""), row.get("unit_code"))
-        text = f"{verb} phân loại phong trào năm {row.get('year')} của {unit}"
-    else:
-        text = f"{verb} {RESOURCE_NAMES.get(resource, resource)} {' '.join(change.key)}"
-    return {"text": text, "url": url, "kind": change.kind}
-
-
-# Most interesting first: what citizens follow, then reference tables.
-ORDER = {
-    name: i
-    for i, name in enumerate(
-        (
-            "assessments",
-            "models",
-            "awards",
-            "lessons",
-            "movement_classes",
-            "model_sites",
-            "places",
-            "events",
-            "legal_documents",
-            "units",
-            "legacy_units",
-            "unit_changes",
-        )
-    )
-}
 
 
 def _ordered(changes: list[RecordChange]) -> list[RecordChange]:
@@ -142,7 +39,9 @@ def commit_view(model: SiteModel, commit: Commit) -> dict[str, Any]:
         "time": commit.time,
         "date": commit.time.date(),
         "summary": _summary(commit),
-        "details": [describe(model, c) for c in _ordered(commit.changes)[:DETAILS_PER_COMMIT]],
+        "details": [
+            describe(model, c).view() for c in _ordered(commit.changes)[:DETAILS_PER_COMMIT]
+        ],
         "more": max(0, len(commit.changes) - DETAILS_PER_COMMIT),
         "id": f"urn:antq:{commit.revision}",
     }

@@ -28,11 +28,16 @@ def _err(line: str) -> None:
     print(line, file=sys.stderr)
 
 
-def db_path(option: Path | None) -> Path:
-    value = option or (Path(os.environ[ENV_DB]) if os.environ.get(ENV_DB) else None)
+def db_path(option: str | Path | None) -> str:
+    """The store's location (a SQLite path or a database URL), checked: an unknown URL scheme
+    is refused here, before anything is created."""
+    from generator.push.db import locate
+
+    value = option or os.environ.get(ENV_DB) or None
     if value is None:
         raise PushConfigError(say("push-db-unset", name=ENV_DB))
-    return value
+    locate(str(value))  # raises StoreError with the Vietnamese line
+    return str(value)
 
 
 def keys(out_dir: Path, force: bool, echo: Echo = print) -> int:
@@ -55,7 +60,7 @@ def serve(
     *,
     host: str,
     port: int,
-    db: Path | None,
+    db: str | Path | None,
     data_dir: Path,
     site_dir: Path,
     origin: str | None,
@@ -81,7 +86,7 @@ def serve(
             _err(say("push-serve-data"))
             return 2
         model = load_model(data_dir, site_dir)
-    except PushConfigError as exc:
+    except (PushConfigError, StoreError) as exc:
         _err(str(exc))
         return 2
     except SettingsError as exc:
@@ -124,15 +129,17 @@ def notify(
     to_rev: str,
     data_dir: Path,
     site_dir: Path,
-    db: Path | None,
+    db: str | Path | None,
     dry_run: bool,
     concurrency: int,
     timeout: float,
     retry_wait: float,
+    per_service: int = 16,
+    worker: bool = False,
     echo: Echo = print,
 ) -> int:
     from generator.data.load import LoadError
-    from generator.push.notify import NotifyError, NotifyOptions, run, summary
+    from generator.push.notify import NotifyError, NotifyOptions, run, summary, work
     from generator.push.store import StoreError
     from generator.settings import SettingsError
 
@@ -147,10 +154,23 @@ def notify(
             concurrency=concurrency,
             timeout=timeout,
             retry_wait=retry_wait,
+            per_service=per_service,
         )
         key = subject = None
         if not dry_run:  # a dry run signs nothing: it must work without the secret
             key, subject = load_private_key(), load_subject()
+        if worker and key is not None and subject is not None:
+            report = work(options, key=key, subject=subject, echo=echo)
+            o = report.outcomes
+            echo(
+                text(
+                    "push-worker-done",
+                    sent=o["sent"],
+                    gone=o["gone"] + o["refused"],
+                    failed=o["failed"],
+                )
+            )
+            return 1 if o["failed"] else 0
         report = run(options, key=key, subject=subject, echo=echo)
     except (PushConfigError, NotifyError, StoreError, LoadError) as exc:
         _err(str(exc))
@@ -163,3 +183,89 @@ def notify(
         for line in summary(report):
             echo(line)
     return 1 if report.outcomes["failed"] else 0
+
+
+def migrate(db: str | Path | None, echo: Echo = print) -> int:
+    """`antq push migrate`: bring the store's schema to this antq's version."""
+    from generator.push.store import SCHEMA_VERSION, Store, StoreError
+
+    try:
+        store = Store(db_path(db), migrate=False)
+    except (PushConfigError, StoreError) as exc:
+        _err(str(exc))
+        return 2
+    try:
+        before = store.migrate()
+    except StoreError as exc:
+        _err(str(exc))
+        return 2
+    finally:
+        store.close()
+    echo(text("push-migrated", db=store.shown(), before=before, after=SCHEMA_VERSION))
+    return 0
+
+
+def copy(source: str, target: str, merge: bool, echo: Echo = print) -> int:
+    """`antq push copy --from A --to B`: every subscription and its topics, in batches; a
+    running service may keep writing to A (run it again with --merge to catch up)."""
+    from generator.push.store import Store, StoreError
+
+    stores: list[Store] = []
+    try:
+        src = Store(db_path(source))
+        stores.append(src)
+        dst = Store(db_path(target))
+        stores.append(dst)
+        present = dst.count_subscriptions()
+        if present and not merge:
+            _err(say("push-copy-target-not-empty", count=present))
+            return 2
+        subs = topics = 0
+        for batch in src.subscriptions():
+            n, t = dst.add_subscriptions(batch)
+            subs += sum(1 for r in batch if r[0] != "topic")
+            topics += t
+            del n
+    except (PushConfigError, StoreError) as exc:
+        _err(str(exc))
+        return 2
+    finally:
+        for store in stores:
+            store.close()
+    shown = (stores[0].shown(), stores[1].shown())
+    echo(text("push-copied", subscriptions=subs, topics=topics, source=shown[0], target=shown[1]))
+    return 0
+
+
+def status(db: str | Path | None, job: str | None, follow_run: bool, echo: Echo = print) -> int:
+    """`antq push status [JOB]`: each run's deliveries by outcome, and paused services."""
+    import time
+
+    from generator.push.report import find_job, follow, status_lines
+    from generator.push.store import Store, StoreError
+
+    try:
+        store = Store(db_path(db))
+    except (PushConfigError, StoreError) as exc:
+        _err(str(exc))
+        return 2
+    try:
+        if job is None:
+            runs = store.runs()
+            if not runs:
+                echo(text("push-job-none"))
+                return 0
+        else:
+            found = find_job(store, job)
+            if found is None:
+                _err(say("push-job-unknown", job=job))
+                return 2
+            runs = [found]
+            if follow_run:
+                follow(store, found, echo)
+                return 0
+        for line in status_lines(store, runs, time.time()):
+            echo(line)
+        return 0
+    finally:
+        store.close()

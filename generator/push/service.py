@@ -59,7 +59,7 @@ ACTIONS = ("replace", "add", "remove")
 
 @dataclass(frozen=True)
 class ServiceConfig:
-    db_path: Path
+    db_path: Path | str  # a SQLite file or a database URL (generator/push/db.py)
     origin: str  # the site's origin (scheme://host[:port]): the only one CORS answers
     vocabulary: Vocabulary
     policy: EndpointPolicy = DEFAULT_POLICY

@@ -1,35 +1,39 @@
-"""The push store: one SQLite file in WAL mode, shared by the service and the notifier.
+"""The push store, shared by the subscription service and the notifiers: SQLite (one file in
+WAL mode, one machine) or PostgreSQL (any number of service processes and notifier workers on
+any machines), chosen by the database URL (generator/push/db.py).
 
-WAL lets the notifier read subscribers and write delivery states while the service keeps
-accepting subscriptions. Each change is one short transaction, so a process killed at any
-point leaves every committed subscription in place (SQLite's journal guarantees it) and
-every delivery either recorded as sent or still pending.
+Each change is one short transaction, so a process killed at any point leaves every committed
+subscription in place and every delivery either recorded or still pending.
 
-The schema is versioned: `schema_version` holds the number of migrations applied; opening the
-store applies the missing ones in one transaction. A file from a newer antq is refused.
+The schema is versioned and has one migration path for both databases: `schema_version` holds
+the number of migrations applied; `migrate()` applies the missing ones in one transaction
+(`antq push migrate`, and every open). A database from a newer antq is refused.
 
-Deliveries are claimed before they are sent: a notifier takes a batch of due deliveries in one
-BEGIN IMMEDIATE transaction, writing its owner id and a lease expiry on each row, and only
-the lease's owner records an outcome. Concurrent notifiers thus never take the same row; a
-killed one's rows are taken again once its lease has expired. (On PostgreSQL the same claim is
-`SELECT … FOR UPDATE SKIP LOCKED` then the same UPDATE.)
+Deliveries are claimed before they are sent. A notifier first takes a *slot* of a push service
+(`push_slots`: at most `per_service` rows per service, each held by one notifier thread under a
+lease), then batches of that service's due deliveries (`deliveries.lease_owner/lease_expiry`).
+On PostgreSQL both claims are `SELECT … FOR UPDATE SKIP LOCKED` then an UPDATE, so concurrent
+workers skip each other's rows instead of waiting; on SQLite the same statements run in one
+BEGIN IMMEDIATE transaction, which serialises the claimers. Only the lease's owner records an
+outcome; a killed notifier's rows and slots are taken again once their leases expire. A push
+service's Retry-After is kept in `push_services.blocked_until`, which every claim honours.
 """
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from generator.data.messages_vi import problem
-from generator.errors import AntqError
+from generator.push.db import Conn, Database, Dialect, Location, StoreError, ddl, locate
 from generator.push.endpoints import EndpointPolicy
+
+__all__ = ["StoreError", "Store", "Delivery", "Slot", "TooManyTopics", "service_of"]
 
 MAX_TOPICS = 50  # per subscription: every xã of a province would already be silly
 
@@ -37,7 +41,13 @@ MAX_TOPICS = 50  # per subscription: every xã of a province would already be si
 _ANY_ENDPOINT = EndpointPolicy(hosts=(), allow_http=True, any_port=True, any_host=True)
 
 
-def _canonical_endpoints(db: sqlite3.Connection) -> None:
+def service_of(endpoint: str) -> str:
+    """The push service an endpoint belongs to: its origin (scheme://host[:port])."""
+    parts = urlsplit(endpoint)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def _canonical_endpoints(db: Conn) -> None:
     """Store each subscription under its endpoint's canonical form, merging spellings of one
     endpoint (the newest keys win, topics are united); pending deliveries follow, and a
     second delivery of one run to one endpoint is cancelled."""
@@ -55,8 +65,8 @@ def _canonical_endpoints(db: sqlite3.Connection) -> None:
             (canonical, endpoint),
         )
         db.execute(
-            "INSERT OR IGNORE INTO topics (endpoint, topic) "
-            "SELECT ?, topic FROM topics WHERE endpoint = ?",
+            "INSERT INTO topics (endpoint, topic) "
+            "SELECT ?, topic FROM topics WHERE endpoint = ? ON CONFLICT DO NOTHING",
             (canonical, endpoint),
         )
         db.execute("DELETE FROM subscriptions WHERE endpoint = ?", (endpoint,))
@@ -73,9 +83,19 @@ def _canonical_endpoints(db: sqlite3.Connection) -> None:
         )
 
 
-Migration = str | Callable[[sqlite3.Connection], None]
+def _fill_services(db: Conn) -> None:
+    """Each delivery's push service, for claims per service."""
+    rows = db.execute("SELECT DISTINCT endpoint FROM deliveries WHERE service = ''").fetchall()
+    db.executemany(
+        "UPDATE deliveries SET service = ? WHERE endpoint = ?",
+        [(service_of(e), e) for (e,) in rows],
+    )
 
-# Each entry migrates version n-1 → n. Never edit one that has shipped: append a new one.
+
+Migration = str | Callable[[Conn], None]
+
+# Each entry migrates version n-1 → n. Never change what one does once it has shipped: append
+# a new one. DDL is written once, in SQLite's spelling; db.ddl() adapts it to PostgreSQL.
 MIGRATIONS: tuple[tuple[Migration, ...], ...] = (
     (
         """CREATE TABLE subscriptions (
@@ -124,15 +144,32 @@ MIGRATIONS: tuple[tuple[Migration, ...], ...] = (
         # One key per subscription: endpoints stored before they were canonicalised.
         _canonical_endpoints,
     ),
+    (
+        # Claims per push service (issue 20): each delivery's service, the services' pauses
+        # (Retry-After) and the slots that bound the requests in flight to one service.
+        "ALTER TABLE deliveries ADD COLUMN service TEXT NOT NULL DEFAULT ''",
+        _fill_services,
+        "CREATE INDEX deliveries_by_service ON deliveries(service, state, next_attempt)",
+        """CREATE TABLE push_services (
+            service TEXT PRIMARY KEY,
+            blocked_until REAL NOT NULL DEFAULT 0,
+            detail TEXT
+        )""",
+        """CREATE TABLE push_slots (
+            service TEXT NOT NULL,
+            slot INTEGER NOT NULL,
+            lease_owner TEXT,
+            lease_expiry REAL NOT NULL DEFAULT 0,
+            PRIMARY KEY (service, slot)
+        )""",
+        "INSERT INTO push_services (service) SELECT DISTINCT service FROM deliveries",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
 Action = Literal["replace", "add", "remove"]
 FinalState = Literal["sent", "gone", "refused", "failed", "cancelled"]
-
-
-class StoreError(AntqError):
-    """The database cannot be used (Vietnamese message)."""
+WAITING = ("pending", "retry")
 
 
 class TooManyTopics(Exception):
@@ -150,86 +187,87 @@ class Delivery:
     lease_expiry: float = 0.0  # until when this notifier holds the claim (wall clock)
 
 
+@dataclass(frozen=True)
+class Slot:
+    """The right to have one request in flight to a push service, until `lease_expiry`."""
+
+    service: str
+    slot: int
+    lease_expiry: float
+
+
 def _now() -> str:
     return datetime.now(tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class Store:
-    """Thread-safe: one connection, one lock. SQLite serialises writers anyway, and every
-    operation here is a few rows, so a pool would buy nothing but busy errors."""
+    """Thread-safe. SQLite: one connection, one lock (SQLite serialises writers anyway).
+    PostgreSQL: a connection pool; every method is one transaction."""
 
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            # isolation_level=None: we issue BEGIN/COMMIT ourselves, so a transaction is
-            # exactly what the code says (the sqlite3 module's implicit ones are not).
-            self.db = sqlite3.connect(
-                str(self.path), isolation_level=None, check_same_thread=False, timeout=30
-            )
-            self.db.execute("PRAGMA busy_timeout = 30000")
-            mode = self.db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if str(mode).lower() != "wal":
-                raise StoreError(problem("push-store-wal", str(self.path), mode=mode).line())
-            # NORMAL in WAL mode: a killed process loses nothing committed; only a power cut
-            # may drop the last transactions (the notifier then sends those again, same tag).
-            self.db.execute("PRAGMA synchronous = NORMAL")
-            self.db.execute("PRAGMA foreign_keys = ON")
-        except sqlite3.Error as exc:
-            line = problem("push-store-open", str(self.path), detail=exc).line()
-            raise StoreError(line) from None
-        self.lock = threading.Lock()
-        self.migrate()
+    def __init__(self, where: Path | str | Location, *, migrate: bool = True) -> None:
+        self.location = where if isinstance(where, Location) else locate(where)
+        self.dialect: Dialect = self.location.dialect
+        self.database = Database(self.location)
+        if migrate:
+            try:
+                self.migrate()
+            except BaseException:
+                self.database.close()
+                raise
+
+    @property
+    def path(self) -> Path:
+        return Path(self.location.target)
+
+    def shown(self) -> str:
+        return self.location.shown()
 
     def close(self) -> None:
-        with self.lock:
-            self.db.close()
+        self.database.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE: take the write lock up front, so two processes never both read
-        and then both try to upgrade (which SQLite answers with SQLITE_BUSY at once)."""
-        with self.lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.db
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
-            else:
-                self.db.execute("COMMIT")
+    def transaction(self) -> Any:
+        return self.database.transaction()
+
+    def _read(self) -> Any:
+        return self.database.read()
 
     # -- schema -----------------------------------------------------------------------------
 
     def migrate(self) -> int:
+        """Apply the missing migrations; the version before (0 for a new store)."""
         with self.transaction() as db:
+            if self.dialect == "postgresql":
+                # Two processes migrating at once: the second waits, then finds nothing to do.
+                db.execute("SELECT pg_advisory_xact_lock(20260020)")
             db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
             row = db.execute("SELECT version FROM schema_version").fetchone()
-            version = row[0] if row else 0
+            version = int(row[0]) if row else 0
             if row is None:
                 db.execute("INSERT INTO schema_version (version) VALUES (0)")
             if version > SCHEMA_VERSION:
                 raise StoreError(
                     problem(
-                        "push-store-newer", str(self.path), version=version, known=SCHEMA_VERSION
+                        "push-store-newer", self.shown(), version=version, known=SCHEMA_VERSION
                     ).line()
                 )
             for steps in MIGRATIONS[version:]:
                 for step in steps:
                     if isinstance(step, str):
-                        db.execute(step)
+                        db.execute(ddl(step, self.dialect))
                     else:
                         step(db)
             db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
-        return SCHEMA_VERSION
+        return version
 
     def schema_version(self) -> int:
-        with self.lock:
-            return int(self.db.execute("SELECT version FROM schema_version").fetchone()[0])
+        with self._read() as db:
+            return int(db.execute("SELECT version FROM schema_version").fetchone()[0])
 
     def journal_mode(self) -> str:
-        with self.lock:
-            return str(self.db.execute("PRAGMA journal_mode").fetchone()[0])
+        with self._read() as db:
+            if self.dialect == "postgresql":
+                return "postgresql"
+            return str(db.execute("PRAGMA journal_mode").fetchone()[0])
 
     # -- subscriptions (the service) --------------------------------------------------------
 
@@ -261,14 +299,14 @@ class Store:
                 if action == "replace":
                     db.execute("DELETE FROM topics WHERE endpoint = ?", (endpoint,))
                 db.executemany(
-                    "INSERT OR IGNORE INTO topics (endpoint, topic) VALUES (?, ?)",
+                    "INSERT INTO topics (endpoint, topic) VALUES (?, ?) ON CONFLICT DO NOTHING",
                     [(endpoint, t) for t in wanted],
                 )
             current = [
                 r[0]
                 for r in db.execute(
                     "SELECT topic FROM topics WHERE endpoint = ? ORDER BY topic", (endpoint,)
-                )
+                ).fetchall()
             ]
             if len(current) > MAX_TOPICS:
                 raise TooManyTopics  # rolls the whole request back
@@ -287,39 +325,77 @@ class Store:
             )
 
     def count_subscriptions(self) -> int:
-        with self.lock:
-            return int(self.db.execute("SELECT count(*) FROM subscriptions").fetchone()[0])
+        with self._read() as db:
+            return int(db.execute("SELECT count(*) FROM subscriptions").fetchone()[0])
 
     def topics_of(self, endpoint: str) -> list[str]:
-        with self.lock:
-            rows = self.db.execute(
+        with self._read() as db:
+            rows = db.execute(
                 "SELECT topic FROM topics WHERE endpoint = ? ORDER BY topic", (endpoint,)
             )
-            return [r[0] for r in rows]
+            return [r[0] for r in rows.fetchall()]
 
     def subscribers(self, topics: Iterable[str]) -> dict[str, list[str]]:
         """endpoint → the given topics it follows (sorted), for every subscriber of any."""
         wanted = sorted(set(topics))
         out: dict[str, list[str]] = {}
-        with self.lock:
+        with self._read() as db:
             # In chunks: SQLite limits the number of bound parameters.
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                rows = self.db.execute(
+                rows = db.execute(
                     f"SELECT endpoint, topic FROM topics WHERE topic IN ({marks})", chunk
                 )
-                for endpoint, topic in rows:
+                for endpoint, topic in rows.fetchall():
                     out.setdefault(endpoint, []).append(topic)
         for followed in out.values():
             followed.sort()
         return out
 
-    # -- deliveries (the notifier) ----------------------------------------------------------
+    def subscriptions(self, batch: int = 5000) -> Iterator[list[tuple[Any, ...]]]:
+        """Every subscription with its topics, in batches (for `antq push copy`)."""
+        last = ""
+        while True:
+            with self._read() as db:
+                rows = db.execute(
+                    "SELECT endpoint, p256dh, auth, created, updated FROM subscriptions "
+                    "WHERE endpoint > ? ORDER BY endpoint LIMIT ?",
+                    (last, batch),
+                ).fetchall()
+                if not rows:
+                    return
+                topics = db.execute(
+                    "SELECT endpoint, topic FROM topics WHERE endpoint > ? AND endpoint <= ?",
+                    (last, rows[-1][0]),
+                ).fetchall()
+            yield [tuple(r) for r in rows] + [("topic", *t) for t in topics]
+            last = rows[-1][0]
+
+    def add_subscriptions(self, rows: list[tuple[Any, ...]]) -> tuple[int, int]:
+        """Insert a batch from `subscriptions()`: rows kept, topics kept. An endpoint already
+        here keeps the newer of the two records."""
+        subs = [r for r in rows if r[0] != "topic"]
+        topics = [r[1:] for r in rows if r[0] == "topic"]
+        with self.transaction() as db:
+            n = db.executemany(
+                "INSERT INTO subscriptions (endpoint, p256dh, auth, created, updated) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (endpoint) DO UPDATE SET "
+                "p256dh = excluded.p256dh, auth = excluded.auth, updated = excluded.updated "
+                "WHERE excluded.updated > subscriptions.updated",
+                subs,
+            )
+            t = db.executemany(
+                "INSERT INTO topics (endpoint, topic) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                topics,
+            )
+        return n, t
+
+    # -- runs and deliveries (the notifier) --------------------------------------------------
 
     def run_exists(self, run_key: str) -> bool:
-        with self.lock:
-            row = self.db.execute("SELECT 1 FROM runs WHERE run_key = ?", (run_key,)).fetchone()
+        with self._read() as db:
+            row = db.execute("SELECT 1 FROM runs WHERE run_key = ?", (run_key,)).fetchone()
             return row is not None
 
     def plan_run(self, run_key: str, from_rev: str, to_rev: str, payloads: dict[str, str]) -> bool:
@@ -328,58 +404,201 @@ class Store:
         stamp = _now()
         with self.transaction() as db:
             inserted = db.execute(
-                "INSERT OR IGNORE INTO runs (run_key, from_rev, to_rev, created) "
-                "VALUES (?, ?, ?, ?)",
+                "INSERT INTO runs (run_key, from_rev, to_rev, created) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (run_key, from_rev, to_rev, stamp),
             ).rowcount
             if not inserted:
                 return False
+            rows = [(run_key, e, service_of(e), p, stamp) for e, p in sorted(payloads.items())]
             db.executemany(
-                "INSERT INTO deliveries (run_key, endpoint, payload, state, updated) "
-                "VALUES (?, ?, ?, 'pending', ?)",
-                [(run_key, e, p, stamp) for e, p in sorted(payloads.items())],
+                "INSERT INTO deliveries (run_key, endpoint, service, payload, state, updated) "
+                "VALUES (?, ?, ?, ?, 'pending', ?)",
+                rows,
+            )
+            db.executemany(
+                "INSERT INTO push_services (service) VALUES (?) ON CONFLICT DO NOTHING",
+                [(s,) for s in sorted({r[2] for r in rows})],
             )
         return True
 
-    def claim(self, owner: str, now: float, lease: float, limit: int) -> list[Delivery]:
-        """Take up to `limit` due deliveries, every run's (new ones and retries whose time
-        came), that nobody holds: each gets `owner` and a lease until `now + lease`."""
-        expiry = now + lease
+    def runs(self) -> list[str]:
+        with self._read() as db:
+            rows = db.execute("SELECT run_key FROM runs ORDER BY created, run_key").fetchall()
+            return [r[0] for r in rows]
+
+    # -- claims -------------------------------------------------------------------------------
+
+    def claim_slot(
+        self, owner: str, now: float, lease: float, per_service: int, avoid: Iterable[str] = ()
+    ) -> Slot | None:
+        """A free slot of a push service that has due deliveries and is not paused: the
+        right to send to it, one request at a time, until `now + lease`."""
+        skip = set(avoid)
         with self.transaction() as db:
-            rows = db.execute(
-                "SELECT d.run_key, d.endpoint, d.payload, d.attempts, s.p256dh, s.auth "
-                "FROM deliveries d LEFT JOIN subscriptions s ON s.endpoint = d.endpoint "
-                "WHERE d.state IN ('pending', 'retry') AND d.next_attempt <= ? "
-                "AND d.lease_expiry <= ? ORDER BY d.run_key, d.endpoint LIMIT ?",
-                (now, now, limit),
+            services = db.execute(
+                "SELECT service FROM push_services WHERE blocked_until <= ? ORDER BY service",
+                (now,),
             ).fetchall()
+            for (service,) in services:
+                if service in skip:
+                    continue
+                due = db.execute(
+                    "SELECT 1 FROM deliveries WHERE service = ? AND state IN ('pending', 'retry') "
+                    "AND next_attempt <= ? AND lease_expiry <= ? LIMIT 1",
+                    (service, now, now),
+                ).fetchone()
+                if due is None:
+                    continue
+                db.executemany(
+                    "INSERT INTO push_slots (service, slot) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    [(service, n) for n in range(per_service)],
+                )
+                lock = " FOR UPDATE SKIP LOCKED" if self.dialect == "postgresql" else ""
+                row = db.execute(
+                    "SELECT slot FROM push_slots WHERE service = ? AND slot < ? "
+                    f"AND lease_expiry <= ? ORDER BY slot LIMIT 1{lock}",
+                    (service, per_service, now),
+                ).fetchone()
+                if row is None:
+                    continue  # every slot of this service is busy
+                db.execute(
+                    "UPDATE push_slots SET lease_owner = ?, lease_expiry = ? "
+                    "WHERE service = ? AND slot = ?",
+                    (owner, now + lease, service, row[0]),
+                )
+                return Slot(service, int(row[0]), now + lease)
+        return None
+
+    def release_slot(self, owner: str, slot: Slot) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE push_slots SET lease_expiry = 0, lease_owner = NULL "
+                "WHERE service = ? AND slot = ? AND lease_owner = ?",
+                (slot.service, slot.slot, owner),
+            )
+
+    def claim(
+        self,
+        owner: str,
+        now: float,
+        lease: float,
+        limit: int,
+        slot: Slot | None = None,
+        slot_lease: float | None = None,
+    ) -> list[Delivery]:
+        """Take up to `limit` due deliveries (new ones and retries whose time came, of any
+        run) that nobody holds — of the slot's service only, which must not be paused, and
+        the slot's lease is extended with theirs. Each gets `owner` and a lease until
+        `now + lease`. Nothing when the slot was lost (its lease expired, another took it)."""
+        expiry = now + lease
+        lock = " FOR UPDATE OF d SKIP LOCKED" if self.dialect == "postgresql" else ""
+        where = "d.state IN ('pending', 'retry') AND d.next_attempt <= ? AND d.lease_expiry <= ?"
+        params: list[Any] = [now, now]
+        if slot is not None:
+            where += (
+                " AND d.service = ? AND NOT EXISTS (SELECT 1 FROM push_services p "
+                "WHERE p.service = d.service AND p.blocked_until > ?)"
+            )
+            params += [slot.service, now]
+        with self.transaction() as db:
+            if slot is not None:
+                kept = db.execute(
+                    "UPDATE push_slots SET lease_expiry = ? "
+                    "WHERE service = ? AND slot = ? AND lease_owner = ?",
+                    (now + (slot_lease or lease), slot.service, slot.slot, owner),
+                ).rowcount
+                if not kept:
+                    return []
+            picked = db.execute(
+                f"SELECT d.run_key, d.endpoint, d.payload, d.attempts FROM deliveries d "
+                f"WHERE {where} ORDER BY d.run_key, d.endpoint LIMIT ?{lock}",
+                (*params, limit),
+            ).fetchall()
+            if not picked:
+                return []
             db.executemany(
                 "UPDATE deliveries SET lease_owner = ?, lease_expiry = ? "
                 "WHERE run_key = ? AND endpoint = ?",
-                [(owner, expiry, row[0], row[1]) for row in rows],
+                [(owner, expiry, row[0], row[1]) for row in picked],
             )
-        return [Delivery(r, e, p, a, k, au, expiry) for r, e, p, a, k, au in rows]
+            keys: dict[str, tuple[str, str]] = {}
+            endpoints = sorted({row[1] for row in picked})
+            for start in range(0, len(endpoints), 500):
+                chunk = endpoints[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                for e, k, a in db.execute(
+                    f"SELECT endpoint, p256dh, auth FROM subscriptions WHERE endpoint IN ({marks})",
+                    chunk,
+                ).fetchall():
+                    keys[e] = (k, a)
+        out = []
+        for run_key, endpoint, payload, attempts in picked:
+            k, a = keys.get(endpoint, (None, None))
+            out.append(Delivery(run_key, endpoint, payload, attempts, k, a, expiry))
+        return out
 
-    def extend(self, owner: str, delivery: Delivery, until: float) -> bool:
-        """Extend this owner's lease on a delivery still to send; False when the lease was
-        lost (it expired and another notifier took the delivery)."""
+    def extend(
+        self, owner: str, delivery: Delivery, until: float, slot: Slot | None = None
+    ) -> bool:
+        """Extend this owner's lease on a delivery still to send (and on the slot it is sent
+        through); False when the lease was lost (it expired, another notifier took it)."""
+        later = "lease_expiry = CASE WHEN lease_expiry > ? THEN lease_expiry ELSE ? END"
         with self.transaction() as db:
-            return (
+            kept = db.execute(
+                f"UPDATE deliveries SET {later} "
+                "WHERE run_key = ? AND endpoint = ? AND lease_owner = ? "
+                "AND state IN ('pending', 'retry')",
+                (until, until, delivery.run_key, delivery.endpoint, owner),
+            ).rowcount
+            if kept and slot is not None:
                 db.execute(
-                    "UPDATE deliveries SET lease_expiry = max(lease_expiry, ?) "
-                    "WHERE run_key = ? AND endpoint = ? AND lease_owner = ? "
-                    "AND state IN ('pending', 'retry')",
-                    (until, delivery.run_key, delivery.endpoint, owner),
-                ).rowcount
-                > 0
+                    f"UPDATE push_slots SET {later} "
+                    "WHERE service = ? AND slot = ? AND lease_owner = ?",
+                    (until, until, slot.service, slot.slot, owner),
+                )
+            return kept > 0
+
+    def release(self, owner: str, deliveries: Iterable[Delivery]) -> None:
+        """Give back claimed deliveries not sent (their service asked to wait)."""
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE deliveries SET lease_expiry = 0 "
+                "WHERE run_key = ? AND endpoint = ? AND lease_owner = ? "
+                "AND state IN ('pending', 'retry')",
+                [(d.run_key, d.endpoint, owner) for d in deliveries],
             )
+
+    def pause_service(self, service: str, until: float, detail: str) -> None:
+        """A push service asked to wait (429/503 with Retry-After): no worker sends to it
+        before `until`."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO push_services (service, blocked_until, detail) VALUES (?, ?, ?) "
+                "ON CONFLICT (service) DO UPDATE SET blocked_until = excluded.blocked_until, "
+                "detail = excluded.detail "
+                "WHERE excluded.blocked_until > push_services.blocked_until",
+                (service, until, detail),
+            )
+
+    def paused_services(self, now: float) -> list[tuple[str, float, str | None]]:
+        with self._read() as db:
+            rows = db.execute(
+                "SELECT service, blocked_until, detail FROM push_services "
+                "WHERE blocked_until > ? ORDER BY service",
+                (now,),
+            ).fetchall()
+            return [(s, float(b), d) for s, b, d in rows]
 
     def next_retry(self) -> float | None:
-        """When the next delivery becomes due and free of any lease."""
-        with self.lock:
-            row = self.db.execute(
-                "SELECT min(max(next_attempt, lease_expiry)) FROM deliveries "
-                "WHERE state IN ('pending', 'retry')"
+        """When the next delivery becomes due and free of any lease and of any pause."""
+        with self._read() as db:
+            row = db.execute(
+                "SELECT min(CASE WHEN b > t THEN b ELSE t END) FROM (SELECT "
+                "CASE WHEN d.next_attempt > d.lease_expiry THEN d.next_attempt "
+                "ELSE d.lease_expiry END AS t, coalesce(p.blocked_until, 0) AS b "
+                "FROM deliveries d LEFT JOIN push_services p ON p.service = d.service "
+                "WHERE d.state IN ('pending', 'retry')) AS due"
             ).fetchone()
             return None if row[0] is None else float(row[0])
 
@@ -395,23 +614,26 @@ class Store:
     ) -> bool:
         """Record a final outcome, if `owner` still holds the lease; for an expired (404/410)
         or refused endpoint, delete the subscription in the same transaction."""
+        sql = (
+            "UPDATE deliveries SET state = ?, attempts = attempts + ?, last_status = ?, "
+            "detail = ?, updated = ? WHERE run_key = ? AND endpoint = ? "
+            "AND lease_owner = ? AND state IN ('pending', 'retry')"
+        )
+        params = (
+            state,
+            0 if state == "cancelled" else 1,
+            status,
+            detail,
+            _now(),
+            delivery.run_key,
+            delivery.endpoint,
+            owner,
+        )
+        if not drop_subscription:
+            return self.database.write_one(sql, params) > 0
         with self.transaction() as db:
-            updated = db.execute(
-                "UPDATE deliveries SET state = ?, attempts = attempts + ?, last_status = ?, "
-                "detail = ?, updated = ? WHERE run_key = ? AND endpoint = ? "
-                "AND lease_owner = ? AND state IN ('pending', 'retry')",
-                (
-                    state,
-                    0 if state == "cancelled" else 1,
-                    status,
-                    detail,
-                    _now(),
-                    delivery.run_key,
-                    delivery.endpoint,
-                    owner,
-                ),
-            ).rowcount
-            if updated and drop_subscription:
+            updated = db.execute(sql, params).rowcount
+            if updated:
                 db.execute("DELETE FROM subscriptions WHERE endpoint = ?", (delivery.endpoint,))
         return updated > 0
 
@@ -425,31 +647,30 @@ class Store:
         owner: str,
     ) -> bool:
         """Put a delivery back in the queue for `when`, releasing the lease."""
-        with self.transaction() as db:
-            return (
-                db.execute(
-                    "UPDATE deliveries SET state = 'retry', attempts = attempts + 1, "
-                    "next_attempt = ?, last_status = ?, detail = ?, updated = ?, "
-                    "lease_expiry = 0 WHERE run_key = ? AND endpoint = ? "
-                    "AND lease_owner = ? AND state IN ('pending', 'retry')",
-                    (when, status, detail, _now(), delivery.run_key, delivery.endpoint, owner),
-                ).rowcount
-                > 0
+        return (
+            self.database.write_one(
+                "UPDATE deliveries SET state = 'retry', attempts = attempts + 1, "
+                "next_attempt = ?, last_status = ?, detail = ?, updated = ?, "
+                "lease_expiry = 0 WHERE run_key = ? AND endpoint = ? "
+                "AND lease_owner = ? AND state IN ('pending', 'retry')",
+                (when, status, detail, _now(), delivery.run_key, delivery.endpoint, owner),
             )
+            > 0
+        )
 
     def run_states(self, run_key: str) -> Counter[str]:
-        with self.lock:
-            rows = self.db.execute(
+        with self._read() as db:
+            rows = db.execute(
                 "SELECT state, count(*) FROM deliveries WHERE run_key = ? GROUP BY state",
                 (run_key,),
-            )
-            return Counter({state: n for state, n in rows})
+            ).fetchall()
+            return Counter({state: int(n) for state, n in rows})
 
     def pending_payloads(self, run_key: str) -> list[tuple[str, str]]:
-        with self.lock:
-            rows = self.db.execute(
+        with self._read() as db:
+            rows = db.execute(
                 "SELECT endpoint, payload FROM deliveries WHERE run_key = ? "
                 "AND state IN ('pending', 'retry') ORDER BY endpoint",
                 (run_key,),
-            )
+            ).fetchall()
             return [(e, p) for e, p in rows]

@@ -20,9 +20,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.changes import describe
 from generator.diff import RecordChange
 from generator.model import SiteModel
-from generator.pages.updates import ORDER, describe
 
 LESSONS_TOPIC = "bai-hoc"
 TOPIC_PATTERN = re.compile(r"^(?:(?:tinh|xa|mo-hinh):[A-Za-z0-9_.-]{1,64}|bai-hoc)$")
@@ -51,25 +51,28 @@ class Item:
 
 
 def load_model(data_dir: Path, site_dir: Path) -> SiteModel:
-    """The site's model of the data in data_dir (the working tree, as deployed)."""
-    from generator.build import data_revision
+    """The site's model of the data in data_dir (the working tree, as deployed), with the
+    same category labels the build gives pages (describe() names award kinds with them).
+    The built model is not changed: the labels go into a copy made here."""
+    from dataclasses import replace
+
     from generator.data.load import read_package
     from generator.data.schema import load_package
     from generator.model import build_model
+    from generator.revision import data_revision
     from generator.settings import load_settings
 
     settings = load_settings(site_dir)
     dataset = read_package(data_dir)
-    model = build_model(dataset, settings, data_revision(data_dir, dataset).date)
+    built = build_model(dataset, settings, data_revision(data_dir, dataset).date)
     package, _ = load_package(data_dir)
-    # The same labels the build gives pages (describe() names award kinds with them).
-    model.labels = {
+    labels = {
         f"{spec.name}.{f.name}": dict(f.labels)
         for spec in package.resources
         for f in spec.fields
         if f.labels
     }
-    return model
+    return replace(built, labels=labels)
 
 
 def vocabulary(model: SiteModel) -> Vocabulary:
@@ -151,11 +154,7 @@ def topic_items(model: SiteModel, changes: list[RecordChange]) -> dict[str, list
         if not topics:
             continue
         line = describe(model, change)
-        text = line["text"]
-        if change.resource == "assessments" and "result" in change.fields:
-            # "chưa đạt" → "đạt" is the news itself, not a correction of a record.
-            text = text.removeprefix("Sửa kết quả: ")
-        item = Item(text, line["url"], (ORDER.get(change.resource, 99), change.key))
+        item = Item(line.news_line(), line.url, line.order)
         for topic in topics:
             out.setdefault(topic, []).append(item)
     for items in out.values():

@@ -1,0 +1,232 @@
+"""Sending what the store holds: claims, retries, and the many notifiers that share the work.
+
+Any number of notifiers (`antq push notify`, `antq push notify --worker`, on any machines that
+reach the store) work through the same queue. Each runs `--concurrency` lanes; a lane claims
+a slot of one push service (at most `--per-service` slots per service, across all notifiers),
+then batches of that service's due deliveries, and sends them one after another over one
+kept-alive connection, recording each outcome before the next send. So
+
+- a delivery is sent by the lane that holds its lease, and recorded only while it holds it;
+- a notifier has at most one delivery per lane sent and not yet recorded: the most a
+  SIGKILL can make go out twice is `--concurrency` notifications (a stable `tag` and the
+  Web Push `Topic` header make such a repeat replace the notification, not add one);
+- a killed notifier's leases (deliveries and slots) expire, at most `claim_lease(timeout)`
+  after the kill, and another notifier takes its unsent deliveries;
+- a push service's 429 (too many requests) with Retry-After pauses that service for every
+  notifier (`push_services.blocked_until`); the lane gives its batch back and takes another
+  service. A 5xx with Retry-After delays only its own delivery (one endpoint's trouble).
+
+A request is bounded by a total deadline (`--timeout`), and a lane sends a delivery only while
+its lease outlives that deadline by `LEASE_MARGIN`, extending it first when needed, so a live
+notifier's lease never runs out mid-send.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Callable
+
+from generator.push.plan import run_tag
+from generator.push.report import NotifyReport, mask
+from generator.push.send import Outcome, Sender
+from generator.push.store import Delivery, Slot, Store
+
+MIN_RETRY_DELAY = 1.0
+MAX_RETRY_DELAY = 24 * 3600.0
+# How long a lease outlives the end of the send it covers: room for a pause of the process
+# and for the wait on the database's write lock to record the outcome. SQLite waits up to its
+# busy_timeout (30 s, db.py) for that lock: with a shorter margin, four worker processes on
+# one SQLite file on a loaded machine lost leases while recording (106 repeats in 20,000 in
+# bench/push_bench.py); with 30 s none.
+LEASE_MARGIN = 30.0
+BATCH = 32  # deliveries a lane claims at once (sent one after another)
+
+
+def claim_lease(timeout: float) -> float:
+    """How long a claim (on deliveries, and on the slot they are sent through) lasts: it is
+    extended before any send that it might not outlive, so this only bounds how long a killed
+    notifier's rows and slots wait to be taken again."""
+    return 2 * timeout + LEASE_MARGIN
+
+
+def _retry_time(outcome: Outcome, attempts: int, now: float) -> float:
+    if outcome.retry_after is not None:
+        delay = outcome.retry_after
+    else:
+        delay = min(3600.0, 30.0 * 2**attempts)  # exponential, from 30 s to an hour
+    return now + min(MAX_RETRY_DELAY, max(MIN_RETRY_DELAY, delay))
+
+
+def worker_id() -> str:
+    """Who holds a lease: host and process for the person reading the table, and a random
+    part, so two notifiers never share an id."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+class Notifier:
+    def __init__(
+        self,
+        store: Store,
+        sender: Sender,
+        *,
+        concurrency: int = 16,
+        per_service: int = 16,
+        batch: int = BATCH,
+        max_attempts: int = 5,
+        retry_wait: float = 60.0,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.store = store
+        self.sender = sender
+        self.concurrency = max(1, concurrency)
+        self.per_service = max(1, per_service)
+        self.batch = max(1, batch)
+        self.max_attempts = max(1, max_attempts)
+        self.retry_wait = retry_wait
+        self.clock = clock
+        self.sleep = sleep
+        self.owner = worker_id()
+        self._report_lock = threading.Lock()
+
+    # -- outcomes ---------------------------------------------------------------------------
+
+    def record(self, delivery: Delivery, outcome: Outcome, report: NotifyReport) -> None:
+        """Write one outcome (one transaction), if this notifier still holds the lease."""
+        store = self.store
+        state = outcome.state
+        detail = outcome.detail
+        owner = self.owner
+        if state == "retry" and delivery.attempts + 1 >= self.max_attempts:
+            state, detail = "failed", f"gave up after {delivery.attempts + 1}: {detail}"
+            kept = store.finish(delivery, "failed", outcome.status, detail, owner=owner)
+        elif state == "retry":
+            when = _retry_time(outcome, delivery.attempts, self.clock())
+            kept = store.retry_later(delivery, when, outcome.status, outcome.detail, owner=owner)
+        elif state == "sent":
+            kept = store.finish(delivery, "sent", outcome.status, owner=owner)
+        else:
+            # gone (404/410) and refused endpoints will never take a message: forget them.
+            kept = store.finish(
+                delivery,
+                state,
+                outcome.status,
+                outcome.detail,
+                owner=owner,
+                drop_subscription=state in ("gone", "refused"),
+            )
+        with self._report_lock:
+            report.outcomes[state if kept else "lost"] += 1
+            if state in ("failed", "refused"):
+                report.problems.append(
+                    f"{mask(delivery.endpoint)}: {state} "
+                    f"({outcome.status or '-'} {detail or ''})".rstrip()
+                )
+
+    # -- the loop -----------------------------------------------------------------------------
+
+    def process(self, report: NotifyReport) -> None:
+        """Send every due delivery nobody else holds; wait for retries (and for leases of
+        notifiers that died, and for paused services) due within the run's budget."""
+        budget = self.retry_wait
+        while True:
+            if self._drain(report):
+                continue
+            upcoming = self.store.next_retry()
+            if upcoming is None:
+                return
+            pause = max(0.0, upcoming - self.clock())
+            if pause > budget:
+                return  # left in the queue for the next run
+            budget -= pause
+            self.sleep(pause)
+
+    def _drain(self, report: NotifyReport) -> bool:
+        """Run the lanes until none can claim anything; whether any did."""
+        claimed = [False] * self.concurrency
+        failures: list[BaseException] = []
+
+        def lane(index: int) -> None:
+            try:
+                claimed[index] = self._lane(report)
+            except BaseException as exc:  # a bug: surface it in the main thread
+                failures.append(exc)
+            finally:
+                self.sender.close()
+
+        threads = [
+            threading.Thread(target=lane, args=(i,), name=f"push-lane-{i}")
+            for i in range(self.concurrency)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if failures:
+            raise failures[0]
+        return any(claimed)
+
+    def _lane(self, report: NotifyReport) -> bool:
+        claimed_any = False
+        lease = claim_lease(self.sender.timeout)
+        slot_lease = lease  # extended with each claim and with each delivery's lease
+        while True:
+            slot = self.store.claim_slot(self.owner, self.clock(), slot_lease, self.per_service)
+            if slot is None:
+                return claimed_any
+            try:
+                while True:
+                    batch = self.store.claim(
+                        self.owner, self.clock(), lease, self.batch, slot, slot_lease
+                    )
+                    if not batch:
+                        break
+                    claimed_any = True
+                    if not self._send_batch(slot, batch, report):
+                        break
+            finally:
+                self.store.release_slot(self.owner, slot)
+
+    def _send_batch(self, slot: Slot, batch: list[Delivery], report: NotifyReport) -> bool:
+        """Send a batch in order; False when its service asked to wait (the rest is given
+        back, and the service paused for every notifier)."""
+        for index, delivery in enumerate(batch):
+            outcome = self._deliver(delivery, report, slot)
+            if outcome is not None and outcome.status == 429 and outcome.retry_after:
+                until = self.clock() + min(MAX_RETRY_DELAY, outcome.retry_after)
+                detail = f"{outcome.status or '-'} Retry-After {outcome.retry_after:g} s"
+                self.store.pause_service(slot.service, until, detail)
+                self.store.release(self.owner, batch[index + 1 :])
+                return False
+        return True
+
+    def _deliver(
+        self, delivery: Delivery, report: NotifyReport, slot: Slot | None = None
+    ) -> Outcome | None:
+        """Send one claimed delivery and record its outcome, in this lane: so a lane has at
+        most one delivery sent and not yet recorded (the crash window)."""
+        if delivery.p256dh is None or delivery.auth is None:
+            # Unsubscribed since the run was planned: respect that.
+            self.record(delivery, Outcome("cancelled", None, "unsubscribed"), report)
+            return None
+        # Never start a send the lease might not outlive (a batch that waited long).
+        needed = self.clock() + self.sender.timeout + LEASE_MARGIN
+        if delivery.lease_expiry < needed and not self.store.extend(
+            self.owner, delivery, needed, slot
+        ):
+            with self._report_lock:
+                report.outcomes["lost"] += 1  # another notifier took it over
+            return None
+        outcome = self._safe_send(delivery, run_tag(delivery.run_key))
+        self.record(delivery, outcome, report)
+        return outcome
+
+    def _safe_send(self, delivery: Delivery, tag: str) -> Outcome:
+        try:
+            return self.sender.send(delivery, tag)
+        except Exception as exc:  # a bug must not strand the deliveries still in flight
+            return Outcome("failed", None, f"{type(exc).__name__}: {exc}"[:200])

@@ -1,0 +1,493 @@
+"""Web push past one machine (issue 20): the same store on SQLite and on a real PostgreSQL
+server (tests/pgserver.py), migrations, copying a deployment, notifiers sharing one job, a
+killed worker, Retry-After and the per-service cap across workers, and `--db` schemes.
+
+Receivers are test_push's: real HTTP on 127.0.0.1, every message decrypted (aes128gcm) and
+its VAPID JWT verified.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from typer.testing import CliRunner
+
+from generator.cli import app
+from generator.push.db import StoreError, locate
+from generator.push.notify import NotifyReport, Sender
+from generator.push.store import SCHEMA_VERSION, Store
+from generator.push.vapid import ENV_PRIVATE_KEY_FILE, ENV_SUBJECT, VapidKey
+from generator.push.worker import Notifier
+from tests import test_push as push
+from tests.pgserver import PgServer, pg_server
+from tests.test_push import LOCAL, ROOT, SUBJECT, FakeClock, Receiver, options
+
+key_file = push.key_file
+receiver = push.receiver
+repo = push.repo
+site = push.site
+vapid_key = push.vapid_key
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+
+@pytest.fixture(scope="session")
+def pg() -> Iterator[PgServer]:
+    with pg_server() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh store location of each kind: the same tests run on both."""
+    if request.param == "sqlite":
+        return str(tmp_path / "push.sqlite3")
+    server: PgServer = request.getfixturevalue("pg")
+    return server.new_database()
+
+
+def fill(url: str, receiver: Receiver, paths: list[str], topic: str = "xa:11140") -> None:
+    store = Store(url)
+    try:
+        for path in paths:
+            sub = receiver.subscription(path)
+            store.subscribe(sub["endpoint"], sub["keys"]["p256dh"], sub["keys"]["auth"], [topic])
+    finally:
+        store.close()
+
+
+def plan(repo: Path, site: Path, url: str, key: VapidKey) -> None:
+    """Plan the fixture range's run, sending nothing (every lane finds the service paused)."""
+    from generator.push.plan import make_plan
+
+    store = Store(url)
+    try:
+        made = make_plan(options(repo, site, url), store)
+        assert store.plan_run(made.run_key, made.from_rev, made.to_rev, made.payloads)
+    finally:
+        store.close()
+
+
+def notifier(url: str, key: VapidKey, clock: Any = time.time, **extra: Any) -> Notifier:
+    sender = Sender(key, SUBJECT, policy=LOCAL, timeout=5, clock=clock)
+    sleep = clock.sleep if isinstance(clock, FakeClock) else time.sleep
+    return Notifier(Store(url), sender, clock=clock, sleep=sleep, **extra)
+
+
+# -- schema -------------------------------------------------------------------------------------
+
+
+def test_migrate_and_refuse_a_newer_schema(db_url: str) -> None:
+    store = Store(db_url, migrate=False)
+    assert store.migrate() == 0  # a new store: from nothing to the current version
+    assert store.migrate() == SCHEMA_VERSION  # again: nothing to do
+    assert store.schema_version() == SCHEMA_VERSION
+    with store.transaction() as db:
+        db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION + 1,))
+    store.close()
+    with pytest.raises(StoreError, match=f"phiên bản {SCHEMA_VERSION + 1}, mới hơn"):
+        Store(db_url)
+    result = CliRunner().invoke(app, ["push", "migrate", "--db", db_url])
+    assert result.exit_code == 2 and "cập nhật antq" in result.output
+    # Negative control: at the current version the same command succeeds.
+    raw = Store(db_url, migrate=False)
+    with raw.transaction() as db:
+        db.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION,))
+    raw.close()
+    result = CliRunner().invoke(app, ["push", "migrate", "--db", db_url])
+    assert result.exit_code == 0, result.output
+    assert f"{SCHEMA_VERSION} → {SCHEMA_VERSION}" in result.output
+
+
+def test_unknown_scheme_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for command in (["push", "migrate"], ["push", "status"]):
+        result = CliRunner().invoke(app, [*command, "--db", "mysql://antq@db/push"])
+        assert result.exit_code == 2
+        assert "không biết loại cơ sở dữ liệu “mysql:”" in result.output
+    with pytest.raises(StoreError, match="sqlite:///"):
+        locate("sqlite://relative/file")
+    assert list(tmp_path.iterdir()) == []  # no folder named after the URL
+    # Negative controls: a path, a sqlite:/// URL and a postgresql:// URL are accepted.
+    assert locate("push.sqlite3").dialect == "sqlite"
+    assert locate(f"sqlite:///{tmp_path}/p.sqlite3").target == f"{tmp_path}/p.sqlite3"
+    assert locate("postgresql://u@h/db").dialect == "postgresql"
+    assert locate("postgres://u@h/db").dialect == "postgresql"
+    result = CliRunner().invoke(app, ["push", "migrate", "--db", f"sqlite:///{tmp_path}/p.db"])
+    assert result.exit_code == 0 and (tmp_path / "p.db").exists()
+
+
+def test_copy_sqlite_to_postgresql(tmp_path: Path, pg: PgServer, receiver: Receiver) -> None:
+    source = str(tmp_path / "push.sqlite3")
+    fill(source, receiver, [f"/push/{n:03d}" for n in range(120)])
+    target = pg.new_database()
+    runner = CliRunner()
+    result = runner.invoke(app, ["push", "copy", "--from", f"sqlite:///{source}", "--to", target])
+    assert result.exit_code == 0, result.output
+    assert "Đã chép 120 đăng ký (120 chủ đề)" in result.output
+    with psycopg.connect(target) as conn:  # really in PostgreSQL, read by another client
+        rows = conn.execute("SELECT count(*) FROM subscriptions").fetchone()
+        topics = conn.execute("SELECT DISTINCT topic FROM topics").fetchall()
+    assert rows == (120,) and topics == [("xa:11140",)]
+    # Copying again into a store that has subscriptions is refused unless merging.
+    again = runner.invoke(app, ["push", "copy", "--from", source, "--to", target])
+    assert again.exit_code == 2 and "đã có 120 đăng ký" in again.output
+    merged = runner.invoke(app, ["push", "copy", "--from", source, "--to", target, "--merge"])
+    assert merged.exit_code == 0, merged.output
+
+
+# -- workers ------------------------------------------------------------------------------------
+
+
+def test_two_workers_on_one_job_send_each_once(
+    repo: Path, site: Path, db_url: str, receiver: Receiver, vapid_key: VapidKey
+) -> None:
+    paths = [f"/push/{n:03d}" for n in range(200)]
+    fill(db_url, receiver, paths)
+    plan(repo, site, db_url, vapid_key)
+    receiver.delay = 0.002
+    workers = [notifier(db_url, vapid_key, concurrency=4, retry_wait=0) for _ in range(2)]
+    reports = [NotifyReport("") for _ in workers]
+    threads = [
+        threading.Thread(target=w.process, args=(r,)) for w, r in zip(workers, reports, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    receiver.quiesce()
+    assert receiver.errors == []
+    counts = Counter({p: len(receiver.delivered[p]) for p in paths})
+    assert set(counts.values()) == {1}, counts.most_common(3)
+    assert all(r.outcomes["sent"] > 0 for r in reports), [r.outcomes for r in reports]
+    assert sum(r.outcomes["sent"] for r in reports) == 200
+    for w in workers:
+        w.store.close()
+
+
+def test_retry_after_pauses_the_service_for_every_worker(
+    repo: Path, site: Path, db_url: str, receiver: Receiver, vapid_key: VapidKey
+) -> None:
+    paths = [f"/push/{n:02d}" for n in range(10)]
+    fill(db_url, receiver, paths)
+    plan(repo, site, db_url, vapid_key)
+    receiver.script["/push/00"] = [(429, {"Retry-After": "30"})]
+    clock = FakeClock()
+    first = notifier(db_url, vapid_key, clock, concurrency=1, retry_wait=0)
+    first.process(NotifyReport(""))
+    assert receiver.hits.total() == 1  # the 429; the rest of the batch was given back
+    paused = first.store.paused_services(clock())
+    assert [p[0] for p in paused] == [receiver.origin]
+    # Another worker (another owner, as on another machine) respects the pause.
+    second = notifier(db_url, vapid_key, clock, concurrency=4, retry_wait=0)
+    second.process(NotifyReport(""))
+    assert receiver.hits.total() == 1
+    # Negative control: once the pause is over, the second worker sends everything.
+    clock.now += 31
+    report = NotifyReport("")
+    second.process(report)
+    receiver.quiesce()
+    assert report.outcomes["sent"] == 10 and receiver.total() == 10
+    first.store.close()
+    second.store.close()
+
+
+class PeakReceiver(Receiver):
+    """Also records the most requests it held at once."""
+
+    def __init__(self, public_key: str) -> None:
+        super().__init__(public_key)
+        self.peak = 0
+
+    def handle(self, request: Any, body: bytes) -> None:
+        with self.lock:
+            self.peak = max(self.peak, self.active)
+        super().handle(request, body)
+
+
+@pytest.mark.parametrize("per_service", [3, 16])
+def test_per_service_cap_holds_across_workers(
+    repo: Path, site: Path, db_url: str, vapid_key: VapidKey, per_service: int
+) -> None:
+    receiver = PeakReceiver(vapid_key.public_key)
+    try:
+        fill(db_url, receiver, [f"/push/{n:03d}" for n in range(120)])
+        plan(repo, site, db_url, vapid_key)
+        receiver.delay = 0.03
+        workers = [
+            notifier(db_url, vapid_key, concurrency=8, per_service=per_service, retry_wait=0)
+            for _ in range(2)
+        ]
+        threads = [threading.Thread(target=w.process, args=(NotifyReport(""),)) for w in workers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        receiver.quiesce()
+        assert receiver.total() == 120 and receiver.errors == []
+        if per_service == 3:
+            assert 1 <= receiver.peak <= 3, receiver.peak
+        else:  # negative control: without the cap, two workers' 16 lanes overlap more
+            assert receiver.peak > 3, receiver.peak
+        for w in workers:
+            w.store.close()
+    finally:
+        receiver.close()
+
+
+WORKER = """
+import sys
+from pathlib import Path
+from generator.push.endpoints import EndpointPolicy
+from generator.push.notify import NotifyOptions, work
+from generator.push.vapid import load_private_key, load_subject
+
+repo, site, db = sys.argv[1:4]
+report = work(
+    NotifyOptions(Path(repo) / "data", Path(site), db, "", "", concurrency=4, timeout=1,
+                  retry_wait=60),
+    key=load_private_key(),
+    subject=load_subject(),
+    policy=EndpointPolicy(hosts=("127.0.0.1",), allow_http=True, any_port=True),
+    echo=lambda line: None,
+)
+print(dict(report.outcomes))
+"""
+
+
+def test_killed_worker_lease_is_taken_over(
+    repo: Path,
+    site: Path,
+    tmp_path: Path,
+    pg: PgServer,
+    vapid_key: VapidKey,
+    key_file: Path,
+) -> None:
+    """Two `--worker` processes on PostgreSQL; one is killed with SIGKILL half-way. The
+    survivor takes over its leases once they expire; every message arrives, and the repeats
+    are at most the killed worker's lanes (4)."""
+    url = pg.new_database()
+    receiver = push.Receiver(vapid_key.public_key)
+    try:
+        paths = [f"/push/{n:03d}" for n in range(300)]
+        fill(url, receiver, paths)
+        plan(repo, site, url, vapid_key)
+        receiver.delay = 0.01
+        script = tmp_path / "worker.py"
+        script.write_text(textwrap.dedent(WORKER), encoding="utf-8")
+        env = {**os.environ, ENV_PRIVATE_KEY_FILE: str(key_file), ENV_SUBJECT: SUBJECT}
+        env["NO_PROXY"] = "127.0.0.1"
+        procs = [
+            subprocess.Popen(
+                [sys.executable, str(script), str(repo), str(site), url],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        victim, survivor = procs
+        deadline = time.monotonic() + 60
+        while receiver.total() < 100 and time.monotonic() < deadline:
+            assert victim.poll() is None, victim.communicate()
+            time.sleep(0.01)
+        assert receiver.total() < 250, "the kill came too late"
+        os.kill(victim.pid, signal.SIGKILL)
+        victim.wait(10)
+        out, err = survivor.communicate(timeout=180)
+        assert survivor.returncode == 0, err
+        receiver.quiesce()
+        counts = {p: len(receiver.delivered[p]) for p in paths}
+        assert min(counts.values()) == 1, [p for p, n in counts.items() if n == 0]
+        repeats = sum(n - 1 for n in counts.values())
+        assert repeats <= 4, repeats
+        with psycopg.connect(url) as conn:
+            states = dict(conn.execute("SELECT state, count(*) FROM deliveries GROUP BY state"))
+            owners = conn.execute("SELECT count(DISTINCT lease_owner) FROM deliveries").fetchone()
+        assert states == {"sent": 300}
+        assert owners == (2,)  # both sent: the test is about two at once
+    finally:
+        receiver.close()
+
+
+def test_status_reads_a_job(
+    repo: Path, site: Path, db_url: str, receiver: Receiver, vapid_key: VapidKey
+) -> None:
+    fill(db_url, receiver, ["/push/a", "/push/b"])
+    plan(repo, site, db_url, vapid_key)
+    runner = CliRunner()
+    listed = runner.invoke(app, ["push", "status", "--db", db_url])
+    assert listed.exit_code == 0 and "đang chờ 2 / tổng 2" in listed.output
+    job = listed.output.split(":", 1)[0]
+    one = runner.invoke(app, ["push", "status", job, "--db", db_url])
+    assert one.exit_code == 0 and one.output == listed.output
+    unknown = runner.invoke(app, ["push", "status", "zzzz", "--db", db_url])
+    assert unknown.exit_code == 2 and "không có lượt gửi “zzzz”" in unknown.output
+
+
+# -- one description of changes (issue 19) ------------------------------------------------------
+
+
+def test_push_reads_records_not_the_pages_prose(monkeypatch: pytest.MonkeyPatch) -> None:
+    """push/topics takes `ChangeLine` records: rewording the change list's correction
+    prefix cannot leak into a notification, and push imports neither build nor
+    pages.updates."""
+    import ast
+
+    from generator.changes import ChangeLine
+
+    line = ChangeLine("assessments", "changed", "Thôn A đạt", None, (0, ("a",)), True, True)
+    assert line.page_line() == "Sửa kết quả: Thôn A đạt"
+    assert line.news_line() == "Thôn A đạt"
+    monkeypatch.setattr(ChangeLine, "page_line", lambda self: f"Đính chính — {self.text}")
+    assert line.news_line() == "Thôn A đạt"  # nothing to strip, whatever the page says
+    # Negative control: an edit that leaves the result alone is a correction in both.
+    other = ChangeLine("assessments", "changed", "Thôn A đạt", None, (0, ("a",)), True, False)
+    assert other.news_line() == "Đính chính — Thôn A đạt"
+    for module in ("topics", "plan", "notify", "worker", "send", "report", "store"):
+        tree = ast.parse((ROOT / f"generator/push/{module}.py").read_text(encoding="utf-8"))
+        imported = {
+            node.module
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module
+        } | {a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
+        assert not imported & {"generator.build", "generator.pages.updates"}, module
+
+
+# -- the deadline on a kept-alive TLS connection ------------------------------------------------
+
+
+def _self_signed(tmp_path: Path) -> tuple[Path, Path]:
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+def test_deadline_cuts_a_kept_alive_tls_connection(tmp_path: Path) -> None:
+    """A reused HTTPS connection's socket is an ssl.SSLSocket, which refuses dup(): main's
+    deadline called sock.dup() on it, so every second request on a kept-alive HTTPS
+    connection failed. The watch now takes a new descriptor of the same socket, and the
+    deadline still cuts a read that never ends."""
+    import socket
+    import ssl
+
+    from generator.push.deadline import Deadline
+
+    cert, key = _self_signed(tmp_path)
+    server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_ctx.load_cert_chain(cert, key)
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        conn, _ = listener.accept()
+        tls = server_ctx.wrap_socket(conn, server_side=True)
+        held.append(tls)  # answers nothing: the client's read would block for ever
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    client_ctx = ssl.create_default_context(cafile=str(cert))
+    client_ctx.check_hostname = False
+    client = client_ctx.wrap_socket(socket.create_connection(("127.0.0.1", port)))
+    thread.join(10)
+    try:
+        with pytest.raises(NotImplementedError):
+            client.dup()  # negative control: what the old watch did
+        started = time.monotonic()
+        with Deadline(0.5) as deadline:
+            deadline.watch(client)
+            try:
+                data = client.recv(1)
+            except OSError:
+                data = b""
+        assert data == b"" and deadline.expired
+        assert time.monotonic() - started < 5
+    finally:
+        client.close()
+        for sock in held:
+            sock.close()
+        listener.close()
+
+
+def test_notify_needs_a_range_unless_a_worker(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["push", "notify", "--db", str(tmp_path / "p.sqlite3")])
+    assert result.exit_code == 2 and "thiếu --from và --to" in result.output
+    # Negative control: with a range the command gets past this check (to the key).
+    ranged = CliRunner().invoke(
+        app, ["push", "notify", "--from", "a", "--to", "b", "--db", str(tmp_path / "p.sqlite3")]
+    )
+    assert "thiếu --from và --to" not in ranged.output
+
+
+def test_the_service_on_either_store(repo: Path, site: Path, db_url: str) -> None:
+    """The subscription service writes to the store its URL names (PostgreSQL included),
+    and a second service process on the same store sees the same subscription."""
+    from generator.push.service import ServiceConfig, create_app
+    from generator.push.topics import load_model, vocabulary
+    from tests.test_push import SITE_ORIGIN, TestClient, fake_subscription
+
+    vocab = vocabulary(load_model(repo / "data", site))
+    config = ServiceConfig(db_path=db_url, origin=SITE_ORIGIN, vocabulary=vocab, policy=LOCAL)
+    sub = fake_subscription()
+    with TestClient(create_app(config), base_url="http://push.test") as one:
+        r = one.post("/subscriptions", json={"subscription": sub, "topics": ["xa:11140"]})
+        assert r.status_code == 200, r.text
+    store = Store(db_url)  # another process's view
+    try:
+        assert store.topics_of(sub["endpoint"]) == ["xa:11140"]
+    finally:
+        store.close()
+    with TestClient(create_app(config), base_url="http://push.test") as two:
+        r = two.request("DELETE", "/subscriptions", json={"endpoint": sub["endpoint"]})
+        assert r.status_code == 200, r.text
+    store = Store(db_url)
+    try:
+        assert store.count_subscriptions() == 0  # negative control of the first check
+    finally:
+        store.close()
