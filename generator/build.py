@@ -50,6 +50,7 @@ from generator.revision import (
 )
 from generator.scan import is_text, scan_published
 from generator.settings import Settings, SettingsError, load_settings
+from generator.urlpath import url_to_path
 
 
 class BuildError(AntqError):
@@ -326,7 +327,7 @@ class Builder:
                 to_render.append((rel, name, page, copy))
             to_produce: list[tuple[str, FileOutput]] = []
             for output in files:
-                rel = output.url.lstrip("/")
+                rel = url_to_path(output.url)
                 key = hashlib.sha256(f"{self.code}|{output.inputs}".encode()).hexdigest()
                 outputs[rel] = key
                 if not (old_outputs.get(rel) == key and staging.link(rel)):

@@ -35,7 +35,7 @@ import re
 import sys
 import time
 import zlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -46,6 +46,7 @@ from generator.data.messages_vi import say, text
 from generator.data.problems import Problem
 from generator.scan import BINARY_SUFFIXES, make_problem, scan_published
 from generator.textvi import format_number
+from generator.urlpath import dir_to_path, path_to_url, srcset_urls
 
 __all__ = ["BINARY_SUFFIXES", "CheckReport", "Problem", "check_site", "run_cli"]
 
@@ -280,7 +281,7 @@ class _Links:
         if ".." in joined and _escapes_root(joined):
             return "", "broken-link.outside"
         rel = posixpath.normpath(joined).lstrip("/")
-        index = f"{rel}/index.html" if rel else "index.html"
+        index = dir_to_path(rel)
         if wants_dir or not rel:
             return index, "" if index in self.files else "broken-link"
         if rel in self.files:
@@ -435,7 +436,7 @@ def _scan_html(rel: str, data: bytes, context: _Context) -> _Result:
             elif href is not None:
                 nav = rels and rels <= _NAV_RELS
                 links.check(line, "link" if nav else "load", "<link href>", href)
-            for candidate in _srcset(attrs.get(b"imagesrcset", "")):
+            for candidate in srcset_urls(attrs.get(b"imagesrcset", "")):
                 links.check(line, "load", "<link imagesrcset>", candidate)
         elif name == b"html":
             if head.lang is None:
@@ -458,7 +459,7 @@ def _scan_html(rel: str, data: bytes, context: _Context) -> _Result:
                     what = f"<{name.decode()} {attr.decode()}>"
                     links.check(line, "load", what, attrs[attr])
             if name in (b"img", b"source"):
-                for candidate in _srcset(attrs.get(b"srcset", "")):
+                for candidate in srcset_urls(attrs.get(b"srcset", "")):
                     links.check(line, "load", f"<{name.decode()} srcset>", candidate)
     if b"style=" in low:
         lines = _LineCounter(data)
@@ -492,7 +493,7 @@ def _head_problems(rel: str, head: _Head, config: _Config) -> list[Problem]:
         )
     if rel == "404.html" or rel.endswith("/404.html"):
         return problems  # served at any address: no address of its own to declare
-    expected = config.base_url + page_url(rel)
+    expected = config.base_url + path_to_url(rel)
     if head.canonical is None or head.canonical[1] != expected:
         found = text("part-none") if head.canonical is None else f"“{head.canonical[1]}”"
         line = head.canonical[0] if head.canonical else 0
@@ -501,22 +502,6 @@ def _head_problems(rel: str, head: _Head, config: _Config) -> list[Problem]:
         line = head.description[0] if head.description else 0
         problems.append(make_problem(rel, line, "missing-description"))
     return problems
-
-
-def page_url(rel: str) -> str:
-    """The address a page is served at: "a/b/index.html" → "/a/b/"."""
-    if rel == "index.html":
-        return "/"
-    if rel.endswith("/index.html"):
-        return "/" + rel[: -len("index.html")]
-    return "/" + rel
-
-
-def _srcset(value: str) -> Iterator[str]:
-    for candidate in value.split(","):
-        url = candidate.strip().split(" ", 1)[0].strip()
-        if url:
-            yield url
 
 
 def _refresh_url(content: str) -> str:

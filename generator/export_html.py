@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
+from generator.urlpath import srcset_urls
+
 # (absolute site URL, possibly with ?query and #fragment) → href relative to the document,
 # or None when the target is not part of the export.
 Resolve = Callable[[str], str | None]
@@ -256,7 +258,7 @@ def references(source: str, page_url: str) -> References:
                     if target is not None:
                         refs.resources.add(urlsplit(target).path)
                 elif name == "srcset":
-                    for candidate in _srcset(value):
+                    for candidate in srcset_urls(value):
                         target = site_url(candidate, page_url)
                         if target is not None:
                             refs.resources.add(urlsplit(target).path)
@@ -269,10 +271,6 @@ def references(source: str, page_url: str) -> References:
 
 def _link_rels(token: Start) -> set[str]:
     return set((token.get("rel") or "").lower().split())
-
-
-def _srcset(value: str) -> list[str]:
-    return [part.strip().split()[0] for part in value.split(",") if part.strip()]
 
 
 @dataclass

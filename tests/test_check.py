@@ -13,8 +13,9 @@ from typer.testing import CliRunner
 
 import generator.check as check_mod
 from generator.build import BuildOptions, build_site
-from generator.check import check_site, glob_regex, page_url
+from generator.check import check_site, glob_regex
 from generator.cli import app
+from generator.urlpath import path_to_url as page_url
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

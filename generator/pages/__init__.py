@@ -14,6 +14,7 @@ from typing import Any
 
 from generator.data.messages_vi import say
 from generator.model import SiteModel
+from generator.urlpath import url_to_path
 
 
 @dataclass
@@ -26,8 +27,7 @@ class Page:
 
     @property
     def output_path(self) -> str:
-        path = self.url.lstrip("/")
-        return path + "index.html" if path.endswith("/") or not path else path
+        return url_to_path(self.url)
 
 
 @dataclass
@@ -144,7 +144,7 @@ def check_outputs(pages: list[Page], files: list[FileOutput]) -> None:
 
 
 def _output_path(output: Page | FileOutput) -> str:
-    return output.output_path if isinstance(output, Page) else output.url.lstrip("/")
+    return url_to_path(output.url)
 
 
 def _clash(first: Page | FileOutput, second: Page | FileOutput, rel: str) -> str:
