@@ -2,7 +2,8 @@
 awards, classes, legal documents and events, with the derived coverage figures.
 
 Built once per build from the typed records (generator.data.load), filtered to the site's
-scope. Everything is plain data; pages read it, nothing writes to it after `build_model`.
+scope. Everything is plain data; pages read it, nothing writes to it after `build_model`
+(`SiteModel` is frozen: assigning one of its fields raises).
 """
 
 from __future__ import annotations
@@ -136,7 +137,7 @@ class LegalEntry:
     replaces: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(frozen=True)
 class SiteModel:
     settings: Settings
     today: date
@@ -197,8 +198,16 @@ def _unique_slug(base: str, code: str, taken: set[str]) -> str:
 
 
 def build_model(
-    data: Dataset, settings: Settings, today: date, lessons: list[Lesson] | None = None
+    data: Dataset,
+    settings: Settings,
+    today: date,
+    lessons: list[Lesson] | None = None,
+    *,
+    labels: dict[str, dict[str, str]] | None = None,
+    revision: str | None = None,
 ) -> SiteModel:
+    """The model, whole: `labels` are the schemas' category labels (`PackageSpec.labels`),
+    `revision` the data's git revision; nothing is set on it afterwards."""
     scope = set(settings.provinces) if settings.provinces else None
     province_units = sorted(
         (u for u in data.units if not u.parent_code and (scope is None or u.code in scope)),
@@ -296,6 +305,8 @@ def build_model(
             if doc_id in legal_by_id:
                 legal_by_id[doc_id].cited_by_lessons.append(lesson.slug)
     return SiteModel(
+        labels=labels or {},
+        revision=revision,
         lessons=lessons,
         settings=settings,
         today=today,

@@ -46,14 +46,16 @@ from typing import Any
 
 from generator.data.messages_vi import say, text
 from generator.derived import Derived
+from generator.errors import BuildError
 from generator.textvi import fold
+from generator.urlpath import url_to_path
 
 INDEX_DIR = "pagefind"  # the whole site's index
 LIBRARY_INDEX_DIR = "pagefind-bai-hoc"  # the lesson library's, downloaded for offline use
 LIBRARY_PAGES = "bai-hoc/"
 _LESSON_PAGE = re.compile(r"^bai-hoc/(?!chu-de/|danh-cho/)[^/]+/index\.html$")
 # Pages that are not content: searching them would only return noise.
-NOT_INDEXED = frozenset({"404.html", "offline/index.html", "tim-kiem/index.html"})
+NOT_INDEXED = frozenset(url_to_path(url) for url in ("/404.html", "/offline/", "/tim-kiem/"))
 # Parts of <main> that repeat on many pages (breadcrumbs, contents, related lessons, topic
 # filters, pagers) or only exist on paper.
 EXCLUDE_SELECTORS = (".crumbs", ".toc", ".related", ".filters", ".pager", ".print-only")
@@ -180,8 +182,6 @@ def _command(site: Path, out: Path) -> list[str]:
 
 def run_pagefind(copies: Path, out: Path) -> None:
     """Index the search copies under `copies` (laid out as the site) into `out`."""
-    from generator.build import BuildError  # (build imports this module)
-
     try:
         done = subprocess.run(_command(copies, out), capture_output=True, text=True, check=False)
     except (OSError, ImportError) as exc:  # the binary is missing or cannot run

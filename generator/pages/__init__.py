@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.data.messages_vi import say
+from generator.data.schema import PackageSpec
+from generator.errors import BuildError
 from generator.model import SiteModel
 from generator.urlpath import url_to_path
 
@@ -40,8 +42,10 @@ class FileOutput:
     sources: list[Path] = field(default_factory=list)
 
 
-def collect(model: SiteModel, data_dir: Path) -> tuple[list[Page], list[FileOutput]]:
-    from generator.data.schema import load_package
+def collect(
+    model: SiteModel, data_dir: Path, package: PackageSpec
+) -> tuple[list[Page], list[FileOutput]]:
+    """Every page and file of the site (`package`: the descriptor, loaded once per build)."""
     from generator.diff import history
     from generator.pages import (
         about,
@@ -66,10 +70,9 @@ def collect(model: SiteModel, data_dir: Path) -> tuple[list[Page], list[FileOutp
     for family in (home, units, models, awards, legal, calendar, guide):
         pages.extend(family.pages(model))
     pages.extend(lessons.pages(model, data_dir))
-    data_pages, data_files = opendata.outputs(model, data_dir)
+    data_pages, data_files = opendata.outputs(model, package)
     pages.extend(data_pages)
     files.extend(data_files)
-    package, _ = load_package(data_dir)
     pages.extend(about.pages(model, package))
     pages.extend(updates.pages(model, history(package)))
     files.append(updates.calendar_file(model))
@@ -117,8 +120,6 @@ def check_outputs(pages: list[Page], files: list[FileOutput]) -> None:
     slugifies to nothing would write over its section's index.html), no two outputs on one
     file, even on a file system that ignores case, and no file where another output needs
     a folder. Stops the build naming both records; nothing is overwritten."""
-    from generator.build import BuildError
-
     lines: list[str] = []
     owners: dict[str, Page | FileOutput] = {}
     outputs: list[Page | FileOutput] = [*pages, *files]

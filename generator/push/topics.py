@@ -60,16 +60,11 @@ def load_model(data_dir: Path, site_dir: Path) -> SiteModel:
 
     settings = load_settings(site_dir)
     dataset = read_package(data_dir)
-    model = build_model(dataset, settings, data_revision(data_dir, dataset).date)
     package, _ = load_package(data_dir)
     # The same labels the build gives pages (describe() names award kinds with them).
-    model.labels = {
-        f"{spec.name}.{f.name}": dict(f.labels)
-        for spec in package.resources
-        for f in spec.fields
-        if f.labels
-    }
-    return model
+    return build_model(
+        dataset, settings, data_revision(data_dir, dataset).date, labels=package.labels()
+    )
 
 
 def vocabulary(model: SiteModel) -> Vocabulary:

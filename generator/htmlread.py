@@ -1,0 +1,117 @@
+"""The one place that reads HTML.
+
+Two readers, for two needs, both here so that no other module parses HTML its own way
+(`tests/test_layers.py` fails if one does):
+
+- `tokenize`: the standard library's tolerant `html.parser` (no new dependency), split into
+  tokens that write back byte for byte when untouched; the exports rewrite pages with it.
+- byte-level regular expressions (`TAG`, `attributes`, …) for the scans that read the
+  whole built site: `antq check` must read the national site (~6,500 pages, 400 MB) well
+  under 20 s on two cores, and `html.parser` reads ~6 MB/s where these read ~50 MB/s
+  (`bench/htmlread_bench.py` prints the figures). They only look for tags and attributes,
+  never build a tree.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+
+@dataclass
+class Start:
+    tag: str
+    attrs: list[tuple[str, str | None]]
+    raw: str
+    self_closing: bool
+    changed: bool = False
+    unlinked: bool = False  # an <a> whose target is not exported, now a <span>
+
+    def get(self, name: str) -> str | None:
+        for key, value in self.attrs:
+            if key == name:
+                return value
+        return None
+
+    def set(self, name: str, value: str | None) -> None:
+        self.attrs = [(k, v) for k, v in self.attrs if k != name] + [(name, value)]
+        self.changed = True
+
+    def remove(self, *names: str) -> None:
+        kept = [(k, v) for k, v in self.attrs if k not in names]
+        if len(kept) != len(self.attrs):
+            self.attrs = kept
+            self.changed = True
+
+    def text(self) -> str:
+        if not self.changed:
+            return self.raw
+        parts = [self.tag]
+        for key, value in self.attrs:
+            parts.append(key if value is None else f'{key}="{html.escape(value, quote=True)}"')
+        return "<" + " ".join(parts) + (" />" if self.self_closing else ">")
+
+
+@dataclass
+class End:
+    tag: str
+
+    def text(self) -> str:
+        return f"</{self.tag}>"
+
+
+@dataclass
+class Text:
+    raw: str
+    is_data: bool  # character data (or a character reference), not a comment or declaration
+
+    def text(self) -> str:
+        return self.raw
+
+
+Token = Start | End | Text
+
+
+class _Tokenizer(HTMLParser):
+    def __init__(self) -> None:
+        # Keep character references as written: text is copied through unchanged.
+        super().__init__(convert_charrefs=False)
+        self.tokens: list[Token] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tokens.append(Start(tag, attrs, self.get_starttag_text() or "", False))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tokens.append(Start(tag, attrs, self.get_starttag_text() or "", True))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.tokens.append(End(tag))
+
+    def handle_data(self, data: str) -> None:
+        self.tokens.append(Text(data, True))
+
+    def handle_entityref(self, name: str) -> None:
+        self.tokens.append(Text(f"&{name};", True))
+
+    def handle_charref(self, name: str) -> None:
+        self.tokens.append(Text(f"&#{name};", True))
+
+    def handle_comment(self, data: str) -> None:
+        self.tokens.append(Text(f"<!--{data}-->", False))
+
+    def handle_decl(self, decl: str) -> None:
+        self.tokens.append(Text(f"<!{decl}>", False))
+
+    def handle_pi(self, data: str) -> None:
+        self.tokens.append(Text(f"<?{data}>", False))
+
+    def unknown_decl(self, data: str) -> None:
+        self.tokens.append(Text(f"<![{data}]>", False))
+
+
+def tokenize(source: str) -> list[Token]:
+    parser = _Tokenizer()
+    parser.feed(source)
+    parser.close()
+    return parser.tokens
