@@ -9,27 +9,29 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
+from generator.data.messages_vi import text
 from generator.diff import Commit, RecordChange, short_revision
 from generator.model import SiteModel
 from generator.pages import FileOutput, Page
 from generator.textvi import format_number
 
 DETAILS_PER_COMMIT = 25
-RESOURCE_NAMES = {
-    "units": "đơn vị hành chính",
-    "legacy_units": "đơn vị hành chính cũ",
-    "unit_changes": "dòng quy đổi mã đơn vị",
-    "places": "nơi được đánh giá",
-    "assessments": "kết quả “An toàn về an ninh, trật tự”",
-    "movement_classes": "kết quả phân loại phong trào",
-    "models": "mô hình",
-    "model_sites": "điểm mô hình",
-    "awards": "khen thưởng",
-    "legal_documents": "văn bản",
-    "events": "mục lịch",
-    "lessons": "bài học",
-}
-VERBS = {"added": "Thêm", "changed": "Sửa", "removed": "Xóa"}
+RESOURCES = (
+    "units",
+    "legacy_units",
+    "unit_changes",
+    "places",
+    "assessments",
+    "movement_classes",
+    "models",
+    "model_sites",
+    "awards",
+    "legal_documents",
+    "events",
+    "lessons",
+)
+RESOURCE_NAMES = {name: text(f"update-resource-{name}") for name in RESOURCES}
+VERBS = {kind: text(f"update-verb-{kind}") for kind in ("added", "changed", "removed")}
 
 
 def describe(model: SiteModel, change: RecordChange) -> dict[str, Any]:
@@ -37,66 +39,69 @@ def describe(model: SiteModel, change: RecordChange) -> dict[str, Any]:
     row = change.row
     verb = VERBS[change.kind]
     resource = change.resource
+    kind = change.kind
     url: str | None = None
     if resource == "assessments":
         place = model.place_by_id.get(row.get("place_id", ""))
         name = place.name if place else row.get("place_id", "")
-        result = {"dat": "đạt", "chua_dat": "chưa đạt"}.get(row.get("result", ""), "")
+        outcome = row.get("result", "")
+        result = text(f"update-result-{outcome}") if outcome in ("dat", "chua_dat") else ""
         where = ""
         if place and place.unit_code in model.ward_by_code:
             ward = model.ward_by_code[place.unit_code]
             where, url = f" ({ward.name})", ward.url
-        if change.kind == "removed":
-            text = f"Xóa kết quả năm {row.get('year')} của {name}{where}"
+        year = row.get("year")
+        if kind == "removed":
+            line = text("update-assessment-removed", year=year, name=name, where=where)
         else:
-            text = f"{name}{where} {result} “An toàn về an ninh, trật tự” năm {row.get('year')}"
-            if change.kind == "changed":
-                text = f"Sửa kết quả: {text}"
+            line = text("update-assessment", name=name, where=where, result=result, year=year)
+            if kind == "changed":
+                line = text("update-assessment-changed", line=line)
     elif resource == "models":
         entry = model.model_by_id.get(row.get("id", ""))
-        url = entry.url if entry and change.kind != "removed" else None
-        text = {
-            "added": f"Ghi nhận mô hình “{row.get('name')}”",
-            "changed": f"Cập nhật mô hình “{row.get('name')}”",
-            "removed": f"Gỡ mô hình “{row.get('name')}”",
-        }[change.kind]
+        url = entry.url if entry and kind != "removed" else None
+        line = text(f"update-model-{kind}", name=row.get("name"))
     elif resource == "awards":
         award = model.label("awards.award", row.get("award"))
         url = model.unit_url(row.get("unit_code"))
-        text = f"{verb} khen thưởng: {row.get('recipient_name')} — {award} ({row.get('year')})"
+        line = text(
+            "update-award",
+            verb=verb,
+            recipient=row.get("recipient_name"),
+            award=award,
+            year=row.get("year"),
+        )
     elif resource == "places":
         home = model.ward_by_code.get(row.get("unit_code", ""))
         url = home.url if home else None
-        text = f"{verb} {model.label('places.kind', row.get('kind')).lower()} “{row.get('name')}”"
+        place_kind = model.label("places.kind", row.get("kind")).lower()
+        line = text("update-place", verb=verb, kind=place_kind, name=row.get("name"))
         if home:
-            text += f" ({home.name})"
+            line += f" ({home.name})"
     elif resource == "lessons":
         slug = change.key[0]
-        title = row.get("title") or slug
-        url = f"/bai-hoc/{slug}/" if change.kind != "removed" else None
-        text = {"added": "Bài học mới", "changed": "Cập nhật bài học", "removed": "Gỡ bài học"}[
-            change.kind
-        ] + f": “{title}”"
+        url = f"/bai-hoc/{slug}/" if kind != "removed" else None
+        line = text(f"update-lesson-{kind}", title=row.get("title") or slug)
     elif resource == "legal_documents":
         document = model.legal_by_id.get(row.get("id", ""))
         url = document.url if document else None
-        text = f"{verb} văn bản {row.get('id')}"
+        line = text("update-legal", verb=verb, id=row.get("id"))
     elif resource == "events":
         url = "/lich/"
-        text = f"{verb} lịch: {row.get('title')}"
+        line = text("update-event", verb=verb, title=row.get("title"))
     elif resource == "model_sites":
         site_model = model.model_by_id.get(row.get("model_id", ""))
         url = site_model.url if site_model else None
-        text = (
-            f"{verb} điểm mô hình “{site_model.model.name if site_model else row.get('model_id')}”"
-        )
+        site_name = site_model.model.name if site_model else row.get("model_id")
+        line = text("update-model-site", verb=verb, name=site_name)
     elif resource == "movement_classes":
         url = model.unit_url(row.get("unit_code"))
         unit = model.unit_names.get(row.get("unit_code", ""), row.get("unit_code"))
-        text = f"{verb} phân loại phong trào năm {row.get('year')} của {unit}"
+        line = text("update-class", verb=verb, year=row.get("year"), unit=unit)
     else:
-        text = f"{verb} {RESOURCE_NAMES.get(resource, resource)} {' '.join(change.key)}"
-    return {"text": text, "url": url, "kind": change.kind}
+        what = RESOURCE_NAMES.get(resource, resource)
+        line = text("update-other", verb=verb, what=what, key=" ".join(change.key))
+    return {"text": line, "url": url, "kind": kind}
 
 
 # Most interesting first: what citizens follow, then reference tables.
@@ -131,8 +136,8 @@ def _summary(commit: Commit) -> list[str]:
     for (resource, kind), n in sorted(
         counts.items(), key=lambda i: (ORDER.get(i[0][0], 99), i[0][1])
     ):
-        verb = {"added": "thêm", "changed": "sửa", "removed": "xóa"}[kind]
-        parts.append(f"{verb} {format_number(n)} {RESOURCE_NAMES.get(resource, resource)}")
+        what = RESOURCE_NAMES.get(resource, resource)
+        parts.append(text(f"update-count-{kind}", count=format_number(n), what=what))
     return parts
 
 
@@ -154,7 +159,7 @@ def pages(model: SiteModel, commits: list[Commit]) -> Iterator[Page]:
         url="/cap-nhat/",
         templates=["cap-nhat.html"],
         context={"commits": views},
-        title="Cập nhật dữ liệu",
+        title=text("update-title"),
     )
     yield Page(
         url="/cap-nhat/atom.xml",
@@ -165,7 +170,7 @@ def pages(model: SiteModel, commits: list[Commit]) -> Iterator[Page]:
             if views
             else datetime.combine(model.today, datetime.min.time()),
         },
-        title="Cập nhật dữ liệu",
+        title=text("update-title"),
         in_sitemap=False,
     )
 
@@ -177,10 +182,10 @@ def calendar_file(model: SiteModel) -> FileOutput:
     host = model.settings.base_url.split("://", 1)[-1].split("/", 1)[0]
     stamp = datetime.combine(model.today, datetime.min.time())
     cal = Calendar()
-    cal.add("prodid", "-//antq//Lịch phong trào toàn dân bảo vệ ANTQ//VI")
+    cal.add("prodid", text("calendar-product"))
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"Lịch phong trào — {model.settings.short_name}")
+    cal.add("x-wr-calname", text("calendar-name", site=model.settings.short_name))
     cal.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
     for event in model.events:
         item = Event()
