@@ -946,7 +946,8 @@ CATALOGUE: dict[str, Entry] = {
     "update-assessment": Entry(
         "info", "{name}{where} {result} “An toàn về an ninh, trật tự” năm {year}"
     ),
-    # generator.push.topics strips this prefix from the line above: change both together.
+    # generator.push.topics formats this with an empty line to strip it (a change of result
+    # is news, not a correction).
     "update-assessment-changed": Entry("info", "Sửa kết quả: {line}"),
     "update-model-added": Entry("info", "Ghi nhận mô hình “{name}”"),
     "update-model-changed": Entry("info", "Cập nhật mô hình “{name}”"),

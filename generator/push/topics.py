@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.data.messages_vi import text as say_text
 from generator.diff import RecordChange
 from generator.model import SiteModel
 from generator.pages.updates import ORDER, describe
@@ -149,7 +150,7 @@ def topic_items(model: SiteModel, changes: list[RecordChange]) -> dict[str, list
         text = line["text"]
         if change.resource == "assessments" and "result" in change.fields:
             # "chưa đạt" → "đạt" is the news itself, not a correction of a record.
-            text = text.removeprefix("Sửa kết quả: ")
+            text = text.removeprefix(say_text("update-assessment-changed", line=""))
         item = Item(text, line["url"], (ORDER.get(change.resource, 99), change.key))
         for topic in topics:
             out.setdefault(topic, []).append(item)
