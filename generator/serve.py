@@ -110,11 +110,11 @@ pre { white-space: pre-wrap; background: #f4f4f4; padding: 1rem; overflow-x: aut
 }
 """
 
-NOT_FOUND_PAGE = """\
+NOT_FOUND_PAGE = f"""\
 <!doctype html>
 <html lang="vi">
-<head><meta charset="utf-8"><title>Không tìm thấy trang</title></head>
-<body><h1>Không tìm thấy trang</h1><p><a href="/">Trang chủ</a></p></body>
+<head><meta charset="utf-8"><title>{text("serve-not-found")}</title></head>
+<body><h1>{text("serve-not-found")}</h1><p><a href="/">{text("serve-home")}</a></p></body>
 </html>
 """
 

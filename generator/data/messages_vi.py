@@ -964,6 +964,32 @@ CATALOGUE: dict[str, Entry] = {
     "update-other": Entry("info", "{verb} {what} {key}"),
     "calendar-product": Entry("info", "-//antq//Lịch phong trào toàn dân bảo vệ ANTQ//VI"),
     "calendar-name": Entry("info", "Lịch phong trào — {site}"),
+    #    What an output is, and why its address is refused (generator.pages).
+    "output-page": Entry("info", "trang “{title}” ({url})"),
+    "output-file": Entry("info", "tệp {url}"),
+    "output-path-no-slash": Entry("info", "không bắt đầu bằng “/”"),
+    "output-path-empty-segment": Entry(
+        "info", "có một phần rỗng “//”: mã hoặc tên không còn chữ cái, chữ số nào"
+    ),
+    "output-path-bad-segment": Entry(
+        "info", "phần “{segment}” có ký tự không được dùng trong địa chỉ"
+    ),
+    #    Lessons (generator.lessons): front-matter types and hints, the footnote back-link.
+    "lesson-what": Entry("info", "bài học"),
+    "lesson-type-string": Entry("info", "văn bản"),
+    "lesson-hint-string": Entry("info", "đặt trong ngoặc kép"),
+    "lesson-type-integer": Entry("info", "số nguyên"),
+    "lesson-hint-integer": Entry("info", "chỉ ghi chữ số"),
+    "lesson-type-date": Entry("info", "ngày"),
+    "lesson-hint-date": Entry("info", "viết năm-tháng-ngày"),
+    "lesson-type-list": Entry("info", "danh sách mã"),
+    "lesson-hint-list": Entry("info", "ghi [mã, mã]"),
+    "lesson-hint-enum": Entry("info", "ghi đúng mã trong danh sách"),
+    # Python-Markdown's footnotes fill "%d" with the footnote's number (a literal "%").
+    "lesson-footnote-back": Entry("info", "Quay lại đoạn văn %d"),
+    #    The dev server's page for an address nothing is built at (generator.serve).
+    "serve-not-found": Entry("info", "Không tìm thấy trang"),
+    "serve-home": Entry("info", "Trang chủ"),
 }
 
 

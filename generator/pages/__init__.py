@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.data.messages_vi import say
+from generator.data.messages_vi import say, text
 from generator.data.schema import PackageSpec
 from generator.errors import BuildError
 from generator.model import SiteModel
@@ -95,23 +95,23 @@ _SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
 
 def _describe(output: Page | FileOutput) -> str:
     if isinstance(output, Page):
-        return f"trang “{output.title or output.url}” ({output.url})"
-    return f"tệp {output.url}"
+        return text("output-page", title=output.title or output.url, url=output.url)
+    return text("output-file", url=output.url)
 
 
 def _path_problem(url: str) -> str | None:
     """Why `url` cannot name an output (Vietnamese), or None."""
     if not url.startswith("/"):
-        return "không bắt đầu bằng “/”"
+        return text("output-path-no-slash")
     path = url[1:]
     segments = path.split("/")
     if path.endswith("/") or not path:
         segments = segments[:-1]  # the directory's index.html
     for segment in segments:
         if not segment:
-            return "có một phần rỗng “//”: mã hoặc tên không còn chữ cái, chữ số nào"
+            return text("output-path-empty-segment")
         if not _SEGMENT.fullmatch(segment) or ".." in segment:
-            return f"phần “{segment}” có ký tự không được dùng trong địa chỉ"
+            return text("output-path-bad-segment", segment=segment)
     return None
 
 
