@@ -15,6 +15,7 @@ Two readers, for two needs, both here so that no other module parses HTML its ow
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -115,3 +116,34 @@ def tokenize(source: str) -> list[Token]:
     parser.feed(source)
     parser.close()
     return parser.tokens
+
+
+# -- byte-level readers, for the scans over the whole built site ---------------------------
+
+# A start tag's attributes up to its ">" (a tag's name is matched by the caller's pattern).
+ATTRS = r"""((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*/?>"""
+# Elements whose content is raw text: no tag inside them is a tag.
+RAW_TAG = re.compile(("<(script|style|title|textarea)(?=[\\s/>])" + ATTRS).encode())
+ATTR = re.compile(rb"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+ID_ATTR = re.compile(rb"""id\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
+STYLE_ATTR = re.compile(rb"""\sstyle\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+COMMENT = re.compile(rb"<!--.*?(?:-->|\Z)", re.S)
+# Every byte to a space except newlines: blanked text keeps its offsets and line numbers.
+BLANK = bytes.maketrans(bytes(range(256)), b" " * 10 + b"\n" + b" " * 245)
+
+
+def attributes(raw: bytes) -> dict[bytes, str]:
+    """A start tag's attributes (`ATTRS`' group), names lower-cased, values unescaped."""
+    attrs: dict[bytes, str] = {}
+    for name, double, single, bare in ATTR.findall(raw):
+        name = name.lower()
+        if name in attrs:
+            continue  # the first of a repeated attribute is the one browsers use
+        text = (double or single or bare).decode("utf-8", errors="replace")
+        attrs[name] = html.unescape(text) if "&" in text else text
+    return attrs
+
+
+def blank(match: re.Match[bytes]) -> bytes:
+    """A match (a comment) blanked out, keeping its newlines: for `re.sub`."""
+    return match.group().translate(BLANK)
