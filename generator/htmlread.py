@@ -10,6 +10,9 @@ Two readers, for two needs, both here so that no other module parses HTML its ow
   under 20 s on two cores, and `html.parser` reads ~6 MB/s where these read ~50 MB/s
   (`bench/htmlread_bench.py` prints the figures). They only look for tags and attributes,
   never build a tree.
+- text-level expressions for the pages our own templates write (well-formed, attributes
+  double-quoted): the search copies' <main>, headings and ignored parts, and the files a
+  page loads for the precache.
 """
 
 from __future__ import annotations
@@ -147,3 +150,47 @@ def attributes(raw: bytes) -> dict[bytes, str]:
 def blank(match: re.Match[bytes]) -> bytes:
     """A match (a comment) blanked out, keeping its newlines: for `re.sub`."""
     return match.group().translate(BLANK)
+
+
+# -- text-level readers of the pages our own templates write (well-formed, double-quoted) ---
+
+MAIN = re.compile(r"<main\b[^>]*>(.*)</main>", re.S)
+SKIPPED = re.compile(r"<(nav|aside|script|style|template)\b.*?</\1>", re.S)
+TAG = re.compile(r"<[^>]+>")
+HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.S)
+# The local files a page loads: stylesheets, scripts, icons, the manifest, images.
+LOCAL_LOADS = re.compile(r'<(?:link|script|img)\b[^>]*?\b(?:href|src)="(/[^"#?]*)"')
+
+
+def tag_text(fragment: str) -> str:
+    """A fragment's text: tags to spaces, character references decoded."""
+    return html.unescape(TAG.sub(" ", fragment))
+
+
+# An element Pagefind is told to skip whole.
+PAGEFIND_IGNORED = re.compile(r'<(\w+)\b[^>]*\sdata-pagefind-ignore="all"[^>]*>')
+
+
+def drop_ignored(html_text: str) -> str:
+    """`html_text` without the elements marked data-pagefind-ignore="all". Our templates
+    write well-formed HTML, so the element ends at the close tag that balances its opening
+    tag; an element whose end cannot be found is kept (Pagefind skips it anyway)."""
+    out: list[str] = []
+    pos = 0
+    for found in PAGEFIND_IGNORED.finditer(html_text):
+        if found.start() < pos:
+            continue  # inside an element already dropped
+        tag = found.group(1)
+        tags = re.compile(rf"<(/?){tag}\b[^>]*>")
+        depth, end = 1, -1
+        for match in tags.finditer(html_text, found.end()):
+            depth += -1 if match.group(1) else 1
+            if depth == 0:
+                end = match.end()
+                break
+        if end < 0:
+            continue
+        out.append(html_text[pos : found.start()])
+        pos = end
+    out.append(html_text[pos:])
+    return "".join(out)

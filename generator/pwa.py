@@ -32,6 +32,7 @@ import generator
 from generator.data.messages_vi import problem
 from generator.derived import Derived
 from generator.errors import AntqError
+from generator.htmlread import LOCAL_LOADS
 from generator.output import content_tag
 from generator.pages import FileOutput
 from generator.settings import Settings
@@ -199,8 +200,6 @@ def manifest_output(settings: Settings) -> FileOutput:
 
 # -- precache, library list and service worker (after the pages) ---------------------------
 
-# The local files a page loads: stylesheets, scripts, icons, the manifest, images.
-_LOADS = re.compile(r'<(?:link|script|img)\b[^>]*?\b(?:href|src)="(/[^"#?]*)"')
 _LESSON = re.compile(r"^/bai-hoc/(?!chu-de/|danh-cho/)[^/]+/$")
 
 
@@ -210,7 +209,7 @@ def revision(data: bytes) -> str:
 
 def _loads(out: Derived, url: str) -> list[str]:
     text = out.read(url_to_path(url)).decode("utf-8")
-    return sorted({u for u in _LOADS.findall(text) if out.path(url_to_path(u)).is_file()})
+    return sorted({u for u in LOCAL_LOADS.findall(text) if out.path(url_to_path(u)).is_file()})
 
 
 def precache_urls(out: Derived) -> list[str]:
