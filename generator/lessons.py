@@ -209,6 +209,20 @@ def _line_of(text: str, key: str) -> int | None:
     return text.count("\n", 0, match.start()) + 2 if match else None
 
 
+def front_matter(text: str) -> dict[str, Any] | None:
+    """A lesson's front matter as `_load_one` reads it, or None when there is none or it is
+    not a YAML mapping: the one parser, also for revisions the site never published
+    (generator.diff)."""
+    front = _FRONT.match(text)
+    if not front:
+        return None
+    try:
+        meta = yaml.load(front.group(1), Loader=YAML_LOADER)
+    except (yaml.YAMLError, RecursionError):
+        return None
+    return meta if isinstance(meta, dict) else None
+
+
 def _load_one(
     path: Path, schema: dict[str, Any], legal_ids: set[str], raw: bytes | None = None
 ) -> tuple[Lesson | None, list[Problem]]:
