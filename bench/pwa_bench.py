@@ -4,7 +4,7 @@
 
 Two sites are built (SOURCE_DATE_EPOCH fixed, fresh output and cache):
 
-- the sample data (data/ with site/): 14 lessons;
+- the sample data (data/ with site/): its lessons (data/lessons/*.md);
 - the sample data plus --lessons generated lessons (bench/_corpus.py: 500–900 words,
   headings, a table, a list, a note and a quiz each).
 

@@ -8,7 +8,7 @@ SOURCE_DATE_EPOCH fixed), the rewrite of the exported pages and the ZIM with its
 full-text index. Timed by bench/_measure.run (wall time, peak resident memory of the process
 tree); median of --runs.
 
-- sample: data/ as it is (14 lessons);
+- sample: data/ as it is (its lessons, data/lessons/*.md);
 - generated: a copy of data/ with --lessons lessons from bench/_corpus.py added to its
   lessons/ folder (500–900 words each, a table, a list, a note, one or two `legal:` links to
   documents of data/legal_documents.csv, the closing quiz; front matter valid against
@@ -111,7 +111,8 @@ def main() -> None:
     print(f"runs: {args.runs} (median), CPUs: {os.cpu_count()}")
     tmp = Path(tempfile.mkdtemp(prefix="antq-zim-bench-"))
     try:
-        cases = [("sample data/ (14 lessons)", ROOT / "data")]
+        count = len(list((ROOT / "data" / "lessons").glob("*.md")))
+        cases = [(f"sample data/ ({count} lessons)", ROOT / "data")]
         generated = package(tmp, args.lessons, args.seed)
         cases.append((f"data/ + {args.lessons} generated lessons", generated))
         for label, data in cases:

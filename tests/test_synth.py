@@ -54,12 +54,15 @@ def _rows(root: Path, name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def test_scales_are_defined() -> None:
-    assert set(synth.SCALES) >= {"small", "national"}
-    national = synth.SCALES["national"]
-    assert national["provinces"] is None
-    assert national["places"] >= 100_000
-    assert national["assessments"] >= 400_000
+def test_an_unknown_scale_is_refused_with_the_catalogue_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from generator.cli import app
+
+    result = CliRunner().invoke(app, ["synth", "--scale", "huge", "--out", str(tmp_path / "x")])
+    assert result.exit_code == 2
+    assert "quy mô không hợp lệ: huge (chọn small, national)" in " ".join(result.stderr.split())
+    assert not (tmp_path / "x").exists()
 
 
 def test_every_resource_exists_with_schema_header(small: tuple[Path, dict[str, int]]) -> None:

@@ -111,6 +111,8 @@ def _scan_html(rel: str, data: bytes, context: _Context) -> _Result:
         name = m.group(1)
         raw = data[m.start(2) : m.end(2)]
         if not raw:
+            if name == b"html" and head.lang is None:  # a bare <html>: the tag, no lang
+                head.lang = (lines.at(m.start()), "")
             continue
         attrs = attributes(raw)
         line = lines.at(m.start())

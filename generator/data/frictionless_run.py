@@ -49,9 +49,14 @@ def run(task: dict[str, Any]) -> list[dict[str, Any]]:
     report = resource.validate(limit_errors=ERROR_LIMIT)
     ctx = _Context(task)
     out: list[Problem] = []
-    for reported in report.tasks:
-        for error in reported.errors:
-            out.append(ctx.translate(error.to_descriptor()))
+    found = [error.to_descriptor() for reported in report.tasks for error in reported.errors]
+    # Frictionless also reports a blank row's empty key as a duplicate of the next blank row
+    # (or of nothing, "mã ? trùng với dòng ?"): the blank row is the one problem to fix.
+    blank = {e.get("rowNumber") for e in found if e.get("type") == "blank-row"}
+    for described in found:
+        duplicate = described.get("type") in ("primary-key", "unique-error")
+        if not (duplicate and described.get("rowNumber") in blank):
+            out.append(ctx.translate(described))
     for error in report.errors:
         out.append(problem("other", ctx.file, detail=error.message))
     if len(out) >= ERROR_LIMIT:

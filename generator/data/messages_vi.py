@@ -826,7 +826,11 @@ CATALOGUE: dict[str, Entry] = {
     "push-keys-service-url": Entry(
         "info", '  service_url = "https://…"  # địa chỉ công khai của antq push serve'
     ),
-    "push-serve-data": Entry("error", "{detail}", "chạy “antq validate” để xem lỗi dữ liệu"),
+    "push-serve-data": Entry(
+        "error",
+        "không đọc được gói dữ liệu (các dòng trên): dịch vụ chưa chạy",
+        "chạy “antq validate” để xem lỗi dữ liệu",
+    ),
     "push-serve-listening": Entry(
         "info",
         "antq push: {topics} chủ đề, CORS cho {origin}, cơ sở dữ liệu {path}; "

@@ -145,9 +145,10 @@ class PackageSpec:
 
 
 def display_path(path: Path) -> str:
-    """Paths as officials and CI annotations need them: relative to where antq runs."""
+    """Paths as officials and CI annotations need them: relative to where antq runs. Only the
+    folder is resolved: a symbolic link is named by itself, not by the file it points to."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
 

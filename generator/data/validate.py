@@ -684,7 +684,9 @@ def run_cli(
 
             result = validate_package(root, use_cache=use_cache, max_mb=max_mb, progress=progress)
     except UsageError as exc:
-        err.print(f"antq: {exc}")
+        # markup=False: rich would take the line's “[data-dir-missing]” for a style tag and
+        # drop the code; soft_wrap: one line, never broken at the terminal's width.
+        err.print(f"antq: {exc}", markup=False, soft_wrap=True)
         return 2
     out = sys.stdout
     for p in result.problems:

@@ -62,6 +62,7 @@ def serve(
     forwarded_allow_ips: str | None,
 ) -> int:
     from generator.data.load import LoadError
+    from generator.data.validate import validate_package
     from generator.errors import UsageError
     from generator.push.service import ServiceConfig, origin_of
     from generator.push.store import StoreError
@@ -70,6 +71,15 @@ def serve(
 
     try:
         path = db_path(db)
+        # The loader trusts validated data: data it cannot read is reported line by line
+        # (as antq validate does), never a traceback.
+        checked = validate_package(data_dir)
+        if checked.errors:
+            for found in checked.problems:
+                if found.level == "error":
+                    _err(found.line())
+            _err(say("push-serve-data"))
+            return 2
         model = load_model(data_dir, site_dir)
     except PushConfigError as exc:
         _err(str(exc))
@@ -79,7 +89,11 @@ def serve(
             _err(line)
         return 2
     except (UsageError, LoadError) as exc:
-        _err(say("push-serve-data", detail=exc))
+        # Their lines are whole catalogue lines already: printed as they are (wrapping them
+        # in another line printed "lỗi: lỗi: …"), then what to do about them.
+        for line in exc.lines:
+            _err(line)
+        _err(say("push-serve-data"))
         return 2
     site_origin = origin or os.environ.get(ENV_ORIGIN) or origin_of(model.settings.base_url)
     vocab = vocabulary(model)

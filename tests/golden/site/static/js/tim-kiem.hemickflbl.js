@@ -1,0 +1,232 @@
+// Site search on /tim-kiem/ (issue #5): Pagefind's JavaScript API, and our own rendering (its
+// ready-made UI needs inline styles, which the CSP refuses). Without this script the form
+// reloads the page, which lists the lesson topics and the main sections instead.
+//
+// Vietnamese: Pagefind ignores tones but not đ, so the index holds each page's đ-words folded
+// (generator/search.py) and the query is folded the same way here: "Đắk Lắk", "dak lak" and
+// "đắk lắk" all become "dak lak". Works offline once the lesson library is downloaded: the
+// service worker answers Pagefind's requests from the cache.
+(function () {
+  "use strict";
+  var form = document.getElementById("tim-kiem");
+  var list = document.getElementById("ket-qua");
+  var status = document.getElementById("tim-kiem-trang-thai");
+  if (!form || !list || !status || !window.Promise) return;
+  var input = form.querySelector("input[name=q]");
+  var SHOWN = 20;
+  var RANKED = 40; // results loaded to put phrase matches first (see rank())
+  var SENTINEL = "¦"; // starts the hidden folded words in the index (generator/search.py)
+  var engine = null;
+  var latest = 0;
+  var timer = null;
+
+  // The same folding as generator.textvi.fold: đ → d, tones and letter marks removed.
+  function fold(text) {
+    return text
+      .replace(/đ/g, "d")
+      .replace(/Đ/g, "D")
+      .normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase()
+      .replace(/\s+/g, " ")
+      .trim();
+  }
+
+  function words(text) {
+    return " " + fold(text).replace(/[^a-z0-9]+/g, " ").trim() + " ";
+  }
+
+  // Pagefind scores each word on its own, and matches word beginnings: "lua" also finds
+  // every "luật". Among the best results, pages whose title, then whose text, holds the
+  // query as typed (folded, words in order) come first; Pagefind's order is kept otherwise.
+  function rank(query, results) {
+    var phrase = words(query).replace(/ $/, ""); // the last word may be half typed
+    function tier(data) {
+      if (words((data.meta && data.meta.title) || "").indexOf(phrase) >= 0) return 0;
+      return words((data.content || "").split(SENTINEL)[0]).indexOf(phrase) >= 0 ? 1 : 2;
+    }
+    return results
+      .map(function (data, i) {
+        return { data: data, tier: tier(data), i: i };
+      })
+      .sort(function (a, b) {
+        return a.tier - b.tier || a.i - b.i;
+      })
+      .map(function (r) {
+        return r.data;
+      });
+  }
+
+  // Online: the site's index with the lesson library's merged in (each page is in one of
+  // the two). Offline (the site index cannot be loaded, or stops answering): the library's
+  // index alone, which the library download keeps.
+  var SITE = "/pagefind/pagefind.js";
+  var LIBRARY = "/pagefind-bai-hoc/pagefind.js";
+  var merged = form.getAttribute("data-thu-vien"); // absent when the site has no lessons
+  var engines = {};
+
+  function pagefind(url) {
+    if (!engines[url]) {
+      engines[url] = import(url).then(function (pf) {
+        return pf.options({ excerptLength: 24 }).then(function () {
+          if (url !== SITE || !merged) return pf;
+          return pf.mergeIndex(merged).then(function () {
+            return pf;
+          });
+        });
+      });
+      engines[url].catch(function () {
+        delete engines[url]; // try again next time (the network may be back)
+      });
+    }
+    return engines[url];
+  }
+
+  function searchIn(url, folded) {
+    return pagefind(url).then(function (pf) {
+      return pf.search(folded).then(function (search) {
+        return Promise.all(
+          search.results.slice(0, RANKED).map(function (r) {
+            return r.data().catch(function () {
+              return null; // offline, and this page's fragment is not on the device
+            });
+          }),
+        ).then(function (data) {
+          if (search.results.length && !data.some(Boolean)) throw new Error("offline");
+          return { total: search.results.length, data: data };
+        });
+      });
+    });
+  }
+
+  // Pagefind's excerpt is HTML with <mark> around the matches. Parsed in an inert document
+  // and rebuilt from text nodes and <mark> only. Null when it lies in the hidden folded words
+  // (Pagefind keeps them in a page's content), which readers must not see.
+  function excerpt(html, visible) {
+    var doc = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html");
+    var source = doc.body.firstChild;
+    if (!source || source.textContent.indexOf(SENTINEL) >= 0) return null;
+    var plain = source.textContent.replace(/…/g, "").trim();
+    if (plain.length < 20 || visible.indexOf(plain.slice(0, 40)) < 0) return null;
+    var out = document.createElement("p");
+    Array.prototype.forEach.call(source.childNodes, function (node) {
+      if (node.nodeName === "MARK") {
+        var mark = document.createElement("mark");
+        mark.textContent = node.textContent;
+        out.appendChild(mark);
+      } else {
+        out.appendChild(document.createTextNode(node.textContent));
+      }
+    });
+    return out;
+  }
+
+  // Our own excerpt, from the visible text: words around the first match, matches marked.
+  function ownExcerpt(visible, query) {
+    var terms = words(query).trim().split(" ");
+    var tokens = visible.split(/\s+/);
+    function hit(token) {
+      var folded = words(token).trim();
+      return terms.some(function (t) {
+        return t && folded.indexOf(t) === 0;
+      });
+    }
+    var first = 0;
+    while (first < tokens.length && !hit(tokens[first])) first += 1;
+    var start = first < tokens.length ? Math.max(0, first - 8) : 0;
+    var out = document.createElement("p");
+    tokens.slice(start, start + 26).forEach(function (token, k) {
+      if (k) out.appendChild(document.createTextNode(" "));
+      if (hit(token)) {
+        var mark = document.createElement("mark");
+        mark.textContent = token;
+        out.appendChild(mark);
+      } else {
+        out.appendChild(document.createTextNode(token));
+      }
+    });
+    if (start + 26 < tokens.length) out.appendChild(document.createTextNode(" …"));
+    return out;
+  }
+
+  function render(query, total, results, missing) {
+    list.textContent = "";
+    results.forEach(function (data) {
+      var li = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = data.url;
+      link.textContent = (data.meta && data.meta.title) || data.url;
+      li.appendChild(link);
+      var visible = (data.content || "").split(SENTINEL)[0];
+      li.appendChild(excerpt(data.excerpt || "", visible) || ownExcerpt(visible, query));
+      list.appendChild(li);
+    });
+    list.hidden = results.length === 0;
+    var text;
+    if (!total) text = "Không tìm thấy kết quả nào cho “" + query + "”.";
+    else {
+      text = "Tìm thấy " + total.toLocaleString("vi-VN") + " kết quả cho “" + query + "”";
+      text += total > SHOWN ? ", hiển thị " + SHOWN + " kết quả đầu." : ".";
+    }
+    if (missing) text += " " + missing + " kết quả cần có mạng mới mở được.";
+    status.textContent = text;
+  }
+
+  function run(query) {
+    var ticket = ++latest;
+    var folded = fold(query);
+    if (!folded) {
+      list.textContent = "";
+      list.hidden = true;
+      status.textContent = "";
+      return;
+    }
+    status.textContent = "Đang tìm…";
+    var offline = false;
+    searchIn(SITE, folded)
+      .catch(function () {
+        offline = true;
+        return searchIn(LIBRARY, folded);
+      })
+      .then(function (result) {
+        if (ticket !== latest) return;
+        var found = result.data.filter(Boolean);
+        var missing = result.data.length - found.length;
+        render(query, result.total, rank(query, found).slice(0, SHOWN), missing);
+        if (offline) {
+          status.textContent =
+            "Không có mạng: tìm trong các bài học đã tải về máy. " + status.textContent;
+        }
+      })
+      .catch(function () {
+        if (ticket !== latest) return;
+        status.textContent =
+          "Chưa tìm được: không có mạng và chưa tải bài học về máy (trang Bài học).";
+      });
+  }
+
+  function remember(query) {
+    var url = location.pathname + (query ? "?q=" + encodeURIComponent(query) : "");
+    history.replaceState(null, "", url);
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    clearTimeout(timer);
+    remember(input.value.trim());
+    run(input.value);
+  });
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      remember(input.value.trim());
+      run(input.value);
+    }, 250);
+  });
+
+  var initial = new URLSearchParams(location.search).get("q");
+  if (initial) {
+    input.value = initial;
+    run(initial);
+  }
+})();

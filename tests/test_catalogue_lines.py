@@ -1,0 +1,619 @@
+"""Every catalogue code has a fixture that makes antq print it, and the exact line it prints.
+
+The fixtures are in tests/catalogue_cases.py (edits of the good fixture package, or the input
+of another command); the lines are below, whole: code, location, message and hint. A code
+without a fixture yet is listed in NO_FIXTURE_YET with the reason; the list can only shrink
+(a test fails when a listed code gets a fixture, or names a code that does not exist).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.data.messages_vi import CATALOGUE
+from generator.data.problems import summary_line
+from generator.data.validate import validate_package
+from generator.errors import AntqError
+from tests import catalogue_cases as cases
+from tests.catalogue_cases import CallCase, Case, Sparse, Symlink
+
+VALIDATION_CASES: dict[str, Case] = {
+    **cases.DESCRIPTOR_CASES,
+    **cases.ROW_CASES,
+    **cases.FILE_CASES,
+    **cases.LESSON_CASES,
+}
+CALL_CASES: dict[str, CallCase] = {
+    **cases.SETTINGS_CASES,
+    **cases.CHECK_CASES,
+    **cases.PUSH_CASES,
+    **cases.MISC_CASES,
+}
+
+EXPECTED_VALIDATION: dict[str, list[str]] = {
+    "descriptor-yaml": [
+        "datapackage.yaml:2: lỗi: tệp mô tả không đúng cú pháp YAML (did not find expected node content) [descriptor-yaml] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "Tổng cộng: 1 lỗi, 0 cảnh báo (0 tệp, 0 dòng dữ liệu).",
+    ],
+    "descriptor-not-mapping": [
+        "datapackage.yaml: lỗi: tệp mô tả phải là một bảng khóa–giá trị (YAML mapping) [descriptor-not-mapping] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "Tổng cộng: 1 lỗi, 0 cảnh báo (0 tệp, 0 dòng dữ liệu).",
+    ],
+    "descriptor-profile": [
+        "datapackage.yaml: lỗi: thiếu hoặc sai “$schema”: phải là https://datapackage.org/profiles/2.0/datapackage.json (Data Package v2) [descriptor-profile] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "Tổng cộng: 1 lỗi, 0 cảnh báo (0 tệp, 0 dòng dữ liệu).",
+    ],
+    "descriptor-no-resources": [
+        "datapackage.yaml: lỗi: thiếu danh sách “resources” [descriptor-no-resources] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "Tổng cộng: 1 lỗi, 0 cảnh báo (0 tệp, 0 dòng dữ liệu).",
+    ],
+    "resource-list": [
+        "datapackage.yaml: lỗi: tài nguyên thứ 13 phải là một bảng khóa–giá trị [resource-not-mapping] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "datapackage.yaml: lỗi: tài nguyên thứ 14 thiếu “name” [resource-no-name] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "datapackage.yaml: lỗi: tài nguyên thứ 15: tên “Bang-Moi” không hợp lệ [resource-name] — Cách sửa: tên bảng chỉ gồm chữ thường không dấu, chữ số và dấu gạch dưới, bắt đầu bằng chữ, ví dụ legal_documents",
+        "datapackage.yaml: lỗi: bảng “units” được khai báo hai lần [resource-twice] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "Tổng cộng: 4 lỗi, 0 cảnh báo (0 tệp, 0 dòng dữ liệu).",
+    ],
+    "resource-keys": [
+        "datapackage.yaml: lỗi: bảng “unit_changes”: khóa “colour” không có trong mô tả bảng (resource) [resource-unknown-key] — Cách sửa: sửa lỗi chính tả hoặc xóa khóa này; các khóa dùng được: name, title, description, path, encoding, schema, format, mediatype, $schema, type, dialect, licenses, sources, bytes, hash, scheme",
+        "datapackage.yaml: lỗi: bảng “model_sites”: phải khai báo encoding: utf-8 [resource-encoding] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "datapackage.yaml: lỗi: bảng “awards”: không tìm thấy tệp lược đồ “schemas/khen_thuong.yaml” [schema-missing] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "datapackage.yaml: lỗi: bảng “events”: “path” phải là đường dẫn tương đối trong thư mục dữ liệu [resource-path] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "Tổng cộng: 4 lỗi, 0 cảnh báo (0 tệp, 0 dòng dữ liệu).",
+    ],
+    "tables": [
+        "datapackage.yaml: lỗi: bảng “su_kien” không thuộc dữ liệu của phong trào mà trang web dùng [unknown-table] — Cách sửa: xóa bảng này khỏi datapackage.yaml (hoặc sửa tên cho đúng); các bảng dùng được: units, legacy_units, unit_changes, places, assessments, targets, movement_classes, models, model_sites, awards, legal_documents, events",
+        "datapackage.yaml: lỗi: thiếu bảng “events” trong datapackage.yaml [missing-table] — Cách sửa: khôi phục mục “events” trong danh sách resources từ phiên bản trước trên kho git",
+        "Tổng cộng: 2 lỗi, 0 cảnh báo (0 tệp, 0 dòng dữ liệu).",
+    ],
+    "schema-yaml": [
+        'schemas/places.yaml: lỗi: bảng “places”: lược đồ không đúng cú pháp YAML (while parsing a flow node did not find expected node content in "schemas/places.yaml", line 2, column 1) [schema-yaml] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”',
+        "schemas/assessments.yaml: lỗi: bảng “assessments”: khóa ngoại trỏ tới bảng không tồn tại “places” [foreign-key-table] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "schemas/model_sites.yaml: lỗi: bảng “model_sites”: khóa ngoại trỏ tới bảng không tồn tại “places” [foreign-key-table] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "Tổng cộng: 3 lỗi, 0 cảnh báo (0 tệp, 0 dòng dữ liệu).",
+    ],
+    "schema-no-fields": [
+        "schemas/places.yaml: lỗi: bảng “places”: lược đồ phải có danh sách “fields” [schema-no-fields] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "schemas/assessments.yaml: lỗi: bảng “assessments”: khóa ngoại trỏ tới bảng không tồn tại “places” [foreign-key-table] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "schemas/model_sites.yaml: lỗi: bảng “model_sites”: khóa ngoại trỏ tới bảng không tồn tại “places” [foreign-key-table] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "Tổng cộng: 3 lỗi, 0 cảnh báo (0 tệp, 0 dòng dữ liệu).",
+    ],
+    "schema-keys": [
+        "schemas/places.yaml: lỗi: bảng “places”: khóa “missingValue” không có trong lược đồ (Table Schema) [schema-unknown-key] — Cách sửa: sửa lỗi chính tả hoặc xóa khóa này; các khóa dùng được: $schema, name, title, description, fields, fieldsMatch, missingValues, primaryKey, uniqueKeys, foreignKeys, x-antq-max-rows",
+        "schemas/places.yaml: lỗi: bảng “places”: “x-antq-max-rows” phải là số nguyên dương, không phải “-1” [schema-max-rows] — Cách sửa: ghi số dòng tối đa của bảng, ví dụ x-antq-max-rows: 100000",
+        "schemas/places.yaml: lỗi: bảng “places”: khóa chính dùng trường không tồn tại “ma” [primary-key-field] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "Tổng cộng: 3 lỗi, 0 cảnh báo (0 tệp, 0 dòng dữ liệu).",
+    ],
+    "fields": [
+        "schemas/places.yaml:18 (name): lỗi: bảng “places”: trường có khóa lạ “descripton” [field-unknown-key] — Cách sửa: sửa lỗi chính tả hoặc xóa khóa này; các khóa dùng được: name, title, description, type, format, constraints, categories, categoriesOrdered, example, missingValues, rdfType, floatNumber, bareNumber, groupChar, decimalChar, trueValues, falseValues",
+        "schemas/places.yaml:39 (legacy_unit_code): lỗi: bảng “places”: trường có khóa lạ “colour” [field-unknown-key] — Cách sửa: sửa lỗi chính tả hoặc xóa khóa này; các khóa dùng được: name, title, description, type, format, constraints, categories, categoriesOrdered, example, missingValues, rdfType, floatNumber, bareNumber, groupChar, decimalChar, trueValues, falseValues",
+        "schemas/places.yaml: lỗi: bảng “places”, trường “lat”: “constraints” phải là bảng khóa–giá trị [field-constraints] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "schemas/places.yaml:53 (lat): lỗi: bảng “places”: trường có khóa lạ “limits” [field-unknown-key] — Cách sửa: sửa lỗi chính tả hoặc xóa khóa này; các khóa dùng được: name, title, description, type, format, constraints, categories, categoriesOrdered, example, missingValues, rdfType, floatNumber, bareNumber, groupChar, decimalChar, trueValues, falseValues",
+        "schemas/places.yaml: lỗi: bảng “places”: trường thứ 9 thiếu “name” [field-no-name] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "schemas/places.yaml: lỗi: bảng “places”: trường “name” khai báo hai lần [field-twice] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "schemas/places.yaml: lỗi: bảng “places”, trường “dien_tich”: kiểu dữ liệu “decimal” không hợp lệ; dùng một trong: string, integer, number, boolean, date [field-type] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "schemas/places.yaml: lỗi: bảng “places”, trường “ghi_chu”: ràng buộc “requird” không tồn tại [field-constraint-unknown] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "Tổng cộng: 8 lỗi, 0 cảnh báo (0 tệp, 0 dòng dữ liệu).",
+    ],
+    "categories": [
+        "schemas/units.yaml: lỗi: bảng “units”, trường “kind”: “categories” (nhãn tiếng Việt) phải có đúng các giá trị của “enum” [field-categories-enum] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "schemas/units.yaml:32 (kind): lỗi: bảng “units”: trường có khóa lạ “x-old” [field-unknown-key] — Cách sửa: sửa lỗi chính tả hoặc xóa khóa này; các khóa dùng được: name, title, description, type, format, constraints, categories, categoriesOrdered, example, missingValues, rdfType, floatNumber, bareNumber, groupChar, decimalChar, trueValues, falseValues",
+        'schemas/units.yaml (kind): lỗi: bảng “units”: “categories” phải là danh sách các mục {value, label} [category-not-list] — Cách sửa: mỗi dòng một mục: - {value: mã, label: "Nhãn"}',
+        "schemas/places.yaml: lỗi: bảng “places”, trường “kind”: “categories” (nhãn tiếng Việt) phải có đúng các giá trị của “enum” [field-categories-enum] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        'schemas/places.yaml:30 (kind): lỗi: bảng “places”: mục nhãn của mã “co_quan” thiếu nhãn “label” [category-no-label] — Cách sửa: ghi nhãn tiếng Việt: {value: mã, label: "Nhãn"}',
+        'schemas/places.yaml:31 (kind): lỗi: bảng “places”: mục nhãn của mã “doanh_nghiep” có khóa lạ “nghiep” [category-entry] — Cách sửa: mỗi mục phải có đúng hai khóa value và label; nhãn có dấu phẩy phải đặt trong ngoặc kép, ví dụ {value: ma_tuy, label: "Phòng, chống ma túy"}',
+        "Tổng cộng: 6 lỗi, 0 cảnh báo (0 tệp, 0 dòng dữ liệu).",
+    ],
+    "foreign-keys": [
+        "schemas/places.yaml: lỗi: bảng “places”: khóa ngoại thiếu “fields” hoặc “reference” [foreign-key-incomplete] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "schemas/places.yaml: lỗi: bảng “places”: khóa ngoại dùng trường không tồn tại “ma_xa” [foreign-key-field] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "schemas/places.yaml: lỗi: bảng “places”: khóa ngoại trỏ tới bảng không tồn tại “xa” [foreign-key-table] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "schemas/places.yaml: lỗi: bảng “places”: khóa ngoại trỏ tới trường không tồn tại “units.ma” [foreign-key-target] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "Tổng cộng: 4 lỗi, 0 cảnh báo (0 tệp, 0 dòng dữ liệu).",
+    ],
+    "places-rows": [
+        "places.csv:9:G (lat): lỗi: số “20,83” dùng dấu phẩy thập phân; phải dùng dấu chấm: 20.83 [decimal-comma] — Cách sửa: trong Excel đổi dấu thập phân thành dấu chấm (File → Options → Advanced → Decimal separator) hoặc gõ lại số",
+        "places.csv:10:G (lat): lỗi: tọa độ 106.35 nằm ngoài phạm vi tọa độ cho phép (vĩ độ phải từ 8,0 đến 23,5) [coordinates-outside-vietnam] — Cách sửa: kiểm tra có bị đảo vĩ độ với kinh độ không; vĩ độ (lat) khoảng 8–23,5, kinh độ (lon) khoảng 102–117,9; dùng dấu chấm thập phân",
+        "places.csv:10:H (lon): lỗi: tọa độ 20.83 nằm ngoài phạm vi tọa độ cho phép (kinh độ phải từ 102,0 đến 117,9) [coordinates-outside-vietnam] — Cách sửa: kiểm tra có bị đảo vĩ độ với kinh độ không; vĩ độ (lat) khoảng 8–23,5, kinh độ (lon) khoảng 102–117,9; dùng dấu chấm thập phân",
+        "places.csv:11:A (id): lỗi: giá trị “HP C” không đúng dạng quy định [pattern] — Cách sửa: Mã do cán bộ đặt, chỉ gồm chữ thường không dấu, số và dấu gạch ngang; không đổi.",
+        "places.csv:12:B (name): lỗi: thiếu giá trị bắt buộc [required] — Cách sửa: điền giá trị vào ô này",
+        "places.csv:13:C (kind): lỗi: giá trị “Khu dân cư” không nằm trong danh sách cho phép: khu_dan_cu (Khu dân cư), xa (Xã, phường, đặc khu), co_quan (Cơ quan), doanh_nghiep (Doanh nghiệp), co_so_giao_duc (Cơ sở giáo dục) [enum] — Cách sửa: có lẽ bạn muốn ghi “khu_dan_cu” (Khu dân cư)",
+        "places.csv:14:D (unit_code): lỗi: giá trị “99999” không có trong cột “code” của bảng “units” [foreign-key] — Cách sửa: kiểm tra lại mã; danh sách mã đúng có trong tệp units.csv",
+        "places.csv:15:B (name): lỗi: chữ Việt đã bị thay bằng dấu “?”: “Th?n Ngh? Kh?” — không thể khôi phục tự động [lost-characters] — Cách sửa: gõ lại nội dung có dấu rồi lưu dạng CSV UTF-8 (đừng lưu kiểu “CSV (Comma delimited)”)",
+        "places.csv:16:B (name): lỗi: ô chứa ký tự điều khiển U+0007 (không nhìn thấy, không in ra được) [control-character] — Cách sửa: ký tự này thường theo vào khi dán từ phần mềm khác: xóa nội dung ô rồi gõ lại",
+        "places.csv:17:B (name): lỗi: ô chứa ký tự ẩn U+202E (right-to-left override) làm chữ hiện ra khác với nội dung thật [bidi-character] — Cách sửa: ký tự này thường theo vào khi dán từ trang web hay tài liệu khác: xóa nội dung ô rồi gõ lại",
+        "places.csv:18:B (name): lỗi: ô chứa ký tự vô hình U+200B (zero width space): hai giá trị trông giống nhau mà thực ra khác nhau [zero-width-character] — Cách sửa: xóa nội dung ô rồi gõ lại (đừng dán từ Word hay trang web)",
+        "places.csv:19:D (unit_code): lỗi: mã “2494” đã mất số 0 ở đầu, đúng là “02494” (Xã Thái Bình) [lost-leading-zero] — Cách sửa: Excel đã coi cột này là số: chọn cả cột → Format Cells → Text rồi gõ lại mã (hoặc gõ dấu ' trước mã)",
+        "places.csv:20:D (unit_code): cảnh báo: mã “11122” là đơn vị cũ (Xã Dân An, Huyện Tứ Kỳ, Tỉnh Hải Dương, trước 01/7/2025); đã quy về Xã Tân Kỳ (mã 11113) [legacy-unit] — Cách sửa: ghi mã mới “11113” vào cột này cho rõ",
+        "places.csv:21:D (unit_code): cảnh báo: mã “11143” là đơn vị cũ (Xã Tiên Động, Huyện Tứ Kỳ, Tỉnh Hải Dương) đã bị chia cho nhiều đơn vị mới: Xã Lạc Phượng (11140), Xã Nguyên Giáp (11146); tạm dùng Xã Lạc Phượng (mã 11140) [legacy-unit-split] — Cách sửa: hãy chọn đúng đơn vị mới mà nơi này thuộc về và ghi mã của đơn vị đó vào cột này",
+        "places.csv:22:E (legacy_unit_code): cảnh báo: đơn vị cũ “11113” (Xã Tân Kỳ, Huyện Tứ Kỳ, Tỉnh Hải Dương) không nằm trong Xã Lạc Phượng (mã 11140) [legacy-mismatch] — Cách sửa: kiểm tra lại mã đơn vị hiện nay hoặc mã đơn vị cũ",
+        "places.csv:23: lỗi: dòng có nhiều ô hơn số cột (x) [extra-cell] — Cách sửa: có thể một ô chứa dấu phẩy mà không nằm trong ngoặc kép; kiểm tra lại dòng này",
+        "places.csv:24:D (unit_code): lỗi: dòng thiếu ô cho cột này [missing-cell] — Cách sửa: thêm ô còn thiếu (có thể để trống nếu không bắt buộc)",
+        "places.csv:24:D (unit_code): lỗi: thiếu giá trị bắt buộc [required] — Cách sửa: điền giá trị vào ô này",
+        "places.csv:24:E (legacy_unit_code): lỗi: dòng thiếu ô cho cột này [missing-cell] — Cách sửa: thêm ô còn thiếu (có thể để trống nếu không bắt buộc)",
+        "places.csv:24:F (legacy_unit_name): lỗi: dòng thiếu ô cho cột này [missing-cell] — Cách sửa: thêm ô còn thiếu (có thể để trống nếu không bắt buộc)",
+        "places.csv:24:G (lat): lỗi: dòng thiếu ô cho cột này [missing-cell] — Cách sửa: thêm ô còn thiếu (có thể để trống nếu không bắt buộc)",
+        "places.csv:24:H (lon): lỗi: dòng thiếu ô cho cột này [missing-cell] — Cách sửa: thêm ô còn thiếu (có thể để trống nếu không bắt buộc)",
+        "places.csv:25:B (name): lỗi: nội dung dài 205 ký tự, tối đa 200 [too-long] — Cách sửa: rút gọn nội dung ô này",
+        "places.csv:26: lỗi: mã id=xa-11113 trùng với dòng 2 [duplicate-key] — Cách sửa: mỗi dòng phải có khóa riêng: sửa hoặc xóa một trong hai dòng",
+        "places.csv:27:B (name): cảnh báo: chữ Việt ở dạng tổ hợp (NFD); đã dùng dạng dựng sẵn (NFC) “Thôn Đồng Mới” [nfd-text] — Cách sửa: không bắt buộc; nên gõ lại bằng bộ gõ Unicode dựng sẵn để tìm kiếm, so khớp chính xác",
+        "places.csv:28:B (name): lỗi: chữ Việt bị lỗi phông (kiểu TCVN3/VNI cũ): “Th«n Nghi Khª” [legacy-font] — Cách sửa: chuyển mã sang Unicode bằng Unikey (Công cụ chuyển mã: nguồn TCVN3 hoặc VNI, đích Unicode) rồi lưu lại dạng CSV UTF-8",
+        "places.csv:29:B (name): lỗi: nội dung ngắn hơn 3 ký tự [too-short] — Cách sửa: bổ sung nội dung ô này",
+        "Tổng cộng: 23 lỗi, 4 cảnh báo (12 tệp, 80 dòng dữ liệu).",
+    ],
+    "other-rows": [
+        "legal_documents.csv:7:A (id): lỗi: khóa “—” không tạo được địa chỉ trang vì không có chữ cái hay chữ số nào [empty-slug] — Cách sửa: khóa phải có ít nhất một chữ cái hoặc chữ số, ví dụ “44/2019/NĐ-CP”",
+        "legal_documents.csv:8:A (id): lỗi: khóa “124/2021/tt-bca” cho cùng địa chỉ trang “124-2021-tt-bca” với khóa “124/2021/TT-BCA” ở dòng 2 [duplicate-slug] — Cách sửa: hai khóa chỉ khác nhau về chữ hoa/chữ thường, dấu hay ký hiệu: sửa cho chúng khác nhau rõ ràng, hoặc xóa dòng trùng",
+        "assessments.csv:7:B (year): lỗi: giá trị “2025a” không phải số nguyên [type-error] — Cách sửa: chỉ ghi chữ số, không dùng dấu chấm hay dấu phẩy ngăn cách hàng nghìn",
+        "assessments.csv:8:B (year): lỗi: giá trị 2020 nhỏ hơn mức tối thiểu 2022 [below-minimum] — Cách sửa: kiểm tra lại con số",
+        "assessments.csv:9:B (year): lỗi: giá trị 2101 lớn hơn mức tối đa 2100 [above-maximum] — Cách sửa: kiểm tra lại con số",
+        "assessments.csv:10:E (decision_date): lỗi: ngày “20/11/2023” viết theo kiểu ngày/tháng/năm; phải viết năm-tháng-ngày: 2023-11-20 [date-dmy] — Cách sửa: trong Excel chọn cột → Format Cells → Custom → gõ yyyy-mm-dd, rồi lưu lại",
+        "assessments.csv:11:E (decision_date): cảnh báo: ngày quyết định 05/01/2021 nằm ngoài kỳ đánh giá năm 2023 (từ 01/11/2022 đến 31/10/2023) [assessment-date] — Cách sửa: kiểm tra lại năm đánh giá hoặc ngày ký quyết định",
+        "targets.csv:4:A (unit_code): lỗi: mục tiêu phải ghi đúng một đơn vị: mã hiện nay hoặc mã trước 01/7/2025 (đang ghi không cột nào) [target-unit] — Cách sửa: ghi mã đơn vị hiện nay vào unit_code, hoặc mã đơn vị cũ đã đặt mục tiêu vào legacy_unit_code, không ghi cả hai",
+        "model_sites.csv:5:G (started): lỗi: giá trị “ngay-xua” không phải ngày [type-error] — Cách sửa: viết năm-tháng-ngày, ví dụ 2024-12-20",
+        "model_sites.csv:5:H (exemplar): lỗi: giá trị “co” không phải đúng/sai [type-error] — Cách sửa: ghi true (đúng) hoặc false (sai)",
+        "model_sites.csv:5:I (lat): lỗi: giá trị “abc” không phải số [type-error] — Cách sửa: chỉ ghi số, dùng dấu chấm thập phân, ví dụ 21.0285",
+        "model_sites.csv:7: lỗi: mã id=tka-b trùng với dòng 6 [duplicate-key] — Cách sửa: mỗi dòng phải có khóa riêng: sửa hoặc xóa một trong hai dòng",
+        "awards.csv:4:G (reason): lỗi: ô có số điện thoại (091…78): không được đăng thông tin liên lạc cá nhân [personal-phone] — Cách sửa: kho dữ liệu và trang web là công khai: xóa thông tin này (Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân)",
+        "awards.csv:5:D (recipient_name): lỗi: ô có dãy 12 chữ số giống số định danh cá nhân/CCCD (001…90): không được đăng số định danh [personal-id] — Cách sửa: kho dữ liệu và trang web là công khai: xóa thông tin này (Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân)",
+        "events.csv:4:A (id): lỗi: giá trị “AB C” không đúng dạng quy định [pattern] — Cách sửa: xem mô tả của trường trong trang hướng dẫn cho cán bộ",
+        "events.csv:4:C (kind): lỗi: giá trị “xyz” không nằm trong danh sách cho phép: ngay_hoi (Ngày hội), bao_cao (Hạn báo cáo), ky_niem (Ngày kỷ niệm, truyền thống), hoi_nghi (Hội nghị, sơ kết, tổng kết), khac (Khác) [enum] — Cách sửa: ghi đúng một trong các mã trên (chữ thường, không dấu)",
+        "events.csv:4:E (recurrence): lỗi: thiếu giá trị bắt buộc [required] — Cách sửa: điền giá trị vào ô này",
+        "Tổng cộng: 16 lỗi, 1 cảnh báo (12 tệp, 73 dòng dữ liệu).",
+    ],
+    "nfc-duplicate": [
+        "legal_documents.csv:8: lỗi: mã id=Hướng dẫn 22/HD trùng với dòng 7 (hai giá trị chỉ khác nhau về dạng Unicode NFC/NFD) [duplicate-key] — Cách sửa: mỗi dòng phải có khóa riêng: sửa hoặc xóa một trong hai dòng",
+        "legal_documents.csv:8:A (id): cảnh báo: chữ Việt ở dạng tổ hợp (NFD); đã dùng dạng dựng sẵn (NFC) “Hướng dẫn 22/HD” [nfd-text] — Cách sửa: không bắt buộc; nên gõ lại bằng bộ gõ Unicode dựng sẵn để tìm kiếm, so khớp chính xác",
+        "Tổng cộng: 1 lỗi, 1 cảnh báo (12 tệp, 61 dòng dữ liệu).",
+    ],
+    "clean": [
+        "Dữ liệu hợp lệ: không có lỗi, không có cảnh báo (12 tệp, 59 dòng dữ liệu).",
+    ],
+    "error-limit": [
+        "places.csv: lỗi: có quá nhiều lỗi; chỉ hiện 2 lỗi đầu tiên của tệp này [too-many-errors] — Cách sửa: sửa các lỗi trên rồi chạy lại để xem tiếp",
+        "places.csv:9:B (name): lỗi: thiếu giá trị bắt buộc [required] — Cách sửa: điền giá trị vào ô này",
+        "places.csv:10:B (name): lỗi: thiếu giá trị bắt buộc [required] — Cách sửa: điền giá trị vào ô này",
+        "Tổng cộng: 3 lỗi, 0 cảnh báo (12 tệp, 62 dòng dữ liệu).",
+    ],
+    "headers": [
+        "targets.csv:4: lỗi: dòng trống [blank-row] — Cách sửa: xóa dòng trống này",
+        "targets.csv:5: lỗi: dòng trống [blank-row] — Cách sửa: xóa dòng trống này",
+        "movement_classes.csv:1 (decision_no): lỗi: thiếu cột “decision_no” (Số quyết định) [missing-label] — Cách sửa: thêm cột có tiêu đề đúng là “decision_no” ở dòng 1",
+        "models.csv:1:L: lỗi: cột thừa “x” không có trong lược đồ của bảng “models” [extra-label] — Cách sửa: xóa cột này, hoặc đề nghị người quản trị thêm trường vào lược đồ",
+        "model_sites.csv:1:K: lỗi: cột “teams” xuất hiện hai lần [duplicate-label] — Cách sửa: xóa một trong hai cột trùng tên",
+        "awards.csv:1:L: lỗi: cột không có tiêu đề [blank-label] — Cách sửa: ghi tiêu đề cho cột ở dòng 1, hoặc xóa cột nếu thừa",
+        "events.csv:1:B (title): lỗi: tiêu đề cột là “tieu_de”, phải là “title” (Tên sự kiện) [renamed-label] — Cách sửa: sửa tiêu đề ở dòng 1 thành “title” (không dấu, chữ thường, gạch dưới)",
+        "Tổng cộng: 7 lỗi, 0 cảnh báo (12 tệp, 48 dòng dữ liệu).",
+    ],
+    "files": [
+        ".~lock.places.csv#: cảnh báo: tệp khóa do Excel/LibreOffice tạo ra khi đang mở một tệp, không thuộc gói dữ liệu [office-lock-file] — Cách sửa: đóng tệp đang mở trong Excel/LibreOffice; đừng đưa tệp khóa lên kho (nó ghi tên người dùng của máy tính)",
+        "ghi-chu.txt: lỗi: tệp không thuộc gói dữ liệu [stray-file] — Cách sửa: thư mục dữ liệu chỉ chứa datapackage.yaml, README.md, schemas/*.yaml, các bảng khai báo trong datapackage.yaml, lessons/*.md và geo/; xóa tệp này khỏi kho (nếu là khóa, mật khẩu hay tệp .env thì coi như đã lộ: đổi khóa, mật khẩu mới)",
+        "legal_documents.csv: lỗi: tệp nặng 65 MB, vượt giới hạn 64 MB nên không được đọc [file-too-large] — Cách sửa: có lẽ đã lưu nhầm tệp; kiểm tra lại nội dung, hoặc tách bớt dữ liệu cũ sang tệp khác",
+        "targets.csv: lỗi: tệp rỗng, không có cả dòng tiêu đề [empty-file] — Cách sửa: mở lại tệp gốc và lưu dạng CSV UTF-8; dòng 1 phải là tên các cột",
+        "movement_classes.csv: lỗi: tệp được lưu dạng “Unicode Text” (UTF-16), không phải CSV UTF-8 [encoding-utf16] — Cách sửa: trong Excel chọn File → Save As → kiểu “CSV UTF-8 (Comma delimited)”; trong LibreOffice chọn Character set “Unicode (UTF-8)”",
+        "models.csv: lỗi: tệp không phải UTF-8, byte lỗi đầu tiên ở dòng 2 [encoding-not-utf8] — Cách sửa: trong Excel chọn File → Save As → kiểu “CSV UTF-8 (Comma delimited)”; trong LibreOffice chọn Character set “Unicode (UTF-8)”",
+        "model_sites.csv: lỗi: không tìm thấy tệp dữ liệu của bảng “model_sites” [missing-file] — Cách sửa: kiểm tra tên tệp (phân biệt chữ hoa, chữ thường) hoặc sửa “path” trong datapackage.yaml",
+        "awards.csv: lỗi: tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào [no-rows] — Cách sửa: kiểm tra xem có lỡ xóa hết dữ liệu không; khôi phục từ phiên bản trước trên kho git",
+        "events.csv: lỗi: tệp không phải UTF-8: có vẻ được lưu bằng Excel “CSV” kiểu Windows (bảng mã Windows-1258), byte lỗi đầu tiên ở dòng 2 [encoding-cp1258] — Cách sửa: trong Excel chọn File → Save As → kiểu “CSV UTF-8 (Comma delimited)”; trong LibreOffice chọn Character set “Unicode (UTF-8)”",
+        "Tổng cộng: 8 lỗi, 1 cảnh báo (12 tệp, 41 dòng dữ liệu).",
+    ],
+    "symlink": [
+        "units.csv: lỗi: là liên kết tượng trưng (symlink) nên không được đọc [data-symlink] — Cách sửa: thư mục dữ liệu chỉ được chứa tệp thật: xóa liên kết, chép chính tệp vào chỗ của nó",
+        "Tổng cộng: 1 lỗi, 0 cảnh báo (0 tệp, 0 dòng dữ liệu).",
+    ],
+    "too-many-rows": [
+        "events.csv: lỗi: bảng “events” có 2 dòng dữ liệu, vượt giới hạn 1 dòng nên không được kiểm tra tiếp [too-many-rows] — Cách sửa: có lẽ đã dán nhầm dữ liệu: kiểm tra lại tệp; nếu số dòng là đúng, đề nghị người quản trị nâng “x-antq-max-rows” trong schemas/events.yaml",
+        "Tổng cộng: 1 lỗi, 0 cảnh báo (12 tệp, 57 dòng dữ liệu).",
+    ],
+    "lessons": [
+        "lessons/Bài Mẫu.md: lỗi: tên tệp bài học “Bài Mẫu.md” không dùng được làm địa chỉ trang [lesson-file-name] — Cách sửa: đổi tên tệp thành “bai-mau.md”: chỉ chữ thường không dấu, chữ số và dấu gạch ngang",
+        "lessons/cau-hoi.md:35: lỗi: phần tự kiểm tra chưa đúng mẫu: câu 1 phải có ít nhất hai phương án và đúng một đáp án [x] [lesson-quiz] — Cách sửa: mỗi câu: dòng “1. Câu hỏi”, các phương án thụt 4 dấu cách “- [ ] …”, đúng một phương án “- [x] …”, rồi “> Giải thích: …”",
+        "lessons/chu-de.md: lỗi: tên tệp bài học “chu-de.md” trùng với mục “/bai-hoc/chu-de/” của thư viện bài học [lesson-file-name-reserved] — Cách sửa: đặt tên khác cho tệp, ví dụ “chu-de-bai-hoc.md”",
+        "lessons/danh-sach.md:1: lỗi: phần đầu bài học (giữa hai dòng ---) không đọc được: không phải bảng khóa [lesson-front-matter] — Cách sửa: bài học phải mở đầu bằng dòng ---, các dòng “khóa: giá trị”, rồi một dòng --- nữa; xem mẫu trong một bài học có sẵn",
+        "lessons/dia-chi.md:11: lỗi: địa chỉ “javascript:alert(1)” không được dùng trong bài học, nên liên kết hoặc hình đã bị bỏ [lesson-url] — Cách sửa: chỉ dùng địa chỉ bắt đầu bằng https://, http://, mailto:, tel:, một đường dẫn trong trang (/…) hoặc một neo (#…); không dùng javascript:, vbscript:, data:, file: (kể cả viết bằng mã &#…;) và không viết tắt bằng //",
+        "lessons/khoa-la.md:9 (tac_gia): lỗi: khóa “tac_gia” không có trong phần đầu bài học [lesson-unknown-key] — Cách sửa: chỉ dùng các khóa: title, summary, topics, grades, legal_documents, updated, reading_time",
+        "lessons/khong-cau-hoi.md:33: lỗi: phần tự kiểm tra chưa đúng mẫu: chưa có câu hỏi nào [lesson-quiz] — Cách sửa: mỗi câu: dòng “1. Câu hỏi”, các phương án thụt 4 dấu cách “- [ ] …”, đúng một phương án “- [x] …”, rồi “> Giải thích: …”",
+        "lessons/khong-dau.md:1: lỗi: phần đầu bài học (giữa hai dòng ---) không đọc được: thiếu phần đầu [lesson-front-matter] — Cách sửa: bài học phải mở đầu bằng dòng ---, các dòng “khóa: giá trị”, rồi một dòng --- nữa; xem mẫu trong một bài học có sẵn",
+        "lessons/khong-kiem-tra.md: lỗi: phần tự kiểm tra chưa đúng mẫu: thiếu phần “Tự kiểm tra” ở cuối bài [lesson-quiz] — Cách sửa: mỗi câu: dòng “1. Câu hỏi”, các phương án thụt 4 dấu cách “- [ ] …”, đúng một phương án “- [x] …”, rồi “> Giải thích: …”",
+        "lessons/ky-tu.md:13: lỗi: dòng có ký tự điều khiển U+0007 (không nhìn thấy, không in ra được) [lesson-control-character] — Cách sửa: xóa ký tự này (thường lẫn vào khi chép từ tệp khác); nếu không thấy, hãy gõ lại cả dòng",
+        "lessons/thuoc-tinh.md:13: lỗi: thuộc tính “onclick=alert(1)” không được dùng trong bài học, nên đã bị bỏ khỏi trang [lesson-attribute] — Cách sửa: bài học chỉ đặt được các thuộc tính id, class, lang, title, alt, width, height (id và class viết bằng chữ không dấu, chữ số, dấu gạch); không dùng thuộc tính sự kiện (on…), style, data-…, địa chỉ, và không gắn {…} vào dòng mở khối mã ```",
+        "schemas/lesson.yaml:23 (topics): lỗi: mã “lua-dao-qua-mang” không cho được địa chỉ trang riêng (/bai-hoc/chu-de/lua-dao-qua-mang/, trùng với mã “Lừa Đảo Qua Mạng”) [lesson-category-slug] — Cách sửa: dùng mã bằng chữ thường không dấu, chữ số và dấu gạch ngang, mỗi mã một địa chỉ",
+        "Tổng cộng: 12 lỗi, 0 cảnh báo (12 tệp, 59 dòng dữ liệu).",
+    ],
+}
+
+EXPECTED_CALLS: dict[str, list[str]] = {
+    "settings-missing": [
+        "site/site.toml: lỗi: không tìm thấy tệp cấu hình trang [settings-missing]",
+    ],
+    "settings-toml": [
+        "site/site.toml: lỗi: sai cú pháp TOML (Invalid value (at line 1, column 8)) [settings-toml]",
+    ],
+    "settings-values": [
+        "site/site.toml: lỗi: [budgets] “**/*.css” phải là số byte nguyên dương [settings-budget]",
+        "site/site.toml: lỗi: [targets] không còn dùng: mục tiêu phấn đấu nay là dữ liệu, trong data/targets.csv (đơn vị đặt ra, năm, loại nơi, tỷ lệ, văn bản nguồn) [settings-targets-moved] — Cách sửa: xóa bảng [targets] khỏi site.toml; ghi mục tiêu của từng đơn vị, với văn bản đặt ra nó, vào targets.csv (trang web chỉ so với mục tiêu ở nơi có mục tiêu)",
+        "site/site.toml: lỗi: “short_name” có kiểu dữ liệu sai [settings-type]",
+        "site/site.toml: lỗi: khóa không hợp lệ “colour” (kiểm tra chính tả) [settings-unknown-key]",
+        "site/site.toml: lỗi: “scope” phải là một bảng [scope] [settings-not-table]",
+        "site/site.toml: lỗi: thiếu khóa bắt buộc “name” [settings-required]",
+        "site/site.toml: lỗi: base_url phải là địa chỉ http(s) đầy đủ, ví dụ https://antq.vn [settings-base-url]",
+        "site/site.toml: lỗi: [push] thiếu “vapid_public_key” [settings-push-missing]",
+        "site/site.toml: lỗi: [push] service_url phải là địa chỉ https đầy đủ của dịch vụ thông báo, ví dụ https://push.antq.vn [settings-push-url]",
+    ],
+    "settings-scope-contact": [
+        'site/site.toml: lỗi: [scope] provinces phải là "national" hoặc danh sách mã tỉnh 2 chữ số viết trong ngoặc kép, ví dụ ["31", "08"] [settings-provinces-codes]',
+        "site/site.toml: lỗi: [push] vapid_public_key phải là khóa công khai VAPID dạng base64url (87 ký tự, in ra bởi lệnh “antq push keys”) [settings-push-key]",
+        "site/site.toml: lỗi: [contact] thiếu “organisation” (tên cơ quan công bố trang) [settings-contact-organisation]",
+        "site/site.toml: lỗi: [contact] url phải là địa chỉ http(s) đầy đủ [settings-contact-url]",
+        "site/site.toml: lỗi: [contact] email không đúng dạng, ví dụ gopy@congan.gov.vn [settings-contact-email]",
+    ],
+    "settings-provinces-budgets": [
+        "site/site.toml: lỗi: [budgets] phải là bảng “mẫu đường dẫn” = số byte [settings-budgets]",
+        "site/site.toml: lỗi: “scope.provinces” có kiểu dữ liệu sai [settings-type]",
+        'site/site.toml: lỗi: [scope] provinces phải là "national" hoặc danh sách mã tỉnh [settings-provinces]',
+    ],
+    "check-site": [
+        "a.css: lỗi: tệp nặng 65 byte khi nén gzip, vượt ngân sách 10 byte (mẫu “**/*.css”) [size-budget]",
+        "a.txt:1: lỗi: tệp văn bản chứa ký tự NUL (1 lần, lần đầu ở dòng này) [output-control-character] — Cách sửa: tìm ký tự này trong dữ liệu, bài học hoặc mẫu trang đã tạo ra tệp, xóa nó rồi xây dựng lại",
+        'en.html:2: lỗi: thẻ <html> phải có lang="vi" (hiện: lang="en") [missing-lang]',
+        "index.html:9: lỗi: liên kết nội bộ “/khong-co/” không dẫn tới tệp nào (cần có khong-co/index.html) [broken-link]",
+        "index.html:10: lỗi: liên kết nội bộ “/../../etc/passwd” trỏ ra ngoài thư mục trang web [broken-link]",
+        "index.html:11: lỗi: liên kết “/#khong-co”: trang index.html không có phần tử id=“khong-co” [broken-link]",
+        "index.html:12: lỗi: địa chỉ “javascript:alert(1)” chạy mã lệnh (javascript:): không được dùng trên trang [unsafe-url]",
+        "index.html:13: lỗi: <script src> tải từ máy chủ ngoài cdn.example.com (“https://cdn.example.com/x.js”): hãy tự lưu trữ trên trang [external-host]",
+        "index.html:14: lỗi: liên kết tới máy chủ ngoài example.org không thuộc danh sách được phép (“https://example.org/”) [external-host]",
+        "index.html:15: lỗi: liên kết gọi điện “tel:091…78”: không đăng số điện thoại trên trang [external-host]",
+        "index.html:15: lỗi: có số điện thoại (091…78): không đăng thông tin cá nhân [personal-data] — Cách sửa: xóa số này khỏi dữ liệu, bài học, mẫu trang hoặc site.toml đã tạo ra nó, rồi xây dựng lại",
+        "index.html:16: lỗi: có số giống số định danh cá nhân/CCCD (001…90): không đăng thông tin cá nhân [personal-data] — Cách sửa: xóa số này khỏi dữ liệu, bài học, mẫu trang hoặc site.toml đã tạo ra nó, rồi xây dựng lại",
+        "index.html:16: lỗi: có số điện thoại (091…78): không đăng thông tin cá nhân [personal-data] — Cách sửa: xóa số này khỏi dữ liệu, bài học, mẫu trang hoặc site.toml đã tạo ra nó, rồi xây dựng lại",
+        "index.html:17: lỗi: có khóa bí mật (token GitHub: ghp_A1…): xóa khỏi trang, thu hồi và tạo khóa mới [secret]",
+        'khong-the/index.html: lỗi: trang thiếu mô tả <meta name="description"> (hoặc mô tả rỗng) [missing-description]',
+        'khong-the/index.html: lỗi: thẻ <html> phải có lang="vi" (hiện: không có thẻ <html>) [missing-lang]',
+        'khong-the/index.html:1: lỗi: liên kết rel="canonical" phải là “https://antq.example.vn/khong-the/” (hiện: “/sai/”) [bad-canonical]',
+        "khong-the/index.html:1: lỗi: trang thiếu tiêu đề <title> (hoặc tiêu đề rỗng) [missing-title]",
+        'tran/index.html: lỗi: liên kết rel="canonical" phải là “https://antq.example.vn/tran/” (hiện: không có) [bad-canonical]',
+        'tran/index.html: lỗi: trang thiếu mô tả <meta name="description"> (hoặc mô tả rỗng) [missing-description]',
+        "tran/index.html: lỗi: trang thiếu tiêu đề <title> (hoặc tiêu đề rỗng) [missing-title]",
+        'tran/index.html:1: lỗi: thẻ <html> phải có lang="vi" (hiện: không có lang) [missing-lang]',
+        "tran/index.html:4: lỗi: trang chứa ký tự điều khiển U+0007 (1 lần, lần đầu ở dòng này) [output-control-character] — Cách sửa: tìm ký tự này trong dữ liệu, bài học hoặc mẫu trang đã tạo ra tệp, xóa nó rồi xây dựng lại",
+        "Tổng cộng: 23 lỗi: bad-canonical 2, broken-link 3, external-host 3, missing-description 2, missing-lang 3, missing-title 2, output-control-character 2, personal-data 3, secret 1, size-budget 1, unsafe-url 1 (4 trang, 6 tệp).",
+        "exit 1",
+    ],
+    "check-clean": [
+        "Trang web đạt: không có lỗi (1 trang, 1 tệp).",
+        "lỗi: không tìm thấy thư mục trang web “/khong-co” [check-no-site] — Cách sửa: chạy “antq build” trước, hoặc ghi đúng thư mục trang web đã xây dựng",
+    ],
+    "push-subscribe": [
+        ": Nội dung yêu cầu phải là một đối tượng JSON. [push-body-not-object]",
+        "colour: Trường không hợp lệ “colour”. [push-unknown-field]",
+        "subscription: Thiếu thông tin đăng ký (subscription). [push-subscription-missing]",
+        "action: action phải là replace, add hoặc remove. [push-action-invalid]",
+        "topics: topics phải là danh sách chủ đề. [push-topics-invalid]",
+        "subscription.endpoint: Thiếu địa chỉ nhận thông báo (endpoint). [push-endpoint-missing]",
+        "subscription.keys: Thiếu khóa mã hóa của trình duyệt (keys). [push-keys-missing]",
+        "topics: Chọn ít nhất một chủ đề để theo dõi. [push-topics-empty]",
+        "subscription.endpoint: Địa chỉ nhận thông báo quá dài. [push-endpoint-too-long]",
+        "topics: Chỉ theo dõi được tối đa 50 chủ đề. [push-topics-too-many]",
+        "subscription.endpoint: Địa chỉ nhận thông báo không hợp lệ. [push-endpoint-invalid]",
+        "subscription.keys: Khóa p256dh phải là điểm P-256 dạng không nén (65 byte, base64url). [push-keys-p256dh]",
+        "subscription.keys: Khóa auth phải dài 16 byte (base64url). [push-keys-auth]",
+        "topics: Chủ đề không hợp lệ “Xã!”. [push-topic-invalid]",
+        "subscription.endpoint: Địa chỉ nhận thông báo phải dùng https. [push-endpoint-not-https]",
+        "topics: Không có chủ đề “xa:99999” trong dữ liệu. [push-topic-unknown]",
+        "subscription.endpoint: Địa chỉ nhận thông báo không được chứa tên người dùng. [push-endpoint-userinfo]",
+        "subscription.endpoint: Địa chỉ nhận thông báo phải dùng cổng 443. [push-endpoint-port]",
+        "subscription.endpoint: Địa chỉ nhận thông báo không thuộc dịch vụ thông báo đẩy nào được chấp nhận. [push-endpoint-host]",
+    ],
+    "push-service": [
+        "403 Yêu cầu phải đến từ trang web của phong trào. [push-origin]",
+        "415 Nội dung gửi lên phải là JSON. [push-content-type]",
+        "413 Nội dung gửi lên quá lớn (tối đa 2000 byte). [push-too-large]",
+        "400 Nội dung gửi lên không phải JSON hợp lệ. [push-bad-json]",
+        "400 Nội dung gửi lên lồng nhau quá sâu (tối đa 8 cấp). [push-too-deep]",
+        "422 Yêu cầu không hợp lệ. [push-invalid]",
+        "404 Không có địa chỉ này. [push-not-found]",
+        "405 Phương thức không được hỗ trợ ở địa chỉ này. [push-method]",
+        "429 Bạn thao tác quá nhanh. Vui lòng thử lại sau ít phút. [push-rate-limited]",
+        "429 Bạn thao tác quá nhanh. Vui lòng thử lại sau ít phút. [push-rate-limited]",
+    ],
+    "push-vapid": [
+        "lỗi: Chỉ đặt một trong hai biến ANTQ_VAPID_PRIVATE_KEY và ANTQ_VAPID_PRIVATE_KEY_FILE. [push-key-both]",
+        "lỗi: Chưa có khóa bí mật VAPID: đặt ANTQ_VAPID_PRIVATE_KEY_FILE (đường dẫn tệp, quyền 600) hoặc ANTQ_VAPID_PRIVATE_KEY. Tạo khóa bằng lệnh “antq push keys”. [push-key-unset]",
+        "ANTQ_VAPID_PRIVATE_KEY: lỗi: không đọc được khóa bí mật VAPID. [push-key-unreadable]",
+        "TMP/p384.pem: lỗi: khóa bí mật VAPID phải là khóa P-256 (prime256v1). [push-key-curve]",
+        "ANTQ_VAPID_PRIVATE_KEY_FILE: lỗi: không tìm thấy tệp “TMP/khong-co.pem”. [push-key-file-missing]",
+        "ANTQ_VAPID_PRIVATE_KEY_FILE: lỗi: “TMP/folder” không phải là tệp. [push-key-not-file]",
+        "ANTQ_VAPID_PRIVATE_KEY_FILE: lỗi: tệp “TMP/open.pem” có quyền 644; người khác đọc được khóa bí mật. Chạy: chmod 600 TMP/open.pem [push-key-file-mode]",
+        "lỗi: Chưa đặt ANTQ_VAPID_SUBJECT: địa chỉ liên hệ dạng mailto:ten@mien.vn hoặc https://… [push-subject-unset]",
+        "lỗi: ANTQ_VAPID_SUBJECT phải là địa chỉ mailto: hoặc https: thật (ví dụ mailto:bcd138@antq.vn); Apple từ chối địa chỉ như admin@localhost. [push-subject-invalid]",
+    ],
+    "push-store": [
+        "TMP/text.sqlite3: lỗi: không mở được cơ sở dữ liệu (file is not a database). [push-store-open]",
+        "TMP/newer.sqlite3: lỗi: có lược đồ phiên bản N+1, mới hơn phiên bản N mà chương trình này hiểu [push-store-newer] — Cách sửa: cập nhật antq",
+    ],
+    "push-notify": [
+        "Lượt aaaaaaaaaa..bbbbbbbbbb: 3 thay đổi, 2 chủ đề có tin, 5 người nhận.",
+        "Lần chạy này: đã gửi 3, chờ gửi lại 1, xóa 1 đăng ký hết hạn/không hợp lệ, hủy 0 (đã bỏ theo dõi), lỗi 0.",
+        "Toàn lượt: đã gửi 3/5, còn 2 chờ gửi lại ở lần chạy sau.",
+        "  lỗi: https://fcm.googleapis.com/…0: 500",
+        "  lỗi: https://fcm.googleapis.com/…1: 500",
+        "  lỗi: https://fcm.googleapis.com/…2: 500",
+        "  lỗi: https://fcm.googleapis.com/…3: 500",
+        "  lỗi: https://fcm.googleapis.com/…4: 500",
+        "  lỗi: https://fcm.googleapis.com/…5: 500",
+        "  lỗi: https://fcm.googleapis.com/…6: 500",
+        "  lỗi: https://fcm.googleapis.com/…7: 500",
+        "  lỗi: https://fcm.googleapis.com/…8: 500",
+        "  lỗi: https://fcm.googleapis.com/…9: 500",
+        "  lỗi: https://fcm.googleapis.com/…10: 500",
+        "  lỗi: https://fcm.googleapis.com/…11: 500",
+        "  lỗi: https://fcm.googleapis.com/…12: 500",
+        "  lỗi: https://fcm.googleapis.com/…13: 500",
+        "  lỗi: https://fcm.googleapis.com/…14: 500",
+        "  lỗi: https://fcm.googleapis.com/…15: 500",
+        "  lỗi: https://fcm.googleapis.com/…16: 500",
+        "  lỗi: https://fcm.googleapis.com/…17: 500",
+        "  lỗi: https://fcm.googleapis.com/…18: 500",
+        "  lỗi: https://fcm.googleapis.com/…19: 500",
+        "  … và 1 lỗi khác",
+        "Lượt aaaaaaaaaa..bbbbbbbbbb đã lập trước đó: chỉ gửi nốt phần còn lại.",
+        "Lần chạy này: đã gửi 0, chờ gửi lại 0, xóa 0 đăng ký hết hạn/không hợp lệ, hủy 0 (đã bỏ theo dõi), lỗi 0.",
+        "Toàn lượt: đã gửi 5/5.",
+        "Xã Tân Kỳ và 1 mục theo dõi khác",
+        "Thay đổi 0",
+        "Thay đổi 1",
+        "Thay đổi 2",
+        "… và 2 thay đổi khác",
+    ],
+    "cli-usage": [
+        "lỗi: định dạng không hợp lệ “xml” (chọn text hoặc github) [cli-format]",
+        "exit 2",
+        "antq: lỗi: không tìm thấy thư mục dữ liệu “TMP/khong-co” [data-dir-missing]",
+        "exit 2",
+        "antq: lỗi: không tìm thấy datapackage.yaml trong thư mục “TMP” [descriptor-missing]",
+        "exit 2",
+        "lỗi: không phục vụ trên “0.0.0.0”: chỉ cho phép 127.0.0.1, localhost hoặc ::1 (bản xem trước có dữ liệu chưa công bố) [serve-host-not-loopback]",
+        "exit 2",
+    ],
+    "push-serve-no-data": [
+        "lỗi: không tìm thấy thư mục dữ liệu “TMP/khong-co” [data-dir-missing]",
+        "lỗi: không đọc được gói dữ liệu (các dòng trên): dịch vụ chưa chạy [push-serve-data] — Cách sửa: chạy “antq validate” để xem lỗi dữ liệu",
+        "exit 2",
+        "lỗi: Chưa chỉ định cơ sở dữ liệu: dùng --db TỆP hoặc biến ANTQ_PUSH_DB. [push-db-unset]",
+        "exit 2",
+    ],
+    "push-keys": [
+        "lỗi: Không ghi khóa bí mật vào “TMP/repo/keys”: thư mục này nằm trong một kho git (khóa có thể bị đưa lên kho). Chọn thư mục khác bằng --out-dir. [push-key-in-git]",
+        "exit 2",
+        "Đã ghi khóa bí mật VAPID vào TMP/k/vapid_private.pem (quyền 600). Không đưa tệp này lên kho git.",
+        "Cho dịch vụ gửi thông báo:",
+        "  export ANTQ_VAPID_PRIVATE_KEY_FILE=TMP/k/vapid_private.pem",
+        "Thêm vào site/site.toml:",
+        "  [push]",
+        '  service_url = "https://…"  # địa chỉ công khai của antq push serve',
+        '  vapid_public_key = "<khóa>"',
+        "exit 0",
+        "lỗi: “TMP/k/vapid_private.pem” đã có. Đổi khóa làm mọi đăng ký nhận thông báo hiện có mất hiệu lực; nếu thật sự muốn, chạy lại với --force. [push-key-exists]",
+        "exit 2",
+    ],
+    "push-serve-bad-data": [
+        "TMP/data/places.csv:1 (kind): lỗi: thiếu cột “kind” (Loại) [missing-label] — Cách sửa: thêm cột có tiêu đề đúng là “kind” ở dòng 1",
+        "TMP/data/places.csv:1 (unit_code): lỗi: thiếu cột “unit_code” (Mã xã/phường hiện nay) [missing-label] — Cách sửa: thêm cột có tiêu đề đúng là “unit_code” ở dòng 1",
+        "TMP/data/places.csv:1 (legacy_unit_code): lỗi: thiếu cột “legacy_unit_code” (Mã xã cũ) [missing-label] — Cách sửa: thêm cột có tiêu đề đúng là “legacy_unit_code” ở dòng 1",
+        "TMP/data/places.csv:1 (legacy_unit_name): lỗi: thiếu cột “legacy_unit_name” (Tên đơn vị cũ) [missing-label] — Cách sửa: thêm cột có tiêu đề đúng là “legacy_unit_name” ở dòng 1",
+        "TMP/data/places.csv:1 (lat): lỗi: thiếu cột “lat” (Vĩ độ) [missing-label] — Cách sửa: thêm cột có tiêu đề đúng là “lat” ở dòng 1",
+        "TMP/data/places.csv:1 (lon): lỗi: thiếu cột “lon” (Kinh độ) [missing-label] — Cách sửa: thêm cột có tiêu đề đúng là “lon” ở dòng 1",
+        "lỗi: không đọc được gói dữ liệu (các dòng trên): dịch vụ chưa chạy [push-serve-data] — Cách sửa: chạy “antq validate” để xem lỗi dữ liệu",
+        "exit 2",
+    ],
+    "build": [
+        "Đã xây dựng 59 trang và 119 tệp dữ liệu vào TMP/public/: ghi mới 187, giữ nguyên 0.",
+        "exit 0",
+        "Không có gì thay đổi: TMP/public/ giữ nguyên (59 trang).",
+        "  settings N s",
+        "  tổng N s",
+        "exit 0",
+        "TMP/bad/assessments.csv:2:E (decision_date): lỗi: ngày “20/11/2024” viết theo kiểu ngày/tháng/năm; phải viết năm-tháng-ngày: 2024-11-20 [date-dmy] — Cách sửa: trong Excel chọn cột → Format Cells → Custom → gõ yyyy-mm-dd, rồi lưu lại",
+        "Dữ liệu có lỗi: chưa xây dựng lại trang web.",
+        "exit 1",
+        "TMP/warn/places.csv:3:B (name): cảnh báo: chữ Việt ở dạng tổ hợp (NFD); đã dùng dạng dựng sẵn (NFC) “Thôn Nghi Khê” [nfd-text] — Cách sửa: không bắt buộc; nên gõ lại bằng bộ gõ Unicode dựng sẵn để tìm kiếm, so khớp chính xác",
+        "Dữ liệu có cảnh báo (--strict coi cảnh báo là lỗi): chưa xây dựng lại trang web.",
+        "exit 1",
+    ],
+    "serve-pages": [
+        "Dữ liệu có lỗi — trang chưa được cập nhật",
+        "Dữ liệu có lỗi — trang chưa được cập nhật",
+        "Sửa các lỗi dưới đây rồi lưu tệp: trang sẽ tự tải lại. Trang web đã xây dựng trước đó vẫn được giữ nguyên.",
+        "places.csv:3:B (name): lỗi: thiếu giá trị bắt buộc [required]",
+        "Lỗi chương trình khi xây dựng — trang chưa được cập nhật",
+        "Lỗi chương trình khi xây dựng — trang chưa được cập nhật",
+        "Đây là lỗi của chương trình antq, không phải lỗi dữ liệu. Hãy báo lỗi kèm nội dung dưới đây. Trang web trước đó vẫn được giữ nguyên.",
+        "Traceback (most recent call last):",
+        "máy chủ xem trước không trả lời yêu cầu gửi tới “evil.example”",
+        "lỗi: máy chủ xem trước không trả lời yêu cầu gửi tới “evil.example” [serve-host-refused] — Cách sửa: mở bản xem trước tại http://127.0.0.1:8000/ (chỉ địa chỉ 127.0.0.1, localhost hoặc [::1] của máy này)",
+    ],
+    "build-limits": [
+        "events.csv: lỗi: bảng sự kiện có 10.001 dòng, vượt giới hạn 10.000 sự kiện của lịch phong trào (trang /lich/ và tệp lich.ics); chưa xây dựng lại trang web [calendar-too-many-events] — Cách sửa: chỉ giữ các ngày lễ, kỷ niệm và hoạt động của phong trào; xóa các dòng trùng hoặc sinh thừa",
+        "places.csv: lỗi: bảng “places” có 1.000.001 dòng, vượt giới hạn 1.000.000 dòng mà một tệp hay một trang của trang web được chứa; chưa xây dựng lại trang web [output-too-many-rows] — Cách sửa: kiểm tra xem có lỡ dán trùng hay sinh thừa dữ liệu không; tách dữ liệu cũ sang kho lưu trữ riêng",
+        "lỗi: trang web sẽ có 50.001 trang, vượt giới hạn 50.000 địa chỉ của một sơ đồ trang (sitemap.xml); chưa xây dựng lại trang web [sitemap-too-many-urls] — Cách sửa: kiểm tra xem dữ liệu có bị nhân bản không (nhiều dòng trùng tạo nhiều trang)",
+        "lỗi: tệp XML (bản tin Atom, sơ đồ trang) “cap-nhat/atom.xml” sẽ nặng 17,0 MB, vượt giới hạn 16,0 MB; chưa xây dựng lại trang web [output-too-large] — Cách sửa: kiểm tra xem có lỡ dán trùng hay sinh thừa dữ liệu không; rút gọn các ô mô tả quá dài",
+        "lỗi: lịch iCalendar “lich/lich.ics” sẽ nặng 17,0 MB, vượt giới hạn 16,0 MB; chưa xây dựng lại trang web [output-too-large] — Cách sửa: kiểm tra xem có lỡ dán trùng hay sinh thừa dữ liệu không; rút gọn các ô mô tả quá dài",
+        "lỗi: tệp dữ liệu JSON “du-lieu/places.json” sẽ nặng 257,0 MB, vượt giới hạn 256,0 MB; chưa xây dựng lại trang web [output-too-large] — Cách sửa: kiểm tra xem có lỡ dán trùng hay sinh thừa dữ liệu không; rút gọn các ô mô tả quá dài",
+        "lỗi: tệp bản đồ GeoJSON “ban-do/du-lieu/tinh.geojson” sẽ nặng 257,0 MB, vượt giới hạn 256,0 MB; chưa xây dựng lại trang web [output-too-large] — Cách sửa: kiểm tra xem có lỡ dán trùng hay sinh thừa dữ liệu không; rút gọn các ô mô tả quá dài",
+    ],
+}
+
+# Codes with no fixture yet, each with the reason. Only shrinks.
+NO_FIXTURE_YET: dict[str, str] = {
+    "build-busy": "antq build's lines: each needs a build run (or a forced failure of Pagefind, the lock, the worker template); tests/test_build*.py assert several, not yet here",
+    "build-progress": "antq build's lines: each needs a build run (or a forced failure of Pagefind, the lock, the worker template); tests/test_build*.py assert several, not yet here",
+    "cli-basemap-written": "antq geo basemap: needs Natural Earth's TopoJSON (tests/test_maps.py runs it); not yet here",
+    "cli-needs-shapely": "antq geo basemap without shapely: shapely is in the test extra, cannot be absent here",
+    "cli-rows-written": "antq units refresh / antq synth: writes a whole package (slow); tests/test_synth.py runs synth",
+    "cli-scale": "printed by click inside its English usage-error box (typer.BadParameter), without its [code]: tests/test_synth.py asserts the text",
+    "descriptor-error": "Frictionless' own descriptor check after ours passed: no input found yet that passes ours and fails Frictionless'",
+    "export-done": "antq export: needs a ZIM/zip export run per case; tests/test_export.py covers the command, not yet the exact line here",
+    "export-no-lessons": "antq export: needs a ZIM/zip export run per case; tests/test_export.py covers the command, not yet the exact line here",
+    "export-not-reproducible": "antq export: needs a ZIM/zip export run per case; tests/test_export.py covers the command, not yet the exact line here",
+    "other": "a Frictionless error antq has no code for: none known to reach it",
+    "output-path-clash": "antq build's lines: each needs a build run (or a forced failure of Pagefind, the lock, the worker template); tests/test_build*.py assert several, not yet here",
+    "output-path-invalid": "antq build's lines: each needs a build run (or a forced failure of Pagefind, the lock, the worker template); tests/test_build*.py assert several, not yet here",
+    "output-refused": "antq build's lines: each needs a build run (or a forced failure of Pagefind, the lock, the worker template); tests/test_build*.py assert several, not yet here",
+    "part-control-character": "the name of a control character Python's unicodedata has no name for; not yet",
+    "part-hint-type": "the type hint of a type none of the schemas uses (all are date, integer, number, boolean or string)",
+    "part-lesson-bad-character": "a character YAML refuses in a lesson's front matter; no fixture yet",
+    "part-lesson-too-deep": "front matter nested too deep; 60 levels of lists did not trigger it, deeper not tried",
+    "part-lesson-whole": "part of a lesson line located on the whole file; no fixture yet",
+    "part-vapid-private-key": "unused: generator/scan.py names the VAPID key kind inline (“khóa riêng VAPID”) instead of through this entry",
+    "push-dry-run": "antq push notify --dry-run: needs a git repository with two data revisions (tests/test_push.py runs one); not yet here",
+    "push-dry-run-planned": "antq push notify --dry-run on a run already planned: needs a git repository and a store; not yet here",
+    "push-dry-run-topic": "antq push notify --dry-run: needs a git repository with two data revisions; not yet here",
+    "push-error": "the service's answer to an HTTP error other than 404/405: none found reachable from a client",
+    "push-git-failed": "git missing or failing under antq push notify: needs a broken git on PATH; not yet",
+    "push-key-file-owner": "a key file owned by another user: needs root to create (chown); not asserted",
+    "push-key-mismatch": "antq push notify with a key that does not match site.toml: needs a notifier run; not yet here",
+    "push-no-key": "antq push notify without a VAPID key or subject: needs a notifier run; not yet here",
+    "push-not-in-git": "antq push notify on data outside a git repository: needs a notifier run; not yet here",
+    "push-revision-unknown": "antq push notify --from an unknown revision: needs a git repository; not yet here",
+    "push-serve-listening": "printed once uvicorn starts listening: needs a running service; not yet",
+    "push-server": "the service's answer to an exception inside it: needs a fault injected into the app; not yet",
+    "push-store": "the service's answer when its store fails mid-request: needs a fault injected; not yet",
+    "push-store-wal": "a filesystem where SQLite cannot use WAL mode: not reproducible here",
+    "search-index-failed": "antq build's lines: each needs a build run (or a forced failure of Pagefind, the lock, the worker template); tests/test_build*.py assert several, not yet here",
+    "search-no-detail": "antq build's lines: each needs a build run (or a forced failure of Pagefind, the lock, the worker template); tests/test_build*.py assert several, not yet here",
+    "serve-built": "antq serve: needs a running preview server (tests/test_serve*.py); not yet here",
+    "serve-more-files": "antq serve: needs a running preview server (tests/test_serve*.py); not yet here",
+    "serve-more-lines": "antq serve: needs a running preview server (tests/test_serve*.py); not yet here",
+    "serve-port": "antq serve: needs a running preview server (tests/test_serve*.py); not yet here",
+    "serve-serving": "antq serve: needs a running preview server (tests/test_serve*.py); not yet here",
+    "serve-stopped": "antq serve: needs a running preview server (tests/test_serve*.py); not yet here",
+    "serve-stopping": "antq serve: needs a running preview server (tests/test_serve*.py); not yet here",
+    "serve-unchanged": "antq serve: needs a running preview server (tests/test_serve*.py); not yet here",
+    "serve-watch-failed": "antq serve: needs a running preview server (tests/test_serve*.py); not yet here",
+    "sw-injection-point": "antq build's lines: each needs a build run (or a forced failure of Pagefind, the lock, the worker template); tests/test_build*.py assert several, not yet here",
+    "validate-progress": "a transient progress line on the terminal (rich status), never in the output",
+    "validate-progress-table": "a transient progress line on the terminal (rich status), never in the output",
+}
+
+
+def make_package(case: Case, root: Path) -> Path:
+    package = root / "pkg"
+    shutil.copytree(cases.FIXTURES / "good", package)
+    for rel, edit in case.edits.items():
+        path = package / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if edit is None:
+            path.unlink()
+        elif isinstance(edit, Symlink):
+            path.unlink()
+            path.symlink_to(edit.target)
+        elif isinstance(edit, Sparse):
+            with path.open("r+b") as fh:
+                fh.truncate(edit.megabytes * 1024 * 1024)
+        elif isinstance(edit, bytes):
+            path.write_bytes(edit)
+        elif isinstance(edit, str):
+            path.write_text(edit, encoding="utf-8")
+        else:
+            path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return package
+
+
+def printed_codes(lines: list[str]) -> set[str]:
+    return set(re.findall(r"\[([a-z0-9.-]+)\](?: — |$)", "\n".join(lines), flags=re.M))
+
+
+def _pattern(template: str) -> str:
+    parts = re.split(r"\{[a-z_]+\}", template.replace("{{", "{").replace("}}", "}"))
+    return ".*?".join(re.escape(part) for part in parts)
+
+
+def shows(code: str, lines: list[str]) -> bool:
+    """A line printed the entry `code`: its message with any parameters, and (for a problem,
+    not an info line or part) its printed code, the key before a variant's dot."""
+    entry = CATALOGUE[code]
+    pattern = _pattern(entry.message)
+    if entry.level != "info" and code not in cases.MESSAGE_ONLY:
+        pattern += rf".* \[{re.escape(code.split('.')[0])}\]"
+    return any(re.search(pattern, line) for line in lines)
+
+
+def validation_lines(case: Case, tmp: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What `antq validate` prints for the case: its problem lines and its summary line (or
+    the lines of a usage error), run from inside the package as officials do."""
+    for target, value in case.setup.items():
+        monkeypatch.setattr(target, value)
+    package = make_package(case, tmp)
+    monkeypatch.chdir(package)
+    try:
+        result = validate_package(Path("."), use_cache=False, jobs=1)
+    except AntqError as exc:
+        return exc.lines
+    lines = [p.line() for p in result.problems]
+    return [*lines, summary_line(result.problems, result.files, result.rows)]
+
+
+@pytest.mark.parametrize("name", sorted(VALIDATION_CASES))
+def test_validation_prints_the_exact_lines(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = VALIDATION_CASES[name]
+    lines = validation_lines(case, tmp_path, monkeypatch)
+    assert lines == EXPECTED_VALIDATION[name]
+    assert [code for code in case.covers if not shows(code, lines)] == []
+
+
+@pytest.mark.parametrize("name", sorted(CALL_CASES))
+def test_other_commands_print_the_exact_lines(name: str, tmp_path: Path) -> None:
+    case = CALL_CASES[name]
+    lines = case.run(tmp_path)
+    assert lines == EXPECTED_CALLS[name]
+    assert [code for code in case.covers if not shows(code, lines)] == []
+
+
+def covered() -> set[str]:
+    """Codes whose exact line a case above asserts (a variant's key, `code.variant`, is
+    covered by its own case naming it)."""
+    every: list[Case | CallCase] = [*VALIDATION_CASES.values(), *CALL_CASES.values()]
+    return {code for case in every for code in case.covers}
+
+
+def test_every_covered_code_exists() -> None:
+    assert sorted(covered() - set(CATALOGUE)) == []
+
+
+def test_every_code_has_a_fixture_or_a_reason() -> None:
+    missing = sorted(set(CATALOGUE) - covered() - set(NO_FIXTURE_YET))
+    assert missing == [], f"give these codes a fixture (or a reason in NO_FIXTURE_YET): {missing}"
+
+
+def test_no_fixture_yet_only_shrinks() -> None:
+    """The list names only codes that exist and still have no fixture."""
+    assert sorted(set(NO_FIXTURE_YET) - set(CATALOGUE)) == []
+    assert sorted(set(NO_FIXTURE_YET) & covered()) == []
+    assert all(reason.strip() for reason in NO_FIXTURE_YET.values())
+
+
+def test_a_wrong_line_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Negative control: the comparison sees one changed character of a line, and a case
+    whose edits no longer trigger its code is caught by the `covers` check."""
+    name = "descriptor-not-mapping"
+    lines = validation_lines(VALIDATION_CASES[name], tmp_path, monkeypatch)
+    changed = [lines[0].replace("YAML", "Yaml")]
+    assert changed != EXPECTED_VALIDATION[name]
+    assert not shows("descriptor-yaml", lines)
+    assert shows("descriptor-not-mapping", lines)
+    assert printed_codes(lines) == {"descriptor-not-mapping"}
+    # A variant is told apart by its wording, though it prints its base code.
+    outside = ["x.html:1: lỗi: liên kết nội bộ “/a” không dẫn tới tệp nào (cần có a) [broken-link]"]
+    assert shows("broken-link", outside) and not shows("broken-link.outside", outside)
+
+
+def test_coverage_figure() -> None:
+    """Report the figure (shown with -rP): codes with an exact-line fixture / all codes."""
+    print(f"catalogue codes with an exact-line fixture: {len(covered())}/{len(CATALOGUE)}")
+    assert len(covered()) + len(NO_FIXTURE_YET) == len(CATALOGUE)
