@@ -16,21 +16,6 @@ from generator.pages import FileOutput, Page
 from generator.textvi import format_number
 
 DETAILS_PER_COMMIT = 25
-RESOURCES = (
-    "units",
-    "legacy_units",
-    "unit_changes",
-    "places",
-    "assessments",
-    "movement_classes",
-    "models",
-    "model_sites",
-    "awards",
-    "legal_documents",
-    "events",
-    "lessons",
-)
-RESOURCE_NAMES = {name: text(f"update-resource-{name}") for name in RESOURCES}
 VERBS = {kind: text(f"update-verb-{kind}") for kind in ("added", "changed", "removed")}
 
 
@@ -124,6 +109,9 @@ ORDER = {
         )
     )
 }
+
+# The name of each table (and of the lessons) in a summary line.
+RESOURCE_NAMES = {name: text(f"update-resource-{name}") for name in ORDER}
 
 
 def _ordered(changes: list[RecordChange]) -> list[RecordChange]:
