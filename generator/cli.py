@@ -61,6 +61,12 @@ def synth(
 def validate(
     data: Path = typer.Argument(Path("data"), help="Thư mục gói dữ liệu (mặc định: data/)."),
     strict: bool = typer.Option(False, "--strict", help="Coi cảnh báo là lỗi."),
+    allow_lapsed_law: bool = typer.Option(
+        False,
+        "--allow-lapsed-law",
+        help="Với --strict: văn bản vừa hết hiệu lực (hoặc chưa có hiệu lực) vẫn chỉ là cảnh báo "
+        "(dùng cho bản dựng theo lịch; trang bài học hiện thông báo).",
+    ),
     output_format: str = typer.Option(
         "text", "--format", help="text | github (thêm chú thích ::error cho GitHub Actions)"
     ),
@@ -79,6 +85,7 @@ def validate(
         run_cli(
             data,
             strict=strict,
+            allow_lapsed_law=allow_lapsed_law,
             github=output_format == "github",
             use_cache=not no_cache,
             max_mb=max_mb,
@@ -96,6 +103,12 @@ def build(
     strict: bool = typer.Option(
         False, "--strict", help="Coi cảnh báo là lỗi: không xây dựng (dùng trong CI)."
     ),
+    allow_lapsed_law: bool = typer.Option(
+        False,
+        "--allow-lapsed-law",
+        help="Với --strict: văn bản vừa hết hiệu lực (hoặc chưa có hiệu lực) vẫn chỉ là cảnh báo "
+        "(dùng cho bản dựng theo lịch; trang bài học hiện thông báo).",
+    ),
 ) -> None:
     """Xây dựng trang web tĩnh từ dữ liệu (ghi vào thư mục mới rồi thay thế một lần)."""
     from rich.console import Console
@@ -103,7 +116,14 @@ def build(
     from generator.build import BuildError, BuildOptions, build_site
 
     console = Console(stderr=True, highlight=False)
-    options = BuildOptions(data_dir=data, out_dir=out, site_dir=site, full=full, strict=strict)
+    options = BuildOptions(
+        data_dir=data,
+        out_dir=out,
+        site_dir=site,
+        full=full,
+        strict=strict,
+        allow_lapsed_law=allow_lapsed_law,
+    )
     try:
         report = build_site(options, progress=console.is_terminal)
     except BuildError as exc:

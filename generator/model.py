@@ -133,8 +133,10 @@ class LegalEntry:
     cited_by_models: list[str] = field(default_factory=list)
     cited_by_events: list[str] = field(default_factory=list)
     cited_by_assessments: int = 0
+    cited_by_awards: int = 0
     cited_by_lessons: list[str] = field(default_factory=list)  # lesson slugs
     replaces: list[str] = field(default_factory=list)
+    amends: list[str] = field(default_factory=list)  # documents this one amended
 
 
 @dataclass(frozen=True)
@@ -449,7 +451,12 @@ def _legal(
     for a in data.assessments:
         if a.legal_basis in entries and a.place_id in place_by_id:
             entries[a.legal_basis].cited_by_assessments += 1
+    for award in data.awards:
+        if award.legal_basis in entries:
+            entries[award.legal_basis].cited_by_awards += 1
     for doc in data.legal_documents:
         if doc.replaced_by in entries:
             entries[doc.replaced_by].replaces.append(doc.id)
+        if doc.amended_by in entries:
+            entries[doc.amended_by].amends.append(doc.id)
     return sorted(entries.values(), key=lambda e: (-e.document.issued.toordinal(), e.document.id))

@@ -11,10 +11,11 @@ time, so the same data always builds the same bytes, wherever and whenever it is
 A record date is a date on which something in the data had already happened when the row
 was written: a decision's date (assessments, awards, models), a legal document's issue date
 (`issued`), a lesson's `updated` date. Dates that may lie in the future are left out on
-purpose: an event's date (a planned event), a document's `effective` date, a unit's
-`valid_from`/`valid_to` (a planned merger). The latest record date is therefore a date the
-data is certainly as recent as, and it moves only when the data does. A package with no
-record date at all gets the Unix epoch (01/01/1970): unknown, and visibly so.
+purpose: an event's date (a planned event), a document's `in_force_from` and
+`out_of_force_from`, a unit's `valid_from`/`valid_to` (a planned merger). The latest record
+date is therefore a date the data is certainly as recent as, and it moves only when the data
+does. A package with no record date at all gets the Unix epoch (01/01/1970): unknown, and
+visibly so.
 Modification times are never used: a copy, an unpacked archive or a CI checkout gives any.
 """
 

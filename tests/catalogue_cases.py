@@ -258,13 +258,13 @@ ROW_CASES: dict[str, Case] = {
             ),
             "awards.csv": append(
                 "2025-a,2025,ca_nhan,Nguyễn Văn A,11113,bang_khen_ubnd_tinh,Liên hệ 0912345678,"
-                "1/QĐ,2025-08-15,UBND,\n"
+                "1/QĐ,2025-08-15,UBND,,\n"
                 "2025-b,2025,ca_nhan,Nguyễn Văn B 001234567890,11113,bang_khen_ubnd_tinh,,"
-                "2/QĐ,2025-08-15,UBND,\n"
+                "2/QĐ,2025-08-15,UBND,,\n"
             ),
             "legal_documents.csv": append(
-                "—,thong_tu,Văn bản không số,Bộ Công an,2021-12-28,,con_hieu_luc,,\n"
-                "124/2021/tt-bca,thong_tu,Trùng địa chỉ,Bộ Công an,2021-12-28,,con_hieu_luc,,\n"
+                "—,thong_tu,quy_pham,Văn bản không số,Bộ Công an,2021-12-28,,,,,\n"
+                "124/2021/tt-bca,thong_tu,quy_pham,Trùng địa chỉ,Bộ Công an,2021-12-28,,,,,\n"
             ),
             "targets.csv": append(",,2025,xa,90,Kế hoạch (dữ liệu kiểm thử),\n"),
             "model_sites.csv": append(
@@ -297,9 +297,9 @@ ROW_CASES: dict[str, Case] = {
     "nfc-duplicate": Case(
         {
             "legal_documents.csv": append(
-                "Hướng dẫn 22/HD,huong_dan,Văn bản,Bộ Công an,2021-12-28,,con_hieu_luc,,\n"
+                "Hướng dẫn 22/HD,huong_dan,hanh_chinh,Văn bản,Bộ Công an,2021-12-28,,,,,\n"
                 + unicodedata.normalize("NFD", "Hướng dẫn 22/HD")
-                + ",huong_dan,Văn bản,Bộ Công an,2021-12-28,,con_hieu_luc,,\n"
+                + ",huong_dan,hanh_chinh,Văn bản,Bộ Công an,2021-12-28,,,,,\n"
             )
         },
         ("duplicate-key", "part-nfc-note"),
@@ -331,6 +331,49 @@ ROW_CASES: dict[str, Case] = {
             "duplicate-label",
             "blank-label",
             "blank-row",
+        ),
+    ),
+    # Law in force (generator/legal.py) and TT 124: judged at the package's own date (outside
+    # git: its latest record date, 05/12/2025), records at their decision date.
+    "law-in-force": Case(
+        {
+            "legal_documents.csv": append(
+                "23/2012/TT-BCA,thong_tu,quy_pham,Thông tư cũ,Bộ Công an,2012-04-27,,2022-02-10,"
+                "124/2021/TT-BCA,,\n"
+                "1/2010/TT-BCA,thong_tu,quy_pham,Thông tư không có văn bản thay thế,Bộ Công an,"
+                "2010-01-01,,2020-01-01,,,\n"
+                "116/2025/QH15,luat,quy_pham,Luật An ninh mạng,Quốc hội,2025-12-10,2026-07-01,,,,\n"
+                "15/2003/QH11,luat,quy_pham,Luật Thi đua khen thưởng,Quốc hội,2003-11-26,,"
+                "2024-01-01,06/2022/QH15,,\n"
+                "06/2022/QH15,luat,quy_pham,Luật Thi đua khen thưởng,Quốc hội,2022-06-15,"
+                "2024-01-01,,,,\n"
+            ),
+            "models.csv": sub(",06/2014/NĐ-CP,", ",23/2012/TT-BCA,"),
+            "events.csv": append(
+                "ngay-moi,Ngày mới,ngay_hoi,2005-08-20,hang_nam,,,,116/2025/QH15\n"
+                "ngay-cu,Ngày cũ,ngay_hoi,2005-08-21,hang_nam,,,,1/2010/TT-BCA\n"
+            ),
+            "awards.csv": sub("to-tu-quan-nghi-khe,\n", "to-tu-quan-nghi-khe,15/2003/QH11\n"),
+            "assessments.csv": sub(
+                "xa-11113,2025,dat,4120/QĐ-UBND,2025-12-05,UBND thành phố Hải Phòng",
+                "xa-11113,2025,dat,4120/QĐ-UBND,2025-12-05,UBND xã Tân Kỳ",
+            ),
+            "places.csv": lambda t: t.replace(
+                "Thôn Cộng Lạc,khu_dan_cu", "Trường Mầm non Cộng Lạc,co_so_giao_duc"
+            ).replace("Thôn Nghi Khê,khu_dan_cu", "Trường THPT Nghi Khê,co_so_giao_duc"),
+            "model_sites.csv": lambda t: "".join(
+                line for line in t.splitlines(keepends=True) if ",11113," not in line
+            ),
+        },
+        (
+            "legal-out-of-force",
+            "legal-not-yet-in-force",
+            "legal-superseded",
+            "legal-no-replacement",
+            "tt124-xa-by-itself",
+            "tt124-out-of-scope",
+            "tt124-provincial-unit",
+            "tt124-xa-without-model",
         ),
     ),
 }

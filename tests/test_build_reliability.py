@@ -411,7 +411,7 @@ def test_legal_document_id_of_dashes_stops_the_build_and_keeps_the_site(
     index = (out / "van-ban" / "index.html").read_bytes()
     with (data / "legal_documents.csv").open("a", encoding="utf-8") as table:
         table.write(
-            "—,huong_dan,Văn bản có mã chỉ là một dấu gạch,Bộ Công an,2022-11-18,,con_hieu_luc,,\n"
+            "—,huong_dan,hanh_chinh,Văn bản có mã chỉ là một dấu gạch,Bộ Công an,2022-11-18,,,,,\n"
         )
     with pytest.raises(BuildError) as caught:
         build(data, out, site_dir)

@@ -313,9 +313,21 @@ def test_allowed_external_link_passes(site: Path) -> None:
     insert(
         site,
         '<a href="https://vbpl.vn/TW/Pages/vbpq-toanvan.aspx?ItemID=148734">Luật</a>\n'
-        '<a href="https://bocongan.gov.vn/">Bộ Công an</a>',
+        '<a href="https://bocongan.gov.vn/">Bộ Công an</a>\n'
+        '<a href="https://xaydungchinhsach.chinhphu.vn/print/luat.htm">Chính phủ</a>\n'
+        '<a href="https://quochoi.vn/">Quốc hội</a>',
     )
     assert run(site) == (0, [f"Trang web đạt: không có lỗi ({counts(site)})."])
+
+
+def test_government_subdomain_lookalike_is_refused(site: Path) -> None:
+    line = insert(site, '<a href="https://vanban.chinhphu.vn.example.com/">Giả</a>')
+    fails_with(
+        site,
+        f"{XA}:{line}: lỗi: liên kết tới máy chủ ngoài vanban.chinhphu.vn.example.com không "
+        "thuộc danh sách được phép (“https://vanban.chinhphu.vn.example.com/”) [external-host]",
+        "external-host",
+    )
 
 
 def test_link_to_a_host_outside_the_allow_list(site: Path) -> None:

@@ -45,7 +45,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     awards.write_text(
         awards.read_text(encoding="utf-8")
         + "2025-thon-nghi-khe,2025,tap_the,Nhân dân thôn Nghi Khê,11113,giay_khen_ubnd_xa,"
-        ",20/QĐ-UBND,2025-08-19,UBND xã Tân Kỳ,\n",
+        ",20/QĐ-UBND,2025-08-19,UBND xã Tân Kỳ,,\n",
         encoding="utf-8",
     )
     assessments = root / "data/assessments.csv"

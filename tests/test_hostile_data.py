@@ -43,7 +43,7 @@ SLUG_HINT = (
     "Cách sửa: hai khóa chỉ khác nhau về chữ hoa/chữ thường, dấu hay ký hiệu: sửa cho chúng "
     "khác nhau rõ ràng, hoặc xóa dòng trùng"
 )
-EMPTY_SLUG_HINT = "Cách sửa: khóa phải có ít nhất một chữ cái hoặc chữ số, ví dụ “44/2019/NĐ-CP”"
+EMPTY_SLUG_HINT = "Cách sửa: khóa phải có ít nhất một chữ cái hoặc chữ số, ví dụ “124/2021/TT-BCA”"
 
 
 def validate_cli(package: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, list[str]]:
@@ -361,7 +361,7 @@ def test_the_national_synthetic_package_stays_well_inside_the_ceilings() -> None
 
 # -- ids that become page addresses -------------------------------------------------------------
 
-ROW = ",thong_tu,Văn bản thử,Bộ Công an,2021-12-28,,con_hieu_luc,,"
+ROW = ",thong_tu,quy_pham,Văn bản thử,Bộ Công an,2021-12-28,,,,,"
 
 
 def _empty_slug(cell: str) -> str:

@@ -17,7 +17,7 @@ runner = CliRunner()
 
 EXPECTED: dict[str, list[str]] = {
     "citizen-id": [
-        "awards.csv:4:D (recipient_name): lỗi: ô có dãy 12 chữ số giống số định danh cá nhân/CCCD (001…67): không được đăng số định danh [personal-id] — Cách sửa: kho dữ liệu và trang web là công khai: xóa thông tin này (Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân)",
+        "awards.csv:4:D (recipient_name): lỗi: ô có dãy 12 chữ số giống số định danh cá nhân/CCCD (001…67): không được đăng số định danh [personal-id] — Cách sửa: kho dữ liệu và trang web là công khai: xóa thông tin này (Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15 và Nghị định 356/2025/NĐ-CP)",
     ],
     "coordinates-outside": [
         "places.csv:2:G (lat): lỗi: tọa độ 106.3552 nằm ngoài phạm vi tọa độ cho phép (vĩ độ phải từ 8,0 đến 23,5) [coordinates-outside-vietnam] — Cách sửa: kiểm tra có bị đảo vĩ độ với kinh độ không; vĩ độ (lat) khoảng 8–23,5, kinh độ (lon) khoảng 102–117,9; dùng dấu chấm thập phân",
@@ -74,7 +74,7 @@ EXPECTED: dict[str, list[str]] = {
         "places.csv:3:B (name): cảnh báo: chữ Việt ở dạng tổ hợp (NFD); đã dùng dạng dựng sẵn (NFC) “Thôn Nghi Khê” [nfd-text] — Cách sửa: không bắt buộc; nên gõ lại bằng bộ gõ Unicode dựng sẵn để tìm kiếm, so khớp chính xác",
     ],
     "phone-number": [
-        "awards.csv:3:G (reason): lỗi: ô có số điện thoại (091…78): không được đăng thông tin liên lạc cá nhân [personal-phone] — Cách sửa: kho dữ liệu và trang web là công khai: xóa thông tin này (Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân)",
+        "awards.csv:3:G (reason): lỗi: ô có số điện thoại (091…78): không được đăng thông tin liên lạc cá nhân [personal-phone] — Cách sửa: kho dữ liệu và trang web là công khai: xóa thông tin này (Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15 và Nghị định 356/2025/NĐ-CP)",
     ],
     "renamed-column": [
         "places.csv:1:D (unit_code): lỗi: tiêu đề cột là “ma_don_vi”, phải là “unit_code” (Mã xã/phường hiện nay) [renamed-label] — Cách sửa: sửa tiêu đề ở dòng 1 thành “unit_code” (không dấu, chữ thường, gạch dưới)",

@@ -11,6 +11,10 @@ DEFAULT_LINK_HOSTS: tuple[str, ...] = (
     "vbpl.vn",
     "thuvienphapluat.vn",
     "chinhphu.vn",
+    # the Government's portals: vanban., congbao., xaydungchinhsach. (legal documents' pages)
+    "*.chinhphu.vn",
+    "quochoi.vn",
+    "*.quochoi.vn",
     "*.gov.vn",
     "creativecommons.org",
     "datapackage.org",

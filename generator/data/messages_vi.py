@@ -29,8 +29,8 @@ _TEXT_COLUMN = (
     "(hoặc gõ dấu ' trước mã)"
 )
 _PRIVACY = (
-    "kho dữ liệu và trang web là công khai: xóa thông tin này "
-    "(Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân)"
+    "kho dữ liệu và trang web là công khai: xóa thông tin này (Luật Bảo vệ dữ liệu cá nhân "
+    "91/2025/QH15 và Nghị định 356/2025/NĐ-CP)"
 )
 
 _FIX_DESCRIPTOR = "sửa tệp mô tả rồi chạy lại “antq validate”"
@@ -461,13 +461,66 @@ CATALOGUE: dict[str, Entry] = {
     "empty-slug": Entry(
         "error",
         "khóa “{cell}” không tạo được địa chỉ trang vì không có chữ cái hay chữ số nào",
-        "khóa phải có ít nhất một chữ cái hoặc chữ số, ví dụ “44/2019/NĐ-CP”",
+        "khóa phải có ít nhất một chữ cái hoặc chữ số, ví dụ “124/2021/TT-BCA”",
     ),
     "duplicate-slug": Entry(
         "error",
         "khóa “{cell}” cho cùng địa chỉ trang “{slug}” với khóa “{other}” ở dòng {other_row}",
         "hai khóa chỉ khác nhau về chữ hoa/chữ thường, dấu hay ký hiệu: sửa cho chúng khác "
         "nhau rõ ràng, hoặc xóa dòng trùng",
+    ),
+    # -- Law in force and TT 124 (generator.legal, generator.data.validate): citations judged
+    #    at the build's date or at the record's own date; who may recognise which place.
+    "legal-out-of-force": Entry(
+        "warning",
+        "trích dẫn {doc}, văn bản đã hết hiệu lực (không còn áp dụng) từ {since}; ngày xét: {on}",
+        "trích dẫn văn bản thay thế: {replacement}",
+    ),
+    "legal-superseded": Entry(
+        "warning",
+        "bản ghi ngày {on} trích dẫn {doc}, văn bản đã hết hiệu lực từ {since}, trước ngày "
+        "của bản ghi",
+        "ghi căn cứ có hiệu lực vào ngày của bản ghi: {replacement}",
+    ),
+    "legal-not-yet-in-force": Entry(
+        "warning",
+        "trích dẫn {doc}, văn bản chỉ có hiệu lực từ {since}; ngày xét: {on}",
+        "trích dẫn văn bản đang có hiệu lực vào ngày xét; đổi sang {doc} khi văn bản này có "
+        "hiệu lực",
+    ),
+    "legal-no-replacement": Entry(
+        "info", "văn bản đang có hiệu lực về cùng nội dung (thêm vào legal_documents.csv)"
+    ),
+    "legal-status-law-chua-hieu-luc": Entry("info", "Chưa có hiệu lực"),
+    "legal-status-law-con-hieu-luc": Entry("info", "Còn hiệu lực"),
+    "legal-status-law-het-hieu-luc": Entry("info", "Hết hiệu lực"),
+    "legal-status-applied-chua-hieu-luc": Entry("info", "Chưa áp dụng"),
+    "legal-status-applied-con-hieu-luc": Entry("info", "Đang áp dụng"),
+    "legal-status-applied-het-hieu-luc": Entry("info", "Không còn áp dụng"),
+    "tt124-out-of-scope": Entry(
+        "warning",
+        "“{place}” không thuộc đối tượng xét “An toàn về an ninh, trật tự” theo Thông tư "
+        "124/2021/TT-BCA (loại trừ trường tiểu học, mầm non, nhà trẻ và đơn vị lực lượng vũ trang)",
+        "xóa kết quả này, hoặc sửa tên/loại nơi được đánh giá trong places.csv nếu ghi nhầm",
+    ),
+    "tt124-xa-by-itself": Entry(
+        "warning",
+        "“{issuer}” tự công nhận “{place}” đạt tiêu chuẩn: cấp xã chỉ công nhận khu dân cư, cơ "
+        "quan, doanh nghiệp, cơ sở giáo dục do mình quản lý (Điều 10 Thông tư 124/2021/TT-BCA)",
+        "ghi đúng cơ quan có thẩm quyền đã ra quyết định công nhận xã, phường, đặc khu",
+    ),
+    "tt124-provincial-unit": Entry(
+        "warning",
+        "“{issuer}” công nhận “{place}”, đơn vị không do cấp xã quản lý (Điều 10 Thông tư "
+        "124/2021/TT-BCA: cấp xã chỉ công nhận đơn vị thuộc thẩm quyền hoặc được ủy quyền quản lý)",
+        "ghi đúng cơ quan quản lý đơn vị đã ra quyết định công nhận",
+    ),
+    "tt124-xa-without-model": Entry(
+        "warning",
+        "“{place}” được công nhận đạt năm {year} nhưng dữ liệu không có mô hình phong trào nào "
+        "đang hoạt động ở xã này (Điều 5 Thông tư 124/2021/TT-BCA: ít nhất 01 mô hình hoạt "
+        "động hiệu quả)",
+        "thêm điểm mô hình của xã vào model_sites.csv, hoặc kiểm tra lại kết quả",
     ),
     # -- Lessons: front matter, Markdown filters (attributes, links).
     #    (entries of lessons go here)

@@ -134,18 +134,21 @@ class Award:
     decision_date: date | None
     issuer: str | None
     model_id: str | None
+    legal_basis: str | None
 
 
 @dataclass(frozen=True, slots=True)
 class LegalDocument:
     id: str
     kind: str
+    system: str  # quy_pham, hanh_chinh, lien_tich, dang: see generator/legal.py
     title: str
     issuer: str
     issued: date
-    effective: date | None
-    status: str
+    in_force_from: date | None
+    out_of_force_from: date | None
     replaced_by: str | None
+    amended_by: str | None
     official_url: str | None
 
 

@@ -12,6 +12,7 @@ Results are cached per resource by content hash (cache.py).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -75,8 +76,11 @@ def validate_package(
     max_mb: float = MAX_FILE_MB,
     jobs: int | None = None,
     progress: Progress | None = None,
+    on: date | None = None,
 ) -> ValidationResult:
-    """Validate the package in `root`. Raises schema.UsageError when there is no package."""
+    """Validate the package in `root`. Raises schema.UsageError when there is no package.
+    `on`: the date citations are judged at (generator.legal); by default the build's date
+    (generator.revision), found only when the data has no error."""
     if root.is_dir():
         links = datadir.symlinks(root)
         if links:  # nothing is read, not even the descriptor: a link may point anywhere
@@ -93,7 +97,8 @@ def validate_package(
     result = ValidationResult(strays, files=len(package.resources))
     stale: list[tuple[ResourceSpec, str]] = []
     for spec in package.resources:
-        deps = sorted(hashes.get(fk.resource, "") for fk in spec.foreign_keys)
+        reads = [fk.resource for fk in spec.foreign_keys] + list(ROW_CHECK_READS.get(spec.name, ()))
+        deps = sorted(hashes.get(name, "") for name in reads)
         key = make_key(
             spec.descriptor_hash(), hashes[spec.name], *deps, unit_hash, f"{float(max_mb):g}"
         )
@@ -116,6 +121,8 @@ def validate_package(
             result.rows += rows
             result.checked.append(spec.name)
     result.problems.extend(_lesson_problems(package))
+    if not result.errors:
+        result.problems.extend(_legal_problems(package, on))
     order = {r.name: i for i, r in enumerate(package.resources)}
     files = {display_path(r.path): order[r.name] for r in package.resources}
     result.problems.sort(key=lambda p: (files.get(p.file, -1), p.sort_key()))
@@ -513,6 +520,39 @@ def _lesson_problems(package: PackageSpec) -> list[Problem]:
     return found
 
 
+def _legal_problems(package: PackageSpec, on: date | None) -> list[Problem]:
+    """Citations judged at the build's date (generator.legal): never cached, since the
+    same data gives other warnings on another day (a law lapses at midnight)."""
+    from generator import legal
+    from generator.lessons import LEGAL_LINK, load_lessons
+
+    spec = package.resource("legal_documents")
+    if spec is None or not spec.path.is_file():
+        return []
+    table, _ = open_table(spec.path, display_path(spec.path), spec.name)
+    if table is None:
+        return []
+    documents = legal.documents_from_text(table.text, table.delimiter)
+    if on is None:
+        from generator.revision import data_revision
+
+        on = data_revision(package.root).date
+    lessons, _ = load_lessons(package.root, set(documents))
+    cited: list[tuple[str, int, list[str]]] = []
+    for lesson in lessons:
+        source = lesson.path.read_text(encoding="utf-8")
+        line = next(
+            (i for i, t in enumerate(source.split("\n"), 1) if t.startswith("legal_documents:")),
+            1,
+        )
+        ids = [*lesson.legal_documents, *LEGAL_LINK.findall(source)]
+        cited.append((display_path(lesson.path), line, ids))
+    tables = {
+        name: r.path for name in ("models", "events") if (r := package.resource(name)) is not None
+    }
+    return legal.undated_problems(documents, on, tables, cited)
+
+
 def header_problems(spec: ResourceSpec, table: Table, where: str) -> list[Problem]:
     """Compare the header to the schema by name: officials may reorder columns, but a missing,
     renamed or extra column makes every row meaningless, so it stops the resource."""
@@ -656,13 +696,160 @@ class _TargetUnit:
             add("target-unit", row, "unit_code", both="cả hai" if current else "không cột nào")
 
 
-ROW_CHECKS: dict[str, Any] = {"assessments": _AssessmentDates(), "targets": _TargetUnit()}
+class _LegalAtRecordDate:
+    """A record of something done (an award, an assessment) cites the law in force on its
+    own date: its decision date, else the end of its year (generator.legal)."""
+
+    def prepare(self, checker: _Checker) -> dict[str, Any]:
+        from generator import legal
+
+        spec = checker.package.resource("legal_documents")
+        table = checker.table(spec)[0] if spec is not None else None
+        if table is None:
+            return {}
+        return legal.documents_from_text(table.text, table.delimiter)
+
+    def check(
+        self,
+        documents: Any,
+        col: dict[str, int],
+        cells: list[str],
+        row: int,
+        add: Callable[..., None],
+    ) -> None:
+        from generator import legal
+
+        if "legal_basis" not in col:
+            return
+        raw_date = _cell(cells, col["decision_date"]).strip() if "decision_date" in col else ""
+        raw_year = _cell(cells, col["year"]).strip() if "year" in col else ""
+        try:
+            when = date.fromisoformat(raw_date) if raw_date else None
+        except ValueError:
+            return  # Frictionless reports the type error
+        if when is None:
+            if not raw_year.isdigit():
+                return
+            when = date(int(raw_year), 12, 31)
+        doc_id = nfc(_cell(cells, col["legal_basis"]).strip())
+        finding = legal.judge(doc_id, documents, when, dated=True)
+        if finding is not None:
+            add(finding.code, row, "legal_basis", **finding.params())
+
+
+class _Tt124:
+    """Who may recognise which place (Thông tư 124/2021/TT-BCA, Điều 2 and Điều 10).
+
+    Names and issuers are free text, so the rules read them: a school or health centre the
+    province manages ("Trường THPT …", "Trung tâm Y tế …", "Bệnh viện …"), a kind of place the
+    Thông tư leaves out (tiểu học, mầm non, nhà trẻ; police and military units), and an issuer
+    at xã level ("UBND xã …", "UBND phường …", "UBND đặc khu …"). A xã recognised "đạt" needs
+    a self-managed model working there that year (model_sites with a model not stopped)."""
+
+    XA_ISSUER = re.compile(
+        r"^(chủ tịch )?(ubnd|ủy ban nhân dân|uỷ ban nhân dân) (xã|phường|đặc khu|thị trấn)\b"
+    )
+    PROVINCIAL = re.compile(
+        r"^(trường (thpt|trung học phổ thông|cao đẳng|đại học)|trung tâm y tế|bệnh viện"
+        r"|trung tâm giáo dục nghề nghiệp|trung tâm gdnn)",
+    )
+    OUT_OF_SCOPE = re.compile(
+        r"^((trường )?(tiểu học|mầm non|mẫu giáo|th |mn )|nhà trẻ|nhóm trẻ|công an |đồn biên phòng"
+        r"|ban chỉ huy quân sự|bộ chỉ huy quân sự|trung đoàn|sư đoàn|lữ đoàn)",
+    )
+
+    def prepare(self, checker: _Checker) -> dict[str, Any]:
+        places: dict[str, tuple[str, str, str]] = {}
+        spec = checker.package.resource("places")
+        table = checker.table(spec)[0] if spec is not None else None
+        if table is not None and {"id", "kind", "name", "unit_code"} <= set(table.header):
+            i, k, n, u = (table.header.index(c) for c in ("id", "kind", "name", "unit_code"))
+            for _, cells in table.rows():
+                places[nfc(_cell(cells, i).strip())] = (
+                    _cell(cells, k).strip(),
+                    nfc(_cell(cells, n).strip()),
+                    _cell(cells, u).strip(),
+                )
+        stopped = {
+            m for m, status in checker.column("models", "id", "status").items() if status == "ngung"
+        }
+        # unit code → first year a working model site started; None when model_sites cannot
+        # be read (its own problem is reported; every xã would be flagged otherwise)
+        sites: dict[str, int] | None = None
+        spec = checker.package.resource("model_sites")
+        table = checker.table(spec)[0] if spec is not None else None
+        if table is not None and {"model_id", "unit_code", "started"} <= set(table.header):
+            sites = {}
+            m, u, st = (table.header.index(c) for c in ("model_id", "unit_code", "started"))
+            for _, cells in table.rows():
+                if nfc(_cell(cells, m).strip()) in stopped:
+                    continue
+                raw = _cell(cells, st).strip()
+                year = int(raw[:4]) if raw[:4].isdigit() else 0
+                code = _cell(cells, u).strip()
+                sites[code] = min(year, sites.get(code, year))
+        return {"places": places, "sites": sites}
+
+    def check(
+        self, state: Any, col: dict[str, int], cells: list[str], row: int, add: Callable[..., None]
+    ) -> None:
+        place = state["places"].get(nfc(_cell(cells, col["place_id"]).strip()))
+        if place is None:
+            return
+        kind, name, unit = place
+        issuer = nfc(_cell(cells, col["issuer"]).strip()) if "issuer" in col else ""
+        low_name, low_issuer = name.lower(), issuer.lower()
+        by_xa = bool(self.XA_ISSUER.match(low_issuer))
+        if kind != "khu_dan_cu" and kind != "xa" and self.OUT_OF_SCOPE.match(low_name):
+            add("tt124-out-of-scope", row, "place_id", place=name)
+        elif kind == "xa" and by_xa:
+            add("tt124-xa-by-itself", row, "issuer", issuer=issuer, place=name)
+        elif kind in ("co_quan", "co_so_giao_duc") and by_xa and self.PROVINCIAL.match(low_name):
+            add("tt124-provincial-unit", row, "issuer", issuer=issuer, place=name)
+        raw_year = _cell(cells, col["year"]).strip()
+        result = _cell(cells, col["result"]).strip()
+        if kind == "xa" and result == "dat" and raw_year.isdigit() and state["sites"] is not None:
+            first = state["sites"].get(unit)
+            if first is None or first > int(raw_year):
+                add("tt124-xa-without-model", row, "result", place=name, year=raw_year)
+
+
+class _Checks:
+    """Several row checks on one table."""
+
+    def __init__(self, *checks: Any) -> None:
+        self.checks = checks
+
+    def prepare(self, checker: _Checker) -> list[Any]:
+        return [c.prepare(checker) for c in self.checks]
+
+    def check(
+        self,
+        states: list[Any],
+        col: dict[str, int],
+        cells: list[str],
+        row: int,
+        add: Callable[..., None],
+    ) -> None:
+        for c, state in zip(self.checks, states, strict=True):
+            c.check(state, col, cells, row, add)
+
+
+# Tables a row check reads besides the foreign keys' (their hashes join the cache key).
+ROW_CHECK_READS: dict[str, tuple[str, ...]] = {"assessments": ("places", "models", "model_sites")}
+
+ROW_CHECKS: dict[str, Any] = {
+    "assessments": _Checks(_AssessmentDates(), _LegalAtRecordDate(), _Tt124()),
+    "awards": _Checks(_LegalAtRecordDate()),
+    "targets": _TargetUnit(),
+}
 
 
 def run_cli(
     root: Path,
     *,
     strict: bool = False,
+    allow_lapsed_law: bool = False,
     github: bool = False,
     use_cache: bool = True,
     max_mb: float = MAX_FILE_MB,
@@ -689,14 +876,19 @@ def run_cli(
         err.print(f"antq: {exc}", markup=False, soft_wrap=True)
         return 2
     out = sys.stdout
+    from generator.legal import DATE_CODES
+
+    def blocks(p: Problem) -> bool:
+        return p.level == "warning" and not (allow_lapsed_law and p.code in DATE_CODES)
+
     for p in result.problems:
-        if strict and p.level == "warning":
+        if strict and blocks(p):
             p = Problem(**{**p.to_dict(), "level": "error"})
         out.write(p.line() + "\n")
         if github:
             out.write(p.github() + "\n")
     out.write(summary_line(result.problems, result.files, result.rows) + "\n")
-    failed = result.errors or (strict and result.warnings)
+    failed = result.errors or (strict and any(blocks(p) for p in result.warnings))
     return 1 if failed else 0
 
 

@@ -52,6 +52,7 @@ def award_view(model: SiteModel, award: Award) -> dict[str, Any]:
         "unit": model.unit_names.get(award.unit_code, award.unit_code),
         "unit_url": model.unit_url(award.unit_code),
         "model": _model_link(model, award.model_id),
+        "legal": legal_link(model, award.legal_basis),
     }
 
 

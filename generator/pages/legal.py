@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from generator import legal
 from generator.model import LegalEntry, SiteModel
 from generator.pages import Page
 from generator.pages.common import legal_link
@@ -28,22 +29,33 @@ def _row(model: SiteModel, entry: LegalEntry) -> dict[str, object]:
         "title": d.title,
         "kind": model.label("legal_documents.kind", d.kind),
         "issued": d.issued,
-        "status": model.label("legal_documents.status", d.status),
-        "status_code": d.status,
+        "system": model.label("legal_documents.system", d.system),
+        "system_code": d.system,
+        # Computed at the build's date (generator.legal); None for a Party document.
+        "status": legal.status_label(d, model.today),
+        "status_code": legal.status(d, model.today),
     }
 
 
 def document_page(model: SiteModel, entry: LegalEntry) -> Page:
     d = entry.document
+    documents = {e.document.id: e.document for e in model.legal}
     context = {
         "document": {
             **_row(model, entry),
             "issuer": d.issuer,
-            "effective": d.effective,
+            "in_force_from": d.in_force_from,
+            "out_of_force_from": d.out_of_force_from,
             "official_url": d.official_url,
             "replaced_by": legal_link(model, d.replaced_by),
+            "amended_by": [
+                link
+                for a in legal.amendments(d, documents)
+                if (link := legal_link(model, a)) is not None
+            ],
         },
         "replaces": [legal_link(model, r) for r in entry.replaces],
+        "amends": [legal_link(model, r) for r in entry.amends],
         "models": [
             {"name": model.model_by_id[m].model.name, "url": model.model_by_id[m].url}
             for m in entry.cited_by_models
@@ -54,6 +66,7 @@ def document_page(model: SiteModel, entry: LegalEntry) -> Page:
             if e.id in entry.cited_by_events
         ],
         "assessments": entry.cited_by_assessments,
+        "awards": entry.cited_by_awards,
         "lessons": [
             {"title": lesson.title, "url": lesson.url}
             for lesson in model.lessons

@@ -10,6 +10,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from generator import legal
 from generator.lessons import (
     GRADES_PATH,
     LEGAL_LINK,
@@ -164,6 +165,8 @@ def _lesson_page(
                 for g in lesson.grades
             ],
             "legal": [link for d in lesson.legal_documents if (link := legal_link(model, d))],
+            # Cited documents not in force at the build's date: the page says so (generator.legal).
+            "lapsed": _lapsed(model, lesson),
             "updated": lesson.updated,
             "reading_time": lesson.reading_time,
         },
@@ -227,6 +230,21 @@ class LessonDoc:
             }
             for q in renderer.quiz(lesson)
         ]
+
+
+def _lapsed(model: SiteModel, lesson: Lesson) -> list[dict[str, Any]]:
+    documents = {e.document.id: e.document for e in model.legal}
+    cited = [*lesson.legal_documents, *legal_ids(lesson)]
+    return [
+        {
+            "doc": legal_link(model, f.doc.id),
+            "since": f.doc.out_of_force_from,
+            "not_yet": f.code == "legal-not-yet-in-force",
+            "from": legal.starts(f.doc),
+            "replacement": legal_link(model, f.replacement.id) if f.replacement else None,
+        }
+        for f in legal.cited_out_of_force(cited, documents, model.today)
+    ]
 
 
 def legal_ids(lesson: Lesson) -> list[str]:

@@ -1,61 +1,439 @@
-"""One method per generated resource, over the reference data and the schemas."""
+"""Synthetic data package of the same shape as data/, for benchmarks and tests at scale.
+
+`antq synth --scale national` writes a package with every current unit, about 100,000 places,
+400,000 assessments, 124,000 model sites and 50,000 awards, so that validation, the typed
+reader and the site build can be measured on national volumes long before real data exists.
+`--scale small` writes the wards of two provinces only, small enough for a test to validate
+and build in a few seconds.
+
+Reference tables (units, legacy units, the old→new code table, legal documents) are copied
+from the real package; everything else is invented but plausible and valid against the Table
+Schemas: foreign keys resolve, primary keys are unique, enum values are read from the schemas
+(so a schema change is followed without touching this file) and the CSV column order is the
+schema field order. Output depends on the seed only: the same seed gives byte-identical files.
+"""
 
 from __future__ import annotations
 
+import csv
 import random
 import shutil
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, TypedDict
 
 import yaml
 
-from generator.data.schema import ResourceSpec, load_package
-from generator.data.synth.scales import Scale
-from generator.data.synth.tables import (
-    _bounds,
-    _enum,
-    _label,
-    _lower_first,
-    _Model,
-    _Province,
-    _read_csv,
-    _to_float,
-    _Ward,
-    _weights,
-    _write_rows,
-)
-from generator.data.synth.vocabulary import (
-    _AWARD_ISSUER,
-    _AWARD_REASON_KNC,
-    _AWARD_REASON_MODEL,
-    _AWARD_REASONS,
-    _BASIS_ASSESSMENT,
-    _BASIS_CLASS,
-    _BASIS_FESTIVAL,
-    _BASIS_MODEL,
-    _BUSINESS_KIND,
-    _COLLECTIVES_PLACE,
-    _COLLECTIVES_PROVINCE,
-    _COLLECTIVES_WARD,
-    _FAMILY,
-    _GIVEN_F,
-    _GIVEN_M,
-    _HAMLET_NAMES,
-    _HAMLET_PREFIX,
-    _MIDDLE_F,
-    _MIDDLE_M,
-    _MODEL_DESCRIPTIONS,
-    _MODEL_NAMES,
-    _MODEL_SUFFIX,
-    _MOUNTAIN_PROVINCES,
-    _OFFICES,
-    _SCHOOL_SUFFIX,
-    _SCHOOLS,
-)
+from generator.data.rawcsv import open_table
+from generator.data.schema import ResourceSpec, display_path, load_package
 from generator.errors import AntqError
+
+DEFAULT_SOURCE = Path(__file__).resolve().parents[2] / "data"
+
+
+class Scale(TypedDict):
+    """Target sizes of one synthetic package; counts are approximate where noted."""
+
+    provinces: tuple[str, ...] | None  # None: every current province
+    places: int  # exact, including one place per ward for the ward itself
+    models: int
+    model_sites: int
+    assessments: int  # at most places × years: every place assessed every year
+    awards: int
+    events: int
+    years: tuple[int, ...]  # assessment, classification and award years
+
+
+# One dict per scale so that a benchmark scale can be added in one place.
+SCALES: dict[str, Scale] = {
+    "small": {
+        "provinces": ("31", "08"),  # Hải Phòng and Tuyên Quang: 238 wards, town and mountain
+        "places": 2_000,
+        "models": 50,
+        "model_sites": 1_500,
+        "assessments": 8_000,
+        "awards": 500,
+        "events": 40,
+        "years": (2022, 2023, 2024, 2025),
+    },
+    "national": {
+        "provinces": None,
+        "places": 100_000,
+        "models": 2_500,
+        "model_sites": 124_000,
+        "assessments": 400_000,
+        "awards": 50_000,
+        "events": 200,
+        "years": (2022, 2023, 2024, 2025),
+    },
+}
+
+# Resources copied from the source package rather than invented.
+COPIED = ("units", "legacy_units", "unit_changes", "legal_documents")
+
+SYNTHETIC_DESCRIPTION = (
+    "DỮ LIỆU TỔNG HỢP, sinh tự động bằng lệnh `antq synth` (quy mô {scale}, seed {seed}) để đo "
+    "hiệu năng và kiểm thử; cùng cấu trúc với gói dữ liệu mở của phong trào toàn dân bảo vệ an "
+    "ninh Tổ quốc. Đơn vị hành chính, bảng quy đổi mã và văn bản pháp luật chép từ gói thật; "
+    "nơi được đánh giá, kết quả, phân loại, mô hình, điểm mô hình, khen thưởng và lịch là bịa, "
+    "không phản ánh thực tế và không có thông tin về cá nhân có thật."
+)
+
+_BATCH = 20_000  # rows per writerows call: large enough to amortise, small enough for memory
+
+
+def _nfc(items: Sequence[str]) -> tuple[str, ...]:
+    # Literals below are typed by hand; normalising once here guarantees NFC output.
+    return tuple(unicodedata.normalize("NFC", s) for s in items)
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return _nfc(text.split())
+
+
+# --- Vocabulary --------------------------------------------------------------------------------
+
+_HAMLET_NAMES = _nfc(
+    [
+        "Đông",
+        "Tây",
+        "Nam",
+        "Bắc",
+        "Trung",
+        "Thượng",
+        "Hạ",
+        "Tân Lập",
+        "Tân Phú",
+        "An Bình",
+        "Hòa Bình",
+        "Thống Nhất",
+        "Quyết Thắng",
+        "Đồng Tâm",
+        "Đoàn Kết",
+        "Phú Xuân",
+        "Tiền Phong",
+        "Hưng Long",
+        "Minh Khai",
+        "Quang Trung",
+        "Đại Đồng",
+        "Phú Lợi",
+        "Hồng Phong",
+        "Tân Tiến",
+        "Liên Hiệp",
+        "Thắng Lợi",
+        "Cẩm Hoàng",
+        "An Lạc",
+        "Vĩnh Phúc",
+        "Nghi Khê",
+        "Bình Minh",
+        "Yên Thịnh",
+        "Hợp Nhất",
+        "Đồng Xuân",
+        "Phúc Lâm",
+        "Thanh Bình",
+    ]
+)
+# Residential areas are "thôn"/"xóm" in communes ("bản" in the northern mountains) and
+# "tổ dân phố"/"khu phố" in wards.
+_HAMLET_PREFIX = {
+    "xa": _nfc(["Thôn", "Thôn", "Thôn", "Xóm"]),
+    "xa_mountain": _nfc(["Thôn", "Bản", "Bản"]),
+    "phuong": _nfc(["Tổ dân phố", "Tổ dân phố", "Khu phố"]),
+    "dac_khu": _nfc(["Thôn", "Tổ dân phố"]),
+}
+_MOUNTAIN_PROVINCES = frozenset(["04", "08", "11", "12", "14", "15", "19", "20"])
+# Police and military units are outside Thông tư 124/2021/TT-BCA: none is assessed.
+_OFFICES = _nfc(
+    [
+        "Ủy ban nhân dân {ward}",
+        "Trạm Y tế {ward}",
+        "Bưu điện văn hóa {ward}",
+        "Trung tâm Phục vụ hành chính công {ward}",
+        "Chi nhánh Ngân hàng Nông nghiệp {short}",
+        "Điện lực {short}",
+        "Kho bạc Nhà nước khu vực {short}",
+        "Ban Quản lý chợ {short}",
+    ]
+)
+_BUSINESS_KIND = _nfc(
+    [
+        "Công ty TNHH May {short}",
+        "Công ty TNHH Thực phẩm {short}",
+        "Công ty cổ phần Xây dựng {short}",
+        "Công ty TNHH Vận tải {short}",
+        "Công ty TNHH Cơ khí {short}",
+        "Công ty cổ phần Gạch ngói {short}",
+        "Công ty TNHH Thủy sản {short}",
+        "Công ty TNHH Chế biến gỗ {short}",
+        "Công ty TNHH Điện tử {short}",
+        "Công ty cổ phần Thương mại và Dịch vụ {short}",
+        "Hợp tác xã Nông nghiệp {short}",
+        "Hợp tác xã Dịch vụ tổng hợp {short}",
+    ]
+)
+# Thông tư 124/2021/TT-BCA leaves out tiểu học, mầm non and nhà trẻ: no such school is assessed.
+_SCHOOLS = _nfc(
+    [
+        "Trường THCS {short}",
+        "Trường THPT {short}",
+    ]
+)
+_PROVINCIAL_PREFIXES = ("Trường THPT", "Trung tâm Y tế", "Bệnh viện")
+_SCHOOL_SUFFIX = _nfc(["", " A", " B", " số 2", " số 3"])
+
+# Model names by field value; a field value not listed here (a schema change) falls back to
+# the category label read from the schema.
+_MODEL_NAMES: dict[str, tuple[str, ...]] = {
+    k: _nfc(v)
+    for k, v in {
+        "tu_quan": [
+            "Tổ tự quản về an ninh, trật tự",
+            "Khu dân cư tự quản về an ninh, trật tự",
+            "Dòng họ tự quản về an ninh, trật tự",
+            "Tổ liên gia tự quản",
+            "Chợ tự quản về an ninh, trật tự",
+        ],
+        "canh_bao": [
+            "Kẻng báo động phòng, chống tội phạm",
+            "Loa cảnh báo tội phạm",
+            "Nhóm liên lạc cảnh báo tội phạm",
+        ],
+        "camera": ["Camera giám sát an ninh", "Camera với an ninh, trật tự", "Mắt thần khu phố"],
+        "pccc": ["Tổ liên gia an toàn phòng cháy, chữa cháy", "Điểm chữa cháy công cộng"],
+        "hoa_giai": ["Tổ hòa giải ở cơ sở", "Câu lạc bộ hòa giải", "Hòa giải viên giỏi"],
+        "tai_hoa_nhap": [
+            "Tiếp sức người lao động tái hòa nhập cộng đồng",
+            "Giúp đỡ người lầm lỗi tái hòa nhập",
+            "Vòng tay nhân ái",
+        ],
+        "ma_tuy": [
+            "Câu lạc bộ phòng, chống ma túy",
+            "Khu dân cư không có tệ nạn ma túy",
+            "Gia đình không có người nghiện ma túy",
+        ],
+        "giao_thong": [
+            "Tuyến đường tự quản về an toàn giao thông",
+            "Cổng trường an toàn giao thông",
+            "Đưa đón học sinh an toàn",
+        ],
+        "an_ninh_mang": [
+            "Tổ công nghệ số cộng đồng phòng, chống lừa đảo",
+            "Mỗi người dân là một chiến sĩ an ninh mạng",
+            "Cảnh giác lừa đảo trực tuyến",
+        ],
+        "truong_hoc": [
+            "Trường học an toàn về an ninh, trật tự",
+            "Cổng trường an toàn",
+            "Đội thanh niên xung kích trường học",
+        ],
+        "doanh_nghiep": [
+            "Doanh nghiệp an toàn về an ninh, trật tự",
+            "Tổ bảo vệ an ninh doanh nghiệp",
+            "Công đoàn với an ninh, trật tự",
+        ],
+        "ton_giao": [
+            "Giáo xứ bình yên",
+            "Người có uy tín giữ bình yên thôn bản",
+            "Đồng bào dân tộc với an ninh biên giới",
+        ],
+        "khac": [
+            "Phụ nữ với an ninh, trật tự",
+            "Cựu chiến binh tham gia giữ gìn an ninh, trật tự",
+            "Thanh niên xung kích giữ gìn an ninh, trật tự",
+        ],
+    }.items()
+}
+_MODEL_DESCRIPTIONS = _nfc(
+    [
+        "Mô hình do nhân dân tự quản, có quy chế hoạt động và phân công trực theo ca.",
+        "Được duy trì thường xuyên, kết hợp tuyên truyền, vận động nhân dân tố giác tội phạm.",
+        "Huy động nguồn lực xã hội hóa; lực lượng tham gia được tập huấn kỹ năng cơ bản.",
+        "Phối hợp chặt chẽ với Công an cấp xã trong phát hiện, xử lý vụ việc ngay từ cơ sở.",
+    ]
+)
+
+_FAMILY = _words(
+    "Nguyễn Nguyễn Nguyễn Trần Trần Lê Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô "
+    "Dương Lý Đinh Lương Trịnh Mai Cao Tạ"
+)
+_MIDDLE_M = _words("Văn Văn Đức Hữu Minh Quang Công Xuân Thanh Ngọc Đình")
+_MIDDLE_F = _words("Thị Thị Thu Ngọc Thanh Kim Minh Hồng Thùy")
+_GIVEN_M = _words(
+    "An Bình Cường Dũng Hải Hùng Huy Khánh Long Minh Nam Phong Quân Sơn Thắng Tuấn Việt Vinh"
+)
+_GIVEN_F = _words("Anh Hà Hạnh Hoa Hương Lan Linh Mai Nga Nhung Oanh Phương Thảo Trang Yến Hằng")
+
+_COLLECTIVES_WARD = _nfc(
+    [
+        "Công an {ward}",
+        "Ban Chỉ đạo phong trào toàn dân bảo vệ an ninh Tổ quốc {ward}",
+        "Đoàn Thanh niên Cộng sản Hồ Chí Minh {ward}",
+        "Hội Liên hiệp Phụ nữ {ward}",
+        "Hội Cựu chiến binh {ward}",
+        "Lực lượng tham gia bảo vệ an ninh, trật tự ở cơ sở {ward}",
+    ]
+)
+_COLLECTIVES_PLACE = _nfc(
+    [
+        "Tổ bảo vệ an ninh, trật tự {place}, {ward}",
+        "Nhân dân và cán bộ {place}, {ward}",
+        "Chi hội Cựu chiến binh {place}, {ward}",
+        "Tổ tự quản {place}, {ward}",
+    ]
+)
+_COLLECTIVES_PROVINCE = _nfc(
+    [
+        "Công an {province}",
+        "Phòng Xây dựng phong trào bảo vệ an ninh Tổ quốc, Công an {province}",
+        "Ban Chỉ đạo phong trào toàn dân bảo vệ an ninh Tổ quốc {province}",
+    ]
+)
+_AWARD_REASONS = _nfc(
+    [
+        "Có thành tích xuất sắc trong phong trào toàn dân bảo vệ an ninh Tổ quốc năm {year}",
+        "Có thành tích trong xây dựng khu dân cư an toàn về an ninh, trật tự năm {year}",
+        "Có thành tích trong phát hiện, tố giác tội phạm năm {year}",
+        "Có thành tích trong công tác hòa giải ở cơ sở năm {year}",
+    ]
+)
+_AWARD_REASON_MODEL = unicodedata.normalize(
+    "NFC", "Có thành tích trong xây dựng, nhân rộng mô hình “{model}”"
+)
+_AWARD_REASON_KNC = unicodedata.normalize(
+    "NFC", "Có nhiều đóng góp cho sự nghiệp bảo vệ an ninh Tổ quốc"
+)
+
+# Decision-number suffixes and issuers, keyed by enum values; unknown values fall back to a
+# generic provincial issuer so a new enum value still produces a valid row.
+_AWARD_ISSUER = {
+    "ky_niem_chuong_bvantq": ("QĐ-BCA", "Bộ Công an"),
+    "bang_khen_thu_tuong": ("QĐ-TTg", "Thủ tướng Chính phủ"),
+    "bang_khen_bo_truong": ("QĐ-BCA", "Bộ trưởng Bộ Công an"),
+    "bang_khen_ubnd_tinh": ("QĐ-UBND", "UBND {province}"),
+    "giay_khen_cong_an_tinh": ("QĐ-CAT", "Giám đốc Công an {province}"),
+    "giay_khen_ubnd_xa": ("QĐ-UBND", "UBND {ward}"),
+}
+_MODEL_SUFFIX = {
+    "bo_cong_an": "QĐ-BCA",
+    "bcd138_tinh": "QĐ-BCĐ138",
+    "cong_an_tinh": "QĐ-CAT",
+    "ubnd_tinh": "QĐ-UBND",
+}
+
+# Preferred legal bases by purpose, used when present in legal_documents.csv; otherwise a
+# document of the right kind (or any) is chosen, so the foreign key always resolves.
+_BASIS_ASSESSMENT = ("124/2021/TT-BCA",)
+_BASIS_MODEL = ("06/2014/NĐ-CP", "124/2021/TT-BCA")
+_BASIS_FESTIVAL = ("521/2005/QĐ-TTg",)
+_BASIS_CLASS = ("510/QĐ-BCA-V05",)
+
+
+# --- Schema access -----------------------------------------------------------------------------
+
+
+def _enum(schema: ResourceSpec, name: str) -> list[str]:
+    spec = schema.field(name)
+    values = spec.enum if spec else None
+    if not values:
+        raise ValueError(f"schema field {name!r} has no enum constraint")
+    return values
+
+
+def _bounds(schema: ResourceSpec, name: str, default: tuple[float, float]) -> tuple[float, float]:
+    spec = schema.field(name)
+    c = spec.constraints if spec else {}
+    return float(c.get("minimum", default[0])), float(c.get("maximum", default[1]))
+
+
+def _label(schema: ResourceSpec, name: str, value: str) -> str:
+    spec = schema.field(name)
+    return spec.labels.get(value, value) if spec else value
+
+
+def _weights(values: Sequence[str], prefs: dict[str, float], default: float) -> list[float]:
+    # Weights follow the enum order; values absent from prefs (new in the schema) get `default`.
+    return [prefs.get(v, default) for v in values]
+
+
+# --- Reference data ----------------------------------------------------------------------------
+
+
+class _Ward(NamedTuple):
+    code: str
+    name: str  # "Xã Tân Kỳ"
+    lname: str  # "xã Tân Kỳ", for use inside a sentence
+    short: str
+    kind: str
+    province: str
+    lat: float | None
+    lon: float | None
+
+
+class _Model(NamedTuple):
+    id: str
+    province: str
+    started: int
+    name: str
+    title: str  # the name without "Mô hình" and place, for quoting in award reasons
+    field: str
+    stopped: bool = False  # status "ngung": its sites count for no xã (TT 124 check)
+
+
+class _Province(NamedTuple):
+    code: str
+    lname: str  # "thành phố Hải Phòng"
+    wards: list[_Ward]
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
+    """A source table through the raw reader (Excel's CSV UTF-8 reads as the plain form)."""
+    table, problems = open_table(path, display_path(path), path.stem)
+    if table is None:
+        raise AntqError([p.line() for p in problems])
+    return table.header, [cells for _, cells in table.rows() if any(cells)]
+
+
+def _lower_first(name: str) -> str:
+    return name[:1].lower() + name[1:]
+
+
+def _to_float(text: str) -> float | None:
+    try:
+        return float(text) if text else None
+    except ValueError:
+        return None
+
+
+def _write_rows(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
+    """Write a header and rows (None → empty cell) with `\\n` line endings; return the count."""
+    n = 0
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(header)
+        it = iter(rows)
+        while batch := list(islice(it, _BATCH)):
+            writer.writerows(batch)
+            n += len(batch)
+    return n
+
+
+def _write_table(
+    path: Path, schema: ResourceSpec, columns: Sequence[str], rows: Iterable[Sequence[object]]
+) -> int:
+    """Write rows produced in `columns` order in the schema's field order.
+
+    The generators below produce the schema order already; the reordering only matters after a
+    schema change (a field added, removed or moved), which then still yields a valid file.
+    """
+    names = schema.field_names
+    if list(columns) == names:
+        return _write_rows(path, names, rows)
+    index = [columns.index(f) if f in columns else -1 for f in names]
+    reordered = (tuple(r[i] if i >= 0 else None for i in index) for r in rows)
+    return _write_rows(path, names, reordered)
 
 
 class _Generator:
@@ -81,6 +459,9 @@ class _Generator:
         self.places_by_ward: dict[str, dict[str, list[tuple[str, str]]]] = {}
         self.place_coords: dict[str, tuple[str | None, str | None]] = {}
         self.models: list[_Model] = []
+        # ward code → first year a working model site started there: a xã is recognised
+        # "đạt" only from then on (validate's tt124-xa-without-model).
+        self.site_years: dict[str, int] = {}
 
     def rng(self, resource: str) -> random.Random:
         # One stream per resource, seeded from a string (hashed with SHA-512 by `random`, so not
@@ -327,6 +708,7 @@ class _Generator:
         results = _enum(schema, "result")
         result_w = _weights(results, {"dat": 0.92, "chua_dat": 0.08}, 0.02)
         passed = "dat" if "dat" in results else results[0]
+        not_passed = next((r for r in results if r != passed), passed)
         basis = self.basis(_BASIS_ASSESSMENT, "TT-BCA")
         total = sum(len(v) for kinds in self.places_by_ward.values() for v in kinds.values())
         keep_p = min(1.0, self.scale["assessments"] / max(total * len(self.years), 1))
@@ -363,12 +745,18 @@ class _Generator:
                     )
                     decisions[y] = (ward_dec, prov_dec[(ward.province, y)])
                 for kind, places in self.places_by_ward[ward.code].items():
-                    level = 1 if kind == "xa" else 0
-                    for pid, _ in places:
+                    for pid, name in places:
+                        # Schools the province manages are recognised by the province (TT 124
+                        # Điều 10: a xã recognises only what it manages).
+                        provincial = name.startswith(_PROVINCIAL_PREFIXES)
+                        level = 1 if kind == "xa" or provincial else 0
                         for y in self.years:
                             if keep_p < 1.0 and rng.random() >= keep_p:
                                 continue
                             result = rng.choices(results, result_w)[0]
+                            first_site = self.site_years.get(ward.code)
+                            if kind == "xa" and (first_site is None or first_site > y):
+                                result = not_passed
                             if result == passed:
                                 no, when, issuer = decisions[y][level]
                                 yield pid, y, result, no, when, issuer, basis
@@ -455,7 +843,10 @@ class _Generator:
             level = rng.choices(levels, level_w)[0]
             dec_year = rng.randint(started, last_year)
             description = " ".join(rng.sample(_MODEL_DESCRIPTIONS, 2))
-            self.models.append(_Model(mid, prov.code, started, name, title, field))
+            status = rng.choices(statuses, status_w)[0]
+            self.models.append(
+                _Model(mid, prov.code, started, name, title, field, status == "ngung")
+            )
             rows.append(
                 (
                     mid,
@@ -467,7 +858,7 @@ class _Generator:
                     f"{rng.randint(1, 999)}/{_MODEL_SUFFIX.get(level, 'QĐ-UBND')}",
                     self.day(rng, date(dec_year, 1, 2), date(dec_year, 12, 28)),
                     basis,
-                    rng.choices(statuses, status_w)[0],
+                    status,
                     started,
                 )
             )
@@ -528,6 +919,10 @@ class _Generator:
                             place_id = candidates[rng.randrange(len(candidates))][0]
                             lat, lon = self.place_coords[place_id]
                     teams = rng.randint(1, 12)
+                    started = self.day(rng, first, last)
+                    if not model.stopped:
+                        year = int(str(started)[:4])
+                        self.site_years[ward.code] = min(year, self.site_years.get(ward.code, year))
                     yield (
                         f"{mid}-{k:04d}",
                         mid,
@@ -535,7 +930,7 @@ class _Generator:
                         place_id,
                         teams,
                         teams * rng.randint(3, 15),
-                        self.day(rng, first, last),
+                        started,
                         "true" if rng.random() < 0.08 else "false",
                         lat,
                         lon,
@@ -580,7 +975,12 @@ class _Generator:
             "decision_date",
             "issuer",
             "model_id",
+            "legal_basis",
         ]
+        # The award law in force on the decision date (Luật Thi đua, khen thưởng 2003 until
+        # 31/12/2023, 2022 from 01/01/2024), when the package's legal_documents has it.
+        old_law = "15/2003/QH11" if "15/2003/QH11" in self.legal_ids else None
+        new_law = "06/2022/QH15" if "06/2022/QH15" in self.legal_ids else None
 
         def rows() -> Iterator[tuple[object, ...]]:
             for _ in range(self.scale["awards"]):
@@ -634,6 +1034,7 @@ class _Generator:
                     when,
                     issuer.format(province=province.lname, ward=ward.lname),
                     model_id,
+                    old_law if str(when) < "2024-01-01" else new_law,
                 )
 
         return columns, rows()
@@ -782,8 +1183,6 @@ class _Generator:
 
 
 # Short id infixes for place kinds; an unknown (new) kind uses its value with hyphens.
-
-
 _KIND_ABBR = {"khu_dan_cu": "kdc", "co_quan": "cq", "doanh_nghiep": "dn", "co_so_giao_duc": "gd"}
 # Which place kind a model site sits in, by model field; default residential area.
 _SITE_PLACE_KIND = {
@@ -791,3 +1190,69 @@ _SITE_PLACE_KIND = {
     "doanh_nghiep": "doanh_nghiep",
     "giao_thong": "co_so_giao_duc",
 }
+
+
+def write_package(
+    out: Path,
+    scale: str,
+    seed: int,
+    source: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, int]:
+    """Write a synthetic data package to `out`; return rows written per CSV file name.
+
+    `progress`, if given, is called with each resource name as its file is started (the
+    national package takes a few seconds). `source` defaults to the project's data/ package
+    (looked up at call time so tests can point DEFAULT_SOURCE elsewhere).
+    """
+    if scale not in SCALES:
+        raise ValueError(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}")
+    out = Path(out)
+    source = Path(source) if source is not None else DEFAULT_SOURCE
+    (out / "schemas").mkdir(parents=True, exist_ok=True)
+    gen = _Generator(source, out, SCALES[scale], seed)
+
+    # Descriptor: unchanged except that it says it is synthetic.
+    package = dict(gen.package)
+    package["description"] = SYNTHETIC_DESCRIPTION.format(scale=scale, seed=seed)
+    (out / "datapackage.yaml").write_text(
+        yaml.safe_dump(package, allow_unicode=True, sort_keys=False, width=100),
+        encoding="utf-8",
+    )
+    for res in gen.package["resources"]:
+        schema_path = res.get("schema")
+        if isinstance(schema_path, str):
+            (out / schema_path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source / schema_path, out / schema_path)
+
+    def report(name: str) -> None:
+        if progress is not None:
+            progress(name)
+
+    report("units")
+    counts = gen.copy_reference()
+    steps: list[tuple[str, Callable[[], tuple[list[str], Iterator[tuple[object, ...]]]]]] = [
+        ("places", gen.places),
+        # Models and their sites first: a xã is "đạt" only where a model works (assessments).
+        ("models", gen.models_rows),
+        ("model_sites", gen.model_sites),
+        ("assessments", gen.assessments),
+        ("targets", gen.targets),
+        ("movement_classes", gen.movement_classes),
+        ("awards", gen.awards),
+        ("events", gen.events),
+    ]
+    for name, step in steps:
+        report(name)
+        columns, rows = step()
+        counts[name] = _write_table(out / gen.paths[name], gen.schemas[name], columns, rows)
+
+    # Any other resource the descriptor gains later is copied as is, so the package stays whole.
+    for name, path in gen.paths.items():
+        if name not in counts and (source / path).is_file():
+            report(name)
+            shutil.copyfile(source / path, out / path)
+            counts[name] = len(_read_csv(source / path)[1])
+
+    # Keyed by file name, in descriptor order.
+    return {gen.paths[name]: counts[name] for name in gen.paths if name in counts}
