@@ -29,10 +29,10 @@ from generator import codeversion, legal, limits, pwa, search
 from generator.data.cache import default_cache_dir
 from generator.data.load import read_package
 from generator.data.messages_vi import say, text
-from generator.data.schema import display_path, load_package
+from generator.data.schema import PackageSpec, display_path, load_package
 from generator.data.validate import validate_package
 from generator.derived import Derived
-from generator.errors import AntqError
+from generator.errors import BuildError
 from generator.headers import headers_file
 from generator.lessons import load_lessons
 from generator.model import SiteModel, build_model
@@ -50,10 +50,7 @@ from generator.revision import (
 )
 from generator.scan import is_text, scan_published
 from generator.settings import Settings, SettingsError, load_settings
-
-
-class BuildError(AntqError):
-    """The build stopped for a reason the user can fix; `lines` are Vietnamese messages."""
+from generator.urlpath import url_to_path
 
 
 @dataclass
@@ -227,20 +224,28 @@ class Builder:
                 raise BuildError([*lines, last])
             self.report.warnings = [p.line() for p in result.warnings]
         with stage("load"):
-            dataset = read_package(o.data_dir)
+            # The descriptor, read once here and passed on (validation reads its own: it
+            # reports the descriptor's problems).
+            package, _ = load_package(o.data_dir)
+            dataset = read_package(o.data_dir, package)
             lessons, _ = load_lessons(o.data_dir, {d.id for d in dataset.legal_documents})
         with stage("limits"):
             # Before any page or file is made: a table too large for its outputs.
-            too_many = limits.check_rows(_row_counts(o.data_dir, dataset))
+            too_many = limits.check_rows(_row_counts(package, dataset))
             if too_many:
                 raise BuildError(too_many)
         with stage("model"):
             revision = data_revision(o.data_dir, dataset, lessons, data_hash=data_hash)
-            model = build_model(dataset, settings, revision.date, lessons)
-            model.revision = revision.revision
-            model.labels = _labels(o.data_dir)
+            model = build_model(
+                dataset,
+                settings,
+                revision.date,
+                lessons,
+                labels=package.labels(),
+                revision=revision.revision,
+            )
         with stage("pages"):
-            pages, files = collect(model, o.data_dir)
+            pages, files = collect(model, o.data_dir, package)
             files += _site_files(revision, settings.push.origin if settings.push else None)
             too_many = limits.check_sitemap(sum(1 for p in pages if p.in_sitemap))
             if too_many:
@@ -358,7 +363,7 @@ class Builder:
                 to_render.append((rel, name, page, copy))
             to_produce: list[tuple[str, FileOutput]] = []
             for output in files:
-                rel = output.url.lstrip("/")
+                rel = url_to_path(output.url)
                 key = hashlib.sha256(f"{self.code}|{output.inputs}".encode()).hexdigest()
                 outputs[rel] = key
                 if not (old_outputs.get(rel) == key and staging.link(rel)):
@@ -415,9 +420,8 @@ class Builder:
             raise BuildError([*problems, say("output-refused")])
 
 
-def _row_counts(data_dir: Path, dataset: Any) -> dict[str, tuple[str, int]]:
+def _row_counts(package: PackageSpec, dataset: Any) -> dict[str, tuple[str, int]]:
     """Each table's file (as shown in messages) and row count."""
-    package, _ = load_package(data_dir)
     return {
         spec.name: (display_path(spec.path), len(getattr(dataset, spec.name, ())))
         for spec in package.resources
@@ -559,16 +563,6 @@ def _track(items: Any, total: int, progress: bool) -> Any:
     from rich.progress import track
 
     return track(items, total=total, description=text("build-progress"), transient=True)
-
-
-def _labels(data_dir: Path) -> dict[str, dict[str, str]]:
-    package, _ = load_package(data_dir)
-    return {
-        f"{spec.name}.{f.name}": dict(f.labels)
-        for spec in package.resources
-        for f in spec.fields
-        if f.labels
-    }
 
 
 def build_site(options: BuildOptions, *, progress: bool = False) -> BuildReport:

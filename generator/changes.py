@@ -9,24 +9,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.data.messages_vi import text
 from generator.diff import RecordChange
 from generator.model import SiteModel
 
-RESOURCE_NAMES = {
-    "units": "đơn vị hành chính",
-    "legacy_units": "đơn vị hành chính cũ",
-    "unit_changes": "dòng quy đổi mã đơn vị",
-    "places": "nơi được đánh giá",
-    "assessments": "kết quả “An toàn về an ninh, trật tự”",
-    "movement_classes": "kết quả phân loại phong trào",
-    "models": "mô hình",
-    "model_sites": "điểm mô hình",
-    "awards": "khen thưởng",
-    "legal_documents": "văn bản",
-    "events": "mục lịch",
-    "lessons": "bài học",
-}
-VERBS = {"added": "Thêm", "changed": "Sửa", "removed": "Xóa"}
+# Wording lives in the catalogue (update-*); this module only picks the entry.
+RESOURCES = (
+    "units",
+    "legacy_units",
+    "unit_changes",
+    "places",
+    "assessments",
+    "movement_classes",
+    "models",
+    "model_sites",
+    "awards",
+    "legal_documents",
+    "events",
+    "lessons",
+)
+RESOURCE_NAMES = {name: text(f"update-resource-{name}") for name in RESOURCES}
+VERBS = {kind: text(f"update-verb-{kind}") for kind in ("added", "changed", "removed")}
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class ChangeLine:
 
     def page_line(self) -> str:
         """On the change list every edit of a result record reads as a correction."""
-        return f"Sửa kết quả: {self.text}" if self.edited else self.text
+        return text("update-assessment-changed", line=self.text) if self.edited else self.text
 
     def news_line(self) -> str:
         """In a notification a changed result is the news itself, not a correction."""
@@ -60,68 +63,71 @@ def describe(model: SiteModel, change: RecordChange) -> ChangeLine:
     row = change.row
     verb = VERBS[change.kind]
     resource = change.resource
+    kind = change.kind
     url: str | None = None
     if resource == "assessments":
         place = model.place_by_id.get(row.get("place_id", ""))
         name = place.name if place else row.get("place_id", "")
-        result = {"dat": "đạt", "chua_dat": "chưa đạt"}.get(row.get("result", ""), "")
+        outcome = row.get("result", "")
+        result = text(f"update-result-{outcome}") if outcome in ("dat", "chua_dat") else ""
         where = ""
         if place and place.unit_code in model.ward_by_code:
             ward = model.ward_by_code[place.unit_code]
             where, url = f" ({ward.name})", ward.url
-        if change.kind == "removed":
-            text = f"Xóa kết quả năm {row.get('year')} của {name}{where}"
+        year = row.get("year")
+        if kind == "removed":
+            line = text("update-assessment-removed", year=year, name=name, where=where)
         else:
-            text = f"{name}{where} {result} “An toàn về an ninh, trật tự” năm {row.get('year')}"
+            line = text("update-assessment", name=name, where=where, result=result, year=year)
     elif resource == "models":
         entry = model.model_by_id.get(row.get("id", ""))
-        url = entry.url if entry and change.kind != "removed" else None
-        text = {
-            "added": f"Ghi nhận mô hình “{row.get('name')}”",
-            "changed": f"Cập nhật mô hình “{row.get('name')}”",
-            "removed": f"Gỡ mô hình “{row.get('name')}”",
-        }[change.kind]
+        url = entry.url if entry and kind != "removed" else None
+        line = text(f"update-model-{kind}", name=row.get("name"))
     elif resource == "awards":
         award = model.label("awards.award", row.get("award"))
         url = model.unit_url(row.get("unit_code"))
-        text = f"{verb} khen thưởng: {row.get('recipient_name')} — {award} ({row.get('year')})"
+        line = text(
+            "update-award",
+            verb=verb,
+            recipient=row.get("recipient_name"),
+            award=award,
+            year=row.get("year"),
+        )
     elif resource == "places":
         home = model.ward_by_code.get(row.get("unit_code", ""))
         url = home.url if home else None
-        text = f"{verb} {model.label('places.kind', row.get('kind')).lower()} “{row.get('name')}”"
+        place_kind = model.label("places.kind", row.get("kind")).lower()
+        line = text("update-place", verb=verb, kind=place_kind, name=row.get("name"))
         if home:
-            text += f" ({home.name})"
+            line += f" ({home.name})"
     elif resource == "lessons":
         slug = change.key[0]
-        title = row.get("title") or slug
-        url = f"/bai-hoc/{slug}/" if change.kind != "removed" else None
-        text = {"added": "Bài học mới", "changed": "Cập nhật bài học", "removed": "Gỡ bài học"}[
-            change.kind
-        ] + f": “{title}”"
+        url = f"/bai-hoc/{slug}/" if kind != "removed" else None
+        line = text(f"update-lesson-{kind}", title=row.get("title") or slug)
     elif resource == "legal_documents":
         document = model.legal_by_id.get(row.get("id", ""))
         url = document.url if document else None
-        text = f"{verb} văn bản {row.get('id')}"
+        line = text("update-legal", verb=verb, id=row.get("id"))
     elif resource == "events":
         url = "/lich/"
-        text = f"{verb} lịch: {row.get('title')}"
+        line = text("update-event", verb=verb, title=row.get("title"))
     elif resource == "model_sites":
         site_model = model.model_by_id.get(row.get("model_id", ""))
         url = site_model.url if site_model else None
-        text = (
-            f"{verb} điểm mô hình “{site_model.model.name if site_model else row.get('model_id')}”"
-        )
+        site_name = site_model.model.name if site_model else row.get("model_id")
+        line = text("update-model-site", verb=verb, name=site_name)
     elif resource == "movement_classes":
         url = model.unit_url(row.get("unit_code"))
         unit = model.unit_names.get(row.get("unit_code", ""), row.get("unit_code"))
-        text = f"{verb} phân loại phong trào năm {row.get('year')} của {unit}"
+        line = text("update-class", verb=verb, year=row.get("year"), unit=unit)
     else:
-        text = f"{verb} {RESOURCE_NAMES.get(resource, resource)} {' '.join(change.key)}"
-    edited = resource == "assessments" and change.kind == "changed"
+        what = RESOURCE_NAMES.get(resource, resource)
+        line = text("update-other", verb=verb, what=what, key=" ".join(change.key))
+    edited = resource == "assessments" and kind == "changed"
     return ChangeLine(
         resource=resource,
-        kind=change.kind,
-        text=text,
+        kind=kind,
+        text=line,
         url=url,
         order=(ORDER.get(resource, 99), change.key),
         edited=edited,

@@ -7,16 +7,16 @@ matched by their primary key (NFC), so reordering rows or columns is not a chang
 from __future__ import annotations
 
 import subprocess
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
-import yaml
-
 from generator.data.rawcsv import read_table
-from generator.data.schema import YAML_LOADER, PackageSpec
+from generator.data.schema import PackageSpec
 from generator.errors import AntqError
+from generator.lessons import front_matter
 from generator.textvi import nfc
 
 Kind = Literal["added", "changed", "removed"]
@@ -152,13 +152,9 @@ def _lesson_meta(data: bytes | None) -> dict[str, str] | None:
         return None
     text = data.decode("utf-8-sig", "replace")
     meta: dict[str, str] = {"body": text}
-    if text.startswith("---"):
-        try:
-            front = yaml.load(text.split("---", 2)[1], Loader=YAML_LOADER) or {}
-        except yaml.YAMLError:
-            front = {}
-        if isinstance(front, dict):
-            meta["title"] = str(front.get("title", ""))
+    front = front_matter(unicodedata.normalize("NFC", text))
+    if front is not None:
+        meta["title"] = str(front.get("title", ""))
     return meta
 
 

@@ -25,6 +25,12 @@ class AntqError(Exception):
         super().__init__("\n".join(self.lines))
 
 
+class BuildError(AntqError):
+    """The build stopped for a reason the user can fix; `lines` are Vietnamese messages.
+    Here rather than in `generator.build` so that the stages below the build (pages, search)
+    raise it without importing the build."""
+
+
 class UsageError(AntqError):
     """The command was called wrongly or cannot run here (exit code 2), not a data error."""
 

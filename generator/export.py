@@ -57,6 +57,7 @@ from generator.export_html import Page, Resolve, css_references, references, rew
 from generator.export_html import rewrite_page as rewrite_html
 from generator.settings import Settings, load_settings
 from generator.textvi import fold, format_date, format_number
+from generator.urlpath import INDEX, is_index, path_to_url, url_to_path, zim_path
 
 LIBRARY = "/bai-hoc/"
 LEGAL = "/van-ban/"
@@ -147,12 +148,10 @@ class BuiltSite:
         site = cls(root, settings, revision)
         for path in sorted(p for p in root.rglob("*") if p.is_file()):
             rel = path.relative_to(root).as_posix()
-            if path.name == "index.html":
-                site.pages["/" + rel.removesuffix("index.html")] = path
-            elif path.suffix == ".html":  # a page under its own name (404.html)
-                site.pages["/" + rel] = path
+            if is_index(rel) or path.suffix == ".html":  # 404.html: a page under its own name
+                site.pages[path_to_url(rel)] = path
             else:
-                site.files["/" + rel] = path
+                site.files[path_to_url(rel)] = path
         return site
 
 
@@ -245,19 +244,15 @@ class Layout:
         self.main = selection.main
 
     def page_path(self, url: str) -> str:
-        if not url.endswith("/"):  # a page under its own name
-            return url.lstrip("/")
-        if self.zim:
-            return url.strip("/") or "index"
-        return url.lstrip("/") + "index.html"
+        return zim_path(url) if self.zim else url_to_path(url)
 
     def locate(self, url: str) -> str | None:
         """Entry path of a site URL, or None when it is not exported. The home page, when
         left out, stands for the export's own main page ("Trang chủ" in the breadcrumbs,
         the site name in the header)."""
         path = unquote(urlsplit(url).path)
-        if path.endswith("/index.html"):
-            path = path.removesuffix("index.html")
+        if is_index(path.lstrip("/")):
+            path = path_to_url(path.lstrip("/"))
         if path in self.pages:
             return self.page_path(path)
         if not path.endswith("/") and path + "/" in self.pages:
@@ -310,7 +305,7 @@ def entries(
         )
         out.append(Entry(path, page.title or path, "text/html", page.html.encode("utf-8"), True))
     for url in selection.files:
-        path = url.lstrip("/")
+        path = url_to_path(url)
         data = site.files[url].read_bytes()
         if url.endswith(".css"):
             data = rewrite_css(data.decode("utf-8"), url, layout.resolver(path)).encode("utf-8")
@@ -506,8 +501,8 @@ def write_bundle(site: BuiltSite, out: Path, *, everything: bool = False) -> Exp
     selection = select(site, everything)
     layout = Layout(selection, zim=False)
     files = {e.path: e.content for e in entries(site, selection, layout, keywords=False)}
-    if "index.html" not in files:
-        files["index.html"] = _start_page(site, layout.page_path(selection.main))
+    if INDEX not in files:
+        files[INDEX] = _start_page(site, layout.page_path(selection.main))
     files["HUONG-DAN.txt"] = _instructions(site, everything)
     # Zip times are local wall-clock times without a zone: the data's UTC time, as is.
     when = max(site.revision.time.timetuple()[:6], ZIP_EPOCH)

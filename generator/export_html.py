@@ -5,9 +5,10 @@ worker, maps, filters) and may show map tiles from other hosts. An offline copy 
 of that: every link must be relative to the document, point to something inside the copy,
 and work without JavaScript. This module turns one built page into such a document.
 
-Parsing uses the standard library's tolerant `html.parser` (no new dependency): the page is
-split into tokens, tokens are changed or dropped, and untouched tags are written back byte
-for byte, so what the templates produced survives unless there is a reason to change it.
+Parsing uses the one HTML reader (`generator.htmlread`, the standard library's tolerant
+`html.parser`): the page is split into tokens, tokens are changed or dropped, and
+untouched tags are written back byte for byte, so what the templates produced survives
+unless there is a reason to change it.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
+
+from generator.htmlread import End, Start, Text, Token, tokenize
+from generator.urlpath import srcset_urls
 
 # (absolute site URL, possibly with ?query and #fragment) → href relative to the document,
 # or None when the target is not part of the export.
@@ -64,104 +67,6 @@ _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)""", re.S)
 _CSS_IMPORT = re.compile(r"""@import\s+(['"])(.*?)\1""")
 _SPACE = re.compile(r"\s+")
-
-
-@dataclass
-class Start:
-    tag: str
-    attrs: list[tuple[str, str | None]]
-    raw: str
-    self_closing: bool
-    changed: bool = False
-    unlinked: bool = False  # an <a> whose target is not exported, now a <span>
-
-    def get(self, name: str) -> str | None:
-        for key, value in self.attrs:
-            if key == name:
-                return value
-        return None
-
-    def set(self, name: str, value: str | None) -> None:
-        self.attrs = [(k, v) for k, v in self.attrs if k != name] + [(name, value)]
-        self.changed = True
-
-    def remove(self, *names: str) -> None:
-        kept = [(k, v) for k, v in self.attrs if k not in names]
-        if len(kept) != len(self.attrs):
-            self.attrs = kept
-            self.changed = True
-
-    def text(self) -> str:
-        if not self.changed:
-            return self.raw
-        parts = [self.tag]
-        for key, value in self.attrs:
-            parts.append(key if value is None else f'{key}="{html.escape(value, quote=True)}"')
-        return "<" + " ".join(parts) + (" />" if self.self_closing else ">")
-
-
-@dataclass
-class End:
-    tag: str
-
-    def text(self) -> str:
-        return f"</{self.tag}>"
-
-
-@dataclass
-class Text:
-    raw: str
-    is_data: bool  # character data (or a character reference), not a comment or declaration
-
-    def text(self) -> str:
-        return self.raw
-
-
-Token = Start | End | Text
-
-
-class _Tokenizer(HTMLParser):
-    def __init__(self) -> None:
-        # Keep character references as written: text is copied through unchanged.
-        super().__init__(convert_charrefs=False)
-        self.tokens: list[Token] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tokens.append(Start(tag, attrs, self.get_starttag_text() or "", False))
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tokens.append(Start(tag, attrs, self.get_starttag_text() or "", True))
-
-    def handle_endtag(self, tag: str) -> None:
-        self.tokens.append(End(tag))
-
-    def handle_data(self, data: str) -> None:
-        self.tokens.append(Text(data, True))
-
-    def handle_entityref(self, name: str) -> None:
-        self.tokens.append(Text(f"&{name};", True))
-
-    def handle_charref(self, name: str) -> None:
-        self.tokens.append(Text(f"&#{name};", True))
-
-    def handle_comment(self, data: str) -> None:
-        self.tokens.append(Text(f"<!--{data}-->", False))
-
-    def handle_decl(self, decl: str) -> None:
-        self.tokens.append(Text(f"<!{decl}>", False))
-
-    def handle_pi(self, data: str) -> None:
-        self.tokens.append(Text(f"<?{data}>", False))
-
-    def unknown_decl(self, data: str) -> None:
-        self.tokens.append(Text(f"<![{data}]>", False))
-
-
-def tokenize(source: str) -> list[Token]:
-    parser = _Tokenizer()
-    parser.feed(source)
-    parser.close()
-    return parser.tokens
 
 
 def _is_void(token: Start) -> bool:
@@ -256,7 +161,7 @@ def references(source: str, page_url: str) -> References:
                     if target is not None:
                         refs.resources.add(urlsplit(target).path)
                 elif name == "srcset":
-                    for candidate in _srcset(value):
+                    for candidate in srcset_urls(value):
                         target = site_url(candidate, page_url)
                         if target is not None:
                             refs.resources.add(urlsplit(target).path)
@@ -269,10 +174,6 @@ def references(source: str, page_url: str) -> References:
 
 def _link_rels(token: Start) -> set[str]:
     return set((token.get("rel") or "").lower().split())
-
-
-def _srcset(value: str) -> list[str]:
-    return [part.strip().split()[0] for part in value.split(",") if part.strip()]
 
 
 @dataclass

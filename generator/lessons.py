@@ -39,6 +39,8 @@ from generator.textvi import slugify
 
 LESSONS_DIR = "lessons"
 SCHEMA_FILE = "schemas/lesson.yaml"
+# Lesson syntax, not messages: authors write this heading (and "Giải thích:" before an
+# answer's explanation) in the Markdown, so they stay here beside the parser that reads them.
 QUIZ_HEADING = "## Tự kiểm tra"
 TOPICS_PATH = "chu-de"  # /bai-hoc/chu-de/TOPIC/
 GRADES_PATH = "danh-cho"  # /bai-hoc/danh-cho/GRADE/
@@ -68,7 +70,7 @@ EXTENSIONS = [
 EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
     "toc": {"slugify": lambda value, separator: slugify(value), "toc_depth": "2-3"},
     "pymdownx.tabbed": {"alternate_style": True, "slugify": lambda v, s: slugify(v)},
-    "footnotes": {"BACKLINK_TITLE": "Quay lại đoạn văn %d"},
+    "footnotes": {"BACKLINK_TITLE": messages_vi.text("lesson-footnote-back")},
 }
 
 
@@ -150,6 +152,14 @@ def load_lessons(data_dir: Path, legal_ids: set[str]) -> tuple[list[Lesson], lis
     return list(lessons), list(problems)
 
 
+def _type(kind: str) -> dict[str, str]:
+    """The Vietnamese name of a front-matter type and how to write it, for "type-error"."""
+    return {
+        "type_vi": messages_vi.text(f"lesson-type-{kind}"),
+        "type_hint": messages_vi.text(f"lesson-hint-{kind}"),
+    }
+
+
 def category_slug(value: str) -> str:
     """The URL part of a topic or grade code: /bai-hoc/chu-de/SLUG/."""
     return slugify(value)
@@ -162,7 +172,9 @@ def _check_categories(schema: dict[str, Any], schema_path: Path) -> list[Problem
     found: list[Problem] = []
     for spec in schema.get("fields", []):
         if isinstance(spec, dict):  # (`references` names the table a list's items are in)
-            found += field_key_problems(spec, where, "bài học", extra=("references",))
+            found += field_key_problems(
+                spec, where, messages_vi.text("lesson-what"), extra=("references",)
+            )
     if found:  # a cut label is no code to make a page of
         return found
     for name, folder in (("topics", TOPICS_PATH), ("grades", GRADES_PATH)):
@@ -195,6 +207,20 @@ def _check_categories(schema: dict[str, Any], schema_path: Path) -> list[Problem
 def _line_of(text: str, key: str) -> int | None:
     match = re.search(rf"^{re.escape(key)}\s*:", text, re.M)
     return text.count("\n", 0, match.start()) + 2 if match else None
+
+
+def front_matter(text: str) -> dict[str, Any] | None:
+    """A lesson's front matter as `_load_one` reads it, or None when there is none or it is
+    not a YAML mapping: the one parser, also for revisions the site never published
+    (generator.diff)."""
+    front = _FRONT.match(text)
+    if not front:
+        return None
+    try:
+        meta = yaml.load(front.group(1), Loader=YAML_LOADER)
+    except (yaml.YAMLError, RecursionError):
+        return None
+    return meta if isinstance(meta, dict) else None
 
 
 def _load_one(
@@ -405,13 +431,13 @@ def _check_field(
         return value
     if kind == "string":
         if not isinstance(value, str):
-            bad("type-error", cell=value, type_vi="văn bản", type_hint="đặt trong ngoặc kép")
+            bad("type-error", cell=value, **_type("string"))
         elif constraints.get("maxLength") and len(value) > constraints["maxLength"]:
             bad("too-long", length=len(value), limit=constraints["maxLength"])
         return value
     if kind == "integer":
         if not isinstance(value, int) or isinstance(value, bool):
-            bad("type-error", cell=value, type_vi="số nguyên", type_hint="chỉ ghi chữ số")
+            bad("type-error", cell=value, **_type("integer"))
         elif value < constraints.get("minimum", value):
             bad("below-minimum", cell=value, limit=constraints["minimum"])
         elif value > constraints.get("maximum", value):
@@ -425,13 +451,13 @@ def _check_field(
             d, m, y = (int(g) for g in dmy.groups())
             bad("date-dmy", cell=value, iso=f"{y:04d}-{m:02d}-{d:02d}")
         else:
-            bad("type-error", cell=value, type_vi="ngày", type_hint="viết năm-tháng-ngày")
+            bad("type-error", cell=value, **_type("date"))
         return value
     if kind == "list":
         values = value if isinstance(value, list) else [value]
         if not all(isinstance(v, str | int | float) for v in values):
             # A nested list (or a YAML alias bomb) is not a code: never turned into text.
-            bad("type-error", cell="[…]", type_vi="danh sách mã", type_hint="ghi [mã, mã]")
+            bad("type-error", cell="[…]", **_type("list"))
             return []
         items = [str(v) for v in values]
         allowed = [str(v) for v in constraints.get("enum", [])]
@@ -439,7 +465,12 @@ def _check_field(
         for item in items:
             if allowed and item not in allowed:
                 listing = ", ".join(f"{v} ({names.get(v, v)})" for v in allowed)
-                bad("enum", cell=item, allowed=listing, enum_hint="ghi đúng mã trong danh sách")
+                bad(
+                    "enum",
+                    cell=item,
+                    allowed=listing,
+                    enum_hint=messages_vi.text("lesson-hint-enum"),
+                )
             if spec.get("references") == "legal_documents.id" and item not in legal_ids:
                 bad(
                     "foreign-key",

@@ -2,7 +2,8 @@
 awards, classes, legal documents and events, with the derived coverage figures.
 
 Built once per build from the typed records (generator.data.load), filtered to the site's
-scope. Everything is plain data; pages read it, nothing writes to it after `build_model`.
+scope. Everything is plain data; pages read it, nothing writes to it after `build_model`
+(`SiteModel` is frozen: assigning one of its fields raises).
 """
 
 from __future__ import annotations
@@ -138,7 +139,7 @@ class LegalEntry:
     amends: list[str] = field(default_factory=list)  # documents this one amended
 
 
-@dataclass
+@dataclass(frozen=True)
 class SiteModel:
     settings: Settings
     today: date
@@ -199,8 +200,80 @@ def _unique_slug(base: str, code: str, taken: set[str]) -> str:
 
 
 def build_model(
-    data: Dataset, settings: Settings, today: date, lessons: list[Lesson] | None = None
+    data: Dataset,
+    settings: Settings,
+    today: date,
+    lessons: list[Lesson] | None = None,
+    *,
+    labels: dict[str, dict[str, str]] | None = None,
+    revision: str | None = None,
 ) -> SiteModel:
+    """The model, whole: `labels` are the schemas' category labels (`PackageSpec.labels`),
+    `revision` the data's git revision; nothing is set on it afterwards."""
+    provinces, wards = _units(data, settings)
+    _legacy_names(data, provinces, wards)
+
+    place_by_id = {p.id: p for p in data.places if p.unit_code in wards}
+    for place in sorted(place_by_id.values(), key=lambda p: sort_key(p.name)):
+        wards[place.unit_code].places.append(place)
+
+    years = sorted({a.year for a in data.assessments} | {c.year for c in data.movement_classes})
+    # The newest assessed year is "this year" until the next results are published.
+    current_year = max((y for y in years if y <= today.year), default=None)
+    _coverage(data, wards, provinces, place_by_id)
+    for cls in data.movement_classes:
+        if cls.unit_code in wards:
+            wards[cls.unit_code].classes[cls.year] = cls
+        elif cls.unit_code in provinces:
+            provinces[cls.unit_code].classes[cls.year] = cls
+
+    in_scope_models = _models(data, provinces, wards)
+    model_list = sorted(in_scope_models.values(), key=lambda e: sort_key(e.model.name))
+    awards = _awards(data, provinces, wards, in_scope_models)
+    legal = _legal(data, in_scope_models, place_by_id)
+    legal_by_id = {e.document.id: e for e in legal}
+    events = sorted(
+        (e for e in data.events if e.unit_code is None or _in_scope(e.unit_code, wards, provinces)),
+        key=lambda e: (e.date.month, e.date.day, sort_key(e.title)),
+    )
+    unit_names = {c: w.name for c, w in wards.items()} | {c: p.name for c, p in provinces.items()}
+    lessons = sorted(lessons or [], key=lambda lesson: sort_key(lesson.title))
+    for lesson in lessons:
+        for doc_id in lesson.legal_documents:
+            if doc_id in legal_by_id:
+                legal_by_id[doc_id].cited_by_lessons.append(lesson.slug)
+    return SiteModel(
+        labels=labels or {},
+        revision=revision,
+        lessons=lessons,
+        settings=settings,
+        today=today,
+        years=years,
+        current_year=current_year,
+        provinces=list(provinces.values()),
+        province_by_code=provinces,
+        ward_by_code=wards,
+        place_by_id=place_by_id,
+        models=model_list,
+        model_by_id=in_scope_models,
+        awards=awards,
+        legal=legal,
+        legal_by_id=legal_by_id,
+        events=events,
+        coverage=_total_coverage(provinces),
+        unit_names=unit_names,
+        legacy_units=data.legacy_units,
+        unit_changes=data.unit_changes,
+        targets={
+            (t.unit_code, t.year, t.kind): t
+            for t in data.targets
+            if t.unit_code in provinces or t.unit_code in wards
+        },
+    )
+
+
+def _units(data: Dataset, settings: Settings) -> tuple[dict[str, Province], dict[str, Ward]]:
+    """The provinces in scope and their xã, each with a slug unique among its siblings."""
     scope = set(settings.provinces) if settings.provinces else None
     province_units = sorted(
         (u for u in data.units if not u.parent_code and (scope is None or u.code in scope)),
@@ -222,23 +295,14 @@ def build_model(
         ward = Ward(unit, prov.code, slug, f"{prov.url}{slug}/")
         wards[unit.code] = ward
         prov.wards.append(ward)
+    return provinces, wards
 
-    _legacy_names(data, provinces, wards)
 
-    place_by_id = {p.id: p for p in data.places if p.unit_code in wards}
-    for place in sorted(place_by_id.values(), key=lambda p: sort_key(p.name)):
-        wards[place.unit_code].places.append(place)
-
-    years = sorted({a.year for a in data.assessments} | {c.year for c in data.movement_classes})
-    # The newest assessed year is "this year" until the next results are published.
-    current_year = max((y for y in years if y <= today.year), default=None)
-    _coverage(data, wards, provinces, place_by_id)
-    for cls in data.movement_classes:
-        if cls.unit_code in wards:
-            wards[cls.unit_code].classes[cls.year] = cls
-        elif cls.unit_code in provinces:
-            provinces[cls.unit_code].classes[cls.year] = cls
-
+def _models(
+    data: Dataset, provinces: dict[str, Province], wards: dict[str, Ward]
+) -> dict[str, ModelEntry]:
+    """The models with a site (or their own province) in scope, linked to their sites'
+    xã and provinces."""
     models: dict[str, ModelEntry] = {}
     for m in data.models:
         models[m.id] = ModelEntry(m, f"/mo-hinh/{m.id}/")
@@ -264,8 +328,16 @@ def build_model(
             provinces[code].model_ids.append(mid)
     for ward in wards.values():
         ward.model_ids = [m for m in ward.model_ids if m in in_scope_models]
-    model_list = sorted(in_scope_models.values(), key=lambda e: sort_key(e.model.name))
+    return in_scope_models
 
+
+def _awards(
+    data: Dataset,
+    provinces: dict[str, Province],
+    wards: dict[str, Ward],
+    models: dict[str, ModelEntry],
+) -> list[Award]:
+    """The awards in scope, newest first, also filed under their xã, province and model."""
     # Sort once; every per-unit list is then filled in that order.
     awards = []
     for award in sorted(data.awards, key=_award_order):
@@ -277,52 +349,19 @@ def build_model(
         else:
             continue
         awards.append(award)
-        if award.model_id in in_scope_models:
-            in_scope_models[award.model_id].awards.append(award)
+        if award.model_id in models:
+            models[award.model_id].awards.append(award)
+    return awards
 
-    legal = _legal(data, in_scope_models, place_by_id)
-    legal_by_id = {e.document.id: e for e in legal}
-    events = sorted(
-        (e for e in data.events if e.unit_code is None or _in_scope(e.unit_code, wards, provinces)),
-        key=lambda e: (e.date.month, e.date.day, sort_key(e.title)),
-    )
+
+def _total_coverage(provinces: dict[str, Province]) -> dict[int, dict[str, Coverage]]:
+    """Coverage of the whole scope: year → kind → the provinces' figures added up."""
     coverage: dict[int, dict[str, Coverage]] = defaultdict(lambda: defaultdict(Coverage))
     for prov in provinces.values():
         for year, kinds in prov.coverage.items():
             for kind, cov in kinds.items():
                 coverage[year][kind].add(cov)
-    unit_names = {c: w.name for c, w in wards.items()} | {c: p.name for c, p in provinces.items()}
-    lessons = sorted(lessons or [], key=lambda lesson: sort_key(lesson.title))
-    for lesson in lessons:
-        for doc_id in lesson.legal_documents:
-            if doc_id in legal_by_id:
-                legal_by_id[doc_id].cited_by_lessons.append(lesson.slug)
-    return SiteModel(
-        lessons=lessons,
-        settings=settings,
-        today=today,
-        years=years,
-        current_year=current_year,
-        provinces=list(provinces.values()),
-        province_by_code=provinces,
-        ward_by_code=wards,
-        place_by_id=place_by_id,
-        models=model_list,
-        model_by_id=in_scope_models,
-        awards=awards,
-        legal=legal,
-        legal_by_id=legal_by_id,
-        events=events,
-        coverage={y: dict(k) for y, k in coverage.items()},
-        unit_names=unit_names,
-        legacy_units=data.legacy_units,
-        unit_changes=data.unit_changes,
-        targets={
-            (t.unit_code, t.year, t.kind): t
-            for t in data.targets
-            if t.unit_code in provinces or t.unit_code in wards
-        },
-    )
+    return {y: dict(k) for y, k in coverage.items()}
 
 
 def _award_order(award: Award) -> tuple[int, tuple[object, ...], str]:

@@ -32,9 +32,11 @@ import generator
 from generator.data.messages_vi import problem
 from generator.derived import Derived
 from generator.errors import AntqError
+from generator.htmlread import LOCAL_LOADS
 from generator.output import content_tag
 from generator.pages import FileOutput
 from generator.settings import Settings
+from generator.urlpath import is_index, path_to_url, url_to_path
 
 SW_SOURCE = "sw.js"
 SW_PUSH_SOURCE = "sw-push.js"
@@ -198,14 +200,7 @@ def manifest_output(settings: Settings) -> FileOutput:
 
 # -- precache, library list and service worker (after the pages) ---------------------------
 
-# The local files a page loads: stylesheets, scripts, icons, the manifest, images.
-_LOADS = re.compile(r'<(?:link|script|img)\b[^>]*?\b(?:href|src)="(/[^"#?]*)"')
 _LESSON = re.compile(r"^/bai-hoc/(?!chu-de/|danh-cho/)[^/]+/$")
-
-
-def rel_path(url: str) -> str:
-    path = url.lstrip("/")
-    return path + "index.html" if path.endswith("/") or not path else path
 
 
 def revision(data: bytes) -> str:
@@ -213,8 +208,8 @@ def revision(data: bytes) -> str:
 
 
 def _loads(out: Derived, url: str) -> list[str]:
-    text = out.read(rel_path(url)).decode("utf-8")
-    return sorted({u for u in _LOADS.findall(text) if out.path(rel_path(u)).is_file()})
+    text = out.read(url_to_path(url)).decode("utf-8")
+    return sorted({u for u in LOCAL_LOADS.findall(text) if out.path(url_to_path(u)).is_file()})
 
 
 def precache_urls(out: Derived) -> list[str]:
@@ -223,7 +218,7 @@ def precache_urls(out: Derived) -> list[str]:
     urls = {"/", OFFLINE_URL, MANIFEST_URL, *(url for url, _, _ in ICONS)}
     for page in ("/", OFFLINE_URL):
         urls.update(_loads(out, page))
-    if out.path(rel_path(FINDER_INDEX_URL)).is_file():
+    if out.path(url_to_path(FINDER_INDEX_URL)).is_file():
         urls.add(FINDER_INDEX_URL)
     return sorted(urls)
 
@@ -234,9 +229,7 @@ def library(out: Derived, search_files: list[str], shell: list[str]) -> dict[str
     but not the app shell (`shell`), which the service worker already holds. None when the
     site has no lessons."""
     pages = sorted(
-        "/" + rel.removesuffix("index.html")
-        for rel in out.outputs
-        if rel.startswith("bai-hoc/") and rel.endswith("index.html")
+        path_to_url(rel) for rel in out.outputs if rel.startswith("bai-hoc/") and is_index(rel)
     )
     lessons = sum(1 for page in pages if _LESSON.match(page))
     if not lessons:
@@ -249,7 +242,7 @@ def library(out: Derived, search_files: list[str], shell: list[str]) -> dict[str
     urls.difference_update(shell)
     files = []
     for url in sorted(urls):
-        data = out.read(rel_path(url))
+        data = out.read(url_to_path(url))
         files.append({"url": url, "rev": revision(data), "size": len(data)})
     version = revision(json.dumps(files, sort_keys=True).encode())
     return {
@@ -274,12 +267,12 @@ def inject(source: str, build: dict[str, Any], where: str = "pwa/sw.js") -> str:
 def write_worker(out: Derived, site_dir: Path, search_files: list[str]) -> None:
     """Write /bai-hoc/offline.json (when there are lessons) and /sw.js."""
     shell = precache_urls(out)
-    precache = [[url, revision(out.read(rel_path(url)))] for url in shell]
+    precache = [[url, revision(out.read(url_to_path(url)))] for url in shell]
     lib = library(out, search_files, shell)
     library_ref = None
     if lib is not None:
         data = (json.dumps(lib, ensure_ascii=False, indent=1) + "\n").encode()
-        out.emit(rel_path(LIBRARY_URL), data)
+        out.emit(url_to_path(LIBRARY_URL), data)
         library_ref = {"url": LIBRARY_URL, "version": lib["version"]}
     build = {"precache": precache, "offline": OFFLINE_URL, "library": library_ref}
     path = source_dir(site_dir) / SW_SOURCE

@@ -35,7 +35,6 @@ update downloads little.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import re
 import subprocess
@@ -46,14 +45,17 @@ from typing import Any
 
 from generator.data.messages_vi import say, text
 from generator.derived import Derived
+from generator.errors import BuildError
+from generator.htmlread import HEADING, MAIN, SKIPPED, drop_ignored, tag_text
 from generator.textvi import fold
+from generator.urlpath import url_to_path
 
 INDEX_DIR = "pagefind"  # the whole site's index
 LIBRARY_INDEX_DIR = "pagefind-bai-hoc"  # the lesson library's, downloaded for offline use
 LIBRARY_PAGES = "bai-hoc/"
 _LESSON_PAGE = re.compile(r"^bai-hoc/(?!chu-de/|danh-cho/)[^/]+/index\.html$")
 # Pages that are not content: searching them would only return noise.
-NOT_INDEXED = frozenset({"404.html", "offline/index.html", "tim-kiem/index.html"})
+NOT_INDEXED = frozenset(url_to_path(url) for url in ("/404.html", "/offline/", "/tim-kiem/"))
 # Parts of <main> that repeat on many pages (breadcrumbs, contents, related lessons, topic
 # filters, pagers) or only exist on paper.
 EXCLUDE_SELECTORS = (".crumbs", ".toc", ".related", ".filters", ".pager", ".print-only")
@@ -67,10 +69,6 @@ _KEEP = re.compile(
 # search script must never show it in an excerpt.
 SENTINEL = "¦"
 _DJ_WORD = re.compile(r"\w*[đĐ]\w*")
-_MAIN = re.compile(r"<main\b[^>]*>(.*)</main>", re.S)
-_SKIPPED = re.compile(r"<(nav|aside|script|style|template)\b.*?</\1>", re.S)
-_TAG = re.compile(r"<[^>]+>")
-_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.S)
 
 
 def folded_words(text: str) -> list[str]:
@@ -79,24 +77,20 @@ def folded_words(text: str) -> list[str]:
     return [fold(word) for word in _DJ_WORD.findall(text)]
 
 
-def _text(fragment: str) -> str:
-    return html.unescape(_TAG.sub(" ", fragment))
-
-
 def annotate(page: str) -> str:
     """The page as Pagefind should read it: its đ-words folded, in hidden paragraphs at the
     end of <main>. Words of headings go in paragraphs weighted as Pagefind weighs those
     headings (h1 7, h2 6, h3 5 …), so "lua dao" ranks the lesson titled "… lừa đảo …" as
     "lừa" alone would. A page without đ-words (or without <main>) is returned as is."""
-    found = _MAIN.search(page)
+    found = MAIN.search(page)
     end = page.rfind("</main>")
     if not found or end < 0:
         return page
-    main = _SKIPPED.sub(" ", found.group(1))
+    main = SKIPPED.sub(" ", found.group(1))
     by_weight: dict[int, list[str]] = {}
-    for level, heading in _HEADING.findall(main):
-        by_weight.setdefault(8 - int(level), []).extend(folded_words(_text(heading)))
-    by_weight.setdefault(1, []).extend(folded_words(_text(_HEADING.sub(" ", main))))
+    for level, heading in HEADING.findall(main):
+        by_weight.setdefault(8 - int(level), []).extend(folded_words(tag_text(heading)))
+    by_weight.setdefault(1, []).extend(folded_words(tag_text(HEADING.sub(" ", main))))
     hidden = "".join(
         f'<p hidden data-pagefind-weight="{weight}">{SENTINEL} {" ".join(words)}</p>'
         for weight, words in sorted(by_weight.items(), reverse=True)
@@ -123,42 +117,14 @@ def _binary() -> str:
     return str(get_executable())
 
 
-_IGNORED = re.compile(r'<(\w+)\b[^>]*\sdata-pagefind-ignore="all"[^>]*>')
-
-
-def _drop_ignored(html_text: str) -> str:
-    """`html_text` without the elements marked data-pagefind-ignore="all". Our templates
-    write well-formed HTML, so the element ends at the close tag that balances its opening
-    tag; an element whose end cannot be found is kept (Pagefind skips it anyway)."""
-    out: list[str] = []
-    pos = 0
-    for found in _IGNORED.finditer(html_text):
-        if found.start() < pos:
-            continue  # inside an element already dropped
-        tag = found.group(1)
-        tags = re.compile(rf"<(/?){tag}\b[^>]*>")
-        depth, end = 1, -1
-        for match in tags.finditer(html_text, found.end()):
-            depth += -1 if match.group(1) else 1
-            if depth == 0:
-                end = match.end()
-                break
-        if end < 0:
-            continue
-        out.append(html_text[pos : found.start()])
-        pos = end
-    out.append(html_text[pos:])
-    return "".join(out)
-
-
 def search_copy(page: str) -> str | None:
     """What Pagefind reads for a rendered page: its <main> without the ignored parts, with
     the folded đ-words (see `annotate`), in a minimal document. None for a page without
     <main> (a map frame, a redirect): there is nothing to find on it."""
-    found = _MAIN.search(page)
+    found = MAIN.search(page)
     if not found:
         return None
-    main = _drop_ignored(found.group(0))
+    main = drop_ignored(found.group(0))
     return annotate(f'<!doctype html><html lang="vi"><body>{main}</body></html>')
 
 
@@ -180,8 +146,6 @@ def _command(site: Path, out: Path) -> list[str]:
 
 def run_pagefind(copies: Path, out: Path) -> None:
     """Index the search copies under `copies` (laid out as the site) into `out`."""
-    from generator.build import BuildError  # (build imports this module)
-
     try:
         done = subprocess.run(_command(copies, out), capture_output=True, text=True, check=False)
     except (OSError, ImportError) as exc:  # the binary is missing or cannot run

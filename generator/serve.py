@@ -47,6 +47,7 @@ from generator.data.cache import default_cache_dir
 from generator.data.messages_vi import problem, say, text
 from generator.errors import AntqError, UsageError
 from generator.headers import for_path
+from generator.urlpath import INDEX
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 DEV_PREFIX = "/__antq/"
@@ -109,11 +110,11 @@ pre { white-space: pre-wrap; background: #f4f4f4; padding: 1rem; overflow-x: aut
 }
 """
 
-NOT_FOUND_PAGE = """\
+NOT_FOUND_PAGE = f"""\
 <!doctype html>
 <html lang="vi">
-<head><meta charset="utf-8"><title>Không tìm thấy trang</title></head>
-<body><h1>Không tìm thấy trang</h1><p><a href="/">Trang chủ</a></p></body>
+<head><meta charset="utf-8"><title>{text("serve-not-found")}</title></head>
+<body><h1>{text("serve-not-found")}</h1><p><a href="/">{text("serve-home")}</a></p></body>
 </html>
 """
 
@@ -278,7 +279,7 @@ class _Handler(SimpleHTTPRequestHandler):
             if not path.endswith("/"):
                 self._redirect(path + "/")
                 return
-            target = target / "index.html"
+            target = target / INDEX
         is_file = target.is_file()
         is_html = not is_file or target.suffix in (".html", ".htm")
         if error_kind is not None and is_html:

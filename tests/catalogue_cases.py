@@ -292,6 +292,7 @@ ROW_CASES: dict[str, Case] = {
             "part-hint-enum",
             "part-hint-pattern",
             "validate-total",
+            "required-enum",
         ),
     ),
     "nfc-duplicate": Case(
@@ -321,7 +322,13 @@ ROW_CASES: dict[str, Case] = {
                 "\n".join(line + ",1" for line in t.splitlines()).replace("lon,1", "lon,teams")
                 + "\n"
             ),
-            "awards.csv": lambda t: "\n".join(line + "," for line in t.splitlines()) + "\n",
+            # A blank-titled column holding values is refused; blank columns Excel adds at
+            # the end of every row are only a warning.
+            "awards.csv": lambda t: (
+                "\n".join(line + ("," if i == 0 else ",x") for i, line in enumerate(t.splitlines()))
+                + "\n"
+            ),
+            "places.csv": lambda t: "\n".join(line + ",," for line in t.splitlines()) + "\n",
             "targets.csv": append("\n\n"),
         },
         (
@@ -331,6 +338,7 @@ ROW_CASES: dict[str, Case] = {
             "duplicate-label",
             "blank-label",
             "blank-row",
+            "trailing-empty-columns",
         ),
     ),
     # Law in force (generator/legal.py) and TT 124: judged at the package's own date (outside

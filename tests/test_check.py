@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import generator.check as check_mod
+import generator.check.site as check_site_mod
 from generator.build import BuildOptions, build_site
-from generator.check import check_site, glob_regex, page_url
+from generator.check import check_site, glob_regex
 from generator.cli import app
+from generator.urlpath import path_to_url as page_url
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -448,8 +449,8 @@ def test_parallel_run_finds_the_same(site: Path, monkeypatch: pytest.MonkeyPatch
     insert(site, '<a href="/khong-co/">x</a> <a href="/tinh/hai-phong/#khong-co">y</a>')
     insert(site, "<p>0912 345 678</p>", rel="tinh/hai-phong/index.html")
     serial = check_site(site, BASE, workers=1)
-    monkeypatch.setattr(check_mod, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(check_mod, "BATCH_BYTES", 1)
+    monkeypatch.setattr(check_site_mod, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(check_site_mod, "BATCH_BYTES", 1)
     parallel = check_site(site, BASE, workers=2)
     assert len(serial.problems) == 3
     assert parallel.problems == serial.problems

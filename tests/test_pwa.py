@@ -21,6 +21,7 @@ import pytest
 
 from generator import pwa
 from generator.build import BuildError, BuildOptions, build_site
+from generator.urlpath import url_to_path
 from tests.browser import block_external, launch, serve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -150,7 +151,7 @@ def test_manifest_precache_and_library_lists(sample: Sample) -> None:
     assert {"/", "/offline/", "/manifest.webmanifest", "/icons/icon-512.png"} <= set(precache)
     assert len(css) == 1 and len(js) == 1
     for url, rev in precache.items():  # revision = hash of the published bytes
-        data = (out / pwa.rel_path(url)).read_bytes()
+        data = (out / url_to_path(url)).read_bytes()
         assert rev == pwa.revision(data) and re.fullmatch("[a-p]{16}", rev), url
 
     listing = library(out)
@@ -165,7 +166,7 @@ def test_manifest_precache_and_library_lists(sample: Sample) -> None:
     assert len(fragments) == 1 + lists + len(lessons)
     assert not [u for u in urls if u.startswith("/pagefind/")]
     assert not urls & set(precache)  # the shell is already in the worker's cache
-    assert listing["size"] == sum((out / pwa.rel_path(u)).stat().st_size for u in urls)
+    assert listing["size"] == sum((out / url_to_path(u)).stat().st_size for u in urls)
     assert listing["size"] <= 3 * 1024 * 1024
     assert build["library"] == {"url": "/bai-hoc/offline.json", "version": listing["version"]}
 

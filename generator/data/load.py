@@ -33,7 +33,7 @@ from generator.data.records import (
     UnitChange,
     attribute_name,
 )
-from generator.data.schema import ResourceSpec, display_path, load_package
+from generator.data.schema import PackageSpec, ResourceSpec, display_path, load_package
 from generator.errors import AntqError
 from generator.textvi import nfc
 
@@ -147,10 +147,13 @@ def _row_factory(
     return namespace["make"]
 
 
-def read_package(root: Path) -> Dataset:
-    package, problems = load_package(root)
-    if any(p.level == "error" for p in problems):
-        raise LoadError("; ".join(p.line() for p in problems))
+def read_package(root: Path, package: PackageSpec | None = None) -> Dataset:
+    """Every table of the package at `root` (`package`: its descriptor, when the caller has
+    already loaded it: a build loads it once and passes it on)."""
+    if package is None:
+        package, problems = load_package(root)
+        if any(p.level == "error" for p in problems):
+            raise LoadError("; ".join(p.line() for p in problems))
     tables = units.load_unit_tables(root)
     unit_convert = _unit_converter(tables)
     loaded: dict[str, tuple[Any, ...]] = {}

@@ -1197,6 +1197,77 @@ CATALOGUE: dict[str, Entry] = {
         "tệp trong hộp nhận “{name}” chưa nhập được (lỗi ở các dòng trên)",
         "sửa bảng tính rồi tải lên lại vào data/nhap/",
     ),
+    # -- Code structure (issue 19): the texts of the "Cập nhật" page, its feed and the
+    #    calendar (generator.pages.updates), once inline there.
+    "update-title": Entry("info", "Cập nhật dữ liệu"),
+    "update-resource-units": Entry("info", "đơn vị hành chính"),
+    "update-resource-legacy_units": Entry("info", "đơn vị hành chính cũ"),
+    "update-resource-unit_changes": Entry("info", "dòng quy đổi mã đơn vị"),
+    "update-resource-places": Entry("info", "nơi được đánh giá"),
+    "update-resource-assessments": Entry("info", "kết quả “An toàn về an ninh, trật tự”"),
+    "update-resource-movement_classes": Entry("info", "kết quả phân loại phong trào"),
+    "update-resource-models": Entry("info", "mô hình"),
+    "update-resource-model_sites": Entry("info", "điểm mô hình"),
+    "update-resource-awards": Entry("info", "khen thưởng"),
+    "update-resource-legal_documents": Entry("info", "văn bản"),
+    "update-resource-events": Entry("info", "mục lịch"),
+    "update-resource-lessons": Entry("info", "bài học"),
+    "update-verb-added": Entry("info", "Thêm"),
+    "update-verb-changed": Entry("info", "Sửa"),
+    "update-verb-removed": Entry("info", "Xóa"),
+    "update-count-added": Entry("info", "thêm {count} {what}"),
+    "update-count-changed": Entry("info", "sửa {count} {what}"),
+    "update-count-removed": Entry("info", "xóa {count} {what}"),
+    "update-result-dat": Entry("info", "đạt"),
+    "update-result-chua_dat": Entry("info", "chưa đạt"),
+    "update-assessment-removed": Entry("info", "Xóa kết quả năm {year} của {name}{where}"),
+    "update-assessment": Entry(
+        "info", "{name}{where} {result} “An toàn về an ninh, trật tự” năm {year}"
+    ),
+    # The change list's line for an edited result record (generator.changes.ChangeLine);
+    # a notification of a changed result reads without it (news, not a correction).
+    "update-assessment-changed": Entry("info", "Sửa kết quả: {line}"),
+    "update-model-added": Entry("info", "Ghi nhận mô hình “{name}”"),
+    "update-model-changed": Entry("info", "Cập nhật mô hình “{name}”"),
+    "update-model-removed": Entry("info", "Gỡ mô hình “{name}”"),
+    "update-award": Entry("info", "{verb} khen thưởng: {recipient} — {award} ({year})"),
+    "update-place": Entry("info", "{verb} {kind} “{name}”"),
+    "update-lesson-added": Entry("info", "Bài học mới: “{title}”"),
+    "update-lesson-changed": Entry("info", "Cập nhật bài học: “{title}”"),
+    "update-lesson-removed": Entry("info", "Gỡ bài học: “{title}”"),
+    "update-legal": Entry("info", "{verb} văn bản {id}"),
+    "update-event": Entry("info", "{verb} lịch: {title}"),
+    "update-model-site": Entry("info", "{verb} điểm mô hình “{name}”"),
+    "update-class": Entry("info", "{verb} phân loại phong trào năm {year} của {unit}"),
+    "update-other": Entry("info", "{verb} {what} {key}"),
+    "calendar-product": Entry("info", "-//antq//Lịch phong trào toàn dân bảo vệ ANTQ//VI"),
+    "calendar-name": Entry("info", "Lịch phong trào — {site}"),
+    #    What an output is, and why its address is refused (generator.pages).
+    "output-page": Entry("info", "trang “{title}” ({url})"),
+    "output-file": Entry("info", "tệp {url}"),
+    "output-path-no-slash": Entry("info", "không bắt đầu bằng “/”"),
+    "output-path-empty-segment": Entry(
+        "info", "có một phần rỗng “//”: mã hoặc tên không còn chữ cái, chữ số nào"
+    ),
+    "output-path-bad-segment": Entry(
+        "info", "phần “{segment}” có ký tự không được dùng trong địa chỉ"
+    ),
+    #    Lessons (generator.lessons): front-matter types and hints, the footnote back-link.
+    "lesson-what": Entry("info", "bài học"),
+    "lesson-type-string": Entry("info", "văn bản"),
+    "lesson-hint-string": Entry("info", "đặt trong ngoặc kép"),
+    "lesson-type-integer": Entry("info", "số nguyên"),
+    "lesson-hint-integer": Entry("info", "chỉ ghi chữ số"),
+    "lesson-type-date": Entry("info", "ngày"),
+    "lesson-hint-date": Entry("info", "viết năm-tháng-ngày"),
+    "lesson-type-list": Entry("info", "danh sách mã"),
+    "lesson-hint-list": Entry("info", "ghi [mã, mã]"),
+    "lesson-hint-enum": Entry("info", "ghi đúng mã trong danh sách"),
+    # Python-Markdown's footnotes fill "%d" with the footnote's number (a literal "%").
+    "lesson-footnote-back": Entry("info", "Quay lại đoạn văn %d"),
+    #    The dev server's page for an address nothing is built at (generator.serve).
+    "serve-not-found": Entry("info", "Không tìm thấy trang"),
+    "serve-home": Entry("info", "Trang chủ"),
 }
 
 

@@ -134,6 +134,15 @@ class PackageSpec:
                 return r
         return None
 
+    def labels(self) -> dict[str, dict[str, str]]:
+        """ "resource.field" → code → Vietnamese label, from the schemas' categories."""
+        return {
+            f"{spec.name}.{f.name}": dict(f.labels)
+            for spec in self.resources
+            for f in spec.fields
+            if f.labels
+        }
+
 
 def display_path(path: Path) -> str:
     """Paths as officials and CI annotations need them: relative to where antq runs. Only the

@@ -28,7 +28,7 @@ from typing import Any, NamedTuple, TypedDict
 import yaml
 
 from generator.data.rawcsv import open_table
-from generator.data.schema import display_path
+from generator.data.schema import ResourceSpec, display_path, load_package
 from generator.errors import AntqError
 
 DEFAULT_SOURCE = Path(__file__).resolve().parents[2] / "data"
@@ -334,28 +334,23 @@ _BASIS_CLASS = ("510/QĐ-BCA-V05",)
 # --- Schema access -----------------------------------------------------------------------------
 
 
-class _Schema:
-    """The few things the generator needs from a Table Schema descriptor."""
+def _enum(schema: ResourceSpec, name: str) -> list[str]:
+    spec = schema.field(name)
+    values = spec.enum if spec else None
+    if not values:
+        raise ValueError(f"schema field {name!r} has no enum constraint")
+    return values
 
-    def __init__(self, descriptor: dict[str, Any]) -> None:
-        self.fields: list[str] = [f["name"] for f in descriptor["fields"]]
-        self._by_name: dict[str, dict[str, Any]] = {f["name"]: f for f in descriptor["fields"]}
 
-    def enum(self, field: str) -> list[str]:
-        values = self._by_name.get(field, {}).get("constraints", {}).get("enum")
-        if not values:
-            raise ValueError(f"schema field {field!r} has no enum constraint")
-        return [str(v) for v in values]
+def _bounds(schema: ResourceSpec, name: str, default: tuple[float, float]) -> tuple[float, float]:
+    spec = schema.field(name)
+    c = spec.constraints if spec else {}
+    return float(c.get("minimum", default[0])), float(c.get("maximum", default[1]))
 
-    def bounds(self, field: str, default: tuple[float, float]) -> tuple[float, float]:
-        c = self._by_name.get(field, {}).get("constraints", {})
-        return float(c.get("minimum", default[0])), float(c.get("maximum", default[1]))
 
-    def label(self, field: str, value: str) -> str:
-        for cat in self._by_name.get(field, {}).get("categories", []):
-            if isinstance(cat, dict) and cat.get("value") == value:
-                return str(cat.get("label", value))
-        return value
+def _label(schema: ResourceSpec, name: str, value: str) -> str:
+    spec = schema.field(name)
+    return spec.labels.get(value, value) if spec else value
 
 
 def _weights(values: Sequence[str], prefs: dict[str, float], default: float) -> list[float]:
@@ -426,18 +421,19 @@ def _write_rows(path: Path, header: Sequence[str], rows: Iterable[Sequence[objec
 
 
 def _write_table(
-    path: Path, schema: _Schema, columns: Sequence[str], rows: Iterable[Sequence[object]]
+    path: Path, schema: ResourceSpec, columns: Sequence[str], rows: Iterable[Sequence[object]]
 ) -> int:
     """Write rows produced in `columns` order in the schema's field order.
 
     The generators below produce the schema order already; the reordering only matters after a
     schema change (a field added, removed or moved), which then still yields a valid file.
     """
-    if list(columns) == schema.fields:
-        return _write_rows(path, schema.fields, rows)
-    index = [columns.index(f) if f in columns else -1 for f in schema.fields]
+    names = schema.field_names
+    if list(columns) == names:
+        return _write_rows(path, names, rows)
+    index = [columns.index(f) if f in columns else -1 for f in names]
     reordered = (tuple(r[i] if i >= 0 else None for i in index) for r in rows)
-    return _write_rows(path, schema.fields, reordered)
+    return _write_rows(path, names, reordered)
 
 
 class _Generator:
@@ -451,16 +447,14 @@ class _Generator:
         self.years = scale["years"]
         package = yaml.safe_load((source / "datapackage.yaml").read_text(encoding="utf-8"))
         self.package: dict[str, Any] = package
-        self.schemas: dict[str, _Schema] = {}
-        self.paths: dict[str, str] = {}
-        for res in package["resources"]:
-            self.paths[res["name"]] = res["path"]
-            schema_path = res.get("schema")
-            if isinstance(schema_path, str):
-                descriptor = yaml.safe_load((source / schema_path).read_text(encoding="utf-8"))
-                self.schemas[res["name"]] = _Schema(descriptor)
-        self.lat_bounds = self.schemas["places"].bounds("lat", (8.0, 23.5))
-        self.lon_bounds = self.schemas["places"].bounds("lon", (102.0, 117.9))
+        # The schemas through the real loader (generator.data.schema), as validation reads them.
+        spec, problems = load_package(source)
+        if any(p.level == "error" for p in problems):
+            raise AntqError([p.line() for p in problems])
+        self.schemas: dict[str, ResourceSpec] = {r.name: r for r in spec.resources}
+        self.paths: dict[str, str] = {r.name: r.rel_path for r in spec.resources}
+        self.lat_bounds = _bounds(self.schemas["places"], "lat", (8.0, 23.5))
+        self.lon_bounds = _bounds(self.schemas["places"], "lon", (102.0, 117.9))
         # Filled by the steps below and used by later resources.
         self.places_by_ward: dict[str, dict[str, list[tuple[str, str]]]] = {}
         self.place_coords: dict[str, tuple[str | None, str | None]] = {}
@@ -611,7 +605,7 @@ class _Generator:
     def places(self) -> tuple[list[str], Iterator[tuple[object, ...]]]:
         rng = self.rng("places")
         schema = self.schemas["places"]
-        kinds = schema.enum("kind")
+        kinds = _enum(schema, "kind")
         # The ward itself is a place of kind "xa"; the rest are spread over wards by weight.
         own_kind = "xa" if "xa" in kinds else kinds[0]
         other_kinds = [k for k in kinds if k != own_kind]
@@ -711,7 +705,7 @@ class _Generator:
     def assessments(self) -> tuple[list[str], Iterator[tuple[object, ...]]]:
         rng = self.rng("assessments")
         schema = self.schemas["assessments"]
-        results = schema.enum("result")
+        results = _enum(schema, "result")
         result_w = _weights(results, {"dat": 0.92, "chua_dat": 0.08}, 0.02)
         passed = "dat" if "dat" in results else results[0]
         not_passed = next((r for r in results if r != passed), passed)
@@ -789,7 +783,7 @@ class _Generator:
 
     def movement_classes(self) -> tuple[list[str], Iterator[tuple[object, ...]]]:
         rng = self.rng("movement_classes")
-        classes = self.schemas["movement_classes"].enum("class")  # best first
+        classes = _enum(self.schemas["movement_classes"], "class")  # best first
         n = len(classes)
         # Score thresholds 90 / 70 / 50 for four classes; spread evenly for another count.
         cuts = [90 - 40 * i / (n - 2) for i in range(n - 1)] if n > 2 else [70.0][: n - 1]
@@ -819,15 +813,15 @@ class _Generator:
     def models_rows(self) -> tuple[list[str], Iterator[tuple[object, ...]]]:
         rng = self.rng("models")
         schema = self.schemas["models"]
-        fields = schema.enum("field")
+        fields = _enum(schema, "field")
         field_w = _weights(
             fields, {"tu_quan": 4, "camera": 2, "an_ninh_mang": 1.5, "hoa_giai": 1.5}, 1.0
         )
-        levels = schema.enum("recognised_by")
+        levels = _enum(schema, "recognised_by")
         level_w = _weights(
             levels, {"cong_an_tinh": 5, "ubnd_tinh": 3, "bcd138_tinh": 2, "bo_cong_an": 0.5}, 1.0
         )
-        statuses = schema.enum("status")
+        statuses = _enum(schema, "status")
         status_w = _weights(statuses, {"dang_hoat_dong": 90, "tam_dung": 6, "ngung": 4}, 1.0)
         basis = self.basis(_BASIS_MODEL, "BCA")
         provs = list(self.provinces.values())
@@ -839,7 +833,7 @@ class _Generator:
             prov = rng.choices(provs, prov_w)[0]
             field = rng.choices(fields, field_w)[0]
             ward = prov.wards[rng.randrange(len(prov.wards))]
-            names = _MODEL_NAMES.get(field) or (schema.label("field", field),)
+            names = _MODEL_NAMES.get(field) or (_label(schema, "field", field),)
             title = names[rng.randrange(len(names))]
             name = f"Mô hình “{title}” {ward.lname}"
             key = (prov.code, field)
@@ -949,10 +943,10 @@ class _Generator:
     def awards(self) -> tuple[list[str], Iterator[tuple[object, ...]]]:
         rng = self.rng("awards")
         schema = self.schemas["awards"]
-        kinds = schema.enum("recipient_kind")
+        kinds = _enum(schema, "recipient_kind")
         person = "ca_nhan" if "ca_nhan" in kinds else kinds[0]
         group = "tap_the" if "tap_the" in kinds else kinds[-1]
-        awards = schema.enum("award")
+        awards = _enum(schema, "award")
         award_w = _weights(
             awards,
             {
@@ -1071,8 +1065,8 @@ class _Generator:
     def events(self) -> tuple[list[str], Iterator[tuple[object, ...]]]:
         rng = self.rng("events")
         schema = self.schemas["events"]
-        kinds = schema.enum("kind")
-        recurrences = schema.enum("recurrence")
+        kinds = _enum(schema, "kind")
+        recurrences = _enum(schema, "recurrence")
         yearly = "hang_nam" if "hang_nam" in recurrences else recurrences[-1]
         once = "khong" if "khong" in recurrences else recurrences[0]
 

@@ -12,8 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.data.messages_vi import say
+from generator.data.messages_vi import say, text
+from generator.data.schema import PackageSpec
+from generator.errors import BuildError
 from generator.model import SiteModel
+from generator.urlpath import url_to_path
 
 
 @dataclass
@@ -26,8 +29,7 @@ class Page:
 
     @property
     def output_path(self) -> str:
-        path = self.url.lstrip("/")
-        return path + "index.html" if path.endswith("/") or not path else path
+        return url_to_path(self.url)
 
 
 @dataclass
@@ -40,8 +42,10 @@ class FileOutput:
     sources: list[Path] = field(default_factory=list)
 
 
-def collect(model: SiteModel, data_dir: Path) -> tuple[list[Page], list[FileOutput]]:
-    from generator.data.schema import load_package
+def collect(
+    model: SiteModel, data_dir: Path, package: PackageSpec
+) -> tuple[list[Page], list[FileOutput]]:
+    """Every page and file of the site (`package`: the descriptor, loaded once per build)."""
     from generator.diff import history
     from generator.pages import (
         about,
@@ -66,10 +70,9 @@ def collect(model: SiteModel, data_dir: Path) -> tuple[list[Page], list[FileOutp
     for family in (home, units, models, awards, legal, calendar, guide):
         pages.extend(family.pages(model))
     pages.extend(lessons.pages(model, data_dir))
-    data_pages, data_files = opendata.outputs(model, data_dir)
+    data_pages, data_files = opendata.outputs(model, package)
     pages.extend(data_pages)
     files.extend(data_files)
-    package, _ = load_package(data_dir)
     pages.extend(about.pages(model, package))
     pages.extend(updates.pages(model, history(package)))
     files.append(updates.calendar_file(model))
@@ -92,23 +95,23 @@ _SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
 
 def _describe(output: Page | FileOutput) -> str:
     if isinstance(output, Page):
-        return f"trang “{output.title or output.url}” ({output.url})"
-    return f"tệp {output.url}"
+        return text("output-page", title=output.title or output.url, url=output.url)
+    return text("output-file", url=output.url)
 
 
 def _path_problem(url: str) -> str | None:
     """Why `url` cannot name an output (Vietnamese), or None."""
     if not url.startswith("/"):
-        return "không bắt đầu bằng “/”"
+        return text("output-path-no-slash")
     path = url[1:]
     segments = path.split("/")
     if path.endswith("/") or not path:
         segments = segments[:-1]  # the directory's index.html
     for segment in segments:
         if not segment:
-            return "có một phần rỗng “//”: mã hoặc tên không còn chữ cái, chữ số nào"
+            return text("output-path-empty-segment")
         if not _SEGMENT.fullmatch(segment) or ".." in segment:
-            return f"phần “{segment}” có ký tự không được dùng trong địa chỉ"
+            return text("output-path-bad-segment", segment=segment)
     return None
 
 
@@ -117,8 +120,6 @@ def check_outputs(pages: list[Page], files: list[FileOutput]) -> None:
     slugifies to nothing would write over its section's index.html), no two outputs on one
     file, even on a file system that ignores case, and no file where another output needs
     a folder. Stops the build naming both records; nothing is overwritten."""
-    from generator.build import BuildError
-
     lines: list[str] = []
     owners: dict[str, Page | FileOutput] = {}
     outputs: list[Page | FileOutput] = [*pages, *files]
@@ -144,7 +145,7 @@ def check_outputs(pages: list[Page], files: list[FileOutput]) -> None:
 
 
 def _output_path(output: Page | FileOutput) -> str:
-    return output.output_path if isinstance(output, Page) else output.url.lstrip("/")
+    return url_to_path(output.url)
 
 
 def _clash(first: Page | FileOutput, second: Page | FileOutput, rel: str) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.data.rawcsv import file_sha256, open_table
-from generator.data.schema import PackageSpec, ResourceSpec, display_path, load_package
+from generator.data.schema import PackageSpec, ResourceSpec, display_path
 from generator.model import SiteModel
 from generator.pages import FileOutput, Page
 
@@ -23,8 +23,7 @@ TYPE_NAMES = {
 }
 
 
-def outputs(model: SiteModel, data_dir: Path) -> tuple[list[Page], list[FileOutput]]:
-    package, _ = load_package(data_dir)
+def outputs(model: SiteModel, package: PackageSpec) -> tuple[list[Page], list[FileOutput]]:
     pages: list[Page] = []
     files: list[FileOutput] = []
     resources = []

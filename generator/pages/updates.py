@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from generator.changes import ORDER, RESOURCE_NAMES, describe
+from generator.data.messages_vi import text
 from generator.diff import Commit, RecordChange, short_revision
 from generator.model import SiteModel
 from generator.pages import FileOutput, Page
@@ -28,8 +29,8 @@ def _summary(commit: Commit) -> list[str]:
     for (resource, kind), n in sorted(
         counts.items(), key=lambda i: (ORDER.get(i[0][0], 99), i[0][1])
     ):
-        verb = {"added": "thêm", "changed": "sửa", "removed": "xóa"}[kind]
-        parts.append(f"{verb} {format_number(n)} {RESOURCE_NAMES.get(resource, resource)}")
+        what = RESOURCE_NAMES.get(resource, resource)
+        parts.append(text(f"update-count-{kind}", count=format_number(n), what=what))
     return parts
 
 
@@ -53,7 +54,7 @@ def pages(model: SiteModel, commits: list[Commit]) -> Iterator[Page]:
         url="/cap-nhat/",
         templates=["cap-nhat.html"],
         context={"commits": views},
-        title="Cập nhật dữ liệu",
+        title=text("update-title"),
     )
     yield Page(
         url="/cap-nhat/atom.xml",
@@ -64,7 +65,7 @@ def pages(model: SiteModel, commits: list[Commit]) -> Iterator[Page]:
             if views
             else datetime.combine(model.today, datetime.min.time()),
         },
-        title="Cập nhật dữ liệu",
+        title=text("update-title"),
         in_sitemap=False,
     )
 
@@ -76,10 +77,10 @@ def calendar_file(model: SiteModel) -> FileOutput:
     host = model.settings.base_url.split("://", 1)[-1].split("/", 1)[0]
     stamp = datetime.combine(model.today, datetime.min.time())
     cal = Calendar()
-    cal.add("prodid", "-//antq//Lịch phong trào toàn dân bảo vệ ANTQ//VI")
+    cal.add("prodid", text("calendar-product"))
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"Lịch phong trào — {model.settings.short_name}")
+    cal.add("x-wr-calname", text("calendar-name", site=model.settings.short_name))
     cal.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
     for event in model.events:
         item = Event()

@@ -52,10 +52,8 @@ class Item:
 
 def load_model(data_dir: Path, site_dir: Path) -> SiteModel:
     """The site's model of the data in data_dir (the working tree, as deployed), with the
-    same category labels the build gives pages (describe() names award kinds with them).
-    The built model is not changed: the labels go into a copy made here."""
-    from dataclasses import replace
-
+    same category labels the build gives pages (describe() names award kinds with them),
+    passed in when it is built: the model is not written afterwards."""
     from generator.data.load import read_package
     from generator.data.schema import load_package
     from generator.model import build_model
@@ -64,15 +62,10 @@ def load_model(data_dir: Path, site_dir: Path) -> SiteModel:
 
     settings = load_settings(site_dir)
     dataset = read_package(data_dir)
-    built = build_model(dataset, settings, data_revision(data_dir, dataset).date)
     package, _ = load_package(data_dir)
-    labels = {
-        f"{spec.name}.{f.name}": dict(f.labels)
-        for spec in package.resources
-        for f in spec.fields
-        if f.labels
-    }
-    return replace(built, labels=labels)
+    return build_model(
+        dataset, settings, data_revision(data_dir, dataset).date, labels=package.labels()
+    )
 
 
 def vocabulary(model: SiteModel) -> Vocabulary:
