@@ -23,6 +23,7 @@ RESOURCES = (
     "movement_classes",
     "models",
     "model_sites",
+    "security_teams",
     "awards",
     "legal_documents",
     "events",
@@ -116,6 +117,10 @@ def describe(model: SiteModel, change: RecordChange) -> ChangeLine:
         url = site_model.url if site_model else None
         site_name = site_model.model.name if site_model else row.get("model_id")
         line = text("update-model-site", verb=verb, name=site_name)
+    elif resource == "security_teams":
+        url = model.unit_url(row.get("unit_code"))
+        unit = model.unit_names.get(row.get("unit_code", ""), row.get("unit_code"))
+        line = text("update-security-team", verb=verb, area=row.get("area_name") or "", unit=unit)
     elif resource == "movement_classes":
         url = model.unit_url(row.get("unit_code"))
         unit = model.unit_names.get(row.get("unit_code", ""), row.get("unit_code"))
@@ -146,6 +151,7 @@ ORDER = {
             "lessons",
             "movement_classes",
             "model_sites",
+            "security_teams",
             "places",
             "events",
             "legal_documents",

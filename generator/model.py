@@ -23,6 +23,7 @@ from generator.data.records import (
     ModelSite,
     MovementClass,
     Place,
+    SecurityTeam,
     Target,
     Unit,
     UnitChange,
@@ -80,6 +81,8 @@ class Ward:
     model_ids: list[str] = field(default_factory=list)
     sites: list[ModelSite] = field(default_factory=list)
     awards: list[Award] = field(default_factory=list)
+    # Tổ bảo vệ an ninh, trật tự ở cơ sở, in the order of their thôn/tổ dân phố's name
+    security_teams: list[SecurityTeam] = field(default_factory=list)
 
     @property
     def code(self) -> str:
@@ -228,6 +231,9 @@ def build_model(
             provinces[cls.unit_code].classes[cls.year] = cls
 
     in_scope_models = _models(data, provinces, wards)
+    for team in sorted(data.security_teams, key=lambda t: (sort_key(t.area_name), t.id)):
+        if team.unit_code in wards:
+            wards[team.unit_code].security_teams.append(team)
     model_list = sorted(in_scope_models.values(), key=lambda e: sort_key(e.model.name))
     awards = _awards(data, provinces, wards, in_scope_models)
     legal = _legal(data, in_scope_models, place_by_id)

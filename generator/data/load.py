@@ -28,6 +28,7 @@ from generator.data.records import (
     ModelSite,
     MovementClass,
     Place,
+    SecurityTeam,
     Target,
     Unit,
     UnitChange,
@@ -53,6 +54,7 @@ class Dataset:
     targets: tuple[Target, ...]
     models: tuple[Model, ...]
     model_sites: tuple[ModelSite, ...]
+    security_teams: tuple[SecurityTeam, ...]
     awards: tuple[Award, ...]
     legal_documents: tuple[LegalDocument, ...]
     events: tuple[Event, ...]

@@ -1240,6 +1240,27 @@ CATALOGUE: dict[str, Entry] = {
     "update-model-site": Entry("info", "{verb} điểm mô hình “{name}”"),
     "update-class": Entry("info", "{verb} phân loại phong trào năm {year} của {unit}"),
     "update-other": Entry("info", "{verb} {what} {key}"),
+    # -- Tổ bảo vệ an ninh, trật tự ở cơ sở (issue 14 item 2, security_teams): its change
+    #    line, validation and pages.
+    "update-resource-security_teams": Entry("info", "Tổ bảo vệ an ninh, trật tự"),
+    "update-security-team": Entry("info", "{verb} Tổ bảo vệ an ninh, trật tự {area} ({unit})"),
+    "security-team-place": Entry(
+        "error",
+        "tổ phụ trách “{place}”, nhưng nơi này không phải thôn, tổ dân phố (khu dân cư) của "
+        "đơn vị {unit}",
+        "ghi vào place_id mã của một thôn hoặc tổ dân phố (loại khu dân cư) thuộc đúng xã ở cột "
+        "unit_code, hoặc để trống place_id",
+    ),
+    "security-team-few-members": Entry(
+        "warning",
+        "tổ chỉ có {members} thành viên, trong khi Tổ bảo vệ an ninh, trật tự gồm Tổ trưởng, "
+        "Tổ phó và Tổ viên (Điều 16 Luật 30/2023/QH15)",
+        "kiểm tra lại số thành viên theo quyết định công nhận thành viên của Chủ tịch UBND xã; "
+        "nếu tổ đang thiếu người, ghi đúng số hiện có",
+    ),
+    "security-team-count": Entry(
+        "info", "{count} Tổ bảo vệ an ninh, trật tự, {members} thành viên"
+    ),
     "calendar-product": Entry("info", "-//antq//Lịch phong trào toàn dân bảo vệ ANTQ//VI"),
     "calendar-name": Entry("info", "Lịch phong trào — {site}"),
     #    What an output is, and why its address is refused (generator.pages).

@@ -122,6 +122,19 @@ class ModelSite:
 
 
 @dataclass(frozen=True, slots=True)
+class SecurityTeam:
+    """A Tổ bảo vệ an ninh, trật tự ở cơ sở (Luật 30/2023/QH15): one per thôn/tổ dân phố."""
+
+    id: str
+    unit_code: str
+    area_name: str
+    place_id: str | None
+    members: int
+    established: date | None
+    decision_no: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Award:
     id: str
     year: int
@@ -175,6 +188,7 @@ RECORD_TYPES: dict[str, type] = {
     "movement_classes": MovementClass,
     "models": Model,
     "model_sites": ModelSite,
+    "security_teams": SecurityTeam,
     "awards": Award,
     "legal_documents": LegalDocument,
     "events": Event,

@@ -938,6 +938,43 @@ class _Generator:
 
         return columns, rows()
 
+    # --- Tổ bảo vệ an ninh, trật tự ở cơ sở (issue 14 item 2) ---
+
+    def security_teams(self) -> tuple[list[str], Iterator[tuple[object, ...]]]:
+        """One tổ per thôn/tổ dân phố (khu dân cư place) of every xã, set up from 01/7/2024
+        (Luật 30/2023/QH15); 3–8 members, as provincial criteria set them. Needs places()."""
+        rng = self.rng("security_teams")
+        columns = [
+            "id",
+            "unit_code",
+            "area_name",
+            "place_id",
+            "members",
+            "established",
+            "decision_no",
+        ]
+        start, end = date(2024, 7, 1), date(2024, 9, 30)
+
+        def rows() -> Iterator[tuple[object, ...]]:
+            for ward in self.wards:
+                areas = self.places_by_ward.get(ward.code, {}).get("khu_dan_cu", [])
+                if not areas:
+                    continue
+                established = self.day(rng, start, end)
+                decision = f"{rng.randint(10, 400)}/QĐ-UBND"
+                for place_id, name in areas:
+                    yield (
+                        f"to-antt-{place_id}",
+                        ward.code,
+                        name,
+                        place_id,
+                        rng.choice((3, 3, 3, 4, 4, 5, 6, 8)),
+                        established,
+                        decision,
+                    )
+
+        return columns, rows()
+
     # --- awards ---
 
     def awards(self) -> tuple[list[str], Iterator[tuple[object, ...]]]:
@@ -1236,6 +1273,7 @@ def write_package(
         # Models and their sites first: a xã is "đạt" only where a model works (assessments).
         ("models", gen.models_rows),
         ("model_sites", gen.model_sites),
+        ("security_teams", gen.security_teams),
         ("assessments", gen.assessments),
         ("targets", gen.targets),
         ("movement_classes", gen.movement_classes),

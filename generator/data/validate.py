@@ -878,6 +878,45 @@ class _Tt124:
                 add("tt124-xa-without-model", row, "result", place=name, year=raw_year)
 
 
+class _SecurityTeam:
+    """A Tổ bảo vệ an ninh, trật tự is arranged in one thôn or tổ dân phố (Luật 30/2023/QH15,
+    Điều 2 khoản 3) of the xã that set it up, and has a Tổ trưởng, a Tổ phó and Tổ viên
+    (Điều 16): a place of another kind or another xã is an error, fewer than three members a
+    warning (a tổ may be short of people for a while)."""
+
+    FEW = 3
+
+    def prepare(self, checker: _Checker) -> dict[str, tuple[str, str]]:
+        places: dict[str, tuple[str, str]] = {}
+        spec = checker.package.resource("places")
+        table = checker.table(spec)[0] if spec is not None else None
+        if table is not None and {"id", "kind", "unit_code"} <= set(table.header):
+            i, k, u = (table.header.index(c) for c in ("id", "kind", "unit_code"))
+            for _, cells in table.rows():
+                places[nfc(_cell(cells, i).strip())] = (
+                    _cell(cells, k).strip(),
+                    _cell(cells, u).strip(),
+                )
+        return places
+
+    def check(
+        self,
+        places: dict[str, tuple[str, str]],
+        col: dict[str, int],
+        cells: list[str],
+        row: int,
+        add: Callable[..., None],
+    ) -> None:
+        place_id = nfc(_cell(cells, col["place_id"]).strip())
+        unit = _cell(cells, col["unit_code"]).strip()
+        place = places.get(place_id)
+        if place is not None and (place[0] != "khu_dan_cu" or place[1] != unit):
+            add("security-team-place", row, "place_id", place=place_id, unit=unit)
+        raw = _cell(cells, col["members"]).strip()
+        if raw.isdigit() and 0 < int(raw) < self.FEW:
+            add("security-team-few-members", row, "members", members=int(raw))
+
+
 class _Checks:
     """Several row checks on one table."""
 
@@ -900,12 +939,16 @@ class _Checks:
 
 
 # Tables a row check reads besides the foreign keys' (their hashes join the cache key).
-ROW_CHECK_READS: dict[str, tuple[str, ...]] = {"assessments": ("places", "models", "model_sites")}
+ROW_CHECK_READS: dict[str, tuple[str, ...]] = {
+    "assessments": ("places", "models", "model_sites"),
+    "security_teams": ("places",),
+}
 
 ROW_CHECKS: dict[str, Any] = {
     "assessments": _Checks(_AssessmentDates(), _LegalAtRecordDate(), _Tt124()),
     "awards": _Checks(_LegalAtRecordDate()),
     "targets": _TargetUnit(),
+    "security_teams": _SecurityTeam(),
 }
 
 

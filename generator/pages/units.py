@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+from generator.data.messages_vi import text
+from generator.data.records import SecurityTeam
 from generator.model import ASSESSED_KINDS, Province, SiteModel, Ward
 from generator.pages import Page
 from generator.pages.common import award_view, coverage_view, legal_link, model_card, site_view
+from generator.textvi import format_number
 
 KIND_TITLES = {
     "xa": "Xã, phường, đặc khu",
@@ -52,6 +55,18 @@ def _class_rows(model: SiteModel, classes: dict[int, Any]) -> list[dict[str, Any
     ]
 
 
+def _team_count(groups: Iterable[list[SecurityTeam]]) -> str | None:
+    """ "N Tổ bảo vệ an ninh, trật tự, M thành viên", or None when there is none."""
+    teams = [t for group in groups for t in group]
+    if not teams:
+        return None
+    return text(
+        "security-team-count",
+        count=format_number(len(teams)),
+        members=format_number(sum(t.members for t in teams)),
+    )
+
+
 def province_page(model: SiteModel, province: Province) -> Page:
     year = model.current_year
     wards = []
@@ -65,6 +80,7 @@ def province_page(model: SiteModel, province: Province) -> Page:
                 "result": own.result if own else None,
                 "kdc": kdc,
                 "models": len(ward.model_ids),
+                "teams": len(ward.security_teams),
             }
         )
     # Units with a result this year first, then the rest, each in Vietnamese order (the
@@ -86,6 +102,7 @@ def province_page(model: SiteModel, province: Province) -> Page:
         ),
         "classes": _class_rows(model, province.classes),
         "wards": wards,
+        "teams": _team_count(w.security_teams for w in province.wards),
         "models": [model_card(model, model.model_by_id[m]) for m in province.model_ids],
         "awards": [award_view(model, a) for a in province.awards[:AWARDS_ON_PAGE]],
         "awards_total": len(province.awards),
@@ -149,6 +166,16 @@ def ward_page(model: SiteModel, province: Province, ward: Ward) -> Page:
         "places": places,
         "models": [model_card(model, model.model_by_id[m]) for m in ward.model_ids],
         "sites": [site_view(model, s) for s in ward.sites],
+        "teams": [
+            {
+                "area": t.area_name,
+                "members": t.members,
+                "established": t.established,
+                "decision_no": t.decision_no,
+            }
+            for t in ward.security_teams
+        ],
+        "teams_total": _team_count([ward.security_teams]),
         "awards": [award_view(model, a) for a in ward.awards],
     }
     return Page(
