@@ -372,6 +372,10 @@ ROW_CASES: dict[str, Case] = {
             "model_sites.csv": lambda t: "".join(
                 line for line in t.splitlines(keepends=True) if ",11113," not in line
             ),
+            # The two thôn above are now schools: their tổ no longer name them.
+            "security_teams.csv": lambda t: t.replace(",hp-tan-ky-thon-nghi-khe,", ",,").replace(
+                ",hp-lac-phuong-thon-cong-lac,", ",,"
+            ),
         },
         (
             "legal-out-of-force",
@@ -387,6 +391,24 @@ ROW_CASES: dict[str, Case] = {
 }
 
 # -- Files: how each is saved, and what else lies in data/.
+# -- Tổ bảo vệ an ninh, trật tự ở cơ sở (issue 14 item 2, security_teams): a place of
+#    another kind or xã, too few members; the good rows stay quiet (negative control).
+SECURITY_TEAM_CASES: dict[str, Case] = {
+    "security-teams": Case(
+        {
+            "security_teams.csv": append(
+                "to-antt-sai-xa,11140,Thôn Nghi Khê,hp-tan-ky-thon-nghi-khe,3,,\n"
+                "to-antt-sai-loai,11113,Xã Tân Kỳ,xa-11113,3,,\n"
+                "to-antt-thieu,11113,Thôn Mới,,2,,\n"
+                "to-antt-khong-co,99999,Thôn Lạ,,0,,\n"
+            )
+        },
+        ("security-team-place", "security-team-few-members"),
+    ),
+}
+ROW_CASES.update(SECURITY_TEAM_CASES)
+
+
 FILE_CASES: dict[str, Case] = {
     "files": Case(
         {

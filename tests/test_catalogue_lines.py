@@ -52,9 +52,9 @@ EXPECTED_VALIDATION: dict[str, list[str]] = {
         "Tổng cộng: 1 lỗi, 0 cảnh báo (0 tệp, 0 dòng dữ liệu).",
     ],
     "resource-list": [
-        "datapackage.yaml: lỗi: tài nguyên thứ 13 phải là một bảng khóa–giá trị [resource-not-mapping] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
-        "datapackage.yaml: lỗi: tài nguyên thứ 14 thiếu “name” [resource-no-name] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
-        "datapackage.yaml: lỗi: tài nguyên thứ 15: tên “Bang-Moi” không hợp lệ [resource-name] — Cách sửa: tên bảng chỉ gồm chữ thường không dấu, chữ số và dấu gạch dưới, bắt đầu bằng chữ, ví dụ legal_documents",
+        "datapackage.yaml: lỗi: tài nguyên thứ 14 phải là một bảng khóa–giá trị [resource-not-mapping] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "datapackage.yaml: lỗi: tài nguyên thứ 15 thiếu “name” [resource-no-name] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "datapackage.yaml: lỗi: tài nguyên thứ 16: tên “Bang-Moi” không hợp lệ [resource-name] — Cách sửa: tên bảng chỉ gồm chữ thường không dấu, chữ số và dấu gạch dưới, bắt đầu bằng chữ, ví dụ legal_documents",
         "datapackage.yaml: lỗi: bảng “units” được khai báo hai lần [resource-twice] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
         "Tổng cộng: 4 lỗi, 0 cảnh báo (0 tệp, 0 dòng dữ liệu).",
     ],
@@ -66,7 +66,7 @@ EXPECTED_VALIDATION: dict[str, list[str]] = {
         "Tổng cộng: 4 lỗi, 0 cảnh báo (0 tệp, 0 dòng dữ liệu).",
     ],
     "tables": [
-        "datapackage.yaml: lỗi: bảng “su_kien” không thuộc dữ liệu của phong trào mà trang web dùng [unknown-table] — Cách sửa: xóa bảng này khỏi datapackage.yaml (hoặc sửa tên cho đúng); các bảng dùng được: units, legacy_units, unit_changes, places, assessments, targets, movement_classes, models, model_sites, awards, legal_documents, events",
+        "datapackage.yaml: lỗi: bảng “su_kien” không thuộc dữ liệu của phong trào mà trang web dùng [unknown-table] — Cách sửa: xóa bảng này khỏi datapackage.yaml (hoặc sửa tên cho đúng); các bảng dùng được: units, legacy_units, unit_changes, places, assessments, targets, movement_classes, models, model_sites, security_teams, awards, legal_documents, events",
         "datapackage.yaml: lỗi: thiếu bảng “events” trong datapackage.yaml [missing-table] — Cách sửa: khôi phục mục “events” trong danh sách resources từ phiên bản trước trên kho git",
         "Tổng cộng: 2 lỗi, 0 cảnh báo (0 tệp, 0 dòng dữ liệu).",
     ],
@@ -74,13 +74,15 @@ EXPECTED_VALIDATION: dict[str, list[str]] = {
         'schemas/places.yaml: lỗi: bảng “places”: lược đồ không đúng cú pháp YAML (while parsing a flow node did not find expected node content in "schemas/places.yaml", line 2, column 1) [schema-yaml] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”',
         "schemas/assessments.yaml: lỗi: bảng “assessments”: khóa ngoại trỏ tới bảng không tồn tại “places” [foreign-key-table] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
         "schemas/model_sites.yaml: lỗi: bảng “model_sites”: khóa ngoại trỏ tới bảng không tồn tại “places” [foreign-key-table] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
-        "Tổng cộng: 3 lỗi, 0 cảnh báo (0 tệp, 0 dòng dữ liệu).",
+        "schemas/security_teams.yaml: lỗi: bảng “security_teams”: khóa ngoại trỏ tới bảng không tồn tại “places” [foreign-key-table] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "Tổng cộng: 4 lỗi, 0 cảnh báo (0 tệp, 0 dòng dữ liệu).",
     ],
     "schema-no-fields": [
         "schemas/places.yaml: lỗi: bảng “places”: lược đồ phải có danh sách “fields” [schema-no-fields] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
         "schemas/assessments.yaml: lỗi: bảng “assessments”: khóa ngoại trỏ tới bảng không tồn tại “places” [foreign-key-table] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
         "schemas/model_sites.yaml: lỗi: bảng “model_sites”: khóa ngoại trỏ tới bảng không tồn tại “places” [foreign-key-table] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
-        "Tổng cộng: 3 lỗi, 0 cảnh báo (0 tệp, 0 dòng dữ liệu).",
+        "schemas/security_teams.yaml: lỗi: bảng “security_teams”: khóa ngoại trỏ tới bảng không tồn tại “places” [foreign-key-table] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "Tổng cộng: 4 lỗi, 0 cảnh báo (0 tệp, 0 dòng dữ liệu).",
     ],
     "schema-keys": [
         "schemas/places.yaml: lỗi: bảng “places”: khóa “missingValue” không có trong lược đồ (Table Schema) [schema-unknown-key] — Cách sửa: sửa lỗi chính tả hoặc xóa khóa này; các khóa dùng được: $schema, name, title, description, fields, fieldsMatch, missingValues, primaryKey, uniqueKeys, foreignKeys, x-antq-max-rows",
@@ -143,7 +145,7 @@ EXPECTED_VALIDATION: dict[str, list[str]] = {
         "places.csv:27:B (name): cảnh báo: chữ Việt ở dạng tổ hợp (NFD); đã dùng dạng dựng sẵn (NFC) “Thôn Đồng Mới” [nfd-text] — Cách sửa: không bắt buộc; nên gõ lại bằng bộ gõ Unicode dựng sẵn để tìm kiếm, so khớp chính xác",
         "places.csv:28:B (name): lỗi: chữ Việt bị lỗi phông (kiểu TCVN3/VNI cũ): “Th«n Nghi Khª” [legacy-font] — Cách sửa: chuyển mã sang Unicode bằng Unikey (Công cụ chuyển mã: nguồn TCVN3 hoặc VNI, đích Unicode) rồi lưu lại dạng CSV UTF-8",
         "places.csv:29:B (name): lỗi: nội dung ngắn hơn 3 ký tự [too-short] — Cách sửa: bổ sung nội dung ô này",
-        "Tổng cộng: 23 lỗi, 4 cảnh báo (12 tệp, 80 dòng dữ liệu).",
+        "Tổng cộng: 23 lỗi, 4 cảnh báo (13 tệp, 83 dòng dữ liệu).",
     ],
     "other-rows": [
         "legal_documents.csv:7:A (id): lỗi: khóa “—” không tạo được địa chỉ trang vì không có chữ cái hay chữ số nào [empty-slug] — Cách sửa: khóa phải có ít nhất một chữ cái hoặc chữ số, ví dụ “124/2021/TT-BCA”",
@@ -163,12 +165,12 @@ EXPECTED_VALIDATION: dict[str, list[str]] = {
         "events.csv:4:A (id): lỗi: giá trị “AB C” không đúng dạng quy định [pattern] — Cách sửa: xem mô tả của trường trong trang hướng dẫn cho cán bộ",
         "events.csv:4:C (kind): lỗi: giá trị “xyz” không nằm trong danh sách cho phép: ngay_hoi (Ngày hội), bao_cao (Hạn báo cáo), ky_niem (Ngày kỷ niệm, truyền thống), hoi_nghi (Hội nghị, sơ kết, tổng kết), khac (Khác) [enum] — Cách sửa: ghi đúng một trong các mã trên (chữ thường, không dấu)",
         "events.csv:4:E (recurrence): lỗi: thiếu giá trị bắt buộc; chọn một trong: khong (Không lặp lại), hang_nam (Hằng năm) [required-enum] — Cách sửa: ghi mã (phần trước ngoặc) vào ô này; trong mẫu Excel của “antq template” chọn từ danh sách thả xuống",
-        "Tổng cộng: 16 lỗi, 1 cảnh báo (12 tệp, 73 dòng dữ liệu).",
+        "Tổng cộng: 16 lỗi, 1 cảnh báo (13 tệp, 76 dòng dữ liệu).",
     ],
     "nfc-duplicate": [
         "legal_documents.csv:8: lỗi: mã id=Hướng dẫn 22/HD trùng với dòng 7 (hai giá trị chỉ khác nhau về dạng Unicode NFC/NFD) [duplicate-key] — Cách sửa: mỗi dòng phải có khóa riêng: sửa hoặc xóa một trong hai dòng",
         "legal_documents.csv:8:A (id): cảnh báo: chữ Việt ở dạng tổ hợp (NFD); đã dùng dạng dựng sẵn (NFC) “Hướng dẫn 22/HD” [nfd-text] — Cách sửa: không bắt buộc; nên gõ lại bằng bộ gõ Unicode dựng sẵn để tìm kiếm, so khớp chính xác",
-        "Tổng cộng: 1 lỗi, 1 cảnh báo (12 tệp, 61 dòng dữ liệu).",
+        "Tổng cộng: 1 lỗi, 1 cảnh báo (13 tệp, 64 dòng dữ liệu).",
     ],
     "law-in-force": [
         "assessments.csv:3:F (issuer): cảnh báo: “UBND xã Tân Kỳ” công nhận “Trường THPT Nghi Khê”, đơn vị không do cấp xã quản lý (Điều 10 Thông tư 124/2021/TT-BCA: cấp xã chỉ công nhận đơn vị thuộc thẩm quyền hoặc được ủy quyền quản lý) [tt124-provincial-unit] — Cách sửa: ghi đúng cơ quan quản lý đơn vị đã ra quyết định công nhận",
@@ -179,16 +181,16 @@ EXPECTED_VALIDATION: dict[str, list[str]] = {
         "awards.csv:2:L (legal_basis): cảnh báo: bản ghi ngày 15/08/2025 trích dẫn 15/2003/QH11, văn bản đã hết hiệu lực từ 01/01/2024, trước ngày của bản ghi [legal-superseded] — Cách sửa: ghi căn cứ có hiệu lực vào ngày của bản ghi: 06/2022/QH15",
         "events.csv:4:I (legal_basis): cảnh báo: trích dẫn 116/2025/QH15, văn bản chỉ có hiệu lực từ 01/07/2026; ngày xét: 10/12/2025 [legal-not-yet-in-force] — Cách sửa: trích dẫn văn bản đang có hiệu lực vào ngày xét; đổi sang 116/2025/QH15 khi văn bản này có hiệu lực",
         "events.csv:5:I (legal_basis): cảnh báo: trích dẫn 1/2010/TT-BCA, văn bản đã hết hiệu lực (không còn áp dụng) từ 01/01/2020; ngày xét: 10/12/2025 [legal-out-of-force] — Cách sửa: trích dẫn văn bản thay thế: văn bản đang có hiệu lực về cùng nội dung (thêm vào legal_documents.csv)",
-        "Tổng cộng: 0 lỗi, 8 cảnh báo (12 tệp, 64 dòng dữ liệu).",
+        "Tổng cộng: 0 lỗi, 8 cảnh báo (13 tệp, 67 dòng dữ liệu).",
     ],
     "clean": [
-        "Dữ liệu hợp lệ: không có lỗi, không có cảnh báo (12 tệp, 59 dòng dữ liệu).",
+        "Dữ liệu hợp lệ: không có lỗi, không có cảnh báo (13 tệp, 62 dòng dữ liệu).",
     ],
     "error-limit": [
         "places.csv: lỗi: có quá nhiều lỗi; chỉ hiện 2 lỗi đầu tiên của tệp này [too-many-errors] — Cách sửa: sửa các lỗi trên rồi chạy lại để xem tiếp",
         "places.csv:9:B (name): lỗi: thiếu giá trị bắt buộc [required] — Cách sửa: điền giá trị vào ô này",
         "places.csv:10:B (name): lỗi: thiếu giá trị bắt buộc [required] — Cách sửa: điền giá trị vào ô này",
-        "Tổng cộng: 3 lỗi, 0 cảnh báo (12 tệp, 62 dòng dữ liệu).",
+        "Tổng cộng: 3 lỗi, 0 cảnh báo (13 tệp, 65 dòng dữ liệu).",
     ],
     "headers": [
         "places.csv:1:I: cảnh báo: 2 cột trống ở cuối tệp (từ cột I), thường do Excel thêm vào; đã bỏ qua [trailing-empty-columns] — Cách sửa: xóa các cột trống đó (chọn cột → Delete) hoặc chạy “antq import TỆP --fix”",
@@ -199,7 +201,7 @@ EXPECTED_VALIDATION: dict[str, list[str]] = {
         "model_sites.csv:1:K: lỗi: cột “teams” xuất hiện hai lần [duplicate-label] — Cách sửa: xóa một trong hai cột trùng tên",
         "awards.csv:1:M: lỗi: cột không có tiêu đề [blank-label] — Cách sửa: ghi tiêu đề cho cột ở dòng 1, hoặc xóa cột nếu thừa",
         "events.csv:1:B (title): lỗi: tiêu đề cột là “tieu_de”, phải là “title” (Tên sự kiện) [renamed-label] — Cách sửa: sửa tiêu đề ở dòng 1 thành “title” (không dấu, chữ thường, gạch dưới)",
-        "Tổng cộng: 7 lỗi, 1 cảnh báo (12 tệp, 48 dòng dữ liệu).",
+        "Tổng cộng: 7 lỗi, 1 cảnh báo (13 tệp, 51 dòng dữ liệu).",
     ],
     "files": [
         ".~lock.places.csv#: cảnh báo: tệp khóa do Excel/LibreOffice tạo ra khi đang mở một tệp, không thuộc gói dữ liệu [office-lock-file] — Cách sửa: đóng tệp đang mở trong Excel/LibreOffice; đừng đưa tệp khóa lên kho (nó ghi tên người dùng của máy tính)",
@@ -211,7 +213,7 @@ EXPECTED_VALIDATION: dict[str, list[str]] = {
         "model_sites.csv: lỗi: không tìm thấy tệp dữ liệu của bảng “model_sites” [missing-file] — Cách sửa: kiểm tra tên tệp (phân biệt chữ hoa, chữ thường) hoặc sửa “path” trong datapackage.yaml",
         "awards.csv: lỗi: tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào [no-rows] — Cách sửa: kiểm tra xem có lỡ xóa hết dữ liệu không; khôi phục từ phiên bản trước trên kho git",
         "events.csv: lỗi: tệp không phải UTF-8: có vẻ được lưu bằng Excel “CSV” kiểu Windows (bảng mã Windows-1258), byte lỗi đầu tiên ở dòng 2 [encoding-cp1258] — Cách sửa: trong Excel chọn File → Save As → kiểu “CSV UTF-8 (Comma delimited)”; trong LibreOffice chọn Character set “Unicode (UTF-8)”",
-        "Tổng cộng: 8 lỗi, 1 cảnh báo (12 tệp, 41 dòng dữ liệu).",
+        "Tổng cộng: 8 lỗi, 1 cảnh báo (13 tệp, 44 dòng dữ liệu).",
     ],
     "symlink": [
         "units.csv: lỗi: là liên kết tượng trưng (symlink) nên không được đọc [data-symlink] — Cách sửa: thư mục dữ liệu chỉ được chứa tệp thật: xóa liên kết, chép chính tệp vào chỗ của nó",
@@ -219,7 +221,7 @@ EXPECTED_VALIDATION: dict[str, list[str]] = {
     ],
     "too-many-rows": [
         "events.csv: lỗi: bảng “events” có 2 dòng dữ liệu, vượt giới hạn 1 dòng nên không được kiểm tra tiếp [too-many-rows] — Cách sửa: có lẽ đã dán nhầm dữ liệu: kiểm tra lại tệp; nếu số dòng là đúng, đề nghị người quản trị nâng “x-antq-max-rows” trong schemas/events.yaml",
-        "Tổng cộng: 1 lỗi, 0 cảnh báo (12 tệp, 57 dòng dữ liệu).",
+        "Tổng cộng: 1 lỗi, 0 cảnh báo (13 tệp, 60 dòng dữ liệu).",
     ],
     "lessons": [
         "lessons/Bài Mẫu.md: lỗi: tên tệp bài học “Bài Mẫu.md” không dùng được làm địa chỉ trang [lesson-file-name] — Cách sửa: đổi tên tệp thành “bai-mau.md”: chỉ chữ thường không dấu, chữ số và dấu gạch ngang",
@@ -234,7 +236,16 @@ EXPECTED_VALIDATION: dict[str, list[str]] = {
         "lessons/ky-tu.md:13: lỗi: dòng có ký tự điều khiển U+0007 (không nhìn thấy, không in ra được) [lesson-control-character] — Cách sửa: xóa ký tự này (thường lẫn vào khi chép từ tệp khác); nếu không thấy, hãy gõ lại cả dòng",
         "lessons/thuoc-tinh.md:13: lỗi: thuộc tính “onclick=alert(1)” không được dùng trong bài học, nên đã bị bỏ khỏi trang [lesson-attribute] — Cách sửa: bài học chỉ đặt được các thuộc tính id, class, lang, title, alt, width, height (id và class viết bằng chữ không dấu, chữ số, dấu gạch); không dùng thuộc tính sự kiện (on…), style, data-…, địa chỉ, và không gắn {…} vào dòng mở khối mã ```",
         "schemas/lesson.yaml:23 (topics): lỗi: mã “lua-dao-qua-mang” không cho được địa chỉ trang riêng (/bai-hoc/chu-de/lua-dao-qua-mang/, trùng với mã “Lừa Đảo Qua Mạng”) [lesson-category-slug] — Cách sửa: dùng mã bằng chữ thường không dấu, chữ số và dấu gạch ngang, mỗi mã một địa chỉ",
-        "Tổng cộng: 12 lỗi, 0 cảnh báo (12 tệp, 59 dòng dữ liệu).",
+        "Tổng cộng: 12 lỗi, 0 cảnh báo (13 tệp, 62 dòng dữ liệu).",
+    ],
+    # Tổ bảo vệ an ninh, trật tự ở cơ sở (issue 14 item 2, security_teams)
+    "security-teams": [
+        "security_teams.csv:5:D (place_id): lỗi: tổ phụ trách “hp-tan-ky-thon-nghi-khe”, nhưng nơi này không phải thôn, tổ dân phố (khu dân cư) của đơn vị 11140 [security-team-place] — Cách sửa: ghi vào place_id mã của một thôn hoặc tổ dân phố (loại khu dân cư) thuộc đúng xã ở cột unit_code, hoặc để trống place_id",
+        "security_teams.csv:6:D (place_id): lỗi: tổ phụ trách “xa-11113”, nhưng nơi này không phải thôn, tổ dân phố (khu dân cư) của đơn vị 11113 [security-team-place] — Cách sửa: ghi vào place_id mã của một thôn hoặc tổ dân phố (loại khu dân cư) thuộc đúng xã ở cột unit_code, hoặc để trống place_id",
+        "security_teams.csv:7:E (members): cảnh báo: tổ chỉ có 2 thành viên, trong khi Tổ bảo vệ an ninh, trật tự gồm Tổ trưởng, Tổ phó và Tổ viên (Điều 16 Luật 30/2023/QH15) [security-team-few-members] — Cách sửa: kiểm tra lại số thành viên theo quyết định công nhận thành viên của Chủ tịch UBND xã; nếu tổ đang thiếu người, ghi đúng số hiện có",
+        "security_teams.csv:8:B (unit_code): lỗi: giá trị “99999” không có trong cột “code” của bảng “units” [foreign-key] — Cách sửa: kiểm tra lại mã; danh sách mã đúng có trong tệp units.csv",
+        "security_teams.csv:8:E (members): lỗi: giá trị 0 nhỏ hơn mức tối thiểu 1 [below-minimum] — Cách sửa: kiểm tra lại con số",
+        "Tổng cộng: 4 lỗi, 1 cảnh báo (13 tệp, 66 dòng dữ liệu).",
     ],
 }
 
@@ -423,9 +434,9 @@ EXPECTED_CALLS: dict[str, list[str]] = {
         "exit 2",
     ],
     "build": [
-        "Đã xây dựng 59 trang và 119 tệp dữ liệu vào TMP/public/: ghi mới 187, giữ nguyên 0.",
+        "Đã xây dựng 60 trang và 123 tệp dữ liệu vào TMP/public/: ghi mới 192, giữ nguyên 0.",
         "exit 0",
-        "Không có gì thay đổi: TMP/public/ giữ nguyên (59 trang).",
+        "Không có gì thay đổi: TMP/public/ giữ nguyên (60 trang).",
         "  inbox N s",
         "  settings N s",
         "  tổng N s",
@@ -588,6 +599,11 @@ NO_FIXTURE_YET: dict[str, str] = {
     "update-event": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
     "update-model-site": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
     "update-class": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
+    # Tổ bảo vệ an ninh, trật tự ở cơ sở (issue 14 item 2): tests/test_security_teams.py
+    # asserts these words on the change list and the pages.
+    "update-resource-security_teams": "a table's name on /cap-nhat/ (generator.changes): tests/test_security_teams.py checks the change line",
+    "update-security-team": "a line of /cap-nhat/ (generator.changes.describe): tests/test_security_teams.py asserts it whole",
+    "security-team-count": "page text of the xã and province pages (generator.pages.units): tests/golden/site holds it; tests/test_security_teams.py asserts it",
     "update-other": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
     "calendar-product": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
     "calendar-name": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",

@@ -1258,9 +1258,7 @@ CATALOGUE: dict[str, Entry] = {
         "kiểm tra lại số thành viên theo quyết định công nhận thành viên của Chủ tịch UBND xã; "
         "nếu tổ đang thiếu người, ghi đúng số hiện có",
     ),
-    "security-team-count": Entry(
-        "info", "{count} Tổ bảo vệ an ninh, trật tự, {members} thành viên"
-    ),
+    "security-team-count": Entry("info", "{count} tổ, {members} thành viên"),
     "calendar-product": Entry("info", "-//antq//Lịch phong trào toàn dân bảo vệ ANTQ//VI"),
     "calendar-name": Entry("info", "Lịch phong trào — {site}"),
     #    What an output is, and why its address is refused (generator.pages).

@@ -56,7 +56,7 @@ def _class_rows(model: SiteModel, classes: dict[int, Any]) -> list[dict[str, Any
 
 
 def _team_count(groups: Iterable[list[SecurityTeam]]) -> str | None:
-    """ "N Tổ bảo vệ an ninh, trật tự, M thành viên", or None when there is none."""
+    """ "N tổ, M thành viên", or None when there is none."""
     teams = [t for group in groups for t in group]
     if not teams:
         return None
