@@ -150,3 +150,19 @@ def test_the_change_list_describes_a_team() -> None:
     # Negative control: another table's change does not read as a tổ.
     other = describe(model, RecordChange("events", ("x",), "added", None, {"title": "Ngày hội"}))
     assert "Tổ bảo vệ" not in other.text
+
+
+def test_the_synthetic_package_has_one_team_per_thon(tmp_path: Path) -> None:
+    from generator.data import synth
+
+    counts = synth.write_package(tmp_path, scale="small", seed=2025)
+    with (tmp_path / "places.csv").open(encoding="utf-8") as f:
+        thon = {r["id"]: r["unit_code"] for r in csv.DictReader(f) if r["kind"] == "khu_dan_cu"}
+    with (tmp_path / "security_teams.csv").open(encoding="utf-8") as f:
+        teams = list(csv.DictReader(f))
+    assert counts["security_teams.csv"] == len(teams) == len(thon) > 0
+    assert all(thon[t["place_id"]] == t["unit_code"] for t in teams)
+    assert all(3 <= int(t["members"]) <= 8 for t in teams)
+    result = validate_package(tmp_path, use_cache=False, jobs=1)
+    assert [p.line() for p in result.problems if p.code.startswith("security-team")] == []
+    assert not [p for p in result.problems if p.level == "error"]

@@ -124,7 +124,7 @@ def change_topics(
         topics |= _unit_topics(model, row.get("unit_code"))
         if row.get("model_id"):
             topics.add(f"mo-hinh:{row['model_id']}")
-    elif resource == "movement_classes":
+    elif resource in ("movement_classes", "security_teams"):
         topics |= _unit_topics(model, row.get("unit_code"))
     elif resource == "events":
         # National days (no unit) are on the calendar everyone has; local ones are news.
