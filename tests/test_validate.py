@@ -114,7 +114,7 @@ def test_every_bad_case_has_a_fixture_and_an_expectation() -> None:
 
 def test_good_package_is_clean(make_package, monkeypatch) -> None:
     code, lines = run_validate(make_package(), monkeypatch=monkeypatch)
-    assert lines == ["Dữ liệu hợp lệ: không có lỗi, không có cảnh báo (12 tệp, 59 dòng dữ liệu)."]
+    assert lines == ["Dữ liệu hợp lệ: không có lỗi, không có cảnh báo (13 tệp, 62 dòng dữ liệu)."]
     assert code == 0
 
 
@@ -178,16 +178,16 @@ def test_usage_errors_exit_2(tmp_path, monkeypatch) -> None:
 def test_cache_skips_unchanged_resources(make_package) -> None:
     package = make_package()
     first = validate_package(package)
-    assert first.cached == [] and len(first.checked) == 12
+    assert first.cached == [] and len(first.checked) == 13
     second = validate_package(package)
-    assert second.checked == [] and len(second.cached) == 12
+    assert second.checked == [] and len(second.cached) == 13
     assert second.problems == first.problems and second.rows == first.rows
     # One changed file is checked again, and so are the tables whose keys point to it.
     places = package / "places.csv"
     with places.open("a", encoding="utf-8") as fh:
         fh.write("hp-moi,Thôn Mới,khu_dan_cu,11113,,,,\n")
     third = validate_package(package)
-    assert sorted(third.checked) == ["assessments", "model_sites", "places"]
+    assert sorted(third.checked) == ["assessments", "model_sites", "places", "security_teams"]
 
 
 def test_cached_result_keeps_the_problems(make_package) -> None:
@@ -204,7 +204,7 @@ def test_bundled_data_is_valid(monkeypatch) -> None:
     monkeypatch.chdir(root)
     result = validate_package(Path("data"))
     assert [p.line() for p in result.problems] == []
-    assert len(result.checked) + len(result.cached) == result.files == 12 and result.rows > 0
+    assert len(result.checked) + len(result.cached) == result.files == 13 and result.rows > 0
 
 
 def test_worker_processes_give_the_same_result(make_package, monkeypatch) -> None:
