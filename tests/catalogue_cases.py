@@ -786,14 +786,20 @@ def cli(*commands: list[str], env: dict[str, str] | None = None) -> Callable[[Pa
         from typer.testing import CliRunner
 
         from generator.cli import app
+        from generator.errors import AntqError
 
         lines: list[str] = []
         for args in commands:
             argv = [a.replace("{tmp}", str(tmp)) for a in args]
             result = CliRunner().invoke(app, argv, env=env)
-            out = (result.stdout + result.stderr).replace(str(tmp), "TMP")
+            out = result.stdout + result.stderr
+            code = result.exit_code
+            if isinstance(result.exception, AntqError):  # printed by the console script
+                out += "".join(f"{line}\n" for line in result.exception.lines)
+                code = result.exception.exit_code
+            out = out.replace(str(tmp), "TMP")
             lines += [line for line in out.splitlines() if line.strip()]
-            lines.append(f"exit {result.exit_code}")
+            lines.append(f"exit {code}")
         return lines
 
     return run
@@ -1169,3 +1175,214 @@ PUSH_CASES["push-store-url"] = CallCase(
 )
 PUSH_CASES["push-copy"] = CallCase(_copy_lines, ("push-copied", "push-copy-target-not-empty"))
 PUSH_CASES["push-status"] = CallCase(_status_lines, ("push-job-line", "push-service-blocked"))
+
+
+# -- Officials working in Excel (issue 17): antq import, the inbox data/nhap/, antq template.
+MS_HEAD = "id,model_id,unit_code,place_id,teams,members,started,exemplar,lat,lon"
+NEW_SITE = "tka-moi,tieng-keng-an-ninh,02494,xa-02494,1,9,2024-01-02,false,21.8,105.26"
+
+
+def _import_refusals(tmp: Path) -> list[str]:
+    """Every way `antq import` refuses a source before it changes data/."""
+    import shutil
+
+    import openpyxl
+
+    shutil.copytree(FIXTURES / "good", tmp / "data")
+    good_row = f"{NEW_SITE}\n"
+    (tmp / "a.txt").write_text("x\n", encoding="utf-8")
+    (tmp / "hong.xlsx").write_bytes(b"not a zip file")
+    (tmp / "ms.csv").write_text(f"{MS_HEAD}\n{good_row}", encoding="utf-8")
+    (tmp / "la.csv").write_text("foo,bar\n1,2\n", encoding="utf-8")
+    (tmp / "cot.csv").write_text(
+        "id,ten_goi,kind,unit_code,legacy_unit_code,legacy_unit_name,lat\nx,y,xa,11113,,,20.8\n",
+        encoding="utf-8",
+    )
+    (tmp / "khoa.csv").write_text(
+        f"{MS_HEAD}\n,tieng-keng-an-ninh,02494,xa-02494,1,9,2024-01-02,false,21.8,105.26\n"
+        f"{good_row}{good_row}",
+        encoding="utf-8",
+    )
+    (tmp / "ngay.csv").write_text(
+        "place_id,year,result,decision_no,decision_date,issuer,legal_basis\n"
+        "xa-02494,2025,dat,1/QĐ,01/02/2025,UBND tỉnh Tuyên Quang,124/2021/TT-BCA\n"
+        "xa-18436,2025,dat,2/QĐ,03/04/2025,UBND tỉnh Hà Tĩnh,124/2021/TT-BCA\n",
+        encoding="utf-8",
+    )
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "model_sites"
+    ws.append(MS_HEAD.split(","))
+    ws.merge_cells("A1:B1")
+    wb.save(tmp / "gop.xlsx")
+    data = ["--data", "{tmp}/data"]
+    return cli(
+        ["import", *data],
+        ["import", "{tmp}/khong-co.xlsx", *data],
+        ["import", "{tmp}/a.txt", *data],
+        ["import", "{tmp}/hong.xlsx", *data],
+        ["import", "{tmp}/ms.csv", "--table", "su_kien", *data],
+        ["import", "{tmp}/ms.csv", "--province", "99", *data],
+        ["import", "{tmp}/ms.csv", "--sync", *data],
+        ["import", "{tmp}/la.csv", *data],
+        ["import", "{tmp}/cot.csv", "--table", "places", *data],
+        ["import", "{tmp}/gop.xlsx", *data],
+        ["import", "{tmp}/khoa.csv", *data],
+        ["import", "{tmp}/ngay.csv", "--fix", *data],
+    )(tmp)
+
+
+MISC_CASES["import-refusals"] = CallCase(
+    _import_refusals,
+    (
+        "cli-import-source",
+        "import-missing-file",
+        "import-format",
+        "import-unreadable",
+        "import-unknown-table",
+        "import-province-unknown",
+        "import-sync-no-scope",
+        "import-no-table",
+        "import-header",
+        "import-missing-column",
+        "import-merged-header",
+        "import-no-key",
+        "import-duplicate-key",
+        "import-ambiguous-dates",
+        "import-refused",
+    ),
+)
+
+
+def _model_sites_csv() -> str:
+    """Three new model sites as Excel saves them (dd/mm/yyyy dates, decimal commas, unit
+    codes that lost their leading zero, two empty columns and two empty rows at the end),
+    one changed (members 18 → 20), one kept; tka-cong-lac is left out (for --sync)."""
+    rows = [
+        "tka-nghi-khe,tieng-keng-an-ninh,11113,hp-tan-ky-thon-nghi-khe,1,20,2022-06-15,false,"
+        "20.8301,106.3571",
+        *(
+            f'tb-{n},tieng-keng-an-ninh,2494,xa-02494,1,{n},1{n + 2}/03/2024,false,"21,8{n}",105.26'
+            for n in (1, 2, 3)
+        ),
+    ]
+    return "".join(f"{r},,\n" for r in [MS_HEAD, *rows]) + ",,,,,,,,,,,\n,,,,,,,,,,,\n"
+
+
+def _import_fix_lines(tmp: Path) -> list[str]:
+    """A CSV as Excel writes it: refused with grouped lines, then --fix --dry-run (the plan
+    and the diff), --fix (written), again (nothing), and --sync of the province."""
+    import shutil
+
+    shutil.copytree(FIXTURES / "good", tmp / "data")
+    (tmp / "ms.csv").write_text(_model_sites_csv(), encoding="utf-8")
+    (tmp / "loi.csv").write_text(
+        f"{MS_HEAD}\n"
+        + "".join(
+            f"tb-{n},tieng-keng-an-ninh,02494,{place},1,x{n},2024-03-01,false,21.8,105.26\n"
+            for n, place in ((1, "xa-11436"), (2, "xa-02494"), (3, "xa-02494"))
+        ),
+        encoding="utf-8",
+    )
+    data = ["--data", "{tmp}/data"]
+    return cli(
+        ["import", "{tmp}/ms.csv", *data],
+        ["import", "{tmp}/loi.csv", *data],
+        ["import", "{tmp}/ms.csv", "--fix", "--dry-run", *data],
+        ["import", "{tmp}/ms.csv", "--fix", *data],
+        ["import", "{tmp}/ms.csv", "--fix", *data],
+        ["import", "{tmp}/ms.csv", "--fix", "--sync", "--province", "31", "--dry-run", *data],
+    )(tmp)
+
+
+MISC_CASES["import-fix"] = CallCase(
+    _import_fix_lines,
+    (
+        "group.date-dmy",
+        "group.decimal-comma",
+        "group.lost-leading-zero",
+        "group.other",
+        "part-did-you-mean",
+        "part-or",
+        "import-fixed",
+        "part-fix-date",
+        "part-fix-zero",
+        "part-fix-decimal",
+        "part-fix-trailing-rows",
+        "import-plan",
+        "import-diff-added",
+        "import-diff-changed",
+        "import-dry-run",
+        "import-written",
+        "import-nothing",
+        "import-sync-first",
+        "import-diff-deleted",
+    ),
+)
+
+
+def _inbox_lines(tmp: Path) -> list[str]:
+    """data/nhap/: a good sheet is imported (and leaves the inbox), a bad one stops it."""
+    import shutil
+
+    import openpyxl
+
+    shutil.copytree(FIXTURES / "good", tmp / "data")
+    (tmp / "data" / "nhap").mkdir()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "model_sites"
+    ws.append(MS_HEAD.split(","))
+    ws.append(NEW_SITE.split(","))
+    ws["L1"] = " "  # a blank-looking cell two columns past the table: Excel's trailing columns
+    wb.save(tmp / "data" / "nhap" / "a.xlsx")
+    (tmp / "data" / "nhap" / "b.csv").write_text("foo,bar\n1,2\n", encoding="utf-8")
+    return cli(["import", "--inbox", "--data", "{tmp}/data"])(tmp)
+
+
+MISC_CASES["import-inbox"] = CallCase(
+    _inbox_lines, ("inbox-imported", "inbox-failed", "part-fix-trailing-columns")
+)
+
+
+def _template_lines(tmp: Path) -> list[str]:
+    """antq template's refusals and its written line (time shown as N), then the texts of
+    the workbook it wrote: sheet names, the guide's intro, head and a row, a drop-down."""
+    import openpyxl
+
+    data = ["--data", str(FIXTURES / "good")]
+    lines = cli(
+        ["template", "su_kien", "--out", "{tmp}/mau.xlsx", *data],
+        ["template", "--province", "99", "--out", "{tmp}/mau.xlsx", *data],
+        ["template", "--out", "{tmp}/mau.csv", *data],
+        ["template", "places", "--province", "31", "--with-data", "--out", "{tmp}/mau.xlsx", *data],
+    )(tmp)
+    lines = [re.sub(r"\(\d+(,\d)? giây\)", "(N giây)", line) for line in lines]
+    wb = openpyxl.load_workbook(tmp / "mau.xlsx")
+    guide = wb.worksheets[0]
+    lines += [f"{ws.title}: {ws.sheet_state}" for ws in wb.worksheets]
+    for row in guide.iter_rows(values_only=True):
+        if row[2] in (None, "Tên máy", "id", "unit_code"):  # intro, province, head; 2 fields
+            lines.append("|".join(str(v) if v is not None else "" for v in row).rstrip("|"))
+    lines += [str(v) for v in next(wb["Danh sách"].iter_rows(max_row=1, values_only=True))]
+    return lines
+
+
+MISC_CASES["template"] = CallCase(
+    _template_lines,
+    (
+        "template-unknown-table",
+        "template-unknown-province",
+        "template-out-suffix",
+        "template-written",
+        "template-guide-sheet",
+        "template-lists-sheet",
+        "template-guide-intro",
+        "template-guide-head",
+        "template-province-label",
+        "template-yes",
+        "template-key",
+        "template-ref",
+        "template-unit-pick",
+    ),
+)

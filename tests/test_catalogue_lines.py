@@ -492,6 +492,124 @@ EXPECTED_CALLS.update(
     }
 )
 
+# Officials working in Excel (issue 17): antq import, the inbox, antq template.
+EXPECTED_CALLS.update(
+    {
+        "import-refusals": [
+            "lỗi: cần đúng một nguồn: một tệp bảng tính, hoặc --inbox [cli-import-source] — Cách sửa: ví dụ: antq import mau.xlsx --fix, hoặc antq import --inbox",
+            "exit 2",
+            "lỗi: không tìm thấy tệp “TMP/khong-co.xlsx” [import-missing-file] — Cách sửa: kiểm tra tên tệp",
+            "exit 2",
+            "lỗi: không nhập được tệp “TMP/a.txt”: chỉ nhận .xlsx, .xlsm, .ods hoặc .csv [import-format] — Cách sửa: trong Excel chọn File → Save As → “Excel Workbook (*.xlsx)”",
+            "exit 2",
+            "lỗi: không đọc được bảng tính “TMP/hong.xlsx” (ZipError) [import-unreadable] — Cách sửa: mở lại tệp bằng Excel hoặc LibreOffice và lưu lại dạng .xlsx",
+            "exit 1",
+            "lỗi: không có bảng “su_kien” [import-unknown-table] — Cách sửa: chọn một trong: units, legacy_units, unit_changes, legal_documents, places, assessments, targets, movement_classes, models, model_sites, awards, events",
+            "exit 2",
+            "lỗi: không có tỉnh/thành phố mã “99” [import-province-unknown] — Cách sửa: dùng mã 2 chữ số của tỉnh hiện nay",
+            "exit 2",
+            "lỗi: --sync cần biết phạm vi (tỉnh) của bảng tính [import-sync-no-scope] — Cách sửa: ghi --province MÃ_TỈNH, hoặc dùng mẫu tạo bằng “antq template --province”",
+            "exit 2",
+            "TMP/la.csv:1: lỗi: không biết trang tính “la” là bảng nào: dòng tiêu đề không khớp bảng nào [import-no-table] — Cách sửa: dùng mẫu của “antq template”, hoặc ghi --table TÊN_BẢNG; các bảng: legal_documents, places, assessments, targets, movement_classes, models, model_sites, awards, events",
+            "lỗi: không nhập: bảng tính còn lỗi, dữ liệu trong data/ không đổi [import-refused] — Cách sửa: sửa các lỗi trên (hoặc thêm --fix cho những lỗi sửa được) rồi nhập lại",
+            "exit 1",
+            "TMP/cot.csv:1:B: lỗi: cột “ten_goi” không phải tên cột nào của bảng “places” [import-header] — Cách sửa: dùng đúng tên cột của mẫu (“antq template places”); các cột: id, name, kind, unit_code, legacy_unit_code, legacy_unit_name, lat, lon",
+            "TMP/cot.csv:1: lỗi: thiếu cột “name” (Tên) của bảng “places” [import-missing-column] — Cách sửa: thêm cột này vào dòng tiêu đề (có thể để trống các ô nếu không bắt buộc)",
+            "TMP/cot.csv:1: lỗi: thiếu cột “lon” (Kinh độ) của bảng “places” [import-missing-column] — Cách sửa: thêm cột này vào dòng tiêu đề (có thể để trống các ô nếu không bắt buộc)",
+            "lỗi: không nhập: bảng tính còn lỗi, dữ liệu trong data/ không đổi [import-refused] — Cách sửa: sửa các lỗi trên (hoặc thêm --fix cho những lỗi sửa được) rồi nhập lại",
+            "exit 1",
+            "TMP/gop.xlsx[model_sites]:1: lỗi: dòng tiêu đề có ô gộp (A1:B1): không biết mỗi cột là trường nào [import-merged-header] — Cách sửa: bỏ gộp ô (Merge & Center → Unmerge Cells) để mỗi cột có một tiêu đề riêng ở dòng 1",
+            "lỗi: không nhập: bảng tính còn lỗi, dữ liệu trong data/ không đổi [import-refused] — Cách sửa: sửa các lỗi trên (hoặc thêm --fix cho những lỗi sửa được) rồi nhập lại",
+            "exit 1",
+            "TMP/khoa.csv:2: lỗi: dòng không có khóa chính (id): không biết gộp vào dòng nào [import-no-key] — Cách sửa: điền id cho dòng này hoặc xóa dòng",
+            "TMP/khoa.csv:4: lỗi: khóa id=tka-moi lặp lại (đã có ở dòng 3 của bảng tính) [import-duplicate-key] — Cách sửa: mỗi dòng phải có khóa riêng: sửa hoặc xóa một trong hai dòng",
+            "lỗi: không nhập: bảng tính còn lỗi, dữ liệu trong data/ không đổi [import-refused] — Cách sửa: sửa các lỗi trên (hoặc thêm --fix cho những lỗi sửa được) rồi nhập lại",
+            "exit 1",
+            "TMP/ngay.csv:2:E (decision_date): lỗi: cột E có ngày dạng “01/02/2025” mà không ngày nào lớn hơn 12: không biết là ngày/tháng hay tháng/ngày [import-ambiguous-dates] — Cách sửa: ghi lại các ngày theo năm-tháng-ngày (yyyy-mm-dd) rồi nhập lại",
+            "lỗi: không nhập: bảng tính còn lỗi, dữ liệu trong data/ không đổi [import-refused] — Cách sửa: sửa các lỗi trên (hoặc thêm --fix cho những lỗi sửa được) rồi nhập lại",
+            "exit 1",
+        ],
+        "import-fix": [
+            "model_sites: thêm 3, sửa 1, giữ nguyên 0, xóa 0 dòng",
+            "TMP/ms.csv:3:C (unit_code): lỗi: 3 ô ở cột C, dòng 3–5 (C3:C5): mã đã mất số 0 ở đầu (ví dụ: mã “2494” đã mất số 0 ở đầu, đúng là “02494” (Xã Thái Bình)) [lost-leading-zero] — Cách sửa: chạy “antq import TỆP --fix” để thêm lại số 0 theo bảng đơn vị; Excel đã coi cột này là số: chọn cả cột → Format Cells → Text rồi gõ lại mã (hoặc gõ dấu ' trước mã)",
+            "TMP/ms.csv:3:G (started): lỗi: 3 ô ở cột G, dòng 3–5 (G3:G5): ngày viết kiểu dd/mm/yyyy (ví dụ: ngày “13/03/2024” viết theo kiểu ngày/tháng/năm; phải viết năm-tháng-ngày: 2024-03-13) [date-dmy] — Cách sửa: chạy “antq import TỆP --fix” để đổi tất cả sang năm-tháng-ngày, hoặc trong Excel chọn cột → Format Cells → Custom → gõ yyyy-mm-dd",
+            "TMP/ms.csv:3:I (lat): lỗi: 3 ô ở cột I, dòng 3–5 (I3:I5): số dùng dấu phẩy thập phân (ví dụ: số “21,81” dùng dấu phẩy thập phân; phải dùng dấu chấm: 21.81) [decimal-comma] — Cách sửa: chạy “antq import TỆP --fix” để đổi dấu phẩy thành dấu chấm",
+            "lỗi: không nhập: bảng tính còn lỗi, dữ liệu trong data/ không đổi [import-refused] — Cách sửa: sửa các lỗi trên (hoặc thêm --fix cho những lỗi sửa được) rồi nhập lại",
+            "exit 1",
+            "model_sites: thêm 3, sửa 0, giữ nguyên 0, xóa 0 dòng",
+            "TMP/loi.csv:2:D (place_id): lỗi: giá trị “xa-11436” không có trong cột “id” của bảng “places”; có phải là “xa-18436” (Xã Trường Lưu) hoặc “xa-11113” (Xã Tân Kỳ)? [foreign-key] — Cách sửa: kiểm tra lại mã; danh sách mã đúng có trong tệp TMP/data/places.csv",
+            "TMP/loi.csv:2:F (members): lỗi: 3 ô ở cột F, dòng 2–4 (F2:F4) cùng một lỗi; ví dụ dòng đầu: giá trị “x1” không phải số nguyên [type-error] — Cách sửa: chỉ ghi chữ số, không dùng dấu chấm hay dấu phẩy ngăn cách hàng nghìn",
+            "lỗi: không nhập: bảng tính còn lỗi, dữ liệu trong data/ không đổi [import-refused] — Cách sửa: sửa các lỗi trên (hoặc thêm --fix cho những lỗi sửa được) rồi nhập lại",
+            "exit 1",
+            "TMP/ms.csv: bỏ 2 dòng trống ở cuối",
+            "TMP/ms.csv: đã sửa mã mất số 0 ở đầu: 3 ô (C3:C5), ví dụ “2494” → “02494”",
+            "TMP/ms.csv: đã sửa ngày dd/mm/yyyy thành yyyy-mm-dd: 3 ô (G3:G5), ví dụ “13/03/2024” → “2024-03-13”",
+            "TMP/ms.csv: đã sửa dấu phẩy thập phân: 3 ô (I3:I5), ví dụ “21,81” → “21.81”",
+            "model_sites: thêm 3, sửa 1, giữ nguyên 0, xóa 0 dòng",
+            "+ model_sites id=tb-1",
+            "+ model_sites id=tb-2",
+            "+ model_sites id=tb-3",
+            "~ model_sites id=tka-nghi-khe: members “18” → “20”",
+            "Chạy thử: chưa ghi tệp nào.",
+            "exit 0",
+            "TMP/ms.csv: bỏ 2 dòng trống ở cuối",
+            "TMP/ms.csv: đã sửa mã mất số 0 ở đầu: 3 ô (C3:C5), ví dụ “2494” → “02494”",
+            "TMP/ms.csv: đã sửa ngày dd/mm/yyyy thành yyyy-mm-dd: 3 ô (G3:G5), ví dụ “13/03/2024” → “2024-03-13”",
+            "TMP/ms.csv: đã sửa dấu phẩy thập phân: 3 ô (I3:I5), ví dụ “21,81” → “21.81”",
+            "model_sites: thêm 3, sửa 1, giữ nguyên 0, xóa 0 dòng",
+            "Đã ghi TMP/data/model_sites.csv; dữ liệu hợp lệ.",
+            "exit 0",
+            "TMP/ms.csv: bỏ 2 dòng trống ở cuối",
+            "TMP/ms.csv: đã sửa mã mất số 0 ở đầu: 3 ô (C3:C5), ví dụ “2494” → “02494”",
+            "TMP/ms.csv: đã sửa ngày dd/mm/yyyy thành yyyy-mm-dd: 3 ô (G3:G5), ví dụ “13/03/2024” → “2024-03-13”",
+            "TMP/ms.csv: đã sửa dấu phẩy thập phân: 3 ô (I3:I5), ví dụ “21,81” → “21.81”",
+            "model_sites: thêm 0, sửa 0, giữ nguyên 4, xóa 0 dòng",
+            "Không có gì thay đổi.",
+            "exit 0",
+            "TMP/ms.csv: bỏ 2 dòng trống ở cuối",
+            "TMP/ms.csv: đã sửa mã mất số 0 ở đầu: 3 ô (C3:C5), ví dụ “2494” → “02494”",
+            "TMP/ms.csv: đã sửa ngày dd/mm/yyyy thành yyyy-mm-dd: 3 ô (G3:G5), ví dụ “13/03/2024” → “2024-03-13”",
+            "TMP/ms.csv: đã sửa dấu phẩy thập phân: 3 ô (I3:I5), ví dụ “21,81” → “21.81”",
+            "--sync sẽ xóa 2 dòng của phạm vi 31 không còn trong bảng tính:",
+            "- model_sites id=tka-cong-lac",
+            "- model_sites id=ttq-nghi-khe",
+            "model_sites: thêm 0, sửa 0, giữ nguyên 4, xóa 2 dòng",
+            "Chạy thử: chưa ghi tệp nào.",
+            "exit 0",
+        ],
+        "import-inbox": [
+            "TMP/data/nhap/a.xlsx[model_sites]: bỏ 2 cột trống ở cuối",
+            "model_sites: thêm 1, sửa 0, giữ nguyên 0, xóa 0 dòng",
+            "Đã ghi TMP/data/model_sites.csv; dữ liệu hợp lệ.",
+            "Hộp nhận data/nhap/: đã nhập a.xlsx.",
+            "TMP/data/nhap/b.csv:1: lỗi: không biết trang tính “b” là bảng nào: dòng tiêu đề không khớp bảng nào [import-no-table] — Cách sửa: dùng mẫu của “antq template”, hoặc ghi --table TÊN_BẢNG; các bảng: legal_documents, places, assessments, targets, movement_classes, models, model_sites, awards, events",
+            "lỗi: không nhập: bảng tính còn lỗi, dữ liệu trong data/ không đổi [import-refused] — Cách sửa: sửa các lỗi trên (hoặc thêm --fix cho những lỗi sửa được) rồi nhập lại",
+            "TMP/data/nhap/b.csv: lỗi: tệp trong hộp nhận “b.csv” chưa nhập được (lỗi ở các dòng trên) [inbox-failed] — Cách sửa: sửa bảng tính rồi tải lên lại vào data/nhap/",
+            "exit 1",
+        ],
+        "template": [
+            "lỗi: không có bảng “su_kien” để làm mẫu [template-unknown-table] — Cách sửa: chọn một trong: units, legacy_units, unit_changes, legal_documents, places, assessments, targets, movement_classes, models, model_sites, awards, events",
+            "exit 2",
+            "lỗi: không có tỉnh/thành phố mã “99” trong units.csv [template-unknown-province] — Cách sửa: dùng mã 2 chữ số của tỉnh hiện nay, ví dụ 31 (Hải Phòng)",
+            "exit 2",
+            "lỗi: tệp mẫu phải có đuôi .xlsx: “TMP/mau.csv” [template-out-suffix] — Cách sửa: ví dụ: --out mau-nhap.xlsx",
+            "exit 2",
+            "Đã ghi TMP/mau.xlsx: 1 bảng, 3 dòng dữ liệu (N giây).",
+            "exit 0",
+            "Hướng dẫn: visible",
+            "places: visible",
+            "Danh sách: hidden",
+            "Mẫu nhập dữ liệu của antq. Mỗi trang tính là một bảng; dòng 1 là tên cột, dòng 2 (ẩn) là tên máy dùng khi nhập lại, đừng xóa hay sửa. Chọn mã từ danh sách thả xuống; ngày ghi năm-tháng-ngày. Xong thì lưu .xlsx và chạy “antq import TỆP” hoặc tải tệp lên thư mục data/nhap/ của kho dữ liệu.",
+            "Mã tỉnh/thành phố của mẫu|31",
+            "Bảng|Cột|Tên máy|Kiểu|Bắt buộc|Giá trị cho phép / ràng buộc|Mô tả",
+            "Nơi được đánh giá|Mã nơi|id|văn bản|có|pattern [a-z0-9][a-z0-9-]{1,79}; khóa chính|Mã do cán bộ đặt, chỉ gồm chữ thường không dấu, số và dấu gạch ngang; không đổi.",
+            "Nơi được đánh giá|Mã xã/phường hiện nay|unit_code|văn bản|có|mã trong bảng “units”|Mã 5 chữ số của xã/phường/đặc khu từ 01/7/2025. Mã cũ vẫn được nhận và quy đổi (có cảnh báo).",
+            "Khu dân cư",
+            "31 — Thành phố Hải Phòng",
+        ],
+    }
+)
+
 NO_FIXTURE_YET: dict[str, str] = {
     "push-db-no-driver": "psycopg is in the test extra: its absence cannot be shown here",
     "push-progress": "the label of a rich progress bar, drawn only on a terminal",
@@ -646,11 +764,17 @@ def _pattern(template: str) -> str:
 
 def shows(code: str, lines: list[str]) -> bool:
     """A line printed the entry `code`: its message with any parameters, and (for a problem,
-    not an info line or part) its printed code, the key before a variant's dot."""
+    not an info line or part) its printed code, the key before a variant's dot (a grouped
+    line, `group.<code>`, prints the code of its cells)."""
     entry = CATALOGUE[code]
     pattern = _pattern(entry.message)
+    printed = code.split(".")[0]
+    if printed == "group":  # a grouped line prints its cells' code: group.<code>, or any
+        printed = code.split(".")[1] if code != "group.other" else "[a-z0-9-]+"
+    else:
+        printed = re.escape(printed)
     if entry.level != "info" and code not in cases.MESSAGE_ONLY:
-        pattern += rf".* \[{re.escape(code.split('.')[0])}\]"
+        pattern += rf".* \[{printed}\]"
     return any(re.search(pattern, line) for line in lines)
 
 
@@ -723,6 +847,13 @@ def test_a_wrong_line_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     # A variant is told apart by its wording, though it prints its base code.
     outside = ["x.html:1: lỗi: liên kết nội bộ “/a” không dẫn tới tệp nào (cần có a) [broken-link]"]
     assert shows("broken-link", outside) and not shows("broken-link.outside", outside)
+    # A grouped line must print its cells' code: the right wording with another code fails.
+    grouped = [
+        "a.csv:3:G (started): lỗi: 3 ô ở cột G, dòng 3–5 (G3:G5): ngày viết kiểu dd/mm/yyyy "
+        "(ví dụ: x) [date-dmy]"
+    ]
+    assert shows("group.date-dmy", grouped)
+    assert not shows("group.date-dmy", [grouped[0].replace("[date-dmy]", "[decimal-comma]")])
 
 
 def test_coverage_figure() -> None:
