@@ -999,7 +999,7 @@ def _serve_pages(tmp: Path) -> list[str]:
     """The preview server's own pages (data error, build bug, refused host): their text."""
     from html.parser import HTMLParser
 
-    from generator.serve import error_page, host_refused_page
+    from generator.serve import NOT_FOUND_PAGE, error_page, host_refused_page
 
     class Text(HTMLParser):
         def __init__(self) -> None:
@@ -1014,6 +1014,7 @@ def _serve_pages(tmp: Path) -> list[str]:
         error_page("data", ["places.csv:3:B (name): lỗi: thiếu giá trị bắt buộc [required]"]),
         error_page("bug", ["Traceback (most recent call last):"]),
         host_refused_page("evil.example", "http://127.0.0.1:8000/"),
+        NOT_FOUND_PAGE.encode("utf-8"),
     ]
     for page in pages:
         parser = Text()
@@ -1030,6 +1031,8 @@ MISC_CASES["serve-pages"] = CallCase(
         "serve-bug-heading",
         "serve-bug-intro",
         "serve-host-refused",
+        "serve-not-found",
+        "serve-home",
     ),
 )
 
@@ -1384,5 +1387,46 @@ MISC_CASES["template"] = CallCase(
         "template-key",
         "template-ref",
         "template-unit-pick",
+    ),
+)
+
+
+def _output_lines(tmp: Path) -> list[str]:
+    """The build's last check of its outputs' paths (generator.pages.check_outputs): each
+    way a path is malformed, and two outputs on one file or a file where a folder must be."""
+    from generator.errors import BuildError
+    from generator.pages import FileOutput, Page, check_outputs
+
+    def page(url: str, title: str = "") -> Page:
+        return Page(url, [], {}, title)
+
+    def file(url: str) -> FileOutput:
+        return FileOutput(url, "", lambda: b"")
+
+    pages = [
+        page("don-vi/", "Đơn vị"),
+        page("/don-vi//xa/"),
+        page("/don-vi/ha..noi/"),
+        page("/tinh/", "Tỉnh"),
+        page("/TINH/", "Tỉnh (chữ hoa)"),
+        page("/du-lieu/a.csv/x/", "Bảng A"),
+    ]
+    try:
+        check_outputs(pages, [file("/du-lieu/a.csv")])
+    except BuildError as exc:
+        return exc.lines
+    return []
+
+
+MISC_CASES["output-paths"] = CallCase(
+    _output_lines,
+    (
+        "output-path-invalid",
+        "output-path-clash",
+        "output-page",
+        "output-file",
+        "output-path-no-slash",
+        "output-path-empty-segment",
+        "output-path-bad-segment",
     ),
 )

@@ -448,6 +448,9 @@ EXPECTED_CALLS: dict[str, list[str]] = {
         "Traceback (most recent call last):",
         "máy chủ xem trước không trả lời yêu cầu gửi tới “evil.example”",
         "lỗi: máy chủ xem trước không trả lời yêu cầu gửi tới “evil.example” [serve-host-refused] — Cách sửa: mở bản xem trước tại http://127.0.0.1:8000/ (chỉ địa chỉ 127.0.0.1, localhost hoặc [::1] của máy này)",
+        "Không tìm thấy trang",
+        "Không tìm thấy trang",
+        "Trang chủ",
     ],
     "build-limits": [
         "events.csv: lỗi: bảng sự kiện có 10.001 dòng, vượt giới hạn 10.000 sự kiện của lịch phong trào (trang /lich/ và tệp lich.ics); chưa xây dựng lại trang web [calendar-too-many-events] — Cách sửa: chỉ giữ các ngày lễ, kỷ niệm và hoạt động của phong trào; xóa các dòng trùng hoặc sinh thừa",
@@ -607,6 +610,13 @@ EXPECTED_CALLS.update(
             "Khu dân cư",
             "31 — Thành phố Hải Phòng",
         ],
+        "output-paths": [
+            "lỗi: trang “Đơn vị” (don-vi/) có địa chỉ “don-vi/” không hợp lệ (không bắt đầu bằng “/”); chưa xây dựng lại trang web [output-path-invalid] — Cách sửa: đặt mã (id), tên hoặc tên tệp bài học có ít nhất một chữ cái hoặc chữ số; tên tệp bài học chỉ gồm chữ không dấu, chữ số và “-” (không dấu cách, không “—”, “..”, “/”)",
+            "lỗi: trang “/don-vi//xa/” (/don-vi//xa/) có địa chỉ “/don-vi//xa/” không hợp lệ (có một phần rỗng “//”: mã hoặc tên không còn chữ cái, chữ số nào); chưa xây dựng lại trang web [output-path-invalid] — Cách sửa: đặt mã (id), tên hoặc tên tệp bài học có ít nhất một chữ cái hoặc chữ số; tên tệp bài học chỉ gồm chữ không dấu, chữ số và “-” (không dấu cách, không “—”, “..”, “/”)",
+            "lỗi: trang “/don-vi/ha..noi/” (/don-vi/ha..noi/) có địa chỉ “/don-vi/ha..noi/” không hợp lệ (phần “ha..noi” có ký tự không được dùng trong địa chỉ); chưa xây dựng lại trang web [output-path-invalid] — Cách sửa: đặt mã (id), tên hoặc tên tệp bài học có ít nhất một chữ cái hoặc chữ số; tên tệp bài học chỉ gồm chữ không dấu, chữ số và “-” (không dấu cách, không “—”, “..”, “/”)",
+            "lỗi: trang “Tỉnh” (/tinh/) và trang “Tỉnh (chữ hoa)” (/TINH/) cùng ghi vào tệp “tinh/index.html” của trang web; không ghi đè, chưa xây dựng lại trang web [output-path-clash] — Cách sửa: đổi mã (id) hoặc tên của một trong hai bản ghi cho khác hẳn nhau (không chỉ khác chữ hoa, chữ thường hay dấu)",
+            "lỗi: tệp /du-lieu/a.csv và trang “Bảng A” (/du-lieu/a.csv/x/) cùng ghi vào tệp “du-lieu/a.csv” của trang web; không ghi đè, chưa xây dựng lại trang web [output-path-clash] — Cách sửa: đổi mã (id) hoặc tên của một trong hai bản ghi cho khác hẳn nhau (không chỉ khác chữ hoa, chữ thường hay dấu)",
+        ],
     }
 )
 
@@ -632,8 +642,6 @@ NO_FIXTURE_YET: dict[str, str] = {
     "export-no-lessons": "antq export: needs a ZIM/zip export run per case; tests/test_export.py covers the command, not yet the exact line here",
     "export-not-reproducible": "antq export: needs a ZIM/zip export run per case; tests/test_export.py covers the command, not yet the exact line here",
     "other": "a Frictionless error antq has no code for: none known to reach it",
-    "output-path-clash": "antq build's lines: each needs a build run (or a forced failure of Pagefind, the lock, the worker template); tests/test_build*.py assert several, not yet here",
-    "output-path-invalid": "antq build's lines: each needs a build run (or a forced failure of Pagefind, the lock, the worker template); tests/test_build*.py assert several, not yet here",
     "output-refused": "antq build's lines: each needs a build run (or a forced failure of Pagefind, the lock, the worker template); tests/test_build*.py assert several, not yet here",
     "part-control-character": "the name of a control character Python's unicodedata has no name for; not yet",
     "part-hint-type": "the type hint of a type none of the schemas uses (all are date, integer, number, boolean or string)",
@@ -709,11 +717,6 @@ NO_FIXTURE_YET: dict[str, str] = {
     "update-other": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
     "calendar-product": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
     "calendar-name": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "output-page": "part of output-path-invalid / output-path-clash (generator.pages.check_outputs), which have no fixture here yet",
-    "output-file": "part of output-path-invalid / output-path-clash (generator.pages.check_outputs), which have no fixture here yet",
-    "output-path-no-slash": "part of output-path-invalid / output-path-clash (generator.pages.check_outputs), which have no fixture here yet",
-    "output-path-empty-segment": "part of output-path-invalid / output-path-clash (generator.pages.check_outputs), which have no fixture here yet",
-    "output-path-bad-segment": "part of output-path-invalid / output-path-clash (generator.pages.check_outputs), which have no fixture here yet",
     "lesson-what": "part of a lesson front-matter type-error / enum line (generator.lessons); no fixture here yet",
     "lesson-type-string": "part of a lesson front-matter type-error / enum line (generator.lessons); no fixture here yet",
     "lesson-hint-string": "part of a lesson front-matter type-error / enum line (generator.lessons); no fixture here yet",
@@ -725,8 +728,6 @@ NO_FIXTURE_YET: dict[str, str] = {
     "lesson-hint-list": "part of a lesson front-matter type-error / enum line (generator.lessons); no fixture here yet",
     "lesson-hint-enum": "part of a lesson front-matter type-error / enum line (generator.lessons); no fixture here yet",
     "lesson-footnote-back": "page text: a lesson footnote's back-link title; tests/golden/site holds it where a lesson has footnotes",
-    "serve-not-found": "the dev server's 404 page (antq serve); tests/test_serve.py requests a missing page",
-    "serve-home": "the dev server's 404 page (antq serve); tests/test_serve.py requests a missing page",
 }
 
 
