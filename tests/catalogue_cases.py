@@ -467,6 +467,29 @@ LESSON_CASES: dict[str, Case] = {
     ),
 }
 
+LESSON_CASES["lesson-types"] = Case(
+    {
+        "lessons/mau.md": LESSON.replace('title: "Bài mẫu: phòng tránh lừa đảo"', "title: [a, b]"),
+        "lessons/so.md": LESSON.replace("reading_time: 3", "reading_time: ba"),
+        "lessons/ngay.md": LESSON.replace("updated: 2025-10-15", "updated: hôm qua"),
+        "lessons/long.md": LESSON.replace("grades: [thcs, nguoi_lon]", "grades: [[thcs]]"),
+        "lessons/ma.md": LESSON.replace("grades: [thcs, nguoi_lon]", "grades: [thcs, lop-1]"),
+        "schemas/lesson.yaml": sub("  - name: summary\n", "  - name: summary\n    colour: red\n"),
+    },
+    (
+        "lesson-what",
+        "lesson-type-string",
+        "lesson-hint-string",
+        "lesson-type-integer",
+        "lesson-hint-integer",
+        "lesson-type-date",
+        "lesson-hint-date",
+        "lesson-type-list",
+        "lesson-hint-list",
+        "lesson-hint-enum",
+    ),
+)
+
 
 # -- Other commands: a case is a function of a fresh folder returning the lines printed.
 @dataclass

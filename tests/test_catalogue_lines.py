@@ -236,6 +236,15 @@ EXPECTED_VALIDATION: dict[str, list[str]] = {
         "schemas/lesson.yaml:23 (topics): lỗi: mã “lua-dao-qua-mang” không cho được địa chỉ trang riêng (/bai-hoc/chu-de/lua-dao-qua-mang/, trùng với mã “Lừa Đảo Qua Mạng”) [lesson-category-slug] — Cách sửa: dùng mã bằng chữ thường không dấu, chữ số và dấu gạch ngang, mỗi mã một địa chỉ",
         "Tổng cộng: 12 lỗi, 0 cảnh báo (12 tệp, 59 dòng dữ liệu).",
     ],
+    "lesson-types": [
+        "lessons/long.md:5 (grades): lỗi: giá trị “[…]” không phải danh sách mã [type-error] — Cách sửa: ghi [mã, mã]",
+        "lessons/ma.md:5 (grades): lỗi: giá trị “lop-1” không nằm trong danh sách cho phép: tieu_hoc (Tiểu học), thcs (Trung học cơ sở), thpt (Trung học phổ thông), nguoi_lon (Người lớn) [enum] — Cách sửa: ghi đúng mã trong danh sách",
+        "lessons/mau.md:2 (title): lỗi: giá trị “[…]” không phải văn bản [type-error] — Cách sửa: đặt trong ngoặc kép",
+        "lessons/ngay.md:7 (updated): lỗi: giá trị “hôm qua” không phải ngày [type-error] — Cách sửa: viết năm-tháng-ngày",
+        "lessons/so.md:8 (reading_time): lỗi: giá trị “ba” không phải số nguyên [type-error] — Cách sửa: chỉ ghi chữ số",
+        "schemas/lesson.yaml:11 (summary): lỗi: bảng “bài học”: trường có khóa lạ “colour” [field-unknown-key] — Cách sửa: sửa lỗi chính tả hoặc xóa khóa này; các khóa dùng được: name, title, description, type, format, constraints, categories, categoriesOrdered, example, missingValues, rdfType, floatNumber, bareNumber, groupChar, decimalChar, trueValues, falseValues, references",
+        "Tổng cộng: 6 lỗi, 0 cảnh báo (12 tệp, 59 dòng dữ liệu).",
+    ],
 }
 
 EXPECTED_CALLS: dict[str, list[str]] = {
@@ -717,16 +726,6 @@ NO_FIXTURE_YET: dict[str, str] = {
     "update-other": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
     "calendar-product": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
     "calendar-name": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "lesson-what": "part of a lesson front-matter type-error / enum line (generator.lessons); no fixture here yet",
-    "lesson-type-string": "part of a lesson front-matter type-error / enum line (generator.lessons); no fixture here yet",
-    "lesson-hint-string": "part of a lesson front-matter type-error / enum line (generator.lessons); no fixture here yet",
-    "lesson-type-integer": "part of a lesson front-matter type-error / enum line (generator.lessons); no fixture here yet",
-    "lesson-hint-integer": "part of a lesson front-matter type-error / enum line (generator.lessons); no fixture here yet",
-    "lesson-type-date": "part of a lesson front-matter type-error / enum line (generator.lessons); no fixture here yet",
-    "lesson-hint-date": "part of a lesson front-matter type-error / enum line (generator.lessons); no fixture here yet",
-    "lesson-type-list": "part of a lesson front-matter type-error / enum line (generator.lessons); no fixture here yet",
-    "lesson-hint-list": "part of a lesson front-matter type-error / enum line (generator.lessons); no fixture here yet",
-    "lesson-hint-enum": "part of a lesson front-matter type-error / enum line (generator.lessons); no fixture here yet",
     "lesson-footnote-back": "page text: a lesson footnote's back-link title; tests/golden/site holds it where a lesson has footnotes",
 }
 
