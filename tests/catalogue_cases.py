@@ -1453,3 +1453,34 @@ MISC_CASES["output-paths"] = CallCase(
         "output-path-bad-segment",
     ),
 )
+
+
+def _page_texts(tmp: Path) -> list[str]:
+    """Texts a build writes into files rather than prints: the calendar's name and maker
+    (lich.ics) and a lesson footnote's back-link title."""
+    from datetime import date
+
+    from generator.data.load import read_package
+    from generator.lessons import LessonRenderer, load_lessons
+    from generator.model import build_model
+    from generator.pages.updates import calendar_file
+    from generator.settings import load_settings
+
+    site = load_settings(FIXTURES.parent.parent / "site")
+    model = build_model(read_package(FIXTURES / "good"), site, date(2025, 11, 21))
+    ics = calendar_file(model).produce().decode("utf-8").splitlines()
+    lines = [line for line in ics if line.startswith(("PRODID", "X-WR-CALNAME"))]
+    import shutil
+
+    shutil.copytree(FIXTURES / "good", tmp / "data")
+    (tmp / "data" / "lessons").mkdir()
+    (tmp / "data" / "lessons" / "mau.md").write_text(LESSON, encoding="utf-8")
+    lessons, _ = load_lessons(tmp / "data", {"06/2014/NĐ-CP"})
+    html, _ = LessonRenderer({}).body(lessons[0])
+    lines += re.findall(r'class="footnote-backref"[^>]*title="([^"]*)"', html)
+    return lines
+
+
+MISC_CASES["page-texts"] = CallCase(
+    _page_texts, ("calendar-product", "calendar-name", "lesson-footnote-back")
+)
