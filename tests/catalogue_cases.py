@@ -1484,3 +1484,98 @@ def _page_texts(tmp: Path) -> list[str]:
 MISC_CASES["page-texts"] = CallCase(
     _page_texts, ("calendar-product", "calendar-name", "lesson-footnote-back")
 )
+
+
+def _update_lines(tmp: Path) -> list[str]:
+    """The "Cập nhật" page's words for one commit touching every table (generator.changes
+    and generator.pages.updates): its title, the counts, then one line per record."""
+    from datetime import date, datetime
+
+    from generator.data.load import read_package
+    from generator.data.schema import load_package
+    from generator.diff import Commit, RecordChange
+    from generator.model import build_model
+    from generator.pages import updates
+    from generator.settings import load_settings
+
+    site = load_settings(FIXTURES.parent.parent / "site")
+    labels = load_package(FIXTURES / "good")[0].labels()
+    model = build_model(read_package(FIXTURES / "good"), site, date(2025, 11, 21), labels=labels)
+    place = {"place_id": "hp-tan-ky-thon-nghi-khe", "year": "2025"}
+    rows: list[tuple[str, str, dict[str, str]]] = [
+        ("assessments", "added", {**place, "result": "dat"}),
+        ("assessments", "changed", {**place, "result": "chua_dat"}),
+        ("assessments", "removed", {**place, "year": "2024", "result": "dat"}),
+        ("models", "added", {"id": "tieng-keng-an-ninh", "name": "Tiếng kẻng an ninh"}),
+        ("models", "changed", {"id": "x", "name": "Mô hình X"}),
+        ("models", "removed", {"id": "y", "name": "Mô hình Y"}),
+        (
+            "awards",
+            "added",
+            {"recipient_name": "Công an xã Tân Kỳ", "award": "giay_khen_cong_an_tinh"}
+            | {"year": "2024", "unit_code": "11113"},
+        ),
+        ("places", "added", {"kind": "khu_dan_cu", "name": "Thôn Mới", "unit_code": "11113"}),
+        ("lessons", "added", {"title": "Bài A"}),
+        ("lessons", "changed", {"title": "Bài B"}),
+        ("lessons", "removed", {"title": "Bài C"}),
+        ("legal_documents", "changed", {"id": "124/2021/TT-BCA"}),
+        ("events", "removed", {"title": "Ngày hội"}),
+        ("model_sites", "added", {"model_id": "tieng-keng-an-ninh"}),
+        ("movement_classes", "added", {"unit_code": "11113", "year": "2025"}),
+        ("units", "changed", {}),
+        ("legacy_units", "added", {}),
+        ("unit_changes", "added", {}),
+    ]
+    changes = [
+        RecordChange(resource, (resource[:3] + str(n),), kind, None, row)  # type: ignore[arg-type]
+        for n, (resource, kind, row) in enumerate(rows)
+    ]
+    commit = Commit("a" * 40, datetime(2025, 11, 21, 8, 0), changes)
+    view = updates.commit_view(model, commit)
+    page = next(updates.pages(model, [commit]))
+    return [page.title, *view["summary"], *(d["text"] for d in view["details"])]
+
+
+MISC_CASES["update-lines"] = CallCase(
+    _update_lines,
+    (
+        "update-title",
+        "update-resource-units",
+        "update-resource-legacy_units",
+        "update-resource-unit_changes",
+        "update-resource-places",
+        "update-resource-assessments",
+        "update-resource-movement_classes",
+        "update-resource-models",
+        "update-resource-model_sites",
+        "update-resource-awards",
+        "update-resource-legal_documents",
+        "update-resource-events",
+        "update-resource-lessons",
+        "update-verb-added",
+        "update-verb-changed",
+        "update-verb-removed",
+        "update-count-added",
+        "update-count-changed",
+        "update-count-removed",
+        "update-result-dat",
+        "update-result-chua_dat",
+        "update-assessment-removed",
+        "update-assessment",
+        "update-assessment-changed",
+        "update-model-added",
+        "update-model-changed",
+        "update-model-removed",
+        "update-award",
+        "update-place",
+        "update-lesson-added",
+        "update-lesson-changed",
+        "update-lesson-removed",
+        "update-legal",
+        "update-event",
+        "update-model-site",
+        "update-class",
+        "update-other",
+    ),
+)
