@@ -1579,3 +1579,42 @@ MISC_CASES["update-lines"] = CallCase(
         "update-other",
     ),
 )
+
+
+def _legal_status_lines(tmp: Path) -> list[str]:
+    """The status a document's page shows (generator.legal.status_label): a law and an
+    applied document, each before it applies, in force, and after it ceased."""
+    import dataclasses
+    from datetime import date
+
+    from generator.data.load import read_package
+    from generator.legal import status_label
+    from generator.model import build_model
+    from generator.settings import load_settings
+
+    site = load_settings(FIXTURES.parent.parent / "site")
+    model = build_model(read_package(FIXTURES / "good"), site, date(2025, 11, 21))
+    lines: list[str] = []
+    for doc_id in ("06/2014/NĐ-CP", "Hướng dẫn 22/HD-BCA-V05"):
+        doc = model.legal_by_id[doc_id].document
+        ended = dataclasses.replace(doc, out_of_force_from=date(2024, 1, 1))
+        for version, on in (
+            (doc, date(2000, 1, 1)),
+            (doc, date(2023, 1, 1)),
+            (ended, date(2025, 1, 1)),
+        ):
+            lines.append(f"{doc_id} ({on.isoformat()}): {status_label(version, on)}")
+    return lines
+
+
+MISC_CASES["legal-status"] = CallCase(
+    _legal_status_lines,
+    (
+        "legal-status-law-chua-hieu-luc",
+        "legal-status-law-con-hieu-luc",
+        "legal-status-law-het-hieu-luc",
+        "legal-status-applied-chua-hieu-luc",
+        "legal-status-applied-con-hieu-luc",
+        "legal-status-applied-het-hieu-luc",
+    ),
+)

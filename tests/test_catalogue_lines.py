@@ -670,6 +670,14 @@ EXPECTED_CALLS.update(
             "Thêm đơn vị hành chính cũ leg16",
             "Thêm dòng quy đổi mã đơn vị uni17",
         ],
+        "legal-status": [
+            "06/2014/NĐ-CP (2000-01-01): Chưa có hiệu lực",
+            "06/2014/NĐ-CP (2023-01-01): Còn hiệu lực",
+            "06/2014/NĐ-CP (2025-01-01): Hết hiệu lực",
+            "Hướng dẫn 22/HD-BCA-V05 (2000-01-01): Chưa áp dụng",
+            "Hướng dẫn 22/HD-BCA-V05 (2023-01-01): Đang áp dụng",
+            "Hướng dẫn 22/HD-BCA-V05 (2025-01-01): Không còn áp dụng",
+        ],
     }
 )
 
@@ -678,12 +686,6 @@ NO_FIXTURE_YET: dict[str, str] = {
     "push-progress": "the label of a rich progress bar, drawn only on a terminal",
     "push-worker-started": "antq push notify --worker: needs a push receiver; tests/test_push_scale.py runs workers",
     "push-worker-done": "antq push notify --worker: needs a push receiver; tests/test_push_scale.py runs workers",
-    "legal-status-law-chua-hieu-luc": "shown on document pages, not printed by a command (tests/test_legal.py checks the labels)",
-    "legal-status-law-con-hieu-luc": "shown on document pages, not printed by a command (tests/test_legal.py checks the labels)",
-    "legal-status-law-het-hieu-luc": "shown on document pages, not printed by a command (tests/test_legal.py checks the labels)",
-    "legal-status-applied-chua-hieu-luc": "shown on document pages, not printed by a command (tests/test_legal.py checks the labels)",
-    "legal-status-applied-con-hieu-luc": "shown on document pages, not printed by a command (tests/test_legal.py checks the labels)",
-    "legal-status-applied-het-hieu-luc": "shown on document pages, not printed by a command (tests/test_legal.py checks the labels)",
     "build-busy": "antq build's lines: each needs a build run (or a forced failure of Pagefind, the lock, the worker template); tests/test_build*.py assert several, not yet here",
     "build-progress": "antq build's lines: each needs a build run (or a forced failure of Pagefind, the lock, the worker template); tests/test_build*.py assert several, not yet here",
     "cli-basemap-written": "antq geo basemap: needs Natural Earth's TopoJSON (tests/test_maps.py runs it); not yet here",
@@ -701,7 +703,7 @@ NO_FIXTURE_YET: dict[str, str] = {
     "part-lesson-bad-character": "a character YAML refuses in a lesson's front matter; no fixture yet",
     "part-lesson-too-deep": "front matter nested too deep; 60 levels of lists did not trigger it, deeper not tried",
     "part-lesson-whole": "part of a lesson line located on the whole file; no fixture yet",
-    "part-vapid-private-key": "unused: generator/scan.py names the VAPID key kind inline (“khóa riêng VAPID”) instead of through this entry",
+    "part-vapid-private-key": "the kind named for a bare VAPID private key (generator/scan.py); tests/test_scans.py asserts the line, not yet here",
     "push-dry-run": "antq push notify --dry-run: needs a git repository with two data revisions (tests/test_push.py runs one); not yet here",
     "push-dry-run-planned": "antq push notify --dry-run on a run already planned: needs a git repository and a store; not yet here",
     "push-dry-run-topic": "antq push notify --dry-run: needs a git repository with two data revisions; not yet here",
