@@ -43,7 +43,7 @@ from generator.render import Renderer
 from generator.revision import (
     DataRevision,
     data_revision,
-    git_revision,
+    git_log,
     hash_files,
     source_date_epoch,
     tree_files,
@@ -187,7 +187,8 @@ class Builder:
                 raise BuildError(exc.problems) from None
             pwa_dir = pwa.source_dir(o.site_dir)  # the service worker's source
             data_hash = hash_files(tree_files(o.data_dir), o.data_dir)
-            commit, epoch = git_revision(o.data_dir), source_date_epoch()
+            log = git_log(o.data_dir)  # the one git query of the build, passed down
+            commit, epoch = log.last, source_date_epoch()
             fingerprint = hashlib.sha256(
                 "|".join(
                     (
@@ -235,7 +236,7 @@ class Builder:
             if too_many:
                 raise BuildError(too_many)
         with stage("model"):
-            revision = data_revision(o.data_dir, dataset, lessons, data_hash=data_hash)
+            revision = data_revision(o.data_dir, dataset, lessons, data_hash=data_hash, log=log)
             model = build_model(
                 dataset,
                 settings,
@@ -245,7 +246,7 @@ class Builder:
                 revision=revision.revision,
             )
         with stage("pages"):
-            pages, files = collect(model, o.data_dir, package)
+            pages, files = collect(model, o.data_dir, package, log)
             files += _site_files(revision, settings.push.origin if settings.push else None)
             too_many = limits.check_sitemap(sum(1 for p in pages if p.in_sitemap))
             if too_many:

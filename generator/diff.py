@@ -9,7 +9,7 @@ from __future__ import annotations
 import subprocess
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
@@ -17,6 +17,7 @@ from generator.data.rawcsv import read_table
 from generator.data.schema import PackageSpec
 from generator.errors import AntqError
 from generator.lessons import front_matter
+from generator.revision import DataLog, git_log
 from generator.textvi import nfc
 
 Kind = Literal["added", "changed", "removed"]
@@ -213,18 +214,19 @@ def _diff_lessons(repo: Path, folder: str, old_rev: str | None, new_rev: str) ->
     return out
 
 
-def history(package: PackageSpec, limit: int = 30) -> list[Commit]:
+def history(package: PackageSpec, limit: int = 30, log: DataLog | None = None) -> list[Commit]:
     """The last `limit` commits that touched the data, newest first, each with its diff
-    against the commit before it. Empty when the data is not in a git repository."""
+    against the commit before it. Empty when the data is not in a git repository.
+    `log`: the build's one `revision.git_log` (asked here when not given)."""
     try:
-        repo, data_rel = repo_root(package.root)
-        log = _git(repo, "log", f"-{limit + 1}", "--format=%H %ct", "--", data_rel)
+        repo_root(package.root)
     except (GitError, ValueError):
         return []
-    entries = [line.split() for line in log.splitlines() if line.strip()]
+    if log is None:
+        log = git_log(package.root, limit + 1)
+    entries = log.commits[: limit + 1]
     commits: list[Commit] = []
-    for index, (revision, stamp) in enumerate(entries[:limit]):
+    for index, (revision, when) in enumerate(entries[:limit]):
         previous = entries[index + 1][0] if index + 1 < len(entries) else None
-        when = datetime.fromtimestamp(int(stamp), tz=UTC)
         commits.append(Commit(revision, when, diff_revisions(package, previous, revision)))
     return commits

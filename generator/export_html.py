@@ -201,133 +201,187 @@ def rewrite_page(
       dropped, so nothing is fetched from the network (map tiles included);
     - `head_extra(page)` may add markup at the end of <head> (the ZIM's search keywords).
     """
-    tokens = tokenize(source)
-    out: list[Token] = []
-    skip: list[str] = []  # open elements being dropped (nested same-name elements count)
-    open_a: list[bool] = []  # for each open <a>: was it turned into a <span>?
-    in_style = False
-    og_title: str | None = None
-    head_slot = Text("", False)
+    rewriter = _Rewriter(page_url, resolve, own_origin)
+    for token in tokenize(source):
+        rewriter.feed(token)
+    out = _drop_emptied_lists(rewriter.out)
+    title, text = _texts(out)
+    og_title = rewriter.og_title
+    page = Page(html="", title=_SPACE.sub(" ", og_title or title).strip(), text=text)
+    if head_extra is not None:
+        rewriter.head_slot.raw = head_extra(page)
+    page.html = "".join(t.text() for t in out)
+    return page
 
-    def keep_resource(token: Start, name: str) -> bool:
+
+class _Rewriter:
+    """The token stream's walk for `rewrite_page`, one step per kind of token.
+
+    A class rather than one loop because the walk carries state across tokens (elements
+    being dropped, open links turned into spans, whether inside <style>) and each kind of
+    element has its own rule; a method per rule keeps each short enough to read alone.
+    """
+
+    def __init__(self, page_url: str, resolve: Resolve, own_origin: str | None) -> None:
+        self.page_url = page_url
+        self.resolve = resolve
+        self.own_origin = own_origin
+        self.out: list[Token] = []
+        self.skip: list[str] = []  # open elements being dropped (nested same-name count)
+        self.open_a: list[bool] = []  # for each open <a>: was it turned into a <span>?
+        self.in_style = False
+        self.og_title: str | None = None
+        # Filled in at the end, once the whole page's text is known.
+        self.head_slot = Text("", False)
+
+    def feed(self, token: Token) -> None:
+        """Route one token: inside a dropped element, text, end tag or start tag."""
+        if self.skip:
+            self._skipped(token)
+        elif isinstance(token, Text):
+            if self.in_style and token.is_data:
+                token = Text(rewrite_css(token.raw, self.page_url, self.resolve), True)
+            self.out.append(token)
+        elif isinstance(token, End):
+            self._end(token)
+        else:
+            self._start(token)
+
+    def _skipped(self, token: Token) -> None:
+        """Inside a dropped element: only count nesting of the same tag to find its end."""
+        if isinstance(token, Start) and token.tag == self.skip[-1] and not _is_void(token):
+            self.skip.append(token.tag)
+        elif isinstance(token, End) and token.tag == self.skip[-1]:
+            self.skip.pop()
+
+    def _end(self, token: End) -> None:
+        """An end tag: closes a link turned span, a style sheet, or marks the head's slot."""
+        if token.tag in UNWRAP or token.tag in DROP_VOID:
+            return
+        if token.tag == "a" and self.open_a and self.open_a.pop():
+            token = End("span")
+        elif token.tag == "style":
+            self.in_style = False
+        elif token.tag == "head":
+            self.out.append(self.head_slot)
+        self.out.append(token)
+
+    def _start(self, token: Start) -> None:
+        """A start tag: dropped, unwrapped, or kept with its links and resources rewritten."""
+        tag = token.tag
+        if tag in DROP_SUBTREE:
+            if not _is_void(token):
+                self.skip.append(tag)
+            return
+        if tag in DROP_VOID or tag in UNWRAP:
+            return
+        token.remove(*[k for k, _ in token.attrs if k.startswith("on")])
+        if token.get("style") is not None:
+            style = token.get("style") or ""
+            token.set("style", rewrite_css(style, self.page_url, self.resolve))
+        if tag == "style":
+            self.in_style = True
+        elif tag == "meta":
+            if not self._meta(token):
+                return
+        elif tag == "link":
+            if not self._link(token):
+                return
+        elif tag in ("a", "area"):
+            anchor = self._anchor(token)
+            if anchor is None:
+                return
+            token = anchor
+        if tag in RESOURCE_ATTRS:
+            if tag == "input" and (token.get("type") or "").lower() != "image":
+                self.out.append(token)
+                return
+            if not all(self._keep_resource(token, name) for name in RESOURCE_ATTRS[tag]):
+                if not _is_void(token):
+                    self.skip.append(tag)
+                return
+        if token.get("srcset") is not None:
+            self._srcset(token)
+        self.out.append(token)
+
+    def _meta(self, token: Start) -> bool:
+        """False for a refresh (it would leave the export); notes og:title for the title."""
+        if (token.get("http-equiv") or "").lower() == "refresh":
+            return False
+        if token.get("property") == "og:title":
+            self.og_title = token.get("content")
+        return True
+
+    def _link(self, token: Start) -> bool:
+        """Keep only <link rel> kinds that work offline, pointing inside the export."""
+        rels = _link_rels(token)
+        if not rels or not rels <= LINK_KEEP:
+            return False
+        if "canonical" not in rels:
+            # The file may be rewritten: a subresource-integrity hash would then fail.
+            token.remove("integrity", "crossorigin")
+            if not self._keep_resource(token, "href"):
+                return False
+        return True
+
+    def _anchor(self, token: Start) -> Start | None:
+        """<a>/<area>: a link inside the export made relative; one to a page left out (or
+        a javascript: link) becomes a <span> keeping its words, or is dropped for <area>."""
+        tag = token.tag
+        href = token.get("href")
+        if href is not None and not href.startswith("#"):
+            scheme = _SCHEME.match(href.strip())
+            if scheme and scheme.group(1).lower() == "javascript":
+                relative = None
+                internal = True
+            else:
+                target = site_url(href, self.page_url, self.own_origin)
+                internal = target is not None
+                relative = self.resolve(target) if target is not None else None
+            if internal and relative is None:
+                if tag == "area":
+                    return None
+                # A page left out of the export: keep the words, lose the link.
+                attrs = [(k, v) for k, v in token.attrs if k in ("class", "id", "lang", "title")]
+                token = Start("span", attrs, "", False, changed=True, unlinked=True)
+            elif relative is not None:
+                token.set("href", relative)
+        if tag == "a":
+            self.open_a.append(token.unlinked)
+        return token
+
+    def _keep_resource(self, token: Start, name: str) -> bool:
+        """Point attribute `name` inside the export; False when its target is not there."""
         value = token.get(name)
         if value is None:
             return True
         if value.strip().startswith(("data:", "#")):
             return True
-        target = site_url(value, page_url)
-        relative = resolve(target) if target is not None else None
+        target = site_url(value, self.page_url)
+        relative = self.resolve(target) if target is not None else None
         if relative is None:
             return False
         token.set(name, relative)
         return True
 
-    for token in tokens:
-        if skip:
-            if isinstance(token, Start) and token.tag == skip[-1] and not _is_void(token):
-                skip.append(token.tag)
-            elif isinstance(token, End) and token.tag == skip[-1]:
-                skip.pop()
-            continue
-        if isinstance(token, Text):
-            if in_style and token.is_data:
-                token = Text(rewrite_css(token.raw, page_url, resolve), True)
-            out.append(token)
-            continue
-        if isinstance(token, End):
-            if token.tag in UNWRAP or token.tag in DROP_VOID:
+    def _srcset(self, token: Start) -> None:
+        """Rewrite every srcset candidate, or drop srcset when any is outside the export
+        (the src fallback then stands alone)."""
+        rewritten: list[str] = []
+        for part in (token.get("srcset") or "").split(","):
+            words = part.strip().split()
+            if not words:
                 continue
-            if token.tag == "a" and open_a and open_a.pop():
-                token = End("span")
-            elif token.tag == "style":
-                in_style = False
-            elif token.tag == "head":
-                # Filled in at the end, once the whole page's text is known.
-                out.append(head_slot)
-            out.append(token)
-            continue
-        tag = token.tag
-        if tag in DROP_SUBTREE:
-            if not _is_void(token):
-                skip.append(tag)
-            continue
-        if tag in DROP_VOID or tag in UNWRAP:
-            continue
-        token.remove(*[k for k, _ in token.attrs if k.startswith("on")])
-        if token.get("style") is not None:
-            token.set("style", rewrite_css(token.get("style") or "", page_url, resolve))
-        if tag == "style":
-            in_style = True
-        elif tag == "meta":
-            if (token.get("http-equiv") or "").lower() == "refresh":
-                continue
-            if token.get("property") == "og:title":
-                og_title = token.get("content")
-        elif tag == "link":
-            rels = _link_rels(token)
-            if not rels or not rels <= LINK_KEEP:
-                continue
-            if "canonical" not in rels:
-                # The file may be rewritten: a subresource-integrity hash would then fail.
-                token.remove("integrity", "crossorigin")
-                if not keep_resource(token, "href"):
-                    continue
-        elif tag in ("a", "area"):
-            href = token.get("href")
-            if href is not None and not href.startswith("#"):
-                scheme = _SCHEME.match(href.strip())
-                if scheme and scheme.group(1).lower() == "javascript":
-                    relative = None
-                    internal = True
-                else:
-                    target = site_url(href, page_url, own_origin)
-                    internal = target is not None
-                    relative = resolve(target) if target is not None else None
-                if internal and relative is None:
-                    if tag == "area":
-                        continue
-                    # A page left out of the export: keep the words, lose the link.
-                    attrs = [
-                        (k, v) for k, v in token.attrs if k in ("class", "id", "lang", "title")
-                    ]
-                    token = Start("span", attrs, "", False, changed=True, unlinked=True)
-                elif relative is not None:
-                    token.set("href", relative)
-            if tag == "a":
-                open_a.append(token.unlinked)
-        if tag in RESOURCE_ATTRS:
-            if tag == "input" and (token.get("type") or "").lower() != "image":
-                out.append(token)
-                continue
-            if not all(keep_resource(token, name) for name in RESOURCE_ATTRS[tag]):
-                if not _is_void(token):
-                    skip.append(tag)
-                continue
-        if token.get("srcset") is not None:
-            candidates = token.get("srcset") or ""
-            rewritten: list[str] = []
-            for part in candidates.split(","):
-                words = part.strip().split()
-                if not words:
-                    continue
-                target = site_url(words[0], page_url)
-                relative = resolve(target) if target is not None else None
-                if relative is None:
-                    rewritten = []
-                    break
-                rewritten.append(" ".join([relative, *words[1:]]))
-            if rewritten:
-                token.set("srcset", ", ".join(rewritten))
-            else:
-                token.remove("srcset")
-        out.append(token)
-    out = _drop_emptied_lists(out)
-    title, text = _texts(out)
-    page = Page(html="", title=_SPACE.sub(" ", og_title or title).strip(), text=text)
-    if head_extra is not None:
-        head_slot.raw = head_extra(page)
-    page.html = "".join(t.text() for t in out)
-    return page
+            target = site_url(words[0], self.page_url)
+            relative = self.resolve(target) if target is not None else None
+            if relative is None:
+                rewritten = []
+                break
+            rewritten.append(" ".join([relative, *words[1:]]))
+        if rewritten:
+            token.set("srcset", ", ".join(rewritten))
+        else:
+            token.remove("srcset")
 
 
 def _texts(tokens: list[Token]) -> tuple[str, str]:

@@ -665,8 +665,12 @@ def _remap(
     by_file = {display_path(staging / r.spec.rel_path): r for r in touched}
     sheets = {m.spec.name: m for m in mapped_all}
     out: list[Problem] = []
+    shown = display_path(data_dir)
     for p in found:
         d = p.to_dict()
+        for key in ("message", "hint"):  # "… có trong tệp <staging>/units.csv": name data/
+            if d.get(key) and prefix in d[key]:
+                d[key] = d[key].replace(prefix, shown)
         result = by_file.get(p.file)
         if result is not None and p.row is not None and p.row >= 2:
             kind, number = result.origin[p.row - 2] if p.row - 2 < len(result.origin) else ("", 0)
@@ -680,7 +684,7 @@ def _remap(
             if kind == "csv":
                 d["row"] = number
         if d["file"].startswith(prefix):
-            d["file"] = display_path(data_dir) + d["file"][len(prefix) :]
+            d["file"] = shown + d["file"][len(prefix) :]
         out.append(Problem(**d))
     return out
 

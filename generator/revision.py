@@ -88,22 +88,48 @@ def hash_files(paths: list[Path], base: Path) -> str:
     return digest.hexdigest()
 
 
-def git_revision(data_dir: Path) -> tuple[str, datetime] | None:
-    """The data's last commit and its time, or None when the data is in no repository."""
+# Commits of the data the update pages list (`diff.history`), plus one to diff the oldest.
+HISTORY_LIMIT = 30
+
+
+@dataclass(frozen=True)
+class DataLog:
+    """The data's last commits, newest first, as (hash, commit time): asked of git once per
+    build and passed down, since the revision (the first) and the update history (all of
+    them) are the same question. Empty when the data is in no repository."""
+
+    commits: tuple[tuple[str, datetime], ...]
+
+    @property
+    def last(self) -> tuple[str, datetime] | None:
+        return self.commits[0] if self.commits else None
+
+
+def git_log(data_dir: Path, count: int = HISTORY_LIMIT + 1) -> DataLog:
+    """The last `count` commits that touched the data (one `git log`)."""
     try:
         out = subprocess.run(
-            ["git", "log", "-1", "--format=%H %ct", "--", "."],
+            ["git", "log", f"-{count}", "--format=%H %ct", "--", "."],
             cwd=data_dir,
             capture_output=True,
             text=True,
-            timeout=10,
+            timeout=60,
             check=False,
-        ).stdout.split()
+        ).stdout
     except (OSError, subprocess.SubprocessError):
-        return None
-    if len(out) == 2 and out[1].isdigit():
-        return out[0], datetime.fromtimestamp(int(out[1]), tz=UTC)
-    return None
+        return DataLog(())
+    commits: list[tuple[str, datetime]] = []
+    for line in out.splitlines():
+        words = line.split()
+        if len(words) != 2 or not words[1].isdigit():
+            return DataLog(())
+        commits.append((words[0], datetime.fromtimestamp(int(words[1]), tz=UTC)))
+    return DataLog(tuple(commits))
+
+
+def git_revision(data_dir: Path) -> tuple[str, datetime] | None:
+    """The data's last commit and its time, or None when the data is in no repository."""
+    return git_log(data_dir, 1).last
 
 
 def source_date_epoch() -> datetime | None:
@@ -130,10 +156,12 @@ def data_revision(
     lessons: list[Lesson] | None = None,
     *,
     data_hash: str | None = None,
+    log: DataLog | None = None,
 ) -> DataRevision:
     """The data's revision and the build's date (module docstring). Outside git and without
-    SOURCE_DATE_EPOCH the data is read (`dataset`, `lessons`: already read by the caller)."""
-    commit = git_revision(data_dir)
+    SOURCE_DATE_EPOCH the data is read (`dataset`, `lessons`: already read by the caller;
+    `log`: the build's one `git_log`)."""
+    commit = log.last if log is not None else git_revision(data_dir)
     epoch = source_date_epoch()
     if commit is not None:
         return DataRevision(commit[0], epoch or commit[1])

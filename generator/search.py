@@ -48,12 +48,11 @@ from generator.derived import Derived
 from generator.errors import BuildError
 from generator.htmlread import HEADING, MAIN, SKIPPED, drop_ignored, tag_text
 from generator.textvi import fold
-from generator.urlpath import url_to_path
+from generator.urlpath import path_to_url, url_to_path
 
 INDEX_DIR = "pagefind"  # the whole site's index
 LIBRARY_INDEX_DIR = "pagefind-bai-hoc"  # the lesson library's, downloaded for offline use
 LIBRARY_PAGES = "bai-hoc/"
-_LESSON_PAGE = re.compile(r"^bai-hoc/(?!chu-de/|danh-cho/)[^/]+/index\.html$")
 # Pages that are not content: searching them would only return noise.
 NOT_INDEXED = frozenset(url_to_path(url) for url in ("/404.html", "/offline/", "/tim-kiem/"))
 # Parts of <main> that repeat on many pages (breadcrumbs, contents, related lessons, topic
@@ -104,11 +103,12 @@ def annotate(page: str) -> str:
 # time (national site: thousands of rows per page) and duplicate results.
 # The list of data changes (/cap-nhat/) changes with every data commit and only points to
 # pages that are indexed themselves.
-_LISTS = re.compile(r"^(khen-thuong/.+|phan-loai/\d{4}/|ban-do/.*|cap-nhat/)index\.html$")
+# Matched against a page's URL (`urlpath.path_to_url`): a URL ending in "/" is a folder's page.
+_LISTS = re.compile(r"^/(khen-thuong/.+/|phan-loai/\d{4}/|ban-do/(.*/)?|cap-nhat/)$")
 
 
 def indexed(rel: str) -> bool:
-    return rel.endswith(".html") and rel not in NOT_INDEXED and not _LISTS.match(rel)
+    return rel.endswith(".html") and rel not in NOT_INDEXED and not _LISTS.match(path_to_url(rel))
 
 
 def _binary() -> str:

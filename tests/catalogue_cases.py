@@ -489,6 +489,29 @@ LESSON_CASES: dict[str, Case] = {
     ),
 }
 
+LESSON_CASES["lesson-types"] = Case(
+    {
+        "lessons/mau.md": LESSON.replace('title: "Bài mẫu: phòng tránh lừa đảo"', "title: [a, b]"),
+        "lessons/so.md": LESSON.replace("reading_time: 3", "reading_time: ba"),
+        "lessons/ngay.md": LESSON.replace("updated: 2025-10-15", "updated: hôm qua"),
+        "lessons/long.md": LESSON.replace("grades: [thcs, nguoi_lon]", "grades: [[thcs]]"),
+        "lessons/ma.md": LESSON.replace("grades: [thcs, nguoi_lon]", "grades: [thcs, lop-1]"),
+        "schemas/lesson.yaml": sub("  - name: summary\n", "  - name: summary\n    colour: red\n"),
+    },
+    (
+        "lesson-what",
+        "lesson-type-string",
+        "lesson-hint-string",
+        "lesson-type-integer",
+        "lesson-hint-integer",
+        "lesson-type-date",
+        "lesson-hint-date",
+        "lesson-type-list",
+        "lesson-hint-list",
+        "lesson-hint-enum",
+    ),
+)
+
 
 # -- Other commands: a case is a function of a fresh folder returning the lines printed.
 @dataclass
@@ -808,14 +831,20 @@ def cli(*commands: list[str], env: dict[str, str] | None = None) -> Callable[[Pa
         from typer.testing import CliRunner
 
         from generator.cli import app
+        from generator.errors import AntqError
 
         lines: list[str] = []
         for args in commands:
             argv = [a.replace("{tmp}", str(tmp)) for a in args]
             result = CliRunner().invoke(app, argv, env=env)
-            out = (result.stdout + result.stderr).replace(str(tmp), "TMP")
+            out = result.stdout + result.stderr
+            code = result.exit_code
+            if isinstance(result.exception, AntqError):  # printed by the console script
+                out += "".join(f"{line}\n" for line in result.exception.lines)
+                code = result.exception.exit_code
+            out = out.replace(str(tmp), "TMP")
             lines += [line for line in out.splitlines() if line.strip()]
-            lines.append(f"exit {result.exit_code}")
+            lines.append(f"exit {code}")
         return lines
 
     return run
@@ -1015,7 +1044,7 @@ def _serve_pages(tmp: Path) -> list[str]:
     """The preview server's own pages (data error, build bug, refused host): their text."""
     from html.parser import HTMLParser
 
-    from generator.serve import error_page, host_refused_page
+    from generator.serve import NOT_FOUND_PAGE, error_page, host_refused_page
 
     class Text(HTMLParser):
         def __init__(self) -> None:
@@ -1030,6 +1059,7 @@ def _serve_pages(tmp: Path) -> list[str]:
         error_page("data", ["places.csv:3:B (name): lỗi: thiếu giá trị bắt buộc [required]"]),
         error_page("bug", ["Traceback (most recent call last):"]),
         host_refused_page("evil.example", "http://127.0.0.1:8000/"),
+        NOT_FOUND_PAGE.encode("utf-8"),
     ]
     for page in pages:
         parser = Text()
@@ -1046,6 +1076,8 @@ MISC_CASES["serve-pages"] = CallCase(
         "serve-bug-heading",
         "serve-bug-intro",
         "serve-host-refused",
+        "serve-not-found",
+        "serve-home",
     ),
 )
 
@@ -1191,3 +1223,420 @@ PUSH_CASES["push-store-url"] = CallCase(
 )
 PUSH_CASES["push-copy"] = CallCase(_copy_lines, ("push-copied", "push-copy-target-not-empty"))
 PUSH_CASES["push-status"] = CallCase(_status_lines, ("push-job-line", "push-service-blocked"))
+
+
+# -- Officials working in Excel (issue 17): antq import, the inbox data/nhap/, antq template.
+MS_HEAD = "id,model_id,unit_code,place_id,teams,members,started,exemplar,lat,lon"
+NEW_SITE = "tka-moi,tieng-keng-an-ninh,02494,xa-02494,1,9,2024-01-02,false,21.8,105.26"
+
+
+def _import_refusals(tmp: Path) -> list[str]:
+    """Every way `antq import` refuses a source before it changes data/."""
+    import shutil
+
+    import openpyxl
+
+    shutil.copytree(FIXTURES / "good", tmp / "data")
+    good_row = f"{NEW_SITE}\n"
+    (tmp / "a.txt").write_text("x\n", encoding="utf-8")
+    (tmp / "hong.xlsx").write_bytes(b"not a zip file")
+    (tmp / "ms.csv").write_text(f"{MS_HEAD}\n{good_row}", encoding="utf-8")
+    (tmp / "la.csv").write_text("foo,bar\n1,2\n", encoding="utf-8")
+    (tmp / "cot.csv").write_text(
+        "id,ten_goi,kind,unit_code,legacy_unit_code,legacy_unit_name,lat\nx,y,xa,11113,,,20.8\n",
+        encoding="utf-8",
+    )
+    (tmp / "khoa.csv").write_text(
+        f"{MS_HEAD}\n,tieng-keng-an-ninh,02494,xa-02494,1,9,2024-01-02,false,21.8,105.26\n"
+        f"{good_row}{good_row}",
+        encoding="utf-8",
+    )
+    (tmp / "ngay.csv").write_text(
+        "place_id,year,result,decision_no,decision_date,issuer,legal_basis\n"
+        "xa-02494,2025,dat,1/QĐ,01/02/2025,UBND tỉnh Tuyên Quang,124/2021/TT-BCA\n"
+        "xa-18436,2025,dat,2/QĐ,03/04/2025,UBND tỉnh Hà Tĩnh,124/2021/TT-BCA\n",
+        encoding="utf-8",
+    )
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "model_sites"
+    ws.append(MS_HEAD.split(","))
+    ws.merge_cells("A1:B1")
+    wb.save(tmp / "gop.xlsx")
+    data = ["--data", "{tmp}/data"]
+    return cli(
+        ["import", *data],
+        ["import", "{tmp}/khong-co.xlsx", *data],
+        ["import", "{tmp}/a.txt", *data],
+        ["import", "{tmp}/hong.xlsx", *data],
+        ["import", "{tmp}/ms.csv", "--table", "su_kien", *data],
+        ["import", "{tmp}/ms.csv", "--province", "99", *data],
+        ["import", "{tmp}/ms.csv", "--sync", *data],
+        ["import", "{tmp}/la.csv", *data],
+        ["import", "{tmp}/cot.csv", "--table", "places", *data],
+        ["import", "{tmp}/gop.xlsx", *data],
+        ["import", "{tmp}/khoa.csv", *data],
+        ["import", "{tmp}/ngay.csv", "--fix", *data],
+    )(tmp)
+
+
+MISC_CASES["import-refusals"] = CallCase(
+    _import_refusals,
+    (
+        "cli-import-source",
+        "import-missing-file",
+        "import-format",
+        "import-unreadable",
+        "import-unknown-table",
+        "import-province-unknown",
+        "import-sync-no-scope",
+        "import-no-table",
+        "import-header",
+        "import-missing-column",
+        "import-merged-header",
+        "import-no-key",
+        "import-duplicate-key",
+        "import-ambiguous-dates",
+        "import-refused",
+    ),
+)
+
+
+def _model_sites_csv() -> str:
+    """Three new model sites as Excel saves them (dd/mm/yyyy dates, decimal commas, unit
+    codes that lost their leading zero, two empty columns and two empty rows at the end),
+    one changed (members 18 → 20), one kept; tka-cong-lac is left out (for --sync)."""
+    rows = [
+        "tka-nghi-khe,tieng-keng-an-ninh,11113,hp-tan-ky-thon-nghi-khe,1,20,2022-06-15,false,"
+        "20.8301,106.3571",
+        *(
+            f'tb-{n},tieng-keng-an-ninh,2494,xa-02494,1,{n},1{n + 2}/03/2024,false,"21,8{n}",105.26'
+            for n in (1, 2, 3)
+        ),
+    ]
+    return "".join(f"{r},,\n" for r in [MS_HEAD, *rows]) + ",,,,,,,,,,,\n,,,,,,,,,,,\n"
+
+
+def _import_fix_lines(tmp: Path) -> list[str]:
+    """A CSV as Excel writes it: refused with grouped lines, then --fix --dry-run (the plan
+    and the diff), --fix (written), again (nothing), and --sync of the province."""
+    import shutil
+
+    shutil.copytree(FIXTURES / "good", tmp / "data")
+    (tmp / "ms.csv").write_text(_model_sites_csv(), encoding="utf-8")
+    (tmp / "loi.csv").write_text(
+        f"{MS_HEAD}\n"
+        + "".join(
+            f"tb-{n},tieng-keng-an-ninh,02494,{place},1,x{n},2024-03-01,false,21.8,105.26\n"
+            for n, place in ((1, "xa-11436"), (2, "xa-02494"), (3, "xa-02494"))
+        ),
+        encoding="utf-8",
+    )
+    data = ["--data", "{tmp}/data"]
+    return cli(
+        ["import", "{tmp}/ms.csv", *data],
+        ["import", "{tmp}/loi.csv", *data],
+        ["import", "{tmp}/ms.csv", "--fix", "--dry-run", *data],
+        ["import", "{tmp}/ms.csv", "--fix", *data],
+        ["import", "{tmp}/ms.csv", "--fix", *data],
+        ["import", "{tmp}/ms.csv", "--fix", "--sync", "--province", "31", "--dry-run", *data],
+    )(tmp)
+
+
+MISC_CASES["import-fix"] = CallCase(
+    _import_fix_lines,
+    (
+        "group.date-dmy",
+        "group.decimal-comma",
+        "group.lost-leading-zero",
+        "group.other",
+        "part-did-you-mean",
+        "part-or",
+        "import-fixed",
+        "part-fix-date",
+        "part-fix-zero",
+        "part-fix-decimal",
+        "part-fix-trailing-rows",
+        "import-plan",
+        "import-diff-added",
+        "import-diff-changed",
+        "import-dry-run",
+        "import-written",
+        "import-nothing",
+        "import-sync-first",
+        "import-diff-deleted",
+    ),
+)
+
+
+def _inbox_lines(tmp: Path) -> list[str]:
+    """data/nhap/: a good sheet is imported (and leaves the inbox), a bad one stops it."""
+    import shutil
+
+    import openpyxl
+
+    shutil.copytree(FIXTURES / "good", tmp / "data")
+    (tmp / "data" / "nhap").mkdir()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "model_sites"
+    ws.append(MS_HEAD.split(","))
+    ws.append(NEW_SITE.split(","))
+    ws["L1"] = " "  # a blank-looking cell two columns past the table: Excel's trailing columns
+    wb.save(tmp / "data" / "nhap" / "a.xlsx")
+    (tmp / "data" / "nhap" / "b.csv").write_text("foo,bar\n1,2\n", encoding="utf-8")
+    return cli(["import", "--inbox", "--data", "{tmp}/data"])(tmp)
+
+
+MISC_CASES["import-inbox"] = CallCase(
+    _inbox_lines, ("inbox-imported", "inbox-failed", "part-fix-trailing-columns")
+)
+
+
+def _template_lines(tmp: Path) -> list[str]:
+    """antq template's refusals and its written line (time shown as N), then the texts of
+    the workbook it wrote: sheet names, the guide's intro, head and a row, a drop-down."""
+    import openpyxl
+
+    data = ["--data", str(FIXTURES / "good")]
+    lines = cli(
+        ["template", "su_kien", "--out", "{tmp}/mau.xlsx", *data],
+        ["template", "--province", "99", "--out", "{tmp}/mau.xlsx", *data],
+        ["template", "--out", "{tmp}/mau.csv", *data],
+        ["template", "places", "--province", "31", "--with-data", "--out", "{tmp}/mau.xlsx", *data],
+    )(tmp)
+    lines = [re.sub(r"\(\d+(,\d)? giây\)", "(N giây)", line) for line in lines]
+    wb = openpyxl.load_workbook(tmp / "mau.xlsx")
+    guide = wb.worksheets[0]
+    lines += [f"{ws.title}: {ws.sheet_state}" for ws in wb.worksheets]
+    for row in guide.iter_rows(values_only=True):
+        if row[2] in (None, "Tên máy", "id", "unit_code"):  # intro, province, head; 2 fields
+            lines.append("|".join(str(v) if v is not None else "" for v in row).rstrip("|"))
+    lines += [str(v) for v in next(wb["Danh sách"].iter_rows(max_row=1, values_only=True))]
+    return lines
+
+
+MISC_CASES["template"] = CallCase(
+    _template_lines,
+    (
+        "template-unknown-table",
+        "template-unknown-province",
+        "template-out-suffix",
+        "template-written",
+        "template-guide-sheet",
+        "template-lists-sheet",
+        "template-guide-intro",
+        "template-guide-head",
+        "template-province-label",
+        "template-yes",
+        "template-key",
+        "template-ref",
+        "template-unit-pick",
+    ),
+)
+
+
+def _output_lines(tmp: Path) -> list[str]:
+    """The build's last check of its outputs' paths (generator.pages.check_outputs): each
+    way a path is malformed, and two outputs on one file or a file where a folder must be."""
+    from generator.errors import BuildError
+    from generator.pages import FileOutput, Page, check_outputs
+
+    def page(url: str, title: str = "") -> Page:
+        return Page(url, [], {}, title)
+
+    def file(url: str) -> FileOutput:
+        return FileOutput(url, "", lambda: b"")
+
+    pages = [
+        page("don-vi/", "Đơn vị"),
+        page("/don-vi//xa/"),
+        page("/don-vi/ha..noi/"),
+        page("/tinh/", "Tỉnh"),
+        page("/TINH/", "Tỉnh (chữ hoa)"),
+        page("/du-lieu/a.csv/x/", "Bảng A"),
+    ]
+    try:
+        check_outputs(pages, [file("/du-lieu/a.csv")])
+    except BuildError as exc:
+        return exc.lines
+    return []
+
+
+MISC_CASES["output-paths"] = CallCase(
+    _output_lines,
+    (
+        "output-path-invalid",
+        "output-path-clash",
+        "output-page",
+        "output-file",
+        "output-path-no-slash",
+        "output-path-empty-segment",
+        "output-path-bad-segment",
+    ),
+)
+
+
+def _page_texts(tmp: Path) -> list[str]:
+    """Texts a build writes into files rather than prints: the calendar's name and maker
+    (lich.ics) and a lesson footnote's back-link title."""
+    from datetime import date
+
+    from generator.data.load import read_package
+    from generator.lessons import LessonRenderer, load_lessons
+    from generator.model import build_model
+    from generator.pages.updates import calendar_file
+    from generator.settings import load_settings
+
+    site = load_settings(FIXTURES.parent.parent / "site")
+    model = build_model(read_package(FIXTURES / "good"), site, date(2025, 11, 21))
+    ics = calendar_file(model).produce().decode("utf-8").splitlines()
+    lines = [line for line in ics if line.startswith(("PRODID", "X-WR-CALNAME"))]
+    import shutil
+
+    shutil.copytree(FIXTURES / "good", tmp / "data")
+    (tmp / "data" / "lessons").mkdir()
+    (tmp / "data" / "lessons" / "mau.md").write_text(LESSON, encoding="utf-8")
+    lessons, _ = load_lessons(tmp / "data", {"06/2014/NĐ-CP"})
+    html, _ = LessonRenderer({}).body(lessons[0])
+    lines += re.findall(r'class="footnote-backref"[^>]*title="([^"]*)"', html)
+    return lines
+
+
+MISC_CASES["page-texts"] = CallCase(
+    _page_texts, ("calendar-product", "calendar-name", "lesson-footnote-back")
+)
+
+
+def _update_lines(tmp: Path) -> list[str]:
+    """The "Cập nhật" page's words for one commit touching every table (generator.changes
+    and generator.pages.updates): its title, the counts, then one line per record."""
+    from datetime import date, datetime
+
+    from generator.data.load import read_package
+    from generator.data.schema import load_package
+    from generator.diff import Commit, RecordChange
+    from generator.model import build_model
+    from generator.pages import updates
+    from generator.settings import load_settings
+
+    site = load_settings(FIXTURES.parent.parent / "site")
+    labels = load_package(FIXTURES / "good")[0].labels()
+    model = build_model(read_package(FIXTURES / "good"), site, date(2025, 11, 21), labels=labels)
+    place = {"place_id": "hp-tan-ky-thon-nghi-khe", "year": "2025"}
+    rows: list[tuple[str, str, dict[str, str]]] = [
+        ("assessments", "added", {**place, "result": "dat"}),
+        ("assessments", "changed", {**place, "result": "chua_dat"}),
+        ("assessments", "removed", {**place, "year": "2024", "result": "dat"}),
+        ("models", "added", {"id": "tieng-keng-an-ninh", "name": "Tiếng kẻng an ninh"}),
+        ("models", "changed", {"id": "x", "name": "Mô hình X"}),
+        ("models", "removed", {"id": "y", "name": "Mô hình Y"}),
+        (
+            "awards",
+            "added",
+            {"recipient_name": "Công an xã Tân Kỳ", "award": "giay_khen_cong_an_tinh"}
+            | {"year": "2024", "unit_code": "11113"},
+        ),
+        ("places", "added", {"kind": "khu_dan_cu", "name": "Thôn Mới", "unit_code": "11113"}),
+        ("lessons", "added", {"title": "Bài A"}),
+        ("lessons", "changed", {"title": "Bài B"}),
+        ("lessons", "removed", {"title": "Bài C"}),
+        ("legal_documents", "changed", {"id": "124/2021/TT-BCA"}),
+        ("events", "removed", {"title": "Ngày hội"}),
+        ("model_sites", "added", {"model_id": "tieng-keng-an-ninh"}),
+        ("movement_classes", "added", {"unit_code": "11113", "year": "2025"}),
+        ("units", "changed", {}),
+        ("legacy_units", "added", {}),
+        ("unit_changes", "added", {}),
+    ]
+    changes = [
+        RecordChange(resource, (resource[:3] + str(n),), kind, None, row)  # type: ignore[arg-type]
+        for n, (resource, kind, row) in enumerate(rows)
+    ]
+    commit = Commit("a" * 40, datetime(2025, 11, 21, 8, 0), changes)
+    view = updates.commit_view(model, commit)
+    page = next(updates.pages(model, [commit]))
+    return [page.title, *view["summary"], *(d["text"] for d in view["details"])]
+
+
+MISC_CASES["update-lines"] = CallCase(
+    _update_lines,
+    (
+        "update-title",
+        "update-resource-units",
+        "update-resource-legacy_units",
+        "update-resource-unit_changes",
+        "update-resource-places",
+        "update-resource-assessments",
+        "update-resource-movement_classes",
+        "update-resource-models",
+        "update-resource-model_sites",
+        "update-resource-awards",
+        "update-resource-legal_documents",
+        "update-resource-events",
+        "update-resource-lessons",
+        "update-verb-added",
+        "update-verb-changed",
+        "update-verb-removed",
+        "update-count-added",
+        "update-count-changed",
+        "update-count-removed",
+        "update-result-dat",
+        "update-result-chua_dat",
+        "update-assessment-removed",
+        "update-assessment",
+        "update-assessment-changed",
+        "update-model-added",
+        "update-model-changed",
+        "update-model-removed",
+        "update-award",
+        "update-place",
+        "update-lesson-added",
+        "update-lesson-changed",
+        "update-lesson-removed",
+        "update-legal",
+        "update-event",
+        "update-model-site",
+        "update-class",
+        "update-other",
+    ),
+)
+
+
+def _legal_status_lines(tmp: Path) -> list[str]:
+    """The status a document's page shows (generator.legal.status_label): a law and an
+    applied document, each before it applies, in force, and after it ceased."""
+    import dataclasses
+    from datetime import date
+
+    from generator.data.load import read_package
+    from generator.legal import status_label
+    from generator.model import build_model
+    from generator.settings import load_settings
+
+    site = load_settings(FIXTURES.parent.parent / "site")
+    model = build_model(read_package(FIXTURES / "good"), site, date(2025, 11, 21))
+    lines: list[str] = []
+    for doc_id in ("06/2014/NĐ-CP", "Hướng dẫn 22/HD-BCA-V05"):
+        doc = model.legal_by_id[doc_id].document
+        ended = dataclasses.replace(doc, out_of_force_from=date(2024, 1, 1))
+        for version, on in (
+            (doc, date(2000, 1, 1)),
+            (doc, date(2023, 1, 1)),
+            (ended, date(2025, 1, 1)),
+        ):
+            lines.append(f"{doc_id} ({on.isoformat()}): {status_label(version, on)}")
+    return lines
+
+
+MISC_CASES["legal-status"] = CallCase(
+    _legal_status_lines,
+    (
+        "legal-status-law-chua-hieu-luc",
+        "legal-status-law-con-hieu-luc",
+        "legal-status-law-het-hieu-luc",
+        "legal-status-applied-chua-hieu-luc",
+        "legal-status-applied-con-hieu-luc",
+        "legal-status-applied-het-hieu-luc",
+    ),
+)

@@ -247,6 +247,15 @@ EXPECTED_VALIDATION: dict[str, list[str]] = {
         "security_teams.csv:8:E (members): lỗi: giá trị 0 nhỏ hơn mức tối thiểu 1 [below-minimum] — Cách sửa: kiểm tra lại con số",
         "Tổng cộng: 4 lỗi, 1 cảnh báo (13 tệp, 66 dòng dữ liệu).",
     ],
+    "lesson-types": [
+        "lessons/long.md:5 (grades): lỗi: giá trị “[…]” không phải danh sách mã [type-error] — Cách sửa: ghi [mã, mã]",
+        "lessons/ma.md:5 (grades): lỗi: giá trị “lop-1” không nằm trong danh sách cho phép: tieu_hoc (Tiểu học), thcs (Trung học cơ sở), thpt (Trung học phổ thông), nguoi_lon (Người lớn) [enum] — Cách sửa: ghi đúng mã trong danh sách",
+        "lessons/mau.md:2 (title): lỗi: giá trị “[…]” không phải văn bản [type-error] — Cách sửa: đặt trong ngoặc kép",
+        "lessons/ngay.md:7 (updated): lỗi: giá trị “hôm qua” không phải ngày [type-error] — Cách sửa: viết năm-tháng-ngày",
+        "lessons/so.md:8 (reading_time): lỗi: giá trị “ba” không phải số nguyên [type-error] — Cách sửa: chỉ ghi chữ số",
+        "schemas/lesson.yaml:11 (summary): lỗi: bảng “bài học”: trường có khóa lạ “colour” [field-unknown-key] — Cách sửa: sửa lỗi chính tả hoặc xóa khóa này; các khóa dùng được: name, title, description, type, format, constraints, categories, categoriesOrdered, example, missingValues, rdfType, floatNumber, bareNumber, groupChar, decimalChar, trueValues, falseValues, references",
+        "Tổng cộng: 6 lỗi, 0 cảnh báo (13 tệp, 62 dòng dữ liệu).",
+    ],
 }
 
 EXPECTED_CALLS: dict[str, list[str]] = {
@@ -459,6 +468,9 @@ EXPECTED_CALLS: dict[str, list[str]] = {
         "Traceback (most recent call last):",
         "máy chủ xem trước không trả lời yêu cầu gửi tới “evil.example”",
         "lỗi: máy chủ xem trước không trả lời yêu cầu gửi tới “evil.example” [serve-host-refused] — Cách sửa: mở bản xem trước tại http://127.0.0.1:8000/ (chỉ địa chỉ 127.0.0.1, localhost hoặc [::1] của máy này)",
+        "Không tìm thấy trang",
+        "Không tìm thấy trang",
+        "Trang chủ",
     ],
     "build-limits": [
         "events.csv: lỗi: bảng sự kiện có 10.001 dòng, vượt giới hạn 10.000 sự kiện của lịch phong trào (trang /lich/ và tệp lich.ics); chưa xây dựng lại trang web [calendar-too-many-events] — Cách sửa: chỉ giữ các ngày lễ, kỷ niệm và hoạt động của phong trào; xóa các dòng trùng hoặc sinh thừa",
@@ -503,17 +515,188 @@ EXPECTED_CALLS.update(
     }
 )
 
+# Officials working in Excel (issue 17): antq import, the inbox, antq template.
+EXPECTED_CALLS.update(
+    {
+        "import-refusals": [
+            "lỗi: cần đúng một nguồn: một tệp bảng tính, hoặc --inbox [cli-import-source] — Cách sửa: ví dụ: antq import mau.xlsx --fix, hoặc antq import --inbox",
+            "exit 2",
+            "lỗi: không tìm thấy tệp “TMP/khong-co.xlsx” [import-missing-file] — Cách sửa: kiểm tra tên tệp",
+            "exit 2",
+            "lỗi: không nhập được tệp “TMP/a.txt”: chỉ nhận .xlsx, .xlsm, .ods hoặc .csv [import-format] — Cách sửa: trong Excel chọn File → Save As → “Excel Workbook (*.xlsx)”",
+            "exit 2",
+            "lỗi: không đọc được bảng tính “TMP/hong.xlsx” (ZipError) [import-unreadable] — Cách sửa: mở lại tệp bằng Excel hoặc LibreOffice và lưu lại dạng .xlsx",
+            "exit 1",
+            "lỗi: không có bảng “su_kien” [import-unknown-table] — Cách sửa: chọn một trong: units, legacy_units, unit_changes, legal_documents, places, assessments, targets, movement_classes, models, model_sites, security_teams, awards, events",
+            "exit 2",
+            "lỗi: không có tỉnh/thành phố mã “99” [import-province-unknown] — Cách sửa: dùng mã 2 chữ số của tỉnh hiện nay",
+            "exit 2",
+            "lỗi: --sync cần biết phạm vi (tỉnh) của bảng tính [import-sync-no-scope] — Cách sửa: ghi --province MÃ_TỈNH, hoặc dùng mẫu tạo bằng “antq template --province”",
+            "exit 2",
+            "TMP/la.csv:1: lỗi: không biết trang tính “la” là bảng nào: dòng tiêu đề không khớp bảng nào [import-no-table] — Cách sửa: dùng mẫu của “antq template”, hoặc ghi --table TÊN_BẢNG; các bảng: legal_documents, places, assessments, targets, movement_classes, models, model_sites, security_teams, awards, events",
+            "lỗi: không nhập: bảng tính còn lỗi, dữ liệu trong data/ không đổi [import-refused] — Cách sửa: sửa các lỗi trên (hoặc thêm --fix cho những lỗi sửa được) rồi nhập lại",
+            "exit 1",
+            "TMP/cot.csv:1:B: lỗi: cột “ten_goi” không phải tên cột nào của bảng “places” [import-header] — Cách sửa: dùng đúng tên cột của mẫu (“antq template places”); các cột: id, name, kind, unit_code, legacy_unit_code, legacy_unit_name, lat, lon",
+            "TMP/cot.csv:1: lỗi: thiếu cột “name” (Tên) của bảng “places” [import-missing-column] — Cách sửa: thêm cột này vào dòng tiêu đề (có thể để trống các ô nếu không bắt buộc)",
+            "TMP/cot.csv:1: lỗi: thiếu cột “lon” (Kinh độ) của bảng “places” [import-missing-column] — Cách sửa: thêm cột này vào dòng tiêu đề (có thể để trống các ô nếu không bắt buộc)",
+            "lỗi: không nhập: bảng tính còn lỗi, dữ liệu trong data/ không đổi [import-refused] — Cách sửa: sửa các lỗi trên (hoặc thêm --fix cho những lỗi sửa được) rồi nhập lại",
+            "exit 1",
+            "TMP/gop.xlsx[model_sites]:1: lỗi: dòng tiêu đề có ô gộp (A1:B1): không biết mỗi cột là trường nào [import-merged-header] — Cách sửa: bỏ gộp ô (Merge & Center → Unmerge Cells) để mỗi cột có một tiêu đề riêng ở dòng 1",
+            "lỗi: không nhập: bảng tính còn lỗi, dữ liệu trong data/ không đổi [import-refused] — Cách sửa: sửa các lỗi trên (hoặc thêm --fix cho những lỗi sửa được) rồi nhập lại",
+            "exit 1",
+            "TMP/khoa.csv:2: lỗi: dòng không có khóa chính (id): không biết gộp vào dòng nào [import-no-key] — Cách sửa: điền id cho dòng này hoặc xóa dòng",
+            "TMP/khoa.csv:4: lỗi: khóa id=tka-moi lặp lại (đã có ở dòng 3 của bảng tính) [import-duplicate-key] — Cách sửa: mỗi dòng phải có khóa riêng: sửa hoặc xóa một trong hai dòng",
+            "lỗi: không nhập: bảng tính còn lỗi, dữ liệu trong data/ không đổi [import-refused] — Cách sửa: sửa các lỗi trên (hoặc thêm --fix cho những lỗi sửa được) rồi nhập lại",
+            "exit 1",
+            "TMP/ngay.csv:2:E (decision_date): lỗi: cột E có ngày dạng “01/02/2025” mà không ngày nào lớn hơn 12: không biết là ngày/tháng hay tháng/ngày [import-ambiguous-dates] — Cách sửa: ghi lại các ngày theo năm-tháng-ngày (yyyy-mm-dd) rồi nhập lại",
+            "lỗi: không nhập: bảng tính còn lỗi, dữ liệu trong data/ không đổi [import-refused] — Cách sửa: sửa các lỗi trên (hoặc thêm --fix cho những lỗi sửa được) rồi nhập lại",
+            "exit 1",
+        ],
+        "import-fix": [
+            "model_sites: thêm 3, sửa 1, giữ nguyên 0, xóa 0 dòng",
+            "TMP/ms.csv:3:C (unit_code): lỗi: 3 ô ở cột C, dòng 3–5 (C3:C5): mã đã mất số 0 ở đầu (ví dụ: mã “2494” đã mất số 0 ở đầu, đúng là “02494” (Xã Thái Bình)) [lost-leading-zero] — Cách sửa: chạy “antq import TỆP --fix” để thêm lại số 0 theo bảng đơn vị; Excel đã coi cột này là số: chọn cả cột → Format Cells → Text rồi gõ lại mã (hoặc gõ dấu ' trước mã)",
+            "TMP/ms.csv:3:G (started): lỗi: 3 ô ở cột G, dòng 3–5 (G3:G5): ngày viết kiểu dd/mm/yyyy (ví dụ: ngày “13/03/2024” viết theo kiểu ngày/tháng/năm; phải viết năm-tháng-ngày: 2024-03-13) [date-dmy] — Cách sửa: chạy “antq import TỆP --fix” để đổi tất cả sang năm-tháng-ngày, hoặc trong Excel chọn cột → Format Cells → Custom → gõ yyyy-mm-dd",
+            "TMP/ms.csv:3:I (lat): lỗi: 3 ô ở cột I, dòng 3–5 (I3:I5): số dùng dấu phẩy thập phân (ví dụ: số “21,81” dùng dấu phẩy thập phân; phải dùng dấu chấm: 21.81) [decimal-comma] — Cách sửa: chạy “antq import TỆP --fix” để đổi dấu phẩy thành dấu chấm",
+            "lỗi: không nhập: bảng tính còn lỗi, dữ liệu trong data/ không đổi [import-refused] — Cách sửa: sửa các lỗi trên (hoặc thêm --fix cho những lỗi sửa được) rồi nhập lại",
+            "exit 1",
+            "model_sites: thêm 3, sửa 0, giữ nguyên 0, xóa 0 dòng",
+            "TMP/loi.csv:2:D (place_id): lỗi: giá trị “xa-11436” không có trong cột “id” của bảng “places”; có phải là “xa-18436” (Xã Trường Lưu) hoặc “xa-11113” (Xã Tân Kỳ)? [foreign-key] — Cách sửa: kiểm tra lại mã; danh sách mã đúng có trong tệp TMP/data/places.csv",
+            "TMP/loi.csv:2:F (members): lỗi: 3 ô ở cột F, dòng 2–4 (F2:F4) cùng một lỗi; ví dụ dòng đầu: giá trị “x1” không phải số nguyên [type-error] — Cách sửa: chỉ ghi chữ số, không dùng dấu chấm hay dấu phẩy ngăn cách hàng nghìn",
+            "lỗi: không nhập: bảng tính còn lỗi, dữ liệu trong data/ không đổi [import-refused] — Cách sửa: sửa các lỗi trên (hoặc thêm --fix cho những lỗi sửa được) rồi nhập lại",
+            "exit 1",
+            "TMP/ms.csv: bỏ 2 dòng trống ở cuối",
+            "TMP/ms.csv: đã sửa mã mất số 0 ở đầu: 3 ô (C3:C5), ví dụ “2494” → “02494”",
+            "TMP/ms.csv: đã sửa ngày dd/mm/yyyy thành yyyy-mm-dd: 3 ô (G3:G5), ví dụ “13/03/2024” → “2024-03-13”",
+            "TMP/ms.csv: đã sửa dấu phẩy thập phân: 3 ô (I3:I5), ví dụ “21,81” → “21.81”",
+            "model_sites: thêm 3, sửa 1, giữ nguyên 0, xóa 0 dòng",
+            "+ model_sites id=tb-1",
+            "+ model_sites id=tb-2",
+            "+ model_sites id=tb-3",
+            "~ model_sites id=tka-nghi-khe: members “18” → “20”",
+            "Chạy thử: chưa ghi tệp nào.",
+            "exit 0",
+            "TMP/ms.csv: bỏ 2 dòng trống ở cuối",
+            "TMP/ms.csv: đã sửa mã mất số 0 ở đầu: 3 ô (C3:C5), ví dụ “2494” → “02494”",
+            "TMP/ms.csv: đã sửa ngày dd/mm/yyyy thành yyyy-mm-dd: 3 ô (G3:G5), ví dụ “13/03/2024” → “2024-03-13”",
+            "TMP/ms.csv: đã sửa dấu phẩy thập phân: 3 ô (I3:I5), ví dụ “21,81” → “21.81”",
+            "model_sites: thêm 3, sửa 1, giữ nguyên 0, xóa 0 dòng",
+            "Đã ghi TMP/data/model_sites.csv; dữ liệu hợp lệ.",
+            "exit 0",
+            "TMP/ms.csv: bỏ 2 dòng trống ở cuối",
+            "TMP/ms.csv: đã sửa mã mất số 0 ở đầu: 3 ô (C3:C5), ví dụ “2494” → “02494”",
+            "TMP/ms.csv: đã sửa ngày dd/mm/yyyy thành yyyy-mm-dd: 3 ô (G3:G5), ví dụ “13/03/2024” → “2024-03-13”",
+            "TMP/ms.csv: đã sửa dấu phẩy thập phân: 3 ô (I3:I5), ví dụ “21,81” → “21.81”",
+            "model_sites: thêm 0, sửa 0, giữ nguyên 4, xóa 0 dòng",
+            "Không có gì thay đổi.",
+            "exit 0",
+            "TMP/ms.csv: bỏ 2 dòng trống ở cuối",
+            "TMP/ms.csv: đã sửa mã mất số 0 ở đầu: 3 ô (C3:C5), ví dụ “2494” → “02494”",
+            "TMP/ms.csv: đã sửa ngày dd/mm/yyyy thành yyyy-mm-dd: 3 ô (G3:G5), ví dụ “13/03/2024” → “2024-03-13”",
+            "TMP/ms.csv: đã sửa dấu phẩy thập phân: 3 ô (I3:I5), ví dụ “21,81” → “21.81”",
+            "--sync sẽ xóa 2 dòng của phạm vi 31 không còn trong bảng tính:",
+            "- model_sites id=tka-cong-lac",
+            "- model_sites id=ttq-nghi-khe",
+            "model_sites: thêm 0, sửa 0, giữ nguyên 4, xóa 2 dòng",
+            "Chạy thử: chưa ghi tệp nào.",
+            "exit 0",
+        ],
+        "import-inbox": [
+            "TMP/data/nhap/a.xlsx[model_sites]: bỏ 2 cột trống ở cuối",
+            "model_sites: thêm 1, sửa 0, giữ nguyên 0, xóa 0 dòng",
+            "Đã ghi TMP/data/model_sites.csv; dữ liệu hợp lệ.",
+            "Hộp nhận data/nhap/: đã nhập a.xlsx.",
+            "TMP/data/nhap/b.csv:1: lỗi: không biết trang tính “b” là bảng nào: dòng tiêu đề không khớp bảng nào [import-no-table] — Cách sửa: dùng mẫu của “antq template”, hoặc ghi --table TÊN_BẢNG; các bảng: legal_documents, places, assessments, targets, movement_classes, models, model_sites, security_teams, awards, events",
+            "lỗi: không nhập: bảng tính còn lỗi, dữ liệu trong data/ không đổi [import-refused] — Cách sửa: sửa các lỗi trên (hoặc thêm --fix cho những lỗi sửa được) rồi nhập lại",
+            "TMP/data/nhap/b.csv: lỗi: tệp trong hộp nhận “b.csv” chưa nhập được (lỗi ở các dòng trên) [inbox-failed] — Cách sửa: sửa bảng tính rồi tải lên lại vào data/nhap/",
+            "exit 1",
+        ],
+        "template": [
+            "lỗi: không có bảng “su_kien” để làm mẫu [template-unknown-table] — Cách sửa: chọn một trong: units, legacy_units, unit_changes, legal_documents, places, assessments, targets, movement_classes, models, model_sites, security_teams, awards, events",
+            "exit 2",
+            "lỗi: không có tỉnh/thành phố mã “99” trong units.csv [template-unknown-province] — Cách sửa: dùng mã 2 chữ số của tỉnh hiện nay, ví dụ 31 (Hải Phòng)",
+            "exit 2",
+            "lỗi: tệp mẫu phải có đuôi .xlsx: “TMP/mau.csv” [template-out-suffix] — Cách sửa: ví dụ: --out mau-nhap.xlsx",
+            "exit 2",
+            "Đã ghi TMP/mau.xlsx: 1 bảng, 3 dòng dữ liệu (N giây).",
+            "exit 0",
+            "Hướng dẫn: visible",
+            "places: visible",
+            "Danh sách: hidden",
+            "Mẫu nhập dữ liệu của antq. Mỗi trang tính là một bảng; dòng 1 là tên cột, dòng 2 (ẩn) là tên máy dùng khi nhập lại, đừng xóa hay sửa. Chọn mã từ danh sách thả xuống; ngày ghi năm-tháng-ngày. Xong thì lưu .xlsx và chạy “antq import TỆP” hoặc tải tệp lên thư mục data/nhap/ của kho dữ liệu.",
+            "Mã tỉnh/thành phố của mẫu|31",
+            "Bảng|Cột|Tên máy|Kiểu|Bắt buộc|Giá trị cho phép / ràng buộc|Mô tả",
+            "Nơi được đánh giá|Mã nơi|id|văn bản|có|pattern [a-z0-9][a-z0-9-]{1,79}; khóa chính|Mã do cán bộ đặt, chỉ gồm chữ thường không dấu, số và dấu gạch ngang; không đổi.",
+            "Nơi được đánh giá|Mã xã/phường hiện nay|unit_code|văn bản|có|mã trong bảng “units”|Mã 5 chữ số của xã/phường/đặc khu từ 01/7/2025. Mã cũ vẫn được nhận và quy đổi (có cảnh báo).",
+            "Khu dân cư",
+            "31 — Thành phố Hải Phòng",
+        ],
+        "output-paths": [
+            "lỗi: trang “Đơn vị” (don-vi/) có địa chỉ “don-vi/” không hợp lệ (không bắt đầu bằng “/”); chưa xây dựng lại trang web [output-path-invalid] — Cách sửa: đặt mã (id), tên hoặc tên tệp bài học có ít nhất một chữ cái hoặc chữ số; tên tệp bài học chỉ gồm chữ không dấu, chữ số và “-” (không dấu cách, không “—”, “..”, “/”)",
+            "lỗi: trang “/don-vi//xa/” (/don-vi//xa/) có địa chỉ “/don-vi//xa/” không hợp lệ (có một phần rỗng “//”: mã hoặc tên không còn chữ cái, chữ số nào); chưa xây dựng lại trang web [output-path-invalid] — Cách sửa: đặt mã (id), tên hoặc tên tệp bài học có ít nhất một chữ cái hoặc chữ số; tên tệp bài học chỉ gồm chữ không dấu, chữ số và “-” (không dấu cách, không “—”, “..”, “/”)",
+            "lỗi: trang “/don-vi/ha..noi/” (/don-vi/ha..noi/) có địa chỉ “/don-vi/ha..noi/” không hợp lệ (phần “ha..noi” có ký tự không được dùng trong địa chỉ); chưa xây dựng lại trang web [output-path-invalid] — Cách sửa: đặt mã (id), tên hoặc tên tệp bài học có ít nhất một chữ cái hoặc chữ số; tên tệp bài học chỉ gồm chữ không dấu, chữ số và “-” (không dấu cách, không “—”, “..”, “/”)",
+            "lỗi: trang “Tỉnh” (/tinh/) và trang “Tỉnh (chữ hoa)” (/TINH/) cùng ghi vào tệp “tinh/index.html” của trang web; không ghi đè, chưa xây dựng lại trang web [output-path-clash] — Cách sửa: đổi mã (id) hoặc tên của một trong hai bản ghi cho khác hẳn nhau (không chỉ khác chữ hoa, chữ thường hay dấu)",
+            "lỗi: tệp /du-lieu/a.csv và trang “Bảng A” (/du-lieu/a.csv/x/) cùng ghi vào tệp “du-lieu/a.csv” của trang web; không ghi đè, chưa xây dựng lại trang web [output-path-clash] — Cách sửa: đổi mã (id) hoặc tên của một trong hai bản ghi cho khác hẳn nhau (không chỉ khác chữ hoa, chữ thường hay dấu)",
+        ],
+        "page-texts": [
+            "PRODID:-//antq//Lịch phong trào toàn dân bảo vệ ANTQ//VI",
+            "X-WR-CALNAME:Lịch phong trào — ANTQ",
+            "Quay lại đoạn văn 1",
+        ],
+        "update-lines": [
+            "Cập nhật dữ liệu",
+            "thêm 1 kết quả “An toàn về an ninh, trật tự”",
+            "sửa 1 kết quả “An toàn về an ninh, trật tự”",
+            "xóa 1 kết quả “An toàn về an ninh, trật tự”",
+            "thêm 1 mô hình",
+            "sửa 1 mô hình",
+            "xóa 1 mô hình",
+            "thêm 1 khen thưởng",
+            "thêm 1 bài học",
+            "sửa 1 bài học",
+            "xóa 1 bài học",
+            "thêm 1 kết quả phân loại phong trào",
+            "thêm 1 điểm mô hình",
+            "thêm 1 nơi được đánh giá",
+            "xóa 1 mục lịch",
+            "sửa 1 văn bản",
+            "sửa 1 đơn vị hành chính",
+            "thêm 1 đơn vị hành chính cũ",
+            "thêm 1 dòng quy đổi mã đơn vị",
+            "Thôn Nghi Khê (Xã Tân Kỳ) đạt “An toàn về an ninh, trật tự” năm 2025",
+            "Sửa kết quả: Thôn Nghi Khê (Xã Tân Kỳ) chưa đạt “An toàn về an ninh, trật tự” năm 2025",
+            "Xóa kết quả năm 2024 của Thôn Nghi Khê (Xã Tân Kỳ)",
+            "Ghi nhận mô hình “Tiếng kẻng an ninh”",
+            "Cập nhật mô hình “Mô hình X”",
+            "Gỡ mô hình “Mô hình Y”",
+            "Thêm khen thưởng: Công an xã Tân Kỳ — Giấy khen của Giám đốc Công an tỉnh/thành phố (2024)",
+            "Gỡ bài học: “Bài C”",
+            "Bài học mới: “Bài A”",
+            "Cập nhật bài học: “Bài B”",
+            "Thêm phân loại phong trào năm 2025 của Xã Tân Kỳ",
+            "Thêm điểm mô hình “Tiếng kẻng an ninh”",
+            "Thêm khu dân cư “Thôn Mới” (Xã Tân Kỳ)",
+            "Xóa lịch: Ngày hội",
+            "Sửa văn bản 124/2021/TT-BCA",
+            "Sửa đơn vị hành chính uni15",
+            "Thêm đơn vị hành chính cũ leg16",
+            "Thêm dòng quy đổi mã đơn vị uni17",
+        ],
+        "legal-status": [
+            "06/2014/NĐ-CP (2000-01-01): Chưa có hiệu lực",
+            "06/2014/NĐ-CP (2023-01-01): Còn hiệu lực",
+            "06/2014/NĐ-CP (2025-01-01): Hết hiệu lực",
+            "Hướng dẫn 22/HD-BCA-V05 (2000-01-01): Chưa áp dụng",
+            "Hướng dẫn 22/HD-BCA-V05 (2023-01-01): Đang áp dụng",
+            "Hướng dẫn 22/HD-BCA-V05 (2025-01-01): Không còn áp dụng",
+        ],
+    }
+)
+
 NO_FIXTURE_YET: dict[str, str] = {
     "push-db-no-driver": "psycopg is in the test extra: its absence cannot be shown here",
     "push-progress": "the label of a rich progress bar, drawn only on a terminal",
     "push-worker-started": "antq push notify --worker: needs a push receiver; tests/test_push_scale.py runs workers",
     "push-worker-done": "antq push notify --worker: needs a push receiver; tests/test_push_scale.py runs workers",
-    "legal-status-law-chua-hieu-luc": "shown on document pages, not printed by a command (tests/test_legal.py checks the labels)",
-    "legal-status-law-con-hieu-luc": "shown on document pages, not printed by a command (tests/test_legal.py checks the labels)",
-    "legal-status-law-het-hieu-luc": "shown on document pages, not printed by a command (tests/test_legal.py checks the labels)",
-    "legal-status-applied-chua-hieu-luc": "shown on document pages, not printed by a command (tests/test_legal.py checks the labels)",
-    "legal-status-applied-con-hieu-luc": "shown on document pages, not printed by a command (tests/test_legal.py checks the labels)",
-    "legal-status-applied-het-hieu-luc": "shown on document pages, not printed by a command (tests/test_legal.py checks the labels)",
     "build-busy": "antq build's lines: each needs a build run (or a forced failure of Pagefind, the lock, the worker template); tests/test_build*.py assert several, not yet here",
     "build-progress": "antq build's lines: each needs a build run (or a forced failure of Pagefind, the lock, the worker template); tests/test_build*.py assert several, not yet here",
     "cli-basemap-written": "antq geo basemap: needs Natural Earth's TopoJSON (tests/test_maps.py runs it); not yet here",
@@ -525,15 +708,13 @@ NO_FIXTURE_YET: dict[str, str] = {
     "export-no-lessons": "antq export: needs a ZIM/zip export run per case; tests/test_export.py covers the command, not yet the exact line here",
     "export-not-reproducible": "antq export: needs a ZIM/zip export run per case; tests/test_export.py covers the command, not yet the exact line here",
     "other": "a Frictionless error antq has no code for: none known to reach it",
-    "output-path-clash": "antq build's lines: each needs a build run (or a forced failure of Pagefind, the lock, the worker template); tests/test_build*.py assert several, not yet here",
-    "output-path-invalid": "antq build's lines: each needs a build run (or a forced failure of Pagefind, the lock, the worker template); tests/test_build*.py assert several, not yet here",
     "output-refused": "antq build's lines: each needs a build run (or a forced failure of Pagefind, the lock, the worker template); tests/test_build*.py assert several, not yet here",
     "part-control-character": "the name of a control character Python's unicodedata has no name for; not yet",
     "part-hint-type": "the type hint of a type none of the schemas uses (all are date, integer, number, boolean or string)",
     "part-lesson-bad-character": "a character YAML refuses in a lesson's front matter; no fixture yet",
     "part-lesson-too-deep": "front matter nested too deep; 60 levels of lists did not trigger it, deeper not tried",
     "part-lesson-whole": "part of a lesson line located on the whole file; no fixture yet",
-    "part-vapid-private-key": "unused: generator/scan.py names the VAPID key kind inline (“khóa riêng VAPID”) instead of through this entry",
+    "part-vapid-private-key": "the kind named for a bare VAPID private key (generator/scan.py); tests/test_scans.py asserts the line, not yet here",
     "push-dry-run": "antq push notify --dry-run: needs a git repository with two data revisions (tests/test_push.py runs one); not yet here",
     "push-dry-run-planned": "antq push notify --dry-run on a run already planned: needs a git repository and a store; not yet here",
     "push-dry-run-topic": "antq push notify --dry-run: needs a git repository with two data revisions; not yet here",
@@ -563,68 +744,11 @@ NO_FIXTURE_YET: dict[str, str] = {
     "validate-progress": "a transient progress line on the terminal (rich status), never in the output",
     "validate-progress-table": "a transient progress line on the terminal (rich status), never in the output",
     # Code structure (issue 19, wave-code): page texts and parts moved into the catalogue.
-    "update-title": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-resource-units": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-resource-legacy_units": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-resource-unit_changes": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-resource-places": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-resource-assessments": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-resource-movement_classes": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-resource-models": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-resource-model_sites": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-resource-awards": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-resource-legal_documents": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-resource-events": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-resource-lessons": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-verb-added": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-verb-changed": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-verb-removed": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-count-added": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-count-changed": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-count-removed": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-result-dat": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-result-chua_dat": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-assessment-removed": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-assessment": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-assessment-changed": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-model-added": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-model-changed": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-model-removed": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-award": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-place": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-lesson-added": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-lesson-changed": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-lesson-removed": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-legal": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-event": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-model-site": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "update-class": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
     # Tổ bảo vệ an ninh, trật tự ở cơ sở (issue 14 item 2): tests/test_security_teams.py
     # asserts these words on the change list and the pages.
     "update-resource-security_teams": "a table's name on /cap-nhat/ (generator.changes): tests/test_security_teams.py checks the change line",
     "update-security-team": "a line of /cap-nhat/ (generator.changes.describe): tests/test_security_teams.py asserts it whole",
     "security-team-count": "page text of the xã and province pages (generator.pages.units): tests/golden/site holds it; tests/test_security_teams.py asserts it",
-    "update-other": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "calendar-product": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "calendar-name": "page text of /cap-nhat/, its Atom feed or lich.ics (generator.pages.updates): tests/golden/site holds the words the fixture's history shows; not every wording is reached there",
-    "output-page": "part of output-path-invalid / output-path-clash (generator.pages.check_outputs), which have no fixture here yet",
-    "output-file": "part of output-path-invalid / output-path-clash (generator.pages.check_outputs), which have no fixture here yet",
-    "output-path-no-slash": "part of output-path-invalid / output-path-clash (generator.pages.check_outputs), which have no fixture here yet",
-    "output-path-empty-segment": "part of output-path-invalid / output-path-clash (generator.pages.check_outputs), which have no fixture here yet",
-    "output-path-bad-segment": "part of output-path-invalid / output-path-clash (generator.pages.check_outputs), which have no fixture here yet",
-    "lesson-what": "part of a lesson front-matter type-error / enum line (generator.lessons); no fixture here yet",
-    "lesson-type-string": "part of a lesson front-matter type-error / enum line (generator.lessons); no fixture here yet",
-    "lesson-hint-string": "part of a lesson front-matter type-error / enum line (generator.lessons); no fixture here yet",
-    "lesson-type-integer": "part of a lesson front-matter type-error / enum line (generator.lessons); no fixture here yet",
-    "lesson-hint-integer": "part of a lesson front-matter type-error / enum line (generator.lessons); no fixture here yet",
-    "lesson-type-date": "part of a lesson front-matter type-error / enum line (generator.lessons); no fixture here yet",
-    "lesson-hint-date": "part of a lesson front-matter type-error / enum line (generator.lessons); no fixture here yet",
-    "lesson-type-list": "part of a lesson front-matter type-error / enum line (generator.lessons); no fixture here yet",
-    "lesson-hint-list": "part of a lesson front-matter type-error / enum line (generator.lessons); no fixture here yet",
-    "lesson-hint-enum": "part of a lesson front-matter type-error / enum line (generator.lessons); no fixture here yet",
-    "lesson-footnote-back": "page text: a lesson footnote's back-link title; tests/golden/site holds it where a lesson has footnotes",
-    "serve-not-found": "the dev server's 404 page (antq serve); tests/test_serve.py requests a missing page",
-    "serve-home": "the dev server's 404 page (antq serve); tests/test_serve.py requests a missing page",
 }
 
 
@@ -656,17 +780,24 @@ def printed_codes(lines: list[str]) -> set[str]:
 
 
 def _pattern(template: str) -> str:
-    parts = re.split(r"\{[a-z_]+\}", template.replace("{{", "{").replace("}}", "}"))
+    # {name} is a parameter; so is %d, Python-Markdown's own (the footnote back-link title).
+    parts = re.split(r"\{[a-z_]+\}|%d", template.replace("{{", "{").replace("}}", "}"))
     return ".*?".join(re.escape(part) for part in parts)
 
 
 def shows(code: str, lines: list[str]) -> bool:
     """A line printed the entry `code`: its message with any parameters, and (for a problem,
-    not an info line or part) its printed code, the key before a variant's dot."""
+    not an info line or part) its printed code, the key before a variant's dot (a grouped
+    line, `group.<code>`, prints the code of its cells)."""
     entry = CATALOGUE[code]
     pattern = _pattern(entry.message)
+    printed = code.split(".")[0]
+    if printed == "group":  # a grouped line prints its cells' code: group.<code>, or any
+        printed = code.split(".")[1] if code != "group.other" else "[a-z0-9-]+"
+    else:
+        printed = re.escape(printed)
     if entry.level != "info" and code not in cases.MESSAGE_ONLY:
-        pattern += rf".* \[{re.escape(code.split('.')[0])}\]"
+        pattern += rf".* \[{printed}\]"
     return any(re.search(pattern, line) for line in lines)
 
 
@@ -739,6 +870,13 @@ def test_a_wrong_line_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     # A variant is told apart by its wording, though it prints its base code.
     outside = ["x.html:1: lỗi: liên kết nội bộ “/a” không dẫn tới tệp nào (cần có a) [broken-link]"]
     assert shows("broken-link", outside) and not shows("broken-link.outside", outside)
+    # A grouped line must print its cells' code: the right wording with another code fails.
+    grouped = [
+        "a.csv:3:G (started): lỗi: 3 ô ở cột G, dòng 3–5 (G3:G5): ngày viết kiểu dd/mm/yyyy "
+        "(ví dụ: x) [date-dmy]"
+    ]
+    assert shows("group.date-dmy", grouped)
+    assert not shows("group.date-dmy", [grouped[0].replace("[date-dmy]", "[decimal-comma]")])
 
 
 def test_coverage_figure() -> None:

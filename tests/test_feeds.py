@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import icalendar
@@ -14,6 +15,7 @@ import pytest
 from generator.build import BuildOptions, build_site
 from generator.data.schema import load_package
 from generator.diff import diff_revisions, history
+from generator.revision import git_revision
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -139,3 +141,46 @@ def test_home_page_shows_the_data_date_and_build_json_the_revision(
     assert head[:7] not in re.sub(r'"u-[0-9a-f]+"', "", changes)  # only in anchors
     assert "Dữ liệu cập nhật đến 20/08/2025" in home
     assert f'"data_revision": "{head}"' in (out / "build.json").read_text(encoding="utf-8")
+
+
+def _count_git_logs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Record every `git log` the code under test runs (the question "which commits touched
+    the data"); other git calls (show, diff, ls-tree) read content and are not counted."""
+    calls: list[list[str]] = []
+    real = subprocess.run
+
+    def run(args: Any, *rest: Any, **kwargs: Any) -> Any:
+        if isinstance(args, list) and args[:2] == ["git", "log"]:
+            calls.append(list(args))
+        return real(args, *rest, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", run)
+    return calls
+
+
+def test_a_build_asks_git_for_the_data_log_once(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The revision and the update history come from one `git log`, passed down (before:
+    3, the revision asked twice and the history once)."""
+    calls = _count_git_logs(monkeypatch)
+    out = tmp_path / "out"
+    build_site(BuildOptions(data_dir=repo / "data", out_dir=out, site_dir=ROOT / "site"))
+    assert len(calls) == 1, calls
+    # …and that one answer served both: the revision and both commits on the updates page.
+    head = git(repo, "rev-parse", "HEAD").strip()
+    assert head in (out / "build.json").read_text(encoding="utf-8")
+    assert [c.revision for c in history(load_package(repo / "data")[0])] == [
+        head,
+        git(repo, "rev-parse", "HEAD~1").strip(),
+    ]
+
+
+def test_asking_revision_and_history_separately_counts_two(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Negative control for the count above: the two old paths each ask git."""
+    calls = _count_git_logs(monkeypatch)
+    git_revision(repo / "data")
+    history(load_package(repo / "data")[0])
+    assert len(calls) == 2, calls

@@ -121,7 +121,8 @@ def _docstrings(tree: ast.AST) -> set[int]:
 def url_mappers(modules: dict[str, str]) -> list[str]:
     """Modules other than `generator.urlpath` that spell a page's file name: every mapping
     between a URL and its file goes through urlpath. Docstrings, prose (a string with a
-    space: a message naming the file to a reader) and globs (size budgets) do not map."""
+    space: a message naming the file to a reader) and globs (size budgets) do not map. A
+    regex counts too: `index\\.html` is the same file name with its dot escaped."""
     out = []
     for name, source in modules.items():
         if name == "generator.urlpath":
@@ -133,7 +134,7 @@ def url_mappers(modules: dict[str, str]) -> list[str]:
                 isinstance(node, ast.Constant)
                 and isinstance(node.value, str)
                 and id(node) not in skip
-                and "index.html" in node.value
+                and "index.html" in node.value.replace("\\.", ".")
                 and " " not in node.value
                 and "*" not in node.value
             ):
@@ -148,6 +149,8 @@ def test_only_urlpath_maps_urls_to_paths() -> None:
 def test_url_mapping_negative_control() -> None:
     bad = {"generator.pwa": 'def rel(url):\n    return url.lstrip("/") + "index.html"\n'}
     assert url_mappers(bad) == ["generator.pwa:2"]
+    regex = {"generator.search": 'PAGE = re.compile(r"^bai-hoc/[^/]+/index\\.html$")\n'}
+    assert url_mappers(regex) == ["generator.search:1"]
     fine = {"generator.check": 'BUDGET = {"tinh/*/index.html": 1}\n"""A page\'s index.html."""\n'}
     assert url_mappers(fine) == []
 

@@ -64,6 +64,12 @@ class _Head:
 
 
 def _scan_html(rel: str, data: bytes, context: _Context) -> _Result:
+    """One page's references, ids and head problems.
+
+    A byte-level scan rather than a parse (the check reads every file of a national site);
+    comments, then raw-text elements, are blanked out first so the tag scan never reads
+    what they contain.
+    """
     result = _Result()
     links = _Links(rel, context)
     low = data.lower()
@@ -72,40 +78,66 @@ def _scan_html(rel: str, data: bytes, context: _Context) -> _Result:
         data = COMMENT.sub(blank, data)
         low = COMMENT.sub(blank, low)
     head = _Head()
-    # Raw-text elements first: their content is text, never tags, so it is blanked out before
-    # the tag scan; inline scripts and styles are checked for remote requests on the way.
-    if b"<script" in low or b"<style" in low or b"<title" in low or b"<textarea" in low:
-        spans: list[tuple[int, int]] = []
-        lines = _LineCounter(data)
-        position = 0
-        while (m := RAW_TAG.search(low, position)) is not None:
-            name = m.group(1)
-            close = low.find(b"</" + name, m.end())
-            close = len(low) if close < 0 else close
-            position = close  # what looks like a tag inside a script is text
-            content = data[m.end() : close]
-            line = lines.at(m.start())
-            if name == b"title" and head.title is None:
-                title = html.unescape(content.decode("utf-8", errors="replace"))
-                head.title = (line, " ".join(title.split()))
-            elif name == b"script" and content.strip():
-                _js_requests(content, lines.at(m.end()), links)
-            elif name == b"style" and content.strip():
-                _css_urls(content, lines.at(m.end()), links)
-            spans.append((m.end(), close))
-        if spans:
-            buffer = bytearray(data)
-            lowered = bytearray(low)
-            for start, end in spans:
-                buffer[start:end] = data[start:end].translate(BLANK)
-                lowered[start:end] = buffer[start:end]
-            data, low = bytes(buffer), bytes(lowered)
+    data, low = _raw_text(data, low, head, links)
+    ids = _ids(data, low)
+    _tags(data, low, head, links, ids)
+    if b"style=" in low:
+        _style_attributes(data, low, links)
+    result.ids = frozenset(ids)
+    links.finish(result.ids, result)
+    result.problems += _head_problems(rel, head, context.config)
+    return result
+
+
+def _raw_text(data: bytes, low: bytes, head: _Head, links: _Links) -> tuple[bytes, bytes]:
+    """Read, then blank out, the raw-text elements (script, style, title, textarea).
+
+    Their content is text, never tags, so it is blanked out before the tag scan; the title
+    is noted and inline scripts and styles are checked for remote requests on the way.
+    """
+    if not (b"<script" in low or b"<style" in low or b"<title" in low or b"<textarea" in low):
+        return data, low
+    spans: list[tuple[int, int]] = []
+    lines = _LineCounter(data)
+    position = 0
+    while (m := RAW_TAG.search(low, position)) is not None:
+        name = m.group(1)
+        close = low.find(b"</" + name, m.end())
+        close = len(low) if close < 0 else close
+        position = close  # what looks like a tag inside a script is text
+        content = data[m.end() : close]
+        line = lines.at(m.start())
+        if name == b"title" and head.title is None:
+            title = html.unescape(content.decode("utf-8", errors="replace"))
+            head.title = (line, " ".join(title.split()))
+        elif name == b"script" and content.strip():
+            _js_requests(content, lines.at(m.end()), links)
+        elif name == b"style" and content.strip():
+            _css_urls(content, lines.at(m.end()), links)
+        spans.append((m.end(), close))
+    if not spans:
+        return data, low
+    buffer = bytearray(data)
+    lowered = bytearray(low)
+    for start, end in spans:
+        buffer[start:end] = data[start:end].translate(BLANK)
+        lowered[start:end] = buffer[start:end]
+    return bytes(buffer), bytes(lowered)
+
+
+def _ids(data: bytes, low: bytes) -> set[str]:
+    """Every id attribute's value (the fragments a link may point to)."""
     ids: set[str] = set()
     for m in ID_ATTR.finditer(low):
         if m.start() and low[m.start() - 1] in b" \t\n\r\f\"'":
             group = next(g for g in (1, 2, 3) if m.group(g) is not None)
             value = data[m.start(group) : m.end(group)].decode("utf-8", errors="replace")
             ids.add(html.unescape(value) if "&" in value else value)
+    return ids
+
+
+def _tags(data: bytes, low: bytes, head: _Head, links: _Links, ids: set[str]) -> None:
+    """Every tag that may hold a URL or a head fact, each sent to `_tag`."""
     lines = _LineCounter(data)
     for m in _TAG.finditer(low):
         name = m.group(1)
@@ -114,59 +146,63 @@ def _scan_html(rel: str, data: bytes, context: _Context) -> _Result:
             if name == b"html" and head.lang is None:  # a bare <html>: the tag, no lang
                 head.lang = (lines.at(m.start()), "")
             continue
-        attrs = attributes(raw)
-        line = lines.at(m.start())
-        if name in (b"a", b"area"):
-            if b"href" in attrs:
-                links.check(line, "link", "<a href>", attrs[b"href"])
-            if name == b"a" and b"name" in attrs:
-                ids.add(attrs[b"name"])
-        elif name == b"link":
-            rels = set(attrs.get(b"rel", "").lower().split())
-            href = attrs.get(b"href")
-            if "canonical" in rels:
-                if head.canonical is None:
-                    head.canonical = (line, href or "")
-            elif href is not None:
-                nav = rels and rels <= _NAV_RELS
-                links.check(line, "link" if nav else "load", "<link href>", href)
-            for candidate in srcset_urls(attrs.get(b"imagesrcset", "")):
-                links.check(line, "load", "<link imagesrcset>", candidate)
-        elif name == b"html":
-            if head.lang is None:
-                head.lang = (line, attrs.get(b"lang", ""))
-        elif name == b"meta":
-            meta_name = attrs.get(b"name", "").lower()
-            if meta_name == "description" and head.description is None:
-                head.description = (line, attrs.get(b"content", ""))
-            elif attrs.get(b"http-equiv", "").lower() == "refresh":
-                target = _refresh_url(attrs.get(b"content", ""))
-                if target:
-                    links.check(line, "load", "<meta http-equiv=refresh>", target)
-        elif name == b"form" and b"action" in attrs:
-            links.check(line, "load", "<form action>", attrs[b"action"])
-        elif name == b"button" and b"formaction" in attrs:
-            links.check(line, "load", "<button formaction>", attrs[b"formaction"])
-        else:
-            for attr in _LOADS.get(name, ()):
-                if attr in attrs:
-                    what = f"<{name.decode()} {attr.decode()}>"
-                    links.check(line, "load", what, attrs[attr])
-            if name in (b"img", b"source"):
-                for candidate in srcset_urls(attrs.get(b"srcset", "")):
-                    links.check(line, "load", f"<{name.decode()} srcset>", candidate)
-    if b"style=" in low:
-        lines = _LineCounter(data)
-        for m in STYLE_ATTR.finditer(low):
-            group = 1 if m.group(1) is not None else 2
-            style = data[m.start(group) : m.end(group)]
-            if b"url(" in style.lower() or b"@import" in style.lower():
-                css = html.unescape(style.decode(errors="replace")).encode()
-                _css_urls(css, lines.at(m.start()), links)
-    result.ids = frozenset(ids)
-    links.finish(result.ids, result)
-    result.problems += _head_problems(rel, head, context.config)
-    return result
+        _tag(name, attributes(raw), lines.at(m.start()), head, links, ids)
+
+
+def _tag(
+    name: bytes, attrs: dict[bytes, str], line: int, head: _Head, links: _Links, ids: set[str]
+) -> None:
+    """One tag's links (followed), loads (fetched), <a name> anchors and head facts."""
+    if name in (b"a", b"area"):
+        if b"href" in attrs:
+            links.check(line, "link", "<a href>", attrs[b"href"])
+        if name == b"a" and b"name" in attrs:
+            ids.add(attrs[b"name"])
+    elif name == b"link":
+        rels = set(attrs.get(b"rel", "").lower().split())
+        href = attrs.get(b"href")
+        if "canonical" in rels:
+            if head.canonical is None:
+                head.canonical = (line, href or "")
+        elif href is not None:
+            nav = rels and rels <= _NAV_RELS
+            links.check(line, "link" if nav else "load", "<link href>", href)
+        for candidate in srcset_urls(attrs.get(b"imagesrcset", "")):
+            links.check(line, "load", "<link imagesrcset>", candidate)
+    elif name == b"html":
+        if head.lang is None:
+            head.lang = (line, attrs.get(b"lang", ""))
+    elif name == b"meta":
+        meta_name = attrs.get(b"name", "").lower()
+        if meta_name == "description" and head.description is None:
+            head.description = (line, attrs.get(b"content", ""))
+        elif attrs.get(b"http-equiv", "").lower() == "refresh":
+            target = _refresh_url(attrs.get(b"content", ""))
+            if target:
+                links.check(line, "load", "<meta http-equiv=refresh>", target)
+    elif name == b"form" and b"action" in attrs:
+        links.check(line, "load", "<form action>", attrs[b"action"])
+    elif name == b"button" and b"formaction" in attrs:
+        links.check(line, "load", "<button formaction>", attrs[b"formaction"])
+    else:
+        for attr in _LOADS.get(name, ()):
+            if attr in attrs:
+                what = f"<{name.decode()} {attr.decode()}>"
+                links.check(line, "load", what, attrs[attr])
+        if name in (b"img", b"source"):
+            for candidate in srcset_urls(attrs.get(b"srcset", "")):
+                links.check(line, "load", f"<{name.decode()} srcset>", candidate)
+
+
+def _style_attributes(data: bytes, low: bytes, links: _Links) -> None:
+    """style="…" attributes that may load something (url(), @import)."""
+    lines = _LineCounter(data)
+    for m in STYLE_ATTR.finditer(low):
+        group = 1 if m.group(1) is not None else 2
+        style = data[m.start(group) : m.end(group)]
+        if b"url(" in style.lower() or b"@import" in style.lower():
+            css = html.unescape(style.decode(errors="replace")).encode()
+            _css_urls(css, lines.at(m.start()), links)
 
 
 def _head_problems(rel: str, head: _Head, config: _Config) -> list[Problem]:

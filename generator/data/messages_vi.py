@@ -1097,11 +1097,6 @@ CATALOGUE: dict[str, Entry] = {
     "template-out-suffix": Entry(
         "error", "tệp mẫu phải có đuôi .xlsx: “{out}”", "ví dụ: --out mau-nhap.xlsx"
     ),
-    "template-data-invalid": Entry(
-        "error",
-        "không điền sẵn được dữ liệu vì gói dữ liệu còn lỗi",
-        "chạy “antq validate” và sửa các lỗi trước, hoặc bỏ --with-data",
-    ),
     # antq import (generator.importer)
     "import-missing-file": Entry("error", "không tìm thấy tệp “{path}”", "kiểm tra tên tệp"),
     "import-format": Entry(

@@ -16,6 +16,7 @@ from generator.data.messages_vi import say, text
 from generator.data.schema import PackageSpec
 from generator.errors import BuildError
 from generator.model import SiteModel
+from generator.revision import DataLog
 from generator.urlpath import url_to_path
 
 
@@ -43,9 +44,10 @@ class FileOutput:
 
 
 def collect(
-    model: SiteModel, data_dir: Path, package: PackageSpec
+    model: SiteModel, data_dir: Path, package: PackageSpec, log: DataLog | None = None
 ) -> tuple[list[Page], list[FileOutput]]:
-    """Every page and file of the site (`package`: the descriptor, loaded once per build)."""
+    """Every page and file of the site (`package`: the descriptor, loaded once per build;
+    `log`: the data's commits, asked of git once per build)."""
     from generator.diff import history
     from generator.pages import (
         about,
@@ -74,7 +76,7 @@ def collect(
     pages.extend(data_pages)
     files.extend(data_files)
     pages.extend(about.pages(model, package))
-    pages.extend(updates.pages(model, history(package)))
+    pages.extend(updates.pages(model, history(package, log=log)))
     files.append(updates.calendar_file(model))
     map_pages, map_files = maps.outputs(model, data_dir)
     pages.extend(map_pages)

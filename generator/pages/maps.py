@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -158,98 +159,108 @@ def _bounds(basemap: maps.Basemap | None, code: str | None, rows: list[dict[str,
 
 
 def outputs(model: SiteModel, data_dir: Path) -> tuple[list[Page], list[FileOutput]]:
+    """Every map page and the files they load: vendor scripts, the basemap, one map per
+    province (with its GeoJSON layers), then the overview that draws on all of them."""
     basemap = maps.load_basemap(data_dir)
     files = [FileOutput(v.url, f"vendor:{v.url}:{_hash(v)}", v.read) for v in maps.vendor_files()]
     if basemap is not None:
         files.append(_file(basemap.url, basemap.data))
-    pages: list[Page] = []
-    summary: list[dict[str, Any]] = []
-    ward_files: list[str] = []
-    all_rows: list[dict[str, Any]] = []
-    year = model.current_year
-    for province in model.provinces:
-        rows = _ward_rows(model, province)
-        all_rows += rows
-        wards_url = _data_url(province, "xa.geojson")
-        sites_url = _data_url(province, "diem-mo-hinh.geojson")
-        sites_data, located = _sites_geojson(model, province)
-        files.append(_file(wards_url, _wards_geojson(model, rows)))
-        files.append(_file(sites_url, sites_data))
-        ward_files.append(wards_url)
-        spec = maps.MapSpec(
-            key=f"tinh-{province.slug}",
-            bounds=_bounds(basemap, province.code, rows),
-            basemap_url=basemap.url if basemap else None,
-            basemap_options=(("current", province.code),),
-            layers=(
-                maps.LayerSpec("wards", "Xã, phường, đặc khu", (wards_url,)),
-                maps.LayerSpec(
-                    "sites", "Điểm mô hình (gom nhóm)", (sites_url, wards_url), cluster=True
-                ),
-                maps.LayerSpec(
-                    "exemplars", "Điểm mô hình điển hình", (sites_url, wards_url), show=False
-                ),
+    provinces = [_province_map(model, province, basemap) for province in model.provinces]
+    for built in provinces:
+        files += built.files
+    overview, overview_files = _overview_map(model, basemap, provinces)
+    return [p.page for p in provinces] + [overview], files + overview_files
+
+
+@dataclass
+class _ProvinceMap:
+    """One province's map page, its files, and what the overview needs from it."""
+
+    page: Page
+    files: list[FileOutput]
+    rows: list[dict[str, Any]]  # its xã (for the overview's fallback bounds)
+    wards_url: str  # its xa.geojson, also a layer of the overview
+    summary: dict[str, Any]  # its line in tinh.geojson and the overview's table
+
+
+def _province_map(
+    model: SiteModel, province: Province, basemap: maps.Basemap | None
+) -> _ProvinceMap:
+    """The province's GeoJSON layers, its rendered map script and its page."""
+    rows = _ward_rows(model, province)
+    wards_url = _data_url(province, "xa.geojson")
+    sites_url = _data_url(province, "diem-mo-hinh.geojson")
+    sites_data, located = _sites_geojson(model, province)
+    spec = maps.MapSpec(
+        key=f"tinh-{province.slug}",
+        bounds=_bounds(basemap, province.code, rows),
+        basemap_url=basemap.url if basemap else None,
+        basemap_options=(("current", province.code),),
+        layers=(
+            maps.LayerSpec("wards", "Xã, phường, đặc khu", (wards_url,)),
+            maps.LayerSpec(
+                "sites", "Điểm mô hình (gom nhóm)", (sites_url, wards_url), cluster=True
             ),
-            focus_layer="wards",
-        )
-        rendered = maps.render_map(spec)
-        files.append(_file(rendered.script_url, rendered.script))
-        counts = _counts(rows)
-        total_sites = sum(r["sites"] for r in rows)
-        pages.append(
-            Page(
-                url=map_url(province),
-                templates=[f"ban-do-{province.code}.html", "ban-do.html"],
-                context={
-                    "map": _map_view(rendered, f"Bản đồ {province.name}"),
-                    "province": {"code": province.code, "name": province.name, "url": province.url},
-                    "overview_url": OVERVIEW_URL,
-                    "year": year,
-                    "counts": counts,
-                    "sites": {
-                        "total": total_sites,
-                        "located": located,
-                        "exemplars": sum(r["exemplars"] for r in rows),
-                    },
-                    "wards": [
-                        {
-                            k: r[k]
-                            for k in (
-                                "code",
-                                "name",
-                                "url",
-                                "result",
-                                "sites",
-                                "exemplars",
-                                "located",
-                            )
-                        }
-                        for r in rows
-                    ],
-                    "downloads": [
-                        {"label": "Xã, phường, đặc khu", "url": wards_url},
-                        {"label": "Điểm mô hình", "url": sites_url},
-                    ],
-                },
-                title=f"Bản đồ {province.name}",
-            )
-        )
-        lat, lon = province.unit.lat, province.unit.lon
-        summary.append(
-            {
-                "code": province.code,
-                "name": province.name,
-                "url": province.url,
-                "map_url": map_url(province),
-                "wards": len(rows),
-                **counts,
-                "sites": total_sites,
-                "lat": lat,
-                "lon": lon,
-            }
-        )
+            maps.LayerSpec(
+                "exemplars", "Điểm mô hình điển hình", (sites_url, wards_url), show=False
+            ),
+        ),
+        focus_layer="wards",
+    )
+    rendered = maps.render_map(spec)
+    files = [
+        _file(wards_url, _wards_geojson(model, rows)),
+        _file(sites_url, sites_data),
+        _file(rendered.script_url, rendered.script),
+    ]
+    counts = _counts(rows)
+    total_sites = sum(r["sites"] for r in rows)
+    page = Page(
+        url=map_url(province),
+        templates=[f"ban-do-{province.code}.html", "ban-do.html"],
+        context={
+            "map": _map_view(rendered, f"Bản đồ {province.name}"),
+            "province": {"code": province.code, "name": province.name, "url": province.url},
+            "overview_url": OVERVIEW_URL,
+            "year": model.current_year,
+            "counts": counts,
+            "sites": {
+                "total": total_sites,
+                "located": located,
+                "exemplars": sum(r["exemplars"] for r in rows),
+            },
+            "wards": [{k: r[k] for k in _WARD_KEYS} for r in rows],
+            "downloads": [
+                {"label": "Xã, phường, đặc khu", "url": wards_url},
+                {"label": "Điểm mô hình", "url": sites_url},
+            ],
+        },
+        title=f"Bản đồ {province.name}",
+    )
+    summary = {
+        "code": province.code,
+        "name": province.name,
+        "url": province.url,
+        "map_url": map_url(province),
+        "wards": len(rows),
+        **counts,
+        "sites": total_sites,
+        "lat": province.unit.lat,
+        "lon": province.unit.lon,
+    }
+    return _ProvinceMap(page, files, rows, wards_url, summary)
+
+
+_WARD_KEYS = ("code", "name", "url", "result", "sites", "exemplars", "located")
+
+
+def _overview_map(
+    model: SiteModel, basemap: maps.Basemap | None, provinces: list[_ProvinceMap]
+) -> tuple[Page, list[FileOutput]]:
+    """The scope's map: every province's xã layer and one summary marker per province."""
+    summary = [p.summary for p in provinces]
+    all_rows = [row for p in provinces for row in p.rows]
     provinces_url = f"{maps.DATA_ROOT}/tinh.geojson"
-    files.append(_file(provinces_url, _provinces_geojson(summary)))
     spec = maps.MapSpec(
         key="tong-quan",
         # The whole country, Hoàng Sa and Trường Sa included, whatever the scope.
@@ -258,7 +269,10 @@ def outputs(model: SiteModel, data_dir: Path) -> tuple[list[Page], list[FileOutp
         basemap_options=(("summary", provinces_url),),
         layers=(
             maps.LayerSpec(
-                "wards", "Xã, phường, đặc khu", tuple(ward_files), (("keyboard", False),)
+                "wards",
+                "Xã, phường, đặc khu",
+                tuple(p.wards_url for p in provinces),
+                (("keyboard", False),),
             ),
             # Off at first: 34 labels crowd a phone-sized country view; tapping a
             # province shows the same figures (AntqMap.basemap, `summary`).
@@ -266,27 +280,26 @@ def outputs(model: SiteModel, data_dir: Path) -> tuple[list[Page], list[FileOutp
         ),
     )
     rendered = maps.render_map(spec)
-    files.append(_file(rendered.script_url, rendered.script))
+    files = [
+        _file(provinces_url, _provinces_geojson(summary)),
+        _file(rendered.script_url, rendered.script),
+    ]
     totals = {key: sum(p[key] for p in summary) for key in (*RESULT_KEYS, "wards", "sites")}
     title = "Bản đồ cả nước" if model.settings.national else "Bản đồ"
-    pages.append(
-        Page(
-            url=OVERVIEW_URL,
-            templates=["ban-do-tong-quan.html"],
-            context={
-                "map": _map_view(rendered, title),
-                "year": year,
-                "provinces": [
-                    {k: v for k, v in p.items() if k not in ("lat", "lon")} for p in summary
-                ],
-                "totals": totals,
-                "downloads": [{"label": "Tổng hợp theo tỉnh", "url": provinces_url}]
-                + ([{"label": "Ranh giới tỉnh", "url": basemap.url}] if basemap else []),
-            },
-            title=title,
-        )
+    page = Page(
+        url=OVERVIEW_URL,
+        templates=["ban-do-tong-quan.html"],
+        context={
+            "map": _map_view(rendered, title),
+            "year": model.current_year,
+            "provinces": [{k: v for k, v in p.items() if k not in ("lat", "lon")} for p in summary],
+            "totals": totals,
+            "downloads": [{"label": "Tổng hợp theo tỉnh", "url": provinces_url}]
+            + ([{"label": "Ranh giới tỉnh", "url": basemap.url}] if basemap else []),
+        },
+        title=title,
     )
-    return pages, files
+    return page, files
 
 
 def _hash(vendor: maps.VendorFile) -> str:
