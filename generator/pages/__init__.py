@@ -2,15 +2,24 @@
 context holding exactly what the page shows. The context *is* the page's declared input: the
 build hashes it (with the templates it uses and the site-wide settings) to decide whether the
 page must be rendered again, so a context must never carry more than the page displays.
+
+Every module of this package but the helpers in `HELPERS` is one family and follows one
+protocol (`Family`): a `RANK` int, its place in the collection, and `make(source: Source)`
+yielding its `Page`s and `FileOutput`s. `collect` finds the families itself, so a new family
+is one new file here.
 """
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import pkgutil
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import Any, Protocol, cast
 
 from generator.data.messages_vi import say, text
 from generator.data.schema import PackageSpec
@@ -43,48 +52,93 @@ class FileOutput:
     sources: list[Path] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Source:
+    """What a page family is given: the model, the data folder, the package descriptor
+    (loaded once per build), the data's commits (asked of git once per build) and what the
+    families before it produced (the finder and the sitemap read them)."""
+
+    model: SiteModel
+    data_dir: Path
+    package: PackageSpec
+    log: DataLog | None = None
+    pages: tuple[Page, ...] = ()
+    files: tuple[FileOutput, ...] = ()
+
+
+class Family(Protocol):
+    """A page family: a module of this package with a `RANK` (its place in the collection:
+    a family sees what every family of a lower rank produced) and `make`."""
+
+    RANK: int
+
+    def make(self, source: Source) -> Iterable[Page | FileOutput]: ...
+
+
+# Modules of this package that hold shared code, not a page family.
+HELPERS = frozenset({"common"})
+
+
+def protocol_problem(module: ModuleType) -> str | None:
+    """Why `module` does not follow the family protocol (English: a programming error, never
+    the data's), or None."""
+    rank = getattr(module, "RANK", None)
+    if not isinstance(rank, int) or isinstance(rank, bool):
+        return f"{module.__name__}: RANK must be an int, found {rank!r}"
+    make = getattr(module, "make", None)
+    if not callable(make):
+        return f"{module.__name__}: no make(source: Source) function"
+    params = list(inspect.signature(make).parameters.values())
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    if len(params) != 1 or params[0].kind not in positional:
+        return f"{module.__name__}: make must take exactly one argument, make(source: Source)"
+    if params[0].annotation not in ("Source", Source):
+        return f"{module.__name__}: make's argument must be annotated Source"
+    return None
+
+
+def families() -> list[Family]:
+    """Every page family of this package, in the order of their `RANK` (two families of one
+    rank would leave the order to chance, so that stops too)."""
+    found: list[ModuleType] = []
+    problems: list[str] = []
+    for info in pkgutil.iter_modules(__path__):
+        if info.name in HELPERS:
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        problem = protocol_problem(module)
+        if problem is None:
+            found.append(module)
+        else:
+            problems.append(problem)
+    ranks: dict[int, list[str]] = {}
+    for module in found:
+        ranks.setdefault(module.RANK, []).append(module.__name__)
+    problems.extend(
+        f"RANK {rank} shared by {', '.join(sorted(names))}"
+        for rank, names in sorted(ranks.items())
+        if len(names) > 1
+    )
+    if problems:
+        raise TypeError("page families break the protocol: " + "; ".join(problems))
+    return cast(list[Family], sorted(found, key=lambda module: module.RANK))
+
+
 def collect(
     model: SiteModel, data_dir: Path, package: PackageSpec, log: DataLog | None = None
 ) -> tuple[list[Page], list[FileOutput]]:
     """Every page and file of the site (`package`: the descriptor, loaded once per build;
-    `log`: the data's commits, asked of git once per build)."""
-    from generator.diff import history
-    from generator.pages import (
-        about,
-        awards,
-        calendar,
-        finder,
-        guide,
-        home,
-        legal,
-        lessons,
-        maps,
-        misc,
-        models,
-        opendata,
-        pwa,
-        units,
-        updates,
-    )
-
+    `log`: the data's commits, asked of git once per build): each family in rank order,
+    given what the ones before it produced."""
     pages: list[Page] = []
     files: list[FileOutput] = []
-    for family in (home, units, models, awards, legal, calendar, guide):
-        pages.extend(family.pages(model))
-    pages.extend(lessons.pages(model, data_dir))
-    data_pages, data_files = opendata.outputs(model, package)
-    pages.extend(data_pages)
-    files.extend(data_files)
-    pages.extend(about.pages(model, package))
-    pages.extend(updates.pages(model, history(package, log=log)))
-    files.append(updates.calendar_file(model))
-    map_pages, map_files = maps.outputs(model, data_dir)
-    pages.extend(map_pages)
-    files.extend(map_files)
-    pages.extend(pwa.pages(model, data_dir))
-    files.extend(pwa.files(model))
-    finder.outputs(model, pages, files)
-    pages.extend(misc.pages(model, pages))
+    for family in families():
+        source = Source(model, data_dir, package, log, tuple(pages), tuple(files))
+        for output in family.make(source):
+            if isinstance(output, Page):
+                pages.append(output)
+            else:
+                files.append(output)
     check_outputs(pages, files)
     return pages, files
 

@@ -8,7 +8,13 @@ from typing import Any
 
 from generator.data.schema import PackageSpec
 from generator.model import SiteModel
-from generator.pages import Page
+from generator.pages import Page, Source
+
+RANK = 100  # the families' order: see generator.pages.collect
+
+
+def make(source: Source) -> Iterator[Page]:
+    yield from pages(source.model, source.package)
 
 
 def pages(model: SiteModel, package: PackageSpec) -> Iterator[Page]:

@@ -8,8 +8,15 @@ from typing import Any
 
 from generator.data.records import Award
 from generator.model import SiteModel
-from generator.pages import Page, paginate
+from generator.pages import Page, Source, paginate
 from generator.pages.common import award_view
+
+RANK = 40  # the families' order: see generator.pages.collect
+
+
+def make(source: Source) -> Iterator[Page]:
+    yield from pages(source.model)
+
 
 PAGE_SIZE = 200
 

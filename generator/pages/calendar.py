@@ -7,8 +7,15 @@ from datetime import date
 from typing import Any
 
 from generator.model import SiteModel
-from generator.pages import Page
+from generator.pages import Page, Source
 from generator.pages.common import legal_link
+
+RANK = 60  # the families' order: see generator.pages.collect
+
+
+def make(source: Source) -> Iterator[Page]:
+    yield from pages(source.model)
+
 
 PAST_DAYS = 365
 

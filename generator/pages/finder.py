@@ -33,13 +33,26 @@ import hashlib
 import json
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from generator import pwa
 from generator.model import SiteModel
-from generator.pages import FileOutput, Page
+from generator.pages import FileOutput, Page, Source
 from generator.textvi import UNIT_NOUNS, fold, slugify, sort_key
+
+RANK = 140  # the families' order: see generator.pages.collect
+
+
+def make(source: Source) -> Iterator[Page | FileOutput]:
+    """The finder's page and its index."""
+    index = build_index(source.model)
+    data = index.to_json()
+    digest = hashlib.sha256(data).hexdigest()
+    yield FileOutput(INDEX_URL, f"finder:{digest}", lambda: data)
+    yield _page(source.model, index)
+
 
 URL = "/tim-xa/"
 INDEX_URL = pwa.FINDER_INDEX_URL  # precached by the service worker
@@ -175,15 +188,6 @@ def _old_names(model: SiteModel, p_index: dict[str, int], u_index: dict[str, int
     for key in sorted(extra, key=lambda k: (sort_key(extra[k].name), k[1])):
         out.append(extra[key])
     return out
-
-
-def outputs(model: SiteModel, pages: list[Page], files: list[FileOutput]) -> None:
-    """Add the finder's page and index to the site's outputs."""
-    index = build_index(model)
-    data = index.to_json()
-    digest = hashlib.sha256(data).hexdigest()
-    files.append(FileOutput(INDEX_URL, f"finder:{digest}", lambda: data))
-    pages.append(_page(model, index))
 
 
 def _page(model: SiteModel, index: FinderIndex) -> Page:

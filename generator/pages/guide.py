@@ -6,7 +6,14 @@ from collections.abc import Iterator
 
 from generator.data.messages_vi import CATALOGUE
 from generator.model import SiteModel
-from generator.pages import Page
+from generator.pages import Page, Source
+
+RANK = 70  # the families' order: see generator.pages.collect
+
+
+def make(source: Source) -> Iterator[Page]:
+    yield from pages(source.model)
+
 
 # The error codes officials meet most, in the order the guide explains them.
 COMMON = (

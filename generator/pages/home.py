@@ -7,9 +7,16 @@ from datetime import date
 
 from generator.data.records import Target
 from generator.model import SiteModel
-from generator.pages import Page
+from generator.pages import Page, Source
 from generator.pages.calendar import occurrences
 from generator.pages.common import award_view, coverage_view, model_card
+
+RANK = 10  # the families' order: see generator.pages.collect
+
+
+def make(source: Source) -> Iterator[Page]:
+    yield from pages(source.model)
+
 
 NEWEST = 6
 

@@ -6,8 +6,14 @@ from collections.abc import Iterator
 
 from generator import legal
 from generator.model import LegalEntry, SiteModel
-from generator.pages import Page
+from generator.pages import Page, Source
 from generator.pages.common import legal_link
+
+RANK = 50  # the families' order: see generator.pages.collect
+
+
+def make(source: Source) -> Iterator[Page]:
+    yield from pages(source.model)
 
 
 def pages(model: SiteModel) -> Iterator[Page]:

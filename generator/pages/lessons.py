@@ -23,8 +23,15 @@ from generator.lessons import (
     words,
 )
 from generator.model import SiteModel
-from generator.pages import Page
+from generator.pages import Page, Source
 from generator.pages.common import legal_link
+
+RANK = 80  # the families' order: see generator.pages.collect
+
+
+def make(source: Source) -> Iterator[Page]:
+    yield from pages(source.model, source.data_dir)
+
 
 RELATED = 6
 

@@ -18,13 +18,23 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from generator import maps
 from generator.model import Province, SiteModel
-from generator.pages import FileOutput, Page
+from generator.pages import FileOutput, Page, Source
+
+RANK = 120  # the families' order: see generator.pages.collect
+
+
+def make(source: Source) -> Iterator[Page | FileOutput]:
+    map_pages, map_files = outputs(source.model, source.data_dir)
+    yield from map_pages
+    yield from map_files
+
 
 OVERVIEW_URL = "/ban-do/"
 RESULT_KEYS = ("dat", "chua_dat", "none")

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from generator.model import SiteModel
-from generator.pages import Page
+from generator.pages import Page, Source
+
+RANK = 150  # the families' order: see generator.pages.collect
 
 
-def pages(model: SiteModel, pages_so_far: list[Page]) -> Iterator[Page]:
+def make(source: Source) -> Iterator[Page]:
+    yield from pages(source.model, source.pages)
+
+
+def pages(model: SiteModel, pages_so_far: Iterable[Page]) -> Iterator[Page]:
     yield Page(
         url="/404.html",
         templates=["404.html"],

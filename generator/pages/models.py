@@ -6,9 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.model import ModelEntry, SiteModel
-from generator.pages import Page
+from generator.pages import Page, Source
 from generator.pages.common import award_view, legal_link, model_card, site_view
 from generator.textvi import slugify
+
+RANK = 30  # the families' order: see generator.pages.collect
+
+
+def make(source: Source) -> Iterator[Page]:
+    yield from pages(source.model)
+
 
 SITES_ON_PAGE = 500
 

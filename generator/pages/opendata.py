@@ -6,13 +6,23 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from generator.data.rawcsv import file_sha256, open_table
 from generator.data.schema import PackageSpec, ResourceSpec, display_path
 from generator.model import SiteModel
-from generator.pages import FileOutput, Page
+from generator.pages import FileOutput, Page, Source
+
+RANK = 90  # the families' order: see generator.pages.collect
+
+
+def make(source: Source) -> Iterator[Page | FileOutput]:
+    data_pages, data_files = outputs(source.model, source.package)
+    yield from data_pages
+    yield from data_files
+
 
 TYPE_NAMES = {
     "string": "văn bản",

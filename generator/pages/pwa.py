@@ -11,8 +11,16 @@ from typing import Any
 from generator import pwa
 from generator.lessons import labels, load_schema
 from generator.model import SiteModel
-from generator.pages import FileOutput, Page
+from generator.pages import FileOutput, Page, Source
 from generator.pages.lessons import topic_url
+
+RANK = 130  # the families' order: see generator.pages.collect
+
+
+def make(source: Source) -> Iterator[Page | FileOutput]:
+    yield from pages(source.model, source.data_dir)
+    yield from files(source.model)
+
 
 # The site's main sections, as the search page lists them when it cannot search (no
 # JavaScript): the same as the header's navigation, plus the pages only the footer links.

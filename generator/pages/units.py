@@ -8,9 +8,16 @@ from typing import Any
 from generator.data.messages_vi import text
 from generator.data.records import SecurityTeam
 from generator.model import ASSESSED_KINDS, Province, SiteModel, Ward
-from generator.pages import Page
+from generator.pages import Page, Source
 from generator.pages.common import award_view, coverage_view, legal_link, model_card, site_view
 from generator.textvi import format_number
+
+RANK = 20  # the families' order: see generator.pages.collect
+
+
+def make(source: Source) -> Iterator[Page]:
+    yield from pages(source.model)
+
 
 KIND_TITLES = {
     "xa": "Xã, phường, đặc khu",

@@ -11,10 +11,18 @@ from typing import Any
 
 from generator.changes import ORDER, RESOURCE_NAMES, describe
 from generator.data.messages_vi import text
-from generator.diff import Commit, RecordChange, short_revision
+from generator.diff import Commit, RecordChange, history, short_revision
 from generator.model import SiteModel
-from generator.pages import FileOutput, Page
+from generator.pages import FileOutput, Page, Source
 from generator.textvi import format_number
+
+RANK = 110  # the families' order: see generator.pages.collect
+
+
+def make(source: Source) -> Iterator[Page | FileOutput]:
+    yield from pages(source.model, history(source.package, log=source.log))
+    yield calendar_file(source.model)
+
 
 DETAILS_PER_COMMIT = 25
 
