@@ -20,15 +20,7 @@ def assessments(gen: Generator) -> tuple[list[str], Iterator[tuple[object, ...]]
     basis = gen.basis(_BASIS_ASSESSMENT, "TT-BCA")
     total = sum(len(v) for kinds in gen.places_by_ward.values() for v in kinds.values())
     keep_p = min(1.0, gen.scale["assessments"] / max(total * len(gen.years), 1))
-    columns = [
-        "place_id",
-        "year",
-        "result",
-        "decision_no",
-        "decision_date",
-        "issuer",
-        "legal_basis",
-    ]
+    columns = list(_ASSESSMENT_COLUMNS)
 
     # One recognition decision per ward and year (UBND cấp xã for residential areas,
     # agencies and schools), one per province and year for the wards themselves.
@@ -117,3 +109,14 @@ def movement_classes(gen: Generator) -> tuple[list[str], Iterator[tuple[object, 
                 yield ward.code, y, f"{score:.1f}", classify(score), prov_no[(ward.province, y)]
 
     return columns, rows()
+
+
+_ASSESSMENT_COLUMNS = (
+    "place_id",
+    "year",
+    "result",
+    "decision_no",
+    "decision_date",
+    "issuer",
+    "legal_basis",
+)

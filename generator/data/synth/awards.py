@@ -31,36 +31,11 @@ def awards(gen: Generator) -> tuple[list[str], Iterator[tuple[object, ...]]]:
     person = "ca_nhan" if "ca_nhan" in kinds else kinds[0]
     group = "tap_the" if "tap_the" in kinds else kinds[-1]
     awards = _enum(schema, "award")
-    award_w = _weights(
-        awards,
-        {
-            "giay_khen_ubnd_xa": 40,
-            "giay_khen_cong_an_tinh": 25,
-            "bang_khen_ubnd_tinh": 20,
-            "bang_khen_bo_truong": 8,
-            "ky_niem_chuong_bvantq": 5,
-            "bang_khen_thu_tuong": 2,
-        },
-        5,
-    )
+    award_w = _weights(awards, _AWARD_WEIGHTS, 5)
     models_by_prov: dict[str, list[Model]] = {}
     for m in gen.models:
         models_by_prov.setdefault(m.province, []).append(m)
     seq: dict[int, int] = {}
-    columns = [
-        "id",
-        "year",
-        "recipient_kind",
-        "recipient_name",
-        "unit_code",
-        "award",
-        "reason",
-        "decision_no",
-        "decision_date",
-        "issuer",
-        "model_id",
-        "legal_basis",
-    ]
     # The award law in force on the decision date (Luật Thi đua, khen thưởng 2003 until
     # 31/12/2023, 2022 from 01/01/2024), when the package's legal_documents has it.
     old_law = "15/2003/QH11" if "15/2003/QH11" in gen.legal_ids else None
@@ -77,25 +52,11 @@ def awards(gen: Generator) -> tuple[list[str], Iterator[tuple[object, ...]]]:
             at_province = award != "giay_khen_ubnd_xa" and rng.random() < 0.15
             unit = province.code if at_province else ward.code
             if award == "ky_niem_chuong_bvantq" or rng.random() < 0.15:
-                kind = person
-                if rng.random() < 0.6:
-                    name = f"{rng.choice(_FAMILY)} {rng.choice(_MIDDLE_M)} {rng.choice(_GIVEN_M)}"
-                else:
-                    name = f"{rng.choice(_FAMILY)} {rng.choice(_MIDDLE_F)} {rng.choice(_GIVEN_F)}"
+                kind, name = person, _person_name(rng)
             else:
                 kind = group
                 name = collective(gen, rng, ward, province, at_province)
-            model_id = None
-            if award == "ky_niem_chuong_bvantq":
-                reason = _AWARD_REASON_KNC
-            else:
-                reason = _AWARD_REASONS[rng.randrange(len(_AWARD_REASONS))].format(year=year)
-                candidates = models_by_prov.get(province.code)
-                if candidates and rng.random() < 0.2:
-                    model = candidates[rng.randrange(len(candidates))]
-                    if model.started <= year:
-                        model_id = model.id
-                        reason = _AWARD_REASON_MODEL.format(model=model.title)
+            reason, model_id = _reason(rng, award, year, models_by_prov.get(province.code))
             suffix, issuer = _AWARD_ISSUER.get(award, ("QĐ-UBND", "UBND {province}"))
             # Most awards follow the Ngày hội (19/8) or the year-end review.
             if rng.random() < 0.4:
@@ -117,7 +78,7 @@ def awards(gen: Generator) -> tuple[list[str], Iterator[tuple[object, ...]]]:
                 old_law if str(when) < "2024-01-01" else new_law,
             )
 
-    return columns, rows()
+    return list(_COLUMNS), rows()
 
 
 def collective(
@@ -140,3 +101,47 @@ def collective(
                 lst = places[kind]
                 return lst[rng.randrange(len(lst))][1]
     return _COLLECTIVES_WARD[rng.randrange(len(_COLLECTIVES_WARD))].format(ward=ward.lname)
+
+
+def _person_name(rng: random.Random) -> str:
+    if rng.random() < 0.6:
+        return f"{rng.choice(_FAMILY)} {rng.choice(_MIDDLE_M)} {rng.choice(_GIVEN_M)}"
+    return f"{rng.choice(_FAMILY)} {rng.choice(_MIDDLE_F)} {rng.choice(_GIVEN_F)}"
+
+
+def _reason(
+    rng: random.Random, award: str, year: int, candidates: list[Model] | None
+) -> tuple[str, str | None]:
+    """The award's reason and, for some, the model it was earned with (started by `year`)."""
+    if award == "ky_niem_chuong_bvantq":
+        return _AWARD_REASON_KNC, None
+    reason = _AWARD_REASONS[rng.randrange(len(_AWARD_REASONS))].format(year=year)
+    if candidates and rng.random() < 0.2:
+        model = candidates[rng.randrange(len(candidates))]
+        if model.started <= year:
+            return _AWARD_REASON_MODEL.format(model=model.title), model.id
+    return reason, None
+
+
+_AWARD_WEIGHTS: dict[str, float] = {
+    "giay_khen_ubnd_xa": 40,
+    "giay_khen_cong_an_tinh": 25,
+    "bang_khen_ubnd_tinh": 20,
+    "bang_khen_bo_truong": 8,
+    "ky_niem_chuong_bvantq": 5,
+    "bang_khen_thu_tuong": 2,
+}
+_COLUMNS = (
+    "id",
+    "year",
+    "recipient_kind",
+    "recipient_name",
+    "unit_code",
+    "award",
+    "reason",
+    "decision_no",
+    "decision_date",
+    "issuer",
+    "model_id",
+    "legal_basis",
+)

@@ -66,19 +66,7 @@ def models_rows(gen: Generator) -> tuple[list[str], Iterator[tuple[object, ...]]
                 started,
             )
         )
-    columns = [
-        "id",
-        "name",
-        "field",
-        "description",
-        "province_code",
-        "recognised_by",
-        "decision_no",
-        "decision_date",
-        "legal_basis",
-        "status",
-        "started",
-    ]
+    columns = list(_MODEL_COLUMNS)
     return columns, iter(rows)
 
 
@@ -143,3 +131,18 @@ def model_sites(gen: Generator) -> tuple[list[str], Iterator[tuple[object, ...]]
                 )
 
     return columns, rows()
+
+
+_MODEL_COLUMNS = (
+    "id",
+    "name",
+    "field",
+    "description",
+    "province_code",
+    "recognised_by",
+    "decision_no",
+    "decision_date",
+    "legal_basis",
+    "status",
+    "started",
+)
