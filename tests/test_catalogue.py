@@ -32,7 +32,7 @@ PAGE_CONTENT = (
     "textvi.py",
     "lesson_filter.py",
     "geo.py",
-    "data/synth.py",
+    "data/synth/",
     "data/messages_vi.py",
     "data/problems.py",  # the frame of every catalogue line (“lỗi: … — Cách sửa: …”)
 )
