@@ -175,6 +175,11 @@ class Builder:
         self.report.inbox = report.lines
 
     def _run(self) -> BuildReport:
+        """Run the build's stages in order, each timed, each able to stop the build.
+
+        Long because it is the build's stage sequence, read top to bottom; restructuring the stages
+        belongs to issue 18.
+        """
         o = self.o
         stage = self.timer.stage
         if o.inbox:
@@ -308,6 +313,11 @@ class Builder:
         files: list[FileOutput],
         cache: dict[str, Any],
     ) -> dict[str, Any]:
+        """Render every page and file into staging and write the outputs.
+
+        Long because it is the render-and-write stage of the build, one step per output kind;
+        restructuring the stages belongs to issue 18.
+        """
         stage = self.timer.stage
         old_outputs: dict[str, str] = cache.get("outputs", {})
         old_copies: dict[str, str] = cache.get("copies", {})

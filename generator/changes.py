@@ -60,7 +60,10 @@ class ChangeLine:
 
 def describe(model: SiteModel, change: RecordChange) -> ChangeLine:
     """A record change as a reader reads it: one plain Vietnamese statement, with a link
-    when the page exists."""
+    when the page exists.
+
+    Long because it has one branch per table, each reading its statement from the catalogue.
+    """
     row = change.row
     verb = VERBS[change.kind]
     resource = change.resource

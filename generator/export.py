@@ -380,6 +380,11 @@ def zim_metadata(site: BuiltSite, everything: bool) -> dict[str, str]:
 def write_zim(
     site: BuiltSite, out: Path, *, everything: bool = False, fold_search: bool = True
 ) -> ExportReport:
+    """Write the site as one ZIM file at `out`.
+
+    Long because libzim's writer is driven in one session: item classes, metadata, entries and the
+    main page are all set inside one Creator context.
+    """
     from libzim.writer import Creator, Hint, Item, StringProvider
 
     start = time.perf_counter()

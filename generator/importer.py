@@ -149,7 +149,11 @@ def map_sheet(
     sheet: Sheet, package: PackageSpec, where: str, table: str | None
 ) -> Mapped | None | list[Problem]:
     """The sheet as one table; None for a sheet that is not a table (the guide, an empty
-    sheet); problems when it looks like a table but cannot be read as one."""
+    sheet); problems when it looks like a table but cannot be read as one.
+
+    Long because it maps header, columns and every row of the sheet in one pass, each step reporting
+    its own problems.
+    """
     if table:
         candidates = [package.resource(table)]
     else:
@@ -404,6 +408,11 @@ class Merge:
 def merge(
     mapped: Mapped, existing: tuple[list[str], list[list[str]]] | None, drop: set[tuple[str, ...]]
 ) -> tuple[Merge | None, list[Problem]]:
+    """The mapped rows merged into the existing table by primary key, or None with problems.
+
+    Long because it keeps the existing rows' order and columns while adding, replacing and dropping
+    rows by key in one pass.
+    """
     spec = mapped.spec
     header, old_rows = existing if existing else (spec.field_names, [])
     index = {name: i for i, name in enumerate(header)}
@@ -519,6 +528,11 @@ def run_import(
     dry_run: bool = False,
     province: str | None = None,
 ) -> ImportReport:
+    """Import a workbook or CSV into the data directory: map, merge, validate, write.
+
+    Long because it is the import's step sequence (read, map each sheet, merge, validate, write or
+    report), each step able to stop it.
+    """
     from generator.data.validate import validate_package
 
     package, descriptor_problems = load_package(data_dir)

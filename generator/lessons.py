@@ -226,6 +226,11 @@ def front_matter(text: str) -> dict[str, Any] | None:
 def _load_one(
     path: Path, schema: dict[str, Any], legal_ids: set[str], raw: bytes | None = None
 ) -> tuple[Lesson | None, list[Problem]]:
+    """One lesson file read and checked: its front matter, fields and body.
+
+    Long because it checks a lesson file's parts in reading order (encoding, front matter, fields,
+    body), each check reporting its own problem.
+    """
     where = display_path(path)
     if raw is None:
         raw = path.read_bytes()
@@ -417,6 +422,10 @@ def _check_field(
     legal_ids: set[str],
     found: list[Problem],
 ) -> Any:
+    """One front-matter field checked against its schema entry; returns the value to keep.
+
+    Long because it has one branch per field type of the lesson schema.
+    """
     constraints = spec.get("constraints", {})
     kind = spec.get("type")
 

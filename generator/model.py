@@ -212,7 +212,10 @@ def build_model(
     revision: str | None = None,
 ) -> SiteModel:
     """The model, whole: `labels` are the schemas' category labels (`PackageSpec.labels`),
-    `revision` the data's git revision; nothing is set on it afterwards."""
+    `revision` the data's git revision; nothing is set on it afterwards.
+
+    Long because it assembles the model's parts in dependency order and freezes it once.
+    """
     provinces, wards = _units(data, settings)
     _legacy_names(data, provinces, wards)
 

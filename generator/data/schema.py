@@ -218,6 +218,11 @@ def load_package(root: Path) -> tuple[PackageSpec, list[Problem]]:
 def _load_resource(
     root: Path, where: str, index: int, res: Any, bad: Any, problems_add: Any
 ) -> ResourceSpec | None:
+    """One resource of the package descriptor as a ResourceSpec, or None after reporting why not.
+
+    Long because it checks each key of a resource in turn (name, path, schema, fields, keys), each
+    check reporting its own problem.
+    """
     if not isinstance(res, dict):
         bad("resource-not-mapping", index=index)
         return None

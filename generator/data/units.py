@@ -308,6 +308,11 @@ def _build_legacy(
     changes: dict[str, list[tuple[str, bool]]],
     province_successor: dict[str, str],
 ) -> list[list[str]]:
+    """The legacy (pre-merger) units as rows: provinces, districts and wards with their successors.
+
+    Long because it walks the legacy list once, filling provinces, districts and their successor
+    targets together, then writes the rows in one pass.
+    """
     provinces: dict[str, dict[str, Any]] = {}
     districts: dict[str, dict[str, Any]] = {}
     district_targets: dict[str, set[str]] = defaultdict(set)

@@ -84,7 +84,11 @@ def validate_package(
     """Validate the package in `root`. Raises schema.UsageError when there is no package.
     `on`: the date citations are judged at (generator.legal); by default the build's date
     (generator.revision), found only when the data has no error. `grouped=False` keeps one
-    problem per cell (antq import maps each back to its sheet)."""
+    problem per cell (antq import maps each back to its sheet).
+
+    Long because it runs the package's checks in order (descriptor, tables, rows, references,
+    citations), each adding to the one problem list.
+    """
     if root.is_dir():
         links = datadir.symlinks(root)
         if links:  # nothing is read, not even the descriptor: a link may point anywhere
@@ -320,6 +324,11 @@ class _Checker:
     # -- own row checks ----------------------------------------------------------------------
 
     def check_rows(self, spec: ResourceSpec, table: Table) -> tuple[list[Problem], int]:
+        """The problems in one table's rows and the count of rows checked.
+
+        Long because it is one loop over the rows applying each column's checks (text, types, enums,
+        keys) with shared per-row state.
+        """
         where = display_path(spec.path)
         self._current = spec
         col = {name: table.header.index(name) for name in spec.field_names}

@@ -126,7 +126,11 @@ def build_index(model: SiteModel) -> FinderIndex:
 
 def _old_names(model: SiteModel, p_index: dict[str, int], u_index: dict[str, int]) -> list[_Old]:
     """Every old unit with a successor in scope, parents before children, then the old
-    names of places that no old unit carries."""
+    names of places that no old unit carries.
+
+    Long because it walks old provinces, districts and wards and then the leftover place names in
+    one ordered pass.
+    """
     legacy = {u.code: u for u in model.legacy_units}
     successors: dict[str, list[str]] = defaultdict(list)
     for change in sorted(model.unit_changes, key=lambda c: not c.is_default):

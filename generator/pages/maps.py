@@ -196,7 +196,11 @@ class _ProvinceMap:
 def _province_map(
     model: SiteModel, province: Province, basemap: maps.Basemap | None
 ) -> _ProvinceMap:
-    """The province's GeoJSON layers, its rendered map script and its page."""
+    """The province's GeoJSON layers, its rendered map script and its page.
+
+    Long because it builds the province's layers, the folium map and the page together, sharing the
+    layer data.
+    """
     rows = _ward_rows(model, province)
     wards_url = _data_url(province, "xa.geojson")
     sites_url = _data_url(province, "diem-mo-hinh.geojson")

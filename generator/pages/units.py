@@ -124,6 +124,11 @@ def province_page(model: SiteModel, province: Province) -> Page:
 
 
 def ward_page(model: SiteModel, province: Province, ward: Ward) -> Page:
+    """The ward's page: its results by year, its teams and its place in the province.
+
+    Long because it gathers every section of the ward page's context (results, teams, changes) for
+    one template.
+    """
     year = model.current_year
     results = []
     for y in sorted(ward.own_result, reverse=True):

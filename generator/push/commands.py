@@ -66,6 +66,11 @@ def serve(
     origin: str | None,
     forwarded_allow_ips: str | None,
 ) -> int:
+    """Run the push service with the given options.
+
+    Long because it turns each command-line option into the service config and reports each bad
+    option before starting.
+    """
     from generator.data.load import LoadError
     from generator.data.validate import validate_package
     from generator.errors import UsageError

@@ -266,6 +266,11 @@ def validate_subscribe(
 
 
 def create_app(config: ServiceConfig, *, store: Store | None = None) -> Starlette:
+    """The push service's Starlette app over `store`.
+
+    Long because it is the service's route table: each route handler is defined here, sharing the
+    guard, store and rate buckets.
+    """
     store = store or Store(config.db_path)
     buckets = TokenBuckets(config.rate, config.burst)
     origin = origin_of(config.origin)

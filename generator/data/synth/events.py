@@ -97,7 +97,7 @@ def _add_dated_event(
 ) -> None:
     """Append one dated event: a local Ngày hội, a provincial conference or a report deadline.
 
-    Over 60 lines only because each of the three branches writes out its nine-field row in
+    Long because each of the three branches writes out its nine-field row in
     full; the branches share the draw order of one stream, so they stay in one function.
     """
     year = gen.years[rng.randrange(len(gen.years))]
