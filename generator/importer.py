@@ -528,13 +528,8 @@ def run_import(
     dry_run: bool = False,
     province: str | None = None,
 ) -> ImportReport:
-    """Import a workbook or CSV into the data directory: map, merge, validate, write.
-
-    Long because it is the import's step sequence (read, map each sheet, merge, validate, write or
-    report), each step able to stop it.
-    """
-    from generator.data.validate import validate_package
-
+    """Import a workbook or CSV into the data directory: map, merge, validate, write. Each step
+    can stop the import, and nothing is written unless the package as it would be is valid."""
     package, descriptor_problems = load_package(data_dir)
     if any(p.level == "error" for p in descriptor_problems):
         raise AntqError([p.line() for p in descriptor_problems])
@@ -542,8 +537,44 @@ def run_import(
         known = ", ".join(s.name for s in package.resources)
         raise UsageError(say("import-unknown-table", resource=table, known=known))
     sheets = read_source(source)
-    where_file = display_path(source)
     multi = source.suffix.lower() != ".csv"
+    province, unit_codes, legacy_codes = _import_scope(package, sheets, multi, province, sync)
+
+    lines: list[str] = []
+    mapped_all, problems = _map_sheets(
+        sheets, package, display_path(source), multi, table, fix, unit_codes, legacy_codes
+    )
+    if problems:
+        return _refused(problems, lines)
+    for m in mapped_all:
+        lines += [f"{m.where}: {line}" for line in m.fixes]
+
+    merges, problems = _merge_all(package, mapped_all, sync, province)
+    if problems:
+        return _refused(problems, lines)
+    lines += _plan_lines(merges, province, dry_run)
+    touched = [r for r in merges if r.touched]
+    if not touched:
+        lines.append(text("import-nothing"))
+        return ImportReport(lines, [], [], True)
+
+    remapped = _validate_staged(data_dir, mapped_all, touched)
+    errors = [p for p in remapped if p.level == "error"]
+    if errors:
+        return _refused(remapped, lines)
+    if dry_run:
+        lines.append(text("import-dry-run"))
+        return ImportReport(lines, group(remapped), [], True)
+    written = _write_touched(data_dir, touched)
+    lines.append(text("import-written", written=", ".join(display_path(p) for p in written)))
+    return ImportReport(lines, group(remapped), written, True)
+
+
+def _import_scope(
+    package: PackageSpec, sheets: list[Sheet], multi: bool, province: str | None, sync: bool
+) -> tuple[str | None, set[str], set[str]]:
+    """The province the import is scoped to (given, or read from the workbook), checked, with
+    the current and legacy unit codes."""
     refs = load_tables(package, ["units", "legacy_units"])
     unit_codes = {u["code"] for u in refs.get("units", [])}
     legacy_codes = {u["code"] for u in refs.get("legacy_units", [])}
@@ -555,9 +586,22 @@ def run_import(
         raise UsageError(say("import-province-unknown", province=province))
     if sync and province is None:
         raise UsageError(say("import-sync-no-scope"))
+    return province, unit_codes, legacy_codes
 
+
+def _map_sheets(
+    sheets: list[Sheet],
+    package: PackageSpec,
+    where_file: str,
+    multi: bool,
+    table: str | None,
+    fix: bool,
+    unit_codes: set[str],
+    legacy_codes: set[str],
+) -> tuple[list[Mapped], list[Problem]]:
+    """Every sheet that is a table, mapped (and with `fix`, its rows fixed); the problems of
+    those that cannot be read."""
     problems: list[Problem] = []
-    lines: list[str] = []
     mapped_all: list[Mapped] = []
     for sheet in sheets:
         where = f"{where_file}[{sheet.name}]" if multi else where_file
@@ -572,13 +616,17 @@ def run_import(
         else:
             got.fixes = []
         mapped_all.append(got)
-    if problems:
-        return _refused(problems, lines)
-    for m in mapped_all:
-        lines += [f"{m.where}: {line}" for line in m.fixes]
+    return mapped_all, problems
 
+
+def _merge_all(
+    package: PackageSpec, mapped_all: list[Mapped], sync: bool, province: str | None
+) -> tuple[list[Merge], list[Problem]]:
+    """Each mapped table merged into its current CSV (with `sync`, dropping the province's rows
+    the workbook no longer has); the problems of those that cannot be."""
     current = load_tables(package, [s.name for s in package.resources])
     scopes = scoped_keys(package, current, province) if (sync and province) else {}
+    problems: list[Problem] = []
     merges: list[Merge] = []
     for m in mapped_all:
         existing = _existing(m.spec)
@@ -588,8 +636,12 @@ def run_import(
             problems += found
             continue
         merges.append(result)
-    if problems:
-        return _refused(problems, lines)
+    return merges, problems
+
+
+def _plan_lines(merges: list[Merge], province: str | None, dry_run: bool) -> list[str]:
+    """What the import will do to each table (with `dry_run`, each added and changed row)."""
+    lines: list[str] = []
     for result in merges:
         if result.deleted:
             lines.append(text("import-sync-first", count=len(result.deleted), scope=province or ""))
@@ -606,12 +658,17 @@ def run_import(
         )
         if dry_run:
             lines += result.added + result.changed
-    touched = [r for r in merges if r.touched]
-    if not touched:
-        lines.append(text("import-nothing"))
-        return ImportReport(lines, [], [], True)
+    return lines
 
-    # Validate the package as it would be, in a staging copy beside the data folder.
+
+def _validate_staged(
+    data_dir: Path, mapped_all: list[Mapped], touched: list[Merge]
+) -> list[Problem]:
+    """Validate the package as it would be, in a staging copy beside the data folder; its
+    problems placed where the official sees them."""
+    from generator.data.cache import default_cache_dir
+    from generator.data.validate import validate_package
+
     staging = data_dir.resolve().parent / STAGING
     shutil.rmtree(staging, ignore_errors=True)
     shutil.copytree(
@@ -621,20 +678,16 @@ def run_import(
         for result in touched:
             target = staging / result.spec.rel_path
             target.write_bytes(_csv_bytes(result.header, result.rows))
-        from generator.data.cache import default_cache_dir
-
         checked = validate_package(
             staging, cache_dir=default_cache_dir(data_dir) / "import", grouped=False
         )
-        remapped = _remap(checked.problems, staging, data_dir, mapped_all, touched)
+        return _remap(checked.problems, staging, data_dir, mapped_all, touched)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    errors = [p for p in remapped if p.level == "error"]
-    if errors:
-        return _refused(remapped, lines)
-    if dry_run:
-        lines.append(text("import-dry-run"))
-        return ImportReport(lines, group(remapped), [], True)
+
+
+def _write_touched(data_dir: Path, touched: list[Merge]) -> list[Path]:
+    """Write each changed table: all to temporary files first, then each moved into place."""
     written: list[Path] = []
     temps: list[tuple[Path, Path]] = []
     for result in touched:
@@ -645,8 +698,7 @@ def run_import(
     for tmp, target in temps:
         os.replace(tmp, target)
         written.append(target)
-    lines.append(text("import-written", written=", ".join(display_path(p) for p in written)))
-    return ImportReport(lines, group(remapped), written, True)
+    return written
 
 
 def _refused(problems: list[Problem], lines: list[str]) -> ImportReport:
