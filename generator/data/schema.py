@@ -218,11 +218,47 @@ def load_package(root: Path) -> tuple[PackageSpec, list[Problem]]:
 def _load_resource(
     root: Path, where: str, index: int, res: Any, bad: Any, problems_add: Any
 ) -> ResourceSpec | None:
-    """One resource of the package descriptor as a ResourceSpec, or None after reporting why not.
+    """One resource of the package descriptor as a ResourceSpec, or None after reporting why
+    not: its name, path, schema, fields and keys, each checked in turn."""
+    name = _resource_name(where, index, res, bad, problems_add)
+    if name is None:
+        return None
+    path = res.get("path")
+    if not isinstance(path, str) or not path or ".." in Path(path).parts or path.startswith("/"):
+        bad("resource-path", resource=name)
+        return None
+    if res.get("encoding", "utf-8").lower() not in ("utf-8", "utf8"):
+        bad("resource-encoding", resource=name)
+    loaded = _resource_schema(root, where, name, res, bad, problems_add)
+    if loaded is None:
+        return None
+    schema, schema_path, schema_where = loaded
+    max_rows = schema.get(MAX_ROWS_KEY, DEFAULT_MAX_ROWS)
+    if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 1:
+        problems_add(problem("schema-max-rows", schema_where, resource=name, value=max_rows))
+        max_rows = DEFAULT_MAX_ROWS
+    fields = _schema_fields(name, schema, schema_where, bad, problems_add)
+    primary = schema.get("primaryKey") or []
+    primary_key = (primary,) if isinstance(primary, str) else tuple(primary)
+    fks = _foreign_keys(name, schema, schema_where, bad, problems_add)
+    inlined = {k: v for k, v in res.items() if k != "schema"} | {"schema": schema}
+    return ResourceSpec(
+        name=name,
+        title=str(res.get("title") or name),
+        path=root / path,
+        rel_path=path,
+        schema_path=schema_path,
+        descriptor=inlined,
+        fields=tuple(fields),
+        primary_key=primary_key,
+        foreign_keys=tuple(fks),
+        max_rows=max_rows,
+    )
 
-    Long because it checks each key of a resource in turn (name, path, schema, fields, keys), each
-    check reporting its own problem.
-    """
+
+def _resource_name(where: str, index: int, res: Any, bad: Any, problems_add: Any) -> str | None:
+    """The resource's name, checked, with any key a resource does not have reported; None
+    after reporting a resource that is not a mapping or has no usable name."""
     if not isinstance(res, dict):
         bad("resource-not-mapping", index=index)
         return None
@@ -245,12 +281,14 @@ def _load_resource(
                     allowed=", ".join(RESOURCE_KEYS),
                 )
             )
-    path = res.get("path")
-    if not isinstance(path, str) or not path or ".." in Path(path).parts or path.startswith("/"):
-        bad("resource-path", resource=name)
-        return None
-    if res.get("encoding", "utf-8").lower() not in ("utf-8", "utf8"):
-        bad("resource-encoding", resource=name)
+    return name
+
+
+def _resource_schema(
+    root: Path, where: str, name: str, res: Any, bad: Any, problems_add: Any
+) -> tuple[dict[str, Any], Path | None, str] | None:
+    """The resource's schema (inline or read from its file), its file and where problems in it
+    are placed; None after reporting a schema that is missing or has no fields."""
     schema = res.get("schema")
     schema_path: Path | None = None
     schema_where = where
@@ -279,10 +317,14 @@ def _load_resource(
                     allowed=", ".join(SCHEMA_KEYS),
                 )
             )
-    max_rows = schema.get(MAX_ROWS_KEY, DEFAULT_MAX_ROWS)
-    if isinstance(max_rows, bool) or not isinstance(max_rows, int) or max_rows < 1:
-        problems_add(problem("schema-max-rows", schema_where, resource=name, value=max_rows))
-        max_rows = DEFAULT_MAX_ROWS
+    return schema, schema_path, schema_where
+
+
+def _schema_fields(
+    name: str, schema: dict[str, Any], schema_where: str, bad: Any, problems_add: Any
+) -> list[FieldSpec]:
+    """The schema's fields, each checked; a field without a name or named twice is reported
+    and left out."""
     fields: list[FieldSpec] = []
     seen: set[str] = set()
     for number, raw in enumerate(schema["fields"], start=1):
@@ -297,8 +339,14 @@ def _load_resource(
             continue
         seen.add(spec.name)
         fields.append(spec)
-    primary = schema.get("primaryKey") or []
-    primary_key = (primary,) if isinstance(primary, str) else tuple(primary)
+    return fields
+
+
+def _foreign_keys(
+    name: str, schema: dict[str, Any], schema_where: str, bad: Any, problems_add: Any
+) -> list[ForeignKey]:
+    """The schema's foreign keys; stray keys are reported, an incomplete key is reported and
+    left out."""
     fks: list[ForeignKey] = []
     for fk in schema.get("foreignKeys") or []:
         strays = [k for k in fk if k not in FOREIGN_KEY_KEYS] if isinstance(fk, dict) else []
@@ -330,19 +378,7 @@ def _load_resource(
                 ref_fields=(ref_fields,) if isinstance(ref_fields, str) else tuple(ref_fields),
             )
         )
-    inlined = {k: v for k, v in res.items() if k != "schema"} | {"schema": schema}
-    return ResourceSpec(
-        name=name,
-        title=str(res.get("title") or name),
-        path=root / path,
-        rel_path=path,
-        schema_path=schema_path,
-        descriptor=inlined,
-        fields=tuple(fields),
-        primary_key=primary_key,
-        foreign_keys=tuple(fks),
-        max_rows=max_rows,
-    )
+    return fks
 
 
 def _load_field(resource: str, number: int, raw: Any, bad: Any) -> FieldSpec | None:
