@@ -226,28 +226,14 @@ def front_matter(text: str) -> dict[str, Any] | None:
 def _load_one(
     path: Path, schema: dict[str, Any], legal_ids: set[str], raw: bytes | None = None
 ) -> tuple[Lesson | None, list[Problem]]:
-    """One lesson file read and checked: its front matter, fields and body.
-
-    Long because it checks a lesson file's parts in reading order (encoding, front matter, fields,
-    body), each check reporting its own problem.
-    """
+    """One lesson file read and checked in reading order: encoding, front matter, fields,
+    body, quiz; None with the problems when any is an error."""
     where = display_path(path)
     if raw is None:
         raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None, [problem("encoding-not-utf8", where, line="?")]
-    found: list[Problem] = []
-    if bad_lines := control_characters(text):
-        # Refused before anything reads the text: YAML stops on them, HTML would carry them.
-        return None, [
-            problem("lesson-control-character", where, row=row, char=char)
-            for row, char in bad_lines
-        ]
-    if not unicodedata.is_normalized("NFC", text):
-        found.append(problem("nfd-text", where, nfc=messages_vi.text("part-lesson-whole")))
-        text = unicodedata.normalize("NFC", text)
+    text, found = _decoded(where, raw)
+    if text is None:
+        return None, found
     front = _FRONT.match(text)
     if not front:
         return None, [
@@ -258,74 +244,14 @@ def _load_one(
                 detail=messages_vi.text("part-lesson-no-front-matter"),
             )
         ]
-    try:
-        meta = yaml.load(front.group(1), Loader=YAML_LOADER)
-    except yaml.reader.ReaderError as exc:  # a character YAML refuses (U+FFFE, …)
-        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        # Found by the character itself: libyaml's position counts UTF-8 bytes.
-        row = front.group(1).count("\n", 0, max(front.group(1).find(chr(char)), 0)) + 2
-        detail = messages_vi.text("part-lesson-bad-character", char=f"U+{char:04X}")
-        return None, [problem("lesson-front-matter", where, row=row, detail=detail)]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 2 if mark is not None else 1
-        detail = str(getattr(exc, "problem", None) or exc)
-        return None, [problem("lesson-front-matter", where, row=row, detail=detail)]
-    except RecursionError:  # [[[[… nested past Python's stack
-        return None, [
-            problem(
-                "lesson-front-matter", where, row=2, detail=messages_vi.text("part-lesson-too-deep")
-            )
-        ]
-    if not isinstance(meta, dict):
-        return None, [
-            problem(
-                "lesson-front-matter",
-                where,
-                row=1,
-                detail=messages_vi.text("part-lesson-not-mapping"),
-            )
-        ]
-    fields = {f["name"]: f for f in schema["fields"]}
-    for key in meta:
-        if key not in fields:
-            found.append(
-                problem(
-                    "lesson-unknown-key",
-                    where,
-                    row=_line_of(front.group(1), str(key)),
-                    field=str(key),
-                    allowed=", ".join(fields),
-                )
-            )
-    values: dict[str, Any] = {}
-    for name, spec in fields.items():
-        row = _line_of(front.group(1), name)
-        value = meta.get(name)
-        checked = _check_field(where, row, name, spec, value, legal_ids, found)
-        values[name] = checked
+    meta, refused = _front_matter(where, front.group(1))
+    if meta is None:
+        return None, refused
+    values = _check_meta(where, front.group(1), meta, schema, legal_ids, found)
     body_start = front.end()
     body = text[body_start:]
     body_line = text.count("\n", 0, body_start) + 1
-    for offset, line in enumerate(body.split("\n")):
-        for code, params in text_checks(line):
-            if code != "nfd-text":
-                found.append(problem(code, where, row=body_line + offset, **params))
-        for match in LEGAL_LINK.finditer(line):
-            if match.group(1) not in legal_ids:
-                found.append(
-                    problem(
-                        "foreign-key",
-                        where,
-                        row=body_line + offset,
-                        field="legal:",
-                        cell=match.group(1),
-                        ref_field="id",
-                        ref_resource="legal_documents",
-                        ref_file="legal_documents.csv",
-                        suggestion=_suggest_legal(legal_ids, match.group(1)),
-                    )
-                )
+    found += _check_body_lines(where, body, body_line, legal_ids)
     main, _, quiz = body.partition(QUIZ_HEADING)
     quiz_lines = quiz.split("\n") if quiz else []
     quiz_line = body_line + main.count("\n")
@@ -351,6 +277,116 @@ def _load_one(
     if any(p.level == "error" for p in found):
         return None, found
     return lesson, found
+
+
+def _decoded(where: str, raw: bytes) -> tuple[str | None, list[Problem]]:
+    """The file's text, NFC; None with the problem when it is not UTF-8 or carries control
+    characters."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None, [problem("encoding-not-utf8", where, line="?")]
+    found: list[Problem] = []
+    if bad_lines := control_characters(text):
+        # Refused before anything reads the text: YAML stops on them, HTML would carry them.
+        return None, [
+            problem("lesson-control-character", where, row=row, char=char)
+            for row, char in bad_lines
+        ]
+    if not unicodedata.is_normalized("NFC", text):
+        found.append(problem("nfd-text", where, nfc=messages_vi.text("part-lesson-whole")))
+        text = unicodedata.normalize("NFC", text)
+    return text, found
+
+
+def _front_matter(where: str, source: str) -> tuple[dict[Any, Any] | None, list[Problem]]:
+    """The front matter read as a mapping, or None with the one problem that refuses it."""
+    try:
+        meta = yaml.load(source, Loader=YAML_LOADER)
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses (U+FFFE, …)
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        # Found by the character itself: libyaml's position counts UTF-8 bytes.
+        row = source.count("\n", 0, max(source.find(chr(char)), 0)) + 2
+        detail = messages_vi.text("part-lesson-bad-character", char=f"U+{char:04X}")
+        return None, [problem("lesson-front-matter", where, row=row, detail=detail)]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 2 if mark is not None else 1
+        detail = str(getattr(exc, "problem", None) or exc)
+        return None, [problem("lesson-front-matter", where, row=row, detail=detail)]
+    except RecursionError:  # [[[[… nested past Python's stack
+        return None, [
+            problem(
+                "lesson-front-matter", where, row=2, detail=messages_vi.text("part-lesson-too-deep")
+            )
+        ]
+    if not isinstance(meta, dict):
+        return None, [
+            problem(
+                "lesson-front-matter",
+                where,
+                row=1,
+                detail=messages_vi.text("part-lesson-not-mapping"),
+            )
+        ]
+    return meta, []
+
+
+def _check_meta(
+    where: str,
+    source: str,
+    meta: dict[Any, Any],
+    schema: dict[str, Any],
+    legal_ids: set[str],
+    found: list[Problem],
+) -> dict[str, Any]:
+    """Each front-matter field checked against the schema, its value kept; unknown keys and
+    bad values added to `found`."""
+    fields = {f["name"]: f for f in schema["fields"]}
+    for key in meta:
+        if key not in fields:
+            found.append(
+                problem(
+                    "lesson-unknown-key",
+                    where,
+                    row=_line_of(source, str(key)),
+                    field=str(key),
+                    allowed=", ".join(fields),
+                )
+            )
+    values: dict[str, Any] = {}
+    for name, spec in fields.items():
+        row = _line_of(source, name)
+        value = meta.get(name)
+        checked = _check_field(where, row, name, spec, value, legal_ids, found)
+        values[name] = checked
+    return values
+
+
+def _check_body_lines(where: str, body: str, body_line: int, legal_ids: set[str]) -> list[Problem]:
+    """The body's text problems and its links to legal documents that do not exist, line by
+    line (`body_line`: the file line the body starts on)."""
+    found: list[Problem] = []
+    for offset, line in enumerate(body.split("\n")):
+        for code, params in text_checks(line):
+            if code != "nfd-text":
+                found.append(problem(code, where, row=body_line + offset, **params))
+        for match in LEGAL_LINK.finditer(line):
+            if match.group(1) not in legal_ids:
+                found.append(
+                    problem(
+                        "foreign-key",
+                        where,
+                        row=body_line + offset,
+                        field="legal:",
+                        cell=match.group(1),
+                        ref_field="id",
+                        ref_resource="legal_documents",
+                        ref_file="legal_documents.csv",
+                        suggestion=_suggest_legal(legal_ids, match.group(1)),
+                    )
+                )
+    return found
 
 
 def _check_file_name(where: str, name: str) -> list[Problem]:
