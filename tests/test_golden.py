@@ -1,9 +1,9 @@
 """Golden site: the fixture package builds exactly this output tree, every file of it.
 
-Text files are stored whole under `tests/golden/site/`; binary files and large vendored
-assets (Leaflet, jQuery, Pagefind's engine, images) only as a sha256 per path in
-`tests/golden/site.sha256`. A file added, removed or changed fails the test with a unified
-diff of the first differing files.
+Text files are stored whole under `tests/golden/site/`; binary files, large vendored assets
+(Leaflet, jQuery, Pagefind's engine, images) and the theme's own JS/CSS copies only as a sha256
+per path in `tests/golden/site.sha256`. A file added, removed or changed fails the test with a
+unified diff of the first differing files.
 
 After an intended change to templates, pages, feeds or the worker, regenerate and review:
 
@@ -48,8 +48,10 @@ TEXT_SUFFIXES = {
 # Text files bigger than this are vendored or machine-made (Leaflet, a bundled index):
 # stored by hash only, so the golden stays small and reviewable.
 MAX_TEXT_BYTES = 64 * 1024
-# Files a diff cannot help review even when small: third-party code and Pagefind's own engine.
-HASH_ONLY_PARTS = ("vendor/", "pagefind")
+# Files a diff cannot help review even when small: third-party code and Pagefind's own engine;
+# the theme's scripts and styles (static/js, static/css) are fingerprinted copies of
+# site/static/, whose own diff is the review (stored whole they would only repeat the sources).
+HASH_ONLY_PARTS = ("vendor/", "pagefind", "static/js/", "static/css/")
 DIFF_FILES = 3  # unified diffs shown on a mismatch
 
 
