@@ -36,6 +36,8 @@ from generator.errors import BuildError
 from generator.headers import headers_file
 from generator.lessons import load_lessons
 from generator.model import SiteModel, build_model
+from generator.news import dataset_refs, load_news
+from generator.news import labels as news_labels
 from generator.output import Staging, content_tag
 from generator.pages import FileOutput, Page, collect
 from generator.pages.lessons import LessonDoc
@@ -235,6 +237,7 @@ class Builder:
             package, _ = load_package(o.data_dir)
             dataset = read_package(o.data_dir, package)
             lessons, _ = load_lessons(o.data_dir, {d.id for d in dataset.legal_documents})
+            articles, _ = load_news(o.data_dir, dataset_refs(dataset, lessons))
         with stage("limits"):
             # Before any page or file is made: a table too large for its outputs.
             too_many = limits.check_rows(_row_counts(package, dataset))
@@ -247,8 +250,9 @@ class Builder:
                 settings,
                 revision.date,
                 lessons,
-                labels=package.labels(),
+                labels={**package.labels(), **news_labels(o.data_dir)},
                 revision=revision.revision,
+                news=articles,
             )
         with stage("pages"):
             pages, files = collect(model, o.data_dir, package, log)
@@ -269,7 +273,7 @@ class Builder:
             with stage("search"):
                 # The data and the pages are no longer needed: give their memory back
                 # before Pagefind runs (the national site's model is hundreds of MB).
-                del dataset, lessons, model, pages, files
+                del dataset, lessons, articles, model, pages, files
                 _release_memory()
                 new_cache["search"] = search.build_index(
                     derived, copies.dir, new_cache["copies"], cache.get("search", {})

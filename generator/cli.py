@@ -306,6 +306,37 @@ def geo_basemap(
     typer.echo(text("cli-basemap-written", out=out, provinces=len(merge), size=format_number(size)))
 
 
+# -- news photos (issue 21) ---------------------------------------------------------------------
+
+photo_app = typer.Typer(help="Ảnh của bài tin tức (data/news/).", no_args_is_help=True)
+app.add_typer(photo_app, name="anh")
+
+
+@photo_app.command("xoa-gps")
+def photo_strip_gps(
+    files: list[Path] = typer.Argument(..., help="Các tệp ảnh (JPEG, PNG, WebP)."),
+) -> None:
+    """Xóa tọa độ GPS (nơi chụp) khỏi ảnh, giữ nguyên phần còn lại; ảnh JPEG giữ bảng lượng
+    tử của chính nó nên không giảm chất lượng thấy được."""
+    from generator import photos
+    from generator.data.messages_vi import problem
+    from generator.errors import AntqError
+
+    failed: list[str] = []
+    for path in files:
+        try:
+            changed = photos.strip_gps(path)
+        except photos.PhotoRefused as refused:
+            failed.append(problem(refused.code, str(path), path=str(path), **refused.params).line())
+            continue
+        except OSError as exc:
+            failed.append(problem("photo-strip-failed", str(path), detail=exc.strerror).line())
+            continue
+        typer.echo(text("photo-gps-stripped" if changed else "photo-gps-none", path=path))
+    if failed:
+        raise AntqError(failed)
+
+
 # -- web push (issue 6) -------------------------------------------------------------------------
 
 push_app = typer.Typer(
@@ -510,7 +541,7 @@ def export_bundle(
 
 # Commands in the order officials use them (typer lists them as registered); developer
 # tools last, in their own panel.
-_GROUP_ORDER = ("export", "push", "units", "geo")
+_GROUP_ORDER = ("export", "anh", "push", "units", "geo")
 app.registered_groups.sort(key=lambda g: _GROUP_ORDER.index(g.name or ""))
 _COMMAND_ORDER = ("validate", "build", "serve", "check", "import", "template", "synth")
 app.registered_commands.sort(key=lambda c: _COMMAND_ORDER.index(c.name or ""))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -299,8 +300,11 @@ def _decoded(where: str, raw: bytes) -> tuple[str | None, list[Problem]]:
     return text, found
 
 
-def _front_matter(where: str, source: str) -> tuple[dict[Any, Any] | None, list[Problem]]:
-    """The front matter read as a mapping, or None with the one problem that refuses it."""
+def _front_matter(
+    where: str, source: str, code: str = "lesson-front-matter"
+) -> tuple[dict[Any, Any] | None, list[Problem]]:
+    """The front matter read as a mapping, or None with the one problem (`code`: the
+    lesson's, or the news article's) that refuses it."""
     try:
         meta = yaml.load(source, Loader=YAML_LOADER)
     except yaml.reader.ReaderError as exc:  # a character YAML refuses (U+FFFE, …)
@@ -308,22 +312,18 @@ def _front_matter(where: str, source: str) -> tuple[dict[Any, Any] | None, list[
         # Found by the character itself: libyaml's position counts UTF-8 bytes.
         row = source.count("\n", 0, max(source.find(chr(char)), 0)) + 2
         detail = messages_vi.text("part-lesson-bad-character", char=f"U+{char:04X}")
-        return None, [problem("lesson-front-matter", where, row=row, detail=detail)]
+        return None, [problem(code, where, row=row, detail=detail)]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 2 if mark is not None else 1
         detail = str(getattr(exc, "problem", None) or exc)
-        return None, [problem("lesson-front-matter", where, row=row, detail=detail)]
+        return None, [problem(code, where, row=row, detail=detail)]
     except RecursionError:  # [[[[… nested past Python's stack
-        return None, [
-            problem(
-                "lesson-front-matter", where, row=2, detail=messages_vi.text("part-lesson-too-deep")
-            )
-        ]
+        return None, [problem(code, where, row=2, detail=messages_vi.text("part-lesson-too-deep"))]
     if not isinstance(meta, dict):
         return None, [
             problem(
-                "lesson-front-matter",
+                code,
                 where,
                 row=1,
                 detail=messages_vi.text("part-lesson-not-mapping"),
@@ -339,15 +339,21 @@ def _check_meta(
     schema: dict[str, Any],
     legal_ids: set[str],
     found: list[Problem],
+    *,
+    refs: Mapping[str, Collection[str]] | None = None,
+    unknown_key: str = "lesson-unknown-key",
 ) -> dict[str, Any]:
     """Each front-matter field checked against the schema, its value kept; unknown keys and
-    bad values added to `found`."""
+    bad values added to `found`. `refs`: "table.column" → its ids, for fields with
+    `references` (a lesson's are the legal documents'); `unknown_key`: the code for a key
+    the schema does not have (the lesson's, or the news article's)."""
+    refs = refs if refs is not None else {"legal_documents.id": legal_ids}
     fields = {f["name"]: f for f in schema["fields"]}
     for key in meta:
         if key not in fields:
             found.append(
                 problem(
-                    "lesson-unknown-key",
+                    unknown_key,
                     where,
                     row=_line_of(source, str(key)),
                     field=str(key),
@@ -358,7 +364,7 @@ def _check_meta(
     for name, spec in fields.items():
         row = _line_of(source, name)
         value = meta.get(name)
-        checked = _check_field(where, row, name, spec, value, legal_ids, found)
+        checked = check_field(where, row, name, spec, value, refs, found)
         values[name] = checked
     return values
 
@@ -405,23 +411,30 @@ _CHECKER: list[LessonRenderer] = []  # one per process, like the build's
 
 
 def _check_rendering(where: str, lesson: Lesson, body: str) -> list[Problem]:
-    """Render the lesson as the build will and name what the filters take out, at the
-    first line of the body (from the last one named) that holds it."""
+    """Render the lesson as the build will and name what the filters take out."""
     if not _CHECKER:
         _CHECKER.append(LessonRenderer({}))
     renderer = _CHECKER[0]
     renderer.dropped.clear()
     renderer.body(lesson)
     renderer.quiz(lesson)
+    return dropped_problems(where, renderer.dropped, body, lesson.body_line)
+
+
+def dropped_problems(
+    where: str, dropped_items: list[Dropped], body: str, body_line: int
+) -> list[Problem]:
+    """What the dialect's filters took out of a rendered body, each at the first line of
+    the body (from the last one named) that holds it (lessons and news articles)."""
     lines = body.split("\n")
     found: list[Problem] = []
     after: dict[tuple[str, str], int] = {}
     allowed = ", ".join(LESSON_ATTRIBUTES)
-    for dropped in renderer.dropped:
+    for dropped in dropped_items:
         key = (dropped.name, dropped.value)
         index = _find_line(lines, dropped, after.get(key, 0))
         after[key] = index + 1
-        row = lesson.body_line + index
+        row = body_line + index
         if dropped.kind == "url":
             found.append(problem("lesson-url", where, row=row, url=shown(dropped.value)))
         else:
@@ -449,18 +462,20 @@ def _find_line(lines: list[str], dropped: Dropped, start: int) -> int:
     return 0
 
 
-def _check_field(
+def check_field(
     where: str,
     row: int | None,
     name: str,
     spec: dict[str, Any],
     value: Any,
-    legal_ids: set[str],
+    refs: Mapping[str, Collection[str]],
     found: list[Problem],
 ) -> Any:
     """One front-matter field checked against its schema entry; returns the value to keep.
+    Shared by lessons and news articles (generator.news). `refs`: "table.column" → its ids,
+    for a field with `references`.
 
-    Long because it has one branch per field type of the lesson schema.
+    Long because it has one branch per field type of the front-matter schemas.
     """
     constraints = spec.get("constraints", {})
     kind = spec.get("type")
@@ -469,6 +484,29 @@ def _check_field(
         if isinstance(params.get("cell"), list | dict):
             params["cell"] = "[…]"  # never printed whole: it may be a YAML alias bomb
         found.append(problem(code, where, row=row, field=name, **params))
+
+    def known(item: str) -> None:
+        target = spec.get("references")
+        if target is None:
+            return
+        ids = refs.get(target, ())
+        if item not in ids:
+            table, _, column = str(target).partition(".")
+            bad(
+                "foreign-key",
+                cell=item,
+                ref_field=column,
+                ref_resource=table,
+                ref_file=f"{table}.csv" if table != "lessons" else "lessons/",
+                suggestion=_suggest_legal(ids, item),
+            )
+
+    def listed(item: str) -> None:
+        allowed = [str(v) for v in constraints.get("enum", [])]
+        if allowed and item not in allowed:
+            names = {str(c["value"]): str(c["label"]) for c in spec.get("categories", [])}
+            listing = ", ".join(f"{v} ({names.get(v, v)})" for v in allowed)
+            bad("enum", cell=item, allowed=listing, enum_hint=messages_vi.text("lesson-hint-enum"))
 
     if value is None or value == "" or value == []:
         if constraints.get("required"):
@@ -479,6 +517,13 @@ def _check_field(
             bad("type-error", cell=value, **_type("string"))
         elif constraints.get("maxLength") and len(value) > constraints["maxLength"]:
             bad("too-long", length=len(value), limit=constraints["maxLength"])
+        else:
+            listed(value)
+            known(value)
+        return value
+    if kind == "boolean":
+        if not isinstance(value, bool):
+            bad("type-error", cell=value, **_type("boolean"))
         return value
     if kind == "integer":
         if not isinstance(value, int) or isinstance(value, bool):
@@ -498,6 +543,31 @@ def _check_field(
         else:
             bad("type-error", cell=value, **_type("date"))
         return value
+    if kind == "records":  # a list of mappings, each checked against the nested `fields`
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            bad("type-error", cell="[…]", **_type("records"))
+            return []
+        nested = {f["name"]: f for f in spec.get("fields", [])}
+        kept: list[dict[str, Any]] = []
+        for item in value:
+            for key in item:
+                if key not in nested:  # (only the news schema has records: its code)
+                    found.append(
+                        problem(
+                            "news-unknown-key",
+                            where,
+                            row=row,
+                            field=f"{name}.{key}",
+                            allowed=", ".join(nested),
+                        )
+                    )
+            kept.append(
+                {
+                    key: check_field(where, row, f"{name}.{key}", sub, item.get(key), refs, found)
+                    for key, sub in nested.items()
+                }
+            )
+        return kept
     if kind == "list":
         values = value if isinstance(value, list) else [value]
         if not all(isinstance(v, str | int | float) for v in values):
@@ -505,26 +575,9 @@ def _check_field(
             bad("type-error", cell="[…]", **_type("list"))
             return []
         items = [str(v) for v in values]
-        allowed = [str(v) for v in constraints.get("enum", [])]
-        names = {str(c["value"]): str(c["label"]) for c in spec.get("categories", [])}
         for item in items:
-            if allowed and item not in allowed:
-                listing = ", ".join(f"{v} ({names.get(v, v)})" for v in allowed)
-                bad(
-                    "enum",
-                    cell=item,
-                    allowed=listing,
-                    enum_hint=messages_vi.text("lesson-hint-enum"),
-                )
-            if spec.get("references") == "legal_documents.id" and item not in legal_ids:
-                bad(
-                    "foreign-key",
-                    cell=item,
-                    ref_field="id",
-                    ref_resource="legal_documents",
-                    ref_file="legal_documents.csv",
-                    suggestion=_suggest_legal(legal_ids, item),
-                )
+            listed(item)
+            known(item)
         return items
     return value
 
@@ -613,6 +666,11 @@ class LessonRenderer:
             (t["id"], t["name"]) for t in getattr(self.md, "toc_tokens", []) if t.get("level") == 2
         ]
         return html, toc
+
+    def markdown(self, source: str) -> str:
+        """A Markdown text of the dialect (a news article's body) as HTML."""
+        self.md.reset()
+        return self.md.convert(self._links(source))
 
     def inline(self, text: str) -> str:
         if is_plain_inline(text):

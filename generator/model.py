@@ -9,6 +9,7 @@ scope. Everything is plain data; pages read it, nothing writes to it after `buil
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -29,6 +30,7 @@ from generator.data.records import (
     UnitChange,
 )
 from generator.lessons import Lesson
+from generator.news import Article
 from generator.settings import Settings
 from generator.textvi import slugify, sort_key
 
@@ -163,6 +165,11 @@ class SiteModel:
     # "resource.field" → code → Vietnamese label, from the schemas' categories
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     lessons: list[Lesson] = field(default_factory=list)
+    # News articles (generator.news), newest first, and what each is about: the codes of
+    # the provinces and xã (a xã's article is also its province's) and the model ids.
+    news: list[Article] = field(default_factory=list)
+    news_by_unit: dict[str, list[Article]] = field(default_factory=dict)
+    news_by_model: dict[str, list[Article]] = field(default_factory=dict)
     revision: str | None = None  # the data's git revision, when the data is in git
     # (current unit code, year, kind) → the target that unit set itself; a target set by a
     # unit before 01/7/2025 applies to no current unit and is only published as data.
@@ -210,6 +217,7 @@ def build_model(
     *,
     labels: dict[str, dict[str, str]] | None = None,
     revision: str | None = None,
+    news: list[Article] | None = None,
 ) -> SiteModel:
     """The model, whole: `labels` are the schemas' category labels (`PackageSpec.labels`),
     `revision` the data's git revision; nothing is set on it afterwards.
@@ -251,10 +259,14 @@ def build_model(
         for doc_id in lesson.legal_documents:
             if doc_id in legal_by_id:
                 legal_by_id[doc_id].cited_by_lessons.append(lesson.slug)
+    news_list, news_by_unit, news_by_model = _news(news or [], provinces, wards, in_scope_models)
     return SiteModel(
         labels=labels or {},
         revision=revision,
         lessons=lessons,
+        news=news_list,
+        news_by_unit=news_by_unit,
+        news_by_model=news_by_model,
         settings=settings,
         today=today,
         years=years,
@@ -279,6 +291,47 @@ def build_model(
             if t.unit_code in provinces or t.unit_code in wards
         },
     )
+
+
+def _news(
+    articles: list[Article],
+    provinces: dict[str, Province],
+    wards: dict[str, Ward],
+    models: dict[str, ModelEntry],
+) -> tuple[list[Article], dict[str, list[Article]], dict[str, list[Article]]]:
+    """The articles in scope (about at least one province in it), newest first, by the
+    province and xã codes and the models each is about."""
+    kept: list[Article] = []
+    by_unit: dict[str, list[Article]] = defaultdict(list)
+    by_model: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        codes = about_units(article, wards, models)
+        if not any(code in provinces for code in codes):
+            continue
+        kept.append(article)
+        for code in codes:
+            if code in provinces or code in wards:
+                by_unit[code].append(article)
+        for model_id in dict.fromkeys(article.models):
+            if model_id in models:
+                by_model[model_id].append(article)
+    return kept, dict(by_unit), dict(by_model)
+
+
+def about_units(
+    article: Article, wards: Mapping[str, Ward], models: Mapping[str, ModelEntry]
+) -> list[str]:
+    """The unit codes an article is about, each once: its units, each xã's province, the
+    provinces of its models and of the unit that wrote it."""
+    codes: list[str] = []
+    for code in [*article.units, article.author_unit]:
+        codes.append(code)
+        if code in wards:
+            codes.append(wards[code].province_code)
+    for model_id in article.models:
+        if model_id in models:
+            codes.append(models[model_id].model.province_code)
+    return list(dict.fromkeys(codes))
 
 
 def _units(data: Dataset, settings: Settings) -> tuple[dict[str, Province], dict[str, Ward]]:

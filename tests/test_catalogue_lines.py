@@ -205,7 +205,7 @@ EXPECTED_VALIDATION: dict[str, list[str]] = {
     ],
     "files": [
         ".~lock.places.csv#: cảnh báo: tệp khóa do Excel/LibreOffice tạo ra khi đang mở một tệp, không thuộc gói dữ liệu [office-lock-file] — Cách sửa: đóng tệp đang mở trong Excel/LibreOffice; đừng đưa tệp khóa lên kho (nó ghi tên người dùng của máy tính)",
-        "ghi-chu.txt: lỗi: tệp không thuộc gói dữ liệu [stray-file] — Cách sửa: thư mục dữ liệu chỉ chứa datapackage.yaml, README.md, schemas/*.yaml, các bảng khai báo trong datapackage.yaml, lessons/*.md và geo/; xóa tệp này khỏi kho (nếu là khóa, mật khẩu hay tệp .env thì coi như đã lộ: đổi khóa, mật khẩu mới)",
+        "ghi-chu.txt: lỗi: tệp không thuộc gói dữ liệu [stray-file] — Cách sửa: thư mục dữ liệu chỉ chứa datapackage.yaml, README.md, schemas/*.yaml, các bảng khai báo trong datapackage.yaml, lessons/*.md, news/NĂM/TÊN-BÀI/ (index.md và ảnh) và geo/; xóa tệp này khỏi kho (nếu là khóa, mật khẩu hay tệp .env thì coi như đã lộ: đổi khóa, mật khẩu mới)",
         "legal_documents.csv: lỗi: tệp nặng 65 MB, vượt giới hạn 64 MB nên không được đọc [file-too-large] — Cách sửa: có lẽ đã lưu nhầm tệp; kiểm tra lại nội dung, hoặc tách bớt dữ liệu cũ sang tệp khác",
         "targets.csv: lỗi: tệp rỗng, không có cả dòng tiêu đề [empty-file] — Cách sửa: mở lại tệp gốc và lưu dạng CSV UTF-8; dòng 1 phải là tên các cột",
         "movement_classes.csv: lỗi: tệp được lưu dạng “Unicode Text” (UTF-16), không phải CSV UTF-8 [encoding-utf16] — Cách sửa: trong Excel chọn File → Save As → kiểu “CSV UTF-8 (Comma delimited)”; trong LibreOffice chọn Character set “Unicode (UTF-8)”",

@@ -26,6 +26,9 @@ ALLOWED = (
     "schemas/*.yaml",
     "lessons/*.md",
     "geo/*.geojson",
+    # News articles (generator.news): a folder per article with its text and photos.
+    "news/*/*/index.md",
+    *(f"news/*/*/*.{ext}" for ext in ("jpg", "jpeg", "png", "webp", "JPG", "JPEG", "PNG")),
     "geo/README.md",
     # Where the package's facts come from (the legal documents' official sources, the
     # searches tried for what could not be verified): prose for officials and reviewers.

@@ -368,7 +368,8 @@ CATALOGUE: dict[str, Entry] = {
         "error",
         "tệp không thuộc gói dữ liệu",
         "thư mục dữ liệu chỉ chứa datapackage.yaml, README.md, schemas/*.yaml, các bảng khai "
-        "báo trong datapackage.yaml, lessons/*.md và geo/; xóa tệp này khỏi kho (nếu là khóa, "
+        "báo trong datapackage.yaml, lessons/*.md, news/NĂM/TÊN-BÀI/ (index.md và ảnh) và "
+        "geo/; xóa tệp này khỏi kho (nếu là khóa, "
         "mật khẩu hay tệp .env thì coi như đã lộ: đổi khóa, mật khẩu mới)",
     ),
     "office-lock-file": Entry(
@@ -570,6 +571,81 @@ CATALOGUE: dict[str, Entry] = {
         "tên tệp bài học “{name}” trùng với mục “/bai-hoc/{slug}/” của thư viện bài học",
         "đặt tên khác cho tệp, ví dụ “{slug}-bai-hoc.md”",
     ),
+    # -- News articles and their photos (generator.news, generator.photos; issue 21).
+    "news-folder": Entry(
+        "error",
+        "thư mục bài tin không đúng mẫu news/NĂM/TÊN-BÀI/ (năm bốn chữ số, tên bài chữ thường "
+        "không dấu, chữ số, dấu gạch ngang)",
+        "đổi thành “{suggestion}”",
+    ),
+    "news-no-index": Entry(
+        "error",
+        "thư mục bài tin không có tệp index.md",
+        "viết bài vào tệp index.md trong thư mục này (xem một bài tin có sẵn), hoặc xóa thư mục",
+    ),
+    "news-front-matter": Entry(
+        "error",
+        "phần đầu bài tin (giữa hai dòng ---) không đọc được: {detail}",
+        "bài tin phải mở đầu bằng dòng ---, các dòng “khóa: giá trị”, rồi một dòng --- nữa; "
+        "xem mẫu trong một bài tin có sẵn",
+    ),
+    "news-unknown-key": Entry(
+        "error",
+        "khóa “{field}” không có trong phần đầu bài tin",
+        "chỉ dùng các khóa: {allowed}",
+    ),
+    "news-year": Entry(
+        "error",
+        "ngày đăng {cell} không thuộc năm {year} của thư mục bài",
+        "chuyển thư mục bài vào news/ đúng năm, hoặc sửa ngày đăng",
+    ),
+    "news-photo-name": Entry(
+        "error",
+        "tên tệp ảnh “{cell}” không dùng được làm địa chỉ ảnh",
+        "đổi tên tệp thành “{suggestion}” (chữ thường không dấu, chữ số, dấu gạch ngang; đuôi "
+        ".jpg, .png hoặc .webp) và sửa tên trong bài",
+    ),
+    "news-photo-twice": Entry(
+        "error", "ảnh “{cell}” được ghi hai lần trong bài", "mỗi tệp ảnh chỉ ghi một lần"
+    ),
+    "news-photo-missing": Entry(
+        "error",
+        "không có tệp ảnh “{cell}” trong thư mục bài",
+        "chép ảnh vào cùng thư mục với index.md, tên đúng như đã ghi (kể cả chữ hoa, chữ thường)",
+    ),
+    "news-photo-minors": Entry(
+        "error",
+        "ảnh “{cell}” có trẻ em nhận ra được nhưng chưa ghi sự đồng ý (minors_consent)",
+        "ghi số, ngày văn bản đồng ý của cha mẹ hoặc người giám hộ vào minors_consent (Điều 33 "
+        "Luật Trẻ em 2016), hoặc bỏ ảnh, hoặc dùng ảnh không nhận ra được trẻ",
+    ),
+    "news-photo-gps": Entry(
+        "error",
+        "ảnh có tọa độ GPS (nơi chụp) trong siêu dữ liệu; kho dữ liệu công khai như trang web",
+        "chạy “antq anh xoa-gps {path}” để xóa tọa độ khỏi tệp, rồi commit lại ảnh",
+    ),
+    "news-photo-too-big": Entry(
+        "error",
+        "ảnh quá lớn (giới hạn {limit})",
+        "thu nhỏ ảnh (ví dụ cạnh dài 4000 điểm ảnh, JPEG) rồi chép lại vào thư mục bài",
+    ),
+    "news-photo-unreadable": Entry(
+        "error",
+        "không đọc được tệp ảnh (hỏng, hoặc không phải JPEG, PNG hay WebP)",
+        "mở ảnh bằng trình xem ảnh rồi lưu lại dưới dạng JPEG",
+    ),
+    "photo-gps-stripped": Entry("info", "{path}: đã xóa tọa độ GPS"),
+    "photo-gps-none": Entry("info", "{path}: không có tọa độ GPS, giữ nguyên"),
+    "photo-strip-failed": Entry(
+        "error",
+        "không sửa được ảnh: {detail}",
+        "kiểm tra đường dẫn; nếu ảnh hỏng, mở bằng trình xem ảnh rồi lưu lại dưới dạng JPEG",
+    ),
+    # Front-matter types of the news schema (read by generator.lessons.check_field).
+    "lesson-type-boolean": Entry("info", "có/không"),
+    "lesson-hint-boolean": Entry("info", "ghi true hoặc false"),
+    "lesson-type-records": Entry("info", "danh sách mục"),
+    "lesson-hint-records": Entry("info", "mỗi mục một dòng “- khóa: giá trị” như bài mẫu"),
     # -- The build: settings, the build's stages, limits on outputs, the build lock.
     #    (entries of the build go here)
     "build-progress": Entry("info", "Đang tạo trang"),

@@ -129,6 +129,7 @@ def validate_package(
             result.rows += rows
             result.checked.append(spec.name)
     result.problems.extend(_lesson_problems(package))
+    result.problems.extend(_news_problems(package))
     if not result.errors:
         result.problems.extend(_legal_problems(package, on))
     order = {r.name: i for i, r in enumerate(package.resources)}
@@ -582,6 +583,48 @@ def _lesson_problems(package: PackageSpec) -> list[Problem]:
         # against a table that could not be read, and every one of them would be flagged.
         found = [p for p in found if p.code != "foreign-key"]
     return found
+
+
+def _column_ids(package: PackageSpec, resource: str, column: str) -> set[str] | None:
+    """The values of one column of a table, or None when the table cannot be read (its own
+    problem is reported)."""
+    spec = package.resource(resource)
+    if spec is None:
+        return set()
+    table, _ = open_table(spec.path, display_path(spec.path), spec.name)
+    if table is None or column not in table.header:
+        return None
+    col = table.header.index(column)
+    return {nfc(_cell(cells, col).strip()) for _, cells in table.rows()}
+
+
+def news_refs(package: PackageSpec) -> dict[str, set[str] | None]:
+    """What a news article's front matter may point to: "table.column" → ids."""
+    lessons = package.root / "lessons"
+    return {
+        "units.code": _column_ids(package, "units", "code"),
+        "models.id": _column_ids(package, "models", "id"),
+        "awards.id": _column_ids(package, "awards", "id"),
+        "lessons.slug": {p.stem for p in lessons.glob("*.md")} if lessons.is_dir() else set(),
+    }
+
+
+def _news_problems(package: PackageSpec) -> list[Problem]:
+    """News articles (generator.news): checked on every run, like the lessons; a photo is
+    opened only as far as its header and metadata."""
+    from generator.news import article_folders, load_news
+
+    if not article_folders(package.root):
+        return []
+    refs = news_refs(package)
+    unreadable = {name.partition(".")[0] for name, ids in refs.items() if ids is None}
+    found = load_news(package.root, {k: v or set() for k, v in refs.items()}, drafts=True)[1]
+    # A table that could not be read is reported on its own; its ids are not all flagged.
+    return [
+        p
+        for p in found
+        if not (p.code == "foreign-key" and any(f"“{t}”" in p.message for t in unreadable))
+    ]
 
 
 def _legal_problems(package: PackageSpec, on: date | None) -> list[Problem]:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from generator.model import ModelEntry, SiteModel
 from generator.pages import Page, Source
 from generator.pages.common import award_view, legal_link, model_card, site_view
+from generator.pages.news import latest
 from generator.textvi import slugify
 
 RANK = 30  # the families' order: see generator.pages.collect
@@ -97,6 +98,7 @@ def model_page(model: SiteModel, entry: ModelEntry) -> Page:
         "sites_total": len(sites),
         "members_total": sum(s.members or 0 for s in sites),
         "awards": [award_view(model, a) for a in entry.awards],
+        "news": latest(model, model.news_by_model.get(entry.id, [])),
     }
     return Page(
         url=entry.url,

@@ -10,6 +10,7 @@ from generator.data.records import SecurityTeam
 from generator.model import ASSESSED_KINDS, Province, SiteModel, Ward
 from generator.pages import Page, Source
 from generator.pages.common import award_view, coverage_view, legal_link, model_card, site_view
+from generator.pages.news import latest
 from generator.textvi import format_number
 
 RANK = 20  # the families' order: see generator.pages.collect
@@ -114,6 +115,8 @@ def province_page(model: SiteModel, province: Province) -> Page:
         "awards": [award_view(model, a) for a in province.awards[:AWARDS_ON_PAGE]],
         "awards_total": len(province.awards),
         "awards_url": f"/khen-thuong/tinh/{province.slug}/",
+        "news": latest(model, model.news_by_unit.get(province.code, [])),
+        "news_url": f"/tin-tuc/tinh/{province.slug}/",
     }
     return Page(
         url=province.url,
@@ -189,6 +192,7 @@ def ward_page(model: SiteModel, province: Province, ward: Ward) -> Page:
         ],
         "teams_total": _team_count([ward.security_teams]),
         "awards": [award_view(model, a) for a in ward.awards],
+        "news": latest(model, model.news_by_unit.get(ward.code, [])),
     }
     return Page(
         url=ward.url,

@@ -1,0 +1,314 @@
+"""News of the movement: one folder per article, data/news/YYYY/SLUG/, holding index.md
+(front matter checked against data/schemas/news.yaml, the body in the lessons' Markdown
+dialect) and the article's photos (generator.photos).
+
+The front matter is read and checked by the lessons' own code (generator.lessons: the same
+YAML reading, field checks and one-line messages); the body goes through the same renderer
+and allow-lists, so there is one dialect. The personal-data checks cover the title, the
+summary, every body line, and each photo's alt text, caption and credit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator import photos
+from generator.data.checks import text_checks
+from generator.data.messages_vi import problem
+from generator.data.problems import Problem
+from generator.data.schema import YAML_LOADER, display_path
+from generator.lessons import (
+    _FRONT,
+    LessonRenderer,
+    _check_meta,
+    _decoded,
+    _front_matter,
+    dropped_problems,
+)
+from generator.textvi import slugify
+
+NEWS_DIR = "news"
+SCHEMA_FILE = "schemas/news.yaml"
+ARTICLE_FILE = "index.md"
+URL_ROOT = "/tin-tuc/"
+_YEAR = re.compile(r"\d{4}")
+# The published photo's name: the file's stem as a slug (it becomes a URL part).
+_PHOTO_NAME = re.compile(r"[a-z0-9][a-z0-9-]*\.(jpe?g|png|webp)", re.I)
+
+
+@dataclass(frozen=True)
+class Photo:
+    file: str
+    path: Path
+    alt: str
+    caption: str
+    credit: str
+    generated: bool
+    width: int
+    height: int
+    digest: str
+
+    @property
+    def stem(self) -> str:
+        return slugify(Path(self.file).stem)
+
+
+@dataclass(frozen=True)
+class Correction:
+    date: date
+    text: str
+
+
+@dataclass
+class Article:
+    year: int
+    slug: str
+    path: Path  # the index.md
+    title: str
+    date: date
+    summary: str
+    kind: str
+    units: list[str]
+    models: list[str]
+    awards: list[str]
+    lessons: list[str]
+    author_unit: str
+    photos: list[Photo]
+    draft: bool
+    sample: bool
+    corrections: list[Correction]
+    body: str
+    body_line: int = 1
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"{URL_ROOT}{self.year}/{self.slug}/"
+
+    @property
+    def id(self) -> str:
+        return f"{self.year}/{self.slug}"
+
+
+_RENDERER: list[LessonRenderer] = []
+
+
+def renderer() -> LessonRenderer:
+    if not _RENDERER:
+        _RENDERER.append(LessonRenderer({}))
+    return _RENDERER[0]
+
+
+def article_folders(data_dir: Path) -> list[Path]:
+    """Every folder data/news/*/* in order (whether or not it holds an index.md)."""
+    root = data_dir / NEWS_DIR
+    if not root.is_dir():
+        return []
+    return sorted(p for year in sorted(root.iterdir()) if year.is_dir() for p in year.iterdir())
+
+
+def load_news(
+    data_dir: Path, refs: Mapping[str, Collection[str]], *, drafts: bool = False
+) -> tuple[list[Article], list[Problem]]:
+    """Every article, newest first (drafts only with `drafts`), and the problems of all,
+    located by file and line. `refs`: "table.column" → ids, for the front matter's
+    references (units.code, models.id, awards.id, lessons.slug)."""
+    folders = article_folders(data_dir)
+    if not folders:
+        return [], []
+    if not (data_dir / SCHEMA_FILE).is_file():
+        where = display_path(data_dir / SCHEMA_FILE)
+        return [], [problem("schema-missing", where, resource=NEWS_DIR, schema=SCHEMA_FILE)]
+    schema = load_schema_file(data_dir)
+    articles: list[Article] = []
+    found: list[Problem] = []
+    for folder in folders:
+        article, problems = load_article(folder, schema, refs)
+        found += problems
+        failed = any(p.level == "error" for p in problems)
+        if article is not None and not failed and (drafts or not article.draft):
+            articles.append(article)
+    articles.sort(key=lambda a: (a.date, a.year, a.slug), reverse=True)
+    return articles, found
+
+
+def load_schema_file(data_dir: Path) -> dict[str, Any]:
+    with (data_dir / SCHEMA_FILE).open(encoding="utf-8") as fh:
+        schema: dict[str, Any] = yaml.load(fh, Loader=YAML_LOADER)
+    return schema
+
+
+def load_article(
+    folder: Path, schema: dict[str, Any], refs: Mapping[str, Collection[str]]
+) -> tuple[Article | None, list[Problem]]:
+    """One article read and checked: its folder's name, front matter, body, photos."""
+    path = folder / ARTICLE_FILE
+    where = display_path(path)
+    year_name, slug = folder.parent.name, folder.name
+    if not _YEAR.fullmatch(year_name) or slugify(slug) != slug or not folder.is_dir():
+        suggestion = f"news/{year_name if _YEAR.fullmatch(year_name) else 'NĂM'}/"
+        suggestion += f"{slugify(slug) or 'ten-bai'}/{ARTICLE_FILE}"
+        return None, [problem("news-folder", display_path(folder), suggestion=suggestion)]
+    if not path.is_file():
+        return None, [problem("news-no-index", display_path(folder))]
+    text, found = _decoded(where, path.read_bytes())
+    if text is None:
+        return None, found
+    front = _FRONT.match(text)
+    if not front:
+        return None, [problem("news-front-matter", where, row=1, detail="---")]
+    meta, refused = _front_matter(where, front.group(1), "news-front-matter")
+    if meta is None:
+        return None, refused
+    source = front.group(1)
+    values = _check_meta(
+        where, source, meta, schema, set(), found, refs=refs, unknown_key="news-unknown-key"
+    )
+    body = text[front.end() :]
+    body_line = text.count("\n", 0, front.end()) + 1
+    found += _text_problems(where, source, values, body, body_line)
+    if isinstance(values.get("date"), date) and values["date"].year != int(year_name):
+        found.append(
+            problem(
+                "news-year",
+                where,
+                row=_row(source, "date"),
+                field="date",
+                cell=values["date"].isoformat(),
+                year=year_name,
+            )
+        )
+    article_photos = _photos(folder, where, source, values.get("photos") or [], found)
+    if any(p.level == "error" for p in found):
+        return None, found
+    render = renderer()
+    render.dropped.clear()
+    render.markdown(body)
+    found += dropped_problems(where, render.dropped, body, body_line)
+    article = Article(
+        year=int(year_name),
+        slug=slug,
+        path=path,
+        title=values["title"],
+        date=values["date"],
+        summary=values["summary"],
+        kind=values["kind"],
+        units=values["units"] or [],
+        models=values["models"] or [],
+        awards=values["awards"] or [],
+        lessons=values["lessons"] or [],
+        author_unit=values["author_unit"],
+        photos=article_photos,
+        draft=bool(values.get("draft")),
+        sample=bool(values.get("sample")),
+        corrections=[Correction(c["date"], c["text"]) for c in values.get("corrections") or []],
+        body=body,
+        body_line=body_line,
+    )
+    return article, found
+
+
+def _row(source: str, key: str) -> int | None:
+    match = re.search(rf"^\s*-?\s*{re.escape(key)}\s*:", source, re.M)
+    return source.count("\n", 0, match.start()) + 2 if match else None
+
+
+def _text_problems(
+    where: str, source: str, values: dict[str, Any], body: str, body_line: int
+) -> list[Problem]:
+    """Phone and ID numbers (and broken text) in the front matter's texts and the body."""
+    found: list[Problem] = []
+    for offset, line in enumerate(source.split("\n")):
+        for code, params in text_checks(line):
+            if code != "nfd-text":
+                found.append(problem(code, where, row=offset + 2, **params))
+    for offset, line in enumerate(body.split("\n")):
+        for code, params in text_checks(line):
+            if code != "nfd-text":
+                found.append(problem(code, where, row=body_line + offset, **params))
+    return found
+
+
+def _photos(
+    folder: Path, where: str, source: str, items: list[dict[str, Any]], found: list[Problem]
+) -> list[Photo]:
+    """Each listed photo: a file of the folder, named as a URL part, readable, not too big,
+    without GPS; a photo of identifiable children only with the consent noted."""
+    kept: list[Photo] = []
+    seen: set[str] = set()
+    for item in items:
+        name = item.get("file")
+        if not isinstance(name, str) or not name:
+            continue  # the field check reported it
+        row = _row_of_value(source, name)
+        photo_where = display_path(folder / name)
+        if not _PHOTO_NAME.fullmatch(name) or "/" in name:
+            suggestion = f"{slugify(Path(name).stem) or 'anh'}.jpg"
+            found.append(
+                problem("news-photo-name", where, row=row, cell=name, suggestion=suggestion)
+            )
+            continue
+        stem = slugify(Path(name).stem)
+        if stem in seen:
+            found.append(problem("news-photo-twice", where, row=row, cell=name))
+            continue
+        seen.add(stem)
+        if item.get("minors") is True and not item.get("minors_consent"):
+            found.append(problem("news-photo-minors", where, row=row, cell=name))
+        path = folder / name
+        if not path.is_file():
+            found.append(problem("news-photo-missing", where, row=row, cell=name))
+            continue
+        try:
+            info = photos.inspect(path)
+        except photos.PhotoRefused as refused:
+            found.append(problem(refused.code, photo_where, path=photo_where, **refused.params))
+            continue
+        kept.append(
+            Photo(
+                file=name,
+                path=path,
+                alt=item.get("alt") or "",
+                caption=item.get("caption") or "",
+                credit=item.get("credit") or "",
+                generated=item.get("generated") is True,
+                width=info.width,
+                height=info.height,
+                digest=info.digest,
+            )
+        )
+    return kept
+
+
+def _row_of_value(source: str, value: str) -> int | None:
+    index = source.find(value)
+    return source.count("\n", 0, index) + 2 if index >= 0 else None
+
+
+def labels(data_dir: Path) -> dict[str, dict[str, str]]:
+    """The Vietnamese labels of the schema's coded fields ("news.kind" → code → label)."""
+    if not (data_dir / SCHEMA_FILE).is_file():
+        return {}
+    schema = load_schema_file(data_dir)
+    return {
+        f"news.{f['name']}": {str(c["value"]): str(c["label"]) for c in f["categories"]}
+        for f in schema.get("fields", [])
+        if isinstance(f, dict) and f.get("categories")
+    }
+
+
+def dataset_refs(dataset: Any, lessons: list[Any]) -> dict[str, set[str]]:
+    """What an article may point to, from a loaded (already validated) dataset."""
+    return {
+        "units.code": {u.code for u in dataset.units},
+        "models.id": {m.id for m in dataset.models},
+        "awards.id": {a.id for a in dataset.awards},
+        "lessons.slug": {lesson.slug for lesson in lessons},
+    }

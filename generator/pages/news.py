@@ -1,0 +1,278 @@
+"""News of the movement (generator.news): /tin-tuc/ newest first and paginated, one listing
+per kind and per province (filters without JavaScript), one page per article, the Atom
+feeds of the whole site and of each province, and each photo's published sizes."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from datetime import datetime, time
+from pathlib import Path
+from typing import Any
+
+from generator import photos
+from generator.data.cache import default_cache_dir
+from generator.model import SiteModel, about_units
+from generator.news import URL_ROOT, Article, Photo, renderer
+from generator.pages import FileOutput, Page, Source, paginate
+from generator.pages.common import award_view, model_card
+from generator.textvi import slugify
+
+RANK = 35  # the families' order: see generator.pages.collect
+
+PER_PAGE = 20
+FEED_ENTRIES = 50
+KIND_FIELD = "news.kind"
+# The photo's box on the page: the whole column on a phone, at most the reading width.
+SIZES = "(min-width: 48rem) 46rem, 100vw"
+CARD_SIZES = "(min-width: 48rem) 16rem, 100vw"  # a card of a list
+PHOTOS_DIR = "photos"  # in the build cache folder: the encoded sizes, by content hash
+
+
+def make(source: Source) -> Iterator[Page | FileOutput]:
+    model = source.model
+    cache = default_cache_dir(source.data_dir) / PHOTOS_DIR
+    yield from listings(model)
+    yield from feeds(model)
+    for article in model.news:
+        yield article_page(model, article)
+        for photo in article.photos:
+            yield from photo_files(article, photo, cache)
+
+
+def kind_label(model: SiteModel, kind: str) -> str:
+    return model.label(KIND_FIELD, kind)
+
+
+def kind_url(kind: str) -> str:
+    return f"{URL_ROOT}loai/{slugify(kind)}/"
+
+
+def card(model: SiteModel, article: Article) -> dict[str, Any]:
+    """An article as a list shows it."""
+    first = article.photos[0] if article.photos else None
+    return {
+        "title": article.title,
+        "url": article.url,
+        "date": article.date,
+        "summary": article.summary,
+        "kind": kind_label(model, article.kind),
+        "sample": article.sample,
+        "thumb": _image(article, first, lazy=True, sizes=CARD_SIZES) if first else None,
+    }
+
+
+def _filters(model: SiteModel) -> dict[str, list[dict[str, str]]]:
+    kinds = [k for k in model.labels.get(KIND_FIELD, {}) if any(a.kind == k for a in model.news)]
+    return {
+        "kinds": [{"label": kind_label(model, k), "url": kind_url(k)} for k in kinds],
+        "provinces": [
+            {"label": p.unit.short_name, "url": f"{URL_ROOT}tinh/{p.slug}/"}
+            for p in model.provinces
+            if model.news_by_unit.get(p.code)
+        ],
+    }
+
+
+def listings(model: SiteModel) -> Iterator[Page]:
+    filters = _filters(model)
+    yield from _listing(model, URL_ROOT, "Tin tức phong trào", model.news, filters, None, None)
+    for kind in model.labels.get(KIND_FIELD, {}):
+        chosen = [a for a in model.news if a.kind == kind]
+        if chosen:
+            url = kind_url(kind)
+            title = f"Tin tức: {kind_label(model, kind)}"
+            yield from _listing(model, url, title, chosen, filters, url, None)
+    for province in model.provinces:
+        chosen = model.news_by_unit.get(province.code, [])
+        if chosen:
+            url = f"{URL_ROOT}tinh/{province.slug}/"
+            title = f"Tin tức ở {province.name}"
+            yield from _listing(model, url, title, chosen, filters, url, f"{url}atom.xml")
+
+
+def _listing(
+    model: SiteModel,
+    url: str,
+    title: str,
+    articles: list[Article],
+    filters: dict[str, list[dict[str, str]]],
+    active: str | None,
+    feed: str | None,
+) -> Iterator[Page]:
+    """One listing, paginated: page 1 at `url`, page N at `url`trang/N/."""
+    for number, count, chunk in paginate(articles, PER_PAGE):
+        page_url = _page_url(url, number)
+        yield Page(
+            url=page_url,
+            templates=["tin-tuc-danh-sach.html"],
+            context={
+                "heading": title,
+                "articles": [card(model, a) for a in chunk],
+                "total": len(articles),
+                "filters": filters,
+                "active": active,
+                "feed": feed or f"{URL_ROOT}atom.xml",
+                "pager": _pager(url, number, count),
+            },
+            title=title if number == 1 else f"{title} (trang {number})",
+        )
+
+
+def _page_url(url: str, number: int) -> str:
+    return url if number == 1 else f"{url}trang/{number}/"
+
+
+def _pager(url: str, number: int, count: int) -> dict[str, Any] | None:
+    """The pager macro's view (macros.html): none for a single page."""
+    if count == 1:
+        return None
+    return {
+        "number": number,
+        "count": count,
+        "prev": _page_url(url, number - 1) if number > 1 else None,
+        "next": _page_url(url, number + 1) if number < count else None,
+        "pages": [{"n": n, "url": _page_url(url, n)} for n in range(1, count + 1)],
+    }
+
+
+def _image(article: Article, photo: Photo, *, lazy: bool, sizes: str = SIZES) -> dict[str, Any]:
+    """What an <img> (in a <picture> with a WebP source) needs: srcsets of every size, the
+    smallest JPEG as fallback, the intrinsic size (no layout shift), lazy or not."""
+    widths = photos.sizes(photo.width, photo.height)
+    base = f"{article.url}{photo.stem}"
+    return {
+        "webp": ", ".join(f"{base}-{w}.webp {w}w" for w, _ in widths),
+        "jpeg": ", ".join(f"{base}-{w}.jpg {w}w" for w, _ in widths),
+        "src": f"{base}-{widths[0][0]}.jpg",
+        "width": widths[-1][0],
+        "height": widths[-1][1],
+        "sizes": sizes,
+        "alt": photo.alt,
+        "caption": photo.caption,
+        "credit": photo.credit,
+        "generated": photo.generated,
+        "lazy": lazy,
+    }
+
+
+_BODIES: dict[str, str] = {}  # body hash → HTML, for the feeds and the page of one build
+
+
+def body_html(article: Article) -> str:
+    key = hashlib.sha256(article.body.encode()).hexdigest()
+    if key not in _BODIES:
+        _BODIES[key] = renderer().markdown(article.body)
+    return _BODIES[key]
+
+
+def _links(model: SiteModel, article: Article) -> list[dict[str, str]]:
+    """The places an article is about, as links: its xã and provinces."""
+    codes = about_units(article, model.ward_by_code, model.model_by_id)
+    return [
+        {"name": model.unit_names[c], "url": url}
+        for c in codes
+        if c in model.unit_names and (url := model.unit_url(c) or "")
+    ]
+
+
+def article_page(model: SiteModel, article: Article) -> Page:
+    lessons = {lesson.slug: lesson for lesson in model.lessons}
+    awards = {a.id: a for a in model.awards}
+    context = {
+        "article": {
+            "title": article.title,
+            "date": article.date,
+            "summary": article.summary,
+            "kind": kind_label(model, article.kind),
+            "kind_url": kind_url(article.kind),
+            "sample": article.sample,
+            "body": body_html(article),
+            "photos": [_image(article, p, lazy=i > 0) for i, p in enumerate(article.photos)],
+            "corrections": [{"date": c.date, "text": c.text} for c in article.corrections],
+            "author": model.unit_names.get(article.author_unit, article.author_unit),
+            "author_url": model.unit_url(article.author_unit),
+            "places": _links(model, article),
+            "models": [
+                model_card(model, model.model_by_id[m])
+                for m in article.models
+                if m in model.model_by_id
+            ],
+            "awards": [award_view(model, awards[a]) for a in article.awards if a in awards],
+            "lessons": [
+                {"title": lessons[s].title, "url": lessons[s].url}
+                for s in article.lessons
+                if s in lessons
+            ],
+        },
+    }
+    return Page(
+        url=article.url,
+        templates=["tin-tuc-bai.html"],
+        context=context,
+        title=article.title,
+    )
+
+
+def _updated(article: Article) -> datetime:
+    last = max([article.date, *(c.date for c in article.corrections)])
+    return datetime.combine(last, time.min)
+
+
+def _feed(model: SiteModel, url: str, title: str, alternate: str, articles: list[Article]) -> Page:
+    chosen = articles[:FEED_ENTRIES]
+    entries = [
+        {
+            "id": f"{model.settings.base_url}{a.url}",
+            "title": a.title,
+            "url": a.url,
+            "published": datetime.combine(a.date, time.min),
+            "updated": _updated(a),
+            "summary": a.summary,
+            "kind": kind_label(model, a.kind),
+            "body": body_html(a),
+        }
+        for a in chosen
+    ]
+    updated = max((_updated(a) for a in chosen), default=datetime.combine(model.today, time.min))
+    return Page(
+        url=url,
+        templates=["tin-tuc-atom.xml"],
+        context={
+            "feed": {"title": title, "alternate": alternate, "entries": entries},
+            "updated": updated,
+        },
+        title=title,
+        in_sitemap=False,
+    )
+
+
+def feeds(model: SiteModel) -> Iterator[Page]:
+    yield _feed(model, f"{URL_ROOT}atom.xml", "Tin tức phong trào", URL_ROOT, model.news)
+    for province in model.provinces:
+        chosen = model.news_by_unit.get(province.code, [])
+        if chosen:
+            url = f"{URL_ROOT}tinh/{province.slug}/"
+            yield _feed(model, f"{url}atom.xml", f"Tin tức ở {province.name}", url, chosen)
+
+
+def photo_files(article: Article, photo: Photo, cache: Path) -> Iterator[FileOutput]:
+    """Each published size of a photo as WebP and JPEG; identified by the source's hash
+    and the encoder's settings, so an unchanged photo is never encoded again."""
+    for width, _ in photos.sizes(photo.width, photo.height):
+        for ext in ("webp", "jpg"):
+            yield FileOutput(
+                f"{article.url}{photo.stem}-{width}.{ext}",
+                f"photo:{photos.ENCODER}|{photo.digest}|{width}|{ext}",
+                _producer(photo.path, photo.digest, width, ext, cache),
+                sources=[photo.path],
+            )
+
+
+def _producer(path: Path, digest: str, width: int, ext: str, cache: Path) -> Any:
+    return lambda: photos.encoded(path, digest, width, ext, cache)
+
+
+def latest(model: SiteModel, articles: list[Article], count: int = 5) -> list[dict[str, Any]]:
+    """The newest articles of a unit or model, for its page (links both ways)."""
+    return [card(model, a) for a in articles[:count]]

@@ -1,0 +1,191 @@
+"""The photos of news articles (generator.news), with Pillow.
+
+Validation (`inspect`): a photo must open, stay under a file size and pixel count, and carry
+no GPS position (the data repository is as public as the site); `strip_gps` is what
+`antq anh xoa-gps` runs. Publishing (`encode_all`): the EXIF orientation is applied, then
+the image is encoded afresh at a few widths as WebP and JPEG with no metadata at all (no
+EXIF, XMP, ICC profile or comment is passed to the encoder), once per photo: the encoded
+files are kept in the build cache folder under the source's content hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import PIL
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_BYTES = 25 * 1024 * 1024  # a phone's JPEG is 3–8 MB; a 25 MB file is not a photo to post
+MAX_PIXELS = 50_000_000  # 50 megapixels: beyond any phone camera, under Pillow's bomb limit
+FORMATS = ("JPEG", "PNG", "WEBP")
+WIDTHS = (360, 720, 1280)  # the phone, the phone at 2×, a desktop column
+JPEG_QUALITY = 72
+WEBP_QUALITY = 70
+GPS_IFD = 0x8825
+ORIENTATION = 0x0112
+ENCODERS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("webp", {"format": "WEBP", "quality": WEBP_QUALITY, "method": 4}),
+    ("jpg", {"format": "JPEG", "quality": JPEG_QUALITY, "optimize": True}),
+)
+# What the encoded files depend on besides the source's bytes: a change here (or a Pillow
+# upgrade) encodes every photo again instead of reusing the cache.
+ENCODER = f"pillow-{PIL.__version__}|{WIDTHS}|{JPEG_QUALITY}|{WEBP_QUALITY}|v1"
+
+
+class PhotoRefused(Exception):
+    """Why a photo cannot be published: a catalogue code and its parameters."""
+
+    def __init__(self, code: str, **params: str) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params: dict[str, Any] = dict(params)
+
+
+@dataclass(frozen=True)
+class PhotoInfo:
+    width: int  # as shown: after the EXIF orientation
+    height: int
+    digest: str  # sha256 of the file's bytes
+
+
+def _open(data: bytes) -> Image.Image:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data))
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise PhotoRefused("news-photo-too-big", limit=_limit()) from None
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+            raise PhotoRefused("news-photo-unreadable") from None
+    if image.format not in FORMATS:
+        raise PhotoRefused("news-photo-unreadable")
+    if image.width * image.height > MAX_PIXELS:
+        raise PhotoRefused("news-photo-too-big", limit=_limit())
+    return image
+
+
+def _limit() -> str:
+    return f"{MAX_BYTES // (1024 * 1024)} MB, {MAX_PIXELS // 1_000_000} megapixel"
+
+
+def has_gps(image: Image.Image) -> bool:
+    """A GPS position in the EXIF block (JPEG, PNG eXIf, WebP) or in XMP."""
+    exif = image.getexif()
+    if exif.get_ifd(GPS_IFD) or GPS_IFD in exif:
+        return True
+    xmp = image.info.get("xmp") or image.info.get("XML:com.adobe.xmp") or b""
+    if isinstance(xmp, str):
+        xmp = xmp.encode("utf-8", "replace")
+    return b"GPSLatitude" in xmp or b"GPSLongitude" in xmp
+
+
+def inspect(path: Path) -> PhotoInfo:
+    """The photo's shown size and hash; PhotoRefused when it cannot be published."""
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise PhotoRefused("news-photo-too-big", limit=_limit())
+    data = path.read_bytes()
+    image = _open(data)
+    try:
+        image.load()  # a truncated file fails here, not in the middle of the build
+    except (OSError, ValueError, SyntaxError):
+        raise PhotoRefused("news-photo-unreadable") from None
+    if has_gps(image):
+        raise PhotoRefused("news-photo-gps")
+    width, height = image.size
+    if image.getexif().get(ORIENTATION) in (5, 6, 7, 8):  # turned a quarter
+        width, height = height, width
+    return PhotoInfo(width, height, hashlib.sha256(data).hexdigest())
+
+
+def strip_gps(path: Path) -> bool:
+    """Rewrite `path` without its GPS position (and without XMP, which may repeat it);
+    the rest of the EXIF block is kept. A JPEG is re-encoded with its own quantisation
+    tables (quality "keep"): no visible loss. False when there was no position."""
+    data = path.read_bytes()
+    image = _open(data)
+    if not has_gps(image):
+        return False
+    exif = image.getexif()
+    exif.get_ifd(GPS_IFD)  # loaded so that deleting it removes the block
+    if GPS_IFD in exif:
+        del exif[GPS_IFD]
+    options: dict[str, Any] = {"exif": exif.tobytes()}
+    if image.format == "JPEG":
+        options.update(quality="keep", subsampling="keep")
+        if "icc_profile" in image.info:
+            options["icc_profile"] = image.info["icc_profile"]
+    out = io.BytesIO()
+    image.save(out, format=image.format, **options)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(out.getvalue())
+    os.replace(tmp, path)
+    return True
+
+
+def sizes(width: int, height: int) -> list[tuple[int, int]]:
+    """The (width, height) of each published size: the widths below the photo's own, and
+    the photo's own width when it is narrower than the largest."""
+    chosen = [w for w in WIDTHS if w < width] or [width]
+    if width < WIDTHS[-1] and width not in chosen:
+        chosen.append(width)
+    return [(w, max(1, round(height * w / width))) for w in chosen]
+
+
+def _cache_file(cache_dir: Path, digest: str, width: int, ext: str) -> Path:
+    key = hashlib.sha256(f"{ENCODER}|{digest}".encode()).hexdigest()[:32]
+    return cache_dir / key[:2] / f"{key}-{width}.{ext}"
+
+
+def encoded(source: Path, digest: str, width: int, ext: str, cache_dir: Path) -> bytes:
+    """One published size of a photo, from the cache or encoded now (with its other sizes:
+    the photo is decoded once for all of them)."""
+    path = _cache_file(cache_dir, digest, width, ext)
+    if path.is_file():
+        return path.read_bytes()
+    made = encode_all(source.read_bytes())
+    for (w, kind), data in made.items():
+        target = _cache_file(cache_dir, digest, w, kind)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)  # a parallel worker writing the same bytes is harmless
+    return made[(width, ext)]
+
+
+def encode_all(data: bytes) -> dict[tuple[int, str], bytes]:
+    """Every published size of a photo as WebP and JPEG: oriented, sRGB, no metadata."""
+    image = _open(data)
+    width, height = image.size
+    oriented = image.getexif().get(ORIENTATION) in (5, 6, 7, 8)
+    shown_w, shown_h = (height, width) if oriented else (width, height)
+    targets = sizes(shown_w, shown_h)
+    largest = max(w for w, _ in targets)
+    if image.format == "JPEG":
+        # Decode at 1/2, 1/4 or 1/8 scale when that still covers the largest size: the
+        # bulk of the saving on a 12-megapixel photo.
+        need = (largest, round(shown_h * largest / shown_w))
+        image.draft("RGB", (need[1], need[0]) if oriented else need)
+    image = ImageOps.exif_transpose(image)
+    if image.mode not in ("RGB", "L"):
+        background = Image.new("RGB", image.size, (255, 255, 255))
+        rgba = image.convert("RGBA")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        image = background
+    elif image.mode == "L":
+        image = image.convert("RGB")
+    out: dict[tuple[int, str], bytes] = {}
+    for w, h in sorted(targets, reverse=True):
+        resized = image.resize((w, h), Image.Resampling.LANCZOS, reducing_gap=2.0)
+        for ext, options in ENCODERS:
+            buffer = io.BytesIO()
+            resized.save(buffer, **options)  # no exif=, icc_profile=, xmp=: nothing carried
+            out[(w, ext)] = buffer.getvalue()
+        image = resized  # each smaller size from the one before: cheaper, same look
+    return out

@@ -1,0 +1,258 @@
+"""News articles (issue 21): the folder format and its checks, the photos (GPS refused,
+metadata dropped, orientation applied, encoded once), the pages, links both ways and feeds.
+One site is built per module from the good fixture package, which holds one article."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import feedparser
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+from bench._photos import camera_exif, illustration, jpeg
+from generator import photos
+from generator.build import BuildOptions, build_site
+from generator.cli import app
+from generator.data.validate import validate_package
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ARTICLE = "news/2025/ngay-hoi-xa-tan-ky"
+INDEX = f"{ARTICLE}/index.md"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    root = tmp_path_factory.mktemp("news-site")
+    shutil.copytree(FIXTURES / "good", root / "data")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ANTQ_CACHE_DIR", str(root / "cache"))
+        build_site(BuildOptions(root / "data", root / "public", Path("site"), parallel=False))
+    yield root / "public"
+
+
+@pytest.fixture
+def package(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(FIXTURES / "good", target)
+    return target
+
+
+def lines(data: Path) -> list[str]:
+    return [p.line() for p in validate_package(data, use_cache=False).problems]
+
+
+def edit(data: Path, old: str, new: str) -> None:
+    path = data / INDEX
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# -- validation ------------------------------------------------------------------------------
+
+
+def test_the_fixture_article_is_valid(package: Path) -> None:
+    assert lines(package) == []
+
+
+def test_a_photo_with_gps_is_refused_with_the_command_that_strips_it(package: Path) -> None:
+    photo = package / ARTICLE / "san-khau.jpg"
+    photo.write_bytes(jpeg(illustration(1, 800, 500), exif=camera_exif(gps=True)))
+    found = lines(package)
+    assert len(found) == 1
+    assert "san-khau.jpg" in found[0] and "[news-photo-gps]" in found[0]
+    assert re.search(r"antq anh xoa-gps \S*san-khau\.jpg", found[0])
+    # The command it names removes the position, keeps the rest of the EXIF block, and the
+    # photo is accepted (the check's negative control).
+    result = CliRunner().invoke(app, ["anh", "xoa-gps", str(photo)])
+    assert result.exit_code == 0, result.output
+    with Image.open(photo) as image:
+        exif = image.getexif()
+        assert not exif.get_ifd(photos.GPS_IFD) and exif[0x010F] == "AntqCam"
+    assert lines(package) == []
+
+
+def test_a_gps_position_in_xmp_is_refused_too(package: Path) -> None:
+    image = illustration(2, 400, 300)
+    out = io.BytesIO()
+    xmp = b'<x:xmpmeta><rdf:Description exif:GPSLatitude="21,1.5N"/></x:xmpmeta>'
+    image.save(out, "JPEG", xmp=xmp)
+    (package / ARTICLE / "san-khau.jpg").write_bytes(out.getvalue())
+    assert [line for line in lines(package) if "[news-photo-gps]" in line]
+
+
+def test_unreadable_and_oversize_photos_are_refused(
+    package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    photo = package / ARTICLE / "san-khau.jpg"
+    original = photo.read_bytes()
+    photo.write_bytes(b"not a photo at all")
+    assert any("[news-photo-unreadable]" in line for line in lines(package))
+    photo.write_bytes(original[: len(original) // 2])  # cut short: fails when decoded
+    assert any("[news-photo-unreadable]" in line for line in lines(package))
+    photo.write_bytes(original)
+    monkeypatch.setattr(photos, "MAX_BYTES", len(original) - 1)
+    assert any("[news-photo-too-big]" in line for line in lines(package))
+    monkeypatch.setattr(photos, "MAX_BYTES", len(original))
+    assert lines(package) == []  # control: at the limit it passes
+
+
+def test_children_in_a_photo_need_the_consent_noted(package: Path) -> None:
+    edit(package, "    generated: true\n", "    generated: true\n    minors: true\n")
+    assert [line for line in lines(package) if "[news-photo-minors]" in line]
+    edit(
+        package, "    minors: true\n", "    minors: true\n    minors_consent: Giấy đồng ý 12/GĐY\n"
+    )
+    assert lines(package) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code"),
+    [
+        ('credit: "antq (ảnh tạo bằng máy)"', 'credit: "Anh Nam 0912345678"', "personal-phone"),
+        ("Ảnh minh họa do máy vẽ", "Ảnh của 001203004567", "personal-id"),
+        ("Sáng 19/8", "Gọi 0912 345 678 sáng 19/8", "personal-phone"),
+        ('units: ["11113"]', 'units: ["99999"]', "foreign-key"),
+        ("models: [tieng-keng-an-ninh]", "models: [tieng-keng]", "foreign-key"),
+        ("kind: tin-hoat-dong", "kind: tin-vui", "enum"),
+        ("date: 2025-08-19", "date: 2024-08-19", "news-year"),
+        ("sample: true", "sample: true\ntac_gia: A", "news-unknown-key"),
+        ("generated: true", "generated: true\n    tac_gia: A", "news-unknown-key"),
+        ("file: san-khau.jpg", "file: Sân Khấu.jpg", "news-photo-name"),
+        ("file: san-khau.jpg", "file: khong-co.jpg", "news-photo-missing"),
+        ("sample: true", "sample: có", "type-error"),
+        (
+            "[Tiếng kẻng an ninh](/mo-hinh/",
+            "[x](javascript:alert(1)) [Tiếng kẻng](/mo-hinh/",
+            "lesson-url",
+        ),
+        ("  - date: 2025-08-20\n", "  - date: 20/08/2025\n", "date-dmy"),
+    ],
+)
+def test_each_check_refuses_its_case(package: Path, old: str, new: str, code: str) -> None:
+    edit(package, old, new)
+    found = lines(package)
+    assert any(f"[{code}]" in line and f"{INDEX}:" in line for line in found), found
+
+
+def test_a_folder_not_named_year_slug_is_refused(package: Path) -> None:
+    (package / "news/2025").rename(package / "news/nam-nay")
+    assert [line for line in lines(package) if "[news-folder]" in line]
+
+
+def test_a_draft_is_validated_but_not_published(package: Path, tmp_path: Path) -> None:
+    edit(package, "sample: true", "sample: true\ndraft: true")
+    assert lines(package) == []
+    build_site(BuildOptions(package, tmp_path / "out", Path("site"), parallel=False))
+    assert not (tmp_path / "out" / "tin-tuc/2025/ngay-hoi-xa-tan-ky").exists()
+    assert (tmp_path / "out" / "tin-tuc/index.html").is_file()
+
+
+# -- photos ----------------------------------------------------------------------------------
+
+
+def test_published_photos_carry_no_metadata(site: Path) -> None:
+    files = sorted((site / "tin-tuc/2025/ngay-hoi-xa-tan-ky").glob("san-khau-*"))
+    assert {f.suffix for f in files} == {".jpg", ".webp"} and len(files) == 6
+    for path in files:
+        with Image.open(path) as image:
+            assert not image.getexif(), path
+            assert not {"xmp", "icc_profile", "exif", "comment"} & set(image.info), path
+
+
+def test_orientation_is_applied_and_metadata_dropped(tmp_path: Path) -> None:
+    source = tmp_path / "dung.jpg"
+    # Stored 400×200, shown turned a quarter (orientation 6): 200×400, GPS-free, EXIF'd.
+    source.write_bytes(jpeg(illustration(3, 400, 200), exif=camera_exif(gps=False, orientation=6)))
+    info = photos.inspect(source)
+    assert (info.width, info.height) == (200, 400)
+    made = photos.encode_all(source.read_bytes())
+    assert set(made) == {(200, "webp"), (200, "jpg")}
+    with Image.open(io.BytesIO(made[(200, "jpg")])) as image:
+        assert image.size == (200, 400) and not image.getexif()
+    # Control: the same pixels without the orientation tag keep their stored shape.
+    plain = tmp_path / "ngang.jpg"
+    plain.write_bytes(jpeg(illustration(3, 400, 200), exif=camera_exif(gps=False)))
+    assert (photos.inspect(plain).width, photos.inspect(plain).height) == (400, 200)
+
+
+def test_a_photo_is_encoded_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "anh.jpg"
+    source.write_bytes(jpeg(illustration(4, 900, 600)))
+    digest = photos.inspect(source).digest
+    calls: list[int] = []
+    real = photos.encode_all
+
+    def counted(data: bytes) -> dict[tuple[int, str], bytes]:
+        calls.append(1)
+        return real(data)
+
+    monkeypatch.setattr(photos, "encode_all", counted)
+    cache = tmp_path / "cache"
+    first = [
+        photos.encoded(source, digest, w, e, cache) for w in (360, 720) for e in ("jpg", "webp")
+    ]
+    again = [
+        photos.encoded(source, digest, w, e, cache) for w in (360, 720) for e in ("jpg", "webp")
+    ]
+    assert first == again and len(calls) == 1
+    shutil.rmtree(cache)  # control: without the cache it is encoded again
+    photos.encoded(source, digest, 360, "jpg", cache)
+    assert len(calls) == 2
+
+
+# -- pages and feeds -------------------------------------------------------------------------
+
+
+def test_the_article_page_shows_its_photo_with_its_size(site: Path) -> None:
+    page = (site / "tin-tuc/2025/ngay-hoi-xa-tan-ky/index.html").read_text(encoding="utf-8")
+    img = re.search(r"<img [^>]*>", page.split("<main", 1)[1])
+    assert img is not None
+    tag = img.group(0)
+    assert 'width="800"' in tag and 'height="500"' in tag and "loading=" not in tag
+    assert "san-khau-360.jpg 360w" in tag and "sizes=" in tag
+    assert 'type="image/webp"' in page and "Đính chính" in page and "Bài mẫu" in page
+    for url in re.findall(r"(/tin-tuc/[^ \"]+\.(?:jpg|webp))", page):
+        assert (site / url.lstrip("/")).is_file(), url
+
+
+def test_lists_link_to_the_article_and_it_links_back(site: Path) -> None:
+    url = "/tin-tuc/2025/ngay-hoi-xa-tan-ky/"
+    for page in (
+        "tin-tuc/index.html",
+        "tin-tuc/loai/tin-hoat-dong/index.html",
+        "tin-tuc/tinh/hai-phong/index.html",
+        "tinh/hai-phong/index.html",
+        "tinh/hai-phong/xa-tan-ky/index.html",
+        "mo-hinh/tieng-keng-an-ninh/index.html",
+    ):
+        assert f'href="{url}"' in (site / page).read_text(encoding="utf-8"), page
+    # Control: a province and a model the article is not about do not list it.
+    assert f'href="{url}"' not in (site / "tinh/ha-tinh/index.html").read_text(encoding="utf-8")
+    assert not (site / "tin-tuc/tinh/ha-tinh").exists()
+    article = (site / url.strip("/") / "index.html").read_text(encoding="utf-8")
+    for link in ("/tinh/hai-phong/xa-tan-ky/", "/tinh/hai-phong/", "/mo-hinh/tieng-keng-an-ninh/"):
+        assert f'href="{link}"' in article
+
+
+def test_the_atom_feeds_parse(site: Path) -> None:
+    for rel in ("tin-tuc/atom.xml", "tin-tuc/tinh/hai-phong/atom.xml"):
+        data = (site / rel).read_bytes()
+        root = ET.fromstring(data)  # well-formed XML
+        entries = root.findall(f"{ATOM}entry")
+        assert len(entries) == 1
+        assert entries[0].findtext(f"{ATOM}title", "").startswith("Ngày hội")
+        parsed = feedparser.parse(data)
+        assert not parsed.bozo, parsed.get("bozo_exception")
+        assert parsed.entries[0].link.endswith("/tin-tuc/2025/ngay-hoi-xa-tan-ky/")
+    # Control: the parser does refuse a broken feed.
+    with pytest.raises(ET.ParseError):
+        ET.fromstring((site / "tin-tuc/atom.xml").read_bytes().replace(b"</feed>", b""))
