@@ -28,6 +28,7 @@ RESOURCES = (
     "legal_documents",
     "events",
     "lessons",
+    "news",
 )
 RESOURCE_NAMES = {name: text(f"update-resource-{name}") for name in RESOURCES}
 VERBS = {kind: text(f"update-verb-{kind}") for kind in ("added", "changed", "removed")}
@@ -108,6 +109,10 @@ def describe(model: SiteModel, change: RecordChange) -> ChangeLine:
         slug = change.key[0]
         url = f"/bai-hoc/{slug}/" if kind != "removed" else None
         line = text(f"update-lesson-{kind}", title=row.get("title") or slug)
+    elif resource == "news":
+        ident = change.key[0]
+        url = f"/tin-tuc/{ident}/" if kind != "removed" else None
+        line = text(f"update-news-{kind}", title=row.get("title") or ident)
     elif resource == "legal_documents":
         document = model.legal_by_id.get(row.get("id", ""))
         url = document.url if document else None
@@ -151,6 +156,7 @@ ORDER = {
             "assessments",
             "models",
             "awards",
+            "news",
             "lessons",
             "movement_classes",
             "model_sites",

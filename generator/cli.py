@@ -329,8 +329,8 @@ def photo_strip_gps(
         except photos.PhotoRefused as refused:
             failed.append(problem(refused.code, str(path), path=str(path), **refused.params).line())
             continue
-        except OSError as exc:
-            failed.append(problem("photo-strip-failed", str(path), detail=exc.strerror).line())
+        except OSError:
+            failed.append(problem("photo-strip-failed", str(path)).line())
             continue
         typer.echo(text("photo-gps-stripped" if changed else "photo-gps-none", path=path))
     if failed:

@@ -22,6 +22,7 @@ from generator.textvi import nfc
 
 Kind = Literal["added", "changed", "removed"]
 LESSONS = "lessons"
+NEWS = "news"  # news articles, data/news/YYYY/SLUG/index.md (generator.news)
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,58 @@ def diff_revisions(package: PackageSpec, old_rev: str | None, new_rev: str) -> l
             continue
         changes += diff_rows(spec.name, old, new)
     changes += _diff_lessons(repo, f"{data_rel}/{LESSONS}", old_rev, new_rev)
+    changes += _diff_news(repo, f"{data_rel}/{NEWS}", old_rev, new_rev)
     return changes
+
+
+def _news_meta(data: bytes | None) -> dict[str, str] | None:
+    """An article as the change list and push read it; None when absent or a draft (a
+    draft is not published: publishing it is its "added")."""
+    if data is None:
+        return None
+    text = unicodedata.normalize("NFC", data.decode("utf-8-sig", "replace"))
+    front = front_matter(text) or {}
+    if front.get("draft") is True:
+        return None
+
+    def codes(name: str) -> str:
+        value = front.get(name)
+        items = value if isinstance(value, list) else [value] if value else []
+        return " ".join(str(v) for v in items)
+
+    return {
+        "body": text,
+        "title": str(front.get("title", "")),
+        "units": codes("units"),
+        "models": codes("models"),
+        "author_unit": str(front.get("author_unit", "")),
+    }
+
+
+def _diff_news(repo: Path, folder: str, old_rev: str | None, new_rev: str) -> list[RecordChange]:
+    """Articles added, changed (text, photos listed, corrections) or removed; key YYYY/SLUG."""
+
+    def names(rev: str | None) -> set[str]:
+        if rev is None:
+            return set()
+        try:
+            listing = _git(repo, "ls-tree", "-r", "--name-only", f"{rev}:{folder}")
+        except GitError:
+            return set()
+        return {n for n in listing.split("\n") if n.count("/") == 2 and n.endswith("/index.md")}
+
+    out: list[RecordChange] = []
+    for name in sorted(names(old_rev) | names(new_rev)):
+        before = _news_meta(_show(repo, old_rev, f"{folder}/{name}")) if old_rev else None
+        after = _news_meta(_show(repo, new_rev, f"{folder}/{name}"))
+        key = (name.removesuffix("/index.md"),)
+        if before is None and after is not None:
+            out.append(RecordChange(NEWS, key, "added", None, after))
+        elif after is None and before is not None:
+            out.append(RecordChange(NEWS, key, "removed", before, None))
+        elif before and after and before["body"] != after["body"]:
+            out.append(RecordChange(NEWS, key, "changed", before, after, ("body",)))
+    return out
 
 
 def _diff_lessons(repo: Path, folder: str, old_rev: str | None, new_rev: str) -> list[RecordChange]:

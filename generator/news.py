@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from generator import photos
+from generator.data import messages_vi
 from generator.data.checks import text_checks
 from generator.data.messages_vi import problem
 from generator.data.problems import Problem
@@ -163,7 +164,8 @@ def load_article(
         return None, found
     front = _FRONT.match(text)
     if not front:
-        return None, [problem("news-front-matter", where, row=1, detail="---")]
+        detail = messages_vi.text("part-lesson-no-front-matter")
+        return None, [problem("news-front-matter", where, row=1, detail=detail)]
     meta, refused = _front_matter(where, front.group(1), "news-front-matter")
     if meta is None:
         return None, refused

@@ -21,6 +21,8 @@ from typing import Any
 import PIL
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from generator.textvi import format_number
+
 MAX_BYTES = 25 * 1024 * 1024  # a phone's JPEG is 3–8 MB; a 25 MB file is not a photo to post
 MAX_PIXELS = 50_000_000  # 50 megapixels: beyond any phone camera, under Pillow's bomb limit
 FORMATS = ("JPEG", "PNG", "WEBP")
@@ -60,18 +62,21 @@ def _open(data: bytes) -> Image.Image:
         try:
             image = Image.open(io.BytesIO(data))
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise PhotoRefused("news-photo-too-big", limit=_limit()) from None
+            raise PhotoRefused("news-photo-too-big", limit=_limit(pixels=True)) from None
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
             raise PhotoRefused("news-photo-unreadable") from None
     if image.format not in FORMATS:
         raise PhotoRefused("news-photo-unreadable")
     if image.width * image.height > MAX_PIXELS:
-        raise PhotoRefused("news-photo-too-big", limit=_limit())
+        raise PhotoRefused("news-photo-too-big", limit=_limit(pixels=True))
     return image
 
 
-def _limit() -> str:
-    return f"{MAX_BYTES // (1024 * 1024)} MB, {MAX_PIXELS // 1_000_000} megapixel"
+def _limit(pixels: bool = False) -> str:
+    """The limit a photo went over, as the message shows it."""
+    if pixels:
+        return f"{format_number(MAX_PIXELS)} điểm ảnh"
+    return f"{format_number(MAX_BYTES / (1024 * 1024), 1)} MB"
 
 
 def has_gps(image: Image.Image) -> bool:

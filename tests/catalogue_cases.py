@@ -513,6 +513,89 @@ LESSON_CASES["lesson-types"] = Case(
 )
 
 
+# -- News articles: news/YEAR/SLUG/index.md and its photos (issue 21).
+NEWS_DIR = "news/2025/ngay-hoi-xa-tan-ky"
+NEWS = (FIXTURES / "good" / NEWS_DIR / "index.md").read_text(encoding="utf-8")
+PHOTO = (FIXTURES / "good" / NEWS_DIR / "san-khau.jpg").read_bytes()
+
+
+def _gps_photo() -> bytes:
+    import io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (21.0, 1.0, 30.0), 3: "E", 4: (105.0, 51.0, 2.0)}
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def _article(folder: str, text: str = NEWS, photo: bytes | None = PHOTO) -> dict[str, Edit]:
+    edits: dict[str, Edit] = {f"news/{folder}/index.md": text}
+    if photo is not None:
+        edits[f"news/{folder}/san-khau.jpg"] = photo
+    return edits
+
+
+NEWS_CASES: dict[str, Case] = {
+    "news": Case(
+        {
+            **_article("2025/Bai Moi"),
+            "news/2025/trong/anh.jpg": PHOTO,
+            **_article("2025/khong-dau", "Chỉ có nội dung.\n"),
+            **_article(
+                "2025/khoa-la",
+                NEWS.replace("sample: true", "sample: true\ntac_gia: A").replace(
+                    "    generated: true", "    generated: true\n    nguoi_chup: B"
+                ),
+            ),
+            **_article("2024/sai-nam"),
+            **_article("2025/ten-anh", NEWS.replace("file: san-khau.jpg", "file: Sân Khấu.jpg")),
+            **_article(
+                "2025/hai-lan",
+                NEWS.replace(
+                    "corrections:",
+                    "  - file: san-khau.jpg\n    alt: a\n    credit: b\ncorrections:",
+                ),
+            ),
+            **_article("2025/thieu-anh", photo=None),
+            **_article(
+                "2025/tre-em",
+                NEWS.replace("    generated: true", "    generated: true\n    minors: true"),
+            ),
+            **_article("2025/gps", photo=_gps_photo()),
+            **_article("2025/hong", photo=b"khong phai anh"),
+            **_article(
+                "2025/kieu",
+                NEWS.replace("sample: true", "sample: có").split("corrections:")[0]
+                + "corrections: đã sửa\n---\n\nNội dung.\n",
+            ),
+        },
+        (
+            "news-folder",
+            "news-no-index",
+            "news-front-matter",
+            "news-unknown-key",
+            "news-year",
+            "news-photo-name",
+            "news-photo-twice",
+            "news-photo-missing",
+            "news-photo-minors",
+            "news-photo-gps",
+            "news-photo-unreadable",
+            "lesson-type-boolean",
+            "lesson-hint-boolean",
+            "lesson-type-records",
+            "lesson-hint-records",
+        ),
+    ),
+    "news-too-big": Case(
+        {}, ("news-photo-too-big",), setup={"generator.photos.MAX_PIXELS": 100_000}
+    ),
+}
+
+
 # -- Other commands: a case is a function of a fresh folder returning the lines printed.
 @dataclass
 class CallCase:
@@ -864,7 +947,16 @@ def _git_folder(tmp: Path) -> list[str]:
     return [re.sub(r'(vapid_public_key = ")[^"]+', r"\1<khóa>", line) for line in keys(tmp)]
 
 
+def _strip_gps(tmp: Path) -> list[str]:
+    (tmp / "gps.jpg").write_bytes(_gps_photo())
+    (tmp / "sach.jpg").write_bytes(PHOTO)
+    return cli(["anh", "xoa-gps", "{tmp}/gps.jpg", "{tmp}/sach.jpg", "{tmp}/khong-co.jpg"])(tmp)
+
+
 MISC_CASES: dict[str, CallCase] = {
+    "photo-strip-gps": CallCase(
+        _strip_gps, ("photo-gps-stripped", "photo-gps-none", "photo-strip-failed")
+    ),
     "cli-usage": CallCase(
         cli(
             ["validate", "{tmp}", "--format", "xml"],
@@ -1541,6 +1633,9 @@ def _update_lines(tmp: Path) -> list[str]:
         ("lessons", "added", {"title": "Bài A"}),
         ("lessons", "changed", {"title": "Bài B"}),
         ("lessons", "removed", {"title": "Bài C"}),
+        ("news", "added", {"title": "Tin A"}),
+        ("news", "changed", {"title": "Tin B"}),
+        ("news", "removed", {"title": "Tin C"}),
         ("legal_documents", "changed", {"id": "124/2021/TT-BCA"}),
         ("events", "removed", {"title": "Ngày hội"}),
         ("model_sites", "added", {"model_id": "tieng-keng-an-ninh"}),
@@ -1594,6 +1689,10 @@ MISC_CASES["update-lines"] = CallCase(
         "update-lesson-added",
         "update-lesson-changed",
         "update-lesson-removed",
+        "update-news-added",
+        "update-news-changed",
+        "update-news-removed",
+        "update-resource-news",
         "update-legal",
         "update-event",
         "update-model-site",

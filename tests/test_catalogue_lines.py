@@ -26,6 +26,7 @@ VALIDATION_CASES: dict[str, Case] = {
     **cases.ROW_CASES,
     **cases.FILE_CASES,
     **cases.LESSON_CASES,
+    **cases.NEWS_CASES,
 }
 CALL_CASES: dict[str, CallCase] = {
     **cases.SETTINGS_CASES,
@@ -256,9 +257,36 @@ EXPECTED_VALIDATION: dict[str, list[str]] = {
         "schemas/lesson.yaml:11 (summary): lỗi: bảng “bài học”: trường có khóa lạ “colour” [field-unknown-key] — Cách sửa: sửa lỗi chính tả hoặc xóa khóa này; các khóa dùng được: name, title, description, type, format, constraints, categories, categoriesOrdered, example, missingValues, rdfType, floatNumber, bareNumber, groupChar, decimalChar, trueValues, falseValues, references",
         "Tổng cộng: 6 lỗi, 0 cảnh báo (13 tệp, 62 dòng dữ liệu).",
     ],
+    "news": [
+        "news/2024/sai-nam/index.md:3 (date): lỗi: ngày đăng 2025-08-19 không thuộc năm 2024 của thư mục bài [news-year] — Cách sửa: chuyển thư mục bài vào news/ đúng năm, hoặc sửa ngày đăng",
+        "news/2025/Bai Moi: lỗi: thư mục bài tin không đúng mẫu news/NĂM/TÊN-BÀI/ (năm bốn chữ số, tên bài chữ thường không dấu, chữ số, dấu gạch ngang) [news-folder] — Cách sửa: đổi thành “news/2025/bai-moi/index.md”",
+        "news/2025/gps/san-khau.jpg: lỗi: ảnh có tọa độ GPS (nơi chụp) trong siêu dữ liệu; kho dữ liệu công khai như trang web [news-photo-gps] — Cách sửa: chạy “antq anh xoa-gps news/2025/gps/san-khau.jpg” để xóa tọa độ khỏi tệp, rồi commit lại ảnh",
+        "news/2025/hai-lan/index.md:12: lỗi: ảnh “san-khau.jpg” được ghi hai lần trong bài [news-photo-twice] — Cách sửa: mỗi tệp ảnh chỉ ghi một lần",
+        "news/2025/hong/san-khau.jpg: lỗi: không đọc được tệp ảnh (hỏng, hoặc không phải JPEG, PNG hay WebP) [news-photo-unreadable] — Cách sửa: mở ảnh bằng trình xem ảnh rồi lưu lại dưới dạng JPEG",
+        "news/2025/khoa-la/index.md:11 (tac_gia): lỗi: khóa “tac_gia” không có trong phần đầu bài tin [news-unknown-key] — Cách sửa: chỉ dùng các khóa: title, date, summary, kind, units, models, awards, lessons, author_unit, photos, draft, sample, corrections",
+        "news/2025/khoa-la/index.md:12 (photos.nguoi_chup): lỗi: khóa “photos.nguoi_chup” không có trong phần đầu bài tin [news-unknown-key] — Cách sửa: chỉ dùng các khóa: file, alt, caption, credit, minors, minors_consent, generated",
+        "news/2025/khong-dau/index.md:1: lỗi: phần đầu bài tin (giữa hai dòng ---) không đọc được: thiếu phần đầu [news-front-matter] — Cách sửa: bài tin phải mở đầu bằng dòng ---, các dòng “khóa: giá trị”, rồi một dòng --- nữa; xem mẫu trong một bài tin có sẵn",
+        "news/2025/kieu/index.md:10 (sample): lỗi: giá trị “có” không phải có/không [type-error] — Cách sửa: ghi true hoặc false",
+        "news/2025/kieu/index.md:17 (corrections): lỗi: giá trị “[…]” không phải danh sách mục [type-error] — Cách sửa: mỗi mục một dòng “- khóa: giá trị” như bài mẫu",
+        "news/2025/ten-anh/index.md:12: lỗi: tên tệp ảnh “Sân Khấu.jpg” không dùng được làm địa chỉ ảnh [news-photo-name] — Cách sửa: đổi tên tệp thành “san-khau.jpg” (chữ thường không dấu, chữ số, dấu gạch ngang; đuôi .jpg, .png hoặc .webp) và sửa tên trong bài",
+        "news/2025/thieu-anh/index.md:12: lỗi: không có tệp ảnh “san-khau.jpg” trong thư mục bài [news-photo-missing] — Cách sửa: chép ảnh vào cùng thư mục với index.md, tên đúng như đã ghi (kể cả chữ hoa, chữ thường)",
+        "news/2025/tre-em/index.md:12: lỗi: ảnh “san-khau.jpg” có trẻ em nhận ra được nhưng chưa ghi sự đồng ý (minors_consent) [news-photo-minors] — Cách sửa: ghi số, ngày văn bản đồng ý của cha mẹ hoặc người giám hộ vào minors_consent (Điều 33 Luật Trẻ em 2016), hoặc bỏ ảnh, hoặc dùng ảnh không nhận ra được trẻ",
+        "news/2025/trong: lỗi: thư mục bài tin không có tệp index.md [news-no-index] — Cách sửa: viết bài vào tệp index.md trong thư mục này (xem một bài tin có sẵn), hoặc xóa thư mục",
+        "Tổng cộng: 14 lỗi, 0 cảnh báo (13 tệp, 62 dòng dữ liệu).",
+    ],
+    "news-too-big": [
+        "news/2025/ngay-hoi-xa-tan-ky/san-khau.jpg: lỗi: ảnh quá lớn (giới hạn 100.000 điểm ảnh) [news-photo-too-big] — Cách sửa: thu nhỏ ảnh (ví dụ cạnh dài 4000 điểm ảnh, JPEG) rồi chép lại vào thư mục bài",
+        "Tổng cộng: 1 lỗi, 0 cảnh báo (13 tệp, 62 dòng dữ liệu).",
+    ],
 }
 
 EXPECTED_CALLS: dict[str, list[str]] = {
+    "photo-strip-gps": [
+        "TMP/gps.jpg: đã xóa tọa độ GPS",
+        "TMP/sach.jpg: không có tọa độ GPS, giữ nguyên",
+        "TMP/khong-co.jpg: lỗi: không đọc hoặc không ghi được tệp ảnh [photo-strip-failed] — Cách sửa: kiểm tra đường dẫn và quyền ghi; nếu ảnh hỏng, mở bằng trình xem ảnh rồi lưu lại dưới dạng JPEG",
+        "exit 1",
+    ],
     "settings-missing": [
         "site/site.toml: lỗi: không tìm thấy tệp cấu hình trang [settings-missing]",
     ],
@@ -651,6 +679,9 @@ EXPECTED_CALLS.update(
             "sửa 1 mô hình",
             "xóa 1 mô hình",
             "thêm 1 khen thưởng",
+            "thêm 1 tin tức",
+            "sửa 1 tin tức",
+            "xóa 1 tin tức",
             "thêm 1 bài học",
             "sửa 1 bài học",
             "xóa 1 bài học",
@@ -669,6 +700,9 @@ EXPECTED_CALLS.update(
             "Cập nhật mô hình “Mô hình X”",
             "Gỡ mô hình “Mô hình Y”",
             "Thêm khen thưởng: Công an xã Tân Kỳ — Giấy khen của Giám đốc Công an tỉnh/thành phố (2024)",
+            "Tin mới: “Tin A”",
+            "Cập nhật tin: “Tin B”",
+            "Gỡ tin: “Tin C”",
             "Gỡ bài học: “Bài C”",
             "Bài học mới: “Bài A”",
             "Cập nhật bài học: “Bài B”",

@@ -10,6 +10,7 @@ import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
@@ -256,3 +257,58 @@ def test_the_atom_feeds_parse(site: Path) -> None:
     # Control: the parser does refuse a broken feed.
     with pytest.raises(ET.ParseError):
         ET.fromstring((site / "tin-tuc/atom.xml").read_bytes().replace(b"</feed>", b""))
+
+
+# -- "Cập nhật" and push ---------------------------------------------------------------------
+
+
+def _git(repo: Path, *args: str) -> None:
+    import subprocess
+
+    env = {
+        "GIT_AUTHOR_NAME": "Cán bộ",
+        "GIT_AUTHOR_EMAIL": "canbo@example.invalid",
+        "GIT_COMMITTER_NAME": "Cán bộ",
+        "GIT_COMMITTER_EMAIL": "canbo@example.invalid",
+        "GIT_AUTHOR_DATE": "2025-09-01T08:00:00+07:00",
+        "GIT_COMMITTER_DATE": "2025-09-01T08:00:00+07:00",
+        "PATH": "/usr/bin:/bin",
+    }
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, env=env)
+
+
+def test_a_new_article_is_news_for_the_places_and_models_it_is_about(tmp_path: Path) -> None:
+    from generator.data.schema import load_package
+    from generator.diff import diff_revisions
+    from generator.push.topics import load_model, topic_items
+
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "good", repo / "data")
+    article = repo / "data" / ARTICLE
+    text = (article / "index.md").read_text(encoding="utf-8")
+    (article / "index.md").write_text(text.replace("sample: true", "sample: true\ndraft: true"))
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "nháp")
+    package = load_package(repo / "data")[0]
+
+    def changes() -> list[Any]:
+        _git(repo, "add", "-A")
+        _git(repo, "commit", "-q", "-m", "sửa")
+        return diff_revisions(package, "HEAD~1", "HEAD")
+
+    (article / "index.md").write_text(text, encoding="utf-8")  # the draft is published
+    published = changes()
+    assert [(c.resource, c.kind, c.key) for c in published] == [
+        ("news", "added", ("2025/ngay-hoi-xa-tan-ky",))
+    ]
+    model = load_model(repo / "data", Path("site"))
+    items = topic_items(model, published)
+    assert set(items) == {"xa:11113", "tinh:31", "mo-hinh:tieng-keng-an-ninh"}
+    assert items["xa:11113"][0].url == "/tin-tuc/2025/ngay-hoi-xa-tan-ky/"
+    assert items["xa:11113"][0].text.startswith("Tin mới: “Ngày hội")
+    # Control: a correction is a change on "Cập nhật" but notifies nobody.
+    (article / "index.md").write_text(text.replace("Nghi Kê.", "Nghi Kê!"), encoding="utf-8")
+    corrected = changes()
+    assert [(c.resource, c.kind) for c in corrected] == [("news", "changed")]
+    assert topic_items(model, corrected) == {}

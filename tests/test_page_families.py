@@ -48,6 +48,7 @@ def test_todays_order_is_kept() -> None:
         "home",
         "units",
         "models",
+        "news",
         "awards",
         "legal",
         "calendar",

@@ -634,12 +634,18 @@ CATALOGUE: dict[str, Entry] = {
         "không đọc được tệp ảnh (hỏng, hoặc không phải JPEG, PNG hay WebP)",
         "mở ảnh bằng trình xem ảnh rồi lưu lại dưới dạng JPEG",
     ),
+    # What changed ("Cập nhật", push): a news article added, changed, removed.
+    "update-resource-news": Entry("info", "tin tức"),
+    "update-news-added": Entry("info", "Tin mới: “{title}”"),
+    "update-news-changed": Entry("info", "Cập nhật tin: “{title}”"),
+    "update-news-removed": Entry("info", "Gỡ tin: “{title}”"),
     "photo-gps-stripped": Entry("info", "{path}: đã xóa tọa độ GPS"),
     "photo-gps-none": Entry("info", "{path}: không có tọa độ GPS, giữ nguyên"),
     "photo-strip-failed": Entry(
         "error",
-        "không sửa được ảnh: {detail}",
-        "kiểm tra đường dẫn; nếu ảnh hỏng, mở bằng trình xem ảnh rồi lưu lại dưới dạng JPEG",
+        "không đọc hoặc không ghi được tệp ảnh",
+        "kiểm tra đường dẫn và quyền ghi; nếu ảnh hỏng, mở bằng trình xem ảnh rồi lưu lại "
+        "dưới dạng JPEG",
     ),
     # Front-matter types of the news schema (read by generator.lessons.check_field).
     "lesson-type-boolean": Entry("info", "có/không"),

@@ -9,7 +9,8 @@ The vocabulary, all from the data package as the site shows it (the site's scope
 
 A record change reaches the topics of the places it is about: an assessment its place's xã and
 province; a model its own topic and its provinces; a model site the model, the xã and the
-province; an award its unit (xã or province) and its model; a lesson `bai-hoc`. Reference
+province; an award its unit (xã or province) and its model; a lesson `bai-hoc`; a new news
+article the xã, provinces and models it is about and its author unit. Reference
 tables (units, legal documents) notify nobody: a reorganisation of the map is not news to a
 follower of one xã.
 """
@@ -131,6 +132,16 @@ def change_topics(
         topics |= _unit_topics(model, row.get("unit_code"))
     elif resource == "lessons":
         topics.add(LESSONS_TOPIC)
+    elif resource == "news" and change.kind == "added":
+        # A new article is news for each xã and province it is about (and the province of
+        # the unit that wrote it) and each model; a correction is on "Cập nhật" only.
+        for code in [*row.get("units", "").split(), row.get("author_unit", "")]:
+            topics |= _unit_topics(model, code)
+        for model_id in row.get("models", "").split():
+            topics.add(f"mo-hinh:{model_id}")
+            entry = model.model_by_id.get(model_id)
+            for code in entry.province_codes if entry else []:
+                topics |= _unit_topics(model, code)
     return topics
 
 
