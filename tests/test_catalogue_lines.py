@@ -207,6 +207,7 @@ EXPECTED_VALIDATION: dict[str, list[str]] = {
     "files": [
         ".~lock.places.csv#: cảnh báo: tệp khóa do Excel/LibreOffice tạo ra khi đang mở một tệp, không thuộc gói dữ liệu [office-lock-file] — Cách sửa: đóng tệp đang mở trong Excel/LibreOffice; đừng đưa tệp khóa lên kho (nó ghi tên người dùng của máy tính)",
         "ghi-chu.txt: lỗi: tệp không thuộc gói dữ liệu [stray-file] — Cách sửa: thư mục dữ liệu chỉ chứa datapackage.yaml, README.md, schemas/*.yaml, các bảng khai báo trong datapackage.yaml, lessons/*.md, news/NĂM/TÊN-BÀI/ (index.md và ảnh) và geo/; xóa tệp này khỏi kho (nếu là khóa, mật khẩu hay tệp .env thì coi như đã lộ: đổi khóa, mật khẩu mới)",
+        "news/2025/ngay-hoi-xa-tan-ky/index.md:8 (awards): lỗi: giá trị “2025-to-tu-quan-nghi-khe” không có trong cột “id” của bảng “awards” [foreign-key] — Cách sửa: kiểm tra lại mã; danh sách mã đúng có trong tệp awards.csv",
         "legal_documents.csv: lỗi: tệp nặng 65 MB, vượt giới hạn 64 MB nên không được đọc [file-too-large] — Cách sửa: có lẽ đã lưu nhầm tệp; kiểm tra lại nội dung, hoặc tách bớt dữ liệu cũ sang tệp khác",
         "targets.csv: lỗi: tệp rỗng, không có cả dòng tiêu đề [empty-file] — Cách sửa: mở lại tệp gốc và lưu dạng CSV UTF-8; dòng 1 phải là tên các cột",
         "movement_classes.csv: lỗi: tệp được lưu dạng “Unicode Text” (UTF-16), không phải CSV UTF-8 [encoding-utf16] — Cách sửa: trong Excel chọn File → Save As → kiểu “CSV UTF-8 (Comma delimited)”; trong LibreOffice chọn Character set “Unicode (UTF-8)”",
@@ -214,7 +215,7 @@ EXPECTED_VALIDATION: dict[str, list[str]] = {
         "model_sites.csv: lỗi: không tìm thấy tệp dữ liệu của bảng “model_sites” [missing-file] — Cách sửa: kiểm tra tên tệp (phân biệt chữ hoa, chữ thường) hoặc sửa “path” trong datapackage.yaml",
         "awards.csv: lỗi: tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào [no-rows] — Cách sửa: kiểm tra xem có lỡ xóa hết dữ liệu không; khôi phục từ phiên bản trước trên kho git",
         "events.csv: lỗi: tệp không phải UTF-8: có vẻ được lưu bằng Excel “CSV” kiểu Windows (bảng mã Windows-1258), byte lỗi đầu tiên ở dòng 2 [encoding-cp1258] — Cách sửa: trong Excel chọn File → Save As → kiểu “CSV UTF-8 (Comma delimited)”; trong LibreOffice chọn Character set “Unicode (UTF-8)”",
-        "Tổng cộng: 8 lỗi, 1 cảnh báo (13 tệp, 44 dòng dữ liệu).",
+        "Tổng cộng: 9 lỗi, 1 cảnh báo (13 tệp, 44 dòng dữ liệu).",
     ],
     "symlink": [
         "units.csv: lỗi: là liên kết tượng trưng (symlink) nên không được đọc [data-symlink] — Cách sửa: thư mục dữ liệu chỉ được chứa tệp thật: xóa liên kết, chép chính tệp vào chỗ của nó",
@@ -471,9 +472,9 @@ EXPECTED_CALLS: dict[str, list[str]] = {
         "exit 2",
     ],
     "build": [
-        "Đã xây dựng 60 trang và 123 tệp dữ liệu vào TMP/public/: ghi mới 192, giữ nguyên 0.",
+        "Đã xây dựng 66 trang và 133 tệp dữ liệu vào TMP/public/: ghi mới 208, giữ nguyên 0.",
         "exit 0",
-        "Không có gì thay đổi: TMP/public/ giữ nguyên (60 trang).",
+        "Không có gì thay đổi: TMP/public/ giữ nguyên (66 trang).",
         "  inbox N s",
         "  settings N s",
         "  tổng N s",
@@ -711,9 +712,9 @@ EXPECTED_CALLS.update(
             "Thêm khu dân cư “Thôn Mới” (Xã Tân Kỳ)",
             "Xóa lịch: Ngày hội",
             "Sửa văn bản 124/2021/TT-BCA",
-            "Sửa đơn vị hành chính uni15",
-            "Thêm đơn vị hành chính cũ leg16",
-            "Thêm dòng quy đổi mã đơn vị uni17",
+            "Sửa đơn vị hành chính uni18",
+            "Thêm đơn vị hành chính cũ leg19",
+            "Thêm dòng quy đổi mã đơn vị uni20",
         ],
         "legal-status": [
             "06/2014/NĐ-CP (2000-01-01): Chưa có hiệu lực",
