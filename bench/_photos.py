@@ -12,7 +12,7 @@ import random
 import sys
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw
 
 GPS_IFD = 0x8825
 
@@ -60,12 +60,20 @@ def camera_exif(*, gps: bool, orientation: int = 1) -> Image.Exif:
 
 
 def camera_photo(seed: int, width: int = 4000, height: int = 3000) -> Image.Image:
-    """A 12-megapixel-like frame: the drawing, blurred and with sensor-like noise, so that it
-    compresses like a photo rather than like flat colours."""
-    base = illustration(seed, width // 4, height // 4).resize((width, height))
-    base = base.filter(ImageFilter.GaussianBlur(2))
-    noise = Image.effect_noise((width, height), 28 + seed % 5).convert("RGB")
-    return Image.blend(base, noise, 0.18)
+    """A 12-megapixel-like frame with detail at every scale, so that it compresses like a
+    photo at each published width rather than like flat colours: the drawing, thousands of
+    small shapes ("foliage", "crowd"), then sensor-like noise."""
+    rng = random.Random(seed)
+    small = illustration(seed, width // 4, height // 4)
+    draw = ImageDraw.Draw(small)
+    for _ in range(6000):
+        x, y = rng.randrange(width // 4), rng.randrange(height // 4)
+        r = rng.randrange(2, 14)
+        colour = tuple(rng.randrange(256) for _ in range(3))
+        draw.ellipse((x, y, x + r, y + r // 2 + 1), fill=colour)  # type: ignore[arg-type]
+    base = small.resize((width, height), Image.Resampling.BICUBIC)
+    noise = Image.effect_noise((width, height), 40 + seed % 5).convert("RGB")
+    return Image.blend(base, noise, 0.12)
 
 
 def main(argv: list[str]) -> None:

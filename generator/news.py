@@ -10,6 +10,7 @@ summary, every body line, and each photo's alt text, caption and credit.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ import yaml
 
 from generator import photos
 from generator.data import messages_vi
+from generator.data.cache import default_cache_dir
 from generator.data.checks import text_checks
 from generator.data.messages_vi import problem
 from generator.data.problems import Problem
@@ -38,6 +40,7 @@ from generator.textvi import slugify
 NEWS_DIR = "news"
 SCHEMA_FILE = "schemas/news.yaml"
 ARTICLE_FILE = "index.md"
+PHOTO_CHECKS = "photo-checks"  # in the cache folder: each photo's verdict, by content hash
 URL_ROOT = "/tin-tuc/"
 _YEAR = re.compile(r"\d{4}")
 # The published photo's name: the file's stem as a slug (it becomes a URL part).
@@ -124,17 +127,54 @@ def load_news(
     folders = article_folders(data_dir)
     if not folders:
         return [], []
+    key = _memo_key(data_dir, folders, refs)
+    if key not in _LAST:
+        _LAST.clear()
+        _LAST[key] = _load_all(data_dir, folders, refs)
+    articles, found = _LAST[key]
+    return [a for a in articles if drafts or not a.draft], list(found)
+
+
+# The last result of `load_news`: a build validates the package and then loads it, in one
+# process, seconds apart. Keyed by every article's text and, for the photos, by what `stat`
+# says of each file (size, modification time, inode): within one process only, never
+# across builds (there a photo is judged by its content hash, generator.photos.inspect).
+_LAST: dict[str, tuple[list[Article], list[Problem]]] = {}
+
+
+def _memo_key(data_dir: Path, folders: list[Path], refs: Mapping[str, Collection[str]]) -> str:
+    limits = f"{photos.MAX_BYTES}|{photos.MAX_PIXELS}"
+    digest = hashlib.sha256(f"{data_dir.resolve()}|{limits}".encode())
+    for name in sorted(refs):
+        digest.update(f"\0{name}\0".encode() + "\0".join(sorted(refs[name])).encode())
+    schema = data_dir / SCHEMA_FILE
+    digest.update(schema.read_bytes() if schema.is_file() else b"")
+    for folder in folders:
+        for path in sorted(folder.iterdir()) if folder.is_dir() else [folder]:
+            info = path.stat()
+            stat = f"\0{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}"
+            digest.update(stat.encode())
+            if path.name == ARTICLE_FILE:
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _load_all(
+    data_dir: Path, folders: list[Path], refs: Mapping[str, Collection[str]]
+) -> tuple[list[Article], list[Problem]]:
+    """Every article, drafts too, newest first, and the problems of all."""
     if not (data_dir / SCHEMA_FILE).is_file():
         where = display_path(data_dir / SCHEMA_FILE)
         return [], [problem("schema-missing", where, resource=NEWS_DIR, schema=SCHEMA_FILE)]
     schema = load_schema_file(data_dir)
+    cache = default_cache_dir(data_dir) / PHOTO_CHECKS
     articles: list[Article] = []
     found: list[Problem] = []
     for folder in folders:
-        article, problems = load_article(folder, schema, refs)
+        article, problems = load_article(folder, schema, refs, cache)
         found += problems
         failed = any(p.level == "error" for p in problems)
-        if article is not None and not failed and (drafts or not article.draft):
+        if article is not None and not failed:
             articles.append(article)
     articles.sort(key=lambda a: (a.date, a.year, a.slug), reverse=True)
     return articles, found
@@ -147,7 +187,10 @@ def load_schema_file(data_dir: Path) -> dict[str, Any]:
 
 
 def load_article(
-    folder: Path, schema: dict[str, Any], refs: Mapping[str, Collection[str]]
+    folder: Path,
+    schema: dict[str, Any],
+    refs: Mapping[str, Collection[str]],
+    cache: Path | None = None,
 ) -> tuple[Article | None, list[Problem]]:
     """One article read and checked: its folder's name, front matter, body, photos."""
     path = folder / ARTICLE_FILE
@@ -187,7 +230,7 @@ def load_article(
                 year=year_name,
             )
         )
-    article_photos = _photos(folder, where, source, values.get("photos") or [], found)
+    article_photos = _photos(folder, where, source, values.get("photos") or [], found, cache)
     if any(p.level == "error" for p in found):
         return None, found
     render = renderer()
@@ -239,7 +282,12 @@ def _text_problems(
 
 
 def _photos(
-    folder: Path, where: str, source: str, items: list[dict[str, Any]], found: list[Problem]
+    folder: Path,
+    where: str,
+    source: str,
+    items: list[dict[str, Any]],
+    found: list[Problem],
+    cache: Path | None = None,
 ) -> list[Photo]:
     """Each listed photo: a file of the folder, named as a URL part, readable, not too big,
     without GPS; a photo of identifiable children only with the consent noted."""
@@ -269,7 +317,7 @@ def _photos(
             found.append(problem("news-photo-missing", where, row=row, cell=name))
             continue
         try:
-            info = photos.inspect(path)
+            info = photos.inspect(path, cache)
         except photos.PhotoRefused as refused:
             found.append(problem(refused.code, photo_where, path=photo_where, **refused.params))
             continue

@@ -312,3 +312,27 @@ def test_a_new_article_is_news_for_the_places_and_models_it_is_about(tmp_path: P
     corrected = changes()
     assert [(c.resource, c.kind) for c in corrected] == [("news", "changed")]
     assert topic_items(model, corrected) == {}
+
+
+def test_a_photo_is_examined_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    good = tmp_path / "anh.jpg"
+    good.write_bytes(jpeg(illustration(5, 500, 400)))
+    bad = tmp_path / "gps.jpg"
+    bad.write_bytes(jpeg(illustration(5, 500, 400), exif=camera_exif(gps=True)))
+    calls: list[int] = []
+    real = photos._examine
+
+    def counted(data: bytes) -> tuple[int, int]:
+        calls.append(1)
+        return real(data)
+
+    monkeypatch.setattr(photos, "_examine", counted)
+    cache = tmp_path / "cache"
+    for _ in range(2):
+        assert photos.inspect(good, cache).width == 500
+        with pytest.raises(photos.PhotoRefused):
+            photos.inspect(bad, cache)
+    assert len(calls) == 2  # one per photo: the verdicts (a refusal too) were kept
+    good.write_bytes(jpeg(illustration(6, 500, 400)))  # control: new bytes, examined again
+    photos.inspect(good, cache)
+    assert len(calls) == 3
