@@ -237,9 +237,18 @@ def load_article(
     render.dropped.clear()
     render.markdown(body)
     found += dropped_problems(where, render.dropped, body, body_line)
-    article = Article(
-        year=int(year_name),
-        slug=slug,
+    article = _article(path, values, article_photos, body, body_line)
+    return article, found
+
+
+def _article(
+    path: Path, values: dict[str, Any], article_photos: list[Photo], body: str, body_line: int
+) -> Article:
+    """The checked front matter and body as an Article (its folder gives year and slug)."""
+    folder = path.parent
+    return Article(
+        year=int(folder.parent.name),
+        slug=folder.name,
         path=path,
         title=values["title"],
         date=values["date"],
@@ -257,7 +266,6 @@ def load_article(
         body=body,
         body_line=body_line,
     )
-    return article, found
 
 
 def _row(source: str, key: str) -> int | None:
