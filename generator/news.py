@@ -111,11 +111,14 @@ def renderer() -> LessonRenderer:
 
 
 def article_folders(data_dir: Path) -> list[Path]:
-    """Every folder data/news/*/* in order (whether or not it holds an index.md)."""
+    """Every folder data/news/*/* in order (whether or not it holds an index.md); a file
+    there is not an article (validation calls it a stray file)."""
     root = data_dir / NEWS_DIR
     if not root.is_dir():
         return []
-    return sorted(p for year in sorted(root.iterdir()) if year.is_dir() for p in year.iterdir())
+    return sorted(
+        p for year in sorted(root.iterdir()) if year.is_dir() for p in year.iterdir() if p.is_dir()
+    )
 
 
 def load_news(

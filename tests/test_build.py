@@ -227,6 +227,7 @@ def test_removed_record_removes_its_page(make_package, site_dir, tmp_path) -> No
         ("models.csv", "to-tu-quan-nghi-khe,"),
         ("model_sites.csv", "ttq-"),
         ("awards.csv", "2025-to-tu-quan"),
+        ("news/2025/ngay-hoi-xa-tan-ky/index.md", "awards: [2025-to-tu-quan"),  # cites it
     ):
         path = data / name
         kept = [

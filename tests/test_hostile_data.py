@@ -30,8 +30,8 @@ SYMLINK = (
 STRAY = (
     "lỗi: tệp không thuộc gói dữ liệu [stray-file] — Cách sửa: thư mục dữ liệu chỉ chứa "
     "datapackage.yaml, README.md, schemas/*.yaml, các bảng khai báo trong datapackage.yaml, "
-    "lessons/*.md và geo/; xóa tệp này khỏi kho (nếu là khóa, mật khẩu hay tệp .env thì coi "
-    "như đã lộ: đổi khóa, mật khẩu mới)"
+    "lessons/*.md, news/NĂM/TÊN-BÀI/ (index.md và ảnh) và geo/; xóa tệp này khỏi kho (nếu là "
+    "khóa, mật khẩu hay tệp .env thì coi như đã lộ: đổi khóa, mật khẩu mới)"
 )
 RETYPE = "Cách sửa: ký tự này thường theo vào khi dán từ phần mềm khác: xóa nội dung ô rồi gõ lại"
 RETYPE_WEB = (
@@ -213,6 +213,8 @@ STRAYS = [
     "lessons/nhap.docx",
     "geo/ranh-gioi.json",
     "cu/places.csv",
+    "news/2025/bai.md",  # news: only news/YEAR/SLUG/index.md and its photos
+    "news/2025/ngay-hoi-xa-tan-ky/ghi-chu.txt",
 ]
 
 
