@@ -517,9 +517,11 @@ class Store:
                 ).rowcount
                 if not kept:
                     return []
+            # No ORDER BY, so LIMIT stops the index walk: sorting every waiting row at each
+            # claim cost 7 ms at 5,000 waiting and grew with the job (quadratic at 1M).
             picked = db.execute(
                 f"SELECT d.run_key, d.endpoint, d.payload, d.attempts FROM deliveries d "
-                f"WHERE {where} ORDER BY d.run_key, d.endpoint LIMIT ?{lock}",
+                f"WHERE {where} LIMIT ?{lock}",
                 (*params, limit),
             ).fetchall()
             if not picked:
