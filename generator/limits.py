@@ -7,7 +7,7 @@ national synthetic package (`antq synth --scale national`, row counts in
 that it stays well inside them:
 
     rows in one table (= rows in its JSON download)   national largest: 400,000 assessments
-    JSON download                                      national largest: about 71 MB
+    JSON download (per province for large tables)      national largest: see MAX_FILE
     events (the iCalendar file, the /lich/ page)        national: 200
     URLs in the sitemap                                 national: about 10,000 pages
 
@@ -41,13 +41,13 @@ MAX_FILE = 10 * MB
 # compressed CSV): its JSON (about 2.3 times the CSV) stays well below MAX_FILE.
 SPLIT_ABOVE = 1 * MB
 # Output kind by file suffix → (Vietnamese name, ceiling in bytes); any other file is
-# held to MAX_FILE alone.
+# held to MAX_FILE alone, and no kind above it.
 SIZE_CEILINGS: dict[str, tuple[str, int]] = {
-    # Atom feed (30 commits) and the sitemap (50,000 URLs at most, about 10 MB).
-    ".xml": (text("part-kind-xml"), 16 * MB),
-    ".ics": (text("part-kind-ics"), 16 * MB),  # national: about 0.1 MB
-    ".json": (text("part-kind-json"), 256 * MB),  # national largest: a province's assessments
-    ".geojson": (text("part-kind-geojson"), 256 * MB),  # national: a few MB per province
+    # Atom feed (30 commits) and the sitemap (national: about 10,000 URLs, 2 MB).
+    ".xml": (text("part-kind-xml"), MAX_FILE),
+    ".ics": (text("part-kind-ics"), MAX_FILE),  # national: about 0.1 MB
+    ".json": (text("part-kind-json"), MAX_FILE),  # national largest: a province's assessments
+    ".geojson": (text("part-kind-geojson"), MAX_FILE),  # national: a few MB per province
 }
 
 
