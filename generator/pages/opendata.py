@@ -55,57 +55,16 @@ def outputs(model: SiteModel, package: PackageSpec) -> tuple[list[Page], list[Fi
     resources = []
     index = ProvinceIndex(package)
     provinces = index.provinces()
-    sources = [p for s in package.resources if (p := s.path).is_file()]
+    # A province file's rows come from the tables its link goes through: any table's change
+    # may move them (hashed once for all split tables).
+    inputs = ":".join(file_sha256(s.path) for s in package.resources if s.path.is_file())
     plain_names: list[str] = []
     for spec in package.resources:
-        digest = file_sha256(spec.path)
-        size = spec.path.stat().st_size
-        whole = size <= limits.SPLIT_ABOVE
-        split = not whole and index.link(spec.name) is not None
-        if whole or not split:
+        split = spec.path.stat().st_size > limits.SPLIT_ABOVE and index.link(spec.name) is not None
+        if not split:
             plain_names.append(spec.name)
-        gz = f"/du-lieu/{spec.name}.csv.gz"
-        # Compressed now (about a second for the national package), for the size label.
-        packed = gzip.compress(_table(spec)(), compresslevel=GZIP_LEVEL, mtime=0)
-        files.append(FileOutput(gz, f"csv.gz:{digest}", _bytes(packed), [spec.path]))
-        entry: dict[str, Any] = {
-            "name": spec.name,
-            "title": spec.title,
-            "url": f"/du-lieu/{spec.name}/",
-            "csv_gz": gz,
-            "size": size,
-            "gz_size": len(packed),
-            "csv": None,
-            "json": None,
-            "provinces": [],
-        }
-        if whole or not split:
-            entry["csv"] = f"/du-lieu/{spec.name}.csv"
-            entry["json"] = f"/du-lieu/{spec.name}.json"
-            files.append(FileOutput(entry["csv"], f"csv:{digest}", _table(spec), [spec.path]))
-            files.append(
-                FileOutput(
-                    entry["json"],
-                    f"json:{digest}:{spec.descriptor_hash()}",
-                    _to_json(spec),
-                    [spec.path],
-                )
-            )
-        else:
-            # The rows' provinces come from the tables the link goes through.
-            inputs = ":".join(file_sha256(p) for p in sources)
-            for code, name in provinces.items():
-                base = f"/du-lieu/{spec.name}/{code}"
-                entry["provinces"].append({"code": code, "name": name, "base": base})
-                produce = _province_csv(package, spec.name, code)
-                files.append(FileOutput(f"{base}.csv.gz", f"csv.gz:{code}:{inputs}", produce))
-                files.append(
-                    FileOutput(
-                        f"{base}.json",
-                        f"json:{code}:{inputs}:{spec.descriptor_hash()}",
-                        _province_json(package, spec.name, code),
-                    )
-                )
+        entry, made = _table_files(package, spec, provinces if split else {}, inputs)
+        files += made
         resources.append(entry)
         pages.append(_reference(spec, package, entry))
     descriptor = package.descriptor_path
@@ -138,6 +97,45 @@ def outputs(model: SiteModel, package: PackageSpec) -> tuple[list[Page], list[Fi
         )
     )
     return pages, files
+
+
+def _table_files(
+    package: PackageSpec, spec: ResourceSpec, provinces: dict[str, str], inputs: str
+) -> tuple[dict[str, Any], list[FileOutput]]:
+    """A table's downloads (whole as .csv.gz; whole as .csv and .json, or per province when
+    `provinces` is given) and what the pages say of them."""
+    digest = file_sha256(spec.path)
+    gz = f"/du-lieu/{spec.name}.csv.gz"
+    # Compressed now (about a second for the national package), for the size label.
+    packed = gzip.compress(_table(spec)(), compresslevel=GZIP_LEVEL, mtime=0)
+    files = [FileOutput(gz, f"csv.gz:{digest}", _bytes(packed), [spec.path])]
+    entry: dict[str, Any] = {
+        "name": spec.name,
+        "title": spec.title,
+        "url": f"/du-lieu/{spec.name}/",
+        "csv_gz": gz,
+        "size": spec.path.stat().st_size,
+        "gz_size": len(packed),
+        "csv": None,
+        "json": None,
+        "provinces": [],
+    }
+    if not provinces:
+        entry["csv"] = f"/du-lieu/{spec.name}.csv"
+        entry["json"] = f"/du-lieu/{spec.name}.json"
+        files.append(FileOutput(entry["csv"], f"csv:{digest}", _table(spec), [spec.path]))
+        json_inputs = f"json:{digest}:{spec.descriptor_hash()}"
+        files.append(FileOutput(entry["json"], json_inputs, _to_json(spec), [spec.path]))
+    for code, name in provinces.items():
+        base = f"/du-lieu/{spec.name}/{code}"
+        entry["provinces"].append({"code": code, "name": name, "base": base})
+        produce = _province_csv(package, spec.name, code)
+        files.append(FileOutput(f"{base}.csv.gz", f"csv.gz:{code}:{inputs}", produce))
+        json_inputs = f"json:{code}:{inputs}:{spec.descriptor_hash()}"
+        files.append(
+            FileOutput(f"{base}.json", json_inputs, _province_json(package, spec.name, code))
+        )
+    return entry, files
 
 
 def _bytes(data: bytes) -> Any:
