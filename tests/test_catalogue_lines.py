@@ -443,7 +443,7 @@ EXPECTED_CALLS: dict[str, list[str]] = {
         "exit 2",
     ],
     "build": [
-        "Đã xây dựng 60 trang và 123 tệp dữ liệu vào TMP/public/: ghi mới 192, giữ nguyên 0.",
+        "Đã xây dựng 60 trang và 136 tệp dữ liệu vào TMP/public/: ghi mới 205, giữ nguyên 0.",
         "exit 0",
         "Không có gì thay đổi: TMP/public/ giữ nguyên (60 trang).",
         "  inbox N s",
@@ -480,6 +480,13 @@ EXPECTED_CALLS: dict[str, list[str]] = {
         "lỗi: lịch iCalendar “lich/lich.ics” sẽ nặng 11,0 MB, vượt giới hạn 10,0 MB; chưa xây dựng lại trang web [output-too-large] — Cách sửa: kiểm tra xem có lỡ dán trùng hay sinh thừa dữ liệu không; rút gọn các ô mô tả quá dài",
         "lỗi: tệp dữ liệu JSON “du-lieu/places.json” sẽ nặng 11,0 MB, vượt giới hạn 10,0 MB; chưa xây dựng lại trang web [output-too-large] — Cách sửa: kiểm tra xem có lỡ dán trùng hay sinh thừa dữ liệu không; rút gọn các ô mô tả quá dài",
         "lỗi: tệp bản đồ GeoJSON “ban-do/du-lieu/tinh.geojson” sẽ nặng 11,0 MB, vượt giới hạn 10,0 MB; chưa xây dựng lại trang web [output-too-large] — Cách sửa: kiểm tra xem có lỡ dán trùng hay sinh thừa dữ liệu không; rút gọn các ô mô tả quá dài",
+        "lỗi: tệp “du-lieu/places.csv.gz” sẽ nặng 11,0 MB, vượt giới hạn 10,0 MB; chưa xây dựng lại trang web [output-too-large] — Cách sửa: kiểm tra xem có lỡ dán trùng hay sinh thừa dữ liệu không; rút gọn các ô mô tả quá dài",
+    ],
+    "export-search": [
+        "Tìm bài học",
+        "Tìm bài học, văn bản pháp luật",
+        "Gõ có dấu hay không dấu đều được, ví dụ: “lừa đảo”, “ma túy”, “tín dụng đen”. Ô tìm kiếm có sẵn của Kiwix (như kiwix-serve 3.3 của Debian) không tìm được từ có dấu: hãy tìm ở trang này.",
+        "Có 2 bài học và văn bản. Gõ từ cần tìm vào ô trên.",
     ],
 }
 
