@@ -164,26 +164,29 @@ def _descriptor(path: Path, plain: list[str]) -> Any:
     return produce
 
 
-# Per process (the build's produce jobs run in forked workers): the rows of one table split
-# by province, made once and shared by that table's province files.
-_SPLITS: dict[tuple[str, str], dict[str, Any]] = {}
+# Per process (the build's produce jobs run in forked workers, a table's jobs one after the
+# other): the rows of the current table split by province, made once per kind (CSV, JSON)
+# and shared by that table's province files; the province index is kept for the next table.
+_SPLITS: dict[str, Any] = {}
 
 
 def _split(package: PackageSpec, name: str, kind: str) -> dict[str, Any]:
-    key = (str(package.descriptor_path), f"{name}:{kind}")
-    if key not in _SPLITS:
+    key = f"{package.descriptor_path}:{name}"
+    if _SPLITS.get("key") != key:
+        index = _SPLITS.get("index")
+        if _SPLITS.get("package") != str(package.descriptor_path) or index is None:
+            index = ProvinceIndex(package)
         _SPLITS.clear()  # one table at a time: the national assessments are large
-        index = ProvinceIndex(package)
+        _SPLITS.update(key=key, package=str(package.descriptor_path), index=index)
+    if kind not in _SPLITS:
+        index = _SPLITS["index"]
         spec = package.resource(name)
-        assert spec is not None
         link = index.link(name)
-        assert link is not None
-        column = link[0]
-        if kind == "csv":
-            _SPLITS[key] = _split_csv(spec, index, column)
-        else:
-            _SPLITS[key] = _split_json(spec, index, column)
-    return _SPLITS[key]
+        assert spec is not None and link is not None
+        split = _split_csv if kind == "csv" else _split_json
+        _SPLITS[kind] = split(spec, index, link[0])
+    found: dict[str, Any] = _SPLITS[kind]
+    return found
 
 
 def _split_csv(spec: ResourceSpec, index: ProvinceIndex, column: str) -> dict[str, Any]:
@@ -204,7 +207,7 @@ def _split_csv(spec: ResourceSpec, index: ProvinceIndex, column: str) -> dict[st
 
 
 def _split_json(spec: ResourceSpec, index: ProvinceIndex, column: str) -> dict[str, Any]:
-    rows = json.loads(_to_json(spec)())
+    rows = _json_rows(spec)
     out: dict[str, list[Any]] = {}
     for row in rows:
         out.setdefault(index.of(spec.name, row.get(column)), []).append(row)
@@ -255,18 +258,22 @@ def _table(spec: ResourceSpec) -> Any:
 
 def _to_json(spec: ResourceSpec) -> Any:
     def produce() -> bytes:
-        from generator.data.load import read_resource
-
-        records = read_resource(spec)
-        names = spec.field_names
-        rows = []
-        for record in records:
-            values = [getattr(record, "class_" if n == "class" else n) for n in names]
-            rows.append(dict(zip(names, (_jsonable(v) for v in values), strict=True)))
-        text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
-        return text.encode("utf-8")
+        rows = _json_rows(spec)
+        return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     return produce
+
+
+def _json_rows(spec: ResourceSpec) -> list[dict[str, Any]]:
+    """The table's rows as published in JSON: typed values, dates as yyyy-mm-dd."""
+    from generator.data.load import read_resource
+
+    names = spec.field_names
+    rows = []
+    for record in read_resource(spec):
+        values = [getattr(record, "class_" if n == "class" else n) for n in names]
+        rows.append(dict(zip(names, (_jsonable(v) for v in values), strict=True)))
+    return rows
 
 
 def _jsonable(value: Any) -> Any:
