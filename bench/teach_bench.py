@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/teach_bench.py kiwix [--data data]
     .venv/bin/python bench/teach_bench.py sizes SITE [--before SITE]
+    .venv/bin/python bench/teach_bench.py opendata --data N
 
 - `kiwix`: exports the lesson library of --data as a ZIM (`antq export zim`), serves it with
   Debian's kiwix-serve on a free port of 127.0.0.1 and, for accented and unaccented
@@ -12,6 +13,10 @@
   (and of its /du-lieu/ folder), and the largest open-data files; with --before, the same
   for an earlier build side by side. The national synthetic build:
   `antq synth --scale national --out N && antq build --data N --out SITE`.
+- `opendata`: only the /du-lieu/ downloads of a package, made by the open-data family
+  itself (no site build; minutes instead of most of an hour for the national package): the
+  layout before issue 16 (every table whole as CSV and JSON) and now, with file counts,
+  totals, the largest file and the time to make them.
 """
 
 from __future__ import annotations
@@ -118,6 +123,34 @@ def sizes(site: Path, before: Path | None) -> None:
         print("  largest open-data files: " + ", ".join(f"{k} {_mb(v)}" for k, v in ranked))
 
 
+def opendata(data: Path) -> None:
+    from generator.data.schema import load_package
+    from generator.pages import opendata as family
+
+    package, problems = load_package(data)
+    if package is None:
+        raise SystemExit("; ".join(p.line() for p in problems))
+    before: dict[str, int] = {}
+    for spec in package.resources:  # the old layout, made by today's producers
+        before[f"du-lieu/{spec.name}.csv"] = len(family._table(spec)())
+        before[f"du-lieu/{spec.name}.json"] = len(family._to_json(spec)())
+    start = time.perf_counter()
+    _pages, files = family.outputs(None, package)  # type: ignore[arg-type]
+    collected = time.perf_counter() - start
+    after = {f.url.lstrip("/"): len(f.produce()) for f in files if not f.url.endswith(".yaml")}
+    made = time.perf_counter() - start
+    for label, found in (("before", before), ("after", after)):
+        largest = max(found, key=found.__getitem__)
+        over = sum(1 for v in found.values() if v > 10 * 1024 * 1024)
+        print(
+            f"{label}: {len(found):,} files, {_mb(sum(found.values()))}; largest {largest} "
+            f"{_mb(found[largest])}; over 10 MB: {over}"
+        )
+    wholes = {k: v for k, v in after.items() if k.endswith(".csv.gz") and k.count("/") == 1}
+    print("whole-country .csv.gz: " + ", ".join(f"{k} {_mb(v)}" for k, v in wholes.items()))
+    print(f"collect {collected:.1f} s (compresses the whole tables), all files {made:.1f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="what", required=True)
@@ -126,9 +159,13 @@ def main() -> None:
     s = sub.add_parser("sizes")
     s.add_argument("site", type=Path)
     s.add_argument("--before", type=Path)
+    o = sub.add_parser("opendata")
+    o.add_argument("--data", type=Path, required=True)
     args = parser.parse_args()
     if args.what == "kiwix":
         kiwix(args.data.resolve())
+    elif args.what == "opendata":
+        opendata(args.data)
     else:
         sizes(args.site, args.before)
 
