@@ -271,7 +271,7 @@ EXPECTED_VALIDATION: dict[str, list[str]] = {
         "news/2025/kieu/index.md:17 (corrections): lỗi: giá trị “[…]” không phải danh sách mục [type-error] — Cách sửa: mỗi mục một dòng “- khóa: giá trị” như bài mẫu",
         "news/2025/ten-anh/index.md:12: lỗi: tên tệp ảnh “Sân Khấu.jpg” không dùng được làm địa chỉ ảnh [news-photo-name] — Cách sửa: đổi tên tệp thành “san-khau.jpg” (chữ thường không dấu, chữ số, dấu gạch ngang; đuôi .jpg, .png hoặc .webp) và sửa tên trong bài",
         "news/2025/thieu-anh/index.md:12: lỗi: không có tệp ảnh “san-khau.jpg” trong thư mục bài [news-photo-missing] — Cách sửa: chép ảnh vào cùng thư mục với index.md, tên đúng như đã ghi (kể cả chữ hoa, chữ thường)",
-        "news/2025/tre-em/index.md:12: lỗi: ảnh “san-khau.jpg” có trẻ em nhận ra được nhưng chưa ghi sự đồng ý (minors_consent) [news-photo-minors] — Cách sửa: ghi số, ngày văn bản đồng ý của cha mẹ hoặc người giám hộ vào minors_consent (Điều 33 Luật Trẻ em 2016), hoặc bỏ ảnh, hoặc dùng ảnh không nhận ra được trẻ",
+        "news/2025/tre-em/index.md:12: lỗi: ảnh “san-khau.jpg” có trẻ em nhận ra được nhưng chưa ghi sự đồng ý (minors_consent) [news-photo-minors] — Cách sửa: ghi số, ngày văn bản đồng ý của cha mẹ hoặc người giám hộ (và của trẻ từ đủ 7 tuổi) vào minors_consent (khoản 11 Điều 6, Điều 21 Luật Trẻ em 2016), hoặc bỏ ảnh, hoặc dùng ảnh không nhận ra được trẻ",
         "news/2025/trong: lỗi: thư mục bài tin không có tệp index.md [news-no-index] — Cách sửa: viết bài vào tệp index.md trong thư mục này (xem một bài tin có sẵn), hoặc xóa thư mục",
         "Tổng cộng: 14 lỗi, 0 cảnh báo (13 tệp, 62 dòng dữ liệu).",
     ],

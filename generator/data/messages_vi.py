@@ -616,8 +616,9 @@ CATALOGUE: dict[str, Entry] = {
     "news-photo-minors": Entry(
         "error",
         "ảnh “{cell}” có trẻ em nhận ra được nhưng chưa ghi sự đồng ý (minors_consent)",
-        "ghi số, ngày văn bản đồng ý của cha mẹ hoặc người giám hộ vào minors_consent (Điều 33 "
-        "Luật Trẻ em 2016), hoặc bỏ ảnh, hoặc dùng ảnh không nhận ra được trẻ",
+        "ghi số, ngày văn bản đồng ý của cha mẹ hoặc người giám hộ (và của trẻ từ đủ 7 tuổi) vào "
+        "minors_consent (khoản 11 Điều 6, Điều 21 Luật Trẻ em 2016), hoặc bỏ ảnh, hoặc dùng ảnh "
+        "không nhận ra được trẻ",
     ),
     "news-photo-gps": Entry(
         "error",
