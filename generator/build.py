@@ -440,6 +440,18 @@ class Builder:
             staging.abort()
             copies.abort()
             raise
+        try:
+            self._save(inputs, written, index)
+        finally:
+            staging.finish()
+            copies.finish()
+        self.report.pages = page_count
+        self.report.files = file_count + emitted
+        self.report.written = staging.written
+        self.report.linked = staging.linked
+        return self.report
+
+    def _save(self, inputs: Inputs, written: Written, index: dict[str, Any]) -> None:
         BuildCache(
             code=self.code,
             fingerprint=inputs.fingerprint,
@@ -448,11 +460,6 @@ class Builder:
             copies=written.copies,
             search=index,
         ).write(self.cache_path)
-        self.report.pages = page_count
-        self.report.files = file_count + emitted
-        self.report.written = staging.written
-        self.report.linked = staging.linked
-        return self.report
 
     def _post(
         self, staging: Staging, copies: Staging, written: Written, cache: BuildCache
