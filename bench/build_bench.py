@@ -11,7 +11,15 @@ of site/ with `provinces = "national"`, with SOURCE_DATE_EPOCH=1763683200:
 4. one-row edit: one recipient name in awards.csv changed (text that search indexes),
    incremental rebuild; the copy is restored afterwards;
 5. one-row edit of assessments.csv (the largest table, 400,000 rows): one yearly result
-   flipped (not search text: the indexes are reused); restored afterwards.
+   flipped (not search text: the indexes are reused); restored afterwards;
+6. a model's name changed (many pages read it) in a copy of the package that is a git
+   repository, committed, incremental rebuild (runs alternate the name there and back, so
+   every run is one committed edit);
+7. `antq serve` on the sample data (data/): one award recipient's name edited, the time until
+   the server hands out the page that shows the new name (polled every 20 ms).
+
+`--root DIR` measures the antq source tree at DIR (e.g. a copy of main) with this
+interpreter and this bench: run it once with and once without, back to back, to compare.
 
 Prints medians of --runs runs with the peak RSS sum of the process tree (the build forks
 render workers, whose shared pages this counts once per process), the page count and output size, the files the edit rebuild wrote, and the
@@ -29,8 +37,12 @@ import io
 import os
 import re
 import shutil
+import socket
+import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -112,6 +124,109 @@ def edited_assessment(original: bytes) -> tuple[bytes, str]:
     return "".join(lines).encode("utf-8"), f"{row[place]} {row[year]} → {row[result]}"
 
 
+def edited_model(original: bytes, run: int) -> bytes:
+    """models.csv with the name of the model that most model sites run renamed (odd runs)
+    or as it was (even runs)."""
+    lines = original.decode("utf-8").splitlines(keepends=True)
+    header = next(csv.reader([lines[0]]))
+    name = header.index("name")
+    row = next(csv.reader([lines[1]]))
+    if run % 2:
+        row[name] = row[name] + " (đổi tên)"
+    out = io.StringIO()
+    ending = "\r\n" if lines[1].endswith("\r\n") else "\n"
+    csv.writer(out, lineterminator=ending).writerow(row)
+    lines[1] = out.getvalue()
+    return "".join(lines).encode("utf-8")
+
+
+def git(repo: Path, *args: str) -> None:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "bench",
+        "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+        "GIT_COMMITTER_NAME": "bench",
+        "GIT_COMMITTER_EMAIL": "bench@example.invalid",
+        "GIT_AUTHOR_DATE": "2025-11-21T00:00:00Z",
+        "GIT_COMMITTER_DATE": "2025-11-21T00:00:00Z",
+    }
+    subprocess.run(["git", "-C", str(repo), *args], check=True, env=env, capture_output=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fetch(url: str) -> bytes:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return bytes(response.read())
+    except OSError:
+        return b""
+
+
+def serve_edit(tmp: Path, runs: int) -> list[float]:
+    """`antq serve` on a copy of data/: seconds from an award recipient's edit to the page
+    that shows it being served (one server, `runs` edits, each waited for)."""
+    data = tmp / "serve-data"
+    shutil.copytree(ROOT / "data", data)
+    out = tmp / "serve-public"
+    port = free_port()
+    env = {
+        **os.environ,
+        "ANTQ_CACHE_DIR": str(tmp / "serve-cache"),
+        "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
+    }
+    cmd = [
+        *ANTQ,
+        "serve",
+        "--data",
+        str(data),
+        "--out",
+        str(out),
+        "--site",
+        str(ROOT / "site"),
+        "--port",
+        str(port),
+    ]
+    log = (tmp / "serve.log").open("wb")
+    server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    times: list[float] = []
+    try:
+        deadline = time.monotonic() + 600
+        while not (out / "index.html").is_file():
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit(f"antq serve did not build: see {tmp / 'serve.log'}")
+            time.sleep(0.2)
+        awards = data / "awards.csv"
+        original = awards.read_bytes()
+        current = original
+        for _ in range(runs):
+            edited, old, new = edited_awards(current)
+            page = next(
+                (p for p in sorted(out.rglob("*.html")) if old.encode() in p.read_bytes()), None
+            )
+            if page is None:
+                raise SystemExit(f"no page shows {old!r}")
+            url = f"http://127.0.0.1:{port}/{page.relative_to(out).as_posix()}"
+            time.sleep(1.0)  # the watcher is idle
+            start = time.perf_counter()
+            awards.write_bytes(edited)
+            while new.encode() not in fetch(url):
+                if time.perf_counter() - start > 600:
+                    raise SystemExit("the edit never reached the served page")
+                time.sleep(0.02)
+            times.append(time.perf_counter() - start)
+            current = edited
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+    return times
+
+
 def tree_size(root: Path) -> tuple[int, int, int]:
     """(files, HTML files, bytes) under root."""
     files = html = size = 0
@@ -134,13 +249,22 @@ def print_stages(what: str, walls: list[float], logs: list[str]) -> None:
 
 
 def main() -> None:
+    global ROOT
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "national")
     parser.add_argument(
         "--no-pss", action="store_true", help="skip the two extra builds that measure PSS"
     )
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=ROOT,
+        help="the antq source tree to measure (default: this one)",
+    )
     args = parser.parse_args()
+    ROOT = args.root.resolve()
+    print(f"code measured: {ROOT}")
     source: Path = args.out
     if not (source / "datapackage.yaml").exists():
         wall, mem, _ = run([*ANTQ, "synth", "--scale", "national", "--out", str(source)], cwd=ROOT)
@@ -165,6 +289,27 @@ def main() -> None:
         print(f"one-row edit: awards.csv recipient_name “{old_name}” → “{new_name}”")
         print(f"one-row edit of the largest table: assessments.csv {flipped}")
         print(f"runs: {args.runs}, CPUs: {os.cpu_count()}")
+
+        gitpkg = tmp / "git-national"
+        shutil.copytree(source, gitpkg)
+        git(gitpkg, "init", "-q")
+        git(gitpkg, "add", "-A")
+        git(gitpkg, "commit", "-q", "-m", "national")
+        models = gitpkg / "models.csv"
+        original_models = models.read_bytes()
+        git_out, git_cache = tmp / "git-public", tmp / "git-cache"
+        git_env = {**env, "ANTQ_CACHE_DIR": str(git_cache)}
+        git_build = [
+            *ANTQ,
+            "build",
+            "--data",
+            str(gitpkg),
+            "--out",
+            str(git_out),
+            "--site",
+            str(site),
+        ]
+        renamed, renamed_mem, renamed_logs = [], [], []  # the model's name, in git
 
         cold, cold_mem, warm, warm_mem, same, same_mem, edit, edit_mem = ([] for _ in range(8))
         big, big_mem, big_logs = [], [], []  # the assessments.csv edit
@@ -201,6 +346,14 @@ def main() -> None:
                 assessments.write_bytes(original_results)
             big.append(w), big_mem.append(m), big_logs.append(text)
 
+        run_capture(git_build, git_env, log)  # the git copy built once, not timed
+        for i in range(args.runs):
+            models.write_bytes(edited_model(original_models, i + 1))
+            git(gitpkg, "commit", "-q", "-am", f"model name {i + 1}")
+            w, m, text = run_capture([*git_build, "--verbose"], git_env, log)
+            renamed.append(w), renamed_mem.append(m), renamed_logs.append(text)
+        reloads = serve_edit(tmp, args.runs)
+
         built = BUILT.search(warm_logs[-1])
         pages = f"{built.group(1)} pages + {built.group(2)} data files" if built else "?"
         files, html, nbytes = shape
@@ -229,9 +382,22 @@ def main() -> None:
         print(
             f"one-row edit of assessments.csv: median {median(big):.2f} s, peak {max(big_mem):.0f} MB   [target <= 1 s]"
         )
+        counts = [BUILT.search(t) for t in renamed_logs]
+        written = ", ".join(
+            f"ghi mới {c.group(3)}, giữ nguyên {c.group(4)}" if c else "?" for c in counts
+        )
+        print(
+            f"a model's name, committed in a git repository: median {median(renamed):.2f} s, peak {max(renamed_mem):.0f} MB"
+            f"   (files written / linked per run: {written})"
+        )
+        print(
+            f"antq serve, sample data, edit -> page served: median {median(reloads):.2f} s"
+            f"   (runs: {', '.join(f'{t:.2f}' for t in reloads)})   [target <= 1 s]"
+        )
         print_stages("warm full build", warm, warm_logs)
         print_stages("one-row edit rebuild", edit, edit_logs)
         print_stages("assessments.csv edit rebuild", big, big_logs)
+        print_stages("model name edit rebuild (git)", renamed, renamed_logs)
         if not args.no_pss:
             # Forked workers share their parent's pages: the RSS sum above counts them once
             # per process. PSS counts each page once in all; one extra build of each kind.

@@ -1,6 +1,23 @@
-"""`antq build`: the pipeline as named, timed stages.
+"""`antq build`: the pipeline as named, timed stages, each a function with typed inputs and
+outputs (frozen dataclasses), run in order by `Builder._run`:
 
-    load settings → validate → load → model → pages → render → write → verify → swap
+    inputs → validate → load → limits → model → pages → render+write → search → pwa
+    → verify → swap
+
+    read_inputs(options, code) → Inputs          settings, the git log, the fingerprint
+    validate(options, inputs) → warnings          stops on errors (generator.data.validate)
+    load(options, cache root) → Loaded            descriptor, records (cached), lessons
+    check_limits(loaded)                          a table too large for its outputs
+    make_model(options, inputs, loaded) → Modelled
+    plan_pages(options, inputs, loaded, modelled) → Planned
+    Builder._render_and_write(…) → Written        pages and files into staging
+    BuildCache                                    what the next build reuses, typed
+
+Read once per build and passed down: the package's descriptor (validation reads its own: it
+reports the descriptor's problems), the data's git history (`Inputs.log`, one `git log`),
+the basemap (generator.pages.maps, once), each table's bytes (parsed only when not in the
+table cache: generator.data.tablecache), each lesson's Markdown (converted only when not in
+the Markdown cache: generator.pages.lessons.MarkdownCache).
 
 Incremental: every page's declared inputs (its context, the templates it uses, the site-wide
 settings and assets, and the code that renders: see `code_version`) are hashed; a page whose
@@ -18,31 +35,35 @@ import json
 import os
 import pickle
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import generator
 from generator import codeversion, legal, limits, pwa, search
 from generator.data.cache import default_cache_dir
-from generator.data.load import read_package
+from generator.data.load import Dataset, read_package
 from generator.data.messages_vi import say, text
 from generator.data.schema import PackageSpec, display_path, load_package
+from generator.data.tablecache import TableCache
 from generator.data.validate import validate_package
 from generator.derived import Derived
 from generator.errors import BuildError
 from generator.headers import headers_file
-from generator.lessons import load_lessons
+from generator.lessons import Lesson, load_lessons
 from generator.model import SiteModel, build_model
-from generator.news import dataset_refs, load_news
+from generator.news import Article, dataset_refs, load_news
 from generator.news import labels as news_labels
 from generator.output import Staging, content_tag
 from generator.pages import FileOutput, Page, collect
-from generator.pages.lessons import LessonDoc
+from generator.pages.lessons import MARKDOWN_CACHE, LessonDoc
 from generator.render import Renderer
 from generator.revision import (
+    DataLog,
     DataRevision,
     data_revision,
     git_log,
@@ -84,6 +105,227 @@ class BuildOptions:
     allow_lapsed_law: bool = False
 
 
+# A page to render: its path in the site, its template, the page, its search copy's path.
+RenderJob = tuple[str, str, Page, str | None]
+
+# -- what the stages hand on ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the build reads before deciding anything: the settings, the data's git history
+    (the build's one `git log`), the build's date when fixed, and the fingerprint of every
+    input (data, theme, service worker, code, commit, date)."""
+
+    settings: Settings
+    log: DataLog
+    epoch: datetime | None
+    data_hash: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The package read: its descriptor, its records, its lessons, its news articles."""
+
+    package: PackageSpec
+    dataset: Dataset
+    lessons: tuple[Lesson, ...]
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True)
+class Modelled:
+    revision: DataRevision
+    model: SiteModel
+
+
+@dataclass(frozen=True)
+class Planned:
+    """Every page and data file the site will have."""
+
+    pages: tuple[Page, ...]
+    files: tuple[FileOutput, ...]
+
+
+@dataclass(frozen=True)
+class Written:
+    """What the render-and-write stage put into staging: each output's key (the search and
+    service-worker stages add theirs), the pages' URLs, the search copies' hashes, and what
+    the render jobs scanned as they wrote it."""
+
+    outputs: dict[str, str]
+    pages: tuple[str, ...]
+    copies: dict[str, str]
+    scanned: frozenset[str]
+
+
+@dataclass(frozen=True)
+class BuildCache:
+    """What a build leaves for the next one (one JSON file per output folder): the code and
+    the fingerprint it was made with, each output's key, the pages' URLs, the search copies'
+    hashes and the search stage's own entry (generator.search.build_index)."""
+
+    code: str = ""
+    fingerprint: str = ""
+    outputs: Mapping[str, str] = field(default_factory=dict)
+    pages: tuple[str, ...] = ()
+    copies: Mapping[str, str] = field(default_factory=dict)
+    search: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, path: Path, code: str) -> BuildCache:
+        """The cache at `path`; an empty one when missing, damaged or written by other code
+        (an older antq, an edited generator, other libraries: it describes pages that code
+        made)."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        if not isinstance(data, dict) or data.get("code") != code:
+            return cls()
+        try:
+            return cls(
+                code=str(data["code"]),
+                fingerprint=str(data["fingerprint"]),
+                outputs=dict(data["outputs"]),
+                pages=tuple(data["pages"]),
+                copies=dict(data["copies"]),
+                search=dict(data["search"]),
+            )
+        except (KeyError, TypeError, ValueError):
+            return cls()
+
+    def write(self, path: Path) -> None:
+        data = {
+            "code": self.code,
+            "fingerprint": self.fingerprint,
+            "outputs": dict(self.outputs),
+            "pages": list(self.pages),
+            "copies": dict(self.copies),
+            "search": dict(self.search),
+        }
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+        tmp.replace(path)
+
+
+# -- the stages ------------------------------------------------------------------------------------
+
+
+def read_inputs(o: BuildOptions, code: str) -> Inputs:
+    """The settings, the git log and the fingerprint of every input file."""
+    try:
+        settings = load_settings(o.site_dir)
+    except SettingsError as exc:
+        raise BuildError(exc.problems) from None
+    pwa_dir = pwa.source_dir(o.site_dir)  # the service worker's source
+    data_hash = hash_files(tree_files(o.data_dir), o.data_dir)
+    log = git_log(o.data_dir)  # the one git query of the build, passed down
+    epoch = source_date_epoch()
+    parts = (
+        data_hash,
+        hash_files(tree_files(o.site_dir), o.site_dir),
+        hash_files(tree_files(pwa_dir), pwa_dir),
+        code,
+        repr(log.last),
+        repr(epoch),
+    )
+    fingerprint = hashlib.sha256("|".join(parts).encode()).hexdigest()
+    return Inputs(settings, log, epoch, data_hash, fingerprint)
+
+
+def validate(o: BuildOptions, inputs: Inputs) -> list[str]:
+    """Validate the package (generator.data.validate, with its own cache); stop on errors
+    (and, with `strict`, on warnings). Returns the warnings' lines."""
+    # A UsageError (no package there) propagates: exit 2, not a data error.
+    # The date citations are judged at, when known without reading the data (else
+    # validation finds it: data outside git, no SOURCE_DATE_EPOCH).
+    commit = inputs.log.last
+    known = inputs.epoch or (commit[1] if commit else None)
+    result = validate_package(
+        o.data_dir, jobs=None if o.parallel else 1, on=known.date() if known else None
+    )
+    blocking = [
+        p for p in result.warnings if not (o.allow_lapsed_law and p.code in legal.DATE_CODES)
+    ]
+    if result.errors or (o.strict and blocking):
+        lines = [p.line() for p in result.problems]
+        last = text("build-data-errors" if result.errors else "build-data-warnings-strict")
+        raise BuildError([*lines, last])
+    return [p.line() for p in result.warnings]
+
+
+def load(o: BuildOptions, cache_root: Path | None) -> Loaded:
+    """The descriptor, read once here and passed on; every table's records (from the table
+    cache under `cache_root` when its bytes are unchanged); the lessons."""
+    package, _ = load_package(o.data_dir)
+    tables = TableCache(cache_root) if cache_root is not None else None
+    dataset = read_package(o.data_dir, package, tables)
+    lessons, _ = load_lessons(o.data_dir, {d.id for d in dataset.legal_documents})
+    articles, _ = load_news(o.data_dir, dataset_refs(dataset, lessons))
+    return Loaded(package, dataset, tuple(lessons), tuple(articles))
+
+
+def check_limits(loaded: Loaded) -> None:
+    """Before any page or file is made: a table too large for its outputs."""
+    too_many = limits.check_rows(_row_counts(loaded.package, loaded.dataset))
+    if too_many:
+        raise BuildError(too_many)
+
+
+def make_model(o: BuildOptions, inputs: Inputs, loaded: Loaded) -> Modelled:
+    lessons = list(loaded.lessons)
+    revision = data_revision(
+        o.data_dir, loaded.dataset, lessons, data_hash=inputs.data_hash, log=inputs.log
+    )
+    model = build_model(
+        loaded.dataset,
+        inputs.settings,
+        revision.date,
+        lessons,
+        labels={**loaded.package.labels(), **news_labels(o.data_dir)},
+        revision=revision.revision,
+        news=list(loaded.articles),
+    )
+    return Modelled(revision, model)
+
+
+def plan_pages(o: BuildOptions, inputs: Inputs, loaded: Loaded, modelled: Modelled) -> Planned:
+    """Every page and file (generator.pages), the site files, the sitemap's ceiling."""
+    pages, files = collect(modelled.model, o.data_dir, loaded.package, inputs.log)
+    push = inputs.settings.push
+    files += _site_files(modelled.revision, push.origin if push else None)
+    too_many = limits.check_sitemap(sum(1 for p in pages if p.in_sitemap))
+    if too_many:
+        raise BuildError(too_many)
+    return Planned(tuple(pages), tuple(files))
+
+
+def site_globals(settings: Settings, model: SiteModel, assets: dict[str, str]) -> dict[str, Any]:
+    """What every template sees: the site's settings, the build's date, the assets' URLs."""
+    return {
+        "site": {
+            "name": settings.name,
+            "short_name": settings.short_name,
+            "description": settings.description,
+            "base_url": settings.base_url,
+            "contact_organisation": settings.contact_organisation,
+            "contact_url": settings.contact_url,
+            "national": settings.national,
+            "built": model.today,
+            "push": {
+                "service_url": settings.push.service_url,
+                "vapid_public_key": settings.push.vapid_public_key,
+            }
+            if settings.push
+            else None,
+        },
+        "assets": assets,
+    }
+
+
 class _Timer:
     def __init__(self, report: BuildReport, verbose: bool) -> None:
         self.report = report
@@ -103,37 +345,18 @@ class Builder:
         self.report = BuildReport()
         self.timer = _Timer(self.report, False)
         cache_root = options.cache_dir or default_cache_dir(options.data_dir)
+        self.cache_root = cache_root
         key = hashlib.sha256(str(options.out_dir.resolve()).encode()).hexdigest()[:16]
         self.cache_path = cache_root / "build" / f"{key}.json"
         # The pages' search copies (see generator.search), kept from build to build.
         self.copies_path = cache_root / "build" / f"{key}-search"
-        # Outputs the render and produce jobs scanned as they wrote them (see _verify).
-        self.scanned: set[str] = set()
         self.lock_path = cache_root / "build" / f"{key}.lock"
         self.code = codeversion.code_version()
 
-    # -- cache -----------------------------------------------------------------------------
-
-    def _load_cache(self) -> dict[str, Any]:
+    def _load_cache(self) -> BuildCache:
         if self.o.full or not self.o.out_dir.is_dir():
-            return {}
-        try:
-            data: dict[str, Any] = json.loads(self.cache_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        # A cache written by other code (an older antq, an edited generator, other
-        # libraries) describes pages that code made: start afresh.
-        if not isinstance(data, dict) or data.get("code") != self.code:
-            return {}
-        return data
-
-    def _save_cache(self, data: dict[str, Any]) -> None:
-        self.cache_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.cache_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
-        tmp.replace(self.cache_path)
-
-    # -- the stages --------------------------------------------------------------------------
+            return BuildCache()
+        return BuildCache.read(self.cache_path, self.code)
 
     def run(self) -> BuildReport:
         with self._lock():
@@ -177,114 +400,42 @@ class Builder:
         self.report.inbox = report.lines
 
     def _run(self) -> BuildReport:
-        """Run the build's stages in order, each timed, each able to stop the build.
-
-        Long because it is the build's stage sequence, read top to bottom; restructuring the stages
-        belongs to issue 18.
-        """
-        o = self.o
-        stage = self.timer.stage
+        """The stages in order, each timed, each able to stop the build; the data passes
+        from one to the next as the typed values above."""
+        o, stage = self.o, self.timer.stage
         if o.inbox:
             with stage("inbox"):
                 self._import_inbox()
         with stage("settings"):
-            try:
-                settings = load_settings(o.site_dir)
-            except SettingsError as exc:
-                raise BuildError(exc.problems) from None
-            pwa_dir = pwa.source_dir(o.site_dir)  # the service worker's source
-            data_hash = hash_files(tree_files(o.data_dir), o.data_dir)
-            log = git_log(o.data_dir)  # the one git query of the build, passed down
-            commit, epoch = log.last, source_date_epoch()
-            fingerprint = hashlib.sha256(
-                "|".join(
-                    (
-                        data_hash,
-                        hash_files(tree_files(o.site_dir), o.site_dir),
-                        hash_files(tree_files(pwa_dir), pwa_dir),
-                        self.code,
-                        repr(commit),
-                        repr(epoch),
-                    )
-                ).encode()
-            ).hexdigest()
+            inputs = read_inputs(o, self.code)
         cache = self._load_cache()
-        if cache.get("fingerprint") == fingerprint and self._output_intact(cache):
+        if cache.fingerprint == inputs.fingerprint and self._output_intact(cache):
             self.report.skipped = True
-            self.report.pages = len(cache.get("pages", {}))
+            self.report.pages = len(cache.pages)
             return self.report
         with stage("validate"):
-            # A UsageError (no package there) propagates: exit 2, not a data error.
-            # The date citations are judged at, when known without reading the data (else
-            # validation finds it: data outside git, no SOURCE_DATE_EPOCH).
-            known = epoch or (commit[1] if commit else None)
-            result = validate_package(
-                o.data_dir, jobs=None if o.parallel else 1, on=known.date() if known else None
-            )
-            blocking = [
-                p
-                for p in result.warnings
-                if not (o.allow_lapsed_law and p.code in legal.DATE_CODES)
-            ]
-            if result.errors or (o.strict and blocking):
-                lines = [p.line() for p in result.problems]
-                last = text("build-data-errors" if result.errors else "build-data-warnings-strict")
-                raise BuildError([*lines, last])
-            self.report.warnings = [p.line() for p in result.warnings]
+            self.report.warnings = validate(o, inputs)
         with stage("load"):
-            # The descriptor, read once here and passed on (validation reads its own: it
-            # reports the descriptor's problems).
-            package, _ = load_package(o.data_dir)
-            dataset = read_package(o.data_dir, package)
-            lessons, _ = load_lessons(o.data_dir, {d.id for d in dataset.legal_documents})
-            articles, _ = load_news(o.data_dir, dataset_refs(dataset, lessons))
+            loaded = load(o, self.cache_root)
         with stage("limits"):
-            # Before any page or file is made: a table too large for its outputs.
-            too_many = limits.check_rows(_row_counts(package, dataset))
-            if too_many:
-                raise BuildError(too_many)
+            check_limits(loaded)
         with stage("model"):
-            revision = data_revision(o.data_dir, dataset, lessons, data_hash=data_hash, log=log)
-            model = build_model(
-                dataset,
-                settings,
-                revision.date,
-                lessons,
-                labels={**package.labels(), **news_labels(o.data_dir)},
-                revision=revision.revision,
-                news=articles,
-            )
+            modelled = make_model(o, inputs, loaded)
         with stage("pages"):
-            pages, files = collect(model, o.data_dir, package, log)
-            files += _site_files(revision, settings.push.origin if settings.push else None)
-            too_many = limits.check_sitemap(sum(1 for p in pages if p.in_sitemap))
-            if too_many:
-                raise BuildError(too_many)
-        page_count, file_count = len(pages), len(files)
+            planned = plan_pages(o, inputs, loaded, modelled)
+        page_count, file_count = len(planned.pages), len(planned.files)
+        model = modelled.model
+        del loaded, modelled  # (the model stays referenced until the search stage)
         staging = Staging(o.out_dir)
         copies = Staging(self.copies_path)
         try:
-            new_cache = self._render_and_write(
-                staging, copies, settings, model, pages, files, cache
+            written = self._render_and_write(
+                staging, copies, inputs.settings, model, planned, cache
             )
-            # Made from the written pages' bytes: the search index, then the service worker
-            # and the lesson library list (which name the index's files).
-            derived = Derived(staging, cache.get("outputs", {}), new_cache["outputs"])
-            with stage("search"):
-                # The data and the pages are no longer needed: give their memory back
-                # before Pagefind runs (the national site's model is hundreds of MB).
-                del dataset, lessons, articles, model, pages, files
-                _release_memory()
-                new_cache["search"] = search.build_index(
-                    derived, copies.dir, new_cache["copies"], cache.get("search", {})
-                )
-            with stage("pwa"):
-                try:
-                    pwa.write_worker(derived, o.site_dir, new_cache["search"]["library"]["files"])
-                except pwa.PwaError as exc:
-                    raise BuildError(exc.lines) from None
-            with stage("verify"):
-                self._verify(staging, self.scanned)
+            # The data and the pages are no longer needed: give their memory back before
+            # Pagefind runs (the national site's model is hundreds of MB).
+            del model, planned
+            emitted, index = self._post(staging, copies, written, cache)
             with stage("swap"):
                 # Until the new cache is saved, the old one would describe the wrong site.
                 self.cache_path.unlink(missing_ok=True)
@@ -294,18 +445,50 @@ class Builder:
             staging.abort()
             copies.abort()
             raise
-        new_cache["fingerprint"] = fingerprint
-        new_cache["code"] = self.code
-        self._save_cache(new_cache)
+        try:
+            self._save(inputs, written, index)
+        finally:
+            staging.finish()
+            copies.finish()
         self.report.pages = page_count
-        self.report.files = file_count + len(derived.emitted)
+        self.report.files = file_count + emitted
         self.report.written = staging.written
         self.report.linked = staging.linked
         return self.report
 
-    def _output_intact(self, cache: dict[str, Any]) -> bool:
+    def _save(self, inputs: Inputs, written: Written, index: dict[str, Any]) -> None:
+        BuildCache(
+            code=self.code,
+            fingerprint=inputs.fingerprint,
+            outputs=written.outputs,
+            pages=written.pages,
+            copies=written.copies,
+            search=index,
+        ).write(self.cache_path)
+
+    def _post(
+        self, staging: Staging, copies: Staging, written: Written, cache: BuildCache
+    ) -> tuple[int, dict[str, Any]]:
+        """Made from the written pages' bytes: the search index, then the service worker and
+        the lesson library list (which name the index's files); then every file not scanned
+        yet is. Returns how many files these stages emitted and the search cache entry."""
+        stage = self.timer.stage
+        derived = Derived(staging, dict(cache.outputs), written.outputs)
+        with stage("search"):
+            _release_memory()
+            index = search.build_index(derived, copies.dir, written.copies, dict(cache.search))
+        with stage("pwa"):
+            try:
+                pwa.write_worker(derived, self.o.site_dir, index["library"]["files"])
+            except pwa.PwaError as exc:
+                raise BuildError(exc.lines) from None
+        with stage("verify"):
+            self._verify(staging, written.scanned)
+        return len(derived.emitted), index
+
+    def _output_intact(self, cache: BuildCache) -> bool:
         out = self.o.out_dir
-        return all((out / rel).is_file() for rel in cache.get("outputs", {}))
+        return all((out / rel).is_file() for rel in cache.outputs)
 
     def _render_and_write(
         self,
@@ -313,93 +496,91 @@ class Builder:
         copies: Staging,
         settings: Settings,
         model: SiteModel,
-        pages: list[Page],
-        files: list[FileOutput],
-        cache: dict[str, Any],
-    ) -> dict[str, Any]:
-        """Render every page and file into staging and write the outputs.
-
-        Long because it is the render-and-write stage of the build, one step per output kind;
-        restructuring the stages belongs to issue 18.
-        """
+        planned: Planned,
+        cache: BuildCache,
+    ) -> Written:
+        """Render every page and file whose key changed into staging; hard-link the others
+        from the previous build."""
         stage = self.timer.stage
-        old_outputs: dict[str, str] = cache.get("outputs", {})
-        old_copies: dict[str, str] = cache.get("copies", {})
         outputs: dict[str, str] = {}
-        copy_hashes: dict[str, str] = {}  # search copy (index dir/page path) → its hash
-        library = bool(model.lessons)  # the lessons get their own index
         with stage("assets"):
-            assets = self._assets(staging, old_outputs, outputs)
-        globals_ = {
-            "site": {
-                "name": settings.name,
-                "short_name": settings.short_name,
-                "description": settings.description,
-                "base_url": settings.base_url,
-                "contact_organisation": settings.contact_organisation,
-                "contact_url": settings.contact_url,
-                "national": settings.national,
-                "built": model.today,
-                "push": {
-                    "service_url": settings.push.service_url,
-                    "vapid_public_key": settings.push.vapid_public_key,
-                }
-                if settings.push
-                else None,
-            },
-            "assets": assets,
-        }
+            assets = self._assets(staging, cache.outputs, outputs)
+        globals_ = site_globals(settings, model, assets)
         # `lesson_doc` turns a lesson's Markdown (part of its page context) into HTML at
-        # render time, in the render workers.
+        # render time, in the render workers, through the Markdown cache.
+        MARKDOWN_CACHE.configure(self.cache_root / "markdown", self.code)
         renderer = Renderer(self.o.site_dir / "templates", {**globals_, "lesson_doc": LessonDoc})
         site_hash = hashlib.sha256(pickle.dumps((globals_, self.code), protocol=5)).hexdigest()
         with stage("plan"):
-            # (rel path, template, page, path of its search copy or None)
-            to_render: list[tuple[str, str, Page, str | None]] = []
-            for page in pages:
-                name = renderer.choose(page.templates)
-                digest = hashlib.sha256()
-                digest.update(site_hash.encode())
-                digest.update(renderer.template_hash(name).encode())
-                digest.update(pickle.dumps((page.url, name, page.title, page.context), protocol=5))
-                key = digest.hexdigest()
-                rel = page.output_path
-                outputs[rel] = key
-                where = search.index_dir(rel, library)
-                copy = f"{where}/{rel}" if where else None
-                unchanged = old_outputs.get(rel) == key and (
-                    copy is None or (copy in old_copies and (copies.target / copy).is_file())
-                )
-                if unchanged and staging.link(rel):
-                    if copy is not None:
-                        copies.link(copy)
-                        copy_hashes[copy] = old_copies[copy]
-                    continue
-                to_render.append((rel, name, page, copy))
-            to_produce: list[tuple[str, FileOutput]] = []
-            for output in files:
-                rel = url_to_path(output.url)
-                key = hashlib.sha256(f"{self.code}|{output.inputs}".encode()).hexdigest()
-                outputs[rel] = key
-                if not (old_outputs.get(rel) == key and staging.link(rel)):
-                    to_produce.append((rel, output))
+            to_render, to_produce, copy_hashes = self._plan(
+                staging, copies, renderer, site_hash, planned, cache, outputs, bool(model.lessons)
+            )
         with stage("render+write"):
             problems, new_copies = _run_jobs(
                 renderer, staging, copies, to_render, to_produce, self.progress, self.o.parallel
             )
             copy_hashes.update(new_copies)
             staging.written += len(to_render) + len(to_produce)
-            self.scanned = {rel for rel, *_ in to_render} | {rel for rel, _ in to_produce}
         if problems:
             raise BuildError([*problems, say("output-refused")])
-        return {
-            "outputs": outputs,
-            "pages": [p.url for p in pages],
-            "copies": dict(sorted(copy_hashes.items())),
-        }
+        return Written(
+            outputs=outputs,
+            pages=tuple(p.url for p in planned.pages),
+            copies=dict(sorted(copy_hashes.items())),
+            scanned=frozenset({rel for rel, *_ in to_render} | {rel for rel, _ in to_produce}),
+        )
+
+    def _plan(
+        self,
+        staging: Staging,
+        copies: Staging,
+        renderer: Renderer,
+        site_hash: str,
+        planned: Planned,
+        cache: BuildCache,
+        outputs: dict[str, str],
+        library: bool,
+    ) -> tuple[
+        list[tuple[str, str, Page, str | None]], list[tuple[str, FileOutput]], dict[str, str]
+    ]:
+        """Each page's and file's key (into `outputs`); link the unchanged ones from the
+        previous build (and their search copies). Returns the pages to render (rel path,
+        template, page, path of its search copy or None), the files to produce, and the
+        linked copies' hashes. `library`: the lessons get their own index."""
+        old_outputs, old_copies = cache.outputs, cache.copies
+        copy_hashes: dict[str, str] = {}
+        to_render: list[RenderJob] = []
+        for page in planned.pages:
+            name = renderer.choose(page.templates)
+            digest = hashlib.sha256()
+            digest.update(site_hash.encode())
+            digest.update(renderer.template_hash(name).encode())
+            digest.update(pickle.dumps((page.url, name, page.title, page.context), protocol=5))
+            key = digest.hexdigest()
+            rel = page.output_path
+            outputs[rel] = key
+            where = search.index_dir(rel, library)
+            copy = f"{where}/{rel}" if where else None
+            unchanged = old_outputs.get(rel) == key and (
+                copy is None or (copy in old_copies and (copies.target / copy).is_file())
+            )
+            if unchanged and staging.link(rel):
+                if copy is not None:
+                    copies.link(copy)
+                    copy_hashes[copy] = old_copies[copy]
+                continue
+            to_render.append((rel, name, page, copy))
+        to_produce: list[tuple[str, FileOutput]] = []
+        for output in planned.files:
+            rel = url_to_path(output.url)
+            key = hashlib.sha256(f"{self.code}|{output.inputs}".encode()).hexdigest()
+            outputs[rel] = key
+            if not (old_outputs.get(rel) == key and staging.link(rel)):
+                to_produce.append((rel, output))
+        return to_render, to_produce, copy_hashes
 
     def _assets(
-        self, staging: Staging, old_outputs: dict[str, str], outputs: dict[str, str]
+        self, staging: Staging, old_outputs: Mapping[str, str], outputs: dict[str, str]
     ) -> dict[str, str]:
         """Copy site/static/ with a content hash in each name; return name → URL."""
         static = self.o.site_dir / "static"
@@ -418,7 +599,7 @@ class Builder:
             mapping[rel] = "/" + out_rel
         return mapping
 
-    def _verify(self, staging: Staging, scanned: set[str]) -> None:
+    def _verify(self, staging: Staging, scanned: AbstractSet[str]) -> None:
         """Scan every other file this build wrote (assets, the search index, the service
         worker, the lesson library list): every published byte is scanned once, by the
         build that writes it. `scanned`: what the render and produce jobs already scanned.
@@ -438,7 +619,7 @@ class Builder:
             raise BuildError([*problems, say("output-refused")])
 
 
-def _row_counts(package: PackageSpec, dataset: Any) -> dict[str, tuple[str, int]]:
+def _row_counts(package: PackageSpec, dataset: Dataset) -> dict[str, tuple[str, int]]:
     """Each table's file (as shown in messages) and row count."""
     return {
         spec.name: (display_path(spec.path), len(getattr(dataset, spec.name, ())))

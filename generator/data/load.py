@@ -8,6 +8,8 @@ after validation passed: it trusts types and keys and does not report problems.
 from __future__ import annotations
 
 import csv
+import functools
+import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, fields
@@ -16,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.data import units
-from generator.data.rawcsv import open_table
+from generator.data.rawcsv import open_table, read_raw, read_table
 from generator.data.records import (
     RECORD_TYPES,
     Assessment,
@@ -35,6 +37,7 @@ from generator.data.records import (
     attribute_name,
 )
 from generator.data.schema import PackageSpec, ResourceSpec, display_path, load_package
+from generator.data.tablecache import TableCache, cached_rows, table_key
 from generator.errors import AntqError
 from generator.textvi import nfc
 
@@ -88,10 +91,17 @@ def _unit_converter(tables: units.UnitTables) -> Callable[[str], str | None]:
 
 
 def read_resource(
-    spec: ResourceSpec, unit_convert: Callable[[str], str | None] | None = None
+    spec: ResourceSpec,
+    unit_convert: Callable[[str], str | None] | None = None,
+    data: bytes | None = None,
 ) -> list[Any]:
+    """The table's records (`data`: its bytes, when the caller has read them)."""
     check_record_types(spec)
-    table, problems = open_table(spec.path, display_path(spec.path), spec.name)
+    where = display_path(spec.path)
+    if data is None:
+        table, problems = open_table(spec.path, where, spec.name)
+    else:
+        table, problems = read_table(data, where)
     if table is None:
         raise LoadError("; ".join(p.line() for p in problems))
     if not table.text.isascii():
@@ -149,19 +159,53 @@ def _row_factory(
     return namespace["make"]
 
 
-def read_package(root: Path, package: PackageSpec | None = None) -> Dataset:
+def read_package(
+    root: Path, package: PackageSpec | None = None, cache: TableCache | None = None
+) -> Dataset:
     """Every table of the package at `root` (`package`: its descriptor, when the caller has
-    already loaded it: a build loads it once and passes it on)."""
+    already loaded it: a build loads it once and passes it on; `cache`: parsed tables kept
+    from earlier builds, see generator.data.tablecache)."""
     if package is None:
         package, problems = load_package(root)
         if any(p.level == "error" for p in problems):
             raise LoadError("; ".join(p.line() for p in problems))
-    tables = units.load_unit_tables(root)
-    unit_convert = _unit_converter(tables)
+    convert: list[Callable[[str], str | None]] = []  # made on the first table parsed
+
+    def unit_convert(value: str) -> str | None:
+        if not convert:
+            convert.append(_unit_converter(units.load_unit_tables(root)))
+        return convert[0](value)
+
+    units_key = _units_key(root)
     loaded: dict[str, tuple[Any, ...]] = {}
     for spec in package.resources:
-        loaded[spec.name] = tuple(read_resource(spec, unit_convert))
+        data, problems = read_raw(spec.path, display_path(spec.path), spec.name)
+        if data is None:
+            raise LoadError("; ".join(p.line() for p in problems))
+        key = table_key(spec.descriptor_hash(), data, units_key)
+        loaded[spec.name] = cached_rows(
+            cache,
+            spec.name,
+            key,
+            RECORD_TYPES.get(spec.name, object),
+            functools.partial(_parse, spec, unit_convert, data),
+        )
     missing = set(RECORD_TYPES) - set(loaded)
     if missing:
         raise LoadError(f"resources missing from the package: {', '.join(sorted(missing))}")
     return Dataset(**{name: loaded[name] for name in RECORD_TYPES})
+
+
+def _parse(
+    spec: ResourceSpec, unit_convert: Callable[[str], str | None], data: bytes
+) -> tuple[Any, ...]:
+    return tuple(read_resource(spec, unit_convert, data))
+
+
+def _units_key(root: Path) -> str:
+    """What unit codes resolve through (the three unit tables' bytes), for the cache key."""
+    digest = hashlib.sha256()
+    for name in (units.UNITS_FILE, units.LEGACY_FILE, units.CHANGES_FILE):
+        data, _ = read_raw(root / name, name, name)
+        digest.update(hashlib.sha256(data or b"").digest())
+    return digest.hexdigest()

@@ -108,6 +108,16 @@ def open_table(
     path: Path, where: str, resource: str, max_mb: float = MAX_FILE_MB
 ) -> tuple[Table | None, list[Problem]]:
     """Read a data table from disk: never through a symbolic link, never above `max_mb`."""
+    data, problems = read_raw(path, where, resource, max_mb)
+    if data is None:
+        return None, problems
+    return read_table(data, where)
+
+
+def read_raw(
+    path: Path, where: str, resource: str, max_mb: float = MAX_FILE_MB
+) -> tuple[bytes | None, list[Problem]]:
+    """A data table's bytes, with `open_table`'s refusals (links, size) and its problems."""
     try:
         info = path.lstat()
     except OSError:
@@ -131,8 +141,7 @@ def open_table(
     except OSError:
         return None, [problem("data-symlink", where)]
     with os.fdopen(fd, "rb") as fh:
-        data = fh.read()
-    return read_table(data, where)
+        return fh.read(), []
 
 
 def read_table(data: bytes, where: str) -> tuple[Table | None, list[Problem]]:

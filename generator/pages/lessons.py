@@ -3,20 +3,28 @@ lesson (phone and print friendly, with its self-check quiz)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from markupsafe import Markup
 
 from generator import legal
 from generator.lessons import (
+    EXTENSION_CONFIGS,
+    EXTENSIONS,
     GRADES_PATH,
     LEGAL_LINK,
     TOPICS_PATH,
     Lesson,
     LessonRenderer,
+    Question,
     category_slug,
     labels,
     load_schema,
@@ -208,26 +216,14 @@ def _renderer(links: dict[str, str]) -> LessonRenderer:
 
 
 class LessonDoc:
-    """What a lesson template shows: body HTML, its table of contents, the quiz."""
+    """What a lesson template shows: body HTML, its table of contents, the quiz. The
+    conversion is cached (`MARKDOWN_CACHE`): an unchanged lesson is converted once."""
 
     def __init__(self, source: dict[str, Any]) -> None:
-        renderer = _renderer(source["links"])
-        lesson = Lesson(
-            slug="",
-            path=Path(),
-            title="",
-            summary="",
-            topics=[],
-            grades=[],
-            legal_documents=[],
-            updated=date.min,
-            reading_time=0,
-            body=source["body"],
-            quiz_source=list(source["quiz"]),
-        )
-        html, self.toc = renderer.body(lesson)
-        self.body = Markup(html)
-        self.words = words(lesson.body)
+        converted = MARKDOWN_CACHE.convert(source)
+        self.body = Markup(converted.body)
+        self.toc = [tuple(entry) for entry in converted.toc]
+        self.words = converted.words
         self.quiz = [
             {
                 "number": q.number,
@@ -235,8 +231,96 @@ class LessonDoc:
                 "options": [{"html": Markup(h), "correct": ok} for h, ok in q.options],
                 "explanation": Markup(q.explanation),
             }
-            for q in renderer.quiz(lesson)
+            for q in converted.quiz
         ]
+
+
+@dataclass(frozen=True)
+class Converted:
+    """A lesson's Markdown converted: body HTML, table of contents (id, name), word count,
+    the quiz's questions (HTML)."""
+
+    body: str
+    toc: tuple[tuple[str, str], ...]
+    words: int
+    quiz: tuple[Question, ...]
+
+
+def convert(source: dict[str, Any]) -> Converted:
+    """Markdown → HTML for a lesson's page context (`source`: body, quiz, legal links)."""
+    renderer = _renderer(source["links"])
+    lesson = Lesson(
+        slug="",
+        path=Path(),
+        title="",
+        summary="",
+        topics=[],
+        grades=[],
+        legal_documents=[],
+        updated=date.min,
+        reading_time=0,
+        body=source["body"],
+        quiz_source=list(source["quiz"]),
+    )
+    html, toc = renderer.body(lesson)
+    return Converted(html, tuple(toc), words(lesson.body), tuple(renderer.quiz(lesson)))
+
+
+def _extension_set() -> str:
+    """The Markdown extensions and their settings, as text (a function's settings by name:
+    its code is in the code's version)."""
+    return json.dumps(
+        [EXTENSIONS, {k: sorted(v) for k, v in EXTENSION_CONFIGS.items()}], sort_keys=True
+    )
+
+
+class MarkdownCache:
+    """Converted lessons on disk (issue 18 item 6), keyed by the hash of the source (body,
+    quiz, the legal links it resolves), the extension set and the code's version
+    (generator.codeversion: the renderer, its filters, Python-Markdown and pymdown). The
+    build sets the folder and the version before rendering (`configure`); without a folder
+    every lesson is converted. Render workers are forked after `configure` and share it."""
+
+    def __init__(self) -> None:
+        self.directory: Path | None = None
+        self.code = ""
+        self.converted = 0  # conversions made in this process (for tests)
+
+    def configure(self, directory: Path | None, code: str) -> None:
+        self.directory, self.code = directory, code
+
+    def key(self, source: dict[str, Any]) -> str:
+        digest = hashlib.sha256()
+        for part in (self.code, _extension_set()):
+            digest.update(part.encode() + b"\0")
+        digest.update(
+            json.dumps(
+                [source["body"], list(source["quiz"]), sorted(source["links"].items())],
+                ensure_ascii=False,
+            ).encode()
+        )
+        return digest.hexdigest()
+
+    def convert(self, source: dict[str, Any]) -> Converted:
+        if self.directory is None:
+            self.converted += 1
+            return convert(source)
+        path = self.directory / f"{self.key(source)}.msgpack"
+        try:
+            return _DECODER.decode(path.read_bytes())
+        except (OSError, msgspec.DecodeError, ValueError, TypeError):
+            pass
+        self.converted += 1
+        found = convert(source)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(msgspec.msgpack.encode(found))
+        tmp.replace(path)
+        return found
+
+
+_DECODER = msgspec.msgpack.Decoder(Converted)
+MARKDOWN_CACHE = MarkdownCache()
 
 
 def _lapsed(model: SiteModel, lesson: Lesson) -> list[dict[str, Any]]:

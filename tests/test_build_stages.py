@@ -1,0 +1,296 @@
+"""Issue 18: the build's typed stages and caches. Incremental == clean byte for byte after edits
+to every table (a row changed, added, removed, a record renamed), each build in a new process;
+the parsed-table and Markdown caches are keyed by the code's version (negative controls: a
+key without it serves stale output and the equality fails)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from dataclasses import FrozenInstanceError
+from pathlib import Path
+
+import pytest
+
+from generator import build as build_mod
+from generator.build import BuildCache, BuildOptions, Inputs, build_site
+from generator.data import load as load_mod
+from generator.data import tablecache
+from generator.data.load import read_package
+from generator.data.schema import load_package
+from generator.data.tablecache import TableCache
+from generator.pages import lessons as lesson_pages
+from tests.test_build_reliability import _build_in_new_process, contents
+
+ROOT = Path(__file__).resolve().parents[1]
+EPOCH = "1763683200"
+LESSON = ROOT / "tests/fixtures/lessons/mau.md"
+
+
+@pytest.fixture(autouse=True)
+def _fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+@pytest.fixture
+def site_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "site"
+    shutil.copytree(ROOT / "site", target)
+    return target
+
+
+@pytest.fixture
+def package(make_package) -> Path:
+    data: Path = make_package()
+    (data / "lessons").mkdir()
+    shutil.copy(LESSON, data / "lessons" / "mau.md")
+    return data
+
+
+def _rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    return rows[0], rows[1:]
+
+
+def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([header, *rows])
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+# A field per table whose edit its pages or data files show (unit_changes, which says which
+# new unit a legacy code defaults to, is left alone: the fixture's defaults are pinned).
+EDITS = {
+    "units": "name",
+    "legacy_units": "full_name",
+    "places": "name",
+    "assessments": "issuer",
+    "movement_classes": "score",
+    "targets": "percent",
+    "models": "name",
+    "model_sites": "members",
+    "security_teams": "area_name",
+    "awards": "recipient_name",
+    "legal_documents": "title",
+    "events": "title",
+}
+
+
+def _edit_every_table(data: Path) -> list[str]:
+    """One cell changed in the last row of every table that has one of EDITS' fields."""
+    edited = []
+    for table, name in EDITS.items():
+        path = data / f"{table}.csv"
+        header, rows = _rows(path)
+        if name not in header:
+            continue
+        i = header.index(name)
+        value = rows[-1][i]
+        try:
+            rows[-1][i] = str(float(value) - 1).removesuffix(".0")
+        except ValueError:
+            rows[-1][i] = value + " mới"
+        _write(path, header, rows)
+        edited.append(table)
+    return edited
+
+
+def _add_remove_rename(data: Path) -> None:
+    """An award added, an event removed, a model renamed (its id, and its sites', awards'
+    and news articles' references to it)."""
+    header, rows = _rows(data / "awards.csv")
+    new = list(rows[-1])
+    new[header.index("id")] = "2025-ca-nhan-moi"
+    new[header.index("recipient_kind")] = "ca_nhan"
+    new[header.index("recipient_name")] = "Nguyễn Văn Mới"
+    new[header.index("model_id")] = ""
+    _write(data / "awards.csv", header, [*rows, new])
+    header, rows = _rows(data / "events.csv")
+    _write(data / "events.csv", header, rows[:-1])
+    old, renamed = "tieng-keng-an-ninh", "keng-an-ninh"
+    for table in ("models", "model_sites", "awards"):
+        path = data / f"{table}.csv"
+        header, rows = _rows(path)
+        column = header.index("id" if table == "models" else "model_id")
+        for row in rows:
+            if row[column] == old:
+                row[column] = renamed
+        _write(path, header, rows)
+    for article in sorted((data / "news").glob("*/*/index.md")):
+        text = article.read_text(encoding="utf-8")
+        article.write_text(text.replace(old, renamed), encoding="utf-8")
+
+
+def test_incremental_equals_clean_after_edits_to_every_table(package, site_dir, tmp_path) -> None:
+    """Each build in a new process: the first, then after one cell of every table and a
+    lesson changed, then after records added, removed and renamed; each incremental site
+    equals a clean build of the same data byte for byte."""
+    out, cache = tmp_path / "public", tmp_path / "cache"
+    _build_in_new_process(None, package, out, site_dir, cache, full=False)
+    first = contents(out)
+    edited = _edit_every_table(package)
+    assert len(edited) == len(EDITS), edited
+    lesson = package / "lessons" / "mau.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\nMột đoạn mới.\n", "utf-8")
+    for step, change in enumerate((None, _add_remove_rename)):
+        if change is not None:
+            change(package)
+        _build_in_new_process(None, package, out, site_dir, cache, full=False)
+        clean = tmp_path / f"clean-{step}"
+        _build_in_new_process(None, package, clean, site_dir, tmp_path / f"c{step}", full=True)
+        after, expected = contents(out), contents(clean)
+        assert sorted(k for k in expected if after.get(k) != expected[k]) == []
+        assert after.keys() == expected.keys()
+        assert after != first
+    assert "Nguyễn Văn Mới" in "".join(v.decode(errors="replace") for v in after.values())
+
+
+# -- the parsed-table cache --------------------------------------------------------------------
+
+
+def test_unchanged_tables_come_from_the_cache_equal_to_a_parse(package, tmp_path) -> None:
+    spec, _ = load_package(package)
+    first = TableCache(tmp_path / "cache")
+    parsed = read_package(package, spec, first)
+    assert first.hits == []
+    again = TableCache(tmp_path / "cache")
+    assert read_package(package, spec, again) == parsed == read_package(package, spec)
+    assert sorted(again.hits) == sorted(r.name for r in spec.resources)
+    header, rows = _rows(package / "awards.csv")  # one table edited: only it is parsed
+    rows[0][header.index("recipient_name")] = "Tên khác"
+    _write(package / "awards.csv", header, rows)
+    third = TableCache(tmp_path / "cache")
+    edited = read_package(package, spec, third)
+    assert "awards" not in third.hits and len(third.hits) == len(spec.resources) - 1
+    assert edited.awards[0].recipient_name == "Tên khác"
+
+
+def _parse_upper(real):  # a code change: the reader now upper-cases award recipients
+    def parse(spec, convert, data):
+        rows = real(spec, convert, data)
+        if spec.name != "awards":
+            return rows
+        from dataclasses import replace
+
+        return tuple(replace(r, recipient_name=r.recipient_name.upper()) for r in rows)
+
+    return parse
+
+
+@pytest.mark.parametrize("keyed_by_code", [True, False])
+def test_table_cache_key_holds_the_code_version(
+    package, tmp_path, monkeypatch, keyed_by_code
+) -> None:
+    """Records cached by one code are not served to another; the negative control drops the
+    code's version from the key, and the stale records come back."""
+    spec, _ = load_package(package)
+    if not keyed_by_code:
+        real_key = tablecache.table_key
+        monkeypatch.setattr(
+            load_mod, "table_key", lambda d, b, u, code=None: real_key(d, b, u, code="fixed")
+        )
+    read_package(package, spec, TableCache(tmp_path / "cache"))
+    monkeypatch.setattr(tablecache, "_code", lambda: "edited code")
+    monkeypatch.setattr(load_mod, "_parse", _parse_upper(load_mod._parse))
+    cached = read_package(package, spec, TableCache(tmp_path / "cache"))
+    fresh = read_package(package, spec)
+    assert (cached == fresh) is keyed_by_code
+
+
+# -- the Markdown cache ----------------------------------------------------------------------------
+
+
+def _build(data: Path, out: Path, site: Path, cache: Path, **options: object):
+    return build_site(
+        BuildOptions(data_dir=data, out_dir=out, site_dir=site, cache_dir=cache, **options)  # type: ignore[arg-type]
+    )
+
+
+def test_a_lesson_is_converted_once(package, site_dir, tmp_path) -> None:
+    cache = lesson_pages.MARKDOWN_CACHE
+    _build(package, tmp_path / "a", site_dir, tmp_path / "cache", parallel=False)
+    made = cache.converted
+    assert made >= 1
+    _build(package, tmp_path / "b", site_dir, tmp_path / "cache", parallel=False, full=True)
+    assert cache.converted == made  # a second site, every page rendered: no conversion
+    assert contents(tmp_path / "a") == contents(tmp_path / "b")
+
+
+@pytest.mark.parametrize("keyed_by_code", [True, False])
+def test_markdown_cache_key_holds_the_code_version(
+    package, site_dir, tmp_path, monkeypatch, keyed_by_code
+) -> None:
+    """A code change that changes the lesson HTML: the incremental build equals a clean one
+    made by the new code. Negative control: a key without the code's version serves the old
+    HTML and the equality fails."""
+    if not keyed_by_code:
+        real_key = lesson_pages.MarkdownCache.key
+
+        def key_without_code(self, source):
+            code, self.code = self.code, ""
+            try:
+                return real_key(self, source)
+            finally:
+                self.code = code
+
+        monkeypatch.setattr(lesson_pages.MarkdownCache, "key", key_without_code)
+    out = tmp_path / "public"
+    _build(package, out, site_dir, tmp_path / "cache", parallel=False)
+    real_convert = lesson_pages.convert
+
+    def edited(source):  # the new code: another rendering of the same Markdown
+        found = real_convert(source)
+        return lesson_pages.Converted(
+            found.body + "<!-- v2 -->", found.toc, found.words, found.quiz
+        )
+
+    monkeypatch.setattr(lesson_pages, "convert", edited)
+    monkeypatch.setattr(build_mod.codeversion, "code_version", lambda: "edited code")
+    _build(package, out, site_dir, tmp_path / "cache", parallel=False)
+    clean = tmp_path / "clean"
+    _build(package, clean, site_dir, tmp_path / "cache-clean", parallel=False, full=True)
+    page = "bai-hoc/mau/index.html"
+    assert "<!-- v2 -->" in (clean / page).read_text(encoding="utf-8")
+    assert (contents(out) == contents(clean)) is keyed_by_code
+
+
+# -- the typed stages --------------------------------------------------------------------------
+
+
+def test_stage_values_are_frozen_and_the_cache_round_trips(package, site_dir, tmp_path) -> None:
+    options = BuildOptions(data_dir=package, out_dir=tmp_path / "out", site_dir=site_dir)
+    inputs = build_mod.read_inputs(options, "code")
+    assert isinstance(inputs, Inputs)
+    with pytest.raises(FrozenInstanceError):
+        inputs.fingerprint = "x"  # type: ignore[misc]
+    cache = BuildCache(code="c", fingerprint="f", outputs={"a.html": "k"}, pages=("/a/",))
+    cache.write(tmp_path / "cache.json")
+    assert BuildCache.read(tmp_path / "cache.json", "c") == cache
+    assert BuildCache.read(tmp_path / "cache.json", "other code") == BuildCache()
+    (tmp_path / "cache.json").write_text('{"code": "c"}', encoding="utf-8")  # damaged
+    assert BuildCache.read(tmp_path / "cache.json", "c") == BuildCache()
+
+
+def test_git_log_and_basemap_are_read_once_per_build(
+    package, site_dir, tmp_path, monkeypatch
+) -> None:
+    from generator import maps
+
+    calls = {"git": 0, "basemap": 0}
+    real_log, real_basemap = build_mod.git_log, maps.load_basemap
+
+    def counted_log(*args, **kwargs):
+        calls["git"] += 1
+        return real_log(*args, **kwargs)
+
+    def counted_basemap(*args, **kwargs):
+        calls["basemap"] += 1
+        return real_basemap(*args, **kwargs)
+
+    monkeypatch.setattr(build_mod, "git_log", counted_log)
+    monkeypatch.setattr(maps, "load_basemap", counted_basemap)
+    for module in ("generator.diff", "generator.revision"):
+        monkeypatch.setattr(f"{module}.git_log", counted_log)
+    _build(package, tmp_path / "out", site_dir, tmp_path / "cache", parallel=False)
+    assert calls == {"git": 1, "basemap": 1}
