@@ -42,11 +42,14 @@ from generator.textvi import nfc, slugify, visible
 STATE_VERSION = 1
 # Above this share of a table's rows changed, checking the whole table costs about the same.
 MAX_CHANGED_SHARE = 0.2
-# Frictionless stops at its error limit: near it, the row path could not say where it stops.
-MAX_LIB_PROBLEMS = frictionless_run.ERROR_LIMIT // 2
 PK_ALL_NONE = 'cells composing the primary keys are all "None"'
 
 Key = tuple[Any, ...]
+
+
+def _max_lib_problems() -> int:
+    """Frictionless stops at its error limit: near it, the row path could not say where."""
+    return frictionless_run.ERROR_LIMIT // 2
 
 
 class KeyCaster:
@@ -410,7 +413,7 @@ def row_path(checker: Any, spec: ResourceSpec, context: str, data: bytes | None)
     if facts.count() == 0:
         return None
     lib = shift(state.lib, start, end_old, delta) + lib_mid
-    if len(lib) >= MAX_LIB_PROBLEMS:
+    if len(lib) >= _max_lib_problems():
         return None
     own = shift(state.own, start, end_old, delta) + [p.to_dict() for p in own_mid]
 
@@ -477,7 +480,7 @@ def whole_table_state(
         return None
     if any("\r" in line[:-1] for line in lines):
         return None
-    if len(lib) >= MAX_LIB_PROBLEMS or any((p["row"] or 0) < 2 for p in lib):
+    if len(lib) >= _max_lib_problems() or any((p["row"] or 0) < 2 for p in lib):
         return None
     if any((p.row or 0) < 2 for p in own):
         return None
