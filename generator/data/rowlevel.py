@@ -60,7 +60,7 @@ class KeyCaster:
         from frictionless import Schema
 
         schema = Schema.from_descriptor(spec.descriptor["schema"])
-        self.readers = []
+        self.readers: list[tuple[bool, set[str], Any, dict[str, Any]]] = []
         for name in spec.primary_key:
             fld = schema.get_field(name)
             plain = fld.type == "string" and fld.format == "default"
@@ -69,7 +69,7 @@ class KeyCaster:
             self.readers.append((plain, missing, fld.create_cell_reader(), {}))
 
     def __call__(self, raw: list[str | None]) -> Key | None:
-        out = []
+        out: list[Any] = []
         for value, (plain, missing, reader, memo) in zip(raw, self.readers, strict=True):
             if value is None or value in missing:
                 out.append(None)
@@ -236,7 +236,11 @@ class RowState:
             return None
         blank, pk, nfc_keys, nfc_raw, slug = parts[8]
         facts = RowFacts([], blank, pk, nfc_keys, nfc_raw, slug)
-        return cls(*parts[1:8], facts, *parts[9:])  # type: ignore[arg-type]
+        context, text_, header_line, delimiter, column, lib, own = parts[1:8]
+        dups, keys, prepared = parts[9:]
+        return cls(
+            context, text_, header_line, delimiter, column, lib, own, facts, dups, keys, prepared
+        )
 
 
 def storable(value: Any) -> bool:
