@@ -129,6 +129,7 @@ class RowFacts:
 def own_cross_row(
     spec: ResourceSpec,
     where: str,
+    header: list[str],
     facts: RowFacts,
     nfc_at: Iterable[int] | None = None,
     slug_at: Iterable[int] | None = None,
@@ -136,11 +137,16 @@ def own_cross_row(
     """Our checks across rows: keys that differ only in Unicode form, page addresses that
     collide. `nfc_at`, `slug_at`: the rows to consider for each, in order (every row when
     None): the rows holding a key an edit touched."""
-    from generator.data.validate import URL_KEYS
-
-    found: list[Problem] = []
     every = range(len(facts.blank))
-    order = every if nfc_at is None else nfc_at
+    found = _nfc_duplicates(spec, where, facts, every if nfc_at is None else nfc_at)
+    slug_order = every if slug_at is None else slug_at
+    return found + _slug_duplicates(spec, where, header, facts, slug_order)
+
+
+def _nfc_duplicates(
+    spec: ResourceSpec, where: str, facts: RowFacts, order: Iterable[int]
+) -> list[Problem]:
+    found: list[Problem] = []
     seen: dict[Key, tuple[int, Key]] = {}
     for i in order:
         norm = facts.nfc[i] if i < len(facts.nfc) else None
@@ -162,32 +168,42 @@ def own_cross_row(
                     nfc_note=text("part-nfc-note"),
                 )
             )
+    return found
+
+
+def _slug_duplicates(
+    spec: ResourceSpec, where: str, header: list[str], facts: RowFacts, order: Iterable[int]
+) -> list[Problem]:
+    from generator.data.validate import URL_KEYS
+
     url_key = URL_KEYS.get(spec.name)
-    if url_key and facts.slug:
-        column = spec.field_names.index(url_key) + 1 if url_key in spec.field_names else None
-        slugs: dict[str, tuple[int, str]] = {}
-        for i in every if slug_at is None else slug_at:
-            value = facts.slug[i]
-            if value is None:
-                continue
-            slug = slugify(value)
-            other = slugs.get(slug)
-            if other is None:
-                slugs[slug] = (facts.number(i), value)
-            elif other[1] != value:  # the same key twice is a duplicate key, reported so
-                found.append(
-                    problem(
-                        "duplicate-slug",
-                        where,
-                        row=facts.number(i),
-                        column=column,
-                        field=url_key,
-                        cell=visible(value),
-                        slug=slug,
-                        other=visible(other[1]),
-                        other_row=other[0],
-                    )
+    if not url_key or not facts.slug:
+        return []
+    found: list[Problem] = []
+    column = header.index(url_key) + 1
+    slugs: dict[str, tuple[int, str]] = {}
+    for i in order:
+        value = facts.slug[i]
+        if value is None:
+            continue
+        slug = slugify(value)
+        other = slugs.get(slug)
+        if other is None:
+            slugs[slug] = (facts.number(i), value)
+        elif other[1] != value:  # the same key twice is a duplicate key, reported so
+            found.append(
+                problem(
+                    "duplicate-slug",
+                    where,
+                    row=facts.number(i),
+                    column=column,
+                    field=url_key,
+                    cell=visible(value),
+                    slug=slug,
+                    other=visible(other[1]),
+                    other_row=other[0],
                 )
+            )
     return found
 
 
@@ -199,7 +215,6 @@ class RowState:
     text: str
     header_line: str
     delimiter: str
-    column: int | None  # the page key's column, or None
     lib: list[dict[str, Any]]  # Frictionless' problems of single rows
     own: list[dict[str, Any]]  # ours
     facts: RowFacts
@@ -216,7 +231,6 @@ class RowState:
                 self.text,
                 self.header_line,
                 self.delimiter,
-                self.column,
                 self.lib,
                 self.own,
                 (f.blank, f.pk, f.nfc, f.nfc_raw, f.slug),
@@ -232,15 +246,13 @@ class RowState:
             parts = marshal.loads(data)
         except (EOFError, ValueError, TypeError):
             return None
-        if not isinstance(parts, tuple) or len(parts) != 12 or parts[0] != STATE_VERSION:
+        if not isinstance(parts, tuple) or len(parts) != 11 or parts[0] != STATE_VERSION:
             return None
-        blank, pk, nfc_keys, nfc_raw, slug = parts[8]
+        blank, pk, nfc_keys, nfc_raw, slug = parts[7]
         facts = RowFacts([], blank, pk, nfc_keys, nfc_raw, slug)
-        context, text_, header_line, delimiter, column, lib, own = parts[1:8]
-        dups, keys, prepared = parts[9:]
-        return cls(
-            context, text_, header_line, delimiter, column, lib, own, facts, dups, keys, prepared
-        )
+        context, text_, header_line, delimiter, lib, own = parts[1:7]
+        dups, keys, prepared = parts[8:]
+        return cls(context, text_, header_line, delimiter, lib, own, facts, dups, keys, prepared)
 
 
 def storable(value: Any) -> bool:
@@ -355,18 +367,35 @@ def lib_cross_row(
     return found
 
 
-def row_path(checker: Any, spec: ResourceSpec, context: str, data: bytes | None) -> Any:
-    """The problems and row count of `spec` from its stored state and the rows that
-    changed, or None when only a whole-table check can say (see the module docstring)."""
-    from generator.data.rawcsv import hidden_characters
-    from generator.data.schema import display_path
+@dataclass
+class _Edit:
+    """Where the new text differs from the stored one: lines [start, end_old) of the old
+    became lines [start, end_new) of the new, parsed as `records`."""
 
-    state = RowState.load(data) if data else None
-    if state is None or state.context != context:
-        return None
-    table, opened = checker.table(spec)
-    if table is None or opened or table.trailing_empty:
-        return None
+    new: list[str]
+    start: int
+    end_old: int
+    end_new: int
+    records: list[list[str]]
+
+    @property
+    def mid(self) -> list[str]:
+        return self.new[self.start : self.end_new]
+
+    @property
+    def delta(self) -> int:
+        return (self.end_new - self.start) - (self.end_old - self.start)
+
+    def splice(self, old: list[Any], mid: list[Any]) -> list[Any]:
+        return old[: self.start] + mid + old[self.end_old :]
+
+    def touched(self, old: list[Any], mid: list[Any], held: list[Any]) -> set[Any]:
+        """The keys the edit removed or added, and those already on two rows or more."""
+        out = {k for k in old[self.start : self.end_old] if k is not None}
+        return out | {k for k in mid if k is not None} | set(held)
+
+
+def _find_edit(state: RowState, table: Any) -> _Edit | None:
     header_line, new = split_lines(table.text)
     if header_line != state.header_line or table.delimiter != state.delimiter:
         return None
@@ -379,79 +408,101 @@ def row_path(checker: Any, spec: ResourceSpec, context: str, data: bytes | None)
     records = list(csv.reader(mid + new[end_new : end_new + 1], delimiter=table.delimiter))
     if len(records) != len(mid) + (end_new < len(new)):
         return None  # a quote left open: the edit changed where records end
-    delta = len(mid) - (end_old - start)
-    where = display_path(spec.path)
+    return _Edit(new, start, end_old, end_new, records[: len(mid)])
+
+
+def _check_changed(
+    checker: Any, spec: ResourceSpec, table: Any, state: RowState, edit: _Edit
+) -> tuple[list[Problem], list[dict[str, Any]], RowFacts] | None:
+    """Our pass and Frictionless on the changed rows alone: their own problems (those
+    across rows are found from the facts afterwards) and their facts."""
     # What the checks read from other tables, as the whole-table check stored it.
     for ref, keyset in state.keys.items():
         checker._keys[ref] = keyset
     if state.prepared is not None:
         checker.prepared[spec.name] = state.prepared
-    mid_facts = RowFacts(numbers=[start + 2 + k for k in range(len(mid))])
-    rows = [(start + 2 + k, cells) for k, cells in enumerate(records[: len(mid)])]
-    own_mid = checker.row_pass(spec, table.header, rows, mid_facts)
-    lib_mid: list[dict[str, Any]] = []
-    if mid:
+    first = edit.start + 2  # the Excel row of the first changed line
+    facts = RowFacts(numbers=[first + k for k in range(len(edit.records))])
+    rows = [(first + k, cells) for k, cells in enumerate(edit.records)]
+    own = checker.row_pass(spec, table.header, rows, facts)
+    lib: list[dict[str, Any]] = []
+    if edit.mid:
         task = checker._task(spec, table)
-        task["text"] = "\n".join([header_line, *mid, ""])
+        task["text"] = "\n".join([table.text.partition("\n")[0], *edit.mid, ""])
         for p in frictionless_run.run(task):
             if p["code"] == "duplicate-key":
-                continue  # found again below, across the whole table
+                continue  # found again from the facts, across the whole table
             if p["row"] is None or p["row"] < 2:
                 return None
-            lib_mid.append({**p, "row": p["row"] + start})
-    old_facts = state.facts
+            lib.append({**p, "row": p["row"] + edit.start})
+    return own, lib, facts
+
+
+def _splice_facts(old: RowFacts, mid: RowFacts, edit: _Edit) -> RowFacts:
     facts = RowFacts(
         numbers=[],
-        blank=old_facts.blank[:start] + mid_facts.blank + old_facts.blank[end_old:],
-        pk=old_facts.pk[:start] + mid_facts.pk + old_facts.pk[end_old:],
-        nfc=old_facts.nfc[:start] + mid_facts.nfc + old_facts.nfc[end_old:],
-        slug=old_facts.slug[:start] + mid_facts.slug + old_facts.slug[end_old:],
+        blank=edit.splice(old.blank, mid.blank),
+        pk=edit.splice(old.pk, mid.pk),
+        nfc=edit.splice(old.nfc, mid.nfc),
+        slug=edit.splice(old.slug, mid.slug),
     )
-    for i, raw in old_facts.nfc_raw.items():
-        if i < start:
+    for i, raw in old.nfc_raw.items():
+        if i < edit.start:
             facts.nfc_raw[i] = raw
-        elif i >= end_old:
-            facts.nfc_raw[i + delta] = raw
-    for j, raw in mid_facts.nfc_raw.items():
-        facts.nfc_raw[start + j] = raw
-    if facts.count() == 0:
-        return None
-    lib = shift(state.lib, start, end_old, delta) + lib_mid
-    if len(lib) >= _max_lib_problems():
-        return None
-    own = shift(state.own, start, end_old, delta) + [p.to_dict() for p in own_mid]
+        elif i >= edit.end_old:
+            facts.nfc_raw[i + edit.delta] = raw
+    for j, raw in mid.nfc_raw.items():
+        facts.nfc_raw[edit.start + j] = raw
+    return facts
 
-    def touched(old_keys: list[Any], mid_keys: list[Any], held: list[Any]) -> set[Any]:
-        out = {k for k in old_keys[start:end_old] if k is not None}
-        return out | {k for k in mid_keys if k is not None} | set(held)
 
-    pk_at = _positions(facts.pk, touched(old_facts.pk, mid_facts.pk, state.dups["pk"]))
-    nfc_at = _positions(facts.nfc, touched(old_facts.nfc, mid_facts.nfc, state.dups["nfc"]))
-    slugs = _slug_keys(facts.slug)
-    old_slugs = _slug_keys(old_facts.slug)
-    slug_at = _positions(slugs, touched(old_slugs, _slug_keys(mid_facts.slug), state.dups["slug"]))
+def row_path(checker: Any, spec: ResourceSpec, context: str, data: bytes | None) -> Any:
+    """The problems and row count of `spec` from its stored state and the rows that
+    changed, and the new state; or None when only a whole-table check can say (see the
+    module docstring)."""
     from generator.data.frictionless_run import _Context
+    from generator.data.rawcsv import hidden_characters
+    from generator.data.schema import display_path
 
+    state = RowState.load(data) if data else None
+    if state is None or state.context != context:
+        return None
+    table, opened = checker.table(spec)
+    if table is None or opened or table.trailing_empty:
+        return None
+    edit = _find_edit(state, table)
+    changed = _check_changed(checker, spec, table, state, edit) if edit else None
+    if edit is None or changed is None:
+        return None
+    own_mid, lib_mid, mid_facts = changed
+    facts = _splice_facts(state.facts, mid_facts, edit)
+    lib = shift(state.lib, edit.start, edit.end_old, edit.delta) + lib_mid
+    if facts.count() == 0 or len(lib) >= _max_lib_problems():
+        return None
+    own = shift(state.own, edit.start, edit.end_old, edit.delta) + [p.to_dict() for p in own_mid]
+    old = state.facts
+    pk_at = _positions(facts.pk, edit.touched(old.pk, mid_facts.pk, state.dups["pk"]))
+    nfc_at = _positions(facts.nfc, edit.touched(old.nfc, mid_facts.nfc, state.dups["nfc"]))
+    slugs, mid_slugs = _slug_keys(facts.slug), _slug_keys(mid_facts.slug)
+    slug_at = _positions(slugs, edit.touched(_slug_keys(old.slug), mid_slugs, state.dups["slug"]))
     ctx = _Context(checker._task(spec, table))
     found = [Problem.from_dict(p) for p in lib]
-    found += lib_cross_row(ctx, facts, new, table.delimiter, lib, pk_at)
+    found += lib_cross_row(ctx, facts, edit.new, table.delimiter, lib, pk_at)
     found += hidden_characters(table)
     found += [Problem.from_dict(p) for p in own]
-    found += own_cross_row(spec, where, facts, nfc_at, slug_at)
+    found += own_cross_row(spec, display_path(spec.path), table.header, facts, nfc_at, slug_at)
+    dups = {"pk": _dups(facts.pk, pk_at), "nfc": _dups(facts.nfc, nfc_at)}
+    dups["slug"] = _dups(slugs, slug_at)
+    header_line = table.text.partition("\n")[0]
     new_state = RowState(
         context,
         table.text,
         header_line,
         table.delimiter,
-        state.column,
         lib,
         own,
         facts,
-        {
-            "pk": _dups(facts.pk, pk_at),
-            "nfc": _dups(facts.nfc, nfc_at),
-            "slug": _dups(slugs, slug_at),
-        },
+        dups,
         state.keys,
         state.prepared,
     )
@@ -502,7 +553,6 @@ def whole_table_state(
         table.text,
         header_line,
         table.delimiter,
-        None,
         [p for p in lib if p["code"] != "duplicate-key"],
         [p.to_dict() for p in own],
         RowFacts([], facts.blank, facts.pk, facts.nfc, facts.nfc_raw, facts.slug),

@@ -373,7 +373,7 @@ class _Checker:
         facts = rowlevel.RowFacts()
         local = self.row_pass(spec, table.header, table.rows(), facts)
         found = hidden_characters(table) + local
-        found += rowlevel.own_cross_row(spec, display_path(spec.path), facts)
+        found += rowlevel.own_cross_row(spec, display_path(spec.path), table.header, facts)
         self.facts[spec.name] = facts
         self.local[spec.name] = local
         rows = facts.count()
