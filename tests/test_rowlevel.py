@@ -196,3 +196,44 @@ def test_no_cache_checks_whole_tables(edited: tuple[Path, Path]) -> None:
     package, _ = edited
     result = validate_package(package, use_cache=False)
     assert not result.by_rows and "assessments" in result.checked
+
+
+def test_the_build_date_is_found_without_reading_the_whole_data(
+    edited: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """validate._build_date gives revision.data_revision's date (outside git, no
+    SOURCE_DATE_EPOCH) from each dated table's column, cached by the table's hash; a later
+    decision date in an edited row moves it."""
+    from generator.data.cache import ValidationCache
+    from generator.data.rawcsv import file_sha256
+    from generator.data.schema import load_package
+    from generator.revision import data_revision
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    package, cache_dir = edited
+    spec, _ = load_package(package)
+    cache = ValidationCache(cache_dir)
+
+    def dates() -> tuple[object, object]:
+        hashes = {r.name: file_sha256(r.path) for r in spec.resources}
+        return validate_mod._build_date(spec, cache, hashes), data_revision(package).date
+
+    ours, theirs = dates()
+    assert ours == theirs
+    path = package / "awards.csv"
+    text = path.read_text(encoding="utf-8")
+    header = text.split("\n", 1)[0].split(",")
+    lines = text.split("\n")
+    cells = lines[1].split(",")
+    cells[header.index("decision_date")] = "2030-12-31"
+    lines[1] = ",".join(cells)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    ours, theirs = dates()
+    assert str(ours) == str(theirs) == "2030-12-31"
+    # Control: the cache is what answers for an unchanged table (another date stored under
+    # the table's current hash is believed), so the table's column was not read again.
+    held = cache.get_dates()
+    assert held["awards"][1] == "2030-12-31"
+    held["awards"] = (file_sha256(path), "2000-01-01")
+    cache.put_dates(held)
+    assert str(dates()[0]) != "2030-12-31"

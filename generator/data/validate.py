@@ -146,6 +146,8 @@ def validate_package(
             result.checked.append(spec.name)
     result.problems.extend(_lesson_problems(package))
     if not result.errors:
+        if on is None:
+            on = _build_date(package, cache, hashes)
         result.problems.extend(_legal_problems(package, on))
     order = {r.name: i for i, r in enumerate(package.resources)}
     files = {display_path(r.path): order[r.name] for r in package.resources}
@@ -612,6 +614,50 @@ def _lesson_problems(package: PackageSpec) -> list[Problem]:
         # against a table that could not be read, and every one of them would be flagged.
         found = [p for p in found if p.code != "foreign-key"]
     return found
+
+
+def _build_date(package: PackageSpec, cache: ValidationCache, hashes: dict[str, str]) -> date:
+    """The build's date as generator.revision.data_revision finds it, without reading the
+    whole data outside git: the latest record date comes from each dated table's own
+    column, kept in the cache by the table's hash (a one-row edit of the 400,000-row
+    assessments reads that one column again; tests/test_rowlevel.py compares both)."""
+    from datetime import UTC, datetime, time
+
+    from generator import revision
+    from generator.lessons import load_lessons
+
+    commit = revision.git_revision(package.root)
+    epoch = revision.source_date_epoch()
+    if commit is not None or epoch is not None:
+        return (epoch or commit[1]).date()  # type: ignore[index]
+    held = cache.get_dates()
+    found: list[str] = []
+    for name, column in revision.RECORD_DATES:
+        spec = package.resource(name)
+        if spec is None:
+            continue
+        entry = held.get(name)
+        if entry is None or entry[0] != hashes.get(name):
+            table, _ = open_table(spec.path, display_path(spec.path), spec.name)
+            latest = ""
+            if table is not None and column in table.header:
+                i = table.header.index(column)
+                latest = max((_cell(c, i).strip() for _, c in table.rows()), default="")
+            entry = held[name] = (hashes.get(name, ""), latest)
+        if entry[1]:
+            found.append(entry[1])
+    cache.put_dates(held)
+    ids = set()
+    legal = package.resource("legal_documents")
+    if legal is not None:
+        table, _ = open_table(legal.path, display_path(legal.path), legal.name)
+        if table is not None and "id" in table.header:
+            col = table.header.index("id")
+            ids = {nfc(_cell(cells, col).strip()) for _, cells in table.rows()}
+    found += [lesson.updated.isoformat() for lesson in load_lessons(package.root, ids)[0]]
+    if not found:
+        return revision.UNKNOWN_TIME.date()
+    return datetime.combine(date.fromisoformat(max(found)), time(), tzinfo=UTC).date()
 
 
 def _legal_problems(package: PackageSpec, on: date | None) -> list[Problem]:
