@@ -39,6 +39,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "national")
     parser.add_argument("--skip-peer", action="store_true")
+    parser.add_argument("--cache", type=Path, help="a validation cache to use (and keep)")
     parser.add_argument(
         "--rows-only", action="store_true", help="only the row-level figures (issue 18 item 3)"
     )
@@ -50,12 +51,13 @@ def main() -> None:
     size = sum(f.stat().st_size for f in pkg.glob("*.csv")) / 1e6
     rows = sum(max(0, sum(1 for _ in f.open("rb")) - 1) for f in pkg.glob("*.csv"))
     print(f"package: {pkg} — {rows:,} rows, {size:.1f} MB of CSV")
-    cache = Path(tempfile.mkdtemp(prefix="antq-bench-cache-"))
+    cache = args.cache or Path(tempfile.mkdtemp(prefix="antq-bench-cache-"))
     env = {**os.environ, "ANTQ_CACHE_DIR": str(cache)}
     if args.rows_only:
         run([*ANTQ, "validate", str(pkg)], cwd=ROOT, env=env)
         row_level(pkg, env, cache, args.runs)
-        shutil.rmtree(cache, ignore_errors=True)
+        if not args.cache:
+            shutil.rmtree(cache, ignore_errors=True)
         return
     cold, cold_mem, warm, warm_mem, edit, edit_mem, read, read_mem = ([] for _ in range(8))
     for _ in range(args.runs):

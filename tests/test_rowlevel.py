@@ -237,3 +237,33 @@ def test_the_build_date_is_found_without_reading_the_whole_data(
     held["awards"] = (file_sha256(path), "2000-01-01")
     cache.put_dates(held)
     assert str(dates()[0]) != "2030-12-31"
+
+
+def test_the_build_date_follows_a_row_edit(
+    edited: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """By rows: a later date added moves the build's date; removing the latest date again
+    (the stored one is gone) finds the previous latest, as data_revision does."""
+    from generator.data.cache import ValidationCache
+    from generator.revision import data_revision
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    package, cache_dir = edited
+    path = package / "assessments.csv"
+    original = path.read_text(encoding="utf-8")
+    lines = original.split("\n")
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("decision_date")] = "2031-01-02"
+    lines[1] = ",".join(cells)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = validate_package(package, cache_dir=cache_dir)
+    assert result.by_rows == ["assessments"]
+    assert ValidationCache(cache_dir).get_dates()["assessments"][1] == "2031-01-02"
+    assert str(data_revision(package).date) == "2031-01-02"
+    path.write_text(original, encoding="utf-8")
+    result = validate_package(package, cache_dir=cache_dir)
+    assert result.by_rows == ["assessments"]
+    column = header.index("decision_date")
+    expected = max(row.split(",")[column] for row in original.split("\n")[1:] if row)
+    assert ValidationCache(cache_dir).get_dates()["assessments"][1] == expected

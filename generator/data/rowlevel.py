@@ -39,7 +39,7 @@ from generator.data.problems import Problem
 from generator.data.schema import ResourceSpec
 from generator.textvi import nfc, slugify, visible
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 # Above this share of a table's rows changed, checking the whole table costs about the same.
 MAX_CHANGED_SHARE = 0.2
 PK_ALL_NONE = 'cells composing the primary keys are all "None"'
@@ -212,6 +212,7 @@ class RowState:
     """One table's row-level state (see the module's docstring), as stored."""
 
     context: str  # the cache key of everything but the table's own bytes
+    sha: str  # the table's bytes' hash
     text: str
     header_line: str
     delimiter: str
@@ -228,6 +229,7 @@ class RowState:
             (
                 STATE_VERSION,
                 self.context,
+                self.sha,
                 self.text,
                 self.header_line,
                 self.delimiter,
@@ -246,13 +248,15 @@ class RowState:
             parts = marshal.loads(data)
         except (EOFError, ValueError, TypeError):
             return None
-        if not isinstance(parts, tuple) or len(parts) != 11 or parts[0] != STATE_VERSION:
+        if not isinstance(parts, tuple) or len(parts) != 12 or parts[0] != STATE_VERSION:
             return None
-        blank, pk, nfc_keys, nfc_raw, slug = parts[7]
+        blank, pk, nfc_keys, nfc_raw, slug = parts[8]
         facts = RowFacts([], blank, pk, nfc_keys, nfc_raw, slug)
-        context, text_, header_line, delimiter, lib, own = parts[1:7]
-        dups, keys, prepared = parts[8:]
-        return cls(context, text_, header_line, delimiter, lib, own, facts, dups, keys, prepared)
+        context, sha, text_, header_line, delimiter, lib, own = parts[1:8]
+        dups, keys, prepared = parts[9:]
+        return cls(
+            context, sha, text_, header_line, delimiter, lib, own, facts, dups, keys, prepared
+        )
 
 
 def storable(value: Any) -> bool:
@@ -456,6 +460,24 @@ def _splice_facts(old: RowFacts, mid: RowFacts, edit: _Edit) -> RowFacts:
     return facts
 
 
+def _note_dates(
+    checker: Any, spec: ResourceSpec, state: RowState, edit: _Edit, header: list[str]
+) -> None:
+    """For the build's date (validate._build_date): the record dates the edit removed and
+    added, so the latest one is found without reading the table's column again."""
+    from generator.revision import RECORD_DATES
+
+    column = dict(RECORD_DATES).get(spec.name)
+    if column is None or column not in header:
+        return
+    i = header.index(column)
+    _, old = split_lines(state.text)
+    removed = csv.reader(old[edit.start : edit.end_old], delimiter=state.delimiter)
+    values = [(r[i] if i < len(r) else "").strip() for r in removed]
+    added = [(r[i] if i < len(r) else "").strip() for r in edit.records]
+    checker.date_edits[spec.name] = (state.sha, values, added)
+
+
 def row_path(checker: Any, spec: ResourceSpec, context: str, data: bytes | None) -> Any:
     """The problems and row count of `spec` from its stored state and the rows that
     changed, and the new state; or None when only a whole-table check can say (see the
@@ -494,8 +516,10 @@ def row_path(checker: Any, spec: ResourceSpec, context: str, data: bytes | None)
     dups = {"pk": _dups(facts.pk, pk_at), "nfc": _dups(facts.nfc, nfc_at)}
     dups["slug"] = _dups(slugs, slug_at)
     header_line = table.text.partition("\n")[0]
+    _note_dates(checker, spec, state, edit, table.header)
     new_state = RowState(
         context,
+        table.sha256,
         table.text,
         header_line,
         table.delimiter,
@@ -550,6 +574,7 @@ def whole_table_state(
     slugs = _slug_keys(facts.slug)
     state = RowState(
         context,
+        table.sha256,
         table.text,
         header_line,
         table.delimiter,

@@ -147,7 +147,8 @@ def validate_package(
     result.problems.extend(_lesson_problems(package))
     if not result.errors:
         if on is None:
-            on = _build_date(package, cache, hashes)
+            edits = checker.date_edits if stale else {}
+            on = _build_date(package, cache, hashes, edits)
         result.problems.extend(_legal_problems(package, on))
     order = {r.name: i for i, r in enumerate(package.resources)}
     files = {display_path(r.path): order[r.name] for r in package.resources}
@@ -176,6 +177,8 @@ class _Checker:
         self.facts: dict[str, rowlevel.RowFacts] = {}
         self.local: dict[str, list[Problem]] = {}
         self.prepared: dict[str, list[Any]] = {}
+        # table → (its old hash, record dates an edit removed, and added): validate._build_date
+        self.date_edits: dict[str, tuple[str, list[str], list[str]]] = {}
 
     # -- descriptor ------------------------------------------------------------------------
 
@@ -616,7 +619,12 @@ def _lesson_problems(package: PackageSpec) -> list[Problem]:
     return found
 
 
-def _build_date(package: PackageSpec, cache: ValidationCache, hashes: dict[str, str]) -> date:
+def _build_date(
+    package: PackageSpec,
+    cache: ValidationCache,
+    hashes: dict[str, str],
+    edits: dict[str, tuple[str, list[str], list[str]]] | None = None,
+) -> date:
     """The build's date as generator.revision.data_revision finds it, without reading the
     whole data outside git: the latest record date comes from each dated table's own
     column, kept in the cache by the table's hash (a one-row edit of the 400,000-row
@@ -637,6 +645,13 @@ def _build_date(package: PackageSpec, cache: ValidationCache, hashes: dict[str, 
         if spec is None:
             continue
         entry = held.get(name)
+        edit = (edits or {}).get(name)
+        # Checked by its rows: unless the edit removed the latest date, it stays the latest
+        # but for a later one the edit added.
+        if entry is not None and edit is not None and entry[0] == edit[0]:
+            latest, removed, added = entry[1], edit[1], edit[2]
+            if latest not in removed or latest in added:
+                entry = held[name] = (hashes.get(name, ""), max([latest, *added]))
         if entry is None or entry[0] != hashes.get(name):
             table, _ = open_table(spec.path, display_path(spec.path), spec.name)
             latest = ""
