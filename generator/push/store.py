@@ -203,6 +203,20 @@ class Slot:
     lease_expiry: float
 
 
+def _keys_of(db: Conn, endpoints: list[str]) -> dict[str, tuple[str, str]]:
+    """The encryption keys of these endpoints' subscriptions (none for one gone since)."""
+    keys: dict[str, tuple[str, str]] = {}
+    for start in range(0, len(endpoints), 500):
+        chunk = endpoints[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for e, k, a in db.execute(
+            f"SELECT endpoint, p256dh, auth FROM subscriptions WHERE endpoint IN ({marks})",
+            chunk,
+        ).fetchall():
+            keys[e] = (k, a)
+    return keys
+
+
 def _now() -> str:
     return datetime.now(tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -517,9 +531,11 @@ class Store:
                 ).rowcount
                 if not kept:
                     return []
+            # No ORDER BY, so LIMIT stops the index walk: sorting every waiting row at each
+            # claim cost 7 ms at 5,000 waiting and grew with the job (quadratic at 1M).
             picked = db.execute(
                 f"SELECT d.run_key, d.endpoint, d.payload, d.attempts FROM deliveries d "
-                f"WHERE {where} ORDER BY d.run_key, d.endpoint LIMIT ?{lock}",
+                f"WHERE {where} LIMIT ?{lock}",
                 (*params, limit),
             ).fetchall()
             if not picked:
@@ -529,16 +545,7 @@ class Store:
                 "WHERE run_key = ? AND endpoint = ?",
                 [(owner, expiry, row[0], row[1]) for row in picked],
             )
-            keys: dict[str, tuple[str, str]] = {}
-            endpoints = sorted({row[1] for row in picked})
-            for start in range(0, len(endpoints), 500):
-                chunk = endpoints[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                for e, k, a in db.execute(
-                    f"SELECT endpoint, p256dh, auth FROM subscriptions WHERE endpoint IN ({marks})",
-                    chunk,
-                ).fetchall():
-                    keys[e] = (k, a)
+            keys = _keys_of(db, sorted({row[1] for row in picked}))
         out = []
         for run_key, endpoint, payload, attempts in picked:
             k, a = keys.get(endpoint, (None, None))
