@@ -55,6 +55,47 @@ class ValidationCache:
             return None
         return [Problem.from_dict(p) for p in data["problems"]], int(data["rows"])
 
+    def get_rows(self, resource: str) -> bytes | None:
+        """The stored row-level state of a resource (generator.data.rowlevel), if any."""
+        if self.directory is None:
+            return None
+        try:
+            return (self.directory / f"{resource}.rows").read_bytes()
+        except OSError:
+            return None
+
+    def put_rows(self, resource: str, data: bytes | None) -> None:
+        """Store (or, with None, forget) a resource's row-level state."""
+        if self.directory is None:
+            return
+        path = self.directory / f"{resource}.rows"
+        if data is None:
+            path.unlink(missing_ok=True)
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".rows-tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+
+    def get_dates(self) -> dict[str, tuple[str, str]]:
+        """Each dated table's latest record date by its hash (validate._build_date)."""
+        if self.directory is None:
+            return {}
+        try:
+            data = json.loads((self.directory / "record-dates.json").read_text(encoding="utf-8"))
+            return {name: (str(v[0]), str(v[1])) for name, v in data.items()}
+        except (OSError, ValueError, TypeError, IndexError, AttributeError):
+            return {}
+
+    def put_dates(self, dates: dict[str, tuple[str, str]]) -> None:
+        if self.directory is None:
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        path = self.directory / "record-dates.json"
+        tmp = path.with_suffix(".tmp-dates")
+        tmp.write_text(json.dumps(dates, sort_keys=True), encoding="utf-8")
+        tmp.replace(path)
+
     def put(self, resource: str, key: str, problems: list[Problem], rows: int) -> None:
         if self.directory is None:
             return

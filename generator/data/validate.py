@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from generator.data import datadir, frictionless_run, units
+from generator.data import datadir, frictionless_run, rowlevel, units
 from generator.data.cache import ValidationCache, default_cache_dir, make_key
 from generator.data.checks import text_checks
 from generator.data.grouping import group
@@ -59,7 +59,8 @@ class ValidationResult:
     files: int = 0
     rows: int = 0
     cached: list[str] = field(default_factory=list)
-    checked: list[str] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)  # whole tables checked
+    by_rows: list[str] = field(default_factory=list)  # tables checked by their changed rows
 
     @property
     def errors(self) -> list[Problem]:
@@ -103,27 +104,42 @@ def validate_package(
     hashes = {r.name: file_sha256(r.path) if r.path.is_file() else "-" for r in package.resources}
     unit_hash = "|".join(hashes.get(n, "") for n in UNIT_RESOURCES)
     result = ValidationResult(strays, files=len(package.resources))
-    stale: list[tuple[ResourceSpec, str]] = []
+    package_hash = file_sha256(package.descriptor_path)
+    stale: list[tuple[ResourceSpec, str, str]] = []
     for spec in package.resources:
         reads = [fk.resource for fk in spec.foreign_keys] + list(ROW_CHECK_READS.get(spec.name, ()))
         deps = sorted(hashes.get(name, "") for name in reads)
-        key = make_key(
-            spec.descriptor_hash(), hashes[spec.name], *deps, unit_hash, f"{float(max_mb):g}"
+        # Everything the result depends on but the table's own bytes: the row-level state
+        # (rowlevel) is reused only under the same context.
+        context = make_key(
+            package_hash, spec.descriptor_hash(), *deps, unit_hash, f"{float(max_mb):g}"
         )
+        key = make_key(context, hashes[spec.name])
         hit = cache.get(spec.name, key)
         if hit is None:
-            stale.append((spec, key))
+            stale.append((spec, key, context))
             continue
         found, rows = hit
         result.problems.extend(found)
         result.rows += rows
         result.cached.append(spec.name)
     if stale:
-        checker = _Checker(package, max_mb)
-        descriptor_problems = checker.check_descriptor()
-        if descriptor_problems:
-            return ValidationResult(descriptor_problems, files=len(package.resources))
-        for spec, key, found, rows in checker.run(stale, jobs, progress):
+        checker = _Checker(package, max_mb, cache)
+        whole: list[tuple[ResourceSpec, str, str]] = []
+        for spec, key, context in stale:
+            done = checker.row_level(spec, context)
+            if done is None:
+                whole.append((spec, key, context))
+                continue
+            cache.put(spec.name, key, *done)
+            result.problems.extend(done[0])
+            result.rows += done[1]
+            result.by_rows.append(spec.name)
+        if whole:
+            descriptor_problems = checker.check_descriptor()
+            if descriptor_problems:
+                return ValidationResult(descriptor_problems, files=len(package.resources))
+        for spec, key, found, rows in checker.run(whole, jobs, progress):
             cache.put(spec.name, key, found, rows)
             result.problems.extend(found)
             result.rows += rows
@@ -131,6 +147,9 @@ def validate_package(
     result.problems.extend(_lesson_problems(package))
     result.problems.extend(_news_problems(package))
     if not result.errors:
+        if on is None:
+            edits = checker.date_edits if stale else {}
+            on = _build_date(package, cache, hashes, edits)
         result.problems.extend(_legal_problems(package, on))
     order = {r.name: i for i, r in enumerate(package.resources)}
     files = {display_path(r.path): order[r.name] for r in package.resources}
@@ -143,7 +162,9 @@ def validate_package(
 class _Checker:
     """Own checks for the stale resources; opens each table at most once."""
 
-    def __init__(self, package: PackageSpec, max_mb: float) -> None:
+    def __init__(
+        self, package: PackageSpec, max_mb: float, cache: ValidationCache | None = None
+    ) -> None:
         self.package = package
         self.max_mb = max_mb
         self._tables: dict[str, tuple[Table | None, list[Problem]]] = {}
@@ -152,6 +173,13 @@ class _Checker:
         self._units_read = False
         self._suggesters: dict[tuple[str, tuple[str, ...]], Suggester] = {}
         self._current: ResourceSpec | None = None
+        # Row-level validation (rowlevel): what the whole-table pass leaves for it.
+        self.cache = cache or ValidationCache(None)
+        self.facts: dict[str, rowlevel.RowFacts] = {}
+        self.local: dict[str, list[Problem]] = {}
+        self.prepared: dict[str, list[Any]] = {}
+        # table → (its old hash, record dates an edit removed, and added): validate._build_date
+        self.date_edits: dict[str, tuple[str, list[str], list[str]]] = {}
 
     # -- descriptor ------------------------------------------------------------------------
 
@@ -261,11 +289,27 @@ class _Checker:
 
     # -- the run ---------------------------------------------------------------------------
 
+    def row_level(self, spec: ResourceSpec, context: str) -> tuple[list[Problem], int] | None:
+        """The table checked by the rows that changed since its stored state, or None when
+        the whole table must be checked (rowlevel)."""
+        if self.cache.directory is None:
+            return None
+        done = rowlevel.row_path(self, spec, context, self.cache.get_rows(spec.name))
+        self.release(spec.name)
+        if done is None:
+            return None
+        found, rows, state = done
+        self.cache.put_rows(spec.name, state.dump())
+        return found, rows
+
     def run(
-        self, stale: list[tuple[ResourceSpec, str]], jobs: int | None, progress: Progress | None
+        self,
+        stale: list[tuple[ResourceSpec, str, str]],
+        jobs: int | None,
+        progress: Progress | None,
     ) -> Iterator[tuple[ResourceSpec, str, list[Problem], int]]:
         sizes = {
-            spec.name: spec.path.stat().st_size if spec.path.is_file() else 0 for spec, _ in stale
+            spec.name: spec.path.stat().st_size if spec.path.is_file() else 0 for spec, *_ in stale
         }
         workers = jobs or min(2, os.cpu_count() or 1)
         executor: Executor | None = None
@@ -279,14 +323,14 @@ class _Checker:
         futures: dict[str, Future[list[dict[str, Any]]]] = {}
         try:
             if executor is not None:
-                for spec, _ in sorted(stale, key=lambda item: -sizes[item[0].name]):
+                for spec, *_ in sorted(stale, key=lambda item: -sizes[item[0].name]):
                     table, _found = self.table(spec)
                     if table is not None:
                         futures[spec.name] = executor.submit(
                             frictionless_run.run, self._task(spec, table)
                         )
                     self.release(spec.name)
-            for spec, key in stale:
+            for spec, key, context in stale:
                 if progress:
                     progress(spec.name)
                 table, found = self.table(spec)
@@ -300,6 +344,12 @@ class _Checker:
                         lib = frictionless_run.run(self._task(spec, table))
                     found.extend(Problem.from_dict(d) for d in lib)
                     found.extend(own)
+                    if self.cache.directory is not None:
+                        state = rowlevel.whole_table_state(
+                            self, spec, context, lib, self.local[spec.name]
+                        )
+                        self.cache.put_rows(spec.name, state.dump() if state else None)
+                    self.facts.pop(spec.name, None)
                 self.release(spec.name)
                 yield spec, key, found, rows
         finally:
@@ -325,15 +375,37 @@ class _Checker:
     # -- own row checks ----------------------------------------------------------------------
 
     def check_rows(self, spec: ResourceSpec, table: Table) -> tuple[list[Problem], int]:
-        """The problems in one table's rows and the count of rows checked.
+        """The problems in one table's rows and the count of rows checked."""
+        facts = rowlevel.RowFacts()
+        local = self.row_pass(spec, table.header, table.rows(), facts)
+        found = hidden_characters(table) + local
+        found += rowlevel.own_cross_row(spec, display_path(spec.path), table.header, facts)
+        self.facts[spec.name] = facts
+        self.local[spec.name] = local
+        rows = facts.count()
+        if rows == 0:
+            found.append(problem("no-rows", display_path(spec.path)))
+        return found, rows
 
-        Long because it is one loop over the rows applying each column's checks (text, types, enums,
-        keys) with shared per-row state.
+    def row_pass(
+        self,
+        spec: ResourceSpec,
+        header: list[str],
+        rows: Iterable[tuple[int, list[str]]],
+        facts: rowlevel.RowFacts,
+    ) -> list[Problem]:
+        """The problems each row has by itself (text, types of keys, references, the row
+        checks), and into `facts` what the checks across rows need (keys, slugs, blanks):
+        those are found from the facts by rowlevel, the same way for a whole table and for
+        the rows an edit changed.
+
+        Long because it is one loop over the rows applying each column's checks with shared
+        per-row state.
         """
         where = display_path(spec.path)
         self._current = spec
-        col = {name: table.header.index(name) for name in spec.field_names}
-        found: list[Problem] = hidden_characters(table)
+        col = {name: header.index(name) for name in spec.field_names}
+        found: list[Problem] = []
 
         def add(code: str, row: int, name: str | None, **params: Any) -> None:
             column = col[name] + 1 if name else None
@@ -345,6 +417,7 @@ class _Checker:
             if f.type == "string" and not f.enum and "pattern" not in f.constraints
         ]
         pk_idx = [col[k] for k in spec.primary_key]
+        typed = rowlevel.KeyCaster(spec) if pk_idx else None
         unit_fks: list[tuple[str, int]] = []
         legacy_fks: list[tuple[str, int]] = []
         other_fks: list[tuple[tuple[str, ...], list[int], set[tuple[str, ...]] | None, str]] = []
@@ -364,43 +437,23 @@ class _Checker:
                 other_fks.append((fk.fields, [col[f] for f in fk.fields], keyset, ref_file))
         tables = self.unit_tables() if (unit_fks or legacy_fks) else None
         row_check = ROW_CHECKS.get(spec.name)
-        row_state = row_check.prepare(self) if row_check else None
-        seen: dict[tuple[str, ...], tuple[int, tuple[str, ...]]] = {}
+        row_state = self._prepare(spec.name, row_check) if row_check else None
         url_key = URL_KEYS.get(spec.name)
         url_idx = col.get(url_key) if url_key else None
-        slugs: dict[str, tuple[int, str]] = {}
-        rows = 0
-        for number, cells in table.rows():
-            if not any(c.strip() for c in cells):
+        for number, cells in rows:
+            blank = not any(c.strip() for c in cells)
+            facts.add_row(number, cells, blank, pk_idx, typed, url_idx)
+            if blank:
                 continue  # Frictionless reports blank rows
-            rows += 1
             for name, i in text_fields:
                 cell = _cell(cells, i)
                 if cell:
                     for code, params in text_checks(cell):
                         add(code, number, name, **params)
-            if pk_idx:
-                raw = tuple(_cell(cells, i).strip() for i in pk_idx)
-                norm = tuple(nfc(v) for v in raw)
-                if norm in seen:
-                    first_row, first_raw = seen[norm]
-                    if first_raw != raw:  # exact duplicates are Frictionless' to report
-                        pairs = zip(spec.primary_key, norm, strict=True)
-                        key = ", ".join(f"{k}={v}" for k, v in pairs)
-                        found.append(
-                            problem(
-                                "duplicate-key",
-                                where,
-                                row=number,
-                                key=key,
-                                other_row=first_row,
-                                nfc_note=text("part-nfc-note"),
-                            )
-                        )
-                else:
-                    seen[norm] = (number, raw)
             if url_idx is not None:
-                self._url_key(nfc(_cell(cells, url_idx).strip()), slugs, number, url_key, add)
+                value = nfc(_cell(cells, url_idx).strip())
+                if value and not slugify(value):
+                    add("empty-slug", number, url_key, cell=visible(value))
             for fields, idx, keyset, ref_file in other_fks:
                 values = tuple(nfc(_cell(cells, i).strip()) for i in idx)
                 if keyset is None or not any(values) or values in keyset:
@@ -431,37 +484,19 @@ class _Checker:
                         self._legacy_cell(tables, value, unit_value, number, name, add)
             if row_check is not None:
                 row_check.check(row_state, col, cells, number, add)
-        if rows == 0:
-            found.append(problem("no-rows", where))
-        return found, rows
+        return found
 
-    @staticmethod
-    def _url_key(
-        value: str,
-        slugs: dict[str, tuple[int, str]],
-        row: int,
-        name: str | None,
-        add: Callable[..., None],
-    ) -> None:
-        if not value:
-            return  # a missing key is Frictionless' to report
-        slug = slugify(value)
-        if not slug:
-            add("empty-slug", row, name, cell=visible(value))
-            return
-        other = slugs.get(slug)
-        if other is None:
-            slugs[slug] = (row, value)
-        elif other[1] != value:  # the same key twice is a duplicate key, reported as such
-            add(
-                "duplicate-slug",
-                row,
-                name,
-                cell=visible(value),
-                slug=slug,
-                other=visible(other[1]),
-                other_row=other[0],
-            )
+    def _prepare(self, name: str, row_check: Any) -> Any:
+        """A row check's state (the tables it reads, indexed): from the row-level cache when
+        it holds one (rowlevel), else read now; kept in `self.prepared` for that cache."""
+        checks = row_check.checks if isinstance(row_check, _Checks) else (row_check,)
+        cached = self.prepared.get(name) or [None] * len(checks)
+        states = [
+            held if held is not None else check.prepare(self)
+            for check, held in zip(checks, cached, strict=True)
+        ]
+        self.prepared[name] = states
+        return states if isinstance(row_check, _Checks) else states[0]
 
     def _unit_cell(
         self, tables: units.UnitTables, value: str, row: int, name: str, add: Callable[..., None]
@@ -625,6 +660,62 @@ def _news_problems(package: PackageSpec) -> list[Problem]:
         for p in found
         if not (p.code == "foreign-key" and any(f"“{t}”" in p.message for t in unreadable))
     ]
+
+
+def _build_date(
+    package: PackageSpec,
+    cache: ValidationCache,
+    hashes: dict[str, str],
+    edits: dict[str, tuple[str, list[str], list[str]]] | None = None,
+) -> date:
+    """The build's date as generator.revision.data_revision finds it, without reading the
+    whole data outside git: the latest record date comes from each dated table's own
+    column, kept in the cache by the table's hash (a one-row edit of the 400,000-row
+    assessments reads that one column again; tests/test_rowlevel.py compares both)."""
+    from datetime import UTC, datetime, time
+
+    from generator import revision
+    from generator.lessons import load_lessons
+
+    commit = revision.git_revision(package.root)
+    epoch = revision.source_date_epoch()
+    if commit is not None or epoch is not None:
+        return (epoch or commit[1]).date()  # type: ignore[index]
+    held = cache.get_dates()
+    found: list[str] = []
+    for name, column in revision.RECORD_DATES:
+        spec = package.resource(name)
+        if spec is None:
+            continue
+        entry = held.get(name)
+        edit = (edits or {}).get(name)
+        # Checked by its rows: unless the edit removed the latest date, it stays the latest
+        # but for a later one the edit added.
+        if entry is not None and edit is not None and entry[0] == edit[0]:
+            latest, removed, added = entry[1], edit[1], edit[2]
+            if latest not in removed or latest in added:
+                entry = held[name] = (hashes.get(name, ""), max([latest, *added]))
+        if entry is None or entry[0] != hashes.get(name):
+            table, _ = open_table(spec.path, display_path(spec.path), spec.name)
+            latest = ""
+            if table is not None and column in table.header:
+                i = table.header.index(column)
+                latest = max((_cell(c, i).strip() for _, c in table.rows()), default="")
+            entry = held[name] = (hashes.get(name, ""), latest)
+        if entry[1]:
+            found.append(entry[1])
+    cache.put_dates(held)
+    ids = set()
+    legal = package.resource("legal_documents")
+    if legal is not None:
+        table, _ = open_table(legal.path, display_path(legal.path), legal.name)
+        if table is not None and "id" in table.header:
+            col = table.header.index("id")
+            ids = {nfc(_cell(cells, col).strip()) for _, cells in table.rows()}
+    found += [lesson.updated.isoformat() for lesson in load_lessons(package.root, ids)[0]]
+    if not found:
+        return revision.UNKNOWN_TIME.date()
+    return datetime.combine(date.fromisoformat(max(found)), time(), tzinfo=UTC).date()
 
 
 def _legal_problems(package: PackageSpec, on: date | None) -> list[Problem]:

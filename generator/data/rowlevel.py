@@ -1,0 +1,594 @@
+"""Row-level validation (issue 18): after an edit, check only the rows that changed.
+
+A whole-table check (Frictionless plus our own pass, validate.py) leaves behind, per table,
+a `RowState`: the text it checked, each row's problems that belong to that row alone (types,
+enums, patterns, required cells, references, our Vietnamese checks), and the facts the checks
+*across* rows need — each row's primary key as Frictionless types it, its key in NFC, its
+page address, whether it is blank — plus the referenced tables' key sets and the row checks'
+indexes (places, model sites …) it read. On the next run, if only the table's own bytes
+changed (same schema, descriptor, referenced tables, unit tables, code), the new text is
+compared line by line with the old one: the rows between the first and the last changed
+line are checked again (Frictionless on just those rows, our pass on just those rows), the
+other rows keep their problems (moved by the number of rows added or removed), and the
+problems across rows (duplicate keys, duplicate addresses) are found again from the facts
+for the keys the edit touched, without reading the rest of the table.
+
+Whole tables are still checked by Frictionless on a cold cache, with `antq validate
+--no-cache`, and whenever the row path cannot prove it gives the same answer: a cell holding
+a line break (a record is then not a line), another header or delimiter, a table that points
+to itself or is one of the unit tables, a `unique` constraint, many problems (Frictionless
+stops at its error limit), a large edit. tests/test_rowlevel.py checks both paths give the
+same problems on every bad-input fixture.
+
+The state is stored with `marshal` (plain lists, tuples, dicts, sets, strings, numbers):
+fast for 400,000 rows, and unlike pickle it cannot run code when read.
+"""
+
+from __future__ import annotations
+
+import csv
+import marshal
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.data import frictionless_run
+from generator.data.messages_vi import problem, text
+from generator.data.problems import Problem
+from generator.data.schema import ResourceSpec
+from generator.textvi import nfc, slugify, visible
+
+STATE_VERSION = 2
+# Above this share of a table's rows changed, checking the whole table costs about the same.
+MAX_CHANGED_SHARE = 0.2
+PK_ALL_NONE = 'cells composing the primary keys are all "None"'
+
+Key = tuple[Any, ...]
+
+
+def _max_lib_problems() -> int:
+    """Frictionless stops at its error limit: near it, the row path could not say where."""
+    return frictionless_run.ERROR_LIMIT // 2
+
+
+class KeyCaster:
+    """A row's primary key as Frictionless types it (its uniqueness is on typed values:
+    "2024" and "02024" are the same year), with its missing values read as None."""
+
+    def __init__(self, spec: ResourceSpec) -> None:
+        from frictionless import Schema
+
+        schema = Schema.from_descriptor(spec.descriptor["schema"])
+        self.readers: list[tuple[bool, set[str], Any, dict[str, Any]]] = []
+        for name in spec.primary_key:
+            fld = schema.get_field(name)
+            plain = fld.type == "string" and fld.format == "default"
+            missing = set(fld.missing_values if fld.has_defined("missing_values") else [])
+            missing = missing or set(schema.missing_values)
+            self.readers.append((plain, missing, fld.create_cell_reader(), {}))
+
+    def __call__(self, raw: list[str | None]) -> Key | None:
+        out: list[Any] = []
+        for value, (plain, missing, reader, memo) in zip(raw, self.readers, strict=True):
+            if value is None or value in missing:
+                out.append(None)
+            elif plain:
+                out.append(value)
+            else:
+                if value not in memo:
+                    typed, notes = reader(value)
+                    memo[value] = None if notes and "type" in notes else typed
+                out.append(memo[value])
+        return None if all(v is None for v in out) else tuple(out)
+
+
+@dataclass
+class RowFacts:
+    """What the checks across rows need, one entry per record after the header."""
+
+    numbers: list[int] = field(default_factory=list)  # Excel row numbers
+    blank: list[bool] = field(default_factory=list)
+    pk: list[Key | None] = field(default_factory=list)  # typed; None when all cells missing
+    nfc: list[Key | None] = field(default_factory=list)  # stripped NFC key; None when blank
+    nfc_raw: dict[int, Key] = field(default_factory=dict)  # index → key as typed, if not NFC
+    slug: list[str | None] = field(default_factory=list)  # NFC page key when it gives a slug
+
+    def add_row(
+        self,
+        number: int,
+        cells: list[str],
+        blank: bool,
+        pk_idx: list[int],
+        typed: KeyCaster | None,
+        url_idx: int | None,
+    ) -> None:
+        self.numbers.append(number)
+        self.blank.append(blank)
+        if typed is not None:
+            self.pk.append(typed([cells[i] if i < len(cells) else None for i in pk_idx]))
+        if blank or not pk_idx:
+            self.nfc.append(None)
+        else:
+            raw = tuple((cells[i] if i < len(cells) else "").strip() for i in pk_idx)
+            norm = tuple(nfc(v) for v in raw)
+            if norm != raw:
+                self.nfc_raw[len(self.nfc)] = raw
+            self.nfc.append(norm)
+        if url_idx is not None:
+            value = "" if blank else nfc((cells[url_idx] if url_idx < len(cells) else "").strip())
+            self.slug.append(value if value and slugify(value) else None)
+
+    def count(self) -> int:
+        return self.blank.count(False)
+
+    def number(self, i: int) -> int:
+        return self.numbers[i] if self.numbers else i + 2
+
+
+def own_cross_row(
+    spec: ResourceSpec,
+    where: str,
+    header: list[str],
+    facts: RowFacts,
+    nfc_at: Iterable[int] | None = None,
+    slug_at: Iterable[int] | None = None,
+) -> list[Problem]:
+    """Our checks across rows: keys that differ only in Unicode form, page addresses that
+    collide. `nfc_at`, `slug_at`: the rows to consider for each, in order (every row when
+    None): the rows holding a key an edit touched."""
+    every = range(len(facts.blank))
+    found = _nfc_duplicates(spec, where, facts, every if nfc_at is None else nfc_at)
+    slug_order = every if slug_at is None else slug_at
+    return found + _slug_duplicates(spec, where, header, facts, slug_order)
+
+
+def _nfc_duplicates(
+    spec: ResourceSpec, where: str, facts: RowFacts, order: Iterable[int]
+) -> list[Problem]:
+    found: list[Problem] = []
+    seen: dict[Key, tuple[int, Key]] = {}
+    for i in order:
+        norm = facts.nfc[i] if i < len(facts.nfc) else None
+        if norm is None:
+            continue
+        raw = facts.nfc_raw.get(i, norm)
+        first = seen.get(norm)
+        if first is None:
+            seen[norm] = (facts.number(i), raw)
+        elif first[1] != raw:  # exact duplicates are Frictionless' to report
+            key = ", ".join(f"{k}={v}" for k, v in zip(spec.primary_key, norm, strict=True))
+            found.append(
+                problem(
+                    "duplicate-key",
+                    where,
+                    row=facts.number(i),
+                    key=key,
+                    other_row=first[0],
+                    nfc_note=text("part-nfc-note"),
+                )
+            )
+    return found
+
+
+def _slug_duplicates(
+    spec: ResourceSpec, where: str, header: list[str], facts: RowFacts, order: Iterable[int]
+) -> list[Problem]:
+    from generator.data.validate import URL_KEYS
+
+    url_key = URL_KEYS.get(spec.name)
+    if not url_key or not facts.slug:
+        return []
+    found: list[Problem] = []
+    column = header.index(url_key) + 1
+    slugs: dict[str, tuple[int, str]] = {}
+    for i in order:
+        value = facts.slug[i]
+        if value is None:
+            continue
+        slug = slugify(value)
+        other = slugs.get(slug)
+        if other is None:
+            slugs[slug] = (facts.number(i), value)
+        elif other[1] != value:  # the same key twice is a duplicate key, reported so
+            found.append(
+                problem(
+                    "duplicate-slug",
+                    where,
+                    row=facts.number(i),
+                    column=column,
+                    field=url_key,
+                    cell=visible(value),
+                    slug=slug,
+                    other=visible(other[1]),
+                    other_row=other[0],
+                )
+            )
+    return found
+
+
+@dataclass
+class RowState:
+    """One table's row-level state (see the module's docstring), as stored."""
+
+    context: str  # the cache key of everything but the table's own bytes
+    sha: str  # the table's bytes' hash
+    text: str
+    header_line: str
+    delimiter: str
+    lib: list[dict[str, Any]]  # Frictionless' problems of single rows
+    own: list[dict[str, Any]]  # ours
+    facts: RowFacts
+    dups: dict[str, list[Any]]  # "pk" / "nfc" / "slug" → keys found on two rows or more
+    keys: dict[tuple[str, tuple[str, ...]], set[Key] | None]  # referenced key sets
+    prepared: list[Any] | None  # the row checks' states that can be stored, else None
+
+    def dump(self) -> bytes:
+        f = self.facts
+        return marshal.dumps(
+            (
+                STATE_VERSION,
+                self.context,
+                self.sha,
+                self.text,
+                self.header_line,
+                self.delimiter,
+                self.lib,
+                self.own,
+                (f.blank, f.pk, f.nfc, f.nfc_raw, f.slug),
+                self.dups,
+                self.keys,
+                self.prepared,
+            )
+        )
+
+    @classmethod
+    def load(cls, data: bytes) -> RowState | None:
+        try:
+            parts = marshal.loads(data)
+        except (EOFError, ValueError, TypeError):
+            return None
+        if not isinstance(parts, tuple) or len(parts) != 12 or parts[0] != STATE_VERSION:
+            return None
+        blank, pk, nfc_keys, nfc_raw, slug = parts[8]
+        facts = RowFacts([], blank, pk, nfc_keys, nfc_raw, slug)
+        context, sha, text_, header_line, delimiter, lib, own = parts[1:8]
+        dups, keys, prepared = parts[9:]
+        return cls(
+            context, sha, text_, header_line, delimiter, lib, own, facts, dups, keys, prepared
+        )
+
+
+def storable(value: Any) -> bool:
+    try:
+        marshal.dumps(value)
+    except ValueError:
+        return False
+    return True
+
+
+def split_lines(table_text: str) -> tuple[str, list[str]]:
+    """The header line and one line per record (the row path requires one record a line)."""
+    header, _, body = table_text.partition("\n")
+    lines = body.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return header, lines
+
+
+def one_record_a_line(lines: list[str], records: int) -> bool:
+    """True when no cell holds a line break: then each line is exactly one record."""
+    return records == len(lines)
+
+
+def changed_span(old: list[str], new: list[str]) -> tuple[int, int, int]:
+    """(first changed index, end in old, end in new): the lines before and after are the
+    same in both."""
+    n = min(len(old), len(new))
+    start = 0
+    while start < n and old[start] == new[start]:
+        start += 1
+    end_old, end_new = len(old), len(new)
+    while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
+        end_old -= 1
+        end_new -= 1
+    return start, end_old, end_new
+
+
+def shift(problems: list[dict[str, Any]], start: int, end_old: int, delta: int) -> list[Any]:
+    """Problems of unchanged rows: those before the edit as they were, those after it moved
+    by the number of rows the edit added (or removed); those of changed rows dropped."""
+    first, last = start + 2, end_old + 2  # Excel rows of the old changed lines [first, last)
+    out = []
+    for p in problems:
+        row = p["row"]
+        if row < first:
+            out.append(p)
+        elif row >= last:
+            out.append({**p, "row": row + delta})
+    return out
+
+
+def cells_of(line: str, delimiter: str) -> list[str]:
+    return next(csv.reader([line], delimiter=delimiter), [])
+
+
+def state_path(directory: Path, resource: str) -> Path:
+    return directory / f"{resource}.rows"
+
+
+def _positions(keys: list[Any], affected: set[Any]) -> list[int]:
+    if not affected:
+        return []
+    return [i for i, k in enumerate(keys) if k is not None and k in affected]
+
+
+def _dups(keys: list[Any], positions: Iterable[int]) -> list[Any]:
+    counts: dict[Any, int] = {}
+    for i in positions:
+        counts[keys[i]] = counts.get(keys[i], 0) + 1
+    return [k for k, c in counts.items() if c >= 2]
+
+
+def _slug_keys(values: list[str | None]) -> list[str | None]:
+    return [slugify(v) if v is not None else None for v in values]
+
+
+def lib_cross_row(
+    ctx: Any,
+    facts: RowFacts,
+    lines: list[str],
+    delimiter: str,
+    lib: list[dict[str, Any]],
+    positions: list[int],
+) -> list[Problem]:
+    """Frictionless' primary-key errors, found as it finds them (resources/table.py): a
+    row whose key cells are all missing; a row whose typed key an earlier row had (it names
+    the latest such row); none on a row it calls blank."""
+    if not facts.pk:
+        return []
+    blank = {p["row"] for p in lib if p["code"] == "blank-row"}
+    found: list[Problem] = []
+
+    def err(i: int, note: str) -> None:
+        row = facts.number(i)
+        described = {"type": "primary-key", "rowNumber": row, "note": note}
+        described["cells"] = cells_of(lines[i], delimiter)
+        found.append(ctx.translate(described))
+
+    for i in [i for i, k in enumerate(facts.pk) if k is None]:
+        if facts.number(i) not in blank:
+            err(i, PK_ALL_NONE)
+    memory: dict[Key, int] = {}
+    for i in positions:
+        key = facts.pk[i]
+        assert key is not None
+        match = memory.get(key)
+        memory[key] = facts.number(i)
+        if match and facts.number(i) not in blank:
+            err(i, f"the same as in the row at position {match}")
+    found.sort(key=lambda p: p.row or 0)
+    return found
+
+
+@dataclass
+class _Edit:
+    """Where the new text differs from the stored one: lines [start, end_old) of the old
+    became lines [start, end_new) of the new, parsed as `records`."""
+
+    new: list[str]
+    start: int
+    end_old: int
+    end_new: int
+    records: list[list[str]]
+
+    @property
+    def mid(self) -> list[str]:
+        return self.new[self.start : self.end_new]
+
+    @property
+    def delta(self) -> int:
+        return (self.end_new - self.start) - (self.end_old - self.start)
+
+    def splice(self, old: list[Any], mid: list[Any]) -> list[Any]:
+        return old[: self.start] + mid + old[self.end_old :]
+
+    def touched(self, old: list[Any], mid: list[Any], held: list[Any]) -> set[Any]:
+        """The keys the edit removed or added, and those already on two rows or more."""
+        out = {k for k in old[self.start : self.end_old] if k is not None}
+        return out | {k for k in mid if k is not None} | set(held)
+
+
+def _find_edit(state: RowState, table: Any) -> _Edit | None:
+    header_line, new = split_lines(table.text)
+    if header_line != state.header_line or table.delimiter != state.delimiter:
+        return None
+    _, old = split_lines(state.text)
+    start, end_old, end_new = changed_span(old, new)
+    mid = new[start:end_new]
+    limit = MAX_CHANGED_SHARE * max(len(new), len(old)) + 10
+    if max(len(mid), end_old - start) > limit or any("\r" in line[:-1] for line in mid):
+        return None
+    records = list(csv.reader(mid + new[end_new : end_new + 1], delimiter=table.delimiter))
+    if len(records) != len(mid) + (end_new < len(new)):
+        return None  # a quote left open: the edit changed where records end
+    return _Edit(new, start, end_old, end_new, records[: len(mid)])
+
+
+def _check_changed(
+    checker: Any, spec: ResourceSpec, table: Any, state: RowState, edit: _Edit
+) -> tuple[list[Problem], list[dict[str, Any]], RowFacts] | None:
+    """Our pass and Frictionless on the changed rows alone: their own problems (those
+    across rows are found from the facts afterwards) and their facts."""
+    # What the checks read from other tables, as the whole-table check stored it.
+    for ref, keyset in state.keys.items():
+        checker._keys[ref] = keyset
+    if state.prepared is not None:
+        checker.prepared[spec.name] = state.prepared
+    first = edit.start + 2  # the Excel row of the first changed line
+    facts = RowFacts(numbers=[first + k for k in range(len(edit.records))])
+    rows = [(first + k, cells) for k, cells in enumerate(edit.records)]
+    own = checker.row_pass(spec, table.header, rows, facts)
+    lib: list[dict[str, Any]] = []
+    if edit.mid:
+        task = checker._task(spec, table)
+        task["text"] = "\n".join([table.text.partition("\n")[0], *edit.mid, ""])
+        for p in frictionless_run.run(task):
+            if p["code"] == "duplicate-key":
+                continue  # found again from the facts, across the whole table
+            if p["row"] is None or p["row"] < 2:
+                return None
+            lib.append({**p, "row": p["row"] + edit.start})
+    return own, lib, facts
+
+
+def _splice_facts(old: RowFacts, mid: RowFacts, edit: _Edit) -> RowFacts:
+    facts = RowFacts(
+        numbers=[],
+        blank=edit.splice(old.blank, mid.blank),
+        pk=edit.splice(old.pk, mid.pk),
+        nfc=edit.splice(old.nfc, mid.nfc),
+        slug=edit.splice(old.slug, mid.slug),
+    )
+    for i, raw in old.nfc_raw.items():
+        if i < edit.start:
+            facts.nfc_raw[i] = raw
+        elif i >= edit.end_old:
+            facts.nfc_raw[i + edit.delta] = raw
+    for j, raw in mid.nfc_raw.items():
+        facts.nfc_raw[edit.start + j] = raw
+    return facts
+
+
+def _note_dates(
+    checker: Any, spec: ResourceSpec, state: RowState, edit: _Edit, header: list[str]
+) -> None:
+    """For the build's date (validate._build_date): the record dates the edit removed and
+    added, so the latest one is found without reading the table's column again."""
+    from generator.revision import RECORD_DATES
+
+    column = dict(RECORD_DATES).get(spec.name)
+    if column is None or column not in header:
+        return
+    i = header.index(column)
+    _, old = split_lines(state.text)
+    removed = csv.reader(old[edit.start : edit.end_old], delimiter=state.delimiter)
+    values = [(r[i] if i < len(r) else "").strip() for r in removed]
+    added = [(r[i] if i < len(r) else "").strip() for r in edit.records]
+    checker.date_edits[spec.name] = (state.sha, values, added)
+
+
+def row_path(checker: Any, spec: ResourceSpec, context: str, data: bytes | None) -> Any:
+    """The problems and row count of `spec` from its stored state and the rows that
+    changed, and the new state; or None when only a whole-table check can say (see the
+    module docstring)."""
+    from generator.data.frictionless_run import _Context
+    from generator.data.rawcsv import hidden_characters
+    from generator.data.schema import display_path
+
+    state = RowState.load(data) if data else None
+    if state is None or state.context != context:
+        return None
+    table, opened = checker.table(spec)
+    if table is None or opened or table.trailing_empty:
+        return None
+    edit = _find_edit(state, table)
+    changed = _check_changed(checker, spec, table, state, edit) if edit else None
+    if edit is None or changed is None:
+        return None
+    own_mid, lib_mid, mid_facts = changed
+    facts = _splice_facts(state.facts, mid_facts, edit)
+    lib = shift(state.lib, edit.start, edit.end_old, edit.delta) + lib_mid
+    if facts.count() == 0 or len(lib) >= _max_lib_problems():
+        return None
+    own = shift(state.own, edit.start, edit.end_old, edit.delta) + [p.to_dict() for p in own_mid]
+    old = state.facts
+    pk_at = _positions(facts.pk, edit.touched(old.pk, mid_facts.pk, state.dups["pk"]))
+    nfc_at = _positions(facts.nfc, edit.touched(old.nfc, mid_facts.nfc, state.dups["nfc"]))
+    slugs, mid_slugs = _slug_keys(facts.slug), _slug_keys(mid_facts.slug)
+    slug_at = _positions(slugs, edit.touched(_slug_keys(old.slug), mid_slugs, state.dups["slug"]))
+    ctx = _Context(checker._task(spec, table))
+    found = [Problem.from_dict(p) for p in lib]
+    found += lib_cross_row(ctx, facts, edit.new, table.delimiter, lib, pk_at)
+    found += hidden_characters(table)
+    found += [Problem.from_dict(p) for p in own]
+    found += own_cross_row(spec, display_path(spec.path), table.header, facts, nfc_at, slug_at)
+    dups = {"pk": _dups(facts.pk, pk_at), "nfc": _dups(facts.nfc, nfc_at)}
+    dups["slug"] = _dups(slugs, slug_at)
+    header_line = table.text.partition("\n")[0]
+    _note_dates(checker, spec, state, edit, table.header)
+    new_state = RowState(
+        context,
+        table.sha256,
+        table.text,
+        header_line,
+        table.delimiter,
+        lib,
+        own,
+        facts,
+        dups,
+        state.keys,
+        state.prepared,
+    )
+    return found, facts.count(), new_state
+
+
+def whole_table_state(
+    checker: Any,
+    spec: ResourceSpec,
+    context: str,
+    lib: list[dict[str, Any]],
+    own: list[Problem],
+) -> RowState | None:
+    """The state a whole-table check leaves for the row path, or None when the row path
+    could not reproduce that table's check (see the module docstring)."""
+    from generator.data.validate import UNIT_RESOURCES
+
+    table, opened = checker.table(spec)
+    facts: RowFacts | None = checker.facts.get(spec.name)
+    if table is None or opened or table.trailing_empty or facts is None:
+        return None
+    if spec.name in UNIT_RESOURCES or any(
+        fk.resource in ("", spec.name) for fk in spec.foreign_keys
+    ):
+        return None  # its own keys are referenced: an edit changes other rows' checks
+    if any(f.constraints.get("unique") for f in spec.fields):
+        return None
+    header_line, lines = split_lines(table.text)
+    if not one_record_a_line(lines, len(facts.numbers)):
+        return None
+    if any("\r" in line[:-1] for line in lines):
+        return None
+    if len(lib) >= _max_lib_problems() or any((p["row"] or 0) < 2 for p in lib):
+        return None
+    if any((p.row or 0) < 2 for p in own):
+        return None
+    keys = {
+        (fk.resource, fk.ref_fields): checker._keys[(fk.resource, fk.ref_fields)]
+        for fk in spec.foreign_keys
+        if (fk.resource, fk.ref_fields) in checker._keys
+    }
+    held = checker.prepared.get(spec.name)
+    prepared = [s if storable(s) else None for s in held] if held is not None else None
+    every = range(len(facts.blank))
+    slugs = _slug_keys(facts.slug)
+    state = RowState(
+        context,
+        table.sha256,
+        table.text,
+        header_line,
+        table.delimiter,
+        [p for p in lib if p["code"] != "duplicate-key"],
+        [p.to_dict() for p in own],
+        RowFacts([], facts.blank, facts.pk, facts.nfc, facts.nfc_raw, facts.slug),
+        {
+            "pk": _dups(facts.pk, [i for i in every if facts.pk and facts.pk[i] is not None]),
+            "nfc": _dups(facts.nfc, [i for i in every if facts.nfc[i] is not None]),
+            "slug": _dups(slugs, [i for i in every if facts.slug and slugs[i] is not None]),
+        },
+        keys,
+        prepared,
+    )
+    if not storable((facts.pk, keys)):
+        return None
+    return state

@@ -1,0 +1,269 @@
+"""Row-level validation (issue 18 item 3, generator/data/rowlevel.py).
+
+Each bad-input fixture (tests/fixtures/bad/ and every validation case of
+tests/catalogue_cases.py) is taken as an edit of the clean fixture package whose validation
+is cached: the problems found by the changed rows (the row path) must be exactly those a
+whole-table check finds. The whole-table side runs with the same cache minus the row-level
+states: only the edited tables are checked again, in full, by Frictionless and our pass (the
+untouched tables' cached results are the existing cache's business, tested elsewhere).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.data import frictionless_run, rowlevel
+from generator.data import validate as validate_mod
+from generator.data.validate import validate_package
+from tests import catalogue_cases as cases
+from tests.test_catalogue_lines import make_package as lay_case
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def _validation_cases() -> dict[str, cases.Case]:
+    found: dict[str, cases.Case] = {}
+    for name in dir(cases):
+        table = getattr(cases, name)
+        if name.endswith("_CASES") and isinstance(table, dict):
+            for key, case in table.items():
+                if isinstance(case, cases.Case):
+                    found[f"{name}:{key}"] = case
+    for folder in sorted((FIXTURES / "bad").iterdir()):
+        edits: dict[str, cases.Edit] = {}
+        for path in folder.rglob("*"):
+            if path.is_file() and path.name != "_delete":
+                edits[str(path.relative_to(folder))] = path.read_bytes()
+        if (folder / "_delete").exists():
+            for rel in (folder / "_delete").read_text().split():
+                edits[rel] = None
+        found[f"bad:{folder.name}"] = cases.Case(edits, ())
+    return found
+
+
+CASES = _validation_cases()
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The clean package and its validation cache (whole tables and row-level states)."""
+    root = tmp_path_factory.mktemp("rowlevel")
+    package = lay_case(cases.Case({}, ()), root)
+    cache = root / "cache"
+    result = validate_package(package, cache_dir=cache)
+    assert not result.errors and result.checked and not result.by_rows
+    assert (cache / "validate" / "assessments.rows").exists()
+    return package, cache
+
+
+def _lines(package: Path, cache: Path) -> tuple[list[str], list[str]]:
+    result = validate_package(package, cache_dir=cache)
+    return [p.line() for p in result.problems], result.by_rows
+
+
+ROW_PATH_TAKEN: list[str] = []
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_row_path_finds_what_the_whole_table_check_finds(
+    name: str, clean: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = CASES[name]
+    for target, value in case.setup.items():
+        module, attr = str(target).rsplit(".", 1)
+        monkeypatch.setattr(module + "." + attr, value)
+    shutil.copytree(clean[0], tmp_path / "pkg")
+    package = tmp_path / "pkg"
+    shutil.copytree(clean[1], tmp_path / "rows")
+    shutil.copytree(clean[1], tmp_path / "whole")
+    for state in (tmp_path / "whole" / "validate").glob("*.rows"):
+        state.unlink()
+    edited = lay_case(case, tmp_path / "edit")
+    shutil.rmtree(package)
+    shutil.copytree(edited, package, symlinks=True)
+    by_rows, tables = _lines(package, tmp_path / "rows")
+    whole, whole_tables = _lines(package, tmp_path / "whole")
+    assert not whole_tables  # the whole-table side never takes the row path
+    assert by_rows == whole
+    if tables:
+        ROW_PATH_TAKEN.append(name)
+
+
+def test_the_row_path_was_taken_for_the_row_cases() -> None:
+    """Not a vacuous comparison: the cases that edit rows went by the row path."""
+    if not ROW_PATH_TAKEN:
+        pytest.skip("run with the comparison above")
+    expected = {
+        "ROW_CASES:other-rows",
+        "bad:foreign-key",
+        "bad:duplicate-key",
+        "bad:unknown-enum",
+        "bad:wrong-type",
+    }
+    assert expected <= set(ROW_PATH_TAKEN), sorted(ROW_PATH_TAKEN)
+    assert len(ROW_PATH_TAKEN) >= 15, sorted(ROW_PATH_TAKEN)
+
+
+@pytest.fixture
+def edited(clean: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
+    shutil.copytree(clean[0], tmp_path / "pkg")
+    shutil.copytree(clean[1], tmp_path / "cache")
+    return tmp_path / "pkg", tmp_path / "cache"
+
+
+def test_a_duplicate_key_from_a_one_row_edit_is_caught_by_the_key_index(
+    edited: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package, cache = edited
+    seen: list[str] = []
+    real = frictionless_run.run
+
+    def run(task):  # type: ignore[no-untyped-def]
+        seen.append(task["text"])
+        return real(task)
+
+    monkeypatch.setattr(frictionless_run, "run", run)
+    read: list[str] = []
+    real_open = validate_mod.open_table
+
+    def open_table(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        read.append(Path(path).name)
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(validate_mod, "open_table", open_table)
+    # The last assessment takes the key (place, year) of the first: only row 2 and the
+    # edited row hold it, and Frictionless is given the edited row alone.
+    text = (package / "assessments.csv").read_text(encoding="utf-8").split("\n")
+    last = len(text) - (2 if text[-1] == "" else 1)
+    first = text[1].split(",")
+    cells = text[last].split(",")
+    text[last] = ",".join(first[:2] + cells[2:])
+    (package / "assessments.csv").write_text("\n".join(text), encoding="utf-8")
+    result = validate_package(package, cache_dir=cache)
+    assert result.by_rows == ["assessments"] and not result.checked
+    assert [(p.code, p.row) for p in result.errors] == [("duplicate-key", last + 1)]
+    assert len(seen) == 1 and seen[0].count("\n") == 2  # the header and the edited row
+    # The key sets and the row checks' indexes came from the cache: the referenced tables
+    # are not read again (the small legal_documents table is: its index is not stored).
+    assert "places.csv" not in read and "model_sites.csv" not in read
+
+
+def test_without_the_key_index_the_duplicate_is_missed(
+    edited: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The control of the test above: the index is what finds the duplicate."""
+    package, cache = edited
+    text = (package / "assessments.csv").read_text(encoding="utf-8").split("\n")
+    last = len(text) - (2 if text[-1] == "" else 1)
+    first, cells = text[1].split(","), text[last].split(",")
+    text[last] = ",".join(first[:2] + cells[2:])
+    (package / "assessments.csv").write_text("\n".join(text), encoding="utf-8")
+    monkeypatch.setattr(rowlevel, "_positions", lambda keys, affected: [])
+    result = validate_package(package, cache_dir=cache)
+    assert result.by_rows == ["assessments"]
+    assert not result.errors
+
+
+def test_a_broken_reference_from_a_one_row_edit_is_caught_by_the_stored_key_set(
+    edited: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package, cache = edited
+    text = (package / "assessments.csv").read_text(encoding="utf-8").split("\n")
+    cells = text[2].split(",")
+    cells[0] = "khong-co-noi-nay"
+    text[2] = ",".join(cells)
+    (package / "assessments.csv").write_text("\n".join(text), encoding="utf-8")
+    result = validate_package(package, cache_dir=cache)
+    assert result.by_rows == ["assessments"]
+    assert [(p.code, p.row, p.field) for p in result.errors] == [("foreign-key", 3, "place_id")]
+    # (places.csv is read for the error's "có phải là …?" suggestion only)
+    # Negative control: with the stored key set not consulted, the reference is missed.
+    text[2] = ",".join(cells).replace("khong-co-noi-nay", "khong-co-noi-khac")
+    (package / "assessments.csv").write_text("\n".join(text), encoding="utf-8")
+    monkeypatch.setattr(validate_mod._Checker, "keys", lambda self, resource, fields: None)
+    state = rowlevel.RowState.load((cache / "validate" / "assessments.rows").read_bytes())
+    assert state is not None
+    state.keys = {}
+    (cache / "validate" / "assessments.rows").write_bytes(state.dump())
+    result = validate_package(package, cache_dir=cache)
+    assert result.by_rows == ["assessments"] and not result.errors
+
+
+def test_no_cache_checks_whole_tables(edited: tuple[Path, Path]) -> None:
+    package, _ = edited
+    result = validate_package(package, use_cache=False)
+    assert not result.by_rows and "assessments" in result.checked
+
+
+def test_the_build_date_is_found_without_reading_the_whole_data(
+    edited: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """validate._build_date gives revision.data_revision's date (outside git, no
+    SOURCE_DATE_EPOCH) from each dated table's column, cached by the table's hash; a later
+    decision date in an edited row moves it."""
+    from generator.data.cache import ValidationCache
+    from generator.data.rawcsv import file_sha256
+    from generator.data.schema import load_package
+    from generator.revision import data_revision
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    package, cache_dir = edited
+    spec, _ = load_package(package)
+    cache = ValidationCache(cache_dir)
+
+    def dates() -> tuple[object, object]:
+        hashes = {r.name: file_sha256(r.path) for r in spec.resources}
+        return validate_mod._build_date(spec, cache, hashes), data_revision(package).date
+
+    ours, theirs = dates()
+    assert ours == theirs
+    path = package / "awards.csv"
+    text = path.read_text(encoding="utf-8")
+    header = text.split("\n", 1)[0].split(",")
+    lines = text.split("\n")
+    cells = lines[1].split(",")
+    cells[header.index("decision_date")] = "2030-12-31"
+    lines[1] = ",".join(cells)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    ours, theirs = dates()
+    assert str(ours) == str(theirs) == "2030-12-31"
+    # Control: the cache is what answers for an unchanged table (another date stored under
+    # the table's current hash is believed), so the table's column was not read again.
+    held = cache.get_dates()
+    assert held["awards"][1] == "2030-12-31"
+    held["awards"] = (file_sha256(path), "2000-01-01")
+    cache.put_dates(held)
+    assert str(dates()[0]) != "2030-12-31"
+
+
+def test_the_build_date_follows_a_row_edit(
+    edited: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """By rows: a later date added moves the build's date; removing the latest date again
+    (the stored one is gone) finds the previous latest, as data_revision does."""
+    from generator.data.cache import ValidationCache
+    from generator.revision import data_revision
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    package, cache_dir = edited
+    path = package / "assessments.csv"
+    original = path.read_text(encoding="utf-8")
+    lines = original.split("\n")
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("decision_date")] = "2031-01-02"
+    lines[1] = ",".join(cells)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = validate_package(package, cache_dir=cache_dir)
+    assert result.by_rows == ["assessments"]
+    assert ValidationCache(cache_dir).get_dates()["assessments"][1] == "2031-01-02"
+    assert str(data_revision(package).date) == "2031-01-02"
+    path.write_text(original, encoding="utf-8")
+    result = validate_package(package, cache_dir=cache_dir)
+    assert result.by_rows == ["assessments"]
+    column = header.index("decision_date")
+    expected = max(row.split(",")[column] for row in original.split("\n")[1:] if row)
+    assert ValidationCache(cache_dir).get_dates()["assessments"][1] == expected
