@@ -1271,8 +1271,8 @@ CATALOGUE: dict[str, Entry] = {
     "security-team-rating-quota": Entry(
         "warning",
         "năm {year}, đơn vị {unit} có {excellent} tổ “Hoàn thành xuất sắc nhiệm vụ” và {good} tổ "
-        "“Hoàn thành tốt nhiệm vụ”, nhưng số tổ xuất sắc không được vượt quá 20% số tổ hoàn thành tốt "
-        "(Hướng dẫn 01/HD-BCA-V05, theo báo chí)",
+        "“Hoàn thành tốt nhiệm vụ”, nhưng số tổ xuất sắc không được vượt quá 20% số tổ hoàn "
+        "thành tốt (Hướng dẫn 01/HD-BCA-V05, theo báo chí)",
         "kiểm tra lại quyết định xếp loại của Chủ tịch UBND xã năm đó",
     ),
     "security-team-rating-latest": Entry("info", "{rating} ({year})"),
