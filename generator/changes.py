@@ -24,6 +24,7 @@ RESOURCES = (
     "models",
     "model_sites",
     "security_teams",
+    "security_team_ratings",
     "awards",
     "legal_documents",
     "events",
@@ -129,6 +130,18 @@ def describe(model: SiteModel, change: RecordChange) -> ChangeLine:
         url = model.unit_url(row.get("unit_code"))
         unit = model.unit_names.get(row.get("unit_code", ""), row.get("unit_code"))
         line = text("update-security-team", verb=verb, area=row.get("area_name") or "", unit=unit)
+    elif resource == "security_team_ratings":
+        team = model.security_team_by_id.get(row.get("team_id", ""))
+        code = team.unit_code if team else None
+        url = model.unit_url(code)
+        line = text(
+            "update-security-team-rating",
+            verb=verb,
+            year=row.get("year") or "",
+            area=team.area_name if team else row.get("team_id") or "",
+            unit=model.unit_names.get(code or "", code or ""),
+            rating=model.label("security_team_ratings.rating", row.get("rating")),
+        )
     elif resource == "movement_classes":
         url = model.unit_url(row.get("unit_code"))
         unit = model.unit_names.get(row.get("unit_code", ""), row.get("unit_code"))
@@ -161,6 +174,7 @@ ORDER = {
             "movement_classes",
             "model_sites",
             "security_teams",
+            "security_team_ratings",
             "places",
             "events",
             "legal_documents",

@@ -25,6 +25,7 @@ from generator.data.records import (
     MovementClass,
     Place,
     SecurityTeam,
+    SecurityTeamRating,
     Target,
     Unit,
     UnitChange,
@@ -85,6 +86,8 @@ class Ward:
     awards: list[Award] = field(default_factory=list)
     # Tổ bảo vệ an ninh, trật tự ở cơ sở, in the order of their thôn/tổ dân phố's name
     security_teams: list[SecurityTeam] = field(default_factory=list)
+    # tổ id → its newest yearly rating (security_team_ratings)
+    team_ratings: dict[str, SecurityTeamRating] = field(default_factory=dict)
 
     @property
     def code(self) -> str:
@@ -174,6 +177,8 @@ class SiteModel:
     # (current unit code, year, kind) → the target that unit set itself; a target set by a
     # unit before 01/7/2025 applies to no current unit and is only published as data.
     targets: dict[tuple[str, int, str], Target] = field(default_factory=dict)
+    # Tổ bảo vệ an ninh, trật tự of the xã in scope, by id (their ratings' change lines)
+    security_team_by_id: dict[str, SecurityTeam] = field(default_factory=dict)
 
     def target(self, unit_code: str, year: int, kind: str) -> Target | None:
         return self.targets.get((unit_code, year, kind))
@@ -242,9 +247,7 @@ def build_model(
             provinces[cls.unit_code].classes[cls.year] = cls
 
     in_scope_models = _models(data, provinces, wards)
-    for team in sorted(data.security_teams, key=lambda t: (sort_key(t.area_name), t.id)):
-        if team.unit_code in wards:
-            wards[team.unit_code].security_teams.append(team)
+    teams = _security_teams(data, wards)
     model_list = sorted(in_scope_models.values(), key=lambda e: sort_key(e.model.name))
     awards = _awards(data, provinces, wards, in_scope_models)
     legal = _legal(data, in_scope_models, place_by_id)
@@ -290,6 +293,7 @@ def build_model(
             for t in data.targets
             if t.unit_code in provinces or t.unit_code in wards
         },
+        security_team_by_id=teams,
     )
 
 
@@ -332,6 +336,20 @@ def about_units(
         if model_id in models:
             codes.append(models[model_id].model.province_code)
     return list(dict.fromkeys(codes))
+
+
+def _security_teams(data: Dataset, wards: dict[str, Ward]) -> dict[str, SecurityTeam]:
+    """Each xã's tổ in the order of their thôn's name, with each tổ's newest rating."""
+    teams: dict[str, SecurityTeam] = {}
+    for team in sorted(data.security_teams, key=lambda t: (sort_key(t.area_name), t.id)):
+        if team.unit_code in wards:
+            wards[team.unit_code].security_teams.append(team)
+            teams[team.id] = team
+    for rating in sorted(data.security_team_ratings, key=lambda r: r.year):
+        rated = teams.get(rating.team_id)
+        if rated is not None:
+            wards[rated.unit_code].team_ratings[rated.id] = rating
+    return teams
 
 
 def _units(data: Dataset, settings: Settings) -> tuple[dict[str, Province], dict[str, Ward]]:

@@ -407,6 +407,20 @@ SECURITY_TEAM_CASES: dict[str, Case] = {
     ),
 }
 ROW_CASES.update(SECURITY_TEAM_CASES)
+# -- Xếp loại Tổ bảo vệ an ninh, trật tự (issue 14 item 2, security_team_ratings): a "xuất sắc"
+#    with no "tốt" beside it in its xã, a tổ rated in the year it was set up.
+SECURITY_TEAM_RATING_CASES: dict[str, Case] = {
+    "security-team-ratings": Case(
+        {
+            "security_team_ratings.csv": append(
+                "to-antt-lac-phuong-thon-cong-lac,2025,hoan_thanh_xuat_sac,,\n"
+                "to-antt-truong-luu-thon-kim-song,2024,hoan_thanh,,\n"
+            )
+        },
+        ("security-team-rating-quota", "security-team-rating-too-new"),
+    ),
+}
+ROW_CASES.update(SECURITY_TEAM_RATING_CASES)
 
 
 FILE_CASES: dict[str, Case] = {

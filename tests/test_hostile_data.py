@@ -355,6 +355,7 @@ def test_the_national_synthetic_package_stays_well_inside_the_ceilings() -> None
         "movement_classes": wards * len(national["years"]),
         "targets": 2 * 34,  # each province's own two targets for the latest year
         "security_teams": national["places"],  # at most one tổ per place (khu dân cư only)
+        "security_team_ratings": national["places"],  # one 2026 rating per tổ
     }
     assert set(rows) == {spec.name for spec in package.resources}
     for spec in package.resources:
@@ -437,7 +438,7 @@ def test_a_resource_name_must_make_a_file_name(name: str, make_package, monkeypa
     code, lines = validate_cli(package, monkeypatch)
     assert code == 1
     assert lines[:-1] == [
-        f"datapackage.yaml: lỗi: tài nguyên thứ 13: tên “{name}” không hợp lệ [resource-name] — "
+        f"datapackage.yaml: lỗi: tài nguyên thứ 14: tên “{name}” không hợp lệ [resource-name] — "
         "Cách sửa: tên bảng chỉ gồm chữ thường không dấu, chữ số và dấu gạch dưới, bắt đầu bằng "
         "chữ, ví dụ legal_documents"
     ]

@@ -696,7 +696,7 @@ def test_topic_mapping_from_a_data_change(
     assert province["title"] == "Thành phố Hải Phòng và 1 mục theo dõi khác"
     assert province["body"].splitlines() == [
         "Thôn Cộng Lạc (Xã Lạc Phượng) đạt “An toàn về an ninh, trật tự” năm 2025",
-        "Thêm khen thưởng: Nhân dân thôn Nghi Khê — Giấy khen của UBND xã/phường (2025)",
+        "Thêm khen thưởng: Nhân dân thôn Nghi Khê — Giấy khen của Chủ tịch UBND xã/phường (2025)",
     ]
     assert province["url"] == "/cap-nhat/"
     assert receiver.headers["/push/xa"]["topic"] == xa["tag"]

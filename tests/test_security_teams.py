@@ -31,6 +31,12 @@ def _package(tmp_path: Path, rows: str) -> Path:
     root = tmp_path / "data"
     shutil.copytree(GOOD, root)
     (root / "security_teams.csv").write_text(HEADER + rows, encoding="utf-8")
+    # The fixture's ratings name its own tổ, which these rows replace: rate the first one.
+    first = rows.split(",", 1)[0]
+    (root / "security_team_ratings.csv").write_text(
+        f"team_id,year,rating,decision_no,decision_date\n{first},2026,hoan_thanh_tot,,\n",
+        encoding="utf-8",
+    )
     return root
 
 

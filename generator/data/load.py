@@ -31,6 +31,7 @@ from generator.data.records import (
     MovementClass,
     Place,
     SecurityTeam,
+    SecurityTeamRating,
     Target,
     Unit,
     UnitChange,
@@ -58,6 +59,7 @@ class Dataset:
     models: tuple[Model, ...]
     model_sites: tuple[ModelSite, ...]
     security_teams: tuple[SecurityTeam, ...]
+    security_team_ratings: tuple[SecurityTeamRating, ...]
     awards: tuple[Award, ...]
     legal_documents: tuple[LegalDocument, ...]
     events: tuple[Event, ...]

@@ -1360,6 +1360,28 @@ CATALOGUE: dict[str, Entry] = {
         "nếu tổ đang thiếu người, ghi đúng số hiện có",
     ),
     "security-team-count": Entry("info", "{count} tổ, {members} thành viên"),
+    # -- Xếp loại Tổ bảo vệ an ninh, trật tự (issue 14 item 2, security_team_ratings; scale
+    #    from Hướng dẫn 01/HD-BCA-V05 as the press reports it): change line, checks, pages.
+    "update-resource-security_team_ratings": Entry("info", "xếp loại Tổ bảo vệ an ninh, trật tự"),
+    "update-security-team-rating": Entry(
+        "info",
+        "{verb} xếp loại năm {year} của Tổ bảo vệ an ninh, trật tự {area} ({unit}): {rating}",
+    ),
+    "security-team-rating-too-new": Entry(
+        "warning",
+        "tổ thành lập ngày {established}, chưa đủ 9 tháng hoạt động đến 14/11/{year}, nên theo "
+        "hướng dẫn xếp loại (Hướng dẫn 01/HD-BCA-V05, theo báo chí) chưa được đánh giá năm {year}",
+        "kiểm tra lại năm đánh giá và ngày thành lập tổ trong security_teams.csv; nếu tổ chưa đủ "
+        "9 tháng, xóa dòng xếp loại này",
+    ),
+    "security-team-rating-quota": Entry(
+        "warning",
+        "năm {year}, đơn vị {unit} có {excellent} tổ “Hoàn thành xuất sắc nhiệm vụ” và {good} tổ "
+        "“Hoàn thành tốt nhiệm vụ”, nhưng số tổ xuất sắc không được vượt quá 20% số tổ hoàn "
+        "thành tốt (Hướng dẫn 01/HD-BCA-V05, theo báo chí)",
+        "kiểm tra lại quyết định xếp loại của Chủ tịch UBND xã năm đó",
+    ),
+    "security-team-rating-latest": Entry("info", "{rating} ({year})"),
     "calendar-product": Entry("info", "-//antq//Lịch phong trào toàn dân bảo vệ ANTQ//VI"),
     "calendar-name": Entry("info", "Lịch phong trào — {site}"),
     #    What an output is, and why its address is refused (generator.pages).

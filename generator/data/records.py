@@ -135,6 +135,18 @@ class SecurityTeam:
 
 
 @dataclass(frozen=True, slots=True)
+class SecurityTeamRating:
+    """One year's rating of a Tổ bảo vệ an ninh, trật tự (scale: Hướng dẫn 01/HD-BCA-V05 as
+    reported in the press; see data/schemas/security_team_ratings.yaml)."""
+
+    team_id: str
+    year: int
+    rating: str
+    decision_no: str | None
+    decision_date: date | None
+
+
+@dataclass(frozen=True, slots=True)
 class Award:
     id: str
     year: int
@@ -189,6 +201,7 @@ RECORD_TYPES: dict[str, type] = {
     "models": Model,
     "model_sites": ModelSite,
     "security_teams": SecurityTeam,
+    "security_team_ratings": SecurityTeamRating,
     "awards": Award,
     "legal_documents": LegalDocument,
     "events": Event,

@@ -1060,6 +1060,87 @@ class _SecurityTeam:
             add("security-team-few-members", row, "members", members=int(raw))
 
 
+class _SecurityTeamRating:
+    """A tổ's yearly rating (Hướng dẫn 01/HD-BCA-V05, known only from the press: both checks
+    are warnings). A tổ set up less than nine months before the period's last day (14/11) is
+    not rated yet; in one xã and year the tổ rated "hoàn thành xuất sắc" may be at most 20% of
+    those rated "hoàn thành tốt" (reported once per xã and year, on its first such row)."""
+
+    MONTHS = 9
+    SHARE = 0.2
+
+    def prepare(self, checker: _Checker) -> dict[str, Any]:
+        teams: dict[str, tuple[str, str]] = {}  # id → (unit code, established)
+        spec = checker.package.resource("security_teams")
+        table = checker.table(spec)[0] if spec is not None else None
+        if table is not None and {"id", "unit_code", "established"} <= set(table.header):
+            i, u, e = (table.header.index(c) for c in ("id", "unit_code", "established"))
+            for _, cells in table.rows():
+                teams[nfc(_cell(cells, i).strip())] = (
+                    _cell(cells, u).strip(),
+                    _cell(cells, e).strip(),
+                )
+        # (unit, year) → [excellent, good], counted over the whole ratings table first
+        counts: dict[tuple[str, str], list[int]] = {}
+        spec = checker.package.resource("security_team_ratings")
+        table = checker.table(spec)[0] if spec is not None else None
+        if table is not None and {"team_id", "year", "rating"} <= set(table.header):
+            i, y, r = (table.header.index(c) for c in ("team_id", "year", "rating"))
+            for _, cells in table.rows():
+                team = teams.get(nfc(_cell(cells, i).strip()))
+                rating = _cell(cells, r).strip()
+                if team is None or rating not in ("hoan_thanh_xuat_sac", "hoan_thanh_tot"):
+                    continue
+                pair = counts.setdefault((team[0], _cell(cells, y).strip()), [0, 0])
+                pair[0 if rating == "hoan_thanh_xuat_sac" else 1] += 1
+        return {"teams": teams, "counts": counts, "reported": set()}
+
+    def check(
+        self, state: Any, col: dict[str, int], cells: list[str], row: int, add: Callable[..., None]
+    ) -> None:
+        team = state["teams"].get(nfc(_cell(cells, col["team_id"]).strip()))
+        raw_year = _cell(cells, col["year"]).strip()
+        if team is None or not raw_year.isdigit():
+            return
+        unit, raw_established = team
+        year = int(raw_year)
+        try:
+            established = date.fromisoformat(raw_established) if raw_established else None
+        except ValueError:
+            established = None  # security_teams reports its own type error
+        last = date(year, 11, 14)
+        if established is not None:
+            months = (last.year - established.year) * 12 + last.month - established.month
+            if last.day < established.day:
+                months -= 1
+            if months < self.MONTHS:
+                add(
+                    "security-team-rating-too-new",
+                    row,
+                    "year",
+                    year=raw_year,
+                    established=established.strftime("%d/%m/%Y"),
+                )
+        rating = _cell(cells, col["rating"]).strip()
+        excellent, good = state["counts"].get((unit, raw_year), [0, 0])
+        key = (unit, raw_year)
+        if (
+            rating == "hoan_thanh_xuat_sac"
+            and excellent > self.SHARE * good
+            and key not in state["reported"]
+        ):
+            state["reported"].add(key)
+            add(
+                "security-team-rating-quota",
+                row,
+                "rating",
+                unit=unit,
+                year=raw_year,
+                excellent=excellent,
+                good=good,
+            )
+
+
 class _Checks:
     """Several row checks on one table."""
 
@@ -1085,6 +1166,7 @@ class _Checks:
 ROW_CHECK_READS: dict[str, tuple[str, ...]] = {
     "assessments": ("places", "models", "model_sites"),
     "security_teams": ("places",),
+    "security_team_ratings": ("security_teams",),
 }
 
 ROW_CHECKS: dict[str, Any] = {
@@ -1092,6 +1174,7 @@ ROW_CHECKS: dict[str, Any] = {
     "awards": _Checks(_LegalAtRecordDate()),
     "targets": _TargetUnit(),
     "security_teams": _SecurityTeam(),
+    "security_team_ratings": _SecurityTeamRating(),
 }
 
 

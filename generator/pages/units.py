@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from generator.data.messages_vi import text
-from generator.data.records import SecurityTeam
+from generator.data.records import SecurityTeam, SecurityTeamRating
 from generator.model import ASSESSED_KINDS, Province, SiteModel, Ward
 from generator.pages import Page, Source
 from generator.pages.common import award_view, coverage_view, legal_link, model_card, site_view
@@ -72,6 +72,17 @@ def _team_count(groups: Iterable[list[SecurityTeam]]) -> str | None:
         "security-team-count",
         count=format_number(len(teams)),
         members=format_number(sum(t.members for t in teams)),
+    )
+
+
+def _rating(model: SiteModel, rating: SecurityTeamRating | None) -> str | None:
+    """ "Hoàn thành tốt nhiệm vụ (2026)": a tổ's newest yearly rating, or None."""
+    if rating is None:
+        return None
+    return text(
+        "security-team-rating-latest",
+        rating=model.label("security_team_ratings.rating", rating.rating),
+        year=rating.year,
     )
 
 
@@ -187,9 +198,11 @@ def ward_page(model: SiteModel, province: Province, ward: Ward) -> Page:
                 "members": t.members,
                 "established": t.established,
                 "decision_no": t.decision_no,
+                "rating": _rating(model, ward.team_ratings.get(t.id)),
             }
             for t in ward.security_teams
         ],
+        "teams_rated": bool(ward.team_ratings),
         "teams_total": _team_count([ward.security_teams]),
         "awards": [award_view(model, a) for a in ward.awards],
         "news": latest(model, model.news_by_unit.get(ward.code, [])),

@@ -127,6 +127,9 @@ def change_topics(
             topics.add(f"mo-hinh:{row['model_id']}")
     elif resource in ("movement_classes", "security_teams"):
         topics |= _unit_topics(model, row.get("unit_code"))
+    elif resource == "security_team_ratings":
+        team = model.security_team_by_id.get(row.get("team_id", ""))
+        topics |= _unit_topics(model, team.unit_code if team else None)
     elif resource == "events":
         # National days (no unit) are on the calendar everyone has; local ones are news.
         topics |= _unit_topics(model, row.get("unit_code"))

@@ -15,6 +15,7 @@ from generator.data.synth.events import events
 from generator.data.synth.models import model_sites, models_rows
 from generator.data.synth.places import places
 from generator.data.synth.scales import SCALES, SYNTHETIC_DESCRIPTION
+from generator.data.synth.security_team_ratings import security_team_ratings
 from generator.data.synth.security_teams import security_teams
 from generator.data.synth.tables import _read_csv, _write_table
 from generator.data.synth.units import copy_reference
@@ -88,6 +89,7 @@ _STEPS: tuple[tuple[str, _Step], ...] = (
     ("models", models_rows),
     ("model_sites", model_sites),
     ("security_teams", security_teams),
+    ("security_team_ratings", security_team_ratings),
     ("assessments", assessments),
     ("targets", targets),
     ("movement_classes", movement_classes),

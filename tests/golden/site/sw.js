@@ -15,7 +15,7 @@
 
 // What the build knows: {precache: [[url, revision], …], offline: url,
 // library: {url, version} | null}. Injected at exactly one point (generator/pwa.py).
-const BUILD = {"library": {"url": "/bai-hoc/offline.json", "version": "hhgcnienfnmchklc"}, "offline": "/offline/", "precache": [["/", "ochecfgpkbffmnol"], ["/favicon.ico", "igceckdjkklcnida"], ["/icons/apple-touch-icon.png", "mmlfadobmopiobne"], ["/icons/icon-192.png", "ohnokdlhdadlbdmc"], ["/icons/icon-512.png", "pfibcbcfoeplfeeg"], ["/icons/maskable-512.png", "fjenajmipleeajek"], ["/manifest.webmanifest", "elcgkbiplkdedocg"], ["/offline/", "iaaicjnghfopjfhc"], ["/static/css/antq.plmoiaacmg.css", "plmoiaacmgenfjhi"], ["/static/js/app.mgnfebkejb.js", "mgnfebkejbkiaeob"], ["/static/js/tim-xa.jekgfnodhj.js", "jekgfnodhjemmcfb"], ["/tim-xa/chi-muc.json", "mflaogbelikggmeo"]]};
+const BUILD = {"library": {"url": "/bai-hoc/offline.json", "version": "hhgcnienfnmchklc"}, "offline": "/offline/", "precache": [["/", "lcccoopfdohhmimc"], ["/favicon.ico", "igceckdjkklcnida"], ["/icons/apple-touch-icon.png", "mmlfadobmopiobne"], ["/icons/icon-192.png", "ohnokdlhdadlbdmc"], ["/icons/icon-512.png", "pfibcbcfoeplfeeg"], ["/icons/maskable-512.png", "fjenajmipleeajek"], ["/manifest.webmanifest", "elcgkbiplkdedocg"], ["/offline/", "iaaicjnghfopjfhc"], ["/static/css/antq.plmoiaacmg.css", "plmoiaacmgenfjhi"], ["/static/js/app.mgnfebkejb.js", "mgnfebkejbkiaeob"], ["/static/js/tim-xa.jekgfnodhj.js", "jekgfnodhjemmcfb"], ["/tim-xa/chi-muc.json", "mflaogbelikggmeo"]]};
 
 // Bump the suffixes when the layout of a cache changes: activate deletes other antq- caches.
 const SHELL = "antq-shell-v1";
