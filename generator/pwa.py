@@ -259,8 +259,8 @@ def library(out: Derived, search_files: list[str], shell: list[str]) -> dict[str
 
 # -- saved places: a province or a xã kept for offline use (issue 16) ---------------------
 
-_PROVINCE_PAGE = re.compile(r"^tinh/([^/]+)/index\.html$")
-_WARD_PAGE = re.compile(r"^tinh/([^/]+)/[^/]+/index\.html$")
+_PROVINCE_PAGE = re.compile(r"^/tinh/([^/]+)/$")
+_WARD_PAGE = re.compile(r"^/tinh/([^/]+)/[^/]+/$")
 # The layers a map script fetches (folium's script names them: `AntqMap.*("/….geojson")`).
 _GEOJSON_REF = re.compile(r'"(/[^"#?\s]+\.geojson)"')
 # Images a stylesheet loads (Leaflet's layer switcher and markers), relative to it.
@@ -306,14 +306,14 @@ def place_lists(out: Derived, shell: list[str]) -> dict[str, dict[str, Any]]:
     and, per xã page, what a saved xã needs (its page and the same map). The app shell is
     left out: the service worker holds it already. Keyed by the list's URL."""
     provinces: dict[str, list[str]] = {}
-    for rel in sorted(out.outputs):
-        found = _PROVINCE_PAGE.match(rel)
+    for url in sorted(path_to_url(rel) for rel in out.outputs if is_index(rel)):
+        found = _PROVINCE_PAGE.match(url)
         if found:
             provinces.setdefault(found.group(1), [])
         else:
-            found = _WARD_PAGE.match(rel)
+            found = _WARD_PAGE.match(url)
             if found:
-                provinces.setdefault(found.group(1), []).append(path_to_url(rel))
+                provinces.setdefault(found.group(1), []).append(url)
     skip = set(shell)
     lists = {}
     for slug, wards in provinces.items():

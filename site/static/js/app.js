@@ -475,17 +475,25 @@
   Array.prototype.forEach.call(document.querySelectorAll(".quiz .question"), quiz);
 
   if (!("serviceWorker" in navigator) || !window.caches || !window.Promise) return;
-  navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(
-    function (registration) {
-      watchUpdates(registration);
-      var box = document.getElementById("thu-vien-offline");
-      if (box) libraryBox(box);
-      Array.prototype.forEach.call(document.querySelectorAll(".place-box"), placeBox);
-      Array.prototype.forEach.call(document.querySelectorAll("[data-role=saved-places]"), savedPlaces);
-    },
-    function () {
-      // Service workers blocked or unavailable (private mode in some browsers): the site
-      // works online as before, and offers no offline library.
-    },
-  );
+  // After the page has loaded (issue 16: the lesson library page's long tasks): the worker's
+  // first install downloads and stores the whole app shell, and the offline boxes fetch and
+  // parse their lists; none of it may compete with the page's own first rendering.
+  if (document.readyState === "complete") setUp();
+  else window.addEventListener("load", setUp);
+
+  function setUp() {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(
+      function (registration) {
+        watchUpdates(registration);
+        var box = document.getElementById("thu-vien-offline");
+        if (box) libraryBox(box);
+        Array.prototype.forEach.call(document.querySelectorAll(".place-box"), placeBox);
+        Array.prototype.forEach.call(document.querySelectorAll("[data-role=saved-places]"), savedPlaces);
+      },
+      function () {
+        // Service workers blocked or unavailable (private mode in some browsers): the site
+        // works online as before, and offers no offline library.
+      },
+    );
+  }
 })();
