@@ -1,6 +1,6 @@
 // antq: progressive enhancements for every page (issue #5). Without this script every page
 // still works: the lesson library's download box and the update banner simply do not appear,
-// and quiz answers stay in their "Xem đáp án" boxes. No inline code (CSP without
+// and the quiz needs no script (its radios and CSS say right or wrong). No inline code (CSP without
 // 'unsafe-inline'); no framework.
 //
 // - registers the service worker (/sw.js, scope /);
@@ -12,7 +12,6 @@
 //   16): the size, the quota checked, the save through the service worker, its removal; the
 //   saved places listed next to the lesson library and on the offline page. The sentences
 //   shown are in the templates (data-msg elements), not here.
-// - quiz: pick an answer and see at once whether it is right.
 (function () {
   "use strict";
 
@@ -436,43 +435,6 @@
       });
     });
   }
-
-  // -- quiz -----------------------------------------------------------------------------------
-
-  // Each question lists its options, then the answer in a <details>: pressing an option
-  // says whether it is right and opens the answer.
-  function quiz(question) {
-    var answer = question.querySelector("details");
-    var options = question.querySelectorAll(".options > li");
-    if (!answer || !options.length) return;
-    var key = answer.querySelector("p");
-    var right = key ? key.textContent.replace(/^\s*Đáp án:\s*/, "").trim() : "";
-    question.querySelector(".options").classList.add("is-quiz");
-    var feedback = document.createElement("p");
-    feedback.className = "quiz-feedback";
-    feedback.setAttribute("aria-live", "polite");
-    Array.prototype.forEach.call(options, function (li) {
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "quiz-option";
-      while (li.firstChild) button.appendChild(li.firstChild);
-      li.appendChild(button);
-      button.addEventListener("click", function () {
-        var ok = right !== "" && right.indexOf(button.textContent.trim()) !== -1;
-        Array.prototype.forEach.call(question.querySelectorAll(".quiz-option"), function (b) {
-          b.removeAttribute("aria-pressed");
-          b.classList.remove("is-right", "is-wrong");
-        });
-        button.setAttribute("aria-pressed", "true");
-        button.classList.add(ok ? "is-right" : "is-wrong");
-        feedback.textContent = ok ? "Đúng rồi!" : "Chưa đúng. Xem đáp án bên dưới.";
-        answer.open = true;
-      });
-    });
-    answer.parentNode.insertBefore(feedback, answer);
-  }
-
-  Array.prototype.forEach.call(document.querySelectorAll(".quiz .question"), quiz);
 
   if (!("serviceWorker" in navigator) || !window.caches || !window.Promise) return;
   // After the page has loaded (issue 16: the lesson library page's long tasks): the worker's

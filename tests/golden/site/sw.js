@@ -21,7 +21,7 @@
 
 // What the build knows: {precache: [[url, revision], …], offline: url,
 // library: {url, version} | null}. Injected at exactly one point (generator/pwa.py).
-const BUILD = {"library": {"url": "/bai-hoc/offline.json", "version": "leomgfnnikofbndk"}, "offline": "/offline/", "precache": [["/", "hoibphiapffjblaa"], ["/favicon.ico", "igceckdjkklcnida"], ["/icons/apple-touch-icon.png", "mmlfadobmopiobne"], ["/icons/icon-192.png", "ohnokdlhdadlbdmc"], ["/icons/icon-512.png", "pfibcbcfoeplfeeg"], ["/icons/maskable-512.png", "fjenajmipleeajek"], ["/manifest.webmanifest", "elcgkbiplkdedocg"], ["/offline/", "oafnimpmoimmmfbl"], ["/static/css/antq.cejnfdbiln.css", "cejnfdbilnmgkpnj"], ["/static/js/app.dgcgliddmd.js", "dgcgliddmdfbgocl"], ["/static/js/tim-xa.jekgfnodhj.js", "jekgfnodhjemmcfb"], ["/tim-xa/chi-muc.json", "mflaogbelikggmeo"]]};
+const BUILD = {"library": {"url": "/bai-hoc/offline.json", "version": "hpopbdgaeopejmap"}, "offline": "/offline/", "precache": [["/", "phbdgjclfodlbhco"], ["/favicon.ico", "igceckdjkklcnida"], ["/icons/apple-touch-icon.png", "mmlfadobmopiobne"], ["/icons/icon-192.png", "ohnokdlhdadlbdmc"], ["/icons/icon-512.png", "pfibcbcfoeplfeeg"], ["/icons/maskable-512.png", "fjenajmipleeajek"], ["/manifest.webmanifest", "elcgkbiplkdedocg"], ["/offline/", "ggdebcbebgemjpjk"], ["/static/css/antq.icigmhogoi.css", "icigmhogoiibbgjo"], ["/static/js/app.lpfefbphbj.js", "lpfefbphbjbgnhch"], ["/static/js/tim-xa.jekgfnodhj.js", "jekgfnodhjemmcfb"], ["/tim-xa/chi-muc.json", "mflaogbelikggmeo"]]};
 
 // Bump the suffixes when the layout of a cache changes: activate deletes other antq- caches.
 const SHELL = "antq-shell-v1";
