@@ -93,21 +93,24 @@ def lighthouse_bin() -> Path:
     return binary
 
 
-def lighthouse_run(binary: Path, url: str, report: Path) -> dict[str, Any]:
+def lighthouse_run(binary: Path, url: str, report: Path, attempts: int = 3) -> dict[str, Any]:
+    """One Lighthouse run; a run that failed to record its trace (NO_NAVSTART, seen on a
+    loaded machine) is repeated, up to `attempts` times."""
     env = {**os.environ, "CHROME_PATH": chromium_path()}
-    subprocess.run(
-        [
-            str(binary),
-            url,
-            "--only-categories=performance",
-            f"--chrome-flags={CHROME_FLAGS}",
-            "--output=json",
-            f"--output-path={report}",
-            "--quiet",
-        ],
-        check=True,
-        env=env,
-    )
+    command = [
+        str(binary),
+        url,
+        "--only-categories=performance",
+        f"--chrome-flags={CHROME_FLAGS}",
+        "--output=json",
+        f"--output-path={report}",
+        "--quiet",
+    ]
+    for attempt in range(attempts):
+        if subprocess.run(command, env=env).returncode == 0:
+            break
+        if attempt == attempts - 1:
+            raise SystemExit(f"lighthouse failed {attempts} times on {url}")
     result: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))
     return result
 
