@@ -132,9 +132,7 @@ def lighthouse(site: Path, runs: int, tmp: Path) -> None:
     tasks = mid["audits"].get("long-tasks", {}).get("details", {}).get("items", [])[:4]
     print(
         "  longest main-thread tasks of the median run: "
-        + ", ".join(
-            f"{t['duration']:.0f} ms ({t['url'].rsplit('/', 2)[-2] or t['url']})" for t in tasks
-        )
+        + ", ".join(f"{t['duration']:.0f} ms ({t['url']})" for t in tasks)
     )
     index = [r["environment"]["benchmarkIndex"] for r in reports]
     print(f"  host benchmark index: {[round(i) for i in index]} (Lighthouse's own CPU measure)")
