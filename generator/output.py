@@ -21,7 +21,12 @@ _LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
 
 def content_tag(data: bytes, length: int = 10) -> str:
     """A short content hash for versioned file names, letters only."""
-    return hashlib.sha256(data).hexdigest()[:length].translate(_LETTERS)
+    return digest_tag(hashlib.sha256(data).hexdigest(), length)
+
+
+def digest_tag(hexdigest: str, length: int = 10) -> str:
+    """`content_tag` of bytes whose SHA-256 (hex) is already known."""
+    return hexdigest[:length].translate(_LETTERS)
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -21,6 +21,7 @@ import hashlib
 import io
 import json
 import math
+import posixpath
 import re
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from generator.data.messages_vi import problem
 from generator.derived import Derived
 from generator.errors import AntqError
 from generator.htmlread import LOCAL_LOADS
-from generator.output import content_tag
+from generator.output import content_tag, digest_tag
 from generator.pages import FileOutput
 from generator.settings import Settings
 from generator.urlpath import is_index, path_to_url, url_to_path
@@ -45,6 +46,8 @@ MANIFEST_URL = "/manifest.webmanifest"
 OFFLINE_URL = "/offline/"
 LIBRARY_URL = "/bai-hoc/offline.json"
 SEARCH_URL = "/tim-kiem/"
+# Per province, what "Lưu xã/tỉnh này để dùng khi không có mạng" downloads (issue 16).
+PLACES_NAME = "offline.json"  # /tinh/<slug>/offline.json
 FINDER_INDEX_URL = "/tim-xa/chi-muc.json"  # generator/pages/finder.py INDEX_URL
 # The same colours as the theme (site/static/css/antq.css and base.html's theme-color).
 THEME_COLOUR = "#a3161a"
@@ -254,6 +257,89 @@ def library(out: Derived, search_files: list[str], shell: list[str]) -> dict[str
     }
 
 
+# -- saved places: a province or a xã kept for offline use (issue 16) ---------------------
+
+_PROVINCE_PAGE = re.compile(r"^/tinh/([^/]+)/$")
+_WARD_PAGE = re.compile(r"^/tinh/([^/]+)/[^/]+/$")
+# The layers a map script fetches (folium's script names them: `AntqMap.*("/….geojson")`).
+_GEOJSON_REF = re.compile(r'"(/[^"#?\s]+\.geojson)"')
+# Images a stylesheet loads (Leaflet's layer switcher and markers), relative to it.
+_CSS_URL = re.compile(r"url\(\s*[\"']?([^\"')#:]+)[\"']?\s*\)")
+
+
+def _revision_of(out: Derived, rel: str) -> str:
+    """A revision of a written file without reading it again: the hash the build recorded
+    for it (of its inputs for a page, of its bytes for other files), which changes whenever
+    its bytes do."""
+    digest = out.outputs.get(rel)
+    return digest_tag(digest, 16) if digest else revision(out.read(rel))
+
+
+def _file_deps(out: Derived, url: str) -> set[str]:
+    """What a script or stylesheet loads in turn: a map script's GeoJSON layers, a
+    stylesheet's images."""
+    rel = url_to_path(url)
+    if url.endswith(".js"):
+        text = out.read(rel).decode("utf-8", "replace")
+        found = set(_GEOJSON_REF.findall(text))
+    elif url.endswith(".css"):
+        text = out.read(rel).decode("utf-8", "replace")
+        base = url.rsplit("/", 1)[0]
+        found = {posixpath.normpath(f"{base}/{ref}") for ref in _CSS_URL.findall(text)}
+    else:
+        return set()
+    return {u for u in found if out.path(url_to_path(u)).is_file()}
+
+
+def _page_set(out: Derived, page: str) -> set[str]:
+    """A page, what it loads, and what those files load."""
+    urls = {page}
+    for url in _loads(out, page):
+        urls.add(url)
+        urls.update(_file_deps(out, url))
+    return urls
+
+
+def place_lists(out: Derived, shell: list[str]) -> dict[str, dict[str, Any]]:
+    """For each province page /tinh/<slug>/: the files a saved copy of the province needs
+    (its page, every xã page, the province map /ban-do/<slug>/ with its layers and scripts)
+    and, per xã page, what a saved xã needs (its page and the same map). The app shell is
+    left out: the service worker holds it already. Keyed by the list's URL."""
+    provinces: dict[str, list[str]] = {}
+    for url in sorted(path_to_url(rel) for rel in out.outputs if is_index(rel)):
+        found = _PROVINCE_PAGE.match(url)
+        if found:
+            provinces.setdefault(found.group(1), [])
+        else:
+            found = _WARD_PAGE.match(url)
+            if found:
+                provinces.setdefault(found.group(1), []).append(url)
+    skip = set(shell)
+    lists = {}
+    for slug, wards in provinces.items():
+        map_url = f"/ban-do/{slug}/"
+        map_set = _page_set(out, map_url) if url_to_path(map_url) in out.outputs else set()
+        sets = {url: (_page_set(out, url) | map_set) - skip for url in wards}
+        province_url = f"/tinh/{slug}/"
+        whole = (_page_set(out, province_url) | map_set).union(*sets.values()) - skip
+        urls = sorted(whole)
+        index = {url: i for i, url in enumerate(urls)}
+        files = []
+        for url in urls:
+            rel = url_to_path(url)
+            files.append(
+                {"url": url, "rev": _revision_of(out, rel), "size": out.path(rel).stat().st_size}
+            )
+        listing = {
+            "province": {"url": province_url, "files": [index[u] for u in urls]},
+            "wards": {url: sorted(index[u] for u in sets[url]) for url in wards},
+            "files": files,
+        }
+        listing["version"] = revision(json.dumps(listing, sort_keys=True).encode())
+        lists[f"{province_url}{PLACES_NAME}"] = listing
+    return lists
+
+
 def inject(source: str, build: dict[str, Any], where: str = "pwa/sw.js") -> str:
     """Put `build` into the worker at its one injection point; anything else is a bug."""
     count = source.count(INJECTION_POINT)
@@ -274,6 +360,9 @@ def write_worker(out: Derived, site_dir: Path, search_files: list[str]) -> None:
         data = (json.dumps(lib, ensure_ascii=False, indent=1) + "\n").encode()
         out.emit(url_to_path(LIBRARY_URL), data)
         library_ref = {"url": LIBRARY_URL, "version": lib["version"]}
+    for url, listing in place_lists(out, shell).items():
+        data = (json.dumps(listing, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+        out.emit(url_to_path(url), data)
     build = {"precache": precache, "offline": OFFLINE_URL, "library": library_ref}
     path = source_dir(site_dir) / SW_SOURCE
     source = path.read_text(encoding="utf-8")

@@ -1,4 +1,5 @@
-/* antq service worker (issue #5). Written by hand, no framework; served at /sw.js (scope /).
+/* antq service worker (issues 5 and 16). Written by hand, no framework; served at /sw.js
+ * (scope /).
  *
  * install   precache the app shell. Each file is stored under its URL plus its revision (a
  *           hash of its bytes, injected by the build), so a file unchanged since an earlier
@@ -6,22 +7,35 @@
  * activate  drop shell entries and caches this version does not use; when a downloaded
  *           lesson library is older than this build's, refresh it (changed files only).
  * fetch     pages: network first, then a cached copy, then the offline page.
- *           Files whose name carries a hash (/static/, search index chunks): cache first.
- *           Anything else from this site: network first, then a cached copy.
+ *           Versioned files (a hash or a version in the name: /static/, /vendor/<lib>-<ver>/,
+ *           search index chunks): cache first, remembered on first use.
+ *           Anything else from this site (GeoJSON layers, the finder's index): network
+ *           first, remembered, then a cached copy.
+ *           What is remembered goes to the runtime cache, bounded by bytes (oldest out).
  * message   "skip-waiting" from the "Tải lại" banner; "library-download" from the lesson
- *           library's button, with progress posted back through a MessageChannel port.
+ *           library's button; "place-save" from "Lưu xã/tỉnh này để dùng khi không có mạng"
+ *           (a province or xã page, its map and layers, kept until the reader removes them);
+ *           progress is posted back through a MessageChannel port.
  */
 "use strict";
 
 // What the build knows: {precache: [[url, revision], …], offline: url,
 // library: {url, version} | null}. Injected at exactly one point (generator/pwa.py).
-const BUILD = {"library": {"url": "/bai-hoc/offline.json", "version": "hhgcnienfnmchklc"}, "offline": "/offline/", "precache": [["/", "lcccoopfdohhmimc"], ["/favicon.ico", "igceckdjkklcnida"], ["/icons/apple-touch-icon.png", "mmlfadobmopiobne"], ["/icons/icon-192.png", "ohnokdlhdadlbdmc"], ["/icons/icon-512.png", "pfibcbcfoeplfeeg"], ["/icons/maskable-512.png", "fjenajmipleeajek"], ["/manifest.webmanifest", "elcgkbiplkdedocg"], ["/offline/", "iaaicjnghfopjfhc"], ["/static/css/antq.plmoiaacmg.css", "plmoiaacmgenfjhi"], ["/static/js/app.mgnfebkejb.js", "mgnfebkejbkiaeob"], ["/static/js/tim-xa.jekgfnodhj.js", "jekgfnodhjemmcfb"], ["/tim-xa/chi-muc.json", "mflaogbelikggmeo"]]};
+const BUILD = {"library": {"url": "/bai-hoc/offline.json", "version": "pnhpmlnihngnfmhj"}, "offline": "/offline/", "precache": [["/", "phpioaibcccmnefd"], ["/favicon.ico", "igceckdjkklcnida"], ["/icons/apple-touch-icon.png", "mmlfadobmopiobne"], ["/icons/icon-192.png", "ohnokdlhdadlbdmc"], ["/icons/icon-512.png", "pfibcbcfoeplfeeg"], ["/icons/maskable-512.png", "fjenajmipleeajek"], ["/manifest.webmanifest", "elcgkbiplkdedocg"], ["/offline/", "ckkpnhahibgeocmh"], ["/static/css/antq.hedkmoibfe.css", "hedkmoibfeokjdgk"], ["/static/js/app.lpfefbphbj.js", "lpfefbphbjbgnhch"], ["/static/js/tim-xa.jekgfnodhj.js", "jekgfnodhjemmcfb"], ["/tim-xa/chi-muc.json", "mflaogbelikggmeo"]]};
 
 // Bump the suffixes when the layout of a cache changes: activate deletes other antq- caches.
 const SHELL = "antq-shell-v1";
-const RUNTIME = "antq-runtime-v1"; // pages and files met while browsing
+const RUNTIME = "antq-runtime-v2"; // pages and files met while browsing
 const LIBRARY = "antq-library-"; // + the library's version: the downloaded lessons
-const RUNTIME_MAX = 60; // entries; the oldest go first
+const PLACE = "antq-place-"; // + a saved page's path: a saved province or xã (js/app.js too)
+// Where a saved place's cache keeps its own record (never requested by a page).
+const PLACE_RECORD = "/__antq-place.json";
+// The runtime cache is bounded by what it holds, not by a count: a map layer weighs as much
+// as a hundred pages. The least recently used entries go first; a single file over a
+// quarter of the budget is not remembered at all (a national data download).
+const RUNTIME_BYTES = 24 * 1024 * 1024;
+const RUNTIME_ITEM_MAX = RUNTIME_BYTES / 4;
+const SIZE_HEADER = "x-antq-size"; // the stored body's bytes, on remembered responses
 const NETWORK_TIMEOUT = 6000; // ms a page waits for a slow network when a copy is at hand
 const PARALLEL = 6; // library downloads at a time (browsers open 6 connections per host)
 
@@ -74,7 +88,8 @@ async function activate() {
   }
   for (const name of await caches.keys()) {
     const ours = name.startsWith("antq-");
-    if (ours && name !== SHELL && name !== RUNTIME && !name.startsWith(LIBRARY)) {
+    const kept = name === SHELL || name === RUNTIME || name.startsWith(LIBRARY);
+    if (ours && !kept && !name.startsWith(PLACE)) {
       await caches.delete(name);
     }
   }
@@ -152,6 +167,55 @@ async function fetchInto(cache, file, unchangedIn) {
   await cache.put(file.url, kept || (await fetchOk(file.url)));
 }
 
+// -- saved places (issue 16) ------------------------------------------------------------
+
+// A province or xã page saved for offline use: its own cache, named after the page, holding
+// the files the build listed for it (/tinh/<slug>/offline.json) and, written last, its
+// record. Kept until the reader removes it (the page deletes the cache) or the browser
+// evicts the site's storage.
+async function savePlace(listUrl, pageUrl, name, report) {
+  const list = await (await fetchOk(listUrl)).json();
+  const picked = list.province.url === pageUrl ? list.province.files : list.wards[pageUrl];
+  if (!picked) throw new Error(`${pageUrl}: not in ${listUrl}`);
+  const files = picked.map((i) => list.files[i]);
+  const size = files.reduce((sum, f) => sum + f.size, 0);
+  const cacheName = PLACE + pageUrl;
+  const had = await caches.has(cacheName);
+  const cache = await caches.open(cacheName);
+  const recordUrl = new URL(PLACE_RECORD, self.location.origin).href;
+  const old = await cache.match(recordUrl);
+  const oldRevs = new Map(old ? (await old.json()).files.map((f) => [f.url, f.rev]) : []);
+  const queue = files.slice();
+  let done = 0;
+  let bytes = 0;
+  const next = async () => {
+    for (let file = queue.shift(); file; file = queue.shift()) {
+      const kept = oldRevs.get(file.url) === file.rev && (await cache.match(file.url));
+      if (!kept) await cache.put(file.url, await fetchOk(file.url));
+      done += 1;
+      bytes += file.size;
+      report({ type: "progress", done, total: files.length, bytes, size });
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: PARALLEL }, next));
+    const wanted = new Set(files.map((f) => new URL(f.url, self.location.origin).href));
+    for (const request of await cache.keys()) {
+      if (request.url !== recordUrl && !wanted.has(request.url)) await cache.delete(request);
+    }
+    const record = { page: pageUrl, name, list: listUrl, version: list.version, size, files };
+    await cache.put(
+      recordUrl,
+      new Response(JSON.stringify(record), { headers: { "content-type": "application/json" } }),
+    );
+  } catch (error) {
+    // Half a copy is no copy: a first save that failed leaves nothing behind.
+    if (!had) await caches.delete(cacheName);
+    throw error;
+  }
+  return { size, files: files.length };
+}
+
 // -- answering requests -------------------------------------------------------------------
 
 self.addEventListener("fetch", (event) => {
@@ -161,12 +225,14 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate") event.respondWith(page(event, url));
   else if (hashed(url.pathname)) event.respondWith(cacheFirst(event, url));
-  else event.respondWith(networkFirst(event.request, url));
+  else event.respondWith(networkFirst(event, url));
 });
 
 function hashed(path) {
   return (
     path.startsWith("/static/") ||
+    path.startsWith("/vendor/") || // a library's version is in its folder's name
+
     /^\/pagefind(-bai-hoc)?\/(index|fragment|filter)\//.test(path) ||
     path.endsWith(".pf_meta")
   );
@@ -184,14 +250,55 @@ async function cached(url, anyQuery = url.pathname.startsWith("/pagefind")) {
   return caches.match(url.href, { ignoreSearch: anyQuery });
 }
 
-async function remember(url, response) {
-  const cache = await caches.open(RUNTIME);
-  await cache.delete(url.href); // re-added at the end: the oldest entries go first
-  await cache.put(url.href, await storable(response));
-  const keys = await cache.keys();
-  for (const old of keys.slice(0, Math.max(0, keys.length - RUNTIME_MAX))) {
-    await cache.delete(old);
+// Remembering is serialised: the byte count of the runtime cache is kept in memory (built
+// from the cache once per worker start) and must not be raced by two writes.
+let runtimeQueue = Promise.resolve();
+let runtimeSizes = null; // Map: URL → bytes, least recently used first
+
+function serially(task) {
+  const run = runtimeQueue.then(task, task);
+  runtimeQueue = run.catch(() => null);
+  return run;
+}
+
+async function runtimeIndex(cache) {
+  if (runtimeSizes) return runtimeSizes;
+  const sizes = new Map();
+  for (const request of await cache.keys()) {
+    const response = await cache.match(request);
+    if (!response) continue;
+    const size = Number(response.headers.get(SIZE_HEADER));
+    sizes.set(request.url, size > 0 ? size : (await response.blob()).size);
   }
+  runtimeSizes = sizes;
+  return sizes;
+}
+
+async function remember(url, response) {
+  if (Number(response.headers.get("content-length")) > RUNTIME_ITEM_MAX) return;
+  const body = await response.blob();
+  if (body.size > RUNTIME_ITEM_MAX) return;
+  const headers = new Headers(response.headers);
+  headers.delete("content-encoding"); // the body is decoded already
+  headers.delete("content-length");
+  headers.set(SIZE_HEADER, String(body.size));
+  const { status, statusText } = response;
+  const copy = new Response(body, { status, statusText, headers });
+  await serially(async () => {
+    const cache = await caches.open(RUNTIME);
+    const sizes = await runtimeIndex(cache);
+    await cache.put(url.href, copy);
+    sizes.delete(url.href); // re-added last: the most recently used
+    sizes.set(url.href, body.size);
+    let total = 0;
+    for (const size of sizes.values()) total += size;
+    for (const [key, size] of sizes) {
+      if (total <= RUNTIME_BYTES) break;
+      await cache.delete(key);
+      sizes.delete(key);
+      total -= size;
+    }
+  }).catch(() => null); // the disk is full: browsing goes on, uncached
 }
 
 function delay(ms) {
@@ -219,15 +326,16 @@ async function cacheFirst(event, url) {
   const hit = await cached(url);
   if (hit) return hit;
   const response = await fetch(event.request);
-  if (response.ok && url.pathname.startsWith("/static/")) {
-    event.waitUntil(remember(url, response.clone()));
-  }
+  if (response.ok) event.waitUntil(remember(url, response.clone()));
   return response;
 }
 
-async function networkFirst(request, url) {
+async function networkFirst(event, url) {
   try {
-    return await fetch(request);
+    const response = await fetch(event.request);
+    // GeoJSON layers and other data files: a map opened once shows its markers offline.
+    if (response.ok && response.type === "basic") event.waitUntil(remember(url, response.clone()));
+    return response;
   } catch (error) {
     const hit = await cached(url);
     if (hit) return hit;
@@ -248,6 +356,20 @@ self.addEventListener("message", (event) => {
       downloadLibrary(report).then(
         (list) => report({ type: "ready", version: list.version, size: list.size }),
         (error) => report({ type: "error", message: String((error && error.message) || error) }),
+      ),
+    );
+  } else if (message.type === "place-save" && message.list && message.page) {
+    const port = event.ports[0];
+    const report = (m) => port && port.postMessage(m);
+    event.waitUntil(
+      savePlace(message.list, message.page, String(message.name || ""), report).then(
+        (saved) => report({ type: "ready", size: saved.size, files: saved.files }),
+        (error) =>
+          report({
+            type: "error",
+            full: Boolean(error && error.name === "QuotaExceededError"),
+            message: String((error && error.message) || error),
+          }),
       ),
     );
   }
