@@ -25,19 +25,18 @@ SHARED_SCOPES = {"module", "package", "session", "class"}
 
 
 def _shares_a_costly_fixture(item: pytest.Item) -> bool:
-    """Whether the test uses a fixture of wider scope than one test, defined in its own module
-    (pytest's own, such as tmp_path_factory, and this file's do not count)."""
-    module = getattr(item, "module", None)
+    """Whether the test uses a fixture of wider scope than one test, found in its own module
+    (defined or imported there; pytest's own, such as tmp_path_factory, and this file's do
+    not count)."""
     info = getattr(item, "_fixtureinfo", None)
-    if module is None or info is None:
+    if info is None:
         return False
+    module_id = item.nodeid.split("::", 1)[0]
     for name in item.fixturenames:
         for fixturedef in info.name2fixturedefs.get(name, ()):
-            func = getattr(fixturedef, "func", None)
-            if (
-                fixturedef.scope in SHARED_SCOPES
-                and getattr(func, "__module__", None) == module.__name__
-            ):
+            owner = getattr(fixturedef, "node", None)  # where it was found (pytest >= 9)
+            owner_id = owner.nodeid if owner is not None else fixturedef.baseid
+            if fixturedef.scope in SHARED_SCOPES and owner_id == module_id:
                 return True
     return False
 
