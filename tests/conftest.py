@@ -44,8 +44,27 @@ def _shares_a_costly_fixture(item: pytest.Item) -> bool:
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the marks (its own hook, same name)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        if item.get_closest_marker("xdist_group") is None and _shares_a_costly_fixture(item):
+        if item.get_closest_marker("xdist_group") is not None:
+            continue
+        shared = sorted(SHARED_BUILDS & set(item.fixturenames))
+        if shared:  # every module reading it runs on the one worker that builds it
+            item.add_marker(pytest.mark.xdist_group(shared[0]))
+        elif _shares_a_costly_fixture(item):
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+
+
+# Session-wide builds defined below, each shared by several modules (read only).
+SHARED_BUILDS = {"fixture_site"}
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The good fixture package plus the sample lesson, built once at the golden site's fixed
+    date: tests/test_golden.py compares it whole; test_check, test_scans and
+    test_security_teams read it, and copy it before changing anything."""
+    from tests.test_golden import build_fixture_site
+
+    return build_fixture_site(tmp_path_factory.mktemp("fixture-site"))
 
 
 @pytest.fixture(scope="session", autouse=True)
