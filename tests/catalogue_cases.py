@@ -1101,7 +1101,30 @@ def _limit_lines(tmp: Path) -> list[str]:
     ):
         ceiling = next(c for s, (_, c) in limits.SIZE_CEILINGS.items() if rel.endswith(s))
         lines.append(limits.check_size(rel, ceiling + limits.MB) or "")
+    # Any other published file (issue 16): the limit of every file.
+    lines.append(limits.check_size("du-lieu/places.csv.gz", limits.MAX_FILE + limits.MB) or "")
     return lines
+
+
+def _export_search_lines(tmp: Path) -> list[str]:
+    """The offline exports' search page (generator.export_search): its heading, label, hint
+    and status, as a reader sees them."""
+    import html
+    import re
+
+    from generator.export_search import Item, search_page
+
+    shell = "<html><head><title>x</title></head><body><main><h1>x</h1></main></body></html>"
+    items = [Item("a", "Bài A", "", "bai a"), Item("b", "Bài B", "", "bai b")]
+    page = search_page(shell, items, "s.js")
+    found = re.findall(r"<(h1|label[^>]*|small|p id=\"tim-kiem-trang-thai\"[^>]*)>([^<]*)<", page)
+    return [html.unescape(text) for _tag, text in found]
+
+
+MISC_CASES["export-search"] = CallCase(
+    _export_search_lines,
+    ("zim-search-title", "zim-search-label", "zim-search-hint", "zim-search-all"),
+)
 
 
 MISC_CASES["build-limits"] = CallCase(
@@ -1115,6 +1138,7 @@ MISC_CASES["build-limits"] = CallCase(
         "part-kind-ics",
         "part-kind-json",
         "part-kind-geojson",
+        "part-kind-file",
     ),
 )
 
@@ -1210,6 +1234,29 @@ def _status_lines(tmp: Path) -> list[str]:
     return [re.sub(r"đến \d\d:\d\d:\d\d UTC", "đến T UTC", line) for line in lines]
 
 
+def _prune_lines(tmp: Path) -> list[str]:
+    """A run wholly sent, pruned; then a negative day count."""
+    import time
+
+    from generator.push.store import Store
+
+    store = Store(tmp / "p.sqlite3")
+    store.subscribe("https://fcm.googleapis.com/fcm/send/a", "k", "a", ["xa:11113"])
+    store.plan_run(
+        "a" * 40 + ".." + "b" * 40,
+        "a" * 40,
+        "b" * 40,
+        {"https://fcm.googleapis.com/fcm/send/a": "{}"},
+    )
+    for delivery in store.claim("me", time.time(), 30, 1):
+        store.finish(delivery, "sent", 201, owner="me")
+    store.close()
+    return cli(
+        ["push", "prune", "--older-than", "0", "--db", "{tmp}/p.sqlite3"],
+        ["push", "prune", "--older-than", "-1", "--db", "{tmp}/p.sqlite3"],
+    )(tmp)
+
+
 PUSH_CASES["push-store-url"] = CallCase(
     _store_url_lines,
     (
@@ -1222,6 +1269,7 @@ PUSH_CASES["push-store-url"] = CallCase(
     ),
 )
 PUSH_CASES["push-copy"] = CallCase(_copy_lines, ("push-copied", "push-copy-target-not-empty"))
+PUSH_CASES["push-prune"] = CallCase(_prune_lines, ("push-pruned", "push-prune-days"))
 PUSH_CASES["push-status"] = CallCase(_status_lines, ("push-job-line", "push-service-blocked"))
 
 
