@@ -12,7 +12,6 @@ import pytest
 from typer.testing import CliRunner
 
 import generator.check.site as check_site_mod
-from generator.build import BuildOptions, build_site
 from generator.check import check_site, glob_regex
 from generator.cli import app
 from generator.urlpath import path_to_url as page_url
@@ -29,19 +28,11 @@ PRIVACY_HINT = (
 )
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The good fixture package plus one lesson (the header links to /bai-hoc/), built once."""
-    data = tmp_path_factory.mktemp("data") / "package"
-    shutil.copytree(FIXTURES / "good", data)
-    (data / "lessons").mkdir()
-    shutil.copy(FIXTURES / "lessons" / "mau.md", data / "lessons" / "mau.md")
-    out = tmp_path_factory.mktemp("built") / "public"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        mp.setenv("ANTQ_CACHE_DIR", str(tmp_path_factory.mktemp("antq-cache")))
-        build_site(BuildOptions(data_dir=data, out_dir=out, site_dir=ROOT / "site"))
-    return out
+@pytest.fixture
+def built(fixture_site: Path) -> Path:
+    """The good fixture package plus one lesson (the header links to /bai-hoc/), built once
+    for the session (tests/conftest.py); read only."""
+    return fixture_site
 
 
 @pytest.fixture

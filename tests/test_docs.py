@@ -207,3 +207,33 @@ def test_a_code_missing_from_the_guide_or_made_up_is_reported() -> None:
     assert guide_codes(guide + "| `ma-gia` | lỗi | nghĩa | cách sửa |\n") - set(CATALOGUE) == {
         "ma-gia"
     }
+
+
+# -- the test command ---------------------------------------------------------------------------
+
+CI_RUN = ROOT / ".ci" / "run"
+
+
+def readme_commands(readme: str) -> list[str]:
+    """The README's fenced bash commands, in order (the first sets up and serves, the second
+    installs what the tests need and runs the whole suite)."""
+    return [block.strip() for block in re.findall(r"^```bash\n(.*?)^```", readme, re.M | re.S)]
+
+
+def ci_command(script: str) -> str:
+    """The last line of .ci/run: the command CI runs."""
+    return script.strip().splitlines()[-1].strip()
+
+
+def test_ci_runs_exactly_the_readmes_test_command() -> None:
+    """CI and a developer run the same suite the same way (in parallel: pytest-xdist)."""
+    test_command = readme_commands(README.read_text(encoding="utf-8"))[1]
+    assert ci_command(CI_RUN.read_text(encoding="utf-8")) == test_command
+    assert test_command.endswith(".venv/bin/pytest -q -n auto --dist loadgroup")
+
+
+def test_a_ci_command_that_drifts_from_the_readme_is_reported() -> None:
+    """Negative control: .ci/run without the parallel options no longer matches."""
+    test_command = readme_commands(README.read_text(encoding="utf-8"))[1]
+    drifted = CI_RUN.read_text(encoding="utf-8").replace(" -n auto --dist loadgroup", "")
+    assert ci_command(drifted) != test_command

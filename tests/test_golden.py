@@ -160,9 +160,10 @@ def build_fixture_site(tmp: Path) -> Path:
     return tmp / "public"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_fixture_site(tmp_path_factory.mktemp("golden"))
+@pytest.fixture
+def built(fixture_site: Path) -> Path:
+    """The site build_fixture_site makes, built once for the session (tests/conftest.py)."""
+    return fixture_site
 
 
 def test_the_whole_site_matches_the_golden(built: Path) -> None:

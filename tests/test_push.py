@@ -41,7 +41,7 @@ from typer.testing import CliRunner
 
 from generator.cli import app as cli_app
 from generator.push.endpoints import DEFAULT_POLICY, EndpointPolicy, key_refusals
-from generator.push.notify import NotifyOptions, parse_retry_after, run, run_tag
+from generator.push.notify import NotifyOptions, claim_lease, parse_retry_after, run, run_tag
 from generator.push.service import ServiceConfig, TokenBuckets, create_app
 from generator.push.store import SCHEMA_VERSION, Store, StoreError
 from generator.push.topics import load_model, vocabulary
@@ -154,7 +154,13 @@ class Receiver:
                 with receiver.lock:
                     receiver.active += 1
                 try:
-                    body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                    length = int(self.headers.get("Content-Length", "0"))
+                    body = self.rfile.read(length)
+                    if len(body) < length:
+                        # The sender went away mid-request (the crash test kills it): no push
+                        # service takes a cut request, and it says nothing of our encoding.
+                        self.close_connection = True
+                        return
                     receiver.handle(self, body)
                 finally:
                     with receiver.lock:
@@ -234,7 +240,7 @@ class Receiver:
                 self.bodies[path] = body
                 self.headers[path] = {k.lower(): v for k, v in request.headers.items()}
         if stall:
-            self.release.wait(30)
+            self.release.wait(120)  # close() and the crash test set it long before
             with contextlib.suppress(OSError):  # the notifier was killed: nobody listens
                 request.answer(503)
             return
@@ -242,6 +248,20 @@ class Receiver:
 
     def total_unlocked(self) -> int:
         return sum(len(v) for v in self.delivered.values())
+
+
+# How long a test waits for what a busy machine may delay (a server starting, the browser's
+# service worker, a notification): generous, since waiting ends as soon as it happens. The
+# whole suite runs on two cores in parallel (pytest-xdist), beside other work.
+PATIENCE = 60.0
+
+
+def wait_started(server: Any) -> None:
+    """Until uvicorn listens; fails (instead of letting a request fail later) if it never does."""
+    deadline = time.monotonic() + PATIENCE
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started, "uvicorn did not start"
 
 
 # -- fixtures -----------------------------------------------------------------------------------
@@ -909,8 +929,11 @@ from generator.push.notify import NotifyOptions, run
 from generator.push.vapid import load_private_key, load_subject
 
 repo, site, db = map(Path, sys.argv[1:4])
+timeout = float(sys.argv[4])
 report = run(
-    NotifyOptions(repo / "data", site, db, "HEAD~1", "HEAD", concurrency=4, retry_wait=0),
+    NotifyOptions(
+        repo / "data", site, db, "HEAD~1", "HEAD", concurrency=4, retry_wait=0, timeout=timeout
+    ),
     key=load_private_key(),
     subject=load_subject(),
     policy=EndpointPolicy(hosts=("127.0.0.1",), allow_http=True, any_port=True),
@@ -945,15 +968,18 @@ def test_crash_mid_run_then_rerun_without_duplicates(
         ENV_SUBJECT: SUBJECT,
         "NO_PROXY": "127.0.0.1",
     }
+    # The held requests must still be in flight at the kill, however slow this machine is:
+    # a timeout far beyond the wait below, else they would end as retries before it.
+    timeout = 4 * PATIENCE
     proc = subprocess.Popen(
-        [sys.executable, str(script), str(repo), str(site), str(db)],
+        [sys.executable, str(script), str(repo), str(site), str(db), str(timeout)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
     reader = sqlite3.connect(db, timeout=10)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + PATIENCE
     sent = 0
     while time.monotonic() < deadline and proc.poll() is None:
         try:
@@ -973,7 +999,7 @@ def test_crash_mid_run_then_rerun_without_duplicates(
     # the push service did not take them. One it had taken, with its answer lost to the
     # kill, would be shown again; the stable tag and Topic header make that a replacement.
     receiver.release.set()
-    receiver.quiesce()
+    receiver.quiesce(timeout=PATIENCE)
 
     assert reader.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert reader.execute("SELECT count(*) FROM subscriptions").fetchone()[0] == 60
@@ -982,7 +1008,9 @@ def test_crash_mid_run_then_rerun_without_duplicates(
     reader.close()
 
     receiver.stall_after = None
-    report = notify(repo, site, db, vapid_key, concurrency=8)
+    # The killed notifier's leases (claim_lease(timeout)) expire on the fake clock first.
+    wait = claim_lease(timeout) + PATIENCE
+    report = notify(repo, site, db, vapid_key, concurrency=8, timeout=PATIENCE, retry_wait=wait)
     assert report.already_planned and report.outcomes == Counter({"sent": 40})
     assert receiver.errors == []
     assert {path: len(receiver.delivered[path]) for path in paths} == dict.fromkeys(paths, 1)
@@ -991,7 +1019,7 @@ def test_crash_mid_run_then_rerun_without_duplicates(
     # does count it.
     with sqlite3.connect(db) as raw:
         raw.execute("UPDATE deliveries SET state = 'pending' WHERE endpoint LIKE '%/push/00'")
-    notify(repo, site, db, vapid_key)
+    notify(repo, site, db, vapid_key, timeout=PATIENCE, retry_wait=wait)  # leases as above
     assert len(receiver.delivered["/push/00"]) == 2
 
 
@@ -1103,9 +1131,7 @@ def test_real_uvicorn_serves(repo: Path, site: Path, tmp_path: Path) -> None:
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     try:
-        deadline = time.monotonic() + 10
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.02)
+        wait_started(server)
         base = f"http://127.0.0.1:{port}"
         assert requests.get(f"{base}/health", timeout=5).json()["status"] == "ok"
         body = {"subscription": fake_subscription(), "topics": ["bai-hoc"]}
@@ -1207,9 +1233,7 @@ def browser_site(
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
+    wait_started(server)
     (root / "index.html").write_text(
         PAGE.format(service=service_origin, key=vapid_key.public_key), encoding="utf-8"
     )
@@ -1233,10 +1257,13 @@ def test_follow_button_and_worker_in_chromium(
 
     fake = fake_subscription("http://127.0.0.1:9/push/browser")
     origin = browser_site["page_origin"]
+    # Playwright's expect() gives up after 5 s by default: too short on a busy machine.
+    sync_api.expect.set_options(timeout=PATIENCE * 1000)
     with sync_api.sync_playwright() as pw:
         browser = launch(pw)
         try:
             context = browser.new_context()
+            context.set_default_timeout(PATIENCE * 1000)
             context.grant_permissions(["notifications"], origin=origin)
             context.add_init_script(f"window.__FAKE = {json.dumps(fake)};\n{FAKE_PUSH_MANAGER}")
             page = context.new_page()
@@ -1293,9 +1320,10 @@ def test_follow_button_and_worker_in_chromium(
             )
             cdp.send("ServiceWorker.enable")
             page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-            deadline = time.monotonic() + 10
+            deadline = time.monotonic() + PATIENCE
             while not registrations and time.monotonic() < deadline:
                 page.wait_for_timeout(50)
+            assert registrations, "the service worker never registered"
             registration_id = registrations[0]["registrationId"]
             for data in (
                 {
@@ -1311,7 +1339,7 @@ def test_follow_button_and_worker_in_chromium(
                     {"origin": origin, "registrationId": registration_id, "data": json.dumps(data)},
                 )
             shown: list[dict[str, Any]] = []
-            deadline = time.monotonic() + 10
+            deadline = time.monotonic() + PATIENCE
             while len(shown) < 2 and time.monotonic() < deadline:
                 page.wait_for_timeout(100)
                 shown = page.evaluate(
@@ -1330,3 +1358,4 @@ def test_follow_button_and_worker_in_chromium(
             assert errors == []
         finally:
             browser.close()
+            sync_api.expect.set_options(timeout=5_000)  # Playwright's default, for other tests

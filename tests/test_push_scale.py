@@ -53,7 +53,13 @@ def pg() -> Iterator[PgServer]:
         yield server
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+# The PostgreSQL cases join the module's xdist group: one worker starts the one cluster.
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param("postgresql", marks=pytest.mark.xdist_group("tests/test_push_scale.py")),
+    ]
+)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh store location of each kind: the same tests run on both."""
     if request.param == "sqlite":

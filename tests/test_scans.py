@@ -214,14 +214,11 @@ def test_build_scans_the_service_worker(tmp_path: Path, monkeypatch: pytest.Monk
 # -- 3 and 4. antq check: NUL, control characters, secrets -------------------------------------
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("built") / "public"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        mp.setenv("ANTQ_CACHE_DIR", str(tmp_path_factory.mktemp("antq-cache")))
-        build_site(BuildOptions(data_dir=FIXTURES / "good", out_dir=out, site_dir=ROOT / "site"))
-    return out
+@pytest.fixture
+def built(fixture_site: Path) -> Path:
+    """The good fixture package (with the sample lesson), built once for the session
+    (tests/conftest.py); read only: `site` below is a copy."""
+    return fixture_site
 
 
 @pytest.fixture

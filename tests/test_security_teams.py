@@ -6,13 +6,11 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from generator.build import BuildOptions, build_site
 from generator.changes import describe
 from generator.data.load import read_package
 from generator.data.messages_vi import text
@@ -90,11 +88,10 @@ def test_the_sample_data_is_clean() -> None:
     assert len(teams) >= 50 and all(t.members >= 3 for t in teams)
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    out = tmp_path_factory.mktemp("site") / "public"
-    build_site(BuildOptions(data_dir=GOOD, out_dir=out, site_dir=ROOT / "site"))
-    yield out
+@pytest.fixture
+def site(fixture_site: Path) -> Path:
+    """The good fixture package built once for the session (tests/conftest.py); read only."""
+    return fixture_site
 
 
 def test_the_xa_page_lists_its_teams(site: Path) -> None:
