@@ -124,8 +124,9 @@ def _binary() -> str:
 # (issue 15: a lesson above the lesson index for the lesson's title).
 # Matched against a page's URL, like `_LISTS`.
 _INDEX_PAGES = re.compile(
-    r"^/(bai-hoc/((chu-de|danh-cho|the|loc)/[^/]+/)?|mo-hinh/((linh-vuc|tinh)/[^/]+/)?"
-    r"|van-ban/|khen-thuong/(.+/)?|phan-loai/|tinh/[^/]+/|du-lieu/([^/]+/)?|tim-xa/(.+/)?)$"
+    r"^/(bai-hoc/((chu-de|danh-cho|the|loc)/[^/]+/)?"
+    r"|mo-hinh/((linh-vuc|tinh)/[^/]+/)?(trang-\d+/)?|van-ban/|khen-thuong/(.+/)?"
+    r"|phan-loai/|tinh/[^/]+/|du-lieu/([^/]+/)?|tim-xa/(.+/)?)$"
 )
 LIST_META = '<p data-pagefind-meta="loai:danh-sach" hidden></p>'
 # Pagefind joins the text of neighbouring elements without a space when no block boundary it
@@ -134,7 +135,7 @@ LIST_META = '<p data-pagefind-meta="loai:danh-sach" hidden></p>'
 # stacked table's data-label), a space after every cell and item, and " — " before the small
 # part of a heading ("Xã Tứ Kỳ — Thành phố Hải Phòng", which is also the result's title).
 _TERM_END = re.compile(r"(?<![:：])\s*</dt>")
-_CELL_END = re.compile(r"</(dd|li|td|th|p|div|figcaption|caption|small)>")
+_CELL_END = re.compile(r"</(dt|dd|li|td|th|p|div|figcaption|caption|small)>")
 _HEADING_SMALL = re.compile(r"(<h[1-6]\b[^>]*>)(.*?)(</h[1-6]>)", re.S)
 _DATA_LABEL = re.compile(r'(<t[dh]\b[^>]*\bdata-label="([^"]*)"[^>]*>)')
 
