@@ -403,6 +403,7 @@
       layers.setAttribute("aria-label", "Chọn lớp bản đồ");
     }
     if (wardsLayer) focus(map, wardsLayer);
+    window.AntqMap.maps.push(map); // the page's maps, for scripts and tests
   }
 
   window.AntqMap = {
@@ -412,6 +413,7 @@
     exemplars: exemplars,
     provinces: provinces,
     controls: controls,
-    load: load
+    load: load,
+    maps: []
   };
 })();
