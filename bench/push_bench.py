@@ -444,12 +444,14 @@ def fanout(
             pg.__exit__(None, None, None)
 
 
-def main_ratio(tmp: Path, data: Path, site: Path, n: int, env: dict[str, str]) -> None:
+def main_ratio(
+    tmp: Path, data: Path, site: Path, n: int, env: dict[str, str], base: str = "main"
+) -> None:
     """main's notifier and this one, same N, same receiver kind, same machine, same run."""
     code = tmp / "main-code"
     code.mkdir()
     archive = subprocess.run(
-        ["git", "archive", "main", "generator"], cwd=ROOT, capture_output=True, check=True
+        ["git", "archive", base, "generator"], cwd=ROOT, capture_output=True, check=True
     )
     subprocess.run(["tar", "-x", "-C", str(code)], input=archive.stdout, check=True)
     figures = {}
@@ -618,6 +620,7 @@ def main() -> None:
     parser.add_argument("--stores", default="sqlite,postgresql")
     parser.add_argument("--kill", action="store_true")
     parser.add_argument("--main", type=int, default=0, help="subscribers for the ratio to main")
+    parser.add_argument("--base", default="main", help="the git revision --main compares with")
     parser.add_argument("--rows", type=int, default=0)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30.0)
@@ -631,7 +634,7 @@ def main() -> None:
         key_path, _ = generate_keys(tmp / "keys")
         env = {**os.environ, "NO_PROXY": "127.0.0.1", "ANTQ_VAPID_PRIVATE_KEY_FILE": str(key_path)}
         if args.main:
-            main_ratio(tmp, data, site, args.main, env)
+            main_ratio(tmp, data, site, args.main, env, args.base)
         if not args.skip_fanout:
             fanout(tmp, data, site, args, env)
         if args.rows:

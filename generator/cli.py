@@ -446,6 +446,19 @@ def push_status(
     raise typer.Exit(commands.status(db, job, follow))
 
 
+@push_app.command("prune")
+def push_prune(
+    older_than: int = typer.Option(
+        30, "--older-than", help="Chỉ dọn các lượt gửi lập cách đây hơn ngần này ngày."
+    ),
+    db: str | None = typer.Option(None, "--db", help=PUSH_DB_HELP),
+) -> None:
+    """Dọn nhật ký gửi của các lượt đã gửi xong, giữ lại số liệu của từng lượt."""
+    from generator.push import commands
+
+    raise typer.Exit(commands.prune(db, older_than))
+
+
 export_app = typer.Typer(
     help="Bản dùng không cần mạng cho trường học: tệp ZIM (Kiwix) và gói zip.",
     no_args_is_help=True,

@@ -1210,6 +1210,29 @@ def _status_lines(tmp: Path) -> list[str]:
     return [re.sub(r"đến \d\d:\d\d:\d\d UTC", "đến T UTC", line) for line in lines]
 
 
+def _prune_lines(tmp: Path) -> list[str]:
+    """A run wholly sent, pruned; then a negative day count."""
+    import time
+
+    from generator.push.store import Store
+
+    store = Store(tmp / "p.sqlite3")
+    store.subscribe("https://fcm.googleapis.com/fcm/send/a", "k", "a", ["xa:11113"])
+    store.plan_run(
+        "a" * 40 + ".." + "b" * 40,
+        "a" * 40,
+        "b" * 40,
+        {"https://fcm.googleapis.com/fcm/send/a": "{}"},
+    )
+    for delivery in store.claim("me", time.time(), 30, 1):
+        store.finish(delivery, "sent", 201, owner="me")
+    store.close()
+    return cli(
+        ["push", "prune", "--older-than", "0", "--db", "{tmp}/p.sqlite3"],
+        ["push", "prune", "--older-than", "-1", "--db", "{tmp}/p.sqlite3"],
+    )(tmp)
+
+
 PUSH_CASES["push-store-url"] = CallCase(
     _store_url_lines,
     (
@@ -1222,6 +1245,7 @@ PUSH_CASES["push-store-url"] = CallCase(
     ),
 )
 PUSH_CASES["push-copy"] = CallCase(_copy_lines, ("push-copied", "push-copy-target-not-empty"))
+PUSH_CASES["push-prune"] = CallCase(_prune_lines, ("push-pruned", "push-prune-days"))
 PUSH_CASES["push-status"] = CallCase(_status_lines, ("push-job-line", "push-service-blocked"))
 
 

@@ -507,6 +507,12 @@ EXPECTED_CALLS.update(
             "lỗi: cơ sở dữ liệu đích đã có 1 đăng ký [push-copy-target-not-empty] — Cách sửa: chép vào một cơ sở dữ liệu mới, hoặc thêm --merge để gộp",
             "exit 2",
         ],
+        "push-prune": [
+            "Đã dọn 1 lượt gửi xong từ hơn 0 ngày trước (1 dòng nhật ký); số liệu của từng lượt vẫn còn trong antq push status.",
+            "exit 0",
+            "lỗi: --older-than -1: số ngày phải từ 0 trở lên [push-prune-days] — Cách sửa: ghi số ngày, ví dụ --older-than 30",
+            "exit 2",
+        ],
         "push-status": [
             "aaaaaaaaaa..bbbbbbbbbb: đã gửi 1, hết hạn 0, lỗi 0, đang chờ 2 / tổng 3",
             "  https://fcm.googleapis.com: tạm dừng đến T UTC (dịch vụ yêu cầu chờ: 429 Retry-After 3600 s)",

@@ -519,7 +519,7 @@ def test_migration_merges_spellings_stored_before(tmp_path: Path) -> None:
         )
     raw.close()
     store = Store(db)
-    assert store.schema_version() == SCHEMA_VERSION == 4
+    assert store.schema_version() == SCHEMA_VERSION == 5
     with store.transaction() as db:
         subs = dict(db.execute("SELECT endpoint, p256dh FROM subscriptions").fetchall())
     assert subs == {"https://fcm.googleapis.com/x": "new", "https://fcm.googleapis.com/y": "other"}

@@ -343,6 +343,45 @@ def test_status_reads_a_job(
     assert unknown.exit_code == 2 and "không có lượt gửi “zzzz”" in unknown.output
 
 
+def test_prune_keeps_the_counts_and_the_run(
+    repo: Path, site: Path, db_url: str, receiver: Receiver, vapid_key: VapidKey
+) -> None:
+    """`antq push prune` deletes a finished run's delivery rows, keeps the run (never planned
+    again) and its outcomes (status unchanged); a run with a delivery waiting is kept whole."""
+    fill(db_url, receiver, ["/push/a", "/push/b", "/push/c"])
+    plan(repo, site, db_url, vapid_key)
+    runner = CliRunner()
+    before = runner.invoke(app, ["push", "status", "--db", db_url]).output
+    # Negative control: nothing sent yet (3 waiting): even --older-than 0 keeps every row.
+    kept = runner.invoke(app, ["push", "prune", "--older-than", "0", "--db", db_url])
+    assert kept.exit_code == 0 and "Đã dọn 0 lượt" in kept.output, kept.output
+    worker = notifier(db_url, vapid_key, concurrency=2, retry_wait=0)
+    worker.process(NotifyReport(""))
+    worker.store.close()
+    receiver.quiesce()
+    sent = runner.invoke(app, ["push", "status", "--db", db_url]).output
+    assert "đã gửi 3" in sent and "đang chờ 0 / tổng 3" in sent and sent != before
+    # Negative control: the run is younger than 30 days.
+    young = runner.invoke(app, ["push", "prune", "--db", db_url])
+    assert young.exit_code == 0 and "Đã dọn 0 lượt" in young.output
+    pruned = runner.invoke(app, ["push", "prune", "--older-than", "0", "--db", db_url])
+    assert pruned.exit_code == 0 and "Đã dọn 1 lượt" in pruned.output, pruned.output
+    assert "(3 dòng nhật ký)" in pruned.output
+    store = Store(db_url)
+    try:
+        with store.transaction() as db:
+            assert db.execute("SELECT count(*) FROM deliveries").fetchone()[0] == 0
+        (run_key,) = store.runs()
+        assert not store.plan_run(run_key, "a", "b", {"https://x/y": "{}"})  # kept: not again
+    finally:
+        store.close()
+    assert runner.invoke(app, ["push", "status", "--db", db_url]).output == sent
+    again = runner.invoke(app, ["push", "prune", "--older-than", "0", "--db", db_url])
+    assert "Đã dọn 0 lượt" in again.output  # idempotent
+    bad = runner.invoke(app, ["push", "prune", "--older-than", "-1", "--db", db_url])
+    assert bad.exit_code == 2 and "từ 0 trở lên" in bad.output
+
+
 # -- one description of changes (issue 19) ------------------------------------------------------
 
 

@@ -1002,6 +1002,17 @@ CATALOGUE: dict[str, Entry] = {
         "{job}: đã gửi {sent}, hết hạn {gone}, lỗi {failed}, đang chờ {waiting} / tổng {total}",
     ),
     "push-job-none": Entry("info", "Chưa có lượt gửi nào."),
+    # antq push prune (issue 20: the delivery log does not grow forever)
+    "push-pruned": Entry(
+        "info",
+        "Đã dọn {runs} lượt gửi xong từ hơn {days} ngày trước ({deliveries} dòng nhật ký); "
+        "số liệu của từng lượt vẫn còn trong antq push status.",
+    ),
+    "push-prune-days": Entry(
+        "error",
+        "--older-than {days}: số ngày phải từ 0 trở lên",
+        "ghi số ngày, ví dụ --older-than 30",
+    ),
     "push-notify-range": Entry(
         "error",
         "thiếu --from và --to (hai phiên bản dữ liệu)",

@@ -274,3 +274,30 @@ def status(db: str | Path | None, job: str | None, follow_run: bool, echo: Echo 
         return 0
     finally:
         store.close()
+
+
+def prune(db: str | Path | None, older_than: int, echo: Echo = print) -> int:
+    """`antq push prune`: delete the deliveries of finished runs planned more than
+    `older_than` days ago; each run keeps its counts (status still shows them)."""
+    from datetime import UTC, datetime, timedelta
+
+    from generator.push.store import Store, StoreError
+
+    if older_than < 0:
+        _err(say("push-prune-days", days=older_than))
+        return 2
+    try:
+        store = Store(db_path(db))
+    except (PushConfigError, StoreError) as exc:
+        _err(str(exc))
+        return 2
+    cutoff = datetime.now(tz=UTC) - timedelta(days=older_than)
+    try:
+        runs, deliveries = store.prune(cutoff.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+    except StoreError as exc:
+        _err(str(exc))
+        return 2
+    finally:
+        store.close()
+    echo(text("push-pruned", runs=runs, deliveries=deliveries, days=older_than))
+    return 0

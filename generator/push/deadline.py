@@ -1,11 +1,11 @@
-"""A total deadline per push request, which requests and urllib3 do not have.
+"""A total deadline per push request, which socket timeouts (and requests, urllib3) do not give.
 
 A `timeout` bounds the connection and then each socket read: an endpoint that answers one
 byte a second never trips it, and holds a worker (and the delivery's lease) for as long as it
 likes. Here every socket a request uses is registered with the request's `Deadline` (a new one
 as it is opened, a kept-alive one as it is reused); when the deadline passes, one watchdog
 thread shuts the socket down, so the blocked read returns at once and the client raises. The
-TLS handshake is covered too: the socket is registered before it.
+TLS handshake is covered too: wire.py registers the socket before it.
 
 Registered sockets are new descriptors of the connection's socket (`socket.fromfd`): shutting
 one down ends the connection, and the descriptor cannot be closed and reused by another
@@ -24,13 +24,6 @@ import socket
 import threading
 import time
 from types import TracebackType
-from typing import Any
-from urllib.parse import urlsplit
-
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.poolmanager import PoolManager, ProxyManager
 
 _current = threading.local()  # the Deadline of the request this thread is making
 
@@ -129,65 +122,14 @@ def _shut(sock: socket.socket) -> None:
         sock.shutdown(socket.SHUT_RDWR)
 
 
-def _watch(sock: socket.socket | None) -> None:
+def watch_current(sock: socket.socket | None) -> None:
+    """Register a socket with the Deadline of the request this thread is making, if any."""
     deadline: Deadline | None = getattr(_current, "deadline", None)
     if deadline is not None:
         deadline.watch(sock)
 
 
-class _DeadlineHTTPConnection(HTTPConnection):
-    def _new_conn(self) -> socket.socket:
-        sock = super()._new_conn()
-        _watch(sock)
-        return sock
-
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        _watch(self.sock)  # a kept-alive connection: no new socket
-        super().request(*args, **kwargs)
-
-
-class _DeadlineHTTPSConnection(HTTPSConnection):
-    def _new_conn(self) -> socket.socket:
-        sock = super()._new_conn()
-        _watch(sock)
-        return sock
-
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        _watch(self.sock)
-        super().request(*args, **kwargs)
-
-
-class _HTTPPool(HTTPConnectionPool):
-    ConnectionCls = _DeadlineHTTPConnection
-
-
-class _HTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _DeadlineHTTPSConnection
-
-
-class DeadlineAdapter(HTTPAdapter):
-    """An adapter whose connections obey the thread's current `Deadline`."""
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        _use_deadline_pools(self.poolmanager)
-
-    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> PoolManager:
-        manager: PoolManager = super().proxy_manager_for(proxy, **kwargs)
-        if type(manager) is ProxyManager:  # through an http(s) proxy; SOCKS has its own pools
-            _use_deadline_pools(manager)
-        return manager
-
-
-def _use_deadline_pools(manager: PoolManager) -> None:
-    manager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
-
-
-def connection_pool(origin: str, timeout: float) -> HTTPConnectionPool:
-    """One kept-alive connection to a push service (scheme://host[:port]) whose requests obey
-    the thread's current `Deadline`. No proxy: push services are reached directly."""
-    parts = urlsplit(origin)
-    https = parts.scheme == "https"
-    cls = _HTTPSPool if https else _HTTPPool
-    port = parts.port or (443 if https else 80)
-    return cls(parts.hostname or "", port, maxsize=1, block=False, timeout=timeout, retries=False)
+def deadline_expired() -> bool:
+    """Whether the request this thread is making has run out of time."""
+    deadline: Deadline | None = getattr(_current, "deadline", None)
+    return deadline is not None and deadline.expired

@@ -1,16 +1,18 @@
-"""Sending one notification: encrypt (pywebpush, aes128gcm), sign (VAPID), POST over a
+"""Sending one notification: encrypt (RFC 8291 aes128gcm), sign (VAPID), POST over a
 kept-alive connection to its push service, and classify the answer.
 
 Per message only what must be new is computed: the encryption (an ephemeral ECDH key and salt
-each time, by pywebpush's `WebPusher.encode`). The VAPID JWT depends only on the push service's
-origin (`aud`) and an expiry, so it is signed once per service and reused until an hour
-before it expires (12 h). Each sending thread keeps one connection per push service
-(HTTP/1.1 keep-alive, urllib3), bounded by the total `Deadline` of deadline.py, and never
-follows a redirect (a 307 would re-POST past the allow-list).
+each time, wire.encrypt). The VAPID JWT depends only on the push service's origin (`aud`) and
+an expiry, so it is signed once per service and reused until an hour before it expires (12 h).
+Each sending thread keeps one connection per push service (HTTP/1.1 keep-alive, wire.py: why
+not urllib3 is said there), bounded by the total `Deadline` of deadline.py, and never follows
+a redirect (a 307 would re-POST past the allow-list). An `https_proxy` in the environment is
+used for https push services, except those `no_proxy` names.
 """
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -20,14 +22,11 @@ from email.utils import parsedate_to_datetime
 from typing import Literal
 from urllib.parse import urlsplit
 
-import urllib3
-from pywebpush import WebPusher
-from urllib3.exceptions import HTTPError as Urllib3Error
-
-from generator.push.deadline import Deadline, connection_pool
+from generator.push.deadline import Deadline
 from generator.push.endpoints import DEFAULT_POLICY, EndpointPolicy
 from generator.push.store import Delivery, service_of
 from generator.push.vapid import VapidKey
+from generator.push.wire import Connection, WireError, encrypt, proxy_for
 
 JWT_LIFETIME = 12 * 3600  # push services accept at most 24 h
 JWT_RENEW = 3600  # sign a new one this long before the old one expires
@@ -75,17 +74,6 @@ def classify(status: int | None, retry_after: float | None = None) -> Outcome:
     return Outcome("failed", status, "rejected")
 
 
-# urllib3's exceptions under the names requests gave them (the names the log has shown).
-_ERROR_NAMES = {
-    "ReadTimeoutError": "ReadTimeout",
-    "ConnectTimeoutError": "ConnectTimeout",
-    "NewConnectionError": "ConnectionError",
-    "NameResolutionError": "ConnectionError",
-    "ProtocolError": "ConnectionError",
-    "SSLError": "SSLError",
-}
-
-
 class Sender:
     def __init__(
         self,
@@ -96,8 +84,10 @@ class Sender:
         timeout: float = 10.0,
         ttl: int = 86400,
         clock: Callable[[], float] = time.time,
+        context: ssl.SSLContext | None = None,
     ) -> None:
         self.key = key
+        self.context = context  # None: the system's trusted certificates
         self.subject = subject
         self.policy = policy
         self.timeout = timeout
@@ -122,20 +112,22 @@ class Sender:
             self.signatures += 1
             return header
 
-    def _pool(self, service: str) -> urllib3.HTTPConnectionPool:
-        pools: dict[str, urllib3.HTTPConnectionPool] | None = getattr(self._local, "pools", None)
-        if pools is None:
-            pools = self._local.pools = {}
-        pool = pools.get(service)
-        if pool is None:
-            pool = pools[service] = connection_pool(service, self.timeout)
-        return pool
+    def _connection(self, service: str) -> Connection:
+        connections: dict[str, Connection] | None = getattr(self._local, "connections", None)
+        if connections is None:
+            connections = self._local.connections = {}
+        connection = connections.get(service)
+        if connection is None:
+            connection = connections[service] = Connection(
+                service, self.timeout, context=self.context, proxy=proxy_for(service)
+            )
+        return connection
 
     def close(self) -> None:
         """Close this thread's connections."""
-        for pool in getattr(self._local, "pools", {}).values():
-            pool.close()
-        self._local.pools = {}
+        for connection in getattr(self._local, "connections", {}).values():
+            connection.close()
+        self._local.connections = {}
 
     def send(self, delivery: Delivery, tag: str) -> Outcome:
         # Checked again here: the row may predate a tighter allow-list, or not come from the
@@ -143,47 +135,32 @@ class Sender:
         endpoint, refusal = self.policy.check(delivery.endpoint)
         if refusal is not None or endpoint is None:
             return Outcome("refused", None, refusal.code if refusal else "endpoint-invalid")
-        subscription = {
-            "endpoint": endpoint,
-            "keys": {"p256dh": delivery.p256dh, "auth": delivery.auth},
-        }
         try:
-            body = WebPusher(subscription).encode(delivery.payload.encode(), "aes128gcm")["body"]
-        except Exception as exc:  # keys that do not decode or encrypt
+            body = encrypt(delivery.payload.encode(), delivery.p256dh or "", delivery.auth or "")
+        except Exception as exc:  # keys that do not decode, a payload over one record
             return Outcome("failed", None, f"{type(exc).__name__}: {exc}"[:200])
         service = service_of(endpoint)
         parts = urlsplit(str(endpoint))
-        target = str(parts.path) + (f"?{parts.query}" if parts.query else "")
-        headers = {
-            "Authorization": self.authorization(service),
-            "Content-Encoding": "aes128gcm",
-            "Content-Type": "application/octet-stream",
-            "TTL": str(self.ttl),
-            "Topic": tag,
-            "Urgency": "normal",
-        }
+        target = (str(parts.path) or "/") + (f"?{parts.query}" if parts.query else "")
+        headers = [
+            ("Authorization", self.authorization(service)),
+            ("Content-Encoding", "aes128gcm"),
+            ("Content-Type", "application/octet-stream"),
+            ("TTL", str(self.ttl)),
+            ("Topic", tag),
+            ("Urgency", "normal"),
+        ]
         deadline = Deadline(self.timeout)
         try:
             with deadline:
-                response = self._pool(service).urlopen(
-                    "POST",
-                    target or "/",
-                    body=body,
-                    headers=headers,
-                    redirect=False,
-                    retries=False,
-                    assert_same_host=False,
-                    preload_content=True,
-                )
-        except Urllib3Error as exc:
+                reply = self._connection(service).post(target, headers, body)
+        except WireError as exc:
             # Timeouts and refused or cut connections: retry later.
-            name = type(exc).__name__
-            cut = deadline.expired and name != "ReadTimeoutError"
-            return Outcome("retry", None, "Deadline" if cut else _ERROR_NAMES.get(name, name))
+            cut = deadline.expired and exc.name != "ReadTimeout"
+            return Outcome("retry", None, "Deadline" if cut else exc.name)
         except OSError as exc:
             return Outcome("retry", None, "Deadline" if deadline.expired else type(exc).__name__)
-        status = int(response.status)
+        status = reply.status
         if status == 429 or 500 <= status < 600:
-            retry_after = parse_retry_after(response.headers.get("Retry-After"), self.clock())
-            return classify(status, retry_after)
+            return classify(status, parse_retry_after(reply.retry_after, self.clock()))
         return classify(status)
