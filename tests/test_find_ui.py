@@ -52,8 +52,6 @@ def _build(data: Path, site: Path, out: Path, cache: Path) -> None:
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if os.environ.get("WF_TMP_SAMPLE"):  # TEMP-DEV
-        return Path(os.environ["WF_TMP_SAMPLE"])  # TEMP-DEV
     root = tmp_path_factory.mktemp("find-ui-sample")
     shutil.copytree(ROOT / "data", root / "data")
     shutil.copytree(ROOT / "site", root / "site")
