@@ -443,9 +443,9 @@ EXPECTED_CALLS: dict[str, list[str]] = {
         "exit 2",
     ],
     "build": [
-        "Đã xây dựng 60 trang và 123 tệp dữ liệu vào TMP/public/: ghi mới 192, giữ nguyên 0.",
+        "Đã xây dựng 63 trang và 126 tệp dữ liệu vào TMP/public/: ghi mới 198, giữ nguyên 0.",
         "exit 0",
-        "Không có gì thay đổi: TMP/public/ giữ nguyên (60 trang).",
+        "Không có gì thay đổi: TMP/public/ giữ nguyên (63 trang).",
         "  inbox N s",
         "  settings N s",
         "  tổng N s",
