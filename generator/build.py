@@ -421,6 +421,9 @@ class Builder:
         A hard-linked file is the previous build's, scanned by that build when it wrote it:
         this holds across versions only while a new antq never reuses an older one's
         outputs (issue 12: the incremental keys include the code)."""
+        too_large = limits.check_published(staging.dir)
+        if too_large:
+            raise BuildError(too_large)
         problems: list[str] = []
         for path in sorted(p for p in staging.dir.rglob("*") if p.is_file()):
             rel = path.relative_to(staging.dir).as_posix()

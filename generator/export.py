@@ -36,6 +36,7 @@ import io
 import math
 import os
 import posixpath
+import re
 import struct
 import sys
 import tempfile
@@ -51,12 +52,15 @@ from urllib.parse import quote, unquote, urlsplit
 import generator
 from generator import pwa
 from generator.build import BuildOptions, DataRevision, build_site, data_revision
-from generator.data.messages_vi import say
+from generator.data.messages_vi import say, text
 from generator.errors import AntqError
 from generator.export_html import Page, Resolve, css_references, references, rewrite_css
 from generator.export_html import rewrite_page as rewrite_html
+from generator.export_search import JS as SEARCH_JS
+from generator.export_search import SCRIPT as SEARCH_SCRIPT
+from generator.export_search import SEARCH, Item, folded_words, main_text, search_page
 from generator.settings import Settings, load_settings
-from generator.textvi import fold, format_date, format_number
+from generator.textvi import fold, format_date, format_number, sort_key
 from generator.urlpath import INDEX, is_index, path_to_url, url_to_path, zim_path
 
 LIBRARY = "/bai-hoc/"
@@ -198,6 +202,8 @@ def select(site: BuiltSite, everything: bool) -> Selection:
     if LIBRARY not in site.pages:
         raise ExportError([say("export-no-lessons")])
     pages = {u for u in site.pages if u.startswith(LIBRARY)}
+    if SEARCH in site.pages:  # replaced by the export's own search page (export_search)
+        pages.add(SEARCH)
     # The legal documents lessons cite, and those these documents link to (what amended or
     # replaced them): a pupil should find the law in force, not only the one cited.
     todo = sorted(pages)
@@ -241,6 +247,8 @@ class Layout:
         self.zim = zim
         self.pages = set(selection.pages)
         self.files = set(selection.files)
+        if SEARCH in self.pages and LIBRARY in self.pages:
+            self.files.add(SEARCH_SCRIPT)  # the export's own search (export_search)
         self.main = selection.main
 
     def page_path(self, url: str) -> str:
@@ -270,7 +278,14 @@ class Layout:
             target = self.locate(url)
             if target is None:
                 return None
-            relative = quote(posixpath.relpath(target, base), safe="/-._~")
+            relative = posixpath.relpath(target, base)
+            if self.zim and posixpath.basename(relative) in (".", ".."):
+                # A ZIM names a page without a slash ("bai-hoc"): "." or ".." would ask a
+                # reader for the folder ("bai-hoc/"), which kiwix-serve answers with a 404.
+                # Name the entry itself from its parent folder: "../bai-hoc".
+                parent = posixpath.relpath(posixpath.dirname(target) or ".", base)
+                relative = posixpath.join(parent, posixpath.basename(target))
+            relative = quote(relative, safe="/-._~")
             fragment = urlsplit(url).fragment
             return f"{relative}#{fragment}" if fragment else relative
 
@@ -294,7 +309,10 @@ def entries(
     origin = site.settings.base_url.rstrip("/")
     head_extra = _search_keywords if keywords else None
     out: list[Entry] = []
+    own_search = SEARCH in selection.pages and LIBRARY in selection.pages
     for url in selection.pages:
+        if url == SEARCH and own_search:
+            continue  # made below from the other pages
         path = layout.page_path(url)
         page = rewrite_html(
             _read(site.pages[url]),
@@ -304,6 +322,8 @@ def entries(
             head_extra=head_extra,
         )
         out.append(Entry(path, page.title or path, "text/html", page.html.encode("utf-8"), True))
+    if own_search:
+        out += _search_entries(selection, layout, out)
     for url in selection.files:
         path = url_to_path(url)
         data = site.files[url].read_bytes()
@@ -313,6 +333,57 @@ def entries(
         mimetype = MIMETYPES.get(suffix, "application/octet-stream")
         out.append(Entry(path, "", mimetype, data, False))
     return sorted(out, key=lambda e: e.path)
+
+
+def _search_entries(selection: Selection, layout: Layout, pages: list[Entry]) -> list[Entry]:
+    """The export's own search page (generator.export_search) and its script: every lesson
+    and legal document with its folded text, other pages (--all) by title and description."""
+    by_path = {e.path: e for e in pages}
+    path = layout.page_path(SEARCH)
+    resolve = layout.resolver(path)
+    items: list[tuple[int, tuple[object, ...], Item]] = []
+    for url in selection.pages:
+        entry = by_path.get(layout.page_path(url))
+        kind = _search_kind(url)
+        href = resolve(url)
+        if entry is None or kind is None or href is None:
+            continue
+        source = entry.content.decode("utf-8")
+        described = _DESCRIPTION.search(source)
+        description = html.unescape(described.group(1)) if described else ""
+        words = main_text(source) if kind < 2 else description
+        item = Item(href, entry.title, description, folded_words(f"{entry.title} {words}"))
+        items.append((kind, sort_key(entry.title), item))
+    shell = by_path[layout.page_path(LIBRARY)].content.decode("utf-8")
+    style = next((u for u in selection.files if u.startswith("/static/css/tim-kiem.")), None)
+    if style is not None:
+        href = resolve(style) or ""
+        link = f'<link rel="stylesheet" href="{html.escape(href, quote=True)}">\n</head>'
+        shell = shell.replace("</head>", link, 1)
+    script = resolve(SEARCH_SCRIPT) or ""
+    page = search_page(shell, [i for _k, _s, i in sorted(items, key=lambda t: t[:2])], script)
+    title = text("zim-search-title")
+    return [
+        Entry(path, title, "text/html", page.encode("utf-8"), True),
+        Entry(SEARCH_SCRIPT.lstrip("/"), "", "text/javascript", SEARCH_JS.encode(), False),
+    ]
+
+
+_DESCRIPTION = re.compile(r'<meta name="description" content="([^"]*)">')
+_LESSON = re.compile(r"^/bai-hoc/(?!chu-de/|danh-cho/)[^/]+/$")
+_LEGAL = re.compile(r"^/van-ban/[^/]+/$")
+
+
+def _search_kind(url: str) -> int | None:
+    """0 a lesson, 1 a legal document (both searched by their whole text), 2 any other page
+    (by title and description); None for the lists and the search page itself."""
+    if _LESSON.match(url):
+        return 0
+    if _LEGAL.match(url):
+        return 1
+    if url in (SEARCH, HOME, LIBRARY) or url.startswith(LIBRARY):
+        return None
+    return 2
 
 
 def _search_keywords(page: Page) -> str:

@@ -7,7 +7,7 @@ national synthetic package (`antq synth --scale national`, row counts in
 that it stays well inside them:
 
     rows in one table (= rows in its JSON download)   national largest: 400,000 assessments
-    JSON download                                      national largest: about 71 MB
+    JSON download (per province for large tables)      national largest: see MAX_FILE
     events (the iCalendar file, the /lich/ page)        national: 200
     URLs in the sitemap                                 national: about 10,000 pages
 
@@ -17,6 +17,8 @@ published (`check_size`). Per-table row ceilings of the data itself belong to th
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from generator.data.messages_vi import problem, say, text
 from generator.textvi import format_number
@@ -29,13 +31,23 @@ MAX_CALENDAR_EVENTS = 10_000
 MAX_SITEMAP_URLS = 50_000
 
 MB = 1024 * 1024
-# Output kind by file suffix → (Vietnamese name, ceiling in bytes).
+# No published file over 10 MB (issue 16): about 50 seconds on a 3G phone (1.6 Mbps). The
+# national synthetic package's largest file was its assessments JSON, 70.6 MB, before the
+# open data was split per province (generator.pages.opendata); checked as each output is
+# made (`check_size`) and, for every file of the site, before it is published
+# (`check_published`).
+MAX_FILE = 10 * MB
+# An open-data table whose CSV is larger is offered per province (and whole only as
+# compressed CSV): its JSON (about 2.3 times the CSV) stays well below MAX_FILE.
+SPLIT_ABOVE = 1 * MB
+# Output kind by file suffix → (Vietnamese name, ceiling in bytes); any other file is
+# held to MAX_FILE alone, and no kind above it.
 SIZE_CEILINGS: dict[str, tuple[str, int]] = {
-    # Atom feed (30 commits) and the sitemap (50,000 URLs at most, about 10 MB).
-    ".xml": (text("part-kind-xml"), 16 * MB),
-    ".ics": (text("part-kind-ics"), 16 * MB),  # national: about 0.1 MB
-    ".json": (text("part-kind-json"), 256 * MB),  # national largest: about 71 MB
-    ".geojson": (text("part-kind-geojson"), 256 * MB),  # national: a few MB per province
+    # Atom feed (30 commits) and the sitemap (national: about 10,000 URLs, 2 MB).
+    ".xml": (text("part-kind-xml"), MAX_FILE),
+    ".ics": (text("part-kind-ics"), MAX_FILE),  # national: about 0.1 MB
+    ".json": (text("part-kind-json"), MAX_FILE),  # national largest: a province's assessments
+    ".geojson": (text("part-kind-geojson"), MAX_FILE),  # national: a few MB per province
 }
 
 
@@ -62,13 +74,27 @@ def check_sitemap(urls: int) -> list[str]:
 
 
 def check_size(rel: str, size: int) -> str | None:
-    """The line refusing output `rel` of `size` bytes, or None when within its ceiling."""
-    for suffix, (kind, ceiling) in SIZE_CEILINGS.items():
-        if rel.endswith(suffix) and size > ceiling:
-            return say(
-                "output-too-large", path=rel, kind=kind, size=_size(size), limit=_size(ceiling)
-            )
+    """The line refusing output `rel` of `size` bytes, or None when within its ceiling:
+    its kind's, and MAX_FILE for every file."""
+    kind, ceiling = text("part-kind-file"), MAX_FILE
+    for suffix, (name, limit) in SIZE_CEILINGS.items():
+        if rel.endswith(suffix):
+            kind, ceiling = name, min(limit, MAX_FILE)
+            break
+    if size > ceiling:
+        return say("output-too-large", path=rel, kind=kind, size=_size(size), limit=_size(ceiling))
     return None
+
+
+def check_published(root: Path) -> list[str]:
+    """Lines for every file under `root` (the site about to be published) beyond its
+    ceiling: also the files no job made (theme assets, the search index, map layers)."""
+    lines = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        line = check_size(path.relative_to(root).as_posix(), path.stat().st_size)
+        if line is not None:
+            lines.append(line)
+    return lines
 
 
 def _n(value: int) -> str:

@@ -27,6 +27,15 @@ def number_vi(value: float | int | None, decimals: int = 0) -> str:
     return format_number(value, decimals) if value is not None else ""
 
 
+def size_vi(value: int | None) -> str:
+    """A file size as readers see it: "870 KB", "4,2 MB" (1 KB = 1,024 bytes)."""
+    if value is None:
+        return ""
+    if value >= 1024 * 1024:
+        return f"{format_number(value / (1024 * 1024), 1)} MB"
+    return f"{format_number(max(1, round(value / 1024)))} KB"
+
+
 def percent_vi(value: float | None, decimals: int = 1) -> str:
     if value is None:
         return "—"
@@ -70,6 +79,7 @@ class Renderer:
             date_prose=date_prose,
             number_vi=number_vi,
             percent_vi=percent_vi,
+            size_vi=size_vi,
             safe_url=safe_url,
             vi_sorted=vi_sorted,
             unit_prose=unit_prose,

@@ -1101,7 +1101,30 @@ def _limit_lines(tmp: Path) -> list[str]:
     ):
         ceiling = next(c for s, (_, c) in limits.SIZE_CEILINGS.items() if rel.endswith(s))
         lines.append(limits.check_size(rel, ceiling + limits.MB) or "")
+    # Any other published file (issue 16): the limit of every file.
+    lines.append(limits.check_size("du-lieu/places.csv.gz", limits.MAX_FILE + limits.MB) or "")
     return lines
+
+
+def _export_search_lines(tmp: Path) -> list[str]:
+    """The offline exports' search page (generator.export_search): its heading, label, hint
+    and status, as a reader sees them."""
+    import html
+    import re
+
+    from generator.export_search import Item, search_page
+
+    shell = "<html><head><title>x</title></head><body><main><h1>x</h1></main></body></html>"
+    items = [Item("a", "Bài A", "", "bai a"), Item("b", "Bài B", "", "bai b")]
+    page = search_page(shell, items, "s.js")
+    found = re.findall(r"<(h1|label[^>]*|small|p id=\"tim-kiem-trang-thai\"[^>]*)>([^<]*)<", page)
+    return [html.unescape(text) for _tag, text in found]
+
+
+MISC_CASES["export-search"] = CallCase(
+    _export_search_lines,
+    ("zim-search-title", "zim-search-label", "zim-search-hint", "zim-search-all"),
+)
 
 
 MISC_CASES["build-limits"] = CallCase(
@@ -1115,6 +1138,7 @@ MISC_CASES["build-limits"] = CallCase(
         "part-kind-ics",
         "part-kind-json",
         "part-kind-geojson",
+        "part-kind-file",
     ),
 )
 

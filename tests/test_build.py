@@ -124,7 +124,7 @@ def test_one_row_edit_equals_full_build(make_package, site_dir, tmp_path) -> Non
     report = build(data, out, site_dir)
     changed = {k for k, v in snapshot(out).items() if before.get(k, (None, None))[1] != v[1]}
     # Exactly the pages that show that place (its xã, the models with a site there), the
-    # download page (file sizes) and the two downloads. Places are not search text (they
+    # download pages (file sizes) and the three downloads. Places are not search text (they
     # are in parts of those pages left out of the index), so the indexes stay as they were.
     # /build.json names the data's revision: outside git, its content hash.
     assert changed == {
@@ -133,7 +133,9 @@ def test_one_row_edit_equals_full_build(make_package, site_dir, tmp_path) -> Non
         "mo-hinh/tieng-keng-an-ninh/index.html",
         "mo-hinh/to-tu-quan-nghi-khe/index.html",
         "du-lieu/index.html",
+        "du-lieu/places/index.html",  # its download sizes
         "du-lieu/places.csv",
+        "du-lieu/places.csv.gz",
         "du-lieu/places.json",
     }
     assert report.written == len(changed)

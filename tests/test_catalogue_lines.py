@@ -443,7 +443,7 @@ EXPECTED_CALLS: dict[str, list[str]] = {
         "exit 2",
     ],
     "build": [
-        "Đã xây dựng 63 trang và 126 tệp dữ liệu vào TMP/public/: ghi mới 198, giữ nguyên 0.",
+        "Đã xây dựng 63 trang và 136 tệp dữ liệu vào TMP/public/: ghi mới 208, giữ nguyên 0.",
         "exit 0",
         "Không có gì thay đổi: TMP/public/ giữ nguyên (63 trang).",
         "  inbox N s",
@@ -476,10 +476,17 @@ EXPECTED_CALLS: dict[str, list[str]] = {
         "events.csv: lỗi: bảng sự kiện có 10.001 dòng, vượt giới hạn 10.000 sự kiện của lịch phong trào (trang /lich/ và tệp lich.ics); chưa xây dựng lại trang web [calendar-too-many-events] — Cách sửa: chỉ giữ các ngày lễ, kỷ niệm và hoạt động của phong trào; xóa các dòng trùng hoặc sinh thừa",
         "places.csv: lỗi: bảng “places” có 1.000.001 dòng, vượt giới hạn 1.000.000 dòng mà một tệp hay một trang của trang web được chứa; chưa xây dựng lại trang web [output-too-many-rows] — Cách sửa: kiểm tra xem có lỡ dán trùng hay sinh thừa dữ liệu không; tách dữ liệu cũ sang kho lưu trữ riêng",
         "lỗi: trang web sẽ có 50.001 trang, vượt giới hạn 50.000 địa chỉ của một sơ đồ trang (sitemap.xml); chưa xây dựng lại trang web [sitemap-too-many-urls] — Cách sửa: kiểm tra xem dữ liệu có bị nhân bản không (nhiều dòng trùng tạo nhiều trang)",
-        "lỗi: tệp XML (bản tin Atom, sơ đồ trang) “cap-nhat/atom.xml” sẽ nặng 17,0 MB, vượt giới hạn 16,0 MB; chưa xây dựng lại trang web [output-too-large] — Cách sửa: kiểm tra xem có lỡ dán trùng hay sinh thừa dữ liệu không; rút gọn các ô mô tả quá dài",
-        "lỗi: lịch iCalendar “lich/lich.ics” sẽ nặng 17,0 MB, vượt giới hạn 16,0 MB; chưa xây dựng lại trang web [output-too-large] — Cách sửa: kiểm tra xem có lỡ dán trùng hay sinh thừa dữ liệu không; rút gọn các ô mô tả quá dài",
-        "lỗi: tệp dữ liệu JSON “du-lieu/places.json” sẽ nặng 257,0 MB, vượt giới hạn 256,0 MB; chưa xây dựng lại trang web [output-too-large] — Cách sửa: kiểm tra xem có lỡ dán trùng hay sinh thừa dữ liệu không; rút gọn các ô mô tả quá dài",
-        "lỗi: tệp bản đồ GeoJSON “ban-do/du-lieu/tinh.geojson” sẽ nặng 257,0 MB, vượt giới hạn 256,0 MB; chưa xây dựng lại trang web [output-too-large] — Cách sửa: kiểm tra xem có lỡ dán trùng hay sinh thừa dữ liệu không; rút gọn các ô mô tả quá dài",
+        "lỗi: tệp XML (bản tin Atom, sơ đồ trang) “cap-nhat/atom.xml” sẽ nặng 11,0 MB, vượt giới hạn 10,0 MB; chưa xây dựng lại trang web [output-too-large] — Cách sửa: kiểm tra xem có lỡ dán trùng hay sinh thừa dữ liệu không; rút gọn các ô mô tả quá dài",
+        "lỗi: lịch iCalendar “lich/lich.ics” sẽ nặng 11,0 MB, vượt giới hạn 10,0 MB; chưa xây dựng lại trang web [output-too-large] — Cách sửa: kiểm tra xem có lỡ dán trùng hay sinh thừa dữ liệu không; rút gọn các ô mô tả quá dài",
+        "lỗi: tệp dữ liệu JSON “du-lieu/places.json” sẽ nặng 11,0 MB, vượt giới hạn 10,0 MB; chưa xây dựng lại trang web [output-too-large] — Cách sửa: kiểm tra xem có lỡ dán trùng hay sinh thừa dữ liệu không; rút gọn các ô mô tả quá dài",
+        "lỗi: tệp bản đồ GeoJSON “ban-do/du-lieu/tinh.geojson” sẽ nặng 11,0 MB, vượt giới hạn 10,0 MB; chưa xây dựng lại trang web [output-too-large] — Cách sửa: kiểm tra xem có lỡ dán trùng hay sinh thừa dữ liệu không; rút gọn các ô mô tả quá dài",
+        "lỗi: tệp “du-lieu/places.csv.gz” sẽ nặng 11,0 MB, vượt giới hạn 10,0 MB; chưa xây dựng lại trang web [output-too-large] — Cách sửa: kiểm tra xem có lỡ dán trùng hay sinh thừa dữ liệu không; rút gọn các ô mô tả quá dài",
+    ],
+    "export-search": [
+        "Tìm bài học",
+        "Tìm bài học, văn bản pháp luật",
+        "Gõ có dấu hay không dấu đều được, ví dụ: “lừa đảo”, “ma túy”, “tín dụng đen”. Ô tìm kiếm có sẵn của Kiwix (như kiwix-serve 3.3 của Debian) không tìm được từ có dấu: hãy tìm ở trang này.",
+        "Có 2 bài học và văn bản. Gõ từ cần tìm vào ô trên.",
     ],
 }
 

@@ -31,6 +31,7 @@ from generator.build import BuildOptions, build_site, data_revision
 from generator.cli import app
 from generator.export import BuiltSite, Layout, Selection, select, write_bundle, write_zim
 from generator.export_html import Start, rewrite_page, tokenize
+from generator.export_search import SCRIPT as SEARCH_SCRIPT
 from generator.settings import load_settings
 
 from .browser import block_external, launch
@@ -116,6 +117,10 @@ def _internal_targets(source: str, doc_path: str, base_url: str) -> tuple[list[s
         for candidate in candidates:
             path = unquote(urlsplit(candidate.strip().split()[0]).path)
             targets.append(posixpath.normpath(posixpath.join(posixpath.dirname(doc_path), path)))
+    # The only script: the export's own search page's (generator.export_search).
+    if doc_path in ("tim-kiem", "tim-kiem/index.html"):
+        script = posixpath.relpath(SEARCH_SCRIPT.lstrip("/"), posixpath.dirname(doc_path) or ".")
+        source = source.replace(f'<script src="{script}"></script>', "")
     if re.search(r"<script\b|rel=\"manifest\"|serviceWorker", source):
         problems.append(f"{doc_path}: script or manifest left in")
     return targets, problems
@@ -202,8 +207,10 @@ def test_zim_holds_the_library_and_the_cited_laws(site: BuiltSite, exports: dict
     paths = {path for path, _ in _html_entries(archive)}
     assert {u.strip("/") for u in library} <= paths
     assert {u.strip("/") for u in cited} <= paths
-    # Nothing else but legal documents (those cited, and what amended or replaced them).
-    others = paths - {u.strip("/") for u in library}
+    # Nothing else but legal documents (those cited, and what amended or replaced them),
+    # and the export's own search page.
+    assert "tim-kiem" in paths
+    others = paths - {u.strip("/") for u in library} - {"tim-kiem"}
     assert others and all(p.startswith("van-ban/") and p != "van-ban" for p in others)
     # Besides pages, only what they load: the stylesheet and the icons (no lesson has images).
     others = set()
@@ -219,7 +226,11 @@ def test_zim_holds_the_library_and_the_cited_laws(site: BuiltSite, exports: dict
         and token.tag == "link"
         and token.get("rel") in ("stylesheet", "icon")
     }
-    assert others == {str(u).lstrip("/") for u in loaded}
+    search = site.pages["/tim-kiem/"].read_text(encoding="utf-8")
+    style = re.findall(r'href="/(static/css/tim-kiem\.[a-z]+\.css)"', search)
+    own = [SEARCH_SCRIPT.lstrip("/"), *style]  # the search page's script and style sheet
+    assert len(own) == 2
+    assert others == {str(u).lstrip("/") for u in loaded} | set(own)
     assert archive.entry_count == len(paths) + len(others)
     assert archive.article_count == len(paths)  # every page is a front article
 

@@ -448,7 +448,7 @@ def test_axe_finds_no_violation(browser: Any, sample: Sample, scheme: str) -> No
         result = axe.run(page, options=options)
         assert result.violations_count == 0, f"library\n{result.generate_report()}"
         page.goto(base + LESSON)
-        page.locator(".quiz-option").first.click()
+        page.locator(".quiz .option label").first.click()
         result = axe.run(page, options=options)
         assert result.violations_count == 0, f"quiz\n{result.generate_report()}"
     # Negative control: a page with an image without alt and faint text.
@@ -529,7 +529,9 @@ def test_printed_lesson(browser: Any, sample: Sample) -> None:
         )
         assert page.locator(".site-header nav").is_hidden()
         assert page.locator(".site-footer").is_hidden()
-        assert page.locator(".quiz details p").first.is_visible()  # answers printed
+        # The student's handout: no answers (the teacher's copy: tests/test_teach.py).
+        assert page.locator(".quiz details").first.is_hidden()
+        assert page.locator(".answer-key").is_hidden()
         # Negative control: on screen, the same page shows its navigation, not the source.
         page.emulate_media(media="screen")
         assert source.is_hidden() and page.locator(".site-header nav").is_visible()

@@ -577,6 +577,7 @@ CATALOGUE: dict[str, Entry] = {
     "part-kind-ics": Entry("info", "lịch iCalendar"),
     "part-kind-json": Entry("info", "tệp dữ liệu JSON"),
     "part-kind-geojson": Entry("info", "tệp bản đồ GeoJSON"),
+    "part-kind-file": Entry("info", "tệp"),  # any other published file (issue 16)
     # The build's closing lines and what it prints (generator.build, antq build).
     "build-data-errors": Entry("info", "Dữ liệu có lỗi: chưa xây dựng lại trang web."),
     "build-data-warnings-strict": Entry(
@@ -610,6 +611,17 @@ CATALOGUE: dict[str, Entry] = {
         "Lưu ý: không thay được mã UUID ngẫu nhiên của libzim; tệp vẫn dùng được nhưng "
         "hai lần xuất cùng dữ liệu sẽ khác nhau vài byte.",
     ),
+    # Teachers and Kiwix (issue 16, item 2): the exports' own search page
+    # (generator.export_search) and the lesson's print copies.
+    "zim-search-title": Entry("info", "Tìm bài học"),
+    "zim-search-label": Entry("info", "Tìm bài học, văn bản pháp luật"),
+    "zim-search-hint": Entry(
+        "info",
+        "Gõ có dấu hay không dấu đều được, ví dụ: “lừa đảo”, “ma túy”, “tín dụng đen”. "
+        "Ô tìm kiếm có sẵn của Kiwix (như kiwix-serve 3.3 của Debian) không tìm được từ "
+        "có dấu: hãy tìm ở trang này.",
+    ),
+    "zim-search-all": Entry("info", "Có {count} bài học và văn bản. Gõ từ cần tìm vào ô trên."),
     # Settings: site/site.toml (generator.settings).
     "settings-missing": Entry("error", "không tìm thấy tệp cấu hình trang"),
     "settings-toml": Entry("error", "sai cú pháp TOML ({detail})"),

@@ -89,3 +89,93 @@ def load_tables(package: PackageSpec, names: list[str]) -> dict[str, Records]:
         if spec is not None and Path(spec.path).is_file():
             out[name] = read_records(spec) or []
     return out
+
+
+class ProvinceIndex:
+    """The province of every row of the tables that have one (issue 16: open data per
+    province), by the same paths as `scoped_keys`: a unit column names the province or one
+    of its xã, or the row points to a row that has a province (an assessment through its
+    place). Tables are read once, when first asked for."""
+
+    def __init__(self, package: PackageSpec) -> None:
+        self.package = package
+        self._records: dict[str, Records] = {}
+        self._keys: dict[str, dict[str, str] | None] = {}
+        self._visiting: set[str] = set()
+
+    def records(self, name: str) -> Records:
+        if name not in self._records:
+            spec = self.package.resource(name)
+            found = read_records(spec) if spec is not None and spec.path.is_file() else None
+            self._records[name] = found or []
+        return self._records[name]
+
+    def provinces(self) -> dict[str, str]:
+        """Every province's code → name, in the units table's order."""
+        return {
+            u["code"]: u.get("name", "") for u in self.records("units") if not u.get("parent_code")
+        }
+
+    def link(self, name: str) -> tuple[str, str] | None:
+        """(column, table): the column of `name` whose value is a key of `table`, whose
+        rows have a province; None when the table's rows have none (shared tables)."""
+        if name == "units":
+            return ("code", "units")
+        spec = self.package.resource(name)
+        if spec is None or name in REFERENCE_TABLES or name in self._visiting:
+            return None
+        self._visiting.add(name)
+        try:
+            for fk in spec.foreign_keys:
+                target = self.package.resource(fk.resource)
+                if (
+                    len(fk.fields) != 1
+                    or target is None
+                    or fk.resource in (name, "legacy_units")
+                    or fk.ref_fields != target.primary_key
+                ):
+                    continue
+                if self.key_provinces(fk.resource) is not None:
+                    return (fk.fields[0], fk.resource)
+            return None
+        finally:
+            self._visiting.discard(name)
+
+    def key_provinces(self, name: str) -> dict[str, str] | None:
+        """The province of each row of `name` by its (one-column) primary key."""
+        if name in self._keys:
+            return self._keys[name]
+        found: dict[str, str] | None
+        if name == "units":
+            parent = {u["code"]: u.get("parent_code", "") for u in self.records("units")}
+            found = {code: _top(code, parent) for code in parent}
+        else:
+            spec = self.package.resource(name)
+            link = self.link(name)
+            if spec is None or link is None or len(spec.primary_key) != 1:
+                found = None
+            else:
+                column, target = link
+                keys = self.key_provinces(target) or {}
+                pk = spec.primary_key[0]
+                found = {r.get(pk, ""): keys.get(r.get(column, ""), "") for r in self.records(name)}
+        self._keys[name] = found
+        return found
+
+    def of(self, name: str, value: str | None) -> str:
+        """The province of a row of `name` whose link column holds `value` ("" for none)."""
+        link = self.link(name)
+        if link is None or value is None:
+            return ""
+        return (self.key_provinces(link[1]) or {}).get(nfc(str(value).strip()), "")
+
+
+def _top(code: str, parent: dict[str, str]) -> str:
+    """The province a unit lies in: its topmost parent (itself for a province)."""
+    seen = {code}
+    while parent.get(code):
+        code = parent[code]
+        if code in seen:
+            break
+        seen.add(code)
+    return code

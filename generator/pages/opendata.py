@@ -1,21 +1,37 @@
 """Open data: every resource as CSV and JSON, the schema as a field reference in Vietnamese
-(the same schema that drives validation), and the whole datapackage.yaml."""
+(the same schema that drives validation), and the whole datapackage.yaml.
+
+Fit for a phone (issue 16, item 3): every table is offered whole as compressed CSV
+(`<name>.csv.gz`, gzip with no time stamp: the same data gives the same bytes). A small
+table (its CSV at most `limits.SPLIT_ABOVE`) is also offered whole as plain CSV and JSON; a
+larger one is split per province instead (`<name>/<province code>.csv.gz` and `.json`,
+each holding the rows of that province, `generator.data.scope.ProvinceIndex`), so that no
+single published file approaches `limits.MAX_FILE` (10 MB; the national synthetic package's
+assessments made a 70.6 MB JSON). A table with no path to a province (legal documents) is
+never split. The published datapackage.yaml names the file each table is offered whole in.
+"""
 
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from generator import limits
 from generator.data.rawcsv import file_sha256, open_table
 from generator.data.schema import PackageSpec, ResourceSpec, display_path
+from generator.data.scope import ProvinceIndex
 from generator.model import SiteModel
 from generator.pages import FileOutput, Page, Source
 
 RANK = 90  # the families' order: see generator.pages.collect
+# gzip's default: level 9 is three times slower for 2-3 % less. No time stamp (mtime=0) and
+# no file name in the header: the same data gives the same bytes.
+GZIP_LEVEL = 6
 
 
 def make(source: Source) -> Iterator[Page | FileOutput]:
@@ -37,37 +53,26 @@ def outputs(model: SiteModel, package: PackageSpec) -> tuple[list[Page], list[Fi
     pages: list[Page] = []
     files: list[FileOutput] = []
     resources = []
+    index = ProvinceIndex(package)
+    provinces = index.provinces()
+    # A province file's rows come from the tables its link goes through: any table's change
+    # may move them (hashed once for all split tables).
+    inputs = ":".join(file_sha256(s.path) for s in package.resources if s.path.is_file())
+    plain_names: list[str] = []
     for spec in package.resources:
-        digest = file_sha256(spec.path)
-        size = spec.path.stat().st_size
-        resources.append(
-            {
-                "name": spec.name,
-                "title": spec.title,
-                "url": f"/du-lieu/{spec.name}/",
-                "csv": f"/du-lieu/{spec.name}.csv",
-                "json": f"/du-lieu/{spec.name}.json",
-                "size": size,
-            }
-        )
-        files.append(
-            FileOutput(f"/du-lieu/{spec.name}.csv", f"csv:{digest}", _table(spec), [spec.path])
-        )
-        files.append(
-            FileOutput(
-                f"/du-lieu/{spec.name}.json",
-                f"json:{digest}:{spec.descriptor_hash()}",
-                _to_json(spec),
-                [spec.path],
-            )
-        )
-        pages.append(_reference(spec, package))
+        split = spec.path.stat().st_size > limits.SPLIT_ABOVE and index.link(spec.name) is not None
+        if not split:
+            plain_names.append(spec.name)
+        entry, made = _table_files(package, spec, provinces if split else {}, inputs)
+        files += made
+        resources.append(entry)
+        pages.append(_reference(spec, package, entry))
     descriptor = package.descriptor_path
     files.append(
         FileOutput(
             "/du-lieu/datapackage.yaml",
-            f"yaml:{file_sha256(descriptor)}",
-            _copy(descriptor),
+            f"yaml:{file_sha256(descriptor)}:{','.join(plain_names)}",
+            _descriptor(descriptor, plain_names),
             [descriptor],
         )
     )
@@ -86,11 +91,150 @@ def outputs(model: SiteModel, package: PackageSpec) -> tuple[list[Page], list[Fi
                 "description": package.descriptor.get("description", ""),
                 "license": (package.descriptor.get("licenses") or [{}])[0].get("title", ""),
                 "resources": resources,
+                "split_above": limits.SPLIT_ABOVE,
             },
             title="Dữ liệu mở",
         )
     )
     return pages, files
+
+
+def _table_files(
+    package: PackageSpec, spec: ResourceSpec, provinces: dict[str, str], inputs: str
+) -> tuple[dict[str, Any], list[FileOutput]]:
+    """A table's downloads (whole as .csv.gz; whole as .csv and .json, or per province when
+    `provinces` is given) and what the pages say of them."""
+    digest = file_sha256(spec.path)
+    gz = f"/du-lieu/{spec.name}.csv.gz"
+    # Compressed now (about a second for the national package), for the size label.
+    packed = gzip.compress(_table(spec)(), compresslevel=GZIP_LEVEL, mtime=0)
+    files = [FileOutput(gz, f"csv.gz:{digest}", _bytes(packed), [spec.path])]
+    entry: dict[str, Any] = {
+        "name": spec.name,
+        "title": spec.title,
+        "url": f"/du-lieu/{spec.name}/",
+        "csv_gz": gz,
+        "size": spec.path.stat().st_size,
+        "gz_size": len(packed),
+        "csv": None,
+        "json": None,
+        "provinces": [],
+    }
+    if not provinces:
+        entry["csv"] = f"/du-lieu/{spec.name}.csv"
+        entry["json"] = f"/du-lieu/{spec.name}.json"
+        files.append(FileOutput(entry["csv"], f"csv:{digest}", _table(spec), [spec.path]))
+        json_inputs = f"json:{digest}:{spec.descriptor_hash()}"
+        files.append(FileOutput(entry["json"], json_inputs, _to_json(spec), [spec.path]))
+    for code, name in provinces.items():
+        base = f"/du-lieu/{spec.name}/{code}"
+        entry["provinces"].append({"code": code, "name": name, "base": base})
+        produce = _province_csv(package, spec.name, code)
+        files.append(FileOutput(f"{base}.csv.gz", f"csv.gz:{code}:{inputs}", produce))
+        json_inputs = f"json:{code}:{inputs}:{spec.descriptor_hash()}"
+        files.append(
+            FileOutput(f"{base}.json", json_inputs, _province_json(package, spec.name, code))
+        )
+    return entry, files
+
+
+def _bytes(data: bytes) -> Any:
+    return lambda: data
+
+
+def _descriptor(path: Path, plain: list[str]) -> Any:
+    """datapackage.yaml as published: as written, unless a table is offered whole only as
+    compressed CSV; its `path` then names that file (Frictionless reads .csv.gz)."""
+
+    def produce() -> bytes:
+        import yaml
+
+        data = path.read_bytes()
+        descriptor = yaml.safe_load(data)
+        changed = False
+        for resource in descriptor.get("resources") or []:
+            if isinstance(resource, dict) and resource.get("name") not in plain:
+                resource["path"] = f"{resource.get('name')}.csv.gz"
+                changed = True
+        if not changed:
+            return data
+        text = yaml.safe_dump(descriptor, allow_unicode=True, sort_keys=False)
+        return text.encode("utf-8")
+
+    return produce
+
+
+# Per process (the build's produce jobs run in forked workers, a table's jobs one after the
+# other): the rows of the current table split by province, made once per kind (CSV, JSON)
+# and shared by that table's province files; the province index is kept for the next table.
+_SPLITS: dict[str, Any] = {}
+
+
+def _split(package: PackageSpec, name: str, kind: str) -> dict[str, Any]:
+    key = f"{package.descriptor_path}:{name}"
+    if _SPLITS.get("key") != key:
+        index = _SPLITS.get("index")
+        if _SPLITS.get("package") != str(package.descriptor_path) or index is None:
+            index = ProvinceIndex(package)
+        _SPLITS.clear()  # one table at a time: the national assessments are large
+        _SPLITS.update(key=key, package=str(package.descriptor_path), index=index)
+    if kind not in _SPLITS:
+        index = _SPLITS["index"]
+        spec = package.resource(name)
+        link = index.link(name)
+        assert spec is not None and link is not None
+        split = _split_csv if kind == "csv" else _split_json
+        _SPLITS[kind] = split(spec, index, link[0])
+    found: dict[str, Any] = _SPLITS[kind]
+    return found
+
+
+def _split_csv(spec: ResourceSpec, index: ProvinceIndex, column: str) -> dict[str, Any]:
+    from generator.data.load import LoadError
+
+    table, problems = open_table(spec.path, display_path(spec.path), spec.name)
+    if table is None:
+        raise LoadError([p.line() for p in problems])
+    position = table.header.index(column)
+    out: dict[str, list[list[str]]] = {}
+    header = table.header
+    for _line, cells in table.rows():
+        if not any(cells):
+            continue
+        value = cells[position] if position < len(cells) else ""
+        out.setdefault(index.of(spec.name, value), []).append(cells)
+    return {"header": header, "rows": out}
+
+
+def _split_json(spec: ResourceSpec, index: ProvinceIndex, column: str) -> dict[str, Any]:
+    rows = _json_rows(spec)
+    out: dict[str, list[Any]] = {}
+    for row in rows:
+        out.setdefault(index.of(spec.name, row.get(column)), []).append(row)
+    return {"rows": out}
+
+
+def _province_csv(package: PackageSpec, name: str, code: str) -> Any:
+    def produce() -> bytes:
+        split = _split(package, name, "csv")
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(split["header"])
+        writer.writerows(
+            [c.replace("\r\n", "\n") for c in row] for row in split["rows"].get(code, [])
+        )
+        data = out.getvalue().encode("utf-8")
+        return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
+
+    return produce
+
+
+def _province_json(package: PackageSpec, name: str, code: str) -> Any:
+    def produce() -> bytes:
+        rows = _split(package, name, "json")["rows"].get(code, [])
+        return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    return produce
 
 
 def _copy(path: Path) -> Any:
@@ -114,25 +258,29 @@ def _table(spec: ResourceSpec) -> Any:
 
 def _to_json(spec: ResourceSpec) -> Any:
     def produce() -> bytes:
-        from generator.data.load import read_resource
-
-        records = read_resource(spec)
-        names = spec.field_names
-        rows = []
-        for record in records:
-            values = [getattr(record, "class_" if n == "class" else n) for n in names]
-            rows.append(dict(zip(names, (_jsonable(v) for v in values), strict=True)))
-        text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
-        return text.encode("utf-8")
+        rows = _json_rows(spec)
+        return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     return produce
+
+
+def _json_rows(spec: ResourceSpec) -> list[dict[str, Any]]:
+    """The table's rows as published in JSON: typed values, dates as yyyy-mm-dd."""
+    from generator.data.load import read_resource
+
+    names = spec.field_names
+    rows = []
+    for record in read_resource(spec):
+        values = [getattr(record, "class_" if n == "class" else n) for n in names]
+        rows.append(dict(zip(names, (_jsonable(v) for v in values), strict=True)))
+    return rows
 
 
 def _jsonable(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def _reference(spec: ResourceSpec, package: PackageSpec) -> Page:
+def _reference(spec: ResourceSpec, package: PackageSpec, entry: dict[str, Any]) -> Page:
     fks = {fk.fields[0]: fk for fk in spec.foreign_keys if len(fk.fields) == 1}
     fields = []
     for f in spec.fields:
@@ -165,8 +313,7 @@ def _reference(spec: ResourceSpec, package: PackageSpec) -> Page:
             "fields": fields,
             "primary_key": list(spec.primary_key),
             "header": header.getvalue(),
-            "csv": f"/du-lieu/{spec.name}.csv",
-            "json": f"/du-lieu/{spec.name}.json",
+            "download": entry,
             "schema_url": f"/du-lieu/schemas/{spec.schema_path.name}" if spec.schema_path else None,
         },
         title=f"Bảng dữ liệu “{spec.title}”",

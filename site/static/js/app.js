@@ -1,6 +1,6 @@
 // antq: progressive enhancements for every page (issue #5). Without this script every page
 // still works: the lesson library's download box and the update banner simply do not appear,
-// and quiz answers stay in their "Xem đáp án" boxes. No inline code (CSP without
+// and the quiz needs no script (its radios and CSS say right or wrong). No inline code (CSP without
 // 'unsafe-inline'); no framework.
 //
 // - registers the service worker (/sw.js, scope /);
@@ -8,7 +8,6 @@
 //   and reloads the page;
 // - the lesson library box (#thu-vien-offline on /bai-hoc/): download every lesson, the
 //   files they load and the search index for offline use, with progress and size; remove it.
-// - quiz: pick an answer and see at once whether it is right.
 (function () {
   "use strict";
 
@@ -197,43 +196,6 @@
         return refresh();
       });
   }
-
-  // -- quiz -----------------------------------------------------------------------------------
-
-  // Each question lists its options, then the answer in a <details>: pressing an option
-  // says whether it is right and opens the answer.
-  function quiz(question) {
-    var answer = question.querySelector("details");
-    var options = question.querySelectorAll(".options > li");
-    if (!answer || !options.length) return;
-    var key = answer.querySelector("p");
-    var right = key ? key.textContent.replace(/^\s*Đáp án:\s*/, "").trim() : "";
-    question.querySelector(".options").classList.add("is-quiz");
-    var feedback = document.createElement("p");
-    feedback.className = "quiz-feedback";
-    feedback.setAttribute("aria-live", "polite");
-    Array.prototype.forEach.call(options, function (li) {
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "quiz-option";
-      while (li.firstChild) button.appendChild(li.firstChild);
-      li.appendChild(button);
-      button.addEventListener("click", function () {
-        var ok = right !== "" && right.indexOf(button.textContent.trim()) !== -1;
-        Array.prototype.forEach.call(question.querySelectorAll(".quiz-option"), function (b) {
-          b.removeAttribute("aria-pressed");
-          b.classList.remove("is-right", "is-wrong");
-        });
-        button.setAttribute("aria-pressed", "true");
-        button.classList.add(ok ? "is-right" : "is-wrong");
-        feedback.textContent = ok ? "Đúng rồi!" : "Chưa đúng. Xem đáp án bên dưới.";
-        answer.open = true;
-      });
-    });
-    answer.parentNode.insertBefore(feedback, answer);
-  }
-
-  Array.prototype.forEach.call(document.querySelectorAll(".quiz .question"), quiz);
 
   if (!("serviceWorker" in navigator) || !window.caches || !window.Promise) return;
   navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(

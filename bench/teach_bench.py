@@ -1,0 +1,174 @@
+"""Figures for issue 16 (teachers, Kiwix, open data on phones).
+
+    .venv/bin/python bench/teach_bench.py kiwix [--data data]
+    .venv/bin/python bench/teach_bench.py sizes SITE [--before SITE]
+    .venv/bin/python bench/teach_bench.py opendata --data N
+
+- `kiwix`: exports the lesson library of --data as a ZIM (`antq export zim`), serves it with
+  Debian's kiwix-serve on a free port of 127.0.0.1 and, for accented and unaccented
+  queries, prints how many pages Kiwix's own full-text search finds and how many the ZIM's
+  own search page (`tim-kiem`, opened in Debian's Chromium, the query typed) finds, with
+  its first result.
+- `sizes`: the largest published file, the number of files and total bytes of a built site
+  (and of its /du-lieu/ folder), and the largest open-data files; with --before, the same
+  for an earlier build side by side. The national synthetic build:
+  `antq synth --scale national --out N && antq build --data N --out SITE`.
+- `opendata`: only the /du-lieu/ downloads of a package, made by the open-data family
+  itself (no site build; minutes instead of most of an hour for the national package): the
+  layout before issue 16 (every table whole as CSV and JSON) and now, with file counts,
+  totals, the largest file and the time to make them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote_plus
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+KIWIX_SERVE = "/usr/bin/kiwix-serve"
+QUERIES = ("lừa đảo", "lua dao", "ma túy", "ma tuy", "tín dụng đen", "tin dung den")
+BOOK = "antq_vi_bai-hoc"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def kiwix(data: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch
+
+    with tempfile.TemporaryDirectory(prefix="antq-teach-") as tmp:
+        zim = Path(tmp) / f"{BOOK}.zim"
+        env = {**os.environ, "SOURCE_DATE_EPOCH": "1763683200", "ANTQ_CACHE_DIR": tmp + "/c"}
+        command = [sys.executable, "-m", "generator", "export", "zim", "--data", str(data)]
+        subprocess.run([*command, "--out", str(zim)], check=True, env=env, cwd=ROOT)
+        version = subprocess.run([KIWIX_SERVE, "--version"], capture_output=True, text=True)
+        port = _free_port()
+        server = subprocess.Popen(
+            [KIWIX_SERVE, "--address", "127.0.0.1", "--port", str(port), str(zim)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(150):
+                try:
+                    urllib.request.urlopen(base + "/", timeout=1).close()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            print(f"ZIM {zim.stat().st_size:,} bytes; {version.stdout.split(chr(10))[0]}")
+            print(f"{'query':<16}{'Kiwix full-text':>16}{'ZIM search page':>17}  first result")
+            with sync_playwright() as playwright:
+                browser = launch(playwright)
+                page = browser.new_page()
+                page.goto(f"{base}/{BOOK}/tim-kiem")
+                for query in QUERIES:
+                    url = f"{base}/search?content={BOOK}&pattern={quote_plus(query)}"
+                    with urllib.request.urlopen(url) as response:
+                        text = response.read().decode("utf-8")
+                    own = len(re.findall(rf'<a href="/{BOOK}/', text))
+                    page.fill("#q", query)
+                    found = page.eval_on_selector_all(
+                        "#ket-qua li:not([hidden]) a", "els => els.map(a => a.textContent)"
+                    )
+                    first = found[0][:48] if found else "—"
+                    print(f"{query:<16}{own:>16}{len(found):>17}  {first}")
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait()
+
+
+def _files(site: Path) -> dict[str, int]:
+    return {
+        p.relative_to(site).as_posix(): p.stat().st_size for p in site.rglob("*") if p.is_file()
+    }
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def sizes(site: Path, before: Path | None) -> None:
+    sites = [("before", before), ("after", site)] if before else [("site", site)]
+    for label, root in sites:
+        assert root is not None
+        files = _files(root)
+        largest = max(files, key=files.__getitem__)
+        data = {k: v for k, v in files.items() if k.startswith("du-lieu/")}
+        top = max(data, key=data.__getitem__) if data else "—"
+        print(
+            f"{label}: {len(files):,} files, {_mb(sum(files.values()))}; largest {largest} "
+            f"{_mb(files[largest])}; du-lieu/ {len(data):,} files, {_mb(sum(data.values()))}, "
+            f"largest {top} {_mb(data.get(top, 0))}"
+        )
+        over = sorted(k for k, v in files.items() if v > 10 * 1024 * 1024)
+        print(f"  files over 10 MB: {len(over)} {over[:6]}")
+        ranked = sorted(data.items(), key=lambda kv: -kv[1])[:5]
+        print("  largest open-data files: " + ", ".join(f"{k} {_mb(v)}" for k, v in ranked))
+
+
+def opendata(data: Path) -> None:
+    from generator.data.schema import load_package
+    from generator.pages import opendata as family
+
+    package, problems = load_package(data)
+    if package is None:
+        raise SystemExit("; ".join(p.line() for p in problems))
+    before: dict[str, int] = {}
+    for spec in package.resources:  # the old layout, made by today's producers
+        before[f"du-lieu/{spec.name}.csv"] = len(family._table(spec)())
+        before[f"du-lieu/{spec.name}.json"] = len(family._to_json(spec)())
+    start = time.perf_counter()
+    _pages, files = family.outputs(None, package)  # type: ignore[arg-type]
+    collected = time.perf_counter() - start
+    after = {f.url.lstrip("/"): len(f.produce()) for f in files if not f.url.endswith(".yaml")}
+    made = time.perf_counter() - start
+    for label, found in (("before", before), ("after", after)):
+        largest = max(found, key=found.__getitem__)
+        over = sum(1 for v in found.values() if v > 10 * 1024 * 1024)
+        print(
+            f"{label}: {len(found):,} files, {_mb(sum(found.values()))}; largest {largest} "
+            f"{_mb(found[largest])}; over 10 MB: {over}"
+        )
+    wholes = {k: v for k, v in after.items() if k.endswith(".csv.gz") and k.count("/") == 1}
+    print("whole-country .csv.gz: " + ", ".join(f"{k} {_mb(v)}" for k, v in wholes.items()))
+    print(f"collect {collected:.1f} s (compresses the whole tables), all files {made:.1f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="what", required=True)
+    k = sub.add_parser("kiwix")
+    k.add_argument("--data", type=Path, default=ROOT / "data")
+    s = sub.add_parser("sizes")
+    s.add_argument("site", type=Path)
+    s.add_argument("--before", type=Path)
+    o = sub.add_parser("opendata")
+    o.add_argument("--data", type=Path, required=True)
+    args = parser.parse_args()
+    if args.what == "kiwix":
+        kiwix(args.data.resolve())
+    elif args.what == "opendata":
+        opendata(args.data)
+    else:
+        sizes(args.site, args.before)
+
+
+if __name__ == "__main__":
+    main()
