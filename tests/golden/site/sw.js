@@ -15,11 +15,7 @@
 
 // What the build knows: {precache: [[url, revision], …], offline: url,
 // library: {url, version} | null}. Injected at exactly one point (generator/pwa.py).
-<<<<<<< HEAD
-const BUILD = {"library": {"url": "/bai-hoc/offline.json", "version": "fjpbkinpbmmjefbe"}, "offline": "/offline/", "precache": [["/", "pbllafkmhhepnban"], ["/favicon.ico", "igceckdjkklcnida"], ["/icons/apple-touch-icon.png", "mmlfadobmopiobne"], ["/icons/icon-192.png", "ohnokdlhdadlbdmc"], ["/icons/icon-512.png", "pfibcbcfoeplfeeg"], ["/icons/maskable-512.png", "fjenajmipleeajek"], ["/manifest.webmanifest", "elcgkbiplkdedocg"], ["/offline/", "ncofbmpkhjihlich"], ["/static/css/antq.obmadadbnc.css", "obmadadbncmkmnll"], ["/static/js/app.fljfmnicoh.js", "fljfmnicoheojhoa"], ["/static/js/tim-xa.biejdejdkf.js", "biejdejdkfepnalb"], ["/tim-xa/chi-muc.json", "mflaogbelikggmeo"]]};
-=======
-const BUILD = {"library": {"url": "/bai-hoc/offline.json", "version": "codabibpdoalbofl"}, "offline": "/offline/", "precache": [["/", "ejjanmdnkibnenbj"], ["/favicon.ico", "igceckdjkklcnida"], ["/icons/apple-touch-icon.png", "mmlfadobmopiobne"], ["/icons/icon-192.png", "ohnokdlhdadlbdmc"], ["/icons/icon-512.png", "pfibcbcfoeplfeeg"], ["/icons/maskable-512.png", "fjenajmipleeajek"], ["/manifest.webmanifest", "elcgkbiplkdedocg"], ["/offline/", "hckpememmmekadkj"], ["/static/css/antq.jdckgmeppn.css", "jdckgmeppnmelcjk"], ["/static/js/app.mgnfebkejb.js", "mgnfebkejbkiaeob"], ["/static/js/tim-xa.jekgfnodhj.js", "jekgfnodhjemmcfb"], ["/tim-xa/chi-muc.json", "mflaogbelikggmeo"]]};
->>>>>>> main
+const BUILD = {"library": {"url": "/bai-hoc/offline.json", "version": "epchncdlfgdacpba"}, "offline": "/offline/", "precache": [["/", "gmcfoccoalkahpcp"], ["/favicon.ico", "igceckdjkklcnida"], ["/icons/apple-touch-icon.png", "mmlfadobmopiobne"], ["/icons/icon-192.png", "ohnokdlhdadlbdmc"], ["/icons/icon-512.png", "pfibcbcfoeplfeeg"], ["/icons/maskable-512.png", "fjenajmipleeajek"], ["/manifest.webmanifest", "elcgkbiplkdedocg"], ["/offline/", "imbgjlfecplmkchn"], ["/static/css/antq.jdckgmeppn.css", "jdckgmeppnmelcjk"], ["/static/js/app.mgnfebkejb.js", "mgnfebkejbkiaeob"], ["/static/js/tim-xa.biejdejdkf.js", "biejdejdkfepnalb"], ["/tim-xa/chi-muc.json", "mflaogbelikggmeo"]]};
 
 // Bump the suffixes when the layout of a cache changes: activate deletes other antq- caches.
 const SHELL = "antq-shell-v1";
