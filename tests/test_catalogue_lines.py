@@ -443,7 +443,7 @@ EXPECTED_CALLS: dict[str, list[str]] = {
         "exit 2",
     ],
     "build": [
-        "Đã xây dựng 63 trang và 136 tệp dữ liệu vào TMP/public/: ghi mới 208, giữ nguyên 0.",
+        "Đã xây dựng 63 trang và 139 tệp dữ liệu vào TMP/public/: ghi mới 211, giữ nguyên 0.",
         "exit 0",
         "Không có gì thay đổi: TMP/public/ giữ nguyên (63 trang).",
         "  inbox N s",
