@@ -671,7 +671,7 @@ def _render_job(start: int, stop: int) -> tuple[list[str], dict[str, str]]:
         _check_size(rel, data)
         problems += _scan(rel, data)
         staging.path(rel).write_bytes(data)
-        if copy is not None and (found := search.search_copy(text)) is not None:
+        if copy is not None and (found := search.search_copy(text, rel)) is not None:
             data = found.encode("utf-8")
             copies.path(copy).write_bytes(data)
             hashes[copy] = hashlib.sha256(data).hexdigest()

@@ -117,14 +117,59 @@ def _binary() -> str:
     return str(get_executable())
 
 
-def search_copy(page: str) -> str | None:
-    """What Pagefind reads for a rendered page: its <main> without the ignored parts, with
-    the folded đ-words (see `annotate`), in a minimal document. None for a page without
-    <main> (a map frame, a redirect): there is nothing to find on it."""
+# Pages that list other pages (lesson topics and audiences, the model, document and award
+# lists, a province's hub, the data tables): they hold every title they list, so Pagefind
+# may rank them above the page a reader is after. Their search copy carries the metadata
+# `loai: danh-sach`, and the search script puts them after the other pages of the same tier
+# (issue 15: a lesson above the lesson index for the lesson's title).
+# Matched against a page's URL, like `_LISTS`.
+_INDEX_PAGES = re.compile(
+    r"^/(bai-hoc/((chu-de|danh-cho|the|loc)/[^/]+/)?"
+    r"|mo-hinh/((linh-vuc|tinh)/[^/]+/)?(trang-\d+/)?|van-ban/|khen-thuong/(.+/)?"
+    r"|phan-loai/|tinh/[^/]+/|du-lieu/([^/]+/)?|tim-xa/(.+/)?)$"
+)
+LIST_META = '<p data-pagefind-meta="loai:danh-sach" hidden></p>'
+# Pagefind joins the text of neighbouring elements without a space when no block boundary it
+# knows lies between them: "Cơ quan ban hànhQuốc hội" from <dt>…</dt><dd>…</dd>. Every
+# family's copy gets the separators a reader would see: a colon after a term (<dt>, and a
+# stacked table's data-label), a space after every cell and item, and " — " before the small
+# part of a heading ("Xã Tứ Kỳ — Thành phố Hải Phòng", which is also the result's title).
+_TERM_END = re.compile(r"(?<![:：])\s*</dt>")
+_CELL_END = re.compile(r"</(dt|dd|li|td|th|p|div|figcaption|caption|small)>")
+_HEADING_SMALL = re.compile(r"(<h[1-6]\b[^>]*>)(.*?)(</h[1-6]>)", re.S)
+_DATA_LABEL = re.compile(r'(<t[dh]\b[^>]*\bdata-label="([^"]*)"[^>]*>)')
+
+
+def _small_parts(match: re.Match[str]) -> str:
+    inner = re.sub(r"\s*<small\b([^>]*)>", r" <small\1>— ", match.group(2))
+    return match.group(1) + inner + match.group(3)
+
+
+def separate(main: str) -> str:
+    """`main` with the separators Pagefind needs to keep labels, values and title parts
+    apart in excerpts and titles (see above)."""
+    main = _HEADING_SMALL.sub(_small_parts, main)
+    main = _TERM_END.sub(":</dt>", main)
+    main = _DATA_LABEL.sub(lambda m: f"{m.group(1)}{m.group(2)}: ", main)
+    return _CELL_END.sub(lambda m: f"</{m.group(1)}> ", main)
+
+
+def is_index_page(rel: str) -> bool:
+    return bool(_INDEX_PAGES.match(path_to_url(rel)))
+
+
+def search_copy(page: str, rel: str = "") -> str | None:
+    """What Pagefind reads for a rendered page (`rel`: its path in the site): its <main>
+    without the ignored parts, with separators between labels and values (`separate`), a
+    list page's `loai` metadata and the folded đ-words (see `annotate`), in a minimal
+    document. None for a page without <main> (a map frame, a redirect): there is nothing
+    to find on it."""
     found = MAIN.search(page)
     if not found:
         return None
-    main = drop_ignored(found.group(0))
+    main = separate(drop_ignored(found.group(0)))
+    if rel and is_index_page(rel):
+        main = main.replace("</main>", LIST_META + "</main>")
     return annotate(f'<!doctype html><html lang="vi"><body>{main}</body></html>')
 
 
@@ -160,7 +205,7 @@ def index_pages(site: Path, pages: list[str], out: Path) -> None:
     made on the spot: for tools and tests that index a built site outside a build."""
     with tempfile.TemporaryDirectory(prefix="antq-search-") as tmp:
         for rel in pages:
-            copy = search_copy((site / rel).read_text(encoding="utf-8"))
+            copy = search_copy((site / rel).read_text(encoding="utf-8"), rel)
             if copy is not None:
                 target = Path(tmp) / rel
                 target.parent.mkdir(parents=True, exist_ok=True)

@@ -478,9 +478,9 @@ EXPECTED_CALLS: dict[str, list[str]] = {
         "exit 2",
     ],
     "build": [
-        "Đã xây dựng 67 trang và 154 tệp dữ liệu vào TMP/public/: ghi mới 230, giữ nguyên 0.",
+        "Đã xây dựng 70 trang và 157 tệp dữ liệu vào TMP/public/: ghi mới 236, giữ nguyên 0.",
         "exit 0",
-        "Không có gì thay đổi: TMP/public/ giữ nguyên (67 trang).",
+        "Không có gì thay đổi: TMP/public/ giữ nguyên (70 trang).",
         "  inbox N s",
         "  settings N s",
         "  tổng N s",

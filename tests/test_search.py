@@ -159,3 +159,25 @@ def test_each_page_goes_to_one_index() -> None:
     assert search.index_dir("bai-hoc/index.html", library=False) == "pagefind"
     assert search.index_dir("tinh/hai-phong/index.html", library=True) == "pagefind"
     assert search.index_dir("404.html", library=True) is None
+
+
+def test_search_copy_separates_labels_values_and_title_parts() -> None:
+    """Issue 15: what Pagefind would glue ("Cơ quan ban hànhQuốc hội") is kept apart; the
+    browser test in tests/test_find_ui.py shows the glue without it (negative control)."""
+    page = (
+        '<html lang="vi"><body><main><h1>Xã Tứ Kỳ <small>Thành phố Hải Phòng</small></h1>'
+        "<dl><dt>Cơ quan ban hành</dt><dd>Quốc hội</dd><dt>Ngày:</dt><dd>1/7/2025</dd></dl>"
+        '<table><tr><td data-label="Điểm mô hình">3</td></tr></table></main></body></html>'
+    )
+    copy = search.search_copy(page, "van-ban/x/index.html") or ""
+    assert "<h1>Xã Tứ Kỳ <small>— Thành phố Hải Phòng</small> </h1>" in copy
+    assert "<dt>Cơ quan ban hành:</dt> <dd>Quốc hội</dd> " in copy
+    assert "<dt>Ngày:</dt>" in copy  # no second colon
+    assert 'data-label="Điểm mô hình">Điểm mô hình: 3</td>' in copy
+    assert search.LIST_META not in copy
+    # List pages carry the metadata the search page ranks by; content pages do not.
+    assert search.LIST_META in (search.search_copy(page, "bai-hoc/chu-de/ma-tuy/index.html") or "")
+    for rel in ("bai-hoc/index.html", "mo-hinh/trang-2/index.html", "tinh/hai-phong/index.html"):
+        assert search.is_index_page(rel), rel
+    for rel in ("bai-hoc/ma-tuy/index.html", "tinh/hai-phong/xa-tu-ky/index.html"):
+        assert not search.is_index_page(rel), rel

@@ -213,3 +213,21 @@ def paginate(items: list[Any], size: int) -> Iterator[tuple[int, int, list[Any]]
     count = max(1, -(-len(items) // size))
     for number in range(1, count + 1):
         yield number, count, items[(number - 1) * size : number * size]
+
+
+def pager(url: str, number: int, count: int) -> dict[str, Any] | None:
+    """What macros.html's `pager` shows on page `number` of `count` of the list at `url`
+    (page 1 at `url`, page n at `url`trang-n/); None for a list on one page."""
+    if count == 1:
+        return None
+
+    def link(n: int) -> str:
+        return url if n == 1 else f"{url}trang-{n}/"
+
+    return {
+        "number": number,
+        "count": count,
+        "prev": link(number - 1) if number > 1 else None,
+        "next": link(number + 1) if number < count else None,
+        "pages": [{"n": n, "url": link(n)} for n in range(1, count + 1)],
+    }

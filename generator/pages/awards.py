@@ -9,6 +9,7 @@ from typing import Any
 from generator.data.records import Award
 from generator.model import SiteModel
 from generator.pages import Page, Source, paginate
+from generator.pages import pager as _pager
 from generator.pages.common import award_view
 
 RANK = 40  # the families' order: see generator.pages.collect
@@ -64,22 +65,6 @@ def _paged(model: SiteModel, url: str, title: str, awards: list[Award]) -> Itera
             },
             title=title if number == 1 else f"{title} — trang {number}",
         )
-
-
-def _pager(url: str, number: int, count: int) -> dict[str, Any] | None:
-    if count == 1:
-        return None
-
-    def link(n: int) -> str:
-        return url if n == 1 else f"{url}trang-{n}/"
-
-    return {
-        "number": number,
-        "count": count,
-        "prev": link(number - 1) if number > 1 else None,
-        "next": link(number + 1) if number < count else None,
-        "pages": [{"n": n, "url": link(n)} for n in range(1, count + 1)],
-    }
 
 
 def _classes(model: SiteModel) -> Iterator[Page]:

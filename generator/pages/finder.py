@@ -23,8 +23,10 @@ a–z and 0–9 one space (`folded()`): the script folds the query the same way.
 successors are all outside the site's scope are left out (their links would be dead).
 
 `/tim-xa/` is where the header's form goes (GET ?q=): static hosting cannot search, so the
-page lists every province with its units and their old names, each province under its own
-anchor; with JavaScript it shows the matches for q on top.
+page lists every province (with its old provinces), each linking to `/tim-xa/<slug>/`, which
+lists the province's units with their old names, each under its own anchor (`#xa-<code>`);
+with JavaScript /tim-xa/ shows the matches for q on top. One page per province keeps each
+page small (the whole country on one page: some 10,000 elements).
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ def make(source: Source) -> Iterator[Page | FileOutput]:
     data = index.to_json()
     digest = hashlib.sha256(data).hexdigest()
     yield FileOutput(INDEX_URL, f"finder:{digest}", lambda: data)
-    yield _page(source.model, index)
+    yield from _pages(source.model, index)
 
 
 URL = "/tim-xa/"
@@ -194,7 +196,9 @@ def _old_names(model: SiteModel, p_index: dict[str, int], u_index: dict[str, int
     return out
 
 
-def _page(model: SiteModel, index: FinderIndex) -> Page:
+def _pages(model: SiteModel, index: FinderIndex) -> Iterator[Page]:
+    """/tim-xa/ (the form and the provinces) and one page per province (its units and their
+    old names): one page for the whole country would hold some 10,000 elements."""
     old_of: dict[int, list[str]] = defaultdict(list)
     for short, _, _, _, targets in index.old:
         for t in targets:
@@ -221,11 +225,19 @@ def _page(model: SiteModel, index: FinderIndex) -> Page:
                 "url": p.url,
                 "old": [n for n in old_provinces[number] if folded(n) != same],
                 "units": units,
+                "finder_url": f"{URL}{p.slug}/",
             }
         )
-    return Page(
+    yield Page(
         url=URL,
         templates=["tim-xa.html"],
-        context={"provinces": provinces},
+        context={"provinces": [{k: v for k, v in pv.items() if k != "units"} for pv in provinces]},
         title="Tìm xã, phường của bạn",
     )
+    for view in provinces:
+        yield Page(
+            url=str(view["finder_url"]),
+            templates=["tim-xa-tinh.html"],
+            context={"province": view, "finder_root": URL},
+            title=f"Tìm xã, phường: {view['name']}",
+        )

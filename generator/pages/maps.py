@@ -286,7 +286,8 @@ def _overview_map(
                 "wards",
                 "Xã, phường, đặc khu",
                 tuple(p.wards_url for p in provinces),
-                (("keyboard", False),),
+                # Thousands of xã: canvas dots, not one element each (AntqMap.wards).
+                (("keyboard", False), ("dots", True)),
             ),
             # Off at first: 34 labels crowd a phone-sized country view; tapping a
             # province shows the same figures (AntqMap.basemap, `summary`).

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.model import ModelEntry, SiteModel
-from generator.pages import Page, Source
+from generator.pages import Page, Source, pager, paginate
 from generator.pages.common import award_view, legal_link, model_card, site_view
 from generator.pages.news import latest
 from generator.textvi import slugify
@@ -19,6 +19,9 @@ def make(source: Source) -> Iterator[Page]:
 
 
 SITES_ON_PAGE = 500
+# Models per list page: the national list (2,500 models, ~6 elements each) on one page had
+# 15,387 elements; 120 keep a page under ~1,000 (issue 15).
+MODELS_ON_PAGE = 120
 
 
 def pages(model: SiteModel) -> Iterator[Page]:
@@ -35,10 +38,10 @@ def pages(model: SiteModel) -> Iterator[Page]:
             if p.model_ids
         ],
     }
-    yield _listing(model, "/mo-hinh/", "Mô hình tự quản về ANTT", model.models, filters, None)
+    yield from _listing(model, "/mo-hinh/", "Mô hình tự quản về ANTT", model.models, filters, None)
     for f in filters["fields"]:
         chosen = [e for e in model.models if e.model.field == f["code"]]
-        yield _listing(
+        yield from _listing(
             model, f["url"], f"Mô hình lĩnh vực “{f['label']}”", chosen, filters, f["url"]
         )
     position = {e.id: i for i, e in enumerate(model.models)}
@@ -47,7 +50,9 @@ def pages(model: SiteModel) -> Iterator[Page]:
         chosen = sorted(
             (model.model_by_id[m] for m in province.model_ids), key=lambda e: position[e.id]
         )
-        yield _listing(model, p["url"], f"Mô hình ở {province.name}", chosen, filters, p["url"])
+        yield from _listing(
+            model, p["url"], f"Mô hình ở {province.name}", chosen, filters, p["url"]
+        )
     for entry in model.models:
         yield model_page(model, entry)
 
@@ -59,18 +64,22 @@ def _listing(
     entries: list[ModelEntry],
     filters: dict[str, list[dict[str, str]]],
     active: str | None,
-) -> Page:
-    return Page(
-        url=url,
-        templates=["mo-hinh-danh-sach.html"],
-        context={
-            "heading": title,
-            "models": [model_card(model, e) for e in entries],
-            "filters": filters,
-            "active": active,
-        },
-        title=title,
-    )
+) -> Iterator[Page]:
+    """The list at `url`, MODELS_ON_PAGE models a page (page n at `url`trang-n/)."""
+    for number, count, chunk in paginate(entries, MODELS_ON_PAGE):
+        yield Page(
+            url=url if number == 1 else f"{url}trang-{number}/",
+            templates=["mo-hinh-danh-sach.html"],
+            context={
+                "heading": title,
+                "models": [model_card(model, e) for e in chunk],
+                "total": len(entries),
+                "pager": pager(url, number, count),
+                "filters": filters,
+                "active": active,
+            },
+            title=title if number == 1 else f"{title} — trang {number}",
+        )
 
 
 def model_page(model: SiteModel, entry: ModelEntry) -> Page:

@@ -9,8 +9,10 @@
   // Map figures are hidden without JavaScript: the table under each map says the same.
   // This runs before the map's own script (both are deferred, in order), so Leaflet
   // measures a visible container.
-  var figures = document.querySelectorAll("[data-ban-do]");
-  for (var f = 0; f < figures.length; f++) figures[f].hidden = false;
+  // The figure keeps its size from the start (ban-do.css), so the page does not shift when
+  // the map appears; what it says without JavaScript is removed here.
+  var waiting = document.querySelectorAll(".bd-cho");
+  for (var f = 0; f < waiting.length; f++) waiting[f].parentNode.removeChild(waiting[f]);
 
   var RESULTS = { dat: "Đạt", chua_dat: "Chưa đạt" };
   var BADGES = { dat: "ok", chua_dat: "no" };
@@ -84,6 +86,9 @@
     return [point[1], point[0]];
   }
 
+  // Every marker one can tap is at least 24 × 24 px (WCAG 2.2 target size); the shape drawn
+  // inside may be smaller (ban-do.css).
+  var TAP = 24;
   var icons = {};
   function icon(className, size) {
     var key = className + size;
@@ -105,18 +110,47 @@
 
   // xã points live in a pane of their own under the marker pane, so that model sites and
   // clusters near a xã's centre stay on top and clickable.
+  //
+  // `options.dots` (the country map, thousands of xã): plain dots drawn on one canvas, not
+  // one DOM element each, so the page stays small and light (issue 15); they take no taps,
+  // which go to the province underneath (its popup links to the province map).
+  var DOT_STYLE = {
+    dat: { fillColor: "#1b7a3a", color: "#ffffff", fillOpacity: 1, radius: 3 },
+    chua_dat: { fillColor: "#a3161a", color: "#ffffff", fillOpacity: 1, radius: 3 },
+    none: { fillColor: "#ffffff", color: "#6b7580", fillOpacity: 1, radius: 2.5 }
+  };
+
+  function dot(latlng, p, renderer) {
+    var style = DOT_STYLE[p.result] || DOT_STYLE.none;
+    return L.circleMarker(latlng, {
+      renderer: renderer,
+      interactive: false,
+      weight: 1,
+      radius: style.radius,
+      color: style.color,
+      fillColor: style.fillColor,
+      fillOpacity: style.fillOpacity
+    });
+  }
+
   function wards(urls, options) {
     var group = L.featureGroup();
+    var renderer = null;
     group.byCode = {};
     group.on("add", function () {
       if (!group._map.getPane("bdxa")) group._map.createPane("bdxa");
     });
+    if (options.dots) renderer = L.canvas({ pane: "bdxa", padding: 0.2 });
     group.ready = loadAll(urls).then(function (collections) {
       collections.forEach(function (collection) {
         collection.features.forEach(function (feature) {
           var p = feature.properties;
+          if (renderer) {
+            group.addLayer(dot(latLng(feature.geometry.coordinates), p, renderer));
+            return;
+          }
           var marker = L.marker(latLng(feature.geometry.coordinates), {
-            icon: icon("bd-xa bd-xa--" + resultKey(p.result), 16),
+            icon: icon("bd-xa bd-xa--" + resultKey(p.result), TAP),
             title: p.name + ": " + resultText(p.result),
             keyboard: options.keyboard !== false,
             pane: "bdxa",
@@ -125,6 +159,7 @@
           marker.bindPopup(function () {
             return wardPopup(p);
           });
+          marker.result = p.result;
           group.addLayer(marker);
           group.byCode[p.code] = marker;
         });
@@ -176,7 +211,7 @@
       for (var i = 0; i < points.length; i++) {
         if (only && !exemplar[i]) continue;
         var marker = L.marker(latLng(points[i]), {
-          icon: exemplar[i] ? icon("bd-diem bd-diem--dh", 18) : icon("bd-diem", 12),
+          icon: exemplar[i] ? icon("bd-diem bd-diem--dh", TAP) : icon("bd-diem", TAP),
           title: p.name + (exemplar[i] ? " (điển hình)" : "")
         });
         marker.site = { model: p, unit: units[p.unit_codes[i]], exemplar: !!exemplar[i] };
@@ -297,9 +332,13 @@
 
   // -- controls and #xa-<code> ------------------------------------------------------------
 
-  // `#xa-<code>` (the link on each xã page) centres the map on that xã and opens its popup.
-  // Without JavaScript the same fragment jumps to the xã's row in the table.
+  // `#xa-<code>` (the link on each xã page) shows that xã in its province: the view keeps the
+  // province's outline (the first view, widened to the xã if it lies offshore), the xã's
+  // marker is drawn highlighted and on top, and its popup opens. Without JavaScript the same
+  // fragment jumps to the xã's row in the table.
   function focus(map, layer) {
+    var chosen = null;
+    var start = map.getBounds();
     function go() {
       var match = /^#xa-([0-9A-Za-z]+)$/.exec(window.location.hash);
       if (!match) return;
@@ -307,7 +346,16 @@
         var marker = layer.byCode[match[1]];
         if (!marker) return;
         if (!map.hasLayer(layer)) map.addLayer(layer);
-        map.setView(marker.getLatLng(), Math.max(map.getZoom(), 13), { animate: false });
+        if (chosen) {
+          chosen.setIcon(icon("bd-xa bd-xa--" + resultKey(chosen.result), TAP));
+          chosen.setZIndexOffset(0);
+        }
+        chosen = marker;
+        marker.setIcon(icon("bd-xa bd-xa--" + resultKey(marker.result) + " bd-xa--chon", 32));
+        marker.setZIndexOffset(1000);
+        map.fitBounds(L.latLngBounds(start.getSouthWest(), start.getNorthEast()).extend(marker.getLatLng()), {
+          animate: false
+        });
         marker.openPopup();
         var box = map.getContainer();
         if (box.scrollIntoView) box.scrollIntoView();
@@ -323,9 +371,21 @@
   }
 
   function controls(map, options, wardsLayer) {
-    L.control
+    var zoom = L.control
       .zoom({ position: "topleft", zoomInTitle: "Phóng to", zoomOutTitle: "Thu nhỏ" })
       .addTo(map);
+    // A plain "Leaflet" credit: no flag in front of it on a Vietnamese public map.
+    if (map.attributionControl) {
+      map.attributionControl.setPrefix('<a href="https://leafletjs.com/">Leaflet</a>');
+    }
+    // A popup is panned into view below the controls of the top corners (zoom buttons on the
+    // left, layer switcher on the right), so its title never hides under them.
+    var corner = zoom.getContainer();
+    var layersBox = map.getContainer().querySelector(".leaflet-control-layers");
+    var below = corner.offsetTop + corner.offsetHeight;
+    if (layersBox) below = Math.max(below, layersBox.offsetTop + layersBox.offsetHeight);
+    L.Popup.prototype.options.autoPanPaddingTopLeft = L.point(8, below + 8);
+    L.Popup.prototype.options.autoPanPaddingBottomRight = L.point(8, 8);
     L.control.scale({ imperial: false }).addTo(map);
     // Zoomed out, xã points crowd: draw them smaller, and at country scale as plain dots
     // that let taps through to the province underneath (see ban-do.css).
@@ -343,6 +403,7 @@
       layers.setAttribute("aria-label", "Chọn lớp bản đồ");
     }
     if (wardsLayer) focus(map, wardsLayer);
+    window.AntqMap.maps.push(map); // the page's maps, for scripts and tests
   }
 
   window.AntqMap = {
@@ -352,6 +413,7 @@
     exemplars: exemplars,
     provinces: provinces,
     controls: controls,
-    load: load
+    load: load,
+    maps: []
   };
 })();

@@ -7,12 +7,11 @@
   var count = document.getElementById("so-mo-hinh");
   if (!list || !count || !document.addEventListener) return;
 
-  // Fold case and Vietnamese diacritics so "tu quan" finds "Tự quản".
-  function fold(text) {
-    text = text.toLowerCase();
-    if (text.normalize) text = text.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
-    return text.replace(/đ/g, "d").replace(/\s+/g, " ");
-  }
+  // Fold case and Vietnamese diacritics so "tu quan" finds "Tự quản": the site's one fold
+  // (tim-xa.js, loaded on every page before this file).
+  var fold = window.AntqFold ? window.AntqFold.marks : function (text) {
+    return text.toLowerCase();
+  };
   function vi(n) {
     return n.toLocaleString ? n.toLocaleString("vi-VN") : String(n);
   }
@@ -28,7 +27,10 @@
   box.setAttribute("role", "search");
   var label = document.createElement("label");
   label.htmlFor = "tim-mo-hinh";
-  label.textContent = "Tìm nhanh trong danh sách này";
+  // A list on several pages (/mo-hinh/trang-2/ …) is filtered a page at a time.
+  label.textContent = document.querySelector(".pager")
+    ? "Tìm nhanh trong trang này"
+    : "Tìm nhanh trong danh sách này";
   var input = document.createElement("input");
   input.type = "search";
   input.id = "tim-mo-hinh";

@@ -11,46 +11,43 @@
   var form = document.getElementById("tim-kiem");
   var list = document.getElementById("ket-qua");
   var status = document.getElementById("tim-kiem-trang-thai");
-  if (!form || !list || !status || !window.Promise) return;
+  var more = document.getElementById("xem-them");
+  if (!form || !list || !status || !more || !window.Promise || !window.AntqFold) return;
   var input = form.querySelector("input[name=q]");
-  var SHOWN = 20;
+  var SHOWN = 20; // results shown at first, and added by each "Xem thêm kết quả"
   var RANKED = 40; // results loaded to put phrase matches first (see rank())
   var SENTINEL = "¦"; // starts the hidden folded words in the index (generator/search.py)
   var engine = null;
   var latest = 0;
   var timer = null;
 
-  // The same folding as generator.textvi.fold: đ → d, tones and letter marks removed.
-  function fold(text) {
-    return text
-      .replace(/đ/g, "d")
-      .replace(/Đ/g, "D")
-      .normalize("NFD")
-      .replace(/[\u0300-\u036f]/g, "")
-      .toLowerCase()
-      .replace(/\s+/g, " ")
-      .trim();
-  }
+  // generator.textvi.fold, shared with the finder (tim-xa.js, loaded before this file).
+  var fold = window.AntqFold.marks;
 
   function words(text) {
-    return " " + fold(text).replace(/[^a-z0-9]+/g, " ").trim() + " ";
+    return " " + window.AntqFold.words(text) + " ";
   }
 
   // Pagefind scores each word on its own, and matches word beginnings: "lua" also finds
   // every "luật". Among the best results, pages whose title, then whose text, holds the
-  // query as typed (folded, words in order) come first; Pagefind's order is kept otherwise.
+  // query as typed (folded, words in order) come first; within each tier, pages that list
+  // other pages (metadata `loai: danh-sach`, generator/search.py) come after the others, so
+  // a lesson ranks above the lesson index that lists it. Pagefind's order is kept otherwise.
   function rank(query, results) {
     var phrase = words(query).replace(/ $/, ""); // the last word may be half typed
     function tier(data) {
       if (words((data.meta && data.meta.title) || "").indexOf(phrase) >= 0) return 0;
       return words((data.content || "").split(SENTINEL)[0]).indexOf(phrase) >= 0 ? 1 : 2;
     }
+    function listing(data) {
+      return data.meta && data.meta.loai === "danh-sach" ? 1 : 0;
+    }
     return results
       .map(function (data, i) {
-        return { data: data, tier: tier(data), i: i };
+        return { data: data, tier: tier(data), list: listing(data), i: i };
       })
       .sort(function (a, b) {
-        return a.tier - b.tier || a.i - b.i;
+        return a.tier - b.tier || a.list - b.list || a.i - b.i;
       })
       .map(function (r) {
         return r.data;
@@ -82,18 +79,24 @@
     return engines[url];
   }
 
+  // The data of results [from, to): null for a page whose fragment cannot be loaded
+  // (offline, and this page's fragment is not on the device).
+  function fetchData(results, from, to) {
+    return Promise.all(
+      results.slice(from, to).map(function (r) {
+        return r.data().catch(function () {
+          return null;
+        });
+      }),
+    );
+  }
+
   function searchIn(url, folded) {
     return pagefind(url).then(function (pf) {
       return pf.search(folded).then(function (search) {
-        return Promise.all(
-          search.results.slice(0, RANKED).map(function (r) {
-            return r.data().catch(function () {
-              return null; // offline, and this page's fragment is not on the device
-            });
-          }),
-        ).then(function (data) {
+        return fetchData(search.results, 0, RANKED).then(function (data) {
           if (search.results.length && !data.some(Boolean)) throw new Error("offline");
-          return { total: search.results.length, data: data };
+          return { total: search.results.length, data: data, results: search.results };
         });
       });
     });
@@ -149,34 +152,71 @@
     return out;
   }
 
-  function render(query, total, results, missing) {
-    list.textContent = "";
-    results.forEach(function (data) {
-      var li = document.createElement("li");
-      var link = document.createElement("a");
-      link.href = data.url;
-      link.textContent = (data.meta && data.meta.title) || data.url;
-      li.appendChild(link);
-      var visible = (data.content || "").split(SENTINEL)[0];
-      li.appendChild(excerpt(data.excerpt || "", visible) || ownExcerpt(visible, query));
-      list.appendChild(li);
-    });
-    list.hidden = results.length === 0;
+  function item(query, data) {
+    var li = document.createElement("li");
+    var link = document.createElement("a");
+    link.href = data.url;
+    link.textContent = (data.meta && data.meta.title) || data.url;
+    li.appendChild(link);
+    var visible = (data.content || "").split(SENTINEL)[0];
+    li.appendChild(excerpt(data.excerpt || "", visible) || ownExcerpt(visible, query));
+    return li;
+  }
+
+  // The current search: what is ranked and loaded, how many are shown, what is left.
+  var current = null;
+
+  function left() {
+    return current.shown < current.items.length || current.loaded < current.total;
+  }
+
+  function summary() {
+    var c = current;
     var text;
-    if (!total) text = "Không tìm thấy kết quả nào cho “" + query + "”.";
+    if (!c.total) text = "Không tìm thấy kết quả nào cho “" + c.query + "”.";
     else {
-      text = "Tìm thấy " + total.toLocaleString("vi-VN") + " kết quả cho “" + query + "”";
-      text += total > SHOWN ? ", hiển thị " + SHOWN + " kết quả đầu." : ".";
+      text = "Tìm thấy " + c.total.toLocaleString("vi-VN") + " kết quả cho “" + c.query + "”";
+      text += left() ? ", đang hiển thị " + c.shown + " kết quả đầu." : ".";
     }
-    if (missing) text += " " + missing + " kết quả cần có mạng mới mở được.";
+    if (c.missing) text += " " + c.missing + " kết quả cần có mạng mới mở được.";
+    if (c.offline) text = "Không có mạng: tìm trong các bài học đã tải về máy. " + text;
     status.textContent = text;
+    more.hidden = !left();
+  }
+
+  // Show the next SHOWN results: those already loaded, then the next ones from Pagefind
+  // (in its order: only the first RANKED are re-ranked). Resolves to the first new item.
+  function showMore(ticket) {
+    var c = current;
+    var need = c.shown + SHOWN;
+    var lacking = Math.min(need - c.items.length, c.total - c.loaded);
+    var ready = lacking > 0 ? fetchData(c.results, c.loaded, c.loaded + lacking) : null;
+    return Promise.resolve(ready).then(function (data) {
+      if (ticket !== latest) return null;
+      (data || []).forEach(function (d) {
+        c.loaded += 1;
+        if (d) c.items.push(d);
+        else c.missing += 1;
+      });
+      var first = null;
+      c.items.slice(c.shown, need).forEach(function (d) {
+        var li = item(c.query, d);
+        first = first || li;
+        list.appendChild(li);
+      });
+      c.shown = Math.min(need, c.items.length);
+      list.hidden = c.items.length === 0;
+      summary();
+      return first;
+    });
   }
 
   function run(query) {
     var ticket = ++latest;
     var folded = fold(query);
+    list.textContent = "";
+    more.hidden = true;
     if (!folded) {
-      list.textContent = "";
       list.hidden = true;
       status.textContent = "";
       return;
@@ -191,12 +231,18 @@
       .then(function (result) {
         if (ticket !== latest) return;
         var found = result.data.filter(Boolean);
-        var missing = result.data.length - found.length;
-        render(query, result.total, rank(query, found).slice(0, SHOWN), missing);
-        if (offline) {
-          status.textContent =
-            "Không có mạng: tìm trong các bài học đã tải về máy. " + status.textContent;
-        }
+        current = {
+          query: query,
+          total: result.total,
+          results: result.results,
+          items: rank(query, found),
+          loaded: result.data.length,
+          missing: result.data.length - found.length,
+          shown: 0,
+          offline: offline
+        };
+        list.textContent = "";
+        return showMore(ticket);
       })
       .catch(function () {
         if (ticket !== latest) return;
@@ -209,6 +255,17 @@
     var url = location.pathname + (query ? "?q=" + encodeURIComponent(query) : "");
     history.replaceState(null, "", url);
   }
+
+  // "Xem thêm kết quả": the next results, the focus on the first of them.
+  more.addEventListener("click", function () {
+    if (!current) return;
+    more.disabled = true;
+    showMore(latest).then(function (first) {
+      more.disabled = false;
+      var link = first && first.querySelector("a");
+      if (link) link.focus();
+    });
+  });
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();

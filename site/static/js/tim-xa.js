@@ -10,22 +10,33 @@
 // Also here, being small: the filter box of a province's xã list (/tinh/<slug>/).
 (function () {
   "use strict";
-  if (!window.fetch || !String.prototype.normalize) return;
-  var SHOWN = 8;
-  var index = null;
+  if (!String.prototype.normalize) return;
 
-  // generator.pages.finder.folded: đ → d, tones and letter marks removed, lower case,
-  // anything but a–z and 0–9 one space.
-  function fold(text) {
+  // Vietnamese folding, one copy for the site's scripts (this file is on every page; the
+  // search page's tim-kiem.js, loaded after it, uses window.AntqFold). `marks` is
+  // generator.textvi.fold: đ → d, tones and letter marks removed, lower case, spaces
+  // collapsed. `words` is generator.pages.finder.folded: also anything but a–z and 0–9 to
+  // one space.
+  function marks(text) {
     return text
       .replace(/đ/g, "d")
       .replace(/Đ/g, "D")
       .normalize("NFD")
       .replace(/[\u0300-\u036f]/g, "")
       .toLowerCase()
+      .replace(/\s+/g, " ")
+      .trim();
+  }
+  function fold(text) {
+    return marks(text)
       .replace(/[^a-z0-9]+/g, " ")
       .trim();
   }
+  window.AntqFold = { marks: marks, words: fold };
+
+  if (!window.fetch) return;
+  var SHOWN = 8;
+  var index = null;
 
   function load(url) {
     if (!index) {

@@ -23,7 +23,7 @@ var map_1 = L.map(
             data_layer_2.addTo(map_1);
             var data_layer_3 = AntqMap.wards(
                 ["/ban-do/du-lieu/ha-tinh/xa.geojson", "/ban-do/du-lieu/hai-phong/xa.geojson", "/ban-do/du-lieu/tuyen-quang/xa.geojson"],
-                {"keyboard": false}
+                {"dots": true, "keyboard": false}
             );
             data_layer_3.addTo(map_1);
             var data_layer_4 = AntqMap.provinces(
