@@ -150,12 +150,9 @@ class Connection:
             context = self.context or _default_context()
             try:
                 sock = context.wrap_socket(sock, server_hostname=self.host)
-            except ssl.SSLError as exc:
-                sock.close()
-                raise WireError("SSLError", str(exc)) from exc
             except OSError as exc:
                 sock.close()
-                raise WireError("ConnectionError", str(exc)) from exc
+                raise _wire_error(exc, "ConnectTimeout") from exc
         return sock
 
     def _tunnel(self, proxy: str) -> socket.socket:
@@ -245,15 +242,9 @@ class Connection:
         except WireError:
             self.close()
             raise
-        except TimeoutError as exc:
-            self.close()
-            raise WireError("ReadTimeout", str(exc)) from exc
-        except ssl.SSLError as exc:
-            self.close()
-            raise WireError("SSLError", str(exc)) from exc
         except OSError as exc:
             self.close()
-            raise WireError("ConnectionError", str(exc)) from exc
+            raise _wire_error(exc, "ReadTimeout") from exc
         if not keep:
             self.close()
         return Reply(status, fields.get("retry-after"))
@@ -369,6 +360,16 @@ class Connection:
             total += len(chunk)
             if total > MAX_BODY:
                 raise WireError("ProtocolError", "body too long")
+
+
+def _wire_error(exc: OSError, timeout: str) -> WireError:
+    """A socket or TLS error under the name the delivery log shows (`timeout`: what a
+    timeout is called at this step)."""
+    if isinstance(exc, TimeoutError):
+        return WireError(timeout, str(exc))
+    if isinstance(exc, ssl.SSLError):
+        return WireError("SSLError", str(exc))
+    return WireError("ConnectionError", str(exc))
 
 
 class _Stale(Exception):
