@@ -607,7 +607,7 @@ def _start_page(site: BuiltSite, main_path: str) -> bytes:
     reader to the library (a meta refresh works on file:// without scripts) and says where
     it goes, for a browser that does not follow it."""
     target = html.escape(main_path, quote=True)
-    title = html.escape(f"Bài học pháp luật — {site.settings.short_name}")
+    title = html.escape(text("export-start-title", name=site.settings.short_name))
     return (
         '<!doctype html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

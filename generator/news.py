@@ -25,6 +25,7 @@ from generator.data import messages_vi
 from generator.data.cache import default_cache_dir
 from generator.data.checks import text_checks
 from generator.data.messages_vi import problem
+from generator.data.messages_vi import text as say_text
 from generator.data.problems import Problem
 from generator.data.schema import YAML_LOADER, display_path
 from generator.lessons import (
@@ -200,7 +201,8 @@ def load_article(
     where = display_path(path)
     year_name, slug = folder.parent.name, folder.name
     if not _YEAR.fullmatch(year_name) or slugify(slug) != slug or not folder.is_dir():
-        suggestion = f"news/{year_name if _YEAR.fullmatch(year_name) else 'NĂM'}/"
+        year = year_name if _YEAR.fullmatch(year_name) else say_text("news-year-word")
+        suggestion = f"news/{year}/"
         suggestion += f"{slugify(slug) or 'ten-bai'}/{ARTICLE_FILE}"
         return None, [problem("news-folder", display_path(folder), suggestion=suggestion)]
     if not path.is_file():

@@ -22,6 +22,7 @@ from typing import Any
 import PIL
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from generator.data.messages_vi import text
 from generator.textvi import format_number
 
 MAX_BYTES = 25 * 1024 * 1024  # a phone's JPEG is 3–8 MB; a 25 MB file is not a photo to post
@@ -76,7 +77,7 @@ def _open(data: bytes) -> Image.Image:
 def _limit(pixels: bool = False) -> str:
     """The limit a photo went over, as the message shows it."""
     if pixels:
-        return f"{format_number(MAX_PIXELS)} điểm ảnh"
+        return text("photo-limit-pixels", pixels=format_number(MAX_PIXELS))
     return f"{format_number(MAX_BYTES / (1024 * 1024), 1)} MB"
 
 

@@ -34,7 +34,7 @@ from generator.data.messages_vi import problem
 from generator.derived import Derived
 from generator.errors import AntqError
 from generator.htmlread import LOCAL_LOADS
-from generator.output import content_tag, digest_tag
+from generator.output import content_tag
 from generator.pages import FileOutput
 from generator.settings import Settings
 from generator.urlpath import is_index, path_to_url, url_to_path
@@ -267,12 +267,14 @@ _GEOJSON_REF = re.compile(r'"(/[^"#?\s]+\.geojson)"')
 _CSS_URL = re.compile(r"url\(\s*[\"']?([^\"')#:]+)[\"']?\s*\)")
 
 
-def _revision_of(out: Derived, rel: str) -> str:
-    """A revision of a written file without reading it again: the hash the build recorded
-    for it (of its inputs for a page, of its bytes for other files), which changes whenever
-    its bytes do."""
-    digest = out.outputs.get(rel)
-    return digest_tag(digest, 16) if digest else revision(out.read(rel))
+def _revision_of(out: Derived, rel: str, seen: dict[str, str]) -> str:
+    """A revision of a written file from its bytes, read once per build (`seen`). Not the
+    hash the build recorded for a page: that one is of its inputs, the code's version
+    included, so the lists changed with any code edit and differed between two installs
+    whose pages were byte for byte the same."""
+    if rel not in seen:
+        seen[rel] = revision(out.read(rel))
+    return seen[rel]
 
 
 def _file_deps(out: Derived, url: str) -> set[str]:
@@ -316,6 +318,7 @@ def place_lists(out: Derived, shell: list[str]) -> dict[str, dict[str, Any]]:
                 provinces.setdefault(found.group(1), []).append(url)
     skip = set(shell)
     lists = {}
+    seen: dict[str, str] = {}
     for slug, wards in provinces.items():
         map_url = f"/ban-do/{slug}/"
         map_set = _page_set(out, map_url) if url_to_path(map_url) in out.outputs else set()
@@ -328,7 +331,11 @@ def place_lists(out: Derived, shell: list[str]) -> dict[str, dict[str, Any]]:
         for url in urls:
             rel = url_to_path(url)
             files.append(
-                {"url": url, "rev": _revision_of(out, rel), "size": out.path(rel).stat().st_size}
+                {
+                    "url": url,
+                    "rev": _revision_of(out, rel, seen),
+                    "size": out.path(rel).stat().st_size,
+                }
             )
         listing = {
             "province": {"url": province_url, "files": [index[u] for u in urls]},

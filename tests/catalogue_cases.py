@@ -605,7 +605,9 @@ NEWS_CASES: dict[str, Case] = {
         ),
     ),
     "news-too-big": Case(
-        {}, ("news-photo-too-big",), setup={"generator.photos.MAX_PIXELS": 100_000}
+        {},
+        ("news-photo-too-big", "photo-limit-pixels"),
+        setup={"generator.photos.MAX_PIXELS": 100_000},
     ),
 }
 

@@ -353,7 +353,7 @@ def test_too_many_pages_for_the_sitemap_are_refused(
     ("suffix", "path", "kind"),
     [
         (".ics", "lich/lich.ics", "lịch iCalendar"),
-        (".xml", "cap-nhat/atom.xml", "tệp XML (bản tin Atom, sơ đồ trang)"),
+        (".xml", "tin-tuc/atom.xml", "tệp XML (bản tin Atom, sơ đồ trang)"),  # the first made
         (".json", "du-lieu/units.json", "tệp dữ liệu JSON"),  # the first JSON made
     ],
 )

@@ -111,7 +111,7 @@ def test_negative_control_without_the_translation() -> None:
 def test_order_flags_defaults_and_seed() -> None:
     page = _help([])
     names = [m.group(1) for m in re.finditer(r"^│ (\w+) ", page, re.M)]
-    assert names[:10] == [
+    assert names[:11] == [
         "validate",
         "build",
         "serve",
@@ -119,6 +119,7 @@ def test_order_flags_defaults_and_seed() -> None:
         "import",
         "template",
         "export",
+        "anh",
         "push",
         "units",
         "geo",

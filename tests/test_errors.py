@@ -17,7 +17,17 @@ from generator.errors import AntqError, UsageError
 ROOT = Path(__file__).resolve().parents[1]
 # Exceptions that never reach a user: internal control flow, or a bug report by design.
 # (BadJson: a request body the push service answers with 400, never raised to a user.)
-INTERNAL = {"_BodyTooLarge", "TooManyTopics", "MissingParameter", "BadJson"}
+# Carriers caught inside antq and turned into a catalogue line or a delivery's outcome, never
+# shown to a user as they are.
+INTERNAL = {
+    "_BodyTooLarge",
+    "TooManyTopics",
+    "MissingParameter",
+    "BadJson",
+    "PhotoRefused",
+    "WireError",
+    "_Stale",
+}
 
 
 def _exception_classes() -> dict[str, list[str]]:

@@ -1097,6 +1097,10 @@ CATALOGUE: dict[str, Entry] = {
         "{job}: đã gửi {sent}, hết hạn {gone}, lỗi {failed}, đang chờ {waiting} / tổng {total}",
     ),
     "push-job-none": Entry("info", "Chưa có lượt gửi nào."),
+    # Words inside other lines and pages (moved out of news.py, photos.py, export.py)
+    "news-year-word": Entry("info", "NĂM"),
+    "photo-limit-pixels": Entry("info", "{pixels} điểm ảnh"),
+    "export-start-title": Entry("info", "Bài học pháp luật — {name}"),
     # antq push prune (issue 20: the delivery log does not grow forever)
     "push-pruned": Entry(
         "info",

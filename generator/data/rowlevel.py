@@ -533,6 +533,11 @@ def row_path(checker: Any, spec: ResourceSpec, context: str, data: bytes | None)
     return found, facts.count(), new_state
 
 
+# Tables whose own checks weigh rows against each other (the tổ ratings' share of "xuất
+# sắc" per xã and year): one edited row changes other rows' warnings, so they are checked whole.
+CROSS_ROW_TABLES = frozenset({"security_team_ratings"})
+
+
 def whole_table_state(
     checker: Any,
     spec: ResourceSpec,
@@ -552,6 +557,8 @@ def whole_table_state(
         fk.resource in ("", spec.name) for fk in spec.foreign_keys
     ):
         return None  # its own keys are referenced: an edit changes other rows' checks
+    if spec.name in CROSS_ROW_TABLES:
+        return None  # a check that weighs rows against each other
     if any(f.constraints.get("unique") for f in spec.fields):
         return None
     header_line, lines = split_lines(table.text)
