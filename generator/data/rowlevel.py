@@ -553,12 +553,10 @@ def whole_table_state(
     facts: RowFacts | None = checker.facts.get(spec.name)
     if table is None or opened or table.trailing_empty or facts is None:
         return None
-    if spec.name in UNIT_RESOURCES or any(
+    if spec.name in (*UNIT_RESOURCES, *CROSS_ROW_TABLES) or any(
         fk.resource in ("", spec.name) for fk in spec.foreign_keys
     ):
-        return None  # its own keys are referenced: an edit changes other rows' checks
-    if spec.name in CROSS_ROW_TABLES:
-        return None  # a check that weighs rows against each other
+        return None  # an edit changes other rows' checks (keys referenced, or weighed)
     if any(f.constraints.get("unique") for f in spec.fields):
         return None
     header_line, lines = split_lines(table.text)
