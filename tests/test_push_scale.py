@@ -16,7 +16,6 @@ import textwrap
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,7 @@ from generator.push.store import SCHEMA_VERSION, Store
 from generator.push.vapid import ENV_PRIVATE_KEY_FILE, ENV_SUBJECT, VapidKey
 from generator.push.worker import BATCH, Notifier
 from tests import test_push as push
-from tests.pgserver import PgServer, pg_server
+from tests.pgserver import PgServer
 from tests.test_push import LOCAL, ROOT, SUBJECT, FakeClock, Receiver, options
 
 key_file = push.key_file
@@ -45,27 +44,6 @@ vapid_key = push.vapid_key
 def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-
-
-@pytest.fixture(scope="session")
-def pg() -> Iterator[PgServer]:
-    with pg_server() as server:
-        yield server
-
-
-# The PostgreSQL cases join the module's xdist group: one worker starts the one cluster.
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param("postgresql", marks=pytest.mark.xdist_group("tests/test_push_scale.py")),
-    ]
-)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh store location of each kind: the same tests run on both."""
-    if request.param == "sqlite":
-        return str(tmp_path / "push.sqlite3")
-    server: PgServer = request.getfixturevalue("pg")
-    return server.new_database()
 
 
 def fill(url: str, receiver: Receiver, paths: list[str], topic: str = "xa:11140") -> None:
