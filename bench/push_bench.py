@@ -14,6 +14,9 @@ correctness (zero losses, zero duplicates, counted by the receiver).
    p50/p99 latency, errors, and that the database holds exactly one row per 200 answer.
 3. `--rows 1000000`: that many subscription rows loaded into PostgreSQL with COPY, planned
    into one job; reports load and plan times and the store's size per million.
+4. `--million --rows 1000000`: fan-out runs on one store of that many PostgreSQL rows (see
+   `million()`); `--sample 100` makes the receiver decrypt and verify one message in 100 while
+   it still counts every one (decrypting each costs it about as much CPU as the worker).
 
     .venv/bin/python bench/push_bench.py --subscribers 50000 --workers 1,2,4 \
         --stores sqlite,postgresql --main 10000 --kill --skip-subscribe
