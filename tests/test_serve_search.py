@@ -26,6 +26,7 @@ XA_TAN_KY = "/tinh/hai-phong/xa-tan-ky/"
 OLD_NAME = "Công an xã Tân Kỳ"
 NEW_NAME = "Công an xã Tân Kỳ Đổi Tên"
 NOTICE = "Đang cập nhật chỉ mục tìm kiếm…"
+TAIL = " Kết quả tìm kiếm có thể chưa có thay đổi vừa lưu."
 
 
 def get(server: DevServer, path: str) -> tuple[int, str]:
@@ -171,3 +172,31 @@ def test_a_newer_edit_stops_the_index_and_a_build_after_a_stop_makes_it(
     report = build_site(BuildOptions(dev.options.data_dir, dev.out_dir, dev.options.site_dir))
     assert not report.skipped and not report.search_pending
     assert tree(dev.out_dir) == clean_build(dev, tmp_path)
+
+
+@pytest.mark.browser
+def test_the_search_page_in_a_browser_says_so_then_reloads(gated: tuple[DevServer, Gate]) -> None:
+    """With JavaScript: the page opened while the index catches up shows the notice, and
+    reloads without it once the index is current (reload.js, under the site's own CSP)."""
+    from playwright import sync_api
+
+    from .browser import launch
+
+    dev, gate = gated
+    edit_award(dev)
+    wait_until(lambda: dev.search_pending)
+    with sync_api.sync_playwright() as pw:
+        browser = launch(pw)
+        try:
+            page = browser.new_page()
+            page.goto(dev.url + "tim-kiem/?q=tan%20ky")
+            notice = page.locator(f"[{SEARCH_NOTICE}]")
+            sync_api.expect(notice).to_have_text(NOTICE + TAIL)
+            gate.opened.set()
+            sync_api.expect(notice).to_have_count(0, timeout=60_000)
+            # The reload kept the query, and searching works against the new index.
+            sync_api.expect(page.locator("#tim-kiem-trang-thai")).to_contain_text(
+                "Tìm thấy", timeout=30_000
+            )
+        finally:
+            browser.close()
