@@ -30,6 +30,17 @@ hard-linked from the previous build when none did (an edit that changes no index
 like a yearly result, leaves the indexes alone). Files of a rebuilt index whose bytes did
 not change (most fragments, which are named by their content) are hard-linked too, so an
 update downloads little.
+
+`antq serve` does not wait for the index (issue 18 item 5): its builds pass `Later(defer=
+True)`, which links the previous index when the copies changed and marks the entry
+"pending"; `Builder.catch_up_search` then makes it in the background, and `Later.cancel`
+stops Pagefind when a newer edit comes in. `antq build` still makes it before its one swap.
+Two ways to make that faster were measured (bench/search_bench.py) and not taken: Pagefind's
+Python API fed the copies from memory is slower than the command over the copies on disk
+(one request per page to its service; Pagefind parses every page either way, it keeps
+nothing between runs), and one index per content family helps little, since an award, a
+place or a team edit touches the province family (/tinh/…: most of the indexed pages), while
+finer families (one per province) would make a first search load dozens of indexes.
 """
 
 from __future__ import annotations
