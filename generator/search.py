@@ -38,9 +38,9 @@ stops Pagefind when a newer edit comes in. `antq build` still makes it before it
 Two ways to make that faster were measured (bench/search_bench.py) and not taken: Pagefind's
 Python API fed the copies from memory is slower than the command over the copies on disk
 (one request per page to its service; Pagefind parses every page either way, it keeps
-nothing between runs), and one index per content family helps little, since an award, a
-place or a team edit touches the province family (/tinh/…: most of the indexed pages), while
-finer families (one per province) would make a first search load dozens of indexes.
+nothing between runs), and one index per content family helps little, since an award edit
+(measured) touches the province family (/tinh/…: most of the indexed pages), while finer
+families (one per province) would make a first search load dozens of indexes.
 """
 
 from __future__ import annotations
