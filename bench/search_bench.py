@@ -190,6 +190,8 @@ def serve_edit(pkg: Path, out: Path, site: Path, env: dict[str, str], tmp: Path)
             server.terminate()
             server.wait(timeout=60)
             awards.write_bytes(original)
+    for line in log_path.read_text(encoding="utf-8", errors="replace").splitlines():
+        print(f"    serve: {line}")
 
 
 def proc_cpu(pid: int) -> float:

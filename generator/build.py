@@ -109,6 +109,9 @@ class BuildOptions:
     # its whole session (`lock=False`: the caller holds it).
     defer_search: bool = False
     lock: bool = True
+    # Called the moment the new site is live, with whether its index is still to be made
+    # (before the cache is saved and the previous site removed, which take a while).
+    swapped: Callable[[bool], None] | None = None
 
 
 # Ends the saved fingerprint of a build whose index was deferred (`defer_search`).
@@ -466,6 +469,8 @@ class Builder:
                 self.cache_path.unlink(missing_ok=True)
                 staging.commit()
                 copies.commit()
+            if o.swapped is not None:
+                o.swapped(bool(index.get("pending")))
         except BaseException:
             staging.abort()
             copies.abort()
@@ -552,6 +557,8 @@ class Builder:
             emitted, index = self._post(staging, self.copies_path, written, cache)
             self.cache_path.unlink(missing_ok=True)
             staging.commit()
+            if self.o.swapped is not None:
+                self.o.swapped(False)
         except BaseException:
             staging.abort()
             raise

@@ -451,7 +451,7 @@ class DevServer:
     ) -> None:
         # The pages first, the index after (see the module's docstring); the server holds
         # the output's lock for its session.
-        self.options = replace(options, defer_search=True, lock=False)
+        self.options = replace(options, defer_search=True, lock=False, swapped=self._swapped)
         self.host = check_host(host)
         self.port = port
         self.out_dir = options.out_dir.resolve()
@@ -557,7 +557,6 @@ class DevServer:
         changed = not report.skipped or self.error_kind is not None or self.build_count == 0
         # The index's state first: a page served with the new build's id says it right.
         if report.search_pending:
-            self._pages_live = time.perf_counter()
             self._set_search(True)
             self._search_wanted.set()
         elif not report.skipped:
@@ -587,6 +586,13 @@ class DevServer:
             if changed:
                 self.build_count += 1
             self._state.notify_all()
+
+    def _swapped(self, pending: bool) -> None:
+        """A new site is live (from the build, in its thread): the search page says at once
+        whether its index is still being made."""
+        if pending:
+            self._pages_live = time.perf_counter()
+        self._set_search(pending)
 
     def _set_search(self, pending: bool) -> None:
         with self._state:
