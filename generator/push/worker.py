@@ -4,12 +4,13 @@ Any number of notifiers (`antq push notify`, `antq push notify --worker`, on any
 reach the store) work through the same queue. Each runs `--concurrency` lanes; a lane claims
 a slot of one push service (at most `--per-service` slots per service, across all notifiers),
 then batches of that service's due deliveries, and sends them one after another over one
-kept-alive connection, recording each outcome before the next send. So
+kept-alive connection, then records the batch's outcomes in one transaction. So
 
 - a delivery is sent by the lane that holds its lease, and recorded only while it holds it;
-- a notifier has at most one delivery per lane sent and not yet recorded: the most a
-  SIGKILL can make go out twice is `--concurrency` notifications (a stable `tag` and the
-  Web Push `Topic` header make such a repeat replace the notification, not add one);
+- a notifier has at most one batch (`BATCH`) per lane sent and not yet recorded: the most a
+  SIGKILL can make go out twice is `--concurrency` × `BATCH` notifications (a stable `tag`
+  and the Web Push `Topic` header make such a repeat replace the notification, not add
+  one); one transaction per batch instead of one per send is a tenth of the CPU per message;
 - a killed notifier's leases (deliveries and slots) expire, at most `claim_lease(timeout)`
   after the kill, and another notifier takes its unsent deliveries;
 - a push service's 429 (too many requests) with Retry-After pauses that service for every
