@@ -33,6 +33,7 @@ import pytest
 from generator import search
 from generator.build import BuildOptions, build_site
 from generator.data import synth
+from generator.htmlread import element_count
 from generator.pages import awards, legal, models
 from tests.browser import block_external, launch, serve
 
@@ -445,12 +446,6 @@ def long_lists(tmp_path_factory: pytest.TempPathFactory) -> Path:
         mp.setattr(legal, "CITING_MODELS_ON_PAGE", 100)
         _build(root / "data", root / "site", root / "public", root / "cache")
     return root / "public"
-
-
-def element_count(html: str) -> int:
-    """Elements of a page as the browser builds it (start tags; the parser adds <tbody> to
-    a table without one: none of ours)."""
-    return len(re.findall(r"<[a-zA-Z][^>]*>", re.sub(r"<!--.*?-->", "", html, flags=re.S)))
 
 
 def _rows(html: str, start: str, row: str) -> list[str]:
