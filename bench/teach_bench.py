@@ -14,7 +14,11 @@
   ~1,500-element budget of issue 15 with the largest page of each page family (elements
   counted as `generator.htmlread.element_count` does); with --before, the same for an
   earlier build side by side. The national synthetic build:
-  `antq synth --scale national --out N && antq build --data N --out SITE`.
+  `antq synth --scale national --out N && antq build --data N --out SITE` (site/ with
+  `provinces = "national"`). Issue 15's split of long lists, measured 03/12/2026 (seed
+  2025): before 13,371 files, 446.7 MB, 644 of 6,612 pages over 1,500 elements (largest
+  phan-loai/<năm>/ 20,018); after 14,555 files, 458.8 MB, none of 7,834 (largest an award
+  list page, 1,431); largest file du-lieu/assessments/79.json 4.1 MB both times.
 - `opendata`: only the /du-lieu/ downloads of a package, made by the open-data family
   itself (no site build; minutes instead of most of an hour for the national package): the
   layout before issue 16 (every table whole as CSV and JSON) and now, with file counts,
