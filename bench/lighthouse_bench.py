@@ -142,6 +142,16 @@ def families(site: Path) -> dict[str, str]:
 
 
 def run_lighthouse(binary: Path, url: str, throttling: str) -> dict[str, Any]:
+    """One report; one retry when Lighthouse itself fails (on a loaded host it sometimes
+    loses the trace: NO_NAVSTART)."""
+    try:
+        return _run_lighthouse(binary, url, throttling)
+    except SystemExit as first:
+        print(f"retrying once: {first}", file=sys.stderr)
+        return _run_lighthouse(binary, url, throttling)
+
+
+def _run_lighthouse(binary: Path, url: str, throttling: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="antq-lh-") as tmp:
         report = Path(tmp) / "report.json"
         env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
