@@ -478,7 +478,7 @@ EXPECTED_CALLS: dict[str, list[str]] = {
         "exit 2",
     ],
     "build": [
-        "Đã xây dựng 70 trang và 157 tệp dữ liệu vào TMP/public/: ghi mới 236, giữ nguyên 0.",
+        "Đã xây dựng 70 trang và 157 tệp dữ liệu vào TMP/public/: ghi mới 237, giữ nguyên 0.",
         "exit 0",
         "Không có gì thay đổi: TMP/public/ giữ nguyên (70 trang).",
         "  inbox N s",
