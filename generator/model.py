@@ -157,6 +157,7 @@ class LegalEntry:
     cited_by_events: list[str] = field(default_factory=list)
     cited_by_assessments: int = 0
     cited_by_awards: int = 0
+    cited_by_exemplars: int = 0  # "điển hình" decisions (exemplar_recognitions)
     cited_by_lessons: list[str] = field(default_factory=list)  # lesson slugs
     replaces: list[str] = field(default_factory=list)
     amends: list[str] = field(default_factory=list)  # documents this one amended
@@ -566,6 +567,9 @@ def _legal(
     for award in data.awards:
         if award.legal_basis in entries:
             entries[award.legal_basis].cited_by_awards += 1
+    for row in data.exemplar_recognitions:
+        if row.legal_basis in entries and row.place_id in place_by_id:
+            entries[row.legal_basis].cited_by_exemplars += 1
     for doc in data.legal_documents:
         if doc.replaced_by in entries:
             entries[doc.replaced_by].replaces.append(doc.id)

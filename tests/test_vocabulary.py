@@ -153,3 +153,13 @@ def test_the_checks_at_their_boundaries(tmp_path: Path) -> None:
         ("assessments.csv", "tt124-other-xa", 9),
         ("emulation_registrations.csv", "registration-late", 5),
     ]
+
+
+def test_the_document_page_counts_the_exemplar_decisions(fixture_site: Path) -> None:
+    pages = {
+        p.parent.name: p.read_text(encoding="utf-8")
+        for p in (fixture_site / "van-ban").glob("*/index.html")
+    }
+    cited = [slug for slug, page in pages.items() if "quyết định về điển hình" in page]
+    assert cited == [s for s in pages if "22-hd-bca-v05" in s]
+    assert len(cited) == 1  # negative control: no other document page claims one
