@@ -7,14 +7,18 @@ not do twice is build the same thing: a test that uses a module- or session-scop
 its own module (a built site, a browser, a synthetic package) joins that module's xdist group,
 so one worker runs all such tests of the module and builds the fixture once. Tests that use
 none are spread over the workers one by one. A module may still name its own group
-(`pytest.mark.xdist_group`); that mark is kept.
+(`pytest.mark.xdist_group`); that mark is kept. A build read by several modules (the
+fixture site, the sample site) is made once per run by whichever worker needs it first
+(`built_once`), so the modules reading it need not share one worker.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +58,29 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
 
 
-# Session-wide builds defined below, each shared by several modules (read only).
-SHARED_BUILDS = {"fixture_site", "pg"}  # "pg": the PostgreSQL cluster, below
+# Session-wide fixtures that must put every test reading them on one worker: "pg", the
+# PostgreSQL cluster below (the builds are made once per run by built_once, read by both).
+SHARED_BUILDS = {"pg"}
+
+
+def built_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], object]
+) -> Path:
+    """The folder `name`, made by make(folder) once for the whole run, not once per worker
+    and not in one xdist group (which would put every module reading it on one worker): the
+    first worker to need it makes it in the run's shared temporary folder under a lock; the
+    other waits for it and reads the same files. Read only: copy it before changing anything."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    root = shared / name
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / f"{name}.done").exists():
+            shutil.rmtree(root, ignore_errors=True)  # what a failed attempt left
+            root.mkdir()
+            make(root)
+            (shared / f"{name}.done").touch()
+    return root
 
 
 @pytest.fixture(scope="session")
@@ -65,7 +90,38 @@ def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     test_security_teams read it, and copy it before changing anything."""
     from tests.test_golden import build_fixture_site
 
-    return build_fixture_site(tmp_path_factory.mktemp("fixture-site"))
+    return built_once(tmp_path_factory, "fixture-site", build_fixture_site) / "public"
+
+
+@dataclass(frozen=True)
+class SampleSite:
+    data: Path  # snapshots of the repository's data/ and site/
+    site: Path
+    public: Path  # the site built from them
+
+
+SAMPLE_EPOCH = "1763683200"  # 21/11/2025
+
+
+def _build_sample(root: Path) -> None:
+    from generator.build import BuildOptions, build_site
+
+    shutil.copytree(ROOT / "data", root / "data")
+    shutil.copytree(ROOT / "site", root / "site")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
+        mp.setenv("ANTQ_CACHE_DIR", str(root / "cache"))
+        build_site(
+            BuildOptions(data_dir=root / "data", out_dir=root / "public", site_dir=root / "site")
+        )
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> SampleSite:
+    """The repository's sample data/ and site/ built once for the run at 21/11/2025:
+    test_find_ui, test_finder and test_export read it."""
+    root = built_once(tmp_path_factory, "sample-site", _build_sample)
+    return SampleSite(root / "data", root / "site", root / "public")
 
 
 @pytest.fixture(scope="session", autouse=True)

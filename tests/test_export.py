@@ -28,7 +28,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from generator import export
-from generator.build import BuildOptions, build_site, data_revision
+from generator.build import data_revision
 from generator.cli import app
 from generator.export import BuiltSite, Layout, Selection, select, write_bundle, write_zim
 from generator.export_html import Start, rewrite_page, tokenize
@@ -36,9 +36,10 @@ from generator.export_search import SCRIPT as SEARCH_SCRIPT
 from generator.settings import load_settings
 
 from .browser import block_external, launch
+from .conftest import SAMPLE_EPOCH, SampleSite
 
 ROOT = Path(__file__).resolve().parents[1]
-EPOCH = "1763683200"  # 2025-11-21
+EPOCH = SAMPLE_EPOCH  # 2025-11-21: the shared sample is built at this date
 LESSON = "bai-hoc/lua-dao-qua-mang"
 LESSON_TITLE = "Nhận diện và phòng tránh lừa đảo qua mạng"
 LIBRARY_TITLE = "Bài học pháp luật"
@@ -47,26 +48,20 @@ KIWIX_SERVE = "/usr/bin/kiwix-serve"
 
 
 @pytest.fixture(scope="module")
-def sources(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A snapshot of data/ and site/: every build in this module reads the same files, even
-    while someone edits the working tree (the determinism test builds twice)."""
-    root = tmp_path_factory.mktemp("sources")
-    shutil.copytree(ROOT / "data", root / "data")
-    shutil.copytree(ROOT / "site", root / "site")
-    return root / "data", root / "site"
+def sources(sample_site: SampleSite) -> tuple[Path, Path]:
+    """The snapshot of data/ and site/ the shared sample was built from (tests/conftest.py):
+    every build in this module reads the same files, even while someone edits the working
+    tree (the determinism test builds twice)."""
+    return sample_site.data, sample_site.site
 
 
 @pytest.fixture(scope="module")
-def site(
-    sources: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[BuiltSite]:
-    data, site_dir = sources
+def site(sample_site: SampleSite) -> Iterator[BuiltSite]:
+    """The sample built once for the run, at the date of EPOCH."""
+    data, site_dir = sample_site.data, sample_site.site
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        mp.setenv("ANTQ_CACHE_DIR", str(tmp_path_factory.mktemp("antq-cache")))
-        out = tmp_path_factory.mktemp("built") / "public"
-        build_site(BuildOptions(data_dir=data, out_dir=out, site_dir=site_dir))
-        yield BuiltSite.scan(out, load_settings(site_dir), data_revision(data))
+        yield BuiltSite.scan(sample_site.public, load_settings(site_dir), data_revision(data))
 
 
 @pytest.fixture(scope="module")

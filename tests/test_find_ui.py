@@ -36,6 +36,7 @@ from generator.data import synth
 from generator.htmlread import element_count
 from generator.pages import awards, legal, models
 from tests.browser import block_external, launch, serve
+from tests.conftest import SampleSite
 
 ROOT = Path(__file__).resolve().parents[1]
 EPOCH = "1763683200"  # 21/11/2025
@@ -58,12 +59,8 @@ def _build(data: Path, site: Path, out: Path, cache: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("find-ui-sample")
-    shutil.copytree(ROOT / "data", root / "data")
-    shutil.copytree(ROOT / "site", root / "site")
-    _build(root / "data", root / "site", root / "public", root / "cache")
-    return root / "public"
+def sample(sample_site: SampleSite) -> Path:
+    return sample_site.public  # the sample built once for the run (tests/conftest.py)
 
 
 @pytest.fixture(scope="module")

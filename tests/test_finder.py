@@ -14,7 +14,6 @@ import csv
 import dataclasses
 import json
 import re
-import shutil
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
@@ -26,16 +25,15 @@ from typing import Any
 import pytest
 
 from generator import pwa
-from generator.build import BuildOptions, build_site
 from generator.data.load import read_package
 from generator.model import SiteModel, build_model
 from generator.pages import finder
 from generator.settings import load_settings
 from generator.textvi import sort_key
 from tests.browser import block_external, launch, serve
+from tests.conftest import SampleSite
 
 ROOT = Path(__file__).resolve().parents[1]
-EPOCH = "1763683200"  # 21/11/2025
 LAC_PHUONG = "/tinh/hai-phong/xa-lac-phuong/"
 
 
@@ -46,17 +44,11 @@ class Sample:
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sample]:
-    root = tmp_path_factory.mktemp("finder-sample")
-    data, site = root / "data", root / "site"
-    shutil.copytree(ROOT / "data", data)
-    shutil.copytree(ROOT / "site", site)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        mp.setenv("ANTQ_CACHE_DIR", str(root / "cache"))
-        build_site(BuildOptions(data_dir=data, out_dir=root / "public", site_dir=site))
+def sample(sample_site: SampleSite) -> Sample:
+    """The sample built once for the run (tests/conftest.py) and its model."""
+    data, site = sample_site.data, sample_site.site
     model = build_model(read_package(data), load_settings(site), date(2025, 11, 21))
-    yield Sample(root / "public", model)
+    return Sample(sample_site.public, model)
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,6 @@ import pytest
 
 from generator import pwa
 from tests.browser import StaticServer, block_external, launch
-from tests.test_golden import build_fixture_site
 from tests.test_pwa import controlled
 
 PROVINCE = "/tinh/hai-phong/"
@@ -32,11 +31,11 @@ OFFLINE_TITLE = "Không có kết nối mạng"
 PHONE = {"width": 360, "height": 740}
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The golden test's site: the fixture package and one lesson (the offline page then
-    shows its hints)."""
-    return build_fixture_site(tmp_path_factory.mktemp("offline-places"))
+@pytest.fixture
+def site(fixture_site: Path) -> Path:
+    """The golden test's site (built once for the run, tests/conftest.py): the fixture
+    package and one lesson (the offline page then shows its hints). Served, never changed."""
+    return fixture_site
 
 
 @pytest.fixture(scope="module")

@@ -158,7 +158,7 @@ def display_path(path: Path) -> str:
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _load_yaml(path: Path) -> Any:
+def load_yaml(path: Path) -> Any:
     with path.open(encoding="utf-8-sig") as fh:
         return yaml.load(fh, Loader=YAML_LOADER)
 
@@ -177,7 +177,7 @@ def load_package(root: Path) -> tuple[PackageSpec, list[Problem]]:
         problems.append(problem(code, file, **params))
 
     try:
-        descriptor = _load_yaml(descriptor_path)
+        descriptor = load_yaml(descriptor_path)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -299,7 +299,7 @@ def _resource_schema(
             bad("schema-missing", resource=name, schema=schema)
             return None
         try:
-            schema = _load_yaml(schema_path)
+            schema = load_yaml(schema_path)
         except yaml.YAMLError as exc:
             bad("schema-yaml", schema_where, resource=name, detail=exc)
             return None

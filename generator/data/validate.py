@@ -38,6 +38,7 @@ from generator.data.schema import (
     ResourceSpec,
     display_path,
     load_package,
+    load_yaml,
 )
 from generator.data.suggest import Suggester
 from generator.textvi import excel_column, format_number, nfc, slugify, visible
@@ -188,8 +189,16 @@ class _Checker:
         from frictionless import FrictionlessException, Package
 
         where = display_path(self.package.descriptor_path)
+        # Frictionless is given the descriptor with each schema file inlined, all read by
+        # libyaml (as load_package read them): given the paths, it reads them with PyYAML's
+        # pure Python loader, which was most of the time of a small package's validation.
+        root = self.package.root
         try:
-            Package(str(self.package.descriptor_path))
+            descriptor = load_yaml(self.package.descriptor_path)
+            for res in descriptor.get("resources", []):
+                if isinstance(res, dict) and isinstance(res.get("schema"), str):
+                    res["schema"] = load_yaml(root / res["schema"])
+            Package(descriptor, basepath=str(root))
         except FrictionlessException as exc:
             return [problem("descriptor-error", where, detail=exc.error.message)]
         return []
