@@ -123,18 +123,25 @@ def article_folders(data_dir: Path) -> list[Path]:
 
 
 def load_news(
-    data_dir: Path, refs: Mapping[str, Collection[str]], *, drafts: bool = False
+    data_dir: Path,
+    refs: Mapping[str, Collection[str]],
+    *,
+    drafts: bool = False,
+    cache_dir: Path | None = None,
 ) -> tuple[list[Article], list[Problem]]:
     """Every article, newest first (drafts only with `drafts`), and the problems of all,
     located by file and line. `refs`: "table.column" → ids, for the front matter's
-    references (units.code, models.id, awards.id, lessons.slug)."""
+    references (units.code, models.id, awards.id, lessons.slug). `cache_dir`: the cache
+    folder (default: ANTQ_CACHE_DIR or the one next to the data) that keeps each photo's
+    verdict by content hash."""
     folders = article_folders(data_dir)
     if not folders:
         return [], []
+    cache = (cache_dir or default_cache_dir(data_dir)) / PHOTO_CHECKS
     key = _memo_key(data_dir, folders, refs)
     if key not in _LAST:
         _LAST.clear()
-        _LAST[key] = _load_all(data_dir, folders, refs)
+        _LAST[key] = _load_all(data_dir, folders, refs, cache)
     articles, found = _LAST[key]
     return [a for a in articles if drafts or not a.draft], list(found)
 
@@ -164,14 +171,13 @@ def _memo_key(data_dir: Path, folders: list[Path], refs: Mapping[str, Collection
 
 
 def _load_all(
-    data_dir: Path, folders: list[Path], refs: Mapping[str, Collection[str]]
+    data_dir: Path, folders: list[Path], refs: Mapping[str, Collection[str]], cache: Path
 ) -> tuple[list[Article], list[Problem]]:
     """Every article, drafts too, newest first, and the problems of all."""
     if not (data_dir / SCHEMA_FILE).is_file():
         where = display_path(data_dir / SCHEMA_FILE)
         return [], [problem("schema-missing", where, resource=NEWS_DIR, schema=SCHEMA_FILE)]
     schema = load_schema_file(data_dir)
-    cache = default_cache_dir(data_dir) / PHOTO_CHECKS
     articles: list[Article] = []
     found: list[Problem] = []
     for folder in folders:

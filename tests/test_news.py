@@ -18,7 +18,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from bench._photos import camera_exif, illustration, jpeg
-from generator import photos
+from generator import filehash, photos
 from generator.build import BuildOptions, build_site
 from generator.cli import app
 from generator.data.validate import validate_package
@@ -312,6 +312,49 @@ def test_a_new_article_is_news_for_the_places_and_models_it_is_about(tmp_path: P
     corrected = changes()
     assert [(c.resource, c.kind) for c in corrected] == [("news", "changed")]
     assert topic_items(model, corrected) == {}
+
+
+def test_a_build_with_nothing_changed_reads_no_photo(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 21: the no-change build hashes no input file again (generator.filehash)."""
+    from generator.build import read_inputs
+    from generator.codeversion import code_version
+    from generator.filehash import HASHES
+
+    root = site.parent
+    monkeypatch.setenv("ANTQ_CACHE_DIR", str(root / "cache"))
+    monkeypatch.setattr(filehash, "RACY_NS", 0)  # the fixture's files were just copied
+    options = BuildOptions(root / "data", site, Path("site"), parallel=False)
+    assert build_site(options).skipped  # (stores the hashes the fixture's build found racy)
+    real = Path.read_bytes
+    photo_reads: list[Path] = []
+
+    def watched(self: Path) -> bytes:
+        if self.suffix == ".jpg":
+            photo_reads.append(self)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", watched)
+    assert build_site(options).skipped
+    assert HASHES.read == 0 and not photo_reads
+    before = read_inputs(options, code_version())
+    # Controls, outside the built site: a copy of the data (new paths and inodes) is hashed
+    # again, to the same fingerprint; a photo changed there changes it; --full reads all.
+    HASHES.configure(root / "cache", trust=True)
+    copy = tmp_path / "data"
+    shutil.copytree(root / "data", copy)
+    moved = read_inputs(BuildOptions(copy, site, Path("site")), code_version())
+    assert HASHES.read > 0 and moved.data_hash == before.data_hash
+    photo = next((copy / "news").rglob("*.jpg"))
+    old = real(photo)
+    photo.write_bytes(old[:2] + b"\xff\xfe\x00\x06moi!" + old[2:])
+    changed = read_inputs(BuildOptions(copy, site, Path("site")), code_version())
+    assert changed.data_hash != before.data_hash
+    HASHES.configure(root / "cache", trust=False)
+    read_inputs(options, code_version())
+    assert HASHES.read >= len(list((root / "data").rglob("*.*")))
+    HASHES.configure(None, trust=False)
 
 
 def test_a_photo_is_examined_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

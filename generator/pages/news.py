@@ -31,7 +31,7 @@ PHOTOS_DIR = "photos"  # in the build cache folder: the encoded sizes, by conten
 
 def make(source: Source) -> Iterator[Page | FileOutput]:
     model = source.model
-    cache = default_cache_dir(source.data_dir) / PHOTOS_DIR
+    cache = (source.cache_dir or default_cache_dir(source.data_dir)) / PHOTOS_DIR
     yield from listings(model)
     yield from feeds(model)
     for article in model.news:
