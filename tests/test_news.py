@@ -357,6 +357,40 @@ def test_a_build_with_nothing_changed_reads_no_photo(
     HASHES.configure(None, trust=False)
 
 
+def test_an_unchanged_article_is_read_from_the_store(
+    package: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 21: a build after one new article reads that article only; what the store
+    gives back equals a fresh reading (Article and problems)."""
+    from generator import news
+
+    calls: list[Path] = []
+    real = news.load_article
+
+    def counted(folder: Path, *args: Any) -> Any:
+        calls.append(folder)
+        return real(folder, *args)
+
+    monkeypatch.setattr(news, "load_article", counted)
+    refs = {"units.code": {"11113", "31"}, "models.id": {"tieng-keng-an-ninh"}}
+    refs |= {"awards.id": {"2025-to-tu-quan-nghi-khe"}, "lessons.slug": set()}
+
+    def read(cache: Path) -> tuple[list[Any], list[str]]:
+        news._LAST.clear()  # (the in-process memo of one build)
+        found, problems = news.load_news(package, refs, drafts=True, cache_dir=cache)
+        return found, [p.line() for p in problems]
+
+    first = read(tmp_path / "cache")
+    assert len(calls) == 1 and first[0] and first[0][0].photos
+    assert read(tmp_path / "cache") == first and len(calls) == 1  # from the store
+    assert read(tmp_path / "other") == first and len(calls) == 2  # equal to a fresh reading
+    edit(package, "Sáng 19/8", "Sáng ngày 19/8")  # control: an edited article is read again
+    changed = read(tmp_path / "cache")
+    assert len(calls) == 3 and changed[0][0].body != first[0][0].body
+    refs["awards.id"] = set()  # control: the ids it names are part of the key
+    assert read(tmp_path / "cache")[1] != changed[1] and len(calls) == 4
+
+
 def test_a_photo_is_examined_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     good = tmp_path / "anh.jpg"
     good.write_bytes(jpeg(illustration(5, 500, 400)))
