@@ -297,12 +297,14 @@ def test_a_new_article_is_news_for_the_places_and_models_it_is_about(tmp_path: P
         _git(repo, "commit", "-q", "-m", "sửa")
         return diff_revisions(package, "HEAD~1", "HEAD")
 
+    assert load_model(repo / "data", Path("site")).news == []  # a draft is no article yet
     (article / "index.md").write_text(text, encoding="utf-8")  # the draft is published
     published = changes()
     assert [(c.resource, c.kind, c.key) for c in published] == [
         ("news", "added", ("2025/ngay-hoi-xa-tan-ky",))
     ]
     model = load_model(repo / "data", Path("site"))
+    assert [a.url for a in model.news] == ["/tin-tuc/2025/ngay-hoi-xa-tan-ky/"]  # as built
     items = topic_items(model, published)
     assert set(items) == {"xa:11113", "tinh:31", "mo-hinh:tieng-keng-an-ninh"}
     assert items["xa:11113"][0].url == "/tin-tuc/2025/ngay-hoi-xa-tan-ky/"
