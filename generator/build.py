@@ -618,15 +618,15 @@ class Builder:
         A hard-linked file is the previous build's, scanned by that build when it wrote it:
         this holds across versions only while a new antq never reuses an older one's
         outputs (issue 12: the incremental keys include the code)."""
-        too_large = limits.check_published(staging.dir)
+        files = limits.site_files(staging.dir)
+        too_large = limits.check_published(staging.dir, files)
         if too_large:
             raise BuildError(too_large)
         problems: list[str] = []
-        for path in sorted(p for p in staging.dir.rglob("*") if p.is_file()):
-            rel = path.relative_to(staging.dir).as_posix()
-            if rel in scanned or not is_text(rel) or path.stat().st_nlink > 1:
+        for rel, info in files:
+            if rel in scanned or not is_text(rel) or info.st_nlink > 1:
                 continue
-            problems += _scan(rel, path.read_bytes())
+            problems += _scan(rel, (staging.dir / rel).read_bytes())
         if problems:
             raise BuildError([*problems, say("output-refused")])
 
