@@ -2,6 +2,7 @@
 (4000×3000, detail at every scale, sensor-like noise, a phone's EXIF block; bench/_photos.py).
 
     .venv/bin/python bench/news_bench.py [--photos 5] [--articles 1000] [--runs 3] [--keep DIR]
+        [--corpus /tmp/antq-news-corpus]
 
 1. Encoding: CPU seconds per photo for every published size (WebP + JPEG at 360, 720 and
    1280 px, decoded once), median over --photos photos; the same for AVIF at the three
@@ -17,8 +18,9 @@
      over the baseline's cold build (≤ 30 s);
    - no-change rebuild: the extra over the baseline's (≤ 1 s);
    - one new article with one new photo (encoded during the build): incremental (≤ 5 s).
-   Medians of --runs runs. The package (about 6.5 GB of photos) is deleted afterwards
-   unless --keep names a folder for it.
+   Medians of --runs runs. The articles and their photos (about 8 GB for 1,000) and the
+   photo caches are made once under --corpus and reused by later runs (hard-linked into
+   the work folder, which is deleted afterwards unless --keep names one).
 """
 
 from __future__ import annotations
