@@ -61,7 +61,7 @@ from generator.derived import Derived
 from generator.errors import BuildError
 from generator.htmlread import HEADING, MAIN, SKIPPED, drop_ignored, tag_text
 from generator.textvi import fold
-from generator.urlpath import path_to_url, url_to_path
+from generator.urlpath import is_later_page, path_to_url, url_to_path
 
 INDEX_DIR = "pagefind"  # the whole site's index
 LIBRARY_INDEX_DIR = "pagefind-bai-hoc"  # the lesson library's, downloaded for offline use
@@ -121,7 +121,13 @@ _LISTS = re.compile(r"^/(khen-thuong/.+/|phan-loai/\d{4}/|ban-do/(.*/)?|cap-nhat
 
 
 def indexed(rel: str) -> bool:
-    return rel.endswith(".html") and rel not in NOT_INDEXED and not _LISTS.match(path_to_url(rel))
+    """Whether search indexes a page: not the lists above, nor page 2, 3, … of any list (a
+    province's xã, a model's sites, the models citing a document: the first page is indexed
+    with the page's own text, the rest would only repeat its title)."""
+    if not rel.endswith(".html") or rel in NOT_INDEXED:
+        return False
+    url = path_to_url(rel)
+    return not _LISTS.match(url) and not is_later_page(url)
 
 
 def _binary() -> str:

@@ -8,7 +8,7 @@ from typing import Any
 from generator.data.messages_vi import text
 from generator.data.records import SecurityTeam, SecurityTeamRating
 from generator.model import ASSESSED_KINDS, Province, SiteModel, Ward
-from generator.pages import Page, Source
+from generator.pages import Page, Source, paged
 from generator.pages.common import award_view, coverage_view, legal_link, model_card, site_view
 from generator.pages.news import latest
 from generator.textvi import format_number
@@ -27,12 +27,18 @@ KIND_TITLES = {
     "doanh_nghiep": "Doanh nghiệp",
     "co_so_giao_duc": "Cơ sở giáo dục",
 }
-AWARDS_ON_PAGE = 30
+# What a province's page holds, so that it stays under ~1,500 elements at national scale
+# (issue 15: Thành phố Hồ Chí Minh's page had 2,870): its xã list 100 rows a page (~9
+# elements each; the rest on /tinh/<slug>/trang-n/), its first models and awards, each with
+# a link to the whole list (/mo-hinh/tinh/<slug>/, /khen-thuong/tinh/<slug>/).
+WARDS_ON_PAGE = 100
+MODELS_ON_PAGE = 12
+AWARDS_ON_PAGE = 10
 
 
 def pages(model: SiteModel) -> Iterator[Page]:
     for province in model.provinces:
-        yield province_page(model, province)
+        yield from province_pages(model, province)
         for ward in province.wards:
             yield ward_page(model, province, ward)
 
@@ -86,7 +92,35 @@ def _rating(model: SiteModel, rating: SecurityTeamRating | None) -> str | None:
     )
 
 
+def province_pages(model: SiteModel, province: Province) -> Iterator[Page]:
+    """A province's page, and the pages with the rest of its xã list (heading, list and
+    pager only) when it has more than WARDS_ON_PAGE units."""
+    first = province_page(model, province)
+    wards = first.context["wards"]
+    for part in paged(province.url, wards, WARDS_ON_PAGE):
+        if part.number == 1:
+            first.context["wards"] = part.items
+            first.context["wards_total"] = len(wards)
+            first.context["pager"] = part.pager
+            yield first
+            continue
+        yield Page(
+            url=part.url,
+            templates=first.templates,
+            context={
+                "province": first.context["province"],
+                "year": first.context["year"],
+                "wards": part.items,
+                "wards_total": len(wards),
+                "pager": part.pager,
+                "finder_url": first.context["finder_url"],
+            },
+            title=part.title(first.title),
+        )
+
+
 def province_page(model: SiteModel, province: Province) -> Page:
+    """A province's page, every xã in its list (`province_pages` splits the list)."""
     year = model.current_year
     wards = []
     for ward in province.wards:
@@ -122,7 +156,12 @@ def province_page(model: SiteModel, province: Province) -> Page:
         "classes": _class_rows(model, province.classes),
         "wards": wards,
         "teams": _team_count(w.security_teams for w in province.wards),
-        "models": [model_card(model, model.model_by_id[m]) for m in province.model_ids],
+        "models": [
+            model_card(model, model.model_by_id[m]) for m in province.model_ids[:MODELS_ON_PAGE]
+        ],
+        "models_total": len(province.model_ids),
+        "models_url": f"/mo-hinh/tinh/{province.slug}/",
+        "finder_url": f"/tim-xa/{province.slug}/",
         "awards": [award_view(model, a) for a in province.awards[:AWARDS_ON_PAGE]],
         "awards_total": len(province.awards),
         "awards_url": f"/khen-thuong/tinh/{province.slug}/",
