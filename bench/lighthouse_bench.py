@@ -17,6 +17,15 @@ the median of --runs performance scores, the lowest accessibility, best-practice
 scores over the runs, and the page's DOM element count (Lighthouse's dom-size audit). Goals:
 performance >= 90 on map pages and >= 95 on the others, 100 for the other three categories.
 
+A blank page (`/__trong__/`, served by the bench itself, with the same headers) is measured
+first as a peer: what it loses is the host's load, not the site's cost. Lighthouse's default
+"simulate" throttling multiplies the main-thread time it observes on this machine by 4, so a
+busy host lowers every score; `--throttling-method devtools` throttles for real instead.
+`--diagnostics` prints, per family, the observed (unthrottled) main-thread time, the
+simulated TBT and LCP, the longest tasks with their scripts, render-blocking resources,
+transferred bytes, the LCP element and layout-shift culprits; `--keep DIR` keeps every JSON
+report; `--family NAME` (repeatable) measures only those families.
+
 --axe also runs axe-core (axe-playwright-python; WCAG 2.1 A/AA and best practices) on each
 page at 360 px and prints its violation count (goal 0).
 """
@@ -54,6 +63,14 @@ TYPES = {
     ".wasm": "application/wasm",
     ".geojson": "application/geo+json",
 }
+BLANK_PATH = "/__trong__/"
+BLANK = (
+    '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    '<title>Trang trống</title><meta name="description" content="Trang trống để so sánh">'
+    "</head><body><main><h1>Trang trống</h1><p>Trang so sánh: tải của máy chủ đo.</p>"
+    "</main></body></html>"
+).encode()
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -62,6 +79,13 @@ class _Handler(SimpleHTTPRequestHandler):
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **TYPES}
 
     def send_head(self) -> Any:
+        if self.path == BLANK_PATH:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(BLANK)))
+            self.end_headers()
+            self.wfile.write(BLANK)
+            return None
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
@@ -105,6 +129,7 @@ def families(site: Path) -> dict[str, str]:
     biggest = max(provinces, key=lambda p: (sum(1 for q in p.iterdir() if q.is_dir()), p.name))
     first_xa = sorted(q.name for q in biggest.iterdir() if (q / "index.html").is_file())[0]
     return {
+        "blank": BLANK_PATH,
         "home": "/",
         "xã": f"/tinh/{biggest.name}/{first_xa}/",
         "province": f"/tinh/{biggest.name}/",
@@ -112,14 +137,25 @@ def families(site: Path) -> dict[str, str]:
         "national map": "/ban-do/",
         "model list": "/mo-hinh/",
         "search": "/tim-kiem/?q=an+ninh",
+        "lessons": "/bai-hoc/",
     }
 
 
-def run_lighthouse(binary: Path, url: str) -> dict[str, Any]:
+def run_lighthouse(binary: Path, url: str, throttling: str) -> dict[str, Any]:
+    """One report; one retry when Lighthouse itself fails (on a loaded host it sometimes
+    loses the trace: NO_NAVSTART)."""
+    try:
+        return _run_lighthouse(binary, url, throttling)
+    except SystemExit as first:
+        print(f"retrying once: {first}", file=sys.stderr)
+        return _run_lighthouse(binary, url, throttling)
+
+
+def _run_lighthouse(binary: Path, url: str, throttling: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="antq-lh-") as tmp:
         report = Path(tmp) / "report.json"
         env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
-        subprocess.run(
+        done = subprocess.run(
             [
                 str(binary),
                 url,
@@ -127,13 +163,18 @@ def run_lighthouse(binary: Path, url: str) -> dict[str, Any]:
                 "--output=json",
                 f"--output-path={report}",
                 f"--only-categories={','.join(CATEGORIES)}",
+                f"--throttling-method={throttling}",
                 "--chrome-flags=--headless=new --no-sandbox --disable-gpu"
                 " --disable-background-networking --disable-component-update --no-first-run",
             ],
-            check=True,
+            check=False,
             env=env,
             capture_output=True,
+            text=True,
         )
+        if done.returncode != 0 or not report.is_file():
+            tail = "\n".join(done.stderr.strip().splitlines()[-5:])
+            raise SystemExit(f"lighthouse failed on {url} ({done.returncode}):\n{tail}")
         data: dict[str, Any] = json.loads(report.read_text("utf-8"))
         return data
 
@@ -161,7 +202,74 @@ def axe_counts(base: str, paths: dict[str, str]) -> dict[str, int]:
     return out
 
 
-def measure(site: Path, runs: int, with_axe: bool) -> list[dict[str, Any]]:
+def _ms(value: Any) -> int:
+    return round(value or 0)
+
+
+def diagnostics(report: dict[str, Any]) -> list[str]:
+    """What one report says the page costs: observed main thread, tasks, bytes, LCP, CLS."""
+    audits = report["audits"]
+
+    def items(audit: str) -> list[dict[str, Any]]:
+        details = audits.get(audit, {}).get("details") or {}
+        return list(details.get("items") or [])
+
+    tasks = items("main-thread-tasks")
+    observed = sum(t["duration"] for t in tasks)
+    longest = sorted(tasks, key=lambda t: -t["duration"])[:3]
+    lines = [
+        f"main thread observed {_ms(observed)} ms in {len(tasks)} tasks"
+        f" (longest {', '.join(str(_ms(t['duration'])) for t in longest)});"
+        f" breakdown {_ms(audits['mainthread-work-breakdown'].get('numericValue'))} ms;"
+        f" TBT {_ms(audits['total-blocking-time'].get('numericValue'))} ms;"
+        f" FCP {_ms(audits['first-contentful-paint'].get('numericValue'))} ms;"
+        f" LCP {_ms(audits['largest-contentful-paint'].get('numericValue'))} ms;"
+        f" SI {_ms(audits['speed-index'].get('numericValue'))} ms;"
+        f" bytes {round((audits['total-byte-weight'].get('numericValue') or 0) / 1024)} KiB;"
+        f" host benchmarkIndex {round(report.get('environment', {}).get('benchmarkIndex', 0))}"
+    ]
+    boot = [
+        f"{i['url'].rsplit('/', 1)[-1] or i['url']} {_ms(i.get('scripting'))}"
+        for i in items("bootup-time")[:4]
+    ]
+    if boot:
+        lines.append("script time (ms): " + "; ".join(boot))
+    long_tasks = [
+        f"{(i.get('url') or '?').rsplit('/', 1)[-1]} {_ms(i.get('duration'))}"
+        for i in items("long-tasks")[:4]
+    ]
+    if long_tasks:
+        lines.append("long tasks (ms): " + "; ".join(long_tasks))
+    blocking = [
+        f"{i['url'].rsplit('/', 1)[-1]} {_ms(i.get('wastedMs'))}"
+        for i in items("render-blocking-resources")
+    ]
+    if blocking:
+        lines.append("render-blocking (ms): " + "; ".join(blocking))
+    lcp = items("largest-contentful-paint-element")
+    if lcp:
+        first = lcp[0].get("items", [lcp[0]])[0] if lcp[0].get("type") == "table" else lcp[0]
+        node = first.get("node") or {}
+        lines.append(f"LCP element: {node.get('snippet', '?')[:90]}")
+    shifts = [
+        f"{round(i.get('score', 0), 3)} {(i.get('node') or {}).get('snippet', '?')[:60]}"
+        for i in items("layout-shifts")[:3]
+    ]
+    if shifts:
+        lines.append("layout shifts: " + "; ".join(shifts))
+    return lines
+
+
+def measure(
+    site: Path,
+    runs: int,
+    with_axe: bool,
+    *,
+    only: list[str] | None = None,
+    throttling: str = "simulate",
+    keep: Path | None = None,
+    with_diagnostics: bool = False,
+) -> list[dict[str, Any]]:
     binary = lighthouse_bin()
     handler = partial(_Handler, directory=str(site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -170,9 +278,19 @@ def measure(site: Path, runs: int, with_axe: bool) -> list[dict[str, Any]]:
     rows = []
     try:
         paths = families(site)
-        axe = axe_counts(base, paths) if with_axe else {}
+        if only:
+            paths = {f: p for f, p in paths.items() if f in only or f == "blank"}
+        axe = axe_counts(base, {f: p for f, p in paths.items() if f != "blank"}) if with_axe else {}
         for family, path in paths.items():
-            reports = [run_lighthouse(binary, base + path) for _ in range(runs)]
+            reports = [run_lighthouse(binary, base + path, throttling) for _ in range(runs)]
+            if keep:
+                keep.mkdir(parents=True, exist_ok=True)
+                for number, report in enumerate(reports):
+                    name = f"{site.name}-{family.replace(' ', '-')}-{throttling}-{number}.json"
+                    (keep / name).write_text(json.dumps(report), "utf-8")
+            median_report = sorted(
+                reports, key=lambda r: r["categories"]["performance"]["score"] or 0
+            )[len(reports) // 2]
             scores = {
                 c: [round(100 * (r["categories"][c]["score"] or 0)) for r in reports]
                 for c in CATEGORIES
@@ -197,6 +315,7 @@ def measure(site: Path, runs: int, with_axe: bool) -> list[dict[str, Any]]:
                             and a.get("weight", 0) > 0
                         }
                     ),
+                    "diagnostics": diagnostics(median_report) if with_diagnostics else [],
                 }
             )
     finally:
@@ -205,17 +324,22 @@ def measure(site: Path, runs: int, with_axe: bool) -> list[dict[str, Any]]:
     return rows
 
 
-def print_table(name: str, rows: list[dict[str, Any]], runs: int) -> None:
-    print(f"\n{name} — Lighthouse 12.2.3, mobile, median of {runs} performance runs")
+def print_table(name: str, rows: list[dict[str, Any]], runs: int, throttling: str) -> None:
+    print(
+        f"\n{name} — Lighthouse 12.2.3, mobile, throttling {throttling},"
+        f" median of {runs} performance runs"
+    )
     head = f"{'family':<13} {'perf':>5} {'goal':>4} {'a11y':>4} {'bp':>4} {'seo':>4} {'DOM':>6}"
     print(head + f" {'CLS':>6} {'axe':>4}  page / runs / failed audits")
     for r in rows:
-        goal = 90 if r["family"] in MAP_FAMILIES else 95
+        goal = 90 if r["family"] in MAP_FAMILIES else 95 if r["family"] != "blank" else 100
         print(
             f"{r['family']:<13} {r['performance']:>5} {goal:>4} {r['accessibility']:>4}"
             f" {r['best-practices']:>4} {r['seo']:>4} {r['dom']:>6} {r['cls']:>6}"
             f" {r['axe']!s:>4}  {r['path']} {r['perf_runs']} {' '.join(r['failed'])}"
         )
+        for line in r["diagnostics"]:
+            print(f"    {line}")
 
 
 def main() -> None:
@@ -223,11 +347,24 @@ def main() -> None:
     parser.add_argument("--site", type=Path, action="append", required=True)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--axe", action="store_true")
+    parser.add_argument("--family", action="append", help="only this family (repeatable)")
+    parser.add_argument("--throttling-method", choices=("simulate", "devtools"), default="simulate")
+    parser.add_argument("--diagnostics", action="store_true")
+    parser.add_argument("--keep", type=Path, help="keep every JSON report in this folder")
     args = parser.parse_args()
     if not shutil.which("npm"):
         raise SystemExit("npm is needed (Debian: apt-get install npm)")
     for site in args.site:
-        print_table(str(site), measure(site.resolve(), args.runs, args.axe), args.runs)
+        rows = measure(
+            site.resolve(),
+            args.runs,
+            args.axe,
+            only=args.family,
+            throttling=args.throttling_method,
+            keep=args.keep,
+            with_diagnostics=args.diagnostics,
+        )
+        print_table(str(site), rows, args.runs, args.throttling_method)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,9 @@ RESOURCES = (
     "events",
     "lessons",
     "news",
+    "place_classes",
+    "emulation_registrations",
+    "exemplar_recognitions",
 )
 RESOURCE_NAMES = {name: text(f"update-resource-{name}") for name in RESOURCES}
 VERBS = {kind: text(f"update-verb-{kind}") for kind in ("added", "changed", "removed")}
@@ -142,6 +145,8 @@ def describe(model: SiteModel, change: RecordChange) -> ChangeLine:
             unit=model.unit_names.get(code or "", code or ""),
             rating=model.label("security_team_ratings.rating", row.get("rating")),
         )
+    elif resource in VOCABULARY:
+        url, line = _vocabulary_line(model, resource, row, verb)
     elif resource == "movement_classes":
         url = model.unit_url(row.get("unit_code"))
         unit = model.unit_names.get(row.get("unit_code", ""), row.get("unit_code"))
@@ -161,6 +166,28 @@ def describe(model: SiteModel, change: RecordChange) -> ChangeLine:
     )
 
 
+VOCABULARY = ("place_classes", "emulation_registrations", "exemplar_recognitions")
+
+
+def _vocabulary_line(
+    model: SiteModel, resource: str, row: dict[str, str], verb: str
+) -> tuple[str | None, str]:
+    """The change line of a place's class, đăng ký thi đua or "điển hình" (issue 14), with
+    its xã page."""
+    place = model.place_by_id.get(row.get("place_id", ""))
+    name = place.name if place else row.get("place_id", "")
+    url = model.unit_url(place.unit_code) if place else None
+    year = row.get("year") or ""
+    if resource == "place_classes":
+        return url, text("update-place-class", verb=verb, year=year, name=name)
+    if resource == "emulation_registrations":
+        goal = model.label("emulation_registrations.goal", row.get("goal"))
+        return url, text("update-registration", verb=verb, year=year, name=name, goal=goal)
+    kind = model.label("exemplar_recognitions.kind", row.get("kind"))
+    status = model.label("exemplar_recognitions.status", row.get("status")).lower()
+    return url, text("update-exemplar", verb=verb, year=year, name=name, kind=kind, status=status)
+
+
 # Most interesting first: what citizens follow, then reference tables.
 ORDER = {
     name: i
@@ -175,6 +202,9 @@ ORDER = {
             "model_sites",
             "security_teams",
             "security_team_ratings",
+            "exemplar_recognitions",
+            "place_classes",
+            "emulation_registrations",
             "places",
             "events",
             "legal_documents",

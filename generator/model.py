@@ -12,18 +12,22 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from generator.data.load import Dataset
 from generator.data.records import (
     Assessment,
     Award,
+    EmulationRegistration,
     Event,
+    ExemplarRecognition,
     LegacyUnit,
     LegalDocument,
     Model,
     ModelSite,
     MovementClass,
     Place,
+    PlaceClass,
     SecurityTeam,
     SecurityTeamRating,
     Target,
@@ -88,6 +92,11 @@ class Ward:
     security_teams: list[SecurityTeam] = field(default_factory=list)
     # tổ id → its newest yearly rating (security_team_ratings)
     team_ratings: dict[str, SecurityTeamRating] = field(default_factory=dict)
+    # The movement's vocabulary (issue 14 item 2), newest year first, then by place name:
+    # each place's đăng ký thi đua, its "điển hình", and its own movement class.
+    registrations: list[EmulationRegistration] = field(default_factory=list)
+    exemplars: list[ExemplarRecognition] = field(default_factory=list)
+    place_classes: list[PlaceClass] = field(default_factory=list)
 
     @property
     def code(self) -> str:
@@ -119,6 +128,12 @@ class Province:
     def name(self) -> str:
         return self.unit.name
 
+    @property
+    def exemplars(self) -> list[ExemplarRecognition]:
+        """Every "điển hình" of its xã, newest year first."""
+        found = [e for w in self.wards for e in w.exemplars]
+        return sorted(found, key=lambda e: -e.year)
+
 
 @dataclass
 class ModelEntry:
@@ -142,6 +157,7 @@ class LegalEntry:
     cited_by_events: list[str] = field(default_factory=list)
     cited_by_assessments: int = 0
     cited_by_awards: int = 0
+    cited_by_exemplars: int = 0  # "điển hình" decisions (exemplar_recognitions)
     cited_by_lessons: list[str] = field(default_factory=list)  # lesson slugs
     replaces: list[str] = field(default_factory=list)
     amends: list[str] = field(default_factory=list)  # documents this one amended
@@ -248,6 +264,7 @@ def build_model(
 
     in_scope_models = _models(data, provinces, wards)
     teams = _security_teams(data, wards)
+    _vocabulary(data, wards, place_by_id)
     model_list = sorted(in_scope_models.values(), key=lambda e: sort_key(e.model.name))
     awards = _awards(data, provinces, wards, in_scope_models)
     legal = _legal(data, in_scope_models, place_by_id)
@@ -350,6 +367,22 @@ def _security_teams(data: Dataset, wards: dict[str, Ward]) -> dict[str, Security
         if rated is not None:
             wards[rated.unit_code].team_ratings[rated.id] = rating
     return teams
+
+
+def _vocabulary(data: Dataset, wards: dict[str, Ward], places: dict[str, Place]) -> None:
+    """Each xã's đăng ký thi đua, "điển hình" and places' movement classes, through the
+    place each row names; newest year first, then in the order of the place's name."""
+
+    def order(row: EmulationRegistration | ExemplarRecognition | PlaceClass) -> tuple[int, Any]:
+        return (-row.year, sort_key(places[row.place_id].name))
+
+    for rows, attr in (
+        (data.emulation_registrations, "registrations"),
+        (data.exemplar_recognitions, "exemplars"),
+        (data.place_classes, "place_classes"),
+    ):
+        for row in sorted((r for r in rows if r.place_id in places), key=order):
+            getattr(wards[places[row.place_id].unit_code], attr).append(row)
 
 
 def _units(data: Dataset, settings: Settings) -> tuple[dict[str, Province], dict[str, Ward]]:
@@ -534,6 +567,9 @@ def _legal(
     for award in data.awards:
         if award.legal_basis in entries:
             entries[award.legal_basis].cited_by_awards += 1
+    for row in data.exemplar_recognitions:
+        if row.legal_basis in entries and row.place_id in place_by_id:
+            entries[row.legal_basis].cited_by_exemplars += 1
     for doc in data.legal_documents:
         if doc.replaced_by in entries:
             entries[doc.replaced_by].replaces.append(doc.id)

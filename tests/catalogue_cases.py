@@ -421,6 +421,37 @@ SECURITY_TEAM_RATING_CASES: dict[str, Case] = {
     ),
 }
 ROW_CASES.update(SECURITY_TEAM_RATING_CASES)
+# -- Đăng ký thi đua, điển hình, phân loại phong trào của nơi (issue 14 item 2, vocab-14): a
+#    registration after quý I, a khu dân cư registered and recognised as "điển hình", a Công
+#    an xã kiểu mẫu on a school with no decision, a xã's class among the places', a xã that
+#    recognises another xã's thôn. The good fixture's rows stay quiet (negative control).
+VOCABULARY_CASES: dict[str, Case] = {
+    "vocabulary": Case(
+        {
+            "emulation_registrations.csv": append(
+                "xa-11113,2024,an_toan_antt,2024-05-02,\n"
+                "hp-tan-ky-thon-nghi-khe,2024,dien_hinh,2024-02-01,\n"
+            ),
+            "exemplar_recognitions.csv": append(
+                "hp-tan-ky-thon-nghi-khe,2024,phong_trao,xay_dung,,,,\n"
+                "tq-thai-binh-truong-thcs,2024,cong_an_kieu_mau,cong_nhan,,,,\n"
+            ),
+            "place_classes.csv": append("xa-11113,2025,80,kha,\n"),
+            "assessments.csv": append(
+                "ht-truong-luu-thon-kim-song,2024,dat,1/QĐ-UBND,2024-11-21,UBND xã Tân Kỳ,"
+                "124/2021/TT-BCA\n"
+            ),
+        },
+        (
+            "registration-late",
+            "exemplar-place-kind",
+            "exemplar-no-decision",
+            "place-class-xa",
+            "tt124-other-xa",
+        ),
+    ),
+}
+ROW_CASES.update(VOCABULARY_CASES)
 
 
 FILE_CASES: dict[str, Case] = {

@@ -53,9 +53,9 @@ EXPECTED_VALIDATION: dict[str, list[str]] = {
         "Tổng cộng: 1 lỗi, 0 cảnh báo (0 tệp, 0 dòng dữ liệu).",
     ],
     "resource-list": [
-        "datapackage.yaml: lỗi: tài nguyên thứ 15 phải là một bảng khóa–giá trị [resource-not-mapping] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
-        "datapackage.yaml: lỗi: tài nguyên thứ 16 thiếu “name” [resource-no-name] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
-        "datapackage.yaml: lỗi: tài nguyên thứ 17: tên “Bang-Moi” không hợp lệ [resource-name] — Cách sửa: tên bảng chỉ gồm chữ thường không dấu, chữ số và dấu gạch dưới, bắt đầu bằng chữ, ví dụ legal_documents",
+        "datapackage.yaml: lỗi: tài nguyên thứ 18 phải là một bảng khóa–giá trị [resource-not-mapping] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "datapackage.yaml: lỗi: tài nguyên thứ 19 thiếu “name” [resource-no-name] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "datapackage.yaml: lỗi: tài nguyên thứ 20: tên “Bang-Moi” không hợp lệ [resource-name] — Cách sửa: tên bảng chỉ gồm chữ thường không dấu, chữ số và dấu gạch dưới, bắt đầu bằng chữ, ví dụ legal_documents",
         "datapackage.yaml: lỗi: bảng “units” được khai báo hai lần [resource-twice] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
         "Tổng cộng: 4 lỗi, 0 cảnh báo (0 tệp, 0 dòng dữ liệu).",
     ],
@@ -67,7 +67,7 @@ EXPECTED_VALIDATION: dict[str, list[str]] = {
         "Tổng cộng: 4 lỗi, 0 cảnh báo (0 tệp, 0 dòng dữ liệu).",
     ],
     "tables": [
-        "datapackage.yaml: lỗi: bảng “su_kien” không thuộc dữ liệu của phong trào mà trang web dùng [unknown-table] — Cách sửa: xóa bảng này khỏi datapackage.yaml (hoặc sửa tên cho đúng); các bảng dùng được: units, legacy_units, unit_changes, places, assessments, targets, movement_classes, models, model_sites, security_teams, security_team_ratings, awards, legal_documents, events",
+        "datapackage.yaml: lỗi: bảng “su_kien” không thuộc dữ liệu của phong trào mà trang web dùng [unknown-table] — Cách sửa: xóa bảng này khỏi datapackage.yaml (hoặc sửa tên cho đúng); các bảng dùng được: units, legacy_units, unit_changes, places, assessments, targets, movement_classes, models, model_sites, security_teams, security_team_ratings, awards, legal_documents, events, place_classes, emulation_registrations, exemplar_recognitions",
         "datapackage.yaml: lỗi: thiếu bảng “events” trong datapackage.yaml [missing-table] — Cách sửa: khôi phục mục “events” trong danh sách resources từ phiên bản trước trên kho git",
         "Tổng cộng: 2 lỗi, 0 cảnh báo (0 tệp, 0 dòng dữ liệu).",
     ],
@@ -76,14 +76,20 @@ EXPECTED_VALIDATION: dict[str, list[str]] = {
         "schemas/assessments.yaml: lỗi: bảng “assessments”: khóa ngoại trỏ tới bảng không tồn tại “places” [foreign-key-table] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
         "schemas/model_sites.yaml: lỗi: bảng “model_sites”: khóa ngoại trỏ tới bảng không tồn tại “places” [foreign-key-table] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
         "schemas/security_teams.yaml: lỗi: bảng “security_teams”: khóa ngoại trỏ tới bảng không tồn tại “places” [foreign-key-table] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
-        "Tổng cộng: 4 lỗi, 0 cảnh báo (0 tệp, 0 dòng dữ liệu).",
+        "schemas/place_classes.yaml: lỗi: bảng “place_classes”: khóa ngoại trỏ tới bảng không tồn tại “places” [foreign-key-table] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "schemas/emulation_registrations.yaml: lỗi: bảng “emulation_registrations”: khóa ngoại trỏ tới bảng không tồn tại “places” [foreign-key-table] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "schemas/exemplar_recognitions.yaml: lỗi: bảng “exemplar_recognitions”: khóa ngoại trỏ tới bảng không tồn tại “places” [foreign-key-table] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "Tổng cộng: 7 lỗi, 0 cảnh báo (0 tệp, 0 dòng dữ liệu).",
     ],
     "schema-no-fields": [
         "schemas/places.yaml: lỗi: bảng “places”: lược đồ phải có danh sách “fields” [schema-no-fields] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
         "schemas/assessments.yaml: lỗi: bảng “assessments”: khóa ngoại trỏ tới bảng không tồn tại “places” [foreign-key-table] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
         "schemas/model_sites.yaml: lỗi: bảng “model_sites”: khóa ngoại trỏ tới bảng không tồn tại “places” [foreign-key-table] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
         "schemas/security_teams.yaml: lỗi: bảng “security_teams”: khóa ngoại trỏ tới bảng không tồn tại “places” [foreign-key-table] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
-        "Tổng cộng: 4 lỗi, 0 cảnh báo (0 tệp, 0 dòng dữ liệu).",
+        "schemas/place_classes.yaml: lỗi: bảng “place_classes”: khóa ngoại trỏ tới bảng không tồn tại “places” [foreign-key-table] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "schemas/emulation_registrations.yaml: lỗi: bảng “emulation_registrations”: khóa ngoại trỏ tới bảng không tồn tại “places” [foreign-key-table] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "schemas/exemplar_recognitions.yaml: lỗi: bảng “exemplar_recognitions”: khóa ngoại trỏ tới bảng không tồn tại “places” [foreign-key-table] — Cách sửa: sửa tệp mô tả rồi chạy lại “antq validate”",
+        "Tổng cộng: 7 lỗi, 0 cảnh báo (0 tệp, 0 dòng dữ liệu).",
     ],
     "schema-keys": [
         "schemas/places.yaml: lỗi: bảng “places”: khóa “missingValue” không có trong lược đồ (Table Schema) [schema-unknown-key] — Cách sửa: sửa lỗi chính tả hoặc xóa khóa này; các khóa dùng được: $schema, name, title, description, fields, fieldsMatch, missingValues, primaryKey, uniqueKeys, foreignKeys, x-antq-max-rows",
@@ -146,7 +152,7 @@ EXPECTED_VALIDATION: dict[str, list[str]] = {
         "places.csv:27:B (name): cảnh báo: chữ Việt ở dạng tổ hợp (NFD); đã dùng dạng dựng sẵn (NFC) “Thôn Đồng Mới” [nfd-text] — Cách sửa: không bắt buộc; nên gõ lại bằng bộ gõ Unicode dựng sẵn để tìm kiếm, so khớp chính xác",
         "places.csv:28:B (name): lỗi: chữ Việt bị lỗi phông (kiểu TCVN3/VNI cũ): “Th«n Nghi Khª” [legacy-font] — Cách sửa: chuyển mã sang Unicode bằng Unikey (Công cụ chuyển mã: nguồn TCVN3 hoặc VNI, đích Unicode) rồi lưu lại dạng CSV UTF-8",
         "places.csv:29:B (name): lỗi: nội dung ngắn hơn 3 ký tự [too-short] — Cách sửa: bổ sung nội dung ô này",
-        "Tổng cộng: 23 lỗi, 4 cảnh báo (14 tệp, 86 dòng dữ liệu).",
+        "Tổng cộng: 23 lỗi, 4 cảnh báo (17 tệp, 90 dòng dữ liệu).",
     ],
     "other-rows": [
         "legal_documents.csv:7:A (id): lỗi: khóa “—” không tạo được địa chỉ trang vì không có chữ cái hay chữ số nào [empty-slug] — Cách sửa: khóa phải có ít nhất một chữ cái hoặc chữ số, ví dụ “124/2021/TT-BCA”",
@@ -166,12 +172,12 @@ EXPECTED_VALIDATION: dict[str, list[str]] = {
         "events.csv:4:A (id): lỗi: giá trị “AB C” không đúng dạng quy định [pattern] — Cách sửa: xem mô tả của trường trong trang hướng dẫn cho cán bộ",
         "events.csv:4:C (kind): lỗi: giá trị “xyz” không nằm trong danh sách cho phép: ngay_hoi (Ngày hội), bao_cao (Hạn báo cáo), ky_niem (Ngày kỷ niệm, truyền thống), hoi_nghi (Hội nghị, sơ kết, tổng kết), khac (Khác) [enum] — Cách sửa: ghi đúng một trong các mã trên (chữ thường, không dấu)",
         "events.csv:4:E (recurrence): lỗi: thiếu giá trị bắt buộc; chọn một trong: khong (Không lặp lại), hang_nam (Hằng năm) [required-enum] — Cách sửa: ghi mã (phần trước ngoặc) vào ô này; trong mẫu Excel của “antq template” chọn từ danh sách thả xuống",
-        "Tổng cộng: 16 lỗi, 1 cảnh báo (14 tệp, 79 dòng dữ liệu).",
+        "Tổng cộng: 16 lỗi, 1 cảnh báo (17 tệp, 83 dòng dữ liệu).",
     ],
     "nfc-duplicate": [
         "legal_documents.csv:8: lỗi: mã id=Hướng dẫn 22/HD trùng với dòng 7 (hai giá trị chỉ khác nhau về dạng Unicode NFC/NFD) [duplicate-key] — Cách sửa: mỗi dòng phải có khóa riêng: sửa hoặc xóa một trong hai dòng",
         "legal_documents.csv:8:A (id): cảnh báo: chữ Việt ở dạng tổ hợp (NFD); đã dùng dạng dựng sẵn (NFC) “Hướng dẫn 22/HD” [nfd-text] — Cách sửa: không bắt buộc; nên gõ lại bằng bộ gõ Unicode dựng sẵn để tìm kiếm, so khớp chính xác",
-        "Tổng cộng: 1 lỗi, 1 cảnh báo (14 tệp, 67 dòng dữ liệu).",
+        "Tổng cộng: 1 lỗi, 1 cảnh báo (17 tệp, 71 dòng dữ liệu).",
     ],
     "law-in-force": [
         "assessments.csv:3:F (issuer): cảnh báo: “UBND xã Tân Kỳ” công nhận “Trường THPT Nghi Khê”, đơn vị không do cấp xã quản lý (Điều 10 Thông tư 124/2021/TT-BCA: cấp xã chỉ công nhận đơn vị thuộc thẩm quyền hoặc được ủy quyền quản lý) [tt124-provincial-unit] — Cách sửa: ghi đúng cơ quan quản lý đơn vị đã ra quyết định công nhận",
@@ -182,16 +188,16 @@ EXPECTED_VALIDATION: dict[str, list[str]] = {
         "awards.csv:2:L (legal_basis): cảnh báo: bản ghi ngày 15/08/2025 trích dẫn 15/2003/QH11, văn bản đã hết hiệu lực từ 01/01/2024, trước ngày của bản ghi [legal-superseded] — Cách sửa: ghi căn cứ có hiệu lực vào ngày của bản ghi: 06/2022/QH15",
         "events.csv:4:I (legal_basis): cảnh báo: trích dẫn 116/2025/QH15, văn bản chỉ có hiệu lực từ 01/07/2026; ngày xét: 10/12/2025 [legal-not-yet-in-force] — Cách sửa: trích dẫn văn bản đang có hiệu lực vào ngày xét; đổi sang 116/2025/QH15 khi văn bản này có hiệu lực",
         "events.csv:5:I (legal_basis): cảnh báo: trích dẫn 1/2010/TT-BCA, văn bản đã hết hiệu lực (không còn áp dụng) từ 01/01/2020; ngày xét: 10/12/2025 [legal-out-of-force] — Cách sửa: trích dẫn văn bản thay thế: văn bản đang có hiệu lực về cùng nội dung (thêm vào legal_documents.csv)",
-        "Tổng cộng: 0 lỗi, 8 cảnh báo (14 tệp, 70 dòng dữ liệu).",
+        "Tổng cộng: 0 lỗi, 8 cảnh báo (17 tệp, 74 dòng dữ liệu).",
     ],
     "clean": [
-        "Dữ liệu hợp lệ: không có lỗi, không có cảnh báo (14 tệp, 65 dòng dữ liệu).",
+        "Dữ liệu hợp lệ: không có lỗi, không có cảnh báo (17 tệp, 69 dòng dữ liệu).",
     ],
     "error-limit": [
         "places.csv: lỗi: có quá nhiều lỗi; chỉ hiện 2 lỗi đầu tiên của tệp này [too-many-errors] — Cách sửa: sửa các lỗi trên rồi chạy lại để xem tiếp",
         "places.csv:9:B (name): lỗi: thiếu giá trị bắt buộc [required] — Cách sửa: điền giá trị vào ô này",
         "places.csv:10:B (name): lỗi: thiếu giá trị bắt buộc [required] — Cách sửa: điền giá trị vào ô này",
-        "Tổng cộng: 3 lỗi, 0 cảnh báo (14 tệp, 68 dòng dữ liệu).",
+        "Tổng cộng: 3 lỗi, 0 cảnh báo (17 tệp, 72 dòng dữ liệu).",
     ],
     "headers": [
         "places.csv:1:I: cảnh báo: 2 cột trống ở cuối tệp (từ cột I), thường do Excel thêm vào; đã bỏ qua [trailing-empty-columns] — Cách sửa: xóa các cột trống đó (chọn cột → Delete) hoặc chạy “antq import TỆP --fix”",
@@ -202,7 +208,7 @@ EXPECTED_VALIDATION: dict[str, list[str]] = {
         "model_sites.csv:1:K: lỗi: cột “teams” xuất hiện hai lần [duplicate-label] — Cách sửa: xóa một trong hai cột trùng tên",
         "awards.csv:1:M: lỗi: cột không có tiêu đề [blank-label] — Cách sửa: ghi tiêu đề cho cột ở dòng 1, hoặc xóa cột nếu thừa",
         "events.csv:1:B (title): lỗi: tiêu đề cột là “tieu_de”, phải là “title” (Tên sự kiện) [renamed-label] — Cách sửa: sửa tiêu đề ở dòng 1 thành “title” (không dấu, chữ thường, gạch dưới)",
-        "Tổng cộng: 7 lỗi, 1 cảnh báo (14 tệp, 54 dòng dữ liệu).",
+        "Tổng cộng: 7 lỗi, 1 cảnh báo (17 tệp, 58 dòng dữ liệu).",
     ],
     "files": [
         ".~lock.places.csv#: cảnh báo: tệp khóa do Excel/LibreOffice tạo ra khi đang mở một tệp, không thuộc gói dữ liệu [office-lock-file] — Cách sửa: đóng tệp đang mở trong Excel/LibreOffice; đừng đưa tệp khóa lên kho (nó ghi tên người dùng của máy tính)",
@@ -215,7 +221,7 @@ EXPECTED_VALIDATION: dict[str, list[str]] = {
         "model_sites.csv: lỗi: không tìm thấy tệp dữ liệu của bảng “model_sites” [missing-file] — Cách sửa: kiểm tra tên tệp (phân biệt chữ hoa, chữ thường) hoặc sửa “path” trong datapackage.yaml",
         "awards.csv: lỗi: tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào [no-rows] — Cách sửa: kiểm tra xem có lỡ xóa hết dữ liệu không; khôi phục từ phiên bản trước trên kho git",
         "events.csv: lỗi: tệp không phải UTF-8: có vẻ được lưu bằng Excel “CSV” kiểu Windows (bảng mã Windows-1258), byte lỗi đầu tiên ở dòng 2 [encoding-cp1258] — Cách sửa: trong Excel chọn File → Save As → kiểu “CSV UTF-8 (Comma delimited)”; trong LibreOffice chọn Character set “Unicode (UTF-8)”",
-        "Tổng cộng: 9 lỗi, 1 cảnh báo (14 tệp, 47 dòng dữ liệu).",
+        "Tổng cộng: 9 lỗi, 1 cảnh báo (17 tệp, 51 dòng dữ liệu).",
     ],
     "symlink": [
         "units.csv: lỗi: là liên kết tượng trưng (symlink) nên không được đọc [data-symlink] — Cách sửa: thư mục dữ liệu chỉ được chứa tệp thật: xóa liên kết, chép chính tệp vào chỗ của nó",
@@ -223,7 +229,7 @@ EXPECTED_VALIDATION: dict[str, list[str]] = {
     ],
     "too-many-rows": [
         "events.csv: lỗi: bảng “events” có 2 dòng dữ liệu, vượt giới hạn 1 dòng nên không được kiểm tra tiếp [too-many-rows] — Cách sửa: có lẽ đã dán nhầm dữ liệu: kiểm tra lại tệp; nếu số dòng là đúng, đề nghị người quản trị nâng “x-antq-max-rows” trong schemas/events.yaml",
-        "Tổng cộng: 1 lỗi, 0 cảnh báo (14 tệp, 63 dòng dữ liệu).",
+        "Tổng cộng: 1 lỗi, 0 cảnh báo (17 tệp, 67 dòng dữ liệu).",
     ],
     "lessons": [
         "lessons/Bài Mẫu.md: lỗi: tên tệp bài học “Bài Mẫu.md” không dùng được làm địa chỉ trang [lesson-file-name] — Cách sửa: đổi tên tệp thành “bai-mau.md”: chỉ chữ thường không dấu, chữ số và dấu gạch ngang",
@@ -238,7 +244,7 @@ EXPECTED_VALIDATION: dict[str, list[str]] = {
         "lessons/ky-tu.md:13: lỗi: dòng có ký tự điều khiển U+0007 (không nhìn thấy, không in ra được) [lesson-control-character] — Cách sửa: xóa ký tự này (thường lẫn vào khi chép từ tệp khác); nếu không thấy, hãy gõ lại cả dòng",
         "lessons/thuoc-tinh.md:13: lỗi: thuộc tính “onclick=alert(1)” không được dùng trong bài học, nên đã bị bỏ khỏi trang [lesson-attribute] — Cách sửa: bài học chỉ đặt được các thuộc tính id, class, lang, title, alt, width, height (id và class viết bằng chữ không dấu, chữ số, dấu gạch); không dùng thuộc tính sự kiện (on…), style, data-…, địa chỉ, và không gắn {…} vào dòng mở khối mã ```",
         "schemas/lesson.yaml:23 (topics): lỗi: mã “lua-dao-qua-mang” không cho được địa chỉ trang riêng (/bai-hoc/chu-de/lua-dao-qua-mang/, trùng với mã “Lừa Đảo Qua Mạng”) [lesson-category-slug] — Cách sửa: dùng mã bằng chữ thường không dấu, chữ số và dấu gạch ngang, mỗi mã một địa chỉ",
-        "Tổng cộng: 12 lỗi, 0 cảnh báo (14 tệp, 65 dòng dữ liệu).",
+        "Tổng cộng: 12 lỗi, 0 cảnh báo (17 tệp, 69 dòng dữ liệu).",
     ],
     # Tổ bảo vệ an ninh, trật tự ở cơ sở (issue 14 item 2, security_teams)
     "security-teams": [
@@ -247,13 +253,24 @@ EXPECTED_VALIDATION: dict[str, list[str]] = {
         "security_teams.csv:7:E (members): cảnh báo: tổ chỉ có 2 thành viên, trong khi Tổ bảo vệ an ninh, trật tự gồm Tổ trưởng, Tổ phó và Tổ viên (Điều 16 Luật 30/2023/QH15) [security-team-few-members] — Cách sửa: kiểm tra lại số thành viên theo quyết định công nhận thành viên của Chủ tịch UBND xã; nếu tổ đang thiếu người, ghi đúng số hiện có",
         "security_teams.csv:8:B (unit_code): lỗi: giá trị “99999” không có trong cột “code” của bảng “units” [foreign-key] — Cách sửa: kiểm tra lại mã; danh sách mã đúng có trong tệp units.csv",
         "security_teams.csv:8:E (members): lỗi: giá trị 0 nhỏ hơn mức tối thiểu 1 [below-minimum] — Cách sửa: kiểm tra lại con số",
-        "Tổng cộng: 4 lỗi, 1 cảnh báo (14 tệp, 69 dòng dữ liệu).",
+        "Tổng cộng: 4 lỗi, 1 cảnh báo (17 tệp, 73 dòng dữ liệu).",
     ],
     # Xếp loại Tổ bảo vệ an ninh, trật tự (issue 14 item 2, security_team_ratings)
     "security-team-ratings": [
         "security_team_ratings.csv:5:C (rating): cảnh báo: năm 2025, đơn vị 11140 có 1 tổ “Hoàn thành xuất sắc nhiệm vụ” và 0 tổ “Hoàn thành tốt nhiệm vụ”, nhưng số tổ xuất sắc không được vượt quá 20% số tổ hoàn thành tốt (Hướng dẫn 01/HD-BCA-V05, theo báo chí) [security-team-rating-quota] — Cách sửa: kiểm tra lại quyết định xếp loại của Chủ tịch UBND xã năm đó",
         "security_team_ratings.csv:6:B (year): cảnh báo: tổ thành lập ngày 01/07/2024, chưa đủ 9 tháng hoạt động đến 14/11/2024, nên theo hướng dẫn xếp loại (Hướng dẫn 01/HD-BCA-V05, theo báo chí) chưa được đánh giá năm 2024 [security-team-rating-too-new] — Cách sửa: kiểm tra lại năm đánh giá và ngày thành lập tổ trong security_teams.csv; nếu tổ chưa đủ 9 tháng, xóa dòng xếp loại này",
-        "Tổng cộng: 0 lỗi, 2 cảnh báo (14 tệp, 67 dòng dữ liệu).",
+        "Tổng cộng: 0 lỗi, 2 cảnh báo (17 tệp, 71 dòng dữ liệu).",
+    ],
+    # Đăng ký thi đua, điển hình, phân loại phong trào của nơi (issue 14 item 2, vocab-14)
+    "vocabulary": [
+        "assessments.csv:7:F (issuer): cảnh báo: “UBND xã Tân Kỳ” công nhận “Thôn Kim Song”, nơi thuộc Xã Trường Lưu: cấp xã chỉ công nhận khu dân cư, cơ quan, doanh nghiệp, cơ sở giáo dục thuộc thẩm quyền quản lý của mình (Điều 10 Thông tư 124/2021/TT-BCA) [tt124-other-xa] — Cách sửa: ghi đúng cơ quan đã ra quyết định; nếu trước 01/7/2025 nơi này thuộc xã khác, ghi tên xã cũ vào cột legacy_unit_name của places.csv",
+        "place_classes.csv:3:A (place_id): lỗi: “xa-11113” là một xã, phường, đặc khu: phân loại phong trào của xã ghi ở movement_classes.csv [place-class-xa] — Cách sửa: chuyển dòng này sang movement_classes.csv (cột unit_code là mã xã)",
+        "emulation_registrations.csv:4:D (registered_on): cảnh báo: bản đăng ký thi đua năm 2024 ghi ngày 02/05/2024, sau quý I: đăng ký phấn đấu được làm trong quý I hằng năm (Điều 5 Thông tư 124/2021/TT-BCA với xã; kế hoạch của phong trào) [registration-late] — Cách sửa: kiểm tra lại ngày trên bản đăng ký và cột year (năm thi đua)",
+        "emulation_registrations.csv:5:C (goal): cảnh báo: “Phấn đấu trở thành điển hình về phong trào toàn dân bảo vệ ANTQ” không dành cho khu dân cư: các văn bản của phong trào nêu xã, phường, cơ quan, doanh nghiệp, cơ sở giáo dục điển hình, và Công an xã, phường điển hình, kiểu mẫu (của một xã) [exemplar-place-kind] — Cách sửa: kiểm tra lại mã nơi (cột place_id) hoặc loại điển hình",
+        "exemplar_recognitions.csv:3:A (place_id): cảnh báo: “Điển hình về phong trào toàn dân bảo vệ ANTQ” không dành cho khu dân cư: các văn bản của phong trào nêu xã, phường, cơ quan, doanh nghiệp, cơ sở giáo dục điển hình, và Công an xã, phường điển hình, kiểu mẫu (của một xã) [exemplar-place-kind] — Cách sửa: kiểm tra lại mã nơi (cột place_id) hoặc loại điển hình",
+        "exemplar_recognitions.csv:4:A (place_id): cảnh báo: “Công an xã, phường điển hình, kiểu mẫu về ANTT” không dành cho cơ sở giáo dục: các văn bản của phong trào nêu xã, phường, cơ quan, doanh nghiệp, cơ sở giáo dục điển hình, và Công an xã, phường điển hình, kiểu mẫu (của một xã) [exemplar-place-kind] — Cách sửa: kiểm tra lại mã nơi (cột place_id) hoặc loại điển hình",
+        "exemplar_recognitions.csv:4:E (decision_no): cảnh báo: điển hình “được công nhận” nhưng không có số quyết định công nhận [exemplar-no-decision] — Cách sửa: ghi số quyết định vào cột decision_no, hoặc ghi tình trạng “xay_dung” nếu đang xây dựng",
+        "Tổng cộng: 1 lỗi, 6 cảnh báo (17 tệp, 75 dòng dữ liệu).",
     ],
     "lesson-types": [
         "lessons/long.md:5 (grades): lỗi: giá trị “[…]” không phải danh sách mã [type-error] — Cách sửa: ghi [mã, mã]",
@@ -262,7 +279,7 @@ EXPECTED_VALIDATION: dict[str, list[str]] = {
         "lessons/ngay.md:7 (updated): lỗi: giá trị “hôm qua” không phải ngày [type-error] — Cách sửa: viết năm-tháng-ngày",
         "lessons/so.md:8 (reading_time): lỗi: giá trị “ba” không phải số nguyên [type-error] — Cách sửa: chỉ ghi chữ số",
         "schemas/lesson.yaml:11 (summary): lỗi: bảng “bài học”: trường có khóa lạ “colour” [field-unknown-key] — Cách sửa: sửa lỗi chính tả hoặc xóa khóa này; các khóa dùng được: name, title, description, type, format, constraints, categories, categoriesOrdered, example, missingValues, rdfType, floatNumber, bareNumber, groupChar, decimalChar, trueValues, falseValues, references",
-        "Tổng cộng: 6 lỗi, 0 cảnh báo (14 tệp, 65 dòng dữ liệu).",
+        "Tổng cộng: 6 lỗi, 0 cảnh báo (17 tệp, 69 dòng dữ liệu).",
     ],
     "news": [
         "news/2024/sai-nam/index.md:3 (date): lỗi: ngày đăng 2025-08-19 không thuộc năm 2024 của thư mục bài [news-year] — Cách sửa: chuyển thư mục bài vào news/ đúng năm, hoặc sửa ngày đăng",
@@ -279,11 +296,11 @@ EXPECTED_VALIDATION: dict[str, list[str]] = {
         "news/2025/thieu-anh/index.md:12: lỗi: không có tệp ảnh “san-khau.jpg” trong thư mục bài [news-photo-missing] — Cách sửa: chép ảnh vào cùng thư mục với index.md, tên đúng như đã ghi (kể cả chữ hoa, chữ thường)",
         "news/2025/tre-em/index.md:12: lỗi: ảnh “san-khau.jpg” có trẻ em nhận ra được nhưng chưa ghi sự đồng ý (minors_consent) [news-photo-minors] — Cách sửa: ghi số, ngày văn bản đồng ý của cha mẹ hoặc người giám hộ (và của trẻ từ đủ 7 tuổi) vào minors_consent (khoản 11 Điều 6, Điều 21 Luật Trẻ em 2016), hoặc bỏ ảnh, hoặc dùng ảnh không nhận ra được trẻ",
         "news/2025/trong: lỗi: thư mục bài tin không có tệp index.md [news-no-index] — Cách sửa: viết bài vào tệp index.md trong thư mục này (xem một bài tin có sẵn), hoặc xóa thư mục",
-        "Tổng cộng: 14 lỗi, 0 cảnh báo (14 tệp, 65 dòng dữ liệu).",
+        "Tổng cộng: 14 lỗi, 0 cảnh báo (17 tệp, 69 dòng dữ liệu).",
     ],
     "news-too-big": [
         "news/2025/ngay-hoi-xa-tan-ky/san-khau.jpg: lỗi: ảnh quá lớn (giới hạn 100.000 điểm ảnh) [news-photo-too-big] — Cách sửa: thu nhỏ ảnh (ví dụ cạnh dài 4000 điểm ảnh, JPEG) rồi chép lại vào thư mục bài",
-        "Tổng cộng: 1 lỗi, 0 cảnh báo (14 tệp, 65 dòng dữ liệu).",
+        "Tổng cộng: 1 lỗi, 0 cảnh báo (17 tệp, 69 dòng dữ liệu).",
     ],
 }
 
@@ -478,9 +495,9 @@ EXPECTED_CALLS: dict[str, list[str]] = {
         "exit 2",
     ],
     "build": [
-        "Đã xây dựng 70 trang và 157 tệp dữ liệu vào TMP/public/: ghi mới 236, giữ nguyên 0.",
+        "Đã xây dựng 73 trang và 172 tệp dữ liệu vào TMP/public/: ghi mới 255, giữ nguyên 0.",
         "exit 0",
-        "Không có gì thay đổi: TMP/public/ giữ nguyên (70 trang).",
+        "Không có gì thay đổi: TMP/public/ giữ nguyên (73 trang).",
         "  inbox N s",
         "  settings N s",
         "  tổng N s",
@@ -576,13 +593,13 @@ EXPECTED_CALLS.update(
             "exit 2",
             "lỗi: không đọc được bảng tính “TMP/hong.xlsx” (ZipError) [import-unreadable] — Cách sửa: mở lại tệp bằng Excel hoặc LibreOffice và lưu lại dạng .xlsx",
             "exit 1",
-            "lỗi: không có bảng “su_kien” [import-unknown-table] — Cách sửa: chọn một trong: units, legacy_units, unit_changes, legal_documents, places, assessments, targets, movement_classes, models, model_sites, security_teams, security_team_ratings, awards, events",
+            "lỗi: không có bảng “su_kien” [import-unknown-table] — Cách sửa: chọn một trong: units, legacy_units, unit_changes, legal_documents, places, assessments, targets, movement_classes, models, model_sites, security_teams, security_team_ratings, awards, events, place_classes, emulation_registrations, exemplar_recognitions",
             "exit 2",
             "lỗi: không có tỉnh/thành phố mã “99” [import-province-unknown] — Cách sửa: dùng mã 2 chữ số của tỉnh hiện nay",
             "exit 2",
             "lỗi: --sync cần biết phạm vi (tỉnh) của bảng tính [import-sync-no-scope] — Cách sửa: ghi --province MÃ_TỈNH, hoặc dùng mẫu tạo bằng “antq template --province”",
             "exit 2",
-            "TMP/la.csv:1: lỗi: không biết trang tính “la” là bảng nào: dòng tiêu đề không khớp bảng nào [import-no-table] — Cách sửa: dùng mẫu của “antq template”, hoặc ghi --table TÊN_BẢNG; các bảng: legal_documents, places, assessments, targets, movement_classes, models, model_sites, security_teams, security_team_ratings, awards, events",
+            "TMP/la.csv:1: lỗi: không biết trang tính “la” là bảng nào: dòng tiêu đề không khớp bảng nào [import-no-table] — Cách sửa: dùng mẫu của “antq template”, hoặc ghi --table TÊN_BẢNG; các bảng: legal_documents, places, assessments, targets, movement_classes, models, model_sites, security_teams, security_team_ratings, awards, events, place_classes, emulation_registrations, exemplar_recognitions",
             "lỗi: không nhập: bảng tính còn lỗi, dữ liệu trong data/ không đổi [import-refused] — Cách sửa: sửa các lỗi trên (hoặc thêm --fix cho những lỗi sửa được) rồi nhập lại",
             "exit 1",
             "TMP/cot.csv:1:B: lỗi: cột “ten_goi” không phải tên cột nào của bảng “places” [import-header] — Cách sửa: dùng đúng tên cột của mẫu (“antq template places”); các cột: id, name, kind, unit_code, legacy_unit_code, legacy_unit_name, lat, lon",
@@ -654,13 +671,13 @@ EXPECTED_CALLS.update(
             "model_sites: thêm 1, sửa 0, giữ nguyên 0, xóa 0 dòng",
             "Đã ghi TMP/data/model_sites.csv; dữ liệu hợp lệ.",
             "Hộp nhận data/nhap/: đã nhập a.xlsx.",
-            "TMP/data/nhap/b.csv:1: lỗi: không biết trang tính “b” là bảng nào: dòng tiêu đề không khớp bảng nào [import-no-table] — Cách sửa: dùng mẫu của “antq template”, hoặc ghi --table TÊN_BẢNG; các bảng: legal_documents, places, assessments, targets, movement_classes, models, model_sites, security_teams, security_team_ratings, awards, events",
+            "TMP/data/nhap/b.csv:1: lỗi: không biết trang tính “b” là bảng nào: dòng tiêu đề không khớp bảng nào [import-no-table] — Cách sửa: dùng mẫu của “antq template”, hoặc ghi --table TÊN_BẢNG; các bảng: legal_documents, places, assessments, targets, movement_classes, models, model_sites, security_teams, security_team_ratings, awards, events, place_classes, emulation_registrations, exemplar_recognitions",
             "lỗi: không nhập: bảng tính còn lỗi, dữ liệu trong data/ không đổi [import-refused] — Cách sửa: sửa các lỗi trên (hoặc thêm --fix cho những lỗi sửa được) rồi nhập lại",
             "TMP/data/nhap/b.csv: lỗi: tệp trong hộp nhận “b.csv” chưa nhập được (lỗi ở các dòng trên) [inbox-failed] — Cách sửa: sửa bảng tính rồi tải lên lại vào data/nhap/",
             "exit 1",
         ],
         "template": [
-            "lỗi: không có bảng “su_kien” để làm mẫu [template-unknown-table] — Cách sửa: chọn một trong: units, legacy_units, unit_changes, legal_documents, places, assessments, targets, movement_classes, models, model_sites, security_teams, security_team_ratings, awards, events",
+            "lỗi: không có bảng “su_kien” để làm mẫu [template-unknown-table] — Cách sửa: chọn một trong: units, legacy_units, unit_changes, legal_documents, places, assessments, targets, movement_classes, models, model_sites, security_teams, security_team_ratings, awards, events, place_classes, emulation_registrations, exemplar_recognitions",
             "exit 2",
             "lỗi: không có tỉnh/thành phố mã “99” trong units.csv [template-unknown-province] — Cách sửa: dùng mã 2 chữ số của tỉnh hiện nay, ví dụ 31 (Hải Phòng)",
             "exit 2",
@@ -811,6 +828,13 @@ NO_FIXTURE_YET: dict[str, str] = {
     "update-resource-security_team_ratings": "a table's name on /cap-nhat/ (generator.changes): tests/test_security_team_ratings.py checks the change line",
     "update-security-team-rating": "a line of /cap-nhat/ (generator.changes.describe): tests/test_security_team_ratings.py asserts it whole",
     "security-team-rating-latest": "a cell of the xã page's tổ table (generator.pages.units): tests/test_security_team_ratings.py asserts it; tests/golden/site holds it",
+    # Đăng ký thi đua, điển hình, phân loại phong trào của nơi (issue 14 item 2): tests/test_vocabulary.py
+    "update-resource-place_classes": "a table's name on /cap-nhat/ (generator.changes): tests/test_vocabulary.py checks the change lines",
+    "update-resource-emulation_registrations": "a table's name on /cap-nhat/ (generator.changes): tests/test_vocabulary.py checks the change lines",
+    "update-resource-exemplar_recognitions": "a table's name on /cap-nhat/ (generator.changes): tests/test_vocabulary.py checks the change lines",
+    "update-place-class": "a line of /cap-nhat/ (generator.changes.describe): tests/test_vocabulary.py asserts it whole",
+    "update-registration": "a line of /cap-nhat/ (generator.changes.describe): tests/test_vocabulary.py asserts it whole",
+    "update-exemplar": "a line of /cap-nhat/ (generator.changes.describe): tests/test_vocabulary.py asserts it whole",
 }
 
 

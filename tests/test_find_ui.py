@@ -202,7 +202,15 @@ def test_a_lesson_ranks_above_the_lists_that_name_it(
 # -- maps ----------------------------------------------------------------------------------
 
 
+def _show_map(page: Any) -> None:
+    """Tap "Xem bản đồ": map pages load the map's code only then (issue 15)."""
+    button = page.get_by_role("button", name="Xem bản đồ")
+    if button.count() and button.is_enabled():
+        button.click()
+
+
 def _map_ready(page: Any) -> None:
+    _show_map(page)
     page.locator(".bd-map .leaflet-marker-icon").first.wait_for()
 
 
@@ -242,6 +250,7 @@ def test_popups_open_clear_of_the_controls(browser: Any, sample: Path) -> None:
     with serve(sample) as server:
         for path in (PROVINCE_MAP, "/ban-do/"):
             page.goto(server.url + path)
+            _show_map(page)
             page.locator(".bd-map .leaflet-control-zoom").wait_for()
             page.evaluate(OPEN_AT_CORNER, True)
             assert not _popup_overlaps_controls(page), path
@@ -313,9 +322,10 @@ def test_map_code_is_loaded_only_by_map_pages(browser: Any, sample: Path) -> Non
             page.goto(server.url + path, wait_until="networkidle")
             loaded = [r for r in server.requests if "/vendor/" in r or "ban-do" in r]
             assert loaded == [], (path, loaded)
-        # Negative control: a map page loads them.
+        # Negative control: a map page loads them, once the map is shown.
         server.requests.clear()
         page.goto(server.url + PROVINCE_MAP, wait_until="networkidle")
+        _map_ready(page)
         assert any("/vendor/leaflet" in r for r in server.requests)
         assert any("/ban-do.js" in r or "ban-do." in r for r in server.requests)
     context.close()
@@ -610,3 +620,46 @@ def test_dom_counts_in_the_browser(browser: Any, long_lists: Path) -> None:
             count = page.evaluate("document.getElementsByTagName('*').length")
             assert count <= MAX_ELEMENTS, (path, count)
     context.close()
+
+
+# -- layout shift (issue 15: 0.38 on the search page, 0.15 on the lesson library) ------------
+
+# Every layout shift of the page, from its start, summed as Lighthouse's CLS counts them
+# (shifts right after an input are not the page's fault).
+SHIFTS = """
+window.__shifts = 0;
+new PerformanceObserver(function (list) {
+  list.getEntries().forEach(function (e) { if (!e.hadRecentInput) window.__shifts += e.value; });
+}).observe({ type: "layout-shift", buffered: true });
+"""
+
+
+def _layout_shift(browser: Any, root: Path, path: str, ready: str) -> float:
+    context = _phone(browser)
+    context.add_init_script(SHIFTS)
+    page = context.new_page()
+    with serve(root) as server:
+        page.goto(server.url + path)
+        page.locator(ready).first.wait_for()
+        page.wait_for_timeout(500)  # what the results' arrival sets off
+        shifts = float(page.evaluate("window.__shifts"))
+    context.close()
+    return shifts
+
+
+@pytest.mark.browser
+def test_results_and_the_offline_box_shift_nothing_in_view(
+    browser: Any, sample: Path, tmp_path: Path
+) -> None:
+    assert _layout_shift(browser, sample, "/tim-kiem/?q=an+ninh", "#ket-qua li") <= 0.1
+    assert _layout_shift(browser, sample, "/bai-hoc/", "#thu-vien-offline") <= 0.1
+    # Negative control: the search page whose results push the topic lists down, as before
+    # (the script no longer hides them when results arrive).
+    site = tmp_path / "site"
+    shutil.copytree(sample, site, copy_function=os.link)
+    script = next((site / "static/js").glob("tim-kiem.*.js"))
+    text = script.read_text("utf-8")
+    assert text.count("ways.hidden = !list.hidden;") == 1
+    script.unlink()  # a hard link: the sample's own file stays as it is
+    script.write_text(text.replace("ways.hidden = !list.hidden;", ""), "utf-8")
+    assert _layout_shift(browser, site, "/tim-kiem/?q=an+ninh", "#ket-qua li") > 0.1

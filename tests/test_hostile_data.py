@@ -356,6 +356,10 @@ def test_the_national_synthetic_package_stays_well_inside_the_ceilings() -> None
         "targets": 2 * 34,  # each province's own two targets for the latest year
         "security_teams": national["places"],  # at most one tổ per place (khu dân cư only)
         "security_team_ratings": national["places"],  # one 2026 rating per tổ
+        # at most one row per place in the latest year (movement_vocabulary)
+        "place_classes": national["places"],
+        "emulation_registrations": wards,
+        "exemplar_recognitions": wards,
     }
     assert set(rows) == {spec.name for spec in package.resources}
     for spec in package.resources:

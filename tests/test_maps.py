@@ -192,8 +192,10 @@ def test_map_pages_have_no_inline_code_and_load_only_this_site(built: Path) -> N
 
 def test_map_page_says_everything_without_javascript(built: Path) -> None:
     html = _html(built, PROVINCE)
-    # Without JavaScript the map's place says so (ban-do.js removes the line).
-    assert '<p class="bd-cho">' in html and "data-ban-do hidden" not in html
+    # Without JavaScript the map's place says so (ban-do-tai.js swaps the line for the
+    # "Xem bản đồ" button; ban-do.js removes both).
+    assert '<p class="bd-khong-js">' in html and "data-ban-do hidden" not in html
+    assert '<button type="button" class="bd-mo" hidden>Xem bản đồ</button>' in html
     for code, name, url in (
         ("11113", "Xã Tân Kỳ", "/tinh/hai-phong/xa-tan-ky/"),
         ("11140", "Xã Lạc Phượng", "/tinh/hai-phong/xa-lac-phuong/"),
@@ -285,6 +287,13 @@ def _check_map(browser: Any, root: Path, path: str, timeout: float = 5000) -> di
             assert errors == [], errors
             figure = page.locator("[data-ban-do]")
             assert figure.is_visible(), "map figure still hidden"
+            page.get_by_role("button", name="Xem bản đồ").click()
+            # The map drawn, or the line that says it could not be loaded.
+            page.locator(
+                ".leaflet-overlay-pane path.bd-tinh--chon, .bd-status:not(:empty)"
+            ).first.wait_for(timeout=timeout)
+            said = page.locator(".bd-status").inner_text()
+            assert errors == [] and said == "", (errors, said)
             page.wait_for_selector(".leaflet-overlay-pane path.bd-tinh--chon", timeout=timeout)
             assert page.locator(".leaflet-overlay-pane path").count() >= 30  # the basemap
             page.wait_for_selector(".leaflet-bdxa-pane .bd-xa", timeout=timeout)
@@ -365,6 +374,7 @@ def test_xa_link_centres_the_map_and_overview_renders(browser: Any, built: Path)
         assert "Lạc Phượng" in (page.locator(".bd-xa--chon").get_attribute("title") or "")
         assert page.evaluate("document.querySelector('.bd-status').textContent") == ""
         page.goto(f"{server.url}/ban-do/")
+        page.get_by_role("button", name="Xem bản đồ").click()
         # A province in scope opens its figures and a link to its map.
         page.wait_for_selector(".leaflet-overlay-pane path.bd-tinh--co", timeout=5000)
         assert page.locator(".leaflet-overlay-pane path.bd-tinh--co").count() == 3
@@ -387,3 +397,80 @@ def test_xa_link_centres_the_map_and_overview_renders(browser: Any, built: Path)
         assert page.locator(".leaflet-bdxa-pane .bd-xa").count() == 0
         context.close()
     assert errors == [] and outside == []
+
+
+# -- the map's code, loaded when the map is shown (issue 15) ---------------------------------
+
+MAP_CODE = ("/vendor/leaflet", "/static/ban-do/", "/ban-do/du-lieu/", ".geojson", "/js/ban-do.")
+
+
+def _map_code_requests(browser: Any, root: Path) -> tuple[list[str], list[str]]:
+    """The map code's requests of a province map page, network blocked: before "Xem bản đồ"
+    (after the page's load and its network falling idle), and after the tap (the map drawn)."""
+    from tests.browser import block_external, serve
+
+    with serve(root) as server:
+        context = browser.new_context(viewport={"width": 360, "height": 740})
+        try:
+            outside = block_external(context)
+            page = context.new_page()
+            errors: list[str] = []
+            _collect_errors(page, errors)
+            page.goto(server.url + PROVINCE)
+            page.wait_for_load_state("networkidle")
+            before = [r for r in server.requests if any(m in r for m in MAP_CODE)]
+            button = page.get_by_role("button", name="Xem bản đồ")
+            tapped = button.count() == 1  # an eagerly drawn map has removed it
+            if tapped:
+                button.click()
+            page.wait_for_selector(".leaflet-bdxa-pane .bd-xa", timeout=5000)
+            # Focus moves to the map the button gave way to.
+            assert not tapped or page.evaluate("document.activeElement.id") == "map_1"
+            assert errors == [], errors
+            after = [r for r in server.requests if any(m in r for m in MAP_CODE)]
+            assert outside == [], outside
+            return before, after
+        finally:
+            context.close()
+
+
+@pytest.mark.browser
+def test_map_code_loads_only_when_the_map_is_shown(browser: Any, built: Path) -> None:
+    before, after = _map_code_requests(browser, built)
+    assert before == []
+    assert maps.LEAFLET_JS in after and maps.CLUSTER_JS in after
+    assert "/ban-do/du-lieu/hai-phong/xa.geojson" in after
+
+
+@pytest.mark.browser
+def test_negative_control_eager_map_code_is_seen(browser: Any, built: Path, tmp_path: Path) -> None:
+    # The same page with its map code out of the <template> (as it was before issue 15:
+    # loaded with the page) must be caught by the check above.
+    eager = tmp_path / "eager"
+    shutil.copytree(built, eager)
+    page = eager / PROVINCE.lstrip("/") / "index.html"
+    html = page.read_text(encoding="utf-8")
+    assert html.count('<template class="bd-tep">') == 1
+    html = html.replace('<template class="bd-tep">', '<div class="bd-tep" hidden>')
+    page.write_text(html.replace("</template>", "</div>"), encoding="utf-8")
+    before, _ = _map_code_requests(browser, eager)
+    assert maps.LEAFLET_JS in before
+
+
+@pytest.mark.browser
+def test_map_page_without_javascript_shows_the_list(browser: Any, built: Path) -> None:
+    from tests.browser import serve
+
+    with serve(built) as server:
+        context = browser.new_context(
+            viewport={"width": 360, "height": 740}, java_script_enabled=False
+        )
+        try:
+            page = context.new_page()
+            page.goto(server.url + PROVINCE)
+            assert page.locator(".bd-khong-js").is_visible()
+            assert not page.locator(".bd-mo").is_visible()
+            assert page.locator("#xa-11140 a").inner_text() == "Xã Lạc Phượng"
+            assert not any(m in r for r in server.requests for m in MAP_CODE)
+        finally:
+            context.close()

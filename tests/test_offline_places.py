@@ -78,6 +78,10 @@ def h1(page: Any) -> str:
 
 def markers(page: Any) -> int:
     """The map's markers, once some are drawn or the map said it could not load a layer."""
+    # Map pages load the map's code when the reader taps "Xem bản đồ" (issue 15).
+    button = page.get_by_role("button", name="Xem bản đồ")
+    if button.count() and button.is_enabled():
+        button.click()
     # A locator, not wait_for_function: that evaluates a string, which the site's CSP forbids.
     page.locator(".leaflet-marker-icon, .bd-status:not(:empty)").first.wait_for(timeout=15_000)
     return int(page.locator(".leaflet-marker-icon").count())

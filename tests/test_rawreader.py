@@ -257,4 +257,4 @@ def test_build_reuses_what_antq_validate_checked(make_package, monkeypatch) -> N
     monkeypatch.chdir(package)
     assert runner.invoke(app, ["validate", "."]).exit_code == 0
     again = validate_package(package)  # as the build calls it
-    assert again.checked == [] and len(again.cached) == 14
+    assert again.checked == [] and len(again.cached) == 17

@@ -114,7 +114,7 @@ def test_every_bad_case_has_a_fixture_and_an_expectation() -> None:
 
 def test_good_package_is_clean(make_package, monkeypatch) -> None:
     code, lines = run_validate(make_package(), monkeypatch=monkeypatch)
-    assert lines == ["Dữ liệu hợp lệ: không có lỗi, không có cảnh báo (14 tệp, 65 dòng dữ liệu)."]
+    assert lines == ["Dữ liệu hợp lệ: không có lỗi, không có cảnh báo (17 tệp, 69 dòng dữ liệu)."]
     assert code == 0
 
 
@@ -178,9 +178,9 @@ def test_usage_errors_exit_2(tmp_path, monkeypatch) -> None:
 def test_cache_skips_unchanged_resources(make_package) -> None:
     package = make_package()
     first = validate_package(package)
-    assert first.cached == [] and len(first.checked) == 14
+    assert first.cached == [] and len(first.checked) == 17
     second = validate_package(package)
-    assert second.checked == [] and len(second.cached) == 14
+    assert second.checked == [] and len(second.cached) == 17
     assert second.problems == first.problems and second.rows == first.rows
     # One changed file is checked again (by its changed rows: generator/data/rowlevel.py),
     # and so are the tables whose keys point to it (whole: their context changed).
@@ -189,7 +189,14 @@ def test_cache_skips_unchanged_resources(make_package) -> None:
         fh.write("hp-moi,Thôn Mới,khu_dan_cu,11113,,,,\n")
     third = validate_package(package)
     assert third.by_rows == ["places"]
-    assert sorted(third.checked) == ["assessments", "model_sites", "security_teams"]
+    assert sorted(third.checked) == [
+        "assessments",
+        "emulation_registrations",
+        "exemplar_recognitions",
+        "model_sites",
+        "place_classes",
+        "security_teams",
+    ]
 
 
 def test_cached_result_keeps_the_problems(make_package) -> None:
@@ -206,7 +213,7 @@ def test_bundled_data_is_valid(monkeypatch) -> None:
     monkeypatch.chdir(root)
     result = validate_package(Path("data"))
     assert [p.line() for p in result.problems] == []
-    assert len(result.checked) + len(result.cached) == result.files == 14 and result.rows > 0
+    assert len(result.checked) + len(result.cached) == result.files == 17 and result.rows > 0
 
 
 def test_worker_processes_give_the_same_result(make_package, monkeypatch) -> None:

@@ -24,13 +24,16 @@ from generator.data.records import (
     RECORD_TYPES,
     Assessment,
     Award,
+    EmulationRegistration,
     Event,
+    ExemplarRecognition,
     LegacyUnit,
     LegalDocument,
     Model,
     ModelSite,
     MovementClass,
     Place,
+    PlaceClass,
     SecurityTeam,
     SecurityTeamRating,
     Target,
@@ -64,6 +67,9 @@ class Dataset:
     awards: tuple[Award, ...]
     legal_documents: tuple[LegalDocument, ...]
     events: tuple[Event, ...]
+    place_classes: tuple[PlaceClass, ...]
+    emulation_registrations: tuple[EmulationRegistration, ...]
+    exemplar_recognitions: tuple[ExemplarRecognition, ...]
 
 
 def check_record_types(spec: ResourceSpec) -> None:

@@ -1386,6 +1386,48 @@ CATALOGUE: dict[str, Entry] = {
         "kiểm tra lại quyết định xếp loại của Chủ tịch UBND xã năm đó",
     ),
     "security-team-rating-latest": Entry("info", "{rating} ({year})"),
+    # -- Đăng ký thi đua, điển hình, phân loại phong trào của nơi (issue 14 item 2, vocab-14:
+    #    emulation_registrations, exemplar_recognitions, place_classes): checks, change lines,
+    #    page text, and the TT 124 check on a xã recognising another xã's place.
+    "update-resource-place_classes": Entry(
+        "info", "phân loại phong trào của khu dân cư, cơ quan, doanh nghiệp, cơ sở giáo dục"
+    ),
+    "update-resource-emulation_registrations": Entry("info", "đăng ký thi đua"),
+    "update-resource-exemplar_recognitions": Entry("info", "điển hình"),
+    "update-place-class": Entry("info", "{verb} phân loại phong trào năm {year} của {name}"),
+    "update-registration": Entry("info", "{verb} đăng ký thi đua năm {year} của {name}: {goal}"),
+    "update-exemplar": Entry("info", "{verb} điển hình năm {year}: {name} — {kind} ({status})"),
+    "registration-late": Entry(
+        "warning",
+        "bản đăng ký thi đua năm {year} ghi ngày {when}, sau quý I: đăng ký phấn đấu được làm "
+        "trong quý I hằng năm (Điều 5 Thông tư 124/2021/TT-BCA với xã; kế hoạch của phong trào)",
+        "kiểm tra lại ngày trên bản đăng ký và cột year (năm thi đua)",
+    ),
+    "exemplar-place-kind": Entry(
+        "warning",
+        "“{what}” không dành cho {kind}: các văn bản của phong trào nêu xã, phường, cơ quan, doanh "
+        "nghiệp, cơ sở giáo dục điển hình, và Công an xã, phường điển hình, kiểu mẫu (của một xã)",
+        "kiểm tra lại mã nơi (cột place_id) hoặc loại điển hình",
+    ),
+    "exemplar-no-decision": Entry(
+        "warning",
+        "điển hình “được công nhận” nhưng không có số quyết định công nhận",
+        "ghi số quyết định vào cột decision_no, hoặc ghi tình trạng “xay_dung” nếu đang xây dựng",
+    ),
+    "place-class-xa": Entry(
+        "error",
+        "“{place}” là một xã, phường, đặc khu: phân loại phong trào của xã ghi ở "
+        "movement_classes.csv",
+        "chuyển dòng này sang movement_classes.csv (cột unit_code là mã xã)",
+    ),
+    "tt124-other-xa": Entry(
+        "warning",
+        "“{issuer}” công nhận “{place}”, nơi thuộc {unit}: cấp xã chỉ công nhận khu dân cư, cơ "
+        "quan, doanh nghiệp, cơ sở giáo dục thuộc thẩm quyền quản lý của mình (Điều 10 Thông tư "
+        "124/2021/TT-BCA)",
+        "ghi đúng cơ quan đã ra quyết định; nếu trước 01/7/2025 nơi này thuộc xã khác, ghi tên "
+        "xã cũ vào cột legacy_unit_name của places.csv",
+    ),
     "calendar-product": Entry("info", "-//antq//Lịch phong trào toàn dân bảo vệ ANTQ//VI"),
     "calendar-name": Entry("info", "Lịch phong trào — {site}"),
     #    What an output is, and why its address is refused (generator.pages).

@@ -147,6 +147,43 @@ class SecurityTeamRating:
 
 
 @dataclass(frozen=True, slots=True)
+class PlaceClass:
+    """One year's movement class of a khu dân cư, cơ quan, doanh nghiệp or cơ sở giáo dục
+    (Quyết định 510/QĐ-BCA-V05; the xã's and province's are MovementClass)."""
+
+    place_id: str
+    year: int
+    score: float | None
+    class_: str
+    decision_no: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EmulationRegistration:
+    """A place's yearly đăng ký thi đua: the goal it registered for, and when."""
+
+    place_id: str
+    year: int
+    goal: str
+    registered_on: date
+    sent_to: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ExemplarRecognition:
+    """A place chosen to be built into, or recognised as, a "điển hình" of the movement."""
+
+    place_id: str
+    year: int
+    kind: str
+    status: str
+    decision_no: str | None
+    decision_date: date | None
+    issuer: str | None
+    legal_basis: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Award:
     id: str
     year: int
@@ -205,6 +242,9 @@ RECORD_TYPES: dict[str, type] = {
     "awards": Award,
     "legal_documents": LegalDocument,
     "events": Event,
+    "place_classes": PlaceClass,
+    "emulation_registrations": EmulationRegistration,
+    "exemplar_recognitions": ExemplarRecognition,
 }
 
 

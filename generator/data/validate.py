@@ -966,17 +966,31 @@ class _Tt124:
         r"|ban chỉ huy quân sự|bộ chỉ huy quân sự|trung đoàn|sư đoàn|lữ đoàn)",
     )
 
+    KIND_WORD = re.compile(r"^(xã|phường|đặc khu|thị trấn)\s+")
+
+    @classmethod
+    def _own_xa(cls, issuer_xa: str, unit_name: str, legacy: str) -> bool:
+        """Whether the xã named after "UBND xã" is the place's xã, today's or (before
+        01/7/2025) the one its legacy name gives."""
+        named = issuer_xa.split(",")[0].strip()
+        own = {cls.KIND_WORD.sub("", unit_name.lower()).strip()}
+        if legacy:
+            own.add(cls.KIND_WORD.sub("", legacy.split(",")[0].strip().lower()).strip())
+        return named in own
+
     def prepare(self, checker: _Checker) -> dict[str, Any]:
-        places: dict[str, tuple[str, str, str]] = {}
+        places: dict[str, tuple[str, str, str, str]] = {}
         spec = checker.package.resource("places")
         table = checker.table(spec)[0] if spec is not None else None
-        if table is not None and {"id", "kind", "name", "unit_code"} <= set(table.header):
-            i, k, n, u = (table.header.index(c) for c in ("id", "kind", "name", "unit_code"))
+        columns = ("id", "kind", "name", "unit_code", "legacy_unit_name")
+        if table is not None and set(columns) <= set(table.header):
+            i, k, n, u, old = (table.header.index(c) for c in columns)
             for _, cells in table.rows():
                 places[nfc(_cell(cells, i).strip())] = (
                     _cell(cells, k).strip(),
                     nfc(_cell(cells, n).strip()),
                     _cell(cells, u).strip(),
+                    nfc(_cell(cells, old).strip()),
                 )
         stopped = {
             m for m, status in checker.column("models", "id", "status").items() if status == "ngung"
@@ -996,7 +1010,10 @@ class _Tt124:
                 year = int(raw[:4]) if raw[:4].isdigit() else 0
                 code = _cell(cells, u).strip()
                 sites[code] = min(year, sites.get(code, year))
-        return {"places": places, "sites": sites}
+        unit_names = {
+            code: nfc(name) for code, name in checker.column("units", "code", "name").items()
+        }
+        return {"places": places, "sites": sites, "unit_names": unit_names}
 
     def check(
         self, state: Any, col: dict[str, int], cells: list[str], row: int, add: Callable[..., None]
@@ -1004,16 +1021,19 @@ class _Tt124:
         place = state["places"].get(nfc(_cell(cells, col["place_id"]).strip()))
         if place is None:
             return
-        kind, name, unit = place
+        kind, name, unit, legacy = place
         issuer = nfc(_cell(cells, col["issuer"]).strip()) if "issuer" in col else ""
         low_name, low_issuer = name.lower(), issuer.lower()
-        by_xa = bool(self.XA_ISSUER.match(low_issuer))
+        by_xa = self.XA_ISSUER.match(low_issuer)
+        unit_name = state["unit_names"].get(unit, "")
         if kind != "khu_dan_cu" and kind != "xa" and self.OUT_OF_SCOPE.match(low_name):
             add("tt124-out-of-scope", row, "place_id", place=name)
         elif kind == "xa" and by_xa:
             add("tt124-xa-by-itself", row, "issuer", issuer=issuer, place=name)
         elif kind in ("co_quan", "co_so_giao_duc") and by_xa and self.PROVINCIAL.match(low_name):
             add("tt124-provincial-unit", row, "issuer", issuer=issuer, place=name)
+        elif by_xa and unit_name and not self._own_xa(low_issuer[by_xa.end() :], unit_name, legacy):
+            add("tt124-other-xa", row, "issuer", issuer=issuer, place=name, unit=unit_name)
         raw_year = _cell(cells, col["year"]).strip()
         result = _cell(cells, col["result"]).strip()
         if kind == "xa" and result == "dat" and raw_year.isdigit() and state["sites"] is not None:
@@ -1142,6 +1162,82 @@ class _SecurityTeamRating:
             )
 
 
+class _Vocabulary:
+    """The movement's yearly đăng ký thi đua, its "điển hình" and the classes of places (issue
+    14 item 2). A registration is made in quý I (Thông tư 124/2021/TT-BCA, Điều 5, for the
+    xã; the movement's plans, for every place); the kinds of "điển hình" the movement's
+    documents name are of a xã, cơ quan, doanh nghiệp or cơ sở giáo dục, and a Công an xã or
+    phường of a xã — a khu dân cư is none of them; a recognised one has its decision. A xã's
+    movement class belongs in movement_classes (Quyết định 510/QĐ-BCA-V05)."""
+
+    XA_ONLY = ("cong_an_kieu_mau", "trat_tu_do_thi")
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+
+    def prepare(self, checker: _Checker) -> dict[str, Any]:
+        return {
+            "kinds": checker.column("places", "id", "kind"),
+            "labels": checker.package.labels(),
+        }
+
+    def check(
+        self, state: Any, col: dict[str, int], cells: list[str], row: int, add: Callable[..., None]
+    ) -> None:
+        place_id = nfc(_cell(cells, col["place_id"]).strip())
+        place_kind = state["kinds"].get(place_id)
+        if place_kind is None:
+            return  # the foreign key reports it
+
+        def checker_label(key: str, code: str) -> str:
+            return str(state["labels"].get(key, {}).get(code, code))
+
+        kind_label = checker_label("places.kind", place_kind).lower()
+        if self.table == "place_classes":
+            if place_kind == "xa":
+                add("place-class-xa", row, "place_id", place=place_id)
+            return
+        if self.table == "emulation_registrations":
+            goal = _cell(cells, col["goal"]).strip()
+            what = checker_label("emulation_registrations.goal", goal)
+            self._registration(cells, col, row, add, place_kind, (what, kind_label))
+            return
+        kind = _cell(cells, col["kind"]).strip()
+        if (kind in self.XA_ONLY and place_kind != "xa") or place_kind == "khu_dan_cu":
+            label = checker_label("exemplar_recognitions.kind", kind)
+            add("exemplar-place-kind", row, "place_id", what=label, kind=kind_label)
+        status = _cell(cells, col["status"]).strip()
+        if status == "cong_nhan" and not _cell(cells, col["decision_no"]).strip():
+            add("exemplar-no-decision", row, "decision_no")
+
+    @staticmethod
+    def _registration(
+        cells: list[str],
+        col: dict[str, int],
+        row: int,
+        add: Callable[..., None],
+        place_kind: str,
+        labels: tuple[str, str],
+    ) -> None:
+        raw_year = _cell(cells, col["year"]).strip()
+        raw_date = _cell(cells, col["registered_on"]).strip()
+        goal = _cell(cells, col["goal"]).strip()
+        if goal == "dien_hinh" and place_kind == "khu_dan_cu":
+            add("exemplar-place-kind", row, "goal", what=labels[0], kind=labels[1])
+        try:
+            when = date.fromisoformat(raw_date)
+        except ValueError:
+            return  # Frictionless reports the type error
+        if raw_year.isdigit() and when > date(int(raw_year), 3, 31):
+            add(
+                "registration-late",
+                row,
+                "registered_on",
+                when=when.strftime("%d/%m/%Y"),
+                year=raw_year,
+            )
+
+
 class _Checks:
     """Several row checks on one table."""
 
@@ -1165,9 +1261,12 @@ class _Checks:
 
 # Tables a row check reads besides the foreign keys' (their hashes join the cache key).
 ROW_CHECK_READS: dict[str, tuple[str, ...]] = {
-    "assessments": ("places", "models", "model_sites"),
+    "assessments": ("places", "models", "model_sites", "units"),
     "security_teams": ("places",),
     "security_team_ratings": ("security_teams",),
+    "place_classes": ("places",),
+    "emulation_registrations": ("places",),
+    "exemplar_recognitions": ("places",),
 }
 
 ROW_CHECKS: dict[str, Any] = {
@@ -1176,6 +1275,9 @@ ROW_CHECKS: dict[str, Any] = {
     "targets": _TargetUnit(),
     "security_teams": _SecurityTeam(),
     "security_team_ratings": _SecurityTeamRating(),
+    "place_classes": _Vocabulary("place_classes"),
+    "emulation_registrations": _Vocabulary("emulation_registrations"),
+    "exemplar_recognitions": _Checks(_LegalAtRecordDate(), _Vocabulary("exemplar_recognitions")),
 }
 
 

@@ -103,6 +103,7 @@ def document_page(model: SiteModel, entry: LegalEntry) -> Page:
         ],
         "assessments": entry.cited_by_assessments,
         "awards": entry.cited_by_awards,
+        "exemplars": entry.cited_by_exemplars,
         "lessons": [
             {"title": lesson.title, "url": lesson.url}
             for lesson in model.lessons

@@ -67,6 +67,8 @@ def _ward_rows(model: SiteModel, province: Province) -> list[dict[str, Any]]:
                 "result": own.result if own else None,
                 "sites": len(sites),
                 "exemplars": sum(1 for s in sites if s.exemplar),
+                # "điển hình" recognised in the xã (the xã itself or its places), any year
+                "recognised": sum(1 for e in ward.exemplars if e.status == "cong_nhan"),
                 "located": ward.unit.lat is not None and ward.unit.lon is not None,
                 "lat": ward.unit.lat,
                 "lon": ward.unit.lon,
@@ -87,6 +89,7 @@ def _wards_geojson(model: SiteModel, rows: list[dict[str, Any]]) -> bytes:
                 "year": model.current_year,
                 "result": r["result"],
                 "model_sites": r["sites"],
+                "exemplars_recognised": r["recognised"],
             },
         }
         for r in rows

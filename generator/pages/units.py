@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from generator.data.messages_vi import text
-from generator.data.records import SecurityTeam, SecurityTeamRating
+from generator.data.records import ExemplarRecognition, SecurityTeam, SecurityTeamRating
 from generator.model import ASSESSED_KINDS, Province, SiteModel, Ward
 from generator.pages import Page, Source, paged
 from generator.pages.common import award_view, coverage_view, legal_link, model_card, site_view
@@ -92,6 +92,54 @@ def _rating(model: SiteModel, rating: SecurityTeamRating | None) -> str | None:
     )
 
 
+def exemplar_view(model: SiteModel, row: ExemplarRecognition) -> dict[str, Any]:
+    """One "điển hình" as the xã and province pages show it."""
+    place = model.place_by_id[row.place_id]
+    ward = model.ward_by_code[place.unit_code]
+    return {
+        "year": row.year,
+        "place": place.name,
+        "place_kind": model.label("places.kind", place.kind),
+        "ward": ward.name,
+        "ward_url": ward.url,
+        "kind": model.label("exemplar_recognitions.kind", row.kind),
+        "status": model.label("exemplar_recognitions.status", row.status),
+        "recognised": row.status == "cong_nhan",
+        "decision_no": row.decision_no,
+        "decision_date": row.decision_date,
+        "issuer": row.issuer,
+        "legal": legal_link(model, row.legal_basis),
+    }
+
+
+def vocabulary_view(model: SiteModel, ward: Ward) -> dict[str, Any]:
+    """The xã page's đăng ký thi đua, "điển hình" and places' movement classes (issue 14)."""
+    names = {p.id: p.name for p in ward.places}
+    return {
+        "registrations": [
+            {
+                "year": r.year,
+                "place": names[r.place_id],
+                "goal": model.label("emulation_registrations.goal", r.goal),
+                "registered_on": r.registered_on,
+                "sent_to": r.sent_to,
+            }
+            for r in ward.registrations
+        ],
+        "exemplars": [exemplar_view(model, e) for e in ward.exemplars],
+        "place_classes": [
+            {
+                "year": c.year,
+                "place": names[c.place_id],
+                "class": model.label("place_classes.class", c.class_),
+                "score": c.score,
+                "decision_no": c.decision_no,
+            }
+            for c in ward.place_classes
+        ],
+    }
+
+
 def province_pages(model: SiteModel, province: Province) -> Iterator[Page]:
     """A province's page, and the pages with the rest of its xã list (heading, list and
     pager only) when it has more than WARDS_ON_PAGE units."""
@@ -156,6 +204,7 @@ def province_page(model: SiteModel, province: Province) -> Page:
         "classes": _class_rows(model, province.classes),
         "wards": wards,
         "teams": _team_count(w.security_teams for w in province.wards),
+        "exemplars": [exemplar_view(model, e) for e in province.exemplars],
         "models": [
             model_card(model, model.model_by_id[m]) for m in province.model_ids[:MODELS_ON_PAGE]
         ],
@@ -245,6 +294,7 @@ def ward_page(model: SiteModel, province: Province, ward: Ward) -> Page:
         "teams_total": _team_count([ward.security_teams]),
         "awards": [award_view(model, a) for a in ward.awards],
         "news": latest(model, model.news_by_unit.get(ward.code, [])),
+        **vocabulary_view(model, ward),
     }
     return Page(
         url=ward.url,

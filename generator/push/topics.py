@@ -127,6 +127,9 @@ def change_topics(
         place = model.place_by_id.get(place_id)
         code = place.unit_code if place else (place_units or {}).get(place_id)
         topics |= _unit_topics(model, code)
+    elif resource in ("place_classes", "emulation_registrations", "exemplar_recognitions"):
+        place = model.place_by_id.get(row.get("place_id", ""))
+        topics |= _unit_topics(model, place.unit_code if place else None)
     elif resource == "places":
         topics |= _unit_topics(model, row.get("unit_code"))
     elif resource == "models":

@@ -15,7 +15,7 @@ schema field order. Output depends on the seed only: the same seed gives byte-id
 The generator is split by concern: `scales` (sizes, description, default source), `vocabulary`
 (name tables), `tables` (schema access, CSV I/O), `context` (shared state and seeded streams),
 `units` (copied reference tables), `places`, `models` (models and sites), `security_teams`,
-`security_team_ratings`,
+`security_team_ratings`, `movement_vocabulary` (đăng ký thi đua, điển hình, classes of places),
 `assessments` (with targets and movement classes), `awards`, `events`, and `writer`
 (`write_package`, which runs them in order).
 """

@@ -13,6 +13,11 @@ from generator.data.synth.awards import awards
 from generator.data.synth.context import Generator
 from generator.data.synth.events import events
 from generator.data.synth.models import model_sites, models_rows
+from generator.data.synth.movement_vocabulary import (
+    emulation_registrations,
+    exemplar_recognitions,
+    place_classes,
+)
 from generator.data.synth.places import places
 from generator.data.synth.scales import SCALES, SYNTHETIC_DESCRIPTION
 from generator.data.synth.security_team_ratings import security_team_ratings
@@ -95,4 +100,7 @@ _STEPS: tuple[tuple[str, _Step], ...] = (
     ("movement_classes", movement_classes),
     ("awards", awards),
     ("events", events),
+    ("place_classes", place_classes),
+    ("emulation_registrations", emulation_registrations),
+    ("exemplar_recognitions", exemplar_recognitions),
 )

@@ -12,7 +12,10 @@
   var list = document.getElementById("ket-qua");
   var status = document.getElementById("tim-kiem-trang-thai");
   var more = document.getElementById("xem-them");
-  if (!form || !list || !status || !more || !window.Promise || !window.AntqFold) return;
+  // The topic and section lists (the way in without a query): hidden while results are
+  // shown, in the same step that shows them, so nothing in view is pushed down.
+  var ways = document.getElementById("tim-kiem-loi-vao");
+  if (!form || !list || !status || !more || !ways || !window.Promise || !window.AntqFold) return;
   var input = form.querySelector("input[name=q]");
   var SHOWN = 20; // results shown at first, and added by each "Xem thêm kết quả"
   var RANKED = 40; // results loaded to put phrase matches first (see rank())
@@ -206,6 +209,7 @@
       });
       c.shown = Math.min(need, c.items.length);
       list.hidden = c.items.length === 0;
+      ways.hidden = !list.hidden;
       summary();
       return first;
     });
@@ -218,6 +222,7 @@
     more.hidden = true;
     if (!folded) {
       list.hidden = true;
+      ways.hidden = false;
       status.textContent = "";
       return;
     }
