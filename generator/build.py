@@ -22,8 +22,10 @@ the Markdown cache: generator.pages.lessons.MarkdownCache).
 Incremental: every page's declared inputs (its context, the templates it uses, the site-wide
 settings and assets, and the code that renders: see `code_version`) are hashed; a page whose
 hash is unchanged is hard-linked from the previous build instead of rendered. A build whose
-every input file is unchanged stops after hashing them. Nothing is decided by modification
-times. One build at a time per output folder (`Builder._lock`); output ceilings in
+every input file is unchanged stops after hashing them. Every key is a content hash; an
+input file's hash is kept under what `stat` says of it and not computed again while that
+is unchanged (generator.filehash, git's trade-off; `--full` hashes every file again).
+One build at a time per output folder (`Builder._lock`); output ceilings in
 `generator.limits`; the data's revision and the build's date in `generator.revision`.
 """
 
@@ -53,6 +55,7 @@ from generator.data.tablecache import TableCache
 from generator.data.validate import validate_package
 from generator.derived import Derived
 from generator.errors import BuildError
+from generator.filehash import HASHES
 from generator.headers import headers_file
 from generator.lessons import Lesson, load_lessons
 from generator.model import SiteModel, build_model
@@ -291,7 +294,10 @@ def validate(o: BuildOptions, inputs: Inputs) -> list[str]:
     commit = inputs.log.last
     known = inputs.epoch or (commit[1] if commit else None)
     result = validate_package(
-        o.data_dir, jobs=None if o.parallel else 1, on=known.date() if known else None
+        o.data_dir,
+        jobs=None if o.parallel else 1,
+        on=known.date() if known else None,
+        cache_dir=o.cache_dir,
     )
     blocking = [
         p for p in result.warnings if not (o.allow_lapsed_law and p.code in legal.DATE_CODES)
@@ -310,7 +316,7 @@ def load(o: BuildOptions, cache_root: Path | None) -> Loaded:
     tables = TableCache(cache_root) if cache_root is not None else None
     dataset = read_package(o.data_dir, package, tables)
     lessons, _ = load_lessons(o.data_dir, {d.id for d in dataset.legal_documents})
-    articles, _ = load_news(o.data_dir, dataset_refs(dataset, lessons))
+    articles, _ = load_news(o.data_dir, dataset_refs(dataset, lessons), cache_dir=cache_root)
     return Loaded(package, dataset, tuple(lessons), tuple(articles))
 
 
@@ -340,7 +346,8 @@ def make_model(o: BuildOptions, inputs: Inputs, loaded: Loaded) -> Modelled:
 
 def plan_pages(o: BuildOptions, inputs: Inputs, loaded: Loaded, modelled: Modelled) -> Planned:
     """Every page and file (generator.pages), the site files, the sitemap's ceiling."""
-    pages, files = collect(modelled.model, o.data_dir, loaded.package, inputs.log)
+    cache_dir = o.cache_dir or default_cache_dir(o.data_dir)
+    pages, files = collect(modelled.model, o.data_dir, loaded.package, inputs.log, cache_dir)
     push = inputs.settings.push
     files += _site_files(modelled.revision, push.origin if push else None)
     too_many = limits.check_sitemap(sum(1 for p in pages if p.in_sitemap))
@@ -409,7 +416,12 @@ class Builder:
         if not self.o.lock:  # the caller holds it (`antq serve`, for its session)
             return self._run()
         with self._lock():
-            return self._run()
+            # Input files' hashes kept by `stat` (generator.filehash); `--full` trusts none.
+            HASHES.configure(self.cache_root, trust=not self.o.full)
+            try:
+                return self._run()
+            finally:
+                HASHES.save()
 
     def _lock(self) -> AbstractContextManager[None]:
         return output_lock(self.lock_path, self.o.out_dir)
@@ -691,15 +703,15 @@ class Builder:
         A hard-linked file is the previous build's, scanned by that build when it wrote it:
         this holds across versions only while a new antq never reuses an older one's
         outputs (issue 12: the incremental keys include the code)."""
-        too_large = limits.check_published(staging.dir)
+        files = limits.site_files(staging.dir)
+        too_large = limits.check_published(staging.dir, files)
         if too_large:
             raise BuildError(too_large)
         problems: list[str] = []
-        for path in sorted(p for p in staging.dir.rglob("*") if p.is_file()):
-            rel = path.relative_to(staging.dir).as_posix()
-            if rel in scanned or not is_text(rel) or path.stat().st_nlink > 1:
+        for rel, info in files:
+            if rel in scanned or not is_text(rel) or info.st_nlink > 1:
                 continue
-            problems += _scan(rel, path.read_bytes())
+            problems += _scan(rel, (staging.dir / rel).read_bytes())
         if problems:
             raise BuildError([*problems, say("output-refused")])
 

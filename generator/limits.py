@@ -18,6 +18,7 @@ published (`check_size`). Per-table row ceilings of the data itself belong to th
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from generator.data.messages_vi import problem, say, text
@@ -86,12 +87,33 @@ def check_size(rel: str, size: int) -> str | None:
     return None
 
 
-def check_published(root: Path) -> list[str]:
+def site_files(root: Path) -> list[tuple[str, os.stat_result]]:
+    """Every file under `root` as (its path relative to `root`, its `stat`), in path order:
+    one walk with strings (a site with 2,000 photos has 15,000 files: Path objects cost
+    seconds there). Symbolic links to folders are not followed."""
+    found: list[tuple[str, os.stat_result]] = []
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                elif entry.is_file():
+                    found.append((prefix + entry.name, entry.stat()))
+
+    if root.is_dir():
+        walk(str(root), "")
+    found.sort(key=lambda item: item[0].split("/"))
+    return found
+
+
+def check_published(root: Path, files: list[tuple[str, os.stat_result]] | None = None) -> list[str]:
     """Lines for every file under `root` (the site about to be published) beyond its
-    ceiling: also the files no job made (theme assets, the search index, map layers)."""
+    ceiling: also the files no job made (theme assets, the search index, map layers).
+    `files`: `site_files(root)` when the caller has it."""
     lines = []
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        line = check_size(path.relative_to(root).as_posix(), path.stat().st_size)
+    for rel, info in site_files(root) if files is None else files:
+        line = check_size(rel, info.st_size)
         if line is not None:
             lines.append(line)
     return lines

@@ -11,6 +11,7 @@ summary, every body line, and each photo's alt text, caption and credit.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -18,16 +19,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import yaml
 
 from generator import photos
 from generator.data import messages_vi
-from generator.data.cache import default_cache_dir
+from generator.data.cache import default_cache_dir, make_key
 from generator.data.checks import text_checks
 from generator.data.messages_vi import problem
 from generator.data.messages_vi import text as say_text
 from generator.data.problems import Problem
 from generator.data.schema import YAML_LOADER, display_path
+from generator.filehash import file_digest
 from generator.lessons import (
     _FRONT,
     LessonRenderer,
@@ -123,18 +126,25 @@ def article_folders(data_dir: Path) -> list[Path]:
 
 
 def load_news(
-    data_dir: Path, refs: Mapping[str, Collection[str]], *, drafts: bool = False
+    data_dir: Path,
+    refs: Mapping[str, Collection[str]],
+    *,
+    drafts: bool = False,
+    cache_dir: Path | None = None,
 ) -> tuple[list[Article], list[Problem]]:
     """Every article, newest first (drafts only with `drafts`), and the problems of all,
     located by file and line. `refs`: "table.column" → ids, for the front matter's
-    references (units.code, models.id, awards.id, lessons.slug)."""
+    references (units.code, models.id, awards.id, lessons.slug). `cache_dir`: the cache
+    folder (default: ANTQ_CACHE_DIR or the one next to the data) that keeps each photo's
+    verdict by content hash."""
     folders = article_folders(data_dir)
     if not folders:
         return [], []
+    cache = cache_dir or default_cache_dir(data_dir)
     key = _memo_key(data_dir, folders, refs)
     if key not in _LAST:
         _LAST.clear()
-        _LAST[key] = _load_all(data_dir, folders, refs)
+        _LAST[key] = _load_all(data_dir, folders, refs, cache)
     articles, found = _LAST[key]
     return [a for a in articles if drafts or not a.draft], list(found)
 
@@ -164,24 +174,111 @@ def _memo_key(data_dir: Path, folders: list[Path], refs: Mapping[str, Collection
 
 
 def _load_all(
-    data_dir: Path, folders: list[Path], refs: Mapping[str, Collection[str]]
+    data_dir: Path, folders: list[Path], refs: Mapping[str, Collection[str]], cache: Path
 ) -> tuple[list[Article], list[Problem]]:
-    """Every article, drafts too, newest first, and the problems of all."""
+    """Every article, drafts too, newest first, and the problems of all. An article whose
+    folder is unchanged since the last run comes from the article store (`ArticleStore`)."""
     if not (data_dir / SCHEMA_FILE).is_file():
         where = display_path(data_dir / SCHEMA_FILE)
         return [], [problem("schema-missing", where, resource=NEWS_DIR, schema=SCHEMA_FILE)]
     schema = load_schema_file(data_dir)
-    cache = default_cache_dir(data_dir) / PHOTO_CHECKS
+    store = ArticleStore(cache / ARTICLE_STORE, _context(data_dir, refs))
     articles: list[Article] = []
     found: list[Problem] = []
     for folder in folders:
-        article, problems = load_article(folder, schema, refs, cache)
+        article, problems = store.get(folder) or store.put(
+            folder, load_article(folder, schema, refs, cache / PHOTO_CHECKS)
+        )
         found += problems
         failed = any(p.level == "error" for p in problems)
         if article is not None and not failed:
             articles.append(article)
+    store.save()
     articles.sort(key=lambda a: (a.date, a.year, a.slug), reverse=True)
     return articles, found
+
+
+ARTICLE_STORE = "news-articles.json"  # in the cache folder
+
+
+def _context(data_dir: Path, refs: Mapping[str, Collection[str]]) -> str:
+    """What every article's reading depends on besides its folder: the code's version
+    (make_key), the schema, the ids the front matter may name, and the working folder
+    (messages name files relative to it: generator.data.schema.display_path), the photos'
+    limits."""
+    digest = hashlib.sha256()
+    for name in sorted(refs):
+        digest.update(f"\0{name}\0".encode() + "\0".join(sorted(refs[name])).encode())
+    schema = file_digest(data_dir / SCHEMA_FILE)
+    limits = f"{photos.MAX_BYTES}|{photos.MAX_PIXELS}"
+    return make_key("news", schema, digest.hexdigest(), str(Path.cwd().resolve()), limits)
+
+
+def _enc(value: Any) -> Any:
+    if isinstance(value, Path):
+        return str(value)
+    raise NotImplementedError(type(value))
+
+
+def _dec(kind: type, value: Any) -> Any:
+    if kind is Path:
+        return Path(value)
+    raise NotImplementedError(kind)
+
+
+# folder → [its key, the article (None when refused), its problems]
+_Entry = tuple[str, Article | None, list[dict[str, Any]]]
+_STORE_DECODER = msgspec.json.Decoder(dict[str, _Entry], dec_hook=_dec)
+
+
+class ArticleStore:
+    """Each article as read and checked by the last run, kept in the cache folder under a
+    key of its folder (path, every file's name and content hash: generator.filehash, so an
+    unchanged photo is not read) and the context (`_context`): a build after one new
+    article reads and checks that article only, not the 1,000 others. JSON through msgspec
+    (typed, no pickle: a cache file cannot run code). A damaged or foreign store is empty."""
+
+    def __init__(self, path: Path, context: str) -> None:
+        self.path, self.context = path, context
+        try:
+            self.kept: dict[str, _Entry] = _STORE_DECODER.decode(path.read_bytes())
+        except (OSError, msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError):
+            self.kept = {}
+        self.now: dict[str, _Entry] = {}
+        self.changed = False
+
+    def _key(self, folder: Path) -> str:
+        digest = hashlib.sha256(f"{self.context}\0{folder}".encode())
+        if folder.is_dir():
+            for path in sorted(folder.iterdir()):
+                kind = file_digest(path) if path.is_file() and not path.is_symlink() else "-"
+                digest.update(f"\0{path.name}\0{kind}".encode())
+        return digest.hexdigest()
+
+    def get(self, folder: Path) -> tuple[Article | None, list[Problem]] | None:
+        key = self._key(folder)
+        entry = self.kept.get(str(folder))
+        if entry is None or entry[0] != key:
+            self.now[str(folder)] = (key, None, [])  # the key, for `put`
+            return None
+        self.now[str(folder)] = entry
+        return entry[1], [Problem.from_dict(p) for p in entry[2]]
+
+    def put(
+        self, folder: Path, result: tuple[Article | None, list[Problem]]
+    ) -> tuple[Article | None, list[Problem]]:
+        key = self.now[str(folder)][0]
+        self.now[str(folder)] = (key, result[0], [p.to_dict() for p in result[1]])
+        self.changed = True
+        return result
+
+    def save(self) -> None:
+        if not self.changed and self.now.keys() == self.kept.keys():
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(msgspec.json.encode(self.now, enc_hook=_enc))
+        os.replace(tmp, self.path)
 
 
 def load_schema_file(data_dir: Path) -> dict[str, Any]:

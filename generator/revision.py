@@ -29,6 +29,8 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from generator.filehash import file_digest
+
 if TYPE_CHECKING:
     from generator.data.load import Dataset
     from generator.lessons import Lesson
@@ -84,7 +86,7 @@ def hash_files(paths: list[Path], base: Path) -> str:
         if path.is_symlink():  # the link itself, not what it points to
             digest.update(b"link:" + os.readlink(path).encode())
         else:
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            digest.update(bytes.fromhex(file_digest(path)))
     return digest.hexdigest()
 
 

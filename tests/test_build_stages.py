@@ -98,7 +98,7 @@ def _edit_every_table(data: Path) -> list[str]:
 
 def _add_remove_rename(data: Path) -> None:
     """An award added, an event removed, a model renamed (its id, and its sites', awards'
-    and news articles' references to it)."""
+    and news articles' references to it), a news article with a photo added."""
     header, rows = _rows(data / "awards.csv")
     new = list(rows[-1])
     new[header.index("id")] = "2025-ca-nhan-moi"
@@ -120,6 +120,16 @@ def _add_remove_rename(data: Path) -> None:
     for article in sorted((data / "news").glob("*/*/index.md")):
         text = article.read_text(encoding="utf-8")
         article.write_text(text.replace(old, renamed), encoding="utf-8")
+    # A news article added with a new photo (issue 21: its listings, feeds, the pages of
+    # its places and model, the photo's sizes encoded during the incremental build).
+    added = data / "news/2025/bai-moi-co-anh"
+    shutil.copytree(data / "news/2025/ngay-hoi-xa-tan-ky", added)
+    photo = added / "san-khau.jpg"
+    old_bytes = photo.read_bytes()
+    photo.write_bytes(old_bytes[:2] + b"\xff\xfe\x00\x05moi" + old_bytes[2:])
+    index = added / "index.md"
+    text = index.read_text(encoding="utf-8").replace("date: 2025-08-19", "date: 2025-09-02")
+    index.write_text(text.replace('title: "Ngày hội', 'title: "Tin mới: Ngày hội'), "utf-8")
 
 
 def test_incremental_equals_clean_after_edits_to_every_table(package, site_dir, tmp_path) -> None:
@@ -144,6 +154,7 @@ def test_incremental_equals_clean_after_edits_to_every_table(package, site_dir, 
         assert after.keys() == expected.keys()
         assert after != first
     assert "Nguyễn Văn Mới" in "".join(v.decode(errors="replace") for v in after.values())
+    assert "tin-tuc/2025/bai-moi-co-anh/san-khau-360.webp" in after
 
 
 # -- the parsed-table cache --------------------------------------------------------------------
@@ -167,8 +178,8 @@ def test_unchanged_tables_come_from_the_cache_equal_to_a_parse(package, tmp_path
 
 
 def _parse_upper(real):  # a code change: the reader now upper-cases award recipients
-    def parse(spec, convert, data):
-        rows = real(spec, convert, data)
+    def parse(spec, convert):
+        rows = real(spec, convert)
         if spec.name != "awards":
             return rows
         from dataclasses import replace

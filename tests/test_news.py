@@ -18,7 +18,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from bench._photos import camera_exif, illustration, jpeg
-from generator import photos
+from generator import filehash, photos
 from generator.build import BuildOptions, build_site
 from generator.cli import app
 from generator.data.validate import validate_package
@@ -297,12 +297,14 @@ def test_a_new_article_is_news_for_the_places_and_models_it_is_about(tmp_path: P
         _git(repo, "commit", "-q", "-m", "sửa")
         return diff_revisions(package, "HEAD~1", "HEAD")
 
+    assert load_model(repo / "data", Path("site")).news == []  # a draft is no article yet
     (article / "index.md").write_text(text, encoding="utf-8")  # the draft is published
     published = changes()
     assert [(c.resource, c.kind, c.key) for c in published] == [
         ("news", "added", ("2025/ngay-hoi-xa-tan-ky",))
     ]
     model = load_model(repo / "data", Path("site"))
+    assert [a.url for a in model.news] == ["/tin-tuc/2025/ngay-hoi-xa-tan-ky/"]  # as built
     items = topic_items(model, published)
     assert set(items) == {"xa:11113", "tinh:31", "mo-hinh:tieng-keng-an-ninh"}
     assert items["xa:11113"][0].url == "/tin-tuc/2025/ngay-hoi-xa-tan-ky/"
@@ -312,6 +314,83 @@ def test_a_new_article_is_news_for_the_places_and_models_it_is_about(tmp_path: P
     corrected = changes()
     assert [(c.resource, c.kind) for c in corrected] == [("news", "changed")]
     assert topic_items(model, corrected) == {}
+
+
+def test_a_build_with_nothing_changed_reads_no_photo(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 21: the no-change build hashes no input file again (generator.filehash)."""
+    from generator.build import read_inputs
+    from generator.codeversion import code_version
+    from generator.filehash import HASHES
+
+    root = site.parent
+    monkeypatch.setenv("ANTQ_CACHE_DIR", str(root / "cache"))
+    monkeypatch.setattr(filehash, "RACY_NS", 0)  # the fixture's files were just copied
+    options = BuildOptions(root / "data", site, Path("site"), parallel=False)
+    assert build_site(options).skipped  # (stores the hashes the fixture's build found racy)
+    real = Path.read_bytes
+    photo_reads: list[Path] = []
+
+    def watched(self: Path) -> bytes:
+        if self.suffix == ".jpg":
+            photo_reads.append(self)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", watched)
+    assert build_site(options).skipped
+    assert HASHES.read == 0 and not photo_reads
+    before = read_inputs(options, code_version())
+    # Controls, outside the built site: a copy of the data (new paths and inodes) is hashed
+    # again, to the same fingerprint; a photo changed there changes it; --full reads all.
+    HASHES.configure(root / "cache", trust=True)
+    copy = tmp_path / "data"
+    shutil.copytree(root / "data", copy)
+    moved = read_inputs(BuildOptions(copy, site, Path("site")), code_version())
+    assert HASHES.read > 0 and moved.data_hash == before.data_hash
+    photo = next((copy / "news").rglob("*.jpg"))
+    old = real(photo)
+    photo.write_bytes(old[:2] + b"\xff\xfe\x00\x06moi!" + old[2:])
+    changed = read_inputs(BuildOptions(copy, site, Path("site")), code_version())
+    assert changed.data_hash != before.data_hash
+    HASHES.configure(root / "cache", trust=False)
+    read_inputs(options, code_version())
+    assert HASHES.read >= len(list((root / "data").rglob("*.*")))
+    HASHES.configure(None, trust=False)
+
+
+def test_an_unchanged_article_is_read_from_the_store(
+    package: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 21: a build after one new article reads that article only; what the store
+    gives back equals a fresh reading (Article and problems)."""
+    from generator import news
+
+    calls: list[Path] = []
+    real = news.load_article
+
+    def counted(folder: Path, *args: Any) -> Any:
+        calls.append(folder)
+        return real(folder, *args)
+
+    monkeypatch.setattr(news, "load_article", counted)
+    refs = {"units.code": {"11113", "31"}, "models.id": {"tieng-keng-an-ninh"}}
+    refs |= {"awards.id": {"2025-to-tu-quan-nghi-khe"}, "lessons.slug": set()}
+
+    def read(cache: Path) -> tuple[list[Any], list[str]]:
+        news._LAST.clear()  # (the in-process memo of one build)
+        found, problems = news.load_news(package, refs, drafts=True, cache_dir=cache)
+        return found, [p.line() for p in problems]
+
+    first = read(tmp_path / "cache")
+    assert len(calls) == 1 and first[0] and first[0][0].photos
+    assert read(tmp_path / "cache") == first and len(calls) == 1  # from the store
+    assert read(tmp_path / "other") == first and len(calls) == 2  # equal to a fresh reading
+    edit(package, "Sáng 19/8", "Sáng ngày 19/8")  # control: an edited article is read again
+    changed = read(tmp_path / "cache")
+    assert len(calls) == 3 and changed[0][0].body != first[0][0].body
+    refs["awards.id"] = set()  # control: the ids it names are part of the key
+    assert read(tmp_path / "cache")[1] != changed[1] and len(calls) == 4
 
 
 def test_a_photo_is_examined_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

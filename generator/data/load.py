@@ -11,6 +11,7 @@ import csv
 import functools
 import hashlib
 import io
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.data import units
-from generator.data.rawcsv import open_table, read_raw, read_table
+from generator.data.rawcsv import file_sha256, open_table, read_raw, read_table
 from generator.data.records import (
     RECORD_TYPES,
     Assessment,
@@ -187,16 +188,16 @@ def read_package(
     units_key = _units_key(root)
     loaded: dict[str, tuple[Any, ...]] = {}
     for spec in package.resources:
-        data, problems = read_raw(spec.path, display_path(spec.path), spec.name)
-        if data is None:
-            raise LoadError("; ".join(p.line() for p in problems))
-        key = table_key(spec.descriptor_hash(), data, units_key)
+        if not _regular(spec.path):  # read_raw says why
+            _read(spec)
+        # Keyed by the bytes' hash (generator.filehash): a table in the cache is not read.
+        key = table_key(spec.descriptor_hash(), file_sha256(spec.path), units_key)
         loaded[spec.name] = cached_rows(
             cache,
             spec.name,
             key,
             RECORD_TYPES.get(spec.name, object),
-            functools.partial(_parse, spec, unit_convert, data),
+            functools.partial(_parse, spec, unit_convert),
         )
     missing = set(RECORD_TYPES) - set(loaded)
     if missing:
@@ -204,16 +205,31 @@ def read_package(
     return Dataset(**{name: loaded[name] for name in RECORD_TYPES})
 
 
-def _parse(
-    spec: ResourceSpec, unit_convert: Callable[[str], str | None], data: bytes
-) -> tuple[Any, ...]:
-    return tuple(read_resource(spec, unit_convert, data))
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def _read(spec: ResourceSpec) -> bytes:
+    data, problems = read_raw(spec.path, display_path(spec.path), spec.name)
+    if data is None:
+        raise LoadError("; ".join(p.line() for p in problems))
+    return data
+
+
+def _parse(spec: ResourceSpec, unit_convert: Callable[[str], str | None]) -> tuple[Any, ...]:
+    return tuple(read_resource(spec, unit_convert, _read(spec)))
 
 
 def _units_key(root: Path) -> str:
     """What unit codes resolve through (the three unit tables' bytes), for the cache key."""
     digest = hashlib.sha256()
     for name in (units.UNITS_FILE, units.LEGACY_FILE, units.CHANGES_FILE):
-        data, _ = read_raw(root / name, name, name)
-        digest.update(hashlib.sha256(data or b"").digest())
+        path = root / name
+        if _regular(path):
+            digest.update(bytes.fromhex(file_sha256(path)))
+        else:
+            digest.update(hashlib.sha256(b"").digest())
     return digest.hexdigest()

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from generator.data.messages_vi import problem, text
 from generator.data.problems import Problem
+from generator.filehash import file_digest
 from generator.textvi import CONTROL_CHARACTERS, HIDDEN_RE, ZERO_WIDTH_CHARACTERS
 
 # Refuse files above this size before reading them: a 50 MB sheet is almost always a file
@@ -97,11 +98,9 @@ class Table:
 
 
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    """The SHA-256 of the file's bytes, through the build's store of input hashes
+    (generator.filehash: not read again while its `stat` is unchanged)."""
+    return file_digest(path)
 
 
 def open_table(

@@ -33,14 +33,15 @@ def _code() -> str:
     return codeversion.code_version()
 
 
-def table_key(descriptor_hash: str, data: bytes, units_key: str, code: str | None = None) -> str:
-    """The key of a table's records (module docstring); `code`: the code's version (this
-    process's by default)."""
-    digest = hashlib.sha256()
+def table_key(descriptor_hash: str, digest: str, units_key: str, code: str | None = None) -> str:
+    """The key of a table's records (module docstring), `digest` the SHA-256 (hex) of its
+    bytes (generator.filehash: not read again while unchanged); `code`: the code's version
+    (this process's by default)."""
+    key = hashlib.sha256()
     for part in (code if code is not None else _code(), descriptor_hash, units_key):
-        digest.update(part.encode() + b"\0")
-    digest.update(hashlib.sha256(data).digest())
-    return digest.hexdigest()
+        key.update(part.encode() + b"\0")
+    key.update(bytes.fromhex(digest))
+    return key.hexdigest()
 
 
 class TableCache:

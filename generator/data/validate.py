@@ -146,7 +146,7 @@ def validate_package(
             result.rows += rows
             result.checked.append(spec.name)
     result.problems.extend(_lesson_problems(package))
-    result.problems.extend(_news_problems(package))
+    result.problems.extend(_news_problems(package, cache_dir))
     if not result.errors:
         if on is None:
             edits = checker.date_edits if stale else {}
@@ -653,7 +653,7 @@ def news_refs(package: PackageSpec) -> dict[str, set[str] | None]:
     }
 
 
-def _news_problems(package: PackageSpec) -> list[Problem]:
+def _news_problems(package: PackageSpec, cache_dir: Path | None = None) -> list[Problem]:
     """News articles (generator.news): checked on every run, like the lessons; a photo is
     opened only as far as its header and metadata."""
     from generator.news import article_folders, load_news
@@ -662,7 +662,8 @@ def _news_problems(package: PackageSpec) -> list[Problem]:
         return []
     refs = news_refs(package)
     unreadable = {name.partition(".")[0] for name, ids in refs.items() if ids is None}
-    found = load_news(package.root, {k: v or set() for k, v in refs.items()}, drafts=True)[1]
+    ids = {k: v or set() for k, v in refs.items()}
+    found = load_news(package.root, ids, drafts=True, cache_dir=cache_dir)[1]
     # A table that could not be read is reported on its own; its ids are not all flagged.
     return [
         p

@@ -64,6 +64,9 @@ class Source:
     log: DataLog | None = None
     pages: tuple[Page, ...] = ()
     files: tuple[FileOutput, ...] = ()
+    # The build's cache folder (BuildOptions.cache_dir, else ANTQ_CACHE_DIR or the default
+    # next to the data): where the encoded photos are kept (generator.pages.news).
+    cache_dir: Path | None = None
 
 
 class Family(Protocol):
@@ -125,15 +128,19 @@ def families() -> list[Family]:
 
 
 def collect(
-    model: SiteModel, data_dir: Path, package: PackageSpec, log: DataLog | None = None
+    model: SiteModel,
+    data_dir: Path,
+    package: PackageSpec,
+    log: DataLog | None = None,
+    cache_dir: Path | None = None,
 ) -> tuple[list[Page], list[FileOutput]]:
     """Every page and file of the site (`package`: the descriptor, loaded once per build;
-    `log`: the data's commits, asked of git once per build): each family in rank order,
-    given what the ones before it produced."""
+    `log`: the data's commits, asked of git once per build; `cache_dir`: the build's cache
+    folder): each family in rank order, given what the ones before it produced."""
     pages: list[Page] = []
     files: list[FileOutput] = []
     for family in families():
-        source = Source(model, data_dir, package, log, tuple(pages), tuple(files))
+        source = Source(model, data_dir, package, log, tuple(pages), tuple(files), cache_dir)
         for output in family.make(source):
             if isinstance(output, Page):
                 pages.append(output)

@@ -31,7 +31,7 @@ PHOTOS_DIR = "photos"  # in the build cache folder: the encoded sizes, by conten
 
 def make(source: Source) -> Iterator[Page | FileOutput]:
     model = source.model
-    cache = default_cache_dir(source.data_dir) / PHOTOS_DIR
+    cache = (source.cache_dir or default_cache_dir(source.data_dir)) / PHOTOS_DIR
     yield from listings(model)
     yield from feeds(model)
     for article in model.news:
@@ -146,11 +146,28 @@ def _image(article: Article, photo: Photo, *, lazy: bool, sizes: str = SIZES) ->
 _BODIES: dict[str, str] = {}  # body hash → HTML, for the feeds and the page of one build
 
 
-def body_html(article: Article) -> str:
-    key = hashlib.sha256(article.body.encode()).hexdigest()
-    if key not in _BODIES:
-        _BODIES[key] = renderer().markdown(article.body)
-    return _BODIES[key]
+class Body:
+    """An article's body in a page's context: its Markdown, converted to HTML only when a
+    template shows it (`str`). A page's key is made from its context (pickled: the Markdown
+    only), so a build converts the bodies of the pages it renders, not of all 1,000."""
+
+    __slots__ = ("markdown",)
+
+    def __init__(self, markdown: str) -> None:
+        self.markdown = markdown
+
+    def __reduce__(self) -> tuple[type[Body], tuple[str]]:
+        return (Body, (self.markdown,))
+
+    def __str__(self) -> str:
+        key = hashlib.sha256(self.markdown.encode()).hexdigest()
+        if key not in _BODIES:
+            _BODIES[key] = renderer().markdown(self.markdown)
+        return _BODIES[key]
+
+
+def body_html(article: Article) -> Body:
+    return Body(article.body)
 
 
 def _links(model: SiteModel, article: Article) -> list[dict[str, str]]:

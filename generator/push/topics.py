@@ -52,20 +52,37 @@ class Item:
 
 
 def load_model(data_dir: Path, site_dir: Path) -> SiteModel:
-    """The site's model of the data in data_dir (the working tree, as deployed), with the
-    same category labels the build gives pages (describe() names award kinds with them),
-    passed in when it is built: the model is not written afterwards."""
+    """The site's model of the data in data_dir (the working tree, as deployed), as the
+    build makes it: the same category labels (describe() names award kinds with them), the
+    lessons and the news articles, passed in when it is built: the model is not written
+    afterwards. The articles come from the build's stores (generator.news.ArticleStore,
+    generator.filehash) when the build left them: the photos are not read again."""
+    from generator.data.cache import default_cache_dir
     from generator.data.load import read_package
     from generator.data.schema import load_package
+    from generator.filehash import HASHES
+    from generator.lessons import load_lessons
     from generator.model import build_model
+    from generator.news import dataset_refs, load_news
+    from generator.news import labels as news_labels
     from generator.revision import data_revision
     from generator.settings import load_settings
 
     settings = load_settings(site_dir)
     dataset = read_package(data_dir)
     package, _ = load_package(data_dir)
+    lessons, _ = load_lessons(data_dir, {d.id for d in dataset.legal_documents})
+    if HASHES.store is None:  # not inside a build: the build's store of input hashes
+        HASHES.configure(default_cache_dir(data_dir), trust=True)
+    articles, _ = load_news(data_dir, dataset_refs(dataset, lessons))
+    HASHES.save()
     return build_model(
-        dataset, settings, data_revision(data_dir, dataset).date, labels=package.labels()
+        dataset,
+        settings,
+        data_revision(data_dir, dataset, lessons).date,
+        lessons,
+        labels={**package.labels(), **news_labels(data_dir)},
+        news=articles,
     )
 
 
