@@ -177,14 +177,39 @@ def test_unchanged_tables_come_from_the_cache_equal_to_a_parse(package, tmp_path
     assert edited.awards[0].recipient_name == "Tên khác"
 
 
+def test_a_table_edited_after_its_hash_is_not_cached_under_the_old_bytes(
+    package, tmp_path, monkeypatch
+) -> None:
+    """Every file changes between its hashing and its reading (an official saves during a
+    build): what was read is used, but not kept under the older bytes' key, where undoing
+    the edit would bring it back. The negative control trusts the hashed key."""
+    spec, _ = load_package(package)
+    real_read, real_parse = load_mod._read, load_mod._parse
+    names = sorted(r.name for r in spec.resources)
+
+    def trusting(spec, convert, units_key):
+        rows, _ = real_parse(spec, convert, units_key)
+        hashed = load_mod.file_sha256(spec.path)
+        return rows, load_mod.table_key(spec.descriptor_hash(), hashed, units_key)
+
+    for parse, cache, kept in ((real_parse, "cache", []), (trusting, "control", names)):
+        monkeypatch.setattr(load_mod, "_read", lambda r: real_read(r) + b"\n")
+        monkeypatch.setattr(load_mod, "_parse", parse)
+        read_package(package, spec, TableCache(tmp_path / cache))
+        monkeypatch.undo()
+        again = TableCache(tmp_path / cache)
+        read_package(package, spec, again)
+        assert sorted(again.hits) == kept, cache
+
+
 def _parse_upper(real):  # a code change: the reader now upper-cases award recipients
-    def parse(spec, convert):
-        rows = real(spec, convert)
+    def parse(spec, convert, units_key):
+        rows, key = real(spec, convert, units_key)
         if spec.name != "awards":
-            return rows
+            return rows, key
         from dataclasses import replace
 
-        return tuple(replace(r, recipient_name=r.recipient_name.upper()) for r in rows)
+        return tuple(replace(r, recipient_name=r.recipient_name.upper()) for r in rows), key
 
     return parse
 

@@ -197,7 +197,7 @@ def read_package(
             spec.name,
             key,
             RECORD_TYPES.get(spec.name, object),
-            functools.partial(_parse, spec, unit_convert),
+            functools.partial(_parse, spec, unit_convert, units_key),
         )
     missing = set(RECORD_TYPES) - set(loaded)
     if missing:
@@ -219,8 +219,13 @@ def _read(spec: ResourceSpec) -> bytes:
     return data
 
 
-def _parse(spec: ResourceSpec, unit_convert: Callable[[str], str | None]) -> tuple[Any, ...]:
-    return tuple(read_resource(spec, unit_convert, _read(spec)))
+def _parse(
+    spec: ResourceSpec, unit_convert: Callable[[str], str | None], units_key: str
+) -> tuple[tuple[Any, ...], str]:
+    """The table's records and the cache key of the bytes read (see cached_rows)."""
+    data = _read(spec)
+    read_key = table_key(spec.descriptor_hash(), hashlib.sha256(data).hexdigest(), units_key)
+    return tuple(read_resource(spec, unit_convert, data)), read_key
 
 
 def _units_key(root: Path) -> str:

@@ -95,14 +95,17 @@ def cached_rows(
     name: str,
     key: str,
     record: type,
-    parse: Callable[[], tuple[Any, ...]],
+    parse: Callable[[], tuple[tuple[Any, ...], str]],
 ) -> tuple[Any, ...]:
-    """The table's records: from the cache when its key is there, else parsed and kept."""
+    """The table's records: from the cache when its key is there, else parsed and kept.
+    `parse` returns the records and the key of the bytes it actually read: a file edited
+    between its hashing and its reading is not kept under the older bytes' key (it would be
+    served for those bytes if the edit were undone)."""
     if cache is not None:
         found = cache.get(name, key, record)
         if found is not None:
             return found
-    rows = parse()
-    if cache is not None:
+    rows, read_key = parse()
+    if cache is not None and read_key == key:
         cache.put(name, key, rows)
     return rows
