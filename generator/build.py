@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 import generator
-from generator import codeversion, legal, limits, pwa, search
+from generator import codeversion, deps, legal, limits, pwa, search
 from generator.data.cache import default_cache_dir
 from generator.data.load import Dataset, read_package
 from generator.data.messages_vi import say, text
@@ -65,7 +65,9 @@ from generator.render import Renderer
 from generator.revision import (
     DataLog,
     DataRevision,
+    combine,
     data_revision,
+    file_digests,
     git_log,
     hash_files,
     source_date_epoch,
@@ -82,6 +84,7 @@ class BuildReport:
     files: int = 0
     written: int = 0
     linked: int = 0
+    kept: int = 0  # pages reused by their record-level keys, their context never made
     skipped: bool = False
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -122,6 +125,10 @@ class Inputs:
     epoch: datetime | None
     data_hash: str
     fingerprint: str
+    # The fingerprint without the leaf tables' bytes (generator.deps): when it is unchanged,
+    # only leaf rows changed and the pages' record-level keys decide what is made.
+    base: str = ""
+    leaf: Mapping[str, bytes] = field(default_factory=dict)  # the leaf tables' digests
 
 
 @dataclass(frozen=True)
@@ -149,6 +156,17 @@ class Planned:
 
 
 @dataclass(frozen=True)
+class Reuse:
+    """What record-level dependencies (generator.deps) let the plan reuse: the base the
+    pages' keys are made on now, the keys the changed rows feed (None: every page is made)
+    and the leaf tables' bytes this build read (None: not kept for the next build)."""
+
+    base: str = ""
+    changed: frozenset[str] | None = None
+    tables: Mapping[str, bytes] | None = None
+
+
+@dataclass(frozen=True)
 class Written:
     """What the render-and-write stage put into staging: each output's key (the search and
     service-worker stages add theirs), the pages' URLs, the search copies' hashes, and what
@@ -158,6 +176,7 @@ class Written:
     pages: tuple[str, ...]
     copies: dict[str, str]
     scanned: frozenset[str]
+    deps: dict[str, str] = field(default_factory=dict)  # each keyed page's (BuildCache.deps)
 
 
 @dataclass(frozen=True)
@@ -172,6 +191,10 @@ class BuildCache:
     pages: tuple[str, ...] = ()
     copies: Mapping[str, str] = field(default_factory=dict)
     search: Mapping[str, Any] = field(default_factory=dict)
+    # Record-level dependencies (generator.deps): the base the pages' keys were made on, and
+    # each page's that declares its keys: the hash of its keys, URL, title and templates.
+    deps_base: str = ""
+    deps: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def read(cls, path: Path, code: str) -> BuildCache:
@@ -192,6 +215,8 @@ class BuildCache:
                 pages=tuple(data["pages"]),
                 copies=dict(data["copies"]),
                 search=dict(data["search"]),
+                deps_base=str(data["deps_base"]),
+                deps=dict(data["deps"]),
             )
         except (KeyError, TypeError, ValueError):
             return cls()
@@ -204,6 +229,8 @@ class BuildCache:
             "pages": list(self.pages),
             "copies": dict(self.copies),
             "search": dict(self.search),
+            "deps_base": self.deps_base,
+            "deps": dict(self.deps),
         }
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
@@ -221,19 +248,23 @@ def read_inputs(o: BuildOptions, code: str) -> Inputs:
     except SettingsError as exc:
         raise BuildError(exc.problems) from None
     pwa_dir = pwa.source_dir(o.site_dir)  # the service worker's source
-    data_hash = hash_files(tree_files(o.data_dir), o.data_dir)
+    digests = file_digests(tree_files(o.data_dir), o.data_dir)
+    data_hash = combine(digests)
     log = git_log(o.data_dir)  # the one git query of the build, passed down
     epoch = source_date_epoch()
-    parts = (
-        data_hash,
+    rest = (
         hash_files(tree_files(o.site_dir), o.site_dir),
         hash_files(tree_files(pwa_dir), pwa_dir),
         code,
         repr(log.last),
         repr(epoch),
     )
-    fingerprint = hashlib.sha256("|".join(parts).encode()).hexdigest()
-    return Inputs(settings, log, epoch, data_hash, fingerprint)
+    fingerprint = hashlib.sha256("|".join((data_hash, *rest)).encode()).hexdigest()
+    leaf = deps.leaf_files()
+    base = deps.base_digest([combine([d for d in digests if d[0] not in leaf]), *rest])
+    return Inputs(
+        settings, log, epoch, data_hash, fingerprint, base, {r: d for r, d in digests if r in leaf}
+    )
 
 
 def validate(o: BuildOptions, inputs: Inputs) -> list[str]:
@@ -351,6 +382,8 @@ class Builder:
         # The pages' search copies (see generator.search), kept from build to build.
         self.copies_path = cache_root / "build" / f"{key}-search"
         self.lock_path = cache_root / "build" / f"{key}.lock"
+        # The leaf tables as the last build read them (generator.deps).
+        self.kept_path = cache_root / "build" / f"{key}-tables"
         self.code = codeversion.code_version()
 
     def _load_cache(self) -> BuildCache:
@@ -421,6 +454,8 @@ class Builder:
             check_limits(loaded)
         with stage("model"):
             modelled = make_model(o, inputs, loaded)
+        with stage("deps"):
+            reuse = self._reuse(inputs, cache, loaded, modelled)
         with stage("pages"):
             planned = plan_pages(o, inputs, loaded, modelled)
         page_count, file_count = len(planned.pages), len(planned.files)
@@ -430,7 +465,7 @@ class Builder:
         copies = Staging(self.copies_path)
         try:
             written = self._render_and_write(
-                staging, copies, inputs.settings, model, planned, cache
+                staging, copies, inputs.settings, model, planned, cache, reuse
             )
             # The data and the pages are no longer needed: give their memory back before
             # Pagefind runs (the national site's model is hundreds of MB).
@@ -446,7 +481,7 @@ class Builder:
             copies.abort()
             raise
         try:
-            self._save(inputs, written, index)
+            self._save(inputs, written, index, reuse)
         finally:
             staging.finish()
             copies.finish()
@@ -456,7 +491,27 @@ class Builder:
         self.report.linked = staging.linked
         return self.report
 
-    def _save(self, inputs: Inputs, written: Written, index: dict[str, Any]) -> None:
+    def _reuse(
+        self, inputs: Inputs, cache: BuildCache, loaded: Loaded, modelled: Modelled
+    ) -> Reuse:
+        """The base of the pages' record-level keys and, when only leaf rows changed since
+        the build `cache` describes, the keys they feed (generator.deps)."""
+        model = modelled.model
+        base = deps.base_digest(
+            [inputs.base, repr(model.years), repr(model.current_year), repr(model.revision)]
+        )
+        tables = deps.snapshot(self.o.data_dir, loaded.package, inputs.leaf)
+        if tables is None or not cache.deps_base or cache.deps_base != base:
+            return Reuse(base, None, tables)
+        changed = deps.changed_keys(self.kept_path, tables, model, loaded.dataset)
+        return Reuse(base, changed, tables)
+
+    def _save(self, inputs: Inputs, written: Written, index: dict[str, Any], reuse: Reuse) -> None:
+        # The kept tables first: a cache saved with them describes them.
+        if reuse.tables is None:
+            deps.forget_tables(self.kept_path)
+        else:
+            deps.keep_tables(self.kept_path, reuse.tables)
         BuildCache(
             code=self.code,
             fingerprint=inputs.fingerprint,
@@ -464,6 +519,8 @@ class Builder:
             pages=written.pages,
             copies=written.copies,
             search=index,
+            deps_base=reuse.base if reuse.tables is not None else "",
+            deps=written.deps,
         ).write(self.cache_path)
 
     def _post(
@@ -498,6 +555,7 @@ class Builder:
         model: SiteModel,
         planned: Planned,
         cache: BuildCache,
+        reuse: Reuse,
     ) -> Written:
         """Render every page and file whose key changed into staging; hard-link the others
         from the previous build."""
@@ -512,8 +570,16 @@ class Builder:
         renderer = Renderer(self.o.site_dir / "templates", {**globals_, "lesson_doc": LessonDoc})
         site_hash = hashlib.sha256(pickle.dumps((globals_, self.code), protocol=5)).hexdigest()
         with stage("plan"):
-            to_render, to_produce, copy_hashes = self._plan(
-                staging, copies, renderer, site_hash, planned, cache, outputs, bool(model.lessons)
+            to_render, to_produce, copy_hashes, keyed = self._plan(
+                staging,
+                copies,
+                renderer,
+                site_hash,
+                planned,
+                cache,
+                outputs,
+                reuse,
+                bool(model.lessons),
             )
         with stage("render+write"):
             problems, new_copies = _run_jobs(
@@ -528,6 +594,7 @@ class Builder:
             pages=tuple(p.url for p in planned.pages),
             copies=dict(sorted(copy_hashes.items())),
             scanned=frozenset({rel for rel, *_ in to_render} | {rel for rel, _ in to_produce}),
+            deps=keyed,
         )
 
     def _plan(
@@ -539,25 +606,51 @@ class Builder:
         planned: Planned,
         cache: BuildCache,
         outputs: dict[str, str],
+        reuse: Reuse,
         library: bool,
     ) -> tuple[
-        list[tuple[str, str, Page, str | None]], list[tuple[str, FileOutput]], dict[str, str]
+        list[tuple[str, str, Page, str | None]],
+        list[tuple[str, FileOutput]],
+        dict[str, str],
+        dict[str, str],
     ]:
         """Each page's and file's key (into `outputs`); link the unchanged ones from the
         previous build (and their search copies). Returns the pages to render (rel path,
         template, page, path of its search copy or None), the files to produce, and the
-        linked copies' hashes. `library`: the lessons get their own index."""
+        linked copies' hashes, and each keyed page's record-level entry (BuildCache.deps).
+        `library`: the lessons get their own index.
+
+        A page with record-level keys (`Page.deps`) whose entry is the last build's and
+        whose keys meet none the changed rows feed keeps its last key: its context is not
+        made (generator.deps; with ANTQ_CHECK_DEPS=1 it is, and must give that key)."""
         old_outputs, old_copies = cache.outputs, cache.copies
         copy_hashes: dict[str, str] = {}
+        keyed: dict[str, str] = {}
         to_render: list[RenderJob] = []
+        changed = reuse.changed
+        check = os.environ.get("ANTQ_CHECK_DEPS") == "1"
         for page in planned.pages:
             name = renderer.choose(page.templates)
-            digest = hashlib.sha256()
-            digest.update(site_hash.encode())
-            digest.update(renderer.template_hash(name).encode())
-            digest.update(pickle.dumps((page.url, name, page.title, page.context), protocol=5))
-            key = digest.hexdigest()
+            template_hash = renderer.template_hash(name)
             rel = page.output_path
+            key = None
+            if page.deps is not None:
+                entry = _deps_entry(reuse.base, site_hash, template_hash, name, page)
+                keyed[rel] = entry
+                if (
+                    changed is not None
+                    and cache.deps.get(rel) == entry
+                    and rel in old_outputs
+                    and not (page.deps & changed)
+                ):
+                    key = old_outputs[rel]
+                    self.report.kept += 1
+                    if check and _page_key(site_hash, template_hash, name, page) != key:
+                        raise RuntimeError(
+                            f"{page.url}: reused by its deps, yet its context changed"
+                        )
+            if key is None:
+                key = _page_key(site_hash, template_hash, name, page)
             outputs[rel] = key
             where = search.index_dir(rel, library)
             copy = f"{where}/{rel}" if where else None
@@ -577,7 +670,7 @@ class Builder:
             outputs[rel] = key
             if not (old_outputs.get(rel) == key and staging.link(rel)):
                 to_produce.append((rel, output))
-        return to_render, to_produce, copy_hashes
+        return to_render, to_produce, copy_hashes, keyed
 
     def _assets(
         self, staging: Staging, old_outputs: Mapping[str, str], outputs: dict[str, str]
@@ -617,6 +710,23 @@ class Builder:
             problems += _scan(rel, path.read_bytes())
         if problems:
             raise BuildError([*problems, say("output-refused")])
+
+
+def _page_key(site_hash: str, template_hash: str, name: str, page: Page) -> str:
+    """A page's key: what it shows (its context, URL, title), its template, the site."""
+    digest = hashlib.sha256()
+    digest.update(site_hash.encode())
+    digest.update(template_hash.encode())
+    digest.update(pickle.dumps((page.url, name, page.title, page.view()), protocol=5))
+    return digest.hexdigest()
+
+
+def _deps_entry(base: str, site_hash: str, template_hash: str, name: str, page: Page) -> str:
+    """What a keyed page's reuse requires unchanged besides its records: the base (every
+    input but the leaf tables' rows), the site, its template, URL, title and keys."""
+    assert page.deps is not None
+    parts = [base, site_hash, template_hash, name, page.url, page.title, *sorted(page.deps)]
+    return deps.base_digest(parts)
 
 
 def _row_counts(package: PackageSpec, dataset: Dataset) -> dict[str, tuple[str, int]]:
@@ -665,7 +775,7 @@ def _render_job(start: int, stop: int) -> tuple[list[str], dict[str, str]]:
     problems: list[str] = []
     hashes: dict[str, str] = {}
     for rel, name, page, copy in _JOB["to_render"][start:stop]:
-        context = {"page": {"url": page.url, "title": page.title}, **page.context}
+        context = {"page": {"url": page.url, "title": page.title}, **page.view()}
         text = renderer.render(name, context)
         data = text.encode("utf-8")
         _check_size(rel, data)

@@ -7,6 +7,7 @@ from typing import Any
 
 from generator.data.messages_vi import text
 from generator.data.records import SecurityTeam, SecurityTeamRating
+from generator.deps import model_key, unit_key
 from generator.model import ASSESSED_KINDS, Province, SiteModel, Ward
 from generator.pages import Page, Source
 from generator.pages.common import award_view, coverage_view, legal_link, model_card, site_view
@@ -31,10 +32,37 @@ AWARDS_ON_PAGE = 30
 
 
 def pages(model: SiteModel) -> Iterator[Page]:
+    """Each page with its record-level keys (generator.deps) and its context made later:
+    an edit of other units' rows reuses it without building it."""
     for province in model.provinces:
-        yield province_page(model, province)
+        yield _later(province_page, model, province, deps=province_deps(province))
         for ward in province.wards:
-            yield ward_page(model, province, ward)
+            yield _later(ward_page, model, province, ward, deps=ward_deps(ward))
+
+
+def _later(make: Any, *args: Any, deps: frozenset[str]) -> Page:
+    """`make(*args)`'s page with its context made only when the build asks (`Page.view`);
+    its URL, templates and title are known now (the sitemap and the finder read them)."""
+    page: Page = make(*args, with_context=False)
+    page.deps = deps
+    page.later = lambda: make(*args).context
+    return page
+
+
+def ward_deps(ward: Ward) -> frozenset[str]:
+    """What a xã page reads beyond the build's base: its own records (every leaf row of
+    the xã maps to its key) and the models its cards, sites and awards name."""
+    models = {*ward.model_ids, *(s.model_id for s in ward.sites)}
+    models |= {a.model_id for a in ward.awards if a.model_id}
+    return frozenset({unit_key(ward.code), *(model_key(m) for m in models)})
+
+
+def province_deps(province: Province) -> frozenset[str]:
+    """A province page's: its records and its xã's (a xã's rows map to its province's key
+    too), the models of its cards and of the awards it lists."""
+    models = set(province.model_ids)
+    models |= {a.model_id for a in province.awards[:AWARDS_ON_PAGE] if a.model_id}
+    return frozenset({unit_key(province.code), *(model_key(m) for m in models)})
 
 
 def _coverage_rows(
@@ -86,7 +114,15 @@ def _rating(model: SiteModel, rating: SecurityTeamRating | None) -> str | None:
     )
 
 
-def province_page(model: SiteModel, province: Province) -> Page:
+def province_page(model: SiteModel, province: Province, with_context: bool = True) -> Page:
+    """The province's page (`with_context` False: without its context, made later)."""
+    if not with_context:
+        return Page(
+            url=province.url,
+            templates=[f"tinh-{province.code}.html", "tinh.html"],
+            context={},
+            title=province.name,
+        )
     year = model.current_year
     wards = []
     for ward in province.wards:
@@ -137,12 +173,20 @@ def province_page(model: SiteModel, province: Province) -> Page:
     )
 
 
-def ward_page(model: SiteModel, province: Province, ward: Ward) -> Page:
-    """The ward's page: its results by year, its teams and its place in the province.
+def ward_page(model: SiteModel, province: Province, ward: Ward, with_context: bool = True) -> Page:
+    """The ward's page: its results by year, its teams and its place in the province
+    (`with_context` False: without its context, made later).
 
     Long because it gathers every section of the ward page's context (results, teams, changes) for
     one template.
     """
+    if not with_context:
+        return Page(
+            url=ward.url,
+            templates=[f"xa-{ward.code}.html", "xa.html"],
+            context={},
+            title=f"{ward.name}, {province.name}",
+        )
     year = model.current_year
     results = []
     for y in sorted(ward.own_result, reverse=True):
