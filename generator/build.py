@@ -21,7 +21,9 @@ the Markdown cache: generator.pages.lessons.MarkdownCache).
 
 Incremental: every page's declared inputs (its context, the templates it uses, the site-wide
 settings and assets, and the code that renders: see `code_version`) are hashed; a page whose
-hash is unchanged is hard-linked from the previous build instead of rendered. A build whose
+hash is unchanged is hard-linked from the previous build instead of rendered. A page that
+declares the records it reads (`Page.deps`, generator.deps) is not even made when only rows
+of other records changed: its last key is kept. A build whose
 every input file is unchanged stops after hashing them. Nothing is decided by modification
 times. One build at a time per output folder (`Builder._lock`); output ceilings in
 `generator.limits`; the data's revision and the build's date in `generator.revision`.

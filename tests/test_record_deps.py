@@ -79,19 +79,7 @@ CHANGE = {
     "security_team_ratings": "rating",
     "events": "title",
 }
-# The id each leaf table's records are named by (renamed: the record's id changes); the
-# tables keyed by other columns get a row whose key changes instead (a new year).
-RENAME = {
-    "awards": "id",
-    "model_sites": "id",
-    "security_teams": "id",
-    "events": "id",
-    "assessments": "year",
-    "movement_classes": "year",
-    "targets": "year",
-    "security_team_ratings": "year",
-}
-SWAP = {"dat": "chua_dat", "chua_dat": "dat", "hoan_thanh": "hoan_thanh_tot"}
+SWAP = {"dat": "chua_dat", "chua_dat": "dat", "hoan_thanh_tot": "hoan_thanh"}
 
 
 def _change(data: Path) -> None:
@@ -109,31 +97,60 @@ def _change(data: Path) -> None:
         _write(data / f"{table}.csv", header, rows)
 
 
+def _set(row: list[str], header: list[str], **cells: str) -> list[str]:
+    out = list(row)
+    for name, value in cells.items():
+        out[header.index(name)] = value
+    return out
+
+
+# Per leaf table: a row added (a copy of the first under a new key) and a record renamed
+# (its key changed), in years the site already shows (a new year changes every page).
+ADD_RENAME = {
+    "assessments": ({"place_id": "xa-11113"}, (-1, {"year": "2024"})),
+    "movement_classes": ({"year": "2024"}, (1, {"year": "2024"})),
+    "targets": ({"kind": "co_quan"}, (0, {"year": "2024"})),
+    "awards": ({"id": "2025-moi"}, (0, {"id": "2025-doi-ten"})),
+    "model_sites": ({"id": "tka-moi", "place_id": ""}, (1, {"id": "tka-doi-ten"})),
+    "security_teams": (
+        {"id": "to-antt-moi", "area_name": "Thôn Mới", "place_id": ""},
+        (2, {"id": "to-antt-doi-ten"}),
+    ),
+    "security_team_ratings": ({"year": "2024"}, None),
+    "events": ({"id": "su-kien-moi"}, (0, {"id": "ngay-hoi-doi-ten"})),
+}
+
+
 def _add_and_rename(data: Path) -> None:
-    """A row added to every leaf table (a copy of its last row under a new key), and one
-    record renamed in each (its id, or its year, changed; a tổ's ratings follow it)."""
-    for table, column in RENAME.items():
+    """A row added to every leaf table and a record renamed in each but the ratings (a tổ
+    renamed takes its ratings with it, and none refers to the tổ renamed here)."""
+    for table, (added, rename) in ADD_RENAME.items():
         header, rows = _rows(data / f"{table}.csv")
-        i = header.index(column)
-        added = list(rows[-1])
-        added[i] = str(int(added[i]) - 5) if column == "year" else added[i] + "-moi"
-        renamed = rows[0]
-        old = renamed[i]
-        renamed[i] = str(int(old) - 3) if column == "year" else old + "-doi-ten"
-        _write(data / f"{table}.csv", header, [*rows, added])
-        if table == "security_teams":
-            r_header, ratings = _rows(data / "security_team_ratings.csv")
-            for rating in ratings:
-                if rating[r_header.index("team_id")] == old:
-                    rating[r_header.index("team_id")] = renamed[i]
-            _write(data / "security_team_ratings.csv", r_header, ratings)
+        new = _set(rows[0], header, **added)
+        if rename is not None:
+            index, cells = rename
+            rows[index] = _set(rows[index], header, **cells)
+        _write(data / f"{table}.csv", header, [*rows, new])
+
+
+# Per leaf table: the row removed (one that no other row refers to).
+REMOVE = {
+    "assessments": 0,
+    "movement_classes": 0,
+    "targets": 0,
+    "awards": 1,
+    "model_sites": 0,
+    "security_teams": 2,
+    "security_team_ratings": 0,
+    "events": 1,
+}
 
 
 def _remove(data: Path) -> None:
-    """The last row of every leaf table removed."""
-    for table in CHANGE:
+    """A row removed from every leaf table."""
+    for table, index in REMOVE.items():
         header, rows = _rows(data / f"{table}.csv")
-        _write(data / f"{table}.csv", header, rows[:-1])
+        _write(data / f"{table}.csv", header, rows[:index] + rows[index + 1 :])
 
 
 @pytest.fixture

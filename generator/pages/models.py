@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from generator.deps import model_key
 from generator.model import ModelEntry, SiteModel
 from generator.pages import Page, Source, pager, paginate
-from generator.pages.common import award_view, legal_link, model_card, site_view
+from generator.pages.common import award_view, later, legal_link, model_card, site_view
 from generator.pages.news import latest
 from generator.textvi import slugify
 
@@ -54,7 +55,9 @@ def pages(model: SiteModel) -> Iterator[Page]:
             model, p["url"], f"Mô hình ở {province.name}", chosen, filters, p["url"]
         )
     for entry in model.models:
-        yield model_page(model, entry)
+        # A model's page reads its own records (its sites and awards map to its key) and,
+        # beyond the build's base, nothing else: see generator.deps.
+        yield later(model_page, model, entry, deps=frozenset({model_key(entry.id)}))
 
 
 def _listing(
@@ -82,8 +85,16 @@ def _listing(
         )
 
 
-def model_page(model: SiteModel, entry: ModelEntry) -> Page:
+def model_page(model: SiteModel, entry: ModelEntry, with_context: bool = True) -> Page:
+    """The model's page (`with_context` False: without its context, made later)."""
     m = entry.model
+    if not with_context:
+        return Page(
+            url=entry.url,
+            templates=[f"mo-hinh-{m.id}.html", "mo-hinh.html"],
+            context={},
+            title=m.name,
+        )
     sites = sorted(
         entry.sites, key=lambda s: (not s.exemplar, s.started or m.decision_date or s.id, s.id)
     )

@@ -10,7 +10,14 @@ from generator.data.records import SecurityTeam, SecurityTeamRating
 from generator.deps import model_key, unit_key
 from generator.model import ASSESSED_KINDS, Province, SiteModel, Ward
 from generator.pages import Page, Source
-from generator.pages.common import award_view, coverage_view, legal_link, model_card, site_view
+from generator.pages.common import (
+    award_view,
+    coverage_view,
+    later,
+    legal_link,
+    model_card,
+    site_view,
+)
 from generator.pages.news import latest
 from generator.textvi import format_number
 
@@ -35,18 +42,9 @@ def pages(model: SiteModel) -> Iterator[Page]:
     """Each page with its record-level keys (generator.deps) and its context made later:
     an edit of other units' rows reuses it without building it."""
     for province in model.provinces:
-        yield _later(province_page, model, province, deps=province_deps(province))
+        yield later(province_page, model, province, deps=province_deps(province))
         for ward in province.wards:
-            yield _later(ward_page, model, province, ward, deps=ward_deps(ward))
-
-
-def _later(make: Any, *args: Any, deps: frozenset[str]) -> Page:
-    """`make(*args)`'s page with its context made only when the build asks (`Page.view`);
-    its URL, templates and title are known now (the sitemap and the finder read them)."""
-    page: Page = make(*args, with_context=False)
-    page.deps = deps
-    page.later = lambda: make(*args).context
-    return page
+            yield later(ward_page, model, province, ward, deps=ward_deps(ward))
 
 
 def ward_deps(ward: Ward) -> frozenset[str]:
