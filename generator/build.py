@@ -500,7 +500,9 @@ class Builder:
         the build `cache` describes, the keys they feed (generator.deps)."""
         model = modelled.model
         base = deps.base_digest(
-            [inputs.base, repr(model.years), repr(model.current_year), repr(model.revision)]
+            # Not the data's revision: outside git it is the data's hash (any edit changes
+            # it), and no keyed page reads it (the update pages and build.json, made whole).
+            [inputs.base, repr(model.years), repr(model.current_year)]
         )
         tables = deps.snapshot(self.o.data_dir, loaded.package, inputs.leaf)
         if tables is None or not cache.deps_base or cache.deps_base != base:

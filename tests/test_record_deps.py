@@ -110,7 +110,7 @@ ADD_RENAME = {
     "assessments": ({"place_id": "xa-11113"}, (-1, {"year": "2024"})),
     "movement_classes": ({"year": "2024"}, (1, {"year": "2024"})),
     "targets": ({"kind": "co_quan"}, (0, {"year": "2024"})),
-    "awards": ({"id": "2025-moi"}, (0, {"id": "2025-doi-ten"})),
+    "awards": ({"id": "2025-moi"}, (1, {"id": "2024-doi-ten"})),
     "model_sites": ({"id": "tka-moi", "place_id": ""}, (1, {"id": "tka-doi-ten"})),
     "security_teams": (
         {"id": "to-antt-moi", "area_name": "Thôn Mới", "place_id": ""},
@@ -167,6 +167,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path,
     data, site_dir = root / "data", root / "site"
     shutil.copytree(ROOT / "tests" / "fixtures" / "good", data)
     shutil.copytree(ROOT / "site", site_dir)
+    for table in CHANGE:  # written as the edits write them: an edit's diff is its rows
+        _write(data / f"{table}.csv", *_rows(data / f"{table}.csv"))
     out, cache = root / "public", root / "cache"
     _build(data, out, site_dir, cache)
     yield data, out, site_dir, cache
