@@ -1,7 +1,7 @@
 """`antq build`: the pipeline as named, timed stages, each a function with typed inputs and
 outputs (frozen dataclasses), run in order by `Builder._run`:
 
-    inputs → validate → load → limits → model → pages → render+write → search → pwa
+    inputs → validate → load → limits → model → deps → pages → render+write → search → pwa
     → verify → swap
 
     read_inputs(options, code) → Inputs          settings, the git log, the fingerprint
@@ -9,6 +9,7 @@ outputs (frozen dataclasses), run in order by `Builder._run`:
     load(options, cache root) → Loaded            descriptor, records (cached), lessons
     check_limits(loaded)                          a table too large for its outputs
     make_model(options, inputs, loaded) → Modelled
+    Builder._reuse(…) → Reuse                     what changed rows feed (generator.deps)
     plan_pages(options, inputs, loaded, modelled) → Planned
     Builder._render_and_write(…) → Written        pages and files into staging
     BuildCache                                    what the next build reuses, typed

@@ -26,6 +26,7 @@ largest contexts. The other families (lists, home, legal, maps, open data …) a
 from __future__ import annotations
 
 import csv
+import difflib
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -140,8 +141,8 @@ _RULES: dict[str, Callable[[RowMapper, dict[str, str]], set[str]]] = {
 
 
 def changed_lines(old: bytes, new: bytes) -> tuple[list[str], list[str]] | None:
-    """The lines of `old` and of `new` between their common first and last lines (the
-    header kept out), or None when the header changed or a line is not valid UTF-8."""
+    """The lines of `old` removed and of `new` added (the header kept out), or None when the
+    header changed or a line is not valid UTF-8."""
     try:
         a = old.decode("utf-8").splitlines()
         b = new.decode("utf-8").splitlines()
@@ -155,7 +156,19 @@ def changed_lines(old: bytes, new: bytes) -> tuple[list[str], list[str]] | None:
     end_a, end_b = len(a), len(b)
     while end_a > start and end_b > start and a[end_a - 1] == b[end_b - 1]:
         end_a, end_b = end_a - 1, end_b - 1
-    return a[start:end_a], b[start:end_b]
+    a, b = a[start:end_a], b[start:end_b]
+    if len(a) + len(b) > MAX_CHANGED_LINES:
+        return a, b  # the caller gives up on so many
+    # Between them, the lines difflib keeps in order are unchanged; a line moved is removed
+    # and added (its own records' pages are made again: their order may have changed).
+    old_lines: list[str] = []
+    new_lines: list[str] = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            old_lines += a[i1:i2]
+            new_lines += b[j1:j2]
+    return old_lines, new_lines
 
 
 def parse_rows(header_line: str, lines: Iterable[str]) -> list[dict[str, str]] | None:

@@ -213,6 +213,9 @@ def test_rows_that_cannot_be_mapped_give_the_whole_pass() -> None:
     assert deps.changed_lines(b"id\n1\n2\n3\n", b"x\n1\n2\n3\n") is None  # another header
     assert deps.changed_lines(b"id\n1\n2\n3\n", b"id\n1\n9\n3\n") == (["2"], ["9"])
     assert deps.changed_lines(b"id\n1\n2\n", b"id\n1\n2\n3\n") == ([], ["3"])
+    # An unchanged line between two changes is not a changed row; a moved one is.
+    assert deps.changed_lines(b"id\n1\n2\n3\n", b"id\n9\n2\n3\n4\n") == (["1"], ["9", "4"])
+    assert deps.changed_lines(b"id\n1\n2\n3\n", b"id\n2\n3\n1\n") == (["1"], ["1"])
 
 
 def test_a_legacy_unit_code_is_not_mapped(make_package, tmp_path) -> None:
