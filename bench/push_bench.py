@@ -14,6 +14,9 @@ correctness (zero losses, zero duplicates, counted by the receiver).
    p50/p99 latency, errors, and that the database holds exactly one row per 200 answer.
 3. `--rows 1000000`: that many subscription rows loaded into PostgreSQL with COPY, planned
    into one job; reports load and plan times and the store's size per million.
+4. `--million --rows 1000000`: fan-out runs on one store of that many PostgreSQL rows (see
+   `million()`); `--sample 100` makes the receiver decrypt and verify one message in 100 while
+   it still counts every one (decrypting each costs it about as much CPU as the worker).
 
     .venv/bin/python bench/push_bench.py --subscribers 50000 --workers 1,2,4 \
         --stores sqlite,postgresql --main 10000 --kill --skip-subscribe
@@ -66,17 +69,21 @@ provinces = "national"
 
 # A push service stand-in: decrypts each message (aes128gcm) with the subscription's key,
 # verifies the VAPID JWT (ES256 signature, aud, exp), answers 201 and counts per path;
-# GET /count → totals. argv: port, browser private key (PEM hex), auth secret (hex).
+# GET /count → totals (and the receiver's own CPU seconds), GET /reset → zero. argv: port,
+# browser private key (PEM hex), auth secret (hex), sample: decrypt and verify one message in
+# this many (by the endpoint's number; 1 = every one), count every one by its endpoint.
 RECEIVER = r"""
-import base64, json, sys, time
+import asyncio, base64, json, resource, sys, time
 from collections import Counter
-import http_ece, uvicorn
+import http_ece
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 port, pem, auth = int(sys.argv[1]), bytes.fromhex(sys.argv[2]), bytes.fromhex(sys.argv[3])
+sample = int(sys.argv[4])
+checked = [0]
 key = serialization.load_pem_private_key(pem, None)
 origin = f"http://127.0.0.1:{port}"
 hits, errors = Counter(), Counter()
@@ -95,37 +102,63 @@ def check(header):
     c = json.loads(b64d(claims))
     assert scheme == "vapid" and c["aud"] == origin and time.time() < c["exp"] <= time.time() + 86400
 
-async def app(scope, receive, send):
-    if scope["type"] != "http":
-        return
-    chunks, more = [], True
-    while more:
-        message = await receive()
-        chunks.append(message.get("body", b""))
-        more = message.get("more_body", False)
-    if scope["method"] == "GET":
-        body = json.dumps({"endpoints": len(hits), "deliveries": sum(hits.values()),
-                           "max": max(hits.values(), default=0), "errors": dict(errors)}).encode()
-        status = 200
-    else:
-        headers = dict(scope["headers"])
-        try:
-            check(headers[b"authorization"].decode())
-            assert headers[b"content-encoding"] == b"aes128gcm"
-            json.loads(http_ece.decrypt(b"".join(chunks), private_key=key, auth_secret=auth,
+def handle(method, path, headers, body):
+    if method == "GET" and path == "/reset":
+        hits.clear(), errors.clear()
+        checked[0] = 0
+        return 200, b"{}"
+    if method == "GET":
+        use = resource.getrusage(resource.RUSAGE_SELF)
+        return 200, json.dumps({"endpoints": len(hits), "deliveries": sum(hits.values()),
+                                "max": max(hits.values(), default=0), "errors": dict(errors),
+                                "checked": checked[0],
+                                "cpu": use.ru_utime + use.ru_stime}).encode()
+    try:
+        assert headers["content-encoding"] == "aes128gcm"
+        if int(path.rsplit("/", 1)[1]) % sample == 0:
+            check(headers["authorization"])
+            json.loads(http_ece.decrypt(body, private_key=key, auth_secret=auth,
                                         version="aes128gcm"))
-            hits[scope["path"]] += 1
-            status = 201
-        except Exception as exc:
-            errors[type(exc).__name__] += 1
-            status = 400
-        body = b""
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-length", str(len(body)).encode())]})
-    await send({"type": "http.response.body", "body": body})
+            checked[0] += 1
+        hits[path] += 1
+        return 201, b""
+    except Exception as exc:
+        errors[type(exc).__name__] += 1
+        return 400, b""
 
-uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False,
-            backlog=2048, http="h11")
+# A minimal HTTP/1.1 server (keep-alive, Content-Length bodies): uvicorn with h11 cost the
+# receiver 0.7 ms of CPU a message, on the same two cores as the notifiers it measures.
+class Http(asyncio.Protocol):
+    def connection_made(self, transport):
+        self.transport, self.buffer = transport, b""
+
+    def data_received(self, data):
+        self.buffer += data
+        while True:
+            end = self.buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            lines = self.buffer[:end].decode("latin-1").split("\r\n")
+            headers = {}
+            for line in lines[1:]:
+                name, _, value = line.partition(":")
+                headers[name.strip().lower()] = value.strip()
+            size = int(headers.get("content-length", "0"))
+            if len(self.buffer) < end + 4 + size:
+                return
+            body = self.buffer[end + 4 : end + 4 + size]
+            self.buffer = self.buffer[end + 4 + size :]
+            method, path, _ = lines[0].split(" ", 2)
+            status, answer = handle(method, path, headers, body)
+            self.transport.write(b"HTTP/1.1 %d X\r\ncontent-length: %d\r\n\r\n%s"
+                                 % (status, len(answer), answer))
+
+async def serve():
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(Http, "127.0.0.1", port, backlog=2048)
+    await server.serve_forever()
+
+asyncio.run(serve())
 """
 
 # One notifier worker process: `antq push notify --worker`'s engine.
@@ -143,7 +176,11 @@ report = work(options, key=load_private_key(), subject="mailto:bcd138@antq.examp
               policy=EndpointPolicy(hosts=("127.0.0.1",), allow_http=True, any_port=True),
               echo=lambda line: None)
 use = resource.getrusage(resource.RUSAGE_SELF)
-print(report.outcomes["sent"], use.ru_utime + use.ru_stime, use.ru_maxrss,
+# Peak RSS of this process's own memory: VmHWM, not ru_maxrss, which Linux carries over
+# exec from the parent that started it (the bench, holding a million endpoints: 389 MB).
+peak = next(int(line.split()[1]) for line in open("/proc/self/status")
+            if line.startswith("VmHWM:"))
+print(report.outcomes["sent"], use.ru_utime + use.ru_stime, peak,
       report.outcomes["lost"], flush=True)
 """
 
@@ -178,7 +215,7 @@ from generator.push.topics import load_model, vocabulary
 
 data, site, db, port = sys.argv[1:5]
 vocab = vocabulary(load_model(Path(data), Path(site)))
-config = ServiceConfig(Path(db), "https://antq.example", vocab, rate=1e9, burst=10**9)
+config = ServiceConfig(db if "://" in db else Path(db), "https://antq.example", vocab, rate=1e9, burst=10**9)
 uvicorn.run(create_app(config), host="127.0.0.1", port=int(port), log_level="warning",
             access_log=False, backlog=2048)
 """
@@ -324,10 +361,19 @@ def store_size(db: str) -> int:
 class Job:
     """A receiver, N subscribers in a fresh store, one planned job."""
 
-    def __init__(self, tmp: Path, db: str, data: Path, site: Path, n: int, env: dict[str, str]):
+    def __init__(
+        self,
+        tmp: Path,
+        db: str,
+        data: Path,
+        site: Path,
+        n: int,
+        env: dict[str, str],
+        sample: int = 1,
+    ):
         self.browser = Browser()
         self.port = free_port()
-        self.receiver = start(RECEIVER, str(self.port), *self.browser.args)
+        self.receiver = start(RECEIVER, str(self.port), *self.browser.args, str(sample))
         wait_ready(f"http://127.0.0.1:{self.port}/count", self.receiver)
         self.endpoints = [f"http://127.0.0.1:{self.port}/push/{i:07d}" for i in range(n)]
         self.db, self.data, self.site, self.env = db, data, site, env
@@ -418,7 +464,7 @@ def fanout(
                 if kind == "postgresql"
                 else str(tmp / f"fanout-{number}.sqlite3")
             )
-            job = Job(tmp, db, data, site, args.subscribers, env)
+            job = Job(tmp, db, data, site, args.subscribers, env, args.sample)
             try:
                 figures = run_workers(job, workers, kill)
                 counts = job.counts()
@@ -433,7 +479,9 @@ def fanout(
                 f"{n / figures['wall']:,.0f} sends/s; workers' CPU {figures['cpu']:.1f} s = "
                 f"{figures['cpu'] * 1000 / n:.2f} ms/msg; peak RSS/worker "
                 f"{figures['rss_mb']:.0f} MB; losses {n - counts['endpoints']}, duplicates {dup}"
-                f"{'' if ok else ' ERRORS ' + str(counts['errors'])} (sent again after a timeout "
+                f"{'' if ok else ' ERRORS ' + str(counts['errors'])}; receiver CPU "
+                f"{counts['cpu'] * 1000 / n:.2f} ms/msg, decrypted and verified "
+                f"{counts['checked']:,} (sent again after a timeout "
                 f"{figures['again']}, leases lost {figures['lost']:.0f}); "
                 f"load {job.load:.1f} s, plan {job.plan_time:.1f} s, store "
                 f"{store_size(db) / 1e6:.0f} MB",
@@ -459,7 +507,7 @@ def main_ratio(
         db = str(tmp / f"ratio-{name}.sqlite3")
         browser = Browser()
         port = free_port()
-        receiver = start(RECEIVER, str(port), *browser.args)
+        receiver = start(RECEIVER, str(port), *browser.args, "1")
         try:
             wait_ready(f"http://127.0.0.1:{port}/count", receiver)
             endpoints = [f"http://127.0.0.1:{port}/push/{i:07d}" for i in range(n)]
@@ -544,8 +592,85 @@ def million_rows(tmp: Path, data: Path, site: Path, rows: int) -> None:
     )
 
 
-def subscribe_load(tmp: Path, data: Path, site: Path, clients: int, seconds: float) -> None:
-    db = tmp / "service.sqlite3"
+def million(
+    tmp: Path, data: Path, site: Path, args: argparse.Namespace, env: dict[str, str]
+) -> None:
+    """`--million`: `--rows` real subscription rows in one PostgreSQL store, loaded once; on
+    it the scaling runs (jobs to the first `--subscribers` rows, 1, 2, 4 workers), then one
+    job to every row (or the first `--kill-job`) with two workers, one SIGKILLed half-way; then subscribe requests
+    against the service on that store. Between runs the deliveries are deleted and the
+    receiver's counts reset; the receiver decrypts and verifies one message in `--sample`."""
+    from tests.pgserver import pg_server
+
+    with pg_server() as server:
+        db = server.new_database()
+        rows = args.rows
+        job = Job(tmp, db, data, site, 0, env, args.sample)
+        try:
+            job.endpoints = [f"http://127.0.0.1:{job.port}/push/{i:07d}" for i in range(rows)]
+            job.load = load_subscribers(db, job.endpoints, job.browser)
+            size = store_size(db)
+            print(
+                f"million: {rows:,} subscription rows COPYed into PostgreSQL in {job.load:.1f} s "
+                f"({rows / job.load:,.0f} rows/s); store {size / 1e9 * 1e6 / rows:.2f} GB per "
+                f"million subscriptions (with their topics and indexes)",
+                flush=True,
+            )
+            import psycopg
+
+            runs = [(int(w), False, args.subscribers) for w in args.workers.split(",")]
+            runs.append((2, True, min(rows, args.kill_job or rows)))
+            for workers, kill, n in runs:
+                with psycopg.connect(db, autocommit=True) as conn:
+                    conn.execute("DELETE FROM deliveries")
+                    conn.execute("DELETE FROM runs")
+                    conn.execute("DELETE FROM push_slots")
+                    conn.execute(
+                        "UPDATE topics SET topic = CASE WHEN endpoint <= %s THEN 'xa:11140' "
+                        "ELSE 'tinh:99' END",
+                        (job.endpoints[n - 1],),
+                    )
+                    conn.execute("VACUUM ANALYZE")
+                requests.get(f"http://127.0.0.1:{job.port}/reset", timeout=30)
+                cpu0 = job.counts()["cpu"]
+                planned, job.plan_time = plan_job(db, data, site)
+                sized = store_size(db)
+                full = job.endpoints
+                job.endpoints = full[:n]
+                try:
+                    figures = run_workers(job, workers, kill)
+                finally:
+                    job.endpoints = full
+                counts = job.counts()
+                dup = counts["deliveries"] - counts["endpoints"]
+                label = f"workers {workers}{' (one SIGKILLed half-way)' if kill else ''}"
+                print(
+                    f"million: {rows:,} rows, job to {planned:,} ({label}): sent in "
+                    f"{figures['wall']:.1f} s = {n / figures['wall']:,.0f} sends/s; workers' CPU "
+                    f"{figures['cpu'] * 1000 / n:.2f} ms/msg, receiver CPU "
+                    f"{(counts['cpu'] - cpu0) * 1000 / n:.2f} ms/msg (decrypted and verified "
+                    f"{counts['checked']:,}); peak RSS/worker {figures['rss_mb']:.0f} MB; losses "
+                    f"{n - counts['endpoints']}, duplicates {dup}, errors {counts['errors']} "
+                    f"(sent again after a timeout {figures['again']}, leases lost "
+                    f"{figures['lost']:.0f}); plan {job.plan_time:.1f} s; store with the job "
+                    f"{sized / 1e9:.2f} GB",
+                    flush=True,
+                )
+        finally:
+            job.close()
+        if not args.skip_subscribe:
+            subscribe_load(tmp, data, site, args.clients, args.seconds, db)
+
+
+def subscribe_load(
+    tmp: Path, data: Path, site: Path, clients: int, seconds: float, db: str = ""
+) -> None:
+    """Subscribe requests against the service; `db`: its store (a new SQLite file if empty;
+    a PostgreSQL URL may already hold rows, only the new ones are counted)."""
+    db = db or str(tmp / "service.sqlite3")
+    before = Store(db)
+    rows_before = before.count_subscriptions()
+    before.close()
     port = free_port()
     server = start(SERVICE, str(data), str(site), str(db), str(port))
     base = f"http://127.0.0.1:{port}"
@@ -595,8 +720,10 @@ def subscribe_load(tmp: Path, data: Path, site: Path, clients: int, seconds: flo
     finally:
         server.terminate()
         server.wait(10)
-    rows = sqlite3.connect(db).execute("SELECT count(*) FROM subscriptions").fetchone()[0]
-    mode = sqlite3.connect(db).execute("PRAGMA journal_mode").fetchone()[0]
+    after = Store(db)
+    rows = after.count_subscriptions() - rows_before
+    mode = after.journal_mode()
+    after.close()
     every = sorted(x for per in latencies for x in per)
     total = len(every)
     p50 = statistics.median(every) * 1000
@@ -609,7 +736,8 @@ def subscribe_load(tmp: Path, data: Path, site: Path, clients: int, seconds: flo
     print(
         f"  errors {len(failures)}{' ' + str(failures[:3]) if failures else ''}; "
         f"200 answers {sum(ok):,}, rows in the database {rows:,} "
-        f"({'no lost write' if rows == sum(ok) else 'MISMATCH'}); journal_mode {mode}"
+        f"({'no lost write' if rows == sum(ok) else 'MISMATCH'}); store {mode}, "
+        f"{rows_before:,} rows before"
     )
 
 
@@ -622,6 +750,9 @@ def main() -> None:
     parser.add_argument("--main", type=int, default=0, help="subscribers for the ratio to main")
     parser.add_argument("--base", default="main", help="the git revision --main compares with")
     parser.add_argument("--rows", type=int, default=0)
+    parser.add_argument("--million", action="store_true", help="the --rows runs (see million)")
+    parser.add_argument("--kill-job", type=int, default=0, help="--million's kill run's job size")
+    parser.add_argument("--sample", type=int, default=1, help="receiver verifies 1 in this")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--skip-fanout", action="store_true")
@@ -637,6 +768,9 @@ def main() -> None:
             main_ratio(tmp, data, site, args.main, env, args.base)
         if not args.skip_fanout:
             fanout(tmp, data, site, args, env)
+        if args.million:
+            million(tmp, data, site, args, env)
+            return
         if args.rows:
             million_rows(tmp, data, site, args.rows)
         if not args.skip_subscribe:

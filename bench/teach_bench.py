@@ -10,9 +10,15 @@
   own search page (`tim-kiem`, opened in Debian's Chromium, the query typed) finds, with
   its first result.
 - `sizes`: the largest published file, the number of files and total bytes of a built site
-  (and of its /du-lieu/ folder), and the largest open-data files; with --before, the same
-  for an earlier build side by side. The national synthetic build:
-  `antq synth --scale national --out N && antq build --data N --out SITE`.
+  (and of its /du-lieu/ folder), the largest open-data files, and the pages over the
+  ~1,500-element budget of issue 15 with the largest page of each page family (elements
+  counted as `generator.htmlread.element_count` does); with --before, the same for an
+  earlier build side by side. The national synthetic build:
+  `antq synth --scale national --out N && antq build --data N --out SITE` (site/ with
+  `provinces = "national"`). Issue 15's split of long lists, measured 03/12/2026 (seed
+  2025): before 13,371 files, 446.7 MB, 644 of 6,612 pages over 1,500 elements (largest
+  phan-loai/<năm>/ 20,018); after 14,555 files, 458.8 MB, none of 7,834 (largest an award
+  list page, 1,431); largest file du-lieu/assessments/79.json 4.1 MB both times.
 - `opendata`: only the /du-lieu/ downloads of a package, made by the open-data family
   itself (no site build; minutes instead of most of an hour for the national package): the
   layout before issue 16 (every table whole as CSV and JSON) and now, with file counts,
@@ -121,6 +127,39 @@ def sizes(site: Path, before: Path | None) -> None:
         print(f"  files over 10 MB: {len(over)} {over[:6]}")
         ranked = sorted(data.items(), key=lambda kv: -kv[1])[:5]
         print("  largest open-data files: " + ", ".join(f"{k} {_mb(v)}" for k, v in ranked))
+        _elements(root, files)
+
+
+BUDGET = 1_500  # elements a page (issue 15)
+
+
+def _elements(root: Path, files: dict[str, int]) -> None:
+    """Pages over BUDGET elements, and the largest page of each family (its first path
+    segment, and /tinh/<slug>/ apart from the xã pages under it)."""
+    from generator.htmlread import element_count
+
+    counts = {
+        rel: element_count((root / rel).read_text("utf-8", "replace"))
+        for rel in files
+        if rel.endswith(".html")
+    }
+    over = sorted(((n, rel) for rel, n in counts.items() if n > BUDGET), reverse=True)
+    print(f"  pages over {BUDGET:,} elements: {len(over):,} of {len(counts):,}")
+    for n, rel in over[:8]:
+        print(f"    {n:>7,} {rel}")
+    families: dict[str, tuple[int, str]] = {}
+    for rel, n in counts.items():
+        parts = rel.split("/")
+        family = parts[0]
+        if family == "tinh":
+            ward = len(parts) > 3 and not parts[2].startswith("trang-")
+            family = "tinh/<xã>" if ward else "tinh/<tỉnh>"
+        families[family] = max(families.get(family, (0, "")), (n, rel))
+    ranked_families = sorted(families.items(), key=lambda kv: -kv[1][0])[:10]
+    print(
+        "  largest page per family: "
+        + ", ".join(f"{f} {n:,} ({rel})" for f, (n, rel) in ranked_families)
+    )
 
 
 def opendata(data: Path) -> None:

@@ -38,9 +38,9 @@ import json
 import os
 import pickle
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -92,6 +92,7 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     inbox: list[str] = field(default_factory=list)  # what data/nhap/ brought in (issue 17)
+    search_pending: bool = False  # the site holds the previous index (`defer_search`)
 
 
 @dataclass
@@ -109,6 +110,46 @@ class BuildOptions:
     # With strict: warnings the build's date alone brings (a law lapsed at midnight) stay
     # warnings, so the scheduled build still publishes (generator.legal.DATE_CODES).
     allow_lapsed_law: bool = False
+    # `antq serve` (issue 18 item 5): the pages go live before a changed search index, which
+    # `Builder.catch_up_search` makes afterwards; and the server holds the output's lock for
+    # its whole session (`lock=False`: the caller holds it).
+    defer_search: bool = False
+    lock: bool = True
+    # Called the moment the new site is live, with whether its index is still to be made
+    # (before the cache is saved and the previous site removed, which take a while).
+    swapped: Callable[[bool], None] | None = None
+
+
+# Ends the saved fingerprint of a build whose index was deferred (`defer_search`).
+SEARCH_PENDING = "+search-pending"
+
+
+@contextmanager
+def output_lock(lock_path: Path, out_dir: Path) -> Iterator[None]:
+    """One build at a time per output directory (and its cache): a second one started
+    meanwhile (a build, or `antq serve`, which holds it for its session) stops at once with
+    a message naming the holder's process, rather than wait for an unknown time or write the
+    same files. The lock is the kernel's (flock) and goes with the process, even if it is
+    killed: a crash leaves no stale lock, only a file with the dead process's number, which
+    the next holder overwrites."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            owner = handle.read().strip() or "?"
+            raise BuildError(say("build-busy", out=str(out_dir), pid=owner)) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 # A page to render: its path in the site, its template, the page, its search copy's path.
@@ -186,7 +227,9 @@ class Written:
 class BuildCache:
     """What a build leaves for the next one (one JSON file per output folder): the code and
     the fingerprint it was made with, each output's key, the pages' URLs, the search copies'
-    hashes and the search stage's own entry (generator.search.build_index)."""
+    hashes, the search stage's own entry (generator.search.build_index) and the files the
+    stages after the pages emitted (`derived`: the index, the service worker, the offline
+    lists), which `Builder.catch_up_search` makes again."""
 
     code: str = ""
     fingerprint: str = ""
@@ -194,6 +237,7 @@ class BuildCache:
     pages: tuple[str, ...] = ()
     copies: Mapping[str, str] = field(default_factory=dict)
     search: Mapping[str, Any] = field(default_factory=dict)
+    derived: tuple[str, ...] = ()
     # Record-level dependencies (generator.deps): the base the pages' keys were made on, and
     # each page's that declares its keys: the hash of its keys, URL, title and templates.
     deps_base: str = ""
@@ -218,6 +262,7 @@ class BuildCache:
                 pages=tuple(data["pages"]),
                 copies=dict(data["copies"]),
                 search=dict(data["search"]),
+                derived=tuple(data.get("derived", ())),
                 deps_base=str(data["deps_base"]),
                 deps=dict(data["deps"]),
             )
@@ -232,6 +277,7 @@ class BuildCache:
             "pages": list(self.pages),
             "copies": dict(self.copies),
             "search": dict(self.search),
+            "derived": list(self.derived),
             "deps_base": self.deps_base,
             "deps": dict(self.deps),
         }
@@ -388,6 +434,7 @@ class Builder:
         # The leaf tables as the last build read them (generator.deps).
         self.kept_path = cache_root / "build" / f"{key}-tables"
         self.code = codeversion.code_version()
+        self._cancel: Callable[[], bool] | None = None  # asked while Pagefind runs
 
     def _load_cache(self) -> BuildCache:
         if self.o.full or not self.o.out_dir.is_dir():
@@ -395,32 +442,13 @@ class Builder:
         return BuildCache.read(self.cache_path, self.code)
 
     def run(self) -> BuildReport:
+        if not self.o.lock:  # the caller holds it (`antq serve`, for its session)
+            return self._run()
         with self._lock():
             return self._run()
 
-    @contextmanager
-    def _lock(self) -> Iterator[None]:
-        """One build at a time per output directory (and its cache): a second one started
-        meanwhile stops at once with a message, rather than wait for an unknown time or
-        write the same files; the lock goes with the process, even if it is killed."""
-        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
-        with self.lock_path.open("a+", encoding="utf-8") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                handle.seek(0)
-                owner = handle.read().strip() or "?"
-                raise BuildError(say("build-busy", out=str(self.o.out_dir), pid=owner)) from None
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"{os.getpid()}\n")
-            handle.flush()
-            try:
-                yield
-            finally:
-                handle.seek(0)
-                handle.truncate()
-                fcntl.flock(handle, fcntl.LOCK_UN)
+    def _lock(self) -> AbstractContextManager[None]:
+        return output_lock(self.lock_path, self.o.out_dir)
 
     def _import_inbox(self) -> None:
         """Workbooks an official uploaded into data/nhap/ become rows of the tables, with
@@ -473,23 +501,26 @@ class Builder:
             # The data and the pages are no longer needed: give their memory back before
             # Pagefind runs (the national site's model is hundreds of MB).
             del model, planned
-            emitted, index = self._post(staging, copies, written, cache)
+            emitted, index = self._post(staging, copies.dir, written, cache, defer=o.defer_search)
             with stage("swap"):
                 # Until the new cache is saved, the old one would describe the wrong site.
                 self.cache_path.unlink(missing_ok=True)
                 staging.commit()
                 copies.commit()
+            if o.swapped is not None:
+                o.swapped(bool(index.get("pending")))
         except BaseException:
             staging.abort()
             copies.abort()
             raise
         try:
-            self._save(inputs, written, index, reuse)
+            self._save(inputs.fingerprint, written, index, emitted, reuse)
         finally:
             staging.finish()
             copies.finish()
+        self.report.search_pending = bool(index.get("pending"))
         self.report.pages = page_count
-        self.report.files = file_count + emitted
+        self.report.files = file_count + len(emitted)
         self.report.written = staging.written
         self.report.linked = staging.linked
         return self.report
@@ -511,34 +542,52 @@ class Builder:
         changed = deps.changed_keys(self.kept_path, tables, model, loaded.dataset)
         return Reuse(base, changed, tables)
 
-    def _save(self, inputs: Inputs, written: Written, index: dict[str, Any], reuse: Reuse) -> None:
+    def _save(
+        self,
+        fingerprint: str,
+        written: Written,
+        index: dict[str, Any],
+        derived: list[str],
+        reuse: Reuse | None,
+    ) -> None:
+        # With the index deferred the site is not yet what these inputs make: a build from
+        # them must not stop early as "unchanged" (it makes the index).
         # The kept tables first: a cache saved with them describes them.
-        if reuse.tables is None:
+        if reuse is None or reuse.tables is None:
             deps.forget_tables(self.kept_path)
         else:
             deps.keep_tables(self.kept_path, reuse.tables)
         BuildCache(
             code=self.code,
-            fingerprint=inputs.fingerprint,
+            fingerprint=fingerprint + (SEARCH_PENDING if index.get("pending") else ""),
             outputs=written.outputs,
             pages=written.pages,
             copies=written.copies,
             search=index,
-            deps_base=reuse.base if reuse.tables is not None else "",
-            deps=written.deps,
+            derived=tuple(sorted(derived)),
+            deps_base=reuse.base if reuse is not None and reuse.tables is not None else "",
+            deps=written.deps if reuse is not None else {},
         ).write(self.cache_path)
 
     def _post(
-        self, staging: Staging, copies: Staging, written: Written, cache: BuildCache
-    ) -> tuple[int, dict[str, Any]]:
+        self,
+        staging: Staging,
+        copies_dir: Path,
+        written: Written,
+        cache: BuildCache,
+        defer: bool = False,
+    ) -> tuple[list[str], dict[str, Any]]:
         """Made from the written pages' bytes: the search index, then the service worker and
         the lesson library list (which name the index's files); then every file not scanned
-        yet is. Returns how many files these stages emitted and the search cache entry."""
+        yet is. Returns the files these stages emitted and the search cache entry."""
         stage = self.timer.stage
         derived = Derived(staging, dict(cache.outputs), written.outputs)
         with stage("search"):
             _release_memory()
-            index = search.build_index(derived, copies.dir, written.copies, dict(cache.search))
+            later = search.Later(defer, self._cancel)
+            index = search.build_index(
+                derived, copies_dir, written.copies, dict(cache.search), later
+            )
         with stage("pwa"):
             try:
                 pwa.write_worker(derived, self.o.site_dir, index["library"]["files"])
@@ -546,7 +595,49 @@ class Builder:
                 raise BuildError(exc.lines) from None
         with stage("verify"):
             self._verify(staging, written.scanned)
-        return len(derived.emitted), index
+        return derived.emitted, index
+
+    def catch_up_search(self, cancel: Callable[[], bool] | None = None) -> bool:
+        """Make the search index a `defer_search` build left for later, and swap it in with
+        the files that name it (the service worker, the offline lists): every other file is
+        hard-linked from the site as it is, so the swap is one step as in a build. False when
+        there was nothing to catch up (or the output changed under it); raises
+        `search.Cancelled` when `cancel` said stop while Pagefind ran (nothing changed)."""
+        if self.o.lock:
+            with self._lock():
+                return self._catch_up(cancel)
+        return self._catch_up(cancel)
+
+    def _catch_up(self, cancel: Callable[[], bool] | None) -> bool:
+        cache = BuildCache.read(self.cache_path, self.code)
+        if not cache.search.get("pending") or not self.o.out_dir.is_dir():
+            return False
+        derived = set(cache.derived)
+        outputs = {rel: key for rel, key in cache.outputs.items() if rel not in derived}
+        staging = Staging(self.o.out_dir)
+        self._cancel = cancel
+        try:
+            if not all(staging.link(rel) for rel in outputs):
+                staging.abort()
+                return False  # the site is not the one the cache describes: a build mends it
+            written = Written(outputs, cache.pages, dict(cache.copies), frozenset())
+            emitted, index = self._post(staging, self.copies_path, written, cache)
+            self.cache_path.unlink(missing_ok=True)
+            staging.commit()
+            if self.o.swapped is not None:
+                self.o.swapped(False)
+        except BaseException:
+            staging.abort()
+            raise
+        finally:
+            self._cancel = None
+        try:
+            fingerprint = cache.fingerprint.removesuffix(SEARCH_PENDING)
+            # Record-level keys not carried over: the next build makes every keyed page.
+            self._save(fingerprint, written, index, emitted, None)
+        finally:
+            staging.finish()
+        return True
 
     def _output_intact(self, cache: BuildCache) -> bool:
         out = self.o.out_dir

@@ -18,9 +18,9 @@ in the model has. A page without `deps` is always made. With `ANTQ_CHECK_DEPS=1`
 the build would not make is made anyway and must give the same key (the tests build so);
 a difference stops the build naming the page.
 
-The province and xã pages (generator.pages.units) and the models' own pages
-(generator.pages.models) declare keys: nine pages in ten of the national site, and the
-largest contexts. The other families (lists, home, legal, maps, open data …) are made whole.
+The xã pages (generator.pages.units) declare keys: half the national site's pages, with
+the largest contexts. The other families (provinces and models, split into list pages since,
+lists, home, legal, maps, open data …) are made whole.
 """
 
 from __future__ import annotations

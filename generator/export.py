@@ -61,7 +61,7 @@ from generator.export_search import SCRIPT as SEARCH_SCRIPT
 from generator.export_search import SEARCH, Item, folded_words, main_text, search_page
 from generator.settings import Settings, load_settings
 from generator.textvi import fold, format_date, format_number, sort_key
-from generator.urlpath import INDEX, is_index, path_to_url, url_to_path, zim_path
+from generator.urlpath import INDEX, is_index, is_later_page, path_to_url, url_to_path, zim_path
 
 LIBRARY = "/bai-hoc/"
 LEGAL = "/van-ban/"
@@ -376,7 +376,10 @@ _LEGAL = re.compile(r"^/van-ban/[^/]+/$")
 
 def _search_kind(url: str) -> int | None:
     """0 a lesson, 1 a legal document (both searched by their whole text), 2 any other page
-    (by title and description); None for the lists and the search page itself."""
+    (by title and description); None for the lists, page 2, 3, … of a long list and the
+    search page itself."""
+    if is_later_page(url):
+        return None
     if _LESSON.match(url):
         return 0
     if _LEGAL.match(url):

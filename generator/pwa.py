@@ -37,7 +37,7 @@ from generator.htmlread import LOCAL_LOADS
 from generator.output import content_tag
 from generator.pages import FileOutput
 from generator.settings import Settings
-from generator.urlpath import is_index, path_to_url, url_to_path
+from generator.urlpath import is_index, is_later_page, path_to_url, url_to_path
 
 SW_SOURCE = "sw.js"
 SW_PUSH_SOURCE = "sw-push.js"
@@ -308,10 +308,13 @@ def place_lists(out: Derived, shell: list[str]) -> dict[str, dict[str, Any]]:
     and, per xã page, what a saved xã needs (its page and the same map). The app shell is
     left out: the service worker holds it already. Keyed by the list's URL."""
     provinces: dict[str, list[str]] = {}
+    later: dict[str, list[str]] = {}  # the pages with the rest of a province's xã list
     for url in sorted(path_to_url(rel) for rel in out.outputs if is_index(rel)):
         found = _PROVINCE_PAGE.match(url)
         if found:
             provinces.setdefault(found.group(1), [])
+        elif is_later_page(url) and (found := _WARD_PAGE.match(url)):
+            later.setdefault(found.group(1), []).append(url)
         else:
             found = _WARD_PAGE.match(url)
             if found:
@@ -324,7 +327,10 @@ def place_lists(out: Derived, shell: list[str]) -> dict[str, dict[str, Any]]:
         map_set = _page_set(out, map_url) if url_to_path(map_url) in out.outputs else set()
         sets = {url: (_page_set(out, url) | map_set) - skip for url in wards}
         province_url = f"/tinh/{slug}/"
-        whole = (_page_set(out, province_url) | map_set).union(*sets.values()) - skip
+        province_set = _page_set(out, province_url).union(
+            *(_page_set(out, url) for url in later.get(slug, []))
+        )
+        whole = (province_set | map_set).union(*sets.values()) - skip
         urls = sorted(whole)
         index = {url: i for i, url in enumerate(urls)}
         files = []

@@ -30,6 +30,17 @@ hard-linked from the previous build when none did (an edit that changes no index
 like a yearly result, leaves the indexes alone). Files of a rebuilt index whose bytes did
 not change (most fragments, which are named by their content) are hard-linked too, so an
 update downloads little.
+
+`antq serve` does not wait for the index (issue 18 item 5): its builds pass `Later(defer=
+True)`, which links the previous index when the copies changed and marks the entry
+"pending"; `Builder.catch_up_search` then makes it in the background, and `Later.cancel`
+stops Pagefind when a newer edit comes in. `antq build` still makes it before its one swap.
+Two ways to make that faster were measured (bench/search_bench.py) and not taken: Pagefind's
+Python API fed the copies from memory is slower than the command over the copies on disk
+(one request per page to its service; Pagefind parses every page either way, it keeps
+nothing between runs), and one index per content family helps little, since an award edit
+(measured) touches the province family (/tinh/…: most of the indexed pages), while finer
+families (one per province) would make a first search load dozens of indexes.
 """
 
 from __future__ import annotations
@@ -39,6 +50,8 @@ import json
 import re
 import subprocess
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -48,7 +61,7 @@ from generator.derived import Derived
 from generator.errors import BuildError
 from generator.htmlread import HEADING, MAIN, SKIPPED, drop_ignored, tag_text
 from generator.textvi import fold
-from generator.urlpath import path_to_url, url_to_path
+from generator.urlpath import is_later_page, path_to_url, url_to_path
 
 INDEX_DIR = "pagefind"  # the whole site's index
 LIBRARY_INDEX_DIR = "pagefind-bai-hoc"  # the lesson library's, downloaded for offline use
@@ -108,7 +121,13 @@ _LISTS = re.compile(r"^/(khen-thuong/.+/|phan-loai/\d{4}/|ban-do/(.*/)?|cap-nhat
 
 
 def indexed(rel: str) -> bool:
-    return rel.endswith(".html") and rel not in NOT_INDEXED and not _LISTS.match(path_to_url(rel))
+    """Whether search indexes a page: not the lists above, nor page 2, 3, … of any list (a
+    province's xã, a model's sites, the models citing a document: the first page is indexed
+    with the page's own text, the rest would only repeat its title)."""
+    if not rel.endswith(".html") or rel in NOT_INDEXED:
+        return False
+    url = path_to_url(rel)
+    return not _LISTS.match(url) and not is_later_page(url)
 
 
 def _binary() -> str:
@@ -189,15 +208,33 @@ def _command(site: Path, out: Path) -> list[str]:
     return command
 
 
-def run_pagefind(copies: Path, out: Path) -> None:
-    """Index the search copies under `copies` (laid out as the site) into `out`."""
+class Cancelled(Exception):
+    """The index was no longer wanted (`antq serve`: a newer edit came in, or it stopped)."""
+
+
+def run_pagefind(copies: Path, out: Path, cancel: Callable[[], bool] | None = None) -> None:
+    """Index the search copies under `copies` (laid out as the site) into `out`. `cancel`,
+    asked every tenth of a second, stops Pagefind (our own child, by its handle) and raises
+    `Cancelled`."""
     try:
-        done = subprocess.run(_command(copies, out), capture_output=True, text=True, check=False)
+        child = subprocess.Popen(
+            _command(copies, out), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
     except (OSError, ImportError) as exc:  # the binary is missing or cannot run
         raise BuildError([say("search-index-failed", status="—", detail=str(exc))]) from None
-    if done.returncode != 0:
-        detail = " ".join(done.stderr.split())[-500:] or text("search-no-detail")
-        raise BuildError([say("search-index-failed", status=done.returncode, detail=detail)])
+    with child:
+        while True:
+            try:
+                _, stderr = child.communicate(timeout=0.1)
+                break
+            except subprocess.TimeoutExpired:
+                if cancel is not None and cancel():
+                    child.kill()
+                    child.communicate()
+                    raise Cancelled() from None
+    if child.returncode != 0:
+        detail = " ".join(stderr.split())[-500:] or text("search-no-detail")
+        raise BuildError([say("search-index-failed", status=child.returncode, detail=detail)])
 
 
 def index_pages(site: Path, pages: list[str], out: Path) -> None:
@@ -223,35 +260,58 @@ def _key(copies: dict[str, str]) -> str:
 
 
 def _index(
-    out: Derived, copies_dir: Path, copies: dict[str, str], where: str, cache: dict[str, Any]
-) -> list[str]:
+    out: Derived,
+    copies_dir: Path,
+    copies: dict[str, str],
+    where: str,
+    cache: dict[str, Any],
+    later: Later | None,
+) -> bool:
     """Write the index of the search copies under `copies_dir` (`copies`: rel path → hash of
-    the copy) under `where`; return its files. `cache` is this index's entry from the
-    previous build; it is updated for the next."""
+    the copy) under `where`. `cache` is this index's entry from the previous build; it is
+    updated for the next. True when the index is current; False when `later` asked for it
+    to be made later: the previous build's files were linked and `cache` keeps their key."""
     key = _key(copies)
     old_files: list[str] = cache.get("files", [])
     if cache.get("key") == key and out.relink(old_files):
-        return old_files
+        return True
+    if later is not None and later.defer and old_files and out.relink(old_files):
+        return False
     with tempfile.TemporaryDirectory(prefix="antq-pagefind-") as tmp:
         result = Path(tmp) / "index"
-        run_pagefind(copies_dir, result)
+        run_pagefind(copies_dir, result, later.cancel if later is not None else None)
         names = sorted(p.relative_to(result).as_posix() for p in result.rglob("*") if p.is_file())
         files = [f"{where}/{name}" for name in names if _KEEP.match(name)]
         for rel in files:
             out.emit(rel, (result / rel.removeprefix(where + "/")).read_bytes())
     cache.clear()
     cache.update(key=key, files=files)
-    return files
+    return True
+
+
+@dataclass(frozen=True)
+class Later:
+    """How `antq serve` wants the index: `defer`, link the previous build's index when the
+    copies changed (the pages go live first; the index follows, see generator.serve);
+    `cancel`, asked while Pagefind runs, stops it (`Cancelled`)."""
+
+    defer: bool = False
+    cancel: Callable[[], bool] | None = None
 
 
 def build_index(
-    out: Derived, copies_root: Path, copies: dict[str, str], cache: dict[str, Any]
+    out: Derived,
+    copies_root: Path,
+    copies: dict[str, str],
+    cache: dict[str, Any],
+    later: Later | None = None,
 ) -> dict[str, Any]:
     """Write /pagefind/ and, when the site has lessons, /pagefind-bai-hoc/ into the staging
     directory, from the search copies under `copies_root`/<index dir>/ (`copies`: the copy's
     path there → its hash). Returns this build's cache entry, {"site": {"key", "files"},
-    "library": {"key", "files"}}; `cache` is the last one."""
-    entry: dict[str, Any] = {"site": {}, "library": {"key": None, "files": []}}
+    "library": {"key", "files"}, "pending": bool}; `cache` is the last one. "pending": an
+    index was deferred (`later`) and is the previous build's."""
+    entry: dict[str, Any] = {"site": {}, "library": {"key": None, "files": []}, "pending": False}
     for where, name in ((INDEX_DIR, "site"), (LIBRARY_INDEX_DIR, "library")):
         mine = {
             rel.removeprefix(where + "/"): digest
@@ -260,5 +320,6 @@ def build_index(
         }
         if mine or name == "site":
             entry[name] = dict(cache.get(name, {}))
-            _index(out, copies_root / where, mine, where, entry[name])
+            if not _index(out, copies_root / where, mine, where, entry[name], later):
+                entry["pending"] = True
     return entry

@@ -15,6 +15,16 @@ everything else is still served from the previous site, which the build left in 
 user error (`AntqError`: data, settings, a missing tool) gets that page; only a bug in antq
 gets the page with a traceback.
 
+Search follows the pages (issue 18 item 5): a rebuild whose pages change the search copies
+swaps the pages in with the previous build's index (`BuildOptions.defer_search`), and a
+background thread then makes the new index and swaps it in (`Builder.catch_up_search`), so an
+edit's page is live without waiting for Pagefind. Until then the search page is sent with a
+notice that the index is catching up (in the HTML, so without JavaScript too), and the event
+stream says `"search": "pending"`; when the index is current the stream says so and an open
+search page that showed the notice reloads. An edit saved meanwhile stops the index being
+made (Pagefind is killed) and is built first. The server holds the output's lock for its
+session: a build or a second server on the same output stops with a message naming it.
+
 The server answers only requests addressed to itself: a `Host` other than 127.0.0.1, localhost
 or [::1] with its port is refused (403). Otherwise a web page on another site could rebind its
 own name to 127.0.0.1 (DNS rebinding) and read the unpublished preview as same-origin.
@@ -34,6 +44,8 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import replace
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -42,11 +54,12 @@ from urllib.parse import urlsplit
 
 import watchfiles
 
-from generator.build import BuildOptions, BuildReport, build_site
+from generator.build import Builder, BuildOptions, BuildReport, build_site, output_lock
 from generator.data.cache import default_cache_dir
 from generator.data.messages_vi import problem, say, text
 from generator.errors import AntqError, UsageError
 from generator.headers import for_path
+from generator.search import Cancelled
 from generator.urlpath import INDEX
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -54,6 +67,8 @@ DEV_PREFIX = "/__antq/"
 EVENTS_PATH = "/__antq/events"
 RELOAD_PATH = "/__antq/reload.js"
 ERROR_CSS_PATH = "/__antq/error.css"
+SEARCH_PAGE = "/tim-kiem/"  # the page that searches the index (site/static/js/tim-kiem.js)
+SEARCH_NOTICE = "data-antq-search"  # marks the catching-up notice (reload.js looks for it)
 DATA_ERROR_HEADING = text("serve-data-error-heading")
 BUG_HEADING = text("serve-bug-heading")
 CONSOLE_ERROR_LINES = 30  # the browser shows them all; the terminal should stay readable
@@ -74,10 +89,17 @@ RELOAD_JS = """\
     var source = new EventSource("/__antq/events");
     source.addEventListener("build", function (event) {
       delay = 500;
-      var current;
+      var current, state;
       try {
-        current = JSON.parse(event.data).version;
+        state = JSON.parse(event.data);
+        current = state.version;
       } catch (error) {
+        return;
+      }
+      // A search page served while the index was catching up reloads once it is current.
+      if (state.search === "current" && document.querySelector("[data-antq-search]")) {
+        source.close();
+        window.location.reload();
         return;
       }
       if (served === null) {
@@ -162,10 +184,31 @@ def inject_reload(page: bytes, version: str) -> bytes:
     return page[:at] + tag.encode() + page[at:]
 
 
-def build_event(version: str, ok: bool) -> bytes:
-    """One Server-Sent Event announcing a build (`version` is "<server id>-<counter>")."""
+def inject_search_notice(page: bytes) -> bytes:
+    """The search page as sent while the index catches up: a notice after its heading."""
+    notice = (
+        f'<p class="search-status" role="status" {SEARCH_NOTICE}="catching-up">'
+        f"{html.escape(text('serve-search-catching-up'))}</p>"
+    ).encode()
+    at = page.find(b"</h1>")
+    if at >= 0:
+        at += len(b"</h1>")
+    else:
+        at = page.lower().rfind(b"</body>")
+        at = at if at >= 0 else len(page)
+    return page[:at] + notice + page[at:]
+
+
+def build_event(version: str, ok: bool, search_pending: bool = False) -> bytes:
+    """One Server-Sent Event announcing a build (`version` is "<server id>-<counter>") and
+    whether its search index is current or still being made."""
     data = json.dumps(
-        {"version": version, "build": int(version.rsplit("-", 1)[1]), "ok": ok},
+        {
+            "version": version,
+            "build": int(version.rsplit("-", 1)[1]),
+            "ok": ok,
+            "search": "pending" if search_pending else "current",
+        },
         separators=(",", ":"),
     )
     return f"event: build\nid: {version}\ndata: {data}\n\n".encode()
@@ -274,6 +317,7 @@ class _Handler(SimpleHTTPRequestHandler):
         # Read the state before the file: if a build lands in between, the page gets an
         # older build id than its content and reloads once more, instead of staying stale.
         version, error_kind, error_lines = dev.snapshot()
+        search_pending = dev.search_pending
         target = Path(self.translate_path(self.path))
         if target.is_dir():
             if not path.endswith("/"):
@@ -291,7 +335,10 @@ class _Handler(SimpleHTTPRequestHandler):
             return
         try:
             if is_html:
-                page = inject_reload(target.read_bytes(), version)
+                page = target.read_bytes()
+                if search_pending and path == SEARCH_PAGE:
+                    page = inject_search_notice(page)
+                page = inject_reload(page, version)
                 self._send(HTTPStatus.OK, "text/html; charset=utf-8", page, head)
             else:
                 self._send_file(target, head)
@@ -369,18 +416,18 @@ class _Handler(SimpleHTTPRequestHandler):
         self._headers(HTTPStatus.OK, "text/event-stream; charset=utf-8", None)
         if head:
             return
-        seen: str | None = None
+        seen: tuple[str, bool] | None = None
         try:
             self.wfile.write(b"retry: 1000\n\n")
             while not dev.stopping:
-                version, ok = dev.wait_for_build(seen, KEEPALIVE_SECONDS)
+                version, ok, pending = dev.wait_for_build(seen, KEEPALIVE_SECONDS)
                 if dev.stopping:
                     break
-                if version == seen:
+                if (version, pending) == seen:
                     self.wfile.write(b": keepalive\n\n")
                 else:
-                    seen = version
-                    self.wfile.write(build_event(version, ok))
+                    seen = (version, pending)
+                    self.wfile.write(build_event(version, ok, pending))
                 self.wfile.flush()
         except (ConnectionError, OSError):
             pass  # the page was closed or reloaded
@@ -402,7 +449,9 @@ class DevServer:
         watch_dirs: list[Path] | None = None,
         log: Callable[[str], None] = print,
     ) -> None:
-        self.options = options
+        # The pages first, the index after (see the module's docstring); the server holds
+        # the output's lock for its session.
+        self.options = replace(options, defer_search=True, lock=False, swapped=self._swapped)
         self.host = check_host(host)
         self.port = port
         self.out_dir = options.out_dir.resolve()
@@ -417,6 +466,11 @@ class DevServer:
         self.error_kind: str | None = None  # None (last build fine), "data" or "bug"
         self.error_lines: list[str] = []
         self.last_report: BuildReport | None = None
+        self.search_pending = False  # the site holds an earlier build's search index
+        self._search_wanted = threading.Event()  # the indexer thread has work
+        self._rebuilds_waiting = 0  # rebuilds waiting for the build lock (stop the indexer)
+        self._pages_live = 0.0  # when the pages of the pending index's build went live
+        self._session = ExitStack()  # the output's lock, held until stop()
         self._warnings: list[str] = []
         self._state = threading.Condition()
         self._build_lock = threading.Lock()
@@ -453,54 +507,77 @@ class DevServer:
         with self._state:
             return self.version, self.error_kind, list(self.error_lines)
 
-    def wait_for_build(self, seen: str | None, timeout: float) -> tuple[str, bool]:
-        """The current build id and whether it succeeded, once the id differs from `seen`
-        (or on timeout or stop)."""
+    def wait_for_build(
+        self, seen: tuple[str, bool] | None, timeout: float
+    ) -> tuple[str, bool, bool]:
+        """The current build id, whether it succeeded and whether its search index is still
+        being made, once (id, pending) differs from `seen` (or on timeout or stop)."""
         with self._state:
-            self._state.wait_for(lambda: self.version != seen or self.stopping, timeout)
-            return self.version, self.error_kind is None
+            self._state.wait_for(
+                lambda: (self.version, self.search_pending) != seen or self.stopping, timeout
+            )
+            return self.version, self.error_kind is None, self.search_pending
 
     # -- building ----------------------------------------------------------------------------
 
     def rebuild(self, reason: str = "") -> BuildReport | None:
-        """Build once; never raises for a failed build (the server must outlive it)."""
-        with self._build_lock:
-            clock = time.strftime("%H:%M:%S")
-            prefix = f"{clock} {reason}: " if reason else f"{clock} "
-            started = time.perf_counter()
-            try:
-                report = build_site(self.options, progress=False)
-            except AntqError as exc:  # data, settings, a missing tool: the user can fix it
-                self._set_state("data", list(exc.lines), changed=True)
-                self.log(f"{prefix}{DATA_ERROR_HEADING}:")
-                self._log_lines(exc.lines)
-                return None
-            except Exception:
-                lines = traceback.format_exc().rstrip().splitlines()
-                self._set_state("bug", lines, changed=True)
-                self.log(f"{prefix}{BUG_HEADING}:")
-                self._log_lines(lines, limit=len(lines))
-                return None
-            seconds = time.perf_counter() - started
-            # Skipped (nothing changed) still counts when it clears an error page.
-            changed = not report.skipped or self.error_kind is not None or self.build_count == 0
-            self._set_state(None, [], changed=changed)
-            self.last_report = report
-            if report.skipped:
-                self.log(prefix + text("serve-unchanged", seconds=f"{seconds:.1f}"))
-            else:
-                built = text(
-                    "serve-built",
-                    pages=report.pages,
-                    written=report.written,
-                    linked=report.linked,
-                    seconds=f"{seconds:.1f}",
-                )
-                self.log(prefix + built)
-            if report.warnings != self._warnings:
-                self._log_lines(report.warnings)
-                self._warnings = list(report.warnings)
-            return report
+        """Build once; never raises for a failed build (the server must outlive it). An
+        index being made meanwhile is stopped: the edit's pages come first."""
+        with self._state:
+            self._rebuilds_waiting += 1
+        try:
+            self._build_lock.acquire()
+        finally:
+            with self._state:
+                self._rebuilds_waiting -= 1
+        try:
+            return self._rebuild(reason)
+        finally:
+            self._build_lock.release()
+
+    def _rebuild(self, reason: str) -> BuildReport | None:
+        clock = time.strftime("%H:%M:%S")
+        prefix = f"{clock} {reason}: " if reason else f"{clock} "
+        started = time.perf_counter()
+        try:
+            report = build_site(self.options, progress=False)
+        except AntqError as exc:  # data, settings, a missing tool: the user can fix it
+            self._set_state("data", list(exc.lines), changed=True)
+            self.log(f"{prefix}{DATA_ERROR_HEADING}:")
+            self._log_lines(exc.lines)
+            return None
+        except Exception:
+            lines = traceback.format_exc().rstrip().splitlines()
+            self._set_state("bug", lines, changed=True)
+            self.log(f"{prefix}{BUG_HEADING}:")
+            self._log_lines(lines, limit=len(lines))
+            return None
+        seconds = time.perf_counter() - started
+        # Skipped (nothing changed) still counts when it clears an error page.
+        changed = not report.skipped or self.error_kind is not None or self.build_count == 0
+        # The index's state first: a page served with the new build's id says it right.
+        if report.search_pending:
+            self._set_search(True)
+            self._search_wanted.set()
+        elif not report.skipped:
+            self._set_search(False)
+        self._set_state(None, [], changed=changed)
+        self.last_report = report
+        if report.skipped:
+            self.log(prefix + text("serve-unchanged", seconds=f"{seconds:.1f}"))
+        else:
+            built = text(
+                "serve-built",
+                pages=report.pages,
+                written=report.written,
+                linked=report.linked,
+                seconds=f"{seconds:.1f}",
+            )
+            self.log(prefix + built)
+        if report.warnings != self._warnings:
+            self._log_lines(report.warnings)
+            self._warnings = list(report.warnings)
+        return report
 
     def _set_state(self, kind: str | None, lines: list[str], *, changed: bool) -> None:
         with self._state:
@@ -509,6 +586,51 @@ class DevServer:
             if changed:
                 self.build_count += 1
             self._state.notify_all()
+
+    def _swapped(self, pending: bool) -> None:
+        """A new site is live (from the build, in its thread): the search page says at once
+        whether its index is still being made."""
+        if pending:
+            self._pages_live = time.perf_counter()
+        self._set_search(pending)
+
+    def _set_search(self, pending: bool) -> None:
+        with self._state:
+            if self.search_pending != pending:
+                self.search_pending = pending
+                self._state.notify_all()
+
+    def _search_unwanted(self) -> bool:
+        """Asked while Pagefind runs: stop it for an edit waiting to be built, or on stop."""
+        return self.stopping or self._rebuilds_waiting > 0
+
+    def _index_loop(self) -> None:
+        """The indexer thread: make the index a rebuild deferred, one at a time, between
+        rebuilds (it takes the build lock, and gives way to a rebuild waiting for it)."""
+        while not self.stopping:
+            if not self._search_wanted.wait(0.2):
+                continue
+            self._search_wanted.clear()
+            with self._build_lock:
+                if self._search_unwanted():
+                    continue  # the rebuild that waits asks again if its index is deferred
+                try:
+                    done = Builder(self.options).catch_up_search(self._search_unwanted)
+                except Cancelled:
+                    continue
+                except AntqError as exc:
+                    self.log(DATA_ERROR_HEADING + ":")
+                    self._log_lines(exc.lines)
+                    continue
+                except Exception:
+                    self.log(BUG_HEADING + ":")
+                    self._log_lines(traceback.format_exc().rstrip().splitlines(), limit=100)
+                    continue
+                if done:
+                    seconds = time.perf_counter() - self._pages_live
+                    self._set_search(False)
+                    clock = time.strftime("%H:%M:%S")
+                    self.log(f"{clock} " + text("serve-search-caught-up", seconds=f"{seconds:.1f}"))
 
     def _log_lines(self, lines: list[str], limit: int = CONSOLE_ERROR_LINES) -> None:
         for line in lines[:limit]:
@@ -524,7 +646,12 @@ class DevServer:
         self._httpd = _Server((self.host, self.port), self)
         try:
             self.port = int(self._httpd.server_address[1])
+            lock_path = Builder(self.options).lock_path
+            self._session.enter_context(output_lock(lock_path, self.options.out_dir))
             self.rebuild()
+            indexer = threading.Thread(target=self._index_loop, name="antq-serve-index")
+            indexer.start()
+            self._threads.append(indexer)
             server_thread = threading.Thread(
                 target=self._httpd.serve_forever,
                 kwargs={"poll_interval": 0.1},  # how long stop() waits for the loop to notice
@@ -585,6 +712,7 @@ class DevServer:
             # The watcher may be mid-build: let it finish so no staging directory is left.
             thread.join()
         self._threads.clear()
+        self._session.close()  # the output's lock
 
 
 def _describe(changes: set[tuple[watchfiles.Change, str]], roots: list[Path]) -> str:
@@ -615,6 +743,10 @@ def run(options: BuildOptions, *, host: str, port: int, log: Callable[[str], Non
         return 2
     try:
         server.start()
+    except AntqError as exc:  # another build or server holds the output
+        for line in exc.lines:
+            log(line)
+        return 1
     except OSError as exc:
         log(say("serve-port", port=port, host=host, detail=exc.strerror or exc))
         return 1

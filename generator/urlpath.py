@@ -9,7 +9,12 @@ writers and the readers cannot drift apart (`tests/test_layers.py` keeps the lit
 
 from __future__ import annotations
 
+import re
+
 INDEX = "index.html"
+# Page n > 1 of a long list at /x/ is /x/trang-n/ (generator.pages.page_url).
+PAGE_SEGMENT = "trang-"
+_LATER_PAGE = re.compile(rf"/{PAGE_SEGMENT}\d+/$")
 
 
 def url_to_path(url: str) -> str:
@@ -51,3 +56,9 @@ def zim_path(url: str) -> str:
 def srcset_urls(value: str) -> list[str]:
     """The URLs of a `srcset` (or `imagesrcset`) value: each candidate's first word."""
     return [part.split()[0] for part in value.split(",") if part.strip()]
+
+
+def is_later_page(url: str) -> bool:
+    """Whether a URL is page 2, 3, … of a long list ("/phan-loai/2025/trang-2/"): the rest
+    of the list at the URL without its last segment."""
+    return _LATER_PAGE.search(url) is not None

@@ -1152,7 +1152,12 @@ def _serve_pages(tmp: Path) -> list[str]:
     """The preview server's own pages (data error, build bug, refused host): their text."""
     from html.parser import HTMLParser
 
-    from generator.serve import NOT_FOUND_PAGE, error_page, host_refused_page
+    from generator.serve import (
+        NOT_FOUND_PAGE,
+        error_page,
+        host_refused_page,
+        inject_search_notice,
+    )
 
     class Text(HTMLParser):
         def __init__(self) -> None:
@@ -1168,6 +1173,7 @@ def _serve_pages(tmp: Path) -> list[str]:
         error_page("bug", ["Traceback (most recent call last):"]),
         host_refused_page("evil.example", "http://127.0.0.1:8000/"),
         NOT_FOUND_PAGE.encode("utf-8"),
+        inject_search_notice(b"<!doctype html><body></body>"),  # the index catching up
     ]
     for page in pages:
         parser = Text()
@@ -1186,6 +1192,7 @@ MISC_CASES["serve-pages"] = CallCase(
         "serve-host-refused",
         "serve-not-found",
         "serve-home",
+        "serve-search-catching-up",
     ),
 )
 

@@ -16,6 +16,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,7 +55,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 # Session-wide builds defined below, each shared by several modules (read only).
-SHARED_BUILDS = {"fixture_site"}
+SHARED_BUILDS = {"fixture_site", "pg"}  # "pg": the PostgreSQL cluster, below
 
 
 @pytest.fixture(scope="session")
@@ -112,3 +113,37 @@ def make_package(tmp_path: Path) -> Callable[[str | None], Path]:
         return target
 
     return build
+
+
+# -- the push store on both databases (issue 20) ---------------------------------------------
+# One throwaway PostgreSQL cluster for the session (tests/pgserver.py), started by the one
+# worker that runs every PostgreSQL case: they all join the xdist group "pg".
+PG_GROUP = pytest.mark.xdist_group("pg")
+
+
+@pytest.fixture(scope="session")
+def pg() -> Iterator[Any]:
+    from tests.pgserver import pg_server
+
+    with pg_server() as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=PG_GROUP)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty push store of each kind: the tests that take it run on both."""
+    if request.param == "sqlite":
+        return str(tmp_path / "push.sqlite3")
+    return str(request.getfixturevalue("pg").new_database())
+
+
+@pytest.fixture
+def new_db(db_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Callable[[str], str]:
+    """Another fresh store of db_url's kind (`name` names the SQLite file)."""
+
+    def make(name: str) -> str:
+        if "://" in db_url:
+            return str(request.getfixturevalue("pg").new_database())
+        return str(tmp_path / f"{name}.sqlite3")
+
+    return make

@@ -506,6 +506,7 @@ EXPECTED_CALLS: dict[str, list[str]] = {
         "Không tìm thấy trang",
         "Không tìm thấy trang",
         "Trang chủ",
+        "Đang cập nhật chỉ mục tìm kiếm… Kết quả tìm kiếm có thể chưa có thay đổi vừa lưu.",
     ],
     "build-limits": [
         "events.csv: lỗi: bảng sự kiện có 10.001 dòng, vượt giới hạn 10.000 sự kiện của lịch phong trào (trang /lich/ và tệp lich.ics); chưa xây dựng lại trang web [calendar-too-many-events] — Cách sửa: chỉ giữ các ngày lễ, kỷ niệm và hoạt động của phong trào; xóa các dòng trùng hoặc sinh thừa",
@@ -796,6 +797,7 @@ NO_FIXTURE_YET: dict[str, str] = {
     "serve-stopping": "antq serve: needs a running preview server (tests/test_serve*.py); not yet here",
     "serve-unchanged": "antq serve: needs a running preview server (tests/test_serve*.py); not yet here",
     "serve-watch-failed": "antq serve: needs a running preview server (tests/test_serve*.py); not yet here",
+    "serve-search-caught-up": "antq serve: needs a running preview server (tests/test_serve_search.py); not yet here",
     "sw-injection-point": "antq build's lines: each needs a build run (or a forced failure of Pagefind, the lock, the worker template); tests/test_build*.py assert several, not yet here",
     "validate-progress": "a transient progress line on the terminal (rich status), never in the output",
     "validate-progress-table": "a transient progress line on the terminal (rich status), never in the output",

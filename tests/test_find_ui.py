@@ -11,14 +11,19 @@ keeps the province outline in view and highlights the xã, the attribution is a 
 "Leaflet", map code is loaded only on map pages, tap targets are ≥ 24 px, and axe (WCAG 2.2
 A/AA and best practices) finds nothing on the page families readers use most.
 
-Page size: no page of a package big enough to need pagination exceeds ~1,500 elements.
+Page size: no page of a package big enough to need pagination exceeds ~1,500 elements, every
+list family included (a year's classification, a province's xã, a model's sites, the models citing
+a document, at their national page sizes), and every row of a split list stays reachable.
 """
 
 from __future__ import annotations
 
+import csv
+import json
 import os
 import re
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,6 +33,8 @@ import pytest
 from generator import search
 from generator.build import BuildOptions, build_site
 from generator.data import synth
+from generator.htmlread import element_count
+from generator.pages import awards, legal, models
 from tests.browser import block_external, launch, serve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -408,7 +415,9 @@ def test_axe_best_practices_on_the_main_families(
 # -- page size at scale --------------------------------------------------------------------
 
 TINY_BUT_LONG: synth.Scale = {
-    "provinces": ("31",),  # Hải Phòng: 114 xã
+    # Hải Phòng (114 xã) and Thành phố Hồ Chí Minh, the largest province (168): a province
+    # list and a year's classification list (282 rows) both longer than one page.
+    "provinces": ("31", "79"),
     "places": 400,
     "models": 300,  # more than two pages of models
     "model_sites": 900,
@@ -426,42 +435,158 @@ def long_lists(tmp_path_factory: pytest.TempPathFactory) -> Path:
         mp.setitem(synth.SCALES, "tiny-but-long", TINY_BUT_LONG)
         synth.write_package(root / "data", scale="tiny-but-long", seed=15)
     shutil.copytree(ROOT / "site", root / "site")
-    _build(root / "data", root / "site", root / "public", root / "cache")
+    toml = root / "site" / "site.toml"
+    scope = 'provinces = ["31", "79"]'
+    text, count = re.subn(r"^provinces\s*=\s*\[[^\]]*\]", scope, toml.read_text(), flags=re.M)
+    assert count == 1
+    toml.write_text(text)
+    with pytest.MonkeyPatch.context() as mp:
+        # Lists that are long only at national scale, made long here with smaller pages.
+        mp.setattr(models, "SITES_ON_PAGE", 5)
+        mp.setattr(legal, "CITING_MODELS_ON_PAGE", 100)
+        _build(root / "data", root / "site", root / "public", root / "cache")
     return root / "public"
 
 
-def element_count(html: str) -> int:
-    """Elements of a page as the browser builds it (start tags; the parser adds <tbody> to
-    a table without one: none of ours)."""
-    return len(re.findall(r"<[a-zA-Z][^>]*>", re.sub(r"<!--.*?-->", "", html, flags=re.S)))
+def _rows(html: str, start: str, row: str) -> list[str]:
+    """The items of the first list after `start` (a table's <tr> in its <tbody>, or a
+    list's <li>)."""
+    rest = html[html.index(start) :]
+    body = rest[rest.index("<tbody>") : rest.index("</tbody>")] if row == "tr" else rest
+    if row == "li":
+        body = rest[rest.index("<ul>") : rest.index("</ul>")]
+    return re.findall(rf"<{row}\b.*?</{row}>", body, flags=re.S)
 
 
-# Families still over the budget at scale, not split in this wave (named in the issue's
-# report): a province's hub, the yearly award and classification lists, a model's sites.
-NOT_YET_SPLIT = re.compile(
-    r"^(tinh/[^/]+/index|khen-thuong/.*|phan-loai/.*|mo-hinh/[^/]+/index)\.html$"
-)
+def _full_page(html: str, start: str, row: str, size: int) -> int:
+    """The elements of this page were its list `size` items long (its largest item each
+    time): the budget of a list family whose national pages are longer than this
+    package's."""
+    rows = _rows(html, start, row)
+    return element_count(html) + (size - len(rows)) * max(map(element_count, rows))
+
+
+def _walk(root: Path, url: str) -> list[str]:
+    """The pages of the list at `url`, following its pager's "Trang sau" links."""
+    pages = []
+    while True:
+        html = (root / url.lstrip("/") / "index.html").read_text("utf-8")
+        pages.append(html)
+        found = re.search(r'<a href="([^"]+)" rel="next">', html)
+        if not found:
+            return pages
+        url = found.group(1)
+
+
+def _links(pages: list[str], start: str, row: str) -> list[str]:
+    return [
+        re.search(r'href="([^"]+)"', r).group(1)  # type: ignore[union-attr]
+        for html in pages
+        for r in _rows(html, start, row)
+        if 'href="' in r
+    ]
+
+
+LONG_FAMILIES = ("tinh/ho-chi-minh/", "phan-loai/2025/", "khen-thuong/2025/", "mo-hinh/")
 
 
 def test_no_page_exceeds_the_element_budget(long_lists: Path) -> None:
-    assert (long_lists / "mo-hinh/trang-3/index.html").is_file()  # it needed pagination
+    for family in LONG_FAMILIES:  # each needed its pagination here
+        assert (long_lists / family / "trang-2/index.html").is_file(), family
     biggest = sorted(
-        (
-            (element_count(p.read_text("utf-8")), p)
-            for p in long_lists.rglob("*.html")
-            if not NOT_YET_SPLIT.match(p.relative_to(long_lists).as_posix())
-            or p.parts[-2] == "mo-hinh"
-        ),
+        ((element_count(p.read_text("utf-8")), p) for p in long_lists.rglob("*.html")),
         reverse=True,
     )
     assert biggest[0][0] <= MAX_ELEMENTS, biggest[:5]
-    # Negative control: the models of the three list pages on one page exceed it.
+    # The families whose lists are longer at national scale than here, at their full page
+    # size: the model with the most sites, the document most models cite.
+    mid, _, document = _busiest(long_lists)
+    model = long_lists / f"mo-hinh/{mid}/index.html"
+    html = model.read_text("utf-8")
+    assert _full_page(html, 'id="h-sites"', "tr", models.SITES_ON_PAGE) <= MAX_ELEMENTS
+    html = (long_lists / document.lstrip("/") / "index.html").read_text("utf-8")
+    full = _full_page(html, 'id="h-cited"', "li", legal.CITING_MODELS_ON_PAGE)
+    assert full <= MAX_ELEMENTS, (document, full)
+    # An award list at its page size, every row as long as the longest here (at national
+    # scale most awards name a model and a legal basis: 100 a page made 1,619 elements).
+    year = (long_lists / "khen-thuong/2025/index.html").read_text("utf-8")
+    rows = _rows(year, "<table", "tr")
+    longest = max(map(element_count, rows))
+    full = element_count(year) + sum(longest - element_count(r) for r in rows)
+    assert full <= MAX_ELEMENTS, full
+    # Negative controls: the models of the three list pages on one page, a year's
+    # classification on one page, exceed it; so would a model page of 500 sites (before).
     parts = [
         (long_lists / f"mo-hinh/{sub}index.html").read_text("utf-8")
         for sub in ("", "trang-2/", "trang-3/")
     ]
     lists = [p[p.index('id="ds-mo-hinh"') : p.index('class="pager"')] for p in parts]
     assert element_count("".join(lists)) > MAX_ELEMENTS
+    year = _walk(long_lists, "/phan-loai/2025/")
+    assert sum(element_count("".join(_rows(p, "<table>", "tr"))) for p in year) > MAX_ELEMENTS
+    model_html = model.read_text("utf-8")
+    assert _full_page(model_html, 'id="h-sites"', "tr", 500) > MAX_ELEMENTS
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _busiest(site: Path) -> tuple[str, str, str]:
+    """The model with the most sites, the document most models cite and its URL."""
+    data = site.parent / "data"
+    mid = Counter(r["model_id"] for r in _csv(data / "model_sites.csv")).most_common(1)[0][0]
+    cited = Counter(r["legal_basis"] for r in _csv(data / "models.csv") if r["legal_basis"])
+    html = (site / "van-ban/index.html").read_text("utf-8")
+    top = cited.most_common(1)[0][0]
+    found = re.search(rf'<a href="(/van-ban/[^"]+/)">[^<]* {re.escape(top)}</a>', html)
+    assert found, top
+    return mid, top, found.group(1)
+
+
+def test_every_row_of_a_long_list_is_reachable(long_lists: Path) -> None:
+    """Every row of the old one-page lists is on one of the new pages, linked from page 1
+    by the pager; the sitemap and the province's offline list know every page."""
+    data = long_lists.parent / "data"
+    scope = {u["code"] for u in _csv(data / "units.csv") if u["parent_code"] in ("31", "79")}
+    # A province's xã: every xã page of it.
+    pages = _walk(long_lists, "/tinh/ho-chi-minh/")
+    wards = {
+        f"/tinh/ho-chi-minh/{d.name}/"
+        for d in (long_lists / "tinh/ho-chi-minh").iterdir()
+        if (d / "index.html").is_file() and not d.name.startswith("trang-")
+    }
+    links = _links(pages, 'id="ds-xa"', "tr")
+    assert len(pages) == 2 and sorted(links) == sorted(wards), len(links)
+    assert set(_links(pages[:1], 'id="ds-xa"', "tr")) < wards  # negative control
+    # A year's classification: one row per classified xã in scope.
+    classified = [
+        r
+        for r in _csv(data / "movement_classes.csv")
+        if r["year"] == "2025" and r["unit_code"] in scope
+    ]
+    rows = [r for p in _walk(long_lists, "/phan-loai/2025/") for r in _rows(p, "<table>", "tr")]
+    assert len(rows) == len(classified) > awards.CLASSES_ON_PAGE
+    # A model's sites (built at 5 a page here) and the models citing a document (100).
+    mid, basis, document = _busiest(long_lists)
+    sites = [r for r in _csv(data / "model_sites.csv") if r["model_id"] == mid]
+    pages = _walk(long_lists, f"/mo-hinh/{mid}/")
+    assert sum(len(_rows(p, 'id="h-sites"', "tr")) for p in pages) == len(sites) > 5
+    citing = {
+        f"/mo-hinh/{r['id']}/" for r in _csv(data / "models.csv") if r["legal_basis"] == basis
+    }
+    links = _links(_walk(long_lists, document), 'id="h-cited"', "li")
+    assert sorted(u for u in links if u.startswith("/mo-hinh/")) == sorted(citing)
+    assert len(citing) > 100
+    # The sitemap and the saved province list name the later pages; a later page is no xã.
+    sitemap = (long_lists / "sitemap.xml").read_text("utf-8")
+    for family in (*LONG_FAMILIES, f"mo-hinh/{mid}/", document.lstrip("/")):
+        assert f"/{family}trang-2/</loc>" in sitemap, family
+    offline = json.loads((long_lists / "tinh/ho-chi-minh/offline.json").read_text("utf-8"))
+    assert "/tinh/ho-chi-minh/trang-2/" in {f["url"] for f in offline["files"]}
+    assert "/tinh/ho-chi-minh/trang-2/" not in offline["wards"]
+    assert set(offline["wards"]) == wards
 
 
 @pytest.mark.browser

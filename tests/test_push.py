@@ -5,6 +5,12 @@ requests: it checks the VAPID JWT (ES256 signature, aud, exp, sub) and decrypts 
 body with the test subscriber's own private key. The receiver is reachable only because these
 tests inject an allow-list with 127.0.0.1 and plain http; the production allow-list refuses
 it (tested too).
+
+The tests that take `db_url` (or `api`) run on both stores: SQLite and a throwaway PostgreSQL
+cluster (tests/conftest.py, one per session). SQLite only, by design: the rate limit (per
+process), the migration from a version-1 SQLite file and the kill -9 of `notify` (both on
+PostgreSQL in test_push_scale.py), the receiver's own checks, the JWT per push service, the
+redirect, uvicorn and Chromium.
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ import threading
 import time
 import warnings
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -371,8 +378,20 @@ def notify(
     )
 
 
-def subscribe(db: Path, sub: dict[str, Any], *topics: str) -> None:
-    Store(db).subscribe(sub["endpoint"], sub["keys"]["p256dh"], sub["keys"]["auth"], topics)
+def subscribe(db: Path | str, sub: dict[str, Any], *topics: str) -> None:
+    with closing(Store(db)) as store:
+        store.subscribe(sub["endpoint"], sub["keys"]["p256dh"], sub["keys"]["auth"], topics)
+
+
+def count_subscriptions(db: Path | str) -> int:
+    with closing(Store(db)) as store:
+        return store.count_subscriptions()
+
+
+def query(db: Path | str, sql: str) -> list[tuple[Any, ...]]:
+    """Rows of one SQL statement on a store of either kind."""
+    with closing(Store(db)) as store, store.transaction() as conn:
+        return [tuple(row) for row in conn.execute(sql).fetchall()]
 
 
 # -- settings -----------------------------------------------------------------------------------
@@ -474,8 +493,9 @@ def test_key_checks() -> None:
 
 
 @pytest.fixture
-def api(repo: Path, site: Path, tmp_path: Path) -> Iterator[tuple[TestClient, Path]]:
-    db = tmp_path / "push.sqlite3"
+def api(repo: Path, site: Path, db_url: str) -> Iterator[tuple[TestClient, str]]:
+    """The service on a store of each kind (SQLite, PostgreSQL)."""
+    db = db_url
     vocab = vocabulary(load_model(repo / "data", site))
     config = ServiceConfig(db_path=db, origin=SITE_ORIGIN, vocabulary=vocab, policy=LOCAL)
     with TestClient(create_app(config), base_url="http://push.test") as client:
@@ -493,7 +513,7 @@ def fake_subscription(endpoint: str = "http://127.0.0.1:9/push/a") -> dict[str, 
     }
 
 
-def test_subscribe_update_unsubscribe(api: tuple[TestClient, Path]) -> None:
+def test_subscribe_update_unsubscribe(api: tuple[TestClient, str]) -> None:
     client, db = api
     sub = fake_subscription()
     r = client.post("/subscriptions", json={"subscription": sub, "topics": ["xa:11140"]})
@@ -519,14 +539,14 @@ def test_subscribe_update_unsubscribe(api: tuple[TestClient, Path]) -> None:
     assert store.count_subscriptions() == 0 and store.topics_of(sub["endpoint"]) == []
     r = client.request("DELETE", "/subscriptions", json={"endpoint": sub["endpoint"]})
     assert r.status_code == 200 and r.json()["removed"] is False
-    # WAL, and the schema the app created.
-    raw = sqlite3.connect(db)
-    assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert raw.execute("SELECT version FROM schema_version").fetchone()[0] == SCHEMA_VERSION
+    # WAL on SQLite, and the schema the app created.
+    assert store.journal_mode() == ("postgresql" if "://" in db else "wal")
+    assert query(db, "SELECT version FROM schema_version") == [(SCHEMA_VERSION,)]
+    store.close()
     assert client.get("/health").json() == {"status": "ok", "schema": SCHEMA_VERSION}
 
 
-def test_subscribe_validation(api: tuple[TestClient, Path]) -> None:
+def test_subscribe_validation(api: tuple[TestClient, str]) -> None:
     client, db = api
     bad = fake_subscription()
     bad["keys"]["p256dh"] = bad["keys"]["p256dh"][:40]
@@ -563,12 +583,12 @@ def test_subscribe_validation(api: tuple[TestClient, Path]) -> None:
     assert r.status_code == 415
     assert client.get("/nowhere").json()["message"] == "Không có địa chỉ này."
     assert client.get("/subscriptions").status_code == 405
-    assert Store(db).count_subscriptions() == 0
+    assert count_subscriptions(db) == 0
 
 
-def test_ssrf_refused_at_subscribe_time(repo: Path, site: Path, tmp_path: Path) -> None:
+def test_ssrf_refused_at_subscribe_time(repo: Path, site: Path, db_url: str) -> None:
     """With the production allow-list: the receiver-style URL, and every SSRF shape."""
-    db = tmp_path / "push.sqlite3"
+    db = db_url
     vocab = vocabulary(load_model(repo / "data", site))
     config = ServiceConfig(db_path=db, origin=SITE_ORIGIN, vocabulary=vocab, burst=100)
     with TestClient(create_app(config)) as client:
@@ -582,7 +602,7 @@ def test_ssrf_refused_at_subscribe_time(repo: Path, site: Path, tmp_path: Path) 
         good = fake_subscription("https://fcm.googleapis.com/fcm/send/abc")
         r = client.post("/subscriptions", json={"subscription": good, "topics": ["xa:11140"]})
         assert r.status_code == 200  # positive control: the same request with a real host
-    assert Store(db).count_subscriptions() == 1
+    assert count_subscriptions(db) == 1
 
 
 def test_body_limit_and_rate_limit(repo: Path, site: Path, tmp_path: Path) -> None:
@@ -630,7 +650,8 @@ def test_token_bucket_refills() -> None:
     assert "a" not in buckets.buckets  # bounded: the least recent key went first
 
 
-def test_cors_only_for_the_site(api: tuple[TestClient, Path]) -> None:
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # not about the store
+def test_cors_only_for_the_site(api: tuple[TestClient, str]) -> None:
     client, _ = api
     preflight = {
         "access-control-request-method": "POST",
@@ -676,12 +697,12 @@ def test_store_migrates_and_refuses_newer(tmp_path: Path) -> None:
 
 
 def test_topic_mapping_from_a_data_change(
-    repo: Path, site: Path, tmp_path: Path, receiver: Receiver, vapid_key: VapidKey
+    repo: Path, site: Path, db_url: str, receiver: Receiver, vapid_key: VapidKey
 ) -> None:
     """Through the service's API, then the notifier: the follower of xã Lạc Phượng gets one
     notification saying Thôn Cộng Lạc now "đạt"; the province's follower gets both changes
     in one notification; a follower of another province gets nothing."""
-    db = tmp_path / "push.sqlite3"
+    db = db_url
     vocab = vocabulary(load_model(repo / "data", site))
     config = ServiceConfig(db_path=db, origin=SITE_ORIGIN, vocabulary=vocab, policy=LOCAL)
     follows = {
@@ -791,11 +812,16 @@ def test_claims_copy_per_call(
 
 
 def test_ssrf_refused_at_send_time(
-    repo: Path, site: Path, tmp_path: Path, receiver: Receiver, vapid_key: VapidKey
+    repo: Path,
+    site: Path,
+    db_url: str,
+    new_db: Callable[[str], str],
+    receiver: Receiver,
+    vapid_key: VapidKey,
 ) -> None:
     """Rows that did not come through the service (or predate a tighter list) are checked
     again before sending: with the production list nothing reaches the receiver."""
-    db = tmp_path / "push.sqlite3"
+    db = db_url
     endpoints = [
         receiver.url("/push/plain-http"),  # http:// and 127.0.0.1 and another port
         receiver.url("/push/b").replace("http://", "https://"),
@@ -815,9 +841,9 @@ def test_ssrf_refused_at_send_time(
     )
     assert report.outcomes == Counter({"refused": 5})
     assert receiver.hits == Counter()
-    assert Store(db).count_subscriptions() == 0  # refused endpoints are dropped
+    assert count_subscriptions(db) == 0  # refused endpoints are dropped
     # Userinfo is refused by the test list as well, with the receiver reachable.
-    db2 = tmp_path / "again.sqlite3"
+    db2 = new_db("again")
     subscribe(db2, receiver.subscription("/push/d") | {"endpoint": endpoints[2]}, "xa:11140")
     report = notify(repo, site, db2, vapid_key)
     assert report.outcomes == Counter({"refused": 1}) and receiver.hits == Counter()
@@ -840,25 +866,25 @@ def test_redirect_is_not_followed(
 
 
 def test_expired_subscription_removed(
-    repo: Path, site: Path, tmp_path: Path, receiver: Receiver, vapid_key: VapidKey
+    repo: Path, site: Path, db_url: str, receiver: Receiver, vapid_key: VapidKey
 ) -> None:
-    db = tmp_path / "push.sqlite3"
+    db = db_url
     receiver.script["/push/gone"] = [(410, {})]
     receiver.script["/push/missing"] = [(404, {})]
     for path in ("/push/gone", "/push/missing", "/push/ok"):
         subscribe(db, receiver.subscription(path), "xa:11140")
     report = notify(repo, site, db, vapid_key)
     assert report.outcomes == Counter({"gone": 2, "sent": 1})
-    store = Store(db)
-    assert store.count_subscriptions() == 1
-    assert store.topics_of(receiver.url("/push/ok")) == ["xa:11140"]
-    assert store.topics_of(receiver.url("/push/gone")) == []  # topics went with it
+    with closing(Store(db)) as store:
+        assert store.count_subscriptions() == 1
+        assert store.topics_of(receiver.url("/push/ok")) == ["xa:11140"]
+        assert store.topics_of(receiver.url("/push/gone")) == []  # topics went with it
 
 
 def test_429_retried_after_retry_after(
-    repo: Path, site: Path, tmp_path: Path, receiver: Receiver, vapid_key: VapidKey
+    repo: Path, site: Path, db_url: str, receiver: Receiver, vapid_key: VapidKey
 ) -> None:
-    db = tmp_path / "push.sqlite3"
+    db = db_url
     receiver.script["/push/soon"] = [(429, {"Retry-After": "2"})]
     receiver.script["/push/later"] = [(503, {"Retry-After": "3600"})]
     subscribe(db, receiver.subscription("/push/soon"), "xa:11140")
@@ -879,9 +905,14 @@ def test_429_retried_after_retry_after(
 
 
 def test_retries_are_bounded_and_timeouts_caught(
-    repo: Path, site: Path, tmp_path: Path, receiver: Receiver, vapid_key: VapidKey
+    repo: Path,
+    site: Path,
+    db_url: str,
+    new_db: Callable[[str], str],
+    receiver: Receiver,
+    vapid_key: VapidKey,
 ) -> None:
-    db = tmp_path / "push.sqlite3"
+    db = db_url
     receiver.script["/push/down"] = [(500, {"Retry-After": "1"})] * 10
     receiver.delay = 0.0
     subscribe(db, receiver.subscription("/push/down"), "xa:11140")
@@ -890,12 +921,12 @@ def test_retries_are_bounded_and_timeouts_caught(
     assert receiver.hits["/push/down"] == 3
     assert report.run_states == Counter({"failed": 1}) and "gave up" in report.problems[0]
 
-    db2 = tmp_path / "slow.sqlite3"
+    db2 = new_db("slow")
     receiver.delay = 2.0  # longer than the timeout: requests raises, not WebPushException
     subscribe(db2, receiver.subscription("/push/slow"), "xa:11140")
     report = notify(repo, site, db2, vapid_key, timeout=0.3, retry_wait=0)
     assert report.run_states == Counter({"retry": 1})
-    row = sqlite3.connect(db2).execute("SELECT detail FROM deliveries").fetchone()
+    [row] = query(db2, "SELECT detail FROM deliveries")
     # The total deadline and the read timeout are equal here: whichever cuts first.
     assert row[0] in ("Deadline", "ReadTimeout")
 
@@ -908,13 +939,14 @@ def test_parse_retry_after() -> None:
 
 
 def test_unsubscribed_after_planning_is_not_sent(
-    repo: Path, site: Path, tmp_path: Path, receiver: Receiver, vapid_key: VapidKey
+    repo: Path, site: Path, db_url: str, receiver: Receiver, vapid_key: VapidKey
 ) -> None:
-    db = tmp_path / "push.sqlite3"
+    db = db_url
     receiver.script["/push/a"] = [(503, {"Retry-After": "3600"})]
     subscribe(db, receiver.subscription("/push/a"), "xa:11140")
     notify(repo, site, db, vapid_key, retry_wait=0)
-    Store(db).unsubscribe(receiver.url("/push/a"))
+    with closing(Store(db)) as store:
+        store.unsubscribe(receiver.url("/push/a"))
     clock = FakeClock()
     clock.now += 7200
     report = notify(repo, site, db, vapid_key, clock=clock)
@@ -1081,9 +1113,14 @@ def test_private_key_sources(tmp_path: Path, key_file: Path) -> None:
 
 
 def test_notify_command(
-    repo: Path, site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key_file: Path
+    repo: Path,
+    site: Path,
+    tmp_path: Path,
+    db_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    key_file: Path,
 ) -> None:
-    db = tmp_path / "push.sqlite3"
+    db = db_url
     subscribe(db, fake_subscription("https://fcm.googleapis.com/fcm/send/abcdefgh"), "xa:11140")
     runner = CliRunner()
     base = ["push", "notify", "--from", "HEAD~1", "--to", "HEAD", "--data", str(repo / "data")]
@@ -1094,8 +1131,9 @@ def test_notify_command(
     dry = runner.invoke(cli_app, [*base, "--dry-run"])
     assert dry.exit_code == 0, dry.output
     assert "Thử (không gửi)" in dry.output and "fcm.googleapis.com/…abcdefgh" in dry.output
-    assert Store(db).run_states("x") == Counter()
-    assert sqlite3.connect(db).execute("SELECT count(*) FROM runs").fetchone()[0] == 0
+    with closing(Store(db)) as store:
+        assert store.run_states("x") == Counter()
+    assert query(db, "SELECT count(*) FROM runs") == [(0,)]
     missing = runner.invoke(cli_app, base)
     assert missing.exit_code == 2 and "Chưa có khóa bí mật VAPID" in missing.output
     # A key that is not the one site.toml gives browsers: stop before the first send.

@@ -127,6 +127,15 @@ def test_long_lists_are_left_out_of_the_whole_site_index() -> None:
     assert not indexed("phan-loai/2025/index.html")
     assert not indexed("ban-do/hai-phong/index.html")
     assert not indexed("cap-nhat/index.html")  # changes with every data commit
+    # Page 2, 3, … of a long list repeat page 1's title (issue 15); a xã named like a page
+    # number is no later page (a negative control of the pattern).
+    for rel in (
+        "tinh/ho-chi-minh/trang-2/",
+        "mo-hinh/31-tu-quan-0001/trang-3/",
+        "mo-hinh/trang-2/",
+    ):
+        assert not indexed(rel + "index.html"), rel
+    assert indexed("tinh/ho-chi-minh/index.html") and indexed("tinh/x/trang-moi/index.html")
 
 
 def test_search_copy_is_main_without_ignored_parts() -> None:

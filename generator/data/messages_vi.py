@@ -1414,6 +1414,14 @@ CATALOGUE: dict[str, Entry] = {
     #    The dev server's page for an address nothing is built at (generator.serve).
     "serve-not-found": Entry("info", "Không tìm thấy trang"),
     "serve-home": Entry("info", "Trang chủ"),
+    # antq serve: the search index follows the pages (issue 18 item 5, generator.serve).
+    "serve-search-catching-up": Entry(
+        "info",
+        "Đang cập nhật chỉ mục tìm kiếm… Kết quả tìm kiếm có thể chưa có thay đổi vừa lưu.",
+    ),
+    "serve-search-caught-up": Entry(
+        "info", "chỉ mục tìm kiếm đã cập nhật ({seconds} s sau khi trang được thay)."
+    ),
 }
 
 

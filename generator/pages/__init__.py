@@ -26,7 +26,7 @@ from generator.data.schema import PackageSpec
 from generator.errors import BuildError
 from generator.model import SiteModel
 from generator.revision import DataLog
-from generator.urlpath import url_to_path
+from generator.urlpath import PAGE_SEGMENT, url_to_path
 
 
 @dataclass
@@ -228,19 +228,46 @@ def paginate(items: list[Any], size: int) -> Iterator[tuple[int, int, list[Any]]
         yield number, count, items[(number - 1) * size : number * size]
 
 
-def pager(url: str, number: int, count: int) -> dict[str, Any] | None:
+def page_url(url: str, number: int) -> str:
+    """Page `number` of the list at `url`: page 1 at `url` itself (a list that grew past one
+    page keeps its old URL), page n at `url`trang-n/ (`urlpath.is_later_page`)."""
+    return url if number == 1 else f"{url}{PAGE_SEGMENT}{number}/"
+
+
+def pager(
+    url: str, number: int, count: int, link: Callable[[str, int], str] = page_url
+) -> dict[str, Any] | None:
     """What macros.html's `pager` shows on page `number` of `count` of the list at `url`
-    (page 1 at `url`, page n at `url`trang-n/); None for a list on one page."""
+    (page n at `link(url, n)`); None for a list on one page."""
     if count == 1:
         return None
-
-    def link(n: int) -> str:
-        return url if n == 1 else f"{url}trang-{n}/"
-
     return {
         "number": number,
         "count": count,
-        "prev": link(number - 1) if number > 1 else None,
-        "next": link(number + 1) if number < count else None,
-        "pages": [{"n": n, "url": link(n)} for n in range(1, count + 1)],
+        "prev": link(url, number - 1) if number > 1 else None,
+        "next": link(url, number + 1) if number < count else None,
+        "pages": [{"n": n, "url": link(url, n)} for n in range(1, count + 1)],
     }
+
+
+@dataclass(frozen=True)
+class Slice:
+    """One page of a long list: its URL, its items and the pager's view."""
+
+    url: str
+    number: int
+    items: list[Any]
+    pager: dict[str, Any] | None
+
+    def title(self, title: str) -> str:
+        return title if self.number == 1 else f"{title} — trang {self.number}"
+
+
+def paged(
+    url: str, items: list[Any], size: int, link: Callable[[str, int], str] = page_url
+) -> Iterator[Slice]:
+    """The one pagination of every long list of the site (issue 15: no page over ~1,500
+    elements at national scale): `size` items a page, page 1 at `url`, page n at
+    `link(url, n)`, each with its pager."""
+    for number, count, chunk in paginate(items, size):
+        yield Slice(link(url, number), number, chunk, pager(url, number, count, link))

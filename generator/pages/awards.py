@@ -8,8 +8,7 @@ from typing import Any
 
 from generator.data.records import Award
 from generator.model import SiteModel
-from generator.pages import Page, Source, paginate
-from generator.pages import pager as _pager
+from generator.pages import Page, Source, paged
 from generator.pages.common import award_view
 
 RANK = 40  # the families' order: see generator.pages.collect
@@ -19,7 +18,12 @@ def make(source: Source) -> Iterator[Page]:
     yield from pages(source.model)
 
 
-PAGE_SIZE = 200
+# Awards a list page (up to ~15 elements each; the national package: 200 made pages of
+# ~3,000 elements, 100 of up to 1,619; 80 keep them under ~1,350).
+PAGE_SIZE = 80
+# Rows of a year's classification list (6 elements each): the whole country on one page had
+# 20,016 elements; 200 keep a page near 1,400 (issue 15).
+CLASSES_ON_PAGE = 200
 
 
 def pages(model: SiteModel) -> Iterator[Page]:
@@ -52,18 +56,17 @@ def pages(model: SiteModel) -> Iterator[Page]:
 
 
 def _paged(model: SiteModel, url: str, title: str, awards: list[Award]) -> Iterator[Page]:
-    for number, count, chunk in paginate(awards, PAGE_SIZE):
-        page_url = url if number == 1 else f"{url}trang-{number}/"
+    for part in paged(url, awards, PAGE_SIZE):
         yield Page(
-            url=page_url,
+            url=part.url,
             templates=["khen-thuong-danh-sach.html"],
             context={
                 "heading": title,
-                "awards": [award_view(model, a) for a in chunk],
-                "pager": _pager(url, number, count),
+                "awards": [award_view(model, a) for a in part.items],
+                "pager": part.pager,
                 "total": len(awards),
             },
-            title=title if number == 1 else f"{title} — trang {number}",
+            title=part.title(title),
         )
 
 
@@ -97,12 +100,19 @@ def _classes(model: SiteModel) -> Iterator[Page]:
         title="Phân loại phong trào",
     )
     for year in with_rows:
-        yield Page(
-            url=f"/phan-loai/{year}/",
-            templates=["phan-loai-nam.html"],
-            context={"year": year, "rows": rows_by_year[year]},
-            title=f"Phân loại phong trào năm {year}",
-        )
+        rows = rows_by_year[year]
+        for part in paged(f"/phan-loai/{year}/", rows, CLASSES_ON_PAGE):
+            yield Page(
+                url=part.url,
+                templates=["phan-loai-nam.html"],
+                context={
+                    "year": year,
+                    "rows": part.items,
+                    "total": len(rows),
+                    "pager": part.pager,
+                },
+                title=part.title(f"Phân loại phong trào năm {year}"),
+            )
 
 
 def _count_classes(rows: list[dict[str, Any]]) -> dict[str, int]:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from generator import legal
 from generator.model import LegalEntry, SiteModel
-from generator.pages import Page, Source
+from generator.pages import Page, Source, paged
 from generator.pages.common import legal_link
 
 RANK = 50  # the families' order: see generator.pages.collect
@@ -24,7 +24,37 @@ def pages(model: SiteModel) -> Iterator[Page]:
         title="Văn bản pháp luật và văn bản chỉ đạo",
     )
     for entry in model.legal:
-        yield document_page(model, entry)
+        yield from document_pages(model, entry)
+
+
+# Models citing a document listed a page (2 elements each): a document cited by most of the
+# national package's 2,500 models made a page of 5,096 elements (issue 15).
+CITING_MODELS_ON_PAGE = 500
+
+
+def document_pages(model: SiteModel, entry: LegalEntry) -> Iterator[Page]:
+    """A document's page and, for one cited by more than CITING_MODELS_ON_PAGE models, the
+    pages that list the rest of the models (heading, models and pager only)."""
+    first = document_page(model, entry)
+    citing = first.context["models"]
+    for part in paged(entry.url, citing, CITING_MODELS_ON_PAGE):
+        if part.number == 1:
+            first.context["models"] = part.items
+            first.context["models_total"] = len(citing)
+            first.context["pager"] = part.pager
+            yield first
+            continue
+        yield Page(
+            url=part.url,
+            templates=first.templates,
+            context={
+                "document": first.context["document"],
+                "models": part.items,
+                "models_total": len(citing),
+                "pager": part.pager,
+            },
+            title=part.title(first.title),
+        )
 
 
 def _row(model: SiteModel, entry: LegalEntry) -> dict[str, object]:

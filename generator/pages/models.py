@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.deps import model_key
 from generator.model import ModelEntry, SiteModel
-from generator.pages import Page, Source, pager, paginate
-from generator.pages.common import award_view, later, legal_link, model_card, site_view
+from generator.pages import Page, Source, paged
+from generator.pages.common import award_view, legal_link, model_card, site_view
 from generator.pages.news import latest
 from generator.textvi import slugify
 
@@ -19,7 +18,9 @@ def make(source: Source) -> Iterator[Page]:
     yield from pages(source.model)
 
 
-SITES_ON_PAGE = 500
+# Sites a model page shows (~9 elements each); the rest on the model's pages trang-n/
+# (a model of the national package has up to ~450 sites: 500 a page made ~4,200 elements).
+SITES_ON_PAGE = 100
 # Models per list page: the national list (2,500 models, ~6 elements each) on one page had
 # 15,387 elements; 120 keep a page under ~1,000 (issue 15).
 MODELS_ON_PAGE = 120
@@ -55,9 +56,7 @@ def pages(model: SiteModel) -> Iterator[Page]:
             model, p["url"], f"Mô hình ở {province.name}", chosen, filters, p["url"]
         )
     for entry in model.models:
-        # A model's page reads its own records (its sites and awards map to its key) and,
-        # beyond the build's base, nothing else: see generator.deps.
-        yield later(model_page, model, entry, deps=frozenset({model_key(entry.id)}))
+        yield from model_pages(model, entry)
 
 
 def _listing(
@@ -69,32 +68,52 @@ def _listing(
     active: str | None,
 ) -> Iterator[Page]:
     """The list at `url`, MODELS_ON_PAGE models a page (page n at `url`trang-n/)."""
-    for number, count, chunk in paginate(entries, MODELS_ON_PAGE):
+    for part in paged(url, entries, MODELS_ON_PAGE):
         yield Page(
-            url=url if number == 1 else f"{url}trang-{number}/",
+            url=part.url,
             templates=["mo-hinh-danh-sach.html"],
             context={
                 "heading": title,
-                "models": [model_card(model, e) for e in chunk],
+                "models": [model_card(model, e) for e in part.items],
                 "total": len(entries),
-                "pager": pager(url, number, count),
+                "pager": part.pager,
                 "filters": filters,
                 "active": active,
             },
-            title=title if number == 1 else f"{title} — trang {number}",
+            title=part.title(title),
         )
 
 
-def model_page(model: SiteModel, entry: ModelEntry, with_context: bool = True) -> Page:
-    """The model's page (`with_context` False: without its context, made later)."""
+def model_pages(model: SiteModel, entry: ModelEntry) -> Iterator[Page]:
+    """A model's page and, for a model with more than SITES_ON_PAGE sites, the pages that
+    list the rest of them (heading, sites and pager only)."""
     m = entry.model
-    if not with_context:
-        return Page(
-            url=entry.url,
-            templates=[f"mo-hinh-{m.id}.html", "mo-hinh.html"],
-            context={},
-            title=m.name,
+    sites = sorted(
+        entry.sites, key=lambda s: (not s.exemplar, s.started or m.decision_date or s.id, s.id)
+    )
+    first = model_page(model, entry)
+    for part in paged(entry.url, sites, SITES_ON_PAGE):
+        if part.number == 1:
+            first.context["sites"] = [site_view(model, s) for s in part.items]
+            first.context["pager"] = part.pager
+            yield first
+            continue
+        yield Page(
+            url=part.url,
+            templates=first.templates,
+            context={
+                "model": first.context["model"],
+                "sites": [site_view(model, s) for s in part.items],
+                "sites_total": len(sites),
+                "pager": part.pager,
+            },
+            title=part.title(m.name),
         )
+
+
+def model_page(model: SiteModel, entry: ModelEntry) -> Page:
+    """A model's own page (its first SITES_ON_PAGE sites: `model_pages` makes the rest)."""
+    m = entry.model
     sites = sorted(
         entry.sites, key=lambda s: (not s.exemplar, s.started or m.decision_date or s.id, s.id)
     )
@@ -116,6 +135,7 @@ def model_page(model: SiteModel, entry: ModelEntry, with_context: bool = True) -
         },
         "sites": [site_view(model, s) for s in sites[:SITES_ON_PAGE]],
         "sites_total": len(sites),
+        "pager": None,
         "members_total": sum(s.members or 0 for s in sites),
         "awards": [award_view(model, a) for a in entry.awards],
         "news": latest(model, model.news_by_model.get(entry.id, [])),

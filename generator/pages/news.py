@@ -14,7 +14,7 @@ from generator import photos
 from generator.data.cache import default_cache_dir
 from generator.model import SiteModel, about_units
 from generator.news import URL_ROOT, Article, Photo, renderer
-from generator.pages import FileOutput, Page, Source, paginate
+from generator.pages import FileOutput, Page, Source, paged
 from generator.pages.common import award_view, model_card
 from generator.textvi import slugify
 
@@ -101,39 +101,26 @@ def _listing(
     feed: str | None,
 ) -> Iterator[Page]:
     """One listing, paginated: page 1 at `url`, page N at `url`trang/N/."""
-    for number, count, chunk in paginate(articles, PER_PAGE):
-        page_url = _page_url(url, number)
+    for part in paged(url, articles, PER_PAGE, _page_url):
         yield Page(
-            url=page_url,
+            url=part.url,
             templates=["tin-tuc-danh-sach.html"],
             context={
                 "heading": title,
-                "articles": [card(model, a) for a in chunk],
+                "articles": [card(model, a) for a in part.items],
                 "total": len(articles),
                 "filters": filters,
                 "active": active,
                 "feed": feed or f"{URL_ROOT}atom.xml",
-                "pager": _pager(url, number, count),
+                "pager": part.pager,
             },
-            title=title if number == 1 else f"{title} (trang {number})",
+            title=title if part.number == 1 else f"{title} (trang {part.number})",
         )
 
 
 def _page_url(url: str, number: int) -> str:
+    # News keeps its own published scheme, trang/N/ (the other lists use trang-N/).
     return url if number == 1 else f"{url}trang/{number}/"
-
-
-def _pager(url: str, number: int, count: int) -> dict[str, Any] | None:
-    """The pager macro's view (macros.html): none for a single page."""
-    if count == 1:
-        return None
-    return {
-        "number": number,
-        "count": count,
-        "prev": _page_url(url, number - 1) if number > 1 else None,
-        "next": _page_url(url, number + 1) if number < count else None,
-        "pages": [{"n": n, "url": _page_url(url, n)} for n in range(1, count + 1)],
-    }
 
 
 def _image(article: Article, photo: Photo, *, lazy: bool, sizes: str = SIZES) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from generator.data.messages_vi import text
 from generator.data.records import SecurityTeam, SecurityTeamRating
 from generator.deps import model_key, unit_key
 from generator.model import ASSESSED_KINDS, Province, SiteModel, Ward
-from generator.pages import Page, Source
+from generator.pages import Page, Source, paged
 from generator.pages.common import (
     award_view,
     coverage_view,
@@ -35,15 +35,20 @@ KIND_TITLES = {
     "doanh_nghiep": "Doanh nghiệp",
     "co_so_giao_duc": "Cơ sở giáo dục",
 }
-AWARDS_ON_PAGE = 30
+# What a province's page holds, so that it stays under ~1,500 elements at national scale
+# (issue 15: Thành phố Hồ Chí Minh's page had 2,870): its xã list 100 rows a page (~9
+# elements each; the rest on /tinh/<slug>/trang-n/), its first models and awards, each with
+# a link to the whole list (/mo-hinh/tinh/<slug>/, /khen-thuong/tinh/<slug>/).
+WARDS_ON_PAGE = 100
+MODELS_ON_PAGE = 12
+AWARDS_ON_PAGE = 10
 
 
 def pages(model: SiteModel) -> Iterator[Page]:
-    """Each page with its record-level keys (generator.deps) and its context made later:
-    an edit of other units' rows reuses it without building it."""
     for province in model.provinces:
-        yield later(province_page, model, province, deps=province_deps(province))
+        yield from province_pages(model, province)
         for ward in province.wards:
+            # Its record-level keys (generator.deps), its context made only when needed.
             yield later(ward_page, model, province, ward, deps=ward_deps(ward))
 
 
@@ -53,14 +58,6 @@ def ward_deps(ward: Ward) -> frozenset[str]:
     models = {*ward.model_ids, *(s.model_id for s in ward.sites)}
     models |= {a.model_id for a in ward.awards if a.model_id}
     return frozenset({unit_key(ward.code), *(model_key(m) for m in models)})
-
-
-def province_deps(province: Province) -> frozenset[str]:
-    """A province page's: its records and its xã's (a xã's rows map to its province's key
-    too), the models of its cards and of the awards it lists."""
-    models = set(province.model_ids)
-    models |= {a.model_id for a in province.awards[:AWARDS_ON_PAGE] if a.model_id}
-    return frozenset({unit_key(province.code), *(model_key(m) for m in models)})
 
 
 def _coverage_rows(
@@ -112,15 +109,35 @@ def _rating(model: SiteModel, rating: SecurityTeamRating | None) -> str | None:
     )
 
 
-def province_page(model: SiteModel, province: Province, with_context: bool = True) -> Page:
-    """The province's page (`with_context` False: without its context, made later)."""
-    if not with_context:
-        return Page(
-            url=province.url,
-            templates=[f"tinh-{province.code}.html", "tinh.html"],
-            context={},
-            title=province.name,
+def province_pages(model: SiteModel, province: Province) -> Iterator[Page]:
+    """A province's page, and the pages with the rest of its xã list (heading, list and
+    pager only) when it has more than WARDS_ON_PAGE units."""
+    first = province_page(model, province)
+    wards = first.context["wards"]
+    for part in paged(province.url, wards, WARDS_ON_PAGE):
+        if part.number == 1:
+            first.context["wards"] = part.items
+            first.context["wards_total"] = len(wards)
+            first.context["pager"] = part.pager
+            yield first
+            continue
+        yield Page(
+            url=part.url,
+            templates=first.templates,
+            context={
+                "province": first.context["province"],
+                "year": first.context["year"],
+                "wards": part.items,
+                "wards_total": len(wards),
+                "pager": part.pager,
+                "finder_url": first.context["finder_url"],
+            },
+            title=part.title(first.title),
         )
+
+
+def province_page(model: SiteModel, province: Province) -> Page:
+    """A province's page, every xã in its list (`province_pages` splits the list)."""
     year = model.current_year
     wards = []
     for ward in province.wards:
@@ -156,7 +173,12 @@ def province_page(model: SiteModel, province: Province, with_context: bool = Tru
         "classes": _class_rows(model, province.classes),
         "wards": wards,
         "teams": _team_count(w.security_teams for w in province.wards),
-        "models": [model_card(model, model.model_by_id[m]) for m in province.model_ids],
+        "models": [
+            model_card(model, model.model_by_id[m]) for m in province.model_ids[:MODELS_ON_PAGE]
+        ],
+        "models_total": len(province.model_ids),
+        "models_url": f"/mo-hinh/tinh/{province.slug}/",
+        "finder_url": f"/tim-xa/{province.slug}/",
         "awards": [award_view(model, a) for a in province.awards[:AWARDS_ON_PAGE]],
         "awards_total": len(province.awards),
         "awards_url": f"/khen-thuong/tinh/{province.slug}/",

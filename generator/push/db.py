@@ -93,6 +93,22 @@ class Conn:
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         return self.raw.execute(self._sql(sql), params)
 
+    def each(self, sql: str, rows: list[Sequence[Any]]) -> list[int]:
+        """Run one statement per row (`sql` ends in `RETURNING 1`): the rows each changed.
+        PostgreSQL sends them all in one pipeline (one round trip), not one per row."""
+        if self.dialect == "sqlite":
+            return [len(self.raw.execute(sql, row).fetchall()) for row in rows]
+        if not rows:
+            return []
+        counts = []
+        with self.raw.cursor() as cursor:
+            cursor.executemany(self._sql(sql), rows, returning=True)
+            while True:
+                counts.append(len(cursor.fetchall()))
+                if not cursor.nextset():
+                    break
+        return counts
+
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
         if self.dialect == "sqlite":
             return int(self.raw.executemany(sql, rows).rowcount)

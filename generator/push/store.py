@@ -34,7 +34,7 @@ from generator.data.messages_vi import problem
 from generator.push.db import Conn, Database, Dialect, Location, StoreError, ddl, locate
 from generator.push.endpoints import EndpointPolicy
 
-__all__ = ["StoreError", "Store", "Delivery", "Slot", "TooManyTopics", "service_of"]
+__all__ = ["StoreError", "Store", "Delivery", "Recorded", "Slot", "TooManyTopics", "service_of"]
 
 MAX_TOPICS = 50  # per subscription: every xã of a province would already be silly
 
@@ -192,6 +192,19 @@ class Delivery:
     p256dh: str | None  # None: the subscription is gone since the run was planned
     auth: str | None
     lease_expiry: float = 0.0  # until when this notifier holds the claim (wall clock)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One send's outcome to record (Store.record): a final state, or a retry at `when`;
+    `drop` deletes the subscription with it (an expired or refused endpoint)."""
+
+    delivery: Delivery
+    state: str
+    status: int | None = None
+    detail: str | None = None
+    when: float = 0.0
+    drop: bool = False
 
 
 @dataclass(frozen=True)
@@ -573,6 +586,18 @@ class Store:
                 )
             return kept > 0
 
+    def extend_held(self, owner: str, deliveries: list[Delivery], until: float) -> None:
+        """Extend this owner's leases on deliveries sent and not yet recorded (a batch that
+        outlasts its lease), so no other notifier takes them meanwhile."""
+        if not deliveries:
+            return
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE deliveries SET lease_expiry = ? WHERE run_key = ? AND endpoint = ? "
+                "AND lease_owner = ? AND state IN ('pending', 'retry') AND lease_expiry < ?",
+                [(until, d.run_key, d.endpoint, owner, until) for d in deliveries],
+            )
+
     def release(self, owner: str, deliveries: Iterable[Delivery]) -> None:
         """Give back claimed deliveries not sent (their service asked to wait)."""
         with self.transaction() as db:
@@ -671,6 +696,63 @@ class Store:
             )
             > 0
         )
+
+    def record(self, owner: str, outcomes: list[Recorded]) -> list[bool]:
+        """Record the outcomes of a lane's sends in one transaction (`finish` and
+        `retry_later` of each, for the rows `owner` still holds); whether each was kept."""
+        stamp = _now()
+        final = (
+            "UPDATE deliveries SET state = ?, attempts = attempts + ?, last_status = ?, "
+            "detail = ?, updated = ? WHERE run_key = ? AND endpoint = ? "
+            "AND lease_owner = ? AND state IN ('pending', 'retry') RETURNING 1"
+        )
+        later = (
+            "UPDATE deliveries SET state = 'retry', attempts = attempts + 1, "
+            "next_attempt = ?, last_status = ?, detail = ?, updated = ?, "
+            "lease_expiry = 0 WHERE run_key = ? AND endpoint = ? "
+            "AND lease_owner = ? AND state IN ('pending', 'retry') RETURNING 1"
+        )
+        finals = [(i, r) for i, r in enumerate(outcomes) if r.state != "retry"]
+        retries = [(i, r) for i, r in enumerate(outcomes) if r.state == "retry"]
+        kept = [False] * len(outcomes)
+        with self.transaction() as db:
+            counts = db.each(
+                final,
+                [
+                    (
+                        r.state,
+                        0 if r.state == "cancelled" else 1,
+                        r.status,
+                        r.detail,
+                        stamp,
+                        r.delivery.run_key,
+                        r.delivery.endpoint,
+                        owner,
+                    )
+                    for _, r in finals
+                ],
+            )
+            counts += db.each(
+                later,
+                [
+                    (
+                        r.when,
+                        r.status,
+                        r.detail,
+                        stamp,
+                        r.delivery.run_key,
+                        r.delivery.endpoint,
+                        owner,
+                    )
+                    for _, r in retries
+                ],
+            )
+            for (index, _), n in zip(finals + retries, counts, strict=True):
+                kept[index] = n > 0
+            gone = [(r.delivery.endpoint,) for i, r in finals if r.drop and kept[i]]
+            if gone:
+                db.executemany("DELETE FROM subscriptions WHERE endpoint = ?", gone)
+        return kept
 
     def run_states(self, run_key: str) -> Counter[str]:
         """A run's deliveries by state: the rows still held, plus the counts kept by prune."""

@@ -4,12 +4,13 @@ Any number of notifiers (`antq push notify`, `antq push notify --worker`, on any
 reach the store) work through the same queue. Each runs `--concurrency` lanes; a lane claims
 a slot of one push service (at most `--per-service` slots per service, across all notifiers),
 then batches of that service's due deliveries, and sends them one after another over one
-kept-alive connection, recording each outcome before the next send. So
+kept-alive connection, then records the batch's outcomes in one transaction. So
 
 - a delivery is sent by the lane that holds its lease, and recorded only while it holds it;
-- a notifier has at most one delivery per lane sent and not yet recorded: the most a
-  SIGKILL can make go out twice is `--concurrency` notifications (a stable `tag` and the
-  Web Push `Topic` header make such a repeat replace the notification, not add one);
+- a notifier has at most one batch (`BATCH`) per lane sent and not yet recorded: the most a
+  SIGKILL can make go out twice is `--concurrency` × `BATCH` notifications (a stable `tag`
+  and the Web Push `Topic` header make such a repeat replace the notification, not add
+  one); one transaction per batch instead of one per send is a tenth of the CPU per message;
 - a killed notifier's leases (deliveries and slots) expire, at most `claim_lease(timeout)`
   after the kill, and another notifier takes its unsent deliveries;
 - a push service's 429 (too many requests) with Retry-After pauses that service for every
@@ -33,7 +34,7 @@ from collections.abc import Callable
 from generator.push.plan import run_tag
 from generator.push.report import NotifyReport, mask
 from generator.push.send import Outcome, Sender
-from generator.push.store import Delivery, Slot, Store
+from generator.push.store import Delivery, Recorded, Slot, Store
 
 MIN_RETRY_DELAY = 1.0
 MAX_RETRY_DELAY = 24 * 3600.0
@@ -43,7 +44,7 @@ MAX_RETRY_DELAY = 24 * 3600.0
 # one SQLite file on a loaded machine lost leases while recording (106 repeats in 20,000 in
 # bench/push_bench.py); with 30 s none.
 LEASE_MARGIN = 30.0
-BATCH = 32  # deliveries a lane claims at once (sent one after another)
+BATCH = 16  # deliveries a lane claims, sends one after another, then records at once
 
 
 def claim_lease(timeout: float) -> float:
@@ -95,37 +96,33 @@ class Notifier:
 
     # -- outcomes ---------------------------------------------------------------------------
 
-    def record(self, delivery: Delivery, outcome: Outcome, report: NotifyReport) -> None:
-        """Write one outcome (one transaction), if this notifier still holds the lease."""
-        store = self.store
-        state = outcome.state
-        detail = outcome.detail
-        owner = self.owner
+    def outcome_row(self, delivery: Delivery, outcome: Outcome) -> Recorded:
+        """What to record for one send's outcome."""
+        state, detail = outcome.state, outcome.detail
         if state == "retry" and delivery.attempts + 1 >= self.max_attempts:
-            state, detail = "failed", f"gave up after {delivery.attempts + 1}: {detail}"
-            kept = store.finish(delivery, "failed", outcome.status, detail, owner=owner)
-        elif state == "retry":
+            detail = f"gave up after {delivery.attempts + 1}: {detail}"
+            return Recorded(delivery, "failed", outcome.status, detail)
+        if state == "retry":
             when = _retry_time(outcome, delivery.attempts, self.clock())
-            kept = store.retry_later(delivery, when, outcome.status, outcome.detail, owner=owner)
-        elif state == "sent":
-            kept = store.finish(delivery, "sent", outcome.status, owner=owner)
-        else:
-            # gone (404/410) and refused endpoints will never take a message: forget them.
-            kept = store.finish(
-                delivery,
-                state,
-                outcome.status,
-                outcome.detail,
-                owner=owner,
-                drop_subscription=state in ("gone", "refused"),
-            )
+            return Recorded(delivery, "retry", outcome.status, detail, when)
+        if state == "sent":
+            return Recorded(delivery, "sent", outcome.status)
+        # gone (404/410) and refused endpoints will never take a message: forget them.
+        return Recorded(delivery, state, outcome.status, detail, drop=state in ("gone", "refused"))
+
+    def record(self, rows: list[Recorded], report: NotifyReport) -> None:
+        """Write a lane's outcomes (one transaction), those whose lease this notifier holds."""
+        if not rows:
+            return
+        kept = self.store.record(self.owner, rows)
         with self._report_lock:
-            report.outcomes[state if kept else "lost"] += 1
-            if state in ("failed", "refused"):
-                report.problems.append(
-                    f"{mask(delivery.endpoint)}: {state} "
-                    f"({outcome.status or '-'} {detail or ''})".rstrip()
-                )
+            for row, held in zip(rows, kept, strict=True):
+                report.outcomes[row.state if held else "lost"] += 1
+                if row.state in ("failed", "refused"):
+                    report.problems.append(
+                        f"{mask(row.delivery.endpoint)}: {row.state} "
+                        f"({row.status or '-'} {row.detail or ''})".rstrip()
+                    )
 
     # -- the loop -----------------------------------------------------------------------------
 
@@ -192,26 +189,37 @@ class Notifier:
                 self.store.release_slot(self.owner, slot)
 
     def _send_batch(self, slot: Slot, batch: list[Delivery], report: NotifyReport) -> bool:
-        """Send a batch in order; False when its service asked to wait (the rest is given
-        back, and the service paused for every notifier)."""
-        for index, delivery in enumerate(batch):
-            outcome = self._deliver(delivery, report, slot)
-            if outcome is not None and outcome.status == 429 and outcome.retry_after:
-                until = self.clock() + min(MAX_RETRY_DELAY, outcome.retry_after)
-                detail = f"{outcome.status or '-'} Retry-After {outcome.retry_after:g} s"
-                self.store.pause_service(slot.service, until, detail)
-                self.store.release(self.owner, batch[index + 1 :])
-                return False
+        """Send a batch in order, then record its outcomes in one transaction (so a lane
+        has at most one batch sent and not yet recorded: the crash window); False when its
+        service asked to wait (the rest is given back, and the service paused for every
+        notifier)."""
+        done: list[Recorded] = []
+        try:
+            for index, delivery in enumerate(batch):
+                outcome = self._deliver(delivery, report, done, slot)
+                if outcome is not None and outcome.status == 429 and outcome.retry_after:
+                    until = self.clock() + min(MAX_RETRY_DELAY, outcome.retry_after)
+                    detail = f"{outcome.status or '-'} Retry-After {outcome.retry_after:g} s"
+                    self.record(done, report)
+                    done = []
+                    self.store.pause_service(slot.service, until, detail)
+                    self.store.release(self.owner, batch[index + 1 :])
+                    return False
+        finally:
+            self.record(done, report)
         return True
 
     def _deliver(
-        self, delivery: Delivery, report: NotifyReport, slot: Slot | None = None
+        self,
+        delivery: Delivery,
+        report: NotifyReport,
+        done: list[Recorded],
+        slot: Slot | None = None,
     ) -> Outcome | None:
-        """Send one claimed delivery and record its outcome, in this lane: so a lane has at
-        most one delivery sent and not yet recorded (the crash window)."""
+        """Send one claimed delivery; its outcome joins `done`, recorded with the batch."""
         if delivery.p256dh is None or delivery.auth is None:
             # Unsubscribed since the run was planned: respect that.
-            self.record(delivery, Outcome("cancelled", None, "unsubscribed"), report)
+            done.append(Recorded(delivery, "cancelled", None, "unsubscribed"))
             return None
         # Never start a send the lease might not outlive (a batch that waited long).
         needed = self.clock() + self.sender.timeout + LEASE_MARGIN
@@ -221,8 +229,10 @@ class Notifier:
             with self._report_lock:
                 report.outcomes["lost"] += 1  # another notifier took it over
             return None
+        if delivery.lease_expiry < needed:  # and the batch's sends still to record
+            self.store.extend_held(self.owner, [r.delivery for r in done], needed)
         outcome = self._safe_send(delivery, run_tag(delivery.run_key))
-        self.record(delivery, outcome, report)
+        done.append(self.outcome_row(delivery, outcome))
         return outcome
 
     def _safe_send(self, delivery: Delivery, tag: str) -> Outcome:
