@@ -1,7 +1,7 @@
 """`antq build`: the pipeline as named, timed stages, each a function with typed inputs and
 outputs (frozen dataclasses), run in order by `Builder._run`:
 
-    inputs → validate → load → limits → model → pages → render+write → search → pwa
+    inputs → validate → load → limits → model → deps → pages → render+write → search → pwa
     → verify → swap
 
     read_inputs(options, code) → Inputs          settings, the git log, the fingerprint
@@ -9,6 +9,7 @@ outputs (frozen dataclasses), run in order by `Builder._run`:
     load(options, cache root) → Loaded            descriptor, records (cached), lessons
     check_limits(loaded)                          a table too large for its outputs
     make_model(options, inputs, loaded) → Modelled
+    Builder._reuse(…) → Reuse                     what changed rows feed (generator.deps)
     plan_pages(options, inputs, loaded, modelled) → Planned
     Builder._render_and_write(…) → Written        pages and files into staging
     BuildCache                                    what the next build reuses, typed
@@ -25,7 +26,9 @@ hash is unchanged is hard-linked from the previous build instead of rendered. A 
 every input file is unchanged stops after hashing them. Every key is a content hash; an
 input file's hash is kept under what `stat` says of it and not computed again while that
 is unchanged (generator.filehash, git's trade-off; `--full` hashes every file again).
-One build at a time per output folder (`Builder._lock`); output ceilings in
+A page that declares the records it reads (`Page.deps`, generator.deps) is not even made
+when only rows of other records changed: its last key is kept. One build (or `antq serve`)
+at a time per output folder (`output_lock`); output ceilings in
 `generator.limits`; the data's revision and the build's date in `generator.revision`.
 """
 
@@ -46,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 import generator
-from generator import codeversion, legal, limits, pwa, search
+from generator import codeversion, deps, legal, limits, pwa, search
 from generator.data.cache import default_cache_dir
 from generator.data.load import Dataset, read_package
 from generator.data.messages_vi import say, text
@@ -68,7 +71,9 @@ from generator.render import Renderer
 from generator.revision import (
     DataLog,
     DataRevision,
+    combine,
     data_revision,
+    file_digests,
     git_log,
     hash_files,
     source_date_epoch,
@@ -85,6 +90,7 @@ class BuildReport:
     files: int = 0
     written: int = 0
     linked: int = 0
+    kept: int = 0  # pages reused by their record-level keys, their context never made
     skipped: bool = False
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
@@ -166,6 +172,10 @@ class Inputs:
     epoch: datetime | None
     data_hash: str
     fingerprint: str
+    # The fingerprint without the leaf tables' bytes (generator.deps): when it is unchanged,
+    # only leaf rows changed and the pages' record-level keys decide what is made.
+    base: str = ""
+    leaf: Mapping[str, bytes] = field(default_factory=dict)  # the leaf tables' digests
 
 
 @dataclass(frozen=True)
@@ -193,6 +203,17 @@ class Planned:
 
 
 @dataclass(frozen=True)
+class Reuse:
+    """What record-level dependencies (generator.deps) let the plan reuse: the base the
+    pages' keys are made on now, the keys the changed rows feed (None: every page is made)
+    and the leaf tables' bytes this build read (None: not kept for the next build)."""
+
+    base: str = ""
+    changed: frozenset[str] | None = None
+    tables: Mapping[str, bytes] | None = None
+
+
+@dataclass(frozen=True)
 class Written:
     """What the render-and-write stage put into staging: each output's key (the search and
     service-worker stages add theirs), the pages' URLs, the search copies' hashes, and what
@@ -202,6 +223,7 @@ class Written:
     pages: tuple[str, ...]
     copies: dict[str, str]
     scanned: frozenset[str]
+    deps: dict[str, str] = field(default_factory=dict)  # each keyed page's (BuildCache.deps)
 
 
 @dataclass(frozen=True)
@@ -219,6 +241,10 @@ class BuildCache:
     copies: Mapping[str, str] = field(default_factory=dict)
     search: Mapping[str, Any] = field(default_factory=dict)
     derived: tuple[str, ...] = ()
+    # Record-level dependencies (generator.deps): the base the pages' keys were made on, and
+    # each page's that declares its keys: the hash of its keys, URL, title and templates.
+    deps_base: str = ""
+    deps: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def read(cls, path: Path, code: str) -> BuildCache:
@@ -240,6 +266,8 @@ class BuildCache:
                 copies=dict(data["copies"]),
                 search=dict(data["search"]),
                 derived=tuple(data.get("derived", ())),
+                deps_base=str(data["deps_base"]),
+                deps=dict(data["deps"]),
             )
         except (KeyError, TypeError, ValueError):
             return cls()
@@ -253,6 +281,8 @@ class BuildCache:
             "copies": dict(self.copies),
             "search": dict(self.search),
             "derived": list(self.derived),
+            "deps_base": self.deps_base,
+            "deps": dict(self.deps),
         }
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
@@ -270,19 +300,23 @@ def read_inputs(o: BuildOptions, code: str) -> Inputs:
     except SettingsError as exc:
         raise BuildError(exc.problems) from None
     pwa_dir = pwa.source_dir(o.site_dir)  # the service worker's source
-    data_hash = hash_files(tree_files(o.data_dir), o.data_dir)
+    digests = file_digests(tree_files(o.data_dir), o.data_dir)
+    data_hash = combine(digests)
     log = git_log(o.data_dir)  # the one git query of the build, passed down
     epoch = source_date_epoch()
-    parts = (
-        data_hash,
+    rest = (
         hash_files(tree_files(o.site_dir), o.site_dir),
         hash_files(tree_files(pwa_dir), pwa_dir),
         code,
         repr(log.last),
         repr(epoch),
     )
-    fingerprint = hashlib.sha256("|".join(parts).encode()).hexdigest()
-    return Inputs(settings, log, epoch, data_hash, fingerprint)
+    fingerprint = hashlib.sha256("|".join((data_hash, *rest)).encode()).hexdigest()
+    leaf = deps.leaf_files()
+    base = deps.base_digest([combine([d for d in digests if d[0] not in leaf]), *rest])
+    return Inputs(
+        settings, log, epoch, data_hash, fingerprint, base, {r: d for r, d in digests if r in leaf}
+    )
 
 
 def validate(o: BuildOptions, inputs: Inputs) -> list[str]:
@@ -404,6 +438,8 @@ class Builder:
         # The pages' search copies (see generator.search), kept from build to build.
         self.copies_path = cache_root / "build" / f"{key}-search"
         self.lock_path = cache_root / "build" / f"{key}.lock"
+        # The leaf tables as the last build read them (generator.deps).
+        self.kept_path = cache_root / "build" / f"{key}-tables"
         self.code = codeversion.code_version()
         self._cancel: Callable[[], bool] | None = None  # asked while Pagefind runs
 
@@ -461,6 +497,8 @@ class Builder:
             check_limits(loaded)
         with stage("model"):
             modelled = make_model(o, inputs, loaded)
+        with stage("deps"):
+            reuse = self._reuse(inputs, cache, loaded, modelled)
         with stage("pages"):
             planned = plan_pages(o, inputs, loaded, modelled)
         page_count, file_count = len(planned.pages), len(planned.files)
@@ -470,7 +508,7 @@ class Builder:
         copies = Staging(self.copies_path)
         try:
             written = self._render_and_write(
-                staging, copies, inputs.settings, model, planned, cache
+                staging, copies, inputs.settings, model, planned, cache, reuse
             )
             # The data and the pages are no longer needed: give their memory back before
             # Pagefind runs (the national site's model is hundreds of MB).
@@ -488,7 +526,7 @@ class Builder:
             copies.abort()
             raise
         try:
-            self._save(inputs.fingerprint, written, index, emitted)
+            self._save(inputs.fingerprint, written, index, emitted, reuse)
         finally:
             staging.finish()
             copies.finish()
@@ -499,11 +537,38 @@ class Builder:
         self.report.linked = staging.linked
         return self.report
 
+    def _reuse(
+        self, inputs: Inputs, cache: BuildCache, loaded: Loaded, modelled: Modelled
+    ) -> Reuse:
+        """The base of the pages' record-level keys and, when only leaf rows changed since
+        the build `cache` describes, the keys they feed (generator.deps)."""
+        model = modelled.model
+        base = deps.base_digest(
+            # Not the data's revision: outside git it is the data's hash (any edit changes
+            # it), and no keyed page reads it (the update pages and build.json, made whole).
+            [inputs.base, repr(model.years), repr(model.current_year)]
+        )
+        tables = deps.snapshot(self.o.data_dir, loaded.package, inputs.leaf)
+        if tables is None or not cache.deps_base or cache.deps_base != base:
+            return Reuse(base, None, tables)
+        changed = deps.changed_keys(self.kept_path, tables, model, loaded.dataset)
+        return Reuse(base, changed, tables)
+
     def _save(
-        self, fingerprint: str, written: Written, index: dict[str, Any], derived: list[str]
+        self,
+        fingerprint: str,
+        written: Written,
+        index: dict[str, Any],
+        derived: list[str],
+        reuse: Reuse | None,
     ) -> None:
         # With the index deferred the site is not yet what these inputs make: a build from
         # them must not stop early as "unchanged" (it makes the index).
+        # The kept tables first: a cache saved with them describes them.
+        if reuse is None or reuse.tables is None:
+            deps.forget_tables(self.kept_path)
+        else:
+            deps.keep_tables(self.kept_path, reuse.tables)
         BuildCache(
             code=self.code,
             fingerprint=fingerprint + (SEARCH_PENDING if index.get("pending") else ""),
@@ -512,6 +577,8 @@ class Builder:
             copies=written.copies,
             search=index,
             derived=tuple(sorted(derived)),
+            deps_base=reuse.base if reuse is not None and reuse.tables is not None else "",
+            deps=written.deps if reuse is not None else {},
         ).write(self.cache_path)
 
     def _post(
@@ -578,7 +645,8 @@ class Builder:
             self._cancel = None
         try:
             fingerprint = cache.fingerprint.removesuffix(SEARCH_PENDING)
-            self._save(fingerprint, written, index, emitted)
+            # Record-level keys not carried over: the next build makes every keyed page.
+            self._save(fingerprint, written, index, emitted, None)
         finally:
             staging.finish()
         return True
@@ -595,6 +663,7 @@ class Builder:
         model: SiteModel,
         planned: Planned,
         cache: BuildCache,
+        reuse: Reuse,
     ) -> Written:
         """Render every page and file whose key changed into staging; hard-link the others
         from the previous build."""
@@ -609,8 +678,16 @@ class Builder:
         renderer = Renderer(self.o.site_dir / "templates", {**globals_, "lesson_doc": LessonDoc})
         site_hash = hashlib.sha256(pickle.dumps((globals_, self.code), protocol=5)).hexdigest()
         with stage("plan"):
-            to_render, to_produce, copy_hashes = self._plan(
-                staging, copies, renderer, site_hash, planned, cache, outputs, bool(model.lessons)
+            to_render, to_produce, copy_hashes, keyed = self._plan(
+                staging,
+                copies,
+                renderer,
+                site_hash,
+                planned,
+                cache,
+                outputs,
+                reuse,
+                bool(model.lessons),
             )
         with stage("render+write"):
             problems, new_copies = _run_jobs(
@@ -625,6 +702,7 @@ class Builder:
             pages=tuple(p.url for p in planned.pages),
             copies=dict(sorted(copy_hashes.items())),
             scanned=frozenset({rel for rel, *_ in to_render} | {rel for rel, _ in to_produce}),
+            deps=keyed,
         )
 
     def _plan(
@@ -636,25 +714,51 @@ class Builder:
         planned: Planned,
         cache: BuildCache,
         outputs: dict[str, str],
+        reuse: Reuse,
         library: bool,
     ) -> tuple[
-        list[tuple[str, str, Page, str | None]], list[tuple[str, FileOutput]], dict[str, str]
+        list[tuple[str, str, Page, str | None]],
+        list[tuple[str, FileOutput]],
+        dict[str, str],
+        dict[str, str],
     ]:
         """Each page's and file's key (into `outputs`); link the unchanged ones from the
         previous build (and their search copies). Returns the pages to render (rel path,
         template, page, path of its search copy or None), the files to produce, and the
-        linked copies' hashes. `library`: the lessons get their own index."""
+        linked copies' hashes, and each keyed page's record-level entry (BuildCache.deps).
+        `library`: the lessons get their own index.
+
+        A page with record-level keys (`Page.deps`) whose entry is the last build's and
+        whose keys meet none the changed rows feed keeps its last key: its context is not
+        made (generator.deps; with ANTQ_CHECK_DEPS=1 it is, and must give that key)."""
         old_outputs, old_copies = cache.outputs, cache.copies
         copy_hashes: dict[str, str] = {}
+        keyed: dict[str, str] = {}
         to_render: list[RenderJob] = []
+        changed = reuse.changed
+        check = os.environ.get("ANTQ_CHECK_DEPS") == "1"
         for page in planned.pages:
             name = renderer.choose(page.templates)
-            digest = hashlib.sha256()
-            digest.update(site_hash.encode())
-            digest.update(renderer.template_hash(name).encode())
-            digest.update(pickle.dumps((page.url, name, page.title, page.context), protocol=5))
-            key = digest.hexdigest()
+            template_hash = renderer.template_hash(name)
             rel = page.output_path
+            key = None
+            if page.deps is not None:
+                entry = _deps_entry(reuse.base, site_hash, template_hash, name, page)
+                keyed[rel] = entry
+                if (
+                    changed is not None
+                    and cache.deps.get(rel) == entry
+                    and rel in old_outputs
+                    and not (page.deps & changed)
+                ):
+                    key = old_outputs[rel]
+                    self.report.kept += 1
+                    if check and _page_key(site_hash, template_hash, name, page) != key:
+                        raise RuntimeError(
+                            f"{page.url}: reused by its deps, yet its context changed"
+                        )
+            if key is None:
+                key = _page_key(site_hash, template_hash, name, page)
             outputs[rel] = key
             where = search.index_dir(rel, library)
             copy = f"{where}/{rel}" if where else None
@@ -674,7 +778,7 @@ class Builder:
             outputs[rel] = key
             if not (old_outputs.get(rel) == key and staging.link(rel)):
                 to_produce.append((rel, output))
-        return to_render, to_produce, copy_hashes
+        return to_render, to_produce, copy_hashes, keyed
 
     def _assets(
         self, staging: Staging, old_outputs: Mapping[str, str], outputs: dict[str, str]
@@ -714,6 +818,23 @@ class Builder:
             problems += _scan(rel, (staging.dir / rel).read_bytes())
         if problems:
             raise BuildError([*problems, say("output-refused")])
+
+
+def _page_key(site_hash: str, template_hash: str, name: str, page: Page) -> str:
+    """A page's key: what it shows (its context, URL, title), its template, the site."""
+    digest = hashlib.sha256()
+    digest.update(site_hash.encode())
+    digest.update(template_hash.encode())
+    digest.update(pickle.dumps((page.url, name, page.title, page.view()), protocol=5))
+    return digest.hexdigest()
+
+
+def _deps_entry(base: str, site_hash: str, template_hash: str, name: str, page: Page) -> str:
+    """What a keyed page's reuse requires unchanged besides its records: the base (every
+    input but the leaf tables' rows), the site, its template, URL, title and keys."""
+    assert page.deps is not None
+    parts = [base, site_hash, template_hash, name, page.url, page.title, *sorted(page.deps)]
+    return deps.base_digest(parts)
 
 
 def _row_counts(package: PackageSpec, dataset: Dataset) -> dict[str, tuple[str, int]]:
@@ -762,7 +883,7 @@ def _render_job(start: int, stop: int) -> tuple[list[str], dict[str, str]]:
     problems: list[str] = []
     hashes: dict[str, str] = {}
     for rel, name, page, copy in _JOB["to_render"][start:stop]:
-        context = {"page": {"url": page.url, "title": page.title}, **page.context}
+        context = {"page": {"url": page.url, "title": page.title}, **page.view()}
         text = renderer.render(name, context)
         data = text.encode("utf-8")
         _check_size(rel, data)

@@ -79,15 +79,30 @@ def tree_files(root: Path) -> list[Path]:
     return sorted(found)
 
 
-def hash_files(paths: list[Path], base: Path) -> str:
-    digest = hashlib.sha256()
+def file_digests(paths: list[Path], base: Path) -> list[tuple[str, bytes]]:
+    """Each file's path under `base` and the digest of its bytes (of a link: its target's
+    name, never what it points to)."""
+    found = []
     for path in paths:
-        digest.update(str(path.relative_to(base)).encode() + b"\0")
-        if path.is_symlink():  # the link itself, not what it points to
-            digest.update(b"link:" + os.readlink(path).encode())
+        rel = str(path.relative_to(base))
+        if path.is_symlink():
+            found.append((rel, b"link:" + os.readlink(path).encode()))
         else:
-            digest.update(bytes.fromhex(file_digest(path)))
+            found.append((rel, bytes.fromhex(file_digest(path))))
+    return found
+
+
+def combine(digests: list[tuple[str, bytes]]) -> str:
+    """One hash of `file_digests`' list."""
+    digest = hashlib.sha256()
+    for rel, part in digests:
+        digest.update(rel.encode() + b"\0")
+        digest.update(part)
     return digest.hexdigest()
+
+
+def hash_files(paths: list[Path], base: Path) -> str:
+    return combine(file_digests(paths, base))
 
 
 # Commits of the data the update pages list (`diff.history`), plus one to diff the oldest.

@@ -36,10 +36,23 @@ class Page:
     context: dict[str, Any]
     title: str = ""
     in_sitemap: bool = True
+    # Record-level dependencies (generator.deps): the keys of the records the context reads
+    # beyond what the build's base covers; None: the page may read anything (always made).
+    deps: frozenset[str] | None = None
+    # Makes the context when the build needs it (`view`): a page the build reuses through
+    # its `deps` never builds it. With it, `context` stays empty until `view`.
+    later: Callable[[], dict[str, Any]] | None = None
 
     @property
     def output_path(self) -> str:
         return url_to_path(self.url)
+
+    def view(self) -> dict[str, Any]:
+        """The page's context, made once when it is made later."""
+        if self.later is not None:
+            self.context = self.later()
+            self.later = None
+        return self.context
 
 
 @dataclass

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from generator.data.records import Award, ModelSite, Target
 from generator.model import Coverage, ModelEntry, SiteModel
+from generator.pages import Page
 
 
 def coverage_view(cov: Coverage | None, goal: Target | None = None) -> dict[str, Any] | None:
@@ -95,3 +97,13 @@ def legal_link(model: SiteModel, doc_id: str | None) -> dict[str, str] | None:
     if entry is None:
         return None
     return {"id": entry.document.id, "title": entry.document.title, "url": entry.url}
+
+
+def later(make: Callable[..., Page], *args: Any, deps: frozenset[str]) -> Page:
+    """`make(*args)`'s page with its record-level keys (generator.deps) and its context made
+    only when the build asks (`Page.view`): `make(*args, with_context=False)` gives its URL,
+    templates and title now (the sitemap and the finder read them)."""
+    page = make(*args, with_context=False)
+    page.deps = deps
+    page.later = lambda: make(*args).context
+    return page

@@ -7,9 +7,17 @@ from typing import Any
 
 from generator.data.messages_vi import text
 from generator.data.records import ExemplarRecognition, SecurityTeam, SecurityTeamRating
+from generator.deps import model_key, unit_key
 from generator.model import ASSESSED_KINDS, Province, SiteModel, Ward
 from generator.pages import Page, Source, paged
-from generator.pages.common import award_view, coverage_view, legal_link, model_card, site_view
+from generator.pages.common import (
+    award_view,
+    coverage_view,
+    later,
+    legal_link,
+    model_card,
+    site_view,
+)
 from generator.pages.news import latest
 from generator.textvi import format_number
 
@@ -40,7 +48,16 @@ def pages(model: SiteModel) -> Iterator[Page]:
     for province in model.provinces:
         yield from province_pages(model, province)
         for ward in province.wards:
-            yield ward_page(model, province, ward)
+            # Its record-level keys (generator.deps), its context made only when needed.
+            yield later(ward_page, model, province, ward, deps=ward_deps(ward))
+
+
+def ward_deps(ward: Ward) -> frozenset[str]:
+    """What a xã page reads beyond the build's base: its own records (every leaf row of
+    the xã maps to its key) and the models its cards, sites and awards name."""
+    models = {*ward.model_ids, *(s.model_id for s in ward.sites)}
+    models |= {a.model_id for a in ward.awards if a.model_id}
+    return frozenset({unit_key(ward.code), *(model_key(m) for m in models)})
 
 
 def _coverage_rows(
@@ -225,12 +242,20 @@ def province_page(model: SiteModel, province: Province) -> Page:
     )
 
 
-def ward_page(model: SiteModel, province: Province, ward: Ward) -> Page:
-    """The ward's page: its results by year, its teams and its place in the province.
+def ward_page(model: SiteModel, province: Province, ward: Ward, with_context: bool = True) -> Page:
+    """The ward's page: its results by year, its teams and its place in the province
+    (`with_context` False: without its context, made later).
 
     Long because it gathers every section of the ward page's context (results, teams, changes) for
     one template.
     """
+    if not with_context:
+        return Page(
+            url=ward.url,
+            templates=[f"xa-{ward.code}.html", "xa.html"],
+            context={},
+            title=f"{ward.name}, {province.name}",
+        )
     year = model.current_year
     results = []
     for y in sorted(ward.own_result, reverse=True):

@@ -1,0 +1,274 @@
+"""Record-level dependencies (issue 18 item 2): which pages an edit of a few rows touches.
+
+Lektor-style, in one direction: a page that can say which records it reads carries
+`Page.deps`, a set of keys (`u:CODE` — the records of one province or xã, `m:ID` — one
+model's); the build records each page's keys in its cache. On the next build, when the only
+inputs that changed are rows of the *leaf tables* (`LEAF_TABLES`: tables no other record's
+identity, name or address comes from), the changed rows — old and new — are read from a
+line diff of each table against the copy the last build kept, and mapped to the keys they
+feed (`row_keys`). A page whose keys are the same as last time and meet none of the changed
+keys is not made again: its previous output is linked and its context never built.
+
+Anything this cannot map exactly falls back to the whole pass (every page made and hashed,
+as without this module): any other input changed (another table, the descriptor, a lesson
+or article, the settings, the templates, the code, the git history, the build's date, the
+years the site shows), a table's header, a row that is not one line, a unit code that is
+not a current one (a legacy code resolves to a successor the loader picks), an id no record
+in the model has. A page without `deps` is always made. With `ANTQ_CHECK_DEPS=1` every page
+the build would not make is made anyway and must give the same key (the tests build so);
+a difference stops the build naming the page.
+
+The xã pages (generator.pages.units) declare keys: half the national site's pages, with
+the largest contexts. The other families (provinces and models, split into list pages since,
+lists, home, legal, maps, open data …) are made whole.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+
+from generator.data.load import Dataset
+from generator.data.schema import PackageSpec
+from generator.model import SiteModel
+from generator.textvi import nfc
+
+# Tables whose rows only add to the pages of the units and models they name: none of them
+# gives a record its id, name, slug or address, nor the site's scope.
+LEAF_TABLES = frozenset(
+    {
+        "assessments",
+        "awards",
+        "movement_classes",
+        "targets",
+        "model_sites",
+        "security_teams",
+        "security_team_ratings",
+        "events",
+    }
+)
+
+# A diff beyond this many changed lines is not worth mapping: the whole pass.
+MAX_CHANGED_LINES = 5000
+
+Keys = frozenset[str]
+
+
+def unit_key(code: str) -> str:
+    return f"u:{code}"
+
+
+def model_key(model_id: str) -> str:
+    return f"m:{model_id}"
+
+
+class _Unmapped(Exception):
+    """A row whose keys cannot be said exactly: the whole pass."""
+
+
+class RowMapper:
+    """Changed rows → the keys of the records they feed, through the new model (every
+    table but the leaf ones is unchanged when this is asked, so the model's units, places
+    and models are the previous build's too)."""
+
+    def __init__(self, model: SiteModel, dataset: Dataset) -> None:
+        self.model = model
+        self.current_units = {u.code for u in dataset.units}
+        self.teams = {t.id for t in dataset.security_teams}
+        self.places = {p.id for p in dataset.places}
+
+    def unit(self, raw: str) -> set[str]:
+        code = nfc(raw.strip())
+        ward = self.model.ward_by_code.get(code)
+        if ward is not None:
+            return {unit_key(code), unit_key(ward.province_code)}
+        if code in self.model.province_by_code:
+            return {unit_key(code)}
+        if code and code in self.current_units:
+            return set()  # a current unit outside the site's scope: no page of it
+        raise _Unmapped(code)  # blank, a legacy code, or unknown
+
+    def place(self, raw: str) -> set[str]:
+        pid = nfc(raw.strip())
+        place = self.model.place_by_id.get(pid)
+        if place is not None:
+            return self.unit(place.unit_code)
+        if pid in self.places:
+            return set()  # a place outside the scope
+        raise _Unmapped(pid)
+
+    def team(self, raw: str) -> set[str]:
+        tid = nfc(raw.strip())
+        team = self.model.security_team_by_id.get(tid)
+        if team is not None:
+            return self.unit(team.unit_code)
+        if tid in self.teams:
+            return set()
+        raise _Unmapped(tid)
+
+    def model_(self, raw: str) -> set[str]:
+        mid = nfc(raw.strip())
+        return {model_key(mid)} if mid else set()
+
+    def keys(self, table: str, row: dict[str, str]) -> set[str]:
+        rule = _RULES[table]
+        return rule(self, row)
+
+
+def _targets(m: RowMapper, row: dict[str, str]) -> set[str]:
+    return m.unit(row["unit_code"])  # blank (a legacy unit's target): unmapped
+
+
+_RULES: dict[str, Callable[[RowMapper, dict[str, str]], set[str]]] = {
+    "assessments": lambda m, r: m.place(r["place_id"]),
+    "awards": lambda m, r: m.unit(r["unit_code"]) | m.model_(r["model_id"]),
+    "movement_classes": lambda m, r: m.unit(r["unit_code"]),
+    "targets": _targets,
+    "model_sites": lambda m, r: (
+        m.unit(r["unit_code"])
+        | m.model_(r["model_id"])
+        | (m.place(r["place_id"]) if r["place_id"].strip() else set())
+    ),
+    "security_teams": lambda m, r: m.unit(r["unit_code"]),
+    "security_team_ratings": lambda m, r: m.team(r["team_id"]),
+    # No page that declares keys shows an event (the calendar, the home page and the legal
+    # pages, made whole, do).
+    "events": lambda m, r: set(),
+}
+
+
+def changed_lines(old: bytes, new: bytes) -> tuple[list[str], list[str]] | None:
+    """The lines of `old` removed and of `new` added (the header kept out), or None when the
+    header changed or a line is not valid UTF-8."""
+    try:
+        a = old.decode("utf-8").splitlines()
+        b = new.decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        return None
+    if not a or not b or a[0] != b[0]:
+        return None
+    start = 1
+    while start < len(a) and start < len(b) and a[start] == b[start]:
+        start += 1
+    end_a, end_b = len(a), len(b)
+    while end_a > start and end_b > start and a[end_a - 1] == b[end_b - 1]:
+        end_a, end_b = end_a - 1, end_b - 1
+    a, b = a[start:end_a], b[start:end_b]
+    if len(a) + len(b) > MAX_CHANGED_LINES:
+        return a, b  # the caller gives up on so many
+    # Between them, the lines difflib keeps in order are unchanged; a line moved is removed
+    # and added (its own records' pages are made again: their order may have changed).
+    old_lines: list[str] = []
+    new_lines: list[str] = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            old_lines += a[i1:i2]
+            new_lines += b[j1:j2]
+    return old_lines, new_lines
+
+
+def parse_rows(header_line: str, lines: Iterable[str]) -> list[dict[str, str]] | None:
+    """Each line as one record of the table (None when one is not exactly one record:
+    a cell with a line break, a short row, a blank line)."""
+    header = next(csv.reader([header_line]))
+    rows = []
+    for line in lines:
+        if line.count('"') % 2:
+            return None  # part of a quoted cell over several lines
+        cells = next(csv.reader([line]), [])
+        if len(cells) != len(header):
+            return None
+        rows.append(dict(zip(header, cells, strict=True)))
+    return rows
+
+
+def leaf_files() -> frozenset[str]:
+    """The leaf tables' files under the data folder, as the build's fingerprint names them
+    (a descriptor that puts a table elsewhere gets the whole pass: `table_paths`)."""
+    return frozenset(f"{name}.csv" for name in LEAF_TABLES)
+
+
+def snapshot(
+    data_dir: Path, package: PackageSpec, digests: Mapping[str, bytes]
+) -> dict[str, bytes] | None:
+    """The leaf tables' bytes as this build read them: None when a table is not where
+    `leaf_files` says or its bytes are no longer those the fingerprint hashed (the data
+    changed during the build: the next build makes every page)."""
+    found: dict[str, bytes] = {}
+    for spec in package.resources:
+        if spec.name not in LEAF_TABLES:
+            continue
+        rel = f"{spec.name}.csv"
+        if spec.path.resolve() != (data_dir / rel).resolve() or rel not in digests:
+            return None
+        data = spec.path.read_bytes()
+        if hashlib.sha256(data).digest() != digests[rel]:
+            return None
+        found[spec.name] = data
+    return found
+
+
+def base_digest(parts: Iterable[str]) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def changed_keys(
+    kept: Path, tables: Mapping[str, bytes], model: SiteModel, dataset: Dataset
+) -> Keys | None:
+    """The keys the leaf tables' changed rows feed: `tables` (`snapshot`) against the
+    copies under `kept` (the last build's); None when one cannot be said (the whole pass)."""
+    mapper = RowMapper(model, dataset)
+    found: set[str] = set()
+    for name, new in sorted(tables.items()):
+        try:
+            old = (kept / f"{name}.csv").read_bytes()
+        except OSError:
+            return None
+        if old == new:
+            continue
+        diff = changed_lines(old, new)
+        if diff is None or len(diff[0]) + len(diff[1]) > MAX_CHANGED_LINES:
+            return None
+        header = new.decode("utf-8").split("\n", 1)[0].rstrip("\r")
+        for lines in diff:
+            rows = parse_rows(header, lines)
+            if rows is None:
+                return None
+            try:
+                for row in rows:
+                    found |= mapper.keys(name, row)
+            except (_Unmapped, KeyError):
+                return None
+    return frozenset(found)
+
+
+def keep_tables(kept: Path, tables: Mapping[str, bytes]) -> None:
+    """Keep the leaf tables' bytes this build read (`snapshot`) under `kept`, each written
+    only when it changed; a table no longer in the package is removed."""
+    kept.mkdir(parents=True, exist_ok=True)
+    for old in kept.glob("*.csv"):
+        if old.stem not in tables:
+            old.unlink()
+    for name, data in tables.items():
+        target = kept / f"{name}.csv"
+        try:
+            if target.read_bytes() == data:
+                continue
+        except OSError:
+            pass
+        tmp = target.with_suffix(".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+
+
+def forget_tables(kept: Path) -> None:
+    """No kept tables: the next build makes every keyed page."""
+    for old in kept.glob("*.csv"):
+        old.unlink()
