@@ -17,7 +17,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,8 +46,12 @@ def _shares_a_costly_fixture(item: pytest.Item) -> bool:
     return False
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the marks (its own hook, same name)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+# A wrapper: the marks are put before xdist's worker reads them (its own hook, same name),
+# and checked after it has put the groups into the node ids.
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> Generator[None, None, None]:
     for item in items:
         if item.get_closest_marker("xdist_group") is not None:
             continue
@@ -56,6 +60,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.xdist_group(shared[0]))
         elif _shares_a_costly_fixture(item):
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+    yield
+    # Stop when `--dist loadgroup` did not take: pytest 9.2 keeps node ids where
+    # pytest-xdist 3.8 cannot add the group, and every module's tests were silently spread
+    # over both workers (module fixtures built twice, ordered steps split).
+    if getattr(config.option, "loadgroup", False):
+        lost = [i.nodeid for i in items if i.get_closest_marker("xdist_group")]
+        lost = [nodeid for nodeid in lost if "@" not in nodeid]
+        if lost:
+            raise pytest.UsageError(f"xdist groups not applied ({len(lost)}, e.g. {lost[0]})")
 
 
 # Session-wide fixtures that must put every test reading them on one worker: "pg", the
