@@ -485,9 +485,7 @@ class Builder:
         with stage("settings"):
             inputs = read_inputs(o, self.code)
         cache = self._load_cache()
-        if cache.fingerprint == inputs.fingerprint and self._output_intact(cache):
-            self.report.skipped = True
-            self.report.pages = len(cache.pages)
+        if self._unchanged(cache, inputs):
             return self.report
         with stage("validate"):
             self.report.warnings = validate(o, inputs)
@@ -536,6 +534,15 @@ class Builder:
         self.report.written = staging.written
         self.report.linked = staging.linked
         return self.report
+
+    def _unchanged(self, cache: BuildCache, inputs: Inputs) -> bool:
+        """Whether the last build was made from these very inputs and its output is intact
+        (then this build stops: nothing to do)."""
+        if cache.fingerprint == inputs.fingerprint and self._output_intact(cache):
+            self.report.skipped = True
+            self.report.pages = len(cache.pages)
+            return True
+        return False
 
     def _reuse(
         self, inputs: Inputs, cache: BuildCache, loaded: Loaded, modelled: Modelled
@@ -726,37 +733,21 @@ class Builder:
         previous build (and their search copies). Returns the pages to render (rel path,
         template, page, path of its search copy or None), the files to produce, and the
         linked copies' hashes, and each keyed page's record-level entry (BuildCache.deps).
-        `library`: the lessons get their own index.
-
-        A page with record-level keys (`Page.deps`) whose entry is the last build's and
-        whose keys meet none the changed rows feed keeps its last key: its context is not
-        made (generator.deps; with ANTQ_CHECK_DEPS=1 it is, and must give that key)."""
+        `library`: the lessons get their own index. A page with record-level keys
+        (`Page.deps`) untouched by the changed rows keeps its last key (`_kept_key`)."""
         old_outputs, old_copies = cache.outputs, cache.copies
         copy_hashes: dict[str, str] = {}
         keyed: dict[str, str] = {}
         to_render: list[RenderJob] = []
-        changed = reuse.changed
-        check = os.environ.get("ANTQ_CHECK_DEPS") == "1"
         for page in planned.pages:
             name = renderer.choose(page.templates)
             template_hash = renderer.template_hash(name)
             rel = page.output_path
             key = None
             if page.deps is not None:
-                entry = _deps_entry(reuse.base, site_hash, template_hash, name, page)
-                keyed[rel] = entry
-                if (
-                    changed is not None
-                    and cache.deps.get(rel) == entry
-                    and rel in old_outputs
-                    and not (page.deps & changed)
-                ):
-                    key = old_outputs[rel]
-                    self.report.kept += 1
-                    if check and _page_key(site_hash, template_hash, name, page) != key:
-                        raise RuntimeError(
-                            f"{page.url}: reused by its deps, yet its context changed"
-                        )
+                keyed[rel] = _deps_entry(reuse.base, site_hash, template_hash, name, page)
+                how = (site_hash, template_hash, name)
+                key = self._kept_key(page, keyed[rel], cache, reuse, how)
             if key is None:
                 key = _page_key(site_hash, template_hash, name, page)
             outputs[rel] = key
@@ -779,6 +770,26 @@ class Builder:
             if not (old_outputs.get(rel) == key and staging.link(rel)):
                 to_produce.append((rel, output))
         return to_render, to_produce, copy_hashes, keyed
+
+    def _kept_key(
+        self, page: Page, entry: str, cache: BuildCache, reuse: Reuse, how: tuple[str, str, str]
+    ) -> str | None:
+        """The last build's key of a page whose recorded records no changed row feeds
+        (generator.deps), else None. ANTQ_CHECK_DEPS=1 makes its context anyway: it must
+        give that key."""
+        rel = page.output_path
+        if (
+            reuse.changed is None
+            or cache.deps.get(rel) != entry
+            or rel not in cache.outputs
+            or (page.deps is not None and page.deps & reuse.changed)
+        ):
+            return None
+        key = cache.outputs[rel]
+        self.report.kept += 1
+        if os.environ.get("ANTQ_CHECK_DEPS") == "1" and _page_key(*how, page) != key:
+            raise RuntimeError(f"{page.url}: reused by its deps, yet its context changed")
+        return key
 
     def _assets(
         self, staging: Staging, old_outputs: Mapping[str, str], outputs: dict[str, str]
