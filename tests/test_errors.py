@@ -27,6 +27,8 @@ INTERNAL = {
     "PhotoRefused",
     "WireError",
     "_Stale",
+    "Cancelled",  # search: serve's index no longer wanted (a newer edit), caught by serve
+    "_Unmapped",  # deps: a changed row whose pages cannot be said: the whole pass instead
 }
 
 

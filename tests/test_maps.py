@@ -144,6 +144,7 @@ def test_province_layers_hold_what_the_data_says(built: Path) -> None:
         "year": 2025,
         "result": "dat",
         "model_sites": 2,
+        "exemplars_recognised": 1,  # its "điển hình" recognitions (exemplar_recognitions)
     }
     assert by_code["11140"]["properties"]["result"] is None  # a thôn's result is not the xã's
     for feature in wards["features"]:
