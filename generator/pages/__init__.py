@@ -278,3 +278,25 @@ def paged(
     `link(url, n)`, each with its pager."""
     for number, count, chunk in paginate(items, size):
         yield Slice(link(url, number), number, chunk, pager(url, number, count, link))
+
+
+def split_list(
+    first: Page,
+    key: str,
+    items: list[Any],
+    size: int,
+    keep: tuple[str, ...],
+    view: Callable[[Any], Any] | None = None,
+) -> Iterator[Page]:
+    """`first` with its list `key` cut to its first `size` items (each through `view`), then
+    the pages holding the rest: the context keys in `keep`, the list, `<key>_total` and the
+    pager only (a province's xã, a model's sites, the models citing a document)."""
+    for part in paged(first.url, items, size):
+        shown = [view(i) for i in part.items] if view else part.items
+        listed = {key: shown, f"{key}_total": len(items), "pager": part.pager}
+        if part.number == 1:
+            first.context.update(listed)
+            yield first
+            continue
+        context = {k: first.context[k] for k in keep} | listed
+        yield Page(part.url, first.templates, context, title=part.title(first.title))

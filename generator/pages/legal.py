@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from generator import legal
 from generator.model import LegalEntry, SiteModel
-from generator.pages import Page, Source, paged
+from generator.pages import Page, Source, split_list
 from generator.pages.common import legal_link
 
 RANK = 50  # the families' order: see generator.pages.collect
@@ -37,24 +37,7 @@ def document_pages(model: SiteModel, entry: LegalEntry) -> Iterator[Page]:
     pages that list the rest of the models (heading, models and pager only)."""
     first = document_page(model, entry)
     citing = first.context["models"]
-    for part in paged(entry.url, citing, CITING_MODELS_ON_PAGE):
-        if part.number == 1:
-            first.context["models"] = part.items
-            first.context["models_total"] = len(citing)
-            first.context["pager"] = part.pager
-            yield first
-            continue
-        yield Page(
-            url=part.url,
-            templates=first.templates,
-            context={
-                "document": first.context["document"],
-                "models": part.items,
-                "models_total": len(citing),
-                "pager": part.pager,
-            },
-            title=part.title(first.title),
-        )
+    yield from split_list(first, "models", citing, CITING_MODELS_ON_PAGE, ("document",))
 
 
 def _row(model: SiteModel, entry: LegalEntry) -> dict[str, object]:

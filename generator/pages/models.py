@@ -3,10 +3,11 @@ one page per model."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from generator.model import ModelEntry, SiteModel
-from generator.pages import Page, Source, paged
+from generator.pages import Page, Source, paged, split_list
 from generator.pages.common import award_view, legal_link, model_card, site_view
 from generator.pages.news import latest
 from generator.textvi import slugify
@@ -92,23 +93,8 @@ def model_pages(model: SiteModel, entry: ModelEntry) -> Iterator[Page]:
         entry.sites, key=lambda s: (not s.exemplar, s.started or m.decision_date or s.id, s.id)
     )
     first = model_page(model, entry)
-    for part in paged(entry.url, sites, SITES_ON_PAGE):
-        if part.number == 1:
-            first.context["sites"] = [site_view(model, s) for s in part.items]
-            first.context["pager"] = part.pager
-            yield first
-            continue
-        yield Page(
-            url=part.url,
-            templates=first.templates,
-            context={
-                "model": first.context["model"],
-                "sites": [site_view(model, s) for s in part.items],
-                "sites_total": len(sites),
-                "pager": part.pager,
-            },
-            title=part.title(m.name),
-        )
+    view = functools.partial(site_view, model)
+    yield from split_list(first, "sites", sites, SITES_ON_PAGE, ("model",), view)
 
 
 def model_page(model: SiteModel, entry: ModelEntry) -> Page:

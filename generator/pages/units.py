@@ -9,7 +9,7 @@ from generator.data.messages_vi import text
 from generator.data.records import ExemplarRecognition, SecurityTeam, SecurityTeamRating
 from generator.deps import model_key, unit_key
 from generator.model import ASSESSED_KINDS, Province, SiteModel, Ward
-from generator.pages import Page, Source, paged
+from generator.pages import Page, Source, split_list
 from generator.pages.common import (
     award_view,
     coverage_view,
@@ -161,27 +161,8 @@ def province_pages(model: SiteModel, province: Province) -> Iterator[Page]:
     """A province's page, and the pages with the rest of its xã list (heading, list and
     pager only) when it has more than WARDS_ON_PAGE units."""
     first = province_page(model, province)
-    wards = first.context["wards"]
-    for part in paged(province.url, wards, WARDS_ON_PAGE):
-        if part.number == 1:
-            first.context["wards"] = part.items
-            first.context["wards_total"] = len(wards)
-            first.context["pager"] = part.pager
-            yield first
-            continue
-        yield Page(
-            url=part.url,
-            templates=first.templates,
-            context={
-                "province": first.context["province"],
-                "year": first.context["year"],
-                "wards": part.items,
-                "wards_total": len(wards),
-                "pager": part.pager,
-                "finder_url": first.context["finder_url"],
-            },
-            title=part.title(first.title),
-        )
+    keep = ("province", "year", "finder_url")
+    yield from split_list(first, "wards", first.context["wards"], WARDS_ON_PAGE, keep)
 
 
 def province_page(model: SiteModel, province: Province) -> Page:
