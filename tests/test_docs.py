@@ -229,7 +229,8 @@ def test_ci_runs_exactly_the_readmes_test_command() -> None:
     """CI and a developer run the same suite the same way (in parallel: pytest-xdist)."""
     test_command = readme_commands(README.read_text(encoding="utf-8"))[1]
     assert ci_command(CI_RUN.read_text(encoding="utf-8")) == test_command
-    assert test_command.endswith(".venv/bin/pytest -q -n auto --dist loadgroup")
+    # --durations: the slowest tests in every CI log, to keep the run well under 15 minutes
+    assert test_command.endswith(".venv/bin/pytest -q -n auto --dist loadgroup --durations=30")
 
 
 def test_a_ci_command_that_drifts_from_the_readme_is_reported() -> None:

@@ -258,8 +258,15 @@ def test_popups_open_clear_of_the_controls(browser: Any, sample: Path) -> None:
         page.goto(server.url + PROVINCE_MAP)
         _map_ready(page)
         markers = page.locator(".bd-map .leaflet-marker-icon.bd-xa")
-        boxes = [markers.nth(i).bounding_box() for i in range(markers.count())]
-        top = min((b for b in boxes if b and b["y"] > 0), key=lambda b: b["y"])
+        markers.first.wait_for()
+        boxes: list[dict[str, float]] = []
+        for _ in range(200):  # the markers are placed once the map has its size (async)
+            found = (markers.nth(i).bounding_box() for i in range(markers.count()))
+            boxes = [b for b in found if b and b["y"] > 0]
+            if boxes:
+                break
+            page.wait_for_timeout(50)
+        top = min(boxes, key=lambda b: b["y"])
         page.mouse.click(top["x"] + top["width"] / 2, top["y"] + top["height"] / 2)
         assert not _popup_overlaps_controls(page)
     context.close()
