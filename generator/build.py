@@ -452,8 +452,9 @@ class Builder:
         if not self.o.lock:  # the caller holds it (`antq serve`, for its session)
             return self._run()
         with self._lock():
-            # Input files' hashes kept by `stat` (generator.filehash); `--full` trusts none.
-            HASHES.configure(self.cache_root, trust=not self.o.full)
+            # Input files' hashes kept by `stat` or vouched for by git's index
+            # (generator.filehash); `--full` trusts neither.
+            HASHES.configure(self.cache_root, trust=not self.o.full, git_root=self.o.data_dir)
             try:
                 return self._run()
             finally:

@@ -14,10 +14,20 @@ common case. A file changed in the same clock tick as it was hashed would look u
 ("racily clean" in git's words): a hash is trusted only for a file whose times are at least
 RACY_NS older than the moment it was hashed; a newer one is hashed again next time.
 
-A git checkout or a copy gives files new times (and new inodes): their hashes are computed
-again, once, and give the same keys as before (nothing is rebuilt). `antq build --full`
-(BuildOptions.full) trusts no stored hash: every file is read and hashed again, and the
-store is refreshed.
+A git checkout or a copy gives files new times (and new inodes). In a git working tree
+(the data repository, as committed and checked out anew by CI) the file is not read again
+either: git's index holds each tracked file's blob id, and `git diff-files` tells which
+tracked files differ from it (git's own stat check, racily clean entries compared by
+content). The store keeps, beside the stat keys, what blob id each hashed content had
+(`blobs`: blob id → size, SHA-256, both computed by this module from the same read of the
+bytes, so the pair is a fact about content, whatever git says of a path). A tracked file
+that git reports unchanged, whose blob id the store knows with the file's size, whose
+`stat` did not move while git looked, and that no attribute passes through a filter
+(`filter`, `ident`, `working-tree-encoding`: its blob would not be its bytes) takes that
+SHA-256 without being read. Every other file (modified, untracked, assume-unchanged or
+skip-worktree, a symlink, outside a repository, or git missing) is hashed as before.
+`antq build --full` (BuildOptions.full) trusts neither: every file is read and hashed
+again, and the store is refreshed.
 
 Not configured (a library call, `antq validate`), `digest` simply hashes the bytes; within
 one process a file is hashed once while its `stat` stays the same.
@@ -28,11 +38,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
 import time
 from pathlib import Path
 
 STORE = "file-hashes.json"  # in the cache folder (BuildOptions.cache_dir / ANTQ_CACHE_DIR)
-FORMAT = 1
+FORMAT = 2
+GIT_TIMEOUT = 60  # seconds for one git command; past it, files are hashed as without git
+# Attributes under which a tracked file's blob is not its working-tree bytes.
+FILTERS = ("filter", "ident", "working-tree-encoding")
 RACY_NS = 2_000_000_000  # 2 s: coarser than any file system's timestamp granularity
 CHUNK = 1 << 20
 
@@ -46,11 +60,93 @@ def _stat(info: os.stat_result) -> Stat:
 
 def sha256_file(path: Path) -> str:
     """The SHA-256 of a file's bytes, read in chunks."""
+    return _hash_file(path, None)[0]
+
+
+def _hash_file(path: Path, blob: tuple[str, int] | None) -> tuple[str, str | None]:
+    """The SHA-256 of a file's bytes and, with `blob` (git's object format, the size
+    `stat` gave), the git blob id of the same bytes (None when the read size was not that
+    size: the file changed while it was read)."""
     digest = hashlib.sha256()
+    git = hashlib.new(blob[0], b"blob %d\0" % blob[1]) if blob is not None else None
+    size = 0
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(CHUNK), b""):
             digest.update(chunk)
-    return digest.hexdigest()
+            size += len(chunk)
+            if git is not None:
+                git.update(chunk)
+    same = blob is not None and size == blob[1]
+    return digest.hexdigest(), git.hexdigest() if git is not None and same else None
+
+
+def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
+    """A git command's output in `root`, None when it fails (no repository, no git)."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), *args],
+            input=stdin,
+            capture_output=True,
+            timeout=GIT_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def _index_stat(root: Path) -> Stat | None:
+    path = _git(root, "rev-parse", "--path-format=absolute", "--git-path", "index")
+    try:
+        return _stat(os.stat(path.decode().strip())) if path else None
+    except OSError:
+        return None
+
+
+def git_blobs(root: Path) -> tuple[str, dict[str, tuple[str, Stat, int]]] | None:
+    """The tracked files under `root` that git finds unchanged: (object format, absolute
+    path → (blob id, `stat` before git looked, when git looked)). None outside a repository
+    or when the index changed while it was read. Only regular files (modes 100644, 100755)
+    of stage 0, neither assume-unchanged nor skip-worktree, under no filter (FILTERS)."""
+    quiet = ("-c", "core.fsmonitor=false")  # git's own stat check, no file-system monitor
+    form = _git(root, "rev-parse", "--show-object-format")
+    before = _index_stat(root)
+    listed = _git(root, *quiet, "ls-files", "-s", "-v", "-z")
+    if form is None or before is None or listed is None:
+        return None
+    entries: dict[str, str] = {}
+    for line in listed.split(b"\0"):
+        head, _, raw = line.partition(b"\t")
+        fields = head.split(b" ")
+        regular = len(fields) == 4 and fields[1] in (b"100644", b"100755")
+        if regular and fields[0] == b"H" and fields[3] == b"0":
+            entries[raw.decode("utf-8", "surrogateescape")] = fields[2].decode()
+    stats: dict[str, Stat] = {}
+    for rel in entries:
+        try:
+            stats[rel] = _stat(os.stat(root / rel))
+        except OSError:
+            continue
+    looked = time.time_ns()
+    dirty = _git(root, *quiet, "diff-files", "--name-only", "--relative", "-z")
+    attrs = _git(root, "check-attr", "-z", "--stdin", *FILTERS, stdin=_paths(stats))
+    if dirty is None or attrs is None or _index_stat(root) != before:
+        return None
+    skip = {p.decode("utf-8", "surrogateescape") for p in dirty.split(b"\0") if p}
+    parts = attrs.split(b"\0")
+    for i in range(0, len(parts) - 2, 3):
+        if parts[i + 2] != b"unspecified":
+            skip.add(parts[i].decode("utf-8", "surrogateescape"))
+    found = {
+        os.path.abspath(root / rel): (entries[rel], stat, looked)
+        for rel, stat in stats.items()
+        if rel not in skip
+    }
+    return form.decode().strip(), found
+
+
+def _paths(names: dict[str, Stat]) -> bytes:
+    return b"".join(name.encode("utf-8", "surrogateescape") + b"\0" for name in names)
 
 
 class FileHashes:
@@ -60,32 +156,66 @@ class FileHashes:
         self.store: Path | None = None
         self.trust = False
         self.kept: dict[str, tuple[Stat, int, str]] = {}  # path → (stat, hashed at, digest)
+        self.blobs: dict[str, tuple[int, str]] = {}  # "format:blob id" → (size, digest)
         self.memo: dict[str, tuple[Stat, str]] = {}  # this process's hashes
         self.changed = False
         self.read = 0  # files whose bytes were hashed in this process (for tests, the bench)
+        self.git_root: Path | None = None
+        self.git: tuple[str, dict[str, tuple[str, Stat, int]]] | None = None  # git_blobs
+        self.asked_git = False
 
-    def configure(self, cache_dir: Path | None, *, trust: bool) -> None:
+    def configure(
+        self, cache_dir: Path | None, *, trust: bool, git_root: Path | None = None
+    ) -> None:
         """Keep the hashes in `cache_dir` (None: nowhere); `trust`: reuse the stored ones
-        (False for `--full`: every file is hashed again, the store refreshed)."""
+        (False for `--full`: every file is hashed again, the store refreshed); `git_root`:
+        the folder whose files git's index may vouch for (module docstring)."""
         self.store = cache_dir / STORE if cache_dir is not None else None
         self.trust = trust
-        self.kept = self._load() if self.store is not None else {}
+        self.kept, self.blobs = self._load() if self.store is not None else ({}, {})
         self.memo = {}
         self.changed = False
         self.read = 0
+        self.git_root = git_root
+        self.git = None
+        self.asked_git = False
 
-    def _load(self) -> dict[str, tuple[Stat, int, str]]:
+    def _load(self) -> tuple[dict[str, tuple[Stat, int, str]], dict[str, tuple[int, str]]]:
         assert self.store is not None
         try:
             data = json.loads(self.store.read_text(encoding="utf-8"))
             if data.get("format") != FORMAT:
-                return {}
-            return {
+                return {}, {}
+            files = {
                 path: (tuple(entry[0]), int(entry[1]), str(entry[2]))
                 for path, entry in data["files"].items()
             }
+            blobs = {oid: (int(size), str(sha)) for oid, (size, sha) in data["blobs"].items()}
+            return files, blobs
         except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
-            return {}  # missing or damaged: every file is hashed again
+            return {}, {}  # missing or damaged: every file is hashed again
+
+    def _git_view(self) -> tuple[str, dict[str, tuple[str, Stat, int]]] | None:
+        """What git's index says of the files under `git_root`, asked once per process and
+        only when a file's stat key missed (a build with nothing changed runs no git)."""
+        if not self.asked_git and self.git_root is not None and self.store is not None:
+            self.asked_git = True
+            self.git = git_blobs(self.git_root)
+        return self.git
+
+    def _from_git(self, name: str, stat: Stat) -> str | None:
+        """The file's SHA-256 by its blob id, when git vouches for it (module docstring)."""
+        view = self._git_view()
+        entry = view[1].get(name) if view is not None else None
+        if view is None or entry is None or entry[1] != stat:
+            return None  # unknown to git, changed, or changed since git looked
+        known = self.blobs.get(f"{view[0]}:{entry[0]}")
+        if known is None or known[0] != stat[0]:
+            return None
+        if entry[2] - max(stat[1], stat[2]) >= RACY_NS:
+            self.kept[name] = (stat, entry[2], known[1])
+            self.changed = True
+        return known[1]
 
     def digest(self, path: Path) -> str:
         """The SHA-256 (hex) of the file's bytes: stored, or computed now."""
@@ -99,9 +229,17 @@ class FileHashes:
         if kept is not None and kept[0] == stat:
             self.memo[name] = (stat, kept[2])
             return kept[2]
+        known = self._from_git(name, stat) if self.trust else None
+        if known is not None:
+            self.memo[name] = (stat, known)
+            return known
         hashed_at = time.time_ns()
-        value = sha256_file(path)
+        view = self._git_view()
+        value, blob = _hash_file(path, (view[0], stat[0]) if view is not None else None)
         self.read += 1
+        if blob is not None and view is not None and self.store is not None:
+            self.blobs[f"{view[0]}:{blob}"] = (stat[0], value)
+            self.changed = True
         settled = hashed_at - max(info.st_mtime_ns, info.st_ctime_ns) >= RACY_NS
         if settled:
             self.memo[name] = (stat, value)
@@ -118,9 +256,13 @@ class FileHashes:
         if self.store is None or not self.changed:
             return
         files = {p: [list(s), at, d] for p, (s, at, d) in self.kept.items() if os.path.exists(p)}
+        # A blob id is kept while some file still has its content.
+        current = {entry[2] for entry in files.values()}
+        blobs = {oid: [size, d] for oid, (size, d) in self.blobs.items() if d in current}
         self.store.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.store.with_name(f"{self.store.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"format": FORMAT, "files": files}), encoding="utf-8")
+        store = {"format": FORMAT, "files": files, "blobs": blobs}
+        tmp.write_text(json.dumps(store), encoding="utf-8")
         os.replace(tmp, self.store)
         self.changed = False
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,71 @@ def test_a_moved_or_copied_file_is_hashed_again_with_the_same_value(
     shutil.copy2(path, copy)  # same size and mtime, another inode and path
     second = fresh(tmp_path / "cache")
     assert second.digest(copy) == value and second.read == 1
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def checkout(tmp_path: Path) -> tuple[Path, Path]:
+    """A data repository with a photo and a table, hashed by one build (the store learns
+    their blob ids), then cloned afresh: new paths, times and inodes (CI's checkout)."""
+    source = tmp_path / "src"
+    (source / "news").mkdir(parents=True)
+    (source / "news" / "anh.jpg").write_bytes(b"\xff\xd8photo" * 1000)
+    (source / "a.csv").write_bytes(b"ma,ten\n1,x\n")
+    _git(source, "init", "-q")
+    _git(source, "add", ".")
+    _git(source, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "data")
+    first = FileHashes()
+    first.configure(tmp_path / "cache", trust=True, git_root=source)
+    for name in ("news/anh.jpg", "a.csv"):
+        first.digest(source / name)
+    first.save()
+    _git(tmp_path, "clone", "-q", str(source), "clone")
+    return source, tmp_path / "clone"
+
+
+def in_git(tmp_path: Path, root: Path, *, trust: bool = True) -> FileHashes:
+    hashes = FileHashes()
+    hashes.configure(tmp_path / "cache", trust=trust, git_root=root)
+    return hashes
+
+
+def test_a_fresh_checkout_is_not_read_again(tmp_path: Path, settled: None) -> None:
+    source, clone = checkout(tmp_path)
+    photo = clone / "news" / "anh.jpg"
+    hashes = in_git(tmp_path, clone)
+    assert hashes.digest(photo) == hashlib.sha256(photo.read_bytes()).hexdigest()
+    assert hashes.digest(clone / "a.csv") == hashlib.sha256(b"ma,ten\n1,x\n").hexdigest()
+    assert hashes.read == 0  # git's index vouched for both
+    full = in_git(tmp_path, clone, trust=False)  # control: --full reads every file
+    full.digest(photo)
+    assert full.read == 1
+    (tmp_path / "cache" / filehash.STORE).unlink()  # control: no blob ids known, read
+    unknown = in_git(tmp_path, clone)
+    unknown.digest(photo)
+    assert unknown.read == 1
+
+
+def test_a_photo_changed_in_the_working_tree_is_never_taken_from_git(
+    tmp_path: Path, settled: None
+) -> None:
+    _, clone = checkout(tmp_path)
+    photo = clone / "news" / "anh.jpg"
+    edited = photo.read_bytes().replace(b"photo", b"PHOTO", 1)  # same size
+    before = os.stat(photo)
+    photo.write_bytes(edited)
+    os.utime(photo, ns=(before.st_atime_ns, before.st_mtime_ns))
+    hashes = in_git(tmp_path, clone)
+    assert hashes.digest(photo) == hashlib.sha256(edited).hexdigest()
+    assert hashes.read == 1
+    # Git told not to look (assume-unchanged) would call the edited file clean: not trusted.
+    _git(clone, "checkout", "--", "news/anh.jpg")
+    _git(clone, "update-index", "--assume-unchanged", "news/anh.jpg")
+    photo.write_bytes(edited)
+    blind = in_git(tmp_path, clone)
+    assert blind.digest(photo) == hashlib.sha256(edited).hexdigest() and blind.read == 1
+    untracked = clone / "news" / "moi.jpg"  # a new photo, not yet committed: read
+    untracked.write_bytes(edited)
+    assert blind.digest(untracked) == hashlib.sha256(edited).hexdigest() and blind.read == 2
