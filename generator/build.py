@@ -683,7 +683,10 @@ class Builder:
         # `lesson_doc` turns a lesson's Markdown (part of its page context) into HTML at
         # render time, in the render workers, through the Markdown cache.
         MARKDOWN_CACHE.configure(self.cache_root / "markdown", self.code)
-        renderer = Renderer(self.o.site_dir / "templates", {**globals_, "lesson_doc": LessonDoc})
+        compiled = self.cache_root / "templates" / self.code[:16]  # Jinja's bytecode cache
+        renderer = Renderer(
+            self.o.site_dir / "templates", {**globals_, "lesson_doc": LessonDoc}, compiled
+        )
         site_hash = hashlib.sha256(pickle.dumps((globals_, self.code), protocol=5)).hexdigest()
         with stage("plan"):
             to_render, to_produce, copy_hashes, keyed = self._plan(

@@ -65,9 +65,18 @@ def vi_sorted(items: list[Any], attribute: str | None = None) -> list[Any]:
 
 
 class Renderer:
-    def __init__(self, templates_dir: Path, globals_: dict[str, Any]) -> None:
+    def __init__(
+        self, templates_dir: Path, globals_: dict[str, Any], compiled: Path | None = None
+    ) -> None:
+        """`compiled`: a folder where Jinja keeps each template compiled (its bytecode
+        cache: a template is compiled again when its source changes). Jinja's key names
+        the template only, not this environment's options: the caller gives a folder per
+        version of the code (generator.build: under the code's version)."""
+        if compiled is not None:
+            compiled.mkdir(parents=True, exist_ok=True)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
             autoescape=True,  # every template, whatever its extension
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,

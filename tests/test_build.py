@@ -379,3 +379,17 @@ def test_same_inputs_build_the_same_bytes(make_package, site_dir, tmp_path, monk
     monkeypatch.setenv("ANTQ_CACHE_DIR", str(tmp_path / "other-cache"))
     build(data, tmp_path / "b", site_dir)
     assert contents(tmp_path / "a") == contents(tmp_path / "b")
+
+
+def test_compiled_templates_are_reused_until_their_source_changes(tmp_path: Path) -> None:
+    """Jinja's bytecode cache (`Renderer(compiled=…)`): a second renderer loads the compiled
+    template, and an edited template is compiled again, not served from the cache."""
+    templates, compiled = tmp_path / "t", tmp_path / "c"
+    templates.mkdir()
+    page = templates / "p.html"
+    page.write_text("<p>{{ x }} một</p>", encoding="utf-8")
+    first = render_mod.Renderer(templates, {}, compiled)
+    assert first.render("p.html", {"x": 1}) == "<p>1 một</p>"
+    assert len(list(compiled.iterdir())) == 1  # kept
+    page.write_text("<p>{{ x }} hai</p>", encoding="utf-8")  # control: the edit is seen
+    assert render_mod.Renderer(templates, {}, compiled).render("p.html", {"x": 2}) == "<p>2 hai</p>"
