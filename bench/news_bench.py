@@ -331,7 +331,10 @@ def main() -> None:
         "--corpus", type=Path, default=Path(tempfile.gettempdir()) / "antq-news-corpus"
     )
     args = parser.parse_args()
-    frames, _ = encoding_figures(args.photos if args.only is None else 1)
+    if args.only is None:
+        frames, _ = encoding_figures(args.photos)
+    else:  # the same frames (the corpus is named by their count), not measured
+        frames = [camera_jpeg(seed) for seed in range(args.photos)]
     work = args.keep or Path(tempfile.mkdtemp(prefix="antq-news-bench-"))
     try:
         if args.only is None:

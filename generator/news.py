@@ -10,6 +10,7 @@ summary, every body line, and each photo's alt text, caption and credit.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -65,7 +66,14 @@ class Photo:
 
     @property
     def stem(self) -> str:
-        return slugify(Path(self.file).stem)
+        return _stem(self.file)
+
+
+@functools.cache
+def _stem(file: str) -> str:
+    """A photo's published name (Photo.stem): asked for every size of every photo of every
+    article in each build (thousands of times), the same few thousand names."""
+    return slugify(Path(file).stem)
 
 
 @dataclass(frozen=True)

@@ -76,19 +76,20 @@ def _filters(model: SiteModel) -> dict[str, list[dict[str, str]]]:
 
 def listings(model: SiteModel) -> Iterator[Page]:
     filters = _filters(model)
-    yield from _listing(model, URL_ROOT, "Tin tức phong trào", model.news, filters, None, None)
+    cards: dict[str, dict[str, Any]] = {}  # an article is on three lists: its card made once
+    yield from _listing(model, URL_ROOT, "Tin tức phong trào", model.news, filters, None, cards)
     for kind in model.labels.get(KIND_FIELD, {}):
         chosen = [a for a in model.news if a.kind == kind]
         if chosen:
             url = kind_url(kind)
             title = f"Tin tức: {kind_label(model, kind)}"
-            yield from _listing(model, url, title, chosen, filters, url, None)
+            yield from _listing(model, url, title, chosen, filters, url, cards)
     for province in model.provinces:
         chosen = model.news_by_unit.get(province.code, [])
         if chosen:
             url = f"{URL_ROOT}tinh/{province.slug}/"
             title = f"Tin tức ở {province.name}"
-            yield from _listing(model, url, title, chosen, filters, url, f"{url}atom.xml")
+            yield from _listing(model, url, title, chosen, filters, url, cards, f"{url}atom.xml")
 
 
 def _listing(
@@ -98,16 +99,21 @@ def _listing(
     articles: list[Article],
     filters: dict[str, list[dict[str, str]]],
     active: str | None,
-    feed: str | None,
+    cards: dict[str, dict[str, Any]],
+    feed: str | None = None,
 ) -> Iterator[Page]:
-    """One listing, paginated: page 1 at `url`, page N at `url`trang/N/."""
+    """One listing, paginated: page 1 at `url`, page N at `url`trang/N/. `cards`: the
+    cards made so far, by article URL."""
+    for article in articles:
+        if article.url not in cards:
+            cards[article.url] = card(model, article)
     for part in paged(url, articles, PER_PAGE, _page_url):
         yield Page(
             url=part.url,
             templates=["tin-tuc-danh-sach.html"],
             context={
                 "heading": title,
-                "articles": [card(model, a) for a in part.items],
+                "articles": [cards[a.url] for a in part.items],
                 "total": len(articles),
                 "filters": filters,
                 "active": active,
