@@ -30,7 +30,7 @@ from generator.model import SiteModel, build_model
 from generator.pages import finder
 from generator.settings import load_settings
 from generator.textvi import sort_key
-from tests.browser import block_external, launch, serve
+from tests.browser import axe_options, block_external, launch, serve
 from tests.conftest import SampleSite
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -449,7 +449,7 @@ def test_axe_with_suggestions_open(browser: Any, sample: Sample, scheme: str) ->
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
-    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    options = axe_options(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
     with serve(sample.out) as server:
         context = _phone(browser, color_scheme=scheme)
         page = context.new_page()
