@@ -161,3 +161,25 @@ def test_a_photo_changed_in_the_working_tree_is_never_taken_from_git(
     untracked = clone / "news" / "moi.jpg"  # a new photo, not yet committed: read
     untracked.write_bytes(edited)
     assert blind.digest(untracked) == hashlib.sha256(edited).hexdigest() and blind.read == 2
+
+
+def test_validate_keeps_the_hashes_as_build_does(
+    tmp_path: Path, settled: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """`antq validate` keeps the input files' hashes too: a second validation reads no photo
+    again (it re-hashed every photo on each run); `--no-cache` reads them all."""
+    from generator.data.validate import run_cli
+    from generator.filehash import HASHES
+
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "good", data)
+    monkeypatch.setenv("ANTQ_CACHE_DIR", str(tmp_path / "cache"))
+    photos = [p for p in (data / "news").rglob("*") if p.suffix.lower() in {".jpg", ".png"}]
+    assert photos
+    assert run_cli(data) == 0
+    assert HASHES.read >= len(photos)
+    assert run_cli(data) == 0
+    assert HASHES.read == 0
+    assert run_cli(data, use_cache=False) == 0  # control: every input file read again
+    assert HASHES.read >= len(photos)
+    capsys.readouterr()

@@ -1306,6 +1306,7 @@ def run_cli(
 
     from generator.data.problems import summary_line
     from generator.errors import UsageError
+    from generator.filehash import HASHES
 
     err = Console(stderr=True, highlight=False)
     try:
@@ -1314,7 +1315,15 @@ def run_cli(
             def progress(name: str) -> None:
                 status.update(text("validate-progress-table", name=name))
 
-            result = validate_package(root, use_cache=use_cache, max_mb=max_mb, progress=progress)
+            # Input files' hashes kept by `stat` (and git's index), as in `antq build`: a
+            # second validation reads no unchanged photo again; --no-cache trusts none.
+            HASHES.configure(default_cache_dir(root), trust=use_cache, git_root=root)
+            try:
+                result = validate_package(
+                    root, use_cache=use_cache, max_mb=max_mb, progress=progress
+                )
+            finally:
+                HASHES.save()
     except UsageError as exc:
         # markup=False: rich would take the line's “[data-dir-missing]” for a style tag and
         # drop the code; soft_wrap: one line, never broken at the terminal's width.
