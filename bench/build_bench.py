@@ -22,6 +22,9 @@ of site/ with `provinces = "national"`, with SOURCE_DATE_EPOCH=1763683200:
 seconds of each edit rebuild's process tree beside its wall time (a shared machine's wall
 time is mostly waiting; compare two trees' rows from runs made back to back or together).
 
+`--full-only`: only the whole-build rows (1, 2 and 3), each with the CPU seconds of its
+process tree beside its wall time, and the stage timings of the warm full build.
+
 `--root DIR` measures the antq source tree at DIR (e.g. a copy of main) with this
 interpreter and this bench: run it once with and once without, back to back, to compare.
 
@@ -294,6 +297,43 @@ def edits_only(build: list[str], env: dict[str, str], log: Path, runs: int, pkg:
         print_stages(f"{what} edit rebuild", walls, logs)
 
 
+def full_only(
+    build: list[str], env: dict[str, str], log: Path, runs: int, dirs: tuple[Path, Path]
+) -> None:
+    """Rows 1, 2 and 3 alone, `runs` times: wall and CPU seconds of each, the output's
+    shape and the stage timings of the median warm full build."""
+    out, cache = dirs
+    rows: dict[str, tuple[list[float], list[float]]] = {
+        "full build, cold validation cache": ([], []),
+        "full build, warm validation cache (--full)": ([], []),
+        "no-change rebuild": ([], []),
+    }
+    cold, warm, same = rows.values()
+    warm_logs: list[str] = []
+    for _ in range(runs):
+        shutil.rmtree(cache, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+        w, _, _ = run_capture(build, env, log)
+        cold[0].append(w), cold[1].append(LAST_CPU)
+        shutil.rmtree(out)
+        w, _, text = run_capture([*build, "--full", "--verbose"], env, log)
+        warm[0].append(w), warm[1].append(LAST_CPU), warm_logs.append(text)
+        w, _, text = run_capture(build, env, log)
+        if UNCHANGED not in text:
+            raise SystemExit("the no-change rebuild did not stop early")
+        same[0].append(w), same[1].append(LAST_CPU)
+    files, html, nbytes = tree_size(out)
+    built = BUILT.search(warm_logs[-1])
+    pages = f"{built.group(1)} pages + {built.group(2)} data files" if built else "?"
+    print(f"output: {pages}; {files:,} files ({html:,} HTML), {nbytes / 1e6:.0f} MB")
+    for what, (walls, cpus) in rows.items():
+        print(
+            f"{what}: median {median(walls):.2f} s wall, {median(cpus):.2f} CPU s"
+            f"   (runs: {', '.join(f'{w:.2f}' for w in walls)})"
+        )
+    print_stages("warm full build", warm[0], warm_logs)
+
+
 def main() -> None:
     global ROOT
     parser = argparse.ArgumentParser()
@@ -310,6 +350,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--edits-only", action="store_true", help="only the two one-row edits (rows 4, 5)"
+    )
+    parser.add_argument(
+        "--full-only", action="store_true", help="only the whole-build rows (1, 2, 3)"
     )
     args = parser.parse_args()
     ROOT = args.root.resolve()
@@ -340,6 +383,9 @@ def main() -> None:
         print(f"runs: {args.runs}, CPUs: {os.cpu_count()}")
         if args.edits_only:
             edits_only(build, env, log, args.runs, pkg)
+            return
+        if args.full_only:
+            full_only(build, env, log, args.runs, (out, cache))
             return
 
         gitpkg = tmp / "git-national"

@@ -10,16 +10,22 @@ tool builds it from scratch (fresh output directory) --runs times, interleaved:
   copy of the small fixture package tests/fixtures/good, built with the repo's site/ and a
   fresh ANTQ_CACHE_DIR (cold: validating the lessons is part of the build). antq also writes
   its other pages (data, legal documents, lesson lists by topic and grade) and counts them.
-- Hugo (Debian package `hugo`): a minimal site, one layout showing the title and the
-  content; taxonomies, RSS, sitemap and robots.txt disabled. Admonitions render as text.
+  Its search (Pagefind over the pages' search copies) is part of the build.
+- Hugo + Pagefind (Debian package `hugo`): a minimal site, one layout showing the title and
+  the content in <main>; taxonomies, RSS, sitemap and robots.txt disabled. Admonitions render
+  as text. Then Pagefind (the same binary antq runs, from the `pagefind_bin` wheel) indexes
+  Hugo's output with antq's language and root options: one timed command, `hugo && pagefind`,
+  so both tools have a search index at the end.
 - mkdocs-material (own venv in bench/out/peers-venv): theme material, admonition, tables and
-  toc; plugins: [] (the default search plugin is OFF); the nav is the home page only, other
-  pages are built outside it. With no `nav` at all (--mkdocs-auto-nav) MkDocs lists every page
-  in every page's navigation, which is quadratic in pages.
+  toc; plugins: [search] (material's search plugin, which writes its search index); the nav
+  is the home page only, other pages are built outside it. With no `nav` at all
+  (--mkdocs-auto-nav) MkDocs lists every page in every page's navigation, which is quadratic
+  in pages.
 
-Pages = HTML files actually written. Prints median wall time, pages, pages/s and peak
-process-tree memory per tool, and the ratios. Targets: antq >= 3x faster than
-mkdocs-material (pages/s); antq time <= 2 x Hugo time.
+Pages = HTML files actually written. Prints median wall time, CPU seconds (user + system of
+the process tree), pages, pages/s and peak process-tree memory per tool, and the ratios.
+Targets: antq >= 3x faster than mkdocs-material (pages/s); antq time <= 2 x the time of
+Hugo + Pagefind.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -44,6 +51,9 @@ OUT = ROOT / "bench" / "out"
 VENV = OUT / "peers-venv"
 FIXTURE = ROOT / "tests" / "fixtures" / "good"
 SOURCE_DATE_EPOCH = "1763683200"
+HUGO = "Hugo+Pagefind"
+# What antq passes Pagefind (generator.search._command) that applies to any site.
+PAGEFIND_OPTIONS = ["--root-selector", "main", "--force-language", "vi"]
 
 HUGO_CONFIG = """\
 baseURL = "https://example.org/"
@@ -71,7 +81,7 @@ theme:
   language: vi
 use_directory_urls: true
 markdown_extensions: [admonition, tables, toc]
-plugins: []
+plugins: [search]
 """
 # The home page alone in the nav (pages outside it are still built; MkDocs just says so).
 MKDOCS_HOME_NAV = """\
@@ -87,8 +97,10 @@ def html_pages(root: Path) -> int:
 
 
 def legal_ids() -> list[str]:
+    """The fixture's document ids a lesson can link as `legal:ID` (no white space: an id
+    such as "Hướng dẫn 22/HD-BCA-V05" is cited in front matter, not linked)."""
     with (FIXTURE / "legal_documents.csv").open(encoding="utf-8") as fh:
-        return [row["id"] for row in csv.DictReader(fh)]
+        return [row["id"] for row in csv.DictReader(fh) if not any(c.isspace() for c in row["id"])]
 
 
 def ensure_hugo() -> str | None:
@@ -111,6 +123,24 @@ def ensure_mkdocs() -> Path:
         pip = [str(VENV / "bin" / "pip"), "install", "-q", "mkdocs-material"]
         subprocess.run(pip, check=True)
     return mkdocs
+
+
+def pagefind_binary() -> str:
+    """The Pagefind binary antq runs (the `pagefind_bin` wheel's), for Hugo's output too."""
+    from pagefind_bin import get_executable
+
+    return str(get_executable())
+
+
+def check_search(name: str, dest: Path) -> None:
+    """Stop unless the build made its search index: the tools are compared with search."""
+    index = {
+        "antq": dest / "pagefind" / "pagefind-entry.json",
+        HUGO: dest / "pagefind" / "pagefind-entry.json",
+        "mkdocs-material": dest / "search" / "search_index.json",
+    }[name]
+    if not index.is_file():
+        raise SystemExit(f"{name}: no search index ({index} missing)")
 
 
 def version(cmd: list[str]) -> str:
@@ -162,8 +192,17 @@ def main() -> None:
         action="store_true",
         help="no `nav` in mkdocs.yml: every page lists every page (quadratic)",
     )
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=ROOT,
+        help="the antq source tree to measure (default: this one), e.g. a copy of main",
+    )
     args = parser.parse_args()
+    code_root = args.root.resolve()
+    print(f"antq code measured: {code_root}")
     hugo = ensure_hugo()
+    pagefind = pagefind_binary()
     mkdocs = ensure_mkdocs()
     OUT.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="peers-", dir=OUT))
@@ -189,7 +228,7 @@ def main() -> None:
             # `exec` keeps the same process: stdout goes to a file, the figures are antq's own.
             log, err = tmp / "antq-stdout.txt", tmp / "antq-stderr.txt"
             wrapped = ["sh", "-c", 'e=$1; shift; exec "$@" >"$0" 2>"$e"', str(log), str(err), *cmd]
-            result = run(wrapped, cwd=ROOT, env={**env, "ANTQ_CACHE_DIR": str(cache)})
+            result = run(wrapped, cwd=code_root, env={**env, "ANTQ_CACHE_DIR": str(cache)})
             antq_logs.append(log.read_text(encoding="utf-8", errors="replace"))
             if result[2] != 0:
                 print(antq_logs[-1] + err.read_text(encoding="utf-8", errors="replace"))
@@ -200,9 +239,12 @@ def main() -> None:
             site = hugo_site
 
             def build_hugo(dest: Path) -> tuple[float, float, int]:
-                return run([hugo, "--quiet", "--destination", str(dest)], cwd=site, env=env)
+                # One command, so the time and the memory are both tools' together.
+                index = [pagefind, "--site", str(dest), "--silent", *PAGEFIND_OPTIONS]
+                script = 'h=$1; shift; "$h" --quiet --destination "$0" && exec "$@"'
+                return run(["sh", "-c", script, str(dest), hugo, *index], cwd=site, env=env)
 
-            tools["Hugo"] = build_hugo
+            tools[HUGO] = build_hugo
 
         def build_mkdocs(dest: Path) -> tuple[float, float, int]:
             return run([str(mkdocs), "build", "-q", "-d", str(dest)], cwd=mkdocs_project, env=env)
@@ -210,18 +252,25 @@ def main() -> None:
         tools["mkdocs-material"] = build_mkdocs
 
         walls: dict[str, list[float]] = {name: [] for name in tools}
+        cpus: dict[str, list[float]] = {name: [] for name in tools}
         mems: dict[str, list[float]] = {name: [] for name in tools}
         pages: dict[str, int] = {}
         for _ in range(args.runs):
             for name, build in tools.items():
                 dest = tmp / f"site-{name}"
                 shutil.rmtree(dest, ignore_errors=True)
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 wall, mem, code = build(dest)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
                 if code != 0:
                     raise SystemExit(f"{name} build failed (exit {code})")
                 walls[name].append(wall)
+                cpus[name].append(
+                    after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+                )
                 mems[name].append(mem)
                 pages[name] = html_pages(dest)
+                check_search(name, dest)
                 shutil.rmtree(dest, ignore_errors=True)
 
         versions = {
@@ -237,10 +286,10 @@ def main() -> None:
             ),
         }
         if hugo:
-            versions["Hugo"] = version([hugo, "version"])
+            versions[HUGO] = version([hugo, "version"]) + " / " + version([pagefind, "--version"])
         print(f"runs: {args.runs} (cold, full builds, fresh output), CPUs: {os.cpu_count()}")
         nav = "automatic (every page in every page's nav)" if args.mkdocs_auto_nav else "home only"
-        print(f"mkdocs-material: search plugin off, nav {nav}")
+        print(f"mkdocs-material: search plugin on, nav {nav}; Hugo: Pagefind over its output")
         for name in tools:
             print(f"version {name}: {versions[name]}")
         speed: dict[str, float] = {}
@@ -248,7 +297,8 @@ def main() -> None:
             wall = median(walls[name])
             speed[name] = pages[name] / wall
             print(
-                f"{name:<16} median {wall:6.2f} s  {pages[name]:>6} pages  {speed[name]:7.0f} pages/s  "
+                f"{name:<16} median {wall:6.2f} s  {median(cpus[name]):6.2f} CPU s  "
+                f"{pages[name]:>6} pages  {speed[name]:7.0f} pages/s  "
                 f"peak {max(mems[name]):.0f} MB   (runs: {', '.join(f'{w:.2f}' for w in walls[name])})"
             )
         antq_wall = median(walls["antq"])
@@ -265,14 +315,15 @@ def main() -> None:
             f"antq vs mkdocs-material: {speed['antq'] / speed['mkdocs-material']:.2f}x the pages/s "
             f"(wall time mkdocs-material / antq = {mk_wall / antq_wall:.2f})   [target >= 3x faster]"
         )
-        if "Hugo" in tools:
-            hugo_wall = median(walls["Hugo"])
+        if HUGO in tools:
+            hugo_wall = median(walls[HUGO])
             print(
-                f"antq vs Hugo: antq time / Hugo time = {antq_wall / hugo_wall:.2f}; "
-                f"pages/s antq / Hugo = {speed['antq'] / speed['Hugo']:.2f}   [target: time ratio <= 2]"
+                f"antq vs {HUGO}: antq time / their time = {antq_wall / hugo_wall:.2f} "
+                f"(CPU s: {median(cpus['antq']) / median(cpus[HUGO]):.2f}); "
+                f"pages/s antq / theirs = {speed['antq'] / speed[HUGO]:.2f}   [target: time ratio <= 2]"
             )
         else:
-            print("antq vs Hugo: Hugo not available, not measured")
+            print(f"antq vs {HUGO}: Hugo not available, not measured")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -180,6 +180,7 @@ def tag_text(fragment: str) -> str:
 
 # An element Pagefind is told to skip whole.
 PAGEFIND_IGNORED = re.compile(r'<(\w+)\b[^>]*\sdata-pagefind-ignore="all"[^>]*>')
+_IGNORED_MARK = 'data-pagefind-ignore="all"'
 
 
 def drop_ignored(html_text: str) -> str:
@@ -187,8 +188,16 @@ def drop_ignored(html_text: str) -> str:
     write well-formed HTML, so the element ends at the close tag that balances its opening
     tag; an element whose end cannot be found is kept (Pagefind skips it anyway)."""
     out: list[str] = []
-    pos = 0
-    for found in PAGEFIND_IGNORED.finditer(html_text):
+    pos = 0  # where the text kept next starts
+    cursor = 0  # where the next marked tag is looked for
+    while (at := html_text.find(_IGNORED_MARK, cursor)) >= 0:
+        # The tag holding the mark starts after the last ">" before it: the regex runs from
+        # there, not over every tag of the page (issue 18 item 7); it finds what a scan of
+        # the whole text would.
+        found = PAGEFIND_IGNORED.search(html_text, max(cursor, html_text.rfind(">", 0, at) + 1))
+        if found is None:
+            break
+        cursor = found.end()
         if found.start() < pos:
             continue  # inside an element already dropped
         tag = found.group(1)

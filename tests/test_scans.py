@@ -373,3 +373,15 @@ def test_the_build_refuses_a_secret_it_would_publish(
         rf"\(khóa riêng VAPID: {re.escape(PRIVATE[:2])}…\){re.escape(SECRET)}",
         problem,
     )
+
+
+def test_the_decimals_beyond_ascii_are_those_isdecimal_accepts() -> None:
+    """The table of non-ASCII digits comes from one regex pass (issue 18): it must hold
+    every character `str.isdecimal` accepts, fullwidth and Arabic-Indic digits among them."""
+    from generator.scan import _decimals_beyond_ascii
+
+    found = _decimals_beyond_ascii()
+    assert found == [chr(cp) for cp in range(0x80, 0x110000) if chr(cp).isdecimal()]
+    assert "５" in found and "٣" in found
+    # Negative control: letters and other numerals (Roman, superscript) are not decimals.
+    assert not {"Ⅻ", "²", "đ", "a"} & set(found)

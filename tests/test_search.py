@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from generator import search
+from generator import htmlread, search
 from generator.build import BuildOptions, build_site
 from generator.textvi import fold
 
@@ -34,6 +35,54 @@ def test_fold_is_what_people_type() -> None:
 def test_folded_words_are_the_d_words_with_repeats() -> None:
     assert search.folded_words("Đắk Lắk, đặc khu Đắk Lắk; hòa giải") == ["dak", "dac", "dak"]
     assert search.folded_words("an ninh trật tự") == []
+
+
+# Words next to punctuation, digits, underscores, tabs and newlines, đ first, last, in the
+# middle and twice, Đ, a word of non-Latin letters: the shapes the fast paths must keep.
+_WORDS = "đ, xđy Đồng_2đ.đđ\tĐắk-lắk\n(đường)ađbđc 2đ 'đâu' ĐĐ abc đ_ αđβ"
+
+
+def test_folded_words_find_what_the_plain_regex_finds() -> None:
+    """folded_words looks token by token with a possessive regex (issue 18 item 7): the
+    words must be those of the plain `\\w*[đĐ]\\w*`, in order, with repeats."""
+    plain = [fold(w) for w in re.findall(r"\w*[đĐ]\w*", _WORDS)]
+    assert search.folded_words(_WORDS) == plain
+    assert len(plain) == 12
+    # Negative control: without `\b` the regex also starts inside a word and gives other words.
+    assert [fold(w) for w in re.findall(r"[^\WđĐ]*+[đĐ]", _WORDS)] != plain
+
+
+def test_drop_ignored_finds_what_a_whole_scan_finds() -> None:
+    """drop_ignored starts its regex at the tag holding each mark, not at every tag: the
+    result must be the whole scan's (nested, unclosed, a mark in text, in an attribute)."""
+    marked = 'data-pagefind-ignore="all"'
+    text = (
+        f"<p>{marked} in text</p><div class=a {marked}><div>x</div><ul {marked}>y</ul></div>"
+        f"<b>keep</b><ul\n{marked}><li>z</li></ul><span title='{marked}'>t</span>"
+        f"<table {marked}><tr><td>1</td></tr><i>open</i><section {marked}>unclosed"
+    )
+
+    def whole_scan(html_text: str) -> str:
+        out, pos = [], 0
+        for found in htmlread.PAGEFIND_IGNORED.finditer(html_text):
+            if found.start() < pos:
+                continue
+            tags = re.compile(rf"<(/?){found.group(1)}\b[^>]*>")
+            depth, end = 1, -1
+            for match in tags.finditer(html_text, found.end()):
+                depth += -1 if match.group(1) else 1
+                if depth == 0:
+                    end = match.end()
+                    break
+            if end >= 0:
+                out.append(html_text[pos : found.start()])
+                pos = end
+        return "".join([*out, html_text[pos:]])
+
+    assert htmlread.drop_ignored(text) == whole_scan(text)
+    assert htmlread.drop_ignored(text).startswith(f"<p>{marked} in text</p><b>keep</b><span")
+    # Negative control: the reference is not the identity.
+    assert whole_scan(text) != text
 
 
 def test_annotate_adds_hidden_folded_words_weighted_like_headings() -> None:
