@@ -11,6 +11,8 @@ server and, without JavaScript, shows the answers in a details element.
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import re
 import unicodedata
 from collections.abc import Collection, Mapping
@@ -23,6 +25,7 @@ import markdown
 import yaml
 
 from generator.data import messages_vi
+from generator.data.cache import default_cache_dir, make_key
 from generator.data.checks import text_checks
 from generator.data.messages_vi import problem
 from generator.data.problems import Problem
@@ -121,8 +124,12 @@ def labels(schema: dict[str, Any], name: str) -> dict[str, str]:
 _LAST: dict[str, tuple[list[Lesson], list[Problem]]] = {}
 
 
-def load_lessons(data_dir: Path, legal_ids: set[str]) -> tuple[list[Lesson], list[Problem]]:
-    """Parse and check every lesson; problems are located by file and line."""
+def load_lessons(
+    data_dir: Path, legal_ids: set[str], *, cache: bool = True
+) -> tuple[list[Lesson], list[Problem]]:
+    """Parse and check every lesson; problems are located by file and line. `cache`: what
+    the dialect's filters take out of each lesson is kept in the cache folder under its
+    source (`_dropped`); False (`antq validate --no-cache`) renders every lesson again."""
     folder = data_dir / LESSONS_DIR
     schema_path = data_dir / SCHEMA_FILE
     if not folder.is_dir():  # no lesson yet: the schema is still the package's, and checked
@@ -141,10 +148,11 @@ def load_lessons(data_dir: Path, legal_ids: set[str]) -> tuple[list[Lesson], lis
         kept, kept_problems = _LAST[key]
         return list(kept), list(kept_problems)
     schema = load_schema(data_dir)
+    checks = default_cache_dir(data_dir) / CHECKS if cache else None
     lessons: list[Lesson] = []
     problems: list[Problem] = _check_categories(schema, schema_path)
     for path, raw in zip(paths, sources, strict=True):
-        lesson, found = _load_one(path, schema, legal_ids, raw)
+        lesson, found = _load_one(path, schema, legal_ids, raw, checks)
         problems += found
         if lesson is not None and not any(p.level == "error" for p in found):
             lessons.append(lesson)
@@ -225,7 +233,11 @@ def front_matter(text: str) -> dict[str, Any] | None:
 
 
 def _load_one(
-    path: Path, schema: dict[str, Any], legal_ids: set[str], raw: bytes | None = None
+    path: Path,
+    schema: dict[str, Any],
+    legal_ids: set[str],
+    raw: bytes | None = None,
+    checks: Path | None = None,
 ) -> tuple[Lesson | None, list[Problem]]:
     """One lesson file read and checked in reading order: encoding, front matter, fields,
     body, quiz; None with the problems when any is an error."""
@@ -274,7 +286,7 @@ def _load_one(
         quiz_source=quiz_lines,
         body_line=body_line,
     )
-    found += _check_rendering(where, lesson, body)
+    found += _check_rendering(where, lesson, body, checks)
     if any(p.level == "error" for p in found):
         return None, found
     return lesson, found
@@ -408,17 +420,44 @@ def _check_file_name(where: str, name: str) -> list[Problem]:
 
 
 _CHECKER: list[LessonRenderer] = []  # one per process, like the build's
+# In the cache folder: what the filters took out of each lesson, by its source. Converting
+# every lesson on each run was most of a build's validation on a large library (5,000
+# lessons: the render stage converts through its own cache, generator.pages.lessons).
+CHECKS = "lesson-checks"
 
 
-def _check_rendering(where: str, lesson: Lesson, body: str) -> list[Problem]:
+def _check_rendering(
+    where: str, lesson: Lesson, body: str, checks: Path | None = None
+) -> list[Problem]:
     """Render the lesson as the build will and name what the filters take out."""
+    return dropped_problems(where, _dropped(lesson, checks), body, lesson.body_line)
+
+
+def _dropped(lesson: Lesson, checks: Path | None) -> list[Dropped]:
+    """What the filters take out of the lesson's body and quiz (kept under `checks` by the
+    hash of both and the code's version: the filters and Markdown are in it)."""
+    path = None
+    if checks is not None:
+        key = make_key(CHECKS, lesson.body, json.dumps(lesson.quiz_source, ensure_ascii=False))
+        path = checks / key[:2] / f"{key}.json"
+        try:
+            return [Dropped(*item) for item in json.loads(path.read_text(encoding="utf-8"))]
+        except (OSError, ValueError, TypeError):
+            pass  # not kept yet (or damaged): render it
     if not _CHECKER:
         _CHECKER.append(LessonRenderer({}))
     renderer = _CHECKER[0]
     renderer.dropped.clear()
     renderer.body(lesson)
     renderer.quiz(lesson)
-    return dropped_problems(where, renderer.dropped, body, lesson.body_line)
+    found = list(renderer.dropped)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        data = [[d.kind, d.name, d.value] for d in found]
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+    return found
 
 
 def dropped_problems(

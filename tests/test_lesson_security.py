@@ -10,10 +10,12 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import markdown
 import pytest
 
+from generator import lessons as lessons_module
 from generator.build import BuildOptions, build_site
 from generator.data.validate import validate_package
 from generator.lessons import EXTENSION_CONFIGS, EXTENSIONS, LessonRenderer
@@ -379,6 +381,26 @@ def test_validate_names_each_dropped_attribute_and_url_with_its_line(package) ->
         f"{ATTRIBUTE_HINT}",
         f"{where}:54: lỗi: địa chỉ “vbscript:msgbox(1)” {url}{URL_HINT}",  # in the quiz
     ]
+    # The rendering's verdict is kept by the lesson's source: a new process (the in-process
+    # memo cleared) gives the same lines without rendering the lesson; --no-cache renders it.
+    renders: list[str] = []
+    real = lessons_module.LessonRenderer.body
+
+    def counting(self: Any, lesson: Any) -> Any:
+        renders.append(lesson.slug)
+        return real(self, lesson)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(lessons_module.LessonRenderer, "body", counting)
+        lessons_module._LAST.clear()
+        kept = [p.line() for p in validate_package(Path(".")).problems]
+        lessons_module._LAST.clear()
+        assert [p.line() for p in validate_package(Path(".")).problems] == kept
+        assert found == [line for line in kept if line.startswith(where)]
+        assert renders.count("mau") == 1  # the first cached run rendered it, the second not
+        lessons_module._LAST.clear()
+        validate_package(Path("."), use_cache=False)  # control: --no-cache renders again
+        assert renders.count("mau") == 2
 
 
 # -- 3. Control characters ---------------------------------------------------------------
