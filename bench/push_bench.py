@@ -170,6 +170,7 @@ from generator.push.notify import NotifyOptions, work
 from generator.push.vapid import load_private_key
 
 data, site, db, concurrency, wait = sys.argv[1:6]
+start = resource.getrusage(resource.RUSAGE_SELF)  # after the imports: the sending's own CPU
 options = NotifyOptions(Path(data), Path(site), db, "", "", concurrency=int(concurrency),
                         per_service=64, retry_wait=float(wait), progress=False)
 report = work(options, key=load_private_key(), subject="mailto:bcd138@antq.example.vn",
@@ -181,7 +182,8 @@ use = resource.getrusage(resource.RUSAGE_SELF)
 peak = next(int(line.split()[1]) for line in open("/proc/self/status")
             if line.startswith("VmHWM:"))
 print(report.outcomes["sent"], use.ru_utime + use.ru_stime, peak,
-      report.outcomes["lost"], flush=True)
+      report.outcomes["lost"], use.ru_utime + use.ru_stime - start.ru_utime - start.ru_stime,
+      flush=True)
 """
 
 # main's notifier, from `git archive main` (PYTHONPATH set by the caller): plan and send.
@@ -388,8 +390,12 @@ class Job:
         self.receiver.wait(10)
 
 
-def run_workers(job: Job, workers: int, kill: bool = False) -> dict[str, float]:
-    """Start `workers` worker processes on the job; wait; their figures."""
+def run_workers(
+    job: Job, workers: int, kill: bool = False, code: Path | None = None
+) -> dict[str, float]:
+    """Start `workers` worker processes on the job (with another revision's `generator`
+    from `code`, extracted by `extract`); wait; their figures."""
+    env = job.env if code is None else {**job.env, "PYTHONPATH": str(code)}
     procs = [
         subprocess.Popen(
             # A worker outlives a killed one's leases (30 s) only when waiting for them.
@@ -403,8 +409,8 @@ def run_workers(job: Job, workers: int, kill: bool = False) -> dict[str, float]:
                 "16",
                 "60" if kill else "0",
             ],
-            cwd=ROOT,
-            env=job.env,
+            cwd=ROOT if code is None else code,
+            env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -420,14 +426,15 @@ def run_workers(job: Job, workers: int, kill: bool = False) -> dict[str, float]:
         os.kill(victim.pid, signal.SIGKILL)
         _, status, usage = os.wait4(victim.pid, 0)
         killed_cpu = usage.ru_utime + usage.ru_stime
-    sent = cpu = rss = lost = 0.0
+    sent = cpu = rss = lost = sending = 0.0
     for proc in procs:
         out, err = proc.communicate(timeout=7200)
         if proc.returncode != 0:
             raise SystemExit(err)
-        s, c, r, x = out.split()
+        s, c, r, x, w = out.split()
         sent, cpu, rss = sent + int(s), cpu + float(c), max(rss, float(r))
         lost += int(x)
+        sending += float(w)
     wall = time.perf_counter() - began
     store = Store(job.db)
     with store.transaction() as conn:
@@ -438,6 +445,7 @@ def run_workers(job: Job, workers: int, kill: bool = False) -> dict[str, float]:
         "wall": wall,
         "sent": sent,
         "cpu": cpu + killed_cpu,
+        "sending": sending,  # the survivors' CPU after their imports
         "rss_mb": rss / 1024,
         "lost": lost,
         "again": again,
@@ -455,10 +463,15 @@ def fanout(
 
             pg = pg_server()
             server = pg.__enter__()
-        runs = [(store, int(w), False) for store in stores for w in args.workers.split(",")]
+        runs = [
+            (store, int(w), False, code)
+            for store in stores
+            for w in args.workers.split(",")
+            for code in ([None, extract(tmp, args.peer)] if args.peer else [None])
+        ]
         if args.kill:
-            runs += [(store, 2, True) for store in stores]
-        for number, (kind, workers, kill) in enumerate(runs):
+            runs += [(store, 2, True, None) for store in stores]
+        for number, (kind, workers, kill, code) in enumerate(runs):
             db = (
                 server.new_database()
                 if kind == "postgresql"
@@ -466,7 +479,7 @@ def fanout(
             )
             job = Job(tmp, db, data, site, args.subscribers, env, args.sample)
             try:
-                figures = run_workers(job, workers, kill)
+                figures = run_workers(job, workers, kill, code)
                 counts = job.counts()
             finally:
                 job.close()
@@ -474,10 +487,12 @@ def fanout(
             ok = counts["endpoints"] == n and not counts["errors"]
             dup = counts["deliveries"] - counts["endpoints"]
             label = f"{kind:10s} workers {workers}{' (one SIGKILLed half-way)' if kill else ''}"
+            label += f" [{args.peer}'s worker]" if code is not None else ""
             print(
                 f"fan-out {label}: {n:,} in {figures['wall']:.1f} s = "
                 f"{n / figures['wall']:,.0f} sends/s; workers' CPU {figures['cpu']:.1f} s = "
-                f"{figures['cpu'] * 1000 / n:.2f} ms/msg; peak RSS/worker "
+                f"{figures['cpu'] * 1000 / n:.2f} ms/msg (after start-up "
+                f"{figures['sending'] * 1000 / n:.2f}); peak RSS/worker "
                 f"{figures['rss_mb']:.0f} MB; losses {n - counts['endpoints']}, duplicates {dup}"
                 f"{'' if ok else ' ERRORS ' + str(counts['errors'])}; receiver CPU "
                 f"{counts['cpu'] * 1000 / n:.2f} ms/msg, decrypted and verified "
@@ -490,6 +505,18 @@ def fanout(
     finally:
         if pg is not None:
             pg.__exit__(None, None, None)
+
+
+def extract(tmp: Path, rev: str) -> Path:
+    """`generator` of another revision, in a folder of its own (once)."""
+    code = tmp / f"code-{rev}"
+    if not code.exists():
+        code.mkdir()
+        archive = subprocess.run(
+            ["git", "archive", rev, "generator"], cwd=ROOT, capture_output=True, check=True
+        )
+        subprocess.run(["tar", "-x", "-C", str(code)], input=archive.stdout, check=True)
+    return code
 
 
 def main_ratio(
@@ -555,6 +582,10 @@ def main_ratio(
                 f = run_workers(job, 1)  # type: ignore[arg-type]
                 wall = time.perf_counter() - began
                 sent, cpu = int(f["sent"]), f["cpu"]
+                print(
+                    f"ratio this: the worker's CPU after start-up "
+                    f"{f['sending'] * 1000 / n:.2f} ms/msg, {f['cpu'] * 1000 / n:.2f} with it"
+                )
             counts = requests.get(f"http://127.0.0.1:{port}/count", timeout=30).json()
         finally:
             receiver.terminate()
@@ -619,7 +650,8 @@ def million(
             import psycopg
 
             runs = [(int(w), False, args.subscribers) for w in args.workers.split(",")]
-            runs.append((2, True, min(rows, args.kill_job or rows)))
+            if not args.no_kill:
+                runs.append((2, True, min(rows, args.kill_job or rows)))
             for workers, kill, n in runs:
                 with psycopg.connect(db, autocommit=True) as conn:
                     conn.execute("DELETE FROM deliveries")
@@ -647,7 +679,9 @@ def million(
                 print(
                     f"million: {rows:,} rows, job to {planned:,} ({label}): sent in "
                     f"{figures['wall']:.1f} s = {n / figures['wall']:,.0f} sends/s; workers' CPU "
-                    f"{figures['cpu'] * 1000 / n:.2f} ms/msg, receiver CPU "
+                    f"{figures['cpu'] * 1000 / n:.2f} ms/msg (after start-up "
+                    f"{figures['sending'] * 1000 / n:.2f}), load average "
+                    f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}, receiver CPU "
                     f"{(counts['cpu'] - cpu0) * 1000 / n:.2f} ms/msg (decrypted and verified "
                     f"{counts['checked']:,}); peak RSS/worker {figures['rss_mb']:.0f} MB; losses "
                     f"{n - counts['endpoints']}, duplicates {dup}, errors {counts['errors']} "
@@ -752,6 +786,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=0)
     parser.add_argument("--million", action="store_true", help="the --rows runs (see million)")
     parser.add_argument("--kill-job", type=int, default=0, help="--million's kill run's job size")
+    parser.add_argument("--peer", help="fan-out runs also with this revision's worker")
+    parser.add_argument("--no-kill", action="store_true", help="--million without its kill run")
     parser.add_argument("--sample", type=int, default=1, help="receiver verifies 1 in this")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30.0)

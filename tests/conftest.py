@@ -15,6 +15,7 @@ fixture site, the sample site) is made once per run by whichever worker needs it
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 from collections.abc import Callable, Generator, Iterator
@@ -69,6 +70,75 @@ def pytest_collection_modifyitems(
         lost = [nodeid for nodeid in lost if "@" not in nodeid]
         if lost:
             raise pytest.UsageError(f"xdist groups not applied ({len(lost)}, e.g. {lost[0]})")
+        _heaviest_first(items)
+
+
+# -- the order the workers take the work in ---------------------------------------------------
+# xdist hands the groups out in collection order (its default reorder, by number of tests, is
+# turned off below: it put the costly groups of few tests — a browser module, the exports, the
+# PostgreSQL cases — last, so one worker ran them alone at the end). The suite ends when the
+# busier worker ends: the costliest groups go first, the single tests after them fill the gaps
+# (longest-first scheduling). The costs are a past run's, recorded by
+# `ANTQ_RECORD_DURATIONS=tests/durations.json` with the test command; a stale or missing entry
+# only changes the order, never what runs. Why our own: pytest-split orders by recorded
+# durations too, but splits the suite across CI jobs, not between xdist workers with groups.
+DURATIONS = Path(__file__).with_name("durations.json")
+UNKNOWN_GROUP = 30.0  # seconds assumed for a group the record does not know (a new module)
+
+
+def _scope(nodeid: str) -> str:
+    """The unit xdist schedules: the group after "@", else the test itself."""
+    return nodeid.rsplit("@", 1)[1] if "@" in nodeid else nodeid
+
+
+def _module(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
+def _heaviest_first(items: list[pytest.Item]) -> None:
+    costs = json.loads(DURATIONS.read_text("utf-8")) if DURATIONS.is_file() else {}
+    groups: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        groups.setdefault(_scope(item.nodeid), []).append(item)
+
+    def cost(entry: tuple[str, list[pytest.Item]]) -> tuple[int, float]:
+        scope, members = entry
+        if "@" in members[0].nodeid:
+            return (0, -float(costs.get(scope, UNKNOWN_GROUP)))
+        return (1, -float(costs.get(_module(scope) + "::*", 0.0)))  # a single test: after
+
+    items[:] = [item for _, members in sorted(groups.items(), key=cost) for item in members]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False  # keep the order above
+
+
+_spent: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if os.environ.get("ANTQ_RECORD_DURATIONS") and not os.environ.get("PYTEST_XDIST_WORKER"):
+        _spent[report.nodeid] = _spent.get(report.nodeid, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """With ANTQ_RECORD_DURATIONS=FILE (the controller of a whole run): each group's seconds,
+    and for single tests their module's mean a test ("module::*")."""
+    target = os.environ.get("ANTQ_RECORD_DURATIONS")
+    if not target or os.environ.get("PYTEST_XDIST_WORKER") or not _spent:
+        return
+    record: dict[str, float] = {}
+    singles: dict[str, list[float]] = {}
+    for nodeid, seconds in _spent.items():
+        if "@" in nodeid:
+            record[_scope(nodeid)] = record.get(_scope(nodeid), 0.0) + seconds
+        else:
+            singles.setdefault(_module(nodeid) + "::*", []).append(seconds)
+    record.update({key: sum(s) / len(s) for key, s in singles.items()})
+    ordered = {key: round(record[key], 1) for key in sorted(record)}
+    Path(target).write_text(json.dumps(ordered, indent=1) + "\n", encoding="utf-8")
 
 
 # Session-wide fixtures that must put every test reading them on one worker: "pg", the

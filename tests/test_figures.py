@@ -71,14 +71,17 @@ def test_no_result_at_all_shows_no_rate() -> None:
     assert "mục tiêu" not in _progress(plain)
 
 
-@pytest.fixture
-def built_with_a_stopped_model(make_package, tmp_path: Path, monkeypatch) -> Path:
+@pytest.fixture(scope="module")
+def built_with_a_stopped_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The good fixture package with one model stopped and one place added, built once for
+    the module's tests (they only read it)."""
     import shutil
 
     from generator.build import BuildOptions, build_site
 
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1763683200")
-    data = make_package()
+    tmp_path = tmp_path_factory.mktemp("stopped-model")
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "good", data)
     models = data / "models.csv"
     text = models.read_text(encoding="utf-8")
     lines = text.splitlines()
@@ -95,7 +98,9 @@ def built_with_a_stopped_model(make_package, tmp_path: Path, monkeypatch) -> Pat
     site = tmp_path / "site"
     shutil.copytree(ROOT / "site", site)
     out = tmp_path / "out"
-    build_site(BuildOptions(data_dir=data, out_dir=out, site_dir=site))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", "1763683200")
+        build_site(BuildOptions(data_dir=data, out_dir=out, site_dir=site))
     return out
 
 

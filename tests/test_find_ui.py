@@ -35,7 +35,7 @@ from generator.build import BuildOptions, build_site
 from generator.data import synth
 from generator.htmlread import element_count
 from generator.pages import awards, legal, models
-from tests.browser import block_external, launch, serve
+from tests.browser import axe_options, block_external, launch, serve
 from tests.conftest import SampleSite
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -398,7 +398,7 @@ def test_axe_best_practices_on_the_main_families(
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
-    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}}
+    options = axe_options(AXE_TAGS)
     context = _phone(browser, color_scheme=scheme)
     page = context.new_page()
     with serve(sample) as server:

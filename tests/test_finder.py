@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import csv
 import dataclasses
+import functools
 import json
 import re
 import unicodedata
@@ -30,7 +31,7 @@ from generator.model import SiteModel, build_model
 from generator.pages import finder
 from generator.settings import load_settings
 from generator.textvi import sort_key
-from tests.browser import block_external, launch, serve
+from tests.browser import axe_options, block_external, launch, serve
 from tests.conftest import SampleSite
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,11 +67,14 @@ def built_index(out: Path) -> dict[str, Any]:
 # -- the index covers every old name -------------------------------------------------------
 
 
+@functools.cache
 def _csv(name: str) -> list[dict[str, str]]:
+    """A table of the bundled data, read once for the module (read only)."""
     with (ROOT / "data" / name).open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 
 
+@functools.cache
 def expected_successors() -> dict[str, list[str]]:
     """Legacy code → the codes of the units that took it over, the default first: a ward's
     rows of unit_changes.csv; an old province's or huyện's replaced_by, or else (a huyện
@@ -91,6 +95,7 @@ def expected_successors() -> dict[str, list[str]]:
     return out
 
 
+@functools.cache
 def strip_marks(text: str) -> str:
     """The name as typed without diacritics: 'Xã Tiên Động' → 'Xa Tien Dong'."""
     text = text.replace("đ", "d").replace("Đ", "D")
@@ -102,13 +107,18 @@ def lookup(index: dict[str, Any], typed: list[str]) -> list[list[str]]:
     old province's (`typed`, the unit first, kind words included): the target URLs of each
     old entry with those names, folded. Typed with diacritics, only the entries written
     exactly so (a few old xã of one huyện differ only in their tones: both are offered)."""
-    key = tuple(finder.folded(name) for name in typed)
+    key = tuple(_folded(name) for name in typed)
     exact = tuple(name.casefold() for name in typed)
     found = _chains(index).get(key, [])
-    if exact != tuple(finder.fold(name) for name in typed):  # typed with diacritics
+    if exact != tuple(_fold(name) for name in typed):  # typed with diacritics
         found = [(names, urls) for names, urls in found if names == exact]
     return [urls for _, urls in found]
 
+
+# The site's own folding, remembered: a check over every legacy row folds each province's
+# and huyện's name thousands of times.
+_folded = functools.cache(finder.folded)
+_fold = functools.cache(finder.fold)
 
 _CHAINS: dict[int, tuple[dict[str, Any], dict[tuple[str, ...], list[Any]]]] = {}
 
@@ -473,7 +483,7 @@ def test_axe_with_suggestions_open(browser: Any, sample: Sample, scheme: str) ->
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
-    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    options = axe_options(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
     with serve(sample.out) as server:
         context = _phone(browser, color_scheme=scheme)
         page = context.new_page()

@@ -66,6 +66,12 @@ def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
 NOTIFIER = """
 import sys
 from pathlib import Path
+import generator.push.worker
+# A killed notifier's claims lapse 2 x timeout + the margin after the kill: the survivor
+# waits that long for them. 8 s instead of 30 (as test_push_scale's kill test) makes this
+# test 22 s shorter; a shorter margin only makes a live lease likelier to lapse, which the
+# repeat count below would catch.
+generator.push.worker.LEASE_MARGIN = 8.0
 from generator.push.endpoints import EndpointPolicy
 from generator.push.notify import NotifyOptions, run
 from generator.push.vapid import load_private_key, load_subject

@@ -22,7 +22,8 @@ import pytest
 from generator import pwa
 from generator.build import BuildError, BuildOptions, build_site
 from generator.urlpath import url_to_path
-from tests.browser import block_external, launch, serve
+from tests.browser import axe_options, block_external, launch, serve
+from tests.conftest import SAMPLE_EPOCH, SampleSite
 
 ROOT = Path(__file__).resolve().parents[1]
 EPOCH = "1763683200"  # 21/11/2025
@@ -44,17 +45,14 @@ def _build(data: Path, out: Path, site: Path, *, full: bool = False) -> None:
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sample]:
-    """The sample data and theme, copied (so tests can change them) and built once."""
-    root = tmp_path_factory.mktemp("pwa-sample")
-    data, site = root / "data", root / "site"
-    shutil.copytree(ROOT / "data", data)
-    shutil.copytree(ROOT / "site", site)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        mp.setenv("ANTQ_CACHE_DIR", str(root / "cache"))
-        _build(data, root / "public", site)
-    yield Sample(data, site, root / "public", root / "cache")
+def sample(sample_site: SampleSite, tmp_path_factory: pytest.TempPathFactory) -> Sample:
+    """The sample data and theme built once for the run (tests/conftest.py), read only: tests
+    copy the data before changing it. Its validation cache is copied, so the builds here
+    add to this module's own."""
+    assert EPOCH == SAMPLE_EPOCH
+    cache = tmp_path_factory.mktemp("pwa-sample") / "cache"
+    shutil.copytree(sample_site.public.parent / "cache", cache)
+    return Sample(sample_site.data, sample_site.site, sample_site.public, cache)
 
 
 @pytest.fixture(autouse=True)
@@ -427,7 +425,7 @@ def test_axe_finds_no_violation(browser: Any, sample: Sample, scheme: str) -> No
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
-    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}}
+    options = axe_options(AXE_TAGS)
     context = browser.new_context(color_scheme=scheme)
     page = context.new_page()
     with serve(sample.out) as server:
@@ -596,13 +594,16 @@ OVERFLOW = """() => {
 
 
 @pytest.mark.browser
-def test_pages_fit_narrow_screens(browser: Any, sample: Sample, tmp_path: Path) -> None:
+def test_pages_fit_narrow_screens(browser: Any, sample: Sample) -> None:
     """At 320 and 360 px: no sideways scrolling, nothing sticking out, 16 px text or more.
-    Screenshots go to $ANTQ_SCREENSHOTS (default: the test's temporary folder) to look at."""
+    With $ANTQ_SCREENSHOTS set, a full-page screenshot of each goes there to look at (none
+    otherwise: nothing reads them, and they took half of the test's time)."""
     import os
 
-    shots = Path(os.environ.get("ANTQ_SCREENSHOTS", str(tmp_path)))
-    shots.mkdir(parents=True, exist_ok=True)
+    where = os.environ.get("ANTQ_SCREENSHOTS")
+    shots = Path(where) if where else None
+    if shots is not None:
+        shots.mkdir(parents=True, exist_ok=True)
     with serve(sample.out) as server:
         for width in (320, 360):
             context = browser.new_context(viewport={"width": width, "height": 740})
@@ -613,8 +614,9 @@ def test_pages_fit_narrow_screens(browser: Any, sample: Sample, tmp_path: Path) 
                 found = page.evaluate(OVERFLOW)
                 assert found["scroll"] <= 0 and not found["wide"], (width, url, found)
                 assert found["font"] >= 16, (width, url, found)
-                name = url.strip("/").replace("/", "_") or "home"
-                page.screenshot(path=str(shots / f"{width}-{name}.png"), full_page=True)
+                if shots is not None:
+                    name = url.strip("/").replace("/", "_") or "home"
+                    page.screenshot(path=str(shots / f"{width}-{name}.png"), full_page=True)
             # Negative control: one element wider than the screen is caught.
             page.evaluate(
                 """() => { const d = document.createElement("div");

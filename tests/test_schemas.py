@@ -4,15 +4,13 @@ included, and every category label reaches the site whole (issue 13, item 1)."""
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from generator.data.schema import load_package
 from generator.lessons import load_schema
+from tests.conftest import SampleSite
 
 ROOT = Path(__file__).resolve().parents[1]
 # A category entry as written in the schema files: the label is read from the text itself,
@@ -46,33 +44,11 @@ def test_every_category_label_is_read_whole(root: Path) -> None:
     assert checked > 60  # every schema with categories was read
 
 
-def test_a_model_field_page_shows_the_whole_label(tmp_path: Path) -> None:
-    """Rendered, not only read: the heading of /mo-hinh/linh-vuc/ma-tuy/ on the sample."""
-    out = tmp_path / "out"
-    site = tmp_path / "site"
-    shutil.copytree(ROOT / "site", site)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "generator",
-            "build",
-            "--data",
-            str(ROOT / "data"),
-            "--out",
-            str(out),
-            "--site",
-            str(site),
-        ],  # fmt: skip
-        check=True,
-        capture_output=True,
-        env={
-            "SOURCE_DATE_EPOCH": "1763683200",
-            "PATH": "/usr/bin:/bin",
-            "ANTQ_CACHE_DIR": str(tmp_path / "cache"),
-        },  # fmt: skip
-    )
-    written = _written_labels(ROOT / "data" / "schemas" / "models.yaml")
+def test_a_model_field_page_shows_the_whole_label(sample_site: SampleSite) -> None:
+    """Rendered, not only read: the heading of /mo-hinh/linh-vuc/ma-tuy/ on the sample (built
+    once for the run, tests/conftest.py)."""
+    out = sample_site.public
+    written = _written_labels(sample_site.data / "schemas" / "models.yaml")
     for code, label in written.items():
         page = out / "mo-hinh" / "linh-vuc" / code.replace("_", "-") / "index.html"
         if page.is_file():

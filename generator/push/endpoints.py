@@ -83,7 +83,11 @@ class EndpointPolicy:
         if len(endpoint) > MAX_ENDPOINT_LENGTH:
             return None, refusal("endpoint-too-long")
         match = _ENDPOINT.fullmatch(endpoint)
-        if match is None or not all(0x20 < ord(c) < 0x7F for c in endpoint):
+        # Printable ASCII and no space: 0x21-0x7E (str methods: a generator over each
+        # character cost 0.1 ms an endpoint, checked again before every send).
+        if match is None or not (
+            endpoint.isascii() and endpoint.isprintable() and " " not in endpoint
+        ):
             return None, refusal("endpoint-invalid")
         scheme = match["scheme"].lower()
         if scheme != "https" and not (self.allow_http and scheme == "http"):
@@ -127,6 +131,16 @@ def _canonical_path(rest: str) -> str | None:
     case; None when it is not a plain ASCII path or has a dot segment."""
     if not _PATH.fullmatch(rest):
         return None
+    path = rest if "%" not in rest else _unescape(rest)  # checked before every send: no
+    if path is None:  # work where nothing is escaped or dotted
+        return None
+    head = path.split("?", 1)[0]
+    if "/." in head and any(segment in (".", "..") for segment in head.split("/")):
+        return None  # requests would remove them: another spelling of another path
+    return path
+
+
+def _unescape(rest: str) -> str | None:
     out: list[str] = []
     at = 0
     for escape in _PERCENT.finditer(rest):
@@ -137,11 +151,7 @@ def _canonical_path(rest: str) -> str | None:
         out.append(char if char in _UNRESERVED else escape[0].upper())
         at = escape.end()
     out.append(rest[at:])
-    path = "".join(out)
-    segments = path.split("?", 1)[0].split("/")
-    if any(segment in (".", "..") for segment in segments):
-        return None  # requests would remove them: another spelling of another path
-    return path
+    return "".join(out)
 
 
 def refusal(code: str, **params: Any) -> Refusal:

@@ -17,8 +17,8 @@ request is bounded by a total deadline (`--timeout`), and a notifier sends a del
 while its lease outlives that deadline by `LEASE_MARGIN`, so a live notifier's lease never
 runs out mid-send. A killed notifier's leases expire (at most `claim_lease(timeout)` after the
 kill) and its unsent deliveries are taken again. What may go out twice is what it had in
-flight: at most one delivery per worker thread (`--concurrency`), the window between the push
-service's 2xx and the commit of `sent`; a stable `tag` and the Web Push `Topic` header make such
+flight: at most a batch (16, worker.BATCH) per lane (`--concurrency`), sent and their outcomes
+not yet committed; a stable `tag` and the Web Push `Topic` header make such
 a repeat replace the notification instead of adding one.
 
 Every invocation also works through the retry queue of earlier runs (429 and 5xx answers,

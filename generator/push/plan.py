@@ -7,6 +7,7 @@ the plan and only finishes what is still pending.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import subprocess
@@ -14,10 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.data.messages_vi import say, text
-from generator.diff import diff_revisions, repo_root
 from generator.errors import AntqError
 from generator.push.store import Store
-from generator.push.topics import Item, Vocabulary, load_model, topic_items, vocabulary
+from generator.push.topics import Item, Vocabulary
 
 MAX_LINES = 3  # a phone shows two to four lines of body
 MAX_TITLE = 90
@@ -46,6 +46,7 @@ class NotifyOptions:
     progress: bool | None = None  # a progress bar: None = when stderr is a terminal
 
 
+@functools.lru_cache(maxsize=64)  # asked for each message sent: one run, one tag
 def run_tag(run_key: str) -> str:
     """Stable per run: the notification's `tag` (a repeat replaces, never stacks) and the Web
     Push `Topic` header (at most 32 base64url characters; the push service keeps one)."""
@@ -124,8 +125,11 @@ class Plan:
 
 
 def make_plan(options: NotifyOptions, store: Store) -> Plan:
+    # Planning's heavy imports, here: a notifier worker never plans (topics.py).
     from generator.data.schema import load_package
+    from generator.diff import diff_revisions, repo_root
     from generator.errors import UsageError
+    from generator.push.topics import load_model, topic_items, vocabulary
 
     try:
         package, problems = load_package(options.data_dir)

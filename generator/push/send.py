@@ -20,11 +20,10 @@ from dataclasses import dataclass
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 from typing import Literal
-from urllib.parse import urlsplit
 
 from generator.push.deadline import Deadline
 from generator.push.endpoints import DEFAULT_POLICY, EndpointPolicy
-from generator.push.store import Delivery, service_of
+from generator.push.store import Delivery
 from generator.push.vapid import VapidKey
 from generator.push.wire import Connection, WireError, encrypt, proxy_for
 
@@ -139,9 +138,10 @@ class Sender:
             body = encrypt(delivery.payload.encode(), delivery.p256dh or "", delivery.auth or "")
         except Exception as exc:  # keys that do not decode, a payload over one record
             return Outcome("failed", None, f"{type(exc).__name__}: {exc}"[:200])
-        service = service_of(endpoint)
-        parts = urlsplit(str(endpoint))
-        target = (str(parts.path) or "/") + (f"?{parts.query}" if parts.query else "")
+        # The canonical form is scheme://host[:port] then the path (EndpointPolicy.check):
+        # the service and the request target are cut from it (service_of's answer).
+        cut = endpoint.find("/", endpoint.index("://") + 3)
+        service, target = (endpoint, "/") if cut < 0 else (endpoint[:cut], endpoint[cut:])
         headers = [
             ("Authorization", self.authorization(service)),
             ("Content-Encoding", "aes128gcm"),

@@ -586,17 +586,20 @@ class Store:
                 )
             return kept > 0
 
-    def extend_held(self, owner: str, deliveries: list[Delivery], until: float) -> None:
-        """Extend this owner's leases on deliveries sent and not yet recorded (a batch that
-        outlasts its lease), so no other notifier takes them meanwhile."""
+    def extend_held(self, owner: str, deliveries: list[Delivery], until: float) -> list[bool]:
+        """Extend this owner's leases on deliveries it holds (sent and not yet recorded, or
+        claimed and not yet sent), so no other notifier takes them meanwhile; whether each
+        is still held."""
         if not deliveries:
-            return
+            return []
         with self.transaction() as db:
-            db.executemany(
-                "UPDATE deliveries SET lease_expiry = ? WHERE run_key = ? AND endpoint = ? "
-                "AND lease_owner = ? AND state IN ('pending', 'retry') AND lease_expiry < ?",
-                [(until, d.run_key, d.endpoint, owner, until) for d in deliveries],
+            counts = db.each(
+                "UPDATE deliveries SET lease_expiry = CASE WHEN lease_expiry > ? "
+                "THEN lease_expiry ELSE ? END WHERE run_key = ? AND endpoint = ? "
+                "AND lease_owner = ? AND state IN ('pending', 'retry') RETURNING 1",
+                [(until, until, d.run_key, d.endpoint, owner) for d in deliveries],
             )
+        return [n > 0 for n in counts]
 
     def release(self, owner: str, deliveries: Iterable[Delivery]) -> None:
         """Give back claimed deliveries not sent (their service asked to wait)."""

@@ -20,10 +20,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator.changes import describe
-from generator.diff import RecordChange
-from generator.model import SiteModel
+if TYPE_CHECKING:  # the model and the diff are loaded only when a run is planned: a notifier
+    # worker (`antq push notify --worker`) sends what is planned and never needs them.
+    from generator.diff import RecordChange
+    from generator.model import SiteModel
 
 LESSONS_TOPIC = "bai-hoc"
 TOPIC_PATTERN = re.compile(r"^(?:(?:tinh|xa|mo-hinh):[A-Za-z0-9_.-]{1,64}|bai-hoc)$")
@@ -170,6 +172,8 @@ def change_topics(
 
 def topic_items(model: SiteModel, changes: list[RecordChange]) -> dict[str, list[Item]]:
     """topic → the changes its followers will read about, most interesting first."""
+    from generator.changes import describe
+
     place_units = {
         c.row["id"]: c.row.get("unit_code", "")
         for c in changes

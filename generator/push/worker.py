@@ -3,8 +3,9 @@
 Any number of notifiers (`antq push notify`, `antq push notify --worker`, on any machines that
 reach the store) work through the same queue. Each runs `--concurrency` lanes; a lane claims
 a slot of one push service (at most `--per-service` slots per service, across all notifiers),
-then batches of that service's due deliveries, and sends them one after another over one
-kept-alive connection, then records the batch's outcomes in one transaction. So
+then a claim (`CLAIM`) of that service's due deliveries, and sends them one after another
+over one kept-alive connection, recording the outcomes of each batch of `BATCH` sends in one
+transaction. So
 
 - a delivery is sent by the lane that holds its lease, and recorded only while it holds it;
 - a notifier has at most one batch (`BATCH`) per lane sent and not yet recorded: the most a
@@ -30,6 +31,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 from generator.push.plan import run_tag
 from generator.push.report import NotifyReport, mask
@@ -44,7 +46,13 @@ MAX_RETRY_DELAY = 24 * 3600.0
 # one SQLite file on a loaded machine lost leases while recording (106 repeats in 20,000 in
 # bench/push_bench.py); with 30 s none.
 LEASE_MARGIN = 30.0
-BATCH = 16  # deliveries a lane claims, sends one after another, then records at once
+BATCH = 16  # sends a lane records at once (one transaction): the crash window per lane
+# Deliveries a lane claims at once (one transaction), sent in batches of BATCH. 64 cut the
+# claims' share of the CPU by three quarters, but a job of 120 then kept two lanes busy
+# instead of eight (each lane took half of it): parallelism that real push services'
+# latency needs. Claimed and not yet sent is not in the crash window: a killed notifier's
+# claims lapse, and another sends them once.
+CLAIM = BATCH
 
 
 def claim_lease(timeout: float) -> float:
@@ -77,6 +85,7 @@ class Notifier:
         concurrency: int = 16,
         per_service: int = 16,
         batch: int = BATCH,
+        claim: int = CLAIM,
         max_attempts: int = 5,
         retry_wait: float = 60.0,
         clock: Callable[[], float] = time.time,
@@ -87,6 +96,7 @@ class Notifier:
         self.concurrency = max(1, concurrency)
         self.per_service = max(1, per_service)
         self.batch = max(1, batch)
+        self.claim = max(self.batch, claim)
         self.max_attempts = max(1, max_attempts)
         self.retry_wait = retry_wait
         self.clock = clock
@@ -177,60 +187,70 @@ class Notifier:
                 return claimed_any
             try:
                 while True:
-                    batch = self.store.claim(
-                        self.owner, self.clock(), lease, self.batch, slot, slot_lease
+                    claimed = self.store.claim(
+                        self.owner, self.clock(), lease, self.claim, slot, slot_lease
                     )
-                    if not batch:
+                    if not claimed:
                         break
                     claimed_any = True
-                    if not self._send_batch(slot, batch, report):
+                    if not self._send_claimed(slot, claimed, report):
                         break
             finally:
                 self.store.release_slot(self.owner, slot)
 
-    def _send_batch(self, slot: Slot, batch: list[Delivery], report: NotifyReport) -> bool:
-        """Send a batch in order, then record its outcomes in one transaction (so a lane
-        has at most one batch sent and not yet recorded: the crash window); False when its
-        service asked to wait (the rest is given back, and the service paused for every
-        notifier)."""
+    def _send_claimed(self, slot: Slot, claimed: list[Delivery], report: NotifyReport) -> bool:
+        """Send a claim in order, recording the outcomes of each `batch` sends in one
+        transaction (so a lane has at most one batch sent and not yet recorded: the crash
+        window); False when its service asked to wait (the rest is given back, and the
+        service paused for every notifier)."""
         done: list[Recorded] = []
         try:
-            for index, delivery in enumerate(batch):
-                outcome = self._deliver(delivery, report, done, slot)
+            for index in range(len(claimed)):
+                outcome = self._deliver(claimed, index, report, done, slot)
                 if outcome is not None and outcome.status == 429 and outcome.retry_after:
                     until = self.clock() + min(MAX_RETRY_DELAY, outcome.retry_after)
                     detail = f"{outcome.status or '-'} Retry-After {outcome.retry_after:g} s"
                     self.record(done, report)
                     done = []
                     self.store.pause_service(slot.service, until, detail)
-                    self.store.release(self.owner, batch[index + 1 :])
+                    self.store.release(self.owner, claimed[index + 1 :])
                     return False
+                if len(done) >= self.batch:
+                    self.record(done, report)
+                    done = []
         finally:
             self.record(done, report)
         return True
 
     def _deliver(
         self,
-        delivery: Delivery,
+        claimed: list[Delivery],
+        index: int,
         report: NotifyReport,
         done: list[Recorded],
         slot: Slot | None = None,
     ) -> Outcome | None:
-        """Send one claimed delivery; its outcome joins `done`, recorded with the batch."""
+        """Send `claimed[index]`; its outcome joins `done`, recorded with the batch."""
+        delivery = claimed[index]
         if delivery.p256dh is None or delivery.auth is None:
             # Unsubscribed since the run was planned: respect that.
             done.append(Recorded(delivery, "cancelled", None, "unsubscribed"))
             return None
-        # Never start a send the lease might not outlive (a batch that waited long).
+        # Never start a send the lease might not outlive (a claim that waited long).
         needed = self.clock() + self.sender.timeout + LEASE_MARGIN
-        if delivery.lease_expiry < needed and not self.store.extend(
-            self.owner, delivery, needed, slot
-        ):
-            with self._report_lock:
-                report.outcomes["lost"] += 1  # another notifier took it over
-            return None
-        if delivery.lease_expiry < needed:  # and the batch's sends still to record
-            self.store.extend_held(self.owner, [r.delivery for r in done], needed)
+        if delivery.lease_expiry < needed:
+            if not self.store.extend(self.owner, delivery, needed, slot):
+                with self._report_lock:
+                    report.outcomes["lost"] += 1  # another notifier took it over
+                return None
+            # The batch's sends still to record, and the rest of the claim, held as long;
+            # a row of the claim another notifier took meanwhile keeps its old expiry, so
+            # its turn finds it lost.
+            rest = claimed[index + 1 :]
+            held = self.store.extend_held(self.owner, [r.delivery for r in done] + rest, needed)
+            for offset, kept in enumerate(held[len(done) :], start=index + 1):
+                if kept:
+                    claimed[offset] = replace(claimed[offset], lease_expiry=needed)
         outcome = self._safe_send(delivery, run_tag(delivery.run_key))
         done.append(self.outcome_row(delivery, outcome))
         return outcome
