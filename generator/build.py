@@ -27,8 +27,10 @@ every input file is unchanged stops after hashing them. Every key is a content h
 input file's hash is kept under what `stat` says of it and not computed again while that
 is unchanged (generator.filehash, git's trade-off; `--full` hashes every file again).
 A page that declares the records it reads (`Page.deps`, generator.deps) is not even made
-when only rows of other records changed: its last key is kept. One build (or `antq serve`)
-at a time per output folder (`output_lock`); output ceilings in
+when only rows of other records changed: its last key is kept. `antq serve` keeps the
+records and the model in memory between its builds (`BuildOptions.warm`, generator.warm):
+for leaf rows changed, `Builder._patch` stands in for the load and model stages. One build
+(or `antq serve`) at a time per output folder (`output_lock`); output ceilings in
 `generator.limits`; the data's revision and the build's date in `generator.revision`.
 """
 
