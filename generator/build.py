@@ -135,7 +135,7 @@ SEARCH_PENDING = "+search-pending"
 
 
 @contextmanager
-def output_lock(lock_path: Path, out_dir: Path) -> Iterator[None]:
+def output_lock(lock_path: Path, out_dir: Path, holder: str = "build") -> Iterator[None]:
     """One build at a time per output directory (and its cache): a second one started
     meanwhile (a build, or `antq serve`, which holds it for its session) stops at once with
     a message naming the holder's process, rather than wait for an unknown time or write the
@@ -148,11 +148,14 @@ def output_lock(lock_path: Path, out_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
-            owner = handle.read().strip() or "?"
-            raise BuildError(say("build-busy", out=str(out_dir), pid=owner)) from None
+            owner, _, kind = handle.read().strip().partition(" ")
+            code = "build-busy-serve" if kind == "serve" else "build-busy"
+            raise BuildError(say(code, out=str(out_dir), pid=owner or "?")) from None
         handle.seek(0)
         handle.truncate()
-        handle.write(f"{os.getpid()}\n")
+        # The holder's kind lets the message say what to stop (a build ends by itself;
+        # `antq serve` holds the folder until it is stopped).
+        handle.write(f"{os.getpid()} {holder}\n")
         handle.flush()
         try:
             yield

@@ -652,7 +652,9 @@ class DevServer:
         try:
             self.port = int(self._httpd.server_address[1])
             lock_path = Builder(self.options).lock_path
-            self._session.enter_context(output_lock(lock_path, self.options.out_dir))
+            self._session.enter_context(
+                output_lock(lock_path, self.options.out_dir, holder="serve")
+            )
             self.rebuild()
             indexer = threading.Thread(target=self._index_loop, name="antq-serve-index")
             indexer.start()

@@ -772,6 +772,7 @@ NO_FIXTURE_YET: dict[str, str] = {
     "push-worker-started": "antq push notify --worker: needs a push receiver; tests/test_push_scale.py runs workers",
     "push-worker-done": "antq push notify --worker: needs a push receiver; tests/test_push_scale.py runs workers",
     "build-busy": "antq build's lines: each needs a build run (or a forced failure of Pagefind, the lock, the worker template); tests/test_build*.py assert several, not yet here",
+    "build-busy-serve": "needs a live antq serve holding the output; tests/test_serve_search.py asserts it",
     "build-progress": "antq build's lines: each needs a build run (or a forced failure of Pagefind, the lock, the worker template); tests/test_build*.py assert several, not yet here",
     "cli-basemap-written": "antq geo basemap: needs Natural Earth's TopoJSON (tests/test_maps.py runs it); not yet here",
     "cli-needs-shapely": "antq geo basemap without shapely: shapely is in the test extra, cannot be absent here",

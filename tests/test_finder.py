@@ -437,7 +437,31 @@ def test_finder_works_offline_and_province_filter(browser: Any, sample: Sample) 
         assert page.locator("#ds-xa tbody tr:visible").count() == 1
         box.fill("")
         assert page.locator("#ds-xa tbody tr:visible").count() == 100  # page 1 of the list
+        # A xã on the list's page 2 is linked under the box from the finder's index; one on
+        # this page is not (its row shows), nor one of another province (negative controls).
+        later = page.evaluate(LATER_PAGE_XA)
+        on_page = page.locator("#ds-xa tbody th a").first
+        box.fill(later["name"])
+        elsewhere = page.locator("#loc-xa-khac a")
+        elsewhere.first.wait_for()
+        assert later["url"] in elsewhere.evaluate_all("as => as.map(a => a.getAttribute('href'))")
+        assert "ở trang khác" in page.locator("#loc-xa-dem").inner_text()
+        box.fill(on_page.inner_text())
+        page.wait_for_timeout(300)
+        assert page.locator("#ds-xa tbody tr:visible").count() >= 1
+        shown = elsewhere.evaluate_all("as => as.map(a => a.getAttribute('href'))")
+        assert on_page.get_attribute("href") not in shown
+        assert all(href.startswith("/tinh/hai-phong/") for href in shown)
         context.close()
+
+
+# The first xã of the province's list page 2 (fetched as the page's script would not).
+LATER_PAGE_XA = """async () => {
+  const html = await (await fetch("/tinh/hai-phong/trang-2/")).text();
+  const doc = new DOMParser().parseFromString(html, "text/html");
+  const a = doc.querySelector("#ds-xa tbody th a");
+  return { name: a.textContent, url: a.getAttribute("href") };
+}"""
 
 
 @pytest.mark.browser

@@ -756,6 +756,13 @@ CATALOGUE: dict[str, Entry] = {
         "để hai lần không ghi đè lên nhau",
         "chờ lần xây dựng kia xong rồi chạy lại lệnh",
     ),
+    "build-busy-serve": Entry(
+        "error",
+        "“antq serve” (tiến trình {pid}) đang dùng thư mục “{out}”; lần này dừng lại để hai "
+        "tiến trình không ghi đè lên nhau",
+        "dừng “antq serve” (Ctrl+C trong cửa sổ của nó) rồi chạy lại lệnh, hoặc dùng "
+        "--out để ghi vào thư mục khác",
+    ),
     "search-index-failed": Entry(
         "error",
         "Pagefind không tạo được chỉ mục tìm kiếm (mã thoát {status}): {detail}",

@@ -189,6 +189,7 @@ def province_page(model: SiteModel, province: Province) -> Page:
         "province": {
             "code": province.code,
             "name": province.name,
+            "url": province.url,
             "short_name": province.unit.short_name,
             "legacy_names": province.legacy_names,
             "area_km2": province.unit.area_km2,

@@ -327,7 +327,56 @@
     });
   }
 
-  // A province's xã list: show the rows whose name holds the words typed.
+  // A province's xã list: show the rows whose name holds the words typed. When the list is
+  // split over several pages (data-loc-tinh: the province's URL), the xã of the province on
+  // its other pages that match are linked below, from the finder's (precached) index.
+  var ELSEWHERE = 10;
+
+  function otherPages(input, q, here, done) {
+    var tinh = input.getAttribute("data-loc-tinh");
+    var url = input.getAttribute("data-chi-muc");
+    if (!tinh || !url || !q) return done([]);
+    load(url).then(
+      function (ix) {
+        var found = [];
+        ix.u.forEach(function (unit, i) {
+          if (provinceUrl(ix, unit[3]) !== tinh) return;
+          var link = unitUrl(ix, i);
+          if (here[link] || (" " + fold(named(ix, unit))).indexOf(" " + q) < 0) return;
+          found.push({ url: link, name: upper(named(ix, unit)) });
+        });
+        done(found);
+      },
+      function () {
+        done([]);
+      }
+    );
+  }
+
+  function showElsewhere(list, found) {
+    list.textContent = "";
+    list.hidden = !found.length;
+    if (!found.length) return;
+    var title = document.createElement("p");
+    title.textContent = "Ở các trang khác của danh sách:";
+    list.appendChild(title);
+    var ul = document.createElement("ul");
+    found.slice(0, ELSEWHERE).forEach(function (f) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = f.url;
+      a.textContent = f.name;
+      li.appendChild(a);
+      ul.appendChild(li);
+    });
+    list.appendChild(ul);
+    if (found.length > ELSEWHERE) {
+      var more = document.createElement("p");
+      more.textContent = "… và " + (found.length - ELSEWHERE) + " xã, phường khác: gõ thêm chữ để thu hẹp.";
+      list.appendChild(more);
+    }
+  }
+
   function rowFilter(input) {
     var table = document.getElementById(input.getAttribute("data-loc-xa"));
     if (!table) return;
@@ -335,8 +384,15 @@
     var names = rows.map(function (row) {
       return " " + fold(row.querySelector("th").textContent);
     });
+    var here = {};
+    rows.forEach(function (row) {
+      var a = row.querySelector("th a");
+      if (a) here[a.getAttribute("href")] = true;
+    });
     var count = document.getElementById(input.id + "-dem");
+    var elsewhere = document.getElementById(input.id + "-khac");
     input.closest("[hidden]") && (input.closest("[hidden]").hidden = false);
+    var latest = 0;
     input.addEventListener("input", function () {
       var q = fold(input.value);
       var shown = 0;
@@ -345,7 +401,15 @@
         row.hidden = !hit;
         shown += hit ? 1 : 0;
       });
-      if (count) count.textContent = q ? shown + " / " + rows.length + " xã, phường" : "";
+      var text = q ? shown + " / " + rows.length + " xã, phường trên trang này" : "";
+      if (count) count.textContent = text;
+      if (!elsewhere) return;
+      var asked = ++latest;
+      otherPages(input, q, here, function (found) {
+        if (asked !== latest) return; // a newer key was typed meanwhile
+        showElsewhere(elsewhere, found);
+        if (count && found.length) count.textContent = text + "; " + found.length + " ở trang khác";
+      });
     });
   }
 
