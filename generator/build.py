@@ -499,18 +499,7 @@ class Builder:
             return self.report
         with stage("validate"):
             self.report.warnings = validate(o, inputs)
-        hot = o.warm.take(inputs.base) if o.warm is not None else None
-        found = self._patch(inputs, hot) if hot is not None else None
-        if found is None:
-            with stage("load"):
-                loaded = load(o, self.cache_root)
-            with stage("limits"):
-                check_limits(loaded)
-            with stage("model"):
-                modelled = make_model(o, inputs, loaded)
-            previous = None
-        else:
-            loaded, modelled, previous = found
+        loaded, modelled, previous = self._load_and_model(inputs)
         with stage("deps"):
             reuse = self._reuse(inputs, cache, loaded, modelled, previous)
         keep = self._warm_state(inputs, loaded, modelled, reuse)
@@ -589,6 +578,24 @@ class Builder:
         old = previous[0] if previous is not None else self.kept_path
         changed = deps.changed_keys(old, tables, model, loaded.dataset)
         return Reuse(base, changed, tables)
+
+    def _load_and_model(
+        self, inputs: Inputs
+    ) -> tuple[Loaded, Modelled, tuple[Mapping[str, bytes], Mapping[str, bytes]] | None]:
+        """The load, limits and model stages, or the warm state patched in their stead
+        (`_patch`; then with the leaf tables' bytes before and now)."""
+        o, stage = self.o, self.timer.stage
+        hot = o.warm.take(inputs.base) if o.warm is not None else None
+        found = self._patch(inputs, hot) if hot is not None else None
+        if found is not None:
+            return found
+        with stage("load"):
+            loaded = load(o, self.cache_root)
+        with stage("limits"):
+            check_limits(loaded)
+        with stage("model"):
+            modelled = make_model(o, inputs, loaded)
+        return loaded, modelled, None
 
     def _patch(
         self, inputs: Inputs, hot: WarmState
