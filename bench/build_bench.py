@@ -18,6 +18,11 @@ of site/ with `provinces = "national"`, with SOURCE_DATE_EPOCH=1763683200:
 7. `antq serve` on the sample data (data/): one award recipient's name edited, the time until
    the server hands out the page that shows the new name (polled every 20 ms).
 
+`--serve-edits`: the serve path alone: `antq serve` on a copy of the national package
+(which keeps the records and model in memory between rebuilds: generator.warm), each of the
+two one-row edits (4 and 5) made and undone `--runs` times, the seconds from the file written
+to the edited site served and the server's CPU seconds meanwhile; then row 7.
+
 `--edits-only`: only the two one-row edits (4 and 5), after one untimed build, with the CPU
 seconds of each edit rebuild's process tree beside its wall time (a shared machine's wall
 time is mostly waiting; compare two trees' rows from runs made back to back or together).
@@ -240,6 +245,113 @@ def serve_edit(tmp: Path, runs: int) -> list[float]:
     return times
 
 
+def proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process and of its children it waited for."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def _revision(port: int) -> str:
+    """The data revision of the site being served (/build.json, swapped with the pages)."""
+    found = re.search(rb'"data_revision": "([^"]*)"', fetch(f"http://127.0.0.1:{port}/build.json"))
+    return found.group(1).decode() if found else ""
+
+
+def _search_current(port: int, deadline: float) -> None:
+    """Wait until the search page no longer says its index is catching up."""
+    while b"data-antq-search" in fetch(f"http://127.0.0.1:{port}/tim-kiem/"):
+        if time.monotonic() > deadline:
+            raise SystemExit("the search index never caught up")
+        time.sleep(0.2)
+
+
+def serve_national(
+    source: Path, site: Path, tmp: Path, runs: int
+) -> dict[str, tuple[list[float], list[float]]]:
+    """`antq serve` on a copy of the national package: for each one-row edit (build_bench's
+    awards and assessments edits, alternately made and undone: each is one edit), the
+    seconds from the file written to the edited site being served (its /build.json names
+    the new data revision: it is swapped in with the pages) and the server's CPU seconds
+    meanwhile (its render workers included). Waits for the search index between edits."""
+    pkg = tmp / "serve-national"
+    shutil.copytree(source, pkg)
+    out, port = tmp / "serve-national-public", free_port()
+    env = {
+        **os.environ,
+        "ANTQ_CACHE_DIR": str(tmp / "serve-national-cache"),
+        "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
+    }
+    cmd = [*ANTQ, "serve", "--data", str(pkg), "--out", str(out), "--site", str(site)]
+    log_path = tmp / "serve-national.log"
+    log = log_path.open("wb")
+    server = subprocess.Popen(
+        [*cmd, "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    found: dict[str, tuple[list[float], list[float]]] = {}
+    try:
+        deadline = time.monotonic() + 3600
+        while not _revision(port):
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit(f"antq serve did not build: see {log_path}")
+            time.sleep(0.5)
+        _search_current(port, deadline)
+        for table, edit in (
+            ("awards", lambda data: edited_awards(data)[0]),
+            ("assessments", lambda data: edited_assessment(data)[0]),
+        ):
+            path = pkg / f"{table}.csv"
+            original = path.read_bytes()
+            versions = [edit(original), original]
+            walls, cpus = [], []
+            for i in range(runs):
+                time.sleep(1.0)  # the watcher is idle
+                before, cpu = _revision(port), proc_cpu(server.pid)
+                start = time.perf_counter()
+                path.write_bytes(versions[i % 2])
+                while _revision(port) == before:
+                    if time.perf_counter() - start > 1800 or server.poll() is not None:
+                        raise SystemExit(f"the edit never reached the site: see {log_path}")
+                    time.sleep(0.02)
+                walls.append(time.perf_counter() - start)
+                cpus.append(proc_cpu(server.pid) - cpu)
+                _search_current(port, time.monotonic() + 1800)
+            if runs % 2:
+                path.write_bytes(original)
+                time.sleep(1.0)
+            found[table] = (walls, cpus)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        log.close()
+    lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+    print("serve log (national): " + " | ".join(lines[-2 * runs - 2 :]))
+    return found
+
+
+def serve_only(source: Path, runs: int) -> None:
+    """`--serve-edits`: the serve path's figures (the one-row edits on the national package,
+    then the sample data's edit → page served), medians of `runs`."""
+    tmp = Path(tempfile.mkdtemp(prefix="antq-serve-bench-"))
+    try:
+        site = national_site(tmp / "site")
+        start = time.perf_counter()
+        found = serve_national(source, site, tmp, runs)
+        print(f"antq serve, national: {time.perf_counter() - start:.0f} s in all")
+        for table, (walls, cpus) in found.items():
+            print(
+                f"antq serve, national, one-row edit of {table}.csv -> site served: "
+                f"median {median(walls):.2f} s wall, {median(cpus):.2f} CPU s   "
+                f"(runs: {', '.join(f'{w:.2f}' for w in walls)})   [target <= 1 s]"
+            )
+        reloads = serve_edit(tmp, runs)
+        print(
+            f"antq serve, sample data, edit -> page served: median {median(reloads):.2f} s"
+            f"   (runs: {', '.join(f'{t:.2f}' for t in reloads)})   [target <= 1 s]"
+        )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def tree_size(root: Path) -> tuple[int, int, int]:
     """(files, HTML files, bytes) under root."""
     files = html = size = 0
@@ -354,13 +466,22 @@ def main() -> None:
     parser.add_argument(
         "--full-only", action="store_true", help="only the whole-build rows (1, 2, 3)"
     )
+    parser.add_argument(
+        "--serve-edits",
+        action="store_true",
+        help="only the serve path: the two one-row edits on the national package, and the "
+        "sample data's edit (row 7)",
+    )
     args = parser.parse_args()
     ROOT = args.root.resolve()
     print(f"code measured: {ROOT}")
-    source: Path = args.out
+    source: Path = args.out.resolve()
     if not (source / "datapackage.yaml").exists():
         wall, mem, _ = run([*ANTQ, "synth", "--scale", "national", "--out", str(source)], cwd=ROOT)
         print(f"synth national: {wall:.1f} s, {mem:.0f} MB")
+    if args.serve_edits:
+        serve_only(source, args.runs)
+        return
     tmp = Path(tempfile.mkdtemp(prefix="antq-build-bench-"))
     try:
         pkg = tmp / "national"

@@ -27,13 +27,16 @@ every input file is unchanged stops after hashing them. Every key is a content h
 input file's hash is kept under what `stat` says of it and not computed again while that
 is unchanged (generator.filehash, git's trade-off; `--full` hashes every file again).
 A page that declares the records it reads (`Page.deps`, generator.deps) is not even made
-when only rows of other records changed: its last key is kept. One build (or `antq serve`)
-at a time per output folder (`output_lock`); output ceilings in
+when only rows of other records changed: its last key is kept. `antq serve` keeps the
+records and the model in memory between its builds (`BuildOptions.warm`, generator.warm):
+for leaf rows changed, `Builder._patch` stands in for the load and model stages. One build
+(or `antq serve`) at a time per output folder (`output_lock`); output ceilings in
 `generator.limits`; the data's revision and the build's date in `generator.revision`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import hashlib
 import json
@@ -49,9 +52,9 @@ from pathlib import Path
 from typing import Any
 
 import generator
-from generator import codeversion, deps, legal, limits, pwa, search
+from generator import codeversion, deps, legal, limits, pwa, search, warm
 from generator.data.cache import default_cache_dir
-from generator.data.load import Dataset, read_package
+from generator.data.load import Dataset, read_package, unit_converter
 from generator.data.messages_vi import say, text
 from generator.data.schema import PackageSpec, display_path, load_package
 from generator.data.tablecache import TableCache
@@ -82,6 +85,7 @@ from generator.revision import (
 from generator.scan import is_text, scan_published
 from generator.settings import Settings, SettingsError, load_settings
 from generator.urlpath import url_to_path
+from generator.warm import Warm, WarmState
 
 
 @dataclass
@@ -121,6 +125,9 @@ class BuildOptions:
     # Called the moment the new site is live, with whether its index is still to be made
     # (before the cache is saved and the previous site removed, which take a while).
     swapped: Callable[[bool], None] | None = None
+    # `antq serve`: the records and model of the last build, kept in memory and patched for
+    # an edit of a few leaf rows (generator.warm); None: every build reads the tables.
+    warm: Warm | None = None
 
 
 # Ends the saved fingerprint of a build whose index was deferred (`defer_search`).
@@ -493,14 +500,10 @@ class Builder:
             return self.report
         with stage("validate"):
             self.report.warnings = validate(o, inputs)
-        with stage("load"):
-            loaded = load(o, self.cache_root)
-        with stage("limits"):
-            check_limits(loaded)
-        with stage("model"):
-            modelled = make_model(o, inputs, loaded)
+        loaded, modelled, previous = self._load_and_model(inputs)
         with stage("deps"):
-            reuse = self._reuse(inputs, cache, loaded, modelled)
+            reuse = self._reuse(inputs, cache, loaded, modelled, previous)
+        keep = self._warm_state(inputs, loaded, modelled, reuse)
         with stage("pages"):
             planned = plan_pages(o, inputs, loaded, modelled)
         page_count, file_count = len(planned.pages), len(planned.files)
@@ -528,10 +531,12 @@ class Builder:
             copies.abort()
             raise
         try:
-            self._save(inputs.fingerprint, written, index, emitted, reuse)
+            self._save(inputs.fingerprint, written, index, emitted, reuse, previous)
         finally:
             staging.finish()
             copies.finish()
+        if o.warm is not None and keep is not None:
+            o.warm.keep(keep)
         self.report.search_pending = bool(index.get("pending"))
         self.report.pages = page_count
         self.report.files = file_count + len(emitted)
@@ -549,21 +554,102 @@ class Builder:
         return False
 
     def _reuse(
-        self, inputs: Inputs, cache: BuildCache, loaded: Loaded, modelled: Modelled
+        self,
+        inputs: Inputs,
+        cache: BuildCache,
+        loaded: Loaded,
+        modelled: Modelled,
+        previous: tuple[Mapping[str, bytes], Mapping[str, bytes]] | None = None,
     ) -> Reuse:
         """The base of the pages' record-level keys and, when only leaf rows changed since
-        the build `cache` describes, the keys they feed (generator.deps)."""
+        the build `cache` describes, the keys they feed (generator.deps). `previous`: the
+        leaf tables' bytes the warm state held and their bytes now (not read again)."""
         model = modelled.model
         base = deps.base_digest(
             # Not the data's revision: outside git it is the data's hash (any edit changes
             # it), and no keyed page reads it (the update pages and build.json, made whole).
             [inputs.base, repr(model.years), repr(model.current_year)]
         )
-        tables = deps.snapshot(self.o.data_dir, loaded.package, inputs.leaf)
+        if previous is not None:
+            tables: dict[str, bytes] | None = dict(previous[1])
+        else:
+            tables = deps.snapshot(self.o.data_dir, loaded.package, inputs.leaf)
         if tables is None or not cache.deps_base or cache.deps_base != base:
             return Reuse(base, None, tables)
-        changed = deps.changed_keys(self.kept_path, tables, model, loaded.dataset)
+        old = previous[0] if previous is not None else self.kept_path
+        changed = deps.changed_keys(old, tables, model, loaded.dataset)
         return Reuse(base, changed, tables)
+
+    def _load_and_model(
+        self, inputs: Inputs
+    ) -> tuple[Loaded, Modelled, tuple[Mapping[str, bytes], Mapping[str, bytes]] | None]:
+        """The load, limits and model stages, or the warm state patched in their stead
+        (`_patch`; then with the leaf tables' bytes before and now)."""
+        o, stage = self.o, self.timer.stage
+        hot = o.warm.take(inputs.base) if o.warm is not None else None
+        found = self._patch(inputs, hot) if hot is not None else None
+        if found is not None:
+            return found
+        with stage("load"):
+            loaded = load(o, self.cache_root)
+        with stage("limits"):
+            check_limits(loaded)
+        with stage("model"):
+            modelled = make_model(o, inputs, loaded)
+        return loaded, modelled, None
+
+    def _patch(
+        self, inputs: Inputs, hot: WarmState
+    ) -> tuple[Loaded, Modelled, tuple[Mapping[str, bytes], Mapping[str, bytes]]] | None:
+        """The records and model of the last build patched for the leaf rows changed since
+        (generator.warm), or None (the whole pass). Returns them with the leaf tables'
+        bytes before and now."""
+        o = self.o
+        assert o.warm is not None
+        with self.timer.stage("patch"):
+            tables = warm.read_changed(hot, inputs.leaf)
+            found = warm.patch_dataset(hot, tables) if tables is not None else None
+            if tables is None or found is None:
+                return None
+            dataset, changes = found
+            loaded = Loaded(hot.package, dataset, hot.lessons, hot.articles)
+            check_limits(loaded)
+            lessons = list(hot.lessons)
+            revision = data_revision(
+                o.data_dir, dataset, lessons, data_hash=inputs.data_hash, log=inputs.log
+            )
+            if revision.date == hot.revision.date and warm.patch_model(hot, dataset, changes):
+                model = dataclasses.replace(hot.model, revision=revision.revision)
+                modelled = Modelled(revision, model)
+                o.warm.model_patched = True
+            else:
+                modelled = make_model(o, inputs, loaded)
+            o.warm.patched = tuple(sorted(changes))
+
+            def whole() -> tuple[Dataset, SiteModel]:
+                fresh = load(o, None)
+                return fresh.dataset, make_model(o, inputs, fresh).model
+
+            warm.check(dataset, modelled.model, whole)
+        return loaded, modelled, (hot.tables, tables)
+
+    def _warm_state(
+        self, inputs: Inputs, loaded: Loaded, modelled: Modelled, reuse: Reuse
+    ) -> WarmState | None:
+        """What this build leaves in memory for the next (`BuildOptions.warm`)."""
+        if self.o.warm is None or reuse.tables is None:
+            return None
+        return WarmState(
+            base=inputs.base,
+            package=loaded.package,
+            dataset=loaded.dataset,
+            lessons=loaded.lessons,
+            articles=loaded.articles,
+            revision=modelled.revision,
+            model=modelled.model,
+            tables=dict(reuse.tables),
+            convert=unit_converter(self.o.data_dir),
+        )
 
     def _save(
         self,
@@ -572,14 +658,27 @@ class Builder:
         index: dict[str, Any],
         derived: list[str],
         reuse: Reuse | None,
+        previous: tuple[Mapping[str, bytes], Mapping[str, bytes]] | None = None,
+        carry: BuildCache | None = None,
     ) -> None:
+        """Write the build cache. `reuse`: the record-level keys (None: forgotten);
+        `previous`: the kept tables' bytes known (generator.warm: not read again); `carry`:
+        the cache whose record-level keys and kept tables stay (the search caught up)."""
         # With the index deferred the site is not yet what these inputs make: a build from
         # them must not stop early as "unchanged" (it makes the index).
         # The kept tables first: a cache saved with them describes them.
-        if reuse is None or reuse.tables is None:
+        if carry is not None:
+            deps_base, keyed = carry.deps_base, carry.deps
+        else:
+            keyed = written.deps if reuse is not None else {}
+            deps_base = reuse.base if reuse is not None and reuse.tables is not None else ""
+        if carry is not None:
+            pass
+        elif reuse is None or reuse.tables is None:
             deps.forget_tables(self.kept_path)
         else:
-            deps.keep_tables(self.kept_path, reuse.tables)
+            known = previous[0] if previous is not None else None
+            deps.keep_tables(self.kept_path, reuse.tables, known)
         BuildCache(
             code=self.code,
             fingerprint=fingerprint + (SEARCH_PENDING if index.get("pending") else ""),
@@ -588,8 +687,8 @@ class Builder:
             copies=written.copies,
             search=index,
             derived=tuple(sorted(derived)),
-            deps_base=reuse.base if reuse is not None and reuse.tables is not None else "",
-            deps=written.deps if reuse is not None else {},
+            deps_base=deps_base,
+            deps=keyed,
         ).write(self.cache_path)
 
     def _post(
@@ -656,8 +755,9 @@ class Builder:
             self._cancel = None
         try:
             fingerprint = cache.fingerprint.removesuffix(SEARCH_PENDING)
-            # Record-level keys not carried over: the next build makes every keyed page.
-            self._save(fingerprint, written, index, emitted, None)
+            # The pages, their record-level keys and the kept tables are the build's that
+            # deferred the index: carried over as they are.
+            self._save(fingerprint, written, index, emitted, None, carry=cache)
         finally:
             staging.finish()
         return True

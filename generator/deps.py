@@ -220,16 +220,20 @@ def base_digest(parts: Iterable[str]) -> str:
 
 
 def changed_keys(
-    kept: Path, tables: Mapping[str, bytes], model: SiteModel, dataset: Dataset
+    kept: Path | Mapping[str, bytes],
+    tables: Mapping[str, bytes],
+    model: SiteModel,
+    dataset: Dataset,
 ) -> Keys | None:
     """The keys the leaf tables' changed rows feed: `tables` (`snapshot`) against the
-    copies under `kept` (the last build's); None when one cannot be said (the whole pass)."""
+    copies under `kept` (the last build's), or the last build's bytes themselves (`antq
+    serve` holds them: generator.warm); None when one cannot be said (the whole pass)."""
     mapper = RowMapper(model, dataset)
     found: set[str] = set()
     for name, new in sorted(tables.items()):
         try:
-            old = (kept / f"{name}.csv").read_bytes()
-        except OSError:
+            old = kept[name] if isinstance(kept, Mapping) else (kept / f"{name}.csv").read_bytes()
+        except (OSError, KeyError):
             return None
         if old == new:
             continue
@@ -249,15 +253,20 @@ def changed_keys(
     return frozenset(found)
 
 
-def keep_tables(kept: Path, tables: Mapping[str, bytes]) -> None:
+def keep_tables(
+    kept: Path, tables: Mapping[str, bytes], previous: Mapping[str, bytes] | None = None
+) -> None:
     """Keep the leaf tables' bytes this build read (`snapshot`) under `kept`, each written
-    only when it changed; a table no longer in the package is removed."""
+    only when it changed (`previous`: the bytes known kept there, not read again); a table
+    no longer in the package is removed."""
     kept.mkdir(parents=True, exist_ok=True)
     for old in kept.glob("*.csv"):
         if old.stem not in tables:
             old.unlink()
     for name, data in tables.items():
         target = kept / f"{name}.csv"
+        if previous is not None and previous.get(name) is data and target.is_file():
+            continue
         try:
             if target.read_bytes() == data:
                 continue

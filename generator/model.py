@@ -301,7 +301,7 @@ def build_model(
         legal=legal,
         legal_by_id=legal_by_id,
         events=events,
-        coverage=_total_coverage(provinces),
+        coverage=total_coverage(provinces),
         unit_names=unit_names,
         legacy_units=data.legacy_units,
         unit_changes=data.unit_changes,
@@ -453,7 +453,7 @@ def _awards(
     """The awards in scope, newest first, also filed under their xã, province and model."""
     # Sort once; every per-unit list is then filled in that order.
     awards = []
-    for award in sorted(data.awards, key=_award_order):
+    for award in sorted(data.awards, key=award_order):
         if award.unit_code in wards:
             wards[award.unit_code].awards.append(award)
             provinces[wards[award.unit_code].province_code].awards.append(award)
@@ -467,7 +467,7 @@ def _awards(
     return awards
 
 
-def _total_coverage(provinces: dict[str, Province]) -> dict[int, dict[str, Coverage]]:
+def total_coverage(provinces: dict[str, Province]) -> dict[int, dict[str, Coverage]]:
     """Coverage of the whole scope: year → kind → the provinces' figures added up."""
     coverage: dict[int, dict[str, Coverage]] = defaultdict(lambda: defaultdict(Coverage))
     for prov in provinces.values():
@@ -477,7 +477,7 @@ def _total_coverage(provinces: dict[str, Province]) -> dict[int, dict[str, Cover
     return {y: dict(k) for y, k in coverage.items()}
 
 
-def _award_order(award: Award) -> tuple[int, tuple[object, ...], str]:
+def award_order(award: Award) -> tuple[int, tuple[object, ...], str]:
     return (-award.year, sort_key(award.recipient_name), award.id)
 
 
@@ -516,34 +516,48 @@ def _coverage(
         if a.place_id in place_by_id:
             by_place[a.place_id][a.year] = a
             years.add(a.year)
+    ordered = sorted(years)
     for ward in wards.values():
-        for year in sorted(years):
-            kinds: dict[str, Coverage] = {k: Coverage() for k in ASSESSED_KINDS}
-            for place in ward.places:
-                result = by_place.get(place.id, {}).get(year)
-                if place.kind == "xa":
-                    if result is not None:
-                        ward.own_result[year] = result
-                    continue
-                cov = kinds[place.kind]
-                cov.registered += 1
-                if result is not None:
-                    ward.place_results.setdefault(place.id, {})[year] = result.result
-                    cov.assessed += 1
-                    cov.passed += result.result == "dat"
-            ward.coverage[year] = kinds
+        ward_coverage(ward, by_place, ordered)
     for prov in provinces.values():
-        for year in sorted(years):
-            totals: dict[str, Coverage] = {k: Coverage() for k in ("xa", *ASSESSED_KINDS)}
-            for ward in prov.wards:
-                for kind, cov in ward.coverage.get(year, {}).items():
-                    totals[kind].add(cov)
-                own = ward.own_result.get(year)
-                totals["xa"].registered += 1
-                if own is not None:
-                    totals["xa"].assessed += 1
-                    totals["xa"].passed += own.result == "dat"
-            prov.coverage[year] = totals
+        province_coverage(prov, ordered)
+
+
+def ward_coverage(
+    ward: Ward, by_place: Mapping[str, Mapping[int, Assessment]], years: list[int]
+) -> None:
+    """The xã's own results, its places' results and its coverage for each of `years`
+    (sorted), from its places' results by year (`by_place`)."""
+    for year in years:
+        kinds: dict[str, Coverage] = {k: Coverage() for k in ASSESSED_KINDS}
+        for place in ward.places:
+            result = by_place.get(place.id, {}).get(year)
+            if place.kind == "xa":
+                if result is not None:
+                    ward.own_result[year] = result
+                continue
+            cov = kinds[place.kind]
+            cov.registered += 1
+            if result is not None:
+                ward.place_results.setdefault(place.id, {})[year] = result.result
+                cov.assessed += 1
+                cov.passed += result.result == "dat"
+        ward.coverage[year] = kinds
+
+
+def province_coverage(prov: Province, years: list[int]) -> None:
+    """The province's coverage for each of `years` (sorted), from its xã's."""
+    for year in years:
+        totals: dict[str, Coverage] = {k: Coverage() for k in ("xa", *ASSESSED_KINDS)}
+        for ward in prov.wards:
+            for kind, cov in ward.coverage.get(year, {}).items():
+                totals[kind].add(cov)
+            own = ward.own_result.get(year)
+            totals["xa"].registered += 1
+            if own is not None:
+                totals["xa"].assessed += 1
+                totals["xa"].passed += own.result == "dat"
+        prov.coverage[year] = totals
 
 
 def _legal(

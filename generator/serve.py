@@ -61,6 +61,7 @@ from generator.errors import AntqError, UsageError
 from generator.headers import for_path
 from generator.search import Cancelled
 from generator.urlpath import INDEX
+from generator.warm import Warm
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 DEV_PREFIX = "/__antq/"
@@ -451,7 +452,11 @@ class DevServer:
     ) -> None:
         # The pages first, the index after (see the module's docstring); the server holds
         # the output's lock for its session.
-        self.options = replace(options, defer_search=True, lock=False, swapped=self._swapped)
+        # The records and model stay in memory between rebuilds (generator.warm).
+        self.warm = Warm()
+        self.options = replace(
+            options, defer_search=True, lock=False, swapped=self._swapped, warm=self.warm
+        )
         self.host = check_host(host)
         self.port = port
         self.out_dir = options.out_dir.resolve()

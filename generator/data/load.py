@@ -115,22 +115,44 @@ def read_resource(
         raise LoadError("; ".join(p.line() for p in problems))
     if not table.text.isascii():
         table.text = nfc(table.text)  # once per file, far cheaper than per cell
-    positions = [table.header.index(name) for name in spec.field_names]
-    unit_fields = {
-        fk.fields[0]
-        for fk in spec.foreign_keys
-        if fk.resource == "units" and fk.ref_fields == ("code",) and len(fk.fields) == 1
-    }
-    make = _row_factory(spec, positions, unit_fields, unit_convert)
+    make, width = _maker(spec, table.header, unit_convert)
     reader = csv.reader(io.StringIO(table.text), delimiter=table.delimiter)
     next(reader, None)
-    width = max(positions) + 1
     blank = [""] * width
     return [
         make(cells if len(cells) >= width else (cells + blank)[:width])
         for cells in reader
         if any(cells)
     ]
+
+
+def _maker(
+    spec: ResourceSpec, header: list[str], unit_convert: Callable[[str], str | None] | None
+) -> tuple[Callable[[list[str]], Any], int]:
+    """The row factory for `header`'s columns and the width a row is padded to."""
+    positions = [header.index(name) for name in spec.field_names]
+    unit_fields = {
+        fk.fields[0]
+        for fk in spec.foreign_keys
+        if fk.resource == "units" and fk.ref_fields == ("code",) and len(fk.fields) == 1
+    }
+    return _row_factory(spec, positions, unit_fields, unit_convert), max(positions) + 1
+
+
+def record_maker(
+    spec: ResourceSpec,
+    header: list[str],
+    unit_convert: Callable[[str], str | None] | None = None,
+) -> Callable[[list[str]], Any]:
+    """A row's cells (under `header`) → its record, as `read_resource` makes it (the one
+    conversion: `antq serve`'s in-memory patch of a few rows uses it too, generator.warm)."""
+    make, width = _maker(spec, header, unit_convert)
+    blank = [""] * width
+
+    def record(cells: list[str]) -> Any:
+        return make(cells if len(cells) >= width else (cells + blank)[:width])
+
+    return record
 
 
 # One expression per field type. The row factory is generated as source and compiled once
@@ -168,6 +190,19 @@ def _row_factory(
     return namespace["make"]
 
 
+def unit_converter(root: Path) -> Callable[[str], str | None]:
+    """Unit codes as the tables of the package at `root` resolve them: the reference unit
+    tables are read on the first code converted."""
+    convert: list[Callable[[str], str | None]] = []
+
+    def unit_convert(value: str) -> str | None:
+        if not convert:
+            convert.append(_unit_converter(units.load_unit_tables(root)))
+        return convert[0](value)
+
+    return unit_convert
+
+
 def read_package(
     root: Path, package: PackageSpec | None = None, cache: TableCache | None = None
 ) -> Dataset:
@@ -178,12 +213,7 @@ def read_package(
         package, problems = load_package(root)
         if any(p.level == "error" for p in problems):
             raise LoadError("; ".join(p.line() for p in problems))
-    convert: list[Callable[[str], str | None]] = []  # made on the first table parsed
-
-    def unit_convert(value: str) -> str | None:
-        if not convert:
-            convert.append(_unit_converter(units.load_unit_tables(root)))
-        return convert[0](value)
+    unit_convert = unit_converter(root)
 
     units_key = _units_key(root)
     loaded: dict[str, tuple[Any, ...]] = {}

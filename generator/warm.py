@@ -1,0 +1,342 @@
+"""The warm state of a long-lived build process (`antq serve`, issue 18): the tables it
+read and the model it built, kept in memory between rebuilds, and patched for an edit of a
+few rows of a leaf table instead of read and built again.
+
+`antq serve` owns one `Warm` (BuildOptions.warm); `antq build` has none. After a build
+succeeds, the state holds its descriptor, records, lessons, articles, revision and model,
+with the leaf tables' bytes (generator.deps.LEAF_TABLES) as they were read. The next build
+takes it (`Warm.take`, so a build that fails leaves none) and uses it only when every input
+but the leaf tables' rows is the same (`Inputs.base`, which covers the other tables, the
+descriptor, the unit tables, lessons, articles, settings, templates, code, the git history
+and the build's date). Then, for each leaf table whose bytes changed:
+
+1. the file alone is read; its lines are compared with the kept bytes (the lines before
+   the first and after the last difference are the same rows), and the records of the
+   lines between are made by the loader's own conversion (generator.data.load.record_maker)
+   and spliced into the kept records (`patch_table`);
+2. the model is patched for the rows removed and added (`patch_model`): an award is taken
+   out of and put into the sorted lists of its xã, province, model and the site; a yearly
+   result's xã and province have their results and coverage made again
+   (generator.model.ward_coverage, province_coverage) and the site's totals are summed
+   again. Any other leaf table's rows: the model is built again from the records in memory
+   (the tables are not read).
+
+Whatever cannot be patched exactly falls back to the whole pass (every table read, the
+model built): a header changed, a line that is not exactly one record (a cell over several
+lines, a blank line, a bare carriage return), a byte-order mark, a file not UTF-8, more than
+`deps.MAX_CHANGED_LINES` lines between the first and last difference, a year appearing or
+disappearing (the site's years), a changed build date. With `ANTQ_CHECK_DEPS=1` the patched
+records and model are compared with the ones a whole pass makes, and a difference stops the
+build (`WarmMismatch`): the tests build so.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import dataclasses
+import hashlib
+import os
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator import deps
+from generator.data.load import Dataset, record_maker
+from generator.data.records import Assessment, Award
+from generator.data.schema import PackageSpec
+from generator.lessons import Lesson
+from generator.model import (
+    SiteModel,
+    award_order,
+    province_coverage,
+    total_coverage,
+    ward_coverage,
+)
+from generator.news import Article
+from generator.revision import DataRevision
+from generator.textvi import nfc
+
+# A table's change: the records taken out, the records put in.
+Change = tuple[tuple[Any, ...], tuple[Any, ...]]
+
+
+class WarmMismatch(RuntimeError):
+    """The patched records or model differ from a whole pass's (a bug: ANTQ_CHECK_DEPS)."""
+
+
+@dataclass
+class WarmState:
+    """What a build left in memory for the next (module docstring)."""
+
+    base: str  # Inputs.base of the build that made it
+    package: PackageSpec
+    dataset: Dataset
+    lessons: tuple[Lesson, ...]
+    articles: tuple[Article, ...]
+    revision: DataRevision
+    model: SiteModel
+    tables: dict[str, bytes]  # each leaf table's bytes, as its records were read
+    convert: Callable[[str], str | None]  # unit codes as the loader resolved them
+    # Built on the first yearly-result patch, kept up to date after: place id → year →
+    # its result (every place, in scope or not), and how many results each year has.
+    by_place: dict[str, dict[int, Assessment]] | None = None
+    years: Counter[int] = field(default_factory=Counter)
+    scoped: Counter[int] = field(default_factory=Counter)  # of the places in scope
+
+
+class Warm:
+    """The holder a long-lived process owns: the state of its last successful build."""
+
+    def __init__(self) -> None:
+        self._state: WarmState | None = None
+        self.patched: tuple[str, ...] = ()  # the tables the last build patched (report)
+        self.model_patched = False  # its model was patched, not built again
+
+    def take(self, base: str) -> WarmState | None:
+        """The state, when made under the same `base`; the holder is emptied either way."""
+        state, self._state = self._state, None
+        self.patched, self.model_patched = (), False
+        return state if state is not None and state.base == base else None
+
+    def keep(self, state: WarmState) -> None:
+        self._state = state
+
+    def clear(self) -> None:
+        self._state = None
+
+
+def digests(tables: Mapping[str, bytes]) -> dict[str, bytes]:
+    return {name: hashlib.sha256(data).digest() for name, data in tables.items()}
+
+
+def read_changed(state: WarmState, leaf: Mapping[str, bytes]) -> dict[str, bytes] | None:
+    """The leaf tables' bytes now: the kept ones, and the files whose digest (`leaf`, from
+    the build's fingerprint, by file name) differs read again; None when a table is not
+    where the fingerprint named it or changed since it was hashed."""
+    found: dict[str, bytes] = {}
+    for spec in state.package.resources:
+        if spec.name not in deps.LEAF_TABLES:
+            continue
+        rel = f"{spec.name}.csv"
+        kept = state.tables.get(spec.name)
+        if rel not in leaf or kept is None:
+            return None
+        if hashlib.sha256(kept).digest() == leaf[rel]:
+            found[spec.name] = kept
+            continue
+        data = spec.path.read_bytes()
+        if hashlib.sha256(data).digest() != leaf[rel]:
+            return None
+        found[spec.name] = data
+    return found
+
+
+def _lines(data: bytes) -> list[bytes] | None:
+    """The file's lines, when each can be one row: no byte-order mark, no carriage return
+    but before a line feed, valid UTF-8."""
+    if data.startswith(b"\xef\xbb\xbf") or data.count(b"\r") != data.count(b"\r\n"):
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    return lines
+
+
+def patch_table(
+    spec: Any, old: bytes, new: bytes, records: tuple[Any, ...], convert: Callable[..., Any]
+) -> tuple[tuple[Any, ...], Change] | None:
+    """The table's records after the edit from `old` to `new` and what changed, or None
+    when that cannot be said exactly (module docstring)."""
+    a, b = _lines(old), _lines(new)
+    if a is None or b is None or not a or not b or a[0] != b[0]:
+        return None
+    if len(a) - 1 != len(records):
+        return None  # a line is not one record (a cell over lines, a blank line)
+    header_text = nfc(a[0].decode("utf-8")).rstrip("\r")
+    delimiter = _delimiter(header_text)
+    header = [h.strip() for h in next(csv.reader([header_text], delimiter=delimiter))]
+    if not header or not header[-1] or not set(spec.field_names) <= set(header):
+        return None  # trailing unnamed columns (the loader cuts them) or missing fields
+    start = 1
+    while start < len(a) and start < len(b) and a[start] == b[start]:
+        start += 1
+    end_a, end_b = len(a), len(b)
+    while end_a > start and end_b > start and a[end_a - 1] == b[end_b - 1]:
+        end_a, end_b = end_a - 1, end_b - 1
+    if (end_a - start) + (end_b - start) > deps.MAX_CHANGED_LINES:
+        return None
+    make = record_maker(spec, header, convert)
+    added = []
+    for line in b[start:end_b]:
+        text = line.decode("utf-8")
+        if text.count('"') % 2:
+            return None
+        rows = list(csv.reader([nfc(text)], delimiter=delimiter))
+        if len(rows) != 1 or not any(rows[0]):
+            return None
+        added.append(make(rows[0]))
+    removed = records[start - 1 : end_a - 1]
+    patched = records[: start - 1] + tuple(added) + records[end_a - 1 :]
+    return patched, (removed, tuple(added))
+
+
+def _delimiter(header: str) -> str:
+    from generator.data.rawcsv import sniff_delimiter
+
+    return sniff_delimiter(header)
+
+
+def patch_dataset(
+    state: WarmState, tables: Mapping[str, bytes]
+) -> tuple[Dataset, dict[str, Change]] | None:
+    """The records with each changed leaf table patched, and each table's change."""
+    specs = {spec.name: spec for spec in state.package.resources}
+    changes: dict[str, Change] = {}
+    replaced: dict[str, tuple[Any, ...]] = {}
+    for name, new in sorted(tables.items()):
+        old = state.tables[name]
+        if old == new:
+            continue
+        found = patch_table(specs[name], old, new, getattr(state.dataset, name), state.convert)
+        if found is None:
+            return None
+        replaced[name], changes[name] = found
+    return dataclasses.replace(state.dataset, **replaced), changes
+
+
+# -- the model ---------------------------------------------------------------------------------
+
+
+def patch_model(state: WarmState, dataset: Dataset, changes: Mapping[str, Change]) -> bool:
+    """Patch `state.model` in place for `changes` (its records now `dataset`); False when a
+    change is not one this can patch (the caller builds the model again). Nothing is
+    changed unless every table can be patched."""
+    if not set(changes) <= {"awards", "assessments"}:
+        return False
+    if "assessments" in changes and not _years_kept(state, changes["assessments"]):
+        return False
+    if "awards" in changes:
+        _patch_awards(state.model, *changes["awards"])
+    if "assessments" in changes:
+        _patch_assessments(state, *changes["assessments"])
+    return True
+
+
+def _years_kept(state: WarmState, change: Change) -> bool:
+    """Whether the assessed years stay the same, of every place's results (the site's
+    years and current year) and of those in scope (every xã's coverage years): a year that
+    appears or vanishes is the whole pass. Builds the place index on first use."""
+    model = state.model
+    if state.by_place is None:
+        by_place: dict[str, dict[int, Assessment]] = defaultdict(dict)
+        for row in state.dataset.assessments:
+            by_place[row.place_id][row.year] = row
+        state.by_place = by_place
+        state.years = Counter(row.year for row in state.dataset.assessments)
+        state.scoped = Counter(
+            row.year for row in state.dataset.assessments if row.place_id in model.place_by_id
+        )
+    inside = (
+        tuple(r for r in change[0] if r.place_id in model.place_by_id),
+        tuple(r for r in change[1] if r.place_id in model.place_by_id),
+    )
+    for counts, rows in ((state.years, change), (state.scoped, inside)):
+        after = Counter(counts)
+        after.subtract(row.year for row in rows[0])
+        after.update(row.year for row in rows[1])
+        if _present(after) != _present(counts):
+            return False
+    return True
+
+
+def _present(counts: Counter[int]) -> list[int]:
+    return sorted(y for y, n in counts.items() if n > 0)
+
+
+def _patch_awards(model: SiteModel, removed: tuple[Award, ...], added: tuple[Award, ...]) -> None:
+    """Each award out of, then into, the lists `generator.model._awards` files it in (all
+    sorted by `award_order`; an id is unique), and the legal documents' counts."""
+    for award, sign in [*((a, -1) for a in removed), *((a, 1) for a in added)]:
+        for target in _award_lists(model, award):
+            if sign < 0:
+                target.remove(award)
+            else:
+                bisect.insort(target, award, key=award_order)
+        entry = model.legal_by_id.get(award.legal_basis or "")
+        if entry is not None:
+            entry.cited_by_awards += sign
+
+
+def _award_lists(model: SiteModel, award: Award) -> list[list[Award]]:
+    ward = model.ward_by_code.get(award.unit_code)
+    if ward is not None:
+        lists = [ward.awards, model.province_by_code[ward.province_code].awards]
+    elif award.unit_code in model.province_by_code:
+        lists = [model.province_by_code[award.unit_code].awards]
+    else:
+        return []
+    lists.append(model.awards)
+    if award.model_id in model.model_by_id:
+        lists.append(model.model_by_id[award.model_id].awards)
+    return lists
+
+
+def _patch_assessments(
+    state: WarmState, removed: tuple[Assessment, ...], added: tuple[Assessment, ...]
+) -> None:
+    """The place index and year counts updated; each touched xã's results and coverage and
+    its province's made again; the site's totals summed again; the legal counts."""
+    model, by_place = state.model, state.by_place
+    assert by_place is not None
+    for row in removed:
+        del by_place[row.place_id][row.year]
+    for row in added:
+        by_place[row.place_id][row.year] = row
+    wards = set()
+    for row, sign in [*((r, -1) for r in removed), *((r, 1) for r in added)]:
+        state.years[row.year] += sign
+        place = model.place_by_id.get(row.place_id)
+        if place is None:
+            continue  # a place outside the scope: no page shows it, nothing counts it
+        state.scoped[row.year] += sign
+        wards.add(place.unit_code)
+        entry = model.legal_by_id.get(row.legal_basis or "")
+        if entry is not None:
+            entry.cited_by_assessments += sign
+    years = _present(state.scoped)  # unchanged (`_years_kept`)
+    provinces = set()
+    for code in sorted(wards):
+        ward = model.ward_by_code[code]
+        ward.own_result.clear()
+        ward.place_results.clear()
+        ward.coverage.clear()
+        ward_coverage(ward, by_place, years)
+        provinces.add(ward.province_code)
+    for code in sorted(provinces):
+        prov = model.province_by_code[code]
+        prov.coverage.clear()
+        province_coverage(prov, years)
+    model.coverage.clear()
+    model.coverage.update(total_coverage(model.province_by_code))
+
+
+def check(dataset: Dataset, model: SiteModel, fresh: Callable[[], Any]) -> None:
+    """ANTQ_CHECK_DEPS=1: the patched records and model must equal a whole pass's
+    (`fresh()` → its dataset and model)."""
+    if os.environ.get("ANTQ_CHECK_DEPS") != "1":
+        return
+    whole_dataset, whole_model = fresh()
+    if whole_dataset != dataset:
+        names = [f.name for f in dataclasses.fields(Dataset)]
+        bad = [n for n in names if getattr(whole_dataset, n) != getattr(dataset, n)]
+        raise WarmMismatch(f"records patched in memory differ from a whole read: {bad}")
+    if whole_model != model:
+        names = [f.name for f in dataclasses.fields(SiteModel)]
+        bad = [n for n in names if getattr(whole_model, n) != getattr(model, n)]
+        raise WarmMismatch(f"model patched in memory differs from a whole build: {bad}")

@@ -1,0 +1,203 @@
+"""Issue 18: the warm state of `antq serve` (generator.warm). One long-lived Builder process
+(this one, holding a `Warm` as the server does) builds a sequence of edits — a row changed,
+added, renamed and removed in every leaf table, then an award and a yearly result alone
+(the model patched, not built) — each with ANTQ_CHECK_DEPS=1 (the patched records and model
+are compared with a whole pass's), and each site equals a clean build made in a new process,
+byte for byte. Negative control: an award patch that forgets the model is caught by the
+check, and without it the site is stale. What cannot be patched falls back to the pass."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from generator import warm
+from generator.build import Builder, BuildOptions, build_site
+from generator.data.schema import load_package
+from tests.test_build_reliability import contents
+from tests.test_record_deps import (
+    CHANGE,
+    EPOCH,
+    _add_and_rename,
+    _build,
+    _change,
+    _remove,
+    _rows,
+    _write,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _award(data: Path) -> None:
+    """One recipient's name changed (search text)."""
+    header, rows = _rows(data / "awards.csv")
+    rows[-1][header.index("recipient_name")] += " Sơn"
+    _write(data / "awards.csv", header, rows)
+
+
+def _result(data: Path) -> None:
+    """One yearly result flipped, and one added for a place without that year's."""
+    header, rows = _rows(data / "assessments.csv")
+    i = header.index("result")
+    rows[-1][i] = "chua_dat" if rows[-1][i] == "dat" else "dat"
+    _write(data / "assessments.csv", header, rows)
+
+
+class _Env:
+    """The environment of the builds in this process (a module fixture cannot monkeypatch)."""
+
+    def __init__(self, cache: Path) -> None:
+        self.values = {
+            "ANTQ_CACHE_DIR": str(cache),
+            "SOURCE_DATE_EPOCH": EPOCH,
+            "ANTQ_CHECK_DEPS": "1",
+        }
+        self.saved: dict[str, str | None] = {}
+
+    def __enter__(self) -> None:
+        for key, value in self.values.items():
+            self.saved[key] = os.environ.get(key)
+            os.environ[key] = value
+
+    def __exit__(self, *exc: object) -> None:
+        for key, value in self.saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BuildOptions, Path]]:
+    """The good fixture package built once in this process with a warm holder (as `antq
+    serve` builds: pages first, index caught up after; the lock held by the caller — here
+    nobody else builds)."""
+    root = tmp_path_factory.mktemp("warm")
+    data, site_dir = root / "data", root / "site"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "good", data)
+    shutil.copytree(ROOT / "site", site_dir)
+    for table in CHANGE:  # written as the edits write them
+        _write(data / f"{table}.csv", *_rows(data / f"{table}.csv"))
+    options = BuildOptions(
+        data, root / "public", site_dir, parallel=False, defer_search=True, warm=warm.Warm()
+    )
+    with _Env(root / "cache"):
+        build_site(options)
+    yield options, root
+
+
+def _award_and_result(data: Path) -> None:
+    _award(data)
+    _result(data)
+
+
+# Each step, whether its model is patched (else built again from the records in memory),
+# and whether the site is compared with a clean build in a new process after it (every
+# step is checked against a whole pass in memory: ANTQ_CHECK_DEPS=1).
+STEPS: list[tuple[Callable[[Path], None], bool, bool]] = [
+    (_change, False, False),
+    (_add_and_rename, False, False),
+    (_award_and_result, True, True),
+    (_remove, False, True),
+]
+
+
+def test_edits_in_memory_equal_a_clean_build(served, tmp_path) -> None:
+    """One warm state through every step: a row changed, added, renamed and removed in
+    every leaf table, then an award and a yearly result alone; each is patched in memory
+    (checked against a whole pass) and the site equals a clean build in a new process."""
+    options, root = served
+    holder = options.warm
+    assert holder is not None
+    for number, (step, model_patched, compare) in enumerate(STEPS):
+        before = contents(options.out_dir)
+        step(options.data_dir)
+        with _Env(root / "cache"):
+            report = build_site(options)
+        assert holder.patched, f"step {number}: the warm state was not used"
+        assert holder.model_patched == model_patched
+        assert report.kept > 0
+        after = contents(options.out_dir)
+        assert after != before
+        if compare:
+            with _Env(root / "cache"):
+                Builder(options).catch_up_search()  # as the server does, after the pages
+            after = contents(options.out_dir)
+            clean, cache = tmp_path / f"clean-{number}", tmp_path / f"cache-{number}"
+            _build(options.data_dir, clean, options.site_dir, cache, full=True)
+            expected = contents(clean)
+            assert sorted(k for k in expected if after.get(k) != expected[k]) == []
+            assert after.keys() == expected.keys()
+
+
+def test_another_tables_edit_takes_the_whole_pass(served) -> None:
+    """A place renamed (not a leaf table): the state is not used (the build checks every
+    reused page); the state the pass leaves serves the next edit."""
+    options, root = served
+    holder = options.warm
+    assert holder is not None
+    header, rows = _rows(options.data_dir / "places.csv")
+    rows[-1][header.index("name")] += " mới"
+    _write(options.data_dir / "places.csv", header, rows)
+    with _Env(root / "cache"):
+        build_site(options)
+        assert holder.patched == ()
+        _award(options.data_dir)
+        build_site(options)
+        assert holder.patched == ("awards",)
+    header, rows = _rows(options.data_dir / "awards.csv")
+    name = rows[-1][header.index("recipient_name")].encode()
+    assert any(name in p.read_bytes() for p in options.out_dir.rglob("*.html"))
+
+
+def test_a_forgotten_model_patch_is_caught(served, monkeypatch) -> None:
+    """Negative control: the award patch leaves the model alone. With the check the build
+    stops; without it the site is stale: no page shows the new name."""
+    options, root = served
+    holder = options.warm
+    assert holder is not None
+    monkeypatch.setattr(warm, "_patch_awards", lambda model, removed, added: None)
+    _award(options.data_dir)
+    with _Env(root / "cache"), pytest.raises(warm.WarmMismatch, match="model patched"):
+        build_site(options)
+    with _Env(root / "cache"):
+        build_site(options)  # the failed build left no state: the whole pass
+        assert holder.patched == ()
+        header, rows = _rows(options.data_dir / "awards.csv")
+        name = rows[-1][header.index("recipient_name")] + " Sơn"
+        _award(options.data_dir)
+        os.environ["ANTQ_CHECK_DEPS"] = "0"
+        build_site(options)
+    assert holder.model_patched
+    pages = [p.read_bytes() for p in options.out_dir.rglob("*.html")]
+    assert not any(name.encode() in page for page in pages)
+    holder.clear()  # what this test left is wrong on purpose
+
+
+def test_lines_that_are_not_one_row_give_the_whole_pass() -> None:
+    spec = next(
+        s
+        for s in load_package(ROOT / "tests" / "fixtures" / "good")[0].resources
+        if s.name == "events"
+    )
+    data = (ROOT / "tests" / "fixtures" / "good" / "events.csv").read_bytes()
+    header, rest = data.split(b"\n", 1)
+    lines = [line for line in rest.split(b"\n") if line]
+    from generator.data.load import read_resource, unit_converter
+
+    records = tuple(read_resource(spec, unit_converter(ROOT / "tests" / "fixtures" / "good")))
+    convert = unit_converter(ROOT / "tests" / "fixtures" / "good")
+    same = warm.patch_table(spec, data, data, records, convert)
+    assert same is not None and same[0] == records and same[1] == ((), ())
+    last = lines[-1]
+    edited = data.replace(last, last.replace(b",", b',"x\ny",', 1))  # a cell over two lines
+    assert warm.patch_table(spec, data, edited, records, convert) is None
+    assert warm.patch_table(spec, data, data + b"\n", records, convert) is None  # blank line
+    assert warm.patch_table(spec, data, data.replace(b"\n", b"\r\n"), records, convert) is None
+    assert warm.patch_table(spec, data, b"\xef\xbb\xbf" + data, records, convert) is None
+    assert warm.patch_table(spec, data, header + b",x\n" + rest, records, convert) is None
