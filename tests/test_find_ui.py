@@ -341,7 +341,8 @@ SMALL_TARGETS = """() => {
     const out = [];
     for (const el of document.querySelectorAll(
             '.leaflet-marker-icon.leaflet-interactive, .leaflet-bar a, .leaflet-control input,'
-            + ' button, summary, input, .pager a, .bd-popup a, [data-test-target]')) {
+            + ' button, summary, input, .pager a, .bd-popup a, .bd-table th a,'
+            + ' [data-test-target]')) {
         const r = el.getBoundingClientRect();
         if (!r.width && !r.height) continue;  // not shown
         if (r.width < 23.9 || r.height < 23.9)
@@ -366,6 +367,10 @@ def test_tap_targets_are_at_least_24_px(browser: Any, sample: Path) -> None:
             assert page.evaluate(SMALL_TARGETS) == []
         page.goto(f"{server.url}{PROVINCE_MAP}#xa-{LAC_PHUONG}")
         page.locator(".bd-popup a").first.wait_for()
+        assert page.evaluate(SMALL_TARGETS) == []
+        # The national map's list: each province's two stacked links (map, province page).
+        page.goto(server.url + "/ban-do/")
+        assert page.locator(".bd-table th a").count() >= 2
         assert page.evaluate(SMALL_TARGETS) == []
         # Negative control: a 16 px marker, as the maps had, is reported.
         page.evaluate(
