@@ -29,6 +29,7 @@ INTERNAL = {
     "_Stale",
     "Cancelled",  # search: serve's index no longer wanted (a newer edit), caught by serve
     "_Unmapped",  # deps: a changed row whose pages cannot be said: the whole pass instead
+    "WarmMismatch",  # warm: the developers' self-check (ANTQ_CHECK_DEPS) found a bug
 }
 
 
