@@ -28,8 +28,9 @@ from __future__ import annotations
 import csv
 import difflib
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from generator.data.load import Dataset
 from generator.data.schema import PackageSpec
@@ -140,6 +141,18 @@ _RULES: dict[str, Callable[[RowMapper, dict[str, str]], set[str]]] = {
 }
 
 
+def changed_span(a: Sequence[Any], b: Sequence[Any]) -> tuple[int, int, int]:
+    """Where two files' lines differ, the header (line 0) kept out: `start`, and the ends in
+    each (a[start:end_a] became b[start:end_b]; what is before and after is equal)."""
+    start = 1
+    while start < len(a) and start < len(b) and a[start] == b[start]:
+        start += 1
+    end_a, end_b = len(a), len(b)
+    while end_a > start and end_b > start and a[end_a - 1] == b[end_b - 1]:
+        end_a, end_b = end_a - 1, end_b - 1
+    return start, end_a, end_b
+
+
 def changed_lines(old: bytes, new: bytes) -> tuple[list[str], list[str]] | None:
     """The lines of `old` removed and of `new` added (the header kept out), or None when the
     header changed or a line is not valid UTF-8."""
@@ -150,12 +163,7 @@ def changed_lines(old: bytes, new: bytes) -> tuple[list[str], list[str]] | None:
         return None
     if not a or not b or a[0] != b[0]:
         return None
-    start = 1
-    while start < len(a) and start < len(b) and a[start] == b[start]:
-        start += 1
-    end_a, end_b = len(a), len(b)
-    while end_a > start and end_b > start and a[end_a - 1] == b[end_b - 1]:
-        end_a, end_b = end_a - 1, end_b - 1
+    start, end_a, end_b = changed_span(a, b)
     a, b = a[start:end_a], b[start:end_b]
     if len(a) + len(b) > MAX_CHANGED_LINES:
         return a, b  # the caller gives up on so many

@@ -163,12 +163,7 @@ def patch_table(
     header = [h.strip() for h in next(csv.reader([header_text], delimiter=delimiter))]
     if not header or not header[-1] or not set(spec.field_names) <= set(header):
         return None  # trailing unnamed columns (the loader cuts them) or missing fields
-    start = 1
-    while start < len(a) and start < len(b) and a[start] == b[start]:
-        start += 1
-    end_a, end_b = len(a), len(b)
-    while end_a > start and end_b > start and a[end_a - 1] == b[end_b - 1]:
-        end_a, end_b = end_a - 1, end_b - 1
+    start, end_a, end_b = deps.changed_span(a, b)
     if (end_a - start) + (end_b - start) > deps.MAX_CHANGED_LINES:
         return None
     make = record_maker(spec, header, convert)
