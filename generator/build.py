@@ -673,7 +673,7 @@ class Builder:
             keyed = written.deps if reuse is not None else {}
             deps_base = reuse.base if reuse is not None and reuse.tables is not None else ""
         if carry is not None:
-            pass
+            pass  # the search caught up: the kept tables stay as the edit's build left them
         elif reuse is None or reuse.tables is None:
             deps.forget_tables(self.kept_path)
         else:
