@@ -149,6 +149,7 @@ def load_lessons(
         return list(kept), list(kept_problems)
     schema = load_schema(data_dir)
     checks = default_cache_dir(data_dir) / CHECKS if cache else None
+    _CONVERTED.clear()
     lessons: list[Lesson] = []
     problems: list[Problem] = _check_categories(schema, schema_path)
     for path, raw in zip(paths, sources, strict=True):
@@ -435,7 +436,9 @@ def _check_rendering(
 
 def _dropped(lesson: Lesson, checks: Path | None) -> list[Dropped]:
     """What the filters take out of the lesson's body and quiz (kept under `checks` by the
-    hash of both and the code's version: the filters and Markdown are in it)."""
+    hash of both and the code's version: the filters and Markdown are in it). A lesson it
+    converts is kept for the render stage (`take_converted`): a cold build converts each
+    lesson once."""
     path = None
     if checks is not None:
         key = make_key(CHECKS, lesson.body, json.dumps(lesson.quiz_source, ensure_ascii=False))
@@ -448,8 +451,9 @@ def _dropped(lesson: Lesson, checks: Path | None) -> list[Dropped]:
         _CHECKER.append(LessonRenderer({}))
     renderer = _CHECKER[0]
     renderer.dropped.clear()
-    renderer.body(lesson)
-    renderer.quiz(lesson)
+    template = renderer.template(lesson)
+    if template is not None:
+        _CONVERTED[_source_key(lesson.body, lesson.quiz_source)] = template
     found = list(renderer.dropped)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -458,6 +462,60 @@ def _dropped(lesson: Lesson, checks: Path | None) -> list[Dropped]:
         tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         tmp.replace(path)
     return found
+
+
+# The lessons the last validation converted, by their source (`_source_key`), for the render
+# stage of the same build (issue 18 item 6: a cold build converted each lesson twice, once
+# to name what the filters drop and once for its page). Emptied by each validation that
+# reads the lessons, so it holds one library at most; render workers are forked after it
+# is filled and inherit it.
+_CONVERTED: dict[str, Template] = {}
+
+
+def _source_key(body: str, quiz_source: list[str]) -> str:
+    text = json.dumps([body, quiz_source], ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def take_converted(body: str, quiz_source: list[str]) -> Template | None:
+    """The conversion the validation made of this lesson source, if it made one."""
+    return _CONVERTED.get(_source_key(body, list(quiz_source)))
+
+
+@dataclass(frozen=True)
+class Template:
+    """A lesson converted with a placeholder URL for each `legal:ID` link (the real URLs
+    are the model's, known only after validation): body HTML, the table of contents' level-2
+    entries, the quiz. `resolve` puts the URLs in. Made only when every placeholder came
+    out of Python-Markdown whole and nowhere else (see `LessonRenderer.template`), so the
+    result is the bytes a conversion with the URLs gives."""
+
+    body: str
+    toc: tuple[tuple[str, str], ...]
+    quiz: tuple[Question, ...]
+    placeholders: tuple[tuple[str, str], ...]  # (placeholder, legal document id)
+
+    def resolve(self, urls: Mapping[str, str]) -> tuple[str, list[tuple[str, str]], list[Question]]:
+        """(body HTML, toc, quiz) with each link's URL: `urls` (id → URL) as the renderer
+        has them, "/van-ban/" for an id not among them (as `LessonRenderer._links`)."""
+        pairs = [(p, urls.get(i, "/van-ban/")) for p, i in self.placeholders]
+
+        def put(html: str) -> str:
+            for placeholder, url in pairs:
+                if placeholder in html:
+                    html = html.replace(placeholder, url)
+            return html
+
+        quiz = [
+            Question(
+                q.number,
+                put(q.text),
+                tuple((put(h), ok) for h, ok in q.options),
+                put(q.explanation),
+            )
+            for q in self.quiz
+        ]
+        return put(self.body), list(self.toc), quiz
 
 
 def dropped_problems(
@@ -687,6 +745,10 @@ class LessonRenderer:
     def __init__(self, legal_urls: dict[str, str]) -> None:
         self.legal_urls = legal_urls
         self.dropped: list[Dropped] = []  # what the filters took out, for validation
+        # Placeholder mode (`template`): id → placeholder URL, and the links written.
+        self._placeholders: dict[str, str] | None = None
+        self._nonce = ""
+        self._links_made = 0
         self.md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
         self.md.preprocessors.deregister("html_block")
         self.md.inlinePatterns.deregister("html")
@@ -696,7 +758,42 @@ class LessonRenderer:
         guard_fences(self.md, self.dropped)
 
     def _links(self, text: str) -> str:
-        return LEGAL_LINK.sub(lambda m: f"]({self.legal_urls.get(m.group(1), '/van-ban/')})", text)
+        return LEGAL_LINK.sub(lambda m: f"]({self._url(m.group(1))})", text)
+
+    def _url(self, doc_id: str) -> str:
+        if self._placeholders is None:
+            return self.legal_urls.get(doc_id, "/van-ban/")
+        # Placeholder mode (`template`): a URL of the real URLs' shape (a relative path of
+        # lower-case letters, digits and "-", which the filters allow and the serializer
+        # writes unescaped) that the lesson's text cannot hold: it carries a hash of it.
+        self._links_made += 1
+        found = self._placeholders.get(doc_id)
+        if found is None:
+            found = f"/van-ban/{self._nonce}-{len(self._placeholders)}/"
+            self._placeholders[doc_id] = found
+        return found
+
+    def template(self, lesson: Lesson) -> Template | None:
+        """The lesson converted with placeholder URLs (`Template`), its dropped parts in
+        `dropped` as `body` and `quiz` record them. None (the parts still recorded) when a
+        placeholder was changed or copied on its way (a link inside a code span of a
+        heading reaches the heading's id slugified, a highlighted code block may split
+        it): the lesson is then converted with its URLs when its page is rendered."""
+        nonce = hashlib.sha256(
+            json.dumps([lesson.body, lesson.quiz_source], ensure_ascii=False).encode()
+        ).hexdigest()[:24]
+        self._nonce, self._placeholders, self._links_made = f"antq{nonce}", {}, 0
+        try:
+            body, toc = self.body(lesson)
+            quiz = self.quiz(lesson)
+        finally:
+            placeholders, self._placeholders = self._placeholders, None
+        texts = [body, *(n for _, n in toc)]
+        texts += [t for q in quiz for t in (q.text, q.explanation, *(h for h, _ in q.options))]
+        if not placeholders_whole(texts, list(placeholders.values()), self._links_made):
+            return None
+        pairs = tuple((p, i) for i, p in placeholders.items())
+        return Template(body, tuple(toc), tuple(quiz), pairs)
 
     def body(self, lesson: Lesson) -> tuple[str, list[tuple[str, str]]]:
         self.md.reset()
@@ -735,6 +832,17 @@ class LessonRenderer:
                 )
             )
         return out
+
+
+def placeholders_whole(texts: list[str], placeholders: list[str], written: int) -> bool:
+    """Whether the converted `texts` hold each of the `written` placeholder links once,
+    whole, and no other trace of them (a placeholder carries its lesson's nonce; every
+    placeholder of a lesson starts with /van-ban/NONCE-)."""
+    if not placeholders:
+        return written == 0
+    nonce = placeholders[0].split("/")[2].partition("-")[0]
+    whole = sum(t.count(p) for t in texts for p in placeholders)
+    return whole == written and sum(t.count(nonce) for t in texts) == whole
 
 
 def words(text: str) -> int:

@@ -253,6 +253,31 @@ def test_a_lesson_is_converted_once(package, site_dir, tmp_path) -> None:
     assert contents(tmp_path / "a") == contents(tmp_path / "b")
 
 
+@pytest.mark.parametrize("shared", [True, False])
+def test_a_cold_build_converts_a_lesson_once(package, site_dir, tmp_path, monkeypatch, shared):
+    """Validation converts the lesson (to name what the filters drop) and the render uses
+    that conversion (issue 18 item 6); the page is the same. Negative control: without
+    the shared conversion the render converts it a second time."""
+    from generator import lessons as lessons_module
+
+    calls: list[str] = []
+    real_body = lessons_module.LessonRenderer.body
+
+    def counting(self, lesson):
+        calls.append(lesson.body[:20])
+        return real_body(self, lesson)
+
+    monkeypatch.setattr(lessons_module.LessonRenderer, "body", counting)
+    if not shared:
+        monkeypatch.setattr(lesson_pages, "take_converted", lambda body, quiz: None)
+    _build(package, tmp_path / "a", site_dir, tmp_path / "cache", parallel=False)
+    assert len(calls) == (1 if shared else 2)
+    page = (tmp_path / "a" / "bai-hoc/mau/index.html").read_bytes()
+    clean = tmp_path / "clean"  # converted by the render alone (validation's verdict is kept)
+    _build(package, clean, site_dir, tmp_path / "cache-clean", parallel=False)
+    assert (clean / "bai-hoc/mau/index.html").read_bytes() == page
+
+
 @pytest.mark.parametrize("keyed_by_code", [True, False])
 def test_markdown_cache_key_holds_the_code_version(
     package, site_dir, tmp_path, monkeypatch, keyed_by_code

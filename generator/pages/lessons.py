@@ -28,6 +28,7 @@ from generator.lessons import (
     category_slug,
     labels,
     load_schema,
+    take_converted,
     words,
 )
 from generator.model import SiteModel
@@ -247,7 +248,14 @@ class Converted:
 
 
 def convert(source: dict[str, Any]) -> Converted:
-    """Markdown → HTML for a lesson's page context (`source`: body, quiz, legal links)."""
+    """Markdown → HTML for a lesson's page context (`source`: body, quiz, legal links): the
+    conversion this build's validation made, with the links' URLs put in, when it made one
+    (a cold build: generator.lessons.take_converted), else converted here."""
+    count = words(source["body"])
+    template = take_converted(source["body"], source["quiz"])
+    if template is not None:
+        body, toc, quiz = template.resolve(source["links"])
+        return Converted(body, tuple(toc), count, tuple(quiz))
     renderer = _renderer(source["links"])
     lesson = Lesson(
         slug="",
@@ -263,7 +271,7 @@ def convert(source: dict[str, Any]) -> Converted:
         quiz_source=list(source["quiz"]),
     )
     html, toc = renderer.body(lesson)
-    return Converted(html, tuple(toc), words(lesson.body), tuple(renderer.quiz(lesson)))
+    return Converted(html, tuple(toc), count, tuple(renderer.quiz(lesson)))
 
 
 def _extension_set() -> str:
