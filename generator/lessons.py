@@ -125,11 +125,13 @@ _LAST: dict[str, tuple[list[Lesson], list[Problem]]] = {}
 
 
 def load_lessons(
-    data_dir: Path, legal_ids: set[str], *, cache: bool = True
+    data_dir: Path, legal_ids: set[str], *, cache: bool = True, jobs: int | None = None
 ) -> tuple[list[Lesson], list[Problem]]:
     """Parse and check every lesson; problems are located by file and line. `cache`: what
     the dialect's filters take out of each lesson is kept in the cache folder under its
-    source (`_dropped`); False (`antq validate --no-cache`) renders every lesson again."""
+    source (`_dropped`); False (`antq validate --no-cache`) renders every lesson again.
+    `jobs`: processes checking a large library (None: up to two, by the CPUs; 1: this one,
+    as `antq serve` needs)."""
     folder = data_dir / LESSONS_DIR
     schema_path = data_dir / SCHEMA_FILE
     if not folder.is_dir():  # no lesson yet: the schema is still the package's, and checked
@@ -152,14 +154,62 @@ def load_lessons(
     _CONVERTED.clear()
     lessons: list[Lesson] = []
     problems: list[Problem] = _check_categories(schema, schema_path)
-    for path, raw in zip(paths, sources, strict=True):
-        lesson, found = _load_one(path, schema, legal_ids, raw, checks)
+    files = list(zip(paths, sources, strict=True))
+    for lesson, found in _load_all(files, schema, legal_ids, checks, jobs):
         problems += found
         if lesson is not None and not any(p.level == "error" for p in found):
             lessons.append(lesson)
     _LAST.clear()
     _LAST[key] = (lessons, problems)
     return list(lessons), list(problems)
+
+
+# A library this large is checked (and converted, `_dropped`) by forked worker processes:
+# converting a lesson is ~5 ms, forking ~50 ms.
+PARALLEL_MIN_LESSONS = 200
+_CHUNK = 50
+_JOB: dict[str, Any] = {}  # what the forked workers inherit (see generator.build._JOB)
+
+
+def _load_all(
+    files: list[tuple[Path, bytes]],
+    schema: dict[str, Any],
+    legal_ids: set[str],
+    checks: Path | None,
+    jobs: int | None,
+) -> list[tuple[Lesson | None, list[Problem]]]:
+    """`_load_one` of each file, in order; the conversions the workers made are kept in
+    `_CONVERTED` as if this process had made them."""
+    workers = jobs or min(2, os.cpu_count() or 1)
+    if workers < 2 or len(files) < PARALLEL_MIN_LESSONS:
+        return [_load_one(path, schema, legal_ids, raw, checks) for path, raw in files]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _JOB.update(files=files, schema=schema, legal_ids=legal_ids, checks=checks)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            starts = range(0, len(files), _CHUNK)
+            chunks = list(pool.map(_load_chunk, starts))
+    finally:
+        _JOB.clear()
+    loaded: list[tuple[Lesson | None, list[Problem]]] = []
+    for results, converted in chunks:
+        loaded += results
+        _CONVERTED.update(converted)
+    return loaded
+
+
+def _load_chunk(
+    start: int,
+) -> tuple[list[tuple[Lesson | None, list[Problem]]], dict[str, Template]]:
+    """In a worker: `_load_one` of files [start, start + _CHUNK), and what it converted."""
+    _CONVERTED.clear()  # (what the parent held when it forked is not this chunk's)
+    files = _JOB["files"][start : start + _CHUNK]
+    schema, legal_ids, checks = _JOB["schema"], _JOB["legal_ids"], _JOB["checks"]
+    results = [_load_one(path, schema, legal_ids, raw, checks) for path, raw in files]
+    return results, dict(_CONVERTED)
 
 
 def _type(kind: str) -> dict[str, str]:

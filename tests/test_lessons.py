@@ -294,3 +294,40 @@ def _parse(path: Path) -> tuple[str, list[str]]:
     body = path.read_text(encoding="utf-8").split("\n---\n", 1)[1]
     main, _, quiz = body.partition(QUIZ_HEADING)
     return main, quiz.split("\n")
+
+
+class _NotMerged(dict):  # type: ignore[type-arg]
+    def update(self, *args: object, **kwargs: object) -> None:
+        """What the workers send back is dropped."""
+
+
+@pytest.mark.parametrize("sent_back", [True, False])
+def test_a_large_library_is_checked_by_workers_with_the_same_result(
+    tmp_path, monkeypatch, sent_back: bool
+) -> None:
+    """Forked workers check (and convert) a large library: the same lessons, problems (a
+    bad lesson among them) and conversions for the render as one process. Negative control:
+    conversions not sent back from the workers leave the render none to use."""
+    import csv
+
+    from generator import lessons as lessons_module
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    text = (data / "lessons/ma-tuy.md").read_text(encoding="utf-8")
+    (data / "lessons/hong.md").write_text(text.replace("title:", "tittle:"), encoding="utf-8")
+    with (data / "legal_documents.csv").open(encoding="utf-8") as fh:
+        ids = {row["id"] for row in csv.DictReader(fh)}
+    monkeypatch.setattr(lessons_module, "PARALLEL_MIN_LESSONS", 2)
+    monkeypatch.setattr(lessons_module, "_CHUNK", 5)
+    if not sent_back:
+        monkeypatch.setattr(lessons_module, "_CONVERTED", _NotMerged())
+    runs = []
+    for jobs in (1, 2):
+        lessons_module._LAST.clear()
+        found = lessons_module.load_lessons(data, ids, cache=False, jobs=jobs)
+        runs.append((found, dict(lessons_module._CONVERTED)))
+    (serial, serial_made), (forked, forked_made) = runs
+    assert forked == serial and any(p.level == "error" for p in serial[1])
+    assert len(serial_made) == len(serial[0]) > 20
+    assert (forked_made == serial_made) is sent_back

@@ -145,7 +145,7 @@ def validate_package(
             result.problems.extend(found)
             result.rows += rows
             result.checked.append(spec.name)
-    result.problems.extend(_lesson_problems(package, use_cache))
+    result.problems.extend(_lesson_problems(package, use_cache, jobs))
     result.problems.extend(_news_problems(package, cache_dir))
     if not result.errors:
         if on is None:
@@ -609,9 +609,11 @@ class _Checker:
                 )
 
 
-def _lesson_problems(package: PackageSpec, use_cache: bool = True) -> list[Problem]:
+def _lesson_problems(
+    package: PackageSpec, use_cache: bool = True, jobs: int | None = None
+) -> list[Problem]:
     """Every lesson checked on every run (only the rendering's verdict is cached, by the
-    lesson's source: generator.lessons._dropped)."""
+    lesson's source: generator.lessons._dropped); `jobs` as for the tables."""
     from generator.lessons import load_lessons
 
     legal = package.resource("legal_documents")
@@ -622,7 +624,7 @@ def _lesson_problems(package: PackageSpec, use_cache: bool = True) -> list[Probl
         if table is not None and "id" in table.header:
             col = table.header.index("id")
             ids = {nfc(_cell(cells, col).strip()) for _, cells in table.rows()}
-    found = load_lessons(package.root, ids, cache=use_cache)[1]
+    found = load_lessons(package.root, ids, cache=use_cache, jobs=jobs)[1]
     if table is None:
         # The table's own problem is reported; a lesson's citations cannot be checked
         # against a table that could not be read, and every one of them would be flagged.
