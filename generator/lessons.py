@@ -125,13 +125,13 @@ _LAST: dict[str, tuple[list[Lesson], list[Problem]]] = {}
 
 
 def load_lessons(
-    data_dir: Path, legal_ids: set[str], *, cache: bool = True, jobs: int | None = None
+    data_dir: Path, legal_ids: set[str], *, cache: bool = True, jobs: int | None = 1
 ) -> tuple[list[Lesson], list[Problem]]:
     """Parse and check every lesson; problems are located by file and line. `cache`: what
     the dialect's filters take out of each lesson is kept in the cache folder under its
     source (`_dropped`); False (`antq validate --no-cache`) renders every lesson again.
-    `jobs`: processes checking a large library (None: up to two, by the CPUs; 1: this one,
-    as `antq serve` needs)."""
+    `jobs`: processes checking a large library (None: up to two, by the CPUs, as validation
+    asks unless told otherwise; 1, the default: this one, as `antq serve` needs)."""
     folder = data_dir / LESSONS_DIR
     schema_path = data_dir / SCHEMA_FILE
     if not folder.is_dir():  # no lesson yet: the schema is still the package's, and checked
