@@ -97,6 +97,7 @@ class BuildReport:
     kept: int = 0  # pages reused by their record-level keys, their context never made
     skipped: bool = False
     timings: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)  # each stage's CPU seconds (process)
     warnings: list[str] = field(default_factory=list)
     inbox: list[str] = field(default_factory=list)  # what data/nhap/ brought in (issue 17)
     search_pending: bool = False  # the site holds the previous index (`defer_search`)
@@ -430,9 +431,10 @@ class _Timer:
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         yield
         self.report.timings[name] = time.perf_counter() - start
+        self.report.cpu[name] = time.process_time() - cpu
 
 
 class Builder:
