@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import warm
+from generator import limits, warm
 from generator.build import Builder, BuildOptions, build_site
 from generator.data.schema import load_package
 from tests.test_build_reliability import contents
@@ -70,6 +70,15 @@ class _Env:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _split_every_table() -> Iterator[None]:
+    """Every table with a province split into province files (as the clean builds of
+    tests.test_record_deps._build): the good fixture's tables are under the threshold."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(limits, "SPLIT_ABOVE", 1)
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -201,3 +210,27 @@ def test_lines_that_are_not_one_row_give_the_whole_pass() -> None:
     assert warm.patch_table(spec, data, data.replace(b"\n", b"\r\n"), records, convert) is None
     assert warm.patch_table(spec, data, b"\xef\xbb\xbf" + data, records, convert) is None
     assert warm.patch_table(spec, data, header + b",x\n" + rest, records, convert) is None
+
+
+def test_an_award_rewrites_its_provinces_files_only(served) -> None:
+    """An award renamed in one province: of the open data, the awards table's whole file
+    and that province's two files are written again; every other file is linked from the
+    last build (the same inode), their keys being the digests of their rows."""
+    options, root = served
+    out = options.out_dir
+    header, rows = _rows(options.data_dir / "awards.csv")
+    unit = rows[-1][header.index("unit_code")]
+    before = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*")}
+    _award(options.data_dir)
+    with _Env(root / "cache"):
+        build_site(options)
+    written = sorted(
+        rel
+        for p in (out / "du-lieu").rglob("*.*")
+        if before.get(rel := p.relative_to(out).as_posix()) != p.stat().st_ino
+        and not rel.endswith(".html")
+    )
+    units, parents = _rows(options.data_dir / "units.csv")
+    province = next(r[units.index("parent_code")] for r in parents if r[0] == unit) or unit
+    expected = ["awards.csv.gz", f"awards/{province}.csv.gz", f"awards/{province}.json"]
+    assert written == [f"du-lieu/{name}" for name in expected]
