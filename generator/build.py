@@ -899,6 +899,19 @@ class Builder:
                     copy_hashes[copy] = old_copies[copy]
                 continue
             to_render.append((rel, name, page, copy))
+        to_produce = self._plan_files(staging, planned, old_outputs, outputs)
+        return to_render, to_produce, copy_hashes, keyed
+
+    def _plan_files(
+        self,
+        staging: Staging,
+        planned: Planned,
+        old_outputs: Mapping[str, str],
+        outputs: dict[str, str],
+    ) -> list[tuple[str, FileOutput]]:
+        """Each data file's key (into `outputs`); link the unchanged ones from the previous
+        build (ANTQ_CHECK_DEPS=1: produced anyway, `_check_kept_file`). Returns the files
+        to produce."""
         to_produce: list[tuple[str, FileOutput]] = []
         check = os.environ.get("ANTQ_CHECK_DEPS") == "1"
         for output in planned.files:
@@ -909,7 +922,7 @@ class Builder:
                 to_produce.append((rel, output))
             elif check:
                 _check_kept_file(staging, rel, output)
-        return to_render, to_produce, copy_hashes, keyed
+        return to_produce
 
     def _kept_key(
         self, page: Page, entry: str, cache: BuildCache, reuse: Reuse, how: tuple[str, str, str]

@@ -234,3 +234,37 @@ def test_an_award_rewrites_its_provinces_files_only(served) -> None:
     province = next(r[units.index("parent_code")] for r in parents if r[0] == unit) or unit
     expected = ["awards.csv.gz", f"awards/{province}.csv.gz", f"awards/{province}.json"]
     assert written == [f"du-lieu/{name}" for name in expected]
+
+
+def test_a_forgotten_map_key_is_caught(served, monkeypatch) -> None:
+    """Negative control for what the families keep in memory (`Source.reused`): province
+    maps kept under a key no row maps to. A site added to a xã: the check stops the build;
+    without it, after the site is removed again, the maps still count it (stale)."""
+    from generator.pages import maps as map_pages
+
+    options, root = served
+    data, out = options.data_dir, options.out_dir
+    monkeypatch.setattr(map_pages, "unit_key", lambda code: "u:-")
+    header, rows = _rows(data / "model_sites.csv")
+    added = list(rows[0])
+    added[header.index("id")], added[header.index("place_id")] = "tka-ban-do", ""
+
+    def maps_now() -> dict[str, bytes]:
+        return {k: v for k, v in contents(out).items() if k.startswith("ban-do/")}
+
+    with _Env(root / "cache"):
+        _award(data)
+        build_site(options)  # (a whole pass when an earlier test left no state)
+        original = maps_now()
+        _write(data / "model_sites.csv", header, [*rows, added])
+        with pytest.raises(RuntimeError, match="kept by its keys"):
+            build_site(options)
+        os.environ["ANTQ_CHECK_DEPS"] = "0"
+        build_site(options)  # the failed build left no state: the whole pass
+        with_site = maps_now()
+        _write(data / "model_sites.csv", header, rows)
+        build_site(options)
+        assert options.warm is not None and options.warm.patched == ("model_sites",)
+    assert with_site != original
+    assert maps_now() == with_site  # stale: the added site is still counted
+    options.warm.clear()  # what this test left is wrong on purpose
