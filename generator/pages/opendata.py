@@ -284,11 +284,15 @@ def _split_csv(spec: ResourceSpec, index: ProvinceIndex, column: str) -> dict[st
     position = table.header.index(column)
     out: dict[str, list[list[str]]] = {}
     header = table.header
+    # `index.of`'s lookup, its table's keys found once (not per row).
+    link = index.link(spec.name)
+    keys = (index.key_provinces(link[1]) if link is not None else None) or {}
     for _line, cells in table.rows():
         if not any(cells):
             continue
-        value = cells[position] if position < len(cells) else ""
-        out.setdefault(index.of(spec.name, value), []).append(cells)
+        value = cells[position].strip() if position < len(cells) else ""
+        province = keys.get(value if value.isascii() else nfc(value), "")
+        out.setdefault(province, []).append(cells)
     return {"header": header, "rows": out}
 
 
