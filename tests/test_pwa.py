@@ -296,6 +296,50 @@ def test_without_service_worker_offline_reading_fails(browser: Any, sample: Samp
     context.close()
 
 
+# Counts the page's number formatting through Intl: the first such call of a page loads the
+# ICU locale data (40-200 ms of main thread on this machine), the lesson library page's long
+# task after load (issue 16).
+INTL_PROBE = """
+window.__intl = 0;
+(function () {
+  var own = Number.prototype.toLocaleString;
+  Number.prototype.toLocaleString = function () {
+    window.__intl += 1;
+    return own.apply(this, arguments);
+  };
+  var Format = Intl.NumberFormat;
+  Intl.NumberFormat = function () {
+    window.__intl += 1;
+    return Format.apply(this, arguments);
+  };
+})();
+"""
+
+
+@pytest.mark.browser
+def test_library_box_sizes_are_vietnamese_without_intl(browser: Any, sample: Sample) -> None:
+    """The library box says its size as Vietnamese writes it ("0,1 MB") without loading
+    Intl's locale data; the expected text is the browser's own vi-VN formatting, which is
+    also the negative control (the probe counts that call)."""
+    context = browser.new_context()
+    context.add_init_script(INTL_PROBE)
+    page = context.new_page()
+    with serve(sample.out) as server:
+        page.goto(server.url + "/bai-hoc/")
+        page.locator("#thu-vien-offline[data-state=idle]").wait_for()
+        status = page.locator("#thu-vien-offline [data-role=status]").inner_text()
+        size = library(sample.out)["size"]
+        assert size > 100 * 1024  # at least "0,1 MB": a decimal comma to check
+        expected = page.evaluate(
+            "s => (s / 1048576).toLocaleString('vi-VN', {maximumFractionDigits: 1}) + ' MB'",
+            size,
+        )
+        assert f"({expected})" in status, (expected, status)
+        assert re.search(r"\(\d+,\d MB\)", status), status
+        assert page.evaluate("window.__intl") == 1  # only the test's own call above
+    context.close()
+
+
 @pytest.mark.browser
 def test_pages_work_without_javascript(browser: Any, sample: Sample) -> None:
     context = browser.new_context(java_script_enabled=False)
