@@ -9,6 +9,7 @@ fail proves nothing.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import time
@@ -294,6 +295,130 @@ def test_without_service_worker_offline_reading_fails(browser: Any, sample: Samp
         with pytest.raises(Error, match="ERR_INTERNET_DISCONNECTED"):
             page.goto(server.url + LESSON)
     context.close()
+
+
+# Counts the page's number formatting through Intl: the first such call of a page loads the
+# ICU locale data (40-200 ms of main thread on this machine), the lesson library page's long
+# task after load (issue 16).
+INTL_PROBE = """
+window.__intl = 0;
+(function () {
+  var own = Number.prototype.toLocaleString;
+  Number.prototype.toLocaleString = function () {
+    window.__intl += 1;
+    return own.apply(this, arguments);
+  };
+  var Format = Intl.NumberFormat;
+  Intl.NumberFormat = function () {
+    window.__intl += 1;
+    return Format.apply(this, arguments);
+  };
+})();
+"""
+
+
+@pytest.mark.browser
+def test_library_box_sizes_are_vietnamese_without_intl(browser: Any, sample: Sample) -> None:
+    """The library box says its size as Vietnamese writes it ("0,1 MB") without loading
+    Intl's locale data; the expected text is the browser's own vi-VN formatting, which is
+    also the negative control (the probe counts that call)."""
+    context = browser.new_context()
+    context.add_init_script(INTL_PROBE)
+    page = context.new_page()
+    with serve(sample.out) as server:
+        page.goto(server.url + "/bai-hoc/")
+        page.locator("#thu-vien-offline[data-state=idle]").wait_for()
+        status = page.locator("#thu-vien-offline [data-role=status]").inner_text()
+        size = library(sample.out)["size"]
+        assert size > 100 * 1024  # at least "0,1 MB": a decimal comma to check
+        expected = page.evaluate(
+            "s => (s / 1048576).toLocaleString('vi-VN', {maximumFractionDigits: 1}) + ' MB'",
+            size,
+        )
+        assert f"({expected})" in status, (expected, status)
+        assert re.search(r"\(\d+,\d MB\)", status), status
+        assert page.evaluate("window.__intl") == 1  # only the test's own call above
+    context.close()
+
+
+# When the page registers its worker and when the library box appears, as app.js does them.
+REGISTER_PROBE = """
+window.__sw = {};
+addEventListener("load", function () { window.__sw.load = performance.now(); });
+(function () {
+  var container = navigator.serviceWorker;
+  var own = container.register.bind(container);
+  container.register = function () {
+    if (!("registered" in window.__sw)) {
+      window.__sw.registered = performance.now();
+      window.__sw.state = document.readyState;
+    }
+    return own.apply(null, arguments);
+  };
+  container.ready.then(function () { window.__sw.ready = performance.now(); });
+  new MutationObserver(function () {
+    var box = document.getElementById("thu-vien-offline");
+    if (box && !box.hidden && !window.__sw.box) window.__sw.box = performance.now();
+  }).observe(document, { subtree: true, attributes: true, attributeFilter: ["hidden"] });
+})();
+"""
+
+
+def _registration(browser: Any, root: Path) -> dict[str, Any]:
+    """One first visit to the lesson library: the probe's times; then, offline with the
+    server stopped, what the visited worker still serves."""
+    context = browser.new_context()
+    context.add_init_script(REGISTER_PROBE)
+    page = context.new_page()
+    with serve(root) as server:
+        page.goto(server.url + "/bai-hoc/")
+        page.locator("#thu-vien-offline[data-state=idle]").wait_for()
+        times: dict[str, Any] = page.evaluate("window.__sw")
+        controlled(page)
+        context.set_offline(True)
+        server.stop()
+        home = page.goto(server.url + "/")
+        times["offline_home"] = (
+            bool(home and home.from_service_worker) and page.locator("h1").count() == 1
+        )
+    context.close()
+    return times
+
+
+@pytest.mark.browser
+def test_worker_registers_after_load_and_the_box_after_it_is_ready(
+    browser: Any, sample: Sample, tmp_path: Path
+) -> None:
+    """Issue 16: the worker's install and the offline box's work wait for the page's load
+    (the lesson library page's long tasks), and the box for the worker's install, here made
+    1.5 s slow; one visit still leaves a working offline copy. Negative control: app.js as it
+    was (registering at once, the box set up as soon as the registration answers) is seen
+    before the load and before the worker is ready."""
+    site = tmp_path / "site"
+    shutil.copytree(sample.out, site, copy_function=os.link)
+
+    def edit(path: Path, old: str, new: str) -> None:
+        text = path.read_text("utf-8")
+        assert text.count(old) == 1, (path, old)
+        path.unlink()  # a hard link: the sample's own file stays as it is
+        path.write_text(text.replace(old, new), "utf-8")
+
+    slow = "await new Promise((done) => setTimeout(done, 1500));"
+    edit(site / "sw.js", "async function precache() {\n", f"async function precache() {{\n{slow}\n")
+    times = _registration(browser, site)
+    assert times["state"] == "complete" and times["registered"] >= times["load"], times
+    assert times["box"] >= times["ready"] >= times["registered"] + 1500, times
+    assert times["offline_home"], times
+    script = next((site / "static/js").glob("app.*.js"))
+    edit(script, "\n  function setUp() {\n", "\n  setUp();\n  function setUp() {\n")
+    edit(
+        script,
+        "        watchUpdates(registration);\n        return navigator.serviceWorker.ready;\n",
+        "",
+    )
+    early = _registration(browser, site)
+    assert early["state"] != "complete" and early["registered"] < early["load"], early
+    assert early["box"] < early.get("ready", float("inf")), early  # ready: not yet
 
 
 @pytest.mark.browser

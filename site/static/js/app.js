@@ -23,9 +23,15 @@
   var SAVED = "antq-saved-places";
   var SAVED_LIBRARY = "antq-saved-library";
 
+  // "1,5 MB", "12 MB", "1.234 MB": Vietnamese separators, one decimal below 10 MB. Written
+  // out rather than toLocaleString("vi-VN"): the first Intl call of a page loads the ICU
+  // locale data, 40-200 ms of main-thread time on a phone-class CPU right after the page
+  // loads (issue 16, the lesson library page's long task).
   function mb(bytes) {
     var value = bytes / (1024 * 1024);
-    return value.toLocaleString("vi-VN", { maximumFractionDigits: value < 10 ? 1 : 0 }) + " MB";
+    var tenths = value < 10 ? Math.round(value * 10) : Math.round(value) * 10;
+    var whole = String(Math.floor(tenths / 10)).replace(/\B(?=(\d{3})+$)/g, ".");
+    return whole + (tenths % 10 ? "," + (tenths % 10) : "") + " MB";
   }
 
   // -- service worker and update banner ---------------------------------------------------
@@ -437,25 +443,36 @@
   }
 
   if (!("serviceWorker" in navigator) || !window.caches || !window.Promise) return;
-  // After the page has loaded (issue 16: the lesson library page's long tasks): the worker's
-  // first install downloads and stores the whole app shell, and the offline boxes fetch and
-  // parse their lists; none of it may compete with the page's own first rendering.
-  if (document.readyState === "complete") setUp();
-  else window.addEventListener("load", setUp);
+  // After the page has loaded and the browser is idle (issue 16: the lesson library page's
+  // long tasks): the worker's first install downloads and stores the app shell, and the
+  // offline boxes fetch their lists, read the caches and appear; none of it may compete with
+  // the page's own first rendering. The boxes are set up once the worker is ready (their
+  // buttons need it), so on a first visit their work does not overlap the install's.
+  function later() {
+    if (window.requestIdleCallback) window.requestIdleCallback(setUp, { timeout: 2000 });
+    else window.setTimeout(setUp, 0);
+  }
+  if (document.readyState === "complete") later();
+  else window.addEventListener("load", later);
 
   function setUp() {
-    navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(
-      function (registration) {
+    navigator.serviceWorker
+      .register("/sw.js", { scope: "/" })
+      .then(function (registration) {
         watchUpdates(registration);
-        var box = document.getElementById("thu-vien-offline");
-        if (box) libraryBox(box);
-        Array.prototype.forEach.call(document.querySelectorAll(".place-box"), placeBox);
-        Array.prototype.forEach.call(document.querySelectorAll("[data-role=saved-places]"), savedPlaces);
-      },
-      function () {
-        // Service workers blocked or unavailable (private mode in some browsers): the site
-        // works online as before, and offers no offline library.
-      },
-    );
+        return navigator.serviceWorker.ready;
+      })
+      .then(
+        function () {
+          var box = document.getElementById("thu-vien-offline");
+          if (box) libraryBox(box);
+          Array.prototype.forEach.call(document.querySelectorAll(".place-box"), placeBox);
+          Array.prototype.forEach.call(document.querySelectorAll("[data-role=saved-places]"), savedPlaces);
+        },
+        function () {
+          // Service workers blocked or unavailable (private mode in some browsers): the site
+          // works online as before, and offers no offline library.
+        },
+      );
   }
 })();
