@@ -41,7 +41,9 @@ calculator's multiplier for that run's own benchmarkIndex (`calibrated_multiplie
 "4x" and "cal"; a calibrated score is never the default one and is reported as such.
 
 `--throttling-method devtools` throttles for real instead (no calibration then).
-`--diagnostics` prints, per family, the observed (unthrottled) main-thread time, the
+`--compare NAME` (repeatable): only these families are measured on every --site; the
+others on the first --site alone (for builds whose other pages are byte-identical: check with
+`diff -rq` first; it halves the runs on a loaded host). `--diagnostics` prints, per family, the observed (unthrottled) main-thread time, the
 simulated TBT and LCP, the longest tasks with their scripts, render-blocking resources,
 transferred bytes, the LCP element and layout-shift culprits; `--keep DIR` keeps every JSON
 report (the calibrated ones as `…-calibrated.json`); `--family NAME` (repeatable) measures
@@ -406,10 +408,11 @@ def measure(
     keep: Path | None = None,
     with_diagnostics: bool = False,
     calibrate: bool = False,
+    compare: list[str] | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
     """Control rows and, per site, one row per family. Runs go in rounds: each round loads
-    the two controls, then every family on every site, so all rows of a round share the
-    host's load of that moment."""
+    the two controls, then every family on every site (with `compare`, the families not in
+    it on the first site only), so all rows of a round share the host's load of that moment."""
     binary = lighthouse_bin()
     served = {label: _serve(site) for label, site in sites.items()}
     try:
@@ -428,6 +431,7 @@ def measure(
                 (label, family, served[label][1] + paths[label][family])
                 for family in wanted
                 for label in sites
+                if not compare or family in compare or label == next(iter(sites))
             ]
             for label, family, url in jobs:
                 result = run_lighthouse(binary, url, throttling, categories, calibrate)
@@ -461,6 +465,7 @@ def measure(
                     with_diagnostics,
                 )
                 for family in wanted
+                if (label, family) in results
             ]
             for label in sites
         }
@@ -502,6 +507,9 @@ def main() -> None:
     parser.add_argument("--family", action="append", help="only this family (repeatable)")
     parser.add_argument("--throttling-method", choices=("simulate", "devtools"), default="simulate")
     parser.add_argument("--calibrate", action="store_true")
+    parser.add_argument(
+        "--compare", action="append", help="measured on every site; others on the first only"
+    )
     parser.add_argument("--diagnostics", action="store_true")
     parser.add_argument("--keep", type=Path, help="keep every JSON report in this folder")
     args = parser.parse_args()
@@ -521,6 +529,7 @@ def main() -> None:
         keep=args.keep,
         with_diagnostics=args.diagnostics,
         calibrate=args.calibrate,
+        compare=args.compare,
     )
     print_table(
         "controls (served by the bench, the same in every run)",

@@ -149,13 +149,25 @@ def test_results_keep_labels_values_and_title_parts_apart(
 def test_more_results_button_shows_the_next_ones(browser: Any, sample: Path) -> None:
     context = _phone(browser)
     page = context.new_page()
+    fragments: list[str] = []
+    modules: list[str] = []
+    page.on("request", lambda r: "/fragment/" in r.url and fragments.append(r.url))
+    page.on("request", lambda r: r.url.endswith("/pagefind/pagefind.js") and modules.append(r.url))
     with serve(sample) as server:
         first = _results(page, server.url, "quoc+hoi")
         assert len(first) == 20
+        # Only the results shown are loaded (one Pagefind fragment each), Pagefind's module
+        # once. (A modulepreload of it put the site index's module into the lesson library's
+        # offline list, and offline search then waited on the site index forever.)
+        page.wait_for_load_state("networkidle")
+        assert len(fragments) == 20, fragments
+        assert len(modules) == 1, modules
         more = page.get_by_role("button", name="Xem thêm kết quả")
         assert more.is_visible()
         more.click()
         page.locator("#ket-qua li").nth(20).wait_for()
+        # Negative control: "Xem thêm kết quả" loads the next ones, and the count sees them.
+        assert len(fragments) > 20
         shown = page.locator("#ket-qua li").count()
         assert 20 < shown <= 40
         urls = page.locator("#ket-qua li > a").evaluate_all("as => as.map(a => a.href)")

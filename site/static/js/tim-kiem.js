@@ -17,8 +17,10 @@
   var ways = document.getElementById("tim-kiem-loi-vao");
   if (!form || !list || !status || !more || !ways || !window.Promise || !window.AntqFold) return;
   var input = form.querySelector("input[name=q]");
-  var SHOWN = 20; // results shown at first, and added by each "Xem thêm kết quả"
-  var RANKED = 40; // results loaded to put phrase matches first (see rank())
+  // Results shown at first, and added by each "Xem thêm kết quả". Only these are loaded (one
+  // Pagefind fragment each): loading more before the first are shown delayed them (issue 15:
+  // 40 fragments on a phone's connection); each batch is ranked as it comes (see rank()).
+  var SHOWN = 20;
   var SENTINEL = "¦"; // starts the hidden folded words in the index (generator/search.py)
   var engine = null;
   var latest = 0;
@@ -32,7 +34,7 @@
   }
 
   // Pagefind scores each word on its own, and matches word beginnings: "lua" also finds
-  // every "luật". Among the best results, pages whose title, then whose text, holds the
+  // every "luật". Within each batch of results, pages whose title, then whose text, holds the
   // query as typed (folded, words in order) come first; within each tier, pages that list
   // other pages (metadata `loai: danh-sach`, generator/search.py) come after the others, so
   // a lesson ranks above the lesson index that lists it. Pagefind's order is kept otherwise.
@@ -97,7 +99,7 @@
   function searchIn(url, folded) {
     return pagefind(url).then(function (pf) {
       return pf.search(folded).then(function (search) {
-        return fetchData(search.results, 0, RANKED).then(function (data) {
+        return fetchData(search.results, 0, SHOWN).then(function (data) {
           if (search.results.length && !data.some(Boolean)) throw new Error("offline");
           return { total: search.results.length, data: data, results: search.results };
         });
@@ -188,7 +190,7 @@
   }
 
   // Show the next SHOWN results: those already loaded, then the next ones from Pagefind
-  // (in its order: only the first RANKED are re-ranked). Resolves to the first new item.
+  // (loaded now, ranked among themselves). Resolves to the first new item.
   function showMore(ticket) {
     var c = current;
     var need = c.shown + SHOWN;
@@ -196,11 +198,13 @@
     var ready = lacking > 0 ? fetchData(c.results, c.loaded, c.loaded + lacking) : null;
     return Promise.resolve(ready).then(function (data) {
       if (ticket !== latest) return null;
+      var found = [];
       (data || []).forEach(function (d) {
         c.loaded += 1;
-        if (d) c.items.push(d);
+        if (d) found.push(d);
         else c.missing += 1;
       });
+      c.items = c.items.concat(rank(c.query, found));
       var first = null;
       c.items.slice(c.shown, need).forEach(function (d) {
         var li = item(c.query, d);
