@@ -115,3 +115,23 @@ def axe_options(tags: list[str]) -> dict[str, Any]:
     every element that passed (half of each run's time on a long page). The rules that run,
     and what counts as a violation, are the same."""
     return {"runOnly": {"type": "tag", "values": tags}, "resultTypes": ["violations"]}
+
+
+# Counts the page's number formatting through Intl: the first such call of a page loads the
+# ICU locale data (40-200 ms of main thread on this machine), the lesson library page's long
+# task after load (issue 16).
+INTL_PROBE = """
+window.__intl = 0;
+(function () {
+  var own = Number.prototype.toLocaleString;
+  Number.prototype.toLocaleString = function () {
+    window.__intl += 1;
+    return own.apply(this, arguments);
+  };
+  var Format = Intl.NumberFormat;
+  Intl.NumberFormat = function () {
+    window.__intl += 1;
+    return Format.apply(this, arguments);
+  };
+})();
+"""

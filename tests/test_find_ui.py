@@ -36,7 +36,7 @@ from generator.build import BuildOptions, build_site
 from generator.data import synth
 from generator.htmlread import element_count
 from generator.pages import awards, legal, models
-from tests.browser import axe_options, block_external, launch, serve
+from tests.browser import INTL_PROBE, axe_options, block_external, launch, serve
 from tests.conftest import SampleSite
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -326,6 +326,46 @@ def test_attribution_is_a_plain_leaflet_credit(browser: Any, sample: Path) -> No
         # Negative control: Leaflet's own prefix has the flag this check looks for.
         default = page.evaluate("new L.Control.Attribution().options.prefix")
         assert "<svg" in default
+    context.close()
+
+
+# Opens the popup of the first xã marker of the page's map (its text has a count).
+OPEN_A_WARD_POPUP = """() => {
+  const map = window.AntqMap.maps[0];
+  const found = [];
+  map.eachLayer(layer => {
+    if (layer.getPopup && layer.getPopup() && layer.getLatLng) found.push(layer);
+  });
+  found[0].openPopup();
+}"""
+
+
+@pytest.mark.browser
+def test_numbers_are_written_without_intl(browser: Any, sample: Path) -> None:
+    """The national map's counts, the model list's filter count and the search summary write
+    their numbers as Vietnamese does without Intl, whose first call on a page loads ICU's
+    locale data (a long task after load). Controls: the same number through Intl is the
+    browser's own vi-VN text and is counted by the probe."""
+    context = _phone(browser)
+    context.add_init_script(INTL_PROBE)
+    page = context.new_page()
+    with serve(sample) as server:
+        page.goto(server.url + PROVINCE_MAP)
+        _map_ready(page)
+        page.evaluate(OPEN_A_WARD_POPUP)
+        assert "Điểm mô hình: " in page.locator(".leaflet-popup-content").inner_text()
+        page.goto(server.url + "/mo-hinh/")
+        page.locator("#tim-mo-hinh").fill("an ninh")
+        assert " mô hình" in page.locator("#so-mo-hinh").inner_text()
+        assert page.evaluate("window.__intl") == 0
+        _results(page, server.url, "lua dao")
+        assert page.locator("#tim-kiem-trang-thai").inner_text().startswith("Tìm thấy")
+        assert page.evaluate("window.__intl") == 0
+        ours, theirs = page.evaluate(
+            "[window.AntqNumber(1234567), (1234567).toLocaleString('vi-VN')]"
+        )
+        assert ours == theirs == "1.234.567"
+        assert page.evaluate("window.__intl") == 1
     context.close()
 
 

@@ -23,7 +23,7 @@ import pytest
 from generator import pwa
 from generator.build import BuildError, BuildOptions, build_site
 from generator.urlpath import url_to_path
-from tests.browser import axe_options, block_external, launch, serve
+from tests.browser import INTL_PROBE, axe_options, block_external, launch, serve
 from tests.conftest import SAMPLE_EPOCH, SampleSite
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -295,26 +295,6 @@ def test_without_service_worker_offline_reading_fails(browser: Any, sample: Samp
         with pytest.raises(Error, match="ERR_INTERNET_DISCONNECTED"):
             page.goto(server.url + LESSON)
     context.close()
-
-
-# Counts the page's number formatting through Intl: the first such call of a page loads the
-# ICU locale data (40-200 ms of main thread on this machine), the lesson library page's long
-# task after load (issue 16).
-INTL_PROBE = """
-window.__intl = 0;
-(function () {
-  var own = Number.prototype.toLocaleString;
-  Number.prototype.toLocaleString = function () {
-    window.__intl += 1;
-    return own.apply(this, arguments);
-  };
-  var Format = Intl.NumberFormat;
-  Intl.NumberFormat = function () {
-    window.__intl += 1;
-    return Format.apply(this, arguments);
-  };
-})();
-"""
 
 
 @pytest.mark.browser

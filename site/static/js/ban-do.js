@@ -60,7 +60,7 @@
   }
 
   function vi(n) {
-    return n.toLocaleString ? n.toLocaleString("vi-VN") : String(n);
+    return window.AntqNumber ? window.AntqNumber(n) : String(n); // tim-xa.js
   }
 
   function resultKey(result) {

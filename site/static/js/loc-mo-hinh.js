@@ -13,7 +13,7 @@
     return text.toLowerCase();
   };
   function vi(n) {
-    return n.toLocaleString ? n.toLocaleString("vi-VN") : String(n);
+    return window.AntqNumber ? window.AntqNumber(n) : String(n); // tim-xa.js
   }
 
   var items = [];

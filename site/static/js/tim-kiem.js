@@ -180,7 +180,7 @@
     var text;
     if (!c.total) text = "Không tìm thấy kết quả nào cho “" + c.query + "”.";
     else {
-      text = "Tìm thấy " + c.total.toLocaleString("vi-VN") + " kết quả cho “" + c.query + "”";
+      text = "Tìm thấy " + window.AntqNumber(c.total) + " kết quả cho “" + c.query + "”";
       text += left() ? ", đang hiển thị " + c.shown + " kết quả đầu." : ".";
     }
     if (c.missing) text += " " + c.missing + " kết quả cần có mạng mới mở được.";

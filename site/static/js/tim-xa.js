@@ -33,6 +33,12 @@
       .trim();
   }
   window.AntqFold = { marks: marks, words: fold };
+  // Whole numbers as Vietnamese writes them ("12.345"), for every script of the site: written
+  // out rather than toLocaleString("vi-VN"), whose first call on a page loads ICU's locale
+  // data (tens to hundreds of ms of main thread on a phone; app.js's mb() says the same).
+  window.AntqNumber = function (n) {
+    return String(n).replace(/\B(?=(\d{3})+$)/g, ".");
+  };
 
   if (!window.fetch) return;
   var SHOWN = 8;
@@ -380,20 +386,27 @@
   function rowFilter(input) {
     var table = document.getElementById(input.getAttribute("data-loc-xa"));
     if (!table) return;
-    var rows = Array.prototype.slice.call(table.querySelectorAll("tbody tr"));
-    var names = rows.map(function (row) {
-      return " " + fold(row.querySelector("th").textContent);
-    });
-    var here = {};
-    rows.forEach(function (row) {
-      var a = row.querySelector("th a");
-      if (a) here[a.getAttribute("href")] = true;
-    });
+    // The rows' folded names are read on the first key typed, not as the page starts: a
+    // large province's list is hundreds of rows, and folding them all delayed every visit.
+    var rows = null;
+    var names, here;
+    function prepare() {
+      rows = Array.prototype.slice.call(table.querySelectorAll("tbody tr"));
+      names = rows.map(function (row) {
+        return " " + fold(row.querySelector("th").textContent);
+      });
+      here = {};
+      rows.forEach(function (row) {
+        var a = row.querySelector("th a");
+        if (a) here[a.getAttribute("href")] = true;
+      });
+    }
     var count = document.getElementById(input.id + "-dem");
     var elsewhere = document.getElementById(input.id + "-khac");
     input.closest("[hidden]") && (input.closest("[hidden]").hidden = false);
     var latest = 0;
     input.addEventListener("input", function () {
+      if (!rows) prepare();
       var q = fold(input.value);
       var shown = 0;
       rows.forEach(function (row, i) {
