@@ -51,6 +51,7 @@ def pages(model: SiteModel, data_dir: Path) -> Iterator[Page]:
         context={
             "topics": _topics(model, data_dir),
             "library": bool(model.lessons),  # the lessons' search index, merged in
+            "news": bool(model.news),  # the news articles' search index, merged in
             "provinces": [{"name": p.name, "url": p.url} for p in model.provinces],
             "sections": [{"url": url, "label": label} for url, label in SECTIONS],
         },
