@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import maps
+from generator.data.cache import default_cache_dir
 from generator.model import Province, SiteModel
 from generator.pages import FileOutput, Page, Source
 
@@ -31,7 +32,8 @@ RANK = 120  # the families' order: see generator.pages.collect
 
 
 def make(source: Source) -> Iterator[Page | FileOutput]:
-    map_pages, map_files = outputs(source.model, source.data_dir)
+    cache = source.cache_dir or default_cache_dir(source.data_dir)
+    map_pages, map_files = outputs(source.model, source.data_dir, cache)
     yield from map_pages
     yield from map_files
 
@@ -171,17 +173,20 @@ def _bounds(basemap: maps.Basemap | None, code: str | None, rows: list[dict[str,
     return maps.bounds_of([(w, s), (e, n), *near])
 
 
-def outputs(model: SiteModel, data_dir: Path) -> tuple[list[Page], list[FileOutput]]:
+def outputs(
+    model: SiteModel, data_dir: Path, cache_dir: Path | None = None
+) -> tuple[list[Page], list[FileOutput]]:
     """Every map page and the files they load: vendor scripts, the basemap, one map per
-    province (with its GeoJSON layers), then the overview that draws on all of them."""
+    province (with its GeoJSON layers), then the overview that draws on all of them.
+    `cache_dir`: where the drawn maps are kept (`maps.render_map`)."""
     basemap = maps.load_basemap(data_dir)
     files = [FileOutput(v.url, f"vendor:{v.url}:{_hash(v)}", v.read) for v in maps.vendor_files()]
     if basemap is not None:
         files.append(_file(basemap.url, basemap.data))
-    provinces = [_province_map(model, province, basemap) for province in model.provinces]
+    provinces = [_province_map(model, p, basemap, cache_dir) for p in model.provinces]
     for built in provinces:
         files += built.files
-    overview, overview_files = _overview_map(model, basemap, provinces)
+    overview, overview_files = _overview_map(model, basemap, provinces, cache_dir)
     return [p.page for p in provinces] + [overview], files + overview_files
 
 
@@ -197,7 +202,7 @@ class _ProvinceMap:
 
 
 def _province_map(
-    model: SiteModel, province: Province, basemap: maps.Basemap | None
+    model: SiteModel, province: Province, basemap: maps.Basemap | None, cache_dir: Path | None
 ) -> _ProvinceMap:
     """The province's GeoJSON layers, its rendered map script and its page.
 
@@ -224,7 +229,7 @@ def _province_map(
         ),
         focus_layer="wards",
     )
-    rendered = maps.render_map(spec)
+    rendered = maps.render_map(spec, cache_dir)
     files = [
         _file(wards_url, _wards_geojson(model, rows)),
         _file(sites_url, sites_data),
@@ -272,7 +277,10 @@ _WARD_KEYS = ("code", "name", "url", "result", "sites", "exemplars", "located")
 
 
 def _overview_map(
-    model: SiteModel, basemap: maps.Basemap | None, provinces: list[_ProvinceMap]
+    model: SiteModel,
+    basemap: maps.Basemap | None,
+    provinces: list[_ProvinceMap],
+    cache_dir: Path | None,
 ) -> tuple[Page, list[FileOutput]]:
     """The scope's map: every province's xã layer and one summary marker per province."""
     summary = [p.summary for p in provinces]
@@ -297,7 +305,7 @@ def _overview_map(
             maps.LayerSpec("provinces", "Số điểm mô hình theo tỉnh", (provinces_url,), show=False),
         ),
     )
-    rendered = maps.render_map(spec)
+    rendered = maps.render_map(spec, cache_dir)
     files = [
         _file(provinces_url, _provinces_geojson(summary)),
         _file(rendered.script_url, rendered.script),
