@@ -11,14 +11,16 @@ depend on the search code). Only đ-words are added, because Pagefind already ma
 other word without its tones; repeats are kept, and heading words are weighted as headings,
 so the folded words rank pages as the original words would.
 
-Up to three indexes are built, and the search script searches them as one (Pagefind's
+Several indexes are built, and the search script searches them as one (Pagefind's
 `mergeIndex`): /pagefind-bai-hoc/ over the lesson library's pages, which the library
-download also takes for offline use, /pagefind-tin-tuc/ over the news pages (issue 21: a new
-article rebuilds that small index only, not the ~1,200 pages of the site's: 1.8 s of a
-5 s budget at 1,000 articles), and /pagefind/ over every other page. A page is in one index
-only: the lessons are indexed once, a data edit never rebuilds the library's index (nor a
-lesson edit the site's), and a new article only the news index (the lists of a xã's,
-province's and model's latest articles are not indexed, see `news_list` in macros.html).
+download also takes for offline use; the news (issue 21): /pagefind-tin-tuc/ over its lists
+and /pagefind-tin-tuc-1/ … -8/ over its articles, each article in the shard its address
+hashes to (`news_index_dir`), so that a new article re-indexes the lists and one shard, not
+the ~1,200 pages of the site (1.8 s of a 5 s budget at 1,000 articles); /pagefind/ over
+every other page. A page is in one index only: the lessons are indexed once, a data edit
+never rebuilds the library's index (nor a lesson edit the site's), and a new article only
+news indexes (the lists of a xã's, province's and model's latest articles are not indexed:
+`news_list` in macros.html).
 
 What Pagefind reads is a search copy of each page, made by the render workers right after
 the page (`search_copy`): the page's <main> only, without the parts marked
@@ -69,8 +71,13 @@ from generator.urlpath import is_later_page, path_to_url, url_to_path
 INDEX_DIR = "pagefind"  # the whole site's index
 LIBRARY_INDEX_DIR = "pagefind-bai-hoc"  # the lesson library's, downloaded for offline use
 LIBRARY_PAGES = "bai-hoc/"
-NEWS_INDEX_DIR = "pagefind-tin-tuc"  # the news articles' and lists' (issue 21)
+NEWS_INDEX_DIR = "pagefind-tin-tuc"  # the news lists' (issue 21); the articles' in shards:
 NEWS_PAGES = "tin-tuc/"
+# The articles are spread over this many indexes (/pagefind-tin-tuc-1/ …) by a hash of their
+# address: a new article re-indexes one of them (~1/8 of the articles), not all (1.5 s of
+# CPU at 1,000 articles), whatever its date; the first search loads each one's small
+# metadata and the chunk of each word it searches (bench/search_bytes.py).
+NEWS_SHARDS = 8
 # Pages that are not content: searching them would only return noise.
 NOT_INDEXED = frozenset(url_to_path(url) for url in ("/404.html", "/offline/", "/tim-kiem/"))
 # Parts of <main> that repeat on many pages (breadcrumbs, contents, related lessons, topic
@@ -234,7 +241,24 @@ def index_dir(rel: str, library: bool, news: bool = False) -> str | None:
         return None
     if library and rel.startswith(LIBRARY_PAGES):
         return LIBRARY_INDEX_DIR
-    return NEWS_INDEX_DIR if news and rel.startswith(NEWS_PAGES) else INDEX_DIR
+    return news_index_dir(rel) if news and rel.startswith(NEWS_PAGES) else INDEX_DIR
+
+
+def news_index_dir(rel: str) -> str:
+    """The index of a news page: an article's (tin-tuc/YYYY/SLUG/index.html) is its shard,
+    fixed by its address; a list's is /pagefind-tin-tuc/."""
+    parts = rel.split("/")
+    if len(parts) != 4 or not parts[1].isdigit():
+        return NEWS_INDEX_DIR
+    number = int(hashlib.sha256(f"{parts[1]}/{parts[2]}".encode()).hexdigest()[:8], 16)
+    return f"{NEWS_INDEX_DIR}-{number % NEWS_SHARDS + 1}"
+
+
+def news_indexes(article_urls: list[str]) -> list[str]:
+    """The URLs of the news indexes a site with these articles has (the search page merges
+    them): the lists' and each shard holding an article."""
+    shards = {news_index_dir(url_to_path(url)) for url in article_urls}
+    return [f"/{where}/" for where in sorted({NEWS_INDEX_DIR, *shards})]
 
 
 def _command(site: Path, out: Path) -> list[str]:
@@ -344,26 +368,22 @@ def build_index(
     later: Later | None = None,
 ) -> dict[str, Any]:
     """Write /pagefind/ and, when the site has lessons, /pagefind-bai-hoc/, when it has news
-    articles, /pagefind-tin-tuc/ into the staging directory, from the search copies under
-    `copies_root`/<index dir>/ (`copies`: the copy's path there → its hash). Returns this
-    build's cache entry, {"site": {"key", "files"}, "library": {"key", "files"}, "news":
-    {"key", "files"}, "pending": bool}; `cache` is the last one. "pending": an index was
-    deferred (`later`) and is the previous build's."""
-    entry: dict[str, Any] = {
-        "site": {},
-        "library": {"key": None, "files": []},
-        "news": {"key": None, "files": []},
-        "pending": False,
-    }
-    indexes = ((INDEX_DIR, "site"), (LIBRARY_INDEX_DIR, "library"), (NEWS_INDEX_DIR, "news"))
-    for where, name in indexes:
+    articles, /pagefind-tin-tuc/ and its shards into the staging directory, from the search
+    copies under `copies_root`/<index dir>/ (`copies`: the copy's path there → its hash).
+    Returns this build's cache entry, {"site": {"key", "files"}, "library": {"key",
+    "files"}, <news index folder>: {"key", "files"}…, "pending": bool}; `cache` is the last
+    one. "pending": an index was deferred (`later`) and is the previous build's."""
+    entry: dict[str, Any] = {"site": {}, "library": {"key": None, "files": []}, "pending": False}
+    names = {INDEX_DIR: "site", LIBRARY_INDEX_DIR: "library"}  # the news', by their folder
+    others = sorted({rel.split("/", 1)[0] for rel in copies} - {INDEX_DIR})
+    for where in (INDEX_DIR, *others):
+        name = names.get(where, where)
         mine = {
             rel.removeprefix(where + "/"): digest
             for rel, digest in copies.items()
             if rel.startswith(where + "/")
         }
-        if mine or name == "site":
-            entry[name] = dict(cache.get(name, {}))
-            if not _index(out, copies_root / where, mine, where, entry[name], later):
-                entry["pending"] = True
+        entry[name] = dict(cache.get(name, {}))
+        if not _index(out, copies_root / where, mine, where, entry[name], later):
+            entry["pending"] = True
     return entry

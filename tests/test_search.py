@@ -144,7 +144,9 @@ def test_the_build_indexes_every_page_with_folded_words(built: BuildOptions) -> 
     pages = [p for p in out.rglob("*.html") if search.indexed(p.relative_to(out).as_posix())]
     # The news pages are in their own index (issue 21: a new article rebuilds only that one),
     # every other page in the site's.
-    news = _fragments(out, search.NEWS_INDEX_DIR)
+    news: dict[str, dict] = {}
+    for where in out.glob(f"{search.NEWS_INDEX_DIR}*"):
+        news |= _fragments(out, where.name)
     assert "/tin-tuc/2025/ngay-hoi-xa-tan-ky/" in news and "/tin-tuc/" in news
     assert all(url.startswith("/tin-tuc/") for url in news)
     assert not [url for url in records if url.startswith("/tin-tuc/")]
@@ -228,8 +230,12 @@ def test_each_page_goes_to_one_index() -> None:
     assert search.index_dir("bai-hoc/index.html", library=False) == "pagefind"
     assert search.index_dir("tinh/hai-phong/index.html", library=True) == "pagefind"
     assert search.index_dir("404.html", library=True) is None
-    assert search.index_dir("tin-tuc/2025/x/index.html", False, news=True) == "pagefind-tin-tuc"
+    shard = search.index_dir("tin-tuc/2025/x/index.html", False, news=True)
+    assert shard and re.fullmatch(r"pagefind-tin-tuc-[1-8]", shard)
+    shards = {search.news_index_dir(f"tin-tuc/2025/bai-{n}/index.html") for n in range(100)}
+    assert len(shards) == search.NEWS_SHARDS  # spread over every shard
     assert search.index_dir("tin-tuc/index.html", True, news=True) == "pagefind-tin-tuc"
+    assert search.index_dir("tin-tuc/tinh/ha-noi/index.html", True, news=True) == "pagefind-tin-tuc"
     assert search.index_dir("tin-tuc/index.html", True, news=False) == "pagefind"
     assert search.index_dir("bai-hoc/index.html", True, news=True) == "pagefind-bai-hoc"
 

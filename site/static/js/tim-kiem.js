@@ -58,14 +58,17 @@
   }
 
   // Online: the site's index with the lesson library's and the news' merged in (each page
-  // is in one of the three). Offline (the site index cannot be loaded, or stops answering):
+  // is in one of them). Offline (the site index cannot be loaded, or stops answering):
   // the library's index alone, which the library download keeps.
   var SITE = "/pagefind/pagefind.js";
   var LIBRARY = "/pagefind-bai-hoc/pagefind.js";
-  var merged = ["data-thu-vien", "data-tin-tuc"] // each absent when the site has none
+  // Each attribute is absent when the site has none; the news' names several indexes.
+  var merged = ["data-thu-vien", "data-tin-tuc"]
     .map(function (name) {
-      return form.getAttribute(name);
+      return form.getAttribute(name) || "";
     })
+    .join(" ")
+    .split(" ")
     .filter(Boolean);
   var engines = {};
 
