@@ -48,14 +48,26 @@ SKIPPED_DIRS = {".git"}
 
 
 def symlinks(root: Path) -> list[Problem]:
-    """Every symbolic link under `root` (files and folders), found without following any."""
+    """Every symbolic link under `root` (files and folders), found without following any:
+    each folder's entries as `os.scandir` lists them (the link bit comes with the listing,
+    no `lstat` per file: 2,000 news photos), its folders first, then its files, by name."""
     found: list[Problem] = []
-    for folder, dirs, files in os.walk(root, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
-        for name in [*dirs, *sorted(files)]:
-            path = Path(folder) / name
-            if path.is_symlink():
-                found.append(problem("data-symlink", display_path(path)))
+    folders = [str(root)]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:  # unreadable: skipped, as os.walk does (reading it reports it)
+            continue
+        dirs = [e for e in entries if e.is_dir() and e.name not in SKIPPED_DIRS]
+        files = [e for e in entries if not e.is_dir()]
+        found += [
+            problem("data-symlink", display_path(Path(e.path)))
+            for e in [*dirs, *files]
+            if e.is_symlink()
+        ]
+        folders += [e.path for e in reversed(dirs) if not e.is_symlink()]
     return found
 
 
