@@ -2,7 +2,12 @@
 (4000×3000, detail at every scale, sensor-like noise, a phone's EXIF block; bench/_photos.py).
 
     .venv/bin/python bench/news_bench.py [--photos 5] [--articles 1000] [--runs 3] [--keep DIR]
-        [--corpus /tmp/antq-news-corpus] [--only cold|same|new]
+        [--corpus /tmp/antq-news-corpus] [--only cold|same|new] [--peer DIR]
+
+--peer DIR: another source tree of antq (e.g. main's, `git archive main | tar -x -C DIR`),
+measured in the same go for the cold and new-article figures, its builds alternating with
+this tree's (same data, its own caches and output folders): on a shared machine only such
+pairs compare.
 
 1. Encoding: CPU seconds per photo for every published size (WebP + JPEG at 360, 720 and
    1280 px, decoded once), median over --photos photos; the same for AVIF at the three
@@ -42,6 +47,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -143,15 +149,18 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def build(data: Path, out: Path, cache: Path, *, git: bool = True) -> tuple[float, float]:
-    """One `antq build`: (wall seconds, CPU seconds of the build's processes). On a shared
-    machine the CPU time is the steadier figure. `git=False`: git finds no repository."""
+def build(
+    data: Path, out: Path, cache: Path, *, git: bool = True, root: Path = ROOT
+) -> tuple[float, float]:
+    """One `antq build` by the source tree `root`: (wall seconds, CPU seconds of the build's
+    processes). On a shared machine the CPU time is the steadier figure. `git=False`: git
+    finds no repository."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH, "ANTQ_CACHE_DIR": str(cache)}
     if not git:
         env["GIT_DIR"] = str(out.parent / "no-such-repository")
     cmd = [PY, "-m", "generator", "build", "--data", str(data), "--out", str(out)]
     before = children_cpu()
-    wall, _, code = run([*cmd, "--site", str(ROOT / "site")], cwd=ROOT, env=env)
+    wall, _, code = run([*cmd, "--site", str(root / "site")], cwd=root, env=env)
     if code != 0:
         raise SystemExit(f"build failed: {' '.join(cmd)}")
     return wall, children_cpu() - before
@@ -229,8 +238,26 @@ def linked_copy(source: Path, target: Path) -> None:
     shutil.copytree(source, target, copy_function=os.link)
 
 
+@dataclass(frozen=True)
+class Side:
+    """A source tree measured, with its own build caches and output folders."""
+
+    label: str
+    root: Path
+    cache: Path
+
+    def out(self, work: Path, tag: str) -> Path:
+        return work / "scale" / f"out-{self.label}-{tag}"
+
+
 def scale_figures(
-    work: Path, frames: list[bytes], articles: int, runs: int, root: Path, only: str | None
+    work: Path,
+    frames: list[bytes],
+    articles: int,
+    runs: int,
+    root: Path,
+    only: str | None,
+    peer: Path | None,
 ) -> None:
     plain = work / "scale" / "plain"
     news = work / "scale" / "data"
@@ -252,18 +279,23 @@ def scale_figures(
     )
     if not (made / "cache" / PHOTO_CHECKS).is_dir():  # kept for the next run of the bench
         shutil.copytree(cache / PHOTO_CHECKS, made / "cache" / PHOTO_CHECKS)
+    sides = [Side("news", ROOT, cache)]
+    if peer is not None:
+        linked_copy(made / "cache", work / "scale" / "cache-peer")
+        sides.append(Side("peer", peer.resolve(), work / "scale" / "cache-peer"))
 
     if only in (None, "cold"):
-        cold_figures(work, plain, news, cache, runs)
+        cold_figures(work, plain, news, sides, runs)
     if only in (None, "same", "new"):
-        build(plain, work / "scale" / "out-plain-0", cache)  # the build caches (not timed)
-        build(news, work / "scale" / "out-news-0", cache)
+        for side in sides:  # the build caches (not timed)
+            build(plain, side.out(work, "plain-0"), side.cache, root=side.root)
+            build(news, side.out(work, "0"), side.cache, root=side.root)
     if only in (None, "same"):
-        same_plain = [build(plain, work / "scale" / "out-plain-0", cache) for _ in range(runs)]
+        same_plain = [build(plain, work / "scale" / "out-news-plain-0", cache) for _ in range(runs)]
         same_news = [build(news, work / "scale" / "out-news-0", cache) for _ in range(runs)]
         compare("no-change rebuild", same_news, same_plain, "≤ 1 s extra")
     if only in (None, "new"):
-        new_article_figures(work, news, cache, runs)
+        new_article_figures(work, news, sides, runs)
 
 
 def git_index(data: Path) -> None:
@@ -290,34 +322,59 @@ def forget_stat_keys(cache: Path) -> None:
         store.write_text(json.dumps(data), encoding="utf-8")
 
 
-def cold_figures(work: Path, plain: Path, news: Path, cache: Path, runs: int) -> None:
-    for data in (plain, news):
-        git_index(data)
-        build(data, work / "scale" / "out-learn", cache)  # the store learns the blob ids
+def cold_figures(work: Path, plain: Path, news: Path, sides: list[Side], runs: int) -> None:
+    for side in sides:
+        for data in (plain, news):
+            if not (data / ".git").is_dir():
+                git_index(data)
+            build(data, side.out(work, "learn"), side.cache, root=side.root)  # learns blob ids
 
-    def cold(data: Path, tag: str, i: int, git: bool = True) -> tuple[float, float]:
+    def cold(side: Side, data: Path, tag: str, git: bool = True) -> tuple[float, float]:
         for name in ("build", "validate"):
-            shutil.rmtree(cache / name, ignore_errors=True)
-        forget_stat_keys(cache)
-        return build(data, work / "scale" / f"out-{tag}-{i}", cache, git=git)
+            shutil.rmtree(side.cache / name, ignore_errors=True)
+        forget_stat_keys(side.cache)
+        out = side.out(work, tag)
+        shutil.rmtree(out, ignore_errors=True)
+        return build(data, out, side.cache, git=git, root=side.root)
 
-    cold_plain = [cold(plain, "plain", i) for i in range(runs)]
-    cold_news = [cold(news, "news", i) for i in range(runs)]
-    cold_before = [cold(news, "nogit", i, git=False) for i in range(runs)]
-    compare("cold build with photo caches, fresh checkout", cold_news, cold_plain, "≤ 30 s")
-    compare("the same, git hidden (photos hashed again)", cold_before, cold_plain, "before")
+    timings: dict[str, dict[str, list[tuple[float, float]]]] = {}
+    for i in range(runs):  # the sides alternate: each pair meets the same load
+        for side in sides:
+            got = timings.setdefault(side.label, {"plain": [], "news": []})
+            got["plain"].append(cold(side, plain, f"cold-plain-{i}"))
+            got["news"].append(cold(side, news, f"cold-news-{i}"))
+    for side in sides:
+        got = timings[side.label]
+        compare(
+            f"[{side.label}: {side.root}] cold build with photo caches, fresh checkout",
+            got["news"],
+            got["plain"],
+            "≤ 30 s",
+        )
+    if len(sides) == 1:
+        before = [cold(sides[0], news, f"nogit-{i}", git=False) for i in range(runs)]
+        compare(
+            "the same, git hidden (photos hashed again)", before, timings["news"]["plain"], "before"
+        )
 
 
-def new_article_figures(work: Path, news: Path, cache: Path, runs: int) -> None:
-    timings = []
-    for i in range(runs):
-        folder = news / f"news/2025/moi-{i}"
-        article(folder, 10_000 + i, [("anh-1.jpg", camera_jpeg(100 + i))], 299)
-        timings.append(build(news, work / "scale" / "out-news-0", cache))
-        shutil.rmtree(folder)
-        build(news, work / "scale" / "out-news-0", cache)  # back to the old site, not timed
-    wall, cpu_s = medians(timings)
-    print(f"one new article with one new photo: {wall:.1f} s wall / {cpu_s:.1f} s CPU (≤ 5 s)")
+def new_article_figures(work: Path, news: Path, sides: list[Side], runs: int) -> None:
+    timings: dict[str, list[tuple[float, float]]] = {side.label: [] for side in sides}
+    for i in range(runs):  # the sides alternate: each pair meets the same load
+        for side in sides:
+            folder = news / f"news/2025/moi-{i}"  # the same article for every side
+            article(folder, 10_000 + i, [("anh-1.jpg", camera_jpeg(100 + i))], 299)
+            out = side.out(work, "0")
+            timings[side.label].append(build(news, out, side.cache, root=side.root))
+            shutil.rmtree(folder)
+            build(news, out, side.cache, root=side.root)  # back to the old site, not timed
+    for side in sides:
+        wall, cpu_s = medians(timings[side.label])
+        every = ", ".join(f"{c:.2f}" for _, c in timings[side.label])
+        print(
+            f"[{side.label}: {side.root}] one new article with one new photo: {wall:.1f} s wall"
+            f" / {cpu_s:.2f} s CPU (runs: {every} s CPU) (≤ 5 s)"
+        )
 
 
 def main() -> None:
@@ -327,6 +384,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, default=None)
     parser.add_argument("--only", choices=("cold", "same", "new"), default=None)
+    parser.add_argument("--peer", type=Path, default=None, help="another antq source tree")
     parser.add_argument(
         "--corpus", type=Path, default=Path(tempfile.gettempdir()) / "antq-news-corpus"
     )
@@ -339,7 +397,7 @@ def main() -> None:
     try:
         if args.only is None:
             one_article_figures(work, frames[0])
-        scale_figures(work, frames, args.articles, args.runs, args.corpus, args.only)
+        scale_figures(work, frames, args.articles, args.runs, args.corpus, args.only, args.peer)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

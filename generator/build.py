@@ -831,7 +831,7 @@ class Builder:
                 cache,
                 outputs,
                 reuse,
-                bool(model.lessons),
+                (bool(model.lessons), bool(model.news)),
             )
         with stage("render+write"):
             problems, new_copies = _run_jobs(
@@ -859,7 +859,7 @@ class Builder:
         cache: BuildCache,
         outputs: dict[str, str],
         reuse: Reuse,
-        library: bool,
+        split: tuple[bool, bool],
     ) -> tuple[
         list[tuple[str, str, Page, str | None]],
         list[tuple[str, FileOutput]],
@@ -870,7 +870,7 @@ class Builder:
         previous build (and their search copies). Returns the pages to render (rel path,
         template, page, path of its search copy or None), the files to produce, and the
         linked copies' hashes, and each keyed page's record-level entry (BuildCache.deps).
-        `library`: the lessons get their own index. A page with record-level keys
+        `split`: the lessons, the news articles get their own index. A page with record-level keys
         (`Page.deps`) untouched by the changed rows keeps its last key (`_kept_key`)."""
         old_outputs, old_copies = cache.outputs, cache.copies
         copy_hashes: dict[str, str] = {}
@@ -888,7 +888,7 @@ class Builder:
             if key is None:
                 key = _page_key(site_hash, template_hash, name, page)
             outputs[rel] = key
-            where = search.index_dir(rel, library)
+            where = search.index_dir(rel, *split)
             copy = f"{where}/{rel}" if where else None
             unchanged = old_outputs.get(rel) == key and (
                 copy is None or (copy in old_copies and (copies.target / copy).is_file())

@@ -11,11 +11,16 @@ depend on the search code). Only đ-words are added, because Pagefind already ma
 other word without its tones; repeats are kept, and heading words are weighted as headings,
 so the folded words rank pages as the original words would.
 
-Two indexes are built, and the search script searches both (Pagefind's `mergeIndex`):
-/pagefind-bai-hoc/ over the lesson library's pages, which the library download also takes
-for offline use, and /pagefind/ over every other page. A page is in one index only: the
-lessons are indexed once, and a data edit never rebuilds the library's index (nor a lesson
-edit the site's).
+Several indexes are built, and the search script searches them as one (Pagefind's
+`mergeIndex`): /pagefind-bai-hoc/ over the lesson library's pages, which the library
+download also takes for offline use; the news (issue 21): /pagefind-tin-tuc/ over its lists
+and /pagefind-tin-tuc-1/ … -8/ over its articles, each article in the shard its address
+hashes to (`news_index_dir`), so that a new article re-indexes the lists and one shard, not
+the ~1,200 pages of the site (1.8 s of a 5 s budget at 1,000 articles); /pagefind/ over
+every other page. A page is in one index only: the lessons are indexed once, a data edit
+never rebuilds the library's index (nor a lesson edit the site's), and a new article only
+news indexes (the lists of a xã's, province's and model's latest articles are not indexed:
+`news_list` in macros.html).
 
 What Pagefind reads is a search copy of each page, made by the render workers right after
 the page (`search_copy`): the page's <main> only, without the parts marked
@@ -66,6 +71,13 @@ from generator.urlpath import is_later_page, path_to_url, url_to_path
 INDEX_DIR = "pagefind"  # the whole site's index
 LIBRARY_INDEX_DIR = "pagefind-bai-hoc"  # the lesson library's, downloaded for offline use
 LIBRARY_PAGES = "bai-hoc/"
+NEWS_INDEX_DIR = "pagefind-tin-tuc"  # the news lists' (issue 21); the articles' in shards:
+NEWS_PAGES = "tin-tuc/"
+# The articles are spread over this many indexes (/pagefind-tin-tuc-1/ …) by a hash of their
+# address: a new article re-indexes one of them (~1/8 of the articles), not all (1.5 s of
+# CPU at 1,000 articles), whatever its date; the first search loads each one's small
+# metadata and the chunk of each word it searches (bench/search_bytes.py).
+NEWS_SHARDS = 8
 # Pages that are not content: searching them would only return noise.
 NOT_INDEXED = frozenset(url_to_path(url) for url in ("/404.html", "/offline/", "/tim-kiem/"))
 # Parts of <main> that repeat on many pages (breadcrumbs, contents, related lessons, topic
@@ -134,9 +146,12 @@ def annotate(page: str) -> str:
 # xã page, a map's table on the province and xã pages): indexing them only adds size and
 # time (national site: thousands of rows per page) and duplicate results.
 # The list of data changes (/cap-nhat/) changes with every data commit and only points to
-# pages that are indexed themselves.
+# pages that are indexed themselves; so do the numbered pages of the news lists (their
+# own scheme, trang/N/: generator.pages.news), whose text is their title and dates.
 # Matched against a page's URL (`urlpath.path_to_url`): a URL ending in "/" is a folder's page.
-_LISTS = re.compile(r"^/(khen-thuong/.+/|phan-loai/\d{4}/|ban-do/(.*/)?|cap-nhat/)$")
+_LISTS = re.compile(
+    r"^/(khen-thuong/.+/|phan-loai/\d{4}/|ban-do/(.*/)?|cap-nhat/|tin-tuc/(.+/)?trang/\d+/)$"
+)
 
 
 def indexed(rel: str) -> bool:
@@ -218,12 +233,32 @@ def search_copy(page: str, rel: str = "") -> str | None:
     return annotate(f'<!doctype html><html lang="vi"><body>{main}</body></html>')
 
 
-def index_dir(rel: str, library: bool) -> str | None:
+def index_dir(rel: str, library: bool, news: bool = False) -> str | None:
     """The index a page goes to: the library's (when the site has lessons) for the pages
-    under /bai-hoc/, the site's for every other indexed page, None for pages not indexed."""
+    under /bai-hoc/, the news' (when the site has articles) for the pages under /tin-tuc/,
+    the site's for every other indexed page, None for pages not indexed."""
     if not indexed(rel):
         return None
-    return LIBRARY_INDEX_DIR if library and rel.startswith(LIBRARY_PAGES) else INDEX_DIR
+    if library and rel.startswith(LIBRARY_PAGES):
+        return LIBRARY_INDEX_DIR
+    return news_index_dir(rel) if news and rel.startswith(NEWS_PAGES) else INDEX_DIR
+
+
+def news_index_dir(rel: str) -> str:
+    """The index of a news page: an article's (tin-tuc/YYYY/SLUG/index.html) is its shard,
+    fixed by its address; a list's is /pagefind-tin-tuc/."""
+    parts = rel.split("/")
+    if len(parts) != 4 or not parts[1].isdigit():
+        return NEWS_INDEX_DIR
+    number = int(hashlib.sha256(f"{parts[1]}/{parts[2]}".encode()).hexdigest()[:8], 16)
+    return f"{NEWS_INDEX_DIR}-{number % NEWS_SHARDS + 1}"
+
+
+def news_indexes(article_urls: list[str]) -> list[str]:
+    """The URLs of the news indexes a site with these articles has (the search page merges
+    them): the lists' and each shard holding an article."""
+    shards = {news_index_dir(url_to_path(url)) for url in article_urls}
+    return [f"/{where}/" for where in sorted({NEWS_INDEX_DIR, *shards})]
 
 
 def _command(site: Path, out: Path) -> list[str]:
@@ -332,20 +367,23 @@ def build_index(
     cache: dict[str, Any],
     later: Later | None = None,
 ) -> dict[str, Any]:
-    """Write /pagefind/ and, when the site has lessons, /pagefind-bai-hoc/ into the staging
-    directory, from the search copies under `copies_root`/<index dir>/ (`copies`: the copy's
-    path there → its hash). Returns this build's cache entry, {"site": {"key", "files"},
-    "library": {"key", "files"}, "pending": bool}; `cache` is the last one. "pending": an
-    index was deferred (`later`) and is the previous build's."""
+    """Write /pagefind/ and, when the site has lessons, /pagefind-bai-hoc/, when it has news
+    articles, /pagefind-tin-tuc/ and its shards into the staging directory, from the search
+    copies under `copies_root`/<index dir>/ (`copies`: the copy's path there → its hash).
+    Returns this build's cache entry, {"site": {"key", "files"}, "library": {"key",
+    "files"}, <news index folder>: {"key", "files"}…, "pending": bool}; `cache` is the last
+    one. "pending": an index was deferred (`later`) and is the previous build's."""
     entry: dict[str, Any] = {"site": {}, "library": {"key": None, "files": []}, "pending": False}
-    for where, name in ((INDEX_DIR, "site"), (LIBRARY_INDEX_DIR, "library")):
+    names = {INDEX_DIR: "site", LIBRARY_INDEX_DIR: "library"}  # the news', by their folder
+    others = sorted({rel.split("/", 1)[0] for rel in copies} - {INDEX_DIR})
+    for where in (INDEX_DIR, *others):
+        name = names.get(where, where)
         mine = {
             rel.removeprefix(where + "/"): digest
             for rel, digest in copies.items()
             if rel.startswith(where + "/")
         }
-        if mine or name == "site":
-            entry[name] = dict(cache.get(name, {}))
-            if not _index(out, copies_root / where, mine, where, entry[name], later):
-                entry["pending"] = True
+        entry[name] = dict(cache.get(name, {}))
+        if not _index(out, copies_root / where, mine, where, entry[name], later):
+            entry["pending"] = True
     return entry

@@ -86,15 +86,17 @@ def _phone(browser: Any, **options: Any) -> Any:
 
 
 def _reindexed(sample: Path, tmp: Path, pages: list[str]) -> Path:
-    """The sample site (hard links) with both indexes rebuilt over `pages` only, as the
-    current `generator.search` makes them (tests patch it to remove a fix)."""
+    """The sample site (hard links) with its indexes rebuilt over `pages` only, as the
+    current `generator.search` makes them (tests patch it to remove a fix); the news index
+    is the sample's when `pages` holds no news page."""
     site = tmp / "site"
     shutil.copytree(sample, site, copy_function=os.link)
-    for where in (search.INDEX_DIR, search.LIBRARY_INDEX_DIR):
-        shutil.rmtree(site / where)
-    library = [p for p in pages if p.startswith(search.LIBRARY_PAGES)]
-    search.index_pages(sample, library, site / search.LIBRARY_INDEX_DIR)
-    search.index_pages(sample, [p for p in pages if p not in library], site / search.INDEX_DIR)
+    where = (search.INDEX_DIR, search.LIBRARY_INDEX_DIR, search.NEWS_INDEX_DIR)
+    for name in where:
+        chosen = [p for p in pages if search.index_dir(p, library=True, news=True) == name]
+        if chosen or name != search.NEWS_INDEX_DIR:
+            shutil.rmtree(site / name)
+            search.index_pages(sample, chosen, site / name)
     return site
 
 
@@ -142,6 +144,42 @@ def test_results_keep_labels_values_and_title_parts_apart(
         assert GLUED.search(" ".join(r["text"] for r in rows))
         titles = [r["title"] for r in _results(page, server.url, "tu+ky")]
         assert "Xã Tứ Kỳ Thành phố Hải Phòng" in titles
+    context.close()
+
+
+NEWS_ARTICLE = "/tin-tuc/2024/to-tu-quan-bao-ve-rung-thon-khuon-hao/"
+
+
+@pytest.mark.browser
+def test_news_articles_are_found_through_their_merged_index(
+    browser: Any, sample: Path, tmp_path: Path
+) -> None:
+    """Issue 21: the articles are in the news indexes (/pagefind-tin-tuc-N/), which the
+    search page merges into the site's index; found with and without diacritics ("đốt
+    nương" is only in this article's text). Control: the same site with the search page not
+    naming the news indexes does not find it."""
+    context = _phone(browser)
+    page = context.new_page()
+    with serve(sample) as server:
+        for query in ("%C4%91%E1%BB%91t+n%C6%B0%C6%A1ng", "dot+nuong"):  # "đốt nương"
+            assert NEWS_ARTICLE in [r["url"] for r in _results(page, server.url, query)]
+    site = tmp_path / "site"
+    shutil.copytree(sample, site, copy_function=os.link)
+    form = site / "tim-kiem" / "index.html"
+    html = form.read_text(encoding="utf-8")
+    form.unlink()  # a hard link to the sample's page: written anew, not through the link
+    form.write_text(re.sub(r' data-tin-tuc="[^"]*"', "", html), encoding="utf-8")
+    assert form.read_text(encoding="utf-8") != html
+    context.close()
+    context = _phone(browser)  # nothing cached, no service worker
+    page = context.new_page()
+    with serve(site) as server:
+        page.goto(f"{server.url}/tim-kiem/?q=dot+nuong")
+        page.wait_for_function(
+            "() => /[Tt]ìm thấy/.test(document.getElementById('tim-kiem-trang-thai').textContent)"
+        )
+        found = page.locator("#ket-qua li > a").evaluate_all("as => as.map(a => a.pathname)")
+        assert NEWS_ARTICLE not in found
     context.close()
 
 

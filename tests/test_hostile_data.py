@@ -249,6 +249,22 @@ def test_the_package_files_and_office_lock_files(make_package, monkeypatch) -> N
     assert lines[:-1] == [f".~lock.units.csv#: {lock}", f"~$places.xlsx: {lock}"]
 
 
+def test_allowed_files_are_matched_part_by_part(make_package) -> None:
+    """The allow-list's `*` stays within one part of a path (one compiled expression, not a
+    glob per pattern and file: issue 21's 2,000 photos)."""
+    from generator.data.datadir import stray_files
+
+    package = make_package()
+    allowed = ["README.md", "news/2025/bai/index.md", "news/2025/bai/anh.jpg", "sources/a.md"]
+    stray = ["news/2025/bai/x/anh.jpg", "news/2025/bai/.env", "schemas/x/y.yaml", "x/README.md"]
+    stray += ["news/2025/bai/anh.jpg.bak", "lessons/a.mdx", "sources.md"]
+    for name in allowed + stray:
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
+        (package / name).write_text("x\n", encoding="utf-8")
+    found = [p.line().split(":", 1)[0] for p in stray_files(load_package(package)[0])]
+    assert sorted(found) == sorted(str(package / name) for name in stray)
+
+
 def test_the_bundled_data_folder_holds_only_package_files() -> None:
     from generator.data.datadir import stray_files, symlinks
 

@@ -5,6 +5,7 @@ network blocked (plus a negative control with Leaflet deleted)."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import re
 import shutil
@@ -478,3 +479,41 @@ def test_map_page_without_javascript_shows_the_list(browser: Any, built: Path) -
             assert not any(m in r for r in server.requests for m in MAP_CODE)
         finally:
             context.close()
+
+
+def test_a_drawn_map_is_kept_and_folium_is_left_unimported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 21: a build whose maps did not change (a new article) reads each map as drawn
+    before, from the cache folder, and never imports folium (0.6 s of CPU). Controls: another
+    spec is drawn again; without a cache folder every call draws."""
+    import subprocess
+    import sys
+
+    from generator import mapdraw
+
+    spec = maps.MapSpec(
+        key="thu",
+        bounds=((20.0, 105.0), (21.0, 106.0)),
+        basemap_url=None,
+        layers=(maps.LayerSpec("wards", "Xã", ("/ban-do/du-lieu/x.geojson",)),),
+    )
+    drawn = maps.render_map(spec, tmp_path)
+    assert drawn == mapdraw.draw(spec) and b"AntqMap.wards" in drawn.script
+
+    def refuse(_: maps.MapSpec) -> maps.RenderedMap:
+        raise AssertionError("drawn again")
+
+    monkeypatch.setattr(mapdraw, "draw", refuse)
+    assert maps.render_map(spec, tmp_path) == drawn
+    with pytest.raises(AssertionError, match="drawn again"):
+        maps.render_map(dataclasses.replace(spec, key="khac"), tmp_path)
+    with pytest.raises(AssertionError, match="drawn again"):
+        maps.render_map(spec)
+    # The modules a build imports to plan its pages do not import folium themselves.
+    check = "import sys, generator.build, generator.pages.maps; print('folium' in sys.modules)"
+    found = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert found.stdout.strip() == "False", found.stderr
+    drawing = check.replace("generator.pages.maps", "generator.mapdraw")  # control
+    found = subprocess.run([sys.executable, "-c", drawing], capture_output=True, text=True)
+    assert found.stdout.strip() == "True", found.stderr

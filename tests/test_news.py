@@ -18,7 +18,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from bench._photos import camera_exif, illustration, jpeg
-from generator import filehash, photos
+from generator import filehash, photos, search
 from generator.build import BuildOptions, build_site
 from generator.cli import app
 from generator.data.validate import validate_package
@@ -415,3 +415,137 @@ def test_a_photo_is_examined_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     good.write_bytes(jpeg(illustration(6, 500, 400)))  # control: new bytes, examined again
     photos.inspect(good, cache)
     assert len(calls) == 3
+
+
+# -- pagination: numbered from the oldest article ----------------------------------------------
+
+
+def _add_articles(data: Path, numbers: range) -> None:
+    """Text-only articles about xã Tân Kỳ, one a day from 1 March 2024 (older than the
+    fixture's), of two kinds."""
+    for n in numbers:
+        folder = data / f"news/2024/tin-{n:02d}"
+        folder.mkdir(parents=True)
+        kind = ("thong-bao", "tin-hoat-dong")[n % 2]
+        front = (
+            f'title: "Tin thử số {n}"\ndate: 2024-03-{n + 1:02d}\nsummary: "Tóm tắt tin {n}."\n'
+            f'kind: {kind}\nunits: ["11113"]\nauthor_unit: "31"'
+        )
+        (folder / "index.md").write_text(f"---\n{front}\n---\n\nNội dung {n}.\n", "utf-8")
+
+
+def _walk(pages: dict[str, dict[str, Any]], url: str) -> list[str]:
+    """The articles a reader finds from a list's first page following "Tin cũ hơn"."""
+    found: list[str] = []
+    while url:
+        context = pages[url]
+        found += [a["url"] for a in context["articles"]]
+        url = (context["pager"] or {}).get("older")
+    return found
+
+
+def _listing_contexts(data: Path) -> dict[str, dict[str, Any]]:
+    from generator.pages import news as news_pages
+    from generator.push.topics import load_model
+
+    model = load_model(data, Path("site"))
+    return {p.url: p.context for p in news_pages.listings(model)}
+
+
+def test_numbered_pages_count_from_the_oldest_and_stay_put(
+    package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new article changes the first page of its lists only; every article stays
+    reachable by the pager. Controls: newest-first numbering moves every numbered page, and
+    a first page without its "older" link strands the rest."""
+    from generator.pages import news as news_pages
+
+    monkeypatch.setenv("ANTQ_CACHE_DIR", str(package.parent / "cache"))
+    monkeypatch.setattr(news_pages, "PER_PAGE", 3)
+    _add_articles(package, range(6))  # 7 articles: first page, pages 1 and 2, one left over
+    before = _listing_contexts(package)
+    _add_articles(package, range(6, 7))
+    after = _listing_contexts(package)
+    numbered = sorted(url for url in after if "/trang/" in url)
+    assert "/tin-tuc/trang/2/" in numbered and "/tin-tuc/trang/3/" not in numbered
+    assert [u for u in numbered if u in before and before[u] != after[u]] == []
+    # A list whose articles now fill more than its first page gets its page 1.
+    assert [u for u in numbered if u not in before] == ["/tin-tuc/loai/thong-bao/trang/1/"]
+    assert [u for u in after if u not in numbered and before[u] != after[u]] == [
+        "/tin-tuc/",
+        "/tin-tuc/loai/thong-bao/",  # the new article's kind and province
+        "/tin-tuc/tinh/hai-phong/",
+    ]
+    assert [a["url"] for a in after["/tin-tuc/"]["articles"]][1] == "/tin-tuc/2024/tin-06/"
+    assert [a["url"] for a in after["/tin-tuc/trang/1/"]["articles"]] == [
+        f"/tin-tuc/2024/tin-{n:02d}/"
+        for n in (2, 1, 0)  # the oldest three, newest first
+    ]
+    for first in ("/tin-tuc/", "/tin-tuc/loai/thong-bao/", "/tin-tuc/tinh/hai-phong/"):
+        total = after[first]["total"]
+        assert len(set(_walk(after, first))) == total and total > 3
+
+    # Control: newest-first slices (the old pagination) move every numbered page.
+    def newest_first(items: list[Any], size: int) -> list[list[Any]]:
+        return [items[i : i + size] for i in range(size, len(items), size)]
+
+    slices = news_pages._slices
+    monkeypatch.setattr(news_pages, "_slices", newest_first)
+    moved = _listing_contexts(package)
+    _add_articles(package, range(7, 8))
+    again = _listing_contexts(package)
+    assert [u for u in numbered if moved[u]["articles"] != again[u]["articles"]]
+    # Control: without its "older" link the first page strands the numbered pages.
+    monkeypatch.setattr(news_pages, "_slices", slices)
+    pager = news_pages._pager
+
+    def no_older_on_first(url: str, n: int | None, older: int | None, count: int) -> Any:
+        return pager(url, n, older if n else None, count)
+
+    monkeypatch.setattr(news_pages, "_pager", no_older_on_first)
+    stranded = _listing_contexts(package)
+    assert len(_walk(stranded, "/tin-tuc/")) == 3 < stranded["/tin-tuc/"]["total"]
+
+
+def test_a_new_article_rewrites_the_first_pages_and_the_news_index_only(
+    package: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Built: the numbered pages, the site's search index and the news indexes of the other
+    articles of the previous build are kept (hard links: same inode); the incremental site equals a
+    clean build byte for byte."""
+    from generator.pages import news as news_pages
+
+    monkeypatch.setattr(news_pages, "PER_PAGE", 3)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1763683200")
+
+    def build(out: Path, cache: Path) -> dict[str, int]:
+        monkeypatch.setenv("ANTQ_CACHE_DIR", str(cache))
+        build_site(BuildOptions(package, out, Path("site"), parallel=False))
+        return {
+            p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()
+        }
+
+    _add_articles(package, range(6))
+    before = build(tmp_path / "public", tmp_path / "cache")
+    _add_articles(package, range(6, 7))
+    after = build(tmp_path / "public", tmp_path / "cache")
+    kept = {rel for rel in before if after.get(rel) == before[rel]}
+    assert "tin-tuc/trang/1/index.html" in kept and "tin-tuc/trang/2/index.html" in kept
+    lists = [r for r in after if r.startswith("tin-tuc/") and r.endswith("index.html")]
+    assert sorted(r for r in lists if r in before and r not in kept) == [
+        "tin-tuc/index.html",
+        "tin-tuc/loai/thong-bao/index.html",
+        "tin-tuc/tinh/hai-phong/index.html",
+    ]
+    assert [r for r in before if r.startswith("pagefind/") and r not in kept] == []
+    # The lists' news index and the new article's shard are made again, the other shards kept.
+    shard = search.news_index_dir("tin-tuc/2024/tin-06/index.html") + "/"
+    remade = {r.split("/")[0] + "/" for r in after if r.startswith("pagefind-") and r not in kept}
+    assert remade == {"pagefind-tin-tuc/", shard}
+    assert len({r.split("/")[0] for r in before if r.startswith("pagefind-tin-tuc-")}) > 2
+    clean = tmp_path / "clean"
+    build(clean, tmp_path / "clean-cache")
+    out = tmp_path / "public"
+    files = sorted(p.relative_to(clean).as_posix() for p in clean.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert [f for f in files if (clean / f).read_bytes() != (out / f).read_bytes()] == []

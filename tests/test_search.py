@@ -105,14 +105,19 @@ def test_annotate_adds_hidden_folded_words_weighted_like_headings() -> None:
 def test_which_pages_are_indexed() -> None:
     assert search.indexed("bai-hoc/ma-tuy/index.html")
     assert search.indexed("index.html")
+    assert search.indexed("tin-tuc/index.html")
+    assert search.indexed("tin-tuc/loai/thong-bao/index.html")
     for rel in ("404.html", "offline/index.html", "tim-kiem/index.html", "sw.js"):
         assert not search.indexed(rel)
+    # The numbered pages of the news lists hold titles and dates only (generator.pages.news).
+    assert not search.indexed("tin-tuc/trang/2/index.html")
+    assert not search.indexed("tin-tuc/tinh/ha-noi/trang/12/index.html")
 
 
-def _fragments(out: Path) -> dict[str, dict]:
+def _fragments(out: Path, where: str = search.INDEX_DIR) -> dict[str, dict]:
     """Pagefind's per-page records, by URL (gzip, then a signature, then JSON)."""
     records = {}
-    for path in (out / "pagefind/fragment").iterdir():
+    for path in (out / where / "fragment").iterdir():
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(b"pagefind_dcd")
         record = json.loads(data[len(b"pagefind_dcd") :])
@@ -137,7 +142,15 @@ def test_the_build_indexes_every_page_with_folded_words(built: BuildOptions) -> 
     assert not [n for n in names if "-ui" in n or "highlight" in n]  # unused UIs left out
     records = _fragments(out)
     pages = [p for p in out.rglob("*.html") if search.indexed(p.relative_to(out).as_posix())]
-    assert len(records) == len(pages)
+    # The news pages are in their own index (issue 21: a new article rebuilds only that one),
+    # every other page in the site's.
+    news: dict[str, dict] = {}
+    for where in out.glob(f"{search.NEWS_INDEX_DIR}*"):
+        news |= _fragments(out, where.name)
+    assert "/tin-tuc/2025/ngay-hoi-xa-tan-ky/" in news and "/tin-tuc/" in news
+    assert all(url.startswith("/tin-tuc/") for url in news)
+    assert not [url for url in records if url.startswith("/tin-tuc/")]
+    assert len(records) + len(news) == len(pages)
     assert "/offline/" not in records and "/tim-kiem/" not in records
     ward = records["/tinh/hai-phong/xa-tan-ky/"]  # "Giấy khen của Giám đốc Công an tỉnh"
     visible, hidden = ward["content"].split("¦", 1)
@@ -217,6 +230,14 @@ def test_each_page_goes_to_one_index() -> None:
     assert search.index_dir("bai-hoc/index.html", library=False) == "pagefind"
     assert search.index_dir("tinh/hai-phong/index.html", library=True) == "pagefind"
     assert search.index_dir("404.html", library=True) is None
+    shard = search.index_dir("tin-tuc/2025/x/index.html", False, news=True)
+    assert shard and re.fullmatch(r"pagefind-tin-tuc-[1-8]", shard)
+    shards = {search.news_index_dir(f"tin-tuc/2025/bai-{n}/index.html") for n in range(100)}
+    assert len(shards) == search.NEWS_SHARDS  # spread over every shard
+    assert search.index_dir("tin-tuc/index.html", True, news=True) == "pagefind-tin-tuc"
+    assert search.index_dir("tin-tuc/tinh/ha-noi/index.html", True, news=True) == "pagefind-tin-tuc"
+    assert search.index_dir("tin-tuc/index.html", True, news=False) == "pagefind"
+    assert search.index_dir("bai-hoc/index.html", True, news=True) == "pagefind-bai-hoc"
 
 
 def test_search_copy_separates_labels_values_and_title_parts() -> None:

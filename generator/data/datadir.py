@@ -11,6 +11,7 @@ own files, not by a list of dangerous names.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path, PurePosixPath
 
 from generator.data.messages_vi import problem
@@ -47,14 +48,26 @@ SKIPPED_DIRS = {".git"}
 
 
 def symlinks(root: Path) -> list[Problem]:
-    """Every symbolic link under `root` (files and folders), found without following any."""
+    """Every symbolic link under `root` (files and folders), found without following any:
+    each folder's entries as `os.scandir` lists them (the link bit comes with the listing,
+    no `lstat` per file: 2,000 news photos), its folders first, then its files, by name."""
     found: list[Problem] = []
-    for folder, dirs, files in os.walk(root, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
-        for name in [*dirs, *sorted(files)]:
-            path = Path(folder) / name
-            if path.is_symlink():
-                found.append(problem("data-symlink", display_path(path)))
+    folders = [str(root)]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:  # unreadable: skipped, as os.walk does (reading it reports it)
+            continue
+        dirs = [e for e in entries if e.is_dir() and e.name not in SKIPPED_DIRS]
+        files = [e for e in entries if not e.is_dir()]
+        found += [
+            problem("data-symlink", display_path(Path(e.path)))
+            for e in [*dirs, *files]
+            if e.is_symlink()
+        ]
+        folders += [e.path for e in reversed(dirs) if not e.is_symlink()]
     return found
 
 
@@ -65,19 +78,25 @@ def stray_files(package: PackageSpec) -> list[Problem]:
     found: list[Problem] = []
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
+        prefix = Path(folder).relative_to(root).as_posix() + "/"
         for name in sorted(files):
-            path = Path(folder) / name
-            rel = PurePosixPath(path.relative_to(root).as_posix())
-            if rel.as_posix() in tables or any(_matches(rel, p) for p in ALLOWED):
+            rel = name if prefix == "./" else prefix + name
+            if rel in tables or _ALLOWED.fullmatch(rel):
                 continue
             code = "office-lock-file" if _office_lock(name) else "stray-file"
-            found.append(problem(code, display_path(path)))
+            found.append(problem(code, display_path(Path(folder) / name)))
     return found
 
 
-def _matches(rel: PurePosixPath, pattern: str) -> bool:
-    # Same depth, then glob per part: "schemas/*.yaml" does not take "schemas/x/y.yaml".
-    return len(rel.parts) == len(PurePosixPath(pattern).parts) and rel.match(pattern)
+def _glob(pattern: str) -> str:
+    # A `*` stays within one part: "schemas/*.yaml" does not take "schemas/x/y.yaml".
+    assert not set("?[]") & set(pattern), pattern  # only `*` is used, and translated
+    return "[^/]*".join(re.escape(chunk) for chunk in pattern.split("*"))
+
+
+# The allowed files as one regular expression: a data folder with 2,000 news photos is
+# checked in milliseconds (a `PurePosixPath.match` per pattern and file took ~0.5 s).
+_ALLOWED = re.compile("|".join(f"(?:{_glob(p)})" for p in ALLOWED))
 
 
 def _office_lock(name: str) -> bool:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import maps
+from generator.data.cache import default_cache_dir
 from generator.deps import unit_key
 from generator.model import Province, SiteModel
 from generator.pages import FileOutput, Page, Source
@@ -33,7 +34,8 @@ RANK = 120  # the families' order: see generator.pages.collect
 
 
 def make(source: Source) -> Iterator[Page | FileOutput]:
-    map_pages, map_files = outputs(source.model, source.data_dir, source)
+    cache = source.cache_dir or default_cache_dir(source.data_dir)
+    map_pages, map_files = outputs(source.model, source.data_dir, source, cache)
     yield from map_pages
     yield from map_files
 
@@ -174,12 +176,16 @@ def _bounds(basemap: maps.Basemap | None, code: str | None, rows: list[dict[str,
 
 
 def outputs(
-    model: SiteModel, data_dir: Path, source: Source | None = None
+    model: SiteModel,
+    data_dir: Path,
+    source: Source | None = None,
+    cache_dir: Path | None = None,
 ) -> tuple[list[Page], list[FileOutput]]:
     """Every map page and the files they load: vendor scripts, the basemap, one map per
     province (with its GeoJSON layers), then the overview that draws on all of them. In
     `antq serve` a province's map whose records no changed row feeds is the last build's
-    (`Source.reused`: it reads its province's and xã's rows, `u:` the province)."""
+    (`Source.reused`: it reads its province's and xã's rows, `u:` the province).
+    `cache_dir`: where the drawn maps are kept (`maps.render_map`)."""
     basemap = maps.load_basemap(data_dir)
     files = [FileOutput(v.url, f"vendor:{v.url}:{_hash(v)}", v.read) for v in maps.vendor_files()]
     if basemap is not None:
@@ -188,15 +194,15 @@ def outputs(
         source.reused(
             f"maps:{province.code}",
             frozenset({unit_key(province.code)}),
-            functools.partial(_province_map, model, province, basemap),
+            functools.partial(_province_map, model, province, basemap, cache_dir),
         )
         if source is not None
-        else _province_map(model, province, basemap)
+        else _province_map(model, province, basemap, cache_dir)
         for province in model.provinces
     ]
     for built in provinces:
         files += built.files
-    overview, overview_files = _overview_map(model, basemap, provinces)
+    overview, overview_files = _overview_map(model, basemap, provinces, cache_dir)
     return [p.page for p in provinces] + [overview], files + overview_files
 
 
@@ -212,7 +218,7 @@ class _ProvinceMap:
 
 
 def _province_map(
-    model: SiteModel, province: Province, basemap: maps.Basemap | None
+    model: SiteModel, province: Province, basemap: maps.Basemap | None, cache_dir: Path | None
 ) -> _ProvinceMap:
     """The province's GeoJSON layers, its rendered map script and its page.
 
@@ -239,7 +245,7 @@ def _province_map(
         ),
         focus_layer="wards",
     )
-    rendered = maps.render_map(spec)
+    rendered = maps.render_map(spec, cache_dir)
     files = [
         _file(wards_url, _wards_geojson(model, rows)),
         _file(sites_url, sites_data),
@@ -287,7 +293,10 @@ _WARD_KEYS = ("code", "name", "url", "result", "sites", "exemplars", "located")
 
 
 def _overview_map(
-    model: SiteModel, basemap: maps.Basemap | None, provinces: list[_ProvinceMap]
+    model: SiteModel,
+    basemap: maps.Basemap | None,
+    provinces: list[_ProvinceMap],
+    cache_dir: Path | None,
 ) -> tuple[Page, list[FileOutput]]:
     """The scope's map: every province's xã layer and one summary marker per province."""
     summary = [p.summary for p in provinces]
@@ -312,7 +321,7 @@ def _overview_map(
             maps.LayerSpec("provinces", "Số điểm mô hình theo tỉnh", (provinces_url,), show=False),
         ),
     )
-    rendered = maps.render_map(spec)
+    rendered = maps.render_map(spec, cache_dir)
     files = [
         _file(provinces_url, _provinces_geojson(summary)),
         _file(rendered.script_url, rendered.script),

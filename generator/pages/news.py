@@ -1,4 +1,5 @@
-"""News of the movement (generator.news): /tin-tuc/ newest first and paginated, one listing
+"""News of the movement (generator.news): /tin-tuc/ newest first and paginated from the
+oldest article (a new article rewrites the first pages only, `_slices`), one listing
 per kind and per province (filters without JavaScript), one page per article, the Atom
 feeds of the whole site and of each province, and each photo's published sizes."""
 
@@ -14,7 +15,7 @@ from generator import photos
 from generator.data.cache import default_cache_dir
 from generator.model import SiteModel, about_units
 from generator.news import URL_ROOT, Article, Photo, renderer
-from generator.pages import FileOutput, Page, Source, paged
+from generator.pages import FileOutput, Page, Source
 from generator.pages.common import award_view, model_card
 from generator.textvi import slugify
 
@@ -102,31 +103,83 @@ def _listing(
     cards: dict[str, dict[str, Any]],
     feed: str | None = None,
 ) -> Iterator[Page]:
-    """One listing, paginated: page 1 at `url`, page N at `url`trang/N/. `cards`: the
+    """One listing: its first page at `url` (the `PER_PAGE` newest articles), then the
+    numbered pages `url`trang/K/ counted from the oldest article (`_slices`). `cards`: the
     cards made so far, by article URL."""
     for article in articles:
         if article.url not in cards:
             cards[article.url] = card(model, article)
-    for part in paged(url, articles, PER_PAGE, _page_url):
+    slices = _slices(articles, PER_PAGE)
+    context = {"filters": filters, "active": active, "feed": feed or f"{URL_ROOT}atom.xml"}
+    older = None
+    if slices:  # the newest numbered page holding an article the first page does not show
+        older = len(slices) - (len(articles) % PER_PAGE == 0)
+    yield Page(
+        url=url,
+        templates=["tin-tuc-danh-sach.html"],
+        context={
+            **context,
+            "heading": title,
+            "articles": [cards[a.url] for a in articles[:PER_PAGE]],
+            "total": len(articles),
+            "pager": _pager(url, None, older, len(slices)) if slices else None,
+        },
+        title=title,
+    )
+    for number, chunk in enumerate(slices, 1):
         yield Page(
-            url=part.url,
+            url=_page_url(url, number),
             templates=["tin-tuc-danh-sach.html"],
             context={
+                **context,
                 "heading": title,
-                "articles": [cards[a.url] for a in part.items],
-                "total": len(articles),
-                "filters": filters,
-                "active": active,
-                "feed": feed or f"{URL_ROOT}atom.xml",
-                "pager": part.pager,
+                "articles": [cards[a.url] for a in chunk],
+                "total": None,  # the count would change every numbered page on a new article
+                "span": (chunk[-1].date, chunk[0].date),
+                "pager": _pager(url, number, number - 1, len(slices)),
             },
-            title=title if part.number == 1 else f"{title} (trang {part.number})",
+            title=f"{title} (trang {number})",
         )
 
 
+def _slices(articles: list[Article], size: int) -> list[list[Article]]:
+    """The numbered pages of a list (`articles`: newest first), counted from its oldest
+    article: page K holds the oldest articles K·size − size + 1 … K·size (newest first on
+    the page), whole pages only; none when the list fits on its first page. A new article
+    leaves every numbered page as it was (newest-first numbering would move every article
+    one slot on every page: ~150 pages rewritten at 1,000 articles); the first page shows
+    the newest `size` articles, so it overlaps the newest numbered page (or is it, when the
+    count is a multiple of `size`), and the articles newer than the last whole page are on
+    the first page only until they fill a page of their own."""
+    count = len(articles)
+    if count <= size:
+        return []
+    ends = range(count, count % size, -size)  # page K ends at count - (K - 1) * size
+    return [articles[end - size : end] for end in ends]
+
+
+def _pager(url: str, number: int | None, older: int | None, count: int) -> dict[str, Any]:
+    """The pager of the first page (`number` None) or of numbered page `number` of `count`:
+    links to the first page, the newer and older pages and the oldest one. None of them
+    depends on how many articles there are, save those of the newest numbered page (its
+    newer page is the first page until a new numbered page exists), so a new article
+    rewrites no other page."""
+    newer = None
+    if number is not None:
+        newer = url if number == count else _page_url(url, number + 1)
+    return {
+        "number": number,
+        "first": url if number is not None else None,
+        "newer": newer,
+        "older": _page_url(url, older) if older else None,
+        "oldest": _page_url(url, 1) if older and older > 1 else None,
+    }
+
+
 def _page_url(url: str, number: int) -> str:
-    # News keeps its own published scheme, trang/N/ (the other lists use trang-N/).
-    return url if number == 1 else f"{url}trang/{number}/"
+    # News keeps its own published scheme, trang/N/ (the other lists use trang-N/); page N
+    # is counted from the oldest article (`_slices`).
+    return f"{url}trang/{number}/"
 
 
 def _image(article: Article, photo: Photo, *, lazy: bool, sizes: str = SIZES) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from generator import pwa
+from generator import pwa, search
 from generator.lessons import labels, load_schema
 from generator.model import SiteModel
 from generator.pages import FileOutput, Page, Source
@@ -51,6 +51,8 @@ def pages(model: SiteModel, data_dir: Path) -> Iterator[Page]:
         context={
             "topics": _topics(model, data_dir),
             "library": bool(model.lessons),  # the lessons' search index, merged in
+            # The news' search indexes, merged in (generator.search.news_index_dir).
+            "news": search.news_indexes([a.url for a in model.news]) if model.news else [],
             "provinces": [{"name": p.name, "url": p.url} for p in model.provinces],
             "sections": [{"url": url, "label": label} for url, label in SECTIONS],
         },

@@ -59,20 +59,31 @@
       });
   }
 
-  // Online: the site's index with the lesson library's merged in (each page is in one of
-  // the two). Offline (the site index cannot be loaded, or stops answering): the library's
-  // index alone, which the library download keeps.
+  // Online: the site's index with the lesson library's and the news' merged in (each page
+  // is in one of them). Offline (the site index cannot be loaded, or stops answering):
+  // the library's index alone, which the library download keeps.
   var SITE = "/pagefind/pagefind.js";
   var LIBRARY = "/pagefind-bai-hoc/pagefind.js";
-  var merged = form.getAttribute("data-thu-vien"); // absent when the site has no lessons
+  // Each attribute is absent when the site has none; the news' names several indexes.
+  var merged = ["data-thu-vien", "data-tin-tuc"]
+    .map(function (name) {
+      return form.getAttribute(name) || "";
+    })
+    .join(" ")
+    .split(" ")
+    .filter(Boolean);
   var engines = {};
 
   function pagefind(url) {
     if (!engines[url]) {
       engines[url] = import(url).then(function (pf) {
         return pf.options({ excerptLength: 24 }).then(function () {
-          if (url !== SITE || !merged) return pf;
-          return pf.mergeIndex(merged).then(function () {
+          if (url !== SITE) return pf;
+          return Promise.all(
+            merged.map(function (index) {
+              return pf.mergeIndex(index);
+            }),
+          ).then(function () {
             return pf;
           });
         });
