@@ -271,13 +271,9 @@ def library(out: Derived, search_files: list[str], shell: list[str]) -> dict[str
         data = out.read(url_to_path(url))
         files.append({"url": url, "rev": revision(data), "size": len(data)})
     version = revision(json.dumps(files, sort_keys=True).encode())
-    return {
-        "version": version,
-        "lessons": lessons,
-        "pages": len(pages),
-        "size": sum(f["size"] for f in files),
-        "files": files,
-    }
+    # No total size: the scripts add up the files' sizes. A library over 100 MB would write
+    # a nine-digit total, which the personal-data scan rightly reads as an old ID number.
+    return {"version": version, "lessons": lessons, "pages": len(pages), "files": files}
 
 
 # -- saved places: a province or a xã kept for offline use (issue 16) ---------------------

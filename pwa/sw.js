@@ -149,7 +149,7 @@ async function fetchLibrary(report) {
       await fetchInto(cache, file, old && oldRevs.get(file.url) === file.rev ? old.cache : null);
       done += 1;
       bytes += file.size;
-      report({ type: "progress", done, total: list.files.length, bytes, size: list.size });
+      report({ type: "progress", done, total: list.files.length, bytes, size: filesSize(list.files) });
     }
   };
   await Promise.all(Array.from({ length: PARALLEL }, next));
@@ -173,12 +173,15 @@ async function fetchInto(cache, file, unchangedIn) {
 // the files the build listed for it (/tinh/<slug>/offline.json) and, written last, its
 // record. Kept until the reader removes it (the page deletes the cache) or the browser
 // evicts the site's storage.
+// The bytes of a list's files (a library's list carries no total: see generator.pwa.library).
+const filesSize = (files) => files.reduce((sum, f) => sum + f.size, 0);
+
 async function savePlace(listUrl, pageUrl, name, report) {
   const list = await (await fetchOk(listUrl)).json();
   const picked = list.province.url === pageUrl ? list.province.files : list.wards[pageUrl];
   if (!picked) throw new Error(`${pageUrl}: not in ${listUrl}`);
   const files = picked.map((i) => list.files[i]);
-  const size = files.reduce((sum, f) => sum + f.size, 0);
+  const size = filesSize(files);
   const cacheName = PLACE + pageUrl;
   const had = await caches.has(cacheName);
   const cache = await caches.open(cacheName);
@@ -354,7 +357,7 @@ self.addEventListener("message", (event) => {
     const report = (m) => port && port.postMessage(m);
     event.waitUntil(
       downloadLibrary(report).then(
-        (list) => report({ type: "ready", version: list.version, size: list.size }),
+        (list) => report({ type: "ready", version: list.version, size: filesSize(list.files) }),
         (error) => report({ type: "error", message: String((error && error.message) || error) }),
       ),
     );

@@ -123,7 +123,11 @@
     }
 
     function describe(list) {
-      return list.lessons + " bài học, các trang chủ đề và chỉ mục tìm kiếm (" + mb(list.size) + ")";
+      return list.lessons + " bài học, các trang chủ đề và chỉ mục tìm kiếm (" + mb(
+        list.files.reduce(function (sum, f) {
+          return sum + f.size;
+        }, 0)
+      ) + ")"; // the list carries no total (generator.pwa.library)
     }
 
     function refresh() {
