@@ -4,10 +4,11 @@ kept-alive connection to its push service, and classify the answer.
 Per message only what must be new is computed: the encryption (an ephemeral ECDH key and salt
 each time, wire.encrypt). The VAPID JWT depends only on the push service's origin (`aud`) and
 an expiry, so it is signed once per service and reused until an hour before it expires (12 h).
-Each sending thread keeps one connection per push service (HTTP/1.1 keep-alive, wire.py: why
-not urllib3 is said there), bounded by the total `Deadline` of deadline.py, and never follows
-a redirect (a 307 would re-POST past the allow-list). An `https_proxy` in the environment is
-used for https push services, except those `no_proxy` names.
+Each lane (worker.py) keeps one connection per push service (HTTP/1.1 keep-alive, wire.py: why
+not urllib3 is said there); a request is bounded by a total deadline, the event loop's timer
+(loop.py), and never follows a redirect (a 307 would re-POST past the allow-list). An
+`https_proxy` in the environment is used for https push services, except those `no_proxy`
+names.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from datetime import UTC
 from email.utils import parsedate_to_datetime
 from typing import Literal
 
-from generator.push.deadline import Deadline
 from generator.push.endpoints import DEFAULT_POLICY, EndpointPolicy
+from generator.push.loop import Steps, run_one
 from generator.push.store import Delivery
 from generator.push.vapid import VapidKey
 from generator.push.wire import Connection, WireError, encrypt, proxy_for
@@ -111,10 +112,8 @@ class Sender:
             self.signatures += 1
             return header
 
-    def _connection(self, service: str) -> Connection:
-        connections: dict[str, Connection] | None = getattr(self._local, "connections", None)
-        if connections is None:
-            connections = self._local.connections = {}
+    def connection(self, connections: dict[str, Connection], service: str) -> Connection:
+        """The kept-alive connection of `connections` (one task's) to a push service."""
         connection = connections.get(service)
         if connection is None:
             connection = connections[service] = Connection(
@@ -123,12 +122,23 @@ class Sender:
         return connection
 
     def close(self) -> None:
-        """Close this thread's connections."""
+        """Close this thread's connections (those of `send`)."""
         for connection in getattr(self._local, "connections", {}).values():
             connection.close()
         self._local.connections = {}
 
     def send(self, delivery: Delivery, tag: str) -> Outcome:
+        """Send one notification in this thread (over its kept-alive connections)."""
+        connections: dict[str, Connection] | None = getattr(self._local, "connections", None)
+        if connections is None:
+            connections = self._local.connections = {}
+        return run_one(self.steps(delivery, tag, connections))
+
+    def steps(
+        self, delivery: Delivery, tag: str, connections: dict[str, Connection]
+    ) -> Steps[Outcome]:
+        """Send one notification over `connections` (the caller's, one per push service):
+        a generator of the request's waits (loop.py), bounded in all by `timeout`."""
         # Checked again here: the row may predate a tighter allow-list, or not come from the
         # service at all.
         endpoint, refusal = self.policy.check(delivery.endpoint)
@@ -150,16 +160,16 @@ class Sender:
             ("Topic", tag),
             ("Urgency", "normal"),
         ]
-        deadline = Deadline(self.timeout)
+        when = time.monotonic() + self.timeout
         try:
-            with deadline:
-                reply = self._connection(service).post(target, headers, body)
+            reply = yield from self.connection(connections, service).request(
+                target, headers, body, when
+            )
         except WireError as exc:
-            # Timeouts and refused or cut connections: retry later.
-            cut = deadline.expired and exc.name != "ReadTimeout"
-            return Outcome("retry", None, "Deadline" if cut else exc.name)
+            # The deadline ("Deadline"), refused or cut connections: retry later.
+            return Outcome("retry", None, exc.name)
         except OSError as exc:
-            return Outcome("retry", None, "Deadline" if deadline.expired else type(exc).__name__)
+            return Outcome("retry", None, type(exc).__name__)
         status = reply.status
         if status == 429 or 500 <= status < 600:
             return classify(status, parse_retry_after(reply.retry_after, self.clock()))
