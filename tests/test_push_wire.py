@@ -219,7 +219,7 @@ class ConnectProxy:
         pipe(client, upstream)
 
     def close(self) -> None:
-        self.sock.close()
+        _stop(self.sock)
 
 
 def test_https_proxy_from_the_environment(
@@ -303,7 +303,16 @@ class Scripted:
                     return
 
     def close(self) -> None:
-        self.sock.close()
+        _stop(self.sock)
+
+
+def _stop(listener: socket.socket) -> None:
+    """Close a listening socket whose thread is blocked in accept(): shut it down first, which
+    wakes that accept. Closed alone, the blocked thread kept the old socket and a later
+    test's sockets could take its descriptor number (one lost request in test_push_scale)."""
+    with contextlib.suppress(OSError):
+        listener.shutdown(socket.SHUT_RDWR)
+    listener.close()
 
 
 def send_all(origin: str, count: int, key: VapidKey) -> list[Outcome]:
@@ -445,8 +454,10 @@ class StallingTls:
                         tls.sendall(CREATED)
 
     def close(self) -> None:
-        self.sock.close()
+        _stop(self.sock)
         for tls in self.held:
+            with contextlib.suppress(OSError):
+                tls.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked reading it
             tls.close()
 
 
