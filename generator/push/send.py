@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
 from email.utils import parsedate_to_datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from generator.push.endpoints import DEFAULT_POLICY, EndpointPolicy
 from generator.push.loop import Steps, run_one
@@ -74,6 +74,15 @@ def classify(status: int | None, retry_after: float | None = None) -> Outcome:
     return Outcome("failed", status, "rejected")
 
 
+class Prepared(NamedTuple):
+    """One notification's request, encrypted and signed (Sender.prepare)."""
+
+    service: str
+    target: str
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
 class Sender:
     def __init__(
         self,
@@ -97,6 +106,7 @@ class Sender:
         self._jwt: dict[str, tuple[str, float]] = {}  # service → (Authorization, its expiry)
         self._jwt_lock = threading.Lock()
         self.signatures = 0  # how many JWTs were signed (the bench reports it)
+        self._ready: dict[tuple[str, str], Prepared | Outcome] = {}  # prepare's, by delivery
 
     def authorization(self, service: str) -> str:
         """The VAPID Authorization header for a push service, signed once per service."""
@@ -134,11 +144,24 @@ class Sender:
             connections = self._local.connections = {}
         return run_one(self.steps(delivery, tag, connections))
 
-    def steps(
-        self, delivery: Delivery, tag: str, connections: dict[str, Connection]
-    ) -> Steps[Outcome]:
-        """Send one notification over `connections` (the caller's, one per push service):
-        a generator of the request's waits (loop.py), bounded in all by `timeout`."""
+    def prepare(self, deliveries: list[Delivery], tags: list[str]) -> None:
+        """Check and encrypt these deliveries now, one after another, for `steps` to send
+        later: the same work, but in a row the code and tables of the encryption stay in the
+        processor's caches (0.44 → 0.3 ms a message in bench/push_bench.py's worker).
+        Each message still gets its own ephemeral key and salt (RFC 8291)."""
+        for delivery, tag in zip(deliveries, tags, strict=True):
+            if delivery.p256dh is not None and delivery.auth is not None:
+                key = (delivery.run_key, delivery.endpoint)
+                self._ready[key] = self._request(delivery, tag)
+
+    def forget(self, deliveries: list[Delivery]) -> None:
+        """Drop what `prepare` made for deliveries that were not sent."""
+        for delivery in deliveries:
+            self._ready.pop((delivery.run_key, delivery.endpoint), None)
+
+    def _request(self, delivery: Delivery, tag: str) -> Prepared | Outcome:
+        """The service, target, headers and body of one notification's request, or the
+        outcome that it cannot be sent."""
         # Checked again here: the row may predate a tighter allow-list, or not come from the
         # service at all.
         endpoint, refusal = self.policy.check(delivery.endpoint)
@@ -160,6 +183,19 @@ class Sender:
             ("Topic", tag),
             ("Urgency", "normal"),
         ]
+        return Prepared(service, target, headers, body)
+
+    def steps(
+        self, delivery: Delivery, tag: str, connections: dict[str, Connection]
+    ) -> Steps[Outcome]:
+        """Send one notification over `connections` (the caller's, one per push service):
+        a generator of the request's waits (loop.py), bounded in all by `timeout`."""
+        made = self._ready.pop((delivery.run_key, delivery.endpoint), None)
+        if made is None:
+            made = self._request(delivery, tag)
+        if isinstance(made, Outcome):
+            return made
+        service, target, headers, body = made
         when = time.monotonic() + self.timeout
         try:
             reply = yield from self.connection(connections, service).request(

@@ -202,6 +202,7 @@ class Notifier:
         window); False when its service asked to wait (the rest is given back, and the
         service paused for every notifier)."""
         done: list[Recorded] = []
+        self.sender.prepare(claimed, [run_tag(d.run_key) for d in claimed])
         try:
             for index in range(len(claimed)):
                 outcome = yield from self._deliver(claimed, index, report, done, slot, connections)
@@ -217,6 +218,7 @@ class Notifier:
                     self.record(done, report)
                     done = []
         finally:
+            self.sender.forget(claimed)
             self.record(done, report)
         return True
 
