@@ -521,3 +521,27 @@ def test_a_stalled_service_is_cut_by_the_loops_timer_without_a_thread(
     assert ended[healthy.origin] < ended[stalled.origin]  # not held behind the stall
     assert (stalled.connections, stalled.requests) == (1, 2)  # kept alive, then stalled
     assert (healthy.connections, healthy.requests) == (1, 3)  # three endpoints, one connection
+
+
+def test_prepared_messages_each_have_their_own_key(vapid_key: VapidKey) -> None:
+    """A lane encrypts its claim in a row before sending (Sender.prepare): each message still
+    gets its own ephemeral key and salt, and decrypts at the receiver. What was prepared and
+    not sent is dropped by `forget` (negative control: until then it is held)."""
+    receiver = Receiver(vapid_key.public_key)
+    try:
+        sender = Sender(vapid_key, SUBJECT, policy=LOCAL, timeout=5)
+        subs = [receiver.subscription(f"/push/{n}") for n in range(4)]
+        batch = [delivery(s["endpoint"], s["keys"]["p256dh"], s["keys"]["auth"]) for s in subs]
+        sender.prepare(batch, ["t"] * 4)
+        outcomes = [sender.send(d, "t") for d in batch[:3]]
+        assert len(sender._ready) == 1  # the fourth, prepared and not sent
+        sender.forget(batch)
+        assert sender._ready == {}
+        sender.close()
+        receiver.quiesce()
+    finally:
+        receiver.close()
+    assert [o.state for o in outcomes] == ["sent"] * 3 and receiver.errors == []
+    bodies = [receiver.bodies[f"/push/{n}"] for n in range(3)]
+    assert len({b[:16] for b in bodies}) == 3  # salts
+    assert len({b[21:86] for b in bodies}) == 3  # the ephemeral public keys (key id)
