@@ -21,7 +21,8 @@ of site/ with `provinces = "national"`, with SOURCE_DATE_EPOCH=1763683200:
 `--serve-edits`: the serve path alone: `antq serve` on a copy of the national package
 (which keeps the records and model in memory between rebuilds: generator.warm), each of the
 two one-row edits (4 and 5) made and undone `--runs` times, the seconds from the file written
-to the edited site served and the server's CPU seconds meanwhile; then row 7.
+to the edited site served and the server's CPU seconds meanwhile, with the server's log of
+each rebuild's stages (`antq serve --verbose`: wall/CPU seconds); then row 7.
 
 `--edits-only`: only the two one-row edits (4 and 5), after one untimed build, with the CPU
 seconds of each edit rebuild's process tree beside its wall time (a shared machine's wall
@@ -282,6 +283,7 @@ def serve_national(
         "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
     }
     cmd = [*ANTQ, "serve", "--data", str(pkg), "--out", str(out), "--site", str(site)]
+    cmd.append("--verbose")  # each rebuild's stages, wall/CPU seconds
     log_path = tmp / "serve-national.log"
     log = log_path.open("wb")
     server = subprocess.Popen(
@@ -324,7 +326,9 @@ def serve_national(
         server.wait(timeout=60)
         log.close()
     lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()
-    print("serve log (national): " + " | ".join(lines[-2 * runs - 2 :]))
+    print("serve log (national), each rebuild's stages as wall/CPU seconds:")
+    for line in lines[-8 * runs - 4 :]:
+        print(f"  {line}")
     return found
 
 

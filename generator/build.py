@@ -68,7 +68,7 @@ from generator.model import SiteModel, build_model
 from generator.news import Article, dataset_refs, load_news
 from generator.news import labels as news_labels
 from generator.output import Staging, content_tag
-from generator.pages import FileOutput, Page, collect
+from generator.pages import FileOutput, Page, Source, collect
 from generator.pages.lessons import MARKDOWN_CACHE, LessonDoc
 from generator.render import Renderer
 from generator.revision import (
@@ -97,6 +97,7 @@ class BuildReport:
     kept: int = 0  # pages reused by their record-level keys, their context never made
     skipped: bool = False
     timings: dict[str, float] = field(default_factory=dict)
+    cpu: dict[str, float] = field(default_factory=dict)  # each stage's CPU seconds (process)
     warnings: list[str] = field(default_factory=list)
     inbox: list[str] = field(default_factory=list)  # what data/nhap/ brought in (issue 17)
     search_pending: bool = False  # the site holds the previous index (`defer_search`)
@@ -388,10 +389,14 @@ def make_model(o: BuildOptions, inputs: Inputs, loaded: Loaded) -> Modelled:
     return Modelled(revision, model)
 
 
-def plan_pages(o: BuildOptions, inputs: Inputs, loaded: Loaded, modelled: Modelled) -> Planned:
-    """Every page and file (generator.pages), the site files, the sitemap's ceiling."""
+def plan_pages(
+    o: BuildOptions, inputs: Inputs, loaded: Loaded, modelled: Modelled, warm: Source | None = None
+) -> Planned:
+    """Every page and file (generator.pages), the site files, the sitemap's ceiling (`warm`:
+    the changed keys and what the families kept of the last build, `Source.reused`)."""
     cache_dir = o.cache_dir or default_cache_dir(o.data_dir)
-    pages, files = collect(modelled.model, o.data_dir, loaded.package, inputs.log, cache_dir)
+    package = loaded.package
+    pages, files = collect(modelled.model, o.data_dir, package, inputs.log, cache_dir, warm)
     push = inputs.settings.push
     files += _site_files(modelled.revision, push.origin if push else None)
     too_many = limits.check_sitemap(sum(1 for p in pages if p.in_sitemap))
@@ -430,9 +435,10 @@ class _Timer:
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         yield
         self.report.timings[name] = time.perf_counter() - start
+        self.report.cpu[name] = time.process_time() - cpu
 
 
 class Builder:
@@ -452,6 +458,7 @@ class Builder:
         self.kept_path = cache_root / "build" / f"{key}-tables"
         self.code = codeversion.code_version()
         self._cancel: Callable[[], bool] | None = None  # asked while Pagefind runs
+        self._kept_families: dict[str, Any] = {}  # the warm state's (`_families`)
 
     def _load_cache(self) -> BuildCache:
         if self.o.full or not self.o.out_dir.is_dir():
@@ -503,12 +510,13 @@ class Builder:
         loaded, modelled, previous = self._load_and_model(inputs)
         with stage("deps"):
             reuse = self._reuse(inputs, cache, loaded, modelled, previous)
-        keep = self._warm_state(inputs, loaded, modelled, reuse)
+        families = self._families(loaded, modelled, reuse, previous)
+        keep = self._warm_state(inputs, loaded, modelled, reuse, families.keep)
         with stage("pages"):
-            planned = plan_pages(o, inputs, loaded, modelled)
+            planned = plan_pages(o, inputs, loaded, modelled, families)
         page_count, file_count = len(planned.pages), len(planned.files)
         model = modelled.model
-        del loaded, modelled  # (the model stays referenced until the search stage)
+        del loaded, modelled, families  # (the model stays referenced until the search stage)
         staging = Staging(o.out_dir)
         copies = Staging(self.copies_path)
         try:
@@ -580,6 +588,20 @@ class Builder:
         changed = deps.changed_keys(old, tables, model, loaded.dataset)
         return Reuse(base, changed, tables)
 
+    def _families(
+        self, loaded: Loaded, modelled: Modelled, reuse: Reuse, previous: object
+    ) -> Source:
+        """What the page families reuse of the last build in this process (`antq serve`:
+        `Source.reused`, when its state was patched, `previous`) and keep of this one."""
+        warm_ = previous is not None and reuse.changed is not None
+        return Source(
+            modelled.model,
+            self.o.data_dir,
+            loaded.package,
+            changed=reuse.changed if warm_ else None,
+            kept=self._kept_families if warm_ else {},
+        )
+
     def _load_and_model(
         self, inputs: Inputs
     ) -> tuple[Loaded, Modelled, tuple[Mapping[str, bytes], Mapping[str, bytes]] | None]:
@@ -587,6 +609,7 @@ class Builder:
         (`_patch`; then with the leaf tables' bytes before and now)."""
         o, stage = self.o, self.timer.stage
         hot = o.warm.take(inputs.base) if o.warm is not None else None
+        self._kept_families = hot.families if hot is not None else {}
         found = self._patch(inputs, hot) if hot is not None else None
         if found is not None:
             return found
@@ -634,9 +657,15 @@ class Builder:
         return loaded, modelled, (hot.tables, tables)
 
     def _warm_state(
-        self, inputs: Inputs, loaded: Loaded, modelled: Modelled, reuse: Reuse
+        self,
+        inputs: Inputs,
+        loaded: Loaded,
+        modelled: Modelled,
+        reuse: Reuse,
+        families: dict[str, Any],
     ) -> WarmState | None:
-        """What this build leaves in memory for the next (`BuildOptions.warm`)."""
+        """What this build leaves in memory for the next (`BuildOptions.warm`); `families`:
+        what the page families keep (filled as they are made)."""
         if self.o.warm is None or reuse.tables is None:
             return None
         return WarmState(
@@ -649,6 +678,7 @@ class Builder:
             model=modelled.model,
             tables=dict(reuse.tables),
             convert=unit_converter(self.o.data_dir),
+            families=families,
         )
 
     def _save(
@@ -869,14 +899,30 @@ class Builder:
                     copy_hashes[copy] = old_copies[copy]
                 continue
             to_render.append((rel, name, page, copy))
+        to_produce = self._plan_files(staging, planned, old_outputs, outputs)
+        return to_render, to_produce, copy_hashes, keyed
+
+    def _plan_files(
+        self,
+        staging: Staging,
+        planned: Planned,
+        old_outputs: Mapping[str, str],
+        outputs: dict[str, str],
+    ) -> list[tuple[str, FileOutput]]:
+        """Each data file's key (into `outputs`); link the unchanged ones from the previous
+        build (ANTQ_CHECK_DEPS=1: produced anyway, `_check_kept_file`). Returns the files
+        to produce."""
         to_produce: list[tuple[str, FileOutput]] = []
+        check = os.environ.get("ANTQ_CHECK_DEPS") == "1"
         for output in planned.files:
             rel = url_to_path(output.url)
             key = hashlib.sha256(f"{self.code}|{output.inputs}".encode()).hexdigest()
             outputs[rel] = key
             if not (old_outputs.get(rel) == key and staging.link(rel)):
                 to_produce.append((rel, output))
-        return to_render, to_produce, copy_hashes, keyed
+            elif check:
+                _check_kept_file(staging, rel, output)
+        return to_produce
 
     def _kept_key(
         self, page: Page, entry: str, cache: BuildCache, reuse: Reuse, how: tuple[str, str, str]
@@ -936,6 +982,14 @@ class Builder:
             problems += _scan(rel, (staging.dir / rel).read_bytes())
         if problems:
             raise BuildError([*problems, say("output-refused")])
+
+
+def _check_kept_file(staging: Staging, rel: str, output: FileOutput) -> None:
+    """ANTQ_CHECK_DEPS=1: a data file linked from the last build because its key is the
+    same (an open-data province file's is the digest of its rows) is produced anyway and
+    must give the same bytes."""
+    if output.produce() != staging.path(rel).read_bytes():
+        raise RuntimeError(f"{output.url}: kept by its key, yet its bytes changed")
 
 
 def _page_key(site_hash: str, template_hash: str, name: str, page: Page) -> str:

@@ -166,6 +166,9 @@ def serve(
     host: str = typer.Option(
         "127.0.0.1", "--host", help="Chỉ trên máy này: 127.0.0.1, localhost hoặc ::1."
     ),
+    verbose: bool = typer.Option(
+        False, "--verbose", "-v", help="In thời gian từng bước của mỗi lần xây dựng lại."
+    ),
 ) -> None:
     """Xem trước trang web trên máy này: tự xây dựng lại và tải lại trang khi dữ liệu đổi."""
     from generator.build import BuildOptions
@@ -173,7 +176,13 @@ def serve(
 
     options = BuildOptions(data_dir=data, out_dir=out, site_dir=site, parallel=False)
     raise typer.Exit(
-        run(options, host=host, port=port, log=lambda line: typer.echo(line, err=True))
+        run(
+            options,
+            host=host,
+            port=port,
+            log=lambda line: typer.echo(line, err=True),
+            verbose=verbose,
+        )
     )
 
 

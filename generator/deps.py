@@ -18,9 +18,17 @@ in the model has. A page without `deps` is always made. With `ANTQ_CHECK_DEPS=1`
 the build would not make is made anyway and must give the same key (the tests build so);
 a difference stops the build naming the page.
 
-The xã pages (generator.pages.units) declare keys: half the national site's pages, with
-the largest contexts. The other families (provinces and models, split into list pages since,
-lists, home, legal, maps, open data …) are made whole.
+Pages that declare keys: the xã pages (`u:` the xã, `m:` the models they show), the province
+pages and the rest of their xã list (`u:` the province, whose key every row of its xã maps
+to too, and the models on its first page), each model's pages (`m:`), the award lists
+(`a:ID`, each award shown) and the yearly classification lists (`u:` each xã listed). A list
+page also holds a `shape` key (generator.pages.common: its total, its filters), which no row
+maps to: a list whose total changed makes every page of it again, and an item moving between
+pages changes both pages' keys. The open-data files split by province are keyed by the digest
+of their rows (generator.pages.opendata.Memo): an edit rewrites its province's files and the
+whole table's. The other families (home, indexes, legal, maps, finder, updates …) are made
+whole; with `ANTQ_CHECK_DEPS=1` a data file linked by an unchanged key is produced anyway
+and must give the same bytes.
 """
 
 from __future__ import annotations
@@ -64,6 +72,10 @@ def unit_key(code: str) -> str:
 
 def model_key(model_id: str) -> str:
     return f"m:{model_id}"
+
+
+def award_key(award_id: str) -> str:
+    return f"a:{award_id}"
 
 
 class _Unmapped(Exception):
@@ -125,7 +137,9 @@ def _targets(m: RowMapper, row: dict[str, str]) -> set[str]:
 
 _RULES: dict[str, Callable[[RowMapper, dict[str, str]], set[str]]] = {
     "assessments": lambda m, r: m.place(r["place_id"]),
-    "awards": lambda m, r: m.unit(r["unit_code"]) | m.model_(r["model_id"]),
+    "awards": lambda m, r: (
+        m.unit(r["unit_code"]) | m.model_(r["model_id"]) | {award_key(nfc(r["id"].strip()))}
+    ),
     "movement_classes": lambda m, r: m.unit(r["unit_code"]),
     "targets": _targets,
     "model_sites": lambda m, r: (

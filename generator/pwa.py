@@ -23,6 +23,7 @@ import json
 import math
 import posixpath
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -211,8 +212,30 @@ def revision(data: bytes) -> str:
 
 
 def _loads(out: Derived, url: str) -> list[str]:
-    text = out.read(url_to_path(url)).decode("utf-8")
-    return sorted({u for u in LOCAL_LOADS.findall(text) if out.path(url_to_path(u)).is_file()})
+    found = _by_file(out, url_to_path(url), "loads", _found_loads)
+    return sorted({u for u in found if out.path(url_to_path(u)).is_file()})
+
+
+def _found_loads(data: bytes) -> frozenset[str]:
+    return frozenset(LOCAL_LOADS.findall(data.decode("utf-8")))
+
+
+# What was read of a written file, by what `stat` says of it (device, inode, size,
+# modification time): a file the build hard-linked from the last one is the same inode, so
+# a long-lived process (`antq serve`) reads again only the files an edit wrote (issue 18;
+# generator.filehash makes the same trade-off for input files). Bounded: emptied when full.
+_READ: dict[tuple[str, int, int, int, int], Any] = {}
+_READ_MAX = 100_000
+
+
+def _by_file(out: Derived, rel: str, kind: str, make: Callable[[bytes], Any]) -> Any:
+    st = out.path(rel).stat()
+    key = (kind, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    if key not in _READ:
+        if len(_READ) >= _READ_MAX:
+            _READ.clear()
+        _READ[key] = make(out.read(rel))
+    return _READ[key]
 
 
 def precache_urls(out: Derived) -> list[str]:
@@ -273,24 +296,25 @@ def _revision_of(out: Derived, rel: str, seen: dict[str, str]) -> str:
     included, so the lists changed with any code edit and differed between two installs
     whose pages were byte for byte the same."""
     if rel not in seen:
-        seen[rel] = revision(out.read(rel))
+        seen[rel] = _by_file(out, rel, "revision", revision)
     return seen[rel]
 
 
 def _file_deps(out: Derived, url: str) -> set[str]:
     """What a script or stylesheet loads in turn: a map script's GeoJSON layers, a
     stylesheet's images."""
-    rel = url_to_path(url)
-    if url.endswith(".js"):
-        text = out.read(rel).decode("utf-8", "replace")
-        found = set(_GEOJSON_REF.findall(text))
-    elif url.endswith(".css"):
-        text = out.read(rel).decode("utf-8", "replace")
-        base = url.rsplit("/", 1)[0]
-        found = {posixpath.normpath(f"{base}/{ref}") for ref in _CSS_URL.findall(text)}
-    else:
+    if not url.endswith((".js", ".css")):
         return set()
+    found = _by_file(out, url_to_path(url), f"deps {url}", lambda data: _refs(url, data))
     return {u for u in found if out.path(url_to_path(u)).is_file()}
+
+
+def _refs(url: str, data: bytes) -> frozenset[str]:
+    text = data.decode("utf-8", "replace")
+    if url.endswith(".js"):
+        return frozenset(_GEOJSON_REF.findall(text))
+    base = url.rsplit("/", 1)[0]
+    return frozenset(posixpath.normpath(f"{base}/{ref}") for ref in _CSS_URL.findall(text))
 
 
 def _page_set(out: Derived, page: str) -> set[str]:

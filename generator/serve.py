@@ -449,6 +449,7 @@ class DevServer:
         port: int = 8000,
         watch_dirs: list[Path] | None = None,
         log: Callable[[str], None] = print,
+        verbose: bool = False,
     ) -> None:
         # The pages first, the index after (see the module's docstring); the server holds
         # the output's lock for its session.
@@ -465,6 +466,7 @@ class DevServer:
             watch_dirs = [options.data_dir, options.site_dir, options.site_dir.parent / "pwa"]
         self.watch_dirs = [p.resolve() for p in watch_dirs if p.is_dir()]
         self.log = log
+        self.verbose = verbose  # each rebuild's stages logged (wall and CPU seconds)
         # A fresh id per process: a page served by an earlier run reloads after a restart.
         self.server_id = secrets.token_hex(4)
         self.build_count = 0
@@ -579,6 +581,8 @@ class DevServer:
                 seconds=f"{seconds:.1f}",
             )
             self.log(prefix + built)
+        if self.verbose:
+            self.log(stage_line(report))
         if report.warnings != self._warnings:
             self._log_lines(report.warnings)
             self._warnings = list(report.warnings)
@@ -740,10 +744,26 @@ def _describe(changes: set[tuple[watchfiles.Change, str]], roots: list[Path]) ->
     return shown + (text("serve-more-files", count=len(names) - 3) if len(names) > 3 else "")
 
 
-def run(options: BuildOptions, *, host: str, port: int, log: Callable[[str], None]) -> int:
+def stage_line(report: BuildReport) -> str:
+    """`--verbose`: each stage's wall seconds and, after the slash, its CPU seconds."""
+    parts = [
+        f"{name} {seconds:.2f}/{report.cpu.get(name, 0.0):.2f}"
+        for name, seconds in report.timings.items()
+    ]
+    return "  " + ", ".join(parts) + " s"
+
+
+def run(
+    options: BuildOptions,
+    *,
+    host: str,
+    port: int,
+    log: Callable[[str], None],
+    verbose: bool = False,
+) -> int:
     """The `antq serve` command: serve until Ctrl+C; the exit code."""
     try:
-        server = DevServer(options, host=host, port=port, log=log)
+        server = DevServer(options, host=host, port=port, log=log, verbose=verbose)
     except HostError as exc:
         for line in exc.lines:
             log(line)

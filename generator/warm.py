@@ -84,6 +84,8 @@ class WarmState:
     by_place: dict[str, dict[int, Assessment]] | None = None
     years: Counter[int] = field(default_factory=Counter)
     scoped: Counter[int] = field(default_factory=Counter)  # of the places in scope
+    # What the page families kept of the build (generator.pages.Source.reused).
+    families: dict[str, Any] = field(default_factory=dict)
 
 
 class Warm:

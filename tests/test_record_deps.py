@@ -30,10 +30,14 @@ from tests.test_build_reliability import contents
 ROOT = Path(__file__).resolve().parents[1]
 EPOCH = "1763683200"
 
+# Every table with a province is split into province files (the good fixture's tables are
+# under limits.SPLIT_ABOVE): an edit's open-data files are checked too.
 _SCRIPT = """
 import sys
 from pathlib import Path
+from generator import limits
 from generator.build import BuildOptions, build_site
+limits.SPLIT_ABOVE = 1
 data, out, site, mode = sys.argv[1:]
 r = build_site(BuildOptions(Path(data), Path(out), Path(site), full=mode == "full"))
 print(r.written, r.kept)
@@ -254,3 +258,43 @@ def test_a_forgotten_key_is_caught(make_package, site_dir, tmp_path, monkeypatch
     assert report.kept > 0
     build_site(BuildOptions(data, tmp_path / "clean", site_dir, full=True))
     assert contents(out) != contents(tmp_path / "clean")
+
+
+def test_forgotten_list_and_file_keys_are_caught(make_package, site_dir, tmp_path) -> None:
+    """Negative controls for the keyed lists and open-data files, built from the start with
+    award lists whose pages forget their awards' keys and province files whose digest
+    forgets their rows. An award renamed: the check stops the build at the list page, and
+    with the lists' keys right, at the province's file; without it both are stale (a clean
+    build differs)."""
+    from generator import limits
+    from generator.pages import awards, opendata
+
+    data, out = make_package(), tmp_path / "public"
+    _write(data / "awards.csv", *_rows(data / "awards.csv"))  # as the edit writes it
+    options = BuildOptions(data, out, site_dir)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        mp.setenv("ANTQ_CACHE_DIR", str(tmp_path / "cache"))
+        mp.setattr(limits, "SPLIT_ABOVE", 1)
+        mp.setattr(opendata, "_rows_digest", lambda header, rows: "-")
+        with pytest.MonkeyPatch.context() as forgetful:
+            forgetful.setattr(awards, "award_key", lambda award_id: "a:-")
+            build_site(options)
+            header, rows = _rows(data / "awards.csv")
+            rows[0][header.index("recipient_name")] += " mới"
+            _write(data / "awards.csv", header, rows)
+            mp.setenv("ANTQ_CHECK_DEPS", "1")
+            with pytest.raises(RuntimeError, match="reused by its deps"):
+                build_site(options)
+        with pytest.raises(RuntimeError, match="kept by its key"):
+            build_site(options)  # the list pages' keys changed: made again, not checked
+        mp.delenv("ANTQ_CHECK_DEPS")
+        with pytest.MonkeyPatch.context() as forgetful:
+            forgetful.setattr(awards, "award_key", lambda award_id: "a:-")
+            assert build_site(options).kept > 0
+        mp.setenv("ANTQ_CACHE_DIR", str(tmp_path / "clean-cache"))
+        build_site(BuildOptions(data, tmp_path / "clean", site_dir, full=True))
+    after, expected = contents(out), contents(tmp_path / "clean")
+    stale = sorted(k for k in expected if after.get(k) != expected[k])
+    assert "khen-thuong/2025/index.html" in stale
+    assert {"du-lieu/awards/31.csv.gz", "du-lieu/awards/31.json"} <= set(stale)

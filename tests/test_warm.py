@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import warm
+from generator import limits, warm
 from generator.build import Builder, BuildOptions, build_site
 from generator.data.schema import load_package
 from tests.test_build_reliability import contents
@@ -70,6 +70,15 @@ class _Env:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _split_every_table() -> Iterator[None]:
+    """Every table with a province split into province files (as the clean builds of
+    tests.test_record_deps._build): the good fixture's tables are under the threshold."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(limits, "SPLIT_ABOVE", 1)
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -201,3 +210,61 @@ def test_lines_that_are_not_one_row_give_the_whole_pass() -> None:
     assert warm.patch_table(spec, data, data.replace(b"\n", b"\r\n"), records, convert) is None
     assert warm.patch_table(spec, data, b"\xef\xbb\xbf" + data, records, convert) is None
     assert warm.patch_table(spec, data, header + b",x\n" + rest, records, convert) is None
+
+
+def test_an_award_rewrites_its_provinces_files_only(served) -> None:
+    """An award renamed in one province: of the open data, the awards table's whole file
+    and that province's two files are written again; every other file is linked from the
+    last build (the same inode), their keys being the digests of their rows."""
+    options, root = served
+    out = options.out_dir
+    header, rows = _rows(options.data_dir / "awards.csv")
+    unit = rows[-1][header.index("unit_code")]
+    before = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*")}
+    _award(options.data_dir)
+    with _Env(root / "cache"):
+        build_site(options)
+    written = sorted(
+        rel
+        for p in (out / "du-lieu").rglob("*.*")
+        if before.get(rel := p.relative_to(out).as_posix()) != p.stat().st_ino
+        and not rel.endswith(".html")
+    )
+    units, parents = _rows(options.data_dir / "units.csv")
+    province = next(r[units.index("parent_code")] for r in parents if r[0] == unit) or unit
+    expected = ["awards.csv.gz", f"awards/{province}.csv.gz", f"awards/{province}.json"]
+    assert written == [f"du-lieu/{name}" for name in expected]
+
+
+def test_a_forgotten_map_key_is_caught(served, monkeypatch) -> None:
+    """Negative control for what the families keep in memory (`Source.reused`): province
+    maps kept under a key no row maps to. A site added to a xã: the check stops the build;
+    without it, after the site is removed again, the maps still count it (stale)."""
+    from generator.pages import maps as map_pages
+
+    options, root = served
+    data, out = options.data_dir, options.out_dir
+    monkeypatch.setattr(map_pages, "unit_key", lambda code: "u:-")
+    header, rows = _rows(data / "model_sites.csv")
+    added = list(rows[0])
+    added[header.index("id")], added[header.index("place_id")] = "tka-ban-do", ""
+
+    def maps_now() -> dict[str, bytes]:
+        return {k: v for k, v in contents(out).items() if k.startswith("ban-do/")}
+
+    with _Env(root / "cache"):
+        _award(data)
+        build_site(options)  # (a whole pass when an earlier test left no state)
+        original = maps_now()
+        _write(data / "model_sites.csv", header, [*rows, added])
+        with pytest.raises(RuntimeError, match="kept by its keys"):
+            build_site(options)
+        os.environ["ANTQ_CHECK_DEPS"] = "0"
+        build_site(options)  # the failed build left no state: the whole pass
+        with_site = maps_now()
+        _write(data / "model_sites.csv", header, rows)
+        build_site(options)
+        assert options.warm is not None and options.warm.patched == ("model_sites",)
+    assert with_site != original
+    assert maps_now() == with_site  # stale: the added site is still counted
+    options.warm.clear()  # what this test left is wrong on purpose

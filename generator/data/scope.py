@@ -135,11 +135,30 @@ class ProvinceIndex:
                     or fk.ref_fields != target.primary_key
                 ):
                     continue
-                if self.key_provinces(fk.resource) is not None:
+                if self._keyed(fk.resource):
                     return (fk.fields[0], fk.resource)
             return None
         finally:
             self._visiting.discard(name)
+
+    def _keyed(self, name: str) -> bool:
+        """Whether `key_provinces(name)` is not None, from the descriptor alone (no table
+        read: the build asks every table's link before it reads any row)."""
+        if name == "units":
+            return True
+        spec = self.package.resource(name)
+        return spec is not None and len(spec.primary_key) == 1 and self.link(name) is not None
+
+    def chain(self, name: str) -> list[str]:
+        """The tables a row of `name` finds its province through: itself, the table its
+        link names, that table's … down to the units (what its split reads)."""
+        found = [name]
+        while found[-1] != "units":
+            link = self.link(found[-1])
+            if link is None or link[1] in found:
+                break
+            found.append(link[1])
+        return found
 
     def key_provinces(self, name: str) -> dict[str, str] | None:
         """The province of each row of `name` by its (one-column) primary key."""

@@ -11,15 +11,17 @@ is one new file here.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
+import os
 import pkgutil
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Protocol, cast
+from typing import Any, Protocol, TypeVar, cast
 
 from generator.data.messages_vi import say, text
 from generator.data.schema import PackageSpec
@@ -80,6 +82,45 @@ class Source:
     # The build's cache folder (BuildOptions.cache_dir, else ANTQ_CACHE_DIR or the default
     # next to the data): where the encoded photos are kept (generator.pages.news).
     cache_dir: Path | None = None
+    # A long-lived process (`antq serve`, generator.warm): the keys the changed leaf rows
+    # feed since its last build (None: unknown, or any other input changed), what the
+    # families kept of that build (`kept`, by their own names) and what they keep of this
+    # one (`keep`): a family whose outputs read only records no changed key names gives
+    # its kept outputs again (`reused`).
+    changed: frozenset[str] | None = None
+    kept: Mapping[str, Any] = field(default_factory=dict)
+    keep: dict[str, Any] = field(default_factory=dict)
+
+    def reused(self, name: str, keys: frozenset[str], make: Callable[[], T]) -> T:
+        """`make()`, kept under `name` for the next build; the last build's instead when
+        no changed row feeds `keys` (every input but the leaf rows being the same).
+        ANTQ_CHECK_DEPS=1 makes it anyway: it must equal the kept one."""
+        found: T
+        if self.changed is not None and name in self.kept and not keys & self.changed:
+            found = self.kept[name]
+            if os.environ.get("ANTQ_CHECK_DEPS") == "1" and _outputs(make()) != _outputs(found):
+                raise RuntimeError(f"{name}: kept by its keys, yet its outputs changed")
+        else:
+            found = make()
+        self.keep[name] = found
+        return found
+
+
+T = TypeVar("T")
+
+
+def _outputs(value: Any) -> Any:
+    """What a family's kept value says (a data file by its URL and key: its function to
+    produce it is a new object each time)."""
+    if isinstance(value, FileOutput):
+        return (value.url, value.inputs)
+    if isinstance(value, Page):
+        return (value.url, value.templates, value.title, value.in_sitemap, value.view())
+    if isinstance(value, (list, tuple)):
+        return [_outputs(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [_outputs(getattr(value, f.name)) for f in dataclasses.fields(value)]
+    return value
 
 
 class Family(Protocol):
@@ -146,14 +187,28 @@ def collect(
     package: PackageSpec,
     log: DataLog | None = None,
     cache_dir: Path | None = None,
+    warm: Source | None = None,
 ) -> tuple[list[Page], list[FileOutput]]:
     """Every page and file of the site (`package`: the descriptor, loaded once per build;
     `log`: the data's commits, asked of git once per build; `cache_dir`: the build's cache
-    folder): each family in rank order, given what the ones before it produced."""
+    folder; `warm`: the changed keys and kept outputs, `Source.reused`): each family in
+    rank order, given what the ones before it produced."""
     pages: list[Page] = []
     files: list[FileOutput] = []
+    changed, kept, keep = (warm.changed, warm.kept, warm.keep) if warm else (None, {}, {})
     for family in families():
-        source = Source(model, data_dir, package, log, tuple(pages), tuple(files), cache_dir)
+        source = Source(
+            model,
+            data_dir,
+            package,
+            log,
+            tuple(pages),
+            tuple(files),
+            cache_dir,
+            changed,
+            kept,
+            keep,
+        )
         for output in family.make(source):
             if isinstance(output, Page):
                 pages.append(output)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
 from generator.data.records import Award
+from generator.deps import award_key, unit_key
 from generator.model import SiteModel
-from generator.pages import Page, Source, paged
-from generator.pages.common import award_view
+from generator.pages import Page, Slice, Source, paged
+from generator.pages.common import award_view, shape
 
 RANK = 40  # the families' order: see generator.pages.collect
 
@@ -56,18 +58,27 @@ def pages(model: SiteModel) -> Iterator[Page]:
 
 
 def _paged(model: SiteModel, url: str, title: str, awards: list[Award]) -> Iterator[Page]:
+    """The list at `url`, PAGE_SIZE awards a page, each with the keys of the awards it
+    shows and its list's total (`shape`), its context made only when needed."""
+    total = shape(len(awards))
     for part in paged(url, awards, PAGE_SIZE):
         yield Page(
             url=part.url,
             templates=["khen-thuong-danh-sach.html"],
-            context={
-                "heading": title,
-                "awards": [award_view(model, a) for a in part.items],
-                "pager": part.pager,
-                "total": len(awards),
-            },
+            context={},
             title=part.title(title),
+            deps=frozenset({total, *(award_key(a.id) for a in part.items)}),
+            later=functools.partial(_list_context, model, title, part, len(awards)),
         )
+
+
+def _list_context(model: SiteModel, title: str, part: Slice, total: int) -> dict[str, Any]:
+    return {
+        "heading": title,
+        "awards": [award_view(model, a) for a in part.items],
+        "pager": part.pager,
+        "total": total,
+    }
 
 
 def _classes(model: SiteModel) -> Iterator[Page]:
@@ -78,6 +89,7 @@ def _classes(model: SiteModel) -> Iterator[Page]:
             for year, cls in ward.classes.items():
                 rows_by_year[year].append(
                     {
+                        "code": ward.code,
                         "unit": ward.name,
                         "url": ward.url,
                         "province": province.unit.short_name,
@@ -101,17 +113,21 @@ def _classes(model: SiteModel) -> Iterator[Page]:
     )
     for year in with_rows:
         rows = rows_by_year[year]
+        total = shape(len(rows))
         for part in paged(f"/phan-loai/{year}/", rows, CLASSES_ON_PAGE):
+            # The keys of the xã it lists (their class rows map to them) and the total.
+            keys = frozenset({total, *(unit_key(r["code"]) for r in part.items)})
             yield Page(
                 url=part.url,
                 templates=["phan-loai-nam.html"],
                 context={
                     "year": year,
-                    "rows": part.items,
+                    "rows": [{k: v for k, v in r.items() if k != "code"} for r in part.items],
                     "total": len(rows),
                     "pager": part.pager,
                 },
                 title=part.title(f"Phân loại phong trào năm {year}"),
+                deps=keys,
             )
 
 

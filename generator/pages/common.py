@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from generator.data.records import Award, ModelSite, Target
 from generator.model import Coverage, ModelEntry, SiteModel
-from generator.pages import Page
+from generator.pages import Page, page_url
 
 
 def coverage_view(cov: Coverage | None, goal: Target | None = None) -> dict[str, Any] | None:
@@ -107,3 +108,44 @@ def later(make: Callable[..., Page], *args: Any, deps: frozenset[str]) -> Page:
     page.deps = deps
     page.later = lambda: make(*args).context
     return page
+
+
+def later_parts(
+    url: str,
+    title: str,
+    templates: list[str],
+    items: int,
+    size: int,
+    deps: frozenset[str],
+    make: Callable[[], list[Page]],
+) -> Iterator[Page]:
+    """The pages of a list of `items` cut `size` a page (`split_list`'s or `paged`'s URLs
+    and titles) with their record-level keys `deps`, each context made only when the build
+    asks: `make()` gives every page of the list with its context, once."""
+    made: list[Page] = []
+
+    def context(index: int) -> dict[str, Any]:
+        if not made:
+            made.extend(make())
+        return made[index].context
+
+    for number in range(1, max(1, -(-items // size)) + 1):  # `paginate`'s count
+        yield Page(
+            page_url(url, number),
+            templates,
+            {},
+            title=title if number == 1 else f"{title} — trang {number}",
+            deps=deps,
+            later=functools.partial(context, number - 1),
+        )
+
+
+def shape(*values: Any) -> str:
+    """A key naming what a list page shows besides its records' own rows (its total, its
+    filters): `deps` holds it so that the page's entry changes when it does (an item
+    added elsewhere in the list changes every page's total and pager). No changed row
+    maps to it."""
+    import hashlib
+    import pickle
+
+    return "=" + hashlib.sha256(pickle.dumps(values, protocol=5)).hexdigest()[:32]

@@ -48,12 +48,17 @@ RANK = 140  # the families' order: see generator.pages.collect
 
 
 def make(source: Source) -> Iterator[Page | FileOutput]:
-    """The finder's page and its index."""
-    index = build_index(source.model)
+    """The finder's page and its index: it reads no leaf table's rows (the units, their
+    old names, the places), so `antq serve` gives the last build's again after a leaf edit."""
+    yield from source.reused("finder", frozenset(), lambda: list(_outputs(source.model)))
+
+
+def _outputs(model: SiteModel) -> Iterator[Page | FileOutput]:
+    index = build_index(model)
     data = index.to_json()
     digest = hashlib.sha256(data).hexdigest()
     yield FileOutput(INDEX_URL, f"finder:{digest}", lambda: data)
-    yield from _pages(source.model, index)
+    yield from _pages(model, index)
 
 
 URL = "/tim-xa/"

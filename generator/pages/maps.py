@@ -16,6 +16,7 @@ province with its number of sites, linking to the province map where they are cl
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import Counter
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import maps
+from generator.deps import unit_key
 from generator.model import Province, SiteModel
 from generator.pages import FileOutput, Page, Source
 
@@ -31,7 +33,7 @@ RANK = 120  # the families' order: see generator.pages.collect
 
 
 def make(source: Source) -> Iterator[Page | FileOutput]:
-    map_pages, map_files = outputs(source.model, source.data_dir)
+    map_pages, map_files = outputs(source.model, source.data_dir, source)
     yield from map_pages
     yield from map_files
 
@@ -171,14 +173,27 @@ def _bounds(basemap: maps.Basemap | None, code: str | None, rows: list[dict[str,
     return maps.bounds_of([(w, s), (e, n), *near])
 
 
-def outputs(model: SiteModel, data_dir: Path) -> tuple[list[Page], list[FileOutput]]:
+def outputs(
+    model: SiteModel, data_dir: Path, source: Source | None = None
+) -> tuple[list[Page], list[FileOutput]]:
     """Every map page and the files they load: vendor scripts, the basemap, one map per
-    province (with its GeoJSON layers), then the overview that draws on all of them."""
+    province (with its GeoJSON layers), then the overview that draws on all of them. In
+    `antq serve` a province's map whose records no changed row feeds is the last build's
+    (`Source.reused`: it reads its province's and xã's rows, `u:` the province)."""
     basemap = maps.load_basemap(data_dir)
     files = [FileOutput(v.url, f"vendor:{v.url}:{_hash(v)}", v.read) for v in maps.vendor_files()]
     if basemap is not None:
         files.append(_file(basemap.url, basemap.data))
-    provinces = [_province_map(model, province, basemap) for province in model.provinces]
+    provinces = [
+        source.reused(
+            f"maps:{province.code}",
+            frozenset({unit_key(province.code)}),
+            functools.partial(_province_map, model, province, basemap),
+        )
+        if source is not None
+        else _province_map(model, province, basemap)
+        for province in model.provinces
+    ]
     for built in provinces:
         files += built.files
     overview, overview_files = _overview_map(model, basemap, provinces)

@@ -6,9 +6,17 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
+from generator.deps import model_key
 from generator.model import ModelEntry, SiteModel
-from generator.pages import Page, Source, paged, split_list
-from generator.pages.common import award_view, legal_link, model_card, site_view
+from generator.pages import Page, Slice, Source, paged, split_list
+from generator.pages.common import (
+    award_view,
+    later_parts,
+    legal_link,
+    model_card,
+    shape,
+    site_view,
+)
 from generator.pages.news import latest
 from generator.textvi import slugify
 
@@ -57,7 +65,16 @@ def pages(model: SiteModel) -> Iterator[Page]:
             model, p["url"], f"Mô hình ở {province.name}", chosen, filters, p["url"]
         )
     for entry in model.models:
-        yield from model_pages(model, entry)
+        # Its record-level key (its sites and awards map to it), its contexts made later.
+        yield from later_parts(
+            entry.url,
+            entry.model.name,
+            [f"mo-hinh-{entry.id}.html", "mo-hinh.html"],
+            len(entry.sites),
+            SITES_ON_PAGE,
+            frozenset({model_key(entry.id)}),
+            functools.partial(lambda e: list(model_pages(model, e)), entry),
+        )
 
 
 def _listing(
@@ -68,21 +85,38 @@ def _listing(
     filters: dict[str, list[dict[str, str]]],
     active: str | None,
 ) -> Iterator[Page]:
-    """The list at `url`, MODELS_ON_PAGE models a page (page n at `url`trang-n/)."""
+    """The list at `url`, MODELS_ON_PAGE models a page (page n at `url`trang-n/), each
+    with the keys of the models it shows and its list's total and filters (`shape`), its
+    context made only when needed."""
+    around = shape(len(entries), filters)
     for part in paged(url, entries, MODELS_ON_PAGE):
+        context = functools.partial(_list_context, model, title, part, len(entries), filters)
         yield Page(
             url=part.url,
             templates=["mo-hinh-danh-sach.html"],
-            context={
-                "heading": title,
-                "models": [model_card(model, e) for e in part.items],
-                "total": len(entries),
-                "pager": part.pager,
-                "filters": filters,
-                "active": active,
-            },
+            context={},
             title=part.title(title),
+            deps=frozenset({around, *(model_key(e.id) for e in part.items)}),
+            later=functools.partial(context, active),
         )
+
+
+def _list_context(
+    model: SiteModel,
+    title: str,
+    part: Slice,
+    total: int,
+    filters: dict[str, list[dict[str, str]]],
+    active: str | None,
+) -> dict[str, object]:
+    return {
+        "heading": title,
+        "models": [model_card(model, e) for e in part.items],
+        "total": total,
+        "pager": part.pager,
+        "filters": filters,
+        "active": active,
+    }
 
 
 def model_pages(model: SiteModel, entry: ModelEntry) -> Iterator[Page]:

@@ -15,18 +15,22 @@ from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import io
 import json
-from collections.abc import Iterator
+import os
+import pickle
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from generator import limits
+from generator import codeversion, limits
 from generator.data.rawcsv import file_sha256, open_table
 from generator.data.schema import PackageSpec, ResourceSpec, display_path
 from generator.data.scope import ProvinceIndex
 from generator.model import SiteModel
 from generator.pages import FileOutput, Page, Source
+from generator.textvi import nfc
 
 RANK = 90  # the families' order: see generator.pages.collect
 # gzip's default: level 9 is three times slower for 2-3 % less. No time stamp (mtime=0) and
@@ -35,7 +39,7 @@ GZIP_LEVEL = 6
 
 
 def make(source: Source) -> Iterator[Page | FileOutput]:
-    data_pages, data_files = outputs(source.model, source.package)
+    data_pages, data_files = outputs(source.model, source.package, source.cache_dir)
     yield from data_pages
     yield from data_files
 
@@ -49,21 +53,23 @@ TYPE_NAMES = {
 }
 
 
-def outputs(model: SiteModel, package: PackageSpec) -> tuple[list[Page], list[FileOutput]]:
+def outputs(
+    model: SiteModel, package: PackageSpec, cache_dir: Path | None = None
+) -> tuple[list[Page], list[FileOutput]]:
+    """Every table's downloads, its field reference and /du-lieu/ (`cache_dir`: where the
+    compressed tables and the province splits' digests are kept, `Memo`)."""
     pages: list[Page] = []
     files: list[FileOutput] = []
     resources = []
     index = ProvinceIndex(package)
     provinces = index.provinces()
-    # A province file's rows come from the tables its link goes through: any table's change
-    # may move them (hashed once for all split tables).
-    inputs = ":".join(file_sha256(s.path) for s in package.resources if s.path.is_file())
+    memo = Memo(cache_dir, package, index)
     plain_names: list[str] = []
     for spec in package.resources:
         split = spec.path.stat().st_size > limits.SPLIT_ABOVE and index.link(spec.name) is not None
         if not split:
             plain_names.append(spec.name)
-        entry, made = _table_files(package, spec, provinces if split else {}, inputs)
+        entry, made = _table_files(memo, spec, provinces if split else {})
         files += made
         resources.append(entry)
         pages.append(_reference(spec, package, entry))
@@ -100,22 +106,23 @@ def outputs(model: SiteModel, package: PackageSpec) -> tuple[list[Page], list[Fi
 
 
 def _table_files(
-    package: PackageSpec, spec: ResourceSpec, provinces: dict[str, str], inputs: str
+    memo: Memo, spec: ResourceSpec, provinces: dict[str, str]
 ) -> tuple[dict[str, Any], list[FileOutput]]:
     """A table's downloads (whole as .csv.gz; whole as .csv and .json, or per province when
-    `provinces` is given) and what the pages say of them."""
+    `provinces` is given) and what the pages say of them. A province's files are keyed by
+    the digest of that province's rows (`Memo.digests`): an edit rewrites the files of the
+    provinces whose rows it changed, and the whole table's."""
     digest = file_sha256(spec.path)
     gz = f"/du-lieu/{spec.name}.csv.gz"
-    # Compressed now (about a second for the national package), for the size label.
-    packed = gzip.compress(_table(spec)(), compresslevel=GZIP_LEVEL, mtime=0)
-    files = [FileOutput(gz, f"csv.gz:{digest}", _bytes(packed), [spec.path])]
+    gz_size, packed = memo.packed(spec, digest)  # its size labels the link
+    files = [FileOutput(gz, f"csv.gz:{digest}", packed, [spec.path])]
     entry: dict[str, Any] = {
         "name": spec.name,
         "title": spec.title,
         "url": f"/du-lieu/{spec.name}/",
         "csv_gz": gz,
         "size": spec.path.stat().st_size,
-        "gz_size": len(packed),
+        "gz_size": gz_size,
         "csv": None,
         "json": None,
         "provinces": [],
@@ -126,16 +133,93 @@ def _table_files(
         files.append(FileOutput(entry["csv"], f"csv:{digest}", _table(spec), [spec.path]))
         json_inputs = f"json:{digest}:{spec.descriptor_hash()}"
         files.append(FileOutput(entry["json"], json_inputs, _to_json(spec), [spec.path]))
+        return entry, files
+    rows = memo.digests(spec)
     for code, name in provinces.items():
         base = f"/du-lieu/{spec.name}/{code}"
         entry["provinces"].append({"code": code, "name": name, "base": base})
-        produce = _province_csv(package, spec.name, code)
-        files.append(FileOutput(f"{base}.csv.gz", f"csv.gz:{code}:{inputs}", produce))
-        json_inputs = f"json:{code}:{inputs}:{spec.descriptor_hash()}"
+        own = rows.get(code) or rows[EMPTY]
+        produce = _province_csv(memo.package, spec.name, code)
+        files.append(FileOutput(f"{base}.csv.gz", f"csv.gz:{code}:{own}", produce))
+        json_inputs = f"json:{code}:{own}:{spec.descriptor_hash()}"
         files.append(
-            FileOutput(f"{base}.json", json_inputs, _province_json(package, spec.name, code))
+            FileOutput(f"{base}.json", json_inputs, _province_json(memo.package, spec.name, code))
         )
     return entry, files
+
+
+# The digest of a province without rows (its files hold the header alone) in `Memo.digests`.
+EMPTY = "-"
+
+
+class Memo:
+    """What the open data keeps from build to build under the cache folder (`opendata/`),
+    so that a build whose tables did not change reads none of them, and an edit reads only
+    the table it changed (issue 18): each table compressed whole (by its bytes' digest:
+    its size labels the download), and each split table's per-province digests (by the
+    digests of the tables its split reads, `ProvinceIndex.chain`, and the code). Without a
+    cache folder both are made every build.
+
+    A split table's rows are split once per process when a digest is asked and not kept
+    (`_split`): the produce jobs that follow use that split, not a new one."""
+
+    def __init__(self, cache_dir: Path | None, package: PackageSpec, index: ProvinceIndex):
+        self.root = cache_dir / "opendata" if cache_dir is not None else None
+        self.package = package
+        self.index = index
+        # A new build: the splits a long-lived process (`antq serve`) made for the last one
+        # are of the tables as they were then, and so is the province index they used.
+        _SPLITS.clear()
+        _SPLITS.update(package=str(package.descriptor_path), index=index)
+
+    def packed(self, spec: ResourceSpec, digest: str) -> tuple[int, Callable[[], bytes]]:
+        """The table compressed whole (gzip, no time stamp): its size and its bytes."""
+        if self.root is None:
+            data = gzip.compress(_table(spec)(), compresslevel=GZIP_LEVEL, mtime=0)
+            return len(data), _bytes(data)
+        path = self.root / f"{spec.name}-{digest}.csv.gz"
+        if not path.is_file():
+            data = gzip.compress(_table(spec)(), compresslevel=GZIP_LEVEL, mtime=0)
+            _replace(self.root, f"{spec.name}-*.csv.gz", path, data)
+        return path.stat().st_size, path.read_bytes
+
+    def digests(self, spec: ResourceSpec) -> dict[str, str]:
+        """Each province's digest of the table's rows as its files publish them."""
+        parts = [codeversion.code_version(), spec.descriptor_hash()]
+        for name in self.index.chain(spec.name):
+            found = self.package.resource(name)
+            if found is not None and found.path.is_file():
+                parts += [name, found.descriptor_hash(), file_sha256(found.path)]
+        key = hashlib.sha256("|".join(parts).encode()).hexdigest()
+        path = self.root / f"{spec.name}-{key}.json" if self.root is not None else None
+        if path is not None and path.is_file():
+            kept: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+            return kept
+        split = _split(self.package, spec.name, "csv")
+        made = {code: _rows_digest(split["header"], rows) for code, rows in split["rows"].items()}
+        made[EMPTY] = _rows_digest(split["header"], [])
+        if path is not None and self.root is not None:
+            data = json.dumps(made, sort_keys=True).encode()
+            _replace(self.root, f"{spec.name}-*.json", path, data)
+        return made
+
+
+def _rows_digest(header: list[str], rows: list[list[str]]) -> str:
+    """The digest of a province's rows (lists of strings pickle the same way every time;
+    one C call for the whole list, not one per row)."""
+    return hashlib.sha256(pickle.dumps((header, rows), protocol=5)).hexdigest()
+
+
+def _replace(root: Path, pattern: str, path: Path, data: bytes) -> None:
+    """`path` written (atomically) in place of the other files of `pattern` under `root`
+    (one kept entry per table)."""
+    root.mkdir(parents=True, exist_ok=True)
+    for old in root.glob(pattern):
+        if old != path:
+            old.unlink(missing_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
 
 
 def _bytes(data: bytes) -> Any:
@@ -183,8 +267,10 @@ def _split(package: PackageSpec, name: str, kind: str) -> dict[str, Any]:
         spec = package.resource(name)
         link = index.link(name)
         assert spec is not None and link is not None
-        split = _split_csv if kind == "csv" else _split_json
-        _SPLITS[kind] = split(spec, index, link[0])
+        if kind == "csv":
+            _SPLITS[kind] = _split_csv(spec, index, link[0])
+        else:
+            _SPLITS[kind] = _split_json(spec, _split(package, name, "csv"))
     found: dict[str, Any] = _SPLITS[kind]
     return found
 
@@ -198,20 +284,36 @@ def _split_csv(spec: ResourceSpec, index: ProvinceIndex, column: str) -> dict[st
     position = table.header.index(column)
     out: dict[str, list[list[str]]] = {}
     header = table.header
+    # `index.of`'s lookup, its table's keys found once (not per row).
+    link = index.link(spec.name)
+    keys = (index.key_provinces(link[1]) if link is not None else None) or {}
     for _line, cells in table.rows():
         if not any(cells):
             continue
-        value = cells[position] if position < len(cells) else ""
-        out.setdefault(index.of(spec.name, value), []).append(cells)
+        value = cells[position].strip() if position < len(cells) else ""
+        province = keys.get(value if value.isascii() else nfc(value), "")
+        out.setdefault(province, []).append(cells)
     return {"header": header, "rows": out}
 
 
-def _split_json(spec: ResourceSpec, index: ProvinceIndex, column: str) -> dict[str, Any]:
-    rows = _json_rows(spec)
-    out: dict[str, list[Any]] = {}
-    for row in rows:
-        out.setdefault(index.of(spec.name, row.get(column)), []).append(row)
-    return {"rows": out}
+def _split_json(spec: ResourceSpec, split: dict[str, Any]) -> dict[str, Any]:
+    """The CSV split's rows as JSON rows (`_json_rows`' conversion, a province at a time
+    when its file is produced)."""
+    from generator.data.load import record_maker
+
+    make = record_maker(spec, split["header"])
+    names = spec.field_names
+    attrs = ["class_" if n == "class" else n for n in names]
+
+    def rows(code: str) -> list[dict[str, Any]]:
+        out = []
+        for cells in split["rows"].get(code, []):
+            record = make([nfc(c) for c in cells])
+            values = (_jsonable(getattr(record, a)) for a in attrs)
+            out.append(dict(zip(names, values, strict=True)))
+        return out
+
+    return {"rows": rows}
 
 
 def _province_csv(package: PackageSpec, name: str, code: str) -> Any:
@@ -231,7 +333,7 @@ def _province_csv(package: PackageSpec, name: str, code: str) -> Any:
 
 def _province_json(package: PackageSpec, name: str, code: str) -> Any:
     def produce() -> bytes:
-        rows = _split(package, name, "json")["rows"].get(code, [])
+        rows = _split(package, name, "json")["rows"](code)
         return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     return produce

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -14,6 +15,7 @@ from generator.pages.common import (
     award_view,
     coverage_view,
     later,
+    later_parts,
     legal_link,
     model_card,
     site_view,
@@ -46,7 +48,16 @@ AWARDS_ON_PAGE = 10
 
 def pages(model: SiteModel) -> Iterator[Page]:
     for province in model.provinces:
-        yield from province_pages(model, province)
+        # Its record-level keys, its contexts made only when needed (`province_deps`).
+        yield from later_parts(
+            province.url,
+            province.name,
+            [f"tinh-{province.code}.html", "tinh.html"],
+            len(province.wards),
+            WARDS_ON_PAGE,
+            province_deps(province),
+            functools.partial(lambda p: list(province_pages(model, p)), province),
+        )
         for ward in province.wards:
             # Its record-level keys (generator.deps), its context made only when needed.
             yield later(ward_page, model, province, ward, deps=ward_deps(ward))
@@ -58,6 +69,14 @@ def ward_deps(ward: Ward) -> frozenset[str]:
     models = {*ward.model_ids, *(s.model_id for s in ward.sites)}
     models |= {a.model_id for a in ward.awards if a.model_id}
     return frozenset({unit_key(ward.code), *(model_key(m) for m in models)})
+
+
+def province_deps(province: Province) -> frozenset[str]:
+    """What a province's pages read beyond the build's base: the records of the province
+    and its xã (each leaf row of a xã maps to the province's key too) and the models whose
+    cards the first page shows (their sites elsewhere change the cards)."""
+    models = {model_key(m) for m in province.model_ids[:MODELS_ON_PAGE]}
+    return frozenset({unit_key(province.code), *models})
 
 
 def _coverage_rows(
