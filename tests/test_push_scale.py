@@ -213,13 +213,13 @@ def test_a_claim_outliving_its_lease_is_extended_but_a_row_taken_meanwhile_is_no
         db_url, vapid_key, clock, timeout=5, concurrency=1, batch=2, claim=4, retry_wait=0
     )
     claims: list[list[Any]] = []
-    claim, send = worker.store.claim, worker.sender.send
+    claim, steps = worker.store.claim, worker.sender.steps
 
     def claiming(*args: Any, **kwargs: Any) -> Any:
         claims.append(claim(*args, **kwargs))
         return claims[-1]
 
-    def sending(delivery: Any, tag: str) -> Any:
+    def sending(delivery: Any, tag: str, connections: Any) -> Any:
         if len(receiver.hits) == 0:  # the first send takes 15 s; meanwhile another notifier
             clock.now += 15  # takes the claim's last row (as if its lease had lapsed)
             with store.transaction() as db:
@@ -227,10 +227,10 @@ def test_a_claim_outliving_its_lease_is_extended_but_a_row_taken_meanwhile_is_no
                     "UPDATE deliveries SET lease_owner = 'other' WHERE endpoint = ?",
                     (claims[0][-1].endpoint,),
                 )
-        return send(delivery, tag)
+        return steps(delivery, tag, connections)
 
     worker.store.claim = claiming  # type: ignore[method-assign]
-    worker.sender.send = sending  # type: ignore[method-assign]
+    worker.sender.steps = sending  # type: ignore[method-assign]
     report = NotifyReport("")
     worker.process(report)
     receiver.quiesce()
@@ -289,6 +289,45 @@ def test_per_service_cap_holds_across_workers(
             assert receiver.peak > 3, receiver.peak
         for w in workers:
             w.store.close()
+    finally:
+        receiver.close()
+
+
+class PortReceiver(Receiver):
+    """Also records the client port of each request (one port: one connection)."""
+
+    def __init__(self, public_key: str) -> None:
+        super().__init__(public_key)
+        self.ports: list[int] = []
+
+    def handle(self, request: Any, body: bytes) -> None:
+        with self.lock:
+            self.ports.append(request.client_address[1])
+        super().handle(request, body)
+
+
+@pytest.mark.parametrize("close", [False, True])
+def test_a_lane_sends_to_endpoints_of_one_service_over_one_connection(
+    repo: Path, site: Path, db_url: str, vapid_key: VapidKey, close: bool
+) -> None:
+    """One lane (the event loop's task) keeps its connection to a push service between
+    sends: five endpoints of one service, one connection. Negative control: a service that
+    answers `Connection: close` gets a new connection for each."""
+    receiver = PortReceiver(vapid_key.public_key)
+    try:
+        paths = [f"/push/{n}" for n in range(5)]
+        fill(db_url, receiver, paths)
+        plan(repo, site, db_url, vapid_key)
+        if close:
+            for path in paths:
+                receiver.script[path] = [(201, {"Connection": "close"})]
+        worker = notifier(db_url, vapid_key, concurrency=1, retry_wait=0)
+        report = NotifyReport("")
+        worker.process(report)
+        worker.store.close()
+        receiver.quiesce()
+        assert report.outcomes["sent"] == 5 and receiver.hits.total() == 5
+        assert len(set(receiver.ports)) == (5 if close else 1), receiver.ports
     finally:
         receiver.close()
 
@@ -465,89 +504,6 @@ def test_push_reads_records_not_the_pages_prose(monkeypatch: pytest.MonkeyPatch)
             if isinstance(node, ast.ImportFrom) and node.module
         } | {a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
         assert not imported & {"generator.build", "generator.pages.updates"}, module
-
-
-# -- the deadline on a kept-alive TLS connection ------------------------------------------------
-
-
-def _self_signed(tmp_path: Path) -> tuple[Path, Path]:
-    import datetime as dt
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(1)
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path
-
-
-def test_deadline_cuts_a_kept_alive_tls_connection(tmp_path: Path) -> None:
-    """A reused HTTPS connection's socket is an ssl.SSLSocket, which refuses dup(): main's
-    deadline called sock.dup() on it, so every second request on a kept-alive HTTPS
-    connection failed. The watch now takes a new descriptor of the same socket, and the
-    deadline still cuts a read that never ends."""
-    import socket
-    import ssl
-
-    from generator.push.deadline import Deadline
-
-    cert, key = _self_signed(tmp_path)
-    server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    server_ctx.load_cert_chain(cert, key)
-    listener = socket.create_server(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    held: list[socket.socket] = []
-
-    def accept() -> None:
-        conn, _ = listener.accept()
-        tls = server_ctx.wrap_socket(conn, server_side=True)
-        held.append(tls)  # answers nothing: the client's read would block for ever
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    client_ctx = ssl.create_default_context(cafile=str(cert))
-    client_ctx.check_hostname = False
-    client = client_ctx.wrap_socket(socket.create_connection(("127.0.0.1", port)))
-    thread.join(10)
-    try:
-        with pytest.raises(NotImplementedError):
-            client.dup()  # negative control: what the old watch did
-        started = time.monotonic()
-        with Deadline(0.5) as deadline:
-            deadline.watch(client)
-            try:
-                data = client.recv(1)
-            except OSError:
-                data = b""
-        assert data == b"" and deadline.expired
-        assert time.monotonic() - started < 5
-    finally:
-        client.close()
-        for sock in held:
-            sock.close()
-        listener.close()
 
 
 def test_notify_needs_a_range_unless_a_worker(tmp_path: Path) -> None:

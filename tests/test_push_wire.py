@@ -15,6 +15,7 @@ import os
 import socket
 import ssl
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -218,7 +219,7 @@ class ConnectProxy:
         pipe(client, upstream)
 
     def close(self) -> None:
-        self.sock.close()
+        _stop(self.sock)
 
 
 def test_https_proxy_from_the_environment(
@@ -302,7 +303,16 @@ class Scripted:
                     return
 
     def close(self) -> None:
-        self.sock.close()
+        _stop(self.sock)
+
+
+def _stop(listener: socket.socket) -> None:
+    """Close a listening socket whose thread is blocked in accept(): shut it down first, which
+    wakes that accept. Closed alone, the blocked thread kept the old socket and a later
+    test's sockets could take its descriptor number (one lost request in test_push_scale)."""
+    with contextlib.suppress(OSError):
+        listener.shutdown(socket.SHUT_RDWR)
+    listener.close()
 
 
 def send_all(origin: str, count: int, key: VapidKey) -> list[Outcome]:
@@ -398,3 +408,140 @@ def test_garbage_answers_are_not_taken_as_sent(answer: bytes, vapid_key: VapidKe
     finally:
         server.close()
     assert outcome == Outcome("retry", None, "ProtocolError")
+
+
+# -- one event loop (loop.py): deadlines from its timer, connections kept per lane ------------
+
+
+class StallingTls:
+    """An https push service that answers its first request on a connection (201) and then
+    reads the next and never answers: a kept-alive TLS connection that stalls."""
+
+    def __init__(self, cert: Path, key: Path) -> None:
+        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.context.load_cert_chain(cert, key)
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.origin = f"https://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.connections = 0
+        self.requests = 0
+        self.held: list[socket.socket] = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+                tls = self.context.wrap_socket(conn, server_side=True)
+            except OSError:
+                return
+            self.connections += 1
+            self.held.append(tls)
+            buffer = b""
+            with contextlib.suppress(OSError):
+                while True:
+                    while b"\r\n\r\n" not in buffer:
+                        chunk = tls.recv(65536)
+                        if not chunk:
+                            raise OSError("closed")
+                        buffer += chunk
+                    head, buffer = buffer.split(b"\r\n\r\n", 1)
+                    length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+                    while len(buffer) < length:
+                        buffer += tls.recv(65536)
+                    buffer = buffer[length:]
+                    self.requests += 1
+                    if self.requests == 1:
+                        tls.sendall(CREATED)
+
+    def close(self) -> None:
+        _stop(self.sock)
+        for tls in self.held:
+            with contextlib.suppress(OSError):
+                tls.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked reading it
+            tls.close()
+
+
+def test_a_stalled_service_is_cut_by_the_loops_timer_without_a_thread(
+    tmp_path: Path, vapid_key: VapidKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two lanes on one event loop: one sends twice over a kept-alive TLS connection whose
+    second answer never comes, the other sends three times to another service. The stalled
+    request ends at its deadline (the loop's timer: no watchdog thread, no dup of the TLS
+    socket), the other lane is served meanwhile over one connection, and no thread starts.
+    Negative controls: the thread counter counts a Timer started in the same window; the
+    stalled service did take the second request (the stall is real)."""
+    from generator.push.loop import Loop
+
+    cert, key = _certificate(tmp_path)
+    stalled = StallingTls(cert, key)
+    healthy = Scripted([CREATED] * 3)
+    context = ssl.create_default_context(cafile=str(cert))
+    sender = Sender(vapid_key, SUBJECT, policy=LOCAL, timeout=1.5, context=context)
+    _, _, p256dh, auth = keys()
+    ended: dict[str, float] = {}
+
+    def lane(origin: str, count: int) -> Any:
+        connections: dict[str, wire.Connection] = {}
+        outcomes = []
+        for n in range(count):
+            d = delivery(f"{origin}/p/{n}", p256dh, auth)
+            outcomes.append((yield from sender.steps(d, "t", connections)))
+        ended[origin] = time.monotonic()
+        for connection in connections.values():
+            connection.close()
+        return outcomes
+
+    starts: list[str] = []
+    real_start = threading.Thread.start
+
+    def counting(thread: threading.Thread) -> None:
+        if threading.current_thread() is threading.main_thread():
+            starts.append(thread.name)
+        real_start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", counting)
+    try:
+        began = time.monotonic()
+        results = Loop().run([lane(stalled.origin, 2), lane(healthy.origin, 3)])
+        elapsed = time.monotonic() - began
+        assert starts == []
+        timer = threading.Timer(60, lambda: None)  # negative control of the counter
+        timer.start()
+        timer.cancel()
+        assert len(starts) == 1
+    finally:
+        monkeypatch.undo()
+        stalled.close()
+        healthy.close()
+    cut, served = results
+    assert isinstance(cut, list) and isinstance(served, list)
+    assert [o.state for o in cut] == ["sent", "retry"] and cut[1].detail == "Deadline"
+    assert 1.4 <= elapsed < 10, elapsed
+    assert [o.state for o in served] == ["sent"] * 3
+    assert ended[healthy.origin] < ended[stalled.origin]  # not held behind the stall
+    assert (stalled.connections, stalled.requests) == (1, 2)  # kept alive, then stalled
+    assert (healthy.connections, healthy.requests) == (1, 3)  # three endpoints, one connection
+
+
+def test_prepared_messages_each_have_their_own_key(vapid_key: VapidKey) -> None:
+    """A lane encrypts its claim in a row before sending (Sender.prepare): each message still
+    gets its own ephemeral key and salt, and decrypts at the receiver. What was prepared and
+    not sent is dropped by `forget` (negative control: until then it is held)."""
+    receiver = Receiver(vapid_key.public_key)
+    try:
+        sender = Sender(vapid_key, SUBJECT, policy=LOCAL, timeout=5)
+        subs = [receiver.subscription(f"/push/{n}") for n in range(4)]
+        batch = [delivery(s["endpoint"], s["keys"]["p256dh"], s["keys"]["auth"]) for s in subs]
+        sender.prepare(batch, ["t"] * 4)
+        outcomes = [sender.send(d, "t") for d in batch[:3]]
+        assert len(sender._ready) == 1  # the fourth, prepared and not sent
+        sender.forget(batch)
+        assert sender._ready == {}
+        sender.close()
+        receiver.quiesce()
+    finally:
+        receiver.close()
+    assert [o.state for o in outcomes] == ["sent"] * 3 and receiver.errors == []
+    bodies = [receiver.bodies[f"/push/{n}"] for n in range(3)]
+    assert len({b[:16] for b in bodies}) == 3  # salts
+    assert len({b[21:86] for b in bodies}) == 3  # the ephemeral public keys (key id)

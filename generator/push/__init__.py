@@ -8,7 +8,7 @@ notify.py    after a deploy: plan a run and send it; `--worker`: send what any r
 plan.py      data diff → topics → one payload per subscriber
 worker.py    lanes that claim and send, retries, outcomes (many notifiers share the work)
 send.py      encrypt, sign (VAPID, once per push service), POST over a kept-alive connection
-deadline.py  a total deadline per request (a trickling endpoint cannot hold a lane)
+loop.py      one event loop for every lane; a total deadline per request (its timer)
 report.py    the summary, the dry run, the progress bar, `antq push status`
 topics.py    the topic vocabulary and how a record change maps to topics and messages
 endpoints.py which push endpoints and keys are acceptable (the SSRF guard)

@@ -4,10 +4,11 @@ kept-alive connection to its push service, and classify the answer.
 Per message only what must be new is computed: the encryption (an ephemeral ECDH key and salt
 each time, wire.encrypt). The VAPID JWT depends only on the push service's origin (`aud`) and
 an expiry, so it is signed once per service and reused until an hour before it expires (12 h).
-Each sending thread keeps one connection per push service (HTTP/1.1 keep-alive, wire.py: why
-not urllib3 is said there), bounded by the total `Deadline` of deadline.py, and never follows
-a redirect (a 307 would re-POST past the allow-list). An `https_proxy` in the environment is
-used for https push services, except those `no_proxy` names.
+Each lane (worker.py) keeps one connection per push service (HTTP/1.1 keep-alive, wire.py: why
+not urllib3 is said there); a request is bounded by a total deadline, the event loop's timer
+(loop.py), and never follows a redirect (a 307 would re-POST past the allow-list). An
+`https_proxy` in the environment is used for https push services, except those `no_proxy`
+names.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
 from email.utils import parsedate_to_datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
-from generator.push.deadline import Deadline
 from generator.push.endpoints import DEFAULT_POLICY, EndpointPolicy
+from generator.push.loop import Steps, run_one
 from generator.push.store import Delivery
 from generator.push.vapid import VapidKey
 from generator.push.wire import Connection, WireError, encrypt, proxy_for
@@ -73,6 +74,15 @@ def classify(status: int | None, retry_after: float | None = None) -> Outcome:
     return Outcome("failed", status, "rejected")
 
 
+class Prepared(NamedTuple):
+    """One notification's request, encrypted and signed (Sender.prepare)."""
+
+    service: str
+    target: str
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
 class Sender:
     def __init__(
         self,
@@ -96,6 +106,7 @@ class Sender:
         self._jwt: dict[str, tuple[str, float]] = {}  # service → (Authorization, its expiry)
         self._jwt_lock = threading.Lock()
         self.signatures = 0  # how many JWTs were signed (the bench reports it)
+        self._ready: dict[tuple[str, str], Prepared | Outcome] = {}  # prepare's, by delivery
 
     def authorization(self, service: str) -> str:
         """The VAPID Authorization header for a push service, signed once per service."""
@@ -111,10 +122,8 @@ class Sender:
             self.signatures += 1
             return header
 
-    def _connection(self, service: str) -> Connection:
-        connections: dict[str, Connection] | None = getattr(self._local, "connections", None)
-        if connections is None:
-            connections = self._local.connections = {}
+    def connection(self, connections: dict[str, Connection], service: str) -> Connection:
+        """The kept-alive connection of `connections` (one task's) to a push service."""
         connection = connections.get(service)
         if connection is None:
             connection = connections[service] = Connection(
@@ -123,12 +132,36 @@ class Sender:
         return connection
 
     def close(self) -> None:
-        """Close this thread's connections."""
+        """Close this thread's connections (those of `send`)."""
         for connection in getattr(self._local, "connections", {}).values():
             connection.close()
         self._local.connections = {}
 
     def send(self, delivery: Delivery, tag: str) -> Outcome:
+        """Send one notification in this thread (over its kept-alive connections)."""
+        connections: dict[str, Connection] | None = getattr(self._local, "connections", None)
+        if connections is None:
+            connections = self._local.connections = {}
+        return run_one(self.steps(delivery, tag, connections))
+
+    def prepare(self, deliveries: list[Delivery], tags: list[str]) -> None:
+        """Check and encrypt these deliveries now, one after another, for `steps` to send
+        later: the same work, but in a row the code and tables of the encryption stay in the
+        processor's caches (0.44 → 0.3 ms a message in bench/push_bench.py's worker).
+        Each message still gets its own ephemeral key and salt (RFC 8291)."""
+        for delivery, tag in zip(deliveries, tags, strict=True):
+            if delivery.p256dh is not None and delivery.auth is not None:
+                key = (delivery.run_key, delivery.endpoint)
+                self._ready[key] = self._request(delivery, tag)
+
+    def forget(self, deliveries: list[Delivery]) -> None:
+        """Drop what `prepare` made for deliveries that were not sent."""
+        for delivery in deliveries:
+            self._ready.pop((delivery.run_key, delivery.endpoint), None)
+
+    def _request(self, delivery: Delivery, tag: str) -> Prepared | Outcome:
+        """The service, target, headers and body of one notification's request, or the
+        outcome that it cannot be sent."""
         # Checked again here: the row may predate a tighter allow-list, or not come from the
         # service at all.
         endpoint, refusal = self.policy.check(delivery.endpoint)
@@ -150,16 +183,29 @@ class Sender:
             ("Topic", tag),
             ("Urgency", "normal"),
         ]
-        deadline = Deadline(self.timeout)
+        return Prepared(service, target, headers, body)
+
+    def steps(
+        self, delivery: Delivery, tag: str, connections: dict[str, Connection]
+    ) -> Steps[Outcome]:
+        """Send one notification over `connections` (the caller's, one per push service):
+        a generator of the request's waits (loop.py), bounded in all by `timeout`."""
+        made = self._ready.pop((delivery.run_key, delivery.endpoint), None)
+        if made is None:
+            made = self._request(delivery, tag)
+        if isinstance(made, Outcome):
+            return made
+        service, target, headers, body = made
+        when = time.monotonic() + self.timeout
         try:
-            with deadline:
-                reply = self._connection(service).post(target, headers, body)
+            reply = yield from self.connection(connections, service).request(
+                target, headers, body, when
+            )
         except WireError as exc:
-            # Timeouts and refused or cut connections: retry later.
-            cut = deadline.expired and exc.name != "ReadTimeout"
-            return Outcome("retry", None, "Deadline" if cut else exc.name)
+            # The deadline ("Deadline"), refused or cut connections: retry later.
+            return Outcome("retry", None, exc.name)
         except OSError as exc:
-            return Outcome("retry", None, "Deadline" if deadline.expired else type(exc).__name__)
+            return Outcome("retry", None, type(exc).__name__)
         status = reply.status
         if status == 429 or 500 <= status < 600:
             return classify(status, parse_retry_after(reply.retry_after, self.clock()))

@@ -18,18 +18,21 @@ The HTTP side is deliberately small: no redirects (a 307 would re-POST past the 
 compression, answers read and discarded with a size cap, `Connection: close` and HTTP/1.0
 honoured, chunked bodies decoded; anything else unexpected closes the connection and raises
 `WireError`, which the sender turns into a retry. An `https_proxy` from the environment (and
-`no_proxy`) is honoured for https push services with a CONNECT tunnel. Every socket is
-registered with the request's `Deadline` (deadline.py) before the TLS handshake, so a total
-deadline still bounds each request.
+`no_proxy`) is honoured for https push services with a CONNECT tunnel. Sockets are
+non-blocking and a request is a generator of its waits (loop.py): one event loop drives every
+lane's requests, and each wait, from the connection and the TLS handshake to the last byte of
+the answer, is bounded by the request's total deadline.
 """
 
 from __future__ import annotations
 
 import base64
+import errno
 import hmac
 import os
 import socket
 import ssl
+import time
 import urllib.request
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -38,7 +41,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from generator.push.deadline import deadline_expired, watch_current
+from generator.push.loop import READ, WRITE, Expired, Steps, WireError, run_one
+
+__all__ = ["Connection", "Expired", "Reply", "WireError", "encrypt", "proxy_for"]
 
 RECORD_SIZE = 4096  # the header's record size: one record holds the whole message
 # Push services take at most 4096 bytes of body: the header (salt 16, record size 4, key id
@@ -50,15 +55,6 @@ _CURVE = ec.SECP256R1()
 _KEY_INFO = b"WebPush: info\x00"
 _CEK_INFO = b"Content-Encoding: aes128gcm\x00\x01"
 _NONCE_INFO = b"Content-Encoding: nonce\x00\x01"
-
-
-class WireError(OSError):
-    """A connection that failed or answered something this client does not take; `name` is
-    what the delivery log shows."""
-
-    def __init__(self, name: str, detail: str = "") -> None:
-        super().__init__(f"{name}: {detail}" if detail else name)
-        self.name = name
 
 
 def _b64(value: str) -> bytes:
@@ -109,7 +105,9 @@ def proxy_for(origin: str) -> str | None:
 
 class Connection:
     """One kept-alive HTTP/1.1 connection to one push service (scheme://host[:port]), used by
-    one thread at a time."""
+    one task at a time. Its socket is non-blocking: `request` is a generator of the waits
+    (loop.py) a request goes through, each bounded by the request's deadline `when`; `post`
+    runs one request to its end in the calling thread."""
 
     def __init__(
         self,
@@ -131,43 +129,78 @@ class Connection:
         self.proxy = proxy
         self.sock: socket.socket | None = None
         self._buffer = b""
+        self._when = 0.0  # the deadline of the request being made (time.monotonic)
+        self.opened = 0  # connections opened (tests read it)
 
     # -- connecting ----------------------------------------------------------------------------
 
-    def _connect(self) -> socket.socket:
+    def _connect(self) -> Steps[socket.socket]:
         if self.proxy is not None:
-            sock = self._tunnel(self.proxy)
+            sock = yield from self._tunnel(self.proxy)
         else:
-            try:
-                sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
-            except TimeoutError as exc:
-                raise WireError("ConnectTimeout", str(exc)) from exc
-            except OSError as exc:
-                raise WireError("ConnectionError", str(exc)) from exc
-            watch_current(sock)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        if self.https:
-            context = self.context or _default_context()
-            try:
-                sock = context.wrap_socket(sock, server_hostname=self.host)
-            except OSError as exc:
-                sock.close()
-                raise _wire_error(exc, "ConnectTimeout") from exc
-        return sock
+            sock = yield from self._open(self.host, self.port, "ConnectionError")
+        self.opened += 1
+        if not self.https:
+            return sock
+        context = self.context or _default_context()
+        try:
+            tls = context.wrap_socket(
+                sock, server_hostname=self.host, do_handshake_on_connect=False
+            )
+        except OSError as exc:
+            sock.close()
+            raise _wire_error(exc) from exc
+        try:
+            while True:
+                try:
+                    tls.do_handshake()
+                    break
+                except ssl.SSLWantReadError:
+                    yield tls, READ, self._when
+                except ssl.SSLWantWriteError:
+                    yield tls, WRITE, self._when
+        except WireError:
+            tls.close()
+            raise
+        except OSError as exc:
+            tls.close()
+            raise _wire_error(exc) from exc
+        except BaseException:
+            tls.close()
+            raise
+        return tls
 
-    def _tunnel(self, proxy: str) -> socket.socket:
+    def _open(self, host: str, port: int, failure: str) -> Steps[socket.socket]:
+        """A connected non-blocking TCP socket. The name lookup itself blocks (as it did
+        with socket.create_connection); the connection is bounded by the deadline."""
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except OSError as exc:
+            raise WireError(failure, str(exc)) from exc
+        problem = "no address"
+        for family, kind, proto, _, address in infos:
+            sock = socket.socket(family, kind, proto)
+            try:
+                sock.setblocking(False)
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                code = sock.connect_ex(address)
+                if code in (errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EAGAIN):
+                    yield sock, WRITE, self._when
+                    code = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            except BaseException:
+                sock.close()
+                raise
+            if code == 0:
+                return sock
+            sock.close()
+            problem = os.strerror(code)
+        raise WireError(failure, problem)
+
+    def _tunnel(self, proxy: str) -> Steps[socket.socket]:
         parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
         if parts.scheme != "http":
             raise WireError("ProxyError", f"unsupported proxy scheme {parts.scheme}")
-        try:
-            sock = socket.create_connection(
-                (parts.hostname or "", parts.port or 80), timeout=self.timeout
-            )
-        except TimeoutError as exc:
-            raise WireError("ConnectTimeout", str(exc)) from exc
-        except OSError as exc:
-            raise WireError("ProxyError", str(exc)) from exc
-        watch_current(sock)
+        sock = yield from self._open(parts.hostname or "", parts.port or 80, "ProxyError")
         target = f"{self.host}:{self.port}"
         head = f"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n"
         if parts.username:
@@ -175,17 +208,22 @@ class Connection:
             head += f"Proxy-Authorization: Basic {base64.b64encode(user).decode()}\r\n"
         self.sock, self._buffer = sock, b""
         try:
-            sock.sendall((head + "\r\n").encode())
-            status, _ = self._read_head()
-        except Exception:
+            yield from self._send((head + "\r\n").encode())
+            status, _ = yield from self._read_head()
+        except WireError:
             sock.close()
-            self.sock = None
             raise
+        except OSError as exc:
+            sock.close()
+            raise WireError("ProxyError", str(exc)) from exc
+        except BaseException:
+            sock.close()
+            raise
+        finally:
+            self.sock = None
         if status != 200:
             sock.close()
-            self.sock = None
             raise WireError("ProxyError", f"CONNECT answered {status}")
-        self.sock = None
         return sock
 
     def close(self) -> None:
@@ -199,8 +237,16 @@ class Connection:
     # -- one request ---------------------------------------------------------------------------
 
     def post(self, target: str, headers: list[tuple[str, str]], body: bytes) -> Reply:
-        """POST `body` to `target` (path and query); one new connection if a kept-alive one
-        was closed by the service before any byte of its answer (its idle timeout)."""
+        """One request, in this thread, within `timeout` seconds in all."""
+        when = time.monotonic() + self.timeout
+        return run_one(self.request(target, headers, body, when))
+
+    def request(
+        self, target: str, headers: list[tuple[str, str]], body: bytes, when: float
+    ) -> Steps[Reply]:
+        """POST `body` to `target` (path and query) by `when` (time.monotonic), else
+        `Expired`; one new connection if a kept-alive one was closed by the service before
+        any byte of its answer (its idle timeout)."""
         if any(c in target for c in "\r\n ") or not target.startswith("/"):
             raise WireError("InvalidURL", "request target")
         lines = [f"POST {target} HTTP/1.1", f"Host: {self.authority}"]
@@ -210,33 +256,31 @@ class Connection:
             lines.append(f"{name}: {value}")
         lines.append(f"Content-Length: {len(body)}")
         request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+        self._when = when
         reused = self.sock is not None
         try:
-            return self._exchange(request, reused)
+            return (yield from self._exchange(request, reused))
         except _Stale:
             self.close()
-            if not reused or deadline_expired():
+            if not reused:
                 raise WireError("ConnectionError", "closed before answering") from None
-            return self._exchange(request, False)  # once, on a new connection
+            return (yield from self._exchange(request, False))  # once, on a new connection
 
-    def _exchange(self, request: bytes, reused: bool) -> Reply:
-        if self.sock is None:
-            self.sock = self._connect()
-            self._buffer = b""
-        else:
-            watch_current(self.sock)
-        sock = self.sock
+    def _exchange(self, request: bytes, reused: bool) -> Steps[Reply]:
         try:
+            if self.sock is None:
+                self.sock = yield from self._connect()
+                self._buffer = b""
             try:
-                sock.sendall(request)
+                yield from self._send(request)
             except (ConnectionResetError, BrokenPipeError) as exc:
                 if reused:
                     raise _Stale from exc
                 raise
-            status, fields = self._read_head(reused)
+            status, fields = yield from self._read_head(reused)
             while 100 <= status < 200:  # interim answers (none is asked for): skip them
-                status, fields = self._read_head()
-            keep = self._read_body(status, fields)
+                status, fields = yield from self._read_head()
+            keep = yield from self._read_body(status, fields)
         except _Stale:
             raise
         except WireError:
@@ -244,16 +288,41 @@ class Connection:
             raise
         except OSError as exc:
             self.close()
-            raise _wire_error(exc, "ReadTimeout") from exc
+            raise _wire_error(exc) from exc
+        except BaseException:  # the task was closed mid-request
+            self.close()
+            raise
         if not keep:
             self.close()
         return Reply(status, fields.get("retry-after"))
 
-    def _recv(self) -> bytes:
-        assert self.sock is not None
-        return self.sock.recv(65536)
+    def _send(self, data: bytes) -> Steps[None]:
+        sock = self.sock
+        assert sock is not None
+        view = memoryview(data)
+        while view:
+            try:
+                sent = sock.send(view)
+            except (BlockingIOError, ssl.SSLWantWriteError):
+                yield sock, WRITE, self._when
+                continue
+            except ssl.SSLWantReadError:
+                yield sock, READ, self._when
+                continue
+            view = view[sent:]
 
-    def _read_head(self, reused: bool = False) -> tuple[int, dict[str, str]]:
+    def _recv(self) -> Steps[bytes]:
+        sock = self.sock
+        assert sock is not None
+        while True:
+            try:
+                return sock.recv(65536)
+            except (BlockingIOError, ssl.SSLWantReadError):
+                yield sock, READ, self._when
+            except ssl.SSLWantWriteError:
+                yield sock, WRITE, self._when
+
+    def _read_head(self, reused: bool = False) -> Steps[tuple[int, dict[str, str]]]:
         """The status and header fields of an answer; `_Stale` when a reused connection
         ends before its first byte."""
         buffer = self._buffer
@@ -267,7 +336,7 @@ class Connection:
             if len(buffer) > MAX_HEAD:
                 raise WireError("ProtocolError", "headers too long")
             try:
-                chunk = self._recv()
+                chunk = yield from self._recv()
             except (ConnectionResetError, BrokenPipeError) as exc:
                 if first and not buffer:
                     raise _Stale from exc
@@ -294,7 +363,7 @@ class Connection:
             fields[key] = f"{fields[key]}, {value}" if key in fields else value
         return int(parts[1]), fields
 
-    def _read_body(self, status: int, fields: dict[str, str]) -> bool:
+    def _read_body(self, status: int, fields: dict[str, str]) -> Steps[bool]:
         """Read and drop the answer's body; whether the connection may be used again."""
         keep = "close" not in fields.get("connection", "").lower()
         if fields[""] == "HTTP/1.0" and "keep-alive" not in fields.get("connection", "").lower():
@@ -302,26 +371,26 @@ class Connection:
         if status in (204, 304):
             return keep
         if "chunked" in fields.get("transfer-encoding", "").lower():
-            self._read_chunked()
+            yield from self._read_chunked()
             return keep
         length = fields.get("content-length")
         if length is None:
-            self._drain_to_close()
+            yield from self._drain_to_close()
             return False
         if not length.isdigit() or int(length) > MAX_BODY:
             raise WireError("ProtocolError", "content-length")
-        self._read_exactly(int(length))
+        yield from self._read_exactly(int(length))
         return keep
 
-    def _read_exactly(self, size: int) -> None:
+    def _read_exactly(self, size: int) -> Steps[None]:
         while len(self._buffer) < size:
-            chunk = self._recv()
+            chunk = yield from self._recv()
             if not chunk:
                 raise WireError("ProtocolError", "connection closed in the body")
             self._buffer += chunk
         self._buffer = self._buffer[size:]
 
-    def _read_line(self) -> bytes:
+    def _read_line(self) -> Steps[bytes]:
         while True:
             end = self._buffer.find(b"\r\n")
             if end >= 0:
@@ -329,15 +398,16 @@ class Connection:
                 return line
             if len(self._buffer) > MAX_HEAD:
                 raise WireError("ProtocolError", "chunk line too long")
-            chunk = self._recv()
+            chunk = yield from self._recv()
             if not chunk:
                 raise WireError("ProtocolError", "connection closed in the body")
             self._buffer += chunk
 
-    def _read_chunked(self) -> None:
+    def _read_chunked(self) -> Steps[None]:
         total = 0
         while True:
-            size_text = self._read_line().split(b";", 1)[0].strip()
+            line = yield from self._read_line()
+            size_text = line.split(b";", 1)[0].strip()
             try:
                 size = int(size_text, 16)
             except ValueError:
@@ -346,15 +416,15 @@ class Connection:
             if total > MAX_BODY:
                 raise WireError("ProtocolError", "body too long")
             if size == 0:
-                while self._read_line():  # trailers, up to the empty line
+                while (yield from self._read_line()):  # trailers, up to the empty line
                     pass
                 return
-            self._read_exactly(size + 2)
+            yield from self._read_exactly(size + 2)
 
-    def _drain_to_close(self) -> None:
+    def _drain_to_close(self) -> Steps[None]:
         total = len(self._buffer)
         while True:
-            chunk = self._recv()
+            chunk = yield from self._recv()
             if not chunk:
                 return
             total += len(chunk)
@@ -362,11 +432,8 @@ class Connection:
                 raise WireError("ProtocolError", "body too long")
 
 
-def _wire_error(exc: OSError, timeout: str) -> WireError:
-    """A socket or TLS error under the name the delivery log shows (`timeout`: what a
-    timeout is called at this step)."""
-    if isinstance(exc, TimeoutError):
-        return WireError(timeout, str(exc))
+def _wire_error(exc: OSError) -> WireError:
+    """A socket or TLS error under the name the delivery log shows."""
     if isinstance(exc, ssl.SSLError):
         return WireError("SSLError", str(exc))
     return WireError("ConnectionError", str(exc))

@@ -33,10 +33,12 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
+from generator.push.loop import Loop, Steps
 from generator.push.plan import run_tag
 from generator.push.report import NotifyReport, mask
 from generator.push.send import Outcome, Sender
 from generator.push.store import Delivery, Recorded, Slot, Store
+from generator.push.wire import Connection
 
 MIN_RETRY_DELAY = 1.0
 MAX_RETRY_DELAY = 24 * 3600.0
@@ -153,60 +155,57 @@ class Notifier:
             self.sleep(pause)
 
     def _drain(self, report: NotifyReport) -> bool:
-        """Run the lanes until none can claim anything; whether any did."""
-        claimed = [False] * self.concurrency
-        failures: list[BaseException] = []
+        """Run the lanes, together on one event loop (loop.py), until none can claim
+        anything; whether any did."""
+        results = Loop().run([self._lane(report) for _ in range(self.concurrency)])
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result  # a bug: surface it
+        return any(results)
 
-        def lane(index: int) -> None:
-            try:
-                claimed[index] = self._lane(report)
-            except BaseException as exc:  # a bug: surface it in the main thread
-                failures.append(exc)
-            finally:
-                self.sender.close()
-
-        threads = [
-            threading.Thread(target=lane, args=(i,), name=f"push-lane-{i}")
-            for i in range(self.concurrency)
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        if failures:
-            raise failures[0]
-        return any(claimed)
-
-    def _lane(self, report: NotifyReport) -> bool:
+    def _lane(self, report: NotifyReport) -> Steps[bool]:
         claimed_any = False
         lease = claim_lease(self.sender.timeout)
         slot_lease = lease  # extended with each claim and with each delivery's lease
-        while True:
-            slot = self.store.claim_slot(self.owner, self.clock(), slot_lease, self.per_service)
-            if slot is None:
-                return claimed_any
-            try:
-                while True:
-                    claimed = self.store.claim(
-                        self.owner, self.clock(), lease, self.claim, slot, slot_lease
-                    )
-                    if not claimed:
-                        break
-                    claimed_any = True
-                    if not self._send_claimed(slot, claimed, report):
-                        break
-            finally:
-                self.store.release_slot(self.owner, slot)
+        connections: dict[str, Connection] = {}  # this lane's, kept alive between sends
+        try:
+            while True:
+                slot = self.store.claim_slot(self.owner, self.clock(), slot_lease, self.per_service)
+                if slot is None:
+                    return claimed_any
+                try:
+                    while True:
+                        claimed = self.store.claim(
+                            self.owner, self.clock(), lease, self.claim, slot, slot_lease
+                        )
+                        if not claimed:
+                            break
+                        claimed_any = True
+                        sent = yield from self._send_claimed(slot, claimed, report, connections)
+                        if not sent:
+                            break
+                finally:
+                    self.store.release_slot(self.owner, slot)
+        finally:
+            for connection in connections.values():
+                connection.close()
 
-    def _send_claimed(self, slot: Slot, claimed: list[Delivery], report: NotifyReport) -> bool:
+    def _send_claimed(
+        self,
+        slot: Slot,
+        claimed: list[Delivery],
+        report: NotifyReport,
+        connections: dict[str, Connection],
+    ) -> Steps[bool]:
         """Send a claim in order, recording the outcomes of each `batch` sends in one
         transaction (so a lane has at most one batch sent and not yet recorded: the crash
         window); False when its service asked to wait (the rest is given back, and the
         service paused for every notifier)."""
         done: list[Recorded] = []
+        self.sender.prepare(claimed, [run_tag(d.run_key) for d in claimed])
         try:
             for index in range(len(claimed)):
-                outcome = self._deliver(claimed, index, report, done, slot)
+                outcome = yield from self._deliver(claimed, index, report, done, slot, connections)
                 if outcome is not None and outcome.status == 429 and outcome.retry_after:
                     until = self.clock() + min(MAX_RETRY_DELAY, outcome.retry_after)
                     detail = f"{outcome.status or '-'} Retry-After {outcome.retry_after:g} s"
@@ -219,6 +218,7 @@ class Notifier:
                     self.record(done, report)
                     done = []
         finally:
+            self.sender.forget(claimed)
             self.record(done, report)
         return True
 
@@ -228,8 +228,9 @@ class Notifier:
         index: int,
         report: NotifyReport,
         done: list[Recorded],
-        slot: Slot | None = None,
-    ) -> Outcome | None:
+        slot: Slot | None,
+        connections: dict[str, Connection],
+    ) -> Steps[Outcome | None]:
         """Send `claimed[index]`; its outcome joins `done`, recorded with the batch."""
         delivery = claimed[index]
         if delivery.p256dh is None or delivery.auth is None:
@@ -251,12 +252,9 @@ class Notifier:
             for offset, kept in enumerate(held[len(done) :], start=index + 1):
                 if kept:
                     claimed[offset] = replace(claimed[offset], lease_expiry=needed)
-        outcome = self._safe_send(delivery, run_tag(delivery.run_key))
+        try:
+            outcome = yield from self.sender.steps(delivery, run_tag(delivery.run_key), connections)
+        except Exception as exc:  # a bug must not strand the deliveries still in flight
+            outcome = Outcome("failed", None, f"{type(exc).__name__}: {exc}"[:200])
         done.append(self.outcome_row(delivery, outcome))
         return outcome
-
-    def _safe_send(self, delivery: Delivery, tag: str) -> Outcome:
-        try:
-            return self.sender.send(delivery, tag)
-        except Exception as exc:  # a bug must not strand the deliveries still in flight
-            return Outcome("failed", None, f"{type(exc).__name__}: {exc}"[:200])
