@@ -17,17 +17,14 @@ in git):
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.teach_bench import BOOK, KIWIX_SERVE, _free_port  # noqa: E402
+from bench.teach_bench import BOOK, served_zim  # noqa: E402
 from tests.browser import StaticServer, block_external, launch  # noqa: E402
 
 PHONE = {"width": 360, "height": 740}
@@ -79,36 +76,15 @@ def student_handout(browser, site: Path, out: Path) -> None:
 
 
 def zim_search(browser, data: Path, out: Path) -> None:
-    with tempfile.TemporaryDirectory(prefix="antq-shots-") as tmp:
-        zim = Path(tmp) / f"{BOOK}.zim"
-        env = {"SOURCE_DATE_EPOCH": "1763683200", "ANTQ_CACHE_DIR": tmp + "/c"}
-        command = [sys.executable, "-m", "generator", "export", "zim", "--data", str(data)]
-        subprocess.run([*command, "--out", str(zim)], check=True, env=env, cwd=ROOT)
-        port = _free_port()
-        server = subprocess.Popen(
-            [KIWIX_SERVE, "--address", "127.0.0.1", "--port", str(port), str(zim)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(150):
-                try:
-                    urllib.request.urlopen(base + "/", timeout=1).close()
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            context = browser.new_context(viewport=PHONE)
-            block_external(context, allowed=base)
-            page = context.new_page()
-            page.goto(f"{base}/{BOOK}/tim-kiem")
-            page.fill("#q", "lừa đảo")
-            page.locator("#ket-qua li:not([hidden]) a").first.wait_for()
-            page.screenshot(path=out / "zim-tim-kiem-lua-dao-360.png", full_page=True)
-            context.close()
-        finally:
-            server.terminate()
-            server.wait()
+    with served_zim(data) as (base, _zim):
+        context = browser.new_context(viewport=PHONE)
+        block_external(context, allowed=base)
+        page = context.new_page()
+        page.goto(f"{base}/{BOOK}/tim-kiem")
+        page.fill("#q", "lừa đảo")
+        page.locator("#ket-qua li:not([hidden]) a").first.wait_for()
+        page.screenshot(path=out / "zim-tim-kiem-lua-dao-360.png", full_page=True)
+        context.close()
 
 
 def main() -> None:

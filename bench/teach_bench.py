@@ -36,6 +36,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote_plus
 
@@ -52,17 +54,15 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def kiwix(data: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser import launch
-
+@contextmanager
+def served_zim(data: Path) -> Iterator[tuple[str, Path]]:
+    """The lesson library of `data` exported as a ZIM and served by kiwix-serve on a free
+    loopback port: (base URL, ZIM file), the server stopped on leaving."""
     with tempfile.TemporaryDirectory(prefix="antq-teach-") as tmp:
         zim = Path(tmp) / f"{BOOK}.zim"
         env = {**os.environ, "SOURCE_DATE_EPOCH": "1763683200", "ANTQ_CACHE_DIR": tmp + "/c"}
         command = [sys.executable, "-m", "generator", "export", "zim", "--data", str(data)]
         subprocess.run([*command, "--out", str(zim)], check=True, env=env, cwd=ROOT)
-        version = subprocess.run([KIWIX_SERVE, "--version"], capture_output=True, text=True)
         port = _free_port()
         server = subprocess.Popen(
             [KIWIX_SERVE, "--address", "127.0.0.1", "--port", str(port), str(zim)],
@@ -77,27 +77,37 @@ def kiwix(data: Path) -> None:
                     break
                 except OSError:
                     time.sleep(0.1)
-            print(f"ZIM {zim.stat().st_size:,} bytes; {version.stdout.split(chr(10))[0]}")
-            print(f"{'query':<16}{'Kiwix full-text':>16}{'ZIM search page':>17}  first result")
-            with sync_playwright() as playwright:
-                browser = launch(playwright)
-                page = browser.new_page()
-                page.goto(f"{base}/{BOOK}/tim-kiem")
-                for query in QUERIES:
-                    url = f"{base}/search?content={BOOK}&pattern={quote_plus(query)}"
-                    with urllib.request.urlopen(url) as response:
-                        text = response.read().decode("utf-8")
-                    own = len(re.findall(rf'<a href="/{BOOK}/', text))
-                    page.fill("#q", query)
-                    found = page.eval_on_selector_all(
-                        "#ket-qua li:not([hidden]) a", "els => els.map(a => a.textContent)"
-                    )
-                    first = found[0][:48] if found else "—"
-                    print(f"{query:<16}{own:>16}{len(found):>17}  {first}")
-                browser.close()
+            yield base, zim
         finally:
             server.terminate()
             server.wait()
+
+
+def kiwix(data: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch
+
+    version = subprocess.run([KIWIX_SERVE, "--version"], capture_output=True, text=True)
+    with served_zim(data) as (base, zim):
+        print(f"ZIM {zim.stat().st_size:,} bytes; {version.stdout.split(chr(10))[0]}")
+        print(f"{'query':<16}{'Kiwix full-text':>16}{'ZIM search page':>17}  first result")
+        with sync_playwright() as playwright:
+            browser = launch(playwright)
+            page = browser.new_page()
+            page.goto(f"{base}/{BOOK}/tim-kiem")
+            for query in QUERIES:
+                url = f"{base}/search?content={BOOK}&pattern={quote_plus(query)}"
+                with urllib.request.urlopen(url) as response:
+                    text = response.read().decode("utf-8")
+                own = len(re.findall(rf'<a href="/{BOOK}/', text))
+                page.fill("#q", query)
+                found = page.eval_on_selector_all(
+                    "#ket-qua li:not([hidden]) a", "els => els.map(a => a.textContent)"
+                )
+                first = found[0][:48] if found else "—"
+                print(f"{query:<16}{own:>16}{len(found):>17}  {first}")
+            browser.close()
 
 
 def _files(site: Path) -> dict[str, int]:
