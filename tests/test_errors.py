@@ -26,6 +26,7 @@ INTERNAL = {
     "BadJson",
     "PhotoRefused",
     "WireError",
+    "Expired",  # push loop: a request past its deadline, a WireError (a delivery outcome)
     "_Stale",
     "Cancelled",  # search: serve's index no longer wanted (a newer edit), caught by serve
     "_Unmapped",  # deps: a changed row whose pages cannot be said: the whole pass instead
