@@ -198,7 +198,6 @@ def test_the_zims_search_page_finds_accented_words_in_kiwix_serve(browser: Any, 
     for words in ("tín dụng đen", "tin dung den", "ma túy", "ma tuy"):
         assert _own_search(page, words)[:1] == ["bai-hoc/tin-dung-den"], words
     page.fill("#q", "tín dụng đen")
-    page.screenshot(path="/tmp/antq-zim-search.png")
     # Negative controls: a word in no page finds nothing, and says so.
     assert _own_search(page, "qwxzvk") == []
     assert "Không tìm thấy" in page.locator("#tim-kiem-trang-thai").inner_text()
@@ -304,7 +303,6 @@ def test_lesson_prints_as_student_handout_or_teacher_copy(browser: Any, built: P
         assert not _answers_shown(student)
         assert "In bài học" not in student  # the choice itself is not printed
         page.emulate_media(media="print")
-        page.screenshot(path="/tmp/antq-student-handout.png", full_page=True)
         page.emulate_media(media="screen")
         # The teacher's copy: the same lesson, the answers once, at the end.
         page.locator("label[for=in-giao-vien]").click()
