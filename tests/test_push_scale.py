@@ -210,7 +210,15 @@ def test_a_claim_outliving_its_lease_is_extended_but_a_row_taken_meanwhile_is_no
     store.plan_run("r", "a", "b", {receiver.url(p): '{"title": "t"}' for p in paths})
     clock = FakeClock()
     worker = notifier(
-        db_url, vapid_key, clock, timeout=5, concurrency=1, batch=2, claim=4, retry_wait=0
+        db_url,
+        vapid_key,
+        clock,
+        timeout=5,
+        concurrency=1,
+        batch=2,
+        claim=4,
+        first_claim=4,
+        retry_wait=0,
     )
     claims: list[list[Any]] = []
     claim, steps = worker.store.claim, worker.sender.steps
