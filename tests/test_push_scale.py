@@ -550,3 +550,57 @@ def test_the_service_on_either_store(repo: Path, site: Path, db_url: str) -> Non
         assert store.count_subscriptions() == 0  # negative control of the first check
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("variant", ["grows", "fixed", "large-first"])
+def test_claims_grow_after_full_ones_and_small_jobs_stay_spread(
+    db_url: str, receiver: Receiver, vapid_key: VapidKey, variant: str
+) -> None:
+    """A lane's first claim is one batch (16), and each full claim doubles the next, up to
+    CLAIM (64): few claim transactions on a long job, while a job of 120 still gives each of
+    8 lanes a share. Negative controls: claims that never grow stay at 16 on the long job;
+    claims of 64 from the start leave the job of 120 to two lanes."""
+    from generator.push.worker import CLAIM
+
+    paths = [f"/push/{n:03d}" for n in range(320)]
+    fill(db_url, receiver, paths)
+    store = Store(db_url)
+    payload = '{"title": "t"}'
+    store.plan_run("long", "a", "b", {receiver.url(p): payload for p in paths[:200]})
+    extra: dict[str, Any] = {
+        "fixed": {"claim": BATCH},
+        "large-first": {"first_claim": CLAIM},
+    }.get(variant, {})
+    sizes: list[tuple[int, int]] = []  # (asked, got) of each claim
+
+    def run(concurrency: int) -> Counter[str]:
+        worker = notifier(db_url, vapid_key, concurrency=concurrency, retry_wait=0, **extra)
+        claim = worker.store.claim
+
+        def claiming(owner: str, now: float, lease: float, limit: int, *rest: Any) -> Any:
+            got = claim(owner, now, lease, limit, *rest)
+            if got:
+                sizes.append((limit, len(got)))
+            return got
+
+        worker.store.claim = claiming  # type: ignore[method-assign]
+        report = NotifyReport("")
+        worker.process(report)
+        worker.store.close()
+        return report.outcomes
+
+    assert run(1) == Counter({"sent": 200})
+    long_job = list(sizes)
+    sizes.clear()
+    store.plan_run("short", "b", "c", {receiver.url(p): payload for p in paths[200:]})
+    assert run(8) == Counter({"sent": 120})
+    receiver.quiesce()
+    assert receiver.total() == 320
+    store.close()
+    if variant == "grows":
+        assert long_job == [(16, 16), (32, 32), (64, 64), (64, 64), (64, 24)]
+        assert sizes == [(16, 16)] * 7 + [(16, 8)]  # each of the 8 lanes has a share
+    elif variant == "fixed":
+        assert [got for _, got in long_job] == [16] * 12 + [8]
+    else:
+        assert [got for _, got in sizes] == [64, 56]  # two lanes of eight
