@@ -56,11 +56,14 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
     return max(0.0, when.timestamp() - now)
 
 
+_SENT = {status: Outcome("sent", status) for status in range(200, 300)}  # immutable: shared
+
+
 def classify(status: int | None, retry_after: float | None = None) -> Outcome:
     if status is None:
         return Outcome("failed", None, "no-response")
     if 200 <= status < 300:
-        return Outcome("sent", status)
+        return _SENT[status]
     if status in (404, 410):
         return Outcome("gone", status, "expired")
     if status == 429 or 500 <= status < 600:
