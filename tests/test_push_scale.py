@@ -604,3 +604,52 @@ def test_claims_grow_after_full_ones_and_small_jobs_stay_spread(
         assert [got for _, got in long_job] == [16] * 12 + [8]
     else:
         assert [got for _, got in sizes] == [64, 56]  # two lanes of eight
+
+
+def test_record_keeps_only_the_rows_still_held(db_url: str) -> None:
+    """A batch's outcomes (one UPDATE on PostgreSQL, one per row on SQLite) are recorded for
+    the rows this owner still holds; a row another notifier took meanwhile is reported not
+    kept and left to it, and its gone endpoint's subscription is not deleted. Negative
+    control: the rows held are recorded, a gone one's subscription deleted."""
+    from generator.push.store import Recorded
+
+    store = Store(db_url)
+    endpoints = [f"http://127.0.0.1:9/push/{n}" for n in range(5)]
+    for endpoint in endpoints:
+        store.subscribe(endpoint, "p", "a", ["xa:11140"])
+    store.plan_run("r", "a", "b", {e: "{}" for e in endpoints})
+    now = time.time()
+    slot = store.claim_slot("me", now, 100, 16)
+    claimed = {d.endpoint: d for d in store.claim("me", now, 100, 16, slot, 100)}
+    taken = [endpoints[3], endpoints[4]]
+    with store.transaction() as db:
+        for endpoint in taken:
+            db.execute(
+                "UPDATE deliveries SET lease_owner = 'other' WHERE endpoint = ?", (endpoint,)
+            )
+    kept = store.record(
+        "me",
+        [
+            Recorded(claimed[endpoints[0]], "sent", 201),
+            Recorded(claimed[endpoints[1]], "cancelled", None, "unsubscribed"),
+            Recorded(claimed[endpoints[2]], "gone", 410, "expired", drop=True),
+            Recorded(claimed[endpoints[3]], "gone", 410, "expired", drop=True),
+            Recorded(claimed[endpoints[4]], "sent", 201),
+        ],
+    )
+    assert kept == [True, True, True, False, False]
+    with store.transaction() as db:
+        rows = db.execute(
+            "SELECT endpoint, state, attempts, last_status, detail, lease_owner FROM deliveries "
+            "ORDER BY endpoint"
+        ).fetchall()
+        subscribed = {r[0] for r in db.execute("SELECT endpoint FROM subscriptions").fetchall()}
+    assert [tuple(r) for r in rows] == [
+        (endpoints[0], "sent", 1, 201, None, "me"),
+        (endpoints[1], "cancelled", 0, None, "unsubscribed", "me"),
+        (endpoints[2], "gone", 1, 410, "expired", "me"),
+        (endpoints[3], "pending", 0, None, None, "other"),
+        (endpoints[4], "pending", 0, None, None, "other"),
+    ]
+    assert subscribed == {endpoints[0], endpoints[1], endpoints[3], endpoints[4]}
+    store.close()

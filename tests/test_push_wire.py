@@ -549,12 +549,21 @@ def test_prepared_messages_each_have_their_own_key(vapid_key: VapidKey) -> None:
     assert len({b[21:86] for b in bodies}) == 3  # the ephemeral public keys (key id)
 
 
-def test_the_loop_waits_again_on_a_socket_given_up_and_on_a_new_one_with_its_number() -> None:
+@pytest.mark.parametrize("poller", ["epoll", "selectors"])
+def test_the_loop_waits_again_on_a_socket_given_up_and_on_a_new_one_with_its_number(
+    poller: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The loop keeps a socket in its epoll set between waits (one-shot, re-armed per
     wait). A wait given up at its deadline, a second wait on the same socket, then a new
-    socket that got the closed one's number: each is served, once. Negative control: the
-    first wait really expired (nothing was written yet)."""
+    socket that got the closed one's number: each is served, once; the same without epoll
+    (the selectors module). Negative control: the first wait really expired (nothing was
+    written yet)."""
+    import select
+
     from generator.push.loop import READ, Expired, Loop
+
+    if poller == "selectors":
+        monkeypatch.delattr(select, "epoll")
 
     a1, b1 = socket.socketpair()
     steps: list[str] = []

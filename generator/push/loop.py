@@ -10,8 +10,9 @@ watchdog thread: no thread per request or per notifier, no second descriptor per
 
 Why not asyncio: its streams and futures cost more Python per message than the rest of a
 send (bench/push_bench.py, issue 20), and the store's calls (psycopg, sqlite3) are blocking
-anyway; a lane makes them between its requests. `Loop.run` is the whole scheduler: a selector,
-and at most one wait per task.
+anyway; a lane makes them between its requests. `Loop.run` is the whole scheduler: epoll (a
+socket stays in its set between waits, re-armed for each; the selectors module where there is
+no epoll), and at most one wait per task.
 """
 
 from __future__ import annotations
