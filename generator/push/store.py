@@ -581,11 +581,19 @@ class Store:
             ).fetchall()
             if not picked:
                 return []
-            db.executemany(
-                "UPDATE deliveries SET lease_owner = ?, lease_expiry = ? "
-                "WHERE run_key = ? AND endpoint = ?",
-                [(owner, expiry, row[0], row[1]) for row in picked],
-            )
+            if self.dialect == "postgresql":  # one statement over arrays, not one a row
+                db.execute(
+                    "UPDATE deliveries d SET lease_owner = ?, lease_expiry = ? "
+                    "FROM unnest(?::text[], ?::text[]) AS v(run_key, endpoint) "
+                    "WHERE d.run_key = v.run_key AND d.endpoint = v.endpoint",
+                    (owner, expiry, [row[0] for row in picked], [row[1] for row in picked]),
+                )
+            else:
+                db.executemany(
+                    "UPDATE deliveries SET lease_owner = ?, lease_expiry = ? "
+                    "WHERE run_key = ? AND endpoint = ?",
+                    [(owner, expiry, row[0], row[1]) for row in picked],
+                )
             keys = _keys_of(db, sorted({row[1] for row in picked}))
         out = []
         for run_key, endpoint, payload, attempts in picked:
