@@ -210,9 +210,11 @@ class Notifier:
         window); False when its service asked to wait (the rest is given back, and the
         service paused for every notifier)."""
         done: list[Recorded] = []
-        self.sender.prepare(claimed, [run_tag(d.run_key) for d in claimed])
         try:
             for index in range(len(claimed)):
+                if index % self.batch == 0:  # encrypted a batch at a time, in a row
+                    part = claimed[index : index + self.batch]
+                    self.sender.prepare(part, [run_tag(d.run_key) for d in part])
                 outcome = yield from self._deliver(claimed, index, report, done, slot, connections)
                 if outcome is not None and outcome.status == 429 and outcome.retry_after:
                     until = self.clock() + min(MAX_RETRY_DELAY, outcome.retry_after)
