@@ -17,6 +17,14 @@ correctness (zero losses, zero duplicates, counted by the receiver).
 4. `--million --rows 1000000`: fan-out runs on one store of that many PostgreSQL rows (see
    `million()`); `--sample 100` makes the receiver decrypt and verify one message in 100 while
    it still counts every one (decrypting each costs it about as much CPU as the worker).
+   Prints the COPY rate and store size per million, then for each run the fan-out time and
+   rate, the workers' CPU per message, each worker's peak RSS and PSS, the receiver's counts
+   of losses and duplicates (the kill run: against the stated window), each step's time and
+   the minutes since the start; then the subscribe run on that store. On a quiet 2-core
+   machine about 25 minutes:
+
+    .venv/bin/python bench/push_bench.py --million --rows 1000000 --subscribers 200000 \
+        --workers 1,2,4 --kill-job 1000000 --sample 100 --skip-fanout --clients 20
 
     .venv/bin/python bench/push_bench.py --subscribers 50000 --workers 1,2,4 \
         --stores sqlite,postgresql --main 10000 --kill --skip-subscribe
