@@ -17,6 +17,14 @@ correctness (zero losses, zero duplicates, counted by the receiver).
 4. `--million --rows 1000000`: fan-out runs on one store of that many PostgreSQL rows (see
    `million()`); `--sample 100` makes the receiver decrypt and verify one message in 100 while
    it still counts every one (decrypting each costs it about as much CPU as the worker).
+   Prints the COPY rate and store size per million, then for each run the fan-out time and
+   rate, the workers' CPU per message, each worker's peak RSS and PSS, the receiver's counts
+   of losses and duplicates (the kill run: against the stated window), each step's time and
+   the minutes since the start; then the subscribe run on that store. On a quiet 2-core
+   machine about 25 minutes:
+
+    .venv/bin/python bench/push_bench.py --million --rows 1000000 --subscribers 200000 \
+        --workers 1,2,4 --kill-job 1000000 --sample 100 --skip-fanout --clients 20
 
     .venv/bin/python bench/push_bench.py --subscribers 50000 --workers 1,2,4 \
         --stores sqlite,postgresql --main 10000 --kill --skip-subscribe
@@ -53,6 +61,10 @@ from generator.push.endpoints import EndpointPolicy  # noqa: E402
 from generator.push.notify import NotifyOptions, make_plan  # noqa: E402
 from generator.push.store import Store  # noqa: E402
 from generator.push.vapid import generate_keys  # noqa: E402
+from generator.push.worker import BATCH  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from _pss import _tree_pss_kb  # noqa: E402
 
 SUBJECT = "mailto:bcd138@antq.example.vn"
 LOCAL = EndpointPolicy(hosts=("127.0.0.1",), allow_http=True, any_port=True)
@@ -390,6 +402,24 @@ class Job:
         self.receiver.wait(10)
 
 
+def _vm_hwm_kb(pid: int) -> int:
+    """A live process's peak resident memory (VmHWM), kB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def memory(figures: dict[str, float]) -> str:
+    """Each worker's peak RSS (VmHWM) and peak PSS (sampled every 0.5 s), MB."""
+    rss = "/".join(f"{v:.0f}" for v in figures["rss_each"])  # type: ignore[attr-defined]
+    pss = "/".join(f"{v:.0f}" for v in figures["pss_each"])  # type: ignore[attr-defined]
+    return f"peak RSS per worker {rss} MB, peak PSS {pss} MB (target < 300)"
+
+
 def run_workers(
     job: Job, workers: int, kill: bool = False, code: Path | None = None
 ) -> dict[str, float]:
@@ -419,11 +449,27 @@ def run_workers(
     ]
     began = time.perf_counter()
     killed_cpu = 0.0
+    # Each worker's peak PSS (its pages shared with others divided among them), sampled.
+    pss = {proc.pid: 0 for proc in procs}
+    sampling = threading.Event()
+
+    def sample() -> None:
+        while not sampling.is_set():
+            for pid in pss:
+                pss[pid] = max(pss[pid], _tree_pss_kb(pid))
+            time.sleep(0.5)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    peaks: list[float] = []  # VmHWM of each worker, MB (the killed one's read before the kill)
+    killed_at = 0.0
     if kill:
         while job.counts()["deliveries"] < len(job.endpoints) // 2:
             time.sleep(0.2)
         victim = procs.pop(0)
+        peaks.append(_vm_hwm_kb(victim.pid) / 1024)
         os.kill(victim.pid, signal.SIGKILL)
+        killed_at = time.perf_counter() - began
         _, status, usage = os.wait4(victim.pid, 0)
         killed_cpu = usage.ru_utime + usage.ru_stime
     sent = cpu = rss = lost = sending = 0.0
@@ -433,9 +479,12 @@ def run_workers(
             raise SystemExit(err)
         s, c, r, x, w = out.split()
         sent, cpu, rss = sent + int(s), cpu + float(c), max(rss, float(r))
+        peaks.append(float(r) / 1024)
         lost += int(x)
         sending += float(w)
     wall = time.perf_counter() - began
+    sampling.set()
+    sampler.join()
     store = Store(job.db)
     with store.transaction() as conn:
         # Sent again after a deadline or an error: the push service may have taken the first.
@@ -446,7 +495,10 @@ def run_workers(
         "sent": sent,
         "cpu": cpu + killed_cpu,
         "sending": sending,  # the survivors' CPU after their imports
-        "rss_mb": rss / 1024,
+        "rss_mb": max(peaks),
+        "rss_each": peaks,  # type: ignore[dict-item]
+        "pss_each": [v / 1024 for v in pss.values()],  # type: ignore[dict-item]
+        "killed_at": killed_at,
         "lost": lost,
         "again": again,
     }
@@ -492,8 +544,8 @@ def fanout(
                 f"fan-out {label}: {n:,} in {figures['wall']:.1f} s = "
                 f"{n / figures['wall']:,.0f} sends/s; workers' CPU {figures['cpu']:.1f} s = "
                 f"{figures['cpu'] * 1000 / n:.2f} ms/msg (after start-up "
-                f"{figures['sending'] * 1000 / n:.2f}); peak RSS/worker "
-                f"{figures['rss_mb']:.0f} MB; losses {n - counts['endpoints']}, duplicates {dup}"
+                f"{figures['sending'] * 1000 / n:.2f}); {memory(figures)}; losses "
+                f"{n - counts['endpoints']}, duplicates {dup}"
                 f"{'' if ok else ' ERRORS ' + str(counts['errors'])}; receiver CPU "
                 f"{counts['cpu'] * 1000 / n:.2f} ms/msg, decrypted and verified "
                 f"{counts['checked']:,} (sent again after a timeout "
@@ -628,11 +680,13 @@ def million(
 ) -> None:
     """`--million`: `--rows` real subscription rows in one PostgreSQL store, loaded once; on
     it the scaling runs (jobs to the first `--subscribers` rows, 1, 2, 4 workers), then one
-    job to every row (or the first `--kill-job`) with two workers, one SIGKILLed half-way; then subscribe requests
-    against the service on that store. Between runs the deliveries are deleted and the
-    receiver's counts reset; the receiver decrypts and verifies one message in `--sample`."""
+    job to every row (or the first `--kill-job`) with two workers, one SIGKILLed half-way;
+    then subscribe requests against the service on that store. Between runs the deliveries
+    are deleted and the receiver's counts reset; the receiver decrypts and verifies one
+    message in `--sample` and counts every one. Each step prints its own time."""
     from tests.pgserver import pg_server
 
+    started = time.perf_counter()
     with pg_server() as server:
         db = server.new_database()
         rows = args.rows
@@ -649,10 +703,11 @@ def million(
             )
             import psycopg
 
-            runs = [(int(w), False, args.subscribers) for w in args.workers.split(",")]
+            runs = [(int(w), False, min(rows, args.subscribers)) for w in args.workers.split(",")]
             if not args.no_kill:
                 runs.append((2, True, min(rows, args.kill_job or rows)))
             for workers, kill, n in runs:
+                began = time.perf_counter()
                 with psycopg.connect(db, autocommit=True) as conn:
                     conn.execute("DELETE FROM deliveries")
                     conn.execute("DELETE FROM runs")
@@ -663,6 +718,7 @@ def million(
                         (job.endpoints[n - 1],),
                     )
                     conn.execute("VACUUM ANALYZE")
+                reset = time.perf_counter() - began
                 requests.get(f"http://127.0.0.1:{job.port}/reset", timeout=30)
                 cpu0 = job.counts()["cpu"]
                 planned, job.plan_time = plan_job(db, data, site)
@@ -676,6 +732,15 @@ def million(
                 counts = job.counts()
                 dup = counts["deliveries"] - counts["endpoints"]
                 label = f"workers {workers}{' (one SIGKILLed half-way)' if kill else ''}"
+                window = ""
+                if kill:
+                    # What may go out twice: the killed worker's sent and unrecorded sends,
+                    # at most a batch per lane (worker.py); the worker here runs 16 lanes.
+                    window = (
+                        f"; killed at {figures['killed_at']:.1f} s; duplicates {dup} against "
+                        f"the stated window of 16 lanes × {BATCH} = {16 * BATCH}"
+                        f"{'' if dup <= 16 * BATCH else ' EXCEEDED'}"
+                    )
                 print(
                     f"million: {rows:,} rows, job to {planned:,} ({label}): sent in "
                     f"{figures['wall']:.1f} s = {n / figures['wall']:,.0f} sends/s; workers' CPU "
@@ -683,17 +748,19 @@ def million(
                     f"{figures['sending'] * 1000 / n:.2f}), load average "
                     f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}, receiver CPU "
                     f"{(counts['cpu'] - cpu0) * 1000 / n:.2f} ms/msg (decrypted and verified "
-                    f"{counts['checked']:,}); peak RSS/worker {figures['rss_mb']:.0f} MB; losses "
+                    f"{counts['checked']:,}); {memory(figures)}; losses "
                     f"{n - counts['endpoints']}, duplicates {dup}, errors {counts['errors']} "
                     f"(sent again after a timeout {figures['again']}, leases lost "
-                    f"{figures['lost']:.0f}); plan {job.plan_time:.1f} s; store with the job "
-                    f"{sized / 1e9:.2f} GB",
+                    f"{figures['lost']:.0f}){window}; reset {reset:.1f} s, plan "
+                    f"{job.plan_time:.1f} s; store with the job {sized / 1e9:.2f} GB; "
+                    f"{(time.perf_counter() - started) / 60:.1f} min since the start",
                     flush=True,
                 )
         finally:
             job.close()
         if not args.skip_subscribe:
             subscribe_load(tmp, data, site, args.clients, args.seconds, db)
+    print(f"million: done in {(time.perf_counter() - started) / 60:.1f} min", flush=True)
 
 
 def subscribe_load(

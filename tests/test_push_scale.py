@@ -210,7 +210,15 @@ def test_a_claim_outliving_its_lease_is_extended_but_a_row_taken_meanwhile_is_no
     store.plan_run("r", "a", "b", {receiver.url(p): '{"title": "t"}' for p in paths})
     clock = FakeClock()
     worker = notifier(
-        db_url, vapid_key, clock, timeout=5, concurrency=1, batch=2, claim=4, retry_wait=0
+        db_url,
+        vapid_key,
+        clock,
+        timeout=5,
+        concurrency=1,
+        batch=2,
+        claim=4,
+        first_claim=4,
+        retry_wait=0,
     )
     claims: list[list[Any]] = []
     claim, steps = worker.store.claim, worker.sender.steps
@@ -542,3 +550,106 @@ def test_the_service_on_either_store(repo: Path, site: Path, db_url: str) -> Non
         assert store.count_subscriptions() == 0  # negative control of the first check
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("variant", ["grows", "fixed", "large-first"])
+def test_claims_grow_after_full_ones_and_small_jobs_stay_spread(
+    db_url: str, receiver: Receiver, vapid_key: VapidKey, variant: str
+) -> None:
+    """A lane's first claim is one batch (16), and each full claim doubles the next, up to
+    CLAIM (64): few claim transactions on a long job, while a job of 120 still gives each of
+    8 lanes a share. Negative controls: claims that never grow stay at 16 on the long job;
+    claims of 64 from the start leave the job of 120 to two lanes."""
+    from generator.push.worker import CLAIM
+
+    paths = [f"/push/{n:03d}" for n in range(240)]
+    fill(db_url, receiver, paths)
+    store = Store(db_url)
+    payload = '{"title": "t"}'
+    store.plan_run("long", "a", "b", {receiver.url(p): payload for p in paths[:120]})
+    extra: dict[str, Any] = {
+        "fixed": {"claim": BATCH},
+        "large-first": {"first_claim": CLAIM},
+    }.get(variant, {})
+    sizes: list[tuple[int, int]] = []  # (asked, got) of each claim
+
+    def run(concurrency: int) -> Counter[str]:
+        worker = notifier(db_url, vapid_key, concurrency=concurrency, retry_wait=0, **extra)
+        claim = worker.store.claim
+
+        def claiming(owner: str, now: float, lease: float, limit: int, *rest: Any) -> Any:
+            got = claim(owner, now, lease, limit, *rest)
+            if got:
+                sizes.append((limit, len(got)))
+            return got
+
+        worker.store.claim = claiming  # type: ignore[method-assign]
+        report = NotifyReport("")
+        worker.process(report)
+        worker.store.close()
+        return report.outcomes
+
+    assert run(1) == Counter({"sent": 120})
+    long_job = list(sizes)
+    sizes.clear()
+    store.plan_run("short", "b", "c", {receiver.url(p): payload for p in paths[120:]})
+    assert run(8) == Counter({"sent": 120})
+    receiver.quiesce()
+    assert receiver.total() == 240
+    store.close()
+    if variant == "grows":
+        assert long_job == [(16, 16), (32, 32), (64, 64), (64, 8)]
+        assert sizes == [(16, 16)] * 7 + [(16, 8)]  # each of the 8 lanes has a share
+    elif variant == "fixed":
+        assert [got for _, got in long_job] == [16] * 7 + [8]
+    else:
+        assert [got for _, got in sizes] == [64, 56]  # two lanes of eight
+
+
+def test_record_keeps_only_the_rows_still_held(db_url: str) -> None:
+    """A batch's outcomes (one UPDATE on PostgreSQL, one per row on SQLite) are recorded for
+    the rows this owner still holds; a row another notifier took meanwhile is reported not
+    kept and left to it, and its gone endpoint's subscription is not deleted. Negative
+    control: the rows held are recorded, a gone one's subscription deleted."""
+    from generator.push.store import Recorded
+
+    store = Store(db_url)
+    endpoints = [f"http://127.0.0.1:9/push/{n}" for n in range(5)]
+    for endpoint in endpoints:
+        store.subscribe(endpoint, "p", "a", ["xa:11140"])
+    store.plan_run("r", "a", "b", {e: "{}" for e in endpoints})
+    now = time.time()
+    slot = store.claim_slot("me", now, 100, 16)
+    claimed = {d.endpoint: d for d in store.claim("me", now, 100, 16, slot, 100)}
+    taken = [endpoints[3], endpoints[4]]
+    with store.transaction() as db:
+        for endpoint in taken:
+            db.execute(
+                "UPDATE deliveries SET lease_owner = 'other' WHERE endpoint = ?", (endpoint,)
+            )
+    kept = store.record(
+        "me",
+        [
+            Recorded(claimed[endpoints[0]], "sent", 201),
+            Recorded(claimed[endpoints[1]], "cancelled", None, "unsubscribed"),
+            Recorded(claimed[endpoints[2]], "gone", 410, "expired", drop=True),
+            Recorded(claimed[endpoints[3]], "gone", 410, "expired", drop=True),
+            Recorded(claimed[endpoints[4]], "sent", 201),
+        ],
+    )
+    assert kept == [True, True, True, False, False]
+    with store.transaction() as db:
+        rows = db.execute(
+            "SELECT endpoint, state, attempts, last_status, detail, lease_owner FROM deliveries "
+            "ORDER BY endpoint"
+        ).fetchall()
+        subscribed = {r[0] for r in db.execute("SELECT endpoint FROM subscriptions").fetchall()}
+    assert [tuple(r) for r in rows] == [
+        (endpoints[0], "sent", 1, 201, None, "me"),
+        (endpoints[1], "cancelled", 0, None, "unsubscribed", "me"),
+        (endpoints[2], "gone", 1, 410, "expired", "me"),
+        (endpoints[3], "pending", 0, None, None, "other"),
+        (endpoints[4], "pending", 0, None, None, "other"),
+    ]
+    assert subscribed == {endpoints[0], endpoints[1], endpoints[3], endpoints[4]}
+    store.close()

@@ -260,6 +260,7 @@ class Scripted:
         self.close_after_each = close_after_each
         self.connections = 0
         self.requests = 0
+        self.heads: list[bytes] = []  # each request's line and header fields
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.origin = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
         threading.Thread(target=self._serve, daemon=True).start()
@@ -293,6 +294,7 @@ class Scripted:
                 while len(buffer) < length:
                     buffer += conn.recv(65536)
                 buffer = buffer[length:]
+                self.heads.append(head)
                 self.requests += 1
                 answer = self.answers.pop(0) if self.answers else None
                 if answer is None:
@@ -545,3 +547,91 @@ def test_prepared_messages_each_have_their_own_key(vapid_key: VapidKey) -> None:
     bodies = [receiver.bodies[f"/push/{n}"] for n in range(3)]
     assert len({b[:16] for b in bodies}) == 3  # salts
     assert len({b[21:86] for b in bodies}) == 3  # the ephemeral public keys (key id)
+
+
+@pytest.mark.parametrize("poller", ["epoll", "selectors"])
+def test_the_loop_waits_again_on_a_socket_given_up_and_on_a_new_one_with_its_number(
+    poller: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loop keeps a socket in its epoll set between waits (one-shot, re-armed per
+    wait). A wait given up at its deadline, a second wait on the same socket, then a new
+    socket that got the closed one's number: each is served, once; the same without epoll
+    (the selectors module). Negative control: the first wait really expired (nothing was
+    written yet)."""
+    import select
+
+    from generator.push.loop import READ, Expired, Loop
+
+    if poller == "selectors":
+        monkeypatch.delattr(select, "epoll")
+
+    a1, b1 = socket.socketpair()
+    steps: list[str] = []
+
+    def task() -> Any:
+        try:
+            yield a1, READ, time.monotonic() + 0.2
+            steps.append("not expired")
+        except Expired:
+            steps.append("expired")
+        b1.send(b"1")
+        yield a1, READ, time.monotonic() + 5
+        steps.append(a1.recv(1).decode())
+        number = a1.fileno()
+        a1.close()
+        b1.close()
+        a2, b2 = socket.socketpair()
+        try:
+            steps.append("same number" if a2.fileno() == number else "other number")
+            b2.send(b"2")
+            yield a2, READ, time.monotonic() + 5
+            steps.append(a2.recv(1).decode())
+        finally:
+            a2.close()
+            b2.close()
+        return "done"
+
+    loop = Loop()
+    began = time.monotonic()
+    assert loop.run([task()]) == ["done"]
+    assert steps == ["expired", "1", "same number", "2"]
+    assert time.monotonic() - began < 4
+
+
+def test_header_lines_are_reused_per_service_and_run_until_the_jwt_is_renewed(
+    vapid_key: VapidKey,
+) -> None:
+    """A sender makes a request's header lines once per push service and run (the signed
+    JWT and the Topic), and anew when the JWT is renewed or the run changes. Negative
+    control: the JWTs of the first and the last request differ (the renewal is real)."""
+    from generator.push.send import JWT_LIFETIME, JWT_RENEW
+
+    now = [time.time()]
+    server = Scripted([CREATED] * 4)
+    sender = Sender(vapid_key, SUBJECT, policy=LOCAL, timeout=3, clock=lambda: now[0])
+    _, _, p256dh, auth = keys()
+    try:
+        for n, tag in enumerate(["run-a", "run-a", "run-b"]):
+            d = delivery(f"{server.origin}/p/{n}", p256dh, auth)
+            assert sender.send(d, tag).state == "sent"
+        now[0] += JWT_LIFETIME - JWT_RENEW + 1
+        assert sender.send(delivery(f"{server.origin}/p/3", p256dh, auth), "run-a").state == "sent"
+    finally:
+        sender.close()
+        server.close()
+
+    def field(head: bytes, name: bytes) -> bytes:
+        return next(
+            line.split(b":", 1)[1].strip()
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(name + b":")
+        )
+
+    jwts = [field(h, b"authorization") for h in server.heads]
+    topics = [field(h, b"topic") for h in server.heads]
+    assert topics == [b"run-a", b"run-a", b"run-b", b"run-a"]
+    assert jwts[0] == jwts[1] == jwts[2] != jwts[3]
+    assert sender.signatures == 2
+    assert [h.split(b"\r\n")[0] for h in server.heads] == [
+        f"POST /p/{n} HTTP/1.1".encode() for n in range(4)
+    ]

@@ -10,12 +10,14 @@ watchdog thread: no thread per request or per notifier, no second descriptor per
 
 Why not asyncio: its streams and futures cost more Python per message than the rest of a
 send (bench/push_bench.py, issue 20), and the store's calls (psycopg, sqlite3) are blocking
-anyway; a lane makes them between its requests. `Loop.run` is the whole scheduler: a selector,
-and at most one wait per task.
+anyway; a lane makes them between its requests. `Loop.run` is the whole scheduler: epoll (a
+socket stays in its set between waits, re-armed for each; the selectors module where there is
+no epoll), and at most one wait per task.
 """
 
 from __future__ import annotations
 
+import select
 import selectors
 import socket
 import time
@@ -78,11 +80,17 @@ class Loop:
 
     def run(self, tasks: list[Steps[T]]) -> list[T | BaseException]:
         """Each task's result, or the exception it ended with."""
+        if not hasattr(select, "epoll"):
+            return self._run(tasks, _Portable())
+        with select.epoll() as poller:
+            return self._run(tasks, _OneShot(poller))
+
+    def _run(self, tasks: list[Steps[T]], poller: _Poller) -> list[T | BaseException]:
         results: list[T | BaseException] = [Expired()] * len(tasks)
         # fd → (task index, deadline); a task waits on one socket at a time.
         waiting: dict[int, tuple[int, float]] = {}
-        with selectors.DefaultSelector() as selector:
-            resume: list[tuple[int, BaseException | None]] = [(i, None) for i in range(len(tasks))]
+        resume: list[tuple[int, BaseException | None]] = [(i, None) for i in range(len(tasks))]
+        try:
             while resume or waiting:
                 for index, error in resume:
                     task = tasks[index]
@@ -96,7 +104,7 @@ class Loop:
                         continue
                     sock, events, when = wait
                     fd = sock.fileno()
-                    selector.register(fd, events, index)
+                    poller.arm(fd, events)
                     waiting[fd] = (index, when)
                 resume = []
                 if not waiting:
@@ -104,14 +112,84 @@ class Loop:
                 now = time.monotonic()
                 soonest = min(when for _, when in waiting.values())
                 self.turns += 1
-                for key, _ in selector.select(max(0.0, soonest - now)):
-                    fd = key.fd
-                    selector.unregister(fd)
-                    resume.append((waiting.pop(fd)[0], None))
+                for fd in poller.ready(max(0.0, soonest - now)):
+                    found = waiting.pop(fd, None)
+                    if found is not None:  # else a wait given up at its deadline
+                        resume.append((found[0], None))
                 now = time.monotonic()
                 for fd, (index, when) in list(waiting.items()):
                     if when <= now:  # its deadline passed while it waited
-                        selector.unregister(fd)
+                        poller.disarm(fd)
                         del waiting[fd]
                         resume.append((index, Expired()))
+        finally:
+            poller.close()
         return results
+
+
+class _Poller:
+    def arm(self, fd: int, events: int) -> None:
+        raise NotImplementedError
+
+    def disarm(self, fd: int) -> None:
+        raise NotImplementedError
+
+    def ready(self, timeout: float) -> list[int]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class _OneShot(_Poller):
+    """epoll with one-shot registrations: an event disarms its socket, and the next wait on
+    it re-arms it (one epoll_ctl) instead of a registration and a removal per wait (two,
+    and the selectors module's bookkeeping: bench/push_bench.py, issue 20). A closed
+    socket leaves the epoll set by itself; a new one on the same number is added again."""
+
+    def __init__(self, poller: select.epoll) -> None:
+        self.poller = poller
+        self.known: set[int] = set()  # fds registered (armed or not)
+
+    def arm(self, fd: int, events: int) -> None:
+        mask = select.EPOLLONESHOT | (select.EPOLLIN if events == READ else select.EPOLLOUT)
+        if fd in self.known:
+            try:
+                self.poller.modify(fd, mask)
+                return
+            except FileNotFoundError:  # closed since, and the number reused
+                pass
+        self.poller.register(fd, mask)
+        self.known.add(fd)
+
+    def disarm(self, fd: int) -> None:
+        try:
+            self.poller.modify(fd, select.EPOLLONESHOT)  # no events
+        except OSError:
+            self.known.discard(fd)
+
+    def ready(self, timeout: float) -> list[int]:
+        return [fd for fd, _ in self.poller.poll(timeout)]
+
+
+class _Portable(_Poller):
+    """Where there is no epoll: the selectors module, one registration per wait."""
+
+    def __init__(self) -> None:
+        self.selector = selectors.DefaultSelector()
+
+    def arm(self, fd: int, events: int) -> None:
+        self.selector.register(fd, events)
+
+    def disarm(self, fd: int) -> None:
+        self.selector.unregister(fd)
+
+    def ready(self, timeout: float) -> list[int]:
+        out = []
+        for key, _ in self.selector.select(timeout):
+            self.selector.unregister(key.fd)
+            out.append(key.fd)
+        return out
+
+    def close(self) -> None:
+        self.selector.close()

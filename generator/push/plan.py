@@ -47,6 +47,7 @@ class NotifyOptions:
 
 
 @functools.lru_cache(maxsize=64)  # asked for each message sent: one run, one tag
+@functools.lru_cache(maxsize=64)
 def run_tag(run_key: str) -> str:
     """Stable per run: the notification's `tag` (a repeat replaces, never stacks) and the Web
     Push `Topic` header (at most 32 base64url characters; the push service keeps one)."""

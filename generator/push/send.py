@@ -26,7 +26,7 @@ from generator.push.endpoints import DEFAULT_POLICY, EndpointPolicy
 from generator.push.loop import Steps, run_one
 from generator.push.store import Delivery
 from generator.push.vapid import VapidKey
-from generator.push.wire import Connection, WireError, encrypt, proxy_for
+from generator.push.wire import Connection, WireError, encrypt, header_lines, proxy_for
 
 JWT_LIFETIME = 12 * 3600  # push services accept at most 24 h
 JWT_RENEW = 3600  # sign a new one this long before the old one expires
@@ -56,11 +56,14 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
     return max(0.0, when.timestamp() - now)
 
 
+_SENT = {status: Outcome("sent", status) for status in range(200, 300)}  # immutable: shared
+
+
 def classify(status: int | None, retry_after: float | None = None) -> Outcome:
     if status is None:
         return Outcome("failed", None, "no-response")
     if 200 <= status < 300:
-        return Outcome("sent", status)
+        return _SENT[status]
     if status in (404, 410):
         return Outcome("gone", status, "expired")
     if status == 429 or 500 <= status < 600:
@@ -79,7 +82,7 @@ class Prepared(NamedTuple):
 
     service: str
     target: str
-    headers: list[tuple[str, str]]
+    headers: bytes  # the header lines (wire.header_lines), the same for a service and run
     body: bytes
 
 
@@ -107,6 +110,7 @@ class Sender:
         self._jwt_lock = threading.Lock()
         self.signatures = 0  # how many JWTs were signed (the bench reports it)
         self._ready: dict[tuple[str, str], Prepared | Outcome] = {}  # prepare's, by delivery
+        self._lines: dict[tuple[str, str], tuple[str, bytes]] = {}  # _header_lines'
 
     def authorization(self, service: str) -> str:
         """The VAPID Authorization header for a push service, signed once per service."""
@@ -175,15 +179,29 @@ class Sender:
         # the service and the request target are cut from it (service_of's answer).
         cut = endpoint.find("/", endpoint.index("://") + 3)
         service, target = (endpoint, "/") if cut < 0 else (endpoint[:cut], endpoint[cut:])
-        headers = [
-            ("Authorization", self.authorization(service)),
-            ("Content-Encoding", "aes128gcm"),
-            ("Content-Type", "application/octet-stream"),
-            ("TTL", str(self.ttl)),
-            ("Topic", tag),
-            ("Urgency", "normal"),
-        ]
-        return Prepared(service, target, headers, body)
+        return Prepared(service, target, self._header_lines(service, tag), body)
+
+    def _header_lines(self, service: str, tag: str) -> bytes:
+        """The request's header lines: one push service's Authorization and one run's Topic,
+        so made once for the two (while the signed JWT lasts), not per message."""
+        authorization = self.authorization(service)
+        cached = self._lines.get((service, tag))
+        if cached is not None and cached[0] == authorization:
+            return cached[1]
+        lines = header_lines(
+            [
+                ("Authorization", authorization),
+                ("Content-Encoding", "aes128gcm"),
+                ("Content-Type", "application/octet-stream"),
+                ("TTL", str(self.ttl)),
+                ("Topic", tag),
+                ("Urgency", "normal"),
+            ]
+        )
+        if len(self._lines) > 1000:  # services × runs: a long-running worker stays small
+            self._lines.clear()
+        self._lines[(service, tag)] = (authorization, lines)
+        return lines
 
     def steps(
         self, delivery: Delivery, tag: str, connections: dict[str, Connection]

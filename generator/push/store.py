@@ -230,6 +230,34 @@ def _keys_of(db: Conn, endpoints: list[str]) -> dict[str, tuple[str, str]]:
     return keys
 
 
+def _record_finals(db: Conn, owner: str, stamp: str, rows: list[Recorded]) -> list[int]:
+    """PostgreSQL: a batch's final outcomes in one UPDATE (the rows as arrays), not one
+    statement each: 0.024 → 0.014 ms of the worker's CPU a message (bench/push_bench.py,
+    issue 20). SQLite keeps one per row: its cost is the commit. The rows each changed."""
+    if not rows:
+        return []
+    changed = db.execute(
+        "UPDATE deliveries d SET state = v.state, attempts = d.attempts + v.added, "
+        "last_status = v.status, detail = v.detail, updated = ? FROM unnest("
+        "?::text[], ?::text[], ?::text[], ?::int[], ?::int[], ?::text[]) "
+        "AS v(run_key, endpoint, state, added, status, detail) "
+        "WHERE d.run_key = v.run_key AND d.endpoint = v.endpoint AND d.lease_owner = ? "
+        "AND d.state IN ('pending', 'retry') RETURNING d.run_key, d.endpoint",
+        (
+            stamp,
+            [r.delivery.run_key for r in rows],
+            [r.delivery.endpoint for r in rows],
+            [r.state for r in rows],
+            [0 if r.state == "cancelled" else 1 for r in rows],
+            [r.status for r in rows],
+            [r.detail for r in rows],
+            owner,
+        ),
+    ).fetchall()
+    kept = {(run_key, endpoint) for run_key, endpoint in changed}
+    return [int((r.delivery.run_key, r.delivery.endpoint) in kept) for r in rows]
+
+
 def _now() -> str:
     return datetime.now(tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -553,11 +581,19 @@ class Store:
             ).fetchall()
             if not picked:
                 return []
-            db.executemany(
-                "UPDATE deliveries SET lease_owner = ?, lease_expiry = ? "
-                "WHERE run_key = ? AND endpoint = ?",
-                [(owner, expiry, row[0], row[1]) for row in picked],
-            )
+            if self.dialect == "postgresql":  # one statement over arrays, not one a row
+                db.execute(
+                    "UPDATE deliveries d SET lease_owner = ?, lease_expiry = ? "
+                    "FROM unnest(?::text[], ?::text[]) AS v(run_key, endpoint) "
+                    "WHERE d.run_key = v.run_key AND d.endpoint = v.endpoint",
+                    (owner, expiry, [row[0] for row in picked], [row[1] for row in picked]),
+                )
+            else:
+                db.executemany(
+                    "UPDATE deliveries SET lease_owner = ?, lease_expiry = ? "
+                    "WHERE run_key = ? AND endpoint = ?",
+                    [(owner, expiry, row[0], row[1]) for row in picked],
+                )
             keys = _keys_of(db, sorted({row[1] for row in picked}))
         out = []
         for run_key, endpoint, payload, attempts in picked:
@@ -719,22 +755,25 @@ class Store:
         retries = [(i, r) for i, r in enumerate(outcomes) if r.state == "retry"]
         kept = [False] * len(outcomes)
         with self.transaction() as db:
-            counts = db.each(
-                final,
-                [
-                    (
-                        r.state,
-                        0 if r.state == "cancelled" else 1,
-                        r.status,
-                        r.detail,
-                        stamp,
-                        r.delivery.run_key,
-                        r.delivery.endpoint,
-                        owner,
-                    )
-                    for _, r in finals
-                ],
-            )
+            if self.dialect == "postgresql":
+                counts = _record_finals(db, owner, stamp, [r for _, r in finals])
+            else:
+                counts = db.each(
+                    final,
+                    [
+                        (
+                            r.state,
+                            0 if r.state == "cancelled" else 1,
+                            r.status,
+                            r.detail,
+                            stamp,
+                            r.delivery.run_key,
+                            r.delivery.endpoint,
+                            owner,
+                        )
+                        for _, r in finals
+                    ],
+                )
             counts += db.each(
                 later,
                 [

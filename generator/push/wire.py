@@ -27,6 +27,7 @@ the answer, is bounded by the request's total deadline.
 from __future__ import annotations
 
 import base64
+import binascii
 import errno
 import hmac
 import os
@@ -43,7 +44,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from generator.push.loop import READ, WRITE, Expired, Steps, WireError, run_one
 
-__all__ = ["Connection", "Expired", "Reply", "WireError", "encrypt", "proxy_for"]
+__all__ = ["Connection", "Expired", "Reply", "WireError", "encrypt", "header_lines", "proxy_for"]
 
 RECORD_SIZE = 4096  # the header's record size: one record holds the whole message
 # Push services take at most 4096 bytes of body: the header (salt 16, record size 4, key id
@@ -57,8 +58,14 @@ _CEK_INFO = b"Content-Encoding: aes128gcm\x00\x01"
 _NONCE_INFO = b"Content-Encoding: nonce\x00\x01"
 
 
+_URLSAFE = bytes.maketrans(b"-_", b"+/")
+
+
 def _b64(value: str) -> bytes:
-    return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    """base64url, padded or not (base64.urlsafe_b64decode's reading, without its layers of
+    type checks: twice a message)."""
+    data = value.encode("ascii").translate(_URLSAFE)
+    return binascii.a2b_base64(data + b"=" * (-len(data) % 4))
 
 
 def encrypt(payload: bytes, p256dh: str, auth: str) -> bytes:
@@ -83,6 +90,17 @@ def encrypt(payload: bytes, p256dh: str, auth: str) -> bytes:
     nonce = hmac.digest(prk, _NONCE_INFO, "sha256")[:12]
     sealed = AESGCM(cek).encrypt(nonce, payload + b"\x02", None)
     return salt + RECORD_SIZE.to_bytes(4, "big") + b"\x41" + as_public + sealed
+
+
+def header_lines(headers: list[tuple[str, str]]) -> bytes:
+    """Header fields as the lines of a request (each ended by CRLF); a value that would
+    start another line is refused."""
+    out = []
+    for name, value in headers:
+        if "\r" in value or "\n" in value or "\r" in name or "\n" in name:
+            raise WireError("InvalidHeader", name)
+        out.append(f"{name}: {value}\r\n")
+    return "".join(out).encode("latin-1")
 
 
 @dataclass(frozen=True)
@@ -242,20 +260,22 @@ class Connection:
         return run_one(self.request(target, headers, body, when))
 
     def request(
-        self, target: str, headers: list[tuple[str, str]], body: bytes, when: float
+        self, target: str, headers: list[tuple[str, str]] | bytes, body: bytes, when: float
     ) -> Steps[Reply]:
         """POST `body` to `target` (path and query) by `when` (time.monotonic), else
         `Expired`; one new connection if a kept-alive one was closed by the service before
-        any byte of its answer (its idle timeout)."""
-        if any(c in target for c in "\r\n ") or not target.startswith("/"):
+        any byte of its answer (its idle timeout). `headers`: name and value pairs, or the
+        lines `header_lines` made of them (a sender reuses them for a push service)."""
+        if "\r" in target or "\n" in target or " " in target or not target.startswith("/"):
             raise WireError("InvalidURL", "request target")
-        lines = [f"POST {target} HTTP/1.1", f"Host: {self.authority}"]
-        for name, value in headers:
-            if "\r" in value or "\n" in value:
-                raise WireError("InvalidHeader", name)
-            lines.append(f"{name}: {value}")
-        lines.append(f"Content-Length: {len(body)}")
-        request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+        lines = headers if isinstance(headers, bytes) else header_lines(headers)
+        request = b"POST %s HTTP/1.1\r\nHost: %s\r\n%sContent-Length: %d\r\n\r\n%s" % (
+            target.encode("latin-1"),
+            self.authority.encode("latin-1"),
+            lines,
+            len(body),
+            body,
+        )
         self._when = when
         reused = self.sock is not None
         try:
@@ -277,6 +297,11 @@ class Connection:
                 if reused:
                     raise _Stale from exc
                 raise
+            sock = self.sock
+            if not self._buffer and not (isinstance(sock, ssl.SSLSocket) and sock.pending()):
+                # The answer is hardly there the moment the request left: wait for it first
+                # instead of a read that fails (a system call and an exception a message).
+                yield sock, READ, self._when
             status, fields = yield from self._read_head(reused)
             while 100 <= status < 200:  # interim answers (none is asked for): skip them
                 status, fields = yield from self._read_head()
