@@ -332,6 +332,10 @@ def cold_figures(work: Path, plain: Path, news: Path, sides: list[Side], runs: i
         for data in (plain, news):
             if not (data / ".git").is_dir():
                 git_index(data)
+            # Every file read through git's index: the store learns each content's blob id
+            # (the first validation, before `git_index`, left `stat` keys but no blob id, and
+            # a file whose `stat` key holds is not read).
+            forget_stat_keys(side.cache)
             build(data, side.out(work, "learn"), side.cache, root=side.root)  # learns blob ids
     # The news package holds the plain one's files: its build learnt every blob id.
     learnt = {side.label: (side.cache / "file-hashes.json").read_bytes() for side in sides}
