@@ -1070,6 +1070,13 @@ def _render_job(start: int, stop: int) -> tuple[list[str], dict[str, str]]:
 
 def _produce_job(index: int) -> tuple[list[str], dict[str, str]]:
     rel, output = _JOB["to_produce"][index]
+    if output.stored is not None and not is_text(rel):  # binary: nothing to scan
+        source = output.stored()
+        line = limits.check_size(rel, source.stat().st_size)
+        if line is not None:
+            raise BuildError([line])
+        _JOB["staging"].place(rel, source)
+        return [], {}
     data = output.produce()
     _check_size(rel, data)
     _JOB["staging"].path(rel).write_bytes(data)

@@ -11,6 +11,7 @@ files are kept in the build cache folder under the source's content hash.
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import io
 import json
@@ -200,30 +201,43 @@ def sizes(width: int, height: int) -> list[tuple[int, int]]:
 
 
 def _cache_file(cache_dir: Path, digest: str, width: int, ext: str) -> Path:
-    key = hashlib.sha256(f"{ENCODER}|{digest}".encode()).hexdigest()[:32]
+    key = _cache_key(digest)
     return cache_dir / key[:2] / f"{key}-{width}.{ext}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _cache_key(digest: str) -> str:
+    """The cache name of a photo's sizes (asked once per size: six times per photo)."""
+    return hashlib.sha256(f"{ENCODER}|{digest}".encode()).hexdigest()[:32]
 
 
 def encoded(source: Path, digest: str, width: int, ext: str, cache_dir: Path) -> bytes:
     """One published size of a photo, from the cache or encoded now (with its other sizes:
     the photo is decoded once for all of them)."""
+    return encoded_file(source, digest, width, ext, cache_dir).read_bytes()
+
+
+def encoded_file(source: Path, digest: str, width: int, ext: str, cache_dir: Path) -> Path:
+    """The cache file holding one published size of a photo, encoded now (with its other
+    sizes) when missing. A cache file is only ever replaced whole (a new file renamed over
+    it), never written in place: the build hard-links it into the site."""
     path = _cache_file(cache_dir, digest, width, ext)
     if path.is_file():
-        return path.read_bytes()
+        return path
     # The render workers ask for a new photo's sizes at once: the first to take the
     # photo's lock encodes them all, the others wait and read them (not encode it again).
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.with_name(f"{path.name.rpartition('-')[0]}.lock").open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if path.is_file():
-            return path.read_bytes()
+            return path
         made = encode_all(source.read_bytes())
         for (w, kind), data in made.items():
             target = _cache_file(cache_dir, digest, w, kind)
             tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
             tmp.write_bytes(data)
             os.replace(tmp, target)
-    return made[(width, ext)]
+    return path
 
 
 def encode_all(data: bytes) -> dict[tuple[int, str], bytes]:

@@ -393,3 +393,34 @@ def test_compiled_templates_are_reused_until_their_source_changes(tmp_path: Path
     assert len(list(compiled.iterdir())) == 1  # kept
     page.write_text("<p>{{ x }} hai</p>", encoding="utf-8")  # control: the edit is seen
     assert render_mod.Renderer(templates, {}, compiled).render("p.html", {"x": 2}) == "<p>2 hai</p>"
+
+
+def test_template_references_are_found_once_per_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a template extends or includes (the closure its pages' keys hash) is kept by
+    its source's hash beside the compiled templates: a later renderer parses no template,
+    and an edited template is parsed again and its new reference seen."""
+    templates, compiled = tmp_path / "t", tmp_path / "c"
+    templates.mkdir()
+    (templates / "base.html").write_text("<main>{% block b %}{% endblock %}</main>")
+    (templates / "part.html").write_text("<i>x</i>")
+    page = templates / "p.html"
+    page.write_text('{% extends "base.html" %}{% block b %}1{% endblock %}')
+    first = render_mod.Renderer(templates, {}, compiled)
+    assert first.closure("p.html") == {"p.html", "base.html"}
+    key = first.template_hash("p.html")
+    parsed: list[str] = []
+    real = render_mod.jinja2.Environment.parse
+
+    def counted(self: object, source: str, *args: object, **kwargs: object) -> object:
+        parsed.append(source)
+        return real(self, source, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render_mod.jinja2.Environment, "parse", counted)
+    again = render_mod.Renderer(templates, {}, compiled)
+    assert again.template_hash("p.html") == key and parsed == []
+    page.write_text('{% extends "base.html" %}{% block b %}{% include "part.html" %}{% endblock %}')
+    edited = render_mod.Renderer(templates, {}, compiled)
+    assert edited.closure("p.html") == {"p.html", "base.html", "part.html"}
+    assert len(parsed) == 2 and edited.template_hash("p.html") != key  # p.html, part.html

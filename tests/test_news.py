@@ -5,6 +5,7 @@ One site is built per module from the good fixture package, which holds one arti
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -549,3 +550,33 @@ def test_a_new_article_rewrites_the_first_pages_and_the_news_index_only(
     files = sorted(p.relative_to(clean).as_posix() for p in clean.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     assert [f for f in files if (clean / f).read_bytes() != (out / f).read_bytes()] == []
+
+
+def test_published_photos_are_the_cached_files_linked(site: Path) -> None:
+    """Each published size is the photo cache's file itself (a hard link): a cold build of
+    2,000 photos does not read and write their 12,000 sizes again (issue 21)."""
+    cached = {
+        p.stat().st_ino: p for p in (site.parent / "cache" / "photos").rglob("*") if p.is_file()
+    }
+    published = [p for p in (site / "tin-tuc").rglob("*") if p.suffix in (".jpg", ".webp")]
+    assert published
+    for path in published:
+        assert path.stat().st_ino in cached, path
+
+
+def test_a_photo_placed_across_file_systems_is_copied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.output import Staging
+
+    source = tmp_path / "cache.webp"
+    source.write_bytes(b"RIFF-bytes")
+
+    def cross_device(*args: object) -> None:
+        raise OSError(18, "Invalid cross-device link")
+
+    staging = Staging(tmp_path / "public")
+    monkeypatch.setattr(os, "link", cross_device)
+    placed = staging.place("tin-tuc/2025/a/anh-360.webp", source)
+    assert placed.read_bytes() == b"RIFF-bytes"
+    assert placed.stat().st_ino != source.stat().st_ino

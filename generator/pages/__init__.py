@@ -59,12 +59,16 @@ class Page:
 
 @dataclass
 class FileOutput:
-    """A file produced without a template (data downloads); `inputs` identifies its content."""
+    """A file produced without a template (data downloads); `inputs` identifies its content.
+    `stored`: for a binary file kept whole elsewhere (an encoded photo in the cache), where
+    its bytes lie once made: the build links that file into the output instead of reading
+    and writing them (`produce` gives the same bytes)."""
 
     url: str
     inputs: str
     produce: Callable[[], bytes]
     sources: list[Path] = field(default_factory=list)
+    stored: Callable[[], Path] | None = None
 
 
 @dataclass(frozen=True)

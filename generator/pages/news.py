@@ -329,11 +329,16 @@ def photo_files(article: Article, photo: Photo, cache: Path) -> Iterator[FileOut
                 f"photo:{photos.ENCODER}|{photo.digest}|{width}|{ext}",
                 _producer(photo.path, photo.digest, width, ext, cache),
                 sources=[photo.path],
+                stored=_stored(photo.path, photo.digest, width, ext, cache),
             )
 
 
 def _producer(path: Path, digest: str, width: int, ext: str, cache: Path) -> Any:
     return lambda: photos.encoded(path, digest, width, ext, cache)
+
+
+def _stored(path: Path, digest: str, width: int, ext: str, cache: Path) -> Any:
+    return lambda: photos.encoded_file(path, digest, width, ext, cache)
 
 
 def latest(model: SiteModel, articles: list[Article], count: int = 5) -> list[dict[str, Any]]:
