@@ -93,7 +93,13 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BuildOpti
     for table in CHANGE:  # written as the edits write them
         _write(data / f"{table}.csv", *_rows(data / f"{table}.csv"))
     options = BuildOptions(
-        data, root / "public", site_dir, parallel=False, defer_search=True, warm=warm.Warm()
+        data,
+        root / "public",
+        site_dir,
+        parallel=False,
+        defer_search=True,
+        warm=warm.Warm(),
+        in_place=True,
     )
     with _Env(root / "cache"):
         build_site(options)
@@ -125,9 +131,15 @@ def test_edits_in_memory_equal_a_clean_build(served, tmp_path) -> None:
     assert holder is not None
     for number, (step, model_patched, compare) in enumerate(STEPS):
         before = contents(options.out_dir)
+        inodes = _inodes(options.out_dir)
         step(options.data_dir)
         with _Env(root / "cache"):
             report = build_site(options)
+        # Written in place (as `antq serve` writes): an unchanged file is the same inode,
+        # not a link in a new folder swapped in, and no staging folder is left.
+        now = _inodes(options.out_dir)
+        assert sum(now.get(rel) == ino for rel, ino in inodes.items()) >= report.linked > 0
+        assert [p.name for p in root.iterdir() if p.name.startswith(".public")] == []
         assert holder.patched, f"step {number}: the warm state was not used"
         assert holder.model_patched == model_patched
         assert report.kept > 0
@@ -142,6 +154,15 @@ def test_edits_in_memory_equal_a_clean_build(served, tmp_path) -> None:
             expected = contents(clean)
             assert sorted(k for k in expected if after.get(k) != expected[k]) == []
             assert after.keys() == expected.keys()
+            assert _folders(options.out_dir) == _folders(clean)  # none left empty
+
+
+def _inodes(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_ino for p in root.rglob("*")}
+
+
+def _folders(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_dir())
 
 
 def test_another_tables_edit_takes_the_whole_pass(served) -> None:
