@@ -12,12 +12,14 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from generator import limits, warm
 from generator.build import Builder, BuildOptions, build_site
 from generator.data.schema import load_package
+from generator.pages import opendata
 from tests.test_build_reliability import contents
 from tests.test_record_deps import (
     CHANGE,
@@ -289,3 +291,40 @@ def test_a_forgotten_map_key_is_caught(served, monkeypatch) -> None:
     assert with_site != original
     assert maps_now() == with_site  # stale: the added site is still counted
     options.warm.clear()  # what this test left is wrong on purpose
+
+
+def test_the_open_data_split_is_patched_and_a_stale_one_is_caught(served, monkeypatch) -> None:
+    """The split of a table an edit changed is kept (generator.pages.opendata._Kept) and
+    the next edit of a row in place patches it (checked against a whole split: the tests
+    build with ANTQ_CHECK_DEPS=1; the site against a clean build in the first test).
+    Negative control: a patch that leaves the rows as they were is caught."""
+    options, root = served
+    data = options.data_dir
+    real = opendata._patch_split
+    seen: list[dict[str, str] | None] = []
+
+    def counted(kept: Any, new: bytes) -> dict[str, str] | None:
+        seen.append(real(kept, new))
+        return seen[-1]
+
+    def stale(kept: Any, new: bytes) -> dict[str, str]:
+        kept.data = new
+        return dict(kept.digests)
+
+    with _Env(root / "cache"):
+        _award(data)
+        build_site(options)  # a warm state to patch, whatever the tests before left
+        _result(data)
+        build_site(options)
+        assert "assessments" in opendata._KEPT
+        monkeypatch.setattr(opendata, "_patch_split", counted)
+        _result(data)
+        build_site(options)
+        assert seen and seen[-1] is not None
+        monkeypatch.setattr(opendata, "_patch_split", stale)
+        _result(data)
+        try:
+            with pytest.raises(RuntimeError, match="split patched in memory differs"):
+                build_site(options)
+        finally:
+            opendata._KEPT.clear()  # what this test left is wrong on purpose
