@@ -266,6 +266,15 @@ def _search_current(port: int, deadline: float) -> None:
         time.sleep(0.2)
 
 
+def _save(path: Path, data: bytes, scratch: Path) -> None:
+    """Save `path` as an editor that writes a new file and renames it does: the server
+    never sees the 45 MB assessments.csv half written (a save caught mid-write is built as
+    it is, and the next event builds it again: not the one-row edit being measured)."""
+    tmp = scratch / f".{path.name}.saving"
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
 def serve_national(
     source: Path, site: Path, tmp: Path, runs: int
 ) -> dict[str, tuple[list[float], list[float]]]:
@@ -309,7 +318,7 @@ def serve_national(
                 time.sleep(1.0)  # the watcher is idle
                 before, cpu = _revision(port), proc_cpu(server.pid)
                 start = time.perf_counter()
-                path.write_bytes(versions[i % 2])
+                _save(path, versions[i % 2], tmp)
                 while _revision(port) == before:
                     if time.perf_counter() - start > 1800 or server.poll() is not None:
                         raise SystemExit(f"the edit never reached the site: see {log_path}")
@@ -318,7 +327,7 @@ def serve_national(
                 cpus.append(proc_cpu(server.pid) - cpu)
                 _search_current(port, time.monotonic() + 1800)
             if runs % 2:
-                path.write_bytes(original)
+                _save(path, original, tmp)
                 time.sleep(1.0)
             found[table] = (walls, cpus)
     finally:

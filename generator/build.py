@@ -67,7 +67,7 @@ from generator.lessons import Lesson, load_lessons
 from generator.model import SiteModel, build_model
 from generator.news import Article, dataset_refs, load_news
 from generator.news import labels as news_labels
-from generator.output import Staging, content_tag
+from generator.output import InPlace, Staging, content_tag
 from generator.pages import FileOutput, Page, Source, collect
 from generator.pages.lessons import MARKDOWN_CACHE, LessonDoc
 from generator.render import Renderer
@@ -129,6 +129,9 @@ class BuildOptions:
     # `antq serve`: the records and model of the last build, kept in memory and patched for
     # an edit of a few leaf rows (generator.warm); None: every build reads the tables.
     warm: Warm | None = None
+    # `antq serve`: a rebuild writes its changed files into the served folder and removes
+    # the ones gone, instead of a new folder of links swapped in (generator.output.InPlace).
+    in_place: bool = False
 
 
 # Ends the saved fingerprint of a build whose index was deferred (`defer_search`).
@@ -517,8 +520,8 @@ class Builder:
         page_count, file_count = len(planned.pages), len(planned.files)
         model = modelled.model
         del loaded, modelled, families  # (the model stays referenced until the search stage)
-        staging = Staging(o.out_dir)
-        copies = Staging(self.copies_path)
+        staging = self._staging(o.out_dir, cache.outputs)
+        copies = self._staging(self.copies_path, cache.copies)
         try:
             written = self._render_and_write(
                 staging, copies, inputs.settings, model, planned, cache, reuse
@@ -526,12 +529,24 @@ class Builder:
             # The data and the pages are no longer needed: give their memory back before
             # Pagefind runs (the national site's model is hundreds of MB).
             del model, planned
-            emitted, index = self._post(staging, copies.dir, written, cache, defer=o.defer_search)
+            copies_dir = copies.dir
+            if isinstance(copies, InPlace):
+                # Pagefind, when it runs now, reads the whole copies folder: the new copies
+                # go in first, and the cache that described the old ones goes (a build that
+                # fails from here is followed by a whole one).
+                self.cache_path.unlink(missing_ok=True)
+                copies.retire(cache.copies, written.copies)
+                copies.commit()
+                copies_dir = copies.target
+            emitted, index = self._post(staging, copies_dir, written, cache, defer=o.defer_search)
             with stage("swap"):
                 # Until the new cache is saved, the old one would describe the wrong site.
                 self.cache_path.unlink(missing_ok=True)
+                if isinstance(staging, InPlace):
+                    staging.retire(cache.outputs, written.outputs)
                 staging.commit()
-                copies.commit()
+                if not isinstance(copies, InPlace):
+                    copies.commit()
             if o.swapped is not None:
                 o.swapped(bool(index.get("pending")))
         except BaseException:
@@ -551,6 +566,13 @@ class Builder:
         self.report.written = staging.written
         self.report.linked = staging.linked
         return self.report
+
+    def _staging(self, target: Path, kept: Mapping[str, str]) -> Staging:
+        """Where this build writes `target`: in place (`BuildOptions.in_place`) when the
+        last build's cache lists what the folder holds (`kept`), else a new folder."""
+        if self.o.in_place and kept and target.is_dir():
+            return InPlace(target)
+        return Staging(target)
 
     def _unchanged(self, cache: BuildCache, inputs: Inputs) -> bool:
         """Whether the last build was made from these very inputs and its output is intact
@@ -735,7 +757,10 @@ class Builder:
         stage = self.timer.stage
         derived = Derived(staging, dict(cache.outputs), written.outputs)
         with stage("search"):
-            _release_memory()
+            if not (defer and cache.search):
+                # Pagefind may run: give it the memory (a deferred index is linked, and
+                # collecting a national site's objects costs a second: issue 18).
+                _release_memory()
             later = search.Later(defer, self._cancel)
             index = search.build_index(
                 derived, copies_dir, written.copies, dict(cache.search), later
@@ -766,7 +791,7 @@ class Builder:
             return False
         derived = set(cache.derived)
         outputs = {rel: key for rel, key in cache.outputs.items() if rel not in derived}
-        staging = Staging(self.o.out_dir)
+        staging = self._staging(self.o.out_dir, cache.outputs)
         self._cancel = cancel
         try:
             if not all(staging.link(rel) for rel in outputs):
@@ -775,6 +800,8 @@ class Builder:
             written = Written(outputs, cache.pages, dict(cache.copies), frozenset())
             emitted, index = self._post(staging, self.copies_path, written, cache)
             self.cache_path.unlink(missing_ok=True)
+            if isinstance(staging, InPlace):
+                staging.retire(cache.outputs, written.outputs)
             staging.commit()
             if self.o.swapped is not None:
                 self.o.swapped(False)
@@ -876,9 +903,14 @@ class Builder:
         copy_hashes: dict[str, str] = {}
         keyed: dict[str, str] = {}
         to_render: list[RenderJob] = []
+        # A family's pages share their template list: chosen and hashed once per list.
+        chosen: dict[tuple[str, ...], tuple[str, str]] = {}
         for page in planned.pages:
-            name = renderer.choose(page.templates)
-            template_hash = renderer.template_hash(name)
+            names = tuple(page.templates)
+            if names not in chosen:
+                found = renderer.choose(page.templates)
+                chosen[names] = (found, renderer.template_hash(found))
+            name, template_hash = chosen[names]
             rel = page.output_path
             key = None
             if page.deps is not None:
@@ -988,7 +1020,7 @@ def _check_kept_file(staging: Staging, rel: str, output: FileOutput) -> None:
     """ANTQ_CHECK_DEPS=1: a data file linked from the last build because its key is the
     same (an open-data province file's is the digest of its rows) is produced anyway and
     must give the same bytes."""
-    if output.produce() != staging.path(rel).read_bytes():
+    if output.produce() != staging.find(rel).read_bytes():
         raise RuntimeError(f"{output.url}: kept by its key, yet its bytes changed")
 
 

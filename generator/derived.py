@@ -43,4 +43,4 @@ class Derived:
         return self.path(rel).read_bytes()
 
     def path(self, rel: str) -> Path:
-        return self.staging.dir / rel
+        return self.staging.find(rel)

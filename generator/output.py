@@ -1,8 +1,14 @@
 """Writing the site: a fresh directory, unchanged files hard-linked from the previous build,
-then one atomic swap. A failed build never touches the previous site."""
+then one atomic swap. A failed build never touches the previous site.
+
+`antq serve` (issue 18) writes its rebuilds in place instead (`InPlace`): only the files a
+build made are staged, then each is renamed over its old version in the served folder (a
+reader gets the old file or the new one, never half of one), and the outputs the build no
+longer has are removed: no tree of 14,500 links is made and deleted for a one-row edit."""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import hashlib
@@ -10,6 +16,7 @@ import os
 import shutil
 import stat
 import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 _RENAME_EXCHANGE = 2  # linux/fs.h
@@ -86,6 +93,10 @@ class Staging:
             shutil.copyfile(source, out)
         return out
 
+    def find(self, rel: str) -> Path:
+        """Where the file this build publishes at `rel` is now (to read it back)."""
+        return self.dir / rel
+
     def link(self, rel: str) -> bool:
         """Reuse the previous build's file for `rel` (same inode, same bytes, no write).
         With strings, not Path objects: a build with 2,000 photos links 15,000 files, and
@@ -131,3 +142,75 @@ class Staging:
 
     def abort(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+# Renamed into the served folder last: the file that says which build is live (its data
+# revision), read by the preview's clients and the benches as "this build is served".
+LAST = ("build.json",)
+
+
+class InPlace(Staging):
+    """A build into the folder being served (`antq serve`): the files it writes are staged
+    in a folder of their own, the unchanged ones stay where they are (`link` only checks
+    that they are there), and `commit` renames each new file over its old version, after
+    removing the outputs no longer published (`retire`). Used only when the folder holds
+    exactly the outputs the last build's cache lists: every file under it is then either
+    kept, replaced or removed, so the folder ends as a build into a fresh one would make it.
+    A build that fails before `commit` leaves the folder untouched."""
+
+    def __init__(self, target: Path) -> None:
+        super().__init__(target)
+        self._stale: set[str] = set()
+
+    def find(self, rel: str) -> Path:
+        new = self.dir / rel
+        return new if new.is_file() else self.target / rel
+
+    def link(self, rel: str) -> bool:
+        if not os.path.isfile(f"{self.target}/{rel}"):
+            return False
+        self.linked += 1
+        return True
+
+    def retire(self, old: Iterable[str], new: Iterable[str]) -> None:
+        """The last build's outputs `old`, this one's `new`: the files to remove."""
+        self._stale = set(old) - set(new)
+
+    def commit(self) -> None:
+        target = str(self.target)
+        for rel in sorted(self._stale):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(f"{target}/{rel}")
+            _prune(self.target, rel)
+        staged = [rel for rel, _ in _files(self.dir)]
+        staged.sort(key=lambda rel: (rel in LAST, rel))
+        for rel in staged:
+            folder = rel.rpartition("/")[0]
+            if folder:
+                os.makedirs(f"{target}/{folder}", exist_ok=True)
+            os.replace(f"{self.dir}/{rel}", f"{target}/{rel}")
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _files(root: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Every file under `root`, relative to it (strings: see `Staging.link`)."""
+    stack = [(str(root), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, f"{prefix}{entry.name}/"))
+                else:
+                    yield prefix + entry.name, entry
+
+
+def _prune(root: Path, rel: str) -> None:
+    """Remove the folders of `rel` left empty, up to `root`."""
+    parts = rel.split("/")[:-1]
+    while parts:
+        try:
+            os.rmdir(f"{root}/{'/'.join(parts)}")
+        except OSError:
+            return  # not empty (or gone)
+        parts.pop()

@@ -21,9 +21,10 @@ import hashlib
 import io
 import json
 import math
+import os
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -211,9 +212,20 @@ def revision(data: bytes) -> str:
     return content_tag(data, 16)
 
 
-def _loads(out: Derived, url: str) -> list[str]:
+def _loads(out: Derived, url: str, missing: set[str] | None = None) -> list[str]:
     found = _by_file(out, url_to_path(url), "loads", _found_loads)
-    return sorted({u for u in found if out.path(url_to_path(u)).is_file()})
+    return sorted(_present(out, found, missing))
+
+
+def _present(out: Derived, urls: Iterable[str], missing: set[str] | None) -> set[str]:
+    """The URLs of `urls` the site has a file for; the others added to `missing`."""
+    present = set()
+    for url in urls:
+        if out.path(url_to_path(url)).is_file():
+            present.add(url)
+        elif missing is not None:
+            missing.add(url)
+    return present
 
 
 def _found_loads(data: bytes) -> frozenset[str]:
@@ -296,13 +308,13 @@ def _revision_of(out: Derived, rel: str, seen: dict[str, str]) -> str:
     return seen[rel]
 
 
-def _file_deps(out: Derived, url: str) -> set[str]:
+def _file_deps(out: Derived, url: str, missing: set[str] | None = None) -> set[str]:
     """What a script or stylesheet loads in turn: a map script's GeoJSON layers, a
     stylesheet's images."""
     if not url.endswith((".js", ".css")):
         return set()
     found = _by_file(out, url_to_path(url), f"deps {url}", lambda data: _refs(url, data))
-    return {u for u in found if out.path(url_to_path(u)).is_file()}
+    return _present(out, found, missing)
 
 
 def _refs(url: str, data: bytes) -> frozenset[str]:
@@ -313,13 +325,40 @@ def _refs(url: str, data: bytes) -> frozenset[str]:
     return frozenset(posixpath.normpath(f"{base}/{ref}") for ref in _CSS_URL.findall(text))
 
 
-def _page_set(out: Derived, page: str) -> set[str]:
-    """A page, what it loads, and what those files load."""
+def _page_set(out: Derived, page: str, missing: set[str] | None = None) -> set[str]:
+    """A page, what it loads, and what those files load (`missing`: what they name that
+    the site has no file for)."""
     urls = {page}
-    for url in _loads(out, page):
+    for url in _loads(out, page, missing):
         urls.add(url)
-        urls.update(_file_deps(out, url))
+        urls.update(_file_deps(out, url, missing))
     return urls
+
+
+# A province's list as the last build in this process made it (`antq serve`, issue 18):
+# slug → (what the list was made of, each file it read by what `stat` says of it, the URLs
+# it found missing, the list). Made again only when one of those changed: a one-row edit
+# rewrites a few pages, not the 3,400 xã pages' lists (generator.filehash's trade-off).
+_PLACES: dict[str, tuple[Any, dict[str, tuple[int, ...]], frozenset[str], dict[str, Any]]] = {}
+
+
+def _stamp(out: Derived, rel: str) -> tuple[int, ...] | None:
+    try:
+        st = os.stat(out.path(rel))
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _kept_list(out: Derived, slug: str, made_of: Any) -> dict[str, Any] | None:
+    kept = _PLACES.get(slug)
+    if kept is None or kept[0] != made_of:
+        return None
+    if any(_stamp(out, rel) != stamp for rel, stamp in kept[1].items()):
+        return None
+    if any(out.path(url_to_path(url)).is_file() for url in kept[2]):
+        return None
+    return kept[3]
 
 
 def place_lists(out: Derived, shell: list[str]) -> dict[str, dict[str, Any]]:
@@ -344,11 +383,19 @@ def place_lists(out: Derived, shell: list[str]) -> dict[str, dict[str, Any]]:
     seen: dict[str, str] = {}
     for slug, wards in provinces.items():
         map_url = f"/ban-do/{slug}/"
-        map_set = _page_set(out, map_url) if url_to_path(map_url) in out.outputs else set()
-        sets = {url: (_page_set(out, url) | map_set) - skip for url in wards}
         province_url = f"/tinh/{slug}/"
-        province_set = _page_set(out, province_url).union(
-            *(_page_set(out, url) for url in later.get(slug, []))
+        has_map = url_to_path(map_url) in out.outputs
+        made_of = (tuple(shell), tuple(wards), tuple(later.get(slug, [])), has_map)
+        kept = _kept_list(out, slug, made_of)
+        if kept is not None:
+            lists[f"{province_url}{PLACES_NAME}"] = kept
+            continue
+        missing: set[str] = set()
+        map_set = _page_set(out, map_url, missing) if has_map else set()
+        raw = {url: _page_set(out, url, missing) | map_set for url in wards}
+        sets = {url: found - skip for url, found in raw.items()}
+        province_set = _page_set(out, province_url, missing).union(
+            *(_page_set(out, url, missing) for url in later.get(slug, []))
         )
         whole = (province_set | map_set).union(*sets.values()) - skip
         urls = sorted(whole)
@@ -370,6 +417,14 @@ def place_lists(out: Derived, shell: list[str]) -> dict[str, dict[str, Any]]:
         }
         listing["version"] = revision(json.dumps(listing, sort_keys=True).encode())
         lists[f"{province_url}{PLACES_NAME}"] = listing
+        # Every file the list read: the pages (their bytes say what they load), what they
+        # load (what scripts and stylesheets load in turn), the files listed.
+        read = {url_to_path(u) for u in (province_set | map_set).union(*raw.values())}
+        stamps = {rel: _stamp(out, rel) for rel in sorted(read)}
+        if all(stamp is not None for stamp in stamps.values()):
+            _PLACES[slug] = (made_of, stamps, frozenset(missing), listing)  # type: ignore[assignment]
+        else:
+            _PLACES.pop(slug, None)
     return lists
 
 

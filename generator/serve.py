@@ -1,7 +1,10 @@
 """`antq serve`: build, serve the site on this machine, rebuild and reload pages on change.
 
-The server reads `out_dir` by path on every request, never through a handle kept open: each
-build swaps a new directory into place, and the old one is deleted.
+The server reads `out_dir` by path on every request, never through a handle kept open. Its
+first build (when no build cache describes the folder) swaps a new directory into place;
+every rebuild after writes in place (`BuildOptions.in_place`, generator.output.InPlace):
+each changed file renamed over its old version, /build.json last, the outputs gone
+removed, so a one-row edit neither links 14,500 files into a new folder nor deletes one.
 
 Live reload is development-only and never reaches the disk: HTML responses get a
 `<script src="/__antq/reload.js">` tag inserted as they are sent. The script is an external
@@ -456,7 +459,12 @@ class DevServer:
         # The records and model stay in memory between rebuilds (generator.warm).
         self.warm = Warm()
         self.options = replace(
-            options, defer_search=True, lock=False, swapped=self._swapped, warm=self.warm
+            options,
+            defer_search=True,
+            lock=False,
+            swapped=self._swapped,
+            warm=self.warm,
+            in_place=True,
         )
         self.host = check_host(host)
         self.port = port

@@ -12,12 +12,14 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from generator import limits, warm
 from generator.build import Builder, BuildOptions, build_site
 from generator.data.schema import load_package
+from generator.pages import opendata
 from tests.test_build_reliability import contents
 from tests.test_record_deps import (
     CHANGE,
@@ -93,7 +95,13 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BuildOpti
     for table in CHANGE:  # written as the edits write them
         _write(data / f"{table}.csv", *_rows(data / f"{table}.csv"))
     options = BuildOptions(
-        data, root / "public", site_dir, parallel=False, defer_search=True, warm=warm.Warm()
+        data,
+        root / "public",
+        site_dir,
+        parallel=False,
+        defer_search=True,
+        warm=warm.Warm(),
+        in_place=True,
     )
     with _Env(root / "cache"):
         build_site(options)
@@ -125,9 +133,15 @@ def test_edits_in_memory_equal_a_clean_build(served, tmp_path) -> None:
     assert holder is not None
     for number, (step, model_patched, compare) in enumerate(STEPS):
         before = contents(options.out_dir)
+        inodes = _inodes(options.out_dir)
         step(options.data_dir)
         with _Env(root / "cache"):
             report = build_site(options)
+        # Written in place (as `antq serve` writes): an unchanged file is the same inode,
+        # not a link in a new folder swapped in, and no staging folder is left.
+        now = _inodes(options.out_dir)
+        assert sum(now.get(rel) == ino for rel, ino in inodes.items()) >= report.linked > 0
+        assert [p.name for p in root.iterdir() if p.name.startswith(".public")] == []
         assert holder.patched, f"step {number}: the warm state was not used"
         assert holder.model_patched == model_patched
         assert report.kept > 0
@@ -142,6 +156,15 @@ def test_edits_in_memory_equal_a_clean_build(served, tmp_path) -> None:
             expected = contents(clean)
             assert sorted(k for k in expected if after.get(k) != expected[k]) == []
             assert after.keys() == expected.keys()
+            assert _folders(options.out_dir) == _folders(clean)  # none left empty
+
+
+def _inodes(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_ino for p in root.rglob("*")}
+
+
+def _folders(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_dir())
 
 
 def test_another_tables_edit_takes_the_whole_pass(served) -> None:
@@ -268,3 +291,40 @@ def test_a_forgotten_map_key_is_caught(served, monkeypatch) -> None:
     assert with_site != original
     assert maps_now() == with_site  # stale: the added site is still counted
     options.warm.clear()  # what this test left is wrong on purpose
+
+
+def test_the_open_data_split_is_patched_and_a_stale_one_is_caught(served, monkeypatch) -> None:
+    """The split of a table an edit changed is kept (generator.pages.opendata._Kept) and
+    the next edit of a row in place patches it (checked against a whole split: the tests
+    build with ANTQ_CHECK_DEPS=1; the site against a clean build in the first test).
+    Negative control: a patch that leaves the rows as they were is caught."""
+    options, root = served
+    data = options.data_dir
+    real = opendata._patch_split
+    seen: list[dict[str, str] | None] = []
+
+    def counted(kept: Any, new: bytes) -> dict[str, str] | None:
+        seen.append(real(kept, new))
+        return seen[-1]
+
+    def stale(kept: Any, new: bytes) -> dict[str, str]:
+        kept.data = new
+        return dict(kept.digests)
+
+    with _Env(root / "cache"):
+        _award(data)
+        build_site(options)  # a warm state to patch, whatever the tests before left
+        _result(data)
+        build_site(options)
+        assert "assessments" in opendata._KEPT
+        monkeypatch.setattr(opendata, "_patch_split", counted)
+        _result(data)
+        build_site(options)
+        assert seen and seen[-1] is not None
+        monkeypatch.setattr(opendata, "_patch_split", stale)
+        _result(data)
+        try:
+            with pytest.raises(RuntimeError, match="split patched in memory differs"):
+                build_site(options)
+        finally:
+            opendata._KEPT.clear()  # what this test left is wrong on purpose

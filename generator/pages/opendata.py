@@ -13,6 +13,7 @@ never split. The published datapackage.yaml names the file each table is offered
 
 from __future__ import annotations
 
+import bisect
 import csv
 import gzip
 import hashlib
@@ -21,11 +22,12 @@ import json
 import os
 import pickle
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator import codeversion, limits
-from generator.data.rawcsv import file_sha256, open_table
+from generator import codeversion, deps, limits
+from generator.data.rawcsv import file_sha256, open_table, read_raw
 from generator.data.schema import PackageSpec, ResourceSpec, display_path
 from generator.data.scope import ProvinceIndex
 from generator.model import SiteModel
@@ -39,7 +41,10 @@ GZIP_LEVEL = 6
 
 
 def make(source: Source) -> Iterator[Page | FileOutput]:
-    data_pages, data_files = outputs(source.model, source.package, source.cache_dir)
+    # An edit in a long-lived process (`antq serve`: the changed rows are known) keeps the
+    # split of the table it changes for the next edit (`Memo.digests`).
+    keep = source.changed is not None
+    data_pages, data_files = outputs(source.model, source.package, source.cache_dir, keep)
     yield from data_pages
     yield from data_files
 
@@ -54,16 +59,17 @@ TYPE_NAMES = {
 
 
 def outputs(
-    model: SiteModel, package: PackageSpec, cache_dir: Path | None = None
+    model: SiteModel, package: PackageSpec, cache_dir: Path | None = None, keep: bool = False
 ) -> tuple[list[Page], list[FileOutput]]:
     """Every table's downloads, its field reference and /du-lieu/ (`cache_dir`: where the
-    compressed tables and the province splits' digests are kept, `Memo`)."""
+    compressed tables and the province splits' digests are kept, `Memo`; `keep`: the
+    splits this build makes are kept in memory for the next, `Memo.digests`)."""
     pages: list[Page] = []
     files: list[FileOutput] = []
     resources = []
     index = ProvinceIndex(package)
     provinces = index.provinces()
-    memo = Memo(cache_dir, package, index)
+    memo = Memo(cache_dir, package, index, keep)
     plain_names: list[str] = []
     for spec in package.resources:
         split = spec.path.stat().st_size > limits.SPLIT_ABOVE and index.link(spec.name) is not None
@@ -163,10 +169,13 @@ class Memo:
     A split table's rows are split once per process when a digest is asked and not kept
     (`_split`): the produce jobs that follow use that split, not a new one."""
 
-    def __init__(self, cache_dir: Path | None, package: PackageSpec, index: ProvinceIndex):
+    def __init__(
+        self, cache_dir: Path | None, package: PackageSpec, index: ProvinceIndex, keep: bool = False
+    ):
         self.root = cache_dir / "opendata" if cache_dir is not None else None
         self.package = package
         self.index = index
+        self.keep = keep
         # A new build: the splits a long-lived process (`antq serve`) made for the last one
         # are of the tables as they were then, and so is the province index they used.
         _SPLITS.clear()
@@ -186,22 +195,170 @@ class Memo:
     def digests(self, spec: ResourceSpec) -> dict[str, str]:
         """Each province's digest of the table's rows as its files publish them."""
         parts = [codeversion.code_version(), spec.descriptor_hash()]
+        own: int | None = None  # where the table's own bytes' digest is
         for name in self.index.chain(spec.name):
             found = self.package.resource(name)
             if found is not None and found.path.is_file():
+                if name == spec.name:
+                    own = len(parts) + 2
                 parts += [name, found.descriptor_hash(), file_sha256(found.path)]
         key = hashlib.sha256("|".join(parts).encode()).hexdigest()
+        # What the digests depend on but the table's own bytes (`_Kept`).
+        context = "|".join(part for i, part in enumerate(parts) if i != own)
         path = self.root / f"{spec.name}-{key}.json" if self.root is not None else None
+        cached: dict[str, str] | None = None
         if path is not None and path.is_file():
-            kept: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
-            return kept
-        split = _split(self.package, spec.name, "csv")
-        made = {code: _rows_digest(split["header"], rows) for code, rows in split["rows"].items()}
-        made[EMPTY] = _rows_digest(split["header"], [])
+            cached = json.loads(path.read_text(encoding="utf-8"))
+        # A kept split of an older version is patched even when the digests are cached:
+        # the files of the provinces the edit changed are made from it.
+        made = self._patched(spec, context, parts[own] if own is not None else "")
+        if cached is not None:
+            return cached
+        if made is None:
+            split = _split(self.package, spec.name, "csv")
+            made = {c: _rows_digest(split["header"], rows) for c, rows in split["rows"].items()}
+            made[EMPTY] = _rows_digest(split["header"], [])
+            if self.keep and own is not None:
+                _keep(spec.name, context, parts[own], split, made)
         if path is not None and self.root is not None:
             data = json.dumps(made, sort_keys=True).encode()
             _replace(self.root, f"{spec.name}-*.json", path, data)
         return made
+
+    def _patched(self, spec: ResourceSpec, context: str, digest: str) -> dict[str, str] | None:
+        """The digests from the split kept of an earlier version of the table (`_Kept`),
+        patched for the lines that changed since, and that split made the current one; None
+        when none is kept, the table is the kept version (nothing of it is made again), or
+        the edit is not of rows in place."""
+        kept = _KEPT.get(spec.name)
+        if kept is None or kept.context != context or kept.digest == digest:
+            return None
+        data, _ = read_raw(spec.path, display_path(spec.path), spec.name)
+        made = _patch_split(kept, data) if data is not None else None
+        if made is None:
+            _KEPT.pop(spec.name, None)
+            return None
+        kept.digest = digest
+        if os.environ.get("ANTQ_CHECK_DEPS") == "1":
+            link = self.index.link(spec.name)
+            assert link is not None
+            whole = _split_csv(spec, self.index, link[0])
+            if whole["rows"] != kept.split["rows"] or whole["header"] != kept.split["header"]:
+                raise RuntimeError(f"{spec.name}: its split patched in memory differs")
+        _SPLITS.clear()
+        _SPLITS.update(
+            key=f"{self.package.descriptor_path}:{spec.name}",
+            package=str(self.package.descriptor_path),
+            index=self.index,
+            csv=kept.split,
+        )
+        return made
+
+
+# `antq serve` (issue 18): the split of each table an edit changed (at most `KEEP_SPLITS`,
+# the latest), kept in this process with the bytes it was made of, so that the next edit of
+# rows in place (as many lines before as after: a cell corrected) patches the split and the
+# digests of the provinces whose rows it changed, instead of splitting 400,000 rows again.
+# Only for a table each of whose lines is one row (no cell over lines, no carriage return):
+# a line's number is then its row's. ANTQ_CHECK_DEPS=1 splits the whole table anyway and
+# compares.
+KEEP_SPLITS = 2
+
+
+@dataclass
+class _Kept:
+    context: str  # `Memo.digests`' key without the table's own bytes
+    digest: str  # the table's bytes' digest (file_sha256) the split is of
+    data: bytes  # those bytes
+    split: dict[str, Any]  # `_split_csv`'s
+    at: list[str | None]  # each line's province (None: the header, a blank row)
+    lines: dict[str, list[int]]  # each province's rows' line numbers, in order
+    digests: dict[str, str]
+
+
+_KEPT: dict[str, _Kept] = {}
+
+
+def _one_row_lines(data: bytes) -> list[bytes] | None:
+    """The file's lines, when each is one row: valid UTF-8 without a byte-order mark or a
+    carriage return, no quoted cell over lines."""
+    if data.startswith(b"\xef\xbb\xbf") or b"\r" in data:
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    if b'"' in data and any(line.count(b'"') % 2 for line in lines):
+        return None
+    return lines
+
+
+def _keep(
+    name: str, context: str, digest: str, split: dict[str, Any], digests: dict[str, str]
+) -> None:
+    spec = split.get("spec")
+    data = split.get("data")
+    if spec is None or data is None or _one_row_lines(data) is None:
+        return
+    at: list[str | None] = [None] * (data.count(b"\n") + 1)
+    for code, numbers in split["lines"].items():
+        for number in numbers:
+            at[number] = code
+    _KEPT.pop(name, None)
+    while len(_KEPT) >= KEEP_SPLITS:
+        _KEPT.pop(next(iter(_KEPT)))
+    lines = {code: list(numbers) for code, numbers in split["lines"].items()}
+    _KEPT[name] = _Kept(context, digest, data, split, at, lines, dict(digests))
+
+
+def _patch_split(kept: _Kept, data: bytes) -> dict[str, str] | None:
+    """Patch `kept` to the table's bytes `data` (module comment above `KEEP_SPLITS`);
+    the new digests, or None when this edit cannot be patched."""
+    a, b = _one_row_lines(kept.data), _one_row_lines(data)
+    if a is None or b is None or len(a) != len(b) or not a or a[0] != b[0]:
+        return None
+    start, end, _ = deps.changed_span(a, b)
+    if end - start > deps.MAX_CHANGED_LINES:
+        return None
+    split, at, lines = kept.split, kept.at, kept.lines
+    delimiter, position, keys = split["delimiter"], split["position"], split["keys"]
+    try:  # every changed line read before anything is patched
+        new = [
+            next(csv.reader([b[n].decode("utf-8")], delimiter=delimiter), [])
+            for n in range(start, end)
+        ]
+    except csv.Error:
+        return None
+    touched = set()
+    for number, cells in zip(range(start, end), new, strict=True):
+        old = at[number]
+        if old is not None:
+            k = bisect.bisect_left(lines[old], number)
+            del lines[old][k]
+            del split["rows"][old][k]
+            touched.add(old)
+        if not any(cells):
+            at[number] = None
+            continue
+        value = cells[position].strip() if position < len(cells) else ""
+        code = keys.get(value if value.isascii() else nfc(value), "")
+        k = bisect.bisect_left(lines.setdefault(code, []), number)
+        lines[code].insert(k, number)
+        split["rows"].setdefault(code, []).insert(k, cells)
+        at[number] = code
+        touched.add(code)
+    digests = dict(kept.digests)
+    for code in touched:
+        if lines[code]:
+            digests[code] = _rows_digest(split["header"], split["rows"][code])
+        else:
+            del lines[code], split["rows"][code]
+            digests.pop(code, None)
+    kept.data, kept.digests = data, dict(digests)
+    return digests
 
 
 def _rows_digest(header: list[str], rows: list[list[str]]) -> str:
@@ -287,13 +444,24 @@ def _split_csv(spec: ResourceSpec, index: ProvinceIndex, column: str) -> dict[st
     # `index.of`'s lookup, its table's keys found once (not per row).
     link = index.link(spec.name)
     keys = (index.key_provinces(link[1]) if link is not None else None) or {}
-    for _line, cells in table.rows():
+    numbers: dict[str, list[int]] = {}  # each row's line (`_Kept`: one row a line)
+    for line, cells in table.rows():
         if not any(cells):
             continue
         value = cells[position].strip() if position < len(cells) else ""
         province = keys.get(value if value.isascii() else nfc(value), "")
         out.setdefault(province, []).append(cells)
-    return {"header": header, "rows": out}
+        numbers.setdefault(province, []).append(line - 1)
+    return {
+        "header": header,
+        "rows": out,
+        "lines": numbers,
+        "delimiter": table.delimiter,
+        "position": position,
+        "keys": keys,
+        "spec": spec,
+        "data": table.text.encode("utf-8") if not table.bom and not table.trailing_empty else None,
+    }
 
 
 def _split_json(spec: ResourceSpec, split: dict[str, Any]) -> dict[str, Any]:
