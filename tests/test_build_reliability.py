@@ -336,6 +336,40 @@ def test_workers_setting(monkeypatch: pytest.MonkeyPatch) -> None:
         )
 
 
+# -- 4c. a build with nothing to do reads hashes, not the stages' modules ----------------------
+
+_UNCHANGED_SCRIPT = """
+import sys
+from generator.cli import main
+sys.argv = ["antq", "build", "--data", sys.argv[1], "--out", sys.argv[2], "--site", sys.argv[3]]
+try:
+    main()
+except SystemExit as exc:
+    assert not exc.code, exc.code
+stages = ["generator.model", "generator.pages", "generator.render", "generator.scan",
+          "generator.data.validate", "generator.data.load", "generator.importer", "jinja2",
+          "PIL.Image"]
+print(" ".join(m for m in stages if m in sys.modules) or "-")
+"""
+
+
+def test_unchanged_build_imports_no_stage(make_package, site_dir, tmp_path, monkeypatch) -> None:
+    """`antq build` with nothing changed stops after hashing its inputs; importing the
+    data, model, page, template and scan modules was most of its time (issue 18's
+    no-change row): they are imported where their stage runs."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    data, out = make_package(), tmp_path / "public"
+    build(data, out, site_dir)
+    done = subprocess.run(
+        [sys.executable, "-c", _UNCHANGED_SCRIPT, str(data), str(out), str(site_dir)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    assert done.stdout.splitlines() == [f"Không có gì thay đổi: {out}/ giữ nguyên (73 trang).", "-"]
+
+
 # -- 5. a Pagefind failure is a user-facing build error ----------------------------------------
 
 
