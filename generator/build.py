@@ -49,28 +49,17 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import generator
-from generator import codeversion, deps, legal, limits, pwa, search, warm
+from generator import codeversion, deps, limits, pwa, search, workers
 from generator.data.cache import default_cache_dir
-from generator.data.load import Dataset, read_package, unit_converter
 from generator.data.messages_vi import say, text
-from generator.data.schema import PackageSpec, display_path, load_package
-from generator.data.tablecache import TableCache
-from generator.data.validate import validate_package
 from generator.derived import Derived
 from generator.errors import BuildError
 from generator.filehash import HASHES
 from generator.headers import headers_file
-from generator.lessons import Lesson, load_lessons
-from generator.model import SiteModel, build_model
-from generator.news import Article, dataset_refs, load_news
-from generator.news import labels as news_labels
 from generator.output import InPlace, Staging, content_tag
-from generator.pages import FileOutput, Page, Source, collect
-from generator.pages.lessons import MARKDOWN_CACHE, LessonDoc
-from generator.render import Renderer
 from generator.revision import (
     DataLog,
     DataRevision,
@@ -82,10 +71,24 @@ from generator.revision import (
     source_date_epoch,
     tree_files,
 )
-from generator.scan import is_text, scan_published
 from generator.settings import Settings, SettingsError, load_settings
 from generator.urlpath import url_to_path
-from generator.warm import Warm, WarmState
+
+# The stages' own modules (the data, the model, the pages, the templates, the scan) are
+# imported where each stage runs: a build that finds nothing changed (`Builder._unchanged`)
+# stops after reading the inputs' hashes, and importing them all took most of its time.
+if TYPE_CHECKING:
+    from generator.data.load import Dataset
+    from generator.data.schema import PackageSpec
+    from generator.lessons import Lesson
+    from generator.model import SiteModel
+    from generator.news import Article
+    from generator.pages import FileOutput, Page, Source
+    from generator.render import Renderer
+    from generator.warm import Warm, WarmState
+
+    # A page to render: its path in the site, its template, the page, its search copy's path.
+    RenderJob = tuple[str, str, Page, str | None]
 
 
 @dataclass
@@ -168,9 +171,6 @@ def output_lock(lock_path: Path, out_dir: Path, holder: str = "build") -> Iterat
             handle.truncate()
             fcntl.flock(handle, fcntl.LOCK_UN)
 
-
-# A page to render: its path in the site, its template, the page, its search copy's path.
-RenderJob = tuple[str, str, Page, str | None]
 
 # -- what the stages hand on ---------------------------------------------------------------------
 
@@ -339,6 +339,9 @@ def validate(o: BuildOptions, inputs: Inputs) -> list[str]:
     # A UsageError (no package there) propagates: exit 2, not a data error.
     # The date citations are judged at, when known without reading the data (else
     # validation finds it: data outside git, no SOURCE_DATE_EPOCH).
+    from generator import legal
+    from generator.data.validate import validate_package
+
     commit = inputs.log.last
     known = inputs.epoch or (commit[1] if commit else None)
     result = validate_package(
@@ -360,6 +363,12 @@ def validate(o: BuildOptions, inputs: Inputs) -> list[str]:
 def load(o: BuildOptions, cache_root: Path | None) -> Loaded:
     """The descriptor, read once here and passed on; every table's records (from the table
     cache under `cache_root` when its bytes are unchanged); the lessons."""
+    from generator.data.load import read_package
+    from generator.data.schema import load_package
+    from generator.data.tablecache import TableCache
+    from generator.lessons import load_lessons
+    from generator.news import dataset_refs, load_news
+
     package, _ = load_package(o.data_dir)
     tables = TableCache(cache_root) if cache_root is not None else None
     dataset = read_package(o.data_dir, package, tables)
@@ -376,6 +385,9 @@ def check_limits(loaded: Loaded) -> None:
 
 
 def make_model(o: BuildOptions, inputs: Inputs, loaded: Loaded) -> Modelled:
+    from generator.model import build_model
+    from generator.news import labels as news_labels
+
     lessons = list(loaded.lessons)
     revision = data_revision(
         o.data_dir, loaded.dataset, lessons, data_hash=inputs.data_hash, log=inputs.log
@@ -397,6 +409,8 @@ def plan_pages(
 ) -> Planned:
     """Every page and file (generator.pages), the site files, the sitemap's ceiling (`warm`:
     the changed keys and what the families kept of the last build, `Source.reused`)."""
+    from generator.pages import collect
+
     cache_dir = o.cache_dir or default_cache_dir(o.data_dir)
     package = loaded.package
     pages, files = collect(modelled.model, o.data_dir, package, inputs.log, cache_dir, warm)
@@ -487,10 +501,12 @@ class Builder:
         """Workbooks an official uploaded into data/nhap/ become rows of the tables, with
         `antq import --fix`'s rules, before anything else reads the data; one that cannot
         be imported stops the build with its problems (nothing in data/ changed)."""
-        from generator.importer import import_inbox, inbox_files
+        from generator.inbox import inbox_files
 
         if not inbox_files(self.o.data_dir):
             return
+        from generator.importer import import_inbox
+
         report = import_inbox(self.o.data_dir)
         if not report.ok:
             raise BuildError([*report.lines, *(p.line() for p in report.problems)])
@@ -615,6 +631,8 @@ class Builder:
     ) -> Source:
         """What the page families reuse of the last build in this process (`antq serve`:
         `Source.reused`, when its state was patched, `previous`) and keep of this one."""
+        from generator.pages import Source
+
         warm_ = previous is not None and reuse.changed is not None
         return Source(
             modelled.model,
@@ -649,6 +667,8 @@ class Builder:
         """The records and model of the last build patched for the leaf rows changed since
         (generator.warm), or None (the whole pass). Returns them with the leaf tables'
         bytes before and now."""
+        from generator import warm
+
         o = self.o
         assert o.warm is not None
         with self.timer.stage("patch"):
@@ -688,6 +708,9 @@ class Builder:
     ) -> WarmState | None:
         """What this build leaves in memory for the next (`BuildOptions.warm`); `families`:
         what the page families keep (filled as they are made)."""
+        from generator.data.load import unit_converter
+        from generator.warm import WarmState
+
         if self.o.warm is None or reuse.tables is None:
             return None
         return WarmState(
@@ -820,8 +843,11 @@ class Builder:
         return True
 
     def _output_intact(self, cache: BuildCache) -> bool:
-        out = self.o.out_dir
-        return all((out / rel).is_file() for rel in cache.outputs)
+        # Strings, not Path objects: a national site has 15,000 files, and this check is
+        # most of what a build with nothing changed does.
+        out = os.fspath(self.o.out_dir)
+        isfile = os.path.isfile
+        return all(isfile(os.path.join(out, rel)) for rel in cache.outputs)
 
     def _render_and_write(
         self,
@@ -835,6 +861,9 @@ class Builder:
     ) -> Written:
         """Render every page and file whose key changed into staging; hard-link the others
         from the previous build."""
+        from generator.pages.lessons import MARKDOWN_CACHE, LessonDoc
+        from generator.render import Renderer
+
         stage = self.timer.stage
         outputs: dict[str, str] = {}
         with stage("assets"):
@@ -849,7 +878,7 @@ class Builder:
         )
         site_hash = hashlib.sha256(pickle.dumps((globals_, self.code), protocol=5)).hexdigest()
         with stage("plan"):
-            to_render, to_produce, copy_hashes, keyed = self._plan(
+            to_render, to_produce, copy_hashes, keyed, deferred = self._plan(
                 staging,
                 copies,
                 renderer,
@@ -861,10 +890,20 @@ class Builder:
                 (bool(model.lessons), bool(model.news)),
             )
         with stage("render+write"):
-            problems, new_copies = _run_jobs(
-                renderer, staging, copies, to_render, to_produce, self.progress, self.o.parallel
+            problems, new_copies, keys = _run_jobs(
+                renderer,
+                staging,
+                copies,
+                to_render,
+                to_produce,
+                self.progress,
+                self.o.parallel,
+                (site_hash, deferred),
             )
             copy_hashes.update(new_copies)
+            if keys.keys() != deferred.keys():
+                raise RuntimeError("a render job did not make the key of every page it had")
+            outputs.update(keys)
             staging.written += len(to_render) + len(to_produce)
         if problems:
             raise BuildError([*problems, say("output-refused")])
@@ -892,11 +931,14 @@ class Builder:
         list[tuple[str, FileOutput]],
         dict[str, str],
         dict[str, str],
+        dict[str, str],
     ]:
-        """Each page's and file's key (into `outputs`); link the unchanged ones from the
-        previous build (and their search copies). Returns the pages to render (rel path,
-        template, page, path of its search copy or None), the files to produce, and the
-        linked copies' hashes, and each keyed page's record-level entry (BuildCache.deps).
+        """Each page's and file's key (into `outputs`; a page without a previous key gets
+        it from its render job); link the unchanged ones from the previous build (and their
+        search copies). Returns the pages to render (rel path, template, page, path of its
+        search copy or None), the files to produce, the linked copies' hashes, each keyed
+        page's record-level entry (BuildCache.deps) and the template hash of each page
+        whose key its render job makes.
         `split`: the lessons, the news articles get their own index. A page with record-level keys
         (`Page.deps`) untouched by the changed rows keeps its last key (`_kept_key`)."""
         old_outputs, old_copies = cache.outputs, cache.copies
@@ -905,6 +947,7 @@ class Builder:
         to_render: list[RenderJob] = []
         # A family's pages share their template list: chosen and hashed once per list.
         chosen: dict[tuple[str, ...], tuple[str, str]] = {}
+        deferred: dict[str, str] = {}  # rel → template hash: keys the render job makes
         for page in planned.pages:
             names = tuple(page.templates)
             if names not in chosen:
@@ -917,7 +960,13 @@ class Builder:
                 keyed[rel] = _deps_entry(reuse.base, site_hash, template_hash, name, page)
                 how = (site_hash, template_hash, name)
                 key = self._kept_key(page, keyed[rel], cache, reuse, how)
-            if key is None:
+            if key is None and rel not in old_outputs:
+                # Nothing to compare its key with: the page is rendered whatever it is, so
+                # the render job makes the key (its context, pickled) in the workers rather
+                # than this process one page after another (`--full`, a first build).
+                deferred[rel] = template_hash
+                key = ""  # (filled in after the render: `_run_jobs`)
+            elif key is None:
                 key = _page_key(site_hash, template_hash, name, page)
             outputs[rel] = key
             where = search.index_dir(rel, *split)
@@ -932,7 +981,7 @@ class Builder:
                 continue
             to_render.append((rel, name, page, copy))
         to_produce = self._plan_files(staging, planned, old_outputs, outputs)
-        return to_render, to_produce, copy_hashes, keyed
+        return to_render, to_produce, copy_hashes, keyed, deferred
 
     def _plan_files(
         self,
@@ -1003,6 +1052,8 @@ class Builder:
         A hard-linked file is the previous build's, scanned by that build when it wrote it:
         this holds across versions only while a new antq never reuses an older one's
         outputs (issue 12: the incremental keys include the code)."""
+        from generator.scan import is_text
+
         files = limits.site_files(staging.dir)
         too_large = limits.check_published(staging.dir, files)
         if too_large:
@@ -1043,6 +1094,8 @@ def _deps_entry(base: str, site_hash: str, template_hash: str, name: str, page: 
 
 def _row_counts(package: PackageSpec, dataset: Dataset) -> dict[str, tuple[str, int]]:
     """Each table's file (as shown in messages) and row count."""
+    from generator.data.schema import display_path
+
     return {
         spec.name: (display_path(spec.path), len(getattr(dataset, spec.name, ())))
         for spec in package.resources
@@ -1051,6 +1104,8 @@ def _row_counts(package: PackageSpec, dataset: Dataset) -> dict[str, tuple[str, 
 
 def _site_files(revision: DataRevision, push_origin: str | None) -> list[FileOutput]:
     """/build.json (what was built from which data) and _headers (for static hosts)."""
+    from generator.pages import FileOutput
+
     info = {
         "data_revision": revision.revision,
         "data_time": revision.time.isoformat().replace("+00:00", "Z"),
@@ -1067,6 +1122,8 @@ def _site_files(revision: DataRevision, push_origin: str | None) -> list[FileOut
 def _scan(rel: str, data: bytes) -> list[str]:
     """The lines for what `data`, about to be published at `rel`, must not hold: the scan
     `antq check` makes (generator.scan), with the same lines."""
+    from generator.scan import scan_published  # (imported once: then a dictionary look-up)
+
     return [p.line() for p in scan_published(rel, data)]
 
 
@@ -1077,16 +1134,22 @@ PARALLEL_MIN_PAGES = 400
 CHUNK = 200
 
 
-def _render_job(start: int, stop: int) -> tuple[list[str], dict[str, str]]:
+def _render_job(start: int, stop: int) -> tuple[list[str], dict[str, str], dict[str, str]]:
     """Render pages [start, stop) of the job; write each and its search copy. Returns the
-    lines of what the scan found in the pages and the copies' hashes. (A search copy is
-    not published: it holds a part of its page, which is scanned.)"""
+    lines of what the scan found in the pages, the copies' hashes and the keys of the pages
+    whose key the plan left to the job (`Builder._plan`). (A search copy is not published:
+    it holds a part of its page, which is scanned.)"""
     renderer: Renderer = _JOB["renderer"]
     staging: Staging = _JOB["staging"]
     copies: Staging = _JOB["copies"]
+    site_hash: str = _JOB["site_hash"]
+    deferred: dict[str, str] = _JOB["deferred"]
     problems: list[str] = []
     hashes: dict[str, str] = {}
+    keys: dict[str, str] = {}
     for rel, name, page, copy in _JOB["to_render"][start:stop]:
+        if rel in deferred:  # before rendering, which may fill caches the context holds
+            keys[rel] = _page_key(site_hash, deferred[rel], name, page)
         context = {"page": {"url": page.url, "title": page.title}, **page.view()}
         text = renderer.render(name, context)
         data = text.encode("utf-8")
@@ -1097,10 +1160,12 @@ def _render_job(start: int, stop: int) -> tuple[list[str], dict[str, str]]:
             data = found.encode("utf-8")
             copies.path(copy).write_bytes(data)
             hashes[copy] = hashlib.sha256(data).hexdigest()
-    return problems, hashes
+    return problems, hashes, keys
 
 
-def _produce_job(index: int) -> tuple[list[str], dict[str, str]]:
+def _produce_job(index: int) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    from generator.scan import is_text  # (imported once: then a dictionary look-up)
+
     rel, output = _JOB["to_produce"][index]
     if output.stored is not None and not is_text(rel):  # binary: nothing to scan
         source = output.stored()
@@ -1108,11 +1173,11 @@ def _produce_job(index: int) -> tuple[list[str], dict[str, str]]:
         if line is not None:
             raise BuildError([line])
         _JOB["staging"].place(rel, source)
-        return [], {}
+        return [], {}, {}
     data = output.produce()
     _check_size(rel, data)
     _JOB["staging"].path(rel).write_bytes(data)
-    return _scan(rel, data), {}
+    return _scan(rel, data), {}, {}
 
 
 def _check_size(rel: str, data: bytes) -> None:
@@ -1130,21 +1195,30 @@ def _run_jobs(
     to_produce: list[tuple[str, FileOutput]],
     progress: bool,
     parallel: bool = True,
-) -> tuple[list[str], dict[str, str]]:
+    keyed: tuple[str, dict[str, str]] = ("", {}),
+) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """Render `to_render` and produce `to_produce` into staging, in `workers.count()`
+    forked processes when there are enough pages (`parallel`: allowed at all). Every output
+    is the same bytes whichever process makes it. Returns the scan's lines (sorted: the
+    same in any order the jobs finish), the search copies' hashes and the pages' keys left
+    to the jobs (`keyed`: the site's hash and those pages' template hashes). An error in a
+    worker (a `BuildError`, or a bug) is raised here as it was raised there."""
     _JOB.update(
         renderer=renderer,
         staging=staging,
         copies=copies,
         to_render=to_render,
         to_produce=to_produce,
+        site_hash=keyed[0],
+        deferred=keyed[1],
     )
     try:
-        workers = min(2, os.cpu_count() or 1) if parallel else 1
-        if workers < 2 or len(to_render) < PARALLEL_MIN_PAGES:
-            problems, hashes = _render_job(0, len(to_render))
+        count = workers.count() if parallel else 1
+        if count < 2 or len(to_render) < PARALLEL_MIN_PAGES:
+            problems, hashes, keys = _render_job(0, len(to_render))
             for index in range(len(to_produce)):
                 problems += _produce_job(index)[0]
-            return problems, hashes
+            return sorted(problems), hashes, keys
         import gc
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -1154,19 +1228,38 @@ def _run_jobs(
             context = multiprocessing.get_context("fork")
             problems = []
             hashes = {}
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                futures = [pool.submit(_produce_job, i) for i in range(len(to_produce))]
-                futures += [
+            keys = {}
+            with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+                # The data files first (the largest jobs start early), then the pages.
+                produce = [pool.submit(_produce_job, i) for i in range(len(to_produce))]
+                render = [
                     pool.submit(_render_job, i, min(i + CHUNK, len(to_render)))
                     for i in range(0, len(to_render), CHUNK)
                 ]
-                for future in _track(as_completed(futures), len(futures), progress):
-                    found, made = future.result()
+                # The order one process meets the jobs in (`count < 2` above): of several
+                # failed jobs, the first in it is the one whose error is raised, so that the
+                # official reads the same line whichever worker finished first.
+                order = {future: i for i, future in enumerate([*render, *produce])}
+                failed: dict[int, BaseException] = {}
+                for future in _track(as_completed(order), len(order), progress):
+                    if future.cancelled():
+                        continue
+                    try:
+                        found, made, made_keys = future.result()
+                    except Exception as exc:  # raised below (the first in that order)
+                        failed[order[future]] = exc
+                        for other, place in order.items():
+                            if place > order[future]:
+                                other.cancel()  # (not needed: an earlier one decides)
+                        continue
                     problems += found
                     hashes.update(made)
+                    keys.update(made_keys)
+            if failed:
+                raise failed[min(failed)]
         finally:
             gc.unfreeze()  # also when a worker failed: the objects must be collectable again
-        return sorted(problems), hashes
+        return sorted(problems), hashes, keys
     finally:
         _JOB.clear()
 

@@ -38,12 +38,14 @@ import difflib
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from generator.data.load import Dataset
-from generator.data.schema import PackageSpec
-from generator.model import SiteModel
 from generator.textvi import nfc
+
+if TYPE_CHECKING:  # (not imported at run time: `antq build` with nothing changed reads this)
+    from generator.data.load import Dataset
+    from generator.data.schema import PackageSpec
+    from generator.model import SiteModel
 
 # Tables whose rows only add to the pages of the units and models they name: none of them
 # gives a record its id, name, slug or address, nor the site's scope.

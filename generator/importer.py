@@ -36,11 +36,9 @@ from generator.data.rawcsv import MAX_FILE_MB, open_table
 from generator.data.schema import FieldSpec, PackageSpec, ResourceSpec, display_path, load_package
 from generator.data.scope import REFERENCE_TABLES, load_tables, scoped_keys
 from generator.errors import AntqError, UsageError
+from generator.inbox import INBOX, WORKBOOK_SUFFIXES, inbox_files
 from generator.textvi import excel_column, fold, format_number, nfc
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
-INBOX = "nhap"  # data/nhap/: workbooks uploaded through the git host's web page
-INBOX_SUFFIXES = (*WORKBOOK_SUFFIXES, ".csv")
 STAGING = ".antq-import"  # beside the data folder, never inside it
 LIST_SEPARATOR = " — "  # the template's "11113 — Xã Tân Kỳ"
 _DMY_RE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
@@ -771,17 +769,6 @@ def _workbook_province(sheets: list[Sheet]) -> str | None:
 
 
 # -- the inbox -------------------------------------------------------------------------------
-
-
-def inbox_files(data_dir: Path) -> list[Path]:
-    folder = data_dir / INBOX
-    if not folder.is_dir() or folder.is_symlink():
-        return []
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.is_file() and not p.is_symlink() and p.suffix.lower() in INBOX_SUFFIXES
-    )
 
 
 def import_inbox(data_dir: Path, *, dry_run: bool = False) -> ImportReport:

@@ -40,6 +40,7 @@ from generator.lesson_filter import (
     shown,
 )
 from generator.textvi import slugify
+from generator.workers import count as worker_count
 
 LESSONS_DIR = "lessons"
 SCHEMA_FILE = "schemas/lesson.yaml"
@@ -130,8 +131,8 @@ def load_lessons(
     """Parse and check every lesson; problems are located by file and line. `cache`: what
     the dialect's filters take out of each lesson is kept in the cache folder under its
     source (`_dropped`); False (`antq validate --no-cache`) renders every lesson again.
-    `jobs`: processes checking a large library (None: up to two, by the CPUs, as validation
-    asks unless told otherwise; 1, the default: this one, as `antq serve` needs)."""
+    `jobs`: processes checking a large library (None: by the CPUs, `generator.workers`, as
+    validation asks unless told otherwise; 1, the default: this one, as `antq serve` needs)."""
     folder = data_dir / LESSONS_DIR
     schema_path = data_dir / SCHEMA_FILE
     if not folder.is_dir():  # no lesson yet: the schema is still the package's, and checked
@@ -180,7 +181,7 @@ def _load_all(
 ) -> list[tuple[Lesson | None, list[Problem]]]:
     """`_load_one` of each file, in order; the conversions the workers made are kept in
     `_CONVERTED` as if this process had made them."""
-    workers = jobs or min(2, os.cpu_count() or 1)
+    workers = jobs or worker_count()  # (ANTQ_WORKERS=1: none forked)
     if workers < 2 or len(files) < PARALLEL_MIN_LESSONS:
         return [_load_one(path, schema, legal_ids, raw, checks) for path, raw in files]
     import multiprocessing

@@ -26,10 +26,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
-
-from PIL import Image, ImageDraw
-from PIL import __version__ as pillow_version
+from typing import TYPE_CHECKING, Any
 
 import generator
 from generator.data.messages_vi import problem
@@ -37,9 +34,14 @@ from generator.derived import Derived
 from generator.errors import AntqError
 from generator.htmlread import LOCAL_LOADS
 from generator.output import content_tag
-from generator.pages import FileOutput
 from generator.settings import Settings
 from generator.urlpath import is_index, is_later_page, path_to_url, url_to_path
+
+if TYPE_CHECKING:  # Pillow and the pages are imported where they are used: `antq build`
+    # with nothing changed reads only `source_dir` of this module.
+    from PIL import Image
+
+    from generator.pages import FileOutput
 
 SW_SOURCE = "sw.js"
 SW_PUSH_SOURCE = "sw-push.js"
@@ -117,6 +119,8 @@ def _star(cx: float, cy: float, outer: float) -> list[tuple[float, float]]:
 def draw_icon(size: int, purpose: str = "any") -> Image.Image:
     """The app icon, drawn with polygons only (no font: text would render differently from
     one machine to the next) at 4× and scaled down, so the bytes are the same every build."""
+    from PIL import Image, ImageDraw
+
     big = size * 4
     image = Image.new("RGBA", (big, big), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
@@ -154,6 +158,10 @@ def _apple_touch_icon() -> bytes:
 def icon_outputs() -> list[FileOutput]:
     # The drawing code and Pillow's version are the icons' inputs: a change to either makes
     # an incremental build draw them again, as a full build would.
+    from PIL import __version__ as pillow_version
+
+    from generator.pages import FileOutput
+
     code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
     inputs = f"icon:{code}:pillow-{pillow_version}"
     outputs = [
@@ -199,6 +207,8 @@ def manifest(settings: Settings) -> dict[str, Any]:
 
 
 def manifest_output(settings: Settings) -> FileOutput:
+    from generator.pages import FileOutput
+
     data = (json.dumps(manifest(settings), ensure_ascii=False, indent=2) + "\n").encode()
     return FileOutput(MANIFEST_URL, f"manifest:{hashlib.sha256(data).hexdigest()}", lambda: data)
 

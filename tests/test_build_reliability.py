@@ -246,6 +246,130 @@ def test_worker_failure_unfreezes_the_collector(
     assert not (tmp_path / "public").exists()
 
 
+# -- 4b. forked render workers: same bytes, same keys, same errors ---------------------------
+
+
+def _parallel(monkeypatch: pytest.MonkeyPatch, workers: str) -> None:
+    """Fork render workers even for the fixture's few pages (`workers` processes)."""
+    monkeypatch.setattr(build_mod, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(build_mod, "CHUNK", 7)
+    monkeypatch.setenv("ANTQ_WORKERS", workers)
+
+
+def _cache_outputs(cache: Path) -> dict[str, str]:
+    (found,) = (cache / "build").glob("*.json")
+    return dict(json.loads(found.read_text(encoding="utf-8"))["outputs"])
+
+
+def test_workers_build_what_one_process_builds(
+    make_package, site_dir, tmp_path, monkeypatch
+) -> None:
+    """Two forked workers write the same bytes as one process, and the keys the render
+    jobs make for pages without a previous key (a first build) are the keys the plan makes
+    for a page it compares: a second build after an edit no page shows rewrites nothing."""
+    data = make_package()
+    outputs = {}
+    for workers in ("1", "2"):
+        _parallel(monkeypatch, workers)
+        cache = tmp_path / f"cache-{workers}"
+        build(data, tmp_path / workers, site_dir, cache_dir=cache)
+        outputs[workers] = _cache_outputs(cache)
+    assert contents(tmp_path / "1") == contents(tmp_path / "2")
+    assert outputs["1"] == outputs["2"] and "" not in outputs["2"].values()
+    # The saved fingerprint no longer matches: the next build plans every page again, and
+    # the plan's keys (one process) must be the workers' for every page to be kept.
+    (saved,) = (tmp_path / "cache-2" / "build").glob("*.json")
+    entry = json.loads(saved.read_text(encoding="utf-8"))
+    saved.write_text(json.dumps({**entry, "fingerprint": "other"}), encoding="utf-8")
+    report = build(data, tmp_path / "2", site_dir, cache_dir=tmp_path / "cache-2")
+    assert (report.written, report.pages) == (0, 73)
+
+
+def test_worker_error_is_the_one_process_error(
+    make_package, site_dir, tmp_path, monkeypatch
+) -> None:
+    """A page too large for its ceiling stops the build in a worker: the official reads the
+    line one process gives (the first page in the build's order, whichever worker finished
+    first), the command exits 1, and nothing is published or left half-written."""
+    from typer.testing import CliRunner
+
+    from generator.cli import app
+
+    data = make_package()
+    monkeypatch.setattr(limits, "MAX_FILE", 6_000)  # most pages and files are larger
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    lines = {}
+    for workers in ("1", "2"):
+        _parallel(monkeypatch, workers)
+        out = tmp_path / f"out-{workers}"
+        with pytest.raises(BuildError) as caught:
+            build(data, out, site_dir, cache_dir=tmp_path / "cache")
+        lines[workers] = caught.value.lines
+        assert caught.value.exit_code == 1
+        assert not out.exists()
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "good-0", "site"]
+    assert len(lines["2"]) == 1 and "[output-too-large]" in lines["2"][0]
+    assert lines["2"] == lines["1"]
+    args = ["build", "--data", str(data), "--out", str(tmp_path / "out"), "--site", str(site_dir)]
+    result = CliRunner().invoke(app, args, env={"ANTQ_CACHE_DIR": str(tmp_path / "cache")})
+    assert result.exit_code == 1, result.output
+    assert lines["2"][0] in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_workers_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import workers
+
+    monkeypatch.delenv("ANTQ_WORKERS", raising=False)
+    assert 1 <= workers.count() <= workers.MAX_WORKERS
+    monkeypatch.setenv("ANTQ_WORKERS", "1")
+    assert workers.count() == 1
+    monkeypatch.setenv("ANTQ_WORKERS", "64")
+    assert workers.count() == workers.MAX_WORKERS
+    for bad in ("0", "hai", "-1"):
+        monkeypatch.setenv("ANTQ_WORKERS", bad)
+        with pytest.raises(AntqError) as caught:
+            workers.count()
+        assert caught.value.exit_code == 2
+        assert caught.value.lines[0].startswith(
+            f"lỗi: biến môi trường ANTQ_WORKERS=“{bad}” không phải một số nguyên dương"
+        )
+
+
+# -- 4c. a build with nothing to do reads hashes, not the stages' modules ----------------------
+
+_UNCHANGED_SCRIPT = """
+import sys
+from generator.cli import main
+sys.argv = ["antq", "build", "--data", sys.argv[1], "--out", sys.argv[2], "--site", sys.argv[3]]
+try:
+    main()
+except SystemExit as exc:
+    assert not exc.code, exc.code
+stages = ["generator.model", "generator.pages", "generator.render", "generator.scan",
+          "generator.data.validate", "generator.data.load", "generator.importer", "jinja2",
+          "PIL.Image"]
+print(" ".join(m for m in stages if m in sys.modules) or "-")
+"""
+
+
+def test_unchanged_build_imports_no_stage(make_package, site_dir, tmp_path, monkeypatch) -> None:
+    """`antq build` with nothing changed stops after hashing its inputs; importing the
+    data, model, page, template and scan modules was most of its time (issue 18's
+    no-change row): they are imported where their stage runs."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    data, out = make_package(), tmp_path / "public"
+    build(data, out, site_dir)
+    done = subprocess.run(
+        [sys.executable, "-c", _UNCHANGED_SCRIPT, str(data), str(out), str(site_dir)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    assert done.stdout.splitlines() == [f"Không có gì thay đổi: {out}/ giữ nguyên (73 trang).", "-"]
+
+
 # -- 5. a Pagefind failure is a user-facing build error ----------------------------------------
 
 

@@ -763,6 +763,13 @@ CATALOGUE: dict[str, Entry] = {
         "dừng “antq serve” (Ctrl+C trong cửa sổ của nó) rồi chạy lại lệnh, hoặc dùng "
         "--out để ghi vào thư mục khác",
     ),
+    "workers-invalid": Entry(
+        "error",
+        "biến môi trường {name}=“{value}” không phải một số nguyên dương (số tiến trình dựng "
+        "trang chạy song song)",
+        "đặt {name}=1 để chạy trong một tiến trình, một số lớn hơn để chạy song song, hoặc bỏ "
+        "biến này để antq tự chọn theo số lõi CPU",
+    ),
     "search-index-failed": Entry(
         "error",
         "Pagefind không tạo được chỉ mục tìm kiếm (mã thoát {status}): {detail}",
