@@ -1219,49 +1219,58 @@ def _run_jobs(
             for index in range(len(to_produce)):
                 problems += _produce_job(index)[0]
             return sorted(problems), hashes, keys
-        import gc
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-
-        gc.freeze()  # keep the collector from touching (and so copying) inherited objects
-        try:
-            context = multiprocessing.get_context("fork")
-            problems = []
-            hashes = {}
-            keys = {}
-            with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
-                # The data files first (the largest jobs start early), then the pages.
-                produce = [pool.submit(_produce_job, i) for i in range(len(to_produce))]
-                render = [
-                    pool.submit(_render_job, i, min(i + CHUNK, len(to_render)))
-                    for i in range(0, len(to_render), CHUNK)
-                ]
-                # The order one process meets the jobs in (`count < 2` above): of several
-                # failed jobs, the first in it is the one whose error is raised, so that the
-                # official reads the same line whichever worker finished first.
-                order = {future: i for i, future in enumerate([*render, *produce])}
-                failed: dict[int, BaseException] = {}
-                for future in _track(as_completed(order), len(order), progress):
-                    if future.cancelled():
-                        continue
-                    try:
-                        found, made, made_keys = future.result()
-                    except Exception as exc:  # raised below (the first in that order)
-                        failed[order[future]] = exc
-                        for other, place in order.items():
-                            if place > order[future]:
-                                other.cancel()  # (not needed: an earlier one decides)
-                        continue
-                    problems += found
-                    hashes.update(made)
-                    keys.update(made_keys)
-            if failed:
-                raise failed[min(failed)]
-        finally:
-            gc.unfreeze()  # also when a worker failed: the objects must be collectable again
+        problems, hashes, keys = _run_in_pool(count, (len(to_render), len(to_produce)), progress)
         return sorted(problems), hashes, keys
     finally:
         _JOB.clear()
+
+
+def _run_in_pool(
+    count: int, jobs: tuple[int, int], progress: bool
+) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """`_run_jobs` in `count` forked processes: `jobs` = (pages to render, files to
+    produce) of `_JOB`. Returns the scan's lines (unsorted), the copies' hashes and keys."""
+    import gc
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    pages, files = jobs
+    gc.freeze()  # keep the collector from touching (and so copying) inherited objects
+    try:
+        context = multiprocessing.get_context("fork")
+        problems: list[str] = []
+        hashes: dict[str, str] = {}
+        keys: dict[str, str] = {}
+        with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+            # The data files first (the largest jobs start early), then the pages.
+            produce = [pool.submit(_produce_job, i) for i in range(files)]
+            render = [
+                pool.submit(_render_job, i, min(i + CHUNK, pages)) for i in range(0, pages, CHUNK)
+            ]
+            # The order one process meets the jobs in (`_run_jobs`' own loop): of several
+            # failed jobs, the first in it is the one whose error is raised, so that the
+            # official reads the same line whichever worker finished first.
+            order = {future: i for i, future in enumerate([*render, *produce])}
+            failed: dict[int, BaseException] = {}
+            for future in _track(as_completed(order), len(order), progress):
+                if future.cancelled():
+                    continue
+                try:
+                    found, made, made_keys = future.result()
+                except Exception as exc:  # raised below (the first in that order)
+                    failed[order[future]] = exc
+                    for other, place in order.items():
+                        if place > order[future]:
+                            other.cancel()  # (not needed: an earlier one decides)
+                    continue
+                problems += found
+                hashes.update(made)
+                keys.update(made_keys)
+        if failed:
+            raise failed[min(failed)]
+    finally:
+        gc.unfreeze()  # also when a worker failed: the objects must be collectable again
+    return problems, hashes, keys
 
 
 def _release_memory() -> None:

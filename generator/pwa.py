@@ -376,8 +376,23 @@ def place_lists(out: Derived, shell: list[str]) -> dict[str, dict[str, Any]]:
     (its page, every xã page, the province map /ban-do/<slug>/ with its layers and scripts)
     and, per xã page, what a saved xã needs (its page and the same map). The app shell is
     left out: the service worker holds it already. Keyed by the list's URL."""
+    provinces, later = _province_pages(out)
+    lists = {}
+    seen: dict[str, str] = {}
+    for slug, wards in provinces.items():
+        has_map = url_to_path(f"/ban-do/{slug}/") in out.outputs
+        made_of = (tuple(shell), tuple(wards), tuple(later.get(slug, [])), has_map)
+        kept = _kept_list(out, slug, made_of)
+        lists[f"/tinh/{slug}/{PLACES_NAME}"] = (
+            kept if kept is not None else _province_list(out, slug, made_of, seen)
+        )
+    return lists
+
+
+def _province_pages(out: Derived) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Each province's xã pages, and the pages holding the rest of its xã list, by slug."""
     provinces: dict[str, list[str]] = {}
-    later: dict[str, list[str]] = {}  # the pages with the rest of a province's xã list
+    later: dict[str, list[str]] = {}
     for url in sorted(path_to_url(rel) for rel in out.outputs if is_index(rel)):
         found = _PROVINCE_PAGE.match(url)
         if found:
@@ -388,54 +403,50 @@ def place_lists(out: Derived, shell: list[str]) -> dict[str, dict[str, Any]]:
             found = _WARD_PAGE.match(url)
             if found:
                 provinces.setdefault(found.group(1), []).append(url)
+    return provinces, later
+
+
+def _province_list(
+    out: Derived, slug: str, made_of: tuple[Any, ...], seen: dict[str, str]
+) -> dict[str, Any]:
+    """One province's list, made from the pages `made_of` names (shell, xã pages, later
+    pages, whether it has a map), and kept in `_PLACES` with the stamps of what it read."""
+    shell, wards, later_pages, has_map = made_of
     skip = set(shell)
-    lists = {}
-    seen: dict[str, str] = {}
-    for slug, wards in provinces.items():
-        map_url = f"/ban-do/{slug}/"
-        province_url = f"/tinh/{slug}/"
-        has_map = url_to_path(map_url) in out.outputs
-        made_of = (tuple(shell), tuple(wards), tuple(later.get(slug, [])), has_map)
-        kept = _kept_list(out, slug, made_of)
-        if kept is not None:
-            lists[f"{province_url}{PLACES_NAME}"] = kept
-            continue
-        missing: set[str] = set()
-        map_set = _page_set(out, map_url, missing) if has_map else set()
-        raw = {url: _page_set(out, url, missing) | map_set for url in wards}
-        sets = {url: found - skip for url, found in raw.items()}
-        province_set = _page_set(out, province_url, missing).union(
-            *(_page_set(out, url, missing) for url in later.get(slug, []))
-        )
-        whole = (province_set | map_set).union(*sets.values()) - skip
-        urls = sorted(whole)
-        index = {url: i for i, url in enumerate(urls)}
-        files = []
-        for url in urls:
-            rel = url_to_path(url)
-            files.append(
-                {
-                    "url": url,
-                    "rev": _revision_of(out, rel, seen),
-                    "size": out.path(rel).stat().st_size,
-                }
-            )
-        listing = {
-            "province": {"url": province_url, "files": [index[u] for u in urls]},
-            "wards": {url: sorted(index[u] for u in sets[url]) for url in wards},
-            "files": files,
+    map_url = f"/ban-do/{slug}/"
+    province_url = f"/tinh/{slug}/"
+    missing: set[str] = set()
+    map_set = _page_set(out, map_url, missing) if has_map else set()
+    raw = {url: _page_set(out, url, missing) | map_set for url in wards}
+    sets = {url: found - skip for url, found in raw.items()}
+    province_set = _page_set(out, province_url, missing).union(
+        *(_page_set(out, url, missing) for url in later_pages)
+    )
+    urls = sorted((province_set | map_set).union(*sets.values()) - skip)
+    index = {url: i for i, url in enumerate(urls)}
+    files = [
+        {
+            "url": url,
+            "rev": _revision_of(out, url_to_path(url), seen),
+            "size": out.path(url_to_path(url)).stat().st_size,
         }
-        listing["version"] = revision(json.dumps(listing, sort_keys=True).encode())
-        lists[f"{province_url}{PLACES_NAME}"] = listing
-        # Every file the list read: the pages (their bytes say what they load), what they
-        # load (what scripts and stylesheets load in turn), the files listed.
-        read = {url_to_path(u) for u in (province_set | map_set).union(*raw.values())}
-        stamps = {rel: _stamp(out, rel) for rel in sorted(read)}
-        if all(stamp is not None for stamp in stamps.values()):
-            _PLACES[slug] = (made_of, stamps, frozenset(missing), listing)  # type: ignore[assignment]
-        else:
-            _PLACES.pop(slug, None)
-    return lists
+        for url in urls
+    ]
+    listing: dict[str, Any] = {
+        "province": {"url": province_url, "files": [index[u] for u in urls]},
+        "wards": {url: sorted(index[u] for u in sets[url]) for url in wards},
+        "files": files,
+    }
+    listing["version"] = revision(json.dumps(listing, sort_keys=True).encode())
+    # Every file the list read: the pages (their bytes say what they load), what they
+    # load (what scripts and stylesheets load in turn), the files listed.
+    read = {url_to_path(u) for u in (province_set | map_set).union(*raw.values())}
+    stamps = {rel: _stamp(out, rel) for rel in sorted(read)}
+    if all(stamp is not None for stamp in stamps.values()):
+        _PLACES[slug] = (made_of, stamps, frozenset(missing), listing)  # type: ignore[assignment]
+    else:
+        _PLACES.pop(slug, None)
+    return listing
 
 
 def inject(source: str, build: dict[str, Any], where: str = "pwa/sw.js") -> str:
