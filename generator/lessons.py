@@ -24,6 +24,7 @@ from typing import Any
 import markdown
 import yaml
 
+from generator import markdown_skips
 from generator.data import messages_vi
 from generator.data.cache import default_cache_dir, make_key
 from generator.data.checks import text_checks
@@ -807,6 +808,7 @@ class LessonRenderer:
         self.md.treeprocessors.register(AllowedAttributes(self.md, self.dropped), "attr_list", 8)
         self.md.treeprocessors.register(PageAttributes(self.md, self.dropped), "antq_page", 0)
         guard_fences(self.md, self.dropped)
+        markdown_skips.install(self.md)
 
     def _links(self, text: str) -> str:
         return LEGAL_LINK.sub(lambda m: f"]({self._url(m.group(1))})", text)
