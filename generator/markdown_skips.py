@@ -73,8 +73,9 @@ class SkippingInlineProcessor(InlineProcessor):
         if not ENABLED:
             return super().run(tree, ancestors)
         text = source_text(self.md)
-        registry = self.inlinePatterns
-        self.inlinePatterns = [p for p in registry if may_match(p, text)]  # type: ignore[assignment]
+        registry: Any = self.inlinePatterns  # type: ignore[has-type]
+        patterns: Any = [p for p in registry if may_match(p, text)]
+        self.inlinePatterns = patterns
         try:
             return super().run(tree, ancestors)
         finally:
@@ -86,7 +87,7 @@ class SkippingToc(TocTreeprocessor):
     of contents and `md.toc` are made as before)."""
 
     def run(self, doc: Element) -> None:
-        marker = self.marker
+        marker: str = self.marker  # type: ignore[has-type]
         if ENABLED and marker and marker not in source_text(self.md):
             self.marker = ""
         try:
