@@ -6,9 +6,9 @@ The lessons are the peers corpus (bench/_corpus.py, the pages of bench/peers_ben
 the fixture package's legal documents. Each run is a fresh process per tree (this one, then
 the peer, alternating) that imports that tree's `generator` and times, in CPU time:
 
-- check: `generator.lessons._load_one` of each lesson file (encoding, front matter, schema,
-  legal links, the Vietnamese text checks, and the conversion with placeholder URLs that
-  names what the filters drop), no cache, one process;
+- check: `generator.lessons.load_lessons` of the library (each file's encoding, front
+  matter, schema, legal links, the Vietnamese text checks, and the conversion with
+  placeholder URLs that names what the filters drop), no cache, one process;
 - convert: `LessonRenderer.body` and `.quiz` of each lesson with its real URLs (what the
   render stage does for a lesson the validation did not convert).
 
@@ -23,6 +23,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -44,33 +45,36 @@ def worker(root: Path, lessons: int, seed: int, compare_off: bool) -> dict[str, 
     assert Path(lm.__file__).resolve().is_relative_to(root), lm.__file__
     ids = legal_ids()
     docs = corpus(lessons, seed, ids)
-    folder = Path(tempfile.mkdtemp(prefix="markdown-bench-"))
+    data = Path(tempfile.mkdtemp(prefix="markdown-bench-"))
+    (data / "schemas").mkdir()
+    shutil.copy(FIXTURE / lm.SCHEMA_FILE, data / lm.SCHEMA_FILE)
+    folder = data / lm.LESSONS_DIR
+    folder.mkdir()
     for doc in docs:
         (folder / f"{doc.slug}.md").write_text(doc.antq(), encoding="utf-8")
-    schema = lm.load_schema(FIXTURE)
     legal = set(ids)
-    files = [(p, p.read_bytes()) for p in sorted(folder.glob("*.md"))]
-    lm._load_one(*files[0][:1], schema, legal, files[0][1])  # warm: imports, the renderer
+    files = sorted(folder.glob("*.md"))
+    schema = lm.load_schema(data)
+    lm._load_one(files[0], schema, legal)  # warm: imports, the renderer
 
     digest = hashlib.sha256()
     start = time.process_time()
-    loaded = [lm._load_one(path, schema, legal, raw) for path, raw in files]
+    loaded, problems = lm.load_lessons(data, legal, cache=False, jobs=1)
     check = time.process_time() - start
-    for lesson, found in loaded:
-        assert lesson is not None, found
-        digest.update(repr(found).encode())
+    assert len(loaded) == len(files) and not problems, problems
+    for lesson in loaded:
         template = lm.take_converted(lesson.body, lesson.quiz_source)
         digest.update(repr(template).encode())
     urls = {i: f"/van-ban/{lm.slugify(i)}/" for i in ids}
 
     def convert_all() -> tuple[float, list[str]]:
         renderer = lm.LessonRenderer(urls)
-        renderer.body(loaded[0][0])  # type: ignore[arg-type]
+        renderer.body(loaded[0])
         out = []
         begin = time.process_time()
-        for lesson, _ in loaded:
-            body, toc = renderer.body(lesson)  # type: ignore[arg-type]
-            quiz = renderer.quiz(lesson)  # type: ignore[arg-type]
+        for lesson in loaded:
+            body, toc = renderer.body(lesson)
+            quiz = renderer.quiz(lesson)
             out.append(repr((body, toc, quiz)))
         return time.process_time() - begin, out
 
@@ -90,9 +94,7 @@ def worker(root: Path, lessons: int, seed: int, compare_off: bool) -> dict[str, 
         markdown_skips.ENABLED = True
         result["convert_off_ms"] = off / len(files) * 1000
         result["same_as_off"] = sum(a == b for a, b in zip(html, plain, strict=True))
-    for path, _ in files:
-        path.unlink()
-    folder.rmdir()
+    shutil.rmtree(data)
     return result
 
 
