@@ -26,6 +26,8 @@ from markdown import Markdown
 from markdown.extensions.attr_list import AttrListTreeprocessor, get_attrs_and_remainder
 from markdown.treeprocessors import Treeprocessor
 
+from generator import markdown_skips
+
 ALLOWED_SCHEMES = ("http", "https", "mailto", "tel")
 # A scheme as the WHATWG URL parser reads one: an ASCII letter, then letters, digits, + - .
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
@@ -122,6 +124,12 @@ class AllowedAttributes(AttrListTreeprocessor):
     def __init__(self, md: Markdown, dropped: list[Dropped]) -> None:
         super().__init__(md)
         self.dropped = dropped
+
+    def run(self, doc: Element) -> None:
+        # Every `{: … }` holds "{" (generator.markdown_skips says why the source tells).
+        if markdown_skips.ENABLED and "{" not in markdown_skips.source_text(self.md):
+            return
+        super().run(doc)
 
     def assign_attrs(self, elem: Element, attrs_string: str, *, strict: bool = False) -> str:
         attrs, remainder = get_attrs_and_remainder(attrs_string)

@@ -10,6 +10,7 @@ server and, without JavaScript, shows the answers in a details element.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -24,12 +25,13 @@ from typing import Any
 import markdown
 import yaml
 
+from generator import markdown_skips
 from generator.data import messages_vi
 from generator.data.cache import default_cache_dir, make_key
-from generator.data.checks import text_checks
+from generator.data.checks import may_have_text_problems, text_checks
 from generator.data.messages_vi import problem
 from generator.data.problems import Problem
-from generator.data.schema import YAML_LOADER, display_path, field_key_problems
+from generator.data.schema import YAML_LOADER, display_path, display_paths, field_key_problems
 from generator.lesson_filter import (
     LESSON_ATTRIBUTES,
     AllowedAttributes,
@@ -72,9 +74,12 @@ EXTENSIONS = [
     "pymdownx.superfences",
     "pymdownx.tabbed",
 ]
+# Headings repeat across a library ("Cách phòng tránh"): each slug is made once a process
+# (slugify is a function of its text alone; ~15 µs a heading, ~5 % of a conversion).
+_heading_slug = functools.lru_cache(maxsize=8192)(slugify)
 EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
-    "toc": {"slugify": lambda value, separator: slugify(value), "toc_depth": "2-3"},
-    "pymdownx.tabbed": {"alternate_style": True, "slugify": lambda v, s: slugify(v)},
+    "toc": {"slugify": lambda value, separator: _heading_slug(value), "toc_depth": "2-3"},
+    "pymdownx.tabbed": {"alternate_style": True, "slugify": lambda v, s: _heading_slug(v)},
     "footnotes": {"BACKLINK_TITLE": messages_vi.text("lesson-footnote-back")},
 }
 
@@ -155,7 +160,7 @@ def load_lessons(
     _CONVERTED.clear()
     lessons: list[Lesson] = []
     problems: list[Problem] = _check_categories(schema, schema_path)
-    files = list(zip(paths, sources, strict=True))
+    files = list(zip(paths, sources, display_paths(paths), strict=True))
     for lesson, found in _load_all(files, schema, legal_ids, checks, jobs):
         problems += found
         if lesson is not None and not any(p.level == "error" for p in found):
@@ -173,7 +178,7 @@ _JOB: dict[str, Any] = {}  # what the forked workers inherit (see generator.buil
 
 
 def _load_all(
-    files: list[tuple[Path, bytes]],
+    files: list[tuple[Path, bytes, str]],  # (path, its bytes, how messages name it)
     schema: dict[str, Any],
     legal_ids: set[str],
     checks: Path | None,
@@ -183,7 +188,7 @@ def _load_all(
     `_CONVERTED` as if this process had made them."""
     workers = jobs or worker_count()  # (ANTQ_WORKERS=1: none forked)
     if workers < 2 or len(files) < PARALLEL_MIN_LESSONS:
-        return [_load_one(path, schema, legal_ids, raw, checks) for path, raw in files]
+        return [_load_one(path, schema, legal_ids, raw, checks, w) for path, raw, w in files]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -209,7 +214,7 @@ def _load_chunk(
     _CONVERTED.clear()  # (what the parent held when it forked is not this chunk's)
     files = _JOB["files"][start : start + _CHUNK]
     schema, legal_ids, checks = _JOB["schema"], _JOB["legal_ids"], _JOB["checks"]
-    results = [_load_one(path, schema, legal_ids, raw, checks) for path, raw in files]
+    results = [_load_one(path, schema, legal_ids, raw, checks, w) for path, raw, w in files]
     return results, dict(_CONVERTED)
 
 
@@ -290,10 +295,12 @@ def _load_one(
     legal_ids: set[str],
     raw: bytes | None = None,
     checks: Path | None = None,
+    where: str | None = None,
 ) -> tuple[Lesson | None, list[Problem]]:
     """One lesson file read and checked in reading order: encoding, front matter, fields,
-    body, quiz; None with the problems when any is an error."""
-    where = display_path(path)
+    body, quiz; None with the problems when any is an error. `where`: the path as messages
+    name it (`display_path`), when the caller has it."""
+    where = where or display_path(path)
     if raw is None:
         raw = path.read_bytes()
     text, found = _decoded(where, raw)
@@ -437,11 +444,15 @@ def _check_body_lines(where: str, body: str, body_line: int, legal_ids: set[str]
     """The body's text problems and its links to legal documents that do not exist, line by
     line (`body_line`: the file line the body starts on)."""
     found: list[Problem] = []
-    for offset, line in enumerate(body.split("\n")):
-        for code, params in text_checks(line):
+    # Lines are searched only when the whole body may have a problem (a line's checks find
+    # nothing the whole body's do not) or a link: most lessons are searched once.
+    checked = may_have_text_problems(body)
+    lines = body.split("\n") if checked or "legal:" in body else []
+    for offset, line in enumerate(lines):
+        for code, params in text_checks(line) if checked else ():
             if code != "nfd-text":
                 found.append(problem(code, where, row=body_line + offset, **params))
-        for match in LEGAL_LINK.finditer(line):
+        for match in LEGAL_LINK.finditer(line) if "legal:" in line else ():
             if match.group(1) not in legal_ids:
                 found.append(
                     problem(
@@ -807,6 +818,7 @@ class LessonRenderer:
         self.md.treeprocessors.register(AllowedAttributes(self.md, self.dropped), "attr_list", 8)
         self.md.treeprocessors.register(PageAttributes(self.md, self.dropped), "antq_page", 0)
         guard_fences(self.md, self.dropped)
+        markdown_skips.install(self.md)
 
     def _links(self, text: str) -> str:
         return LEGAL_LINK.sub(lambda m: f"]({self._url(m.group(1))})", text)

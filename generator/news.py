@@ -26,7 +26,7 @@ import yaml
 from generator import photos
 from generator.data import messages_vi
 from generator.data.cache import default_cache_dir, make_key
-from generator.data.checks import text_checks
+from generator.data.checks import may_have_text_problems, text_checks
 from generator.data.messages_vi import problem
 from generator.data.messages_vi import text as say_text
 from generator.data.problems import Problem
@@ -388,11 +388,12 @@ def _text_problems(
 ) -> list[Problem]:
     """Phone and ID numbers (and broken text) in the front matter's texts and the body."""
     found: list[Problem] = []
-    for offset, line in enumerate(source.split("\n")):
+    # Line by line only where the whole text may have a problem (generator.data.checks).
+    for offset, line in enumerate(source.split("\n") if may_have_text_problems(source) else []):
         for code, params in text_checks(line):
             if code != "nfd-text":
                 found.append(problem(code, where, row=offset + 2, **params))
-    for offset, line in enumerate(body.split("\n")):
+    for offset, line in enumerate(body.split("\n") if may_have_text_problems(body) else []):
         for code, params in text_checks(line):
             if code != "nfd-text":
                 found.append(problem(code, where, row=body_line + offset, **params))

@@ -62,6 +62,19 @@ def text_checks(cell: str) -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
+def may_have_text_problems(text: str) -> bool:
+    """False when `text_checks` finds nothing in any part of `text` (a lesson's lines): each
+    of its searches, run once on the whole text, finds whatever it finds in a part (none
+    looks around a match), and a text in NFC has every part in NFC. A lesson of 100 lines is
+    searched once rather than line by line."""
+    return bool(
+        (not text.isascii() and _MOJIBAKE_RE.search(text))
+        or not unicodedata.is_normalized("NFC", text)
+        or ("?" in text and _LOST_RE.search(text))
+        or _SCAN_RE.search(text)
+    )
+
+
 def _excerpt(cell: str, width: int = 40) -> str:
     return cell if len(cell) <= width else cell[: width - 1] + "…"
 

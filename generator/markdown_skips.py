@@ -1,0 +1,105 @@
+"""Python-Markdown's work for syntax a text does not hold, skipped (issue 18).
+
+A lesson is converted by Python-Markdown with pymdown-extensions (the dialect officials write;
+it is not changed here). Profiling the conversion of the peers corpus (bench/markdown_bench.py)
+showed much of it spent on syntax the lesson never uses:
+
+- the inline processor tries each of its 14 patterns on every piece of text (~500 regex
+  searches a lesson, each through `Registry.__getitem__`), most of them for characters the
+  lesson does not have (backticks, `<`, `&`, `\\`, images, footnotes);
+- the toc extension walks the whole tree looking for its `[TOC]` marker (~9 % of a
+  conversion);
+- attr_list walks the whole tree looking for `{: … }`.
+
+Each of these can only match text that holds a given character string, and every piece of
+text the tree holds at that point comes from the source as the preprocessors left it
+(`Markdown.lines`): block processors cut lines and strip their indentation and markers, but
+never join two lines without the newline between them; what extensions add themselves (a
+default admonition title, footnote placeholders) is letters and digits. So when the
+preprocessed source lacks the string, the pass is skipped: the output is the same bytes.
+tests/test_markdown_skips.py converts tricky texts with and without these skips and
+compares.
+
+Python-Markdown has no setting for any of this (toc's `marker: ""` would turn `[TOC]` off
+for every lesson, which changes the dialect), hence these small subclasses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from xml.etree.ElementTree import Element
+
+from markdown import Markdown
+from markdown.extensions.toc import TocExtension, TocTreeprocessor
+from markdown.treeprocessors import InlineProcessor
+
+# An inline pattern's regular expression (as Python-Markdown 3 and its footnotes extension
+# write them) → strings of which every match holds at least one. A pattern not listed here
+# (another version's, another extension's) is always tried.
+INLINE_NEEDS: dict[str, tuple[str, ...]] = {
+    r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)": ("`",),  # backtick: code spans
+    r"\\(.)": ("\\",),  # escape
+    r"\[\^([^\]]*)\]": ("[^",),  # footnote reference
+    r"(?<!\!)\[": ("[",),  # reference, link, short_reference
+    r"\!\[": ("![",),  # image_link, image_reference, short_image_ref
+    r"<([A-Za-z][A-Za-z0-9+.-]*://[^<>]*)>": ("<",),  # autolink
+    r"<([^<> !]+@[^@<> ]+)>": ("<",),  # automail
+    r"  \n": ("  \n",),  # linebreak
+    r"(&(?:\#[0-9]+|\#x[0-9a-fA-F]+|[a-zA-Z0-9]+);)": ("&",),  # entity
+    r"\*|_": ("*", "_"),  # em_strong
+}
+# Whether the skips are made: False converts as plain Python-Markdown does (the tests and
+# bench/markdown_bench.py compare both).
+ENABLED = True
+
+
+def source_text(md: Markdown) -> str:
+    """The text being converted, as the preprocessors left it."""
+    return "\n".join(md.lines)
+
+
+def may_match(pattern: Any, text: str) -> bool:
+    needs = INLINE_NEEDS.get(getattr(pattern, "pattern", None) or "")
+    return needs is None or any(need in text for need in needs)
+
+
+class SkippingInlineProcessor(InlineProcessor):
+    """The inline processor trying only the patterns that may match somewhere in the text,
+    in their order, from a list (a pattern's index only orders it: the patterns skipped
+    never match, so those after an index are the same). Python-Markdown's own loop reads the
+    registry by index, re-sorting it each time."""
+
+    def run(self, tree: Element, ancestors: list[str] | None = None) -> Element:
+        if not ENABLED:
+            return super().run(tree, ancestors)
+        text = source_text(self.md)
+        registry: Any = self.inlinePatterns  # type: ignore[has-type]
+        patterns: Any = [p for p in registry if may_match(p, text)]
+        self.inlinePatterns = patterns
+        try:
+            return super().run(tree, ancestors)
+        finally:
+            self.inlinePatterns = registry
+
+
+class SkippingToc(TocTreeprocessor):
+    """toc, not looking for its marker in a text that does not hold it (the ids, the table
+    of contents and `md.toc` are made as before)."""
+
+    def run(self, doc: Element) -> None:
+        marker: str = self.marker  # type: ignore[has-type]
+        if ENABLED and marker and marker not in source_text(self.md):
+            self.marker = ""
+        try:
+            super().run(doc)
+        finally:
+            self.marker = marker
+
+
+def install(md: Markdown) -> None:
+    """Put the skipping processors in place of Python-Markdown's (same names, priorities and
+    settings). attr_list's skip is in generator.lesson_filter.AllowedAttributes."""
+    md.treeprocessors.register(SkippingInlineProcessor(md), "inline", 20)
+    for ext in md.registeredExtensions:
+        if isinstance(ext, TocExtension):
+            md.treeprocessors.register(SkippingToc(md, ext.getConfigs()), "toc", 5)

@@ -1,0 +1,87 @@
+"""generator.markdown_skips: the passes skipped for syntax a lesson does not hold change no
+byte of its conversion (each lesson and tricky text converted with and without them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator import markdown_skips
+from generator.lessons import Lesson, LessonRenderer, front_matter
+
+ROOT = Path(__file__).resolve().parents[1]
+# Each skip's edge: the syntax present, absent, escaped, made of pieces the preprocessors
+# join (tabs, CR LF), and next to other syntax.
+TRICKY = [
+    "Đoạn *nghiêng* và **đậm**, _gạch_ __dưới__.",
+    "Không có gì đặc biệt ở đây cả.",
+    "Mã `x = 1` và ``a ` b`` và \\`không mã\\`.",
+    "Thoát \\*sao\\* và \\[ngoặc\\] và \\\\.",
+    "Chú thích[^1] ở đây.\n\n[^1]: Nội dung *chú thích* với [liên kết](https://a.vn).",
+    "[^không phải chú thích] và [liên kết][ref] và [ref].\n\n[ref]: https://b.vn 'Tiêu đề'",
+    "Ảnh ![mô tả](https://a.vn/a.png) và ![tham chiếu][img] và ![img].\n\n[img]: /a.png",
+    "Tự động <https://a.vn/x> và <thu@a.vn> và <không phải>.",
+    "Xuống dòng  \nngay đây, và tab\t\nrồi CR LF  \r\nhết.",
+    "Thực thể &amp; &#91; &#x5D; &copy; và & lẻ.",
+    "[TOC]\n\n## Một\n\n### Hai\n\n## Ba",
+    "\\[TOC\\]\n\n## Một",
+    "&#91;TOC&#93;\n\n## Một",
+    "Văn bản [TOC] giữa dòng.\n\n## Một",
+    "## Tiêu đề {: #rieng .lop }\n\nĐoạn văn.\n{: .ghi-chu }",
+    "Không có thuộc tính { chỉ ngoặc } ở đây.",
+    '!!! note "Ghi nhớ"\n    Nội dung *ghi nhớ* [x](legal:A).\n\n??? tip\n    Ẩn.',
+    '=== "Thẻ một"\n    Một\n\n=== "Thẻ hai"\n    Hai',
+    "| A | B |\n| --- | :-: |\n| *x* | `y` |\n| [z](/z) | &amp; |",
+    "```python\nx = '*không*' [TOC] {: .a }\n```\n\nSau `mã`.",
+    "- mục *một*\n- mục [hai](/h)\n    - con `ba`\n\n1. số\n2. số  \n   tiếp",
+    "> Trích *dẫn*\n> [TOC]\n\n## Sau",
+    "Dấu ! rồi [ngoặc] rời, ^ và [ rời nhau ^].",
+]
+
+
+def convert_both(text: str) -> tuple[tuple[str, object], tuple[str, object]]:
+    outputs = []
+    for enabled in (True, False):
+        markdown_skips.ENABLED = enabled
+        try:
+            renderer = LessonRenderer({"A": "/van-ban/a/"})
+            lesson = Lesson("x", Path(), "", "", [], [], [], None, 0, text)  # type: ignore[arg-type]
+            body, toc = renderer.body(lesson)
+            outputs.append((body, (toc, renderer.md.toc, list(renderer.dropped))))
+        finally:
+            markdown_skips.ENABLED = True
+    return outputs[0], outputs[1]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_tricky_texts_convert_the_same_with_the_skips(text: str) -> None:
+    fast, plain = convert_both(text)
+    assert fast == plain
+
+
+def test_every_lesson_converts_the_same_with_the_skips() -> None:
+    paths = sorted((ROOT / "data" / "lessons").glob("*.md"))
+    paths += sorted((ROOT / "tests" / "fixtures" / "lessons").glob("*.md"))
+    assert len(paths) > 5
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        assert front_matter(text) is not None
+        body = text.split("\n---\n", 1)[1]
+        fast, plain = convert_both(body)
+        assert fast == plain, path.name
+
+
+def test_every_inline_pattern_of_the_dialect_is_known() -> None:
+    """An upgrade that changes a pattern's expression loses its skip silently: say so."""
+    md = LessonRenderer({}).md
+    assert {p.pattern for p in md.inlinePatterns} <= set(markdown_skips.INLINE_NEEDS)
+
+
+def test_the_skips_are_made() -> None:
+    """The comparison above is between two different paths: the skipping one tries fewer
+    patterns on a text without their characters."""
+    md = LessonRenderer({}).md
+    md.lines = ["Chỉ *chữ* thôi."]
+    kept = [p for p in md.inlinePatterns if markdown_skips.may_match(p, "\n".join(md.lines))]
+    assert [p.pattern for p in kept] == [r"\*|_"]
