@@ -25,9 +25,13 @@ news indexes (the lists of a xã's, province's and model's latest articles are n
 What Pagefind reads is a search copy of each page, made by the render workers right after
 the page (`search_copy`): the page's <main> only, without the parts marked
 `data-pagefind-ignore="all"` in the templates (tables of numbers and lists whose every item
-has its own page: a xã's yearly results, a model's sites, a province's xã list), plus the
-folded đ-words. Pagefind's time and memory grow with what it parses: on the national site
-the copies are a third of the pages' bytes. The copies are kept between builds (in the
+has its own page: a xã's yearly results, a model's sites, a province's xã list) and the
+parts Pagefind is told to exclude (`EXCLUDED_CLASSES`: a lesson's related lessons and
+contents, ~40 % of its <main>), plus the folded đ-words of what is left. Pagefind's time
+grows with what it parses: on the national site the copies are a third of the pages' bytes;
+on the peers corpus (bench/peers_bench.py) a lesson's copy is as big as Hugo's whole page.
+Most of Pagefind's time is per page, not per byte, though (compressing each page's
+fragment: a profile of the binary). The copies are kept between builds (in the
 build cache, swapped in like the site), so an unchanged page needs no new copy.
 
 Pagefind cannot update an index: an index is rebuilt when any of its copies changed, and
@@ -64,7 +68,7 @@ from typing import Any
 from generator.data.messages_vi import say, text
 from generator.derived import Derived
 from generator.errors import BuildError
-from generator.htmlread import HEADING, MAIN, SKIPPED, drop_ignored, tag_text
+from generator.htmlread import HEADING, MAIN, SKIPPED, drop_classes, drop_ignored, tag_text
 from generator.textvi import fold
 from generator.urlpath import is_later_page, path_to_url, url_to_path
 
@@ -82,7 +86,12 @@ NEWS_SHARDS = 8
 NOT_INDEXED = frozenset(url_to_path(url) for url in ("/404.html", "/offline/", "/tim-kiem/"))
 # Parts of <main> that repeat on many pages (breadcrumbs, contents, related lessons, topic
 # filters, pagers) or only exist on paper.
-EXCLUDE_SELECTORS = (".crumbs", ".toc", ".related", ".filters", ".pager", ".print-only")
+# The search copy leaves them out (`search_copy`): Pagefind parses ~40 % fewer bytes on a
+# lesson (the related lessons' cards, the contents; issue 18: a Pagefind run's time grows
+# with the bytes it parses). Pagefind is still told to exclude them: the index is the same
+# either way (tests/test_search.py), a copy that missed one would still be indexed right.
+EXCLUDED_CLASSES = ("crumbs", "toc", "related", "filters", "pager", "print-only")
+EXCLUDE_SELECTORS = tuple(f".{name}" for name in EXCLUDED_CLASSES)
 # What the search script loads. Pagefind also writes its ready-made UIs, which we do not use
 # (they need inline styles our CSP refuses): they are left out of the site.
 _KEEP = re.compile(
@@ -227,7 +236,7 @@ def search_copy(page: str, rel: str = "") -> str | None:
     found = MAIN.search(page)
     if not found:
         return None
-    main = separate(drop_ignored(found.group(0)))
+    main = separate(drop_classes(drop_ignored(found.group(0)), EXCLUDED_CLASSES))
     if rel and is_index_page(rel):
         main = main.replace("</main>", LIST_META + "</main>")
     return annotate(f'<!doctype html><html lang="vi"><body>{main}</body></html>')

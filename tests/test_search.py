@@ -224,6 +224,98 @@ def test_search_copy_is_main_without_ignored_parts() -> None:
     assert "<p>x</p>" in (search.search_copy(broken) or "")
 
 
+def test_drop_classes_finds_what_a_whole_scan_finds() -> None:
+    """drop_classes looks for the class attribute, then the tag holding it: the result must
+    be a scan of every start tag's class tokens (nested, unclosed, several classes, a class
+    name in text or as part of another name)."""
+    text = (
+        '<p>class="toc" in text</p><nav class="crumbs" aria-label="x"><ol><li>a</li></ol></nav>'
+        '<div class="card related wide"><div>x</div><ul class="pager">y</ul></div>'
+        '<b class="tocx">keep</b><p class="my-toc">keep</p><span title="toc">t</span>'
+        '<p\nclass="print-only">in</p><aside class="filters"><aside>n</aside></aside>'
+        '<i>open</i><section class="toc">unclosed'
+    )
+    names = ("crumbs", "toc", "related", "filters", "pager", "print-only")
+
+    def whole_scan(html_text: str) -> str:
+        out, pos = [], 0
+        for found in re.finditer(r'<(\w+)\b[^>]*?\sclass="([^"]*)"[^>]*>', html_text):
+            if found.start() < pos or not set(found.group(2).split()) & set(names):
+                continue
+            tags = re.compile(rf"<(/?){found.group(1)}\b[^>]*>")
+            depth, end = 1, -1
+            for match in tags.finditer(html_text, found.end()):
+                depth += -1 if match.group(1) else 1
+                if depth == 0:
+                    end = match.end()
+                    break
+            if end >= 0:
+                out.append(html_text[pos : found.start()])
+                pos = end
+        return "".join([*out, html_text[pos:]])
+
+    dropped = htmlread.drop_classes(text, names)
+    assert dropped == whole_scan(text)
+    assert dropped == (
+        '<p>class="toc" in text</p><b class="tocx">keep</b><p class="my-toc">keep</p>'
+        '<span title="toc">t</span><i>open</i><section class="toc">unclosed'
+    )
+    # Negative control: the reference is not the identity.
+    assert whole_scan(text) != text
+
+
+# A lesson's <main> as bai-hoc-bai.html writes it, with every part Pagefind is told to skip.
+_LESSON_MAIN = """<main id="noi-dung"><nav class="crumbs" aria-label="Vị trí"><ol>
+<li><a href="/">Trang chủ</a></li><li><span aria-current="page">Lừa đảo</span></li></ol></nav>
+<article class="lesson"><header><h1>Phòng chống lừa đảo qua mạng</h1></header>
+<nav class="toc" aria-label="Mục lục"><ol><li><a href="#a">Dấu hiệu đáng ngờ</a></li></ol></nav>
+<div class="lesson-body"><p>Đừng chuyển tiền cho người lạ gọi điện.</p>
+<h2 id="a">Dấu hiệu đáng ngờ</h2><p>Đối tượng tự xưng là Công an, đòi đóng phạt.</p></div>
+<p class="print-only">In từ https://example.org/bai-hoc/lua-dao/ — cập nhật 01/09/2025.</p>
+<nav class="pager" aria-label="Phân trang"><ul><li><a href="?">Trang đầu</a></li></ul></nav>
+</article><aside class="related"><h2>Bài học liên quan</h2><ul><li class="card">
+<a href="/bai-hoc/ma-tuy/">Ma túy: đường dây</a><p>Đề phòng độc hại</p></li></ul></aside>
+<aside class="filters"><p>Lọc theo đối tượng</p></aside></main>"""
+
+
+def _index_files(tmp: Path, name: str, copy: str) -> dict[str, bytes]:
+    (tmp / name / "bai-hoc/lua-dao").mkdir(parents=True)
+    (tmp / name / "bai-hoc/lua-dao/index.html").write_text(copy, encoding="utf-8")
+    search.run_pagefind(tmp / name, tmp / f"{name}-index")
+    files = [f for f in (tmp / f"{name}-index").rglob("*") if f.is_file()]
+    return {f.relative_to(tmp / f"{name}-index").as_posix(): f.read_bytes() for f in files}
+
+
+def test_search_copy_leaves_out_what_pagefind_excludes_and_the_index_is_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The copy no longer holds the parts Pagefind is told to exclude (issue 18: a lesson's
+    copy is ~40 % smaller, Pagefind parses less); the index made from it is byte for byte
+    the one made from the copy that held them."""
+    page = f'<!doctype html><html lang="vi"><body><header>x</header>{_LESSON_MAIN}</body></html>'
+    rel = "bai-hoc/lua-dao/index.html"
+    copy = search.search_copy(page, rel)
+    assert copy is not None and "Đừng chuyển tiền" in copy and "đòi đóng phạt" in copy
+    for gone in ("Trang chủ", "Mục lục", "In từ", "Trang đầu", "Bài học liên quan", "Lọc theo"):
+        assert gone not in copy, gone
+    assert "doi dong</p>" in copy
+    with monkeypatch.context() as patched:
+        patched.setattr(search, "EXCLUDED_CLASSES", ())
+        whole = search.search_copy(page, rel)
+        # The copy that held them also folded the đ-words of an excluded paragraph into the
+        # indexed hidden text: that copy's index found the lesson for "dau"; this one does not.
+        paper = page.replace("cập nhật 01/09/2025", "cập nhật đầu tháng")
+        assert " dau" in (search.search_copy(paper, rel) or "")
+    assert " dau" not in (search.search_copy(paper, rel) or "dau")
+    assert whole is not None and "Bài học liên quan" in whole and len(copy) < len(whole)
+    small, full = _index_files(tmp_path, "small", copy), _index_files(tmp_path, "full", whole)
+    assert any(name.startswith("fragment/") for name in small)
+    assert small == full
+    # Negative control: a copy that also lost indexed text makes another index.
+    lost = copy.replace("<p>Đừng chuyển tiền cho người lạ gọi điện.</p>", "")
+    assert _index_files(tmp_path, "lost", lost) != small
+
+
 def test_each_page_goes_to_one_index() -> None:
     assert search.index_dir("bai-hoc/ma-tuy/index.html", library=True) == "pagefind-bai-hoc"
     assert search.index_dir("bai-hoc/index.html", library=True) == "pagefind-bai-hoc"
