@@ -59,12 +59,15 @@ import json
 import re
 import subprocess
 import tempfile
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from generator import workers
 from generator.data.messages_vi import say, text
 from generator.derived import Derived
 from generator.errors import BuildError
@@ -329,34 +332,61 @@ def _key(copies: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
-def _index(
-    out: Derived,
-    copies_dir: Path,
-    copies: dict[str, str],
-    where: str,
-    cache: dict[str, Any],
-    later: Later | None,
-) -> bool:
-    """Write the index of the search copies under `copies_dir` (`copies`: rel path → hash of
-    the copy) under `where`. `cache` is this index's entry from the previous build; it is
-    updated for the next. True when the index is current; False when `later` asked for it
-    to be made later: the previous build's files were linked and `cache` keeps their key."""
-    key = _key(copies)
+def _current(out: Derived, key: str, cache: dict[str, Any], later: Later | None) -> bool | None:
+    """Whether an index (`cache`: its entry from the previous build) can stay as it is, its
+    files linked from the previous build: True when its copies did not change (its `key`),
+    False when `later` asked for it to be made later (the previous index is linked and
+    `cache` keeps its key); None when it must be made now."""
     old_files: list[str] = cache.get("files", [])
     if cache.get("key") == key and out.relink(old_files):
         return True
     if later is not None and later.defer and old_files and out.relink(old_files):
         return False
-    with tempfile.TemporaryDirectory(prefix="antq-pagefind-") as tmp:
-        result = Path(tmp) / "index"
-        run_pagefind(copies_dir, result, later.cancel if later is not None else None)
-        names = sorted(p.relative_to(result).as_posix() for p in result.rglob("*") if p.is_file())
-        files = [f"{where}/{name}" for name in names if _KEEP.match(name)]
-        for rel in files:
-            out.emit(rel, (result / rel.removeprefix(where + "/")).read_bytes())
+    return None
+
+
+def _emit(out: Derived, result: Path, where: str, key: str, cache: dict[str, Any]) -> None:
+    """Write the index Pagefind made in `result` under `where`; `cache` becomes its entry."""
+    names = sorted(p.relative_to(result).as_posix() for p in result.rglob("*") if p.is_file())
+    files = [f"{where}/{name}" for name in names if _KEEP.match(name)]
+    for rel in files:
+        out.emit(rel, (result / rel.removeprefix(where + "/")).read_bytes())
     cache.clear()
     cache.update(key=key, files=files)
-    return True
+
+
+def _run_all(
+    runs: list[tuple[Path, Path]], cancel: Callable[[], bool] | None, parallel: int
+) -> None:
+    """Run Pagefind over each (copies, output) of `runs`, `parallel` at a time: each run
+    keeps one core busy and little more (measured: its CPU seconds are its wall seconds), so
+    the indexes of a site (the site's, the library's, the news') are made side by side on a
+    machine with cores to spare. Raises the first failure in the order of `runs`, after
+    every run has ended (a cancelled one stops the others, which ask the same `cancel`)."""
+    if parallel <= 1 or len(runs) <= 1:
+        for copies, result in runs:
+            run_pagefind(copies, result, cancel)
+        return
+    stop = threading.Event()
+
+    def asked() -> bool:
+        return stop.is_set() or (cancel is not None and cancel())
+
+    def one(copies: Path, result: Path) -> None:
+        try:
+            run_pagefind(copies, result, asked)
+        except BaseException:
+            stop.set()  # no use making the others: the build fails or is cancelled
+            raise
+
+    with ThreadPoolExecutor(max_workers=min(parallel, len(runs))) as pool:
+        futures = [pool.submit(one, copies, result) for copies, result in runs]
+        wait(futures)
+    errors = [f.exception() for f in futures if f.exception() is not None]
+    # A run stopped because another failed raises Cancelled: the failure is what to report.
+    real = [e for e in errors if not isinstance(e, Cancelled)]
+    if real or errors:
+        raise (real or errors)[0]  # type: ignore[misc]
 
 
 @dataclass(frozen=True)
@@ -385,6 +415,7 @@ def build_index(
     entry: dict[str, Any] = {"site": {}, "library": {"key": None, "files": []}, "pending": False}
     names = {INDEX_DIR: "site", LIBRARY_INDEX_DIR: "library"}  # the news', by their folder
     others = sorted({rel.split("/", 1)[0] for rel in copies} - {INDEX_DIR})
+    to_make: list[tuple[str, str, str]] = []  # (folder, entry name, key) of each index to make
     for where in (INDEX_DIR, *others):
         name = names.get(where, where)
         mine = {
@@ -393,6 +424,17 @@ def build_index(
             if rel.startswith(where + "/")
         }
         entry[name] = dict(cache.get(name, {}))
-        if not _index(out, copies_root / where, mine, where, entry[name], later):
+        key = _key(mine)
+        current = _current(out, key, entry[name], later)
+        if current is None:
+            to_make.append((where, name, key))
+        elif not current:
             entry["pending"] = True
+    if to_make:
+        with tempfile.TemporaryDirectory(prefix="antq-pagefind-") as tmp:
+            runs = [(copies_root / where, Path(tmp) / where) for where, _, _ in to_make]
+            _run_all(runs, later.cancel if later is not None else None, workers.count())
+            # Written in the order of the folders, whichever run ended first.
+            for (where, name, key), (_, result) in zip(to_make, runs, strict=True):
+                _emit(out, result, where, key, entry[name])
     return entry

@@ -13,6 +13,7 @@ import pytest
 
 from generator import htmlread, search
 from generator.build import BuildOptions, build_site
+from generator.errors import BuildError
 from generator.textvi import fold
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -352,3 +353,75 @@ def test_search_copy_separates_labels_values_and_title_parts() -> None:
         assert search.is_index_page(rel), rel
     for rel in ("bai-hoc/ma-tuy/index.html", "tinh/hai-phong/xa-tu-ky/index.html"):
         assert not search.is_index_page(rel), rel
+
+
+# Stands in for Pagefind: notes that it started (a file named as its --site folder's under
+# the folder of the notes), then does what the folder's name says: "wait-NAME" waits until
+# NAME has started, "fail" exits 1, "hang" waits until it is killed.
+_FAKE_PAGEFIND = """#!{python}
+import sys, time
+from pathlib import Path
+args = sys.argv[1:]
+site = Path(args[args.index("--site") + 1])
+out = Path(args[args.index("--output-path") + 1])
+notes = site.parent / "started"
+(notes / site.name).touch()
+if site.name.startswith("wait-"):
+    for _ in range(60):
+        if (notes / site.name.removeprefix("wait-")).exists():
+            break
+        time.sleep(0.05)
+    else:
+        sys.exit("never saw the other run start")
+elif site.name == "fail":
+    sys.exit("broken copy")
+elif site.name == "hang":
+    time.sleep(30)
+out.mkdir(parents=True)
+(out / "pagefind-entry.json").write_text(site.name)
+"""
+
+
+def _fake_runs(tmp: Path, monkeypatch: pytest.MonkeyPatch, *names: str) -> list[tuple[Path, Path]]:
+    import sys
+
+    tmp.mkdir(exist_ok=True)
+    binary = tmp / "pagefind"
+    binary.write_text(_FAKE_PAGEFIND.format(python=sys.executable), encoding="utf-8")
+    binary.chmod(0o755)
+    monkeypatch.setattr(search, "_binary", lambda: str(binary))
+    (tmp / "started").mkdir()
+    for name in names:
+        (tmp / name).mkdir()
+    return [(tmp / name, tmp / "out" / name) for name in names]
+
+
+def test_indexes_are_made_side_by_side(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 18: the site's, the library's and the news' indexes are made by Pagefind runs
+    side by side (each keeps one core busy): the first run here waits for the second to
+    start, which only happens when they run at the same time."""
+    runs = _fake_runs(tmp_path, monkeypatch, "wait-b", "b")
+    search._run_all(runs, None, parallel=2)
+    assert [(out / "pagefind-entry.json").read_text() for _, out in runs] == ["wait-b", "b"]
+    # Negative control: one at a time, the first run never sees the second start.
+    runs = _fake_runs(tmp_path / "one", monkeypatch, "wait-d", "d")
+    with pytest.raises(BuildError) as failed:
+        search._run_all(runs, None, parallel=1)
+    assert "never saw the other run start" in " ".join(failed.value.lines)
+
+
+def test_a_failed_run_stops_the_others_and_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run that fails stops the one beside it (killed, not waited for: it would take 30 s)
+    and its own message is what the build reports, not the other's stop."""
+    import time
+
+    runs = _fake_runs(tmp_path, monkeypatch, "hang", "fail")
+    started = time.monotonic()
+    with pytest.raises(BuildError) as failed:
+        search._run_all(runs, None, parallel=2)
+    assert "broken copy" in " ".join(failed.value.lines)
+    assert time.monotonic() - started < 20  # the hanging run was stopped
+    with pytest.raises(search.Cancelled):  # a cancelled build stops every run
+        search._run_all(_fake_runs(tmp_path / "c", monkeypatch, "hang", "x"), lambda: True, 2)
