@@ -59,7 +59,6 @@ import json
 import re
 import subprocess
 import tempfile
-import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -361,32 +360,19 @@ def _run_all(
     """Run Pagefind over each (copies, output) of `runs`, `parallel` at a time: each run
     keeps one core busy and little more (measured: its CPU seconds are its wall seconds), so
     the indexes of a site (the site's, the library's, the news') are made side by side on a
-    machine with cores to spare. Raises the first failure in the order of `runs`, after
-    every run has ended (a cancelled one stops the others, which ask the same `cancel`)."""
+    machine with cores to spare. Every run is given `cancel` as it is (a cancelled build
+    stops them all). Raises the first failure in the order of `runs`, once every run ended;
+    a failure is what is reported rather than a cancellation."""
     if parallel <= 1 or len(runs) <= 1:
         for copies, result in runs:
             run_pagefind(copies, result, cancel)
         return
-    stop = threading.Event()
-
-    def asked() -> bool:
-        return stop.is_set() or (cancel is not None and cancel())
-
-    def one(copies: Path, result: Path) -> None:
-        try:
-            run_pagefind(copies, result, asked)
-        except BaseException:
-            stop.set()  # no use making the others: the build fails or is cancelled
-            raise
-
     with ThreadPoolExecutor(max_workers=min(parallel, len(runs))) as pool:
-        futures = [pool.submit(one, copies, result) for copies, result in runs]
+        futures = [pool.submit(run_pagefind, copies, result, cancel) for copies, result in runs]
         wait(futures)
-    errors = [f.exception() for f in futures if f.exception() is not None]
-    # A run stopped because another failed raises Cancelled: the failure is what to report.
-    real = [e for e in errors if not isinstance(e, Cancelled)]
-    if real or errors:
-        raise (real or errors)[0]  # type: ignore[misc]
+    errors = [error for future in futures if (error := future.exception()) is not None]
+    if errors:
+        raise next((e for e in errors if not isinstance(e, Cancelled)), errors[0])
 
 
 @dataclass(frozen=True)
