@@ -20,18 +20,20 @@ the ~1,200 pages of the site (1.8 s of a 5 s budget at 1,000 articles); /pagefin
 every other page. A page is in one index only: the lessons are indexed once, a data edit
 never rebuilds the library's index (nor a lesson edit the site's), and a new article only
 news indexes (the lists of a xã's, province's and model's latest articles are not indexed:
-`news_list` in macros.html).
+`news_list` in macros.html). The indexes to make are made by Pagefind runs side by side
+(`_run_all`: one run keeps about one core busy), written in the order of their folders.
 
 What Pagefind reads is a search copy of each page, made by the render workers right after
 the page (`search_copy`): the page's <main> only, without the parts marked
 `data-pagefind-ignore="all"` in the templates (tables of numbers and lists whose every item
 has its own page: a xã's yearly results, a model's sites, a province's xã list) and the
 parts Pagefind is told to exclude (`EXCLUDED_CLASSES`: a lesson's related lessons and
-contents, ~40 % of its <main>), plus the folded đ-words of what is left. Pagefind's time
-grows with what it parses: on the national site the copies are a third of the pages' bytes;
-on the peers corpus (bench/peers_bench.py) a lesson's copy is as big as Hugo's whole page.
-Most of Pagefind's time is per page, not per byte, though (compressing each page's
-fragment: a profile of the binary). The copies are kept between builds (in the
+contents, ~a quarter of its <main>), plus the folded đ-words of what is left. Pagefind's
+time grows with what it parses: on the national site the copies are a third of the pages'
+bytes; on the peers corpus (bench/peers_bench.py) 1,000 lessons' copies are 9.7 MB (13.2
+before the excluded parts were left out; Hugo's pages of the same corpus: 5.6 MB). Most of
+Pagefind's time is per page, not per byte, though (a profile of the binary: deflate and
+memory copies, i.e. compressing each page's fragment). The copies are kept between builds (in the
 build cache, swapped in like the site), so an unchanged page needs no new copy.
 
 Pagefind cannot update an index: an index is rebuilt when any of its copies changed, and
@@ -88,7 +90,7 @@ NEWS_SHARDS = 8
 NOT_INDEXED = frozenset(url_to_path(url) for url in ("/404.html", "/offline/", "/tim-kiem/"))
 # Parts of <main> that repeat on many pages (breadcrumbs, contents, related lessons, topic
 # filters, pagers) or only exist on paper.
-# The search copy leaves them out (`search_copy`): Pagefind parses ~40 % fewer bytes on a
+# The search copy leaves them out (`search_copy`): Pagefind parses ~26 % fewer bytes of a
 # lesson (the related lessons' cards, the contents; issue 18: a Pagefind run's time grows
 # with the bytes it parses). Pagefind is still told to exclude them: the index is the same
 # either way (tests/test_search.py), a copy that missed one would still be indexed right.
