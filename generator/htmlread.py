@@ -200,17 +200,50 @@ def drop_ignored(html_text: str) -> str:
         cursor = found.end()
         if found.start() < pos:
             continue  # inside an element already dropped
-        tag = found.group(1)
-        tags = re.compile(rf"<(/?){tag}\b[^>]*>")
-        depth, end = 1, -1
-        for match in tags.finditer(html_text, found.end()):
-            depth += -1 if match.group(1) else 1
-            if depth == 0:
-                end = match.end()
-                break
+        end = _element_end(html_text, found.group(1), found.end())
         if end < 0:
             continue
         out.append(html_text[pos : found.start()])
         pos = end
+    out.append(html_text[pos:])
+    return "".join(out)
+
+
+def _element_end(html_text: str, tag: str, after: int) -> int:
+    """Where the element of `tag` whose start tag ends at `after` ends: after the close tag
+    that balances it; -1 when there is none."""
+    depth = 1
+    for match in re.compile(rf"<(/?){tag}\b[^>]*>").finditer(html_text, after):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            return match.end()
+    return -1
+
+
+_TAG_START = re.compile(r"<(\w+)\b[^>]*>")
+
+
+def drop_classes(html_text: str, classes: tuple[str, ...]) -> str:
+    """`html_text` without the elements having one of `classes` (tokens of their class
+    attribute), as the CSS selectors `.name` would pick them (Pagefind's
+    `--exclude-selectors`), nested ones with their parent. Our templates write well-formed
+    HTML with double-quoted attributes (text never holds `class="`: Jinja escapes quotes);
+    an element whose end cannot be found is kept."""
+    names = "|".join(re.escape(name) for name in classes)
+    mark = re.compile(rf'\sclass="(?:[^"]*\s)?(?:{names})(?=[\s"])')
+    out: list[str] = []
+    pos = 0  # where the text kept next starts
+    cursor = 0  # where the next class is looked for
+    while (found := mark.search(html_text, cursor)) is not None:
+        cursor = found.end()
+        start = html_text.rfind("<", 0, found.start())
+        tag = _TAG_START.match(html_text, start) if start >= pos else None
+        if tag is None or tag.end() <= found.start():
+            continue  # not in a start tag, or inside an element already dropped
+        end = _element_end(html_text, tag.group(1), tag.end())
+        if end < 0:
+            continue
+        out.append(html_text[pos:start])
+        pos = cursor = end
     out.append(html_text[pos:])
     return "".join(out)

@@ -20,14 +20,20 @@ the ~1,200 pages of the site (1.8 s of a 5 s budget at 1,000 articles); /pagefin
 every other page. A page is in one index only: the lessons are indexed once, a data edit
 never rebuilds the library's index (nor a lesson edit the site's), and a new article only
 news indexes (the lists of a xã's, province's and model's latest articles are not indexed:
-`news_list` in macros.html).
+`news_list` in macros.html). The indexes to make are made by Pagefind runs side by side
+(`_run_all`: one run keeps about one core busy), written in the order of their folders.
 
 What Pagefind reads is a search copy of each page, made by the render workers right after
 the page (`search_copy`): the page's <main> only, without the parts marked
 `data-pagefind-ignore="all"` in the templates (tables of numbers and lists whose every item
-has its own page: a xã's yearly results, a model's sites, a province's xã list), plus the
-folded đ-words. Pagefind's time and memory grow with what it parses: on the national site
-the copies are a third of the pages' bytes. The copies are kept between builds (in the
+has its own page: a xã's yearly results, a model's sites, a province's xã list) and the
+parts Pagefind is told to exclude (`EXCLUDED_CLASSES`: a lesson's related lessons and
+contents, ~a quarter of its <main>), plus the folded đ-words of what is left. Pagefind's
+time grows with what it parses: on the national site the copies are a third of the pages'
+bytes; on the peers corpus (bench/peers_bench.py) 1,000 lessons' copies are 9.7 MB (13.2
+before the excluded parts were left out; Hugo's pages of the same corpus: 5.6 MB). Most of
+Pagefind's time is per page, not per byte, though (a profile of the binary: deflate and
+memory copies, i.e. compressing each page's fragment). The copies are kept between builds (in the
 build cache, swapped in like the site), so an unchanged page needs no new copy.
 
 Pagefind cannot update an index: an index is rebuilt when any of its copies changed, and
@@ -56,15 +62,17 @@ import re
 import subprocess
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from generator import workers
 from generator.data.messages_vi import say, text
 from generator.derived import Derived
 from generator.errors import BuildError
-from generator.htmlread import HEADING, MAIN, SKIPPED, drop_ignored, tag_text
+from generator.htmlread import HEADING, MAIN, SKIPPED, drop_classes, drop_ignored, tag_text
 from generator.textvi import fold
 from generator.urlpath import is_later_page, path_to_url, url_to_path
 
@@ -82,7 +90,12 @@ NEWS_SHARDS = 8
 NOT_INDEXED = frozenset(url_to_path(url) for url in ("/404.html", "/offline/", "/tim-kiem/"))
 # Parts of <main> that repeat on many pages (breadcrumbs, contents, related lessons, topic
 # filters, pagers) or only exist on paper.
-EXCLUDE_SELECTORS = (".crumbs", ".toc", ".related", ".filters", ".pager", ".print-only")
+# The search copy leaves them out (`search_copy`): Pagefind parses ~26 % fewer bytes of a
+# lesson (the related lessons' cards, the contents; issue 18: a Pagefind run's time grows
+# with the bytes it parses). Pagefind is still told to exclude them: the index is the same
+# either way (tests/test_search.py), a copy that missed one would still be indexed right.
+EXCLUDED_CLASSES = ("crumbs", "toc", "related", "filters", "pager", "print-only")
+EXCLUDE_SELECTORS = tuple(f".{name}" for name in EXCLUDED_CLASSES)
 # What the search script loads. Pagefind also writes its ready-made UIs, which we do not use
 # (they need inline styles our CSP refuses): they are left out of the site.
 _KEEP = re.compile(
@@ -227,7 +240,7 @@ def search_copy(page: str, rel: str = "") -> str | None:
     found = MAIN.search(page)
     if not found:
         return None
-    main = separate(drop_ignored(found.group(0)))
+    main = separate(drop_classes(drop_ignored(found.group(0)), EXCLUDED_CLASSES))
     if rel and is_index_page(rel):
         main = main.replace("</main>", LIST_META + "</main>")
     return annotate(f'<!doctype html><html lang="vi"><body>{main}</body></html>')
@@ -320,34 +333,48 @@ def _key(copies: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
-def _index(
-    out: Derived,
-    copies_dir: Path,
-    copies: dict[str, str],
-    where: str,
-    cache: dict[str, Any],
-    later: Later | None,
-) -> bool:
-    """Write the index of the search copies under `copies_dir` (`copies`: rel path → hash of
-    the copy) under `where`. `cache` is this index's entry from the previous build; it is
-    updated for the next. True when the index is current; False when `later` asked for it
-    to be made later: the previous build's files were linked and `cache` keeps their key."""
-    key = _key(copies)
+def _current(out: Derived, key: str, cache: dict[str, Any], later: Later | None) -> bool | None:
+    """Whether an index (`cache`: its entry from the previous build) can stay as it is, its
+    files linked from the previous build: True when its copies did not change (its `key`),
+    False when `later` asked for it to be made later (the previous index is linked and
+    `cache` keeps its key); None when it must be made now."""
     old_files: list[str] = cache.get("files", [])
     if cache.get("key") == key and out.relink(old_files):
         return True
     if later is not None and later.defer and old_files and out.relink(old_files):
         return False
-    with tempfile.TemporaryDirectory(prefix="antq-pagefind-") as tmp:
-        result = Path(tmp) / "index"
-        run_pagefind(copies_dir, result, later.cancel if later is not None else None)
-        names = sorted(p.relative_to(result).as_posix() for p in result.rglob("*") if p.is_file())
-        files = [f"{where}/{name}" for name in names if _KEEP.match(name)]
-        for rel in files:
-            out.emit(rel, (result / rel.removeprefix(where + "/")).read_bytes())
+    return None
+
+
+def _emit(out: Derived, result: Path, where: str, key: str, cache: dict[str, Any]) -> None:
+    """Write the index Pagefind made in `result` under `where`; `cache` becomes its entry."""
+    names = sorted(p.relative_to(result).as_posix() for p in result.rglob("*") if p.is_file())
+    files = [f"{where}/{name}" for name in names if _KEEP.match(name)]
+    for rel in files:
+        out.emit(rel, (result / rel.removeprefix(where + "/")).read_bytes())
     cache.clear()
     cache.update(key=key, files=files)
-    return True
+
+
+def _run_all(
+    runs: list[tuple[Path, Path]], cancel: Callable[[], bool] | None, parallel: int
+) -> None:
+    """Run Pagefind over each (copies, output) of `runs`, `parallel` at a time: each run
+    keeps one core busy and little more (measured: its CPU seconds are its wall seconds), so
+    the indexes of a site (the site's, the library's, the news') are made side by side on a
+    machine with cores to spare. Every run is given `cancel` as it is (a cancelled build
+    stops them all). Raises the first failure in the order of `runs`, once every run ended;
+    a failure is what is reported rather than a cancellation."""
+    if parallel <= 1 or len(runs) <= 1:
+        for copies, result in runs:
+            run_pagefind(copies, result, cancel)
+        return
+    with ThreadPoolExecutor(max_workers=min(parallel, len(runs))) as pool:
+        futures = [pool.submit(run_pagefind, copies, result, cancel) for copies, result in runs]
+        wait(futures)
+    errors = [error for future in futures if (error := future.exception()) is not None]
+    if errors:
+        raise next((e for e in errors if not isinstance(e, Cancelled)), errors[0])
 
 
 @dataclass(frozen=True)
@@ -376,6 +403,7 @@ def build_index(
     entry: dict[str, Any] = {"site": {}, "library": {"key": None, "files": []}, "pending": False}
     names = {INDEX_DIR: "site", LIBRARY_INDEX_DIR: "library"}  # the news', by their folder
     others = sorted({rel.split("/", 1)[0] for rel in copies} - {INDEX_DIR})
+    to_make: list[tuple[str, str, str]] = []  # (folder, entry name, key) of each index to make
     for where in (INDEX_DIR, *others):
         name = names.get(where, where)
         mine = {
@@ -384,6 +412,17 @@ def build_index(
             if rel.startswith(where + "/")
         }
         entry[name] = dict(cache.get(name, {}))
-        if not _index(out, copies_root / where, mine, where, entry[name], later):
+        key = _key(mine)
+        current = _current(out, key, entry[name], later)
+        if current is None:
+            to_make.append((where, name, key))
+        elif not current:
             entry["pending"] = True
+    if to_make:
+        with tempfile.TemporaryDirectory(prefix="antq-pagefind-") as tmp:
+            runs = [(copies_root / where, Path(tmp) / where) for where, _, _ in to_make]
+            _run_all(runs, later.cancel if later is not None else None, workers.count())
+            # Written in the order of the folders, whichever run ended first.
+            for (where, name, key), (_, result) in zip(to_make, runs, strict=True):
+                _emit(out, result, where, key, entry[name])
     return entry

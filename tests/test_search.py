@@ -13,6 +13,7 @@ import pytest
 
 from generator import htmlread, search
 from generator.build import BuildOptions, build_site
+from generator.errors import BuildError
 from generator.textvi import fold
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -224,6 +225,98 @@ def test_search_copy_is_main_without_ignored_parts() -> None:
     assert "<p>x</p>" in (search.search_copy(broken) or "")
 
 
+def test_drop_classes_finds_what_a_whole_scan_finds() -> None:
+    """drop_classes looks for the class attribute, then the tag holding it: the result must
+    be a scan of every start tag's class tokens (nested, unclosed, several classes, a class
+    name in text or as part of another name)."""
+    text = (
+        '<p>class="toc" in text</p><nav class="crumbs" aria-label="x"><ol><li>a</li></ol></nav>'
+        '<div class="card related wide"><div>x</div><ul class="pager">y</ul></div>'
+        '<b class="tocx">keep</b><p class="my-toc">keep</p><span title="toc">t</span>'
+        '<p\nclass="print-only">in</p><aside class="filters"><aside>n</aside></aside>'
+        '<i>open</i><section class="toc">unclosed'
+    )
+    names = ("crumbs", "toc", "related", "filters", "pager", "print-only")
+
+    def whole_scan(html_text: str) -> str:
+        out, pos = [], 0
+        for found in re.finditer(r'<(\w+)\b[^>]*?\sclass="([^"]*)"[^>]*>', html_text):
+            if found.start() < pos or not set(found.group(2).split()) & set(names):
+                continue
+            tags = re.compile(rf"<(/?){found.group(1)}\b[^>]*>")
+            depth, end = 1, -1
+            for match in tags.finditer(html_text, found.end()):
+                depth += -1 if match.group(1) else 1
+                if depth == 0:
+                    end = match.end()
+                    break
+            if end >= 0:
+                out.append(html_text[pos : found.start()])
+                pos = end
+        return "".join([*out, html_text[pos:]])
+
+    dropped = htmlread.drop_classes(text, names)
+    assert dropped == whole_scan(text)
+    assert dropped == (
+        '<p>class="toc" in text</p><b class="tocx">keep</b><p class="my-toc">keep</p>'
+        '<span title="toc">t</span><i>open</i><section class="toc">unclosed'
+    )
+    # Negative control: the reference is not the identity.
+    assert whole_scan(text) != text
+
+
+# A lesson's <main> as bai-hoc-bai.html writes it, with every part Pagefind is told to skip.
+_LESSON_MAIN = """<main id="noi-dung"><nav class="crumbs" aria-label="Vị trí"><ol>
+<li><a href="/">Trang chủ</a></li><li><span aria-current="page">Lừa đảo</span></li></ol></nav>
+<article class="lesson"><header><h1>Phòng chống lừa đảo qua mạng</h1></header>
+<nav class="toc" aria-label="Mục lục"><ol><li><a href="#a">Dấu hiệu đáng ngờ</a></li></ol></nav>
+<div class="lesson-body"><p>Đừng chuyển tiền cho người lạ gọi điện.</p>
+<h2 id="a">Dấu hiệu đáng ngờ</h2><p>Đối tượng tự xưng là Công an, đòi đóng phạt.</p></div>
+<p class="print-only">In từ https://example.org/bai-hoc/lua-dao/ — cập nhật 01/09/2025.</p>
+<nav class="pager" aria-label="Phân trang"><ul><li><a href="?">Trang đầu</a></li></ul></nav>
+</article><aside class="related"><h2>Bài học liên quan</h2><ul><li class="card">
+<a href="/bai-hoc/ma-tuy/">Ma túy: đường dây</a><p>Đề phòng độc hại</p></li></ul></aside>
+<aside class="filters"><p>Lọc theo đối tượng</p></aside></main>"""
+
+
+def _index_files(tmp: Path, name: str, copy: str) -> dict[str, bytes]:
+    (tmp / name / "bai-hoc/lua-dao").mkdir(parents=True)
+    (tmp / name / "bai-hoc/lua-dao/index.html").write_text(copy, encoding="utf-8")
+    search.run_pagefind(tmp / name, tmp / f"{name}-index")
+    files = [f for f in (tmp / f"{name}-index").rglob("*") if f.is_file()]
+    return {f.relative_to(tmp / f"{name}-index").as_posix(): f.read_bytes() for f in files}
+
+
+def test_search_copy_leaves_out_what_pagefind_excludes_and_the_index_is_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The copy no longer holds the parts Pagefind is told to exclude (issue 18: a lesson's
+    copy is ~26 % smaller, Pagefind parses less); the index made from it is byte for byte
+    the one made from the copy that held them."""
+    page = f'<!doctype html><html lang="vi"><body><header>x</header>{_LESSON_MAIN}</body></html>'
+    rel = "bai-hoc/lua-dao/index.html"
+    copy = search.search_copy(page, rel)
+    assert copy is not None and "Đừng chuyển tiền" in copy and "đòi đóng phạt" in copy
+    for gone in ("Trang chủ", "Mục lục", "In từ", "Trang đầu", "Bài học liên quan", "Lọc theo"):
+        assert gone not in copy, gone
+    assert "doi dong</p>" in copy
+    with monkeypatch.context() as patched:
+        patched.setattr(search, "EXCLUDED_CLASSES", ())
+        whole = search.search_copy(page, rel)
+        # The copy that held them also folded the đ-words of an excluded paragraph into the
+        # indexed hidden text: that copy's index found the lesson for "dau"; this one does not.
+        paper = page.replace("cập nhật 01/09/2025", "cập nhật đầu tháng")
+        assert " dau" in (search.search_copy(paper, rel) or "")
+    assert " dau" not in (search.search_copy(paper, rel) or "dau")
+    assert whole is not None and "Bài học liên quan" in whole and len(copy) < len(whole)
+    small, full = _index_files(tmp_path, "small", copy), _index_files(tmp_path, "full", whole)
+    assert any(name.startswith("fragment/") for name in small)
+    assert small == full
+    # Negative control: a copy that also lost indexed text makes another index.
+    lost = copy.replace("<p>Đừng chuyển tiền cho người lạ gọi điện.</p>", "")
+    assert _index_files(tmp_path, "lost", lost) != small
+
+
 def test_each_page_goes_to_one_index() -> None:
     assert search.index_dir("bai-hoc/ma-tuy/index.html", library=True) == "pagefind-bai-hoc"
     assert search.index_dir("bai-hoc/index.html", library=True) == "pagefind-bai-hoc"
@@ -260,3 +353,74 @@ def test_search_copy_separates_labels_values_and_title_parts() -> None:
         assert search.is_index_page(rel), rel
     for rel in ("bai-hoc/ma-tuy/index.html", "tinh/hai-phong/xa-tu-ky/index.html"):
         assert not search.is_index_page(rel), rel
+
+
+# Stands in for Pagefind: notes that it started (a file named as its --site folder's under
+# the folder of the notes), then does what the folder's name says: "wait-NAME" waits until
+# NAME has started, "fail" exits 1, "slow" takes half a second, "hang" waits to be killed.
+_FAKE_PAGEFIND = """#!{python}
+import sys, time
+from pathlib import Path
+args = sys.argv[1:]
+site = Path(args[args.index("--site") + 1])
+out = Path(args[args.index("--output-path") + 1])
+notes = site.parent / "started"
+(notes / site.name).touch()
+if site.name.startswith("wait-"):
+    for _ in range(60):
+        if (notes / site.name.removeprefix("wait-")).exists():
+            break
+        time.sleep(0.05)
+    else:
+        sys.exit("never saw the other run start")
+elif site.name == "fail":
+    sys.exit("broken copy")
+elif site.name == "slow":
+    time.sleep(0.5)
+elif site.name == "hang":
+    time.sleep(30)
+out.mkdir(parents=True)
+(out / "pagefind-entry.json").write_text(site.name)
+"""
+
+
+def _fake_runs(tmp: Path, monkeypatch: pytest.MonkeyPatch, *names: str) -> list[tuple[Path, Path]]:
+    import sys
+
+    tmp.mkdir(exist_ok=True)
+    binary = tmp / "pagefind"
+    binary.write_text(_FAKE_PAGEFIND.format(python=sys.executable), encoding="utf-8")
+    binary.chmod(0o755)
+    monkeypatch.setattr(search, "_binary", lambda: str(binary))
+    (tmp / "started").mkdir()
+    for name in names:
+        (tmp / name).mkdir()
+    return [(tmp / name, tmp / "out" / name) for name in names]
+
+
+def test_indexes_are_made_side_by_side(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 18: the site's, the library's and the news' indexes are made by Pagefind runs
+    side by side (each keeps one core busy): the first run here waits for the second to
+    start, which only happens when they run at the same time."""
+    runs = _fake_runs(tmp_path, monkeypatch, "wait-b", "b")
+    search._run_all(runs, None, parallel=2)
+    assert [(out / "pagefind-entry.json").read_text() for _, out in runs] == ["wait-b", "b"]
+    # Negative control: one at a time, the first run never sees the second start.
+    runs = _fake_runs(tmp_path / "one", monkeypatch, "wait-d", "d")
+    with pytest.raises(BuildError) as failed:
+        search._run_all(runs, None, parallel=1)
+    assert "never saw the other run start" in " ".join(failed.value.lines)
+
+
+def test_a_failed_run_is_reported_and_a_cancel_stops_every_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failed run's own message is what the build reports, whichever run ends last; a
+    cancelled build (`antq serve`: a newer edit) stops every run."""
+    runs = _fake_runs(tmp_path, monkeypatch, "fail", "slow")
+    with pytest.raises(BuildError) as failed:
+        search._run_all(runs, None, parallel=2)
+    assert "broken copy" in " ".join(failed.value.lines)
+    assert (runs[1][1] / "pagefind-entry.json").read_text() == "slow"  # it was not stopped
+    with pytest.raises(search.Cancelled):
+        search._run_all(_fake_runs(tmp_path / "c", monkeypatch, "hang", "x"), lambda: True, 2)
