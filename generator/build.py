@@ -349,6 +349,7 @@ def validate(o: BuildOptions, inputs: Inputs) -> list[str]:
         jobs=None if o.parallel else 1,
         on=known.date() if known else None,
         cache_dir=o.cache_dir,
+        row_states=o.warm.rows if o.warm is not None else None,
     )
     blocking = [
         p for p in result.warnings if not (o.allow_lapsed_law and p.code in legal.DATE_CODES)
@@ -593,8 +594,16 @@ class Builder:
     def _unchanged(self, cache: BuildCache, inputs: Inputs) -> bool:
         """Whether the last build was made from these very inputs and its output is intact
         (then this build stops: nothing to do)."""
-        if cache.fingerprint == inputs.fingerprint and self._output_intact(cache):
+        pending = cache.fingerprint == inputs.fingerprint + SEARCH_PENDING
+        # `antq serve` (`defer_search`): a build whose index is still to be made left the
+        # pages these inputs make; its index is the indexer's work (`catch_up_search`), so
+        # a second rebuild for the same save (the watcher reports a file more than once)
+        # builds nothing. `antq build` makes the index: it does not stop here.
+        if pending and not self.o.defer_search:
+            return False
+        if (cache.fingerprint == inputs.fingerprint or pending) and self._output_intact(cache):
             self.report.skipped = True
+            self.report.search_pending = pending
             self.report.pages = len(cache.pages)
             return True
         return False

@@ -648,6 +648,9 @@ class DevServer:
                     self._set_search(False)
                     clock = time.strftime("%H:%M:%S")
                     self.log(f"{clock} " + text("serve-search-caught-up", seconds=f"{seconds:.1f}"))
+                # The row-level validation states the rebuilds held in memory, written while
+                # no rebuild runs (a rebuild reads them from memory, never from these files).
+                self.warm.rows.flush()
 
     def _log_lines(self, lines: list[str], limit: int = CONSOLE_ERROR_LINES) -> None:
         for line in lines[:limit]:
@@ -731,6 +734,7 @@ class DevServer:
             # The watcher may be mid-build: let it finish so no staging directory is left.
             thread.join()
         self._threads.clear()
+        self.warm.rows.flush()
         self._session.close()  # the output's lock
 
 

@@ -45,6 +45,7 @@ from typing import Any
 from generator import deps
 from generator.data.load import Dataset, record_maker
 from generator.data.records import Assessment, Award
+from generator.data.rowlevel import RowMemory
 from generator.data.schema import PackageSpec
 from generator.lessons import Lesson
 from generator.model import (
@@ -95,6 +96,9 @@ class Warm:
         self._state: WarmState | None = None
         self.patched: tuple[str, ...] = ()  # the tables the last build patched (report)
         self.model_patched = False  # its model was patched, not built again
+        # The tables' row-level validation states, held between rebuilds (not the cache's
+        # files read and written each time); `flush` writes them.
+        self.rows = RowMemory()
 
     def take(self, base: str) -> WarmState | None:
         """The state, when made under the same `base`; the holder is emptied either way."""
