@@ -957,6 +957,8 @@ class Builder:
         # A family's pages share their template list: chosen and hashed once per list.
         chosen: dict[tuple[str, ...], tuple[str, str]] = {}
         deferred: dict[str, str] = {}  # rel → template hash: keys the render job makes
+        entries = self.o.warm.entries if self.o.warm is not None else PlanMemo()
+        entries.begin()
         for page in planned.pages:
             names = tuple(page.templates)
             if names not in chosen:
@@ -966,7 +968,7 @@ class Builder:
             rel = page.output_path
             key = None
             if page.deps is not None:
-                keyed[rel] = _deps_entry(reuse.base, site_hash, template_hash, name, page)
+                keyed[rel] = entries.entry(reuse.base, site_hash, template_hash, name, page)
                 how = (site_hash, template_hash, name)
                 key = self._kept_key(page, keyed[rel], cache, reuse, how)
             if key is None and rel not in old_outputs:
@@ -1004,9 +1006,10 @@ class Builder:
         to produce."""
         to_produce: list[tuple[str, FileOutput]] = []
         check = os.environ.get("ANTQ_CHECK_DEPS") == "1"
+        entries = self.o.warm.entries if self.o.warm is not None else PlanMemo()
         for output in planned.files:
             rel = url_to_path(output.url)
-            key = hashlib.sha256(f"{self.code}|{output.inputs}".encode()).hexdigest()
+            key = entries.file_key(self.code, output.inputs)
             outputs[rel] = key
             if not (old_outputs.get(rel) == key and staging.link(rel)):
                 to_produce.append((rel, output))
@@ -1082,6 +1085,45 @@ def _check_kept_file(staging: Staging, rel: str, output: FileOutput) -> None:
     must give the same bytes."""
     if output.produce() != staging.find(rel).read_bytes():
         raise RuntimeError(f"{output.url}: kept by its key, yet its bytes changed")
+
+
+class PlanMemo:
+    """The plan's keys that are pure functions of what they hash, remembered by a long-lived
+    process (`antq serve`: `Warm.entries`) from one rebuild to the next: a keyed page's
+    record-level entry (`_deps_entry`) by everything it hashes, a data file's key by the
+    code and its `inputs`. A one-row edit leaves all but a few of them as they were, and
+    7,800 entries (sorting and hashing each page's keys) were a third of the plan stage.
+    Only what the last plan used is kept (`begin`)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[tuple[Any, ...], str]] = {}
+        self._used: dict[str, tuple[tuple[Any, ...], str]] = {}
+        self._files: dict[str, str] = {}
+        self._files_used: dict[str, str] = {}
+
+    def begin(self) -> None:
+        """A new plan: what the last one used is what this one may find."""
+        if self._used:
+            self._entries, self._used = self._used, {}
+        if self._files_used:
+            self._files, self._files_used = self._files_used, {}
+
+    def entry(self, base: str, site_hash: str, template_hash: str, name: str, page: Page) -> str:
+        rel = page.output_path
+        ident = (base, site_hash, template_hash, name, page.url, page.title, page.deps)
+        found = self._entries.get(rel)
+        if found is None or found[0] != ident:
+            found = (ident, _deps_entry(base, site_hash, template_hash, name, page))
+        self._used[rel] = found
+        return found[1]
+
+    def file_key(self, code: str, inputs: str) -> str:
+        ident = f"{code}|{inputs}"
+        key = self._files.get(ident)
+        if key is None:
+            key = hashlib.sha256(ident.encode()).hexdigest()
+        self._files_used[ident] = key
+        return key
 
 
 def _page_key(site_hash: str, template_hash: str, name: str, page: Page) -> str:

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator import deps
+from generator.build import PlanMemo
 from generator.data.load import Dataset, record_maker
 from generator.data.records import Assessment, Award
 from generator.data.rowlevel import RowMemory
@@ -99,6 +100,8 @@ class Warm:
         # The tables' row-level validation states, held between rebuilds (not the cache's
         # files read and written each time); `flush` writes them.
         self.rows = RowMemory()
+        # The plan's entries and data files' keys of the last rebuild (build.PlanMemo).
+        self.entries = PlanMemo()
 
     def take(self, base: str) -> WarmState | None:
         """The state, when made under the same `base`; the holder is emptied either way."""
