@@ -1274,6 +1274,8 @@ def _run_jobs(
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
+        # `antq serve` keeps its heap frozen between rebuilds (serve.settle_heap): left so.
+        frozen = gc.get_freeze_count() > 0
         gc.freeze()  # keep the collector from touching (and so copying) inherited objects
         try:
             context = multiprocessing.get_context("fork")
@@ -1309,7 +1311,8 @@ def _run_jobs(
             if failed:
                 raise failed[min(failed)]
         finally:
-            gc.unfreeze()  # also when a worker failed: the objects must be collectable again
+            if not frozen:
+                gc.unfreeze()  # also when a worker failed: the objects must be collectable
         return sorted(problems), hashes, keys
     finally:
         _JOB.clear()
