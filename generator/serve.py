@@ -646,16 +646,19 @@ class DevServer:
                     self.log(BUG_HEADING + ":")
                     self._log_lines(traceback.format_exc().rstrip().splitlines(), limit=100)
                     continue
+                if done and not self._search_unwanted():
+                    # Before the search is said current (the catch-up's background work, no
+                    # part of an edit's): the row-level validation states the rebuilds held
+                    # in memory written (a rebuild reads them from memory, never from these
+                    # files), and the garbage cycles they left collected (`settle_heap`).
+                    # Left for the next catch-up when an edit waits.
+                    self.warm.rows.flush()
+                    settle_heap(collect=True)
                 if done:
                     seconds = time.perf_counter() - self._pages_live
                     self._set_search(False)
                     clock = time.strftime("%H:%M:%S")
                     self.log(f"{clock} " + text("serve-search-caught-up", seconds=f"{seconds:.1f}"))
-                # The row-level validation states the rebuilds held in memory, written while
-                # no rebuild runs (a rebuild reads them from memory, never from these files);
-                # and the garbage cycles the rebuilds left, collected now (`settle_heap`).
-                self.warm.rows.flush()
-                settle_heap(collect=True)
 
     def _log_lines(self, lines: list[str], limit: int = CONSOLE_ERROR_LINES) -> None:
         for line in lines[:limit]:
