@@ -349,6 +349,7 @@ def validate(o: BuildOptions, inputs: Inputs) -> list[str]:
         jobs=None if o.parallel else 1,
         on=known.date() if known else None,
         cache_dir=o.cache_dir,
+        row_states=o.warm.rows if o.warm is not None else None,
     )
     blocking = [
         p for p in result.warnings if not (o.allow_lapsed_law and p.code in legal.DATE_CODES)
@@ -593,8 +594,16 @@ class Builder:
     def _unchanged(self, cache: BuildCache, inputs: Inputs) -> bool:
         """Whether the last build was made from these very inputs and its output is intact
         (then this build stops: nothing to do)."""
-        if cache.fingerprint == inputs.fingerprint and self._output_intact(cache):
+        pending = cache.fingerprint == inputs.fingerprint + SEARCH_PENDING
+        # `antq serve` (`defer_search`): a build whose index is still to be made left the
+        # pages these inputs make; its index is the indexer's work (`catch_up_search`), so
+        # a second rebuild for the same save (the watcher reports a file more than once)
+        # builds nothing. `antq build` makes the index: it does not stop here.
+        if pending and not self.o.defer_search:
+            return False
+        if (cache.fingerprint == inputs.fingerprint or pending) and self._output_intact(cache):
             self.report.skipped = True
+            self.report.search_pending = pending
             self.report.pages = len(cache.pages)
             return True
         return False
@@ -948,6 +957,8 @@ class Builder:
         # A family's pages share their template list: chosen and hashed once per list.
         chosen: dict[tuple[str, ...], tuple[str, str]] = {}
         deferred: dict[str, str] = {}  # rel → template hash: keys the render job makes
+        entries = self.o.warm.entries if self.o.warm is not None else PlanMemo()
+        entries.begin()
         for page in planned.pages:
             names = tuple(page.templates)
             if names not in chosen:
@@ -957,7 +968,7 @@ class Builder:
             rel = page.output_path
             key = None
             if page.deps is not None:
-                keyed[rel] = _deps_entry(reuse.base, site_hash, template_hash, name, page)
+                keyed[rel] = entries.entry(reuse.base, site_hash, template_hash, name, page)
                 how = (site_hash, template_hash, name)
                 key = self._kept_key(page, keyed[rel], cache, reuse, how)
             if key is None and rel not in old_outputs:
@@ -995,9 +1006,10 @@ class Builder:
         to produce."""
         to_produce: list[tuple[str, FileOutput]] = []
         check = os.environ.get("ANTQ_CHECK_DEPS") == "1"
+        entries = self.o.warm.entries if self.o.warm is not None else PlanMemo()
         for output in planned.files:
             rel = url_to_path(output.url)
-            key = hashlib.sha256(f"{self.code}|{output.inputs}".encode()).hexdigest()
+            key = entries.file_key(self.code, output.inputs)
             outputs[rel] = key
             if not (old_outputs.get(rel) == key and staging.link(rel)):
                 to_produce.append((rel, output))
@@ -1073,6 +1085,45 @@ def _check_kept_file(staging: Staging, rel: str, output: FileOutput) -> None:
     must give the same bytes."""
     if output.produce() != staging.find(rel).read_bytes():
         raise RuntimeError(f"{output.url}: kept by its key, yet its bytes changed")
+
+
+class PlanMemo:
+    """The plan's keys that are pure functions of what they hash, remembered by a long-lived
+    process (`antq serve`: `Warm.entries`) from one rebuild to the next: a keyed page's
+    record-level entry (`_deps_entry`) by everything it hashes, a data file's key by the
+    code and its `inputs`. A one-row edit leaves all but a few of them as they were, and
+    7,800 entries (sorting and hashing each page's keys) were a third of the plan stage.
+    Only what the last plan used is kept (`begin`)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[tuple[Any, ...], str]] = {}
+        self._used: dict[str, tuple[tuple[Any, ...], str]] = {}
+        self._files: dict[str, str] = {}
+        self._files_used: dict[str, str] = {}
+
+    def begin(self) -> None:
+        """A new plan: what the last one used is what this one may find."""
+        if self._used:
+            self._entries, self._used = self._used, {}
+        if self._files_used:
+            self._files, self._files_used = self._files_used, {}
+
+    def entry(self, base: str, site_hash: str, template_hash: str, name: str, page: Page) -> str:
+        rel = page.output_path
+        ident = (base, site_hash, template_hash, name, page.url, page.title, page.deps)
+        found = self._entries.get(rel)
+        if found is None or found[0] != ident:
+            found = (ident, _deps_entry(base, site_hash, template_hash, name, page))
+        self._used[rel] = found
+        return found[1]
+
+    def file_key(self, code: str, inputs: str) -> str:
+        ident = f"{code}|{inputs}"
+        key = self._files.get(ident)
+        if key is None:
+            key = hashlib.sha256(ident.encode()).hexdigest()
+        self._files_used[ident] = key
+        return key
 
 
 def _page_key(site_hash: str, template_hash: str, name: str, page: Page) -> str:
@@ -1235,6 +1286,8 @@ def _run_in_pool(
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     pages, files = jobs
+    # `antq serve` keeps its heap frozen between rebuilds (serve.settle_heap): left so.
+    frozen = gc.get_freeze_count() > 0
     gc.freeze()  # keep the collector from touching (and so copying) inherited objects
     try:
         context = multiprocessing.get_context("fork")
@@ -1269,7 +1322,8 @@ def _run_in_pool(
         if failed:
             raise failed[min(failed)]
     finally:
-        gc.unfreeze()  # also when a worker failed: the objects must be collectable again
+        if not frozen:
+            gc.unfreeze()  # also when a worker failed: the objects must be collectable
     return problems, hashes, keys
 
 

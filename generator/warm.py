@@ -43,8 +43,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator import deps
+from generator.build import PlanMemo
 from generator.data.load import Dataset, record_maker
 from generator.data.records import Assessment, Award
+from generator.data.rowlevel import RowMemory
 from generator.data.schema import PackageSpec
 from generator.lessons import Lesson
 from generator.model import (
@@ -95,6 +97,11 @@ class Warm:
         self._state: WarmState | None = None
         self.patched: tuple[str, ...] = ()  # the tables the last build patched (report)
         self.model_patched = False  # its model was patched, not built again
+        # The tables' row-level validation states, held between rebuilds (not the cache's
+        # files read and written each time); `flush` writes them.
+        self.rows = RowMemory()
+        # The plan's entries and data files' keys of the last rebuild (build.PlanMemo).
+        self.entries = PlanMemo()
 
     def take(self, base: str) -> WarmState | None:
         """The state, when made under the same `base`; the holder is emptied either way."""

@@ -8,6 +8,7 @@ check, and without it the site is stale. What cannot be patched falls back to th
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -328,3 +329,50 @@ def test_the_open_data_split_is_patched_and_a_stale_one_is_caught(served, monkey
                 build_site(options)
         finally:
             opendata._KEPT.clear()  # what this test left is wrong on purpose
+
+
+def test_a_second_rebuild_of_one_save_builds_nothing(served) -> None:
+    """A save the watcher reports twice: the second rebuild of `antq serve` (the index
+    deferred, still pending) stops as unchanged and says the index is pending; `antq
+    build` from the same inputs does not stop early (it makes the index). Negative
+    control: without the `SEARCH_PENDING` case of `Builder._unchanged` the second
+    rebuild makes the site again."""
+    options, root = served
+    with _Env(root / "cache"):
+        _award(options.data_dir)
+        first = build_site(options)
+        assert first.search_pending and not first.skipped
+        second = build_site(options)
+        assert second.skipped and second.search_pending
+        assert second.written == 0
+        whole = dataclasses.replace(options, defer_search=False, warm=None, in_place=False)
+        third = build_site(whole)
+        assert not third.skipped and not third.search_pending
+
+
+def test_row_states_stay_in_memory_until_flushed(served) -> None:
+    """`antq serve` keeps the row-level validation states in memory (Warm.rows): an edit's
+    rebuild neither reads nor writes the cache's state file; `flush` writes the state the
+    memory holds, which then validates the next edit as the stored one would. Negative
+    control: a flush that writes nothing leaves the file stale (the test fails)."""
+    from generator.data.rowlevel import RowState, state_path
+
+    options, root = served
+    holder = options.warm
+    assert holder is not None
+    stored = state_path(root / "cache" / "validate", "awards")
+    with _Env(root / "cache"):
+        _award(options.data_dir)
+        build_site(options)  # (the state may come from disk the first time)
+        before = stored.read_bytes() if stored.is_file() else b""
+        _award(options.data_dir)
+        build_site(options)
+        assert holder.patched == ("awards",)
+        assert (stored.read_bytes() if stored.is_file() else b"") == before
+        held, state = holder.rows.get(root / "cache" / "validate", "awards")
+        assert held and state is not None
+        assert state.text == (options.data_dir / "awards.csv").read_text(encoding="utf-8")
+        holder.rows.flush()
+        on_disk = RowState.load(stored.read_bytes())
+        assert on_disk is not None and on_disk.text == state.text
+        assert on_disk == RowState.load(state.dump())

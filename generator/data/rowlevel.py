@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import marshal
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -259,6 +260,48 @@ class RowState:
         )
 
 
+class RowMemory:
+    """`antq serve` (issue 18): the tables' row-level states held in memory between
+    rebuilds instead of read from and written to the cache each time (400,000 rows of
+    assessments are ~2 CPU seconds of `marshal` and file I/O per edit). A state is only
+    ever replaced whole by a newer one, so what it holds is always one table's text with
+    that text's problems: `flush` writes the ones not yet on disk (the server does after
+    the pages are live, and when it stops); a state on disk older than the one in memory is
+    still a consistent state (the row path then checks the rows between it and the table)."""
+
+    def __init__(self) -> None:
+        self._held: dict[tuple[str, str], RowState | None] = {}
+        self._unsaved: set[tuple[str, str]] = set()
+        self._lock = threading.Lock()
+
+    def get(self, directory: Path, resource: str) -> tuple[bool, RowState | None]:
+        """(held, state): whether a state (or its absence) is held for the table."""
+        with self._lock:
+            key = (str(directory), resource)
+            return key in self._held, self._held.get(key)
+
+    def put(self, directory: Path, resource: str, state: RowState | None) -> None:
+        with self._lock:
+            key = (str(directory), resource)
+            self._held[key] = state
+            self._unsaved.add(key)
+
+    def flush(self) -> None:
+        """Write the states not yet on disk (None: the stored one removed)."""
+        with self._lock:
+            unsaved = [(key, self._held[key]) for key in sorted(self._unsaved)]
+            self._unsaved.clear()
+        for (directory, resource), state in unsaved:
+            path = state_path(Path(directory), resource)
+            if state is None:
+                path.unlink(missing_ok=True)
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".rows-tmp")
+            tmp.write_bytes(state.dump())
+            tmp.replace(path)
+
+
 def storable(value: Any) -> bool:
     try:
         marshal.dumps(value)
@@ -478,7 +521,7 @@ def _note_dates(
     checker.date_edits[spec.name] = (state.sha, values, added)
 
 
-def row_path(checker: Any, spec: ResourceSpec, context: str, data: bytes | None) -> Any:
+def row_path(checker: Any, spec: ResourceSpec, context: str, state: RowState | None) -> Any:
     """The problems and row count of `spec` from its stored state and the rows that
     changed, and the new state; or None when only a whole-table check can say (see the
     module docstring)."""
@@ -486,7 +529,6 @@ def row_path(checker: Any, spec: ResourceSpec, context: str, data: bytes | None)
     from generator.data.rawcsv import hidden_characters
     from generator.data.schema import display_path
 
-    state = RowState.load(data) if data else None
     if state is None or state.context != context:
         return None
     table, opened = checker.table(spec)

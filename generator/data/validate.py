@@ -82,11 +82,13 @@ def validate_package(
     progress: Progress | None = None,
     on: date | None = None,
     grouped: bool = True,
+    row_states: rowlevel.RowMemory | None = None,
 ) -> ValidationResult:
     """Validate the package in `root`. Raises schema.UsageError when there is no package.
     `on`: the date citations are judged at (generator.legal); by default the build's date
     (generator.revision), found only when the data has no error. `grouped=False` keeps one
-    problem per cell (antq import maps each back to its sheet).
+    problem per cell (antq import maps each back to its sheet). `row_states`: the row-level
+    states held in memory instead of the cache's files (`antq serve`: rowlevel.RowMemory).
 
     Long because it runs the package's checks in order (descriptor, tables, rows, references,
     citations), each adding to the one problem list.
@@ -126,6 +128,7 @@ def validate_package(
         result.cached.append(spec.name)
     if stale:
         checker = _Checker(package, max_mb, cache)
+        checker.memory = row_states
         whole: list[tuple[ResourceSpec, str, str]] = []
         for spec, key, context in stale:
             done = checker.row_level(spec, context)
@@ -181,6 +184,7 @@ class _Checker:
         self.prepared: dict[str, list[Any]] = {}
         # table → (its old hash, record dates an edit removed, and added): validate._build_date
         self.date_edits: dict[str, tuple[str, list[str], list[str]]] = {}
+        self.memory: rowlevel.RowMemory | None = None  # `validate_package(row_states=...)`
 
     # -- descriptor ------------------------------------------------------------------------
 
@@ -303,13 +307,30 @@ class _Checker:
         the whole table must be checked (rowlevel)."""
         if self.cache.directory is None:
             return None
-        done = rowlevel.row_path(self, spec, context, self.cache.get_rows(spec.name))
+        done = rowlevel.row_path(self, spec, context, self._state(spec.name))
         self.release(spec.name)
         if done is None:
             return None
         found, rows, state = done
-        self.cache.put_rows(spec.name, state.dump())
+        self._keep_state(spec.name, state)
         return found, rows
+
+    def _state(self, name: str) -> rowlevel.RowState | None:
+        """A table's row-level state: held in memory (`memory`), else the stored one."""
+        assert self.cache.directory is not None
+        if self.memory is not None:
+            held, state = self.memory.get(self.cache.directory, name)
+            if held:
+                return state
+        data = self.cache.get_rows(name)
+        return rowlevel.RowState.load(data) if data else None
+
+    def _keep_state(self, name: str, state: rowlevel.RowState | None) -> None:
+        assert self.cache.directory is not None
+        if self.memory is not None:
+            self.memory.put(self.cache.directory, name, state)
+        else:
+            self.cache.put_rows(name, state.dump() if state else None)
 
     def run(
         self,
@@ -357,7 +378,7 @@ class _Checker:
                         state = rowlevel.whole_table_state(
                             self, spec, context, lib, self.local[spec.name]
                         )
-                        self.cache.put_rows(spec.name, state.dump() if state else None)
+                        self._keep_state(spec.name, state)
                     self.facts.pop(spec.name, None)
                 self.release(spec.name)
                 yield spec, key, found, rows
