@@ -546,24 +546,10 @@ class Builder:
             # The data and the pages are no longer needed: give their memory back before
             # Pagefind runs (the national site's model is hundreds of MB).
             del model, planned
-            copies_dir = copies.dir
-            if isinstance(copies, InPlace):
-                # Pagefind, when it runs now, reads the whole copies folder: the new copies
-                # go in first, and the cache that described the old ones goes (a build that
-                # fails from here is followed by a whole one).
-                self.cache_path.unlink(missing_ok=True)
-                copies.retire(cache.copies, written.copies)
-                copies.commit()
-                copies_dir = copies.target
+            copies_dir = self._copies_for_search(copies, cache, written)
             emitted, index = self._post(staging, copies_dir, written, cache, defer=o.defer_search)
             with stage("swap"):
-                # Until the new cache is saved, the old one would describe the wrong site.
-                self.cache_path.unlink(missing_ok=True)
-                if isinstance(staging, InPlace):
-                    staging.retire(cache.outputs, written.outputs)
-                staging.commit()
-                if not isinstance(copies, InPlace):
-                    copies.commit()
+                self._swap(staging, copies, cache, written)
             if o.swapped is not None:
                 o.swapped(bool(index.get("pending")))
         except BaseException:
@@ -583,6 +569,28 @@ class Builder:
         self.report.written = staging.written
         self.report.linked = staging.linked
         return self.report
+
+    def _copies_for_search(self, copies: Staging, cache: BuildCache, written: Written) -> Path:
+        """The folder Pagefind reads the search copies from. In place (`antq serve`) it
+        reads the whole served copies folder: the new copies go in first, and the cache that
+        described the old ones goes (a build that fails from here is followed by a whole
+        one)."""
+        if not isinstance(copies, InPlace):
+            return copies.dir
+        self.cache_path.unlink(missing_ok=True)
+        copies.retire(cache.copies, written.copies)
+        copies.commit()
+        return copies.target
+
+    def _swap(self, staging: Staging, copies: Staging, cache: BuildCache, written: Written) -> None:
+        """Publish the staged outputs (and copies, when not already in place)."""
+        # Until the new cache is saved, the old one would describe the wrong site.
+        self.cache_path.unlink(missing_ok=True)
+        if isinstance(staging, InPlace):
+            staging.retire(cache.outputs, written.outputs)
+        staging.commit()
+        if not isinstance(copies, InPlace):
+            copies.commit()
 
     def _staging(self, target: Path, kept: Mapping[str, str]) -> Staging:
         """Where this build writes `target`: in place (`BuildOptions.in_place`) when the
@@ -870,22 +878,11 @@ class Builder:
     ) -> Written:
         """Render every page and file whose key changed into staging; hard-link the others
         from the previous build."""
-        from generator.pages.lessons import MARKDOWN_CACHE, LessonDoc
-        from generator.render import Renderer
-
         stage = self.timer.stage
         outputs: dict[str, str] = {}
         with stage("assets"):
             assets = self._assets(staging, cache.outputs, outputs)
-        globals_ = site_globals(settings, model, assets)
-        # `lesson_doc` turns a lesson's Markdown (part of its page context) into HTML at
-        # render time, in the render workers, through the Markdown cache.
-        MARKDOWN_CACHE.configure(self.cache_root / "markdown", self.code)
-        compiled = self.cache_root / "templates" / self.code[:16]  # Jinja's bytecode cache
-        renderer = Renderer(
-            self.o.site_dir / "templates", {**globals_, "lesson_doc": LessonDoc}, compiled
-        )
-        site_hash = hashlib.sha256(pickle.dumps((globals_, self.code), protocol=5)).hexdigest()
+        renderer, site_hash = self._renderer(settings, model, assets)
         with stage("plan"):
             to_render, to_produce, copy_hashes, keyed, deferred = self._plan(
                 staging,
@@ -923,6 +920,24 @@ class Builder:
             scanned=frozenset({rel for rel, *_ in to_render} | {rel for rel, _ in to_produce}),
             deps=keyed,
         )
+
+    def _renderer(
+        self, settings: Settings, model: SiteModel, assets: dict[str, str]
+    ) -> tuple[Renderer, str]:
+        """The pages' renderer, and the site's hash (what every page's key holds)."""
+        from generator.pages.lessons import MARKDOWN_CACHE, LessonDoc
+        from generator.render import Renderer
+
+        globals_ = site_globals(settings, model, assets)
+        # `lesson_doc` turns a lesson's Markdown (part of its page context) into HTML at
+        # render time, in the render workers, through the Markdown cache.
+        MARKDOWN_CACHE.configure(self.cache_root / "markdown", self.code)
+        compiled = self.cache_root / "templates" / self.code[:16]  # Jinja's bytecode cache
+        renderer = Renderer(
+            self.o.site_dir / "templates", {**globals_, "lesson_doc": LessonDoc}, compiled
+        )
+        site_hash = hashlib.sha256(pickle.dumps((globals_, self.code), protocol=5)).hexdigest()
+        return renderer, site_hash
 
     def _plan(
         self,
@@ -966,19 +981,8 @@ class Builder:
                 chosen[names] = (found, renderer.template_hash(found))
             name, template_hash = chosen[names]
             rel = page.output_path
-            key = None
-            if page.deps is not None:
-                keyed[rel] = entries.entry(reuse.base, site_hash, template_hash, name, page)
-                how = (site_hash, template_hash, name)
-                key = self._kept_key(page, keyed[rel], cache, reuse, how)
-            if key is None and rel not in old_outputs:
-                # Nothing to compare its key with: the page is rendered whatever it is, so
-                # the render job makes the key (its context, pickled) in the workers rather
-                # than this process one page after another (`--full`, a first build).
-                deferred[rel] = template_hash
-                key = ""  # (filled in after the render: `_run_jobs`)
-            elif key is None:
-                key = _page_key(site_hash, template_hash, name, page)
+            how = (site_hash, template_hash, name)
+            key = self._key_of(page, how, entries, (cache, reuse), (keyed, deferred))
             outputs[rel] = key
             where = search.index_dir(rel, *split)
             copy = f"{where}/{rel}" if where else None
@@ -993,6 +997,34 @@ class Builder:
             to_render.append((rel, name, page, copy))
         to_produce = self._plan_files(staging, planned, old_outputs, outputs)
         return to_render, to_produce, copy_hashes, keyed, deferred
+
+    def _key_of(
+        self,
+        page: Page,
+        how: tuple[str, str, str],
+        entries: PlanMemo,
+        given: tuple[BuildCache, Reuse],
+        into: tuple[dict[str, str], dict[str, str]],
+    ) -> str:
+        """`page`'s key (`how`: the site's hash, its template's hash and name): its last one
+        when its record-level keys (`Page.deps`) are untouched by the changed rows
+        (`_kept_key`; its record-level entry goes into `into[0]`); "" when its render job
+        makes it (its template hash goes into `into[1]`); else made here."""
+        cache, reuse = given
+        keyed, deferred = into
+        rel = page.output_path
+        site_hash, template_hash, name = how
+        key = None
+        if page.deps is not None:
+            keyed[rel] = entries.entry(reuse.base, site_hash, template_hash, name, page)
+            key = self._kept_key(page, keyed[rel], cache, reuse, how)
+        if key is None and rel not in cache.outputs:
+            # Nothing to compare its key with: the page is rendered whatever it is, so
+            # the render job makes the key (its context, pickled) in the workers rather
+            # than this process one page after another (`--full`, a first build).
+            deferred[rel] = template_hash
+            return ""  # (filled in after the render: `_run_jobs`)
+        return key if key is not None else _page_key(site_hash, template_hash, name, page)
 
     def _plan_files(
         self,
