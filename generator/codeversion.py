@@ -28,7 +28,10 @@ def code_version() -> str:
     dropped: a code change re-renders everything (which pages it affects cannot be known)."""
     digest = hashlib.sha256()
     digest.update(f"format {CACHE_FORMAT}|python {sys.version}|".encode())
-    digest.update(hash_files(tree_files(CODE_DIR), CODE_DIR).encode())
+    # The package's READMEs are documentation (no output reads them): editing one must not
+    # make the next build, or a running `antq serve`'s next rebuild, a whole one.
+    code = [path for path in tree_files(CODE_DIR) if path.suffix != ".md"]
+    digest.update(hash_files(code, CODE_DIR).encode())
     for name, version in _library_versions():
         digest.update(f"|{name}=={version}".encode())
     return digest.hexdigest()

@@ -134,6 +134,20 @@ def test_code_version_covers_the_package_and_its_libraries(monkeypatch) -> None:
     assert codeversion.code_version() != first
 
 
+def test_code_version_covers_the_code_not_the_readmes(monkeypatch, tmp_path) -> None:
+    # Negative control: hashing every file of the package (READMEs too) fails the last line.
+    (tmp_path / "push").mkdir()
+    (tmp_path / "push" / "loop.py").write_text("X = 1\n")
+    (tmp_path / "push" / "README.md").write_text("# guide\n")
+    monkeypatch.setattr(codeversion, "CODE_DIR", tmp_path)
+    first = codeversion.code_version()
+    (tmp_path / "push" / "loop.py").write_text("X = 2\n")
+    second = codeversion.code_version()
+    assert second != first
+    (tmp_path / "push" / "README.md").write_text("# guide, with this week's figures\n")
+    assert codeversion.code_version() == second
+
+
 # -- 2. data outside git: the build's date comes from the data ---------------------------------
 
 
