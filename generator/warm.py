@@ -45,6 +45,7 @@ from typing import Any
 from generator import deps
 from generator.build import PlanMemo
 from generator.data.load import Dataset, record_maker
+from generator.data.rawcsv import utf8_lines
 from generator.data.records import Assessment, Award
 from generator.data.rowlevel import RowMemory
 from generator.data.schema import PackageSpec
@@ -145,16 +146,9 @@ def read_changed(state: WarmState, leaf: Mapping[str, bytes]) -> dict[str, bytes
 def _lines(data: bytes) -> list[bytes] | None:
     """The file's lines, when each can be one row: no byte-order mark, no carriage return
     but before a line feed, valid UTF-8."""
-    if data.startswith(b"\xef\xbb\xbf") or data.count(b"\r") != data.count(b"\r\n"):
+    if data.count(b"\r") != data.count(b"\r\n"):
         return None
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    lines = data.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
-    return lines
+    return utf8_lines(data)
 
 
 def patch_table(

@@ -97,6 +97,22 @@ class Table:
         return sum(1 for _, cells in self.rows() if any(cells))
 
 
+def utf8_lines(data: bytes) -> list[bytes] | None:
+    """`data` split at its line feeds (no empty last line) when it is valid UTF-8 without a
+    byte-order mark, else None: the in-memory patches of a table (`antq serve`) start here
+    and add their own conditions; None sends them to the whole table's road."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    return lines
+
+
 def file_sha256(path: Path) -> str:
     """The SHA-256 of the file's bytes, through the build's store of input hashes
     (generator.filehash: not read again while its `stat` is unchanged)."""

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import codeversion, deps, limits
-from generator.data.rawcsv import file_sha256, open_table, read_raw
+from generator.data.rawcsv import file_sha256, open_table, read_raw, utf8_lines
 from generator.data.schema import PackageSpec, ResourceSpec, display_path
 from generator.data.scope import ProvinceIndex
 from generator.model import SiteModel
@@ -282,16 +282,8 @@ _KEPT: dict[str, _Kept] = {}
 def _one_row_lines(data: bytes) -> list[bytes] | None:
     """The file's lines, when each is one row: valid UTF-8 without a byte-order mark or a
     carriage return, no quoted cell over lines."""
-    if data.startswith(b"\xef\xbb\xbf") or b"\r" in data:
-        return None
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    lines = data.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
-    if b'"' in data and any(line.count(b'"') % 2 for line in lines):
+    lines = None if b"\r" in data else utf8_lines(data)
+    if lines is None or (b'"' in data and any(line.count(b'"') % 2 for line in lines)):
         return None
     return lines
 
