@@ -66,6 +66,28 @@ def vi_sorted(items: list[Any], attribute: str | None = None) -> list[Any]:
     return sorted(items, key=lambda item: sort_key(str(item[attribute])))
 
 
+# What `getattr` finds on a dict: the class's attributes (a dict has no instance ones).
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's environment, its `x.name` look-up made cheap for the pages' contexts.
+
+    The contexts are dicts (generator.pages), and Jinja's `getattr` tries the attribute
+    first: on a dict, for a key, that raises and catches an AttributeError, ~8 million times
+    for the national site (issue 18 item 7: the largest cost of its render stage after the
+    templates' own code). The same look-up in the same order, without the exception: a
+    dict's attribute is one of its class's (`_DICT_ATTRIBUTES`), else the key is read."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 class Renderer:
     def __init__(
         self, templates_dir: Path, globals_: dict[str, Any], compiled: Path | None = None
@@ -76,7 +98,7 @@ class Renderer:
         version of the code (generator.build: under the code's version)."""
         if compiled is not None:
             compiled.mkdir(parents=True, exist_ok=True)
-        self.env = jinja2.Environment(
+        self.env = _Environment(
             loader=jinja2.FileSystemLoader(str(templates_dir)),
             bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
             autoescape=True,  # every template, whatever its extension

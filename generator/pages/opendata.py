@@ -23,6 +23,7 @@ import os
 import pickle
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -464,16 +465,30 @@ def _split_json(spec: ResourceSpec, split: dict[str, Any]) -> dict[str, Any]:
     make = record_maker(spec, split["header"])
     names = spec.field_names
     attrs = ["class_" if n == "class" else n for n in names]
+    # One call gives a record's values in the fields' order (a tuple, even of one field).
+    values = attrgetter(*attrs) if len(attrs) > 1 else lambda r: (getattr(r, attrs[0]),)
+    # issue 18 item 7: `_jsonable` was a call per cell (400,000 national assessments):
+    # only the fields of a type the reader may make something else than a plain value of
+    # (a date) go through it now.
+    other = [i for i, f in enumerate(spec.fields) if f.type not in _PLAIN_TYPES]
 
     def rows(code: str) -> list[dict[str, Any]]:
         out = []
         for cells in split["rows"].get(code, []):
-            record = make([nfc(c) for c in cells])
-            values = (_jsonable(getattr(record, a)) for a in attrs)
-            out.append(dict(zip(names, values, strict=True)))
+            found: list[Any] | tuple[Any, ...] = values(make([nfc(c) for c in cells]))
+            if other:
+                found = list(found)
+                for i in other:
+                    found[i] = _jsonable(found[i])
+            out.append(dict(zip(names, found, strict=True)))
         return out
 
     return {"rows": rows}
+
+
+# The field types whose values the reader (generator.data.load._EXPRESSIONS) makes a str,
+# int, float, bool or None: `_jsonable` returns those as they are.
+_PLAIN_TYPES = frozenset(("string", "integer", "number", "boolean"))
 
 
 def _province_csv(package: PackageSpec, name: str, code: str) -> Any:
