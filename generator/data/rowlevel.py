@@ -27,9 +27,10 @@ fast for 400,000 rows, and unlike pickle it cannot run code when read.
 from __future__ import annotations
 
 import csv
+import functools
 import marshal
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -380,7 +381,7 @@ def _slug_keys(values: list[str | None]) -> list[str | None]:
 def lib_cross_row(
     ctx: Any,
     facts: RowFacts,
-    lines: list[str],
+    line: Callable[[int], str],
     delimiter: str,
     lib: list[dict[str, Any]],
     positions: list[int],
@@ -396,7 +397,7 @@ def lib_cross_row(
     def err(i: int, note: str) -> None:
         row = facts.number(i)
         described = {"type": "primary-key", "rowNumber": row, "note": note}
-        described["cells"] = cells_of(lines[i], delimiter)
+        described["cells"] = cells_of(line(i), delimiter)
         found.append(ctx.translate(described))
 
     for i in [i for i, k in enumerate(facts.pk) if k is None]:
@@ -417,17 +418,21 @@ def lib_cross_row(
 @dataclass
 class _Edit:
     """Where the new text differs from the stored one: lines [start, end_old) of the old
-    became lines [start, end_new) of the new, parsed as `records`."""
+    became lines [start, end_new) of the new (`mid`), parsed as `records`; `removed`: the
+    old lines. Line numbers count the records' lines, the header's left out."""
 
-    new: list[str]
+    text: str  # the new text
     start: int
     end_old: int
     end_new: int
     records: list[list[str]]
+    mid: list[str]
+    removed: list[str]
 
-    @property
-    def mid(self) -> list[str]:
-        return self.new[self.start : self.end_new]
+    @functools.cached_property
+    def new(self) -> list[str]:
+        """Every line of the new text (made only when a problem must quote a row)."""
+        return split_lines(self.text)[1]
 
     @property
     def delta(self) -> int:
@@ -443,19 +448,25 @@ class _Edit:
 
 
 def _find_edit(state: RowState, table: Any) -> _Edit | None:
-    header_line, new = split_lines(table.text)
-    if header_line != state.header_line or table.delimiter != state.delimiter:
+    """The edit from the stored text to the table's, its lines found by comparing the texts
+    (`rawcsv.line_span`), not their 400,000 lines."""
+    from generator.data.rawcsv import line_span, span_lines
+
+    text = table.text
+    if text.partition("\n")[0] != state.header_line or table.delimiter != state.delimiter:
         return None
-    _, old = split_lines(state.text)
-    start, end_old, end_new = changed_span(old, new)
-    mid = new[start:end_new]
-    limit = MAX_CHANGED_SHARE * max(len(new), len(old)) + 10
+    span = line_span(state.text, text, 1)
+    start, end_old, end_new = span.start - 1, span.end_a - 1, span.end_b - 1
+    mid = span_lines(text, span.at, span.end_at_b)
+    limit = MAX_CHANGED_SHARE * max(span.count_a - 1, span.count_b - 1) + 10
     if max(len(mid), end_old - start) > limit or any("\r" in line[:-1] for line in mid):
         return None
-    records = list(csv.reader(mid + new[end_new : end_new + 1], delimiter=table.delimiter))
-    if len(records) != len(mid) + (end_new < len(new)):
+    after = span_lines(text, span.end_at_b, text.find("\n", span.end_at_b) + 1 or len(text))
+    records = list(csv.reader(mid + after[:1], delimiter=table.delimiter))
+    if len(records) != len(mid) + bool(after):
         return None  # a quote left open: the edit changed where records end
-    return _Edit(new, start, end_old, end_new, records[: len(mid)])
+    removed = span_lines(state.text, span.at, span.end_at_a)
+    return _Edit(text, start, end_old, end_new, records[: len(mid)], mid, removed)
 
 
 def _check_changed(
@@ -514,8 +525,7 @@ def _note_dates(
     if column is None or column not in header:
         return
     i = header.index(column)
-    _, old = split_lines(state.text)
-    removed = csv.reader(old[edit.start : edit.end_old], delimiter=state.delimiter)
+    removed = csv.reader(edit.removed, delimiter=state.delimiter)
     values = [(r[i] if i < len(r) else "").strip() for r in removed]
     added = [(r[i] if i < len(r) else "").strip() for r in edit.records]
     checker.date_edits[spec.name] = (state.sha, values, added)
@@ -551,7 +561,7 @@ def row_path(checker: Any, spec: ResourceSpec, context: str, state: RowState | N
     slug_at = _positions(slugs, edit.touched(_slug_keys(old.slug), mid_slugs, state.dups["slug"]))
     ctx = _Context(checker._task(spec, table))
     found = [Problem.from_dict(p) for p in lib]
-    found += lib_cross_row(ctx, facts, edit.new, table.delimiter, lib, pk_at)
+    found += lib_cross_row(ctx, facts, lambda i: edit.new[i], table.delimiter, lib, pk_at)
     found += hidden_characters(table)
     found += [Problem.from_dict(p) for p in own]
     found += own_cross_row(spec, display_path(spec.path), table.header, facts, nfc_at, slug_at)
