@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -91,9 +92,21 @@ class RowMapper:
 
     def __init__(self, model: SiteModel, dataset: Dataset) -> None:
         self.model = model
-        self.current_units = {u.code for u in dataset.units}
-        self.teams = {t.id for t in dataset.security_teams}
-        self.places = {p.id for p in dataset.places}
+        self.dataset = dataset
+
+    # Every record's id, made only when a row names one outside the site's scope (not for
+    # each edit: the national package has ~100,000 places).
+    @functools.cached_property
+    def current_units(self) -> set[str]:
+        return {u.code for u in self.dataset.units}
+
+    @functools.cached_property
+    def teams(self) -> set[str]:
+        return {t.id for t in self.dataset.security_teams}
+
+    @functools.cached_property
+    def places(self) -> set[str]:
+        return {p.id for p in self.dataset.places}
 
     def unit(self, raw: str) -> set[str]:
         code = nfc(raw.strip())

@@ -224,6 +224,9 @@ class RowState:
     dups: dict[str, list[Any]]  # "pk" / "nfc" / "slug" → keys found on two rows or more
     keys: dict[tuple[str, tuple[str, ...]], set[Key] | None]  # referenced key sets
     prepared: list[Any] | None  # the row checks' states that can be stored, else None
+    # Whether `text` holds a hidden character (rawcsv.hidden_characters' search): known in
+    # memory once a row path searched it, never stored (None: not known).
+    hidden: bool | None = field(default=None, compare=False)
 
     def dump(self) -> bytes:
         f = self.facts
@@ -361,10 +364,34 @@ def state_path(directory: Path, resource: str) -> Path:
     return directory / f"{resource}.rows"
 
 
+# Up to this many keys, `_positions` finds each by `list.index` (a C loop over 400,000
+# rows per key) rather than testing every row in Python.
+FEW_KEYS = 16
+
+
 def _positions(keys: list[Any], affected: set[Any]) -> list[int]:
+    """The rows whose key is one of `affected` (none of which is None), in order."""
     if not affected:
         return []
-    return [i for i, k in enumerate(keys) if k is not None and k in affected]
+    if len(affected) > FEW_KEYS:
+        return [i for i, k in enumerate(keys) if k is not None and k in affected]
+    found: list[int] = []
+    for key in affected:
+        found += _indexes(keys, key)
+    return sorted(found)
+
+
+def _indexes(values: list[Any], value: Any) -> list[int]:
+    """Every position of `value` in `values` (== as `in` tests it; found by C loops)."""
+    found: list[int] = []
+    at = 0
+    try:
+        while True:
+            at = values.index(value, at)
+            found.append(at)
+            at += 1
+    except ValueError:
+        return found
 
 
 def _dups(keys: list[Any], positions: Iterable[int]) -> list[Any]:
@@ -400,7 +427,7 @@ def lib_cross_row(
         described["cells"] = cells_of(line(i), delimiter)
         found.append(ctx.translate(described))
 
-    for i in [i for i, k in enumerate(facts.pk) if k is None]:
+    for i in _indexes(facts.pk, None):
         if facts.number(i) not in blank:
             err(i, PK_ALL_NONE)
     memory: dict[Key, int] = {}
@@ -450,10 +477,10 @@ class _Edit:
 def _find_edit(state: RowState, table: Any) -> _Edit | None:
     """The edit from the stored text to the table's, its lines found by comparing the texts
     (`rawcsv.line_span`), not their 400,000 lines."""
-    from generator.data.rawcsv import line_span, span_lines
+    from generator.data.rawcsv import first_line, line_span, span_lines
 
     text = table.text
-    if text.partition("\n")[0] != state.header_line or table.delimiter != state.delimiter:
+    if first_line(text) != state.header_line or table.delimiter != state.delimiter:
         return None
     span = line_span(state.text, text, 1)
     start, end_old, end_new = span.start - 1, span.end_a - 1, span.end_b - 1
@@ -474,6 +501,8 @@ def _check_changed(
 ) -> tuple[list[Problem], list[dict[str, Any]], RowFacts] | None:
     """Our pass and Frictionless on the changed rows alone: their own problems (those
     across rows are found from the facts afterwards) and their facts."""
+    from generator.data.rawcsv import first_line
+
     # What the checks read from other tables, as the whole-table check stored it.
     for ref, keyset in state.keys.items():
         checker._keys[ref] = keyset
@@ -486,7 +515,7 @@ def _check_changed(
     lib: list[dict[str, Any]] = []
     if edit.mid:
         task = checker._task(spec, table)
-        task["text"] = "\n".join([table.text.partition("\n")[0], *edit.mid, ""])
+        task["text"] = "\n".join([first_line(table.text), *edit.mid, ""])
         for p in frictionless_run.run(task):
             if p["code"] == "duplicate-key":
                 continue  # found again from the facts, across the whole table
@@ -536,7 +565,7 @@ def row_path(checker: Any, spec: ResourceSpec, context: str, state: RowState | N
     changed, and the new state; or None when only a whole-table check can say (see the
     module docstring)."""
     from generator.data.frictionless_run import _Context
-    from generator.data.rawcsv import hidden_characters
+    from generator.data.rawcsv import first_line
     from generator.data.schema import display_path
 
     if state is None or state.context != context:
@@ -562,12 +591,13 @@ def row_path(checker: Any, spec: ResourceSpec, context: str, state: RowState | N
     ctx = _Context(checker._task(spec, table))
     found = [Problem.from_dict(p) for p in lib]
     found += lib_cross_row(ctx, facts, lambda i: edit.new[i], table.delimiter, lib, pk_at)
-    found += hidden_characters(table)
+    hidden, found_hidden = _hidden(state, edit, table)
+    found += found_hidden
     found += [Problem.from_dict(p) for p in own]
     found += own_cross_row(spec, display_path(spec.path), table.header, facts, nfc_at, slug_at)
     dups = {"pk": _dups(facts.pk, pk_at), "nfc": _dups(facts.nfc, nfc_at)}
     dups["slug"] = _dups(slugs, slug_at)
-    header_line = table.text.partition("\n")[0]
+    header_line = first_line(table.text)
     _note_dates(checker, spec, state, edit, table.header)
     new_state = RowState(
         context,
@@ -581,8 +611,25 @@ def row_path(checker: Any, spec: ResourceSpec, context: str, state: RowState | N
         dups,
         state.keys,
         state.prepared,
+        hidden,
     )
     return found, facts.count(), new_state
+
+
+def _hidden(state: RowState, edit: _Edit, table: Any) -> tuple[bool, list[Problem]]:
+    """`rawcsv.hidden_characters` of the new text, and whether it holds one: when the
+    stored text held none (searched once, then known in memory) and the changed lines hold
+    none, the new text holds none, and its 33 MB are not searched again."""
+    from generator.data.rawcsv import hidden_characters
+    from generator.textvi import HIDDEN_RE
+
+    if state.hidden is None:
+        state.hidden = HIDDEN_RE.search(state.text) is not None
+    if not state.hidden and not any(HIDDEN_RE.search(line) for line in edit.mid):
+        return False, []
+    if HIDDEN_RE.search(table.text) is None:
+        return False, []
+    return True, hidden_characters(table)
 
 
 # Tables whose own checks weigh rows against each other (the tổ ratings' share of "xuất
