@@ -86,18 +86,12 @@ def outputs(
     index = ProvinceIndex(package)
     provinces = index.provinces()
     memo = Memo(cache_dir, package, index, keep)
-    plain_names: list[str] = []
-    split_names = [
-        spec.name
-        for spec in package.resources
-        if spec.path.stat().st_size > limits.SPLIT_ABOVE and index.link(spec.name) is not None
-    ]
+    split_names = [s.name for s in package.resources if _split_table(s, index)]
+    plain_names = [s.name for s in package.resources if s.name not in split_names]
     if warm:
         memo.eager = _eager_splits(package, split_names)
     for spec in package.resources:
         split = spec.name in split_names
-        if not split:
-            plain_names.append(spec.name)
         entry, made = _table_files(memo, spec, provinces if split else {})
         files += made
         resources.append(entry)
@@ -132,6 +126,11 @@ def outputs(
         )
     )
     return pages, files
+
+
+def _split_table(spec: ResourceSpec, index: ProvinceIndex) -> bool:
+    """Whether the table is offered per province (module docstring)."""
+    return spec.path.stat().st_size > limits.SPLIT_ABOVE and index.link(spec.name) is not None
 
 
 def _table_files(
