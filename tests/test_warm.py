@@ -452,3 +452,36 @@ def test_the_first_edit_of_a_large_leaf_table_patches_a_split(served, monkeypatc
         build_site(fresh)
         assert fresh.warm.patched == ("assessments",)
     assert len(patched) == 1 and patched[0] is not None
+
+
+def test_the_kept_tables_are_not_hashed_again(served, monkeypatch) -> None:
+    """A rebuild compares the leaf tables the warm state holds with the fingerprint by the
+    digests it remembers (`warm._digest`), not by hashing ~70 MB again (the national
+    package): none of the held tables' bytes is hashed by the next edit's rebuild.
+    Negative control (run by hand): `_digest` hashing every time fails this test."""
+    import hashlib
+
+    options, root = served
+    holder = options.warm
+    assert holder is not None
+    real = hashlib.sha256
+    hashed: list[int] = []
+
+    def spy(data: Any = b"", *args: Any, **kwargs: Any) -> Any:
+        hashed.append(id(data))
+        return real(data, *args, **kwargs)
+
+    with _Env(root / "cache"):
+        _award(options.data_dir)
+        build_site(options)
+        _award(options.data_dir)
+        build_site(options)
+        assert holder._state is not None
+        held = {name: data for name, data in holder._state.tables.items() if name != "awards"}
+        assert held
+        monkeypatch.setattr(hashlib, "sha256", spy)
+        _award(options.data_dir)
+        build_site(options)
+        monkeypatch.setattr(hashlib, "sha256", real)
+        assert holder.patched == ("awards",)
+    assert [name for name, data in held.items() if id(data) in hashed] == []
