@@ -189,11 +189,10 @@ def _digest(data: bytes) -> bytes:
 def _patchable(data: bytes) -> bool:
     """Each line can be one row: no byte-order mark, no carriage return but before a line
     feed (the UTF-8 of the lines an edit changed is checked where they are read)."""
-    return (
-        bool(data)
-        and not data.startswith(b"\xef\xbb\xbf")
-        and data.count(b"\r") == data.count(b"\r\n")
-    )
+    if not data or data.startswith(b"\xef\xbb\xbf"):
+        return False
+    # (`in` is one memchr; the counts, two passes over 33 MB, only when there is a "\r")
+    return b"\r" not in data or data.count(b"\r") == data.count(b"\r\n")
 
 
 def patch_table(

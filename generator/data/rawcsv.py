@@ -150,15 +150,21 @@ def line_span(a: AnyStr, b: AnyStr, first: int = 0) -> LineSpan:
     # Each text as if it ended with a line feed (the same lines): every line is terminated.
     a = a if a.endswith(nl) else a + nl
     b = b if b.endswith(nl) else b + nl
-    count_a, count_b = a.count(nl), b.count(nl)
-    p = _common_prefix(a, b)
-    start = a.count(nl, 0, p)  # the lines wholly inside the common prefix
+    size_a, size_b = len(a), len(b)
+    p, q = _common_prefix(a, b), _common_suffix(a, b)
+    before = a.count(nl, 0, p)  # the lines wholly inside the common prefix
+    after = a.count(nl, size_a - q)  # the line feeds in the common end
+    if p <= size_a - q and p <= size_b - q:  # (each line feed counted once, not thrice)
+        count_a = before + a.count(nl, p, size_a - q) + after
+        count_b = before + b.count(nl, p, size_b - q) + after
+    else:  # the equal ends overlap the equal starts
+        count_a, count_b = a.count(nl), b.count(nl)
+    start = before
     at = a.rfind(nl, 0, p) + 1 if start else 0
     if start < first:  # (the callers compare the lines before `first` themselves)
         start = min(first, count_a, count_b)
         at = _line_at(a, start, nl)
-    size_a, size_b = len(a), len(b)
-    tail, tail_bytes = _tail_lines(a, b, _common_suffix(a, b), nl)
+    tail, tail_bytes = _tail_lines(a, b, q, after, nl)
     keep = min(tail, count_a - start, count_b - start)
     if keep < tail:  # the equal ends reach the equal starts: one side's span is empty
         tail_bytes = (size_a - at) if keep == count_a - start else (size_b - at)
@@ -198,17 +204,16 @@ def _aligned(text: AnyStr, at: int, nl: AnyStr) -> bool:
     return at == 0 or text[at - 1 : at] == nl
 
 
-def _tail_lines(a: AnyStr, b: AnyStr, q: int, nl: AnyStr) -> tuple[int, int]:
+def _tail_lines(a: AnyStr, b: AnyStr, q: int, feeds: int, nl: AnyStr) -> tuple[int, int]:
     """How many whole lines end both texts (each ends with a line feed), the last `q`
-    being equal, and their length."""
+    being equal and holding `feeds` line feeds, and their length."""
     if q == 0:
         return 0, 0
     at = len(a) - q
     if _aligned(a, at, nl) and _aligned(b, len(b) - q, nl):
-        return a.count(nl, at), q
+        return feeds, q
     # The first line of the equal end begins earlier in one of them: not a whole line.
-    after = a.index(nl, at) + 1
-    return a.count(nl, after), len(a) - after
+    return feeds - 1, len(a) - (a.index(nl, at) + 1)
 
 
 def _common_prefix(a: AnyStr, b: AnyStr) -> int:

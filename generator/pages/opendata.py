@@ -582,7 +582,7 @@ def _canonical_already(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     first = text.split("\n", 1)[0]
-    if not text.strip() or '"' in first or sniff_delimiter(text) != ",":
+    if not text or text.isspace() or '"' in first or sniff_delimiter(text) != ",":
         return False
     header = [cell.strip() for cell in first.split(",")]
     return len(header) < 2 or bool(header[-1])
