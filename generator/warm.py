@@ -124,6 +124,13 @@ class Warm:
     def clear(self) -> None:
         self._state = self._taken = None
 
+    def prepare(self) -> None:
+        """Make now, between rebuilds (`antq serve` calls this when idle), what the next
+        yearly-result patch would otherwise make first: the place index of the state held
+        (0.4 s of CPU on the national package's 400,000 results)."""
+        if self._state is not None and self._state.by_place is None:
+            _place_index(self._state)
+
 
 def carry_place_index(old: WarmState, new: WarmState) -> None:
     """`old`'s place index and year counts given to `new` (the state after a build that

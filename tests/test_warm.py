@@ -485,3 +485,37 @@ def test_the_kept_tables_are_not_hashed_again(served, monkeypatch) -> None:
         monkeypatch.setattr(hashlib, "sha256", real)
         assert holder.patched == ("awards",)
     assert [name for name, data in held.items() if id(data) in hashed] == []
+
+
+def test_the_place_index_is_made_between_rebuilds(served, monkeypatch) -> None:
+    """`Warm.prepare` (called by `antq serve` after its first build and when the search
+    has caught up) makes the place index of the state held, so the next yearly-result
+    patch does not: the one index made during that rebuild is the check's
+    (ANTQ_CHECK_DEPS=1). Negative control (run by hand): a `prepare` that makes nothing
+    leaves the patch to make it (two)."""
+    options, root = served
+    holder = options.warm
+    assert holder is not None
+    data = options.data_dir
+    made: list[int] = []
+    real_index = warm._place_index
+
+    def counted(state: Any) -> None:
+        made.append(1)
+        real_index(state)
+
+    with _Env(root / "cache"):
+        _result(data)
+        build_site(options)  # a warm state to patch, whatever the tests before left
+        holder.clear()
+        _award(data)
+        build_site(options)  # the whole pass: a state without a place index
+        assert holder.patched == () and holder._state is not None
+        assert holder._state.by_place is None
+        holder.prepare()
+        assert holder._state.by_place is not None
+        monkeypatch.setattr(warm, "_place_index", counted)
+        _result(data)
+        build_site(options)
+        assert holder.patched == ("assessments",) and holder.model_patched
+    assert made == [1]
