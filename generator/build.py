@@ -657,6 +657,7 @@ class Builder:
             loaded.package,
             changed=reuse.changed if warm_ else None,
             kept=self._kept_families if warm_ else {},
+            warm=self.o.warm is not None,
         )
 
     def _load_and_model(

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -91,9 +92,21 @@ class RowMapper:
 
     def __init__(self, model: SiteModel, dataset: Dataset) -> None:
         self.model = model
-        self.current_units = {u.code for u in dataset.units}
-        self.teams = {t.id for t in dataset.security_teams}
-        self.places = {p.id for p in dataset.places}
+        self.dataset = dataset
+
+    # Every record's id, made only when a row names one outside the site's scope (not for
+    # each edit: the national package has ~100,000 places).
+    @functools.cached_property
+    def current_units(self) -> set[str]:
+        return {u.code for u in self.dataset.units}
+
+    @functools.cached_property
+    def teams(self) -> set[str]:
+        return {t.id for t in self.dataset.security_teams}
+
+    @functools.cached_property
+    def places(self) -> set[str]:
+        return {p.id for p in self.dataset.places}
 
     def unit(self, raw: str) -> set[str]:
         code = nfc(raw.strip())
@@ -171,12 +184,38 @@ def changed_span(a: Sequence[Any], b: Sequence[Any]) -> tuple[int, int, int]:
 
 def changed_lines(old: bytes, new: bytes) -> tuple[list[str], list[str]] | None:
     """The lines of `old` removed and of `new` added (the header kept out), or None when the
-    header changed or a line is not valid UTF-8."""
+    header changed or a line is not valid UTF-8. Only the lines between the first and the
+    last difference are decoded and compared (`rawcsv.line_span`): the lines before and
+    after are the same bytes in both, and were checked as UTF-8 by this build's validation
+    (`new`) or are the same as those."""
+    from generator.data.rawcsv import line_span
+
+    if not old or not new:
+        return _changed_lines(old, new)
+    head = old.split(b"\n", 1)[0]
+    if new.split(b"\n", 1)[0] != head:
+        return _changed_lines(old, new)
+    span = line_span(old, new, 1)
+    try:
+        top = (head.decode("utf-8").splitlines() or [""])[:1]
+        a = top + old[span.at : span.end_at_a].decode("utf-8").splitlines()
+        b = top + new[span.at : span.end_at_b].decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        return None
+    return _diff_lines(a, b)
+
+
+def _changed_lines(old: bytes, new: bytes) -> tuple[list[str], list[str]] | None:
+    """`changed_lines` from every line of both."""
     try:
         a = old.decode("utf-8").splitlines()
         b = new.decode("utf-8").splitlines()
     except UnicodeDecodeError:
         return None
+    return _diff_lines(a, b)
+
+
+def _diff_lines(a: list[str], b: list[str]) -> tuple[list[str], list[str]] | None:
     if not a or not b or a[0] != b[0]:
         return None
     start, end_a, end_b = changed_span(a, b)

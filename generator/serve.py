@@ -653,6 +653,7 @@ class DevServer:
                     # files), and the garbage cycles they left collected (`settle_heap`).
                     # Left for the next catch-up when an edit waits.
                     self.warm.rows.flush()
+                    self.warm.prepare()
                     settle_heap(collect=True)
                 if done:
                     seconds = time.perf_counter() - self._pages_live
@@ -679,6 +680,8 @@ class DevServer:
                 output_lock(lock_path, self.options.out_dir, holder="serve")
             )
             self.rebuild()
+            self.warm.prepare()  # (what the first edit would make first: see Warm.prepare)
+            settle_heap(collect=False)
             indexer = threading.Thread(target=self._index_loop, name="antq-serve-index")
             indexer.start()
             self._threads.append(indexer)

@@ -270,3 +270,25 @@ def test_the_build_date_follows_a_row_edit(
     column = header.index("decision_date")
     expected = max(row.split(",")[column] for row in original.split("\n")[1:] if row)
     assert ValidationCache(cache_dir).get_dates()["assessments"][1] == expected
+
+
+def test_a_hidden_character_in_a_changed_row_is_found_without_searching_the_table(
+    edited: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The row path searches the stored text for hidden characters once (then knows it in
+    memory) and the new text only in its changed lines (`rowlevel._hidden`): a zero-width
+    space typed into one yearly result is reported as the whole-table check reports it.
+    Negative control (run by hand): `_hidden` answering "none" fails this test."""
+    package, cache = edited
+    path = package / "assessments.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[1] = lines[1].replace(",", ",\u200b", 1)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    shutil.copytree(cache, tmp_path / "whole")
+    for state in (tmp_path / "whole" / "validate").glob("*.rows"):
+        state.unlink()
+    by_rows, tables = _lines(package, cache)
+    whole, _ = _lines(package, tmp_path / "whole")
+    assert "assessments" in tables
+    assert by_rows == whole
+    assert any("U+200B" in line for line in by_rows)

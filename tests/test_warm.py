@@ -234,6 +234,10 @@ def test_lines_that_are_not_one_row_give_the_whole_pass() -> None:
     assert warm.patch_table(spec, data, data.replace(b"\n", b"\r\n"), records, convert) is None
     assert warm.patch_table(spec, data, b"\xef\xbb\xbf" + data, records, convert) is None
     assert warm.patch_table(spec, data, header + b",x\n" + rest, records, convert) is None
+    # Only the changed lines are decoded (rawcsv.line_span): one not UTF-8 is refused.
+    assert (
+        warm.patch_table(spec, data, data.replace(last, last + b"\xff"), records, convert) is None
+    )
 
 
 def test_an_award_rewrites_its_provinces_files_only(served) -> None:
@@ -376,3 +380,142 @@ def test_row_states_stay_in_memory_until_flushed(served) -> None:
         on_disk = RowState.load(stored.read_bytes())
         assert on_disk is not None and on_disk.text == state.text
         assert on_disk == RowState.load(state.dump())
+
+
+def test_the_place_index_goes_on_and_a_stale_one_is_caught(served, monkeypatch) -> None:
+    """The place index the first yearly-result patch makes (400,000 rows on the national
+    package) goes on to the next state, patched, instead of being made again each edit
+    (`warm.carry_place_index`): the next patch makes none (the one made is the check's,
+    ANTQ_CHECK_DEPS=1). Negative control: an index left unpatched (the model right) is
+    caught by the check."""
+    options, root = served
+    holder = options.warm
+    assert holder is not None
+    data = options.data_dir
+    made: list[int] = []
+    real_index, real_patch = warm._place_index, warm._patch_assessments
+
+    def counted(state: Any) -> None:
+        made.append(1)
+        real_index(state)
+
+    def forgetful(state: Any, removed: Any, added: Any) -> None:
+        real_patch(state, removed, added)
+        state.by_place[added[0].place_id].pop(added[0].year)
+
+    with _Env(root / "cache"):
+        _award(data)
+        build_site(options)  # a warm state to patch, whatever the tests before left
+        _result(data)
+        build_site(options)
+        assert holder.model_patched and holder._state is not None
+        index = holder._state.by_place
+        assert index is not None
+        monkeypatch.setattr(warm, "_place_index", counted)
+        _result(data)
+        build_site(options)
+        assert holder.model_patched and holder._state.by_place is index
+        assert made == [1]
+        monkeypatch.setattr(warm, "_patch_assessments", forgetful)
+        _result(data)
+        try:
+            with pytest.raises(warm.WarmMismatch, match="place index"):
+                build_site(options)
+        finally:
+            holder.clear()  # what this test left is wrong on purpose
+
+
+def test_the_first_edit_of_a_large_leaf_table_patches_a_split(served, monkeypatch) -> None:
+    """A long-lived process keeps, from its first build, the splits of the largest leaf
+    tables (`opendata._eager_splits`), their digests cached or not: the first edit of the
+    yearly results after the server started patches the split (checked against a whole
+    split, ANTQ_CHECK_DEPS=1) instead of splitting the table. Negative control: without
+    the splits kept from the first build, that edit finds none to patch."""
+    options, root = served
+    data = options.data_dir
+    real = opendata._patch_split
+    patched: list[dict[str, str] | None] = []
+
+    def counted(kept: Any, new: bytes) -> dict[str, str] | None:
+        patched.append(real(kept, new))
+        return patched[-1]
+
+    monkeypatch.setattr(opendata, "_patch_split", counted)
+    fresh = dataclasses.replace(options, warm=warm.Warm())  # a server just started
+    opendata._KEPT.clear()
+    with _Env(root / "cache"):
+        _award(data)  # (an output already current would be left as it is: no build)
+        build_site(fresh)
+        assert fresh.warm is not None and fresh.warm.patched == ()  # its first build
+        assert {"assessments", "awards"} <= set(opendata._KEPT)
+        _result(data)
+        build_site(fresh)
+        assert fresh.warm.patched == ("assessments",)
+    assert len(patched) == 1 and patched[0] is not None
+
+
+def test_the_kept_tables_are_not_hashed_again(served, monkeypatch) -> None:
+    """A rebuild compares the leaf tables the warm state holds with the fingerprint by the
+    digests it remembers (`warm._digest`), not by hashing ~70 MB again (the national
+    package): none of the held tables' bytes is hashed by the next edit's rebuild.
+    Negative control (run by hand): `_digest` hashing every time fails this test."""
+    import hashlib
+
+    options, root = served
+    holder = options.warm
+    assert holder is not None
+    real = hashlib.sha256
+    hashed: list[int] = []
+
+    def spy(data: Any = b"", *args: Any, **kwargs: Any) -> Any:
+        hashed.append(id(data))
+        return real(data, *args, **kwargs)
+
+    with _Env(root / "cache"):
+        _award(options.data_dir)
+        build_site(options)
+        _award(options.data_dir)
+        build_site(options)
+        assert holder._state is not None
+        held = {name: data for name, data in holder._state.tables.items() if name != "awards"}
+        assert held
+        monkeypatch.setattr(hashlib, "sha256", spy)
+        _award(options.data_dir)
+        build_site(options)
+        monkeypatch.setattr(hashlib, "sha256", real)
+        assert holder.patched == ("awards",)
+    assert [name for name, data in held.items() if id(data) in hashed] == []
+
+
+def test_the_place_index_is_made_between_rebuilds(served, monkeypatch) -> None:
+    """`Warm.prepare` (called by `antq serve` after its first build and when the search
+    has caught up) makes the place index of the state held, so the next yearly-result
+    patch does not: the one index made during that rebuild is the check's
+    (ANTQ_CHECK_DEPS=1). Negative control (run by hand): a `prepare` that makes nothing
+    leaves the patch to make it (two)."""
+    options, root = served
+    holder = options.warm
+    assert holder is not None
+    data = options.data_dir
+    made: list[int] = []
+    real_index = warm._place_index
+
+    def counted(state: Any) -> None:
+        made.append(1)
+        real_index(state)
+
+    with _Env(root / "cache"):
+        _result(data)
+        build_site(options)  # a warm state to patch, whatever the tests before left
+        holder.clear()
+        _award(data)
+        build_site(options)  # the whole pass: a state without a place index
+        assert holder.patched == () and holder._state is not None
+        assert holder._state.by_place is None
+        holder.prepare()
+        assert holder._state.by_place is not None
+        monkeypatch.setattr(warm, "_place_index", counted)
+        _result(data)
+        build_site(options)
+        assert holder.patched == ("assessments",) and holder.model_patched
+    assert made == [1]

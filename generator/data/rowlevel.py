@@ -27,9 +27,10 @@ fast for 400,000 rows, and unlike pickle it cannot run code when read.
 from __future__ import annotations
 
 import csv
+import functools
 import marshal
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -223,6 +224,9 @@ class RowState:
     dups: dict[str, list[Any]]  # "pk" / "nfc" / "slug" → keys found on two rows or more
     keys: dict[tuple[str, tuple[str, ...]], set[Key] | None]  # referenced key sets
     prepared: list[Any] | None  # the row checks' states that can be stored, else None
+    # Whether `text` holds a hidden character (rawcsv.hidden_characters' search): known in
+    # memory once a row path searched it, never stored (None: not known).
+    hidden: bool | None = field(default=None, compare=False)
 
     def dump(self) -> bytes:
         f = self.facts
@@ -360,10 +364,34 @@ def state_path(directory: Path, resource: str) -> Path:
     return directory / f"{resource}.rows"
 
 
+# Up to this many keys, `_positions` finds each by `list.index` (a C loop over 400,000
+# rows per key) rather than testing every row in Python.
+FEW_KEYS = 16
+
+
 def _positions(keys: list[Any], affected: set[Any]) -> list[int]:
+    """The rows whose key is one of `affected` (none of which is None), in order."""
     if not affected:
         return []
-    return [i for i, k in enumerate(keys) if k is not None and k in affected]
+    if len(affected) > FEW_KEYS:
+        return [i for i, k in enumerate(keys) if k is not None and k in affected]
+    found: list[int] = []
+    for key in affected:
+        found += _indexes(keys, key)
+    return sorted(found)
+
+
+def _indexes(values: list[Any], value: Any) -> list[int]:
+    """Every position of `value` in `values` (== as `in` tests it; found by C loops)."""
+    found: list[int] = []
+    at = 0
+    try:
+        while True:
+            at = values.index(value, at)
+            found.append(at)
+            at += 1
+    except ValueError:
+        return found
 
 
 def _dups(keys: list[Any], positions: Iterable[int]) -> list[Any]:
@@ -380,7 +408,7 @@ def _slug_keys(values: list[str | None]) -> list[str | None]:
 def lib_cross_row(
     ctx: Any,
     facts: RowFacts,
-    lines: list[str],
+    line: Callable[[int], str],
     delimiter: str,
     lib: list[dict[str, Any]],
     positions: list[int],
@@ -396,10 +424,10 @@ def lib_cross_row(
     def err(i: int, note: str) -> None:
         row = facts.number(i)
         described = {"type": "primary-key", "rowNumber": row, "note": note}
-        described["cells"] = cells_of(lines[i], delimiter)
+        described["cells"] = cells_of(line(i), delimiter)
         found.append(ctx.translate(described))
 
-    for i in [i for i, k in enumerate(facts.pk) if k is None]:
+    for i in _indexes(facts.pk, None):
         if facts.number(i) not in blank:
             err(i, PK_ALL_NONE)
     memory: dict[Key, int] = {}
@@ -417,17 +445,21 @@ def lib_cross_row(
 @dataclass
 class _Edit:
     """Where the new text differs from the stored one: lines [start, end_old) of the old
-    became lines [start, end_new) of the new, parsed as `records`."""
+    became lines [start, end_new) of the new (`mid`), parsed as `records`; `removed`: the
+    old lines. Line numbers count the records' lines, the header's left out."""
 
-    new: list[str]
+    text: str  # the new text
     start: int
     end_old: int
     end_new: int
     records: list[list[str]]
+    mid: list[str]
+    removed: list[str]
 
-    @property
-    def mid(self) -> list[str]:
-        return self.new[self.start : self.end_new]
+    @functools.cached_property
+    def new(self) -> list[str]:
+        """Every line of the new text (made only when a problem must quote a row)."""
+        return split_lines(self.text)[1]
 
     @property
     def delta(self) -> int:
@@ -443,19 +475,25 @@ class _Edit:
 
 
 def _find_edit(state: RowState, table: Any) -> _Edit | None:
-    header_line, new = split_lines(table.text)
-    if header_line != state.header_line or table.delimiter != state.delimiter:
+    """The edit from the stored text to the table's, its lines found by comparing the texts
+    (`rawcsv.line_span`), not their 400,000 lines."""
+    from generator.data.rawcsv import first_line, line_span, span_lines
+
+    text = table.text
+    if first_line(text) != state.header_line or table.delimiter != state.delimiter:
         return None
-    _, old = split_lines(state.text)
-    start, end_old, end_new = changed_span(old, new)
-    mid = new[start:end_new]
-    limit = MAX_CHANGED_SHARE * max(len(new), len(old)) + 10
+    span = line_span(state.text, text, 1)
+    start, end_old, end_new = span.start - 1, span.end_a - 1, span.end_b - 1
+    mid = span_lines(text, span.at, span.end_at_b)
+    limit = MAX_CHANGED_SHARE * max(span.count_a - 1, span.count_b - 1) + 10
     if max(len(mid), end_old - start) > limit or any("\r" in line[:-1] for line in mid):
         return None
-    records = list(csv.reader(mid + new[end_new : end_new + 1], delimiter=table.delimiter))
-    if len(records) != len(mid) + (end_new < len(new)):
+    after = span_lines(text, span.end_at_b, text.find("\n", span.end_at_b) + 1 or len(text))
+    records = list(csv.reader(mid + after[:1], delimiter=table.delimiter))
+    if len(records) != len(mid) + bool(after):
         return None  # a quote left open: the edit changed where records end
-    return _Edit(new, start, end_old, end_new, records[: len(mid)])
+    removed = span_lines(state.text, span.at, span.end_at_a)
+    return _Edit(text, start, end_old, end_new, records[: len(mid)], mid, removed)
 
 
 def _check_changed(
@@ -463,6 +501,8 @@ def _check_changed(
 ) -> tuple[list[Problem], list[dict[str, Any]], RowFacts] | None:
     """Our pass and Frictionless on the changed rows alone: their own problems (those
     across rows are found from the facts afterwards) and their facts."""
+    from generator.data.rawcsv import first_line
+
     # What the checks read from other tables, as the whole-table check stored it.
     for ref, keyset in state.keys.items():
         checker._keys[ref] = keyset
@@ -475,7 +515,7 @@ def _check_changed(
     lib: list[dict[str, Any]] = []
     if edit.mid:
         task = checker._task(spec, table)
-        task["text"] = "\n".join([table.text.partition("\n")[0], *edit.mid, ""])
+        task["text"] = "\n".join([first_line(table.text), *edit.mid, ""])
         for p in frictionless_run.run(task):
             if p["code"] == "duplicate-key":
                 continue  # found again from the facts, across the whole table
@@ -514,8 +554,7 @@ def _note_dates(
     if column is None or column not in header:
         return
     i = header.index(column)
-    _, old = split_lines(state.text)
-    removed = csv.reader(old[edit.start : edit.end_old], delimiter=state.delimiter)
+    removed = csv.reader(edit.removed, delimiter=state.delimiter)
     values = [(r[i] if i < len(r) else "").strip() for r in removed]
     added = [(r[i] if i < len(r) else "").strip() for r in edit.records]
     checker.date_edits[spec.name] = (state.sha, values, added)
@@ -526,7 +565,7 @@ def row_path(checker: Any, spec: ResourceSpec, context: str, state: RowState | N
     changed, and the new state; or None when only a whole-table check can say (see the
     module docstring)."""
     from generator.data.frictionless_run import _Context
-    from generator.data.rawcsv import hidden_characters
+    from generator.data.rawcsv import first_line
     from generator.data.schema import display_path
 
     if state is None or state.context != context:
@@ -551,13 +590,14 @@ def row_path(checker: Any, spec: ResourceSpec, context: str, state: RowState | N
     slug_at = _positions(slugs, edit.touched(_slug_keys(old.slug), mid_slugs, state.dups["slug"]))
     ctx = _Context(checker._task(spec, table))
     found = [Problem.from_dict(p) for p in lib]
-    found += lib_cross_row(ctx, facts, edit.new, table.delimiter, lib, pk_at)
-    found += hidden_characters(table)
+    found += lib_cross_row(ctx, facts, lambda i: edit.new[i], table.delimiter, lib, pk_at)
+    hidden, found_hidden = _hidden(state, edit, table)
+    found += found_hidden
     found += [Problem.from_dict(p) for p in own]
     found += own_cross_row(spec, display_path(spec.path), table.header, facts, nfc_at, slug_at)
     dups = {"pk": _dups(facts.pk, pk_at), "nfc": _dups(facts.nfc, nfc_at)}
     dups["slug"] = _dups(slugs, slug_at)
-    header_line = table.text.partition("\n")[0]
+    header_line = first_line(table.text)
     _note_dates(checker, spec, state, edit, table.header)
     new_state = RowState(
         context,
@@ -571,8 +611,25 @@ def row_path(checker: Any, spec: ResourceSpec, context: str, state: RowState | N
         dups,
         state.keys,
         state.prepared,
+        hidden,
     )
     return found, facts.count(), new_state
+
+
+def _hidden(state: RowState, edit: _Edit, table: Any) -> tuple[bool, list[Problem]]:
+    """`rawcsv.hidden_characters` of the new text, and whether it holds one: when the
+    stored text held none (searched once, then known in memory) and the changed lines hold
+    none, the new text holds none, and its 33 MB are not searched again."""
+    from generator.data.rawcsv import hidden_characters
+    from generator.textvi import HIDDEN_RE
+
+    if state.hidden is None:
+        state.hidden = HIDDEN_RE.search(state.text) is not None
+    if not state.hidden and not any(HIDDEN_RE.search(line) for line in edit.mid):
+        return False, []
+    if HIDDEN_RE.search(table.text) is None:
+        return False, []
+    return True, hidden_characters(table)
 
 
 # Tables whose own checks weigh rows against each other (the tổ ratings' share of "xuất

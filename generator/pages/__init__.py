@@ -94,6 +94,9 @@ class Source:
     changed: frozenset[str] | None = None
     kept: Mapping[str, Any] = field(default_factory=dict)
     keep: dict[str, Any] = field(default_factory=dict)
+    # That process, on any of its builds (its first too): what a family keeps in memory
+    # for the next edit is worth making now (generator.pages.opendata: the splits).
+    warm: bool = False
 
     def reused(self, name: str, keys: frozenset[str], make: Callable[[], T]) -> T:
         """`make()`, kept under `name` for the next build; the last build's instead when
@@ -212,6 +215,7 @@ def collect(
             changed,
             kept,
             keep,
+            warm is not None and warm.warm,
         )
         for output in family.make(source):
             if isinstance(output, Page):

@@ -28,7 +28,15 @@ from pathlib import Path
 from typing import Any
 
 from generator import codeversion, deps, limits
-from generator.data.rawcsv import file_sha256, open_table, read_raw, utf8_lines
+from generator.data.rawcsv import (
+    file_sha256,
+    line_span,
+    open_table,
+    read_raw,
+    sniff_delimiter,
+    span_lines,
+    utf8_lines,
+)
 from generator.data.schema import PackageSpec, ResourceSpec, display_path
 from generator.data.scope import ProvinceIndex
 from generator.model import SiteModel
@@ -42,10 +50,13 @@ GZIP_LEVEL = 6
 
 
 def make(source: Source) -> Iterator[Page | FileOutput]:
-    # An edit in a long-lived process (`antq serve`: the changed rows are known) keeps the
-    # split of the table it changes for the next edit (`Memo.digests`).
+    # A long-lived process (`antq serve`) keeps the split of the table an edit changes for
+    # the next edit, and from its first build those of the largest leaf tables
+    # (`Memo.digests`): the first edit of a table patches a split too.
     keep = source.changed is not None
-    data_pages, data_files = outputs(source.model, source.package, source.cache_dir, keep)
+    data_pages, data_files = outputs(
+        source.model, source.package, source.cache_dir, keep, warm=source.warm
+    )
     yield from data_pages
     yield from data_files
 
@@ -60,22 +71,28 @@ TYPE_NAMES = {
 
 
 def outputs(
-    model: SiteModel, package: PackageSpec, cache_dir: Path | None = None, keep: bool = False
+    model: SiteModel,
+    package: PackageSpec,
+    cache_dir: Path | None = None,
+    keep: bool = False,
+    warm: bool = False,
 ) -> tuple[list[Page], list[FileOutput]]:
     """Every table's downloads, its field reference and /du-lieu/ (`cache_dir`: where the
     compressed tables and the province splits' digests are kept, `Memo`; `keep`: the
-    splits this build makes are kept in memory for the next, `Memo.digests`)."""
+    splits this build makes are kept in memory for the next, `Memo.digests`; `warm`: a
+    long-lived process, which keeps the largest leaf tables' splits, `_eager_splits`)."""
     pages: list[Page] = []
     files: list[FileOutput] = []
     resources = []
     index = ProvinceIndex(package)
     provinces = index.provinces()
     memo = Memo(cache_dir, package, index, keep)
-    plain_names: list[str] = []
+    split_names = [s.name for s in package.resources if _split_table(s, index)]
+    plain_names = [s.name for s in package.resources if s.name not in split_names]
+    if warm:
+        memo.eager = _eager_splits(package, split_names)
     for spec in package.resources:
-        split = spec.path.stat().st_size > limits.SPLIT_ABOVE and index.link(spec.name) is not None
-        if not split:
-            plain_names.append(spec.name)
+        split = spec.name in split_names
         entry, made = _table_files(memo, spec, provinces if split else {})
         files += made
         resources.append(entry)
@@ -110,6 +127,11 @@ def outputs(
         )
     )
     return pages, files
+
+
+def _split_table(spec: ResourceSpec, index: ProvinceIndex) -> bool:
+    """Whether the table is offered per province (module docstring)."""
+    return spec.path.stat().st_size > limits.SPLIT_ABOVE and index.link(spec.name) is not None
 
 
 def _table_files(
@@ -177,6 +199,8 @@ class Memo:
         self.package = package
         self.index = index
         self.keep = keep
+        # The tables whose split is kept even when their digests are cached (`_eager_splits`).
+        self.eager: frozenset[str] = frozenset()
         # A new build: the splits a long-lived process (`antq serve`) made for the last one
         # are of the tables as they were then, and so is the province index they used.
         _SPLITS.clear()
@@ -214,12 +238,17 @@ class Memo:
         # the files of the provinces the edit changed are made from it.
         made = self._patched(spec, context, parts[own] if own is not None else "")
         if cached is not None:
+            if made is None and own is not None and spec.name in self.eager:
+                kept = _KEPT.get(spec.name)
+                if kept is None or kept.context != context or kept.digest != parts[own]:
+                    split = _split(self.package, spec.name, "csv")
+                    _keep(spec.name, context, parts[own], split, cached)
             return cached
         if made is None:
             split = _split(self.package, spec.name, "csv")
             made = {c: _rows_digest(split["header"], rows) for c, rows in split["rows"].items()}
             made[EMPTY] = _rows_digest(split["header"], [])
-            if self.keep and own is not None:
+            if (self.keep or spec.name in self.eager) and own is not None:
                 _keep(spec.name, context, parts[own], split, made)
         if path is not None and self.root is not None:
             data = json.dumps(made, sort_keys=True).encode()
@@ -280,6 +309,19 @@ class _Kept:
 _KEPT: dict[str, _Kept] = {}
 
 
+def _eager_splits(package: PackageSpec, split: list[str]) -> frozenset[str]:
+    """The split leaf tables (the tables an edit of rows patches, generator.deps) whose
+    splits a long-lived process keeps from its first build, so that their first edit
+    patches a split instead of splitting the table (3 s of the national 400,000 yearly
+    results): the `KEEP_SPLITS` largest (they cost the most to split)."""
+    sizes = []
+    for name in split:
+        spec = package.resource(name)
+        if name in deps.LEAF_TABLES and spec is not None:
+            sizes.append((-spec.path.stat().st_size, name))
+    return frozenset(name for _, name in sorted(sizes)[:KEEP_SPLITS])
+
+
 def _one_row_lines(data: bytes) -> list[bytes] | None:
     """The file's lines, when each is one row: valid UTF-8 without a byte-order mark or a
     carriage return, no quoted cell over lines."""
@@ -309,21 +351,27 @@ def _keep(
 
 def _patch_split(kept: _Kept, data: bytes) -> dict[str, str] | None:
     """Patch `kept` to the table's bytes `data` (module comment above `KEEP_SPLITS`);
-    the new digests, or None when this edit cannot be patched."""
-    a, b = _one_row_lines(kept.data), _one_row_lines(data)
-    if a is None or b is None or len(a) != len(b) or not a or a[0] != b[0]:
+    the new digests, or None when this edit cannot be patched. Only the lines between the
+    first and the last difference are read (`rawcsv.line_span`): the others are the kept
+    bytes, which met `_one_row_lines`' conditions."""
+    if b"\r" in data or data.startswith(b"\xef\xbb\xbf") or not data:
         return None
-    start, end, _ = deps.changed_span(a, b)
-    if end - start > deps.MAX_CHANGED_LINES:
+    if data.split(b"\n", 1)[0] != kept.data.split(b"\n", 1)[0]:
+        return None
+    span = line_span(kept.data, data, 1)
+    start, end = span.start, span.end_b
+    if span.count_a != span.count_b or end - start > deps.MAX_CHANGED_LINES:
+        return None
+    changed = span_lines(data, span.at, span.end_at_b)
+    if any(line.count(b'"') % 2 for line in changed):
         return None
     split, at, lines = kept.split, kept.at, kept.lines
     delimiter, position, keys = split["delimiter"], split["position"], split["keys"]
     try:  # every changed line read before anything is patched
         new = [
-            next(csv.reader([b[n].decode("utf-8")], delimiter=delimiter), [])
-            for n in range(start, end)
+            next(csv.reader([line.decode("utf-8")], delimiter=delimiter), []) for line in changed
         ]
-    except csv.Error:
+    except (csv.Error, UnicodeDecodeError):
         return None
     touched = set()
     for number, cells in zip(range(start, end), new, strict=True):
@@ -525,12 +573,34 @@ def _table(spec: ResourceSpec) -> Any:
     def produce() -> bytes:
         from generator.data.load import LoadError
 
+        data, _ = read_raw(spec.path, display_path(spec.path), spec.name)
+        if data is not None and _canonical_already(data):
+            return data  # what `Table.canonical` gives, without parsing the table
         table, problems = open_table(spec.path, display_path(spec.path), spec.name)
         if table is None:
             raise LoadError([p.line() for p in problems])
         return table.canonical()
 
     return produce
+
+
+def _canonical_already(data: bytes) -> bool:
+    """Whether `data` is published as it is (`rawcsv.Table.canonical`: UTF-8 without a
+    byte-order mark or a carriage return, ',' between cells), told from its bytes and its
+    header line, without parsing 400,000 rows (issue 18: each edit of the yearly results
+    compresses the table again). A header with a quote, a trailing blank label or another
+    delimiter, a file not UTF-8 or blank: the parse decides."""
+    if data.startswith(b"\xef\xbb\xbf") or b"\r" in data or b"\0" in data[:4096]:
+        return False  # (a NUL: maybe UTF-16 without its mark, which the parse refuses)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    first = text.split("\n", 1)[0]
+    if not text or text.isspace() or '"' in first or sniff_delimiter(text) != ",":
+        return False
+    header = [cell.strip() for cell in first.split(",")]
+    return len(header) < 2 or bool(header[-1])
 
 
 def _to_json(spec: ResourceSpec) -> Any:
