@@ -11,6 +11,7 @@ Results are cached per resource by content hash (cache.py).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -466,6 +467,7 @@ class _Checker:
                 ref_file = display_path(ref.path) if ref else fk.resource
                 other_fks.append((fk.fields, [col[f] for f in fk.fields], keyset, ref_file))
         tables = self.unit_tables() if (unit_fks or legacy_fks) else None
+        checked_text = TextMemo()
         row_check = ROW_CHECKS.get(spec.name)
         row_state = self._prepare(spec.name, row_check) if row_check else None
         url_key = URL_KEYS.get(spec.name)
@@ -478,7 +480,7 @@ class _Checker:
             for name, i in text_fields:
                 cell = _cell(cells, i)
                 if cell:
-                    for code, params in text_checks(cell):
+                    for code, params in checked_text(cell):
                         add(code, number, name, **params)
             if url_idx is not None:
                 value = nfc(_cell(cells, url_idx).strip())
@@ -845,6 +847,25 @@ def fk_resource(spec: ResourceSpec, fields: tuple[str, ...]) -> str:
     return next(fk.resource for fk in spec.foreign_keys if fk.fields == fields)
 
 
+class TextMemo:
+    """`text_checks` answered from memory for a text seen before in this pass: a column
+    repeats its values (400,000 assessments name ~100,000 places, and their issuers and legal
+    bases far fewer), and the checks are a function of the text alone. Up to `limit` texts
+    are kept; past it (a column of unique values) each is checked as it comes."""
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self.limit = limit
+        self.memo: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+
+    def __call__(self, cell: str) -> list[tuple[str, dict[str, Any]]]:
+        found = self.memo.get(cell)
+        if found is None:
+            found = text_checks(cell)
+            if len(self.memo) < self.limit:
+                self.memo[cell] = found
+        return found
+
+
 def _cell(cells: list[str], i: int) -> str:
     return cells[i] if i < len(cells) else ""
 
@@ -1002,6 +1023,7 @@ class _Tt124:
     KIND_WORD = re.compile(r"^(xã|phường|đặc khu|thị trấn)\s+")
 
     @classmethod
+    @functools.lru_cache(maxsize=65_536)  # a place's issuer repeats over its years
     def _own_xa(cls, issuer_xa: str, unit_name: str, legacy: str) -> bool:
         """Whether the xã named after "UBND xã" is the place's xã, today's or (before
         01/7/2025) the one its legacy name gives."""
