@@ -89,6 +89,9 @@ class WarmState:
     scoped: Counter[int] = field(default_factory=Counter)  # of the places in scope
     # What the page families kept of the build (generator.pages.Source.reused).
     families: dict[str, Any] = field(default_factory=dict)
+    # The leaf tables' digests by file name as the build's fingerprint hashed them: `tables`
+    # holds those very bytes (read and checked against them), so they are not hashed again.
+    leaf: Mapping[str, bytes] = field(default_factory=dict)
 
 
 class Warm:
@@ -133,8 +136,8 @@ def read_changed(state: WarmState, leaf: Mapping[str, bytes]) -> dict[str, bytes
         kept = state.tables.get(spec.name)
         if rel not in leaf or kept is None:
             return None
-        if hashlib.sha256(kept).digest() == leaf[rel]:
-            found[spec.name] = kept
+        if state.leaf.get(rel) == leaf[rel]:
+            found[spec.name] = kept  # (`WarmState.leaf`: the digest of these bytes)
             continue
         data = spec.path.read_bytes()
         if hashlib.sha256(data).digest() != leaf[rel]:
