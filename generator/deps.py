@@ -190,13 +190,23 @@ def _year(raw: str) -> int:
 def changed_span(a: Sequence[Any], b: Sequence[Any]) -> tuple[int, int, int]:
     """Where two files' lines differ, the header (line 0) kept out: `start`, and the ends in
     each (a[start:end_a] became b[start:end_b]; what is before and after is equal)."""
-    start = 1
-    while start < len(a) and start < len(b) and a[start] == b[start]:
-        start += 1
-    end_a, end_b = len(a), len(b)
-    while end_a > start and end_b > start and a[end_a - 1] == b[end_b - 1]:
-        end_a, end_b = end_a - 1, end_b - 1
-    return start, end_a, end_b
+    # Bisected with slices compared whole (in C), not line by line in Python: a table of
+    # 400,000 lines edited in its middle is 200,000 comparisons from each end (issue 18).
+    start = 1 + _prefix(a[1:], b[1:])
+    same = _prefix(a[: start - 1 : -1], b[: start - 1 : -1])  # (reversed: the common suffix)
+    return start, len(a) - same, len(b) - same
+
+
+def _prefix(a: Sequence[Any], b: Sequence[Any]) -> int:
+    """How many items `a` and `b` have equal from their start."""
+    low, high = 0, min(len(a), len(b))  # a[:low] == b[:low]; none equal past `high`
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[low:mid] == b[low:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
 
 
 def changed_lines(old: bytes, new: bytes) -> tuple[list[str], list[str]] | None:

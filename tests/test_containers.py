@@ -11,6 +11,7 @@ check, and without it the list is stale."""
 from __future__ import annotations
 
 import os
+import random
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,13 +19,13 @@ from typing import Any
 
 import pytest
 
-from generator import limits, warm
+from generator import deps, limits, warm
 from generator.build import Builder, BuildOptions, build_site
 from generator.pages import CONTAINED
 from generator.pages import awards as award_pages
 from tests.test_build_reliability import contents
 from tests.test_record_deps import CHANGE, _build, _rows, _write
-from tests.test_warm import _Env
+from tests.test_warm import _award, _Env
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "Tập thể Thôn Mới Thêm"
@@ -66,6 +67,13 @@ def _kept(options: BuildOptions) -> dict[str, Any]:
     }
 
 
+def _warm_up(options: BuildOptions) -> None:
+    """One recipient renamed and built: a warm state afterwards, whatever the tests before
+    left (none: the whole pass)."""
+    _award(options.data_dir)
+    build_site(options)
+
+
 def _awards(data: Path, edit: Any) -> None:
     header, rows = _rows(data / "awards.csv")
     _write(data / "awards.csv", header, edit(header, rows))
@@ -93,8 +101,7 @@ def test_a_record_added_renamed_and_removed_in_a_container_list(served, tmp_path
     options, root = served
     data, out = options.data_dir, options.out_dir
     with _Env(root / "cache"):
-        _awards(data, lambda h, r: r)  # (nothing changed: a warm state whatever came before)
-        build_site(options)
+        _warm_up(options)
         before = _kept(options)
         _awards(data, _added)
         build_site(options)
@@ -129,8 +136,7 @@ def test_a_model_built_again_makes_every_container_again(served) -> None:
     added = list(rows[0])
     added[header.index("id")], added[header.index("place_id")] = "tka-them", ""
     with _Env(root / "cache"):
-        _awards(data, lambda h, r: r)
-        build_site(options)
+        _warm_up(options)
         before = _kept(options)
         _write(data / "model_sites.csv", header, [*rows, added])
         try:
@@ -156,7 +162,7 @@ def test_a_forgotten_container_key_is_caught(served, monkeypatch) -> None:
         with _Env(root / "cache"):
             assert options.warm is not None
             options.warm.clear()
-            build_site(options)  # every container made under the forgotten key
+            _warm_up(options)  # the whole pass: every container made under the forgotten key
             _awards(data, lambda h, r: _added(h, r, id="2024-quen", year="2024"))
             with pytest.raises(RuntimeError, match="kept by its container's keys"):
                 build_site(options)
@@ -173,3 +179,33 @@ def test_a_forgotten_container_key_is_caught(served, monkeypatch) -> None:
         _write(data / "awards.csv", header, rows)
         assert options.warm is not None
         options.warm.clear()  # what this test left is wrong on purpose
+
+
+def _scanned(a: list[str], b: list[str]) -> tuple[int, int, int]:
+    """`deps.changed_span` as it was written first: line by line from each end."""
+    start = 1
+    while start < len(a) and start < len(b) and a[start] == b[start]:
+        start += 1
+    end_a, end_b = len(a), len(b)
+    while end_a > start and end_b > start and a[end_a - 1] == b[end_b - 1]:
+        end_a, end_b = end_a - 1, end_b - 1
+    return start, end_a, end_b
+
+
+def test_the_bisected_changed_span_equals_a_line_by_line_scan() -> None:
+    """`changed_span` (bisected, the patch, the keys and the open-data split ask it) gives
+    what a scan line by line gives, for random edits of short files over a small alphabet
+    (repeated lines: the hard case)."""
+    rnd = random.Random(18)
+    for _ in range(5000):
+        a = [rnd.choice("xyz") for _ in range(rnd.randint(0, 12))]
+        b = list(a)
+        for _ in range(rnd.randint(0, 3)):
+            op = rnd.random()
+            if op < 0.4 and b:
+                b[rnd.randrange(len(b))] = rnd.choice("xyzw")
+            elif op < 0.7:
+                b.insert(rnd.randint(0, len(b)), rnd.choice("xyzw"))
+            elif b:
+                del b[rnd.randrange(len(b))]
+        assert deps.changed_span(a, b) == _scanned(a, b), (a, b)
