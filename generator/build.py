@@ -477,6 +477,8 @@ class Builder:
         self.code = codeversion.code_version()
         self._cancel: Callable[[], bool] | None = None  # asked while Pagefind runs
         self._kept_families: dict[str, Any] = {}  # the warm state's (`_families`)
+        # The warm state's unit converter (`_warm_state`): the unit tables are in the base.
+        self._convert: Callable[[str], str | None] | None = None
 
     def _load_cache(self) -> BuildCache:
         if self.o.full or not self.o.out_dir.is_dir():
@@ -668,6 +670,7 @@ class Builder:
         o, stage = self.o, self.timer.stage
         hot = o.warm.take(inputs.base) if o.warm is not None else None
         self._kept_families = hot.families if hot is not None else {}
+        self._convert = hot.convert if hot is not None else None
         found = self._patch(inputs, hot) if hot is not None else None
         if found is not None:
             return found
@@ -740,8 +743,11 @@ class Builder:
             revision=modelled.revision,
             model=modelled.model,
             tables=dict(reuse.tables),
-            convert=unit_converter(self.o.data_dir),
+            # The last state's, when made under the same base (its unit tables read once,
+            # not on each rebuild's first patched row).
+            convert=self._convert or unit_converter(self.o.data_dir),
             families=families,
+            leaf=dict(inputs.leaf),
         )
 
     def _save(
@@ -975,6 +981,7 @@ class Builder:
         deferred: dict[str, str] = {}  # rel → template hash: keys the render job makes
         entries = self.o.warm.entries if self.o.warm is not None else PlanMemo()
         entries.begin()
+        copies_dir, isfile = os.fspath(copies.target), os.path.isfile  # (strings: 7,800 pages)
         for page in planned.pages:
             names = tuple(page.templates)
             if names not in chosen:
@@ -988,7 +995,7 @@ class Builder:
             where = search.index_dir(rel, *split)
             copy = f"{where}/{rel}" if where else None
             unchanged = old_outputs.get(rel) == key and (
-                copy is None or (copy in old_copies and (copies.target / copy).is_file())
+                copy is None or (copy in old_copies and isfile(f"{copies_dir}/{copy}"))
             )
             if unchanged and staging.link(rel):
                 if copy is not None:

@@ -6,6 +6,7 @@ directory, or hard-linked from the previous build when their bytes are the same,
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from generator.output import Staging
@@ -30,8 +31,8 @@ class Derived:
 
     def relink(self, rels: list[str]) -> bool:
         """Hard-link every file of `rels` from the previous build, if all are there."""
-        target = self.staging.target
-        if not all(rel in self.old_outputs and (target / rel).is_file() for rel in rels):
+        target, isfile = os.fspath(self.staging.target), os.path.isfile  # (strings: 6,000 files)
+        if not all(rel in self.old_outputs and isfile(f"{target}/{rel}") for rel in rels):
             return False
         for rel in rels:
             self.staging.link(rel)
@@ -44,3 +45,7 @@ class Derived:
 
     def path(self, rel: str) -> Path:
         return self.staging.find(rel)
+
+    def where(self, rel: str) -> str:
+        """`path`, as a string."""
+        return self.staging.where(rel)

@@ -97,6 +97,10 @@ class Staging:
         """Where the file this build publishes at `rel` is now (to read it back)."""
         return self.dir / rel
 
+    def where(self, rel: str) -> str:
+        """`find`, as a string (asked for thousands of files: see `link`)."""
+        return f"{self.dir}/{rel}"
+
     def link(self, rel: str) -> bool:
         """Reuse the previous build's file for `rel` (same inode, same bytes, no write).
         With strings, not Path objects: a build with 2,000 photos links 15,000 files, and
@@ -163,8 +167,11 @@ class InPlace(Staging):
         self._stale: set[str] = set()
 
     def find(self, rel: str) -> Path:
-        new = self.dir / rel
-        return new if new.is_file() else self.target / rel
+        return Path(self.where(rel))
+
+    def where(self, rel: str) -> str:
+        new = f"{self.dir}/{rel}"
+        return new if os.path.isfile(new) else f"{self.target}/{rel}"
 
     def link(self, rel: str) -> bool:
         if not os.path.isfile(f"{self.target}/{rel}"):

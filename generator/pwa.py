@@ -354,7 +354,7 @@ _PLACES: dict[str, tuple[Any, dict[str, tuple[int, ...]], frozenset[str], dict[s
 
 def _stamp(out: Derived, rel: str) -> tuple[int, ...] | None:
     try:
-        st = os.stat(out.path(rel))
+        st = os.stat(out.where(rel))
     except OSError:
         return None
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
@@ -366,7 +366,7 @@ def _kept_list(out: Derived, slug: str, made_of: Any) -> dict[str, Any] | None:
         return None
     if any(_stamp(out, rel) != stamp for rel, stamp in kept[1].items()):
         return None
-    if any(out.path(url_to_path(url)).is_file() for url in kept[2]):
+    if any(os.path.isfile(out.where(url_to_path(url))) for url in kept[2]):
         return None
     return kept[3]
 

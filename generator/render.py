@@ -122,6 +122,7 @@ class Renderer:
         self._source_hash: dict[str, str] = {}
         self._hash: dict[str, str] = {}
         self._exists_memo: dict[str, bool] = {}
+        self._listed: frozenset[str] | None = None  # the templates folder's names (`_exists`)
         # Each template's own references by its source's hash, kept beside the compiled
         # templates: parsing the ~40 templates to find them cost every incremental build
         # about 0.2 s of CPU (issue 21).
@@ -145,8 +146,15 @@ class Renderer:
         raise jinja2.TemplateNotFound(", ".join(names))
 
     def _exists(self, name: str) -> bool:
-        """Asked for every page: known for the renderer's life (one build)."""
+        """Asked for every page: known for the renderer's life (one build). A name the
+        templates folder does not list (most per-entity names: `xa-<code>.html`) is not
+        looked for: one listing of the folder, not a file opened per page."""
         if name not in self._exists_memo:
+            if self._listed is None:
+                self._listed = frozenset(self.env.loader.list_templates())  # type: ignore[union-attr]
+            if name not in self._listed:
+                self._exists_memo[name] = False
+                return False
             try:
                 self._source(name)
                 self._exists_memo[name] = True

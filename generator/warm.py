@@ -89,6 +89,9 @@ class WarmState:
     scoped: Counter[int] = field(default_factory=Counter)  # of the places in scope
     # What the page families kept of the build (generator.pages.Source.reused).
     families: dict[str, Any] = field(default_factory=dict)
+    # The leaf tables' digests by file name as the build's fingerprint hashed them: `tables`
+    # holds those very bytes (read and checked against them), so they are not hashed again.
+    leaf: Mapping[str, bytes] = field(default_factory=dict)
 
 
 class Warm:
@@ -167,30 +170,14 @@ def read_changed(state: WarmState, leaf: Mapping[str, bytes]) -> dict[str, bytes
         kept = state.tables.get(spec.name)
         if rel not in leaf or kept is None:
             return None
-        if _digest(kept) == leaf[rel]:
-            found[spec.name] = kept
+        if state.leaf.get(rel) == leaf[rel]:
+            found[spec.name] = kept  # (`WarmState.leaf`: the digest of these bytes)
             continue
         data = spec.path.read_bytes()
-        if _digest(data) != leaf[rel]:
+        if hashlib.sha256(data).digest() != leaf[rel]:
             return None
         found[spec.name] = data
-    # Only the digests of the tables the next state keeps are remembered.
-    _DIGESTS.clear()
-    _DIGESTS.update({id(data): (data, leaf[f"{name}.csv"]) for name, data in found.items()})
     return found
-
-
-# The SHA-256 of the leaf tables' bytes the warm state holds, by the bytes object (held
-# here too, so that its id is not reused): each rebuild compared ~70 MB of kept tables
-# with the fingerprint's digests by hashing them again.
-_DIGESTS: dict[int, tuple[bytes, bytes]] = {}
-
-
-def _digest(data: bytes) -> bytes:
-    known = _DIGESTS.get(id(data))
-    if known is not None and known[0] is data:
-        return known[1]
-    return hashlib.sha256(data).digest()
 
 
 def _patchable(data: bytes) -> bool:

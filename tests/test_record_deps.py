@@ -228,7 +228,11 @@ def test_a_legacy_unit_code_is_not_mapped(make_package, tmp_path) -> None:
     dataset = read_package(data)
     model = build_model(dataset, load_settings(ROOT / "site"), date(2026, 1, 1))
     mapper = deps.RowMapper(model, dataset)
-    assert mapper.keys("movement_classes", {"unit_code": "11113"}) == {"u:11113", "u:31"}
+    assert mapper.keys("movement_classes", {"unit_code": "11113"}) == {
+        "u:11113",
+        "u:31",
+        "t:movement_classes",
+    }
     with pytest.raises(deps._Unmapped):
         mapper.keys("movement_classes", {"unit_code": "11122"})  # legacy: merged into 11113
     with pytest.raises(deps._Unmapped):

@@ -456,9 +456,9 @@ def test_the_first_edit_of_a_large_leaf_table_patches_a_split(served, monkeypatc
 
 def test_the_kept_tables_are_not_hashed_again(served, monkeypatch) -> None:
     """A rebuild compares the leaf tables the warm state holds with the fingerprint by the
-    digests it remembers (`warm._digest`), not by hashing ~70 MB again (the national
+    digests it remembers (`WarmState.leaf`), not by hashing ~70 MB again (the national
     package): none of the held tables' bytes is hashed by the next edit's rebuild.
-    Negative control (run by hand): `_digest` hashing every time fails this test."""
+    Negative control (run by hand): hashing the kept tables every time fails this test."""
     import hashlib
 
     options, root = served

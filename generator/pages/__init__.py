@@ -17,7 +17,7 @@ import inspect
 import os
 import pkgutil
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -112,8 +112,55 @@ class Source:
         self.keep[name] = found
         return found
 
+    def contained(
+        self,
+        name: str,
+        container: frozenset[str],
+        make: Callable[[], Sequence[Page | FileOutput]],
+        with_deps: bool = True,
+    ) -> Sequence[Page | FileOutput]:
+        """The outputs of one container of a family (a province's pages, one list), `make()`,
+        kept under `name` with the keys they read: `container` — the *container key*, which
+        every row that adds a record to it, removes one or moves one within it maps to (a
+        list page's `deps` name only the records it shows) — and, `with_deps`, each page's
+        `deps`. In `antq serve` the last build's outputs are given again, their contexts not
+        made, when no changed key meets those keys and the model is the same objects patched
+        in place (generator.warm: a model built again would leave the kept pages reading the
+        old one). A page without `deps` in a container reads only what `container` names
+        (the family says so). ANTQ_CHECK_DEPS=1 makes them anyway: they must be equal."""
+        kept = self.kept.get(f"{CONTAINED}{name}")
+        objects = self.model.provinces  # the same list while the model is patched in place
+        found: Sequence[Page | FileOutput]
+        if (
+            self.changed is not None
+            and kept is not None
+            and kept[0] is objects
+            and not kept[1] & self.changed
+        ):
+            keys, found = kept[1], kept[2]
+            if os.environ.get("ANTQ_CHECK_DEPS") == "1":
+                fresh = make()
+                if _outputs(fresh) != _outputs(found) or _read(container, fresh, with_deps) != keys:
+                    raise RuntimeError(f"{name}: kept by its container's keys, yet it changed")
+        else:
+            found = make()
+            keys = _read(container, found, with_deps)
+        self.keep[f"{CONTAINED}{name}"] = (objects, keys, found)
+        return found
+
 
 T = TypeVar("T")
+# What `Source.contained` keeps is named with this prefix (`Source.reused`'s are not).
+CONTAINED = "contained:"
+
+
+def _read(
+    container: frozenset[str], outputs: Sequence[Page | FileOutput], with_deps: bool
+) -> frozenset[str]:
+    """The keys a container's outputs read (`Source.contained`)."""
+    if not with_deps:
+        return container
+    return container.union(*(o.deps for o in outputs if isinstance(o, Page) and o.deps))
 
 
 def _outputs(value: Any) -> Any:

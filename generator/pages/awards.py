@@ -8,16 +8,40 @@ from collections.abc import Iterator
 from typing import Any
 
 from generator.data.records import Award
-from generator.deps import award_key, unit_key
-from generator.model import SiteModel
-from generator.pages import Page, Slice, Source, paged
+from generator.deps import award_key, award_year_key, table_key, unit_key
+from generator.model import Province, SiteModel
+from generator.pages import FileOutput, Page, Slice, Source, paged
 from generator.pages.common import award_view, shape
 
 RANK = 40  # the families' order: see generator.pages.collect
 
 
-def make(source: Source) -> Iterator[Page]:
-    yield from pages(source.model)
+def make(source: Source) -> Iterator[Page | FileOutput]:
+    """The index, then each list as one container (`Source.contained`): a year's list under
+    its year's key (`award_year_key`: every award row maps to its year's), a province's
+    under the province's key, the classification lists under their table's key (they show
+    every xã's class rows and nothing else of a leaf table)."""
+    model = source.model
+    by_year, index = _index(model)
+    yield index
+    for year in sorted(by_year, reverse=True):
+        yield from source.contained(
+            f"awards:{year}",
+            frozenset({award_year_key(year)}),
+            functools.partial(_year_list, model, year, by_year[year]),
+        )
+    for province in model.provinces:
+        yield from source.contained(
+            f"awards:tinh:{province.code}",
+            frozenset({unit_key(province.code)}),
+            functools.partial(_province_list, model, province),
+        )
+    yield from source.contained(
+        "awards:classes",
+        frozenset({table_key("movement_classes")}),
+        lambda: list(_classes(model)),
+        with_deps=False,
+    )
 
 
 # Awards a list page (up to ~15 elements each; the national package: 200 made pages of
@@ -29,6 +53,17 @@ CLASSES_ON_PAGE = 200
 
 
 def pages(model: SiteModel) -> Iterator[Page]:
+    by_year, index = _index(model)
+    yield index
+    for year in sorted(by_year, reverse=True):
+        yield from _year_list(model, year, by_year[year])
+    for province in model.provinces:
+        yield from _province_list(model, province)
+    yield from _classes(model)
+
+
+def _index(model: SiteModel) -> tuple[dict[int, list[Award]], Page]:
+    """The awards by year, and /khen-thuong/ (their counts by year and by province)."""
     by_year: dict[int, list[Award]] = defaultdict(list)
     for award in model.awards:
         by_year[award.year].append(award)
@@ -42,19 +77,25 @@ def pages(model: SiteModel) -> Iterator[Page]:
             for p in model.provinces
         ],
     }
-    yield Page(
+    page = Page(
         url="/khen-thuong/", templates=["khen-thuong.html"], context=index, title="Khen thưởng"
     )
-    for year in years:
-        yield from _paged(model, f"/khen-thuong/{year}/", f"Khen thưởng năm {year}", by_year[year])
-    for province in model.provinces:
-        yield from _paged(
+    return by_year, page
+
+
+def _year_list(model: SiteModel, year: int, awards: list[Award]) -> list[Page]:
+    return list(_paged(model, f"/khen-thuong/{year}/", f"Khen thưởng năm {year}", awards))
+
+
+def _province_list(model: SiteModel, province: Province) -> list[Page]:
+    return list(
+        _paged(
             model,
             f"/khen-thuong/tinh/{province.slug}/",
             f"Khen thưởng ở {province.name}",
             province.awards,
         )
-    yield from _classes(model)
+    )
 
 
 def _paged(model: SiteModel, url: str, title: str, awards: list[Award]) -> Iterator[Page]:

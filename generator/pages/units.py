@@ -10,7 +10,7 @@ from generator.data.messages_vi import text
 from generator.data.records import ExemplarRecognition, SecurityTeam, SecurityTeamRating
 from generator.deps import model_key, unit_key
 from generator.model import ASSESSED_KINDS, Province, SiteModel, Ward
-from generator.pages import Page, Source, split_list
+from generator.pages import FileOutput, Page, Source, split_list
 from generator.pages.common import (
     award_view,
     coverage_view,
@@ -26,8 +26,16 @@ from generator.textvi import format_number
 RANK = 20  # the families' order: see generator.pages.collect
 
 
-def make(source: Source) -> Iterator[Page]:
-    yield from pages(source.model)
+def make(source: Source) -> Iterator[Page | FileOutput]:
+    """Each province's pages and its xã pages, one container (`Source.contained`): every
+    leaf row of the province or of one of its xã maps to the province's key."""
+    model = source.model
+    for province in model.provinces:
+        yield from source.contained(
+            f"units:{province.code}",
+            frozenset({unit_key(province.code)}),
+            functools.partial(lambda p: list(_province_outputs(model, p)), province),
+        )
 
 
 KIND_TITLES = {
@@ -48,19 +56,24 @@ AWARDS_ON_PAGE = 10
 
 def pages(model: SiteModel) -> Iterator[Page]:
     for province in model.provinces:
-        # Its record-level keys, its contexts made only when needed (`province_deps`).
-        yield from later_parts(
-            province.url,
-            province.name,
-            [f"tinh-{province.code}.html", "tinh.html"],
-            len(province.wards),
-            WARDS_ON_PAGE,
-            province_deps(province),
-            functools.partial(lambda p: list(province_pages(model, p)), province),
-        )
-        for ward in province.wards:
-            # Its record-level keys (generator.deps), its context made only when needed.
-            yield later(ward_page, model, province, ward, deps=ward_deps(ward))
+        yield from _province_outputs(model, province)
+
+
+def _province_outputs(model: SiteModel, province: Province) -> Iterator[Page]:
+    """The province's pages, then its xã pages."""
+    # Its record-level keys, its contexts made only when needed (`province_deps`).
+    yield from later_parts(
+        province.url,
+        province.name,
+        [f"tinh-{province.code}.html", "tinh.html"],
+        len(province.wards),
+        WARDS_ON_PAGE,
+        province_deps(province),
+        functools.partial(lambda p: list(province_pages(model, p)), province),
+    )
+    for ward in province.wards:
+        # Its record-level keys (generator.deps), its context made only when needed.
+        yield later(ward_page, model, province, ward, deps=ward_deps(ward))
 
 
 def ward_deps(ward: Ward) -> frozenset[str]:

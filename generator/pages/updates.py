@@ -11,6 +11,7 @@ from typing import Any
 
 from generator.changes import ORDER, RESOURCE_NAMES, describe
 from generator.data.messages_vi import text
+from generator.deps import table_key
 from generator.diff import Commit, RecordChange, history, short_revision
 from generator.model import SiteModel
 from generator.pages import FileOutput, Page, Source
@@ -21,7 +22,14 @@ RANK = 110  # the families' order: see generator.pages.collect
 
 def make(source: Source) -> Iterator[Page | FileOutput]:
     yield from pages(source.model, history(source.package, log=source.log))
-    yield calendar_file(source.model)
+    # The calendar reads the events' rows (each maps to their table's key), the settings,
+    # the units' names and the build's day (in the name it is kept under, `Source.reused`).
+    model = source.model
+    yield source.reused(
+        f"updates:calendar:{model.today.isoformat()}",
+        frozenset({table_key("events")}),
+        lambda: calendar_file(model),
+    )
 
 
 DETAILS_PER_COMMIT = 25

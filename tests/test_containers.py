@@ -1,0 +1,211 @@
+"""Issue 18: the page objects `antq serve` keeps between rebuilds, by container
+(generator.pages.Source.contained). A long-lived Builder process (this one, with a `Warm`
+holder as the server has) edits awards: a record added to a container list, renamed (its
+id and year changed: it moves between two year lists) and removed, each build checked with
+ANTQ_CHECK_DEPS=1 (every kept container made anyway and compared), the last site against a
+clean build in a new process. The containers no changed key meets keep their very objects;
+the hit ones are made again; a model built again (not patched) makes every one again.
+Negative control: a year list kept under a container key no row maps to is caught by the
+check, and without it the list is stale."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator import deps, limits, warm
+from generator.build import Builder, BuildOptions, build_site
+from generator.pages import CONTAINED
+from generator.pages import awards as award_pages
+from tests.test_build_reliability import contents
+from tests.test_record_deps import CHANGE, _build, _rows, _write
+from tests.test_warm import _award, _Env
+
+ROOT = Path(__file__).resolve().parents[1]
+NAME = "Tập thể Thôn Mới Thêm"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BuildOptions, Path]]:
+    """The good fixture built once in this process with a warm holder (as `antq serve`)."""
+    root = tmp_path_factory.mktemp("containers")
+    data, site_dir = root / "data", root / "site"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "good", data)
+    shutil.copytree(ROOT / "site", site_dir)
+    for table in CHANGE:  # written as the edits write them
+        _write(data / f"{table}.csv", *_rows(data / f"{table}.csv"))
+    options = BuildOptions(
+        data,
+        root / "public",
+        site_dir,
+        parallel=False,
+        defer_search=True,
+        warm=warm.Warm(),
+        in_place=True,
+    )
+    with pytest.MonkeyPatch.context() as mp, _Env(root / "cache"):
+        mp.setattr(limits, "SPLIT_ABOVE", 1)  # as the clean builds (test_record_deps._build)
+        build_site(options)
+        yield options, root
+
+
+def _kept(options: BuildOptions) -> dict[str, Any]:
+    """Each container's outputs the warm state holds, by name."""
+    assert options.warm is not None
+    state = options.warm._state
+    assert state is not None
+    return {
+        name.removeprefix(CONTAINED): value[2]
+        for name, value in state.families.items()
+        if name.startswith(CONTAINED)
+    }
+
+
+def _warm_up(options: BuildOptions) -> None:
+    """One recipient renamed and built: a warm state afterwards, whatever the tests before
+    left (none: the whole pass)."""
+    _award(options.data_dir)
+    build_site(options)
+
+
+def _awards(data: Path, edit: Any) -> None:
+    header, rows = _rows(data / "awards.csv")
+    _write(data / "awards.csv", header, edit(header, rows))
+
+
+def _added(header: list[str], rows: list[list[str]], **cells: str) -> list[list[str]]:
+    new = list(rows[0])
+    values = {"id": "2025-moi-them", "unit_code": "18436", "model_id": "", **cells}
+    values["recipient_name"] = cells.get("recipient_name", NAME)
+    for column, value in values.items():
+        new[header.index(column)] = value
+    return [*rows, new]
+
+
+def _html(out: Path, folder: str) -> str:
+    return "".join(p.read_text(encoding="utf-8") for p in (out / folder).rglob("index.html"))
+
+
+def test_a_record_added_renamed_and_removed_in_a_container_list(served, tmp_path) -> None:
+    """An award added to Hà Tĩnh's list (year 2025), renamed (another id, year 2024: it
+    moves from one year's list to the other) and removed: each rebuild patched in memory and
+    checked (ANTQ_CHECK_DEPS=1); every list shows it exactly where a clean build does. The
+    containers no edit meets keep their objects (Tuyên Quang's pages and lists, the class
+    lists); Hà Tĩnh's pages and lists and the years' lists the award was in are made again."""
+    options, root = served
+    data, out = options.data_dir, options.out_dir
+    with _Env(root / "cache"):
+        _warm_up(options)
+        before = _kept(options)
+        _awards(data, _added)
+        build_site(options)
+        assert options.warm is not None and options.warm.model_patched
+        after = _kept(options)
+        for name in ("units:08", "awards:tinh:08", "awards:2024", "awards:classes"):
+            assert after[name] is before[name], name
+        for name in ("units:42", "awards:tinh:42", "awards:2025"):
+            assert after[name] is not before[name], name
+        assert NAME in _html(out, "khen-thuong/2025") and NAME in _html(out, "tinh/ha-tinh")
+        _awards(data, lambda h, r: _added(h, r[:-1], id="2024-doi-ten", year="2024"))
+        build_site(options)
+        assert NAME in _html(out, "khen-thuong/2024") and NAME not in _html(out, "khen-thuong/2025")
+        Builder(options).catch_up_search()
+        clean, cache = tmp_path / "clean", tmp_path / "clean-cache"
+        _build(data, clean, options.site_dir, cache, full=True)
+        expected, found = contents(clean), contents(out)
+        assert sorted(k for k in expected if found.get(k) != expected[k]) == []
+        assert found.keys() == expected.keys()
+        _awards(data, lambda h, r: [row for row in r if row[0] != "2024-doi-ten"])
+        build_site(options)
+        assert NAME not in _html(out, "khen-thuong") and NAME not in _html(out, "tinh")
+
+
+def test_a_model_built_again_makes_every_container_again(served) -> None:
+    """Control for the kept objects: a site added to a model (its table's change is not
+    patched into the model: the model is built again from the records) leaves no container
+    kept, since the kept pages would read the old model's objects."""
+    options, root = served
+    data = options.data_dir
+    header, rows = _rows(data / "model_sites.csv")
+    added = list(rows[0])
+    added[header.index("id")], added[header.index("place_id")] = "tka-them", ""
+    with _Env(root / "cache"):
+        _warm_up(options)
+        before = _kept(options)
+        _write(data / "model_sites.csv", header, [*rows, added])
+        try:
+            build_site(options)
+            assert options.warm is not None and options.warm.patched == ("model_sites",)
+            assert not options.warm.model_patched
+            after = _kept(options)
+        finally:
+            _write(data / "model_sites.csv", header, rows)
+    assert after.keys() == before.keys()
+    assert [name for name in after if after[name] is before[name]] == []
+
+
+def test_a_forgotten_container_key_is_caught(served, monkeypatch) -> None:
+    """Negative control: the year lists kept under a container key no award row maps to.
+    An award added to 2024 (in Hà Tĩnh, whose list is met by its province's key): the
+    check stops the build; without it the 2024 list never shows the award (stale)."""
+    options, root = served
+    data, out = options.data_dir, options.out_dir
+    monkeypatch.setattr(award_pages, "award_year_key", lambda year: "ay:-")
+    header, rows = _rows(data / "awards.csv")
+    try:
+        with _Env(root / "cache"):
+            assert options.warm is not None
+            options.warm.clear()
+            _warm_up(options)  # the whole pass: every container made under the forgotten key
+            _awards(data, lambda h, r: _added(h, r, id="2024-quen", year="2024"))
+            with pytest.raises(RuntimeError, match="kept by its container's keys"):
+                build_site(options)
+            os.environ["ANTQ_CHECK_DEPS"] = "0"
+            build_site(options)  # the failed build left no state: the whole pass
+            assert NAME in _html(out, "khen-thuong/2024")
+            second = {"id": "2024-quen-nua", "year": "2024", "recipient_name": "Tổ Mới Nữa"}
+            _awards(data, lambda h, r: _added(h, r, **second))
+            build_site(options)
+            assert options.warm.patched == ("awards",)
+        assert "Tổ Mới Nữa" in _html(out, "khen-thuong/tinh/ha-tinh")
+        assert "Tổ Mới Nữa" not in _html(out, "khen-thuong/2024")  # stale
+    finally:
+        _write(data / "awards.csv", header, rows)
+        assert options.warm is not None
+        options.warm.clear()  # what this test left is wrong on purpose
+
+
+def _scanned(a: list[str], b: list[str]) -> tuple[int, int, int]:
+    """`deps.changed_span` as it was written first: line by line from each end."""
+    start = 1
+    while start < len(a) and start < len(b) and a[start] == b[start]:
+        start += 1
+    end_a, end_b = len(a), len(b)
+    while end_a > start and end_b > start and a[end_a - 1] == b[end_b - 1]:
+        end_a, end_b = end_a - 1, end_b - 1
+    return start, end_a, end_b
+
+
+def test_the_bisected_changed_span_equals_a_line_by_line_scan() -> None:
+    """`changed_span` (bisected, the patch, the keys and the open-data split ask it) gives
+    what a scan line by line gives, for random edits of short files over a small alphabet
+    (repeated lines: the hard case)."""
+    rnd = random.Random(18)
+    for _ in range(5000):
+        a = [rnd.choice("xyz") for _ in range(rnd.randint(0, 12))]
+        b = list(a)
+        for _ in range(rnd.randint(0, 3)):
+            op = rnd.random()
+            if op < 0.4 and b:
+                b[rnd.randrange(len(b))] = rnd.choice("xyzw")
+            elif op < 0.7:
+                b.insert(rnd.randint(0, len(b)), rnd.choice("xyzw"))
+            elif b:
+                del b[rnd.randrange(len(b))]
+        assert deps.changed_span(a, b) == _scanned(a, b), (a, b)
