@@ -315,12 +315,22 @@ def _patch_awards(model: SiteModel, removed: tuple[Award, ...], added: tuple[Awa
     for award, sign in [*((a, -1) for a in removed), *((a, 1) for a in added)]:
         for target in _award_lists(model, award):
             if sign < 0:
-                target.remove(award)
+                _remove_sorted(target, award)
             else:
                 bisect.insort(target, award, key=award_order)
         entry = model.legal_by_id.get(award.legal_basis or "")
         if entry is not None:
             entry.cited_by_awards += sign
+
+
+def _remove_sorted(target: list[Award], award: Award) -> None:
+    """`target.remove(award)` in a list sorted by `award_order`, found by bisection (the
+    key ends with the unique id, so an equal award sits where its key does): `list.remove`
+    compared it with every award before it, ~0.07 s for one national edit."""
+    at = bisect.bisect_left(target, award_order(award), key=award_order)
+    if at == len(target) or target[at] != award:
+        raise ValueError(f"{award.id} is not in the list")
+    del target[at]
 
 
 def _award_lists(model: SiteModel, award: Award) -> list[list[Award]]:

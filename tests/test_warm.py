@@ -518,3 +518,38 @@ def test_the_place_index_is_made_between_rebuilds(served, monkeypatch) -> None:
         build_site(options)
         assert holder.patched == ("assessments",) and holder.model_patched
     assert made == [1]
+
+
+def test_an_award_leaves_a_sorted_list_as_list_remove_takes_it() -> None:
+    """`warm._remove_sorted` (bisection) leaves each list as `list.remove` does, on random
+    lists sorted by `award_order` with names and years that repeat (ids are unique), and
+    refuses an award not there — nor one with the same id and other fields — as it does.
+    Negative control (run by hand): bisecting on the year alone fails this."""
+    import random
+
+    from generator.data.records import Award
+    from generator.model import award_order
+
+    rng = random.Random(18)
+    names = ["Nguyễn Văn A", "Lê Thị Bình", "Đỗ Hùng", "đỗ hùng", "Ánh"]
+
+    def award(number: int) -> Award:
+        return Award(
+            f"kt-{number:04d}", rng.choice([2023, 2024, 2025]), "ca_nhan", rng.choice(names),
+            "42", "bang_khen", None, None, None, None, None, None,
+        )  # fmt: skip
+
+    for _ in range(300):
+        target = sorted({award(n) for n in rng.sample(range(500), rng.randint(1, 40))},
+                        key=award_order)  # fmt: skip
+        expected = list(target)
+        gone = rng.choice(target)
+        expected.remove(gone)
+        warm._remove_sorted(target, gone)
+        assert target == expected
+        for missing in (award(900), dataclasses.replace(rng.choice(target or [gone]), award="x")):
+            if missing in target:
+                continue
+            with pytest.raises(ValueError):
+                warm._remove_sorted(target, missing)
+        assert [a.id for a in target] == [a.id for a in expected]

@@ -198,6 +198,7 @@ class Memo:
         self.root = cache_dir / "opendata" if cache_dir is not None else None
         self.package = package
         self.index = index
+        self._code: str | None = None  # the code's version, hashed once a build (~13 ms)
         self.keep = keep
         # The tables whose split is kept even when their digests are cached (`_eager_splits`).
         self.eager: frozenset[str] = frozenset()
@@ -219,7 +220,9 @@ class Memo:
 
     def digests(self, spec: ResourceSpec) -> dict[str, str]:
         """Each province's digest of the table's rows as its files publish them."""
-        parts = [codeversion.code_version(), spec.descriptor_hash()]
+        if self._code is None:
+            self._code = codeversion.code_version()
+        parts = [self._code, spec.descriptor_hash()]
         own: int | None = None  # where the table's own bytes' digest is
         for name in self.index.chain(spec.name):
             found = self.package.resource(name)
