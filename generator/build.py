@@ -527,6 +527,10 @@ class Builder:
         cache = self._load_cache()
         if self._unchanged(cache, inputs):
             return self.report
+        if o.warm is not None:  # an edit's whole-table download compressed meanwhile
+            from generator.pages import opendata
+
+            opendata.compress_early(o.data_dir, o.warm.changed_leaf(inputs.leaf))
         with stage("validate"):
             self.report.warnings = validate(o, inputs)
         loaded, modelled, previous = self._load_and_model(inputs)

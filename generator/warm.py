@@ -127,6 +127,14 @@ class Warm:
     def clear(self) -> None:
         self._state = self._taken = None
 
+    def changed_leaf(self, leaf: Mapping[str, bytes]) -> dict[str, bytes]:
+        """The leaf tables (by file name) whose digest in `leaf` (a build's fingerprint) is
+        not the one the state held read: what an edit changed. Empty without a state."""
+        if self._state is None:
+            return {}
+        held = self._state.leaf
+        return {rel: digest for rel, digest in leaf.items() if held.get(rel) != digest}
+
     def prepare(self) -> None:
         """Make now, between rebuilds (`antq serve` calls this when idle), what the next
         yearly-result patch would otherwise make first: the place index of the state held

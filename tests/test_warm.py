@@ -553,3 +553,54 @@ def test_an_award_leaves_a_sorted_list_as_list_remove_takes_it() -> None:
             with pytest.raises(ValueError):
                 warm._remove_sorted(target, missing)
         assert [a.id for a in target] == [a.id for a in expected]
+
+
+def test_an_edited_tables_download_is_compressed_beside_the_rebuild(served, monkeypatch) -> None:
+    """`antq serve`: the whole-table gzip of the table an edit changed is made in the
+    `antq-gzip` thread started as the rebuild begins (`opendata.compress_early`), not in the
+    rebuild's own thread, and the published file is that table's gzip (its bytes equal a
+    clean build's: the equality tests). Negative control (run by hand): the build not
+    calling `compress_early` makes the gzip in the main thread and fails this."""
+    import gzip
+    import sys
+    import threading
+
+    options, root = served
+    real = gzip.compress
+    made: list[tuple[str, bytes]] = []
+
+    def spy(data: bytes, *args: Any, **kwargs: Any) -> bytes:
+        caller = sys._getframe(1).f_code.co_name  # packed, _early_gzip, a province's produce
+        made.append((f"{threading.current_thread().name}:{caller}", bytes(data)))
+        return real(data, *args, **kwargs)
+
+    monkeypatch.setattr(gzip, "compress", spy)
+    with _Env(root / "cache"):
+        _award(options.data_dir)
+        build_site(options)
+    table = (options.data_dir / "awards.csv").read_bytes()
+    whole = [name for name, data in made if data == table and not name.endswith(":produce")]
+    assert whole and all(name.startswith("antq-gzip") for name in whole), whole
+    published = (options.out_dir / "du-lieu" / "awards.csv.gz").read_bytes()
+    assert gzip.decompress(published) == table
+    assert opendata._EARLY == {}  # taken
+
+
+def test_an_early_gzip_is_of_the_fingerprints_bytes_in_the_published_form(tmp_path) -> None:
+    """`opendata._early_gzip` gives `packed`'s gzip only for bytes whose digest is the one
+    asked and already in the published form; else None (then `packed` makes it itself).
+    Negative control (run by hand): dropping the digest comparison fails this."""
+    import gzip
+    import hashlib
+
+    path = tmp_path / "awards.csv"
+    data = b"id,year\nkt-1,2025\n"
+    path.write_bytes(data)
+    digest = hashlib.sha256(data).digest()
+    expected = gzip.compress(data, compresslevel=opendata.GZIP_LEVEL, mtime=0)
+    assert opendata._early_gzip(path, "awards", digest) == expected
+    path.write_bytes(data + b"kt-2,2024\n")  # changed again after the fingerprint
+    assert opendata._early_gzip(path, "awards", digest) is None
+    crlf = data.replace(b"\n", b"\r\n")
+    path.write_bytes(crlf)
+    assert opendata._early_gzip(path, "awards", hashlib.sha256(crlf).digest()) is None
