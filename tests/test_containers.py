@@ -24,6 +24,7 @@ from generator.build import Builder, BuildOptions, build_site
 from generator.pages import CONTAINED
 from generator.pages import awards as award_pages
 from tests.test_build_reliability import contents
+from tests.test_line_span import _by_lists
 from tests.test_record_deps import CHANGE, _build, _rows, _write
 from tests.test_warm import _award, _Env
 
@@ -181,17 +182,6 @@ def test_a_forgotten_container_key_is_caught(served, monkeypatch) -> None:
         options.warm.clear()  # what this test left is wrong on purpose
 
 
-def _scanned(a: list[str], b: list[str]) -> tuple[int, int, int]:
-    """`deps.changed_span` as it was written first: line by line from each end."""
-    start = 1
-    while start < len(a) and start < len(b) and a[start] == b[start]:
-        start += 1
-    end_a, end_b = len(a), len(b)
-    while end_a > start and end_b > start and a[end_a - 1] == b[end_b - 1]:
-        end_a, end_b = end_a - 1, end_b - 1
-    return start, end_a, end_b
-
-
 def test_the_bisected_changed_span_equals_a_line_by_line_scan() -> None:
     """`changed_span` (bisected, the patch, the keys and the open-data split ask it) gives
     what a scan line by line gives, for random edits of short files over a small alphabet
@@ -208,4 +198,4 @@ def test_the_bisected_changed_span_equals_a_line_by_line_scan() -> None:
                 b.insert(rnd.randint(0, len(b)), rnd.choice("xyzw"))
             elif b:
                 del b[rnd.randrange(len(b))]
-        assert deps.changed_span(a, b) == _scanned(a, b), (a, b)
+        assert deps.changed_span(a, b) == _by_lists(a, b, 1), (a, b)

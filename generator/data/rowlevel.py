@@ -328,20 +328,6 @@ def one_record_a_line(lines: list[str], records: int) -> bool:
     return records == len(lines)
 
 
-def changed_span(old: list[str], new: list[str]) -> tuple[int, int, int]:
-    """(first changed index, end in old, end in new): the lines before and after are the
-    same in both."""
-    n = min(len(old), len(new))
-    start = 0
-    while start < n and old[start] == new[start]:
-        start += 1
-    end_old, end_new = len(old), len(new)
-    while end_old > start and end_new > start and old[end_old - 1] == new[end_new - 1]:
-        end_old -= 1
-        end_new -= 1
-    return start, end_old, end_new
-
-
 def shift(problems: list[dict[str, Any]], start: int, end_old: int, delta: int) -> list[Any]:
     """Problems of unchanged rows: those before the edit as they were, those after it moved
     by the number of rows the edit added (or removed); those of changed rows dropped."""
