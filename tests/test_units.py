@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -168,3 +169,27 @@ def test_refresh_is_deterministic_and_matches_committed_data(tmp_path: Path) -> 
         assert not raw.startswith(b"\xef\xbb\xbf") and b"\r\n" not in raw, name
         # The committed CSVs must be what the installed package produces ("do not edit by hand").
         assert raw == (DATA / name).read_bytes(), f"{name} is stale: run `antq units refresh`"
+
+
+def test_the_unit_index_is_made_again_when_any_of_its_tables_changes() -> None:
+    """`units.unit_tables` keeps its last index by the three tables' digests (`antq serve`
+    validates again on every edit): the same tables give the same index object, and a
+    change to any one of them a new index of the new rows.
+    Negative control (run by hand): a key without the changes table's digest fails this."""
+    from generator.data.rawcsv import read_table
+
+    def table(text: str) -> Any:
+        found, problems = read_table(text.encode(), "t.csv")
+        assert found is not None, problems
+        return found
+
+    current = table("code,name,kind,parent_code\n42,Hà Tĩnh,tinh,\n18262,Xã Mới,xa,42\n")
+    legacy = table("code,full_name,replaced_by\n18263,Xã Cũ,18262\n")
+    changes = table("legacy_code,new_code,is_default\n18263,18262,true\n")
+    first = units.unit_tables(current, legacy, changes)
+    assert units.unit_tables(current, legacy, changes) is first
+    moved = table("legacy_code,new_code,is_default\n18263,42,true\n")
+    again = units.unit_tables(current, legacy, moved)
+    assert again is not first and again.changes == {"18263": [("42", True)]}
+    renamed = table("code,name,kind,parent_code\n42,Hà Tĩnh,tinh,\n18262,Xã Mới Tên,xa,42\n")
+    assert units.unit_tables(renamed, legacy, moved).current["18262"][0] == "Xã Mới Tên"
