@@ -12,21 +12,20 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from generator import deps, limits, warm
+from generator import deps, limits
 from generator.build import Builder, BuildOptions, build_site
 from generator.pages import CONTAINED
 from generator.pages import awards as award_pages
 from tests.test_build_reliability import contents
 from tests.test_line_span import _by_lists
-from tests.test_record_deps import CHANGE, _build, _rows, _write
-from tests.test_warm import _award, _Env
+from tests.test_record_deps import _build, _rows, _write
+from tests.test_warm import _award, _Env, serve_options
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "Tập thể Thôn Mới Thêm"
@@ -36,20 +35,7 @@ NAME = "Tập thể Thôn Mới Thêm"
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BuildOptions, Path]]:
     """The good fixture built once in this process with a warm holder (as `antq serve`)."""
     root = tmp_path_factory.mktemp("containers")
-    data, site_dir = root / "data", root / "site"
-    shutil.copytree(ROOT / "tests" / "fixtures" / "good", data)
-    shutil.copytree(ROOT / "site", site_dir)
-    for table in CHANGE:  # written as the edits write them
-        _write(data / f"{table}.csv", *_rows(data / f"{table}.csv"))
-    options = BuildOptions(
-        data,
-        root / "public",
-        site_dir,
-        parallel=False,
-        defer_search=True,
-        warm=warm.Warm(),
-        in_place=True,
-    )
+    options = serve_options(root)
     with pytest.MonkeyPatch.context() as mp, _Env(root / "cache"):
         mp.setattr(limits, "SPLIT_ABOVE", 1)  # as the clean builds (test_record_deps._build)
         build_site(options)

@@ -90,12 +90,21 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BuildOpti
     serve` builds: pages first, index caught up after; the lock held by the caller — here
     nobody else builds)."""
     root = tmp_path_factory.mktemp("warm")
+    options = serve_options(root)
+    with _Env(root / "cache"):
+        build_site(options)
+    yield options, root
+
+
+def serve_options(root: Path) -> BuildOptions:
+    """The good fixture package and the site copied under `root`, and the options `antq
+    serve` builds them with (a warm holder, index deferred, writes in place)."""
     data, site_dir = root / "data", root / "site"
     shutil.copytree(ROOT / "tests" / "fixtures" / "good", data)
     shutil.copytree(ROOT / "site", site_dir)
     for table in CHANGE:  # written as the edits write them
         _write(data / f"{table}.csv", *_rows(data / f"{table}.csv"))
-    options = BuildOptions(
+    return BuildOptions(
         data,
         root / "public",
         site_dir,
@@ -104,9 +113,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BuildOpti
         warm=warm.Warm(),
         in_place=True,
     )
-    with _Env(root / "cache"):
-        build_site(options)
-    yield options, root
 
 
 def _award_and_result(data: Path) -> None:
