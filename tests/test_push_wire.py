@@ -635,3 +635,61 @@ def test_header_lines_are_reused_per_service_and_run_until_the_jwt_is_renewed(
     assert [h.split(b"\r\n")[0] for h in server.heads] == [
         f"POST /p/{n} HTTP/1.1".encode() for n in range(4)
     ]
+
+
+def test_a_slow_name_lookup_holds_only_its_own_request(
+    vapid_key: VapidKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two lanes on one event loop, each to a push service given by name: the DNS server of
+    one never answers within its request's deadline, the other's answers at once. The slow
+    lookup holds neither the loop nor the other lane (its request ends at its deadline, while
+    the lookup is still hanging), and the answer that comes afterwards is dropped.
+    Negative control: the lookup made in the loop's thread (`wire._lookup` calling
+    getaddrinfo directly) blocks the loop until the hung lookup gives up: the hang has ended
+    when the loop returns and the slow request fails with the lookup's error, not its
+    deadline."""
+    from generator.push.loop import Loop
+
+    healthy = Scripted([CREATED] * 2)
+    port = int(healthy.origin.rsplit(":", 1)[1])
+    release = threading.Event()
+    hung: list[str] = []
+    real = socket.getaddrinfo
+
+    def resolver(host: str, *args: Any, **kwargs: Any) -> Any:
+        if host == "slow.push.test":
+            hung.append("waiting")
+            released = release.wait(5)
+            hung.append("released" if released else "gave up")
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        if host == "fast.push.test":
+            return real("127.0.0.1", *args, **kwargs)
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    policy = EndpointPolicy(hosts=("push.test",), allow_http=True, any_port=True)
+    sender = Sender(vapid_key, SUBJECT, policy=policy, timeout=0.5)
+    _, _, p256dh, auth = keys()
+
+    def lane(origin: str, count: int) -> Any:
+        connections: dict[str, wire.Connection] = {}
+        outcomes = []
+        for n in range(count):
+            d = delivery(f"{origin}/p/{n}", p256dh, auth)
+            outcomes.append((yield from sender.steps(d, "t", connections)))
+        for connection in connections.values():
+            connection.close()
+        return outcomes
+
+    try:
+        slow, fast = Loop().run(
+            [lane(f"http://slow.push.test:{port}", 1), lane(f"http://fast.push.test:{port}", 2)]
+        )
+        assert hung == ["waiting"]  # the loop returned while the lookup still hung
+    finally:
+        release.set()
+        healthy.close()
+    assert isinstance(slow, list) and isinstance(fast, list)
+    assert [o.state for o in slow] == ["retry"] and slow[0].detail == "Deadline"
+    assert [o.state for o in fast] == ["sent", "sent"]
+    assert (healthy.connections, healthy.requests) == (1, 2)

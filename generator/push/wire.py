@@ -20,22 +20,28 @@ honoured, chunked bodies decoded; anything else unexpected closes the connection
 `WireError`, which the sender turns into a retry. An `https_proxy` from the environment (and
 `no_proxy`) is honoured for https push services with a CONNECT tunnel. Sockets are
 non-blocking and a request is a generator of its waits (loop.py): one event loop drives every
-lane's requests, and each wait, from the connection and the TLS handshake to the last byte of
-the answer, is bounded by the request's total deadline.
+lane's requests, and each wait, from the name lookup (in a thread of its own: the system's
+resolver has no non-blocking form) and the connection to the last byte of the answer, is
+bounded by the request's total deadline.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import errno
 import hmac
+import ipaddress
 import os
 import socket
 import ssl
+import threading
 import time
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -56,6 +62,7 @@ _CURVE = ec.SECP256R1()
 _KEY_INFO = b"WebPush: info\x00"
 _CEK_INFO = b"Content-Encoding: aes128gcm\x00\x01"
 _NONCE_INFO = b"Content-Encoding: nonce\x00\x01"
+_AddrInfos = Sequence[tuple[Any, ...]]  # what socket.getaddrinfo returns
 
 
 _URLSAFE = bytes.maketrans(b"-_", b"+/")
@@ -119,6 +126,44 @@ def proxy_for(origin: str) -> str | None:
     if not proxy or urllib.request.proxy_bypass(parts.hostname or ""):
         return None
     return proxy
+
+
+def _lookup(host: str, port: int, failure: str, when: float) -> Steps[_AddrInfos]:
+    """The addresses of `host`, looked up without blocking the event loop. The system's
+    resolver (getaddrinfo: /etc/hosts, nsswitch, the configured DNS servers) has no
+    non-blocking form, so a name is looked up in a thread of its own, which wakes the
+    loop through a socket pair; a slow or dead DNS server then holds only this request,
+    until its deadline (the loop throws `Expired` in here; the thread ends on its own and
+    its answer is dropped). An address given as digits needs no lookup and no thread."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        try:
+            return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except OSError as exc:
+            raise WireError(failure, str(exc)) from exc
+    ready, done = socket.socketpair()
+    answer: list[_AddrInfos | OSError] = []
+
+    def look() -> None:
+        try:
+            answer.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except OSError as exc:
+            answer.append(exc)
+        with contextlib.suppress(OSError), done:  # the request may have given up
+            done.send(b"!")
+
+    try:
+        threading.Thread(target=look, name=f"antq-dns-{host}", daemon=True).start()
+        yield ready, READ, when
+    finally:
+        ready.close()
+    found = answer[0]
+    if isinstance(found, OSError):
+        raise WireError(failure, str(found)) from found
+    return found
 
 
 class Connection:
@@ -189,12 +234,9 @@ class Connection:
         return tls
 
     def _open(self, host: str, port: int, failure: str) -> Steps[socket.socket]:
-        """A connected non-blocking TCP socket. The name lookup itself blocks (as it did
-        with socket.create_connection); the connection is bounded by the deadline."""
-        try:
-            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except OSError as exc:
-            raise WireError(failure, str(exc)) from exc
+        """A connected non-blocking TCP socket; the name lookup and the connection are both
+        bounded by the deadline, and neither holds the loop's other tasks."""
+        infos = yield from _lookup(host, port, failure, self._when)
         problem = "no address"
         for family, kind, proto, _, address in infos:
             sock = socket.socket(family, kind, proto)
