@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING, Any
 
 import generator
 from generator import codeversion, deps, limits, pwa, search, workers
-from generator.data.cache import default_cache_dir
+from generator.data.cache import default_cache_dir, generation
 from generator.data.messages_vi import say, text
 from generator.derived import Derived
 from generator.errors import BuildError
@@ -942,8 +942,8 @@ class Builder:
         globals_ = site_globals(settings, model, assets)
         # `lesson_doc` turns a lesson's Markdown (part of its page context) into HTML at
         # render time, in the render workers, through the Markdown cache.
-        MARKDOWN_CACHE.configure(self.cache_root / "markdown", self.code)
-        compiled = self.cache_root / "templates" / self.code[:16]  # Jinja's bytecode cache
+        MARKDOWN_CACHE.configure(generation(self.cache_root / "markdown", self.code), self.code)
+        compiled = generation(self.cache_root / "templates", self.code)  # Jinja's bytecode
         renderer = Renderer(
             self.o.site_dir / "templates", {**globals_, "lesson_doc": LessonDoc}, compiled
         )

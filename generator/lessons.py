@@ -27,7 +27,7 @@ import yaml
 
 from generator import markdown_skips
 from generator.data import messages_vi
-from generator.data.cache import default_cache_dir, make_key
+from generator.data.cache import default_cache_dir, generation, make_key
 from generator.data.checks import may_have_text_problems, text_checks
 from generator.data.messages_vi import problem
 from generator.data.problems import Problem
@@ -156,7 +156,7 @@ def load_lessons(
         kept, kept_problems = _LAST[key]
         return list(kept), list(kept_problems)
     schema = load_schema(data_dir)
-    checks = default_cache_dir(data_dir) / CHECKS if cache else None
+    checks = generation(default_cache_dir(data_dir) / CHECKS) if cache else None
     _CONVERTED.clear()
     lessons: list[Lesson] = []
     problems: list[Problem] = _check_categories(schema, schema_path)

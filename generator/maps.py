@@ -37,6 +37,7 @@ import xstatic.pkg.leaflet_markercluster as xs_cluster
 
 import generator
 from generator import codeversion
+from generator.data.cache import generation
 from generator.output import content_tag
 
 # Where the third-party files are published. Not under /static/: the build's verify stage
@@ -150,7 +151,7 @@ def render_map(spec: MapSpec, cache_dir: Path | None = None) -> RenderedMap:
     path = None
     if cache_dir is not None:
         key = hashlib.sha256(f"{_code()}|{spec!r}".encode()).hexdigest()
-        path = cache_dir / MAPS_CACHE / f"{key}.json"
+        path = generation(cache_dir / MAPS_CACHE) / f"{key}.json"
         try:
             kept = json.loads(path.read_text(encoding="utf-8"))
             return RenderedMap(

@@ -283,9 +283,10 @@ def test_markdown_cache_key_holds_the_code_version(
     package, site_dir, tmp_path, monkeypatch, keyed_by_code
 ) -> None:
     """A code change that changes the lesson HTML: the incremental build equals a clean one
-    made by the new code. Negative control: a key without the code's version serves the old
-    HTML and the equality fails."""
+    made by the new code. Negative control: a key without the code's version, in a folder
+    shared by every version, serves the old HTML and the equality fails."""
     if not keyed_by_code:
+        monkeypatch.setattr(build_mod, "generation", lambda folder, code=None: folder / "any")
         real_key = lesson_pages.MarkdownCache.key
 
         def key_without_code(self, source):
@@ -314,6 +315,49 @@ def test_markdown_cache_key_holds_the_code_version(
     page = "bai-hoc/mau/index.html"
     assert "<!-- v2 -->" in (clean / page).read_text(encoding="utf-8")
     assert (contents(out) == contents(clean)) is keyed_by_code
+
+
+def test_caches_keyed_by_the_code_keep_only_its_generation(
+    package, site_dir, tmp_path, monkeypatch
+) -> None:
+    """Converted lessons and compiled templates, whose keys hold the code's version, are kept
+    in one folder per version, and a build by another version removes the others' (each
+    upgrade would leave a whole library's conversions behind); a second build by the same
+    version still converts nothing. Negative control: without the removal the old
+    generation stays (the last assertion on the folders)."""
+    cache = tmp_path / "cache"
+    _build(package, tmp_path / "out", site_dir, cache, parallel=False)
+    first = {d: sorted(p.name for p in (cache / d).iterdir()) for d in ("markdown", "templates")}
+    assert all(len(names) == 1 for names in first.values()), first
+    (cache / "markdown" / "left-by-an-old-antq.msgpack").write_bytes(b"old layout")
+    monkeypatch.setattr(build_mod.codeversion, "code_version", lambda: "edited code")
+    _build(package, tmp_path / "out", site_dir, cache, parallel=False)
+    lesson_pages.MARKDOWN_CACHE.converted = 0
+    _build(package, tmp_path / "out2", site_dir, cache, parallel=False, full=True)
+    assert lesson_pages.MARKDOWN_CACHE.converted == 0  # the new generation is read
+    for folder, names in first.items():
+        now = sorted(p.name for p in (cache / folder).iterdir())
+        assert len(now) == 1 and now != names, (folder, now, names)
+        assert any((cache / folder / now[0]).iterdir())
+
+
+def test_a_generation_removes_other_entries_but_no_link_target(tmp_path) -> None:
+    """Other generations, loose files and links go; what a link points to stays. Negative
+    control: a second folder with another name is not the current one."""
+    from generator.data.cache import generation
+
+    folder, outside = tmp_path / "cache" / "maps", tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("x")
+    (folder / "0123456789abcdef").mkdir(parents=True)
+    (folder / "0123456789abcdef" / "old.json").write_text("{}")
+    (folder / "loose.json").write_text("{}")
+    (folder / "link").symlink_to(outside, target_is_directory=True)
+    current = generation(folder, "version one")
+    current.mkdir()
+    assert sorted(p.name for p in folder.iterdir()) == [current.name]
+    assert (outside / "keep.txt").exists()
+    assert generation(folder, "version two") != current
 
 
 # -- the typed stages --------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import functools
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,31 @@ def _code() -> str:
     """The code's version (our checks and messages, Frictionless and every other library,
     Python), once per process: a cached result made by other code is never reused."""
     return codeversion.code_version()
+
+
+_PRUNED: set[tuple[Path, str]] = set()  # (folder, generation) pruned in this process
+
+
+def generation(folder: Path, code: str | None = None) -> Path:
+    """The subfolder of `folder` for entries made by the code of version `code` (None: this
+    process's version), for a cache whose keys hold the code's version (converted lessons,
+    lesson checks, drawn maps, compiled templates). Every entry an older (or other) version
+    left in `folder` is removed, once per process and version: this code can never read
+    them, and each antq upgrade would otherwise leave a whole library's conversions behind
+    (~40 MB at 5,000 lessons). `folder` belongs to this cache alone."""
+    name = hashlib.sha256((_code() if code is None else code).encode()).hexdigest()[:16]
+    if (folder, name) not in _PRUNED:
+        _PRUNED.add((folder, name))
+        try:
+            others = [child for child in folder.iterdir() if child.name != name]
+        except OSError:  # no folder yet
+            others = []
+        for child in others:
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
+    return folder / name
 
 
 def make_key(*parts: str) -> str:
