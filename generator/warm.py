@@ -45,10 +45,11 @@ from typing import Any
 from generator import deps
 from generator.build import PlanMemo
 from generator.data.load import Dataset, record_maker
-from generator.data.rawcsv import line_span, span_lines
+from generator.data.rawcsv import first_line, line_span, span_lines
 from generator.data.records import Assessment, Award
 from generator.data.rowlevel import RowMemory
 from generator.data.schema import PackageSpec
+from generator.filehash import HASHES
 from generator.lessons import Lesson
 from generator.model import (
     SiteModel,
@@ -181,8 +182,10 @@ def read_changed(state: WarmState, leaf: Mapping[str, bytes]) -> dict[str, bytes
         if state.leaf.get(rel) == leaf[rel]:
             found[spec.name] = kept  # (`WarmState.leaf`: the digest of these bytes)
             continue
-        data = spec.path.read_bytes()
-        if hashlib.sha256(data).digest() != leaf[rel]:
+        # The bytes this build's fingerprint hashed (generator.filehash's pass), else read.
+        data = HASHES.kept_bytes(spec.path, os.stat(spec.path)) or spec.path.read_bytes()
+        known = HASHES.digest_of(data)
+        if (bytes.fromhex(known) if known else hashlib.sha256(data).digest()) != leaf[rel]:
             return None
         found[spec.name] = data
     return found
@@ -206,8 +209,8 @@ def patch_table(
     build read it), and so are the lines `new` shares with it."""
     if not _patchable(old) or not _patchable(new):
         return None
-    head = old.split(b"\n", 1)[0]
-    if new.split(b"\n", 1)[0] != head:
+    head = first_line(old)
+    if first_line(new) != head:
         return None
     span = line_span(old, new, 1)
     if span.count_a - 1 != len(records):

@@ -22,10 +22,11 @@ from generator import deps, limits
 from generator.build import Builder, BuildOptions, build_site
 from generator.pages import CONTAINED
 from generator.pages import awards as award_pages
+from generator.pages import models as model_pages
 from tests.test_build_reliability import contents
 from tests.test_line_span import _by_lists
 from tests.test_record_deps import _build, _rows, _write
-from tests.test_warm import _award, _Env, serve_options
+from tests.test_warm import _award, _Env, _result, serve_options
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "Tập thể Thôn Mới Thêm"
@@ -164,6 +165,55 @@ def test_a_forgotten_container_key_is_caught(served, monkeypatch) -> None:
         assert "Tổ Mới Nữa" not in _html(out, "khen-thuong/2024")  # stale
     finally:
         _write(data / "awards.csv", header, rows)
+        assert options.warm is not None
+        options.warm.clear()  # what this test left is wrong on purpose
+
+
+def _model_award(data: Path, suffix: str = " Hai") -> None:
+    """The recipient of the award given to a model renamed (its model's page shows it)."""
+    header, rows = _rows(data / "awards.csv")
+    row = next(r for r in rows if r[header.index("model_id")])
+    row[header.index("recipient_name")] += suffix
+    _write(data / "awards.csv", header, rows)
+
+
+def test_a_yearly_result_keeps_the_model_directory(served) -> None:
+    """The model directory is one container whose keys are its models' (issue 18: the
+    national package's ~3,000 model pages were made again for each yearly result): a
+    yearly result leaves it as it was (its very objects), its xã's province is made again;
+    an award of a model makes it again (checked against a whole pass: ANTQ_CHECK_DEPS=1)."""
+    options, root = served
+    with _Env(root / "cache"):
+        _warm_up(options)
+        before = _kept(options)
+        _result(options.data_dir)
+        build_site(options)
+        assert options.warm is not None and options.warm.patched == ("assessments",)
+        assert options.warm.model_patched
+        after = _kept(options)
+        assert after["models"] is before["models"]
+        assert [n for n in after if n.startswith("units:") and after[n] is not before[n]]
+        _model_award(options.data_dir)
+        build_site(options)
+        assert options.warm.patched == ("awards",) and options.warm.model_patched
+        assert _kept(options)["models"] is not after["models"]
+
+
+def test_a_forgotten_model_key_in_the_directory_is_caught(served, monkeypatch) -> None:
+    """Negative control: the model directory's pages declared under a key no row maps to.
+    An award of a model renamed: the check stops the build (the kept directory would show
+    the old name)."""
+    options, root = served
+    monkeypatch.setattr(model_pages, "model_key", lambda model_id: "m:-")
+    try:
+        with _Env(root / "cache"):
+            assert options.warm is not None
+            options.warm.clear()
+            _warm_up(options)  # the whole pass: the directory made under the forgotten key
+            _model_award(options.data_dir, " Ba")
+            with pytest.raises(RuntimeError, match="kept by its container's keys"):
+                build_site(options)
+    finally:
         assert options.warm is not None
         options.warm.clear()  # what this test left is wrong on purpose
 

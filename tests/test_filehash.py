@@ -81,6 +81,48 @@ def test_a_file_hashed_in_the_tick_it_was_written_is_hashed_again(
     assert again.read == 0
 
 
+def test_a_racy_file_is_hashed_once_a_pass_and_its_kept_bytes_are_read_once(
+    tmp_path: Path,
+) -> None:
+    """One build (a pass) hashes a file just saved once, however often it asks (the next
+    pass hashes it again); the bytes kept for the build's reads are exactly the file's, and
+    a file changed since is read again."""
+    from generator.data.rawcsv import read_raw, read_table
+
+    path, other = tmp_path / "a.csv", tmp_path / "b.csv"
+    path.write_bytes(b"ma,ten\n1,x\n")
+    other.write_bytes(b"ma\n1\n")
+    hashes = fresh(tmp_path / "cache")
+    wanted = {os.path.abspath(path)}
+    hashes.begin_pass(wanted.__contains__)
+    digest = hashes.digest(path)
+    assert [hashes.digest(path), hashes.digest(other), hashes.digest(other)][0] == digest
+    assert hashes.read == 2  # racily clean, yet hashed once in the pass
+    data = hashes.kept_bytes(path, os.stat(path))
+    assert data == path.read_bytes() and hashes.digest_of(data) == digest
+    assert hashes.kept_bytes(other, os.stat(other)) is None  # not a file the pass keeps
+    assert hashes.digest_of(path.read_bytes()) is None  # equal bytes, another object
+    hashes.end_pass()
+    hashes.begin_pass(wanted.__contains__)
+    hashes.digest(path)
+    assert hashes.read == 3  # control: a new pass hashes the racy file again
+    path.write_bytes(b"ma,ten\n1,yz\n")  # changed in the pass
+    assert hashes.kept_bytes(path, os.stat(path)) is None
+    assert hashes.digest(path) == hashlib.sha256(b"ma,ten\n1,yz\n").hexdigest()
+    hashes.end_pass()
+    assert hashes.kept_bytes(path, os.stat(path)) is None  # the pass ended: nothing kept
+    # rawcsv reads the kept bytes and takes their digest (the build's HASHES)
+    filehash.HASHES.begin_pass(wanted.__contains__)
+    try:
+        filehash.HASHES.digest(path)
+        raw, _ = read_raw(path, "a.csv", "a")
+        assert raw is not None and raw is filehash.HASHES.kept_bytes(path, os.stat(path))
+        table, _ = read_table(raw, "a.csv")
+        assert table is not None and table.sha256 == hashlib.sha256(raw).hexdigest()
+    finally:
+        filehash.HASHES.end_pass()
+
+
 def test_a_moved_or_copied_file_is_hashed_again_with_the_same_value(
     tmp_path: Path, settled: None
 ) -> None:
