@@ -123,6 +123,31 @@ def test_a_racy_file_is_hashed_once_a_pass_and_its_kept_bytes_are_read_once(
         filehash.HASHES.end_pass()
 
 
+def test_kept_bytes_that_are_not_the_files_stop_a_checked_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Negative control of the kept bytes: bytes kept under the file's very `stat` but
+    not its content (as a rewrite in the same clock tick would leave) are read as the
+    file's; ANTQ_CHECK_DEPS=1 reads the file again and stops."""
+    from generator.data.rawcsv import read_raw
+
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"ma\n1\n")
+    hashes = filehash.HASHES
+    hashes.begin_pass({os.path.abspath(path)}.__contains__)
+    try:
+        hashes.digest(path)
+        name = os.path.abspath(path)
+        stat, _, digest = hashes.kept_data[name]
+        hashes.kept_data[name] = (stat, b"ma\n2\n", digest)  # not the file's bytes
+        assert read_raw(path, "a.csv", "a")[0] == b"ma\n2\n"  # taken as the file's
+        monkeypatch.setenv("ANTQ_CHECK_DEPS", "1")
+        with pytest.raises(RuntimeError, match="bytes this build kept"):
+            read_raw(path, "a.csv", "a")
+    finally:
+        hashes.end_pass()
+
+
 def test_a_moved_or_copied_file_is_hashed_again_with_the_same_value(
     tmp_path: Path, settled: None
 ) -> None:

@@ -411,3 +411,28 @@ def test_citations_are_judged_again_only_when_what_they_read_changed(
     models.write_text(text.replace(",06/2014/NĐ-CP,", ",24/2018/QH14,", 1), encoding="utf-8")
     assert [c for c, _ in codes(package, LAPSE)] == ["legal-out-of-force"]
     assert judged == [LAPSE, LAPSE]
+
+
+def test_a_kept_judgement_that_differs_stops_a_checked_build(package: Path, monkeypatch) -> None:
+    """Negative control of the kept judgement: kept under a key that forgets the models'
+    table, a model's citation changed is missed; ANTQ_CHECK_DEPS=1 judges again and stops."""
+    from generator.data import validate as validate_mod
+
+    (package / "lessons" / "an-ninh-mang-thu.md").unlink()
+    assert codes(package, LAPSE) == []
+    ((key, found),) = validate_mod._LEGAL_MEMO.items()
+    monkeypatch.setattr(validate_mod, "_LEGAL_MEMO", _Forgetful({key: found}))
+    models = package / "models.csv"
+    text = models.read_text(encoding="utf-8")
+    models.write_text(text.replace(",06/2014/NĐ-CP,", ",24/2018/QH14,", 1), encoding="utf-8")
+    assert codes(package, LAPSE) == []  # stale: the lapsed citation missed
+    monkeypatch.setenv("ANTQ_CHECK_DEPS", "1")
+    with pytest.raises(RuntimeError, match="judgement of the citations"):
+        codes(package, LAPSE)
+
+
+class _Forgetful(dict):  # type: ignore[type-arg]
+    """The memo with keys that ignore what the judgement read of the tables."""
+
+    def get(self, key, default=None):  # type: ignore[no-untyped-def]
+        return next(iter(self.values()), default)

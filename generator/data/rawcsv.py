@@ -316,6 +316,8 @@ def read_raw(
     # at this `stat`, a regular file then as now): not read again.
     kept = HASHES.kept_bytes(path, info)
     if kept is not None:
+        if os.environ.get("ANTQ_CHECK_DEPS") == "1" and path.read_bytes() != kept:
+            raise RuntimeError(f"{where}: the bytes this build kept differ from the file's")
         return kept, []
     # O_NOFOLLOW: a link swapped in after the check above is refused by the kernel.
     try:

@@ -788,6 +788,9 @@ def _legal_problems(package: PackageSpec, on: date | None) -> list[Problem]:
     read = tuple((n, str(p), file_sha256(p) if p.is_file() else "-") for n, p in tables.items())
     key = (on, table.sha256, read, tuple((f, line, tuple(ids)) for f, line, ids in cited))
     found = _LEGAL_MEMO.get(key)
+    check = found is not None and os.environ.get("ANTQ_CHECK_DEPS") == "1"
+    if check and legal.undated_problems(documents, on, tables, cited) != found:
+        raise RuntimeError("the kept judgement of the citations differs from a new one")
     if found is None:
         found = legal.undated_problems(documents, on, tables, cited)
         _LEGAL_MEMO.clear()
