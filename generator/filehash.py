@@ -263,9 +263,9 @@ class FileHashes:
         info = os.stat(path)
         stat = _stat(info)
         name = os.path.abspath(path)
-        seen = self.memo.get(name) or (self.passed.get(name) if self.passing else None)
-        if seen is not None and seen[0] == stat:
-            return seen[1]
+        for seen in (self.memo.get(name), self.passed.get(name) if self.passing else None):
+            if seen is not None and seen[0] == stat:
+                return seen[1]
         kept = self.kept.get(name) if self.trust else None
         if kept is not None and kept[0] == stat:
             self.memo[name] = (stat, kept[2])

@@ -250,3 +250,24 @@ def test_validate_keeps_the_hashes_as_build_does(
     assert run_cli(data, use_cache=False) == 0  # control: every input file read again
     assert HASHES.read >= len(photos)
     capsys.readouterr()
+
+
+def test_a_settled_file_saved_again_is_hashed_once_a_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file hashed once settled (its digest kept by `stat`), then saved again (the edit
+    `antq serve` rebuilds for, racily clean now): one build's pass hashes it once, not at
+    each of its readers (the kept digest of the old `stat` does not hide the pass's)."""
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"ma\n1\n")
+    hashes = fresh(tmp_path / "cache")
+    monkeypatch.setattr(filehash, "RACY_NS", 0)
+    hashes.digest(path)
+    monkeypatch.setattr(filehash, "RACY_NS", 2_000_000_000)
+    path.write_bytes(b"ma\n22\n")
+    hashes.begin_pass()
+    try:
+        assert hashes.digest(path) == hashes.digest(path) == hashlib.sha256(b"ma\n22\n").hexdigest()
+    finally:
+        hashes.end_pass()
+    assert hashes.read == 2
