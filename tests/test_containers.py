@@ -199,6 +199,44 @@ def test_a_yearly_result_keeps_the_model_directory(served) -> None:
         assert _kept(options)["models"] is not after["models"]
 
 
+def test_a_yearly_result_moved_between_xa_and_years_equals_a_clean_build(served, tmp_path) -> None:
+    """A yearly result moved to a xã of another province, then to another year: each
+    rebuild patched in memory (ANTQ_CHECK_DEPS=1: every kept container made anyway and
+    compared); both provinces' pages are made again, the model directory kept; the site
+    equals a clean build in a new process."""
+    options, root = served
+    data = options.data_dir
+    header, rows = _rows(data / "assessments.csv")
+    place, year = header.index("place_id"), header.index("year")
+    moved = [list(r) for r in rows]
+    assert moved[-1][place] == "ht-truong-luu-thon-kim-song"  # Hà Tĩnh (42)
+    try:
+        with _Env(root / "cache"):
+            _warm_up(options)
+            before = _kept(options)
+            moved[-1][place] = "xa-02494"  # Tuyên Quang (08)
+            _write(data / "assessments.csv", header, moved)
+            build_site(options)
+            assert options.warm is not None and options.warm.patched == ("assessments",)
+            assert options.warm.model_patched
+            after = _kept(options)
+            assert after["models"] is before["models"]
+            assert after["units:42"] is not before["units:42"]
+            assert after["units:08"] is not before["units:08"]
+            moved[-1][year] = "2024"
+            _write(data / "assessments.csv", header, moved)
+            build_site(options)
+            assert options.warm.patched == ("assessments",) and options.warm.model_patched
+            Builder(options).catch_up_search()
+        clean, cache = tmp_path / "clean", tmp_path / "clean-cache"
+        _build(data, clean, options.site_dir, cache, full=True)
+        expected, found = contents(clean), contents(options.out_dir)
+        assert sorted(k for k in expected if found.get(k) != expected[k]) == []
+        assert found.keys() == expected.keys()
+    finally:
+        _write(data / "assessments.csv", header, rows)
+
+
 def test_a_forgotten_model_key_in_the_directory_is_caught(served, monkeypatch) -> None:
     """Negative control: the model directory's pages declared under a key no row maps to.
     An award of a model renamed: the check stops the build (the kept directory would show
