@@ -486,6 +486,20 @@ class Builder:
         return BuildCache.read(self.cache_path, self.code)
 
     def run(self) -> BuildReport:
+        # Each input hashed once in this build (generator.filehash's pass); `antq serve`
+        # keeps the leaf tables' bytes it hashed for the build's later reads of them.
+        HASHES.begin_pass(self._leaf_paths() if self.o.warm is not None else None)
+        try:
+            return self._run_locked()
+        finally:
+            HASHES.end_pass()
+
+    def _leaf_paths(self) -> Callable[[str], bool]:
+        root = self.o.data_dir
+        paths = frozenset(os.path.abspath(root / rel) for rel in deps.leaf_files())
+        return paths.__contains__
+
+    def _run_locked(self) -> BuildReport:
         if not self.o.lock:  # the caller holds it (`antq serve`, for its session)
             return self._run()
         with self._lock():

@@ -51,6 +51,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.data.rawcsv import first_line
 from generator.textvi import nfc
 
 if TYPE_CHECKING:  # (not imported at run time: `antq build` with nothing changed reads this)
@@ -232,8 +233,8 @@ def changed_lines(old: bytes, new: bytes) -> tuple[list[str], list[str]] | None:
 
     if not old or not new:
         return _changed_lines(old, new)
-    head = old.split(b"\n", 1)[0]
-    if new.split(b"\n", 1)[0] != head:
+    head = first_line(old)
+    if first_line(new) != head:
         return _changed_lines(old, new)
     span = line_span(old, new, 1)
     try:
@@ -343,7 +344,7 @@ def changed_keys(
         diff = changed_lines(old, new)
         if diff is None or len(diff[0]) + len(diff[1]) > MAX_CHANGED_LINES:
             return None
-        header = new.decode("utf-8").split("\n", 1)[0].rstrip("\r")
+        header = first_line(new).decode("utf-8").rstrip("\r")
         for lines in diff:
             rows = parse_rows(header, lines)
             if rows is None:

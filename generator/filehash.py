@@ -31,6 +31,17 @@ again, and the store is refreshed.
 
 Not configured (a library call, `antq validate`), `digest` simply hashes the bytes; within
 one process a file is hashed once while its `stat` stays the same.
+
+One build is one *pass* (`begin_pass` … `end_pass`): within it a file whose `stat` is
+unchanged is hashed once, even a racily clean one (a file just saved: the one an edit in
+`antq serve` changed), whose hash is not trusted from one pass to the next. The pass may
+also keep the bytes it hashed of some files (`begin_pass(keep=…)`: `antq serve` keeps the
+leaf tables'): a later read of such a file in the same pass, with the same `stat`, gets
+those very bytes (`kept_bytes`) and their digest (`digest_of`) instead of reading and
+hashing its 33 MB again (issue 18: the yearly results were hashed six times per edit).
+A build thus reads one snapshot of such a file; the racily-clean limit above applies
+within the pass (a rewrite in the same clock tick at the same size is not seen until the
+next pass, which hashes the file again).
 """
 
 from __future__ import annotations
@@ -40,7 +51,9 @@ import json
 import os
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 STORE = "file-hashes.json"  # in the cache folder (BuildOptions.cache_dir / ANTQ_CACHE_DIR)
 FORMAT = 2
@@ -163,6 +176,34 @@ class FileHashes:
         self.git_root: Path | None = None
         self.git: tuple[str, dict[str, tuple[str, Stat, int]]] | None = None  # git_blobs
         self.asked_git = False
+        # The current build's pass (module docstring): path → (stat, digest), and the
+        # bytes kept of the files `keep` names: path → (stat, bytes, digest).
+        self.passing = False
+        self.passed: dict[str, tuple[Stat, str]] = {}
+        self.kept_data: dict[str, tuple[Stat, bytes, str]] = {}
+        self.keep: Callable[[str], bool] | None = None
+
+    def begin_pass(self, keep: Callable[[str], bool] | None = None) -> None:
+        """A build starts: each file hashed once in it (`keep(absolute path)`: its bytes
+        kept too, for the build's later reads)."""
+        self.passing, self.keep = True, keep
+        self.passed, self.kept_data = {}, {}
+
+    def end_pass(self) -> None:
+        self.passing, self.keep = False, None
+        self.passed, self.kept_data = {}, {}
+
+    def kept_bytes(self, path: Path, info: os.stat_result) -> bytes | None:
+        """The bytes this pass hashed of `path`, when `stat` still says `info` of it."""
+        held = self.kept_data.get(os.path.abspath(path)) if self.kept_data else None
+        return held[1] if held is not None and held[0] == _stat(info) else None
+
+    def digest_of(self, data: bytes) -> str | None:
+        """The digest of `data` when it is the very object `kept_bytes` gave (no hashing)."""
+        for _, held, value in list(self.kept_data.values()):  # (read by the gzip thread too)
+            if held is data:
+                return value
+        return None
 
     def configure(
         self, cache_dir: Path | None, *, trust: bool, git_root: Path | None = None
@@ -222,9 +263,9 @@ class FileHashes:
         info = os.stat(path)
         stat = _stat(info)
         name = os.path.abspath(path)
-        seen = self.memo.get(name)
-        if seen is not None and seen[0] == stat:
-            return seen[1]
+        for seen in (self.memo.get(name), self.passed.get(name) if self.passing else None):
+            if seen is not None and seen[0] == stat:
+                return seen[1]
         kept = self.kept.get(name) if self.trust else None
         if kept is not None and kept[0] == stat:
             self.memo[name] = (stat, kept[2])
@@ -235,8 +276,10 @@ class FileHashes:
             return known
         hashed_at = time.time_ns()
         view = self._git_view()
-        value, blob = _hash_file(path, (view[0], stat[0]) if view is not None else None)
+        value, blob = self._hash(path, name, stat, view)
         self.read += 1
+        if self.passing:
+            self.passed[name] = (stat, value)
         if blob is not None and view is not None and self.store is not None:
             self.blobs[f"{view[0]}:{blob}"] = (stat[0], value)
             self.changed = True
@@ -250,6 +293,27 @@ class FileHashes:
                 self.kept.pop(name, None)
             self.changed = True
         return value
+
+    def _hash(
+        self, path: Path, name: str, stat: Stat, view: tuple[str, Any] | None
+    ) -> tuple[str, str | None]:
+        """`_hash_file`, or in a pass that keeps this file's bytes, one read of the whole
+        file hashed and kept (when its `stat` did not move while it was read)."""
+        blob = (view[0], stat[0]) if view is not None else None
+        if not (self.passing and self.keep is not None and self.keep(name)):
+            return _hash_file(path, blob)
+        with path.open("rb") as fh:
+            data = fh.read()
+            after = _stat(os.fstat(fh.fileno()))
+        value = hashlib.sha256(data).hexdigest()
+        git = None
+        if blob is not None and len(data) == blob[1]:
+            oid = hashlib.new(blob[0], b"blob %d\0" % blob[1])
+            oid.update(data)
+            git = oid.hexdigest()
+        if after == stat and len(data) == stat[0]:
+            self.kept_data[name] = (stat, data, value)
+        return value, git
 
     def save(self) -> None:
         """Write the store (atomically) when a hash was added; drop files gone since."""

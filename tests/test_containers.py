@@ -22,10 +22,11 @@ from generator import deps, limits
 from generator.build import Builder, BuildOptions, build_site
 from generator.pages import CONTAINED
 from generator.pages import awards as award_pages
+from generator.pages import models as model_pages
 from tests.test_build_reliability import contents
 from tests.test_line_span import _by_lists
 from tests.test_record_deps import _build, _rows, _write
-from tests.test_warm import _award, _Env, serve_options
+from tests.test_warm import _award, _Env, _result, serve_options
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "Tập thể Thôn Mới Thêm"
@@ -164,6 +165,93 @@ def test_a_forgotten_container_key_is_caught(served, monkeypatch) -> None:
         assert "Tổ Mới Nữa" not in _html(out, "khen-thuong/2024")  # stale
     finally:
         _write(data / "awards.csv", header, rows)
+        assert options.warm is not None
+        options.warm.clear()  # what this test left is wrong on purpose
+
+
+def _model_award(data: Path, suffix: str = " Hai") -> None:
+    """The recipient of the award given to a model renamed (its model's page shows it)."""
+    header, rows = _rows(data / "awards.csv")
+    row = next(r for r in rows if r[header.index("model_id")])
+    row[header.index("recipient_name")] += suffix
+    _write(data / "awards.csv", header, rows)
+
+
+def test_a_yearly_result_keeps_the_model_directory(served) -> None:
+    """The model directory is one container whose keys are its models' (issue 18: the
+    national package's ~3,000 model pages were made again for each yearly result): a
+    yearly result leaves it as it was (its very objects), its xã's province is made again;
+    an award of a model makes it again (checked against a whole pass: ANTQ_CHECK_DEPS=1)."""
+    options, root = served
+    with _Env(root / "cache"):
+        _warm_up(options)
+        before = _kept(options)
+        _result(options.data_dir)
+        build_site(options)
+        assert options.warm is not None and options.warm.patched == ("assessments",)
+        assert options.warm.model_patched
+        after = _kept(options)
+        assert after["models"] is before["models"]
+        assert [n for n in after if n.startswith("units:") and after[n] is not before[n]]
+        _model_award(options.data_dir)
+        build_site(options)
+        assert options.warm.patched == ("awards",) and options.warm.model_patched
+        assert _kept(options)["models"] is not after["models"]
+
+
+def test_a_yearly_result_moved_between_xa_and_years_equals_a_clean_build(served, tmp_path) -> None:
+    """A yearly result moved to a xã of another province, then to another year: each
+    rebuild patched in memory (ANTQ_CHECK_DEPS=1: every kept container made anyway and
+    compared); both provinces' pages are made again, the model directory kept; the site
+    equals a clean build in a new process."""
+    options, root = served
+    data = options.data_dir
+    header, rows = _rows(data / "assessments.csv")
+    place, year = header.index("place_id"), header.index("year")
+    moved = [list(r) for r in rows]
+    assert moved[-1][place] == "ht-truong-luu-thon-kim-song"  # Hà Tĩnh (42)
+    try:
+        with _Env(root / "cache"):
+            _warm_up(options)
+            before = _kept(options)
+            moved[-1][place] = "xa-02494"  # Tuyên Quang (08)
+            _write(data / "assessments.csv", header, moved)
+            build_site(options)
+            assert options.warm is not None and options.warm.patched == ("assessments",)
+            assert options.warm.model_patched
+            after = _kept(options)
+            assert after["models"] is before["models"]
+            assert after["units:42"] is not before["units:42"]
+            assert after["units:08"] is not before["units:08"]
+            moved[-1][year] = "2024"
+            _write(data / "assessments.csv", header, moved)
+            build_site(options)
+            assert options.warm.patched == ("assessments",) and options.warm.model_patched
+            Builder(options).catch_up_search()
+        clean, cache = tmp_path / "clean", tmp_path / "clean-cache"
+        _build(data, clean, options.site_dir, cache, full=True)
+        expected, found = contents(clean), contents(options.out_dir)
+        assert sorted(k for k in expected if found.get(k) != expected[k]) == []
+        assert found.keys() == expected.keys()
+    finally:
+        _write(data / "assessments.csv", header, rows)
+
+
+def test_a_forgotten_model_key_in_the_directory_is_caught(served, monkeypatch) -> None:
+    """Negative control: the model directory's pages declared under a key no row maps to.
+    An award of a model renamed: the check stops the build (the kept directory would show
+    the old name)."""
+    options, root = served
+    monkeypatch.setattr(model_pages, "model_key", lambda model_id: "m:-")
+    try:
+        with _Env(root / "cache"):
+            assert options.warm is not None
+            options.warm.clear()
+            _warm_up(options)  # the whole pass: the directory made under the forgotten key
+            _model_award(options.data_dir, " Ba")
+            with pytest.raises(RuntimeError, match="kept by its container's keys"):
+                build_site(options)
+    finally:
         assert options.warm is not None
         options.warm.clear()  # what this test left is wrong on purpose
 

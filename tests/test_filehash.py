@@ -81,6 +81,73 @@ def test_a_file_hashed_in_the_tick_it_was_written_is_hashed_again(
     assert again.read == 0
 
 
+def test_a_racy_file_is_hashed_once_a_pass_and_its_kept_bytes_are_read_once(
+    tmp_path: Path,
+) -> None:
+    """One build (a pass) hashes a file just saved once, however often it asks (the next
+    pass hashes it again); the bytes kept for the build's reads are exactly the file's, and
+    a file changed since is read again."""
+    from generator.data.rawcsv import read_raw, read_table
+
+    path, other = tmp_path / "a.csv", tmp_path / "b.csv"
+    path.write_bytes(b"ma,ten\n1,x\n")
+    other.write_bytes(b"ma\n1\n")
+    hashes = fresh(tmp_path / "cache")
+    wanted = {os.path.abspath(path)}
+    hashes.begin_pass(wanted.__contains__)
+    digest = hashes.digest(path)
+    assert [hashes.digest(path), hashes.digest(other), hashes.digest(other)][0] == digest
+    assert hashes.read == 2  # racily clean, yet hashed once in the pass
+    data = hashes.kept_bytes(path, os.stat(path))
+    assert data == path.read_bytes() and hashes.digest_of(data) == digest
+    assert hashes.kept_bytes(other, os.stat(other)) is None  # not a file the pass keeps
+    assert hashes.digest_of(path.read_bytes()) is None  # equal bytes, another object
+    hashes.end_pass()
+    hashes.begin_pass(wanted.__contains__)
+    hashes.digest(path)
+    assert hashes.read == 3  # control: a new pass hashes the racy file again
+    path.write_bytes(b"ma,ten\n1,yz\n")  # changed in the pass
+    assert hashes.kept_bytes(path, os.stat(path)) is None
+    assert hashes.digest(path) == hashlib.sha256(b"ma,ten\n1,yz\n").hexdigest()
+    hashes.end_pass()
+    assert hashes.kept_bytes(path, os.stat(path)) is None  # the pass ended: nothing kept
+    # rawcsv reads the kept bytes and takes their digest (the build's HASHES)
+    filehash.HASHES.begin_pass(wanted.__contains__)
+    try:
+        filehash.HASHES.digest(path)
+        raw, _ = read_raw(path, "a.csv", "a")
+        assert raw is not None and raw is filehash.HASHES.kept_bytes(path, os.stat(path))
+        table, _ = read_table(raw, "a.csv")
+        assert table is not None and table.sha256 == hashlib.sha256(raw).hexdigest()
+    finally:
+        filehash.HASHES.end_pass()
+
+
+def test_kept_bytes_that_are_not_the_files_stop_a_checked_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Negative control of the kept bytes: bytes kept under the file's very `stat` but
+    not its content (as a rewrite in the same clock tick would leave) are read as the
+    file's; ANTQ_CHECK_DEPS=1 reads the file again and stops."""
+    from generator.data.rawcsv import read_raw
+
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"ma\n1\n")
+    hashes = filehash.HASHES
+    hashes.begin_pass({os.path.abspath(path)}.__contains__)
+    try:
+        hashes.digest(path)
+        name = os.path.abspath(path)
+        stat, _, digest = hashes.kept_data[name]
+        hashes.kept_data[name] = (stat, b"ma\n2\n", digest)  # not the file's bytes
+        assert read_raw(path, "a.csv", "a")[0] == b"ma\n2\n"  # taken as the file's
+        monkeypatch.setenv("ANTQ_CHECK_DEPS", "1")
+        with pytest.raises(RuntimeError, match="bytes this build kept"):
+            read_raw(path, "a.csv", "a")
+    finally:
+        hashes.end_pass()
+
+
 def test_a_moved_or_copied_file_is_hashed_again_with_the_same_value(
     tmp_path: Path, settled: None
 ) -> None:
@@ -183,3 +250,24 @@ def test_validate_keeps_the_hashes_as_build_does(
     assert run_cli(data, use_cache=False) == 0  # control: every input file read again
     assert HASHES.read >= len(photos)
     capsys.readouterr()
+
+
+def test_a_settled_file_saved_again_is_hashed_once_a_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file hashed once settled (its digest kept by `stat`), then saved again (the edit
+    `antq serve` rebuilds for, racily clean now): one build's pass hashes it once, not at
+    each of its readers (the kept digest of the old `stat` does not hide the pass's)."""
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"ma\n1\n")
+    hashes = fresh(tmp_path / "cache")
+    monkeypatch.setattr(filehash, "RACY_NS", 0)
+    hashes.digest(path)
+    monkeypatch.setattr(filehash, "RACY_NS", 2_000_000_000)
+    path.write_bytes(b"ma\n22\n")
+    hashes.begin_pass()
+    try:
+        assert hashes.digest(path) == hashes.digest(path) == hashlib.sha256(b"ma\n22\n").hexdigest()
+    finally:
+        hashes.end_pass()
+    assert hashes.read == 2

@@ -385,3 +385,54 @@ def test_bundled_data_has_no_legal_or_tt124_warning(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
     assert codes(data, date(2026, 12, 3)) == []
+
+
+def test_citations_are_judged_again_only_when_what_they_read_changed(
+    package: Path, monkeypatch
+) -> None:
+    """The last judgement is kept (`antq serve` validates again for each edit of another
+    table): the same inputs and date judge nothing again; a model's citation changed is
+    judged (with the same lessons, documents and date)."""
+    from generator import legal
+
+    judged: list[date] = []
+    real = legal.undated_problems
+
+    def spy(documents, on, tables, lessons):  # type: ignore[no-untyped-def]
+        judged.append(on)
+        return real(documents, on, tables, lessons)
+
+    monkeypatch.setattr(legal, "undated_problems", spy)
+    (package / "lessons" / "an-ninh-mang-thu.md").unlink()
+    assert codes(package, LAPSE) == codes(package, LAPSE) == []
+    assert judged == [LAPSE]
+    models = package / "models.csv"
+    text = models.read_text(encoding="utf-8")
+    models.write_text(text.replace(",06/2014/NĐ-CP,", ",24/2018/QH14,", 1), encoding="utf-8")
+    assert [c for c, _ in codes(package, LAPSE)] == ["legal-out-of-force"]
+    assert judged == [LAPSE, LAPSE]
+
+
+def test_a_kept_judgement_that_differs_stops_a_checked_build(package: Path, monkeypatch) -> None:
+    """Negative control of the kept judgement: kept under a key that forgets the models'
+    table, a model's citation changed is missed; ANTQ_CHECK_DEPS=1 judges again and stops."""
+    from generator.data import validate as validate_mod
+
+    (package / "lessons" / "an-ninh-mang-thu.md").unlink()
+    assert codes(package, LAPSE) == []
+    ((key, found),) = validate_mod._LEGAL_MEMO.items()
+    monkeypatch.setattr(validate_mod, "_LEGAL_MEMO", _Forgetful({key: found}))
+    models = package / "models.csv"
+    text = models.read_text(encoding="utf-8")
+    models.write_text(text.replace(",06/2014/NĐ-CP,", ",24/2018/QH14,", 1), encoding="utf-8")
+    assert codes(package, LAPSE) == []  # stale: the lapsed citation missed
+    monkeypatch.setenv("ANTQ_CHECK_DEPS", "1")
+    with pytest.raises(RuntimeError, match="judgement of the citations"):
+        codes(package, LAPSE)
+
+
+class _Forgetful(dict):  # type: ignore[type-arg]
+    """The memo with keys that ignore what the judgement read of the tables."""
+
+    def get(self, key, default=None):  # type: ignore[no-untyped-def]
+        return next(iter(self.values()), default)

@@ -77,3 +77,28 @@ def test_a_one_row_edit_of_a_large_table() -> None:
     assert (span.start, span.end_a, span.end_b) == (123_457, 123_458, 123_458)
     assert span_lines(new, span.at, span.end_at_b) == [b"123456,changed,2024"]
     assert span_lines(old, span.at, span.end_at_a) == [b"123456,x4,2024"]
+
+
+def test_a_span_asked_again_for_equal_texts_is_not_found_again(monkeypatch) -> None:
+    """One build asks the span of the same two table bytes several times (the patch, the
+    changed keys, the open-data split): the last one is given again for the same or equal
+    texts, never for others (each of which is found, and right)."""
+    found: list[tuple[bytes, bytes, int]] = []
+    real = rawcsv._line_span
+
+    def spy(a, b, first=0):  # type: ignore[no-untyped-def]
+        found.append((a, b, first))
+        return real(a, b, first)
+
+    monkeypatch.setattr(rawcsv, "_line_span", spy)
+    monkeypatch.setattr(rawcsv, "_SPANS", [])
+    a, b, c = b"h\n1\n2\n3\n", b"h\n1\nX\n3\n", b"h\n1\n2\nY\n"
+    span = rawcsv.line_span(a, b, 1)
+    equal = b"".join([a[:3], a[3:]]), b"".join([b[:3], b[3:]])
+    assert equal[0] is not a and rawcsv.line_span(*equal, 1) is span
+    assert len(found) == 1
+    for x, y, first in ((a, c, 1), (c, b, 1), (a, b, 0), (a, b, 1)):
+        assert rawcsv.line_span(x, y, first) == real(x, y, first)
+    assert len(found) == 5  # each new pair, and (a, b, 1) again after others
+    assert rawcsv.line_span("h\n1\n", "h\n2\n", 1) == real("h\n1\n", "h\n2\n", 1)
+    assert rawcsv.line_span("h\n1\n", "h\n2\n", 1) is not rawcsv.line_span("h\n1\n", "h\n2\n", 1)

@@ -11,6 +11,7 @@ untouched tables' cached results are the existing cache's business, tested elsew
 from __future__ import annotations
 
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -164,7 +165,7 @@ def test_without_the_key_index_the_duplicate_is_missed(
     first, cells = text[1].split(","), text[last].split(",")
     text[last] = ",".join(first[:2] + cells[2:])
     (package / "assessments.csv").write_text("\n".join(text), encoding="utf-8")
-    monkeypatch.setattr(rowlevel, "_positions", lambda keys, affected: [])
+    monkeypatch.setattr(rowlevel, "_positions", lambda keys, affected, *held: [])
     result = validate_package(package, cache_dir=cache)
     assert result.by_rows == ["assessments"]
     assert not result.errors
@@ -292,3 +293,67 @@ def test_a_hidden_character_in_a_changed_row_is_found_without_searching_the_tabl
     assert "assessments" in tables
     assert by_rows == whole
     assert any("U+200B" in line for line in by_rows)
+
+
+def test_edits_on_a_state_held_in_memory_find_what_the_whole_check_finds(
+    edited: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """`antq serve` holds the row states in memory (`RowMemory`) and each edit splices the
+    held state's facts in place: a chain of edits (a row given the key of another, a row
+    added with that key too, the first row removed, every row of that key removed) each
+    finds by rows exactly what a whole-table check finds."""
+    package, cache = edited
+    memory = rowlevel.RowMemory()
+    path = package / "assessments.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines = lines[:-1] if lines[-1] == "" else lines
+    first = lines[1].split(",")
+
+    def keyed(line: str) -> str:
+        return ",".join(first[:2] + line.split(",")[2:])
+
+    edits = [
+        lambda t: [*t[:3], keyed(t[3]), *t[4:]],
+        lambda t: [*t, keyed(t[-1])],
+        lambda t: [t[0], *t[2:]],
+        lambda t: [t[0], *(x for x in t[1:] if not x.startswith(",".join(first[:2]) + ","))],
+    ]
+    found: list[list[tuple[str, int | None]]] = []
+    for edit in edits:
+        lines = edit(lines)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        result = validate_package(package, cache_dir=cache, row_states=memory)
+        assert result.by_rows == ["assessments"]
+        whole = validate_package(package, use_cache=False)
+        assert [p.line() for p in result.problems] == [p.line() for p in whole.problems]
+        found.append([(p.code, p.row) for p in result.errors])
+    assert all(found[:3]) and found[3] == []  # not vacuous: duplicates found, then none
+
+
+@pytest.mark.parametrize("check", [False, True])
+def test_stale_key_counts_miss_a_duplicate_and_the_check_catches_them(
+    check: bool, edited: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Negative control of `RowState.counts`: counts that forget the rows holding a key
+    (as if an edit had not moved them) make a new duplicate of that key look alone, and it
+    is missed; ANTQ_CHECK_DEPS=1 counts again after each edit and stops the build."""
+    package, cache = edited
+    memory = rowlevel.RowMemory()
+    path = package / "assessments.csv"
+    lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    path.write_text("\n".join([*lines, lines[-1].replace(",2024,", ",2019,", 1)]) + "\n")
+    assert validate_package(package, cache_dir=cache, row_states=memory).by_rows
+    state = memory.get(cache / "validate", "assessments")[1]
+    assert state is not None and state.counts is not None
+    state.counts = {"pk": Counter(), "nfc": Counter()}  # forgotten
+    first = lines[1].split(",")
+    cells = lines[-1].split(",")
+    path.write_text("\n".join([*lines, ",".join(first[:2] + cells[2:])]) + "\n")
+    if check:
+        monkeypatch.setenv("ANTQ_CHECK_DEPS", "1")
+        with pytest.raises(RuntimeError, match="key counts"):
+            validate_package(package, cache_dir=cache, row_states=memory)
+        return
+    result = validate_package(package, cache_dir=cache, row_states=memory)
+    assert result.by_rows == ["assessments"] and not result.errors  # stale: missed
+    assert validate_package(package, use_cache=False).errors  # the duplicate is there

@@ -29,7 +29,9 @@ from __future__ import annotations
 import csv
 import functools
 import marshal
+import os
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -227,6 +229,10 @@ class RowState:
     # Whether `text` holds a hidden character (rawcsv.hidden_characters' search): known in
     # memory once a row path searched it, never stored (None: not known).
     hidden: bool | None = field(default=None, compare=False)
+    # How many rows hold each typed ("pk") and NFC ("nfc") key: made once in memory
+    # (`RowMemory.prepare`, or the first edit) and moved by each edit's rows, never stored;
+    # a key the changed rows alone hold is then found without a scan of 400,000 rows.
+    counts: dict[str, Counter[Any]] | None = field(default=None, compare=False)
 
     def dump(self) -> bytes:
         f = self.facts
@@ -264,6 +270,9 @@ class RowState:
         )
 
 
+RETIRED_KEPT = 2  # replaced states held until `RowMemory.flush`, at most
+
+
 class RowMemory:
     """`antq serve` (issue 18): the tables' row-level states held in memory between
     rebuilds instead of read from and written to the cache each time (400,000 rows of
@@ -277,6 +286,9 @@ class RowMemory:
         self._held: dict[tuple[str, str], RowState | None] = {}
         self._unsaved: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
+        # The states replaced, let go by `flush` (idle time): freeing one of 400,000 rows
+        # is ~30 ms the edit that replaced it would otherwise spend before its pages go live.
+        self._retired: list[RowState | None] = []
 
     def get(self, directory: Path, resource: str) -> tuple[bool, RowState | None]:
         """(held, state): whether a state (or its absence) is held for the table."""
@@ -287,14 +299,25 @@ class RowMemory:
     def put(self, directory: Path, resource: str, state: RowState | None) -> None:
         with self._lock:
             key = (str(directory), resource)
+            self._retired.append(self._held.get(key))
+            del self._retired[:-RETIRED_KEPT]  # (edits with no idle time between: bounded)
             self._held[key] = state
             self._unsaved.add(key)
+
+    def prepare(self) -> None:
+        """Make, between rebuilds, the key counts of the states held (`RowState.counts`)."""
+        with self._lock:
+            held = [state for state in self._held.values() if state is not None]
+        for state in held:
+            if state.counts is None:
+                state.counts = _counts(state.facts)
 
     def flush(self) -> None:
         """Write the states not yet on disk (None: the stored one removed)."""
         with self._lock:
             unsaved = [(key, self._held[key]) for key in sorted(self._unsaved)]
             self._unsaved.clear()
+            self._retired.clear()
         for (directory, resource), state in unsaved:
             path = state_path(Path(directory), resource)
             if state is None:
@@ -355,10 +378,27 @@ def state_path(directory: Path, resource: str) -> Path:
 FEW_KEYS = 16
 
 
-def _positions(keys: list[Any], affected: set[Any]) -> list[int]:
-    """The rows whose key is one of `affected` (none of which is None), in order."""
+def _counts(facts: RowFacts) -> dict[str, Counter[Any]]:
+    return {"pk": Counter(facts.pk), "nfc": Counter(facts.nfc)}
+
+
+def _positions(
+    keys: list[Any],
+    affected: set[Any],
+    counts: Counter[Any] | None = None,
+    start: int = 0,
+    mid: list[Any] | None = None,
+) -> list[int]:
+    """The rows whose key is one of `affected` (none of which is None), in order. With
+    `counts` (how many rows hold each key) and the changed rows' keys `mid` (from row
+    `start`): a key no other row holds is found in `mid` alone."""
     if not affected:
         return []
+    if counts is not None and mid is not None:
+        inside = {key: [start + j for j, k in enumerate(mid) if k == key] for key in affected}
+        alone = {key for key, at in inside.items() if counts.get(key, 0) == len(at)}
+        known = [i for key in alone for i in inside[key]]
+        return sorted(known + _positions(keys, affected - alone))
     if len(affected) > FEW_KEYS:
         return [i for i, k in enumerate(keys) if k is not None and k in affected]
     found: list[int] = []
@@ -398,10 +438,12 @@ def lib_cross_row(
     delimiter: str,
     lib: list[dict[str, Any]],
     positions: list[int],
+    nones: int | None = None,
 ) -> list[Problem]:
     """Frictionless' primary-key errors, found as it finds them (resources/table.py): a
     row whose key cells are all missing; a row whose typed key an earlier row had (it names
-    the latest such row); none on a row it calls blank."""
+    the latest such row); none on a row it calls blank. `nones`: how many rows have no
+    key, when known (none: no scan for them)."""
     if not facts.pk:
         return []
     blank = {p["row"] for p in lib if p["code"] == "blank-row"}
@@ -413,7 +455,7 @@ def lib_cross_row(
         described["cells"] = cells_of(line(i), delimiter)
         found.append(ctx.translate(described))
 
-    for i in _indexes(facts.pk, None):
+    for i in _indexes(facts.pk, None) if nones != 0 else []:
         if facts.number(i) not in blank:
             err(i, PK_ALL_NONE)
     memory: dict[Key, int] = {}
@@ -512,13 +554,12 @@ def _check_changed(
 
 
 def _splice_facts(old: RowFacts, mid: RowFacts, edit: _Edit) -> RowFacts:
-    facts = RowFacts(
-        numbers=[],
-        blank=edit.splice(old.blank, mid.blank),
-        pk=edit.splice(old.pk, mid.pk),
-        nfc=edit.splice(old.nfc, mid.nfc),
-        slug=edit.splice(old.slug, mid.slug),
-    )
+    """The facts after the edit, `old`'s lists spliced in place (the rows the edit left are
+    not copied: four lists of 400,000 for the national yearly results): `old` is the state
+    being replaced, read no more once its edit is known to be checked by rows."""
+    for name in ("blank", "pk", "nfc", "slug"):
+        getattr(old, name)[edit.start : edit.end_old] = getattr(mid, name)
+    facts = RowFacts(numbers=[], blank=old.blank, pk=old.pk, nfc=old.nfc, slug=old.slug)
     for i, raw in old.nfc_raw.items():
         if i < edit.start:
             facts.nfc_raw[i] = raw
@@ -564,19 +605,17 @@ def row_path(checker: Any, spec: ResourceSpec, context: str, state: RowState | N
     if edit is None or changed is None:
         return None
     own_mid, lib_mid, mid_facts = changed
-    facts = _splice_facts(state.facts, mid_facts, edit)
+    old = state.facts
     lib = shift(state.lib, edit.start, edit.end_old, edit.delta) + lib_mid
-    if facts.count() == 0 or len(lib) >= _max_lib_problems():
+    rows = old.count() - old.blank[edit.start : edit.end_old].count(False) + mid_facts.count()
+    if rows == 0 or len(lib) >= _max_lib_problems():
         return None
     own = shift(state.own, edit.start, edit.end_old, edit.delta) + [p.to_dict() for p in own_mid]
-    old = state.facts
-    pk_at = _positions(facts.pk, edit.touched(old.pk, mid_facts.pk, state.dups["pk"]))
-    nfc_at = _positions(facts.nfc, edit.touched(old.nfc, mid_facts.nfc, state.dups["nfc"]))
-    slugs, mid_slugs = _slug_keys(facts.slug), _slug_keys(mid_facts.slug)
-    slug_at = _positions(slugs, edit.touched(_slug_keys(old.slug), mid_slugs, state.dups["slug"]))
+    facts, counts, (pk_at, nfc_at, slug_at, slugs) = _spliced(state, edit, mid_facts)
     ctx = _Context(checker._task(spec, table))
     found = [Problem.from_dict(p) for p in lib]
-    found += lib_cross_row(ctx, facts, lambda i: edit.new[i], table.delimiter, lib, pk_at)
+    nones = counts["pk"].get(None, 0)
+    found += lib_cross_row(ctx, facts, lambda i: edit.new[i], table.delimiter, lib, pk_at, nones)
     hidden, found_hidden = _hidden(state, edit, table)
     found += found_hidden
     found += [Problem.from_dict(p) for p in own]
@@ -598,8 +637,49 @@ def row_path(checker: Any, spec: ResourceSpec, context: str, state: RowState | N
         state.keys,
         state.prepared,
         hidden,
+        counts,
     )
-    return found, facts.count(), new_state
+    return found, rows, new_state
+
+
+def _spliced(
+    state: RowState, edit: _Edit, mid: RowFacts
+) -> tuple[RowFacts, dict[str, Counter[Any]], tuple[list[int], list[int], list[int], list[Any]]]:
+    """The facts after the edit (the state's spliced in place), their key counts, and the
+    rows holding a key the edit touched: by typed key, NFC key and page address (with the
+    addresses' slugs)."""
+    old = state.facts
+    touched_pk = edit.touched(old.pk, mid.pk, state.dups["pk"])
+    touched_nfc = edit.touched(old.nfc, mid.nfc, state.dups["nfc"])
+    touched_slug = edit.touched(_slug_keys(old.slug), _slug_keys(mid.slug), state.dups["slug"])
+    counts = _moved_counts(state, edit, mid)
+    facts = _splice_facts(old, mid, edit)  # (`old` spliced: read no more)
+    _check_counts(counts, facts)
+    pk_at = _positions(facts.pk, touched_pk, counts["pk"], edit.start, mid.pk)
+    nfc_at = _positions(facts.nfc, touched_nfc, counts["nfc"], edit.start, mid.nfc)
+    slugs = _slug_keys(facts.slug)
+    return facts, counts, (pk_at, nfc_at, _positions(slugs, touched_slug), slugs)
+
+
+def _moved_counts(state: RowState, edit: _Edit, mid: RowFacts) -> dict[str, Counter[Any]]:
+    """The key counts after the edit (`RowState.counts`): the held state's (made now when
+    it has none), moved by the rows removed and added, and given on to the new state."""
+    counts = state.counts if state.counts is not None else _counts(state.facts)
+    state.counts = None
+    old = state.facts
+    for name, before, after in (("pk", old.pk, mid.pk), ("nfc", old.nfc, mid.nfc)):
+        counts[name].subtract(before[edit.start : edit.end_old])
+        counts[name].update(after)
+    return counts
+
+
+def _check_counts(counts: dict[str, Counter[Any]], facts: RowFacts) -> None:
+    """ANTQ_CHECK_DEPS=1: the moved counts must be those of the spliced facts."""
+    if os.environ.get("ANTQ_CHECK_DEPS") != "1":
+        return
+    fresh = _counts(facts)
+    if any(+counts[name] != fresh[name] for name in fresh):
+        raise RuntimeError("the row state's key counts moved by the edit differ from a count")
 
 
 def _hidden(state: RowState, edit: _Edit, table: Any) -> tuple[bool, list[Problem]]:

@@ -784,7 +784,25 @@ def _legal_problems(package: PackageSpec, on: date | None) -> list[Problem]:
     tables = {
         name: r.path for name in ("models", "events") if (r := package.resource(name)) is not None
     }
-    return legal.undated_problems(documents, on, tables, cited)
+    # Judged again only when something it reads changed (`_LEGAL_MEMO`).
+    read = tuple((n, str(p), file_sha256(p) if p.is_file() else "-") for n, p in tables.items())
+    key = (on, table.sha256, read, tuple((f, line, tuple(ids)) for f, line, ids in cited))
+    found = _LEGAL_MEMO.get(key)
+    check = found is not None and os.environ.get("ANTQ_CHECK_DEPS") == "1"
+    if check and legal.undated_problems(documents, on, tables, cited) != found:
+        raise RuntimeError("the kept judgement of the citations differs from a new one")
+    if found is None:
+        found = legal.undated_problems(documents, on, tables, cited)
+        _LEGAL_MEMO.clear()
+        _LEGAL_MEMO[key] = found
+    return list(found)
+
+
+# The last judgement of the citations (`_legal_problems`), by everything it read: the date,
+# the legal documents, the models' and events' tables, the lessons' citations. `antq serve`
+# validates again for each edit of another table (~60 ms of the national package's models
+# read and judged again for a yearly result, issue 18). Problems are immutable.
+_LEGAL_MEMO: dict[Any, list[Problem]] = {}
 
 
 def header_problems(spec: ResourceSpec, table: Table, where: str) -> list[Problem]:

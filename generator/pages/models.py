@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from generator.deps import model_key
 from generator.model import ModelEntry, SiteModel
-from generator.pages import Page, Slice, Source, paged, split_list
+from generator.pages import FileOutput, Page, Slice, Source, paged, split_list
 from generator.pages.common import (
     award_view,
     later_parts,
@@ -23,8 +23,13 @@ from generator.textvi import slugify
 RANK = 30  # the families' order: see generator.pages.collect
 
 
-def make(source: Source) -> Iterator[Page]:
-    yield from pages(source.model)
+def make(source: Source) -> Iterator[Page | FileOutput]:
+    """The whole directory as one container (`Source.contained`), its keys those its pages
+    declare: every model's key (its own page's), which each row that changes which pages
+    there are, or their titles, maps to (a model's site or award: its model's key); a
+    yearly result or a class row (a xã's key) leaves every page of it as it was."""
+    model = source.model
+    yield from source.contained("models", frozenset(), lambda: list(pages(model)))
 
 
 # Sites a model page shows (~9 elements each); the rest on the model's pages trang-n/
