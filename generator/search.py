@@ -91,14 +91,17 @@ NEWS_PAGES = "tin-tuc/"
 # CPU at 1,000 articles), whatever its date; the first search loads each one's small
 # metadata and the chunk of each word it searches (bench/search_bytes.py).
 NEWS_SHARDS = 8
-# The site's index and the library's are each split into this many shards (/pagefind/ and
-# /pagefind-2/, /pagefind-bai-hoc/ and /pagefind-bai-hoc-2/), each page in the shard its
-# address hashes to (`_bucket`), made by Pagefind runs side by side and merged by the search
-# script: one Pagefind run keeps one core busy (issue 18: 5,000 lessons in one run were
-# 13.9 s of a 30.4 s build while the other core idled). A constant, not the machine's core
-# count, so that every machine writes the same files; 2 is the measured best on 2 cores
-# (bench/peers_bench.py), and a first search loads each shard's metadata once.
-SITE_SHARDS = 2
+# The lesson library's index is split into this many shards (/pagefind-bai-hoc/,
+# /pagefind-bai-hoc-2/), each lesson in the shard its address hashes to (`_bucket`), made by
+# Pagefind runs side by side and merged by the search script: one Pagefind run keeps one core
+# busy (issue 18: 5,000 lessons in one run were 13.9 s of a 30.4 s build while the other
+# core idled; bench/shard_bench.py). The site's index can be split the same way
+# (/pagefind-2/ …), but is not: each shard holds its own chunk of every word searched, and
+# on the national site two shards made a first search of "Nguyễn Văn" 1.12 MB instead of
+# 0.83 (of 1 MB on 3G; "mo hinh tu quan" 1.38 instead of 1.23: bench/search_bytes.py), for
+# no gain measured on a loaded machine (search stage 23.6 s against 22.5). Constants, not
+# the machine's core count, so that every machine writes the same files.
+SITE_SHARDS = 1
 LIBRARY_SHARDS = 2
 # A lesson's page (its own folder under /bai-hoc/; the topic and audience lists are one
 # level deeper): the library's lists (/bai-hoc/, a topic's, an audience's) stay in the first
