@@ -18,15 +18,15 @@ Several indexes are built, and the search script searches them as one (Pagefind'
 merges them); the news (issue 21): /pagefind-tin-tuc/ over its lists and
 /pagefind-tin-tuc-1/ … -8/ over its articles, each article in the shard its address hashes
 to (`news_index_dir`), so that a new article re-indexes the lists and one shard, not the
-~1,200 pages of the site (1.8 s of a 5 s budget at 1,000 articles); /pagefind/ and
-/pagefind-2/ over every other page, each in the shard its address hashes to. The site's and
-the library's indexes are split so that their Pagefind runs share the cores (`SITE_SHARDS`,
-`LIBRARY_SHARDS`), and an edit re-makes only the shards whose pages changed. A page is in
-one index only: the lessons are indexed once, a data edit never rebuilds the library's index
-(nor a lesson edit the site's), and a new article only news indexes (the lists of a xã's,
-province's and model's latest articles are not indexed: `news_list` in macros.html). The
-indexes to make are made by Pagefind runs side by side (`_run_all`: one run keeps about one
-core busy; the largest first), written in the order of their folders.
+~1,200 pages of the site (1.8 s of a 5 s budget at 1,000 articles); /pagefind/ over every
+other page (it can be split in shards the same way, `SITE_SHARDS`: see there why it is not).
+The library's index is split so that its Pagefind runs share the cores (`LIBRARY_SHARDS`),
+and an edit re-makes only the shards whose pages changed. A page is in one index only: the
+lessons are indexed once, a data edit never rebuilds the library's index (nor a lesson edit
+the site's), and a new article only news indexes (the lists of a xã's, province's and
+model's latest articles are not indexed: `news_list` in macros.html). The indexes to make
+are made by Pagefind runs side by side (`_run_all`: one run keeps about one core busy; the
+largest first), written in the order of their folders.
 
 What Pagefind reads is a search copy of each page, made by the render workers right after
 the page (`search_copy`): the page's <main> only, without the parts marked
