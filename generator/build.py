@@ -832,7 +832,7 @@ class Builder:
             )
         with stage("pwa"):
             try:
-                pwa.write_worker(derived, self.o.site_dir, index["library"]["files"])
+                pwa.write_worker(derived, self.o.site_dir, search.library_files(index))
             except pwa.PwaError as exc:
                 raise BuildError(exc.lines) from None
         with stage("verify"):

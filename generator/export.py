@@ -50,7 +50,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 import generator
-from generator import pwa
+from generator import pwa, search
 from generator.build import BuildOptions, DataRevision, build_site, data_revision
 from generator.data.messages_vi import say, text
 from generator.errors import AntqError
@@ -77,7 +77,7 @@ SKIP_FILES = {
     pwa.LIBRARY_URL,  # the list of lessons the service worker downloads
     pwa.MANIFEST_URL,
 }
-SKIP_DIRS = ("/pagefind/",)
+SKIP_DIRS = tuple(search.site_indexes())  # the site index's shards
 # Our own table, not `mimetypes`: that reads /etc/mime.types, which differs between machines
 # and would make the ZIM differ with it.
 MIMETYPES = {

@@ -12,16 +12,21 @@ other word without its tones; repeats are kept, and heading words are weighted a
 so the folded words rank pages as the original words would.
 
 Several indexes are built, and the search script searches them as one (Pagefind's
-`mergeIndex`): /pagefind-bai-hoc/ over the lesson library's pages, which the library
-download also takes for offline use; the news (issue 21): /pagefind-tin-tuc/ over its lists
-and /pagefind-tin-tuc-1/ … -8/ over its articles, each article in the shard its address
-hashes to (`news_index_dir`), so that a new article re-indexes the lists and one shard, not
-the ~1,200 pages of the site (1.8 s of a 5 s budget at 1,000 articles); /pagefind/ over
-every other page. A page is in one index only: the lessons are indexed once, a data edit
-never rebuilds the library's index (nor a lesson edit the site's), and a new article only
-news indexes (the lists of a xã's, province's and model's latest articles are not indexed:
-`news_list` in macros.html). The indexes to make are made by Pagefind runs side by side
-(`_run_all`: one run keeps about one core busy), written in the order of their folders.
+`mergeIndex`): /pagefind-bai-hoc/ and /pagefind-bai-hoc-2/ over the lesson library's pages
+(each lesson in the shard its address hashes to, the lists in the first:
+`library_index_dir`), which the library download also takes for offline use (offline search
+merges them); the news (issue 21): /pagefind-tin-tuc/ over its lists and
+/pagefind-tin-tuc-1/ … -8/ over its articles, each article in the shard its address hashes
+to (`news_index_dir`), so that a new article re-indexes the lists and one shard, not the
+~1,200 pages of the site (1.8 s of a 5 s budget at 1,000 articles); /pagefind/ over every
+other page (it can be split in shards the same way, `SITE_SHARDS`: see there why it is not).
+The library's index is split so that its Pagefind runs share the cores (`LIBRARY_SHARDS`),
+and an edit re-makes only the shards whose pages changed. A page is in one index only: the
+lessons are indexed once, a data edit never rebuilds the library's index (nor a lesson edit
+the site's), and a new article only news indexes (the lists of a xã's, province's and
+model's latest articles are not indexed: `news_list` in macros.html). The indexes to make
+are made by Pagefind runs side by side (`_run_all`: one run keeps about one core busy; the
+largest first), written in the order of their folders.
 
 What Pagefind reads is a search copy of each page, made by the render workers right after
 the page (`search_copy`): the page's <main> only, without the parts marked
@@ -86,6 +91,23 @@ NEWS_PAGES = "tin-tuc/"
 # CPU at 1,000 articles), whatever its date; the first search loads each one's small
 # metadata and the chunk of each word it searches (bench/search_bytes.py).
 NEWS_SHARDS = 8
+# The lesson library's index is split into this many shards (/pagefind-bai-hoc/,
+# /pagefind-bai-hoc-2/), each lesson in the shard its address hashes to (`_bucket`), made by
+# Pagefind runs side by side and merged by the search script: one Pagefind run keeps one core
+# busy (issue 18: 5,000 lessons in one run were 13.9 s of a 30.4 s build while the other
+# core idled; bench/shard_bench.py). The site's index can be split the same way
+# (/pagefind-2/ …), but is not: each shard holds its own chunk of every word searched, and
+# on the national site two shards made a first search of "Nguyễn Văn" 1.12 MB instead of
+# 0.83 (of 1 MB on 3G; "mo hinh tu quan" 1.38 instead of 1.23: bench/search_bytes.py), for
+# no gain measured on a loaded machine (search stage 23.6 s against 22.5). Constants, not
+# the machine's core count, so that every machine writes the same files.
+SITE_SHARDS = 1
+LIBRARY_SHARDS = 2
+# A lesson's page (its own folder under /bai-hoc/; the topic and audience lists are one
+# level deeper): the library's lists (/bai-hoc/, a topic's, an audience's) stay in the first
+# shard, which always exists, so that the search page can name the shards that hold a lesson
+# from the model alone (`library_indexes`), as the news' (`news_indexes`).
+_LESSON_PAGE = re.compile(r"^bai-hoc/(?!chu-de/|danh-cho/)[^/]+/index\.html$")
 # Pages that are not content: searching them would only return noise.
 NOT_INDEXED = frozenset(url_to_path(url) for url in ("/404.html", "/offline/", "/tim-kiem/"))
 # Parts of <main> that repeat on many pages (breadcrumbs, contents, related lessons, topic
@@ -102,6 +124,12 @@ _KEEP = re.compile(
     r"^(pagefind\.js|pagefind-worker\.js|pagefind-entry\.json|pagefind\.[^/]+\.pf_meta"
     r"|wasm\.[^/]+\.pagefind|(index|fragment|filter)/[^/]+)$"
 )
+# The search script imports the first index's pagefind.js (the site's online, the library's
+# offline), which loads its worker and its wasm; an index merged into it gives only its
+# entry, metadata, word chunks and fragments (Pagefind's `mergeIndex` loads no wasm): the
+# other indexes leave these out (~155 kB each, which the library download would also take).
+PRIMARY_INDEXES = frozenset({INDEX_DIR, LIBRARY_INDEX_DIR})
+_PRIMARY_ONLY = re.compile(r"^(pagefind\.js|pagefind-worker\.js|wasm\.[^/]+\.pagefind)$")
 # Starts each hidden paragraph: Pagefind keeps hidden text in a page's content, and the
 # search script must never show it in an excerpt.
 SENTINEL = "¦"
@@ -247,14 +275,57 @@ def search_copy(page: str, rel: str = "") -> str | None:
 
 
 def index_dir(rel: str, library: bool, news: bool = False) -> str | None:
-    """The index a page goes to: the library's (when the site has lessons) for the pages
-    under /bai-hoc/, the news' (when the site has articles) for the pages under /tin-tuc/,
-    the site's for every other indexed page, None for pages not indexed."""
+    """The index a page goes to: the library's shard (when the site has lessons) for the
+    pages under /bai-hoc/, the news' (when the site has articles) for the pages under
+    /tin-tuc/, the site's shard for every other indexed page, None for pages not indexed."""
     if not indexed(rel):
         return None
     if library and rel.startswith(LIBRARY_PAGES):
+        return library_index_dir(rel)
+    if news and rel.startswith(NEWS_PAGES):
+        return news_index_dir(rel)
+    return shard_dir(INDEX_DIR, _bucket(rel, SITE_SHARDS))
+
+
+def _bucket(address: str, shards: int) -> int:
+    """The shard (0 … `shards` - 1) of a page, fixed by its address alone (a stable hash:
+    the same on every machine and in every build)."""
+    return int(hashlib.sha256(address.encode()).hexdigest()[:8], 16) % shards
+
+
+def shard_dir(base: str, number: int) -> str:
+    """The folder of shard `number` (from 0) of the index `base`: the first shard is the
+    index's own folder (the one the search script loads first), the others `base`-2, -3 …"""
+    return base if number == 0 else f"{base}-{number + 1}"
+
+
+def site_indexes() -> list[str]:
+    """The URLs of the site index's shards, the first one's first (the search page merges
+    the others into it). Every shard exists: the pages every site has (its home, guide,
+    sections) fall in each of them (tests/test_search.py)."""
+    return [f"/{shard_dir(INDEX_DIR, number)}/" for number in range(SITE_SHARDS)]
+
+
+def library_index_dir(rel: str) -> str:
+    """The library's shard of a page under /bai-hoc/: a lesson's is fixed by its address,
+    the lists' is the first."""
+    if not _LESSON_PAGE.match(rel):
         return LIBRARY_INDEX_DIR
-    return news_index_dir(rel) if news and rel.startswith(NEWS_PAGES) else INDEX_DIR
+    return shard_dir(LIBRARY_INDEX_DIR, _bucket(rel, LIBRARY_SHARDS))
+
+
+def library_indexes(lesson_urls: list[str]) -> list[str]:
+    """The URLs of the library's shards a site with these lessons has, the first one's
+    first (offline search loads it and merges the others): the first, which holds the
+    lists, and each shard holding a lesson."""
+    found = {library_index_dir(url_to_path(url)) for url in lesson_urls} - {LIBRARY_INDEX_DIR}
+    return [f"/{where}/" for where in (LIBRARY_INDEX_DIR, *sorted(found))]
+
+
+def is_library_index(where: str) -> bool:
+    """Whether an index folder is one of the library's shards (the library download takes
+    their files)."""
+    return where == LIBRARY_INDEX_DIR or where.startswith(LIBRARY_INDEX_DIR + "-")
 
 
 def news_index_dir(rel: str) -> str:
@@ -263,8 +334,7 @@ def news_index_dir(rel: str) -> str:
     parts = rel.split("/")
     if len(parts) != 4 or not parts[1].isdigit():
         return NEWS_INDEX_DIR
-    number = int(hashlib.sha256(f"{parts[1]}/{parts[2]}".encode()).hexdigest()[:8], 16)
-    return f"{NEWS_INDEX_DIR}-{number % NEWS_SHARDS + 1}"
+    return f"{NEWS_INDEX_DIR}-{_bucket(f'{parts[1]}/{parts[2]}', NEWS_SHARDS) + 1}"
 
 
 def news_indexes(article_urls: list[str]) -> list[str]:
@@ -349,7 +419,12 @@ def _current(out: Derived, key: str, cache: dict[str, Any], later: Later | None)
 def _emit(out: Derived, result: Path, where: str, key: str, cache: dict[str, Any]) -> None:
     """Write the index Pagefind made in `result` under `where`; `cache` becomes its entry."""
     names = sorted(p.relative_to(result).as_posix() for p in result.rglob("*") if p.is_file())
-    files = [f"{where}/{name}" for name in names if _KEEP.match(name)]
+    primary = where in PRIMARY_INDEXES
+    files = [
+        f"{where}/{name}"
+        for name in names
+        if _KEEP.match(name) and (primary or not _PRIMARY_ONLY.match(name))
+    ]
     for rel in files:
         out.emit(rel, (result / rel.removeprefix(where + "/")).read_bytes())
     cache.clear()
@@ -357,20 +432,28 @@ def _emit(out: Derived, result: Path, where: str, key: str, cache: dict[str, Any
 
 
 def _run_all(
-    runs: list[tuple[Path, Path]], cancel: Callable[[], bool] | None, parallel: int
+    runs: list[tuple[Path, Path]],
+    cancel: Callable[[], bool] | None,
+    parallel: int,
+    sizes: list[int] | None = None,
 ) -> None:
     """Run Pagefind over each (copies, output) of `runs`, `parallel` at a time: each run
     keeps one core busy and little more (measured: its CPU seconds are its wall seconds), so
     the indexes of a site (the site's, the library's, the news') are made side by side on a
     machine with cores to spare. Every run is given `cancel` as it is (a cancelled build
-    stops them all). Raises the first failure in the order of `runs`, once every run ended;
-    a failure is what is reported rather than a cancellation."""
+    stops them all); `sizes` (each run's pages) starts the largest first. Raises the first
+    failure in the order of `runs`, once every run ended; a failure is what is reported
+    rather than a cancellation."""
     if parallel <= 1 or len(runs) <= 1:
         for copies, result in runs:
             run_pagefind(copies, result, cancel)
         return
+    # The largest first (the library's shards before the small site and news indexes), so
+    # that the last run to end is a short one; errors are still raised in the order of `runs`.
+    order = sorted(range(len(runs)), key=lambda i: -sizes[i] if sizes else 0)
     with ThreadPoolExecutor(max_workers=min(parallel, len(runs))) as pool:
-        futures = [pool.submit(run_pagefind, copies, result, cancel) for copies, result in runs]
+        started = {i: pool.submit(run_pagefind, *runs[i], cancel) for i in order}
+        futures = [started[i] for i in range(len(runs))]
         wait(futures)
     errors = [error for future in futures if (error := future.exception()) is not None]
     if errors:
@@ -394,16 +477,19 @@ def build_index(
     cache: dict[str, Any],
     later: Later | None = None,
 ) -> dict[str, Any]:
-    """Write /pagefind/ and, when the site has lessons, /pagefind-bai-hoc/, when it has news
-    articles, /pagefind-tin-tuc/ and its shards into the staging directory, from the search
-    copies under `copies_root`/<index dir>/ (`copies`: the copy's path there → its hash).
-    Returns this build's cache entry, {"site": {"key", "files"}, "library": {"key",
-    "files"}, <news index folder>: {"key", "files"}…, "pending": bool}; `cache` is the last
-    one. "pending": an index was deferred (`later`) and is the previous build's."""
+    """Write /pagefind/ and its other shards and, when the site has lessons,
+    /pagefind-bai-hoc/ and its other shards, when it has news articles, /pagefind-tin-tuc/
+    and its shards into the staging directory, from the search copies under
+    `copies_root`/<index dir>/ (`copies`: the copy's path there → its hash). Returns this
+    build's cache entry, {"site": {"key", "files"}, "library": {"key", "files"}, <other
+    index folder>: {"key", "files"}…, "pending": bool}; `cache` is the last one. Each shard
+    has its own entry: an edit re-makes only the shards whose copies changed. "pending": an
+    index was deferred (`later`) and is the previous build's."""
     entry: dict[str, Any] = {"site": {}, "library": {"key": None, "files": []}, "pending": False}
     names = {INDEX_DIR: "site", LIBRARY_INDEX_DIR: "library"}  # the news', by their folder
     others = sorted({rel.split("/", 1)[0] for rel in copies} - {INDEX_DIR})
     to_make: list[tuple[str, str, str]] = []  # (folder, entry name, key) of each index to make
+    sizes: list[int] = []
     for where in (INDEX_DIR, *others):
         name = names.get(where, where)
         mine = {
@@ -416,13 +502,22 @@ def build_index(
         current = _current(out, key, entry[name], later)
         if current is None:
             to_make.append((where, name, key))
+            sizes.append(len(mine))
         elif not current:
             entry["pending"] = True
     if to_make:
         with tempfile.TemporaryDirectory(prefix="antq-pagefind-") as tmp:
             runs = [(copies_root / where, Path(tmp) / where) for where, _, _ in to_make]
-            _run_all(runs, later.cancel if later is not None else None, workers.count())
+            _run_all(runs, later.cancel if later is not None else None, workers.count(), sizes)
             # Written in the order of the folders, whichever run ended first.
             for (where, name, key), (_, result) in zip(to_make, runs, strict=True):
                 _emit(out, result, where, key, entry[name])
     return entry
+
+
+def library_files(entry: dict[str, Any]) -> list[str]:
+    """The files of every shard of the library's index in a `build_index` entry (the
+    library download takes them all: offline search merges them), in the order of their
+    folders."""
+    names = sorted(name for name in entry if name != "library" and is_library_index(name))
+    return [rel for name in ("library", *names) for rel in entry.get(name, {}).get("files", [])]

@@ -36,6 +36,7 @@ from generator.build import BuildOptions, build_site
 from generator.data import synth
 from generator.htmlread import element_count
 from generator.pages import awards, legal, models
+from generator.urlpath import url_to_path
 from tests.browser import INTL_PROBE, axe_options, block_external, launch, serve
 from tests.conftest import SampleSite
 
@@ -85,18 +86,47 @@ def _phone(browser: Any, **options: Any) -> Any:
 # -- search --------------------------------------------------------------------------------
 
 
+def _named_only(site: Path, drop: set[str]) -> None:
+    """The search page of `site` without the index folders `drop` among those its form
+    names to merge (written anew: it is a hard link to the sample's page)."""
+    form = site / "tim-kiem" / "index.html"
+    html = form.read_text(encoding="utf-8")
+
+    def keep(found: re.Match[str]) -> str:
+        names = [n for n in found.group(2).split() if n.strip("/") not in drop]
+        return f' {found.group(1)}="{" ".join(names)}"' if names else ""
+
+    form.unlink()
+    form.write_text(re.sub(r' (data-[a-z-]+)="(/pagefind[^"]*)"', keep, html), encoding="utf-8")
+
+
 def _reindexed(sample: Path, tmp: Path, pages: list[str]) -> Path:
-    """The sample site (hard links) with its indexes rebuilt over `pages` only, as the
-    current `generator.search` makes them (tests patch it to remove a fix); the news index
-    is the sample's when `pages` holds no news page."""
+    """The sample site (hard links) with its site and library indexes rebuilt over `pages`
+    only, as the current `generator.search` makes them (tests patch it to remove a fix), a
+    shard left with none of them removed (and no longer named by the search page); the news
+    indexes are the sample's when `pages` holds no news page."""
     site = tmp / "site"
     shutil.copytree(sample, site, copy_function=os.link)
-    where = (search.INDEX_DIR, search.LIBRARY_INDEX_DIR, search.NEWS_INDEX_DIR)
-    for name in where:
+    folders = [p.name for p in sample.glob("pagefind*") if p.is_dir()]
+    dropped = set()
+    for name in sorted(n for n in folders if not n.startswith(search.NEWS_INDEX_DIR)):
         chosen = [p for p in pages if search.index_dir(p, library=True, news=True) == name]
-        if chosen or name != search.NEWS_INDEX_DIR:
-            shutil.rmtree(site / name)
+        shutil.rmtree(site / name)
+        if chosen:
             search.index_pages(sample, chosen, site / name)
+        else:
+            dropped.add(name)
+    news = [p for p in pages if p.startswith(search.NEWS_PAGES) and search.indexed(p)]
+    for name in sorted(n for n in folders if n.startswith(search.NEWS_INDEX_DIR)):
+        chosen = [p for p in news if search.index_dir(p, library=True, news=True) == name]
+        if news:
+            shutil.rmtree(site / name)
+        if chosen:
+            search.index_pages(sample, chosen, site / name)
+        elif news:
+            dropped.add(name)
+    assert search.INDEX_DIR not in dropped  # the index the search script loads first
+    _named_only(site, dropped)
     return site
 
 
@@ -180,6 +210,51 @@ def test_news_articles_are_found_through_their_merged_index(
         )
         found = page.locator("#ket-qua li > a").evaluate_all("as => as.map(a => a.pathname)")
         assert NEWS_ARTICLE not in found
+    context.close()
+
+
+# A page of each shard of the site's and the library's indexes (the site's has one today:
+# generator.search.SITE_SHARDS), and a query whose first result it is (its title).
+SHARD_PAGES = {
+    "pagefind": ("/tinh/hai-phong/xa-tu-ky/", "tu+ky"),
+    "pagefind-bai-hoc": (LESSON, "lua+dao"),
+    "pagefind-bai-hoc-2": ("/bai-hoc/ma-tuy/", "ma+tuy"),
+}
+
+
+def _found(page: Any, base: str, query: str) -> list[str]:
+    """The addresses of the results shown for `query` (none is fine)."""
+    page.goto(f"{base}/tim-kiem/?q={query}")
+    page.wait_for_function(
+        "() => /[Tt]ìm thấy/.test(document.getElementById('tim-kiem-trang-thai').textContent)"
+    )
+    return page.locator("#ket-qua li > a").evaluate_all("as => as.map(a => a.pathname)")
+
+
+@pytest.mark.browser
+def test_a_page_of_every_shard_is_found(browser: Any, sample: Path, tmp_path: Path) -> None:
+    """Issue 18 item 5: the site's and the library's indexes are split in shards
+    (generator.search.SITE_SHARDS, LIBRARY_SHARDS), which the search page merges: a page of
+    each is found. Control: the same site with the search page not naming the library's
+    second shard does not find its lesson, and still finds the other shards' pages."""
+    shards = search.site_indexes() + search.library_indexes(["/bai-hoc/ma-tuy/"])
+    assert sorted(s.strip("/") for s in shards) == sorted(SHARD_PAGES)
+    for where, (url, _) in SHARD_PAGES.items():
+        assert search.index_dir(url_to_path(url), library=True, news=True) == where
+    context = _phone(browser)
+    page = context.new_page()
+    with serve(sample) as server:
+        for url, query in SHARD_PAGES.values():
+            assert url in _found(page, server.url, query)[:3], url
+    site = tmp_path / "site"
+    shutil.copytree(sample, site, copy_function=os.link)
+    _named_only(site, {"pagefind-bai-hoc-2"})
+    context.close()
+    context = _phone(browser)  # nothing cached
+    page = context.new_page()
+    with serve(site) as server:
+        for where, (url, query) in SHARD_PAGES.items():
+            assert (url in _found(page, server.url, query)) == (not where.endswith("-2")), url
     context.close()
 
 

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from generator import pwa
+from generator import search as search_index
 from generator.build import BuildError, BuildOptions, build_site
 from generator.urlpath import url_to_path
 from tests.browser import INTL_PROBE, axe_options, block_external, launch, serve
@@ -159,11 +160,15 @@ def test_manifest_precache_and_library_lists(sample: Sample) -> None:
     assert listing["lessons"] == len(lessons) > 0
     assert {f"/bai-hoc/{slug}/" for slug in lessons} <= urls
     assert {"/bai-hoc/", "/tim-kiem/", "/pagefind-bai-hoc/pagefind.js"} <= urls
-    # The library's own search index: one record per page of the library, none of the site's.
-    fragments = [u for u in urls if u.startswith("/pagefind-bai-hoc/fragment/")]
+    # The library's own search index, every shard of it (offline search merges them): one
+    # record per page of the library, none of the site's.
+    shards = search_index.library_indexes([f"/bai-hoc/{slug}/" for slug in lessons])
+    assert shards == ["/pagefind-bai-hoc/", "/pagefind-bai-hoc-2/"]
+    assert {f"{shard}pagefind-entry.json" for shard in shards} <= urls
+    fragments = [u for u in urls if u.startswith(tuple(f"{s}fragment/" for s in shards))]
     lists = len(list((out / "bai-hoc").glob("*/*/index.html")))  # by topic, by grade
     assert len(fragments) == 1 + lists + len(lessons)
-    assert not [u for u in urls if u.startswith("/pagefind/")]
+    assert not [u for u in urls if u.startswith(tuple(search_index.site_indexes()))]
     assert not urls & set(precache)  # the shell is already in the worker's cache
     size = sum(f["size"] for f in listing["files"])
     assert size == sum((out / url_to_path(u)).stat().st_size for u in urls)
@@ -199,8 +204,9 @@ def test_lesson_edit_incremental_equals_full_build(
     assert not {r for r in rewritten if r.startswith("static/") or r.startswith("icons/")}
     # The lessons are in the library's index only: its lesson record is new, the other
     # pages' are linked; the site's index is not touched by a lesson edit.
-    assert not [r for r in rewritten if r.startswith("pagefind/")]
-    assert len([r for r in rewritten if r.startswith("pagefind-bai-hoc/fragment/")]) == 1
+    shard = search_index.index_dir("bai-hoc/ma-tuy/index.html", library=True) or "-"
+    assert not [r for r in rewritten if r.startswith("pagefind") and not r.startswith(shard)]
+    assert len([r for r in rewritten if r.startswith(f"{shard}/fragment/")]) == 1
     v2 = library(out)
     revs = {f["url"]: f["rev"] for f in v1["files"]}
     changed = {f["url"] for f in v2["files"] if revs.get(f["url"]) != f["rev"]}
@@ -272,6 +278,9 @@ def test_downloaded_library_works_offline(browser: Any, sample: Sample) -> None:
         )
         assert band == "rgb(163, 22, 26)"
         assert LESSON in search(page, base, "lua+dao")[:3]
+        # A lesson of the library's other shard: offline search merges every shard.
+        assert search_index.index_dir("bai-hoc/ma-tuy/index.html", True) == "pagefind-bai-hoc-2"
+        assert "/bai-hoc/ma-tuy/" in search(page, base, "ma+tuy")[:3]
         status = page.locator("#tim-kiem-trang-thai").inner_text()
         assert status.startswith("Không có mạng: tìm trong các bài học đã tải về máy. Tìm thấy")
         page.goto(base + "/tinh/hai-phong/xa-tan-ky/")  # never visited, not in the library
@@ -593,6 +602,9 @@ def test_search_finds_vietnamese_typed_without_marks(
     with serve(root) as server:
         base = server.url
         assert LESSON in search(page, base, "lua+dao")[:3]
+        # A lesson of the library's other shard: offline search merges every shard.
+        assert search_index.index_dir("bai-hoc/ma-tuy/index.html", True) == "pagefind-bai-hoc-2"
+        assert "/bai-hoc/ma-tuy/" in search(page, base, "ma+tuy")[:3]
         assert search(page, base, "tieng+keng+an+ninh")[0] == "/mo-hinh/tieng-keng-an-ninh/"
         hoa_giai = search(page, base, "hoa+giai")[:4]
         assert {"/bai-hoc/hoa-giai-o-co-so/", "/mo-hinh/to-hoa-giai-o-co-so/"} <= set(hoa_giai)

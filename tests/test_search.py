@@ -9,6 +9,7 @@ import re
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +17,7 @@ from generator import htmlread, search
 from generator.build import BuildOptions, build_site
 from generator.errors import BuildError
 from generator.textvi import fold
+from generator.urlpath import path_to_url, url_to_path
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -150,17 +152,20 @@ def test_the_build_indexes_every_page_with_folded_words(built: BuildOptions) -> 
     names = {p.relative_to(out / "pagefind").as_posix() for p in (out / "pagefind").rglob("*")}
     assert {"pagefind.js", "pagefind-worker.js", "pagefind-entry.json"} <= names
     assert not [n for n in names if "-ui" in n or "highlight" in n]  # unused UIs left out
-    records = _fragments(out)
     pages = [p for p in out.rglob("*.html") if search.indexed(p.relative_to(out).as_posix())]
-    # The news pages are in their own index (issue 21: a new article rebuilds only that one),
-    # every other page in the site's.
-    news: dict[str, dict] = {}
-    for where in out.glob(f"{search.NEWS_INDEX_DIR}*"):
-        news |= _fragments(out, where.name)
+    # Every indexed page is in exactly one index: the site's shard or the news index its
+    # address hashes to (issue 21: a new article rebuilds only one news index; issue 18: the
+    # site's index in shards made side by side).
+    held = _held(out)
+    assert sorted(held) == sorted(path_to_url(p.relative_to(out).as_posix()) for p in pages)
+    assert {url.strip("/") for url in search.site_indexes()} <= set(held.values())
+    news = {url for url, where in held.items() if where.startswith(search.NEWS_INDEX_DIR)}
     assert "/tin-tuc/2025/ngay-hoi-xa-tan-ky/" in news and "/tin-tuc/" in news
     assert all(url.startswith("/tin-tuc/") for url in news)
+    records = {
+        u: r for w in search.site_indexes() for u, r in _fragments(out, w.strip("/")).items()
+    }
     assert not [url for url in records if url.startswith("/tin-tuc/")]
-    assert len(records) + len(news) == len(pages)
     assert "/offline/" not in records and "/tim-kiem/" not in records
     ward = records["/tinh/hai-phong/xa-tan-ky/"]  # "Giấy khen của Giám đốc Công an tỉnh"
     visible, hidden = ward["content"].split("¦", 1)
@@ -174,6 +179,60 @@ def test_the_build_indexes_every_page_with_folded_words(built: BuildOptions) -> 
     # The published page has no hidden words: only Pagefind's copy had them.
     html = (out / "index.html").read_text("utf-8")
     assert "¦" not in html and "data-pagefind-weight" not in html
+
+
+def _held(out: Path) -> dict[str, str]:
+    """Each page's URL → the index folder holding it, over every index of the built site
+    `out`; a page in two indexes fails."""
+    held: dict[str, str] = {}
+    for where in sorted(p.name for p in out.glob("pagefind*")):
+        for url in _fragments(out, where):
+            assert url not in held, f"{url} in {held[url]} and {where}"
+            held[url] = where
+    return held
+
+
+def test_the_pages_every_site_has_fill_every_site_shard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The search page names every shard of the site's index (`site_indexes`): each must
+    exist, and Pagefind makes no index of no page. The pages every site has (whatever its
+    data: generator.pages.home, guide, about, opendata) are in each, split in one shard
+    (today) or two."""
+    always = ["index.html", "huong-dan/index.html", "gioi-thieu/index.html", "du-lieu/index.html"]
+    for shards in (search.SITE_SHARDS, 2):
+        monkeypatch.setattr(search, "SITE_SHARDS", shards)
+        found = {search.index_dir(rel, library=True, news=True) for rel in always}
+        assert {f"/{where}/" for where in found if where} == set(search.site_indexes())
+        assert len(search.site_indexes()) == shards
+
+
+def test_an_edit_remakes_only_the_shard_of_its_page(
+    built: BuildOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A model's new description changes the search copy of the model's page only: the
+    shard holding that page is made again (one Pagefind run), the other site shard and the
+    news indexes are linked from the previous build, file for file (with `SITE_SHARDS` at 2
+    this test passed, control included, at the commit that split the site's index)."""
+    out = built.out_dir
+    where = search.index_dir("mo-hinh/tieng-keng-an-ninh/index.html", library=True, news=True)
+    assert where == search.shard_dir(search.INDEX_DIR, search.SITE_SHARDS - 1)
+    inodes = {p: p.stat().st_ino for p in out.glob("pagefind*/**/*") if p.is_file()}
+    runs: list[str] = []
+    real = search.run_pagefind
+
+    def noted(copies: Path, *rest: Any) -> None:
+        runs.append(copies.name)
+        real(copies, *rest)
+
+    monkeypatch.setattr(search, "run_pagefind", noted)
+    models = built.data_dir / "models.csv"
+    text = models.read_text(encoding="utf-8")
+    assert "gõ kẻng báo động để" in text
+    models.write_text(text.replace("gõ kẻng báo động để", "gõ kẻng báo động ngay để"), "utf-8")
+    build_site(built)
+    assert runs == [where]
+    kept = {p for p, ino in inodes.items() if p.is_file() and p.stat().st_ino == ino}
+    assert {p for p in inodes if not p.relative_to(out).as_posix().startswith(where)} <= kept
+    assert "động ngay để" in _fragments(out, where)["/mo-hinh/tieng-keng-an-ninh/"]["content"]
 
 
 def test_no_library_index_without_lessons(built: BuildOptions) -> None:
@@ -315,10 +374,27 @@ def test_search_copy_leaves_out_what_pagefind_excludes_and_the_index_is_the_same
 
 
 def test_each_page_goes_to_one_index() -> None:
-    assert search.index_dir("bai-hoc/ma-tuy/index.html", library=True) == "pagefind-bai-hoc"
+    # A lesson to the library's shard its address hashes to, the library's lists to its
+    # first shard (which the search page always names), every other page to the site's
+    # shard its address hashes to: the same on every machine (a stable hash of the address).
+    assert search.index_dir("bai-hoc/ma-tuy/index.html", library=True) == "pagefind-bai-hoc-2"
+    assert search.index_dir("bai-hoc/tin-dung-den/index.html", True) == "pagefind-bai-hoc"
     assert search.index_dir("bai-hoc/index.html", library=True) == "pagefind-bai-hoc"
+    assert search.index_dir("bai-hoc/chu-de/ma-tuy/index.html", True) == "pagefind-bai-hoc"
+    assert search.index_dir("bai-hoc/danh-cho/hoc-sinh/index.html", True) == "pagefind-bai-hoc"
     assert search.index_dir("bai-hoc/index.html", library=False) == "pagefind"
     assert search.index_dir("tinh/hai-phong/index.html", library=True) == "pagefind"
+    assert search.index_dir("tinh/hai-phong/xa-tan-ky/index.html", True) == "pagefind"
+    lessons = [f"/bai-hoc/bai-{n}/" for n in range(40)]
+    spread = {search.library_index_dir(url_to_path(url)) for url in lessons}
+    assert spread == {"pagefind-bai-hoc", "pagefind-bai-hoc-2"}
+    assert search.library_indexes(lessons) == ["/pagefind-bai-hoc/", "/pagefind-bai-hoc-2/"]
+    # The first shard is named even when no lesson is in it: it holds the lists.
+    assert search.library_indexes(["/bai-hoc/ma-tuy/"]) == [
+        "/pagefind-bai-hoc/",
+        "/pagefind-bai-hoc-2/",
+    ]
+    assert search.library_indexes(["/bai-hoc/tin-dung-den/"]) == ["/pagefind-bai-hoc/"]
     assert search.index_dir("404.html", library=True) is None
     shard = search.index_dir("tin-tuc/2025/x/index.html", False, news=True)
     assert shard and re.fullmatch(r"pagefind-tin-tuc-[1-8]", shard)

@@ -50,7 +50,12 @@ def pages(model: SiteModel, data_dir: Path) -> Iterator[Page]:
         templates=["tim-kiem.html"],
         context={
             "topics": _topics(model, data_dir),
-            "library": bool(model.lessons),  # the lessons' search index, merged in
+            # The site index's other shards and the lessons' shards, merged in
+            # (generator.search.site_indexes, library_indexes).
+            "site_shards": search.site_indexes()[1:],
+            "library": search.library_indexes([x.url for x in model.lessons])
+            if model.lessons
+            else [],
             # The news' search indexes, merged in (generator.search.news_index_dir).
             "news": search.news_indexes([a.url for a in model.news]) if model.news else [],
             "provinces": [{"name": p.name, "url": p.url} for p in model.provinces],

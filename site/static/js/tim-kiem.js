@@ -59,28 +59,28 @@
       });
   }
 
-  // Online: the site's index with the lesson library's and the news' merged in (each page
-  // is in one of them). Offline (the site index cannot be loaded, or stops answering):
-  // the library's index alone, which the library download keeps.
+  // Online: the site's index with its other shards, the lesson library's shards and the
+  // news' merged in (each page is in one of them). Offline (the site index cannot be loaded,
+  // or stops answering): the library's shards alone, which the library download keeps.
+  // Each attribute names index folders, the library's first shard first; it is absent when
+  // the site has none (generator/search.py).
+  function listed(name) {
+    return (form.getAttribute(name) || "").split(" ").filter(Boolean);
+  }
+  var library = listed("data-thu-vien");
   var SITE = "/pagefind/pagefind.js";
-  var LIBRARY = "/pagefind-bai-hoc/pagefind.js";
-  // Each attribute is absent when the site has none; the news' names several indexes.
-  var merged = ["data-thu-vien", "data-tin-tuc"]
-    .map(function (name) {
-      return form.getAttribute(name) || "";
-    })
-    .join(" ")
-    .split(" ")
-    .filter(Boolean);
+  var LIBRARY = (library[0] || "/pagefind-bai-hoc/") + "pagefind.js";
+  var merged = {};
+  merged[SITE] = listed("data-trang").concat(library, listed("data-tin-tuc"));
+  merged[LIBRARY] = library.slice(1);
   var engines = {};
 
   function pagefind(url) {
     if (!engines[url]) {
       engines[url] = import(url).then(function (pf) {
         return pf.options({ excerptLength: 24 }).then(function () {
-          if (url !== SITE) return pf;
           return Promise.all(
-            merged.map(function (index) {
+            merged[url].map(function (index) {
               return pf.mergeIndex(index);
             }),
           ).then(function () {
