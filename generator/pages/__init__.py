@@ -97,6 +97,10 @@ class Source:
     # That process, on any of its builds (its first too): what a family keeps in memory
     # for the next edit is worth making now (generator.pages.opendata: the splits).
     warm: bool = False
+    # What `reused` and `contained` handed back of the last build, as it was kept (the same
+    # objects): the plan carries over the keys it made for those pages last time
+    # (generator.build.PlanMemo) instead of making them again. Shared by every family.
+    handed: list[Any] = field(default_factory=list)
 
     def reused(self, name: str, keys: frozenset[str], make: Callable[[], T]) -> T:
         """`make()`, kept under `name` for the next build; the last build's instead when
@@ -107,6 +111,7 @@ class Source:
             found = self.kept[name]
             if os.environ.get("ANTQ_CHECK_DEPS") == "1" and _outputs(make()) != _outputs(found):
                 raise RuntimeError(f"{name}: kept by its keys, yet its outputs changed")
+            self.handed.append(found)
         else:
             found = make()
         self.keep[name] = found
@@ -142,11 +147,23 @@ class Source:
                 fresh = make()
                 if _outputs(fresh) != _outputs(found) or _read(container, fresh, with_deps) != keys:
                     raise RuntimeError(f"{name}: kept by its container's keys, yet it changed")
+            self.handed.append(found)
         else:
             found = make()
             keys = _read(container, found, with_deps)
         self.keep[f"{CONTAINED}{name}"] = (objects, keys, found)
         return found
+
+
+def handed_pages(handed: Iterable[Any]) -> frozenset[int]:
+    """The ids of the pages among what `Source.reused` and `Source.contained` handed back
+    (`Source.handed`: lists of outputs, or one output)."""
+    found: set[int] = set()
+    for value in handed:
+        for output in value if isinstance(value, (list, tuple)) else (value,):
+            if isinstance(output, Page):
+                found.add(id(output))
+    return frozenset(found)
 
 
 T = TypeVar("T")
@@ -250,6 +267,7 @@ def collect(
     pages: list[Page] = []
     files: list[FileOutput] = []
     changed, kept, keep = (warm.changed, warm.kept, warm.keep) if warm else (None, {}, {})
+    handed: list[Any] = warm.handed if warm else []
     for family in families():
         source = Source(
             model,
@@ -263,6 +281,7 @@ def collect(
             kept,
             keep,
             warm is not None and warm.warm,
+            handed,
         )
         for output in family.make(source):
             if isinstance(output, Page):
