@@ -479,6 +479,7 @@ class Builder:
         # The leaf tables as the last build read them (generator.deps).
         self.kept_path = cache_root / "build" / f"{key}-tables"
         self.code = codeversion.code_version()
+        self._check = os.environ.get("ANTQ_CHECK_DEPS") == "1"  # (asked of 7,800 pages)
         self._cancel: Callable[[], bool] | None = None  # asked while Pagefind runs
         self._kept_families: dict[str, Any] = {}  # the warm state's (`_families`)
         # The warm state's unit converter (`_warm_state`): the unit tables are in the base.
@@ -1068,11 +1069,11 @@ class Builder:
             reuse.changed is None
             or cache.deps.get(rel) != entry
             or rel not in cache.outputs
-            or (page.deps is not None and page.deps & reuse.changed)
+            or (page.deps is not None and not page.deps.isdisjoint(reuse.changed))
         ):
             return None
         key = cache.outputs[rel]
-        if os.environ.get("ANTQ_CHECK_DEPS") == "1" and _page_key(*how, page) != key:
+        if self._check and _page_key(*how, page) != key:
             raise RuntimeError(f"{page.url}: reused by its deps, yet its context changed")
         return key
 
