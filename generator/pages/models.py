@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from generator.deps import model_key
 from generator.model import ModelEntry, SiteModel
-from generator.pages import Page, Slice, Source, paged, split_list
+from generator.pages import FileOutput, Page, Slice, Source, paged, split_list
 from generator.pages.common import (
     award_view,
     later_parts,
@@ -23,8 +23,17 @@ from generator.textvi import slugify
 RANK = 30  # the families' order: see generator.pages.collect
 
 
-def make(source: Source) -> Iterator[Page]:
-    yield from pages(source.model)
+def make(source: Source) -> Iterator[Page | FileOutput]:
+    """The lists, then each model's pages as one container (`Source.contained`): every leaf
+    row its pages read (its sites, its awards) maps to its key, which its pages hold."""
+    model = source.model
+    yield from _lists(model)
+    for entry in model.models:
+        yield from source.contained(
+            f"models:{entry.id}",
+            frozenset({model_key(entry.id)}),
+            functools.partial(lambda e: list(_model_parts(model, e)), entry),
+        )
 
 
 # Sites a model page shows (~9 elements each); the rest on the model's pages trang-n/
@@ -36,6 +45,13 @@ MODELS_ON_PAGE = 120
 
 
 def pages(model: SiteModel) -> Iterator[Page]:
+    yield from _lists(model)
+    for entry in model.models:
+        yield from _model_parts(model, entry)
+
+
+def _lists(model: SiteModel) -> Iterator[Page]:
+    """The directory's lists: every model, by field, by province."""
     fields = model.labels.get("models.field", {})
     used_fields = [f for f in fields if any(e.model.field == f for e in model.models)]
     filters = {
@@ -64,17 +80,20 @@ def pages(model: SiteModel) -> Iterator[Page]:
         yield from _listing(
             model, p["url"], f"Mô hình ở {province.name}", chosen, filters, p["url"]
         )
-    for entry in model.models:
-        # Its record-level key (its sites and awards map to it), its contexts made later.
-        yield from later_parts(
-            entry.url,
-            entry.model.name,
-            [f"mo-hinh-{entry.id}.html", "mo-hinh.html"],
-            len(entry.sites),
-            SITES_ON_PAGE,
-            frozenset({model_key(entry.id)}),
-            functools.partial(lambda e: list(model_pages(model, e)), entry),
-        )
+
+
+def _model_parts(model: SiteModel, entry: ModelEntry) -> Iterator[Page]:
+    """A model's pages: its record-level key (its sites and awards map to it), its contexts
+    made later."""
+    yield from later_parts(
+        entry.url,
+        entry.model.name,
+        [f"mo-hinh-{entry.id}.html", "mo-hinh.html"],
+        len(entry.sites),
+        SITES_ON_PAGE,
+        frozenset({model_key(entry.id)}),
+        functools.partial(lambda e: list(model_pages(model, e)), entry),
+    )
 
 
 def _listing(
