@@ -926,6 +926,8 @@ class Builder:
             if keys.keys() != deferred.keys():
                 raise RuntimeError("a render job did not make the key of every page it had")
             outputs.update(keys)
+            if self.o.warm is not None:
+                self.o.warm.entries.fill(keys)
             staging.written += len(to_render) + len(to_produce)
         if problems:
             raise BuildError([*problems, say("output-refused")])
@@ -1188,8 +1190,7 @@ class _Planner:
         made = self._make(page, name, template_hash)
         if carried is not None and made[:6] != carried[:6]:
             raise RuntimeError(f"{page.url}: its plan carried over, yet it changed")
-        if made[3]:  # (a key its render job makes is not known yet: not carried)
-            self.entries.carry(page, how, made)
+        self.entries.carry(page, how, made)  # (a key its render job makes: `PlanMemo.fill`)
         return made
 
     def _make(self, page: Page, name: str, template_hash: str) -> PagePlan:
@@ -1237,13 +1238,24 @@ class PlanMemo:
     def carried(self, page: Page, how: tuple[Any, ...]) -> PagePlan | None:
         """The plan the last plan made for this very page object, made as `how` says."""
         found = self._pages.get(id(page))
-        if found is None or found[0] is not page or found[1] != how:
+        if found is None or found[0] is not page or found[1] != how or not found[2][3]:
             return None
         self.carries += 1
         return found[2]
 
     def carry(self, page: Page, how: tuple[Any, ...], plan: PagePlan) -> None:
         self._pages_used[id(page)] = (page, how, plan)
+
+    def fill(self, keys: Mapping[str, str]) -> None:
+        """The keys the render jobs made (by output path) for the pages whose plan left
+        them to the jobs (a first build: `antq serve`'s first edit carries them over)."""
+        if not keys:
+            return
+        for ident, (page, how, plan) in self._pages_used.items():
+            rel, name, template_hash, key, entry, copy, kept = plan
+            if not key and rel in keys:
+                plan = (rel, name, template_hash, keys[rel], entry, copy, kept)
+                self._pages_used[ident] = (page, how, plan)
 
     def entry(self, base: str, site_hash: str, template_hash: str, name: str, page: Page) -> str:
         rel = page.output_path

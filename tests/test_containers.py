@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -101,7 +102,9 @@ def test_a_record_added_renamed_and_removed_in_a_container_list(served, tmp_path
         assert options.warm is not None and options.warm.model_patched
         assert options.warm.entries.carries > 0  # (each made again and compared: the check)
         after = _kept(options)
-        for name in ("units:08", "awards:tinh:08", "awards:2024", "awards:classes"):
+        models = sorted(name for name in before if name.startswith("models:"))
+        assert models  # (the award names no model: every model's pages are kept)
+        for name in ("units:08", "awards:tinh:08", "awards:2024", "awards:classes", *models):
             assert after[name] is before[name], name
         for name in ("units:42", "awards:tinh:42", "awards:2025"):
             assert after[name] is not before[name], name
@@ -158,6 +161,20 @@ def test_carried_plan_entries_make_the_clean_site(served, tmp_path) -> None:
             _same_as_clean(options, tmp_path)
     finally:
         _write(data / "awards.csv", header, rows)
+
+
+def test_a_first_builds_render_keys_are_carried_to_the_first_edit(served) -> None:
+    """A build into an empty folder leaves each page's key to its render job; the plan
+    memo takes those keys (`PlanMemo.fill`), so the first edit already carries the plans
+    of its kept containers over (each made again and compared: the check)."""
+    options, root = served
+    assert options.warm is not None
+    with _Env(root / "cache"):
+        options.warm.clear()
+        shutil.rmtree(options.out_dir)
+        build_site(options)  # (no output: every key made by the render jobs)
+        _warm_up(options)
+        assert options.warm.model_patched and options.warm.entries.carries > 0
 
 
 class _Everything(frozenset[int]):
