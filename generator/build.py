@@ -214,6 +214,9 @@ class Planned:
 
     pages: tuple[Page, ...]
     files: tuple[FileOutput, ...]
+    # The ids of the pages the families handed back as the last build kept them (`antq
+    # serve`: generator.pages.Source.handed): the plan may carry their entries over.
+    handed: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -410,7 +413,7 @@ def plan_pages(
 ) -> Planned:
     """Every page and file (generator.pages), the site files, the sitemap's ceiling (`warm`:
     the changed keys and what the families kept of the last build, `Source.reused`)."""
-    from generator.pages import collect
+    from generator.pages import collect, handed_pages
 
     cache_dir = o.cache_dir or default_cache_dir(o.data_dir)
     package = loaded.package
@@ -420,7 +423,8 @@ def plan_pages(
     too_many = limits.check_sitemap(sum(1 for p in pages if p.in_sitemap))
     if too_many:
         raise BuildError(too_many)
-    return Planned(tuple(pages), tuple(files))
+    handed = handed_pages(warm.handed) if warm is not None else frozenset()
+    return Planned(tuple(pages), tuple(files), handed)
 
 
 def site_globals(settings: Settings, model: SiteModel, assets: dict[str, str]) -> dict[str, Any]:
@@ -475,6 +479,7 @@ class Builder:
         # The leaf tables as the last build read them (generator.deps).
         self.kept_path = cache_root / "build" / f"{key}-tables"
         self.code = codeversion.code_version()
+        self._check = os.environ.get("ANTQ_CHECK_DEPS") == "1"  # (asked of 7,800 pages)
         self._cancel: Callable[[], bool] | None = None  # asked while Pagefind runs
         self._kept_families: dict[str, Any] = {}  # the warm state's (`_families`)
         # The warm state's unit converter (`_warm_state`): the unit tables are in the base.
@@ -935,6 +940,8 @@ class Builder:
             if keys.keys() != deferred.keys():
                 raise RuntimeError("a render job did not make the key of every page it had")
             outputs.update(keys)
+            if self.o.warm is not None:
+                self.o.warm.entries.fill(keys)
             staging.written += len(to_render) + len(to_produce)
         if problems:
             raise BuildError([*problems, say("output-refused")])
@@ -989,35 +996,28 @@ class Builder:
         page's record-level entry (BuildCache.deps) and the template hash of each page
         whose key its render job makes.
         `split`: the lessons, the news articles get their own index. A page with record-level keys
-        (`Page.deps`) untouched by the changed rows keeps its last key (`_kept_key`)."""
+        (`Page.deps`) untouched by the changed rows keeps its last key (`_kept_key`); a page
+        a kept container handed back keeps its whole last plan (`_Planner`)."""
         old_outputs, old_copies = cache.outputs, cache.copies
         copy_hashes: dict[str, str] = {}
         keyed: dict[str, str] = {}
         to_render: list[RenderJob] = []
-        # A family's pages share their template list: chosen and hashed once per list.
-        chosen: dict[tuple[str, ...], tuple[str, str]] = {}
         deferred: dict[str, str] = {}  # rel → template hash: keys the render job makes
         entries = self.o.warm.entries if self.o.warm is not None else PlanMemo()
         entries.begin()
-        copies_dir, isfile = os.fspath(copies.target), os.path.isfile  # (strings: 7,800 pages)
+        planner = _Planner(self, renderer, (site_hash, split), entries, (cache, reuse))
+        handed = planned.handed
         for page in planned.pages:
-            names = tuple(page.templates)
-            if names not in chosen:
-                found = renderer.choose(page.templates)
-                chosen[names] = (found, renderer.template_hash(found))
-            name, template_hash = chosen[names]
-            rel = page.output_path
-            how = (site_hash, template_hash, name)
-            key = self._key_of(page, how, entries, (cache, reuse), (keyed, deferred))
+            plan = planner.plan(page, id(page) in handed)
+            rel, name, template_hash, key, entry, copy, kept = plan
             outputs[rel] = key
-            where = search.index_dir(rel, *split)
-            copy = f"{where}/{rel}" if where else None
-            unchanged = old_outputs.get(rel) == key and (
-                copy is None or (copy in old_copies and isfile(f"{copies_dir}/{copy}"))
-            )
-            if unchanged and staging.link(rel):
+            if entry is not None:
+                keyed[rel] = entry
+            self.report.kept += kept
+            if not key:
+                deferred[rel] = template_hash
+            elif old_outputs.get(rel) == key and _link_page(staging, copies, plan, old_copies):
                 if copy is not None:
-                    copies.link(copy)
                     copy_hashes[copy] = old_copies[copy]
                 continue
             to_render.append((rel, name, page, copy))
@@ -1030,27 +1030,26 @@ class Builder:
         how: tuple[str, str, str],
         entries: PlanMemo,
         given: tuple[BuildCache, Reuse],
-        into: tuple[dict[str, str], dict[str, str]],
-    ) -> str:
-        """`page`'s key (`how`: the site's hash, its template's hash and name): its last one
-        when its record-level keys (`Page.deps`) are untouched by the changed rows
-        (`_kept_key`; its record-level entry goes into `into[0]`); "" when its render job
-        makes it (its template hash goes into `into[1]`); else made here."""
+    ) -> tuple[str, str | None, bool]:
+        """`page`'s key (`how`: the site's hash, its template's hash and name), its
+        record-level entry (None without `Page.deps`) and whether the key is its last one,
+        kept because its record-level keys are untouched by the changed rows (`_kept_key`).
+        The key is "" when its render job makes it, else made here."""
         cache, reuse = given
-        keyed, deferred = into
         rel = page.output_path
         site_hash, template_hash, name = how
-        key = None
+        key = entry = None
         if page.deps is not None:
-            keyed[rel] = entries.entry(reuse.base, site_hash, template_hash, name, page)
-            key = self._kept_key(page, keyed[rel], cache, reuse, how)
-        if key is None and rel not in cache.outputs:
+            entry = entries.entry(reuse.base, site_hash, template_hash, name, page)
+            key = self._kept_key(page, entry, cache, reuse, how)
+        if key is not None:
+            return key, entry, True
+        if rel not in cache.outputs:
             # Nothing to compare its key with: the page is rendered whatever it is, so
             # the render job makes the key (its context, pickled) in the workers rather
             # than this process one page after another (`--full`, a first build).
-            deferred[rel] = template_hash
-            return ""  # (filled in after the render: `_run_jobs`)
-        return key if key is not None else _page_key(site_hash, template_hash, name, page)
+            return "", entry, False  # (filled in after the render: `_run_jobs`)
+        return _page_key(site_hash, template_hash, name, page), entry, False
 
     def _plan_files(
         self,
@@ -1086,12 +1085,11 @@ class Builder:
             reuse.changed is None
             or cache.deps.get(rel) != entry
             or rel not in cache.outputs
-            or (page.deps is not None and page.deps & reuse.changed)
+            or (page.deps is not None and not page.deps.isdisjoint(reuse.changed))
         ):
             return None
         key = cache.outputs[rel]
-        self.report.kept += 1
-        if os.environ.get("ANTQ_CHECK_DEPS") == "1" and _page_key(*how, page) != key:
+        if self._check and _page_key(*how, page) != key:
             raise RuntimeError(f"{page.url}: reused by its deps, yet its context changed")
         return key
 
@@ -1137,12 +1135,85 @@ class Builder:
             raise BuildError([*problems, say("output-refused")])
 
 
+def _link_page(
+    staging: Staging, copies: Staging, plan: PagePlan, old_copies: Mapping[str, str]
+) -> bool:
+    """Link a page whose key is unchanged, and its search copy, from the last build, when
+    both are there (in place, a copy's link is the check that it is there: one `stat`)."""
+    rel, copy = plan[0], plan[5]
+    if copy is None:
+        return staging.link(rel)
+    if copy not in old_copies:
+        return False
+    if copies.link_checks_only:
+        return copies.link(copy) and staging.link(rel)
+    # (strings: 7,800 pages)
+    if not os.path.isfile(f"{copies.target}/{copy}") or not staging.link(rel):
+        return False
+    copies.link(copy)
+    return True
+
+
 def _check_kept_file(staging: Staging, rel: str, output: FileOutput) -> None:
     """ANTQ_CHECK_DEPS=1: a data file linked from the last build because its key is the
     same (an open-data province file's is the digest of its rows) is produced anyway and
     must give the same bytes."""
     if output.produce() != staging.find(rel).read_bytes():
         raise RuntimeError(f"{output.url}: kept by its key, yet its bytes changed")
+
+
+# A page's plan (`_Planner`): its output path, template, template hash, key ("" when its
+# render job makes it), record-level entry (None without `Page.deps`), search copy's path
+# (None: not indexed), and whether the key is its last one, kept by its record-level keys.
+PagePlan = tuple[str, str, str, str, str | None, str | None, bool]
+
+
+class _Planner:
+    """Each page's plan for `Builder._plan`. A page a kept container handed back as the last
+    build kept it (`Planned.handed`: the same object, whose records no changed row meets)
+    gets the plan the last plan in this process made for it (`PlanMemo.carried`), when made
+    the same way (the site, the base of the record-level keys, its template, the search
+    split); ANTQ_CHECK_DEPS=1 makes it again anyway and stops on a difference."""
+
+    def __init__(
+        self,
+        builder: Builder,
+        renderer: Renderer,
+        site: tuple[str, tuple[bool, bool]],
+        entries: PlanMemo,
+        given: tuple[BuildCache, Reuse],
+    ) -> None:
+        self.builder, self.renderer, self.entries, self.given = builder, renderer, entries, given
+        self.site_hash, self.split = site
+        # A family's pages share their template list: chosen and hashed once per list.
+        self.chosen: dict[tuple[str, ...], tuple[str, str]] = {}
+        self.check = os.environ.get("ANTQ_CHECK_DEPS") == "1"
+
+    def plan(self, page: Page, handed: bool) -> PagePlan:
+        names = tuple(page.templates)
+        found = self.chosen.get(names)
+        if found is None:
+            chosen = self.renderer.choose(page.templates)
+            found = self.chosen[names] = (chosen, self.renderer.template_hash(chosen))
+        name, template_hash = found
+        how = (self.site_hash, self.given[1].base, name, template_hash, self.split)
+        carried = self.entries.carried(page, how) if handed else None
+        if carried is not None and not self.check:
+            self.entries.carry(page, how, carried)
+            return (*carried[:6], True)  # (its key reused, its context not made: `kept`)
+        made = self._make(page, name, template_hash)
+        if carried is not None and made[:6] != carried[:6]:
+            raise RuntimeError(f"{page.url}: its plan carried over, yet it changed")
+        self.entries.carry(page, how, made)  # (a key its render job makes: `PlanMemo.fill`)
+        return made
+
+    def _make(self, page: Page, name: str, template_hash: str) -> PagePlan:
+        rel = page.output_path
+        how = (self.site_hash, template_hash, name)
+        key, entry, kept = self.builder._key_of(page, how, self.entries, self.given)
+        where = search.index_dir(rel, *self.split)
+        copy = f"{where}/{rel}" if where else None
+        return rel, name, template_hash, key, entry, copy, kept
 
 
 class PlanMemo:
@@ -1158,6 +1229,11 @@ class PlanMemo:
         self._used: dict[str, tuple[tuple[Any, ...], str]] = {}
         self._files: dict[str, str] = {}
         self._files_used: dict[str, str] = {}
+        # Each page's whole plan (`_Planner`) by the page object (held: its id stays its
+        # own) with how it was made; carried over for the same object made the same way.
+        self._pages: dict[int, tuple[Page, tuple[Any, ...], PagePlan]] = {}
+        self._pages_used: dict[int, tuple[Page, tuple[Any, ...], PagePlan]] = {}
+        self.carries = 0  # the pages whose plan the last plan found carried over (tests)
 
     def begin(self) -> None:
         """A new plan: what the last one used is what this one may find."""
@@ -1165,6 +1241,35 @@ class PlanMemo:
             self._entries, self._used = self._used, {}
         if self._files_used:
             self._files, self._files_used = self._files_used, {}
+        self._pages, self._pages_used = self._pages_used, {}
+        self.carries = 0
+
+    def forget_pages(self) -> None:
+        """Drop the pages' plans (and the pages they hold, with the model they read): the
+        next build makes a new model (generator.warm.Warm.take)."""
+        self._pages, self._pages_used = {}, {}
+
+    def carried(self, page: Page, how: tuple[Any, ...]) -> PagePlan | None:
+        """The plan the last plan made for this very page object, made as `how` says."""
+        found = self._pages.get(id(page))
+        if found is None or found[0] is not page or found[1] != how or not found[2][3]:
+            return None
+        self.carries += 1
+        return found[2]
+
+    def carry(self, page: Page, how: tuple[Any, ...], plan: PagePlan) -> None:
+        self._pages_used[id(page)] = (page, how, plan)
+
+    def fill(self, keys: Mapping[str, str]) -> None:
+        """The keys the render jobs made (by output path) for the pages whose plan left
+        them to the jobs (a first build: `antq serve`'s first edit carries them over)."""
+        if not keys:
+            return
+        for ident, (page, how, plan) in self._pages_used.items():
+            rel, name, template_hash, key, entry, copy, kept = plan
+            if not key and rel in keys:
+                plan = (rel, name, template_hash, keys[rel], entry, copy, kept)
+                self._pages_used[ident] = (page, how, plan)
 
     def entry(self, base: str, site_hash: str, template_hash: str, name: str, page: Page) -> str:
         rel = page.output_path

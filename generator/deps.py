@@ -28,11 +28,13 @@ pages changes both pages' keys.
 
 Container keys (`antq serve`, generator.pages.Source.contained): a long-lived process keeps
 each container's page objects (a province's pages and its xã pages, a year's or a province's
-award list, the classification lists; the calendar file by `Source.reused`) and gives them
-again without making them when no changed key meets the keys they read: the container's own
-key, which every row that adds a record to it, removes one or moves one within it maps to
-(`u:` the province; `ay:YEAR` each award's year; `t:TABLE` every row of a table: the class
-rows, the events), and its pages' `deps`.
+award list, the classification lists, a model's pages; the calendar file by
+`Source.reused`) and gives them again without making them when no changed key meets the
+keys they read: the container's own key, which every row that adds a record to it, removes
+one or moves one within it maps to (`u:` the province; `ay:YEAR` each award's year; `m:`
+the model; `t:TABLE` every row of a table: the class rows, the events), and its pages'
+`deps`. The plan carries the entries of the pages a kept container hands back over from
+the last build (generator.build._Planner).
 
 The open-data files split by province are keyed by the digest of their rows
 (generator.pages.opendata.Memo): an edit rewrites its province's files and the whole table's.

@@ -31,11 +31,21 @@ class Derived:
 
     def relink(self, rels: list[str]) -> bool:
         """Hard-link every file of `rels` from the previous build, if all are there."""
-        target, isfile = os.fspath(self.staging.target), os.path.isfile  # (strings: 6,000 files)
-        if not all(rel in self.old_outputs and isfile(f"{target}/{rel}") for rel in rels):
+        staging = self.staging
+        if not all(rel in self.old_outputs for rel in rels):
             return False
+        if staging.link_checks_only:  # (in place: the link is the check, one stat a file)
+            linked = staging.linked
+            if not all(staging.link(rel) for rel in rels):
+                staging.linked = linked  # (none of them counts as linked: they are emitted)
+                return False
+        else:
+            target, isfile = os.fspath(staging.target), os.path.isfile  # (strings: 6,000 files)
+            if not all(isfile(f"{target}/{rel}") for rel in rels):
+                return False
+            for rel in rels:
+                staging.link(rel)
         for rel in rels:
-            self.staging.link(rel)
             self.outputs[rel] = self.old_outputs[rel]
             self.emitted.append(rel)
         return True

@@ -101,6 +101,11 @@ class Staging:
         """`find`, as a string (asked for thousands of files: see `link`)."""
         return f"{self.dir}/{rel}"
 
+    # Whether `link` is only the check that the previous file is there (`InPlace`): then a
+    # caller that must know a file is there before linking it asks `link` once, not `stat`
+    # and then `link` (a one-row edit's rebuild asked the same 12,000 files twice: issue 18).
+    link_checks_only = False
+
     def link(self, rel: str) -> bool:
         """Reuse the previous build's file for `rel` (same inode, same bytes, no write).
         With strings, not Path objects: a build with 2,000 photos links 15,000 files, and
@@ -161,6 +166,8 @@ class InPlace(Staging):
     exactly the outputs the last build's cache lists: every file under it is then either
     kept, replaced or removed, so the folder ends as a build into a fresh one would make it.
     A build that fails before `commit` leaves the folder untouched."""
+
+    link_checks_only = True
 
     def __init__(self, target: Path) -> None:
         super().__init__(target)

@@ -114,6 +114,8 @@ class Warm:
         state, self._state = self._state, None
         self.patched, self.model_patched = (), False
         self._taken = state if state is not None and state.base == base else None
+        if self._taken is None:  # (no page of the last build is handed back: a new model)
+            self.entries.forget_pages()
         return self._taken
 
     def keep(self, state: WarmState) -> None:
@@ -127,6 +129,7 @@ class Warm:
 
     def clear(self) -> None:
         self._state = self._taken = None
+        self.entries.forget_pages()
 
     def changed_leaf(self, leaf: Mapping[str, bytes]) -> dict[str, bytes]:
         """The leaf tables (by file name) whose digest in `leaf` (a build's fingerprint) is

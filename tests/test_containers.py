@@ -6,20 +6,27 @@ ANTQ_CHECK_DEPS=1 (every kept container made anyway and compared), the last site
 clean build in a new process. The containers no changed key meets keep their very objects;
 the hit ones are made again; a model built again (not patched) makes every one again.
 Negative control: a year list kept under a container key no row maps to is caught by the
-check, and without it the list is stale."""
+check, and without it the list is stale.
+The plan carries over the entries (keys, record-level entries, search copies) of the pages a
+kept container handed back (generator.build._Planner): with the check each carried entry is
+made again and compared; without it the carried entries make the site a clean build makes.
+Negative control: entries carried by a page's address, not by the very page object a kept
+container handed back, carry a hit container's stale keys: the check stops the build, and
+without it the edited page is never written."""
 
 from __future__ import annotations
 
 import os
 import random
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from generator import deps, limits
-from generator.build import Builder, BuildOptions, build_site
+from generator import deps, limits, pages
+from generator.build import Builder, BuildOptions, PlanMemo, build_site
 from generator.pages import CONTAINED
 from generator.pages import awards as award_pages
 from generator.pages import models as model_pages
@@ -94,8 +101,11 @@ def test_a_record_added_renamed_and_removed_in_a_container_list(served, tmp_path
         _awards(data, _added)
         build_site(options)
         assert options.warm is not None and options.warm.model_patched
+        assert options.warm.entries.carries > 0  # (each made again and compared: the check)
         after = _kept(options)
-        for name in ("units:08", "awards:tinh:08", "awards:2024", "awards:classes"):
+        models = sorted(name for name in before if name.startswith("models:"))
+        assert models  # (the award names no model: every model's pages are kept)
+        for name in ("units:08", "awards:tinh:08", "awards:2024", "awards:classes", *models):
             assert after[name] is before[name], name
         for name in ("units:42", "awards:tinh:42", "awards:2025"):
             assert after[name] is not before[name], name
@@ -112,6 +122,106 @@ def test_a_record_added_renamed_and_removed_in_a_container_list(served, tmp_path
         _awards(data, lambda h, r: [row for row in r if row[0] != "2024-doi-ten"])
         build_site(options)
         assert NAME not in _html(out, "khen-thuong") and NAME not in _html(out, "tinh")
+
+
+def _same_as_clean(options: BuildOptions, tmp_path: Path) -> None:
+    """The served site (its index caught up) equals a clean build in a new process."""
+    Builder(options).catch_up_search()
+    tmp_path.mkdir(exist_ok=True)
+    clean, cache = tmp_path / "clean", tmp_path / "clean-cache"
+    _build(options.data_dir, clean, options.site_dir, cache, full=True)
+    expected, found = contents(clean), contents(options.out_dir)
+    assert sorted(k for k in expected if found.get(k) != expected[k]) == []
+    assert found.keys() == expected.keys()
+
+
+def test_carried_plan_entries_make_the_clean_site(served, tmp_path) -> None:
+    """Without the check (the carried entries are used, not made again): an award added,
+    renamed into another year and removed; each rebuild carries the plan of the pages its
+    kept containers handed back, the lists show the award where it is, and the site ends
+    equal to a clean build."""
+    options, root = served
+    data = options.data_dir
+    assert options.warm is not None
+    header, rows = _rows(data / "awards.csv")
+    edits = [  # (the award's year lists: where it shows, where it does not)
+        (lambda h, r: _added(h, r, id="2025-mang-theo"), "2025", "2024"),
+        (lambda h, r: _added(h, r, id="2024-mang-theo", year="2024"), "2024", "2025"),
+        (lambda h, r: r, "", "2024"),
+    ]
+    try:
+        with _Env(root / "cache"):
+            os.environ["ANTQ_CHECK_DEPS"] = "0"
+            _warm_up(options)
+            for edit, shown, gone in edits:
+                _awards(data, lambda h, r, edit=edit: edit(h, rows))
+                build_site(options)
+                assert options.warm.model_patched and options.warm.entries.carries > 0
+                assert not shown or NAME in _html(options.out_dir, f"khen-thuong/{shown}")
+                assert NAME not in _html(options.out_dir, f"khen-thuong/{gone}")
+            _same_as_clean(options, tmp_path)
+    finally:
+        _write(data / "awards.csv", header, rows)
+
+
+def test_a_first_builds_render_keys_are_carried_to_the_first_edit(served) -> None:
+    """A build into an empty folder leaves each page's key to its render job; the plan
+    memo takes those keys (`PlanMemo.fill`), so the first edit already carries the plans
+    of its kept containers over (each made again and compared: the check)."""
+    options, root = served
+    assert options.warm is not None
+    with _Env(root / "cache"):
+        options.warm.clear()
+        shutil.rmtree(options.out_dir)
+        build_site(options)  # (no output: every key made by the render jobs)
+        _warm_up(options)
+        assert options.warm.model_patched and options.warm.entries.carries > 0
+
+
+class _Everything(frozenset[int]):
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+def test_entries_carried_by_address_are_caught(served, monkeypatch) -> None:
+    """Negative control for the carry: every page taken as handed back and its last entry
+    found by its address (not by the page object) carries the stale key of the year list a
+    new award joins: the check stops the build; without it the list is never written."""
+    options, root = served
+    data, out = options.data_dir, options.out_dir
+    assert options.warm is not None
+
+    def carried(self: PlanMemo, page: Any, how: Any) -> Any:
+        found = self._pages.get(page.url)  # type: ignore[call-overload]
+        if found is None or found[1] != how:
+            return None
+        self.carries += 1
+        return found[2]
+
+    def carry(self: PlanMemo, page: Any, how: Any, plan: Any) -> None:
+        self._pages_used[page.url] = (page, how, plan)  # type: ignore[index]
+
+    monkeypatch.setattr(pages, "handed_pages", lambda handed: _Everything())
+    monkeypatch.setattr(PlanMemo, "carried", carried)
+    monkeypatch.setattr(PlanMemo, "carry", carry)
+    header, rows = _rows(data / "awards.csv")
+    try:
+        with _Env(root / "cache"):
+            options.warm.clear()
+            _warm_up(options)
+            _awards(data, lambda h, r: _added(h, rows, id="2025-sai"))
+            with pytest.raises(RuntimeError, match="its plan carried over, yet it changed"):
+                build_site(options)
+            os.environ["ANTQ_CHECK_DEPS"] = "0"
+            build_site(options)  # the failed build left no state: the whole pass
+            second = {"id": "2025-sai-nua", "recipient_name": "Tổ Mới Nữa"}
+            _awards(data, lambda h, r: _added(h, r, **second))
+            build_site(options)
+            assert options.warm.model_patched and options.warm.entries.carries > 0
+        assert "Tổ Mới Nữa" not in _html(out, "khen-thuong/2025")  # stale: the old key carried
+    finally:
+        _write(data / "awards.csv", header, rows)
+        options.warm.clear()  # what this test left is wrong on purpose
 
 
 def test_a_model_built_again_makes_every_container_again(served) -> None:

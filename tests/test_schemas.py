@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.data import schema as schema_module
 from generator.data.schema import load_package
 from generator.lessons import load_schema
 from tests.conftest import SampleSite
@@ -108,3 +109,30 @@ def test_a_cut_label_in_the_lesson_schema_is_refused(make_package, monkeypatch) 
     assert len(lines) == 1 and "[category-entry]" in lines[0], lines
     assert "mục nhãn của mã “phong-chay-chua-chay” có khóa lạ “chữa cháy”" in lines[0]
     assert lines[0].startswith("schemas/lesson.yaml:")
+
+
+def test_the_parse_is_kept_while_the_files_are_the_same(make_package) -> None:
+    """The descriptor and schemas read again give the last parse (the same resource specs,
+    a new package object) while every file read holds the same bytes (`load_package`,
+    issue 18), and a new parse when a schema or the descriptor changed, or a schema went.
+    Negative control: the kept parse given without its files compared (`_Reads.same`
+    always true) misses each of those changes (run by hand: see the issue's report)."""
+    data = make_package()
+    first, problems = load_package(data)
+    again, _ = load_package(data)
+    assert problems == [] and again is not first and again.resources is not first.resources
+    assert again.resources == first.resources and again.resources[0] is first.resources[0]
+    schema = data / "schemas" / "events.yaml"
+    schema.write_text(schema.read_text("utf-8").replace("Tên sự kiện", "Tên gọi"), "utf-8")
+    events = load_package(data)[0].resource("events")
+    assert events is not None and events.field("title").title == "Tên gọi"  # type: ignore[union-attr]
+    descriptor = data / "datapackage.yaml"
+    text = descriptor.read_text("utf-8")
+    descriptor.write_text(text.replace("title: Lịch phong trào", "title: Lịch"), "utf-8")
+    events = load_package(data)[0].resource("events")
+    assert events is not None and events.title == "Lịch"
+    schema.unlink()
+    package, problems = load_package(data)
+    assert package.resource("events") is None
+    assert [p.code for p in problems] == ["schema-missing"]
+    assert len(schema_module._PARSED) <= schema_module.PARSED_KEPT

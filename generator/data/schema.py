@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,8 +118,15 @@ class ResourceSpec:
         return [f.name for f in self.fields]
 
     def descriptor_hash(self) -> str:
-        text = json.dumps(self.descriptor, sort_keys=True, ensure_ascii=False, default=str)
-        return hashlib.sha256(text.encode()).hexdigest()
+        """The resource descriptor's hash (made once: validation asks it of every table
+        for each table that reads it, and `load_package` hands the same specs back while
+        the files are the same)."""
+        found: str | None = self.__dict__.get("_descriptor_hash")
+        if found is None:
+            text = json.dumps(self.descriptor, sort_keys=True, ensure_ascii=False, default=str)
+            found = hashlib.sha256(text.encode()).hexdigest()
+            object.__setattr__(self, "_descriptor_hash", found)  # (frozen: a memo, not a field)
+        return found
 
 
 @dataclass
@@ -180,13 +188,68 @@ def load_yaml(path: Path) -> Any:
         return yaml.load(fh, Loader=YAML_LOADER)
 
 
+class _Reads:
+    """The files a parse of the package read, each by its bytes' digest (None: not a file)."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes | None] = {}
+
+    def read(self, path: Path) -> bytes | None:
+        data = path.read_bytes() if path.is_file() else None
+        self.files[str(path)] = hashlib.sha256(data).digest() if data is not None else None
+        return data
+
+    def same(self) -> bool:
+        """Whether every file read holds the same bytes now (or is still no file)."""
+        return all(_digest(Path(path)) == digest for path, digest in self.files.items())
+
+
+def _digest(path: Path) -> bytes | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).digest()
+    except OSError:  # (no file, or a folder: as `_Reads.read` found it)
+        return None
+
+
+# The last parse of each package folder (by the folder and the working folder, which the
+# problems' file names are relative to) with the files it read: `antq serve` validates at
+# each rebuild, and the descriptor and 17 schemas parsed and checked again were ~50 ms of
+# a one-row edit's second (issue 18). Given again while every file holds the same bytes.
+_PARSED: dict[tuple[str, str], tuple[_Reads, PackageSpec, list[Problem]]] = {}
+PARSED_KEPT = 4
+
+
+def _parse_yaml(data: bytes) -> Any:
+    return yaml.load(data.decode("utf-8-sig"), Loader=YAML_LOADER)
+
+
 def load_package(root: Path) -> tuple[PackageSpec, list[Problem]]:
-    """Read the descriptor and every schema; report every descriptor problem at once."""
+    """Read the descriptor and every schema; report every descriptor problem at once. The
+    same package folder read again with the same bytes in every file gives the last parse
+    (a new `PackageSpec` of the same resource specs, which nothing may change)."""
     if not root.is_dir():
         raise UsageError(say("data-dir-missing", root=root))
     descriptor_path = root / DESCRIPTOR_NAME
     if not descriptor_path.is_file():
         raise UsageError(say("descriptor-missing", name=DESCRIPTOR_NAME, root=root))
+    key = (str(root), os.getcwd())
+    kept = _PARSED.get(key)
+    if kept is None or not kept[0].same():
+        reads = _Reads()
+        kept = (reads, *_parse_package(root, descriptor_path, reads))
+        _PARSED.pop(key, None)
+        while len(_PARSED) >= PARSED_KEPT:  # (the oldest first: a test run reads hundreds)
+            del _PARSED[next(iter(_PARSED))]
+        _PARSED[key] = kept
+    package = kept[1]  # (a copy is handed out: its list of resources is the caller's)
+    copy = PackageSpec(package.root, package.descriptor_path, package.descriptor)
+    copy.resources = list(package.resources)
+    return copy, list(kept[2])
+
+
+def _parse_package(
+    root: Path, descriptor_path: Path, reads: _Reads
+) -> tuple[PackageSpec, list[Problem]]:
     where = display_path(descriptor_path)
     problems: list[Problem] = []
 
@@ -194,7 +257,10 @@ def load_package(root: Path) -> tuple[PackageSpec, list[Problem]]:
         problems.append(problem(code, file, **params))
 
     try:
-        descriptor = load_yaml(descriptor_path)
+        data = reads.read(descriptor_path)
+        if data is None:  # (gone since `load_package` looked)
+            raise UsageError(say("descriptor-missing", name=DESCRIPTOR_NAME, root=root))
+        descriptor = _parse_yaml(data)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -219,7 +285,7 @@ def load_package(root: Path) -> tuple[PackageSpec, list[Problem]]:
         return package, problems
     names: set[str] = set()
     for index, res in enumerate(resources, start=1):
-        spec = _load_resource(root, where, index, res, bad, problems.append)
+        spec = _load_resource(root, (where, reads), index, res, bad, problems.append)
         if spec is None:
             continue
         if spec.name in names:
@@ -233,10 +299,12 @@ def load_package(root: Path) -> tuple[PackageSpec, list[Problem]]:
 
 
 def _load_resource(
-    root: Path, where: str, index: int, res: Any, bad: Any, problems_add: Any
+    root: Path, given: tuple[str, _Reads], index: int, res: Any, bad: Any, problems_add: Any
 ) -> ResourceSpec | None:
     """One resource of the package descriptor as a ResourceSpec, or None after reporting why
-    not: its name, path, schema, fields and keys, each checked in turn."""
+    not: its name, path, schema, fields and keys, each checked in turn (`given`: where the
+    descriptor's problems are placed, and what reads its files)."""
+    where, reads = given
     name = _resource_name(where, index, res, bad, problems_add)
     if name is None:
         return None
@@ -246,7 +314,7 @@ def _load_resource(
         return None
     if res.get("encoding", "utf-8").lower() not in ("utf-8", "utf8"):
         bad("resource-encoding", resource=name)
-    loaded = _resource_schema(root, where, name, res, bad, problems_add)
+    loaded = _resource_schema(root, given, name, res, bad, problems_add)
     if loaded is None:
         return None
     schema, schema_path, schema_where = loaded
@@ -302,21 +370,23 @@ def _resource_name(where: str, index: int, res: Any, bad: Any, problems_add: Any
 
 
 def _resource_schema(
-    root: Path, where: str, name: str, res: Any, bad: Any, problems_add: Any
+    root: Path, given: tuple[str, _Reads], name: str, res: Any, bad: Any, problems_add: Any
 ) -> tuple[dict[str, Any], Path | None, str] | None:
     """The resource's schema (inline or read from its file), its file and where problems in it
     are placed; None after reporting a schema that is missing or has no fields."""
+    where, reads = given
     schema = res.get("schema")
     schema_path: Path | None = None
     schema_where = where
     if isinstance(schema, str):
         schema_path = root / schema
         schema_where = display_path(schema_path)
-        if ".." in Path(schema).parts or not schema_path.is_file():
+        data = None if ".." in Path(schema).parts else reads.read(schema_path)
+        if data is None:
             bad("schema-missing", resource=name, schema=schema)
             return None
         try:
-            schema = load_yaml(schema_path)
+            schema = _parse_yaml(data)
         except yaml.YAMLError as exc:
             bad("schema-yaml", schema_where, resource=name, detail=exc)
             return None

@@ -97,6 +97,10 @@ class Source:
     # That process, on any of its builds (its first too): what a family keeps in memory
     # for the next edit is worth making now (generator.pages.opendata: the splits).
     warm: bool = False
+    # What `reused` and `contained` handed back of the last build, as it was kept (the same
+    # objects): the plan carries over the keys it made for those pages last time
+    # (generator.build.PlanMemo) instead of making them again. Shared by every family.
+    handed: list[Any] = field(default_factory=list)
 
     def reused(self, name: str, keys: frozenset[str], make: Callable[[], T]) -> T:
         """`make()`, kept under `name` for the next build; the last build's instead when
@@ -107,6 +111,7 @@ class Source:
             found = self.kept[name]
             if os.environ.get("ANTQ_CHECK_DEPS") == "1" and _outputs(make()) != _outputs(found):
                 raise RuntimeError(f"{name}: kept by its keys, yet its outputs changed")
+            self.handed.append(found)
         else:
             found = make()
         self.keep[name] = found
@@ -142,11 +147,23 @@ class Source:
                 fresh = make()
                 if _outputs(fresh) != _outputs(found) or _read(container, fresh, with_deps) != keys:
                     raise RuntimeError(f"{name}: kept by its container's keys, yet it changed")
+            self.handed.append(found)
         else:
             found = make()
             keys = _read(container, found, with_deps)
         self.keep[f"{CONTAINED}{name}"] = (objects, keys, found)
         return found
+
+
+def handed_pages(handed: Iterable[Any]) -> frozenset[int]:
+    """The ids of the pages among what `Source.reused` and `Source.contained` handed back
+    (`Source.handed`: lists of outputs, or one output)."""
+    found: set[int] = set()
+    for value in handed:
+        for output in value if isinstance(value, (list, tuple)) else (value,):
+            if isinstance(output, Page):
+                found.add(id(output))
+    return frozenset(found)
 
 
 T = TypeVar("T")
@@ -250,6 +267,7 @@ def collect(
     pages: list[Page] = []
     files: list[FileOutput] = []
     changed, kept, keep = (warm.changed, warm.kept, warm.keep) if warm else (None, {}, {})
+    handed: list[Any] = warm.handed if warm else []
     for family in families():
         source = Source(
             model,
@@ -263,6 +281,7 @@ def collect(
             kept,
             keep,
             warm is not None and warm.warm,
+            handed,
         )
         for output in family.make(source):
             if isinstance(output, Page):
@@ -277,6 +296,9 @@ def collect(
 # "..") — the alphabet of slugify() and of our own fixed names. Anything else comes from data
 # that did not slugify to a name and must not become a path.
 _SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
+# A URL every segment of which is one (`_path_problem` finds nothing): one match a URL, not a
+# split and a match a segment (a national site has 8,400 outputs checked at each rebuild).
+_GOOD_URL = re.compile(r"/(?:[A-Za-z0-9_][A-Za-z0-9._-]*/)*(?:[A-Za-z0-9_][A-Za-z0-9._-]*)?")
 
 
 def _describe(output: Page | FileOutput) -> str:
@@ -287,6 +309,8 @@ def _describe(output: Page | FileOutput) -> str:
 
 def _path_problem(url: str) -> str | None:
     """Why `url` cannot name an output (Vietnamese), or None."""
+    if _GOOD_URL.fullmatch(url) and ".." not in url:  # (".." can only lie in a segment)
+        return None
     if not url.startswith("/"):
         return text("output-path-no-slash")
     path = url[1:]
@@ -319,15 +343,23 @@ def check_outputs(pages: list[Page], files: list[FileOutput]) -> None:
         first = owners.setdefault(rel.casefold(), output)
         if first is not output:
             lines.append(_clash(first, output, _output_path(first)))
-    for rel, output in sorted(owners.items()):
-        parent = rel.rpartition("/")[0]
-        while parent:
-            if parent in owners:
+    if any(_in_a_file(rel, owners) for rel in owners):  # (sorted only to name them)
+        for rel, output in sorted(owners.items()):
+            parent = _in_a_file(rel, owners)
+            if parent:
                 lines.append(_clash(owners[parent], output, _output_path(owners[parent])))
-                break
-            parent = parent.rpartition("/")[0]
     if lines:
         raise BuildError(lines)
+
+
+def _in_a_file(rel: str, owners: Mapping[str, Page | FileOutput]) -> str:
+    """The output that is a folder of `rel`'s path, or ""."""
+    parent = rel.rpartition("/")[0]
+    while parent:
+        if parent in owners:
+            return parent
+        parent = parent.rpartition("/")[0]
+    return ""
 
 
 def _output_path(output: Page | FileOutput) -> str:

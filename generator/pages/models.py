@@ -24,12 +24,18 @@ RANK = 30  # the families' order: see generator.pages.collect
 
 
 def make(source: Source) -> Iterator[Page | FileOutput]:
-    """The whole directory as one container (`Source.contained`), its keys those its pages
-    declare: every model's key (its own page's), which each row that changes which pages
-    there are, or their titles, maps to (a model's site or award: its model's key); a
-    yearly result or a class row (a xã's key) leaves every page of it as it was."""
+    """The lists as one container (`Source.contained`), its keys those its pages declare:
+    every model's key, which each row that changes a list (a model's site or award) maps to;
+    then each model's pages as one container, keyed by its model's key. A yearly result or
+    a class row (a xã's key) leaves every page of the directory as it was."""
     model = source.model
-    yield from source.contained("models", frozenset(), lambda: list(pages(model)))
+    yield from source.contained("models", frozenset(), lambda: list(_lists(model)))
+    for entry in model.models:
+        yield from source.contained(
+            f"models:{entry.id}",
+            frozenset({model_key(entry.id)}),
+            functools.partial(lambda e: list(_model_parts(model, e)), entry),
+        )
 
 
 # Sites a model page shows (~9 elements each); the rest on the model's pages trang-n/
@@ -41,6 +47,13 @@ MODELS_ON_PAGE = 120
 
 
 def pages(model: SiteModel) -> Iterator[Page]:
+    yield from _lists(model)
+    for entry in model.models:
+        yield from _model_parts(model, entry)
+
+
+def _lists(model: SiteModel) -> Iterator[Page]:
+    """The directory's lists: every model, by field, by province."""
     fields = model.labels.get("models.field", {})
     used_fields = [f for f in fields if any(e.model.field == f for e in model.models)]
     filters = {
@@ -69,17 +82,20 @@ def pages(model: SiteModel) -> Iterator[Page]:
         yield from _listing(
             model, p["url"], f"Mô hình ở {province.name}", chosen, filters, p["url"]
         )
-    for entry in model.models:
-        # Its record-level key (its sites and awards map to it), its contexts made later.
-        yield from later_parts(
-            entry.url,
-            entry.model.name,
-            [f"mo-hinh-{entry.id}.html", "mo-hinh.html"],
-            len(entry.sites),
-            SITES_ON_PAGE,
-            frozenset({model_key(entry.id)}),
-            functools.partial(lambda e: list(model_pages(model, e)), entry),
-        )
+
+
+def _model_parts(model: SiteModel, entry: ModelEntry) -> Iterator[Page]:
+    """A model's pages: its record-level key (its sites and awards map to it), its contexts
+    made later."""
+    yield from later_parts(
+        entry.url,
+        entry.model.name,
+        [f"mo-hinh-{entry.id}.html", "mo-hinh.html"],
+        len(entry.sites),
+        SITES_ON_PAGE,
+        frozenset({model_key(entry.id)}),
+        functools.partial(lambda e: list(model_pages(model, e)), entry),
+    )
 
 
 def _listing(
