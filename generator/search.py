@@ -107,7 +107,7 @@ LIBRARY_SHARDS = 2
 # level deeper): the library's lists (/bai-hoc/, a topic's, an audience's) stay in the first
 # shard, which always exists, so that the search page can name the shards that hold a lesson
 # from the model alone (`library_indexes`), as the news' (`news_indexes`).
-_LESSON_PAGE = re.compile(r"^bai-hoc/(?!chu-de/|danh-cho/)[^/]+/index\.html$")
+_LESSON_PAGE = re.compile(r"^/bai-hoc/(?!chu-de/|danh-cho/)[^/]+/$")  # matched on its URL
 # Pages that are not content: searching them would only return noise.
 NOT_INDEXED = frozenset(url_to_path(url) for url in ("/404.html", "/offline/", "/tim-kiem/"))
 # Parts of <main> that repeat on many pages (breadcrumbs, contents, related lessons, topic
@@ -309,7 +309,7 @@ def site_indexes() -> list[str]:
 def library_index_dir(rel: str) -> str:
     """The library's shard of a page under /bai-hoc/: a lesson's is fixed by its address,
     the lists' is the first."""
-    if not _LESSON_PAGE.match(rel):
+    if not _LESSON_PAGE.match(path_to_url(rel)):
         return LIBRARY_INDEX_DIR
     return shard_dir(LIBRARY_INDEX_DIR, _bucket(rel, LIBRARY_SHARDS))
 

@@ -495,7 +495,7 @@ EXPECTED_CALLS: dict[str, list[str]] = {
         "exit 2",
     ],
     "build": [
-        "Đã xây dựng 73 trang và 184 tệp dữ liệu vào TMP/public/: ghi mới 267, giữ nguyên 0.",
+        "Đã xây dựng 73 trang và 178 tệp dữ liệu vào TMP/public/: ghi mới 261, giữ nguyên 0.",
         "exit 0",
         "Không có gì thay đổi: TMP/public/ giữ nguyên (73 trang).",
         "  inbox N s",

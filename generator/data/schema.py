@@ -8,6 +8,7 @@ to Frictionless: its descriptor errors do not say which resource or field is wro
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -219,8 +220,12 @@ _PARSED: dict[tuple[str, str], tuple[_Reads, PackageSpec, list[Problem]]] = {}
 PARSED_KEPT = 4
 
 
-def _parse_yaml(data: bytes) -> Any:
-    return yaml.load(data.decode("utf-8-sig"), Loader=YAML_LOADER)
+def _parse_yaml(data: bytes, path: Path) -> Any:
+    """`data`, the bytes read from `path`, parsed; a syntax error names `path` as an open
+    file would (PyYAML takes a stream's `name`; a plain string is "<unicode string>")."""
+    stream = io.StringIO(data.decode("utf-8-sig"))
+    stream.name = str(path)
+    return yaml.load(stream, Loader=YAML_LOADER)
 
 
 def load_package(root: Path) -> tuple[PackageSpec, list[Problem]]:
@@ -260,7 +265,7 @@ def _parse_package(
         data = reads.read(descriptor_path)
         if data is None:  # (gone since `load_package` looked)
             raise UsageError(say("descriptor-missing", name=DESCRIPTOR_NAME, root=root))
-        descriptor = _parse_yaml(data)
+        descriptor = _parse_yaml(data, descriptor_path)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -386,7 +391,7 @@ def _resource_schema(
             bad("schema-missing", resource=name, schema=schema)
             return None
         try:
-            schema = _parse_yaml(data)
+            schema = _parse_yaml(data, schema_path)
         except yaml.YAMLError as exc:
             bad("schema-yaml", schema_where, resource=name, detail=exc)
             return None
