@@ -703,6 +703,19 @@ def _hidden(state: RowState, edit: _Edit, table: Any) -> tuple[bool, list[Proble
 CROSS_ROW_TABLES = frozenset({"security_team_ratings"})
 
 
+def _own_keys(checker: Any, spec: ResourceSpec) -> dict[tuple[str, tuple[str, ...]], Any]:
+    """The referenced key sets this table's own pass read (`_Checker.keys`): not those of
+    another table's references that the same checker read before (a table's state is the
+    same whichever tables were checked before it, in one process or in a worker)."""
+    from generator.data.validate import unit_reference
+
+    return {
+        (fk.resource, fk.ref_fields): checker._keys[(fk.resource, fk.ref_fields)]
+        for fk in spec.foreign_keys
+        if unit_reference(spec, fk) is None and (fk.resource, fk.ref_fields) in checker._keys
+    }
+
+
 def whole_table_state(
     checker: Any,
     spec: ResourceSpec,
@@ -733,11 +746,7 @@ def whole_table_state(
         return None
     if any((p.row or 0) < 2 for p in own):
         return None
-    keys = {
-        (fk.resource, fk.ref_fields): checker._keys[(fk.resource, fk.ref_fields)]
-        for fk in spec.foreign_keys
-        if (fk.resource, fk.ref_fields) in checker._keys
-    }
+    keys = _own_keys(checker, spec)
     held = checker.prepared.get(spec.name)
     prepared = [s if storable(s) else None for s in held] if held is not None else None
     every = range(len(facts.blank))

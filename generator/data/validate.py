@@ -15,7 +15,7 @@ import functools
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -35,6 +35,7 @@ from generator.data.rawcsv import (
     open_table,
 )
 from generator.data.schema import (
+    ForeignKey,
     PackageSpec,
     ResourceSpec,
     display_path,
@@ -174,6 +175,7 @@ class _Checker:
         self.max_mb = max_mb
         self._tables: dict[str, tuple[Table | None, list[Problem]]] = {}
         self._keys: dict[tuple[str, tuple[str, ...]], set[tuple[str, ...]] | None] = {}
+        self._columns: dict[tuple[str, str, str], dict[str, str]] = {}
         self._units: units.UnitTables | None = None
         self._units_read = False
         self._suggesters: dict[tuple[str, tuple[str, ...]], Suggester] = {}
@@ -253,12 +255,18 @@ class _Checker:
         return self._keys[cache_key]
 
     def column(self, resource: str, key: str, value: str) -> dict[str, str]:
-        spec = self.package.resource(resource)
-        table = self.table(spec)[0] if spec else None
-        if table is None:
-            return {}
-        k, v = table.header.index(key), table.header.index(value)
-        return {nfc(_cell(c, k).strip()): _cell(c, v).strip() for _, c in table.rows()}
+        """`value` by `key` in `resource` (NFC keys), read once per checker: several row
+        checks read the same column of places (each table's, and in each worker)."""
+        memo_key = (resource, key, value)
+        if memo_key not in self._columns:
+            spec = self.package.resource(resource)
+            table = self.table(spec)[0] if spec else None
+            found: dict[str, str] = {}
+            if table is not None:
+                k, v = table.header.index(key), table.header.index(value)
+                found = {nfc(_cell(c, k).strip()): _cell(c, v).strip() for _, c in table.rows()}
+            self._columns[memo_key] = found
+        return self._columns[memo_key]
 
     def suggester(self, resource: str, fields: tuple[str, ...]) -> Suggester:
         """“Có phải là …?” for a one-field key of `resource`: its ids, and its names when
@@ -339,53 +347,77 @@ class _Checker:
         jobs: int | None,
         progress: Progress | None,
     ) -> Iterator[tuple[ResourceSpec, str, list[Problem], int]]:
+        """Each stale table checked whole (`check_whole`), in `stale`'s order: in worker
+        processes when there are several tables and enough bytes, else in this one."""
         sizes = {
             spec.name: spec.path.stat().st_size if spec.path.is_file() else 0 for spec, *_ in stale
         }
         workers = jobs or min(2, os.cpu_count() or 1)
-        executor: Executor | None = None
         if workers > 1 and sum(sizes.values()) >= PARALLEL_MIN_BYTES and len(stale) > 1:
-            import frictionless  # noqa: F401  (imported once, before the workers fork)
+            yield from self._run_in_workers(stale, sizes, workers, progress)
+            return
+        for spec, key, context in stale:
+            if progress:
+                progress(spec.name)
+            found, rows = self.check_whole(spec, context)
+            yield spec, key, found, rows
 
-            executor = ProcessPoolExecutor(max_workers=workers)
-            # Fork the workers now, while this process is small: forked later, each would
-            # start as a copy of every table this process has read.
-            executor.submit(os.getpid).result()
-        futures: dict[str, Future[list[dict[str, Any]]]] = {}
+    def check_whole(self, spec: ResourceSpec, context: str) -> tuple[list[Problem], int]:
+        """One table's problems, checked whole: the raw reader's, Frictionless', then our own
+        (text, hidden characters, keys, references, the row checks), in that order; and its
+        row-level state kept for the row path (rowlevel). The table is opened once."""
+        table, opened = self.table(spec)
+        found = list(opened)
+        rows = 0
+        if table is not None:
+            own, rows = self.check_rows(spec, table)
+            lib = frictionless_run.run(self._task(spec, table))
+            found.extend(Problem.from_dict(d) for d in lib)
+            found.extend(own)
+            if self.cache.directory is not None:
+                state = rowlevel.whole_table_state(self, spec, context, lib, self.local[spec.name])
+                self._keep_state(spec.name, state)
+            self.facts.pop(spec.name, None)
+            self.local.pop(spec.name, None)
+        self.release(spec.name)
+        return found, rows
+
+    def _run_in_workers(
+        self,
+        stale: list[tuple[ResourceSpec, str, str]],
+        sizes: dict[str, int],
+        workers: int,
+        progress: Progress | None,
+    ) -> Iterator[tuple[ResourceSpec, str, list[Problem], int]]:
+        """`check_whole` of each table in a worker process (largest tables first), the
+        results taken in `stale`'s order: the same problems, in the same order, and the same
+        row-level states as in this process. A worker checks a table whole, Frictionless and
+        our own pass beside each other on its two cores: the tables a check reads besides
+        its own (references, unit tables, places for the row checks) are read by the worker
+        from the same files, into a checker of its own. It writes the row-level state to
+        the cache itself; with `memory` (antq serve) the state comes back here."""
+        import frictionless  # noqa: F401  (imported once, before the workers start)
+
+        keep = self.memory is not None
+        executor = ProcessPoolExecutor(
+            max_workers=workers,
+            initializer=_worker_start,
+            initargs=(self.package, self.max_mb, self.cache, keep),
+        )
         try:
-            if executor is not None:
-                for spec, *_ in sorted(stale, key=lambda item: -sizes[item[0].name]):
-                    table, _found = self.table(spec)
-                    if table is not None:
-                        futures[spec.name] = executor.submit(
-                            frictionless_run.run, self._task(spec, table)
-                        )
-                    self.release(spec.name)
-            for spec, key, context in stale:
+            futures = {
+                spec.name: executor.submit(_worker_check, spec, context)
+                for spec, _key, context in sorted(stale, key=lambda item: -sizes[item[0].name])
+            }
+            for spec, key, _context in stale:
                 if progress:
                     progress(spec.name)
-                table, found = self.table(spec)
-                found = list(found)
-                rows = 0
-                if table is not None:
-                    own, rows = self.check_rows(spec, table)
-                    if spec.name in futures:
-                        lib = futures[spec.name].result()
-                    else:
-                        lib = frictionless_run.run(self._task(spec, table))
-                    found.extend(Problem.from_dict(d) for d in lib)
-                    found.extend(own)
-                    if self.cache.directory is not None:
-                        state = rowlevel.whole_table_state(
-                            self, spec, context, lib, self.local[spec.name]
-                        )
-                        self._keep_state(spec.name, state)
-                    self.facts.pop(spec.name, None)
-                self.release(spec.name)
+                found, rows, held = futures[spec.name].result()
+                if held is not None:
+                    self._keep_state(spec.name, held[0])
                 yield spec, key, found, rows
         finally:
-            if executor is not None:
-                executor.shutdown(cancel_futures=True)
+            executor.shutdown(cancel_futures=True)
 
     def release(self, name: str) -> None:
         """Forget a table's text to keep memory low; it is read again if needed later."""
@@ -453,13 +485,10 @@ class _Checker:
         legacy_fks: list[tuple[str, int]] = []
         other_fks: list[tuple[tuple[str, ...], list[int], set[tuple[str, ...]] | None, str]] = []
         for fk in spec.foreign_keys:
-            if fk.resource == "units" and fk.ref_fields == ("code",) and len(fk.fields) == 1:
+            by_units = unit_reference(spec, fk)
+            if by_units == "units":
                 unit_fks.append((fk.fields[0], col[fk.fields[0]]))
-            elif (
-                fk.resource == "legacy_units"
-                and fk.ref_fields == ("code",)
-                and spec.name != fk.resource
-            ):
+            elif by_units == "legacy_units":
                 legacy_fks.append((fk.fields[0], col[fk.fields[0]]))
             else:
                 keyset = self.keys(fk.resource, fk.ref_fields)
@@ -630,6 +659,31 @@ class _Checker:
                     new_name=_unit_name(tables, unit_value),
                     cell=unit_value,
                 )
+
+
+# The checker of a worker process of `_Checker._run_in_workers`, made once per process.
+_WORKER: list[_Checker] = []
+
+
+def _worker_start(package: PackageSpec, max_mb: float, cache: ValidationCache, keep: bool) -> None:
+    checker = _Checker(package, max_mb, cache)
+    if keep:  # the states go back to the parent's `memory`, not to the cache's files
+        checker.memory = rowlevel.RowMemory()
+    _WORKER[:] = [checker]
+
+
+def _worker_check(
+    spec: ResourceSpec, context: str
+) -> tuple[list[Problem], int, tuple[rowlevel.RowState | None] | None]:
+    """`_Checker.check_whole` in a worker: the problems, the row count, and (only when
+    the parent keeps the states in memory) the table's row-level state, when one was kept."""
+    checker = _WORKER[0]
+    found, rows = checker.check_whole(spec, context)
+    held: tuple[rowlevel.RowState | None] | None = None
+    if checker.memory is not None and checker.cache.directory is not None:
+        kept, state = checker.memory.get(checker.cache.directory, spec.name)
+        held = (state,) if kept else None
+    return found, rows, held
 
 
 def _lesson_problems(
@@ -855,6 +909,17 @@ def _ceiling(spec: ResourceSpec, table: Table) -> list[Problem]:
             schema=schema,
         )
     ]
+
+
+def unit_reference(spec: ResourceSpec, fk: ForeignKey) -> str | None:
+    """ "units" or "legacy_units" when our pass checks the foreign key `fk` of `spec` by the
+    unit tables (legacy codes, lost leading zeros), None when by the referenced table's key
+    set (`_Checker.keys`: the sets a table's row-level state keeps, rowlevel)."""
+    if fk.resource == "units" and fk.ref_fields == ("code",) and len(fk.fields) == 1:
+        return "units"
+    if fk.resource == "legacy_units" and fk.ref_fields == ("code",) and spec.name != fk.resource:
+        return "legacy_units"
+    return None
 
 
 def fk_ref_fields(spec: ResourceSpec, fields: tuple[str, ...]) -> tuple[str, ...]:
