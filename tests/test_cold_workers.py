@@ -24,8 +24,8 @@ from generator.data import validate as validate_mod
 from generator.data.cache import ValidationCache
 from generator.data.rawcsv import MAX_FILE_MB
 from generator.data.schema import load_package
-from tests import catalogue_cases as cases
 from tests.test_catalogue_lines import make_package as lay_case
+from tests.test_rowlevel import bad_case
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BAD = sorted(p.name for p in (FIXTURES / "bad").iterdir())
@@ -86,28 +86,16 @@ def _same(package: Path, tmp_path: Path, used: list[int], names: set[str] | None
     return alone
 
 
-def _bad_case(name: str) -> cases.Case:
-    folder = FIXTURES / "bad" / name
-    edits: dict[str, cases.Edit] = {}
-    for path in folder.rglob("*"):
-        if path.is_file() and path.name != "_delete":
-            edits[str(path.relative_to(folder))] = path.read_bytes()
-    if (folder / "_delete").exists():
-        for rel in (folder / "_delete").read_text().split():
-            edits[rel] = None
-    return cases.Case(edits, ())
-
-
 @pytest.mark.parametrize("name", BAD)
 def test_workers_find_what_one_process_finds_on_each_bad_fixture(
     name: str, tmp_path: Path, workers_always: list[int]
 ) -> None:
-    package = lay_case(_bad_case(name), tmp_path / "case")
+    package = lay_case(bad_case(name), tmp_path / "case")
     spec_package, found = load_package(package)
     if any(p.level == "error" for p in found):
         pytest.skip("the descriptor stops validation before any table is checked")
     # The tables the fixture edits, and one it leaves (two tables: the workers are used).
-    edited = {Path(rel).stem for rel in _bad_case(name).edits if "/" not in rel}
+    edited = {Path(rel).stem for rel in bad_case(name).edits if "/" not in rel}
     _same(package, tmp_path, workers_always, (edited & TABLES) | {"targets"})
 
 
@@ -163,7 +151,7 @@ def test_workers_hand_the_states_back_to_antq_serves_memory(
 ) -> None:
     """With the states held in memory (antq serve), the workers write none and the parent
     holds the same states as one process does."""
-    package = lay_case(_bad_case("nfd-text"), tmp_path / "case")
+    package = lay_case(bad_case("nfd-text"), tmp_path / "case")
     one, two = rowlevel.RowMemory(), rowlevel.RowMemory()
     tables = {"places", "assessments"}
     alone = _check(package, tmp_path / "one", 1, one, tables)

@@ -463,6 +463,21 @@ class StallingTls:
             tls.close()
 
 
+def _lane(sender: Sender, origin: str, count: int, ended: dict[str, float]) -> Any:
+    """A notifier's lane for the event loop: `count` deliveries to `origin` over its own
+    kept-alive connections; `ended` gets the moment it ended, by origin."""
+    _, _, p256dh, auth = keys()
+    connections: dict[str, wire.Connection] = {}
+    outcomes = []
+    for n in range(count):
+        d = delivery(f"{origin}/p/{n}", p256dh, auth)
+        outcomes.append((yield from sender.steps(d, "t", connections)))
+    ended[origin] = time.monotonic()
+    for connection in connections.values():
+        connection.close()
+    return outcomes
+
+
 def test_a_stalled_service_is_cut_by_the_loops_timer_without_a_thread(
     tmp_path: Path, vapid_key: VapidKey, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -479,19 +494,10 @@ def test_a_stalled_service_is_cut_by_the_loops_timer_without_a_thread(
     healthy = Scripted([CREATED] * 3)
     context = ssl.create_default_context(cafile=str(cert))
     sender = Sender(vapid_key, SUBJECT, policy=LOCAL, timeout=1.5, context=context)
-    _, _, p256dh, auth = keys()
     ended: dict[str, float] = {}
 
     def lane(origin: str, count: int) -> Any:
-        connections: dict[str, wire.Connection] = {}
-        outcomes = []
-        for n in range(count):
-            d = delivery(f"{origin}/p/{n}", p256dh, auth)
-            outcomes.append((yield from sender.steps(d, "t", connections)))
-        ended[origin] = time.monotonic()
-        for connection in connections.values():
-            connection.close()
-        return outcomes
+        return _lane(sender, origin, count, ended)
 
     starts: list[str] = []
     real_start = threading.Thread.start
@@ -669,17 +675,9 @@ def test_a_slow_name_lookup_holds_only_its_own_request(
     monkeypatch.setattr(socket, "getaddrinfo", resolver)
     policy = EndpointPolicy(hosts=("push.test",), allow_http=True, any_port=True)
     sender = Sender(vapid_key, SUBJECT, policy=policy, timeout=0.5)
-    _, _, p256dh, auth = keys()
 
     def lane(origin: str, count: int) -> Any:
-        connections: dict[str, wire.Connection] = {}
-        outcomes = []
-        for n in range(count):
-            d = delivery(f"{origin}/p/{n}", p256dh, auth)
-            outcomes.append((yield from sender.steps(d, "t", connections)))
-        for connection in connections.values():
-            connection.close()
-        return outcomes
+        return _lane(sender, origin, count, {})
 
     try:
         slow, fast = Loop().run(

@@ -34,15 +34,22 @@ def _validation_cases() -> dict[str, cases.Case]:
                 if isinstance(case, cases.Case):
                     found[f"{name}:{key}"] = case
     for folder in sorted((FIXTURES / "bad").iterdir()):
-        edits: dict[str, cases.Edit] = {}
-        for path in folder.rglob("*"):
-            if path.is_file() and path.name != "_delete":
-                edits[str(path.relative_to(folder))] = path.read_bytes()
-        if (folder / "_delete").exists():
-            for rel in (folder / "_delete").read_text().split():
-                edits[rel] = None
-        found[f"bad:{folder.name}"] = cases.Case(edits, ())
+        found[f"bad:{folder.name}"] = bad_case(folder.name)
     return found
+
+
+def bad_case(name: str) -> cases.Case:
+    """The bad-input fixture tests/fixtures/bad/`name` as a case: its files, and the files
+    its `_delete` names removed."""
+    folder = FIXTURES / "bad" / name
+    edits: dict[str, cases.Edit] = {}
+    for path in folder.rglob("*"):
+        if path.is_file() and path.name != "_delete":
+            edits[str(path.relative_to(folder))] = path.read_bytes()
+    if (folder / "_delete").exists():
+        for rel in (folder / "_delete").read_text().split():
+            edits[rel] = None
+    return cases.Case(edits, ())
 
 
 CASES = _validation_cases()
