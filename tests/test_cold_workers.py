@@ -28,7 +28,10 @@ from tests.test_catalogue_lines import make_package as lay_case
 from tests.test_rowlevel import bad_case
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-BAD = sorted(p.name for p in (FIXTURES / "bad").iterdir())
+# The fixtures whose descriptor stops validation before any table is checked: nothing for
+# the workers to do (the test below fails on any other such fixture rather than skip it).
+STOPS_AT_THE_DESCRIPTOR = {"descriptor-error"}
+BAD = sorted(p.name for p in (FIXTURES / "bad").iterdir() if p.name not in STOPS_AT_THE_DESCRIPTOR)
 TABLES = {p.stem for p in (FIXTURES / "good").glob("*.csv")}
 
 Checked = tuple[list[tuple[str, str, list[dict[str, Any]], int]], dict[str, Any]]
@@ -92,8 +95,7 @@ def test_workers_find_what_one_process_finds_on_each_bad_fixture(
 ) -> None:
     package = lay_case(bad_case(name), tmp_path / "case")
     spec_package, found = load_package(package)
-    if any(p.level == "error" for p in found):
-        pytest.skip("the descriptor stops validation before any table is checked")
+    assert not any(p.level == "error" for p in found), "add it to STOPS_AT_THE_DESCRIPTOR"
     # The tables the fixture edits, and one it leaves (two tables: the workers are used).
     edited = {Path(rel).stem for rel in bad_case(name).edits if "/" not in rel}
     _same(package, tmp_path, workers_always, (edited & TABLES) | {"targets"})
