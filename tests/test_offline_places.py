@@ -83,7 +83,13 @@ def markers(page: Any) -> int:
         button.click()
     # A locator, not wait_for_function: that evaluates a string, which the site's CSP forbids.
     page.locator(".leaflet-marker-icon, .bd-status:not(:empty)").first.wait_for(timeout=15_000)
-    return int(page.locator(".leaflet-marker-icon").count())
+    # The layers arrive one by one (a suite run once counted 5 of the 7 markers): the count
+    # once it held still for four looks, a quarter of a second apart.
+    counts = [int(page.locator(".leaflet-marker-icon").count())]
+    while len(counts) < 60 and not (len(counts) >= 4 and len(set(counts[-4:])) == 1):
+        page.wait_for_timeout(250)
+        counts.append(int(page.locator(".leaflet-marker-icon").count()))
+    return counts[-1]
 
 
 def wait_state(page: Any, state: str) -> None:
