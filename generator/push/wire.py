@@ -128,6 +128,15 @@ def proxy_for(origin: str) -> str | None:
     return proxy
 
 
+def _is_address(host: str) -> bool:
+    """Whether `host` is an IP address written in digits (no name to look up)."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
 def _lookup(host: str, port: int, failure: str, when: float) -> Steps[_AddrInfos]:
     """The addresses of `host`, looked up without blocking the event loop. The system's
     resolver (getaddrinfo: /etc/hosts, nsswitch, the configured DNS servers) has no
@@ -135,11 +144,7 @@ def _lookup(host: str, port: int, failure: str, when: float) -> Steps[_AddrInfos
     loop through a socket pair; a slow or dead DNS server then holds only this request,
     until its deadline (the loop throws `Expired` in here; the thread ends on its own and
     its answer is dropped). An address given as digits needs no lookup and no thread."""
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        pass
-    else:
+    if _is_address(host):
         try:
             return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except OSError as exc:
