@@ -583,10 +583,15 @@ def test_the_loop_waits_again_on_a_socket_given_up_and_on_a_new_one_with_its_num
         b1.send(b"1")
         yield a1, READ, time.monotonic() + 5
         steps.append(a1.recv(1).decode())
-        number = a1.fileno()
-        a1.close()
+        # The new socket takes the closed one's number through dup2, which closes the old
+        # socket and reuses its number in one step: a plain close-then-open could hand the
+        # number to another thread of the test process in between (CI saw "other number").
+        number = a1.detach()
         b1.close()
-        a2, b2 = socket.socketpair()
+        fresh, b2 = socket.socketpair()
+        os.dup2(fresh.fileno(), number)
+        fresh.close()
+        a2 = socket.socket(fileno=number)
         try:
             steps.append("same number" if a2.fileno() == number else "other number")
             b2.send(b"2")
