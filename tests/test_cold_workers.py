@@ -162,3 +162,18 @@ def test_workers_hand_the_states_back_to_antq_serves_memory(
     held = {name: state for (_dir, name), state in one._held.items()}
     assert held.keys() == tables and all(s is not None for s in held.values())
     assert {name: state for (_dir, name), state in two._held.items()} == held
+
+
+def test_antq_workers_decides_whether_validation_forks(
+    tmp_path: Path, workers_always: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ANTQ_WORKERS=1` (one process, e.g. to profile a build) keeps a cold validation in
+    this process as it keeps the render stage; `ANTQ_WORKERS=2` forks. Control: the setting
+    ignored (`os.cpu_count()` instead) → the first run forks on this 2-core machine."""
+    good = FIXTURES / "good"
+    monkeypatch.setenv("ANTQ_WORKERS", "1")
+    _check(good, tmp_path / "one", 0)
+    assert not workers_always
+    monkeypatch.setenv("ANTQ_WORKERS", "2")
+    _check(good, tmp_path / "two", 0)
+    assert workers_always

@@ -19,6 +19,7 @@ from generator.data.messages_vi import text
 from generator.data.problems import Problem
 from generator.scan import BINARY_SUFFIXES, make_problem, scan_published
 from generator.textvi import format_number
+from generator.workers import count as worker_count
 
 # -- the per-file scan (runs in worker processes) ----------------------------------------------
 
@@ -155,7 +156,7 @@ def check_site(
     names = frozenset(rel for rel, _ in files)
     batches = _batches(files)
     total = sum(n for _, n in files)
-    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    workers = workers if workers is not None else min(2, worker_count())
     _STATE["context"] = _Context(config, root, names)
     try:
         if workers < 2 or total < PARALLEL_MIN_BYTES or len(batches) < 2:

@@ -44,6 +44,7 @@ from generator.data.schema import (
 )
 from generator.data.suggest import Suggester
 from generator.textvi import excel_column, format_number, nfc, slugify, visible
+from generator.workers import count as worker_count
 
 UNIT_RESOURCES = ("units", "legacy_units", "unit_changes")
 # Below this many bytes of stale data, worker processes cost more than they save.
@@ -352,7 +353,8 @@ class _Checker:
         sizes = {
             spec.name: spec.path.stat().st_size if spec.path.is_file() else 0 for spec, *_ in stale
         }
-        workers = jobs or min(2, os.cpu_count() or 1)
+        # At most 2: each worker holds whole tables; ANTQ_WORKERS=1 keeps them in this process.
+        workers = jobs or min(2, worker_count())
         if workers > 1 and sum(sizes.values()) >= PARALLEL_MIN_BYTES and len(stale) > 1:
             yield from self._run_in_workers(stale, sizes, workers, progress)
             return
