@@ -136,3 +136,21 @@ def test_the_parse_is_kept_while_the_files_are_the_same(make_package) -> None:
     assert package.resource("events") is None
     assert [p.code for p in problems] == ["schema-missing"]
     assert len(schema_module._PARSED) <= schema_module.PARSED_KEPT
+
+
+def test_a_build_leaves_the_kept_parse_as_it_was_read(make_package, tmp_path) -> None:
+    """`load_package` hands the same resource specs to every later call while the files are
+    the same (a build's validation, its model, antq serve's next rebuild), so nothing may
+    change them: after a whole build (validation with Frictionless included), the kept
+    specs equal a fresh parse of the same files. Control: a check that adds a key to a
+    resource's descriptor (`spec.descriptor["x"] = 1` in validate._Checker._task) → fails."""
+    from generator.build import BuildOptions, build_site
+
+    data = make_package()
+    kept, _ = load_package(data)
+    build_site(BuildOptions(data_dir=data, out_dir=tmp_path / "public", site_dir=ROOT / "site"))
+    assert load_package(data)[0].resources[0] is kept.resources[0]  # (still the kept parse)
+    schema_module._PARSED.clear()
+    fresh, _ = load_package(data)
+    assert [r.descriptor for r in kept.resources] == [r.descriptor for r in fresh.resources]
+    assert kept.resources == fresh.resources
