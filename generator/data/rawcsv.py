@@ -20,7 +20,7 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import AnyStr
@@ -239,34 +239,26 @@ def _tail_lines(a: AnyStr, b: AnyStr, q: int, feeds: int, nl: AnyStr) -> tuple[i
 
 
 def _common_prefix(a: AnyStr, b: AnyStr) -> int:
-    n = min(len(a), len(b))
-    i = 0
-    while i < n:
-        j = min(i + _SPAN_CHUNK, n)
-        if a[i:j] != b[i:j]:
-            lo, hi = i, j  # a[i:lo] == b[i:lo]; the first difference is in [lo, hi)
-            while hi - lo > 1:
-                mid = (lo + hi) // 2
-                if a[lo:mid] == b[lo:mid]:
-                    lo = mid
-                else:
-                    hi = mid
-            return lo
-        i = j
-    return n
+    return _equal_run(min(len(a), len(b)), lambda i, j: a[i:j] == b[i:j])
 
 
 def _common_suffix(a: AnyStr, b: AnyStr) -> int:
     la, lb = len(a), len(b)
-    n = min(la, lb)
+    return _equal_run(min(la, lb), lambda i, j: a[la - j : la - i] == b[lb - j : lb - i])
+
+
+def _equal_run(n: int, same: Callable[[int, int], bool]) -> int:
+    """The length of the equal run (at most `n`) where `same(i, j)` says whether positions
+    i..j of the run are equal: compared a chunk at a time, the first unequal chunk
+    halved until its first difference."""
     i = 0
     while i < n:
         j = min(i + _SPAN_CHUNK, n)
-        if a[la - j : la - i] != b[lb - j : lb - i]:
-            lo, hi = i, j  # the last lo are equal; the first difference from the end in [lo, hi)
+        if not same(i, j):
+            lo, hi = i, j  # [i, lo) equal; the first difference is in [lo, hi)
             while hi - lo > 1:
                 mid = (lo + hi) // 2
-                if a[la - mid : la - lo] == b[lb - mid : lb - lo]:
+                if same(lo, mid):
                     lo = mid
                 else:
                     hi = mid
