@@ -259,7 +259,8 @@ class _WatchFilter(watchfiles.DefaultFilter):
     def __init__(self, ignored: list[Path], out_dir: Path) -> None:
         super().__init__()
         self._ignored = [str(p) for p in ignored]
-        self._staging = (f".{out_dir.name}.new-", f".{out_dir.name}.old-")
+        name = out_dir.name  # (output.Staging's folders, and output.skeleton's)
+        self._staging = (f".{name}.new-", f".{name}.old-", f".{name}.skeleton")
 
     def __call__(self, change: watchfiles.Change, path: str) -> bool:
         if any(path == p or path.startswith(p + os.sep) for p in self._ignored):

@@ -7,10 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from watchfiles import Change
 
 from generator import render as render_mod
 from generator import search
 from generator.build import BuildError, BuildOptions, build_site
+from generator.output import skeleton
+from generator.serve import _WatchFilter
 from generator.settings import SettingsError, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -229,6 +232,13 @@ def test_removed_record_removes_its_page(make_package, site_dir, tmp_path) -> No
     data, out = make_package(), tmp_path / "public"
     build(data, out, site_dir)
     assert (out / "mo-hinh/to-tu-quan-nghi-khe/index.html").exists()
+    _remove_a_model(data)
+    build(data, out, site_dir)
+    assert not (out / "mo-hinh/to-tu-quan-nghi-khe").exists()
+
+
+def _remove_a_model(data: Path) -> None:
+    """The model "to-tu-quan-nghi-khe" removed with every row that names it."""
     for name, drop in (
         ("models.csv", "to-tu-quan-nghi-khe,"),
         ("model_sites.csv", "ttq-"),
@@ -242,8 +252,52 @@ def test_removed_record_removes_its_page(make_package, site_dir, tmp_path) -> No
             if not ln.startswith(drop)
         ]
         path.write_text("".join(kept), encoding="utf-8")
+
+
+def test_a_rebuild_writes_into_the_replaced_sites_emptied_folders(
+    make_package, site_dir, tmp_path, monkeypatch
+) -> None:
+    """A build that replaces a site keeps the old site's folders, emptied of every file, as
+    the next build's (output.skeleton: removing ~14,000 folders kept a national rebuild
+    waiting ~35 s on this project's disks). What is published is still exactly a fresh
+    build's tree: a page removed since leaves no empty folder behind; a failed build hands
+    the folders back emptied and leaves the site as it was; antq serve's watcher ignores
+    them. Controls: `commit` without `_prune_empty` → the removed model's folder stays;
+    the skeleton never taken → another folder inode."""
+    data, out = make_package(), tmp_path / "public"
     build(data, out, site_dir)
+    assert not skeleton(out).exists()  # nothing was replaced yet
+    build(data, out, site_dir, full=True)
+    folders = skeleton(out)
+    assert (folders / "mo-hinh/to-tu-quan-nghi-khe").is_dir()
+    assert not [p for p in folders.rglob("*") if not p.is_dir()]
+    _remove_a_model(data)
+    inode = (folders / "mo-hinh").stat().st_ino
+    build(data, out, site_dir, full=True)  # written into the skeleton
+    assert (out / "mo-hinh").stat().st_ino == inode
     assert not (out / "mo-hinh/to-tu-quan-nghi-khe").exists()
+    fresh = tmp_path / "fresh"
+    build(data, fresh, site_dir, full=True)
+    assert contents(out) == contents(fresh)
+    assert _folders(out) == _folders(fresh)
+    before = snapshot(out)
+    monkeypatch.setattr(render_mod.Renderer, "render", _fails)
+    with pytest.raises(RuntimeError):
+        build(data, out, site_dir, full=True)
+    assert snapshot(out) == before
+    assert skeleton(out).is_dir() and not [p for p in skeleton(out).rglob("*") if not p.is_dir()]
+    assert [p.name for p in tmp_path.glob(".public*")] == [".public.skeleton"]
+    watched = _WatchFilter([], out)
+    assert not watched(Change.added, str(skeleton(out) / "mo-hinh" / "index.html"))
+    assert watched(Change.added, str(data / "models.csv"))
+
+
+def _folders(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_dir())
+
+
+def _fails(self: object, name: str, context: object) -> str:
+    raise RuntimeError("simulated crash while rendering")
 
 
 def test_failure_halfway_through_rendering_leaves_the_site_untouched(
