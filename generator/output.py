@@ -249,12 +249,13 @@ def _recycle(tree: Path, folders: Path) -> None:
         for _, entry in _files(tree):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(entry.path)
-        if not os.path.lexists(folders):
+        kept = not os.path.lexists(folders)
+        if kept:
             os.rename(tree, folders)
-            return
-    except OSError:
-        pass  # (anything unexpected: the tree is removed instead)
-    shutil.rmtree(tree, ignore_errors=True)
+    except OSError:  # anything unexpected: the tree is removed instead
+        kept = False
+    if not kept:
+        shutil.rmtree(tree, ignore_errors=True)
 
 
 def _prune_empty(root: Path) -> None:
