@@ -19,7 +19,41 @@ from tests.browser import StaticServer, _Handler  # noqa: E402
 TEXT = (".html", ".css", ".js", ".json", ".geojson", ".webmanifest", ".svg", ".xml", ".txt")
 
 
+class _Counted(io.RawIOBase):
+    """The socket's writer, counting what goes through it (headers and bodies)."""
+
+    def __init__(self, raw: Any, sent: list[int]) -> None:
+        self.raw, self.sent = raw, sent
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self.raw.write(data)
+        self.sent[0] += len(data)
+        return len(data)
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+
 class GzipHandler(_Handler):
+    # (path, bytes written for it: status line, headers and body), one per request, in the
+    # order the requests ended: what went over the wire, seen by the server (a browser's own
+    # account may miss the requests of a worker).
+    sent: list[tuple[str, int]]
+
+    def handle_one_request(self) -> None:
+        count = [0]
+        real = self.wfile
+        self.wfile = _Counted(real, count)  # type: ignore[assignment]
+        try:
+            super().handle_one_request()
+        finally:
+            self.wfile = real
+            if count[0] and getattr(self, "path", None):
+                self.sent.append((self.path, count[0]))
+
     def send_head(self) -> Any:  # type: ignore[override]
         path = Path(self.translate_path(self.path))
         if path.is_dir():
@@ -42,7 +76,8 @@ class GzipServer(StaticServer):
     def __init__(self, root: Path) -> None:
         super().__init__(root)
         self.httpd.server_close()
-        handler = type("Handler", (GzipHandler,), {"requests": self.requests})
+        self.sent: list[tuple[str, int]] = []
+        handler = type("Handler", (GzipHandler,), {"requests": self.requests, "sent": self.sent})
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(root)))
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(

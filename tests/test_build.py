@@ -58,7 +58,8 @@ def test_build_writes_the_site(make_package, site_dir, tmp_path) -> None:
     home = (out / "index.html").read_text(encoding="utf-8")
     assert '<html lang="vi">' in home
     ward = (out / "tinh/hai-phong/xa-tan-ky/index.html").read_text(encoding="utf-8")
-    assert "Trước 01/7/2025: xã Dân An, huyện Tứ Kỳ, tỉnh Hải Dương" in ward
+    # The label is shown, not searched (issue 18 item 5: it is on every xã page).
+    assert "Trước 01/7/2025:</span> xã Dân An, huyện Tứ Kỳ, tỉnh Hải Dương" in ward
     assert "4120/QĐ-UBND ngày 05/12/2025" in ward  # dates as dd/mm/yyyy
     assert (
         '<link rel="canonical" href="https://antq.netlify.app/tinh/hai-phong/xa-tan-ky/">' in ward

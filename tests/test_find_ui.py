@@ -2,9 +2,11 @@
 network blocked, under the published headers (CSP included).
 
 Search: labels and values, and the parts of a title, stay apart in what Pagefind returns;
-"Xem thêm kết quả" shows more; a lesson ranks above the lists that name it. Each has a
-negative control: the same pages indexed without the separators (`search.separate`) or
-without the list metadata (`search.is_index_page`) show the fault.
+"Xem thêm kết quả" shows more; a lesson ranks above the lists that name it; a family query
+("mô hình camera") lists that family's pages named by the rest first. Each has a negative
+control: the same pages indexed without the separators (`search.separate`) or without the
+list metadata (`search.is_index_page`), or the search script without its families, show the
+fault.
 
 Maps: popups open clear of the zoom and layer controls (bounding boxes), a `#xa-<code>` link
 keeps the province outline in view and highlights the xã, the attribution is a plain
@@ -28,6 +30,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -319,6 +322,37 @@ def test_a_lesson_ranks_above_the_lists_that_name_it(
     with serve(_reindexed(sample, tmp_path, [p for p in pages if search.indexed(p)])) as server:
         urls = [r["url"] for r in _results(page, server.url, query)]
         assert urls.index(TOPIC) < urls.index(LESSON), urls
+    context.close()
+
+
+CAMERA_MODELS = {"/mo-hinh/camera-an-ninh/", "/mo-hinh/camera-giam-sat-thon-ban/"}
+CAMERA_FIELD = "/mo-hinh/linh-vuc/camera/"
+
+
+@pytest.mark.browser
+def test_a_family_query_ranks_the_family_s_pages_named_by_the_rest_first(
+    browser: Any, sample: Path, tmp_path: Path
+) -> None:
+    """Issue 18 item 5: "mô hình camera" (with or without marks) lists first the models
+    whose name holds "camera", then their field's list, not pages where Pagefind's "mo"
+    matched "mỗi", "một", "môi" … (tim-kiem.js, FAMILIES)."""
+    context = _phone(browser)
+    page = context.new_page()
+    with serve(sample) as server:
+        for query in ("mô hình camera", "mo hinh camera"):
+            urls = [r["url"] for r in _results(page, server.url, quote(query))]
+            assert set(urls[:2]) == CAMERA_MODELS and urls[2] == CAMERA_FIELD, urls
+    # Negative control: the same site, its search script without the family word's
+    # handling (the query as typed goes to Pagefind): a lesson comes first.
+    site = tmp_path / "site"
+    shutil.copytree(sample, site, copy_function=os.link)
+    script = next((site / "static" / "js").glob("tim-kiem.*.js"))
+    code = script.read_text(encoding="utf-8")
+    script.unlink()
+    script.write_text(re.sub(r"var FAMILIES = \[.*?\];", "var FAMILIES = [];", code, flags=re.S))
+    with serve(site) as server:
+        urls = [r["url"] for r in _results(page, server.url, quote("mô hình camera"))]
+        assert not urls[0].startswith("/mo-hinh/"), urls
     context.close()
 
 
