@@ -349,12 +349,12 @@ def check_outputs(
     its ones are checked, against it (`_checked_by_difference`), and whenever that finds
     anything, or the URLs differ by many, every output is checked as a whole build does,
     which says the problems. Returns what this check found, for the next one."""
-    urls = [output.url for output in pages] + [output.url for output in files]
+    outputs: list[Page | FileOutput] = [*pages, *files]
     if checked is not None:
-        found = _checked_by_difference(checked, urls)
+        found = _checked_by_difference(checked, outputs)
         if found is not None:
             return found
-    return _check_all([*pages, *files])
+    return _check_all(outputs)
 
 
 @dataclass(frozen=True)
@@ -379,12 +379,15 @@ class CheckedOutputs:
 CHECK_BY_DIFFERENCE = 500
 
 
-def _checked_by_difference(checked: CheckedOutputs, urls: list[str]) -> CheckedOutputs | None:
-    """The check of `urls` from the last one's (`check_outputs`): the URLs it did not hold
-    are checked against its files and folders. None: a URL twice, too many changes, or a
-    possible problem (the whole check decides and words it)."""
-    now = frozenset(urls)
-    if len(now) != len(urls):
+def _checked_by_difference(
+    checked: CheckedOutputs, outputs: list[Page | FileOutput]
+) -> CheckedOutputs | None:
+    """The check of `outputs` from the last one's (`check_outputs`): the URLs it did not
+    hold are checked against its files and folders. None: a URL of two outputs, too many
+    changes, or a possible problem (the whole check decides and words it)."""
+    now = frozenset([output.url for output in outputs])
+    # One output given twice (a family's kept list shared) is one file, as in `_check_all`.
+    if len(now) != len(outputs) and len({id(output) for output in outputs}) != len(now):
         return None
     added, removed = now - checked.urls, checked.urls - now
     if not added and not removed:
@@ -474,10 +477,17 @@ def page_url(url: str, number: int) -> str:
 
 
 def pager(
-    url: str, number: int, count: int, link: Callable[[str, int], str] = page_url
+    url: str,
+    number: int,
+    count: int,
+    link: Callable[[str, int], str] = page_url,
+    pages: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any] | None:
     """What macros.html's `pager` shows on page `number` of `count` of the list at `url`
-    (page n at `link(url, n)`); None for a list on one page."""
+    (page n at `link(url, n)`); None for a list on one page. `pages`: the links to every
+    page, when the caller made them (`paged`: one list shared by the list's pages, read
+    only; made a page at a time, a list of n pages made n² links: 15,000 for the year of
+    a national award edit)."""
     if count == 1:
         return None
     return {
@@ -485,8 +495,12 @@ def pager(
         "count": count,
         "prev": link(url, number - 1) if number > 1 else None,
         "next": link(url, number + 1) if number < count else None,
-        "pages": [{"n": n, "url": link(url, n)} for n in range(1, count + 1)],
+        "pages": pages if pages is not None else _page_links(url, count, link),
     }
+
+
+def _page_links(url: str, count: int, link: Callable[[str, int], str]) -> list[dict[str, Any]]:
+    return [{"n": n, "url": link(url, n)} for n in range(1, count + 1)]
 
 
 @dataclass(frozen=True)
@@ -508,8 +522,11 @@ def paged(
     """The one pagination of every long list of the site (issue 15: no page over ~1,500
     elements at national scale): `size` items a page, page 1 at `url`, page n at
     `link(url, n)`, each with its pager."""
+    links: list[dict[str, Any]] | None = None
     for number, count, chunk in paginate(items, size):
-        yield Slice(link(url, number), number, chunk, pager(url, number, count, link))
+        if links is None and count > 1:
+            links = _page_links(url, count, link)
+        yield Slice(link(url, number), number, chunk, pager(url, number, count, link, links))
 
 
 def split_list(
