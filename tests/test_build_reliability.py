@@ -608,6 +608,10 @@ def test_a_check_carried_over_finds_what_a_whole_check_finds() -> None:
     twice = [*moved, _page("/van-ban/B/", "B lần hai")]
     with pytest.raises(BuildError):
         check_outputs(twice, files, third)
+    # One output given twice (a kept list shared by two families) is one file, as a whole
+    # check says.
+    again = [*moved, moved[-1]]
+    assert check_outputs(again, files, third).files == _check_all([*again, *files]).files
 
 
 def test_two_outputs_on_one_path_are_refused_naming_both() -> None:
