@@ -14,6 +14,7 @@ save the file correctly.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import os
@@ -21,7 +22,7 @@ import re
 import stat
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import AnyStr
 
@@ -64,7 +65,7 @@ class Table:
     trailing_empty: int = 0
     # The bytes `text` was decoded from, when `text` is all of them (no column cut): a
     # row-level check finds an edit's lines by comparing bytes (generator.data.rowlevel).
-    data: bytes | None = field(default=None, repr=False, compare=False)
+    data: bytes | None = dataclasses.field(default=None, repr=False, compare=False)
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """Yield (Excel row number, cells) for each record after the header."""
