@@ -683,6 +683,7 @@ class Builder:
             changed=reuse.changed if warm_ else None,
             kept=self._kept_families if warm_ else {},
             warm=self.o.warm is not None,
+            code=self.code,
         )
 
     def _load_and_model(

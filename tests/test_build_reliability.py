@@ -561,6 +561,59 @@ def test_legal_document_id_of_dashes_stops_the_build_and_keeps_the_site(
     assert (out / "van-ban" / "index.html").read_bytes() == index
 
 
+def test_a_check_carried_over_finds_what_a_whole_check_finds() -> None:
+    """`antq serve` checks only the URLs its last check did not hold (`CheckedOutputs`),
+    against that check's files and folders; a possible problem sends it to the whole check,
+    which words it. A sequence of outputs, each checked from the last check's result: an
+    added page, then one over its path by case, one where it needs a folder, one inside
+    it as a folder, and a removed page whose path a new one then takes: each gives the
+    whole check's answer. Negative control: a carried result not updated with the added
+    page's file or folders (stale) lets a clash of the next step through (this test
+    fails)."""
+    from generator.pages import _check_all
+
+    base = [_page("/", "Trang chủ"), _page("/van-ban/", "Văn bản"), _page("/van-ban/a/", "A")]
+    files = [FileOutput("/du-lieu/a.csv", "x", bytes)]
+    first = check_outputs(base, files)
+    assert first.urls == frozenset({"/", "/van-ban/", "/van-ban/a/", "/du-lieu/a.csv"})
+    assert check_outputs(base, files, first) is first  # the same URLs: nothing checked
+    added = [*base, _page("/van-ban/b/", "B")]
+    second = check_outputs(added, files, first)
+    assert second.urls == first.urls | {"/van-ban/b/"}
+    assert second.files == _check_all([*added, *files]).files
+    assert second.folders == _check_all([*added, *files]).folders
+    for wrong in (
+        _page("/van-ban/B/", "B hoa"),  # over /van-ban/b/ by case
+        _page("/van-ban/b/index.html/x/", "X"),  # a file where it needs a folder
+        _page("/du-lieu/a.csv/x/", "Y"),
+        _page("/van-ban/a/index.html", "Z"),  # the same file, named as a file
+        _page("/van-ban/b", "Tệp b"),  # a file where the added page needs a folder
+        _page("/van-ban//", "Rỗng"),
+    ):
+        with pytest.raises(BuildError) as whole:
+            check_outputs([*added, wrong], files)
+        with pytest.raises(BuildError) as carried:
+            check_outputs([*added, wrong], files, second)
+        assert carried.value.lines == whole.value.lines
+    folder = FileOutput("/van-ban", "z", bytes)  # a file where /van-ban/… need a folder
+    with pytest.raises(BuildError) as carried:
+        check_outputs(added, [*files, folder], second)
+    with pytest.raises(BuildError) as whole:
+        check_outputs(added, [*files, folder])
+    assert carried.value.lines == whole.value.lines
+    # /van-ban/b/ removed: its path is free again, under another case.
+    moved = [*base, _page("/van-ban/B/", "B hoa")]
+    third = check_outputs(moved, files, second)
+    assert third.files == _check_all([*moved, *files]).files
+    twice = [*moved, _page("/van-ban/B/", "B lần hai")]
+    with pytest.raises(BuildError):
+        check_outputs(twice, files, third)
+    # One output given twice (a kept list shared by two families) is one file, as a whole
+    # check says.
+    again = [*moved, moved[-1]]
+    assert check_outputs(again, files, third).files == _check_all([*again, *files]).files
+
+
 def test_two_outputs_on_one_path_are_refused_naming_both() -> None:
     pages = [_page("/van-ban/qd-1/", "QĐ-1"), _page("/van-ban/QD-1/", "qd-1")]
     files = [FileOutput("/du-lieu/a.csv", "x", bytes), FileOutput("/du-lieu/a.csv", "y", bytes)]

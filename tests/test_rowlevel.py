@@ -364,3 +364,44 @@ def test_stale_key_counts_miss_a_duplicate_and_the_check_catches_them(
     result = validate_package(package, cache_dir=cache, row_states=memory)
     assert result.by_rows == ["assessments"] and not result.errors  # stale: missed
     assert validate_package(package, use_cache=False).errors  # the duplicate is there
+
+
+@pytest.mark.parametrize("stale", [False, True])
+def test_a_held_states_bytes_find_the_next_edit(
+    stale: bool, edited: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A state held in memory keeps the bytes its text was decoded from (`RowState.data`):
+    the next edit's lines are found by comparing bytes (the span the warm patch and the
+    open data's split find made), and the row path finds what a whole check finds. Negative
+    control (`stale`): held bytes that are not the state's (here the table's next bytes
+    already) hide the edit, and the row path misses the duplicate it makes."""
+    package, cache = edited
+    memory = rowlevel.RowMemory()
+    path = package / "assessments.csv"
+    lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    path.write_text("\n".join([*lines, lines[-1].replace(",2024,", ",2019,", 1)]) + "\n")
+    assert validate_package(package, cache_dir=cache, row_states=memory).by_rows
+    state = memory.get(cache / "validate", "assessments")[1]
+    assert state is not None and state.data == path.read_bytes()
+    compared: list[type] = []
+    real = rowlevel._edit_lines
+
+    def spy(old, new):  # type: ignore[no-untyped-def]
+        compared.append(type(old))
+        return real(old, new)
+
+    monkeypatch.setattr(rowlevel, "_edit_lines", spy)
+    first, cells = lines[1].split(","), lines[-1].split(",")
+    edit = "\n".join([*lines, ",".join(first[:2] + cells[2:])]) + "\n"  # a duplicate key
+    if stale:
+        state.data = edit.encode()
+    path.write_text(edit, encoding="utf-8")
+    result = validate_package(package, cache_dir=cache, row_states=memory)
+    assert result.by_rows == ["assessments"] and compared == [bytes]
+    whole = validate_package(package, use_cache=False)
+    assert whole.errors
+    lines_found = [p.line() for p in result.problems]
+    if stale:
+        assert lines_found != [p.line() for p in whole.problems]  # stale: missed
+        return
+    assert lines_found == [p.line() for p in whole.problems]

@@ -341,6 +341,57 @@ def test_the_open_data_split_is_patched_and_a_stale_one_is_caught(served, monkey
             opendata._KEPT.clear()  # what this test left is wrong on purpose
 
 
+def test_the_open_data_is_carried_over_and_a_stale_carry_is_caught(served, monkeypatch) -> None:
+    """An edit of awards makes again only the awards table's open data (`opendata.Carried`:
+    each other table's downloads and field reference are the last build's objects, handed
+    back; the provinces not read again), checked against a whole make (ANTQ_CHECK_DEPS=1;
+    the site against a clean build in the first test). Negative control: a carry keyed
+    without the table's bytes is caught by the check, and without it the published
+    awards.csv.gz is stale."""
+    import gzip
+
+    options, root = served
+    holder = options.warm
+    assert holder is not None
+    data, out = options.data_dir, options.out_dir
+
+    def carried() -> opendata.Carried:
+        assert holder is not None and holder._state is not None
+        found = holder._state.families[opendata.CARRIED]
+        assert isinstance(found, opendata.Carried)
+        return found
+
+    with _Env(root / "cache"):
+        _award(data)
+        build_site(options)  # a warm state, whatever the tests before left
+        before = carried()
+        _award(data)
+        build_site(options)
+        assert holder.patched == ("awards",)
+        after = carried()
+        assert after.provinces is before.provinces
+        same = {n for n in after.tables if after.tables[n][3] is before.tables[n][3]}
+        assert same == set(after.tables) - {"awards"}
+        assert after.index is not None and before.index is not None
+        assert after.index[1] is not before.index[1]  # /du-lieu/ shows the new sizes
+        monkeypatch.setattr(opendata, "_table_key", lambda spec, index, split: (split,))
+        monkeypatch.setattr(opendata, "_split_current", lambda memo, spec: True)
+        build_site(dataclasses.replace(options, full=True))  # a state keyed that way
+        _award(data)
+        try:
+            with pytest.raises(RuntimeError, match="open data: carried over"):
+                build_site(options)
+            os.environ["ANTQ_CHECK_DEPS"] = "0"
+            build_site(options)  # the failed build left no state: the whole pass
+            _award(data)
+            build_site(options)
+            assert holder.patched == ("awards",)
+            published = gzip.decompress((out / "du-lieu" / "awards.csv.gz").read_bytes())
+            assert published != (data / "awards.csv").read_bytes()  # stale
+        finally:
+            holder.clear()  # what this test left is wrong on purpose
+
+
 def test_a_second_rebuild_of_one_save_builds_nothing(served) -> None:
     """A save the watcher reports twice: the second rebuild of `antq serve` (the index
     deferred, still pending) stops as unchanged and says the index is pending; `antq

@@ -14,6 +14,7 @@ save the file correctly.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import os
@@ -62,6 +63,9 @@ class Table:
     # Blank columns Excel leaves after the last one (a blank label, every cell blank): read
     # as if absent, with a warning (issue 17), instead of a blank-label error per column.
     trailing_empty: int = 0
+    # The bytes `text` was decoded from, when `text` is all of them (no column cut): a
+    # row-level check finds an edit's lines by comparing bytes (generator.data.rowlevel).
+    data: bytes | None = dataclasses.field(default=None, repr=False, compare=False)
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """Yield (Excel row number, cells) for each record after the header."""
@@ -342,7 +346,7 @@ def read_table(data: bytes, where: str) -> tuple[Table | None, list[Problem]]:
         if cut is not None:
             header = header[: len(header) - trailing]
             return Table(where, cut, delimiter, sha, header, bom, trailing), []
-    return Table(where, text, delimiter, sha, header, bom), []
+    return Table(where, text, delimiter, sha, header, bom, data=data), []
 
 
 def first_line(text: AnyStr) -> AnyStr:

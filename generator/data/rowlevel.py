@@ -35,13 +35,16 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, AnyStr
 
 from generator.data import frictionless_run
 from generator.data.messages_vi import problem, text
 from generator.data.problems import Problem
 from generator.data.schema import ResourceSpec
 from generator.textvi import nfc, slugify, visible
+
+if TYPE_CHECKING:
+    from generator.data.rawcsv import LineSpan
 
 STATE_VERSION = 2
 # Above this share of a table's rows changed, checking the whole table costs about the same.
@@ -233,6 +236,10 @@ class RowState:
     # (`RowMemory.prepare`, or the first edit) and moved by each edit's rows, never stored;
     # a key the changed rows alone hold is then found without a scan of 400,000 rows.
     counts: dict[str, Counter[Any]] | None = field(default=None, compare=False)
+    # The bytes `text` was decoded from (rawcsv.Table.data), held in memory, never stored:
+    # the next edit's lines are found by comparing them with the table's bytes, a span the
+    # warm patch and the open data's split then find made (rawcsv.line_span).
+    data: bytes | None = field(default=None, compare=False, repr=False)
 
     def dump(self) -> bytes:
         f = self.facts
@@ -505,23 +512,46 @@ class _Edit:
 def _find_edit(state: RowState, table: Any) -> _Edit | None:
     """The edit from the stored text to the table's, its lines found by comparing the texts
     (`rawcsv.line_span`), not their 400,000 lines."""
-    from generator.data.rawcsv import first_line, line_span, span_lines
+    from generator.data.rawcsv import first_line
 
     text = table.text
     if first_line(text) != state.header_line or table.delimiter != state.delimiter:
         return None
-    span = line_span(state.text, text, 1)
+    if state.data is not None and table.data is not None:
+        span, *found = _edit_lines(state.data, table.data)  # the same lines (`_decoded`)
+        mid, after, removed = (_decoded(lines) for lines in found)
+    else:
+        span, mid, after, removed = _edit_lines(state.text, text)
     start, end_old, end_new = span.start - 1, span.end_a - 1, span.end_b - 1
-    mid = span_lines(text, span.at, span.end_at_b)
     limit = MAX_CHANGED_SHARE * max(span.count_a - 1, span.count_b - 1) + 10
     if max(len(mid), end_old - start) > limit or any("\r" in line[:-1] for line in mid):
         return None
-    after = span_lines(text, span.end_at_b, text.find("\n", span.end_at_b) + 1 or len(text))
     records = list(csv.reader(mid + after[:1], delimiter=table.delimiter))
     if len(records) != len(mid) + bool(after):
         return None  # a quote left open: the edit changed where records end
-    removed = span_lines(state.text, span.at, span.end_at_a)
     return _Edit(text, start, end_old, end_new, records[: len(mid)], mid, removed)
+
+
+def _edit_lines(
+    old: AnyStr, new: AnyStr
+) -> tuple[LineSpan, list[AnyStr], list[AnyStr], list[AnyStr]]:
+    """Where `new` differs from `old` by lines from the second on (`rawcsv.line_span`), the
+    lines there in `new`, the line after them in `new`, and the lines there in `old`."""
+    from generator.data.rawcsv import line_span, span_lines
+
+    span = line_span(old, new, 1)
+    nl = "\n" if isinstance(new, str) else b"\n"
+    mid = span_lines(new, span.at, span.end_at_b)
+    after = span_lines(new, span.end_at_b, new.find(nl, span.end_at_b) + 1 or len(new))
+    return span, mid, after, span_lines(old, span.at, span.end_at_a)
+
+
+def _decoded(lines: list[bytes]) -> list[str]:
+    """Lines of a table's bytes as its text holds them. Its text is those bytes decoded
+    (`rawcsv.Table.data`): UTF-8 maps a line feed to a line feed and equal lines to equal
+    lines, so the lines the bytes differ in are the lines the texts differ in (the first,
+    where a byte-order mark would be, is never compared), and each decodes as it did."""
+    return [line.decode("utf-8") for line in lines]
 
 
 def _check_changed(
@@ -638,6 +668,7 @@ def row_path(checker: Any, spec: ResourceSpec, context: str, state: RowState | N
         state.prepared,
         hidden,
         counts,
+        table.data,
     )
     return found, rows, new_state
 
@@ -767,6 +798,7 @@ def whole_table_state(
         },
         keys,
         prepared,
+        data=table.data,
     )
     if not storable((facts.pk, keys)):
         return None

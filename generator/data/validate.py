@@ -217,6 +217,8 @@ class _Checker:
         if spec.name not in self._tables:
             where = display_path(spec.path)
             table, found = open_table(spec.path, where, spec.name, self.max_mb)
+            if table is not None and self.memory is None:
+                table.data = None  # (kept for the states held in memory: `RowState.data`)
             if table is not None:
                 found = header_problems(spec, table, where)
                 if found:  # a hidden character in a label is the likely cause: say so first

@@ -12,6 +12,7 @@ is one new file here.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 import inspect
 import os
@@ -101,6 +102,9 @@ class Source:
     # objects): the plan carries over the keys it made for those pages last time
     # (generator.build.PlanMemo) instead of making them again. Shared by every family.
     handed: list[Any] = field(default_factory=list)
+    # The code's version the build keys its outputs with (`codeversion.code_version`, made
+    # once a build); "": the family makes it when it needs it.
+    code: str = ""
 
     def reused(self, name: str, keys: frozenset[str], make: Callable[[], T]) -> T:
         """`make()`, kept under `name` for the next build; the last build's instead when
@@ -169,6 +173,8 @@ def handed_pages(handed: Iterable[Any]) -> frozenset[int]:
 T = TypeVar("T")
 # What `Source.contained` keeps is named with this prefix (`Source.reused`'s are not).
 CONTAINED = "contained:"
+# What `collect` keeps of its check of the outputs' paths (`check_outputs`), by this name.
+CHECKED = "check:outputs"
 
 
 def _read(
@@ -282,13 +288,18 @@ def collect(
             keep,
             warm is not None and warm.warm,
             handed,
+            warm.code if warm is not None else "",
         )
         for output in family.make(source):
             if isinstance(output, Page):
                 pages.append(output)
             else:
                 files.append(output)
-    check_outputs(pages, files)
+    # What the last rebuild's check found (`antq serve`): only new URLs are checked.
+    held = kept.get(CHECKED)
+    checked = check_outputs(pages, files, held if isinstance(held, CheckedOutputs) else None)
+    if warm is not None:
+        keep[CHECKED] = checked
     return pages, files
 
 
@@ -325,14 +336,94 @@ def _path_problem(url: str) -> str | None:
     return None
 
 
-def check_outputs(pages: list[Page], files: list[FileOutput]) -> None:
+def check_outputs(
+    pages: list[Page], files: list[FileOutput], checked: CheckedOutputs | None = None
+) -> CheckedOutputs:
     """Every output has a well-formed path of its own: no empty or odd segment (an id that
     slugifies to nothing would write over its section's index.html), no two outputs on one
     file, even on a file system that ignores case, and no file where another output needs
-    a folder. Stops the build naming both records; nothing is overwritten."""
+    a folder. Stops the build naming both records; nothing is overwritten.
+
+    The check reads the outputs' URLs alone. `checked`: what the last check that passed in
+    this process found (`antq serve`, kept between rebuilds): then only the URLs not among
+    its ones are checked, against it (`_checked_by_difference`), and whenever that finds
+    anything, or the URLs differ by many, every output is checked as a whole build does,
+    which says the problems. Returns what this check found, for the next one."""
+    outputs: list[Page | FileOutput] = [*pages, *files]
+    if checked is not None:
+        found = _checked_by_difference(checked, outputs)
+        if found is not None:
+            return found
+    return _check_all(outputs)
+
+
+@dataclass(frozen=True)
+class CheckedOutputs:
+    """What a check of the outputs' paths that passed found: every URL (each well formed,
+    each its own file), each file's case-folded path → its URL, and every folder those
+    paths lie in (case-folded; a superset after removals, which only sends a later check
+    to the whole road; made when first asked: a whole build never asks)."""
+
+    urls: frozenset[str]
+    files: dict[str, str]
+    given_folders: frozenset[str] | None = None
+
+    @functools.cached_property
+    def folders(self) -> frozenset[str]:
+        if self.given_folders is not None:
+            return self.given_folders
+        return frozenset(parent for rel in self.files for parent in _parents(rel))
+
+
+# Beyond this many URLs added or removed since the last check, every output is checked.
+CHECK_BY_DIFFERENCE = 500
+
+
+def _checked_by_difference(
+    checked: CheckedOutputs, outputs: list[Page | FileOutput]
+) -> CheckedOutputs | None:
+    """The check of `outputs` from the last one's (`check_outputs`): the URLs it did not
+    hold are checked against its files and folders. None: a URL of two outputs, too many
+    changes, or a possible problem (the whole check decides and words it)."""
+    now = frozenset([output.url for output in outputs])
+    # One output given twice (a family's kept list shared) is one file, as in `_check_all`.
+    if len(now) != len(outputs) and len({id(output) for output in outputs}) != len(now):
+        return None
+    added, removed = now - checked.urls, checked.urls - now
+    if not added and not removed:
+        return checked
+    if len(added) + len(removed) > CHECK_BY_DIFFERENCE:
+        return None
+    files = dict(checked.files)
+    for url in removed:
+        files.pop(url_to_path(url).casefold(), None)
+    folders = set(checked.folders)
+    for url in sorted(added):
+        if _path_problem(url) is not None:
+            return None
+        rel = url_to_path(url).casefold()
+        parents = _parents(rel)
+        if rel in files or rel in folders or any(parent in files for parent in parents):
+            return None
+        files[rel] = url
+        folders.update(parents)
+    return CheckedOutputs(now, files, frozenset(folders))
+
+
+def _parents(rel: str) -> list[str]:
+    """The folders `rel` lies in: "a/b/c.html" → ["a/b", "a"]."""
+    found = []
+    parent = rel.rpartition("/")[0]
+    while parent:
+        found.append(parent)
+        parent = parent.rpartition("/")[0]
+    return found
+
+
+def _check_all(outputs: list[Page | FileOutput]) -> CheckedOutputs:
+    """`check_outputs` over every output (a whole build's check)."""
     lines: list[str] = []
     owners: dict[str, Page | FileOutput] = {}
-    outputs: list[Page | FileOutput] = [*pages, *files]
     for output in outputs:
         reason = _path_problem(output.url)
         if reason is not None:
@@ -350,6 +441,8 @@ def check_outputs(pages: list[Page], files: list[FileOutput]) -> None:
                 lines.append(_clash(owners[parent], output, _output_path(owners[parent])))
     if lines:
         raise BuildError(lines)
+    files = {rel: output.url for rel, output in owners.items()}
+    return CheckedOutputs(frozenset(files.values()), files)
 
 
 def _in_a_file(rel: str, owners: Mapping[str, Page | FileOutput]) -> str:
@@ -384,10 +477,17 @@ def page_url(url: str, number: int) -> str:
 
 
 def pager(
-    url: str, number: int, count: int, link: Callable[[str, int], str] = page_url
+    url: str,
+    number: int,
+    count: int,
+    link: Callable[[str, int], str] = page_url,
+    pages: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any] | None:
     """What macros.html's `pager` shows on page `number` of `count` of the list at `url`
-    (page n at `link(url, n)`); None for a list on one page."""
+    (page n at `link(url, n)`); None for a list on one page. `pages`: the links to every
+    page, when the caller made them (`paged`: one list shared by the list's pages, read
+    only; made a page at a time, a list of n pages made n² links: 15,000 for the year of
+    a national award edit)."""
     if count == 1:
         return None
     return {
@@ -395,8 +495,12 @@ def pager(
         "count": count,
         "prev": link(url, number - 1) if number > 1 else None,
         "next": link(url, number + 1) if number < count else None,
-        "pages": [{"n": n, "url": link(url, n)} for n in range(1, count + 1)],
+        "pages": pages if pages is not None else _page_links(url, count, link),
     }
+
+
+def _page_links(url: str, count: int, link: Callable[[str, int], str]) -> list[dict[str, Any]]:
+    return [{"n": n, "url": link(url, n)} for n in range(1, count + 1)]
 
 
 @dataclass(frozen=True)
@@ -418,8 +522,11 @@ def paged(
     """The one pagination of every long list of the site (issue 15: no page over ~1,500
     elements at national scale): `size` items a page, page 1 at `url`, page n at
     `link(url, n)`, each with its pager."""
+    links: list[dict[str, Any]] | None = None
     for number, count, chunk in paginate(items, size):
-        yield Slice(link(url, number), number, chunk, pager(url, number, count, link))
+        if links is None and count > 1:
+            links = _page_links(url, count, link)
+        yield Slice(link(url, number), number, chunk, pager(url, number, count, link, links))
 
 
 def split_list(

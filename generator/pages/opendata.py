@@ -23,7 +23,7 @@ import os
 import pickle
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -43,7 +43,7 @@ from generator.data.schema import PackageSpec, ResourceSpec, display_path
 from generator.data.scope import ProvinceIndex
 from generator.filehash import HASHES
 from generator.model import SiteModel
-from generator.pages import FileOutput, Page, Source
+from generator.pages import FileOutput, Page, Source, _outputs
 from generator.textvi import nfc
 
 RANK = 90  # the families' order: see generator.pages.collect
@@ -53,15 +53,68 @@ GZIP_LEVEL = 6
 
 
 def make(source: Source) -> Iterator[Page | FileOutput]:
-    # A long-lived process (`antq serve`) keeps the split of the table an edit changes for
+    # A long-lived process (`antq serve`) keeps the split of the table an edit changed for
     # the next edit, and from its first build those of the largest leaf tables
-    # (`Memo.digests`): the first edit of a table patches a split too.
+    # (`Memo.digests`): the first edit of a table patches a split too. It also keeps what
+    # each table's downloads and field reference were made of (`Carried`): a rebuild whose
+    # inputs but the leaf tables are the same (`source.changed`) makes only the tables the
+    # edit changed (or whose split reads one that changed) again.
     keep = source.changed is not None
+    held = source.kept.get(CARRIED) if keep else None
+    carry = Carried() if source.warm else None
     data_pages, data_files = outputs(
-        source.model, source.package, source.cache_dir, keep, warm=source.warm
+        source.model,
+        source.package,
+        source.cache_dir,
+        keep,
+        warm=source.warm,
+        code=source.code,
+        carried=(held if isinstance(held, Carried) else None, carry, source.handed),
     )
+    if carry is not None:
+        source.keep[CARRIED] = carry
+    if isinstance(held, Carried) and os.environ.get("ANTQ_CHECK_DEPS") == "1":
+        fresh = outputs(
+            source.model, source.package, source.cache_dir, keep, source.warm, code=source.code
+        )
+        if _outputs(fresh) != _outputs((data_pages, data_files)):
+            raise RuntimeError("open data: carried over by the tables' digests, yet it changed")
     yield from data_pages
     yield from data_files
+
+
+# What the family keeps for the next build (`Source.keep`), by this name.
+CARRIED = "opendata"
+
+
+@dataclass
+class Carried:
+    """What a long-lived process keeps of one build's open data for the next, handed to it
+    only while every input but the leaf tables is the same (`Source.kept`: the code, the
+    descriptor, the schemas, the units): the provinces (read from the units, 30 ms on the
+    national package) and each table's outputs — its entry on /du-lieu/, its downloads, its
+    field reference — by the key of the files they read (`_table_key`), and /du-lieu/ by
+    the tables' keys. ANTQ_CHECK_DEPS=1 makes everything again and compares (`make`)."""
+
+    provinces: dict[str, str] | None = None
+    tables: dict[str, tuple[tuple[Any, ...], dict[str, Any], list[FileOutput], Page]] = field(
+        default_factory=dict
+    )
+    index: tuple[tuple[Any, ...], Page] | None = None
+
+
+def _table_key(spec: ResourceSpec, index: ProvinceIndex, split: bool) -> tuple[Any, ...]:
+    """What a table's outputs read, besides the inputs `Carried` is kept under: the bytes
+    of the table and, split, of each table its split finds a province through, named by
+    their digests (the build's store of input hashes: a `stat` each), and their sizes."""
+    names = index.chain(spec.name) if split else [spec.name]
+    found: list[Any] = [split]
+    for name in names:
+        table = index.package.resource(name)
+        if table is not None and table.path.is_file():
+            found += [name, table.descriptor_hash(), file_sha256(table.path)]
+            found.append(table.path.stat().st_size)
+    return tuple(found)
 
 
 TYPE_NAMES = {
@@ -79,57 +132,127 @@ def outputs(
     cache_dir: Path | None = None,
     keep: bool = False,
     warm: bool = False,
+    carried: tuple[Carried | None, Carried | None, list[Any]] | None = None,
+    code: str = "",
 ) -> tuple[list[Page], list[FileOutput]]:
     """Every table's downloads, its field reference and /du-lieu/ (`cache_dir`: where the
     compressed tables and the province splits' digests are kept, `Memo`; `keep`: the
     splits this build makes are kept in memory for the next, `Memo.digests`; `warm`: a
-    long-lived process, which keeps the largest leaf tables' splits, `_eager_splits`)."""
+    long-lived process, which keeps the largest leaf tables' splits, `_eager_splits`;
+    `carried`: what the last build kept (`Carried`, or None), what this one keeps, and
+    where the outputs given again are said (`Source.handed`); `code`: the code's version,
+    when the build made it already)."""
+    held, carry, handed = carried if carried is not None else (None, None, [])
     pages: list[Page] = []
     files: list[FileOutput] = []
     resources = []
     index = ProvinceIndex(package)
-    provinces = index.provinces()
-    memo = Memo(cache_dir, package, index, keep)
+    memo = Memo(cache_dir, package, index, keep, code or None)
     split_names = [s.name for s in package.resources if _split_table(s, index)]
     plain_names = [s.name for s in package.resources if s.name not in split_names]
     if warm:
         memo.eager = _eager_splits(package, split_names)
+    provinces = _Provinces(index, held)
+    keys = []
     for spec in package.resources:
         split = spec.name in split_names
-        entry, made = _table_files(memo, spec, provinces if split else {})
+        key = _table_key(spec, index, split)
+        found = held.tables.get(spec.name) if held is not None else None
+        if found is not None and found[0] == key and _split_current(memo, spec):
+            _, entry, made, page = found
+            handed.append(page)
+        else:
+            entry, made = _table_files(memo, spec, provinces.get() if split else {})
+            page = _reference(spec, package, entry)
+        if carry is not None:
+            carry.tables[spec.name] = (key, entry, made, page)
+        keys.append(key)
         files += made
         resources.append(entry)
-        pages.append(_reference(spec, package, entry))
+        pages.append(page)
+    files += _package_files(package, plain_names)
+    pages.append(_index_page(package, resources, (held, carry, handed), tuple(keys)))
+    if carry is not None:
+        carry.provinces = provinces.found
+    return pages, files
+
+
+def _package_files(package: PackageSpec, plain_names: list[str]) -> list[FileOutput]:
+    """datapackage.yaml as published and each table's schema."""
     descriptor = package.descriptor_path
-    files.append(
+    files = [
         FileOutput(
             "/du-lieu/datapackage.yaml",
             f"yaml:{file_sha256(descriptor)}:{','.join(plain_names)}",
             _descriptor(descriptor, plain_names),
             [descriptor],
         )
-    )
+    ]
     for spec in package.resources:
         if spec.schema_path is not None:
             url = f"/du-lieu/schemas/{spec.schema_path.name}"
             files.append(
                 FileOutput(url, f"schema:{file_sha256(spec.schema_path)}", _copy(spec.schema_path))
             )
-    pages.append(
-        Page(
-            url="/du-lieu/",
-            templates=["du-lieu.html"],
-            context={
-                "title": package.descriptor.get("title", ""),
-                "description": package.descriptor.get("description", ""),
-                "license": (package.descriptor.get("licenses") or [{}])[0].get("title", ""),
-                "resources": resources,
-                "split_above": limits.SPLIT_ABOVE,
-            },
-            title="Dữ liệu mở",
-        )
+    return files
+
+
+class _Provinces:
+    """Every province's code → name (`ProvinceIndex.provinces`), read from the units when a
+    table to split needs it, or the ones the last build kept (`Carried`)."""
+
+    def __init__(self, index: ProvinceIndex, held: Carried | None) -> None:
+        self.index = index
+        self.found = held.provinces if held is not None else None
+
+    def get(self) -> dict[str, str]:
+        if self.found is None:
+            self.found = self.index.provinces()
+        return self.found
+
+
+def _split_current(memo: Memo, spec: ResourceSpec) -> bool:
+    """Whether a table whose outputs are carried over needs nothing else made: unless its
+    split is one `Memo.digests` keeps from a process's first build on (`Memo.eager`) and
+    the kept one is not of these bytes (its outputs are made again, and it with them)."""
+    if spec.name not in memo.eager:
+        return True
+    kept = _KEPT.get(spec.name)
+    return kept is not None and kept.digest == file_sha256(spec.path)
+
+
+def _index_page(
+    package: PackageSpec,
+    resources: list[dict[str, Any]],
+    carried: tuple[Carried | None, Carried | None, list[Any]],
+    keys: tuple[Any, ...],
+) -> Page:
+    """/du-lieu/: the tables' entries; the last build's page when made of the same tables'
+    outputs (`Carried`)."""
+    held, carry, handed = carried
+    key = (file_sha256(package.descriptor_path), keys)
+    if held is not None and held.index is not None and held.index[0] == key:
+        page = held.index[1]
+        if page.context["resources"] == resources:
+            handed.append(page)
+            if carry is not None:
+                carry.index = (key, page)
+            return page
+    page = Page(
+        url="/du-lieu/",
+        templates=["du-lieu.html"],
+        context={
+            "title": package.descriptor.get("title", ""),
+            "description": package.descriptor.get("description", ""),
+            "license": (package.descriptor.get("licenses") or [{}])[0].get("title", ""),
+            "resources": resources,
+            "split_above": limits.SPLIT_ABOVE,
+        },
+        title="Dữ liệu mở",
     )
-    return pages, files
+    if carry is not None:
+        carry.index = (key, page)
+    return page
 
 
 def _split_table(spec: ResourceSpec, index: ProvinceIndex) -> bool:
@@ -196,12 +319,18 @@ class Memo:
     (`_split`): the produce jobs that follow use that split, not a new one."""
 
     def __init__(
-        self, cache_dir: Path | None, package: PackageSpec, index: ProvinceIndex, keep: bool = False
+        self,
+        cache_dir: Path | None,
+        package: PackageSpec,
+        index: ProvinceIndex,
+        keep: bool = False,
+        code: str | None = None,
     ):
         self.root = cache_dir / "opendata" if cache_dir is not None else None
         self.package = package
         self.index = index
-        self._code: str | None = None  # the code's version, hashed once a build (~13 ms)
+        # The code's version: the build's (`Source.code`), else hashed once here (~13 ms).
+        self._code = code
         self.keep = keep
         # The tables whose split is kept even when their digests are cached (`_eager_splits`).
         self.eager: frozenset[str] = frozenset()
