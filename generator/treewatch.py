@@ -31,6 +31,7 @@ off: then every kept file is checked by `stat`, as before.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
@@ -146,6 +147,14 @@ class TreeWatch:
     def close(self) -> None:
         with self._lock:
             self._close()
+
+    def __del__(self) -> None:
+        # A watch is one of the user's few inotify instances (128 by default, shared with
+        # every other program): a holder dropped without `close` (a test's) gives it back.
+        if self._fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = -1
 
     # -- reading -----------------------------------------------------------------------------
 

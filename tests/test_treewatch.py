@@ -83,3 +83,13 @@ def test_control_a_watch_that_reads_no_event_vouches_for_a_removed_file(
     monkeypatch.setattr(TreeWatch, "_drain", lambda self: None)
     (tmp_path / "c" / "index.html").unlink()
     assert "c/index.html" in _vouched(watched)
+
+
+def test_a_dropped_watch_gives_its_kernel_instance_back(tmp_path) -> None:
+    """A watch is one of the user's inotify instances (128 by default, shared with every
+    program of the user): a holder dropped without `close` gives it back. Control (by
+    hand): without `TreeWatch.__del__` the 129th start fails."""
+    for _ in range(200):
+        watch = TreeWatch(str(tmp_path))
+        assert watch.start()
+        del watch
