@@ -98,6 +98,7 @@ class BuildReport:
     written: int = 0
     linked: int = 0
     kept: int = 0  # pages reused by their record-level keys, their context never made
+    vouched: int = 0  # kept files the watch of the output vouched for (generator.treewatch)
     skipped: bool = False
     timings: dict[str, float] = field(default_factory=dict)
     cpu: dict[str, float] = field(default_factory=dict)  # each stage's CPU seconds (process)
@@ -478,6 +479,11 @@ class Builder:
         self.lock_path = cache_root / "build" / f"{key}.lock"
         # The leaf tables as the last build read them (generator.deps).
         self.kept_path = cache_root / "build" / f"{key}-tables"
+        if options.warm is not None and options.in_place:
+            # What changed in the folders written in place behind the server's back
+            # (generator.treewatch): watched from the server's next idle moment on.
+            options.warm.watch(options.out_dir)
+            options.warm.watch(self.copies_path)
         self.code = codeversion.code_version()
         self._check = os.environ.get("ANTQ_CHECK_DEPS") == "1"  # (asked of 7,800 pages)
         self._cancel: Callable[[], bool] | None = None  # asked while Pagefind runs
@@ -591,8 +597,13 @@ class Builder:
         self.report.search_pending = bool(index.get("pending"))
         self.report.pages = page_count
         self.report.files = file_count + len(emitted)
+        return self._counted(staging, copies)
+
+    def _counted(self, staging: Staging, copies: Staging) -> BuildReport:
+        """The report with what the build wrote, linked and took on the watch's word."""
         self.report.written = staging.written
         self.report.linked = staging.linked
+        self.report.vouched = sum(getattr(s, "vouched", 0) for s in (staging, copies))
         return self.report
 
     def _copies_for_search(self, copies: Staging, cache: BuildCache, written: Written) -> Path:
@@ -621,7 +632,8 @@ class Builder:
         """Where this build writes `target`: in place (`BuildOptions.in_place`) when the
         last build's cache lists what the folder holds (`kept`), else a new folder."""
         if self.o.in_place and kept and target.is_dir():
-            return InPlace(target)
+            warm = self.o.warm
+            return InPlace(target, warm.watch(target) if warm is not None else None)
         return Staging(target)
 
     def _unchanged(self, cache: BuildCache, inputs: Inputs) -> bool:
@@ -1186,16 +1198,20 @@ class _Planner:
     ) -> None:
         self.builder, self.renderer, self.entries, self.given = builder, renderer, entries, given
         self.site_hash, self.split = site
-        # A family's pages share their template list: chosen and hashed once per list.
-        self.chosen: dict[tuple[str, ...], tuple[str, str]] = {}
+        # A family's pages share their template list: chosen and hashed once per list, and
+        # in `antq serve` once while the base is the same (`PlanMemo.templates`).
         self.check = os.environ.get("ANTQ_CHECK_DEPS") == "1"
+        self.chosen = entries.templates(given[1].base)
 
     def plan(self, page: Page, handed: bool) -> PagePlan:
         names = tuple(page.templates)
         found = self.chosen.get(names)
-        if found is None:
+        if found is None or self.check:
             chosen = self.renderer.choose(page.templates)
-            found = self.chosen[names] = (chosen, self.renderer.template_hash(chosen))
+            choice = (chosen, self.renderer.template_hash(chosen))
+            if found is not None and found != choice:
+                raise RuntimeError(f"{page.url}: its template kept, yet it changed")
+            found = self.chosen[names] = choice
         name, template_hash = found
         how = (self.site_hash, self.given[1].base, name, template_hash, self.split)
         carried = self.entries.carried(page, how) if handed else None
@@ -1235,6 +1251,15 @@ class PlanMemo:
         self._pages: dict[int, tuple[Page, tuple[Any, ...], PagePlan]] = {}
         self._pages_used: dict[int, tuple[Page, tuple[Any, ...], PagePlan]] = {}
         self.carries = 0  # the pages whose plan the last plan found carried over (tests)
+        # Each template list's choice and its template's hash, under the base they were
+        # made in: it covers site/ (the templates) and the code (`Reuse.base`).
+        self._templates: tuple[str, dict[tuple[str, ...], tuple[str, str]]] = ("", {})
+
+    def templates(self, base: str) -> dict[tuple[str, ...], tuple[str, str]]:
+        """The template choices made under `base` so far (a new base: none)."""
+        if not base or self._templates[0] != base:
+            self._templates = (base, {})
+        return self._templates[1]
 
     def begin(self) -> None:
         """A new plan: what the last one used is what this one may find."""

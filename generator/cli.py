@@ -117,11 +117,12 @@ def build(
     ),
 ) -> None:
     """Xây dựng trang web tĩnh từ dữ liệu (ghi vào thư mục mới rồi thay thế một lần)."""
-    from rich.console import Console
+    import sys
 
     from generator.build import BuildError, BuildOptions, build_site
 
-    console = Console(stderr=True, highlight=False)
+    # (not rich's Console: a build with nothing changed imports none of rich)
+    progress = sys.stderr.isatty()
     options = BuildOptions(
         data_dir=data,
         out_dir=out,
@@ -131,7 +132,7 @@ def build(
         allow_lapsed_law=allow_lapsed_law,
     )
     try:
-        report = build_site(options, progress=console.is_terminal)
+        report = build_site(options, progress=progress)
     except BuildError as exc:
         for line in exc.lines:
             typer.echo(line)

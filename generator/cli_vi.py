@@ -12,6 +12,8 @@ of value an option takes in Vietnamese. Idempotent; called by generator.cli on i
 from __future__ import annotations
 
 import gettext
+import importlib.abc
+import importlib.machinery
 import re
 import sys
 from typing import Any
@@ -37,22 +39,56 @@ def install() -> None:
     import click  # noqa: F401
     import typer
     import typer.core
-    import typer.rich_utils
 
     for name, module in list(sys.modules.items()):
         if not (name == "click" or name.startswith(("click.", "typer"))) or module is None:
             continue
-        if getattr(module, "_", None) is gettext.gettext:
-            module._ = translate  # type: ignore[attr-defined]
-        if getattr(module, "ngettext", None) is gettext.ngettext:
-            module.ngettext = ntranslate  # type: ignore[attr-defined]
-    rich = typer.rich_utils
-    for attr, value in list(vars(rich).items()):
-        if attr.isupper() and isinstance(value, str) and value in CLI_VI:
-            setattr(rich, attr, CLI_VI[value])
+        _patch_gettext(module)
+    # typer's rich panels (typer.rich_utils, with rich's Markdown and Pygments: a third of
+    # what `antq build` with nothing changed spent) are imported by typer only to print a
+    # help page or an error: translated the moment they are, not imported here.
+    if "typer.rich_utils" in sys.modules:
+        _patch_rich(sys.modules["typer.rich_utils"])
+    else:
+        sys.meta_path.insert(0, _RichFinder())
     _patch_types(typer.core)
     _patch_vendored_click(typer.core)
     _patch_errors()
+
+
+def _patch_gettext(module: Any) -> None:
+    if getattr(module, "_", None) is gettext.gettext:
+        module._ = translate
+    if getattr(module, "ngettext", None) is gettext.ngettext:
+        module.ngettext = ntranslate
+
+
+def _patch_rich(rich: Any) -> None:
+    """typer's rich panels: their gettext calls and precomputed titles in Vietnamese."""
+    _patch_gettext(rich)
+    for attr, value in list(vars(rich).items()):
+        if attr.isupper() and isinstance(value, str) and value in CLI_VI:
+            setattr(rich, attr, CLI_VI[value])
+
+
+class _RichFinder(importlib.abc.MetaPathFinder):
+    """Finds typer.rich_utils as Python would, and translates it once it has run."""
+
+    def find_spec(self, name: str, path: Any, target: Any = None) -> Any:
+        if name != "typer.rich_utils":
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        loader = spec.loader if spec is not None else None
+        if loader is None or not hasattr(loader, "exec_module"):
+            return spec
+        run = loader.exec_module
+
+        def exec_module(module: Any) -> None:
+            run(module)
+            _patch_rich(module)
+
+        loader.exec_module = exec_module  # type: ignore[method-assign]  # (its own loader)
+        return spec
 
 
 def vi_error(message: str) -> str:

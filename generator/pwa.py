@@ -346,25 +346,24 @@ def _page_set(out: Derived, page: str, missing: set[str] | None = None) -> set[s
 
 
 # A province's list as the last build in this process made it (`antq serve`, issue 18):
-# slug → (what the list was made of, each file it read by what `stat` says of it, the URLs
-# it found missing, the list). Made again only when one of those changed: a one-row edit
-# rewrites a few pages, not the 3,400 xã pages' lists (generator.filehash's trade-off).
-_PLACES: dict[str, tuple[Any, dict[str, tuple[int, ...]], frozenset[str], dict[str, Any]]] = {}
-
-
-def _stamp(out: Derived, rel: str) -> tuple[int, ...] | None:
-    try:
-        st = os.stat(out.where(rel))
-    except OSError:
-        return None
-    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+# slug → (what the list was made of, each file it read with its key in the build's outputs,
+# the URLs it found missing, the list, the list's bytes). Made again only when one of those
+# changed: a one-row edit rewrites a few pages, not the 3,400 xã pages' lists. A file's key
+# is what the build reuses it by (a page's inputs, a data file's, an asset's bytes): the
+# same key, the same bytes, so the check asks no `stat` of the 3,500 files (it did).
+# ANTQ_CHECK_DEPS=1 makes each kept list again and stops on a difference.
+_PLACES: dict[str, tuple[Any, dict[str, str], frozenset[str], dict[str, Any], bytes]] = {}
+# The provinces' and their later pages of the last build's outputs (`_province_pages`),
+# by the outputs' paths: made again only when an output appears or goes.
+_PAGES: list[Any] = [frozenset(), ({}, {})]
 
 
 def _kept_list(out: Derived, slug: str, made_of: Any) -> dict[str, Any] | None:
     kept = _PLACES.get(slug)
     if kept is None or kept[0] != made_of:
         return None
-    if any(_stamp(out, rel) != stamp for rel, stamp in kept[1].items()):
+    outputs = out.outputs
+    if any(outputs.get(rel) != key for rel, key in kept[1].items()):
         return None
     if any(os.path.isfile(out.where(url_to_path(url))) for url in kept[2]):
         return None
@@ -379,18 +378,42 @@ def place_lists(out: Derived, shell: list[str]) -> dict[str, dict[str, Any]]:
     provinces, later = _province_pages(out)
     lists = {}
     seen: dict[str, str] = {}
+    check = os.environ.get("ANTQ_CHECK_DEPS") == "1"
     for slug, wards in provinces.items():
         has_map = url_to_path(f"/ban-do/{slug}/") in out.outputs
         made_of = (tuple(shell), tuple(wards), tuple(later.get(slug, [])), has_map)
         kept = _kept_list(out, slug, made_of)
+        if kept is not None and check and _province_list(out, slug, made_of, seen) != kept:
+            raise RuntimeError(f"/tinh/{slug}/{PLACES_NAME}: kept, yet its files changed")
         lists[f"/tinh/{slug}/{PLACES_NAME}"] = (
             kept if kept is not None else _province_list(out, slug, made_of, seen)
         )
     return lists
 
 
+def _list_bytes(url: str, listing: dict[str, Any]) -> bytes:
+    """A province's list as published (its bytes kept with the list: `_PLACES`)."""
+    kept = _PLACES.get(url.split("/")[2])
+    if kept is not None and kept[3] is listing:
+        return kept[4]
+    return _encode(listing)
+
+
+def _encode(listing: dict[str, Any]) -> bytes:
+    return (json.dumps(listing, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
 def _province_pages(out: Derived) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """Each province's xã pages, and the pages holding the rest of its xã list, by slug."""
+    """Each province's xã pages, and the pages holding the rest of its xã list, by slug
+    (the last build's answer while the outputs' paths are the same: `_PAGES`)."""
+    paths = frozenset(out.outputs)
+    if paths != _PAGES[0]:
+        _PAGES[:] = [paths, _find_province_pages(out)]
+    found: tuple[dict[str, list[str]], dict[str, list[str]]] = _PAGES[1]
+    return found
+
+
+def _find_province_pages(out: Derived) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     provinces: dict[str, list[str]] = {}
     later: dict[str, list[str]] = {}
     for url in sorted(path_to_url(rel) for rel in out.outputs if is_index(rel)):
@@ -441,9 +464,10 @@ def _province_list(
     # Every file the list read: the pages (their bytes say what they load), what they
     # load (what scripts and stylesheets load in turn), the files listed.
     read = {url_to_path(u) for u in (province_set | map_set).union(*raw.values())}
-    stamps = {rel: _stamp(out, rel) for rel in sorted(read)}
-    if all(stamp is not None for stamp in stamps.values()):
-        _PLACES[slug] = (made_of, stamps, frozenset(missing), listing)  # type: ignore[assignment]
+    keys = {rel: out.outputs.get(rel) for rel in sorted(read)}
+    if all(key is not None for key in keys.values()):
+        kept = (made_of, keys, frozenset(missing), listing, _encode(listing))
+        _PLACES[slug] = kept  # type: ignore[assignment]
     else:
         _PLACES.pop(slug, None)
     return listing
@@ -470,8 +494,7 @@ def write_worker(out: Derived, site_dir: Path, search_files: list[str]) -> None:
         out.emit(url_to_path(LIBRARY_URL), data)
         library_ref = {"url": LIBRARY_URL, "version": lib["version"]}
     for url, listing in place_lists(out, shell).items():
-        data = (json.dumps(listing, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
-        out.emit(url_to_path(url), data)
+        out.emit(url_to_path(url), _list_bytes(url, listing))
     build = {"precache": precache, "offline": OFFLINE_URL, "library": library_ref}
     path = source_dir(site_dir) / SW_SOURCE
     source = path.read_text(encoding="utf-8")

@@ -752,6 +752,7 @@ class DevServer:
             thread.join()
         self._threads.clear()
         self.warm.rows.flush()
+        self.warm.close()  # (its watches of the output)
         gc.unfreeze()  # (`settle_heap`) the process may go on without the server
         self._session.close()  # the output's lock
 

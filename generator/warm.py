@@ -40,6 +40,7 @@ import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from generator import deps
@@ -61,6 +62,7 @@ from generator.model import (
 from generator.news import Article
 from generator.revision import DataRevision
 from generator.textvi import nfc
+from generator.treewatch import TreeWatch
 
 # A table's change: the records taken out, the records put in.
 Change = tuple[tuple[Any, ...], tuple[Any, ...]]
@@ -108,6 +110,21 @@ class Warm:
         self.rows = RowMemory()
         # The plan's entries and data files' keys of the last rebuild (build.PlanMemo).
         self.entries = PlanMemo()
+        # The kernel's watch of each folder written in place (the site, the search
+        # copies): what changed there behind the server's back (generator.treewatch).
+        self.watches: dict[str, TreeWatch] = {}
+
+    def watch(self, folder: Path) -> TreeWatch:
+        """The watch of `folder` (started between rebuilds: `prepare`)."""
+        key = os.path.abspath(folder)
+        found = self.watches.get(key)
+        if found is None:
+            found = self.watches[key] = TreeWatch(key)
+        return found
+
+    def close(self) -> None:
+        for watch in self.watches.values():
+            watch.close()
 
     def take(self, base: str) -> WarmState | None:
         """The state, when made under the same `base`; the holder is emptied either way."""
@@ -147,6 +164,9 @@ class Warm:
         if self._state is not None and self._state.by_place is None:
             _place_index(self._state)
         self.rows.prepare()
+        for watch in self.watches.values():
+            if watch.lost:
+                watch.start()
 
 
 def carry_place_index(old: WarmState, new: WarmState) -> None:

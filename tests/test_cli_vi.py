@@ -6,6 +6,7 @@ the vendored click's help-option text, usage prefix and placeholders), not typed
 from __future__ import annotations
 
 import ast
+import os
 import re
 from pathlib import Path
 
@@ -136,3 +137,26 @@ def test_errors_in_vietnamese() -> None:
     assert result.exit_code == 2 and "Không có tùy chọn: --bogus" in result.output
     result = runner.invoke(app, ["import"], env={"COLUMNS": "200"})
     assert result.exit_code == 2 and "cần đúng một nguồn" in result.output
+
+
+def test_rich_panels_translated_when_typer_imports_them() -> None:
+    """typer's rich panels (typer.rich_utils, which brings rich's Markdown and Pygments) are
+    not imported by `antq` itself, only by typer for a help page or an error, and are in
+    Vietnamese then (cli_vi._RichFinder). Controls: the same process in Vietnamese with
+    the panels imported first (test_every_help_page_is_vietnamese)."""
+    import subprocess
+    import sys
+
+    probe = "import sys, generator.cli; print(sorted(m for m in sys.modules if 'rich' in m))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert loaded.strip() == "[]", loaded
+    page = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "COLUMNS": "200"},
+    ).stdout
+    assert "╭─ Tùy chọn " in page and "Options" not in page, page

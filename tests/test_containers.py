@@ -383,3 +383,133 @@ def test_the_bisected_changed_span_equals_a_line_by_line_scan() -> None:
             elif b:
                 del b[rnd.randrange(len(b))]
         assert deps.changed_span(a, b) == _by_lists(a, b, 1), (a, b)
+
+
+def _gone_behind_the_back(options: BuildOptions) -> tuple[list[Path], Path]:
+    """Tuyên Quang's province page, one of its xã folders and the province page's search
+    copy removed out of band (no edit meets them: each would be kept)."""
+    out = options.out_dir
+    copies = Builder(options).copies_path
+    page = out / "tinh" / "tuyen-quang" / "index.html"
+    ward = next(p for p in sorted((out / "tinh" / "tuyen-quang").iterdir()) if p.is_dir())
+    copy = next(copies.rglob("tinh/tuyen-quang/index.html"))
+    gone = [page, ward / "index.html", copy]
+    page.unlink()
+    copy.unlink()
+    shutil.rmtree(ward)
+    return gone, ward
+
+
+@pytest.mark.parametrize("watched", [True, False], ids=["watched", "control-events-unread"])
+def test_a_file_deleted_behind_the_servers_back_is_made_again(
+    served, tmp_path, monkeypatch, watched
+) -> None:
+    """The watch of the output (generator.treewatch) vouches for the kept files, so a
+    one-row edit checks none of them by `stat`; a page, a xã's folder and a search copy
+    removed behind the server's back are made again by the next edit, and the site equals a
+    clean build. Negative control: a watch that reads no event (its kernel queue unread)
+    vouches for the removed files: they stay missing."""
+    from generator.treewatch import TreeWatch
+
+    options, root = served
+    assert options.warm is not None
+    with _Env(root / "cache"):
+        _warm_up(options)
+        options.warm.close()  # (whatever the tests before left)
+        options.warm.prepare()  # (between rebuilds: the watches start)
+        assert options.warm.watches and all(not w.lost for w in options.warm.watches.values())
+        _model_award(options.data_dir, " Ba")
+        first = build_site(options)
+        assert first.vouched == 0  # (fresh: every kept file checked once, by `stat`)
+        _model_award(options.data_dir, " Bốn")
+        second = build_site(options)
+        assert second.vouched > 0.9 * second.linked  # (the copies too)
+        if not watched:
+            monkeypatch.setattr(TreeWatch, "_drain", lambda self: None)
+        gone, ward = _gone_behind_the_back(options)
+        _model_award(options.data_dir, " Năm")
+        if not watched:  # the xã page is not made again: the offline lists find it missing
+            with pytest.raises(FileNotFoundError, match=ward.name):
+                build_site(options)
+            assert not any(path.exists() for path in gone)
+            options.warm.clear()
+            shutil.rmtree(options.out_dir)  # (wrong on purpose: the next test starts anew)
+            return
+        build_site(options)
+    assert all(path.is_file() for path in gone)
+    with _Env(root / "cache"):
+        _same_as_clean(options, tmp_path)
+
+
+@pytest.mark.parametrize("keyed", [True, False], ids=["by-keys", "control-keys-ignored"])
+def test_offline_lists_are_kept_by_their_files_keys(served, monkeypatch, keyed) -> None:
+    """A province's offline list (generator.pwa) is kept from the last rebuild while the
+    keys of the files it read are the same: an award renamed remakes its province's list
+    only (each kept one made again and compared: ANTQ_CHECK_DEPS=1). Negative control: a
+    list kept whatever its files' keys (only its pages' addresses compared) is caught by
+    the check."""
+    from generator import pwa
+
+    options, root = served
+    with _Env(root / "cache"):
+        _warm_up(options)
+        if not keyed:
+            monkeypatch.setattr(pwa, "_kept_list", _kept_by_address)
+        _award(options.data_dir)
+        if not keyed:
+            with pytest.raises(RuntimeError, match="offline.json: kept, yet its files changed"):
+                build_site(options)
+            return
+        build_site(options)  # (each kept list made again and compared)
+        os.environ["ANTQ_CHECK_DEPS"] = "0"  # (the kept lists used as they are)
+        build_site(options)
+        before = {slug: kept[3] for slug, kept in pwa._PLACES.items()}
+        assert len(before) > 1
+        _award(options.data_dir)
+        build_site(options)
+    after = {slug: kept[3] for slug, kept in pwa._PLACES.items()}
+    remade = sorted(slug for slug in after if after[slug] is not before.get(slug))
+    assert len(remade) == 1, remade  # (the award's xã's province: the others kept)
+
+
+def _kept_by_address(out: Any, slug: str, made_of: Any) -> Any:
+    from generator import pwa
+
+    kept = pwa._PLACES.get(slug)
+    return kept[3] if kept is not None and kept[0] == made_of else None
+
+
+@pytest.mark.parametrize("by_base", [True, False], ids=["by-base", "control-base-ignored"])
+def test_a_template_added_is_chosen_again(served, monkeypatch, by_base) -> None:
+    """The plan keeps each template list's choice between rebuilds while the base (site/,
+    the code) is the same (`PlanMemo.templates`): a province's own template added
+    (`tinh-08.html`) is chosen by the next rebuild. Negative control: choices kept whatever
+    the base: the check (ANTQ_CHECK_DEPS=1) stops the build, and without it the province
+    page keeps the shared template."""
+    options, root = served
+    own = options.site_dir / "templates" / "tinh-08.html"
+    marker = "Trang riêng của Tuyên Quang."
+    own.write_text(
+        '{% extends "tinh.html" %}{% block description %}' + marker + "{% endblock %}\n",
+        encoding="utf-8",
+    )
+    if not by_base:
+        memo: dict[tuple[str, ...], tuple[str, str]] = {}
+        monkeypatch.setattr(PlanMemo, "templates", lambda self, base: memo)
+    page = options.out_dir / "tinh" / "tuyen-quang" / "index.html"
+    try:
+        with _Env(root / "cache"):
+            own.rename(own.with_suffix(".off"))
+            _warm_up(options)
+            own.with_suffix(".off").rename(own)
+            if not by_base:
+                with pytest.raises(RuntimeError, match="its template kept, yet it changed"):
+                    build_site(options)
+                os.environ["ANTQ_CHECK_DEPS"] = "0"
+            build_site(options)
+            assert (marker in page.read_text(encoding="utf-8")) is by_base
+    finally:
+        own.unlink(missing_ok=True)
+        own.with_suffix(".off").unlink(missing_ok=True)
+        assert options.warm is not None
+        options.warm.clear()

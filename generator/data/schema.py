@@ -206,8 +206,13 @@ class _Reads:
 
 
 def _digest(path: Path) -> bytes | None:
+    """The file's SHA-256 through the process's store of hashes (generator.filehash: a file
+    whose `stat` is unchanged is not read again; in a build, the one its inputs' hashes
+    read)."""
+    from generator.filehash import file_digest
+
     try:
-        return hashlib.sha256(path.read_bytes()).digest()
+        return bytes.fromhex(file_digest(path))
     except OSError:  # (no file, or a folder: as `_Reads.read` found it)
         return None
 
