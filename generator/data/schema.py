@@ -196,8 +196,12 @@ class _Reads:
         self.files: dict[str, bytes | None] = {}
 
     def read(self, path: Path) -> bytes | None:
-        data = path.read_bytes() if path.is_file() else None
-        self.files[str(path)] = hashlib.sha256(data).digest() if data is not None else None
+        # The digest through the store first (kept for the next process, as every input's
+        # is: `antq validate` run again reads no file), then the bytes: a save in between
+        # leaves an older digest, and the next `same` parses again.
+        digest = _digest(path)
+        data = path.read_bytes() if digest is not None and path.is_file() else None
+        self.files[str(path)] = digest if data is not None else None
         return data
 
     def same(self) -> bool:
