@@ -625,11 +625,9 @@ def _make(
 ) -> None:
     """Make each index of `to_make` ((folder, entry name, key)), each run seeded with the
     previous build's files of its index (`_seed`), and write them (`_emit`)."""
-    # Next to the site, named as its staging folder starts (the seeds are hard links, and
-    # `antq serve`'s watcher ignores that name: generator.serve._WatchFilter).
-    target = out.staging.target
-    prefix = f".{target.name}.new-search-"
-    with tempfile.TemporaryDirectory(prefix=prefix, dir=target.parent) as tmp:
+    # Next to the site (the staging folder's own place): the seeds are hard links.
+    scratch = out.staging.target.parent
+    with tempfile.TemporaryDirectory(prefix=".antq-pagefind-", dir=scratch) as tmp:
         runs = [(copies_root / where, Path(tmp) / where) for where, _, _ in to_make]
         seeds = [
             _seed(out, result, where, entry[name])
