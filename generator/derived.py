@@ -29,17 +29,6 @@ class Derived:
         if not (self.old_outputs.get(rel) == digest and self.staging.link(rel)):
             self.staging.write(rel, data)
 
-    def keep(self, rel: str) -> bool:
-        """Reuse the previous build's file for `rel` whose bytes are known to be the same
-        (the search index's files Pagefind kept: generator.search._seed), without reading
-        it: its digest is the previous one. False when it is not there."""
-        digest = self.old_outputs.get(rel)
-        if digest is None or not self.staging.link(rel):
-            return False
-        self.outputs[rel] = digest
-        self.emitted.append(rel)
-        return True
-
     def relink(self, rels: list[str]) -> bool:
         """Hard-link every file of `rels` from the previous build, if all are there."""
         staging = self.staging

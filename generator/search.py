@@ -43,11 +43,9 @@ build cache, swapped in like the site), so an unchanged page needs no new copy.
 
 Pagefind cannot update an index: an index is rebuilt when any of its copies changed, and
 hard-linked from the previous build when none did (an edit that changes no indexed text,
-like a yearly result, leaves the indexes alone). A rebuilt index's run starts from the
-previous build's files of that index that Pagefind names by their content (`_seed`): it
-still reads every copy, but compresses and writes only the fragments and word chunks whose
-content changed (compressing is a third of its CPU time: issue 18), and the files it kept
-are linked without being read again, so an update downloads little.
+like a yearly result, leaves the indexes alone). Files of a rebuilt index whose bytes did
+not change (most fragments, which are named by their content) are hard-linked too, so an
+update downloads little.
 
 `antq serve` does not wait for the index (issue 18 item 5): its builds pass `Later(defer=
 True)`, which links the previous index when the copies changed and marks the entry
@@ -63,12 +61,9 @@ families (one per province) would make a first search load dozens of indexes.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
-import os
 import re
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
@@ -77,8 +72,6 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
-
-import cbor2
 
 from generator import workers
 from generator.data.messages_vi import say, text
@@ -137,21 +130,6 @@ _KEEP = re.compile(
 # other indexes leave these out (~155 kB each, which the library download would also take).
 PRIMARY_INDEXES = frozenset({INDEX_DIR, LIBRARY_INDEX_DIR})
 _PRIMARY_ONLY = re.compile(r"^(pagefind\.js|pagefind-worker\.js|wasm\.[^/]+\.pagefind)$")
-# The files Pagefind names by a hash of their content (a page's fragment, the word chunks,
-# the filters; its metadata too, but that changes with any of them), in its output folder.
-# It compresses them at gzip's best level, a third of its CPU time on the national site (the
-# 76 word chunks ~3 s, the 6,000 fragments ~1 s, of ~13 s: issue 18), and neither compresses
-# nor writes one whose name the folder already has (its "immutable" files). So a run starts
-# from the previous build's files of its index (`_seed`): only what changed is compressed.
-# A name is the first `_HASH_CHARS` hex characters of the content's SHA-1 (longer when two
-# files of one run share them): `_collided` finds the one case where a kept file could
-# stand for other content; a new file whose name a different old file had, in no group, is
-# 1 chance in 16**7 per changed file, the risk Pagefind itself takes in its own output folder.
-_BY_CONTENT = re.compile(
-    r"^(fragment/[^/]+\.pf_fragment|index/[^/]+\.pf_index|filter/[^/]+\.pf_filter)$"
-)
-_HASH_CHARS = 7
-_DCD = b"pagefind_dcd"  # starts each of Pagefind's compressed files, before its CBOR
 # Starts each hidden paragraph: Pagefind keeps hidden text in a page's content, and the
 # search script must never show it in an excerpt.
 SENTINEL = "¦"
@@ -438,90 +416,9 @@ def _current(out: Derived, key: str, cache: dict[str, Any], later: Later | None)
     return None
 
 
-def _engine() -> str:
-    """The Pagefind that makes the indexes (an index's files are reused only from its own)."""
-    return metadata.version("pagefind_bin")
-
-
-def _seed(out: Derived, result: Path, where: str, cache: dict[str, Any]) -> set[str]:
-    """Hard-link into `result` (Pagefind's output folder, empty) the previous build's files of
-    the index `where` that Pagefind names by their content (`_BY_CONTENT`), when the same
-    Pagefind made them (`cache`: the index's entry from that build). Returns their names
-    (relative to `result`). Pagefind creates the files it writes and skips one whose name is
-    there: a link is never written through, and the previous site keeps its bytes."""
-    if cache.get("engine") != _engine():
-        return set()
-    seeded: set[str] = set()
-    made: set[str] = set()
-    old, previous = out.old_outputs, os.fspath(out.staging.target)
-    for rel in cache.get("files", []):
-        name = rel.removeprefix(where + "/")
-        if rel not in old or not _BY_CONTENT.match(name):
-            continue
-        folder = name.partition("/")[0]
-        if folder not in made:
-            (result / folder).mkdir(parents=True, exist_ok=True)
-            made.add(folder)
-        try:
-            os.link(f"{previous}/{rel}", result / name)
-        except OSError:  # gone, or another filesystem: Pagefind writes it
-            continue
-        seeded.add(name)
-    return seeded
-
-
-def _made(result: Path) -> list[str]:
-    """The files of the index Pagefind made in `result` (relative to it), from its entry and
-    metadata: a seeded folder (`_seed`) also holds files of the previous index that this one
-    no longer names."""
-    entry = json.loads((result / "pagefind-entry.json").read_text(encoding="utf-8"))
-    names = {p.name for p in result.iterdir() if p.is_file() and not p.name.endswith(".pf_meta")}
-    for language in entry["languages"].values():
-        meta_name = f"pagefind.{language['hash']}.pf_meta"
-        data = gzip.decompress((result / meta_name).read_bytes()).removeprefix(_DCD)
-        _, pages, chunks, filters = cbor2.loads(data)[:4]
-        names.add(meta_name)
-        names.update(f"fragment/{page[0]}.pf_fragment" for page in pages)
-        names.update(f"index/{chunk[-1]}.pf_index" for chunk in chunks)
-        names.update(f"filter/{found[-1]}.pf_filter" for found in filters)
-    return sorted(names)
-
-
-def _collided(made: list[str], seeded: set[str]) -> bool:
-    """Whether a file this run kept from the seeds may hold other content than its name says:
-    Pagefind names a file by the first `_HASH_CHARS` characters of its content's hash and,
-    when two files of one run share them, the later one gets a longer name. A group of such
-    names that mixes seeded and newly written files may have a seeded file under the name of
-    new content; then the index is made again without seeds."""
-    groups: dict[str, list[str]] = {}
-    for name in made:
-        if _BY_CONTENT.match(name):
-            folder, _, file = name.partition("/")
-            language, _, digest = file.split(".")[0].rpartition("_")
-            groups.setdefault(f"{folder}/{language}_{digest[:_HASH_CHARS]}", []).append(name)
-    return any(
-        len(names) > 1 and len({name in seeded for name in names}) > 1 for names in groups.values()
-    )
-
-
-def _emit(
-    out: Derived,
-    result: Path,
-    where: str,
-    key: str,
-    cache: dict[str, Any],
-    made: list[str] | None = None,
-    kept: set[str] | None = None,
-) -> None:
-    """Write the index Pagefind made in `result` under `where`; `cache` becomes its entry.
-    `made`: its files (`_made`) when the folder was seeded; `kept`: those Pagefind kept from
-    the previous build (`_seed`), linked as they are (their bytes are the previous build's,
-    not read again)."""
-    kept = kept or set()
-    if made is not None:
-        names = made
-    else:
-        names = sorted(p.relative_to(result).as_posix() for p in result.rglob("*") if p.is_file())
+def _emit(out: Derived, result: Path, where: str, key: str, cache: dict[str, Any]) -> None:
+    """Write the index Pagefind made in `result` under `where`; `cache` becomes its entry."""
+    names = sorted(p.relative_to(result).as_posix() for p in result.rglob("*") if p.is_file())
     primary = where in PRIMARY_INDEXES
     files = [
         f"{where}/{name}"
@@ -529,11 +426,9 @@ def _emit(
         if _KEEP.match(name) and (primary or not _PRIMARY_ONLY.match(name))
     ]
     for rel in files:
-        name = rel.removeprefix(where + "/")
-        if not (name in kept and out.keep(rel)):
-            out.emit(rel, (result / name).read_bytes())
+        out.emit(rel, (result / rel.removeprefix(where + "/")).read_bytes())
     cache.clear()
-    cache.update(key=key, files=files, engine=_engine())
+    cache.update(key=key, files=files)
 
 
 def _run_all(
@@ -611,38 +506,13 @@ def build_index(
         elif not current:
             entry["pending"] = True
     if to_make:
-        _make(out, copies_root, to_make, entry, later.cancel if later is not None else None, sizes)
+        with tempfile.TemporaryDirectory(prefix="antq-pagefind-") as tmp:
+            runs = [(copies_root / where, Path(tmp) / where) for where, _, _ in to_make]
+            _run_all(runs, later.cancel if later is not None else None, workers.count(), sizes)
+            # Written in the order of the folders, whichever run ended first.
+            for (where, name, key), (_, result) in zip(to_make, runs, strict=True):
+                _emit(out, result, where, key, entry[name])
     return entry
-
-
-def _make(
-    out: Derived,
-    copies_root: Path,
-    to_make: list[tuple[str, str, str]],
-    entry: dict[str, Any],
-    cancel: Callable[[], bool] | None,
-    sizes: list[int],
-) -> None:
-    """Make each index of `to_make` ((folder, entry name, key)), each run seeded with the
-    previous build's files of its index (`_seed`), and write them (`_emit`)."""
-    # Next to the site (the staging folder's own place): the seeds are hard links.
-    scratch = out.staging.target.parent
-    with tempfile.TemporaryDirectory(prefix=".antq-pagefind-", dir=scratch) as tmp:
-        runs = [(copies_root / where, Path(tmp) / where) for where, _, _ in to_make]
-        seeds = [
-            _seed(out, result, where, entry[name])
-            for (where, name, _), (_, result) in zip(to_make, runs, strict=True)
-        ]
-        _run_all(runs, cancel, workers.count(), sizes)
-        # Written in the order of the folders, whichever run ended first.
-        for (where, name, key), (copies, result), seeded in zip(to_make, runs, seeds, strict=True):
-            made = _made(result) if seeded else None
-            if made is not None and _collided(made, seeded):
-                shutil.rmtree(result)
-                run_pagefind(copies, result, cancel)
-                made = None
-            kept = seeded.intersection(made) if made is not None else set()
-            _emit(out, result, where, key, entry[name], made, kept)
 
 
 def library_files(entry: dict[str, Any]) -> list[str]:

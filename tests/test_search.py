@@ -8,7 +8,6 @@ import json
 import re
 import shutil
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -234,64 +233,6 @@ def test_an_edit_remakes_only_the_shard_of_its_page(
     kept = {p for p, ino in inodes.items() if p.is_file() and p.stat().st_ino == ino}
     assert {p for p in inodes if not p.relative_to(out).as_posix().startswith(where)} <= kept
     assert "động ngay để" in _fragments(out, where)["/mo-hinh/tieng-keng-an-ninh/"]["content"]
-
-
-def _index_bytes(out: Path, where: str = search.INDEX_DIR) -> dict[str, bytes]:
-    return {
-        p.relative_to(out).as_posix(): p.read_bytes()
-        for p in (out / where).rglob("*")
-        if p.is_file()
-    }
-
-
-def test_a_remade_index_compresses_only_what_changed(
-    built: BuildOptions, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """An edit's index run starts from the previous build's fragments and word chunks
-    (`search._seed`): Pagefind writes (compresses) only the files whose content changed, and
-    the index is byte for byte a clean build's, without the previous index's files that
-    this one no longer names (the edited page's old fragment)."""
-    out = built.out_dir
-    where = search.index_dir("mo-hinh/tieng-keng-an-ninh/index.html", library=True, news=True)
-    assert where is not None
-    before = _index_bytes(out, where)
-    written: list[str] = []
-    real = search.run_pagefind
-
-    def noted(copies: Path, result: Path, *rest: Any) -> None:
-        there = {p: p.stat().st_ino for p in result.rglob("*") if p.is_file()}
-        real(copies, result, *rest)
-        written.extend(
-            p.relative_to(result).as_posix()
-            for p in result.rglob("*.pf_fragment")
-            if there.get(p) != p.stat().st_ino
-        )
-
-    monkeypatch.setattr(search, "run_pagefind", noted)
-    models = built.data_dir / "models.csv"
-    text = models.read_text(encoding="utf-8")
-    models.write_text(text.replace("gõ kẻng báo động để", "gõ kẻng báo động ngay để"), "utf-8")
-    build_site(built)
-    fragments = [rel for rel in before if rel.endswith(".pf_fragment")]
-    assert len(fragments) > 20 and len(written) == 1  # the edited page's new fragment
-    incremental = _index_bytes(out, where)
-    assert incremental != before
-    clean = replace(built, out_dir=built.out_dir.parent / "clean", full=True)
-    build_site(clean)
-    assert incremental == _index_bytes(clean.out_dir, where)
-
-
-def test_a_kept_file_under_a_name_two_files_share_remakes_the_index() -> None:
-    """Pagefind lengthens the name of the second of two files whose hashes start alike: when
-    such a group mixes kept (seeded) and new files, a kept file may stand for the new content
-    under its name, and the index is made again without seeds."""
-    made = ["fragment/vi_abcdef1.pf_fragment", "fragment/vi_abcdef12.pf_fragment"]
-    made += ["index/vi_1234567.pf_index", "pagefind.vi_0011223344.pf_meta"]
-    assert search._collided(made, {"fragment/vi_abcdef1.pf_fragment"})
-    assert search._collided(made, {"fragment/vi_abcdef12.pf_fragment"})
-    # Both kept: the previous build named them so, for the same two contents.
-    assert not search._collided(made, set(made[:2]))
-    assert not search._collided(made[1:], {"fragment/vi_abcdef12.pf_fragment"})
 
 
 def test_no_library_index_without_lessons(built: BuildOptions) -> None:
