@@ -337,6 +337,19 @@ def test_edits_on_a_state_held_in_memory_find_what_the_whole_check_finds(
     assert all(found[:3]) and found[3] == []  # not vacuous: duplicates found, then none
 
 
+def _held_after_an_edit(
+    package: Path, cache: Path
+) -> tuple[rowlevel.RowMemory, Path, list[str], rowlevel.RowState | None]:
+    """assessments.csv edited once (a row added) and validated with its row state held in
+    memory: the memory, the table's path, its lines before the edit and the held state."""
+    memory = rowlevel.RowMemory()
+    path = package / "assessments.csv"
+    lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    path.write_text("\n".join([*lines, lines[-1].replace(",2024,", ",2019,", 1)]) + "\n")
+    assert validate_package(package, cache_dir=cache, row_states=memory).by_rows
+    return memory, path, lines, memory.get(cache / "validate", "assessments")[1]
+
+
 @pytest.mark.parametrize("check", [False, True])
 def test_stale_key_counts_miss_a_duplicate_and_the_check_catches_them(
     check: bool, edited: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
@@ -344,13 +357,9 @@ def test_stale_key_counts_miss_a_duplicate_and_the_check_catches_them(
     """Negative control of `RowState.counts`: counts that forget the rows holding a key
     (as if an edit had not moved them) make a new duplicate of that key look alone, and it
     is missed; ANTQ_CHECK_DEPS=1 counts again after each edit and stops the build."""
+    monkeypatch.delenv("ANTQ_CHECK_DEPS", raising=False)  # (a run of the suite with it set)
     package, cache = edited
-    memory = rowlevel.RowMemory()
-    path = package / "assessments.csv"
-    lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
-    path.write_text("\n".join([*lines, lines[-1].replace(",2024,", ",2019,", 1)]) + "\n")
-    assert validate_package(package, cache_dir=cache, row_states=memory).by_rows
-    state = memory.get(cache / "validate", "assessments")[1]
+    memory, path, lines, state = _held_after_an_edit(package, cache)
     assert state is not None and state.counts is not None
     state.counts = {"pk": Counter(), "nfc": Counter()}  # forgotten
     first = lines[1].split(",")
@@ -376,12 +385,7 @@ def test_a_held_states_bytes_find_the_next_edit(
     control (`stale`): held bytes that are not the state's (here the table's next bytes
     already) hide the edit, and the row path misses the duplicate it makes."""
     package, cache = edited
-    memory = rowlevel.RowMemory()
-    path = package / "assessments.csv"
-    lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
-    path.write_text("\n".join([*lines, lines[-1].replace(",2024,", ",2019,", 1)]) + "\n")
-    assert validate_package(package, cache_dir=cache, row_states=memory).by_rows
-    state = memory.get(cache / "validate", "assessments")[1]
+    memory, path, lines, state = _held_after_an_edit(package, cache)
     assert state is not None and state.data == path.read_bytes()
     compared: list[type] = []
     real = rowlevel._edit_lines
