@@ -11,14 +11,18 @@ query and site: how many of those results have a title that matches the query, i
 words (folded: no tones, đ → d, no punctuation) hold the query's words in order; a query
 that starts with a family word ("mô hình …") matches a title that starts with it and holds
 the rest in order. Beside it, how many results hold the query's words in the title or the
-excerpt shown (a person's name is on their unit's page, not in its title), and the first
-three titles. Ranking does not depend on the machine's load: one go per site is enough,
+excerpt shown, where among the results are the pages that hold the query's words in a row
+in their visible text (a person's name is on the page of the unit that awarded them, not in
+its title: the positions of the first five such results, "none" when none of the first
+results holds it), and the first three titles. The totals: title matches over all queries,
+and how many queries have a page holding them among the first results. Ranking does not depend on the machine's load: one go per site is enough,
 but the sites are measured in the same go so that the same browser answers.
 """
 
 from __future__ import annotations
 
 import argparse
+import html
 import re
 import sys
 from pathlib import Path
@@ -50,8 +54,16 @@ QUERIES = [
     "Tân Kỳ",
     "Nguyễn Xuân Vinh",
     "Phạm Thanh Việt",
+    "Lương Đình Dũng",
+    "Đặng Minh Hà",
+    "Hồ Hồng Nga",
+    "ho hong nga",
+    "Võ Quang Vinh",
+    "Dương Thanh Linh",
+    "Bùi Quang Quân",
 ]
 FAMILIES = (["mo", "hinh"],)
+TAG = re.compile(r"<[^>]+>")
 
 
 def words(text: str) -> list[str]:
@@ -79,8 +91,18 @@ def shown(page: object, url: str) -> list[tuple[str, str]]:
         "document.getElementById('tim-kiem-trang-thai').textContent)"
     )
     return page.locator("#ket-qua > li").evaluate_all(  # type: ignore[attr-defined,no-any-return]
-        "lis => lis.map(li => [li.querySelector('a').textContent, li.textContent])"
+        "lis => lis.map(li => [li.querySelector('a').textContent, li.textContent,"
+        " li.querySelector('a').getAttribute('href')])"
     )
+
+
+def page_holds(site: Path, href: str, query: str) -> bool:
+    """Whether the built page at `href` holds the query's words in a row in its visible
+    text (a person's name in its unit's award table)."""
+    page = site / href.split("#")[0].strip("/") / "index.html"
+    if not page.is_file():
+        return False
+    return holds(words(TAG.sub(" ", html.unescape(page.read_text(encoding="utf-8")))), words(query))
 
 
 def main() -> None:
@@ -94,21 +116,27 @@ def main() -> None:
 
     servers = [GzipServer(site.resolve()).start() for site in args.site]
     sums = dict.fromkeys(labels, 0)
+    holding = dict.fromkeys(labels, 0)
     try:
         with sync_playwright() as p:
             browser = launch(p)
             for query in args.query or QUERIES:
-                for label, server in zip(labels, servers, strict=True):
+                for label, server, site in zip(labels, servers, args.site, strict=True):
                     context = browser.new_context()
                     got = shown(context.new_page(), f"{server.url}/tim-kiem/?q={quote(query)}")
                     context.close()
-                    titled = sum(matches(title, query) for title, _ in got)
-                    texts = sum(holds(words(text), words(query)) for _, text in got)
+                    titled = sum(matches(title, query) for title, _, _ in got)
+                    texts = sum(holds(words(text), words(query)) for _, text, _ in got)
+                    held = [
+                        i + 1 for i, (_, _, href) in enumerate(got) if page_holds(site, href, query)
+                    ]
+                    holding[label] += bool(held)
                     sums[label] += titled
-                    first = " | ".join(title[:48] for title, _ in got[:3])
+                    first = " | ".join(title[:48] for title, _, _ in got[:3])
                     print(
                         f"{label:>8} “{query}”: title matches {titled}/{len(got)}, "
-                        f"title or excerpt {texts}/{len(got)}; first: {first}",
+                        f"title or excerpt {texts}/{len(got)}, pages holding it at "
+                        f"{held[:5] or 'none'}; first: {first}",
                         flush=True,
                     )
             browser.close()
@@ -117,6 +145,7 @@ def main() -> None:
             server.stop()
     for label in labels:
         print(f"{label}: title matches in the first results, all queries: {sums[label]}")
+        print(f"{label}: queries with a page holding them in the first results: {holding[label]}")
 
 
 if __name__ == "__main__":

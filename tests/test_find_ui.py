@@ -3,10 +3,10 @@ network blocked, under the published headers (CSP included).
 
 Search: labels and values, and the parts of a title, stay apart in what Pagefind returns;
 "Xem thêm kết quả" shows more; a lesson ranks above the lists that name it; a family query
-("mô hình camera") lists that family's pages named by the rest first. Each has a negative
-control: the same pages indexed without the separators (`search.separate`) or without the
-list metadata (`search.is_index_page`), or the search script without its families, show the
-fault.
+("mô hình camera") lists that family's pages named by the rest first; a person's name finds
+the page that holds it first. Each has a negative control: the same pages indexed without
+the separators (`search.separate`) or without the list metadata (`search.is_index_page`), or
+the search script without its families or its ordering by nearness, show the fault.
 
 Maps: popups open clear of the zoom and layer controls (bounding boxes), a `#xa-<code>` link
 keeps the province outline in view and highlights the xã, the attribution is a plain
@@ -353,6 +353,66 @@ def test_a_family_query_ranks_the_family_s_pages_named_by_the_rest_first(
     with serve(site) as server:
         urls = [r["url"] for r in _results(page, server.url, quote("mô hình camera"))]
         assert not urls[0].startswith("/mo-hinh/"), urls
+    context.close()
+
+
+PERSON = "Vũ Văn Thịnh"  # awarded in the sample data by xã Lạc Phượng (awards.csv)
+PERSON_PAGE = "/tinh/hai-phong/xa-lac-phuong/"
+# Pages whose titles hold two of the name's words side by side and whose text holds the
+# third elsewhere, as a national site's xã pages do for most names ("Phường Văn Thịnh" and
+# a "Vũ" in another award): Pagefind scores a title's words above a table's, so on its own
+# it ranks every one of them above the page holding the name.
+DECOY = (
+    '<!doctype html><html lang="vi"><head><title>Phường Văn Thịnh {n}</title></head><body>'
+    "<main><h1>Phường Văn Thịnh {n}</h1><p>Khen thưởng: Vũ Thị Lan, tổ tự quản số {n}.</p>"
+    "</main></body></html>"
+)
+
+
+def _with_decoys(sample: Path, tmp: Path, count: int) -> Path:
+    """The sample site (hard links) with `count` decoy pages, its site index rebuilt over
+    them and the person's page (the other indexes left out of the search)."""
+    site = tmp / "decoys"
+    shutil.copytree(sample, site, copy_function=os.link)
+    pages = [url_to_path(PERSON_PAGE)]
+    for n in range(count):
+        rel = f"phuong-van-thinh-{n}/index.html"
+        (site / rel).parent.mkdir()
+        (site / rel).write_text(DECOY.format(n=n), encoding="utf-8")
+        pages.append(rel)
+    shutil.rmtree(site / search.INDEX_DIR)
+    search.index_pages(site, pages, site / search.INDEX_DIR)
+    others = {p.name for p in site.glob("pagefind*") if p.name != search.INDEX_DIR}
+    _named_only(site, others)
+    return site
+
+
+@pytest.mark.browser
+def test_a_person_s_name_finds_the_page_that_holds_it_first(
+    browser: Any, sample: Path, tmp_path: Path
+) -> None:
+    """A name's words side by side rank a page above pages holding them apart, before any
+    result is loaded (tim-kiem.js, nearness): with 30 decoys Pagefind ranks above it, the
+    page of the xã that awarded the person is the first result, typed with or without
+    marks."""
+    site = _with_decoys(sample, tmp_path, 30)
+    context = _phone(browser)
+    page = context.new_page()
+    with serve(site) as server:
+        for query in (PERSON, "vu van thinh"):
+            urls = [r["url"] for r in _results(page, server.url, quote(query))]
+            assert urls[0] == PERSON_PAGE and len(urls) == 20, urls
+    # Negative control: the search script without the ordering (Pagefind's order, ranked
+    # within each batch of 20 shown): the page is not among the first results.
+    script = next((site / "static" / "js").glob("tim-kiem.*.js"))
+    code = script.read_text(encoding="utf-8")
+    script.unlink()
+    script.write_text(
+        code.replace("if (terms < 2) return results;", "return results;"), encoding="utf-8"
+    )
+    with serve(site) as server:
+        urls = [r["url"] for r in _results(page, server.url, quote(PERSON))]
+        assert PERSON_PAGE not in urls and len(urls) == 20, urls
     context.close()
 
 
