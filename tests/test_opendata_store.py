@@ -59,32 +59,30 @@ def _kept(cache: Path, suffix: str) -> list[Path]:
     return sorted(p for p in (cache / "opendata-files").rglob(f"*{suffix}~*") if p.is_file())
 
 
-@pytest.mark.parametrize("keyed_by_code", [True, False])
 def test_full_build_links_kept_open_data_until_the_code_or_data_change(
-    make_package, site_dir, tmp_path, monkeypatch, keyed_by_code
+    make_package, site_dir, tmp_path, monkeypatch
 ) -> None:
     """After a row edit, `--full` on the same cache splits only the edited table again and
     equals a clean build on a new cache; so it does after a code change that changes the
     province files. A kept file tampered with: ANTQ_CHECK_DEPS=1 stops the build; without
-    it the scan of the linked bytes does (a phone number put in). Negative control: a store
-    shared by every code version serves the old files after the code change, and the
-    equality fails."""
-    if not keyed_by_code:
-        monkeypatch.setattr(opendata, "generation", lambda folder, code=None: folder / "any")
+    it the scan of the linked bytes does (a phone number put in). Negative controls (run
+    by hand, each fails the test): a store shared by every code version (`generation`
+    ignoring the code) serves the old files after the code change; a store key without
+    `inputs` serves them after the row edit; without the check or the scan of a linked
+    file the tampered build goes through."""
     data, cache = make_package(), tmp_path / "cache"
     _build(data, tmp_path / "a", site_dir, cache)
     assert _kept(cache, ".json")
-    if keyed_by_code:
-        path = data / "assessments.csv"  # an issuer edited: its table split and made again
-        text = path.read_text(encoding="utf-8")
-        assert "UBND huyện Tứ Kỳ" in text
-        edited = text.replace("UBND huyện Tứ Kỳ", "UBND huyện Tứ Kỳ cũ", 1)
-        path.write_text(edited, encoding="utf-8")
-        splits = _splits(monkeypatch)
-        _build(data, tmp_path / "d", site_dir, cache)
-        assert sorted(set(splits)) == ["assessments"]
-        _build(data, tmp_path / "d-clean", site_dir, tmp_path / "cache-d")
-        assert contents(tmp_path / "d") == contents(tmp_path / "d-clean")
+    path = data / "assessments.csv"  # an issuer edited: its table split and made again
+    text = path.read_text(encoding="utf-8")
+    assert "UBND huyện Tứ Kỳ" in text
+    edited = text.replace("UBND huyện Tứ Kỳ", "UBND huyện Tứ Kỳ cũ", 1)
+    path.write_text(edited, encoding="utf-8")
+    splits = _splits(monkeypatch)
+    _build(data, tmp_path / "d", site_dir, cache)
+    assert sorted(set(splits)) == ["assessments"]
+    _build(data, tmp_path / "d-clean", site_dir, tmp_path / "cache-d")
+    assert contents(tmp_path / "d") == contents(tmp_path / "d-clean")
 
     real = opendata._province_json  # the new code: province JSON with a final newline
 
@@ -95,9 +93,8 @@ def test_full_build_links_kept_open_data_until_the_code_or_data_change(
     monkeypatch.setattr(build_mod.codeversion, "code_version", lambda: "edited code")
     _build(data, tmp_path / "c", site_dir, cache)
     _build(data, tmp_path / "c-clean", site_dir, tmp_path / "cache-c")
-    assert (contents(tmp_path / "c") == contents(tmp_path / "c-clean")) is keyed_by_code
-    if keyed_by_code:
-        _tampered(data, site_dir, tmp_path, cache, monkeypatch)
+    assert contents(tmp_path / "c") == contents(tmp_path / "c-clean")
+    _tampered(data, site_dir, tmp_path, cache, monkeypatch)
 
 
 def _tampered(data: Path, site: Path, tmp_path: Path, cache: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
