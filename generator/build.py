@@ -1407,13 +1407,15 @@ def _produce_job(index: int) -> tuple[list[str], dict[str, str], dict[str, str]]
     from generator.scan import is_text  # (imported once: then a dictionary look-up)
 
     rel, output = _JOB["to_produce"][index]
-    if output.stored is not None and not is_text(rel):  # binary: nothing to scan
+    if output.stored is not None:  # kept whole in the cache: linked, not written
         source = output.stored()
         line = limits.check_size(rel, source.stat().st_size)
         if line is not None:
             raise BuildError([line])
-        _JOB["staging"].place(rel, source)
-        return [], {}, {}
+        placed = _JOB["staging"].place(rel, source)
+        # A text file is read back and scanned (the open data: generator.pages.opendata
+        # `_Store`); a binary one (a photo, a .csv.gz) has nothing to scan.
+        return (_scan(rel, placed.read_bytes()) if is_text(rel) else []), {}, {}
     data = output.produce()
     _check_size(rel, data)
     _JOB["staging"].path(rel).write_bytes(data)

@@ -61,9 +61,10 @@ class Page:
 @dataclass
 class FileOutput:
     """A file produced without a template (data downloads); `inputs` identifies its content.
-    `stored`: for a binary file kept whole elsewhere (an encoded photo in the cache), where
-    its bytes lie once made: the build links that file into the output instead of reading
-    and writing them (`produce` gives the same bytes)."""
+    `stored`: for a file kept whole elsewhere (an encoded photo, an open-data download in
+    the cache), where its bytes lie once made: the build links that file into the output
+    instead of writing them (`produce` gives the same bytes); a text file is read back and
+    scanned."""
 
     url: str
     inputs: str

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import glob
 import gzip
 import hashlib
 import io
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import codeversion, deps, limits
+from generator.data.cache import generation
 from generator.data.rawcsv import (
     file_sha256,
     first_line,
@@ -148,6 +150,7 @@ def outputs(
     resources = []
     index = ProvinceIndex(package)
     memo = Memo(cache_dir, package, index, keep, code or None)
+    store = _Store(cache_dir, code or None)
     split_names = [s.name for s in package.resources if _split_table(s, index)]
     plain_names = [s.name for s in package.resources if s.name not in split_names]
     if warm:
@@ -167,7 +170,7 @@ def outputs(
         if carry is not None:
             carry.tables[spec.name] = (key, entry, made, page)
         keys.append(key)
-        files += made
+        files += [store.keep(output) for output in made]
         resources.append(entry)
         pages.append(page)
     files += _package_files(package, plain_names)
@@ -269,8 +272,8 @@ def _table_files(
     provinces whose rows it changed, and the whole table's."""
     digest = file_sha256(spec.path)
     gz = f"/du-lieu/{spec.name}.csv.gz"
-    gz_size, packed = memo.packed(spec, digest)  # its size labels the link
-    files = [FileOutput(gz, f"csv.gz:{digest}", packed, [spec.path])]
+    gz_size, packed, kept = memo.packed(spec, digest)  # its size labels the link
+    files = [FileOutput(gz, f"csv.gz:{digest}", packed, [spec.path], kept)]
     entry: dict[str, Any] = {
         "name": spec.name,
         "title": spec.title,
@@ -339,11 +342,14 @@ class Memo:
         _SPLITS.clear()
         _SPLITS.update(package=str(package.descriptor_path), index=index)
 
-    def packed(self, spec: ResourceSpec, digest: str) -> tuple[int, Callable[[], bytes]]:
-        """The table compressed whole (gzip, no time stamp): its size and its bytes."""
+    def packed(
+        self, spec: ResourceSpec, digest: str
+    ) -> tuple[int, Callable[[], bytes], Callable[[], Path] | None]:
+        """The table compressed whole (gzip, no time stamp): its size, its bytes and where
+        they are kept (None: nowhere, without a cache folder; `FileOutput.stored`)."""
         if self.root is None:
             data = gzip.compress(_table(spec)(), compresslevel=GZIP_LEVEL, mtime=0)
-            return len(data), _bytes(data)
+            return len(data), _bytes(data), None
         path = self.root / f"{spec.name}-{digest}.csv.gz"
         if not path.is_file():
             early = _EARLY.pop((spec.name, digest), None)
@@ -351,7 +357,7 @@ class Memo:
             if made is None:
                 made = gzip.compress(_table(spec)(), compresslevel=GZIP_LEVEL, mtime=0)
             _replace(self.root, f"{spec.name}-*.csv.gz", path, made)
-        return path.stat().st_size, path.read_bytes
+        return path.stat().st_size, path.read_bytes, _path(path)
 
     def digests(self, spec: ResourceSpec) -> dict[str, str]:
         """Each province's digest of the table's rows as its files publish them."""
@@ -601,6 +607,47 @@ def _digest(data: bytes) -> bytes:
 
 def _bytes(data: bytes) -> Any:
     return lambda: data
+
+
+def _path(path: Path) -> Callable[[], Path]:
+    return lambda: path
+
+
+class _Store:
+    """Issue 18 item 7: the open-data files kept whole under the cache folder, by their URL
+    and their key (`FileOutput.inputs`: the digests of the rows or the table they hold, and
+    of the schema), in a folder per version of the code (`generation`): a build whose tables
+    did not change since a build by this code links them (`FileOutput.stored`), `--full`
+    too (it renders every page; a data file is not one), instead of splitting 400,000 rows
+    again (the per-province files were half the data files' cost of a national `--full`).
+    The build reads a linked text file back to scan it (generator.build._produce_job):
+    every published byte is still scanned. One version is kept per URL. ANTQ_CHECK_DEPS=1
+    produces a kept file anyway and stops when its bytes differ."""
+
+    def __init__(self, cache_dir: Path | None, code: str | None) -> None:
+        self.root = generation(cache_dir / "opendata-files", code) if cache_dir else None
+
+    def keep(self, output: FileOutput) -> FileOutput:
+        """`output`, its bytes kept in the store once made (unless kept elsewhere)."""
+        if self.root is None or output.stored is not None:
+            return output
+        digest = hashlib.sha256(output.inputs.encode()).hexdigest()[:40]
+        path = self.root / f"{output.url.lstrip('/')}~{digest}"
+        output.stored = _stored(path, output.produce, output.url)
+        return output
+
+
+def _stored(path: Path, produce: Callable[[], bytes], url: str) -> Callable[[], Path]:
+    def stored() -> Path:
+        if path.is_file():
+            if os.environ.get("ANTQ_CHECK_DEPS") == "1" and produce() != path.read_bytes():
+                raise RuntimeError(f"{url}: kept by its key, yet its bytes changed")
+            return path
+        name = path.name.rpartition("~")[0]
+        _replace(path.parent, f"{glob.escape(name)}~*", path, produce())
+        return path
+
+    return stored
 
 
 def _descriptor(path: Path, plain: list[str]) -> Any:
