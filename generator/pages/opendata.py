@@ -750,18 +750,50 @@ def _split_json(spec: ResourceSpec, split: dict[str, Any]) -> dict[str, Any]:
     # (a date) go through it now.
     other = [i for i, f in enumerate(spec.fields) if f.type not in _PLAIN_TYPES]
 
-    def rows(code: str) -> list[dict[str, Any]]:
-        out = []
-        for cells in split["rows"].get(code, []):
-            found: list[Any] | tuple[Any, ...] = values(make([nfc(c) for c in cells]))
-            if other:
-                found = list(found)
-                for i in other:
-                    found[i] = _jsonable(found[i])
-            out.append(dict(zip(names, found, strict=True)))
-        return out
+    def row(cells: list[str]) -> dict[str, Any]:
+        found: list[Any] | tuple[Any, ...] = values(make([nfc(c) for c in cells]))
+        if other:
+            found = list(found)
+            for i in other:
+                found[i] = _jsonable(found[i])
+        return dict(zip(names, found, strict=True))
 
-    return {"rows": rows}
+    def rows(code: str) -> list[dict[str, Any]]:
+        return [row(cells) for cells in split["rows"].get(code, [])]
+
+    # Each row's JSON text by its cells (`_row_texts`): the same cells give the same text.
+    memo = _row_texts(("json", spec.descriptor_hash(), *split["header"]))
+
+    def text(code: str) -> str:
+        """`json.dumps(rows(code), ensure_ascii=False, separators=(",", ":"))`, each row's
+        text made once (the list's text is its items' texts joined by ",")."""
+        parts = []
+        for cells in split["rows"].get(code, []):
+            key = tuple(cells)
+            found = memo.get(key)
+            if found is None:
+                found = json.dumps(row(cells), ensure_ascii=False, separators=(",", ":"))
+                memo[key] = found
+            parts.append(found)
+        return "[" + ",".join(parts) + "]"
+
+    return {"rows": rows, "text": text}
+
+
+# `antq serve` (issue 18): an edit makes again the files of the provinces its rows are in,
+# each of every row of that province (~12,000 of the national yearly results: ~0.15 CPU s
+# of conversions for one changed row). Each row's published text (a JSON object, a CSV
+# line) is kept by the row's cells and the table's header and descriptor, which are all it
+# is made from: only the changed rows are converted again. At most `ROW_TEXTS_KEPT` rows.
+_ROW_TEXTS: dict[tuple[str, ...], dict[tuple[str, ...], str]] = {}
+ROW_TEXTS_KEPT = 200_000
+
+
+def _row_texts(kind: tuple[str, ...]) -> dict[tuple[str, ...], str]:
+    """The kept texts of rows of one kind (what they are made with, `_ROW_TEXTS`)."""
+    if sum(len(texts) for texts in _ROW_TEXTS.values()) > ROW_TEXTS_KEPT:
+        _ROW_TEXTS.clear()
+    return _ROW_TEXTS.setdefault(kind, {})
 
 
 # The field types whose values the reader (generator.data.load._EXPRESSIONS) makes a str,
@@ -775,10 +807,19 @@ def _province_csv(package: PackageSpec, name: str, code: str) -> Any:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(split["header"])
-        writer.writerows(
-            [c.replace("\r\n", "\n") for c in row] for row in split["rows"].get(code, [])
-        )
-        data = out.getvalue().encode("utf-8")
+        # Each row's line made once (`_ROW_TEXTS`): a csv writer's line of a row is its own.
+        memo = _row_texts(("csv", *split["header"]))
+        parts = [out.getvalue()]
+        for row in split["rows"].get(code, []):
+            key = tuple(row)
+            found = memo.get(key)
+            if found is None:
+                out.seek(0)
+                out.truncate()
+                writer.writerow([c.replace("\r\n", "\n") for c in row])
+                found = memo[key] = out.getvalue()
+            parts.append(found)
+        data = "".join(parts).encode("utf-8")
         return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
 
     return produce
@@ -786,8 +827,7 @@ def _province_csv(package: PackageSpec, name: str, code: str) -> Any:
 
 def _province_json(package: PackageSpec, name: str, code: str) -> Any:
     def produce() -> bytes:
-        rows = _split(package, name, "json")["rows"](code)
-        return json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return str(_split(package, name, "json")["text"](code)).encode("utf-8")
 
     return produce
 
