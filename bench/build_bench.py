@@ -24,6 +24,8 @@ two one-row edits (4 and 5) made and undone `--runs` times, the seconds from the
 to the edited site served and the server's CPU seconds meanwhile, with the server's log of
 each rebuild's stages (`antq serve --verbose`: wall/CPU seconds); then row 7.
 
+`--serve-tables assessments` makes only that table's edits, `--no-sample` leaves row 7 out.
+
 `--edits-only`: only the two one-row edits (4 and 5), after one untimed build, with the CPU
 seconds of each edit rebuild's process tree beside its wall time (a shared machine's wall
 time is mostly waiting; compare two trees' rows from runs made back to back or together).
@@ -247,6 +249,10 @@ def serve_edit(tmp: Path, runs: int) -> list[float]:
     return times
 
 
+# The one-row edits `--serve-edits` makes, in this order (`--serve-tables`).
+SERVE_TABLES = ("awards", "assessments")
+
+
 def proc_cpu(pid: int) -> float:
     """CPU seconds (user + system) of a process and of its children it waited for."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -321,7 +327,7 @@ def _children_cpu(pid: int) -> float:
 
 
 def serve_national(
-    source: Path, site: Path, tmp: Path, runs: int
+    source: Path, site: Path, tmp: Path, runs: int, tables: tuple[str, ...] = SERVE_TABLES
 ) -> dict[str, tuple[list[float], list[float], list[float]]]:
     """`antq serve` on a copy of the national package: for each one-row edit (build_bench's
     awards and assessments edits, alternately made and undone: each is one edit), the
@@ -351,10 +357,12 @@ def serve_national(
                 raise SystemExit(f"antq serve did not build: see {log_path}")
             time.sleep(0.5)
         _search_current(port, deadline)
-        for table, edit in (
-            ("awards", lambda data: edited_awards(data)[0]),
-            ("assessments", lambda data: edited_assessment(data)[0]),
-        ):
+        edits = {
+            "awards": lambda data: edited_awards(data)[0],
+            "assessments": lambda data: edited_assessment(data)[0],
+        }
+        for table in tables:
+            edit = edits[table]
             path = pkg / f"{table}.csv"
             original = path.read_bytes()
             versions = [edit(original), original]
@@ -378,14 +386,17 @@ def serve_national(
     return found
 
 
-def serve_only(source: Path, runs: int) -> None:
+def serve_only(
+    source: Path, runs: int, tables: tuple[str, ...] = SERVE_TABLES, sample: bool = True
+) -> None:
     """`--serve-edits`: the serve path's figures (the one-row edits on the national package,
-    then the sample data's edit → page served), medians of `runs`."""
+    then the sample data's edit → page served), medians of `runs`; `tables`: the edits
+    made (`--serve-tables`), `sample`: the sample data's row too (not with `--no-sample`)."""
     tmp = Path(tempfile.mkdtemp(prefix="antq-serve-bench-"))
     try:
         site = national_site(tmp / "site")
         start = time.perf_counter()
-        found = serve_national(source, site, tmp, runs)
+        found = serve_national(source, site, tmp, runs, tables)
         print(f"antq serve, national: {time.perf_counter() - start:.0f} s in all")
         for table, (walls, cpus, searches) in found.items():
             print(
@@ -397,6 +408,8 @@ def serve_only(source: Path, runs: int) -> None:
                 f"antq serve, national, {table}.csv edit -> search caught up: "
                 f"median {median(searches):.1f} s   [target <= 15 s after the pages]"
             )
+        if not sample:
+            return
         reloads = serve_edit(tmp, runs)
         print(
             f"antq serve, sample data, edit -> page served: median {median(reloads):.2f} s"
@@ -526,6 +539,14 @@ def main() -> None:
         help="only the serve path: the two one-row edits on the national package, and the "
         "sample data's edit (row 7)",
     )
+    parser.add_argument(
+        "--serve-tables",
+        default=",".join(SERVE_TABLES),
+        help="with --serve-edits: the tables edited, comma-separated (awards, assessments)",
+    )
+    parser.add_argument(
+        "--no-sample", action="store_true", help="with --serve-edits: not the sample data's row"
+    )
     args = parser.parse_args()
     ROOT = args.root.resolve()
     print(f"code measured: {ROOT}")
@@ -534,7 +555,10 @@ def main() -> None:
         wall, mem, _ = run([*ANTQ, "synth", "--scale", "national", "--out", str(source)], cwd=ROOT)
         print(f"synth national: {wall:.1f} s, {mem:.0f} MB")
     if args.serve_edits:
-        serve_only(source, args.runs)
+        tables = tuple(t for t in args.serve_tables.split(",") if t)
+        if not set(tables) <= set(SERVE_TABLES):
+            raise SystemExit(f"--serve-tables: one of {', '.join(SERVE_TABLES)}")
+        serve_only(source, args.runs, tables, sample=not args.no_sample)
         return
     tmp = Path(tempfile.mkdtemp(prefix="antq-build-bench-"))
     try:

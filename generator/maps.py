@@ -202,7 +202,7 @@ def point(lon: float, lat: float) -> list[float]:
 Box = tuple[tuple[float, float], tuple[float, float]]  # (south, west), (north, east)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Basemap:
     data: bytes
     url: str
@@ -243,11 +243,25 @@ def basemap_path(data_dir: Path) -> Path | None:
     return None
 
 
+# The last basemap read, by its bytes: `antq serve` builds the maps family at each edit,
+# and parsing the national basemap again was ~50 ms of each one (issue 18). A Basemap is
+# never changed once made.
+_BASEMAP: list[Basemap] = []
+
+
 def load_basemap(data_dir: Path) -> Basemap | None:
     path = basemap_path(data_dir)
     if path is None:
         return None
     data = path.read_bytes()
+    if _BASEMAP and _BASEMAP[0].data == data:
+        return _BASEMAP[0]
+    found = _parse_basemap(data)
+    _BASEMAP[:] = [found]
+    return found
+
+
+def _parse_basemap(data: bytes) -> Basemap:
     collection = json.loads(data)
     cores: dict[str, Box] = {}
     everything: list[tuple[float, float]] = []

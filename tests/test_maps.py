@@ -517,3 +517,30 @@ def test_a_drawn_map_is_kept_and_folium_is_left_unimported(
     drawing = check.replace("generator.pages.maps", "generator.mapdraw")  # control
     found = subprocess.run([sys.executable, "-c", drawing], capture_output=True, text=True)
     assert found.stdout.strip() == "True", found.stderr
+
+
+def test_the_basemap_is_parsed_again_only_when_its_bytes_change(tmp_path: Path) -> None:
+    """`maps.load_basemap` gives the basemap it parsed last while the file's bytes are the
+    same (`antq serve` builds the maps at each edit), and parses a changed file again.
+    Negative control (run by hand): keyed by the file's path alone, the edited basemap's
+    province box is the old one and this fails."""
+    committed = maps.basemap_path(tmp_path)  # (no geo/ here: the copy committed with antq)
+    assert committed is not None
+    collection = json.loads(committed.read_bytes())
+    geo_dir = tmp_path / "geo"
+    geo_dir.mkdir()
+    path = geo_dir / "provinces.geojson"
+    path.write_text(json.dumps(collection), encoding="utf-8")
+    first = maps.load_basemap(tmp_path)
+    assert first is not None and maps.load_basemap(tmp_path) is first
+    feature = collection["features"][0]
+    code = feature["properties"]["code"]
+    feature["geometry"] = {
+        "type": "Polygon",
+        "coordinates": [[[105, 20], [106, 20], [106, 21], [105, 20]]],
+    }
+    path.write_text(json.dumps(collection), encoding="utf-8")
+    second = maps.load_basemap(tmp_path)
+    assert second is not None and second is not first
+    assert second.cores[code] == ((20.0, 105.0), (21.0, 106.0)) != first.cores[code]
+    assert second.url != first.url

@@ -409,3 +409,37 @@ def test_a_held_states_bytes_find_the_next_edit(
         assert lines_found != [p.line() for p in whole.problems]  # stale: missed
         return
     assert lines_found == [p.line() for p in whole.problems]
+
+
+@pytest.mark.parametrize("check", [False, True])
+def test_the_row_ceiling_counts_the_lines_from_the_held_bytes(
+    check: bool, edited: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a row state held in memory, the table's row ceiling (`validate._ceiling`) takes
+    the line count from the span between the held bytes and the new ones (`_known_lines`),
+    which the row path finds anyway, instead of counting the text. Negative control: the
+    held bytes' count taken for the new ones is stale, and a table over its ceiling
+    passes; ANTQ_CHECK_DEPS=1 counts the text too and stops."""
+    monkeypatch.delenv("ANTQ_CHECK_DEPS", raising=False)
+    package, cache = edited
+    memory, path, lines, state = _held_after_an_edit(package, cache)
+    assert state is not None and state.data is not None
+    schema = package / "schemas" / "assessments.yaml"
+    rows = len(lines)  # (the header and the rows before the edit, plus the row it added)
+    text = schema.read_text(encoding="utf-8").replace(
+        "x-antq-max-rows: 1000000", "x-antq-max-rows: 0"
+    )
+    schema.write_text(text.replace("x-antq-max-rows: 0", f"x-antq-max-rows: {rows}"))
+    path.write_text("\n".join([*lines, lines[-1], lines[-1]]) + "\n")  # one row too many
+    assert any(p.code == "too-many-rows" for p in validate_package(package).errors)
+    import generator.data.validate as validate
+
+    real = validate.line_span  # stale: the held bytes' lines, not the new ones'
+    monkeypatch.setattr(validate, "line_span", lambda a, b, first=0: real(a, a, first))
+    if check:
+        monkeypatch.setenv("ANTQ_CHECK_DEPS", "1")
+        with pytest.raises(RuntimeError, match="lines found from the held bytes differ"):
+            validate_package(package, cache_dir=cache, row_states=memory)
+        return
+    found = validate_package(package, cache_dir=cache, row_states=memory)
+    assert not any(p.code == "too-many-rows" for p in found.errors)  # stale: missed

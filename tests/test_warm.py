@@ -619,24 +619,28 @@ def test_an_edited_tables_download_is_compressed_beside_the_rebuild(served, monk
     clean build's: the equality tests). Negative control (run by hand): the build not
     calling `compress_early` makes the gzip in the main thread and fails this."""
     import gzip
-    import sys
     import threading
 
+    from generator import gzpieces
+
     options, root = served
-    real = gzip.compress
     made: list[tuple[str, bytes]] = []
 
-    def spy(data: bytes, *args: Any, **kwargs: Any) -> bytes:
-        caller = sys._getframe(1).f_code.co_name  # packed, _early_gzip, a province's produce
-        made.append((f"{threading.current_thread().name}:{caller}", bytes(data)))
-        return real(data, *args, **kwargs)
+    def spy(real: Any, name: str) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            data = args[1] if name == "patch" else args[0]
+            made.append((f"{threading.current_thread().name}:{name}", bytes(data)))
+            return real(*args, **kwargs)
 
-    monkeypatch.setattr(gzip, "compress", spy)
+        return call
+
+    monkeypatch.setattr(gzpieces, "compress", spy(gzpieces.compress, "compress"))
+    monkeypatch.setattr(gzpieces, "patch", spy(gzpieces.patch, "patch"))
     with _Env(root / "cache"):
         _award(options.data_dir)
         build_site(options)
     table = (options.data_dir / "awards.csv").read_bytes()
-    whole = [name for name, data in made if data == table and not name.endswith(":produce")]
+    whole = [name for name, data in made if data == table]
     assert whole and all(name.startswith("antq-gzip") for name in whole), whole
     published = (options.out_dir / "du-lieu" / "awards.csv.gz").read_bytes()
     assert gzip.decompress(published) == table
@@ -661,3 +665,63 @@ def test_an_early_gzip_is_of_the_fingerprints_bytes_in_the_published_form(tmp_pa
     crlf = data.replace(b"\n", b"\r\n")
     path.write_bytes(crlf)
     assert opendata._early_gzip(path, "awards", hashlib.sha256(crlf).digest()) is None
+
+
+def test_an_edits_gzip_patches_the_kept_pieces_and_a_stale_piece_is_caught(
+    served, monkeypatch
+) -> None:
+    """`antq serve`: the whole-table gzip of an edited table is patched from the pieces
+    kept of its last one (`opendata._PACKED`, generator.gzpieces: here pieces of two lines,
+    so the fixture's tables have several), the unchanged pieces reused, and the published
+    file is the bytes a whole compression makes (checked in the build: ANTQ_CHECK_DEPS=1).
+    Negative control: a patch that reuses every piece is caught by the check, and without
+    it the published download is stale."""
+    from generator import gzpieces
+
+    options, root = served
+    monkeypatch.setattr(gzpieces, "PIECE_LINES", 2)
+    made: list[gzpieces.Packed | None] = []
+    real = gzpieces.patch
+
+    def spy(old: gzpieces.Packed, data: bytes) -> gzpieces.Packed | None:
+        found = real(old, data)
+        made.append(found)
+        if found is not None:
+            assert any(a is b for a, b in zip(found.pieces, old.pieces, strict=True))
+        return found
+
+    monkeypatch.setattr(gzpieces, "patch", spy)
+    published = options.out_dir / "du-lieu" / "assessments.csv.gz"
+    table = options.data_dir / "assessments.csv"
+    opendata._PACKED.clear()
+    options.warm.clear()  # type: ignore[union-attr]  # (what it carried has other pieces)
+    try:
+        with _Env(root / "cache"):
+            for _ in range(3):  # the whole pass; the first edit compresses whole, the next patches
+                _result(options.data_dir)
+                build_site(options)
+            assert made and made[-1] is not None
+            expected = gzpieces.compress(table.read_bytes(), opendata.GZIP_LEVEL).gz
+            assert published.read_bytes() == expected
+            line_span = gzpieces.line_span
+            monkeypatch.setattr(
+                gzpieces,
+                "line_span",
+                lambda a, b, first=0: dataclasses.replace(
+                    line_span(a, b, first), at=len(a), end_at_a=len(a)
+                ),
+            )
+            _result(options.data_dir)
+            with pytest.raises(RuntimeError, match="patched piece by piece differs"):
+                build_site(options)
+            os.environ["ANTQ_CHECK_DEPS"] = "0"
+            build_site(options)  # the failed build left no state: the whole pass
+            header, rows = _rows(table)  # (another row: the kept pieces are of the last bytes)
+            rows[0][header.index("decision_no")] += "b"
+            _write(table, header, rows)
+            build_site(options)
+            whole = gzpieces.compress(table.read_bytes(), opendata.GZIP_LEVEL).gz
+            assert published.read_bytes() != whole  # stale (not even the table's length)
+    finally:
+        opendata._PACKED.clear()  # what this test left is wrong on purpose
+        options.warm.clear()  # type: ignore[union-attr]

@@ -93,10 +93,13 @@ class Table:
         writer.writerows([cell.replace("\r\n", "\n") for cell in row] for row in reader)
         return out.getvalue().encode("utf-8")
 
-    def count_rows(self, above: int) -> int:
+    def count_rows(self, above: int, lines: int | None = None) -> int:
         """The number of records, counted exactly only when a cheap upper bound (line
-        breaks, which quoted cells may hold too) exceeds `above`."""
-        bound = self.text.count("\n") + (not self.text.endswith("\n")) - 1
+        breaks, which quoted cells may hold too) exceeds `above`. `lines`: the text's lines,
+        when known (`LineSpan.count_b` of its bytes: line feeds map one to one)."""
+        if lines is None:
+            lines = self.text.count("\n") + (not self.text.endswith("\n"))
+        bound = lines - 1
         if bound <= above:
             return bound
         return sum(1 for _, cells in self.rows() if any(cells))

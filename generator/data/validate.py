@@ -31,7 +31,9 @@ from generator.data.rawcsv import (
     MAX_FILE_MB,
     Table,
     file_sha256,
+    first_line,
     hidden_characters,
+    line_span,
     open_table,
 )
 from generator.data.schema import (
@@ -224,7 +226,7 @@ class _Checker:
                 if found:  # a hidden character in a label is the likely cause: say so first
                     found = [p for p in hidden_characters(table) if p.row == 1] + found
                 else:
-                    found = _ceiling(spec, table)
+                    found = _ceiling(spec, table, self._known_lines(spec, table))
                 if found:
                     table = None
                 elif table.trailing_empty:
@@ -241,6 +243,25 @@ class _Checker:
                     ]
             self._tables[spec.name] = (table, found)
         return self._tables[spec.name]
+
+    def _known_lines(self, spec: ResourceSpec, table: Table) -> int | None:
+        """The table's line count from the span between its bytes and those of its row
+        state held in memory (`antq serve`: `rawcsv.line_span`, which the row path asks
+        next for the same bytes), not from 33 MB of text counted again; None when not held.
+        ANTQ_CHECK_DEPS=1 counts the text too and stops on a difference."""
+        if self.memory is None or table.data is None or self.cache.directory is None:
+            return None
+        held, state = self.memory.get(self.cache.directory, spec.name)
+        if not held or state is None or state.data is None:
+            return None
+        if first_line(state.data) != first_line(table.data):
+            return None
+        lines = line_span(state.data, table.data, 1).count_b
+        if os.environ.get("ANTQ_CHECK_DEPS") == "1":
+            counted = table.text.count("\n") + (not table.text.endswith("\n"))
+            if counted != lines:
+                raise RuntimeError(f"{spec.name}: its lines found from the held bytes differ")
+        return lines
 
     def keys(self, resource: str, fields: tuple[str, ...]) -> set[tuple[str, ...]] | None:
         """NFC key tuples of a referenced table, or None when it cannot be read."""
@@ -897,9 +918,10 @@ def header_problems(spec: ResourceSpec, table: Table, where: str) -> list[Proble
     return found
 
 
-def _ceiling(spec: ResourceSpec, table: Table) -> list[Problem]:
-    """A table above its schema's row ceiling stops here, before Frictionless reads it."""
-    rows = table.count_rows(above=spec.max_rows)
+def _ceiling(spec: ResourceSpec, table: Table, lines: int | None = None) -> list[Problem]:
+    """A table above its schema's row ceiling stops here, before Frictionless reads it
+    (`lines`: the table's lines, when known)."""
+    rows = table.count_rows(above=spec.max_rows, lines=lines)
     if rows <= spec.max_rows:
         return []
     schema = display_path(spec.schema_path) if spec.schema_path else "datapackage.yaml"

@@ -106,6 +106,9 @@ class Source:
     # The code's version the build keys its outputs with (`codeversion.code_version`, made
     # once a build); "": the family makes it when it needs it.
     code: str = ""
+    # ANTQ_CHECK_DEPS=1, read once per family: `contained` is asked for each of the 2,500
+    # national models, and `os.environ.get` was ~10 ms of each edit (issue 18).
+    check: bool = field(default_factory=lambda: os.environ.get("ANTQ_CHECK_DEPS") == "1")
 
     def reused(self, name: str, keys: frozenset[str], make: Callable[[], T]) -> T:
         """`make()`, kept under `name` for the next build; the last build's instead when
@@ -114,7 +117,7 @@ class Source:
         found: T
         if self.changed is not None and name in self.kept and not keys & self.changed:
             found = self.kept[name]
-            if os.environ.get("ANTQ_CHECK_DEPS") == "1" and _outputs(make()) != _outputs(found):
+            if self.check and _outputs(make()) != _outputs(found):
                 raise RuntimeError(f"{name}: kept by its keys, yet its outputs changed")
             self.handed.append(found)
         else:
@@ -148,7 +151,7 @@ class Source:
             and not kept[1] & self.changed
         ):
             keys, found = kept[1], kept[2]
-            if os.environ.get("ANTQ_CHECK_DEPS") == "1":
+            if self.check:
                 fresh = make()
                 if _outputs(fresh) != _outputs(found) or _read(container, fresh, with_deps) != keys:
                     raise RuntimeError(f"{name}: kept by its container's keys, yet it changed")
