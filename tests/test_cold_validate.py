@@ -251,6 +251,30 @@ def test_rows_read_whole_are_in_effect(tmp_path: Path, monkeypatch: pytest.Monke
     assert partial == []
 
 
+def test_rows_read_whole_end_with_their_context(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nested contexts each restore the one they found: after them, rows are the
+    library's again (a leftover key would choose rows for another table's key)."""
+    from frictionless.table import Row
+
+    partial: list[str] = []
+    process = vars(Row)["_Row__process"]
+
+    def counting(self: Any, key: str | None = None) -> Any:
+        if key is not None:
+            partial.append(key)
+        return process(self, key)
+
+    monkeypatch.setattr(Row, "_Row__process", counting)
+    with frictionless_run.rows_read_whole(["id"]):
+        with frictionless_run.rows_read_whole(["id", "year"]):
+            pass
+        assert frictionless_run._ROWS.current[0] == ["id"]
+    _lib_errors(tmp_path, ["id", "year", "result", "note"], whole=False)
+    assert partial
+
+
 # -- a whole table's row-level state, marshalled once (rowlevel._storable_state) ---------------
 
 

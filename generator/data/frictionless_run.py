@@ -19,6 +19,7 @@ import copy
 import functools
 import re
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -174,30 +175,48 @@ def _whole_row() -> type:
     return WholeRow
 
 
+# The rows a stream of this thread makes (`rows_read_whole`): (primary key, the row class
+# chosen for each stream's handlers), or None for the library's `Row`.
+_ROWS = threading.local()
+_LIBRARY_ROW: list[Any] = []  # frictionless.table.Row, once `_install_row_maker` ran
+
+
 @contextlib.contextmanager
 def rows_read_whole(primary_key: Any) -> Iterator[None]:
-    """While active, the row streams of a resource with this `primaryKey` make their rows
-    with `_whole_row` when their fields are read in order (`reads_in_order`), else with
-    the library's `Row`."""
-    from frictionless.resources import table as table_module
-
-    original = table_module.Row
-    fast = _whole_row()
-    key = _primary_key(primary_key)
-    chosen: dict[int, tuple[Any, type]] = {}  # id(handlers) → (handlers, the row class)
-
-    def make(cells: list[Any], *, handlers: dict[str, Any], row_number: int) -> Any:
-        found = chosen.get(id(handlers))
-        if found is None:
-            found = (handlers, fast if reads_in_order(handlers, key) else original)
-            chosen[id(handlers)] = found
-        return found[1](cells, handlers=handlers, row_number=row_number)
-
-    table_module.Row = make  # type: ignore[misc,assignment]
+    """While active in this thread, the row streams of a resource with this `primaryKey`
+    make their rows with `_whole_row` when their fields are read in order
+    (`reads_in_order`), else with the library's `Row`. The library's `Row` is replaced
+    once, for good, by `_make_row`, which makes the library's rows outside this context:
+    nested or concurrent validations each see their own key."""
+    _install_row_maker()
+    previous = getattr(_ROWS, "current", None)
+    _ROWS.current = (_primary_key(primary_key), {})
     try:
         yield
     finally:
-        table_module.Row = original  # type: ignore[misc]
+        _ROWS.current = previous
+
+
+@functools.cache
+def _install_row_maker() -> None:
+    from frictionless.resources import table as table_module
+
+    _LIBRARY_ROW.append(table_module.Row)
+    table_module.Row = _make_row  # type: ignore[misc,assignment]
+
+
+def _make_row(cells: list[Any], *, handlers: dict[str, Any], row_number: int) -> Any:
+    """A row of a Frictionless row stream (see `rows_read_whole`)."""
+    row_class: Any = _LIBRARY_ROW[0]
+    current = getattr(_ROWS, "current", None)
+    if current is not None:
+        key, chosen = current
+        found = chosen.get(id(handlers))
+        if found is None:  # (the handlers are kept: their id stays theirs)
+            found = (handlers, _whole_row() if reads_in_order(handlers, key) else row_class)
+            chosen[id(handlers)] = found
+        row_class = found[1]
+    return row_class(cells, handlers=handlers, row_number=row_number)
 
 
 class _Context:

@@ -74,8 +74,16 @@ class KeyCaster:
             missing = set(fld.missing_values if fld.has_defined("missing_values") else [])
             missing = missing or set(schema.missing_values)
             self.readers.append((plain, missing, fld.create_cell_reader(), {}))
+        # One plain text field (an `id`): the key is the cell itself, unless it is missing.
+        one = len(self.readers) == 1 and self.readers[0][0]
+        self.one_plain = self.readers[0][1] if one else None
 
     def __call__(self, raw: list[str | None]) -> Key | None:
+        if self.one_plain is not None:
+            value = raw[0]  # (`raw` has one cell: strict below)
+            if len(raw) != 1:
+                raise ValueError("one key field, one cell")
+            return None if value is None or value in self.one_plain else (value,)
         out: list[Any] = []
         for value, (plain, missing, reader, memo) in zip(raw, self.readers, strict=True):
             if value is None or value in missing:
