@@ -2,6 +2,11 @@
 
     .venv/bin/python bench/validate_bench.py [--runs 3] [--out bench/out/national]
 
+`--cold-only [--peer DIR]`: only cold validation (`antq validate`, a fresh cache each run),
+with the CPU seconds of its process tree (the validator's worker processes included) beside
+its wall time; with --peer, the antq source tree at DIR (e.g. a worktree of main) measured
+too, alternating run by run with this tree, with the load average before each run.
+
 Prints cold validation (no cache), warm validation (nothing changed: cache), one-row-edit
 validation, and the typed read, as medians of --runs runs, with peak memory.
 
@@ -18,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -43,8 +49,15 @@ def main() -> None:
     parser.add_argument(
         "--rows-only", action="store_true", help="only the row-level figures (issue 18 item 3)"
     )
+    parser.add_argument(
+        "--cold-only", action="store_true", help="only cold validation (see --peer)"
+    )
+    parser.add_argument("--peer", type=Path, help="with --cold-only: a second source tree")
     args = parser.parse_args()
     pkg: Path = args.out
+    if args.cold_only:
+        cold_only(pkg, args.runs, args.peer)
+        return
     if not (pkg / "datapackage.yaml").exists():
         wall, mem, _ = run([*ANTQ, "synth", "--scale", "national", "--out", str(pkg)], cwd=ROOT)
         print(f"synth national: {wall:.1f} s, {mem:.0f} MB")
@@ -104,6 +117,34 @@ def main() -> None:
         )
         print(f"ratio cold antq / plain Frictionless: {median(cold) / w:.2f}")
     shutil.rmtree(cache, ignore_errors=True)
+
+
+def cold_only(pkg: Path, runs: int, peer: Path | None) -> None:
+    """Cold `antq validate` of `pkg` by this tree (and `peer`), alternating: medians of wall
+    and process-tree CPU seconds."""
+    trees = {"this tree": ROOT, **({"peer": peer.resolve()} if peer else {})}
+    figures: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in trees}
+    for i in range(runs):
+        for name, tree in trees.items():
+            cache = Path(tempfile.mkdtemp(prefix="antq-cold-"))
+            load = os.getloadavg()[0]
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            wall, mem, code = run(
+                [*ANTQ, "validate", str(pkg)],
+                cwd=tree,
+                env={**os.environ, "ANTQ_CACHE_DIR": str(cache)},
+            )
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            assert code == 0, f"{name}: the package must validate clean"
+            figures[name][0].append(wall)
+            figures[name][1].append(cpu)
+            print(
+                f"run {i + 1} {name} ({tree}): {wall:.1f} s wall, {cpu:.1f} CPU s, {mem:.0f} MB, load {load:.1f}"
+            )
+            shutil.rmtree(cache, ignore_errors=True)
+    for name, (walls, cpus) in figures.items():
+        print(f"validate cold, {name}: median {median(walls):.1f} s wall, {median(cpus):.1f} CPU s")
 
 
 _TIMED = """

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import re
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -54,7 +56,7 @@ def run(task: dict[str, Any]) -> list[dict[str, Any]]:
     descriptor["schema"].pop("foreignKeys", None)
     descriptor["encoding"] = "utf-8-sig"  # we already refused anything that is not UTF-8
     descriptor["dialect"] = {"delimiter": task["delimiter"]}
-    with memoised_cell_readers():
+    with memoised_cell_readers(), rows_read_whole(descriptor["schema"].get("primaryKey")):
         if task.get("text") is None:
             resource = Resource(descriptor, basepath=task["root"])
             report = resource.validate(limit_errors=ERROR_LIMIT)
@@ -128,6 +130,93 @@ def memoised_cell_readers() -> Iterator[None]:
         yield
     finally:
         table_module.create_cell_handlers = original
+
+
+def _primary_key(declared: Any) -> list[str]:
+    """A descriptor's `primaryKey` (a field name, or a list of them) as a list."""
+    if not declared:
+        return []
+    return [declared] if isinstance(declared, str) else list(declared)
+
+
+def reads_in_order(handlers: dict[str, Any], primary_key: list[str]) -> bool:
+    """Whether a row of these handlers (a stream's fields, in the file's order) has its
+    cells read in field order anyway: no field is `unique` (the library reads those first)
+    and the primary key's fields, in the key's order, are the first fields."""
+    if any(h.field.constraints.get("unique") for h in handlers.values()):
+        return False
+    return list(handlers)[: len(primary_key)] == primary_key
+
+
+@functools.cache
+def _whole_row() -> type:
+    """Frictionless' `Row` reading all its cells at once. The library's row stream reads
+    each row's primary-key cells one by one (`Row.__missing__` → a partial `__process` per
+    field, ~3 passes a row), then all the others when the row's errors are asked for, and
+    each `cached_property` takes a lock: about a quarter of a table's validation. This row
+    reads every cell on the first one asked for, and gives its errors without the lock.
+    The errors are the same, from the same readers, and in the same order when the cells
+    would be read in field order anyway (`reads_in_order`: `rows_read_whole` uses it only
+    then). (The library has no option for it; its row stream creates `Row` by name.)"""
+    from frictionless.table import Row
+
+    class WholeRow(Row):
+        def __missing__(self, key: str) -> Any:
+            if key not in self:  # not a field: the library's own KeyError
+                return super().__missing__(key)
+            self._Row__process()  # type: ignore[attr-defined]
+            return dict.__getitem__(self, key)
+
+        @property
+        def errors(self) -> list[Any]:
+            self._Row__process()  # type: ignore[attr-defined]
+            return self._Row__errors  # type: ignore[attr-defined]
+
+    return WholeRow
+
+
+# The rows a stream of this thread makes (`rows_read_whole`): (primary key, the row class
+# chosen for each stream's handlers), or None for the library's `Row`.
+_ROWS = threading.local()
+_LIBRARY_ROW: list[Any] = []  # frictionless.table.Row, once `_install_row_maker` ran
+
+
+@contextlib.contextmanager
+def rows_read_whole(primary_key: Any) -> Iterator[None]:
+    """While active in this thread, the row streams of a resource with this `primaryKey`
+    make their rows with `_whole_row` when their fields are read in order
+    (`reads_in_order`), else with the library's `Row`. The library's `Row` is replaced
+    once, for good, by `_make_row`, which makes the library's rows outside this context:
+    nested or concurrent validations each see their own key."""
+    _install_row_maker()
+    previous = getattr(_ROWS, "current", None)
+    _ROWS.current = (_primary_key(primary_key), {})
+    try:
+        yield
+    finally:
+        _ROWS.current = previous
+
+
+@functools.cache
+def _install_row_maker() -> None:
+    from frictionless.resources import table as table_module
+
+    _LIBRARY_ROW.append(table_module.Row)
+    table_module.Row = _make_row  # type: ignore[misc,assignment]
+
+
+def _make_row(cells: list[Any], *, handlers: dict[str, Any], row_number: int) -> Any:
+    """A row of a Frictionless row stream (see `rows_read_whole`)."""
+    row_class: Any = _LIBRARY_ROW[0]
+    current = getattr(_ROWS, "current", None)
+    if current is not None:
+        key, chosen = current
+        found = chosen.get(id(handlers))
+        if found is None:  # (the handlers are kept: their id stays theirs)
+            found = (handlers, _whole_row() if reads_in_order(handlers, key) else row_class)
+            chosen[id(handlers)] = found
+        row_class = found[1]
+    return row_class(cells, handlers=handlers, row_number=row_number)
 
 
 class _Context:

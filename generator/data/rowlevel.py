@@ -74,8 +74,16 @@ class KeyCaster:
             missing = set(fld.missing_values if fld.has_defined("missing_values") else [])
             missing = missing or set(schema.missing_values)
             self.readers.append((plain, missing, fld.create_cell_reader(), {}))
+        # One plain text field (an `id`): the key is the cell itself, unless it is missing.
+        one = len(self.readers) == 1 and self.readers[0][0]
+        self.one_plain = self.readers[0][1] if one else None
 
     def __call__(self, raw: list[str | None]) -> Key | None:
+        if self.one_plain is not None:
+            value = raw[0]  # (`raw` has one cell: strict below)
+            if len(raw) != 1:
+                raise ValueError("one key field, one cell")
+            return None if value is None or value in self.one_plain else (value,)
         out: list[Any] = []
         for value, (plain, missing, reader, memo) in zip(raw, self.readers, strict=True):
             if value is None or value in missing:
@@ -112,13 +120,14 @@ class RowFacts:
     ) -> None:
         self.numbers.append(number)
         self.blank.append(blank)
+        width = len(cells)
         if typed is not None:
-            self.pk.append(typed([cells[i] if i < len(cells) else None for i in pk_idx]))
+            self.pk.append(typed([cells[i] if i < width else None for i in pk_idx]))
         if blank or not pk_idx:
             self.nfc.append(None)
         else:
-            raw = tuple((cells[i] if i < len(cells) else "").strip() for i in pk_idx)
-            norm = tuple(nfc(v) for v in raw)
+            raw = tuple([(cells[i] if i < width else "").strip() for i in pk_idx])
+            norm = tuple([nfc(v) for v in raw])
             if norm != raw:
                 self.nfc_raw[len(self.nfc)] = raw
             self.nfc.append(norm)
@@ -431,6 +440,14 @@ def _dups(keys: list[Any], positions: Iterable[int]) -> list[Any]:
     counts: dict[Any, int] = {}
     for i in positions:
         counts[keys[i]] = counts.get(keys[i], 0) + 1
+    return [k for k, c in counts.items() if c >= 2]
+
+
+def _all_dups(keys: list[Any]) -> list[Any]:
+    """`_dups` at every position whose key is not None (a whole table's), counted by
+    `Counter` in C rather than key by key: the same keys in the same order."""
+    counts = Counter(keys)
+    counts.pop(None, None)
     return [k for k, c in counts.items() if c >= 2]
 
 
@@ -753,34 +770,34 @@ def whole_table_state(
     context: str,
     lib: list[dict[str, Any]],
     own: list[Problem],
-) -> RowState | None:
+) -> tuple[RowState | None, bytes | None]:
     """The state a whole-table check leaves for the row path, or None when the row path
-    could not reproduce that table's check (see the module docstring)."""
+    could not reproduce that table's check (see the module docstring); and, unless the
+    checker holds its states in memory (`checker.memory`), the state's bytes to store."""
     from generator.data.validate import UNIT_RESOURCES
 
     table, opened = checker.table(spec)
     facts: RowFacts | None = checker.facts.get(spec.name)
     if table is None or opened or table.trailing_empty or facts is None:
-        return None
+        return None, None
     if spec.name in (*UNIT_RESOURCES, *CROSS_ROW_TABLES) or any(
         fk.resource in ("", spec.name) for fk in spec.foreign_keys
     ):
-        return None  # an edit changes other rows' checks (keys referenced, or weighed)
+        return None, None  # an edit changes other rows' checks (keys referenced, or weighed)
     if any(f.constraints.get("unique") for f in spec.fields):
-        return None
+        return None, None
     header_line, lines = split_lines(table.text)
     if not one_record_a_line(lines, len(facts.numbers)):
-        return None
-    if any("\r" in line[:-1] for line in lines):
-        return None
+        return None, None
+    if "\r" in table.text and any("\r" in line[:-1] for line in lines):
+        return None, None
     if len(lib) >= _max_lib_problems() or any((p["row"] or 0) < 2 for p in lib):
-        return None
+        return None, None
     if any((p.row or 0) < 2 for p in own):
-        return None
+        return None, None
     keys = _own_keys(checker, spec)
     held = checker.prepared.get(spec.name)
-    prepared = [s if storable(s) else None for s in held] if held is not None else None
-    every = range(len(facts.blank))
+    prepared = list(held) if held is not None else None
     slugs = _slug_keys(facts.slug)
     state = RowState(
         context,
@@ -792,14 +809,31 @@ def whole_table_state(
         [p.to_dict() for p in own],
         RowFacts([], facts.blank, facts.pk, facts.nfc, facts.nfc_raw, facts.slug),
         {
-            "pk": _dups(facts.pk, [i for i in every if facts.pk and facts.pk[i] is not None]),
-            "nfc": _dups(facts.nfc, [i for i in every if facts.nfc[i] is not None]),
-            "slug": _dups(slugs, [i for i in every if facts.slug and slugs[i] is not None]),
+            "pk": _all_dups(facts.pk),
+            "nfc": _all_dups(facts.nfc),
+            "slug": _all_dups(slugs),
         },
         keys,
         prepared,
         data=table.data,
     )
-    if not storable((facts.pk, keys)):
-        return None
-    return state
+    return _storable_state(state, checker.memory is None)
+
+
+def _storable_state(state: RowState, dump: bool) -> tuple[RowState | None, bytes | None]:
+    """`state` with the row checks' states `marshal` cannot store set to None, or None
+    when its keys cannot be stored; with `dump`, its bytes too. The keys (a typed key a
+    row: 400,000 for the national yearly results) are tested by the one marshalling that
+    makes the bytes, not marshalled once more to test them first."""
+    if state.prepared is not None:
+        state.prepared = [s if storable(s) else None for s in state.prepared]
+    if dump:
+        try:
+            return state, state.dump()
+        except ValueError:
+            if storable((state.facts.pk, state.keys)):
+                raise  # (nothing else in a state is ever unstorable)
+            return None, None
+    if not storable((state.facts.pk, state.keys)):
+        return None, None
+    return state, None

@@ -358,12 +358,17 @@ class _Checker:
         data = self.cache.get_rows(name)
         return rowlevel.RowState.load(data) if data else None
 
-    def _keep_state(self, name: str, state: rowlevel.RowState | None) -> None:
+    def _keep_state(
+        self, name: str, state: rowlevel.RowState | None, data: bytes | None = None
+    ) -> None:
+        """`data`: the state's bytes (`RowState.dump`) when they are made already."""
         assert self.cache.directory is not None
         if self.memory is not None:
             self.memory.put(self.cache.directory, name, state)
         else:
-            self.cache.put_rows(name, state.dump() if state else None)
+            if data is None and state is not None:
+                data = state.dump()
+            self.cache.put_rows(name, data)
 
     def run(
         self,
@@ -400,8 +405,10 @@ class _Checker:
             found.extend(Problem.from_dict(d) for d in lib)
             found.extend(own)
             if self.cache.directory is not None:
-                state = rowlevel.whole_table_state(self, spec, context, lib, self.local[spec.name])
-                self._keep_state(spec.name, state)
+                state, data = rowlevel.whole_table_state(
+                    self, spec, context, lib, self.local[spec.name]
+                )
+                self._keep_state(spec.name, state, data)
             self.facts.pop(spec.name, None)
             self.local.pop(spec.name, None)
         self.release(spec.name)
@@ -526,22 +533,25 @@ class _Checker:
         row_state = self._prepare(spec.name, row_check) if row_check else None
         url_key = URL_KEYS.get(spec.name)
         url_idx = col.get(url_key) if url_key else None
+        width = len(header)
         for number, cells in rows:
-            blank = not any(c.strip() for c in cells)
+            blank = not "".join(cells).strip()  # (no cell holds more than white space)
             facts.add_row(number, cells, blank, pk_idx, typed, url_idx)
             if blank:
                 continue  # Frictionless reports blank rows
+            if len(cells) < width:  # a short row: its missing cells read as "" below
+                cells = cells + [""] * (width - len(cells))
             for name, i in text_fields:
-                cell = _cell(cells, i)
+                cell = cells[i]
                 if cell:
                     for code, params in checked_text(cell):
                         add(code, number, name, **params)
             if url_idx is not None:
-                value = nfc(_cell(cells, url_idx).strip())
+                value = nfc(cells[url_idx].strip())
                 if value and not slugify(value):
                     add("empty-slug", number, url_key, cell=visible(value))
             for fields, idx, keyset, ref_file in other_fks:
-                values = tuple(nfc(_cell(cells, i).strip()) for i in idx)
+                values = tuple([nfc(cells[i].strip()) for i in idx])
                 if keyset is None or not any(values) or values in keyset:
                     continue
                 suggestion = ""
@@ -560,12 +570,12 @@ class _Checker:
             if tables is not None:
                 unit_value = ""
                 for name, i in unit_fks:
-                    value = _cell(cells, i).strip()
+                    value = cells[i].strip()
                     if value:
                         unit_value = value
                         self._unit_cell(tables, value, number, name, add)
                 for name, i in legacy_fks:
-                    value = _cell(cells, i).strip()
+                    value = cells[i].strip()
                     if value:
                         self._legacy_cell(tables, value, unit_value, number, name, add)
             if row_check is not None:
@@ -1025,30 +1035,38 @@ class _AssessmentDates:
         row: int,
         add: Callable[..., None],
     ) -> None:
-        raw_date = _cell(cells, col["decision_date"]).strip()
-        raw_year = _cell(cells, col["year"]).strip()
-        kind = kinds.get(nfc(_cell(cells, col["place_id"]).strip()))
-        if not raw_date or not raw_year.isdigit() or kind is None:
+        kind = kinds.get(nfc(cells[col["place_id"]].strip()))
+        if kind is None:
             return
+        found = self._outside(cells[col["decision_date"]], cells[col["year"]], kind)
+        if found is not None:
+            add("assessment-date", row, "decision_date", **found)
+
+    @classmethod
+    @functools.lru_cache(maxsize=65_536)  # ~400 dates and a few years and kinds repeat
+    def _outside(cls, cell_date: str, cell_year: str, kind: str) -> dict[str, Any] | None:
+        """The message's values when a decision date falls outside its year's window, else
+        None: a function of the two cells and the place's kind alone."""
+        raw_date, raw_year = cell_date.strip(), cell_year.strip()
+        if not raw_date or not raw_year.isdigit():
+            return None
         try:
             when = date.fromisoformat(raw_date)
         except ValueError:
-            return  # Frictionless reports the type error
+            return None  # Frictionless reports the type error
         year = int(raw_year)
         if kind == "khu_dan_cu":
             start, end = date(year - 1, 11, 1), date(year, 10, 31)
         else:
             start, end = date(year - 1, 11, 16), date(year, 11, 15)
-        if when < start or when > end + self.GRACE:
-            add(
-                "assessment-date",
-                row,
-                "decision_date",
-                date=when.strftime("%d/%m/%Y"),
-                year=year,
-                start=start.strftime("%d/%m/%Y"),
-                end=end.strftime("%d/%m/%Y"),
-            )
+        if when < start or when > end + cls.GRACE:
+            return {
+                "date": when.strftime("%d/%m/%Y"),
+                "year": year,
+                "start": start.strftime("%d/%m/%Y"),
+                "end": end.strftime("%d/%m/%Y"),
+            }
+        return None
 
 
 class _TargetUnit:
@@ -1088,24 +1106,42 @@ class _LegalAtRecordDate:
         row: int,
         add: Callable[..., None],
     ) -> None:
-        from generator import legal
-
         if "legal_basis" not in col:
             return
-        raw_date = _cell(cells, col["decision_date"]).strip() if "decision_date" in col else ""
-        raw_year = _cell(cells, col["year"]).strip() if "year" in col else ""
+        when = self._record_date(
+            cells[col["decision_date"]] if "decision_date" in col else "",
+            cells[col["year"]] if "year" in col else "",
+        )
+        if when is None:
+            return
+        doc_id = nfc(cells[col["legal_basis"]].strip())
+        finding = _legal().judge(doc_id, documents, when, dated=True)
+        if finding is not None:
+            add(finding.code, row, "legal_basis", **finding.params())
+
+    @staticmethod
+    @functools.lru_cache(maxsize=65_536)  # dates and years repeat over the rows
+    def _record_date(cell_date: str, cell_year: str) -> date | None:
+        """The record's date (its decision date, else the end of its year), or None when
+        it has neither (or a date Frictionless reports as a type error)."""
+        raw_date, raw_year = cell_date.strip(), cell_year.strip()
         try:
             when = date.fromisoformat(raw_date) if raw_date else None
         except ValueError:
-            return  # Frictionless reports the type error
+            return None  # Frictionless reports the type error
         if when is None:
             if not raw_year.isdigit():
-                return
+                return None
             when = date(int(raw_year), 12, 31)
-        doc_id = nfc(_cell(cells, col["legal_basis"]).strip())
-        finding = legal.judge(doc_id, documents, when, dated=True)
-        if finding is not None:
-            add(finding.code, row, "legal_basis", **finding.params())
+        return when
+
+
+@functools.cache
+def _legal() -> Any:
+    """generator.legal, imported once it is needed (not for every row that needs it)."""
+    from generator import legal
+
+    return legal
 
 
 class _Tt124:
@@ -1141,6 +1177,27 @@ class _Tt124:
         if legacy:
             own.add(cls.KIND_WORD.sub("", legacy.split(",")[0].strip().lower()).strip())
         return named in own
+
+    @classmethod
+    @functools.lru_cache(maxsize=65_536)  # a place's issuer repeats over its years
+    def _recognised_by(
+        cls, kind: str, name: str, unit_name: str, legacy: str, issuer_cell: str
+    ) -> tuple[str, str, dict[str, str]] | None:
+        """(code, field, values) of what is wrong with who recognised the place, or None:
+        a function of the place's kind, name and xã and the issuer cell alone."""
+        issuer = nfc(issuer_cell.strip())
+        low_name, low_issuer = name.lower(), issuer.lower()
+        by_xa = cls.XA_ISSUER.match(low_issuer)
+        if kind != "khu_dan_cu" and kind != "xa" and cls.OUT_OF_SCOPE.match(low_name):
+            return "tt124-out-of-scope", "place_id", {"place": name}
+        if kind == "xa" and by_xa:
+            return "tt124-xa-by-itself", "issuer", {"issuer": issuer, "place": name}
+        if kind in ("co_quan", "co_so_giao_duc") and by_xa and cls.PROVINCIAL.match(low_name):
+            return "tt124-provincial-unit", "issuer", {"issuer": issuer, "place": name}
+        if by_xa and unit_name and not cls._own_xa(low_issuer[by_xa.end() :], unit_name, legacy):
+            values = {"issuer": issuer, "place": name, "unit": unit_name}
+            return "tt124-other-xa", "issuer", values
+        return None
 
     def prepare(self, checker: _Checker) -> dict[str, Any]:
         places: dict[str, tuple[str, str, str, str]] = {}
@@ -1182,24 +1239,18 @@ class _Tt124:
     def check(
         self, state: Any, col: dict[str, int], cells: list[str], row: int, add: Callable[..., None]
     ) -> None:
-        place = state["places"].get(nfc(_cell(cells, col["place_id"]).strip()))
+        place = state["places"].get(nfc(cells[col["place_id"]].strip()))
         if place is None:
             return
         kind, name, unit, legacy = place
-        issuer = nfc(_cell(cells, col["issuer"]).strip()) if "issuer" in col else ""
-        low_name, low_issuer = name.lower(), issuer.lower()
-        by_xa = self.XA_ISSUER.match(low_issuer)
         unit_name = state["unit_names"].get(unit, "")
-        if kind != "khu_dan_cu" and kind != "xa" and self.OUT_OF_SCOPE.match(low_name):
-            add("tt124-out-of-scope", row, "place_id", place=name)
-        elif kind == "xa" and by_xa:
-            add("tt124-xa-by-itself", row, "issuer", issuer=issuer, place=name)
-        elif kind in ("co_quan", "co_so_giao_duc") and by_xa and self.PROVINCIAL.match(low_name):
-            add("tt124-provincial-unit", row, "issuer", issuer=issuer, place=name)
-        elif by_xa and unit_name and not self._own_xa(low_issuer[by_xa.end() :], unit_name, legacy):
-            add("tt124-other-xa", row, "issuer", issuer=issuer, place=name, unit=unit_name)
-        raw_year = _cell(cells, col["year"]).strip()
-        result = _cell(cells, col["result"]).strip()
+        issuer_cell = cells[col["issuer"]] if "issuer" in col else ""
+        found = self._recognised_by(kind, name, unit_name, legacy, issuer_cell)
+        if found is not None:
+            code, field_name, params = found
+            add(code, row, field_name, **params)
+        raw_year = cells[col["year"]].strip()
+        result = cells[col["result"]].strip()
         if kind == "xa" and result == "dat" and raw_year.isdigit() and state["sites"] is not None:
             first = state["sites"].get(unit)
             if first is None or first > int(raw_year):
