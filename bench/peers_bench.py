@@ -52,6 +52,7 @@ VENV = OUT / "peers-venv"
 FIXTURE = ROOT / "tests" / "fixtures" / "good"
 SOURCE_DATE_EPOCH = "1763683200"
 HUGO = "Hugo+Pagefind"
+PEER = "antq-peer"
 # What antq passes Pagefind (generator.search._command) that applies to any site.
 PAGEFIND_OPTIONS = ["--root-selector", "main", "--force-language", "vi"]
 
@@ -136,6 +137,7 @@ def check_search(name: str, dest: Path) -> None:
     """Stop unless the build made its search index: the tools are compared with search."""
     index = {
         "antq": dest / "pagefind" / "pagefind-entry.json",
+        PEER: dest / "pagefind" / "pagefind-entry.json",
         HUGO: dest / "pagefind" / "pagefind-entry.json",
         "mkdocs-material": dest / "search" / "search_index.json",
     }[name]
@@ -182,6 +184,37 @@ def setup_mkdocs(root: Path, docs: list[Doc], auto_nav: bool) -> Path:
     return project
 
 
+def print_antq(
+    name: str,
+    walls: dict[str, list[float]],
+    cpus: dict[str, list[float]],
+    speed: dict[str, float],
+    logs: list[str],
+) -> None:
+    """An antq tree's stage timings (of its median run) and its ratios to the peers."""
+    antq_wall = median(walls[name])
+    pick = sorted(range(len(walls[name])), key=lambda i: walls[name][i])
+    pick_run = pick[(len(pick) - 1) // 2]
+    print(f"{name} stage timings (--verbose) of the median run ({walls[name][pick_run]:.1f} s):")
+    for line in logs[pick_run].splitlines():
+        if line.startswith("  "):
+            print(line)
+    mk_wall = median(walls["mkdocs-material"])
+    print(
+        f"{name} vs mkdocs-material: {speed[name] / speed['mkdocs-material']:.2f}x the pages/s "
+        f"(wall time mkdocs-material / {name} = {mk_wall / antq_wall:.2f})   [target >= 3x faster]"
+    )
+    if HUGO in walls:
+        hugo_wall = median(walls[HUGO])
+        print(
+            f"{name} vs {HUGO}: {name} time / their time = {antq_wall / hugo_wall:.2f} "
+            f"(CPU s: {median(cpus[name]) / median(cpus[HUGO]):.2f}); "
+            f"pages/s {name} / theirs = {speed[name] / speed[HUGO]:.2f}   [target: time ratio <= 2]"
+        )
+    else:
+        print(f"{name} vs {HUGO}: Hugo not available, not measured")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", type=int, default=5000)
@@ -198,9 +231,17 @@ def main() -> None:
         default=ROOT,
         help="the antq source tree to measure (default: this one), e.g. a copy of main",
     )
+    parser.add_argument(
+        "--peer",
+        type=Path,
+        help="a second antq source tree (e.g. main's worktree), built in the same runs, "
+        "alternating with --root's: its figures and ratios are printed beside",
+    )
     args = parser.parse_args()
     code_root = args.root.resolve()
-    print(f"antq code measured: {code_root}")
+    peer_root = args.peer.resolve() if args.peer else None
+    print(f"antq code measured: {code_root}" + (f"; peer: {peer_root}" if peer_root else ""))
+    print(f"load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     hugo = ensure_hugo()
     pagefind = pagefind_binary()
     mkdocs = ensure_mkdocs()
@@ -218,23 +259,32 @@ def main() -> None:
 
         tools: dict[str, Callable[[Path], tuple[float, float, int]]] = {}
 
-        antq_logs: list[str] = []
+        antq_logs: dict[str, list[str]] = {}
 
-        def build_antq(dest: Path) -> tuple[float, float, int]:
-            cache = tmp / "antq-cache"
-            shutil.rmtree(cache, ignore_errors=True)
-            cmd = [PY, "-m", "generator", "build", "--data", str(antq_data), "--out", str(dest)]
-            cmd += ["--site", str(ROOT / "site"), "--verbose"]
-            # `exec` keeps the same process: stdout goes to a file, the figures are antq's own.
-            log, err = tmp / "antq-stdout.txt", tmp / "antq-stderr.txt"
-            wrapped = ["sh", "-c", 'e=$1; shift; exec "$@" >"$0" 2>"$e"', str(log), str(err), *cmd]
-            result = run(wrapped, cwd=code_root, env={**env, "ANTQ_CACHE_DIR": str(cache)})
-            antq_logs.append(log.read_text(encoding="utf-8", errors="replace"))
-            if result[2] != 0:
-                print(antq_logs[-1] + err.read_text(encoding="utf-8", errors="replace"))
-            return result
+        def antq_build(name: str, tree: Path) -> Callable[[Path], tuple[float, float, int]]:
+            """`antq build` as the source tree `tree` makes it (its code and its site/)."""
+            antq_logs[name] = []
 
-        tools["antq"] = build_antq
+            def build_antq(dest: Path) -> tuple[float, float, int]:
+                cache = tmp / f"{name}-cache"
+                shutil.rmtree(cache, ignore_errors=True)
+                cmd = [PY, "-m", "generator", "build", "--data", str(antq_data)]
+                cmd += ["--out", str(dest), "--site", str(tree / "site"), "--verbose"]
+                # `exec` keeps the same process: stdout goes to a file, the figures are antq's.
+                log, err = tmp / f"{name}-stdout.txt", tmp / f"{name}-stderr.txt"
+                script = 'e=$1; shift; exec "$@" >"$0" 2>"$e"'
+                wrapped = ["sh", "-c", script, str(log), str(err), *cmd]
+                result = run(wrapped, cwd=tree, env={**env, "ANTQ_CACHE_DIR": str(cache)})
+                antq_logs[name].append(log.read_text(encoding="utf-8", errors="replace"))
+                if result[2] != 0:
+                    print(antq_logs[name][-1] + err.read_text(encoding="utf-8", errors="replace"))
+                return result
+
+            return build_antq
+
+        tools["antq"] = antq_build("antq", code_root)
+        if peer_root is not None:
+            tools[PEER] = antq_build(PEER, peer_root)
         if hugo and hugo_site:
             site = hugo_site
 
@@ -285,6 +335,8 @@ def main() -> None:
                 ]
             ),
         }
+        if peer_root is not None:
+            versions[PEER] = versions["antq"] + f" (tree {peer_root})"
         if hugo:
             versions[HUGO] = version([hugo, "version"]) + " / " + version([pagefind, "--version"])
         print(f"runs: {args.runs} (cold, full builds, fresh output), CPUs: {os.cpu_count()}")
@@ -301,29 +353,9 @@ def main() -> None:
                 f"{pages[name]:>6} pages  {speed[name]:7.0f} pages/s  "
                 f"peak {max(mems[name]):.0f} MB   (runs: {', '.join(f'{w:.2f}' for w in walls[name])})"
             )
-        antq_wall = median(walls["antq"])
-        pick = sorted(range(len(walls["antq"])), key=lambda i: walls["antq"][i])
-        pick_run = pick[(len(pick) - 1) // 2]
-        print(
-            f"antq stage timings (--verbose) of the median run ({walls['antq'][pick_run]:.1f} s):"
-        )
-        for line in antq_logs[pick_run].splitlines():
-            if line.startswith("  "):
-                print(line)
-        mk_wall = median(walls["mkdocs-material"])
-        print(
-            f"antq vs mkdocs-material: {speed['antq'] / speed['mkdocs-material']:.2f}x the pages/s "
-            f"(wall time mkdocs-material / antq = {mk_wall / antq_wall:.2f})   [target >= 3x faster]"
-        )
-        if HUGO in tools:
-            hugo_wall = median(walls[HUGO])
-            print(
-                f"antq vs {HUGO}: antq time / their time = {antq_wall / hugo_wall:.2f} "
-                f"(CPU s: {median(cpus['antq']) / median(cpus[HUGO]):.2f}); "
-                f"pages/s antq / theirs = {speed['antq'] / speed[HUGO]:.2f}   [target: time ratio <= 2]"
-            )
-        else:
-            print(f"antq vs {HUGO}: Hugo not available, not measured")
+        for name in antq_logs:
+            print_antq(name, walls, cpus, speed, antq_logs[name])
+        print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
