@@ -1,6 +1,11 @@
 """Pages per second of antq, Hugo and mkdocs-material on the same generated Markdown corpus.
 
     .venv/bin/python bench/peers_bench.py [--pages 5000] [--runs 3] [--seed 2025]
+        [--root DIR] [--peer DIR]
+
+--root: the antq source tree measured (default: this one); --peer: a second tree (e.g.
+main's worktree: `git worktree add --detach /tmp/x/main-peer main`) built in the same runs,
+right after --root's, so that both are compared with the same peers under the same load.
 
 The corpus (bench/_corpus.py) is --pages Vietnamese pages of 500–900 words with headings,
 a table, a list, an admonition, bold and italic text and a closing self-check quiz. Each
