@@ -87,21 +87,25 @@ def test_the_memos_change_no_problem(
     assert _table_lines(package, tables) == with_memos
 
 
-def _repeated_bad_values(root: Path) -> Path:
-    """The good package with one bad date and one phone number on every assessment."""
+def _every_assessment(root: Path, decision_date: str, issuer: str) -> Path:
+    """The good package with this decision date and issuer on every assessment."""
     package = lay_case(cases.Case({}, ()), root)
     path = package / "assessments.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     header = lines[0].split(",")
-    d, issuer = header.index("decision_date"), header.index("issuer")
+    d, i = header.index("decision_date"), header.index("issuer")
     out = [lines[0]]
     for line in lines[1:]:
         cells = line.split(",")
-        cells[d] = "20/12/2024"
-        cells[issuer] = "UBND xã Tân Kỳ 0912345678"
+        cells[d], cells[i] = decision_date, issuer
         out.append(",".join(cells))
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
     return package
+
+
+def _repeated_bad_values(root: Path) -> Path:
+    """The good package with one bad date and one phone number on every assessment."""
+    return _every_assessment(root, "20/12/2024", "UBND xã Tân Kỳ 0912345678")
 
 
 def test_a_bad_value_repeated_is_reported_on_every_row(
@@ -349,19 +353,7 @@ def test_an_unstorable_check_state_is_stored_as_none(
 
 def _repeated_findings(root: Path) -> Path:
     """The good package with every assessment decided long before its year, by a xã."""
-    package = lay_case(cases.Case({}, ()), root)
-    path = package / "assessments.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    header = lines[0].split(",")
-    d, issuer = header.index("decision_date"), header.index("issuer")
-    out = [lines[0]]
-    for line in lines[1:]:
-        cells = line.split(",")
-        cells[d] = "2001-01-01"
-        cells[issuer] = "UBND xã Tân Kỳ"
-        out.append(",".join(cells))
-    path.write_text("\n".join(out) + "\n", encoding="utf-8")
-    return package
+    return _every_assessment(root, "2001-01-01", "UBND xã Tân Kỳ")
 
 
 def test_a_row_check_finding_repeated_is_reported_on_every_row(
