@@ -25,6 +25,10 @@ def _split_and_date(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1763683200")
     monkeypatch.delenv("ANTQ_CHECK_DEPS", raising=False)
     monkeypatch.setattr(limits, "SPLIT_ABOVE", 1)  # the fixture's tables split per province
+    # No split kept by an earlier test's serve builds in this process (`opendata._KEPT`:
+    # the same fixture's tables have the same context): the edit below would patch it
+    # instead of splitting the table, which this test counts.
+    monkeypatch.setattr(opendata, "_KEPT", {})
 
 
 @pytest.fixture
