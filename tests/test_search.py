@@ -255,6 +255,34 @@ def test_what_repeats_on_every_page_of_a_family_is_shown_but_not_searched(
     assert holders == ["tinh/hai-phong/xa-tan-ky/index.html"]
 
 
+# A lesson's quiz: each option's feedback and the answer's labels are the same on every
+# lesson ("chưa đúng" found every lesson with a quiz); the questions and answers are its own.
+QUIZ_SHOWN_NOT_SEARCHED = ("Chưa đúng. Xem đáp án bên dưới.", "Đúng rồi!", "Xem đáp án", "Đáp án:")
+
+
+def test_a_lessons_quiz_boilerplate_is_shown_but_not_searched(sample_site: Any) -> None:
+    """Every sample lesson with a quiz shows the feedback and labels QUIZ_SHOWN_NOT_SEARCHED
+    lists, and its search copy holds none of them, but does hold its questions and the
+    right answers (negative control: the lesson template without its ignore marks → the
+    feedback is in every copy)."""
+    out = sample_site.public
+    lessons = 0
+    for path in sorted(out.glob("bai-hoc/*/index.html")):
+        page = path.read_text(encoding="utf-8")
+        if 'class="quiz"' not in page:
+            continue
+        lessons += 1
+        copy = htmlread.tag_text(search.search_copy(page, path.relative_to(out).as_posix()) or "")
+        for phrase in QUIZ_SHOWN_NOT_SEARCHED:
+            assert phrase in page and phrase not in copy, (path, phrase)
+        questions = re.findall(r'<p id="cau-\d+-hoi">(.*?)</p>', page)
+        answers = re.findall(r"Đáp án:</strong> (.*?)</p>", page)
+        assert questions and len(answers) == len(questions), path
+        for text in questions + answers:
+            assert htmlread.tag_text(text).strip() in copy, (path, text)
+    assert lessons >= 5
+
+
 def _held(out: Path) -> dict[str, str]:
     """Each page's URL → the index folder holding it, over every index of the built site
     `out`; a page in two indexes fails."""
