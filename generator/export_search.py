@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from generator.data.messages_vi import text
-from generator.htmlread import End, Start, Text, tokenize
+from generator.htmlread import End, Start, Text, drop_ignored, tokenize
 from generator.textvi import fold
 
 SEARCH = "/tim-kiem/"  # the site's search page: the export's own replaces it
@@ -51,10 +51,12 @@ def folded_words(value: str) -> str:
 
 
 def main_text(page_html: str) -> str:
-    """The text of a page's <main> (what a reader came for), without its breadcrumbs."""
+    """The text of a page's <main> (what a reader came for), without its breadcrumbs and
+    without what the site's search leaves out too (`data-pagefind-ignore="all"`: text that
+    repeats on every lesson, like a quiz's feedback, would match every lesson)."""
     out: list[str] = []
     inside = skip = 0
-    for token in tokenize(page_html):
+    for token in tokenize(drop_ignored(page_html)):
         if isinstance(token, Start):
             if token.tag == "main":
                 inside += 1

@@ -599,3 +599,15 @@ def test_bundle_opened_from_a_usb_stick(browser: Any, exports: dict[str, Path], 
     assert attempts == []
     assert [u for u in requests if not u.startswith("file://")] == []
     context.close()
+
+
+def test_the_export_search_leaves_out_what_the_site_search_leaves_out() -> None:
+    """A lesson's words for the export's search page hold its question and answer, not the
+    quiz feedback every lesson repeats (negative control: without `drop_ignored` in
+    `main_text`, "Chưa đúng" is among them)."""
+    from generator.export_search import main_text
+
+    page = (ROOT / "tests/golden/site/bai-hoc/mau/index.html").read_text(encoding="utf-8")
+    text = main_text(page)
+    assert "Chưa đúng" in page and "Chưa đúng" not in text and "Đúng rồi" not in text
+    assert "Báo Công an" in text  # the right answer
