@@ -106,6 +106,13 @@ class Lesson:
     body: str  # Markdown without the quiz
     quiz_source: list[str] = field(default_factory=list)
     body_line: int = 1  # line number of the body's first line in the file
+    # What the citations' judgement (generator.data.validate `_legal_problems`) reads of the
+    # file as written: the line of `legal_documents:` (1 without one) and every `legal:ID`
+    # link in it, front matter included. Found where the file's bytes are at hand (in the
+    # checking workers for a large library), not by reading every lesson again (~0.4 s
+    # serial at 5,000 lessons: issue 18).
+    legal_line: int = 1
+    cited: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
@@ -344,11 +351,21 @@ def _load_one(
         body=main,
         quiz_source=quiz_lines,
         body_line=body_line,
+        **_citations(raw),
     )
     found += _check_rendering(where, lesson, body, checks)
     if any(p.level == "error" for p in found):
         return None, found
     return lesson, found
+
+
+def _citations(raw: bytes) -> dict[str, Any]:
+    """`Lesson.legal_line` and `Lesson.cited` of a file's bytes, as a text read of the file
+    gives them (`Path.read_text`: UTF-8, universal newlines; no NFC, a BOM kept)."""
+    source = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    lines = source.split("\n")
+    line = next((i for i, t in enumerate(lines, 1) if t.startswith("legal_documents:")), 1)
+    return {"legal_line": line, "cited": tuple(LEGAL_LINK.findall(source))}
 
 
 def _decoded(where: str, raw: bytes) -> tuple[str | None, list[Problem]]:

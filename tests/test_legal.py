@@ -436,3 +436,39 @@ class _Forgetful(dict):  # type: ignore[type-arg]
 
     def get(self, key, default=None):  # type: ignore[no-untyped-def]
         return next(iter(self.values()), default)
+
+
+def _read_back(path: Path) -> tuple[int, tuple[str, ...]]:
+    """What the citations' judgement read of a lesson file before the checks kept it: the
+    file read again as text, the line of `legal_documents:`, every `legal:ID` link."""
+    from generator.lessons import LEGAL_LINK
+
+    source = path.read_text(encoding="utf-8")
+    lines = source.split("\n")
+    line = next((i for i, t in enumerate(lines, 1) if t.startswith("legal_documents:")), 1)
+    return line, tuple(LEGAL_LINK.findall(source))
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_lesson_citations_kept_by_the_checks_are_what_the_file_says(
+    tmp_path: Path, newline: str, bom: bytes
+) -> None:
+    """`Lesson.legal_line`/`cited` (found by the checks from the bytes they read) equal a
+    read of the file as text, whatever its newlines and BOM; and the warning is located on
+    that line in every case."""
+    from generator.lessons import _citations
+
+    # The front matter cites the law in force; the body links the lapsed one.
+    text = LESSON.format(doc="116/2025/QH15").replace(
+        "(legal:116/2025/QH15)", "(legal:24/2018/QH14)"
+    )
+    path = tmp_path / "bai.md"
+    path.write_bytes(bom + text.replace("\n", newline).encode("utf-8"))
+    found = _citations(path.read_bytes())
+    assert (found["legal_line"], found["cited"]) == _read_back(path) == (6, ("24/2018/QH14",))
+    # Negative control: the bytes decoded without universal newlines miss the line of a
+    # file whose lines end in a lone CR.
+    naive = path.read_bytes().decode("utf-8").split("\n")
+    naive_line = next((i for i, t in enumerate(naive, 1) if t.startswith("legal_docu")), 1)
+    assert (naive_line == found["legal_line"]) == (newline != "\r")

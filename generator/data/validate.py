@@ -847,7 +847,7 @@ def _legal_problems(package: PackageSpec, on: date | None) -> list[Problem]:
     """Citations judged at the build's date (generator.legal): never cached, since the
     same data gives other warnings on another day (a law lapses at midnight)."""
     from generator import legal
-    from generator.lessons import LEGAL_LINK, load_lessons
+    from generator.lessons import load_lessons
 
     spec = package.resource("legal_documents")
     if spec is None or not spec.path.is_file():
@@ -861,15 +861,11 @@ def _legal_problems(package: PackageSpec, on: date | None) -> list[Problem]:
 
         on = data_revision(package.root).date
     lessons, _ = load_lessons(package.root, set(documents))
-    cited: list[tuple[str, int, list[str]]] = []
-    for lesson in lessons:
-        source = lesson.path.read_text(encoding="utf-8")
-        line = next(
-            (i for i, t in enumerate(source.split("\n"), 1) if t.startswith("legal_documents:")),
-            1,
-        )
-        ids = [*lesson.legal_documents, *LEGAL_LINK.findall(source)]
-        cited.append((display_path(lesson.path), line, ids))
+    # Each lesson's citations as its checks found them in the file (`Lesson.cited`).
+    cited = [
+        (display_path(lesson.path), lesson.legal_line, [*lesson.legal_documents, *lesson.cited])
+        for lesson in lessons
+    ]
     tables = {
         name: r.path for name in ("models", "events") if (r := package.resource(name)) is not None
     }
