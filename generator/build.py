@@ -1374,11 +1374,19 @@ PARALLEL_MIN_PAGES = 400
 CHUNK = 200
 
 
-def _render_job(start: int, stop: int) -> tuple[list[str], dict[str, str], dict[str, str]]:
+# What a render or produce job hands back: the scan's lines, the search copies' hashes, the
+# keys it made, and what the service-worker stage will read of the pages it wrote
+# (`pwa.facts`, put into that stage's memo by `pwa.learn`).
+JobResult = tuple[list[str], dict[str, str], dict[str, str], list[tuple[Any, Any]]]
+
+
+def _render_job(start: int, stop: int) -> JobResult:
     """Render pages [start, stop) of the job; write each and its search copy. Returns the
-    lines of what the scan found in the pages, the copies' hashes and the keys of the pages
-    whose key the plan left to the job (`Builder._plan`). (A search copy is not published:
-    it holds a part of its page, which is scanned.)"""
+    lines of what the scan found in the pages, the copies' hashes, the keys of the pages
+    whose key the plan left to the job (`Builder._plan`) and the service worker's facts of
+    the pages it reads (`pwa.facts`: found here, where the page's text is at hand, by the
+    workers side by side, not by reading 5,000 lessons again after the search stage).
+    (A search copy is not published: it holds a part of its page, which is scanned.)"""
     renderer: Renderer = _JOB["renderer"]
     staging: Staging = _JOB["staging"]
     copies: Staging = _JOB["copies"]
@@ -1387,6 +1395,7 @@ def _render_job(start: int, stop: int) -> tuple[list[str], dict[str, str], dict[
     problems: list[str] = []
     hashes: dict[str, str] = {}
     keys: dict[str, str] = {}
+    facts: list[tuple[Any, Any]] = []
     for rel, name, page, copy in _JOB["to_render"][start:stop]:
         if rel in deferred:  # before rendering, which may fill caches the context holds
             keys[rel] = _page_key(site_hash, deferred[rel], name, page)
@@ -1395,15 +1404,18 @@ def _render_job(start: int, stop: int) -> tuple[list[str], dict[str, str], dict[
         data = text.encode("utf-8")
         _check_size(rel, data)
         problems += _scan(rel, data)
-        staging.path(rel).write_bytes(data)
+        written = staging.path(rel)
+        written.write_bytes(data)
+        if pwa.reads(rel):
+            facts += pwa.facts(os.stat(written), text, data)
         if copy is not None and (found := search.search_copy(text, rel)) is not None:
             data = found.encode("utf-8")
             copies.path(copy).write_bytes(data)
             hashes[copy] = hashlib.sha256(data).hexdigest()
-    return problems, hashes, keys
+    return problems, hashes, keys, facts
 
 
-def _produce_job(index: int) -> tuple[list[str], dict[str, str], dict[str, str]]:
+def _produce_job(index: int) -> JobResult:
     from generator.scan import is_text  # (imported once: then a dictionary look-up)
 
     rel, output = _JOB["to_produce"][index]
@@ -1415,11 +1427,11 @@ def _produce_job(index: int) -> tuple[list[str], dict[str, str], dict[str, str]]
         placed = _JOB["staging"].place(rel, source)
         # A text file is read back and scanned (the open data: generator.pages.opendata
         # `_Store`); a binary one (a photo, a .csv.gz) has nothing to scan.
-        return (_scan(rel, placed.read_bytes()) if is_text(rel) else []), {}, {}
+        return (_scan(rel, placed.read_bytes()) if is_text(rel) else []), {}, {}, []
     data = output.produce()
     _check_size(rel, data)
     _JOB["staging"].path(rel).write_bytes(data)
-    return _scan(rel, data), {}, {}
+    return _scan(rel, data), {}, {}, []
 
 
 def _check_size(rel: str, data: bytes) -> None:
@@ -1457,7 +1469,8 @@ def _run_jobs(
     try:
         count = workers.count() if parallel else 1
         if count < 2 or len(to_render) < PARALLEL_MIN_PAGES:
-            problems, hashes, keys = _render_job(0, len(to_render))
+            problems, hashes, keys, facts = _render_job(0, len(to_render))
+            pwa.learn(facts)
             for index in range(len(to_produce)):
                 problems += _produce_job(index)[0]
             return sorted(problems), hashes, keys
@@ -1500,7 +1513,7 @@ def _run_in_pool(
                 if future.cancelled():
                     continue
                 try:
-                    found, made, made_keys = future.result()
+                    found, made, made_keys, facts = future.result()
                 except Exception as exc:  # raised below (the first in that order)
                     failed[order[future]] = exc
                     for other, place in order.items():
@@ -1510,6 +1523,7 @@ def _run_in_pool(
                 problems += found
                 hashes.update(made)
                 keys.update(made_keys)
+                pwa.learn(facts)
         if failed:
             raise failed[min(failed)]
     finally:

@@ -21,10 +21,16 @@ class Derived:
         self.old_outputs = old_outputs
         self.outputs = outputs
         self.emitted: list[str] = []
+        # The SHA-256 of each file `emit` wrote or linked in this build (the search index's
+        # files: the service worker's lists name them by revision, without reading them).
+        self.content: dict[str, str] = {}
+        self._present: dict[str, bool] = {}
 
     def emit(self, rel: str, data: bytes) -> None:
         digest = hashlib.sha256(data).hexdigest()
         self.outputs[rel] = digest
+        self.content[rel] = digest
+        self._present[rel] = True
         self.emitted.append(rel)
         if not (self.old_outputs.get(rel) == digest and self.staging.link(rel)):
             self.staging.write(rel, data)
@@ -48,7 +54,17 @@ class Derived:
         for rel in rels:
             self.outputs[rel] = self.old_outputs[rel]
             self.emitted.append(rel)
+            self._present[rel] = True
         return True
+
+    def is_file(self, rel: str) -> bool:
+        """Whether the site has a file at `rel`, asked once a build (the offline lists ask
+        it of the same few scripts for each of 5,000 lessons; no file is removed while the
+        stages after the pages run)."""
+        found = self._present.get(rel)
+        if found is None:
+            found = self._present[rel] = os.path.isfile(self.where(rel))
+        return found
 
     def read(self, rel: str) -> bytes:
         return self.path(rel).read_bytes()

@@ -33,7 +33,7 @@ from generator.data.messages_vi import problem
 from generator.derived import Derived
 from generator.errors import AntqError
 from generator.htmlread import LOCAL_LOADS
-from generator.output import content_tag
+from generator.output import content_tag, digest_tag
 from generator.settings import Settings
 from generator.urlpath import is_index, is_later_page, path_to_url, url_to_path
 
@@ -218,8 +218,11 @@ def manifest_output(settings: Settings) -> FileOutput:
 _LESSON = re.compile(r"^/bai-hoc/(?!chu-de/|danh-cho/)[^/]+/$")
 
 
+REVISION_LENGTH = 16
+
+
 def revision(data: bytes) -> str:
-    return content_tag(data, 16)
+    return content_tag(data, REVISION_LENGTH)
 
 
 def _loads(out: Derived, url: str, missing: set[str] | None = None) -> list[str]:
@@ -231,7 +234,7 @@ def _present(out: Derived, urls: Iterable[str], missing: set[str] | None) -> set
     """The URLs of `urls` the site has a file for; the others added to `missing`."""
     present = set()
     for url in urls:
-        if out.path(url_to_path(url)).is_file():
+        if out.is_file(url_to_path(url)):
             present.add(url)
         elif missing is not None:
             missing.add(url)
@@ -253,11 +256,45 @@ _READ_MAX = 100_000
 def _by_file(out: Derived, rel: str, kind: str, make: Callable[[bytes], Any]) -> Any:
     st = out.path(rel).stat()
     key = (kind, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    # Kept (or found by a render job, `learn`): checked against the bytes on demand.
+    check = key in _READ and os.environ.get("ANTQ_CHECK_DEPS") == "1"
+    if check and make(out.read(rel)) != _READ[key]:
+        raise RuntimeError(f"/{rel}: what was kept of it differs from its bytes")
     if key not in _READ:
         if len(_READ) >= _READ_MAX:
             _READ.clear()
         _READ[key] = make(out.read(rel))
     return _READ[key]
+
+
+# The pages this stage reads (`_loads`, `_revision_of`): the lesson library's, the search
+# page, the provinces' and their xã pages, the maps, the home and offline pages. Their render
+# job gives what is read of them (`facts`), as it writes them.
+_READ_PAGES = ("bai-hoc/", "tinh/", "ban-do/")
+_READ_ALSO = frozenset({"index.html", "offline/index.html", "tim-kiem/index.html"})
+
+
+def reads(rel: str) -> bool:
+    """Whether this stage reads the page written at `rel`."""
+    return rel.startswith(_READ_PAGES) or rel in _READ_ALSO
+
+
+def facts(st: os.stat_result, text: str, data: bytes) -> list[tuple[Any, Any]]:
+    """What this stage would read of a page (`data`, its UTF-8 `text`; `st`: its file's
+    stat) as `_by_file` keeps it: what it loads and its revision."""
+    stamp = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    return [
+        (("loads", *stamp), frozenset(LOCAL_LOADS.findall(text))),
+        (("revision", *stamp), revision(data)),
+    ]
+
+
+def learn(found: Iterable[tuple[Any, Any]]) -> None:
+    """Keep `facts` made elsewhere (the render workers) as if this process had read them."""
+    for key, value in found:
+        if len(_READ) >= _READ_MAX:
+            _READ.clear()
+        _READ[key] = value
 
 
 def precache_urls(out: Derived) -> list[str]:
@@ -289,9 +326,11 @@ def library(out: Derived, search_files: list[str], shell: list[str]) -> dict[str
     urls.update("/" + rel for rel in search_files)
     urls.difference_update(shell)
     files = []
+    seen: dict[str, str] = {}
     for url in sorted(urls):
-        data = out.read(url_to_path(url))
-        files.append({"url": url, "rev": revision(data), "size": len(data)})
+        rel = url_to_path(url)
+        size = out.path(rel).stat().st_size
+        files.append({"url": url, "rev": _revision_of(out, rel, seen), "size": size})
     version = revision(json.dumps(files, sort_keys=True).encode())
     # No total size: the scripts add up the files' sizes. A library over 100 MB would write
     # a nine-digit total, which the personal-data scan rightly reads as an old ID number.
@@ -314,7 +353,12 @@ def _revision_of(out: Derived, rel: str, seen: dict[str, str]) -> str:
     included, so the lists changed with any code edit and differed between two installs
     whose pages were byte for byte the same."""
     if rel not in seen:
-        seen[rel] = _by_file(out, rel, "revision", revision)
+        digest = out.content.get(rel)  # a file this build emitted: its hash is known
+        seen[rel] = (
+            digest_tag(digest, REVISION_LENGTH)
+            if digest is not None
+            else _by_file(out, rel, "revision", revision)
+        )
     return seen[rel]
 
 

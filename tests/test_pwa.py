@@ -214,6 +214,60 @@ def test_lesson_edit_incremental_equals_full_build(
     assert v1["version"] != v2["version"]
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_library_list_from_what_the_render_jobs_found(
+    sample: Sample, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: str
+) -> None:
+    """The offline lists take each page's loads and revision from its render job (in this
+    process, or in forked workers) and each index file's from its emission: the lesson
+    pages and the library's index are not read again, and every revision is still the hash
+    of the published bytes."""
+    from generator import build as build_mod
+    from generator.derived import Derived
+
+    monkeypatch.setenv("ANTQ_CACHE_DIR", str(sample.cache))
+    monkeypatch.setenv("ANTQ_WORKERS", workers)
+    monkeypatch.setattr(build_mod, "PARALLEL_MIN_PAGES", 1)
+    read: list[str] = []
+    real_read = Derived.read
+    monkeypatch.setattr(Derived, "read", lambda self, rel: read.append(rel) or real_read(self, rel))
+    pwa._READ.clear()  # (what an earlier build in this process kept)
+    out = tmp_path / "public"
+    _build(sample.data, out, sample.site, full=True)
+    listing = library(out)
+    for entry in listing["files"]:
+        data = (out / url_to_path(entry["url"])).read_bytes()
+        assert entry["rev"] == pwa.revision(data) and entry["size"] == len(data), entry["url"]
+    lessons = [f["url"] for f in listing["files"] if f["url"].startswith("/bai-hoc/")]
+    assert len(lessons) > 10
+    assert not [rel for rel in read if rel.startswith(("bai-hoc/", "pagefind-bai-hoc"))]
+
+
+def test_negative_control_a_wrong_fact_reaches_the_library_list(
+    sample: Sample, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The render jobs' facts are what the list is made of (so the test above checks
+    them): a wrong revision from them is published as is, and ANTQ_CHECK_DEPS=1 stops it."""
+    monkeypatch.setenv("ANTQ_CACHE_DIR", str(sample.cache))
+    monkeypatch.setenv("ANTQ_WORKERS", "1")
+    real = pwa.facts
+
+    def wrong(st: os.stat_result, text: str, data: bytes) -> list[tuple[Any, Any]]:
+        return [
+            (key, "sai" if key[0] == "revision" else value) for key, value in real(st, text, data)
+        ]
+
+    monkeypatch.setattr(pwa, "facts", wrong)
+    pwa._READ.clear()
+    _build(sample.data, tmp_path / "public", sample.site, full=True)
+    revs = {f["url"]: f["rev"] for f in library(tmp_path / "public")["files"]}
+    assert revs["/bai-hoc/ma-tuy/"] == "sai"
+    pwa._READ.clear()
+    monkeypatch.setenv("ANTQ_CHECK_DEPS", "1")
+    with pytest.raises(RuntimeError, match="differs from its bytes"):
+        _build(sample.data, tmp_path / "checked", sample.site, full=True)
+
+
 # -- in Chromium ---------------------------------------------------------------------------
 
 
