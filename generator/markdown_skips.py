@@ -63,23 +63,56 @@ def may_match(pattern: Any, text: str) -> bool:
     return needs is None or any(need in text for need in needs)
 
 
+def suffix_needs(patterns: list[Any]) -> list[frozenset[str] | None]:
+    """For each index i of `patterns` (and their end): the strings of which every match of
+    a pattern from i on holds one, None when one of those patterns is not listed."""
+    found: list[frozenset[str] | None] = [frozenset()]
+    for pattern in reversed(patterns):
+        needs = INLINE_NEEDS.get(getattr(pattern, "pattern", None) or "")
+        after = found[-1]
+        found.append(None if needs is None or after is None else after | frozenset(needs))
+    found.reverse()
+    return found
+
+
 class SkippingInlineProcessor(InlineProcessor):
     """The inline processor trying only the patterns that may match somewhere in the text,
     in their order, from a list (a pattern's index only orders it: the patterns skipped
     never match, so those after an index are the same). Python-Markdown's own loop reads the
-    registry by index, re-sorting it each time."""
+    registry by index, re-sorting it each time.
+
+    And each piece of text (a paragraph, a list item, what a pattern's match holds) is
+    left as it is when it holds none of the strings the patterns it would try need
+    (`suffix_needs`): each of them would search it and find nothing, which changes nothing
+    (a pattern's `handleMatch` only runs on a match). Most of a lesson's pieces are plain
+    text: this was about a third of the inline pass (issue 18)."""
+
+    _needs: list[frozenset[str] | None] = []
 
     def run(self, tree: Element, ancestors: list[str] | None = None) -> Element:
         if not ENABLED:
+            self._needs = []
             return super().run(tree, ancestors)
         text = source_text(self.md)
         registry: Any = self.inlinePatterns  # type: ignore[has-type]
         patterns: Any = [p for p in registry if may_match(p, text)]
         self.inlinePatterns = patterns
+        self._needs = suffix_needs(patterns)
         try:
             return super().run(tree, ancestors)
         finally:
             self.inlinePatterns = registry
+            self._needs = []
+
+    # Python-Markdown's private `__handleInline` (name-mangled): it has no hook for this.
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
+        if self._needs:
+            needs = self._needs[patternIndex]
+            if needs is not None and not any(need in data for need in needs):
+                return data
+        handle: Any = InlineProcessor._InlineProcessor__handleInline
+        result: str = handle(self, data, patternIndex)
+        return result
 
 
 class SkippingToc(TocTreeprocessor):

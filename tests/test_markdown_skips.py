@@ -85,3 +85,34 @@ def test_the_skips_are_made() -> None:
     md.lines = ["Chỉ *chữ* thôi."]
     kept = [p for p in md.inlinePatterns if markdown_skips.may_match(p, "\n".join(md.lines))]
     assert [p.pattern for p in kept] == [r"\*|_"]
+
+
+def test_plain_pieces_of_text_are_not_searched(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The per-piece skip is made: of a lesson's pieces of text, only those holding a
+    string some pattern needs reach Python-Markdown's own inline pass (the comparisons
+    above show the bytes are the same)."""
+    from markdown.treeprocessors import InlineProcessor
+
+    real = InlineProcessor._InlineProcessor__handleInline  # type: ignore[attr-defined]
+    seen: list[str] = []
+
+    def spy(self: InlineProcessor, data: str, index: int = 0) -> str:
+        seen.append(data)
+        result: str = real(self, data, index)
+        return result
+
+    monkeypatch.setattr(InlineProcessor, "_InlineProcessor__handleInline", spy)
+    text = "Đoạn có *nhấn mạnh*.\n\n- mục một\n- mục hai\n- mục ba\n\n## Tiêu đề thường"
+    handled = {}
+    for enabled in (True, False):  # False: the negative control, every piece handled
+        seen.clear()
+        markdown_skips.ENABLED = enabled
+        try:
+            LessonRenderer({}).md.convert(text)
+        finally:
+            markdown_skips.ENABLED = True
+        handled[enabled] = list(seen)
+    assert handled[True] == ["Đoạn có *nhấn mạnh*."]
+    assert len(handled[False]) >= 5 and "mục hai" in handled[False]
+    fast, plain = convert_both(text)
+    assert fast == plain
