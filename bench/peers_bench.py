@@ -21,6 +21,10 @@ tool builds it from scratch (fresh output directory) --runs times, interleaved:
   as text. Then Pagefind (the same binary antq runs, from the `pagefind_bin` wheel) indexes
   Hugo's output with antq's language and root options: one timed command, `hugo && pagefind`,
   so both tools have a search index at the end.
+- Pagefind alone: the same Pagefind command over Hugo's output (Hugo's build made first,
+  untimed): the search index's own time, the floor of any tool here that searches its
+  5,000 pages with Pagefind (antq's engine in this wave); printed beside the budget that
+  3x mkdocs-material's pages/s leaves for a whole build.
 - mkdocs-material (own venv in bench/out/peers-venv): theme material, admonition, tables and
   toc; plugins: [search] (material's search plugin, which writes its search index); the nav
   is the home page only, other pages are built outside it. With no `nav` at all
@@ -57,6 +61,9 @@ VENV = OUT / "peers-venv"
 FIXTURE = ROOT / "tests" / "fixtures" / "good"
 SOURCE_DATE_EPOCH = "1763683200"
 HUGO = "Hugo+Pagefind"
+# Pagefind alone over Hugo's output (Hugo's build made first, untimed): the search index's
+# own time, which every tool compared here pays for 5,000 pages with Pagefind as its engine.
+PAGEFIND_ALONE = "Pagefind alone"
 PEER = "antq-peer"
 # What antq passes Pagefind (generator.search._command) that applies to any site.
 PAGEFIND_OPTIONS = ["--root-selector", "main", "--force-language", "vi"]
@@ -144,6 +151,7 @@ def check_search(name: str, dest: Path) -> None:
         "antq": dest / "pagefind" / "pagefind-entry.json",
         PEER: dest / "pagefind" / "pagefind-entry.json",
         HUGO: dest / "pagefind" / "pagefind-entry.json",
+        PAGEFIND_ALONE: dest / "pagefind" / "pagefind-entry.json",
         "mkdocs-material": dest / "search" / "search_index.json",
     }[name]
     if not index.is_file():
@@ -209,6 +217,14 @@ def print_antq(
         f"{name} vs mkdocs-material: {speed[name] / speed['mkdocs-material']:.2f}x the pages/s "
         f"(wall time mkdocs-material / {name} = {mk_wall / antq_wall:.2f})   [target >= 3x faster]"
     )
+    if PAGEFIND_ALONE in walls:
+        alone = median(walls[PAGEFIND_ALONE])
+        print(
+            f"  3x mkdocs-material is {mk_wall / 3:.2f} s for the whole build; {PAGEFIND_ALONE} "
+            f"over the same pages (Hugo's) takes {alone:.2f} s ({median(cpus[PAGEFIND_ALONE]):.2f}"
+            f" CPU s): {alone / (mk_wall / 3):.2f}x that budget before any page is validated or"
+            f" rendered; {name} without its search stage: see the stage timings above"
+        )
     if HUGO in walls:
         hugo_wall = median(walls[HUGO])
         print(
@@ -263,6 +279,7 @@ def main() -> None:
         env.pop("ANTQ_CACHE_DIR", None)
 
         tools: dict[str, Callable[[Path], tuple[float, float, int]]] = {}
+        prepare: dict[str, Callable[[Path], None]] = {}  # made before the timed build
 
         antq_logs: dict[str, list[str]] = {}
 
@@ -301,6 +318,16 @@ def main() -> None:
 
             tools[HUGO] = build_hugo
 
+            def hugo_first(dest: Path) -> None:
+                command = [hugo, "--quiet", "--destination", str(dest)]
+                subprocess.run(command, cwd=site, env=env, check=True)
+
+            def pagefind_alone(dest: Path) -> tuple[float, float, int]:
+                return run([pagefind, "--site", str(dest), "--silent", *PAGEFIND_OPTIONS], env=env)
+
+            prepare[PAGEFIND_ALONE] = hugo_first
+            tools[PAGEFIND_ALONE] = pagefind_alone
+
         def build_mkdocs(dest: Path) -> tuple[float, float, int]:
             return run([str(mkdocs), "build", "-q", "-d", str(dest)], cwd=mkdocs_project, env=env)
 
@@ -314,6 +341,8 @@ def main() -> None:
             for name, build in tools.items():
                 dest = tmp / f"site-{name}"
                 shutil.rmtree(dest, ignore_errors=True)
+                if name in prepare:
+                    prepare[name](dest)
                 before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 wall, mem, code = build(dest)
                 after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -344,6 +373,7 @@ def main() -> None:
             versions[PEER] = versions["antq"] + f" (tree {peer_root})"
         if hugo:
             versions[HUGO] = version([hugo, "version"]) + " / " + version([pagefind, "--version"])
+            versions[PAGEFIND_ALONE] = version([pagefind, "--version"])
         print(f"runs: {args.runs} (cold, full builds, fresh output), CPUs: {os.cpu_count()}")
         nav = "automatic (every page in every page's nav)" if args.mkdocs_auto_nav else "home only"
         print(f"mkdocs-material: search plugin on, nav {nav}; Hugo: Pagefind over its output")
