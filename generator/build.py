@@ -1434,6 +1434,27 @@ def _produce_job(index: int) -> JobResult:
     return _scan(rel, data), {}, {}, []
 
 
+def _produce_jobs(start: int, stop: int) -> JobResult:
+    """`_produce_job` of files [start, stop) of the job, in order, in this process (a group
+    of files: `FileOutput.group`)."""
+    problems: list[str] = []
+    for index in range(start, stop):
+        problems += _produce_job(index)[0]
+    return problems, {}, {}, []
+
+
+def _produce_spans(files: list[tuple[str, FileOutput]]) -> list[tuple[int, int]]:
+    """The produce jobs: each run of consecutive files of one group as one span, every
+    other file on its own."""
+    spans: list[tuple[int, int]] = []
+    for index, (_, output) in enumerate(files):
+        if spans and output.group and files[spans[-1][0]][1].group == output.group:
+            spans[-1] = (spans[-1][0], index + 1)
+        else:
+            spans.append((index, index + 1))
+    return spans
+
+
 def _check_size(rel: str, data: bytes) -> None:
     """Refuse an output beyond its size ceiling (generator.limits) before it is written."""
     line = limits.check_size(rel, len(data))
@@ -1500,7 +1521,9 @@ def _run_in_pool(
         keys: dict[str, str] = {}
         with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
             # The data files first (the largest jobs start early), then the pages.
-            produce = [pool.submit(_produce_job, i) for i in range(files)]
+            spans = _produce_spans(_JOB["to_produce"])
+            assert spans[-1][1] == files if spans else not files
+            produce = [pool.submit(_produce_jobs, a, b) for a, b in spans]
             render = [
                 pool.submit(_render_job, i, min(i + CHUNK, pages)) for i in range(0, pages, CHUNK)
             ]

@@ -110,3 +110,56 @@ def _tampered(data: Path, site: Path, tmp_path: Path, cache: Path, monkeypatch) 
     monkeypatch.delenv("ANTQ_CHECK_DEPS")
     with pytest.raises(BuildError, match="personal-data"):
         _build(data, tmp_path / "t", site, cache)
+
+
+def test_produce_spans_group_consecutive_files_of_one_group() -> None:
+    """A group's consecutive files are one produce job; other files one each (negative
+    control: files without a group, every one its own job)."""
+    from generator.pages import FileOutput
+
+    def out(url: str, group: str = "") -> tuple[str, FileOutput]:
+        return url, FileOutput(url, url, lambda: b"", group=group)
+
+    files = [out("a"), out("b", "t1"), out("c", "t1"), out("d", "t2"), out("e"), out("f", "t1")]
+    assert build_mod._produce_spans(files) == [(0, 1), (1, 3), (3, 4), (4, 5), (5, 6)]
+    plain = [out(url) for url, _ in files]
+    assert build_mod._produce_spans(plain) == [(i, i + 1) for i in range(6)]
+    assert build_mod._produce_spans([]) == []
+
+
+def test_parallel_build_splits_each_table_once_per_worker_and_equals_one_process(
+    make_package, site_dir, tmp_path, monkeypatch
+) -> None:
+    """Two forked workers produce the open data: each split table's province files are one
+    job (`FileOutput.group`), so its rows are split by one worker, not by each; the files
+    are the same bytes as a one-process build's."""
+    log = tmp_path / "splits.log"
+    real = opendata._split_csv
+
+    def logged(spec, index, column):  # type: ignore[no-untyped-def]
+        with log.open("a", encoding="utf-8") as fh:  # (the workers are other processes)
+            fh.write(f"{spec.name}\n")
+        return real(spec, index, column)
+
+    monkeypatch.setattr(opendata, "_split_csv", logged)
+    monkeypatch.setattr(build_mod, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setenv("ANTQ_WORKERS", "2")
+    data = make_package()
+    forked = tmp_path / "forked"
+    build_site(BuildOptions(data_dir=data, out_dir=forked, site_dir=site_dir))
+    names = log.read_text(encoding="utf-8").split()
+    split = sorted(set(names))
+    assert split, "no table was split by province"
+    # Once in the build's own process (its digests), once by the one worker making its files.
+    assert sorted(names) == sorted(split * 2), names
+    single = tmp_path / "single"
+    build_site(
+        BuildOptions(
+            data_dir=data,
+            out_dir=single,
+            site_dir=site_dir,
+            cache_dir=tmp_path / "c2",
+            parallel=False,
+        )
+    )
+    assert contents(forked / "du-lieu") == contents(single / "du-lieu")

@@ -71,6 +71,12 @@ class FileOutput:
     produce: Callable[[], bytes]
     sources: list[Path] = field(default_factory=list)
     stored: Callable[[], Path] | None = None
+    # Files of one group (consecutive in a family's output) are made by one render-stage job,
+    # one after the other, in one process: they share a costly preparation kept in that
+    # process (a large table split by province: generator.pages.opendata `_split`), which
+    # each of two workers would otherwise make again (issue 18: the national yearly results,
+    # ~2 s each time). "" for none.
+    group: str = ""
 
 
 @dataclass(frozen=True)

@@ -300,11 +300,11 @@ def _table_files(
         entry["provinces"].append({"code": code, "name": name, "base": base})
         own = rows.get(code) or rows[EMPTY]
         produce = _province_csv(memo.package, spec.name, code)
-        files.append(FileOutput(f"{base}.csv.gz", f"csv.gz:{code}:{own}", produce))
+        group = f"split:{spec.name}"  # (made from one split of the table: `_split`)
+        files.append(FileOutput(f"{base}.csv.gz", f"csv.gz:{code}:{own}", produce, group=group))
         json_inputs = f"json:{code}:{own}:{spec.descriptor_hash()}"
-        files.append(
-            FileOutput(f"{base}.json", json_inputs, _province_json(memo.package, spec.name, code))
-        )
+        province_json = _province_json(memo.package, spec.name, code)
+        files.append(FileOutput(f"{base}.json", json_inputs, province_json, group=group))
     return entry, files
 
 
