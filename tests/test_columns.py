@@ -146,3 +146,46 @@ def test_negative_control_a_blind_check_misses_rows(
     monkeypatch.setattr(*blinded)
     with pytest.raises(AssertionError):
         _assert_same(_passes(_bad_assessments(tmp_path), {"assessments"}))
+
+
+@pytest.mark.parametrize(
+    "text", ["", "h", "h\n", "h\n\n", "h\na", "h\na\n", "h\na\nb", "h\na\n\nb\n", "h\r\na\r\n"]
+)
+def test_a_tables_lines_counted_without_making_them(text: str) -> None:
+    """`rowlevel.line_count` (whether each record is one line, for a whole table's state) is
+    the number of lines `split_lines` makes, a last line without a line feed included."""
+    assert rowlevel.line_count(text) == len(rowlevel.split_lines(text)[1])
+
+
+def test_the_build_date_comes_from_the_whole_table_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold validation notes each dated table's latest record date in its own pass
+    (`columns.whole_pass`): the build's date is data_revision's, and the yearly results are
+    opened once, not again for the date (negative control: without the noted dates,
+    `_build_date` opens assessments.csv a second time and this fails)."""
+    from generator.data.cache import ValidationCache
+    from generator.revision import data_revision
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    package = lay_case(cases.Case({}, ()), tmp_path)
+    path = package / "assessments.csv"
+    path.write_text(path.read_text(encoding="utf-8") + _LATE_ROW, encoding="utf-8")
+    opened: list[str] = []
+    real = validate_mod.open_table
+
+    def open_table(table_path: Path, *args: Any, **kwargs: Any) -> Any:
+        opened.append(Path(table_path).name)
+        return real(table_path, *args, **kwargs)
+
+    monkeypatch.setattr(validate_mod, "open_table", open_table)
+    cache = tmp_path / "cache"
+    result = validate_mod.validate_package(package, cache_dir=cache, jobs=1)
+    assert not result.errors and result.checked
+    monkeypatch.setattr(validate_mod, "open_table", real)
+    held = ValidationCache(cache).get_dates()["assessments"]
+    assert held[1] == "2031-01-02" == str(data_revision(package).date)
+    assert opened.count("assessments.csv") == 1
+
+
+_LATE_ROW = "xa-11113,2030,dat,8/QĐ-UBND,2031-01-02,UBND thành phố Hải Phòng,124/2021/TT-BCA\n"

@@ -48,12 +48,29 @@ def whole_pass(checker: Any, spec: ResourceSpec, table: Table, facts: RowFacts) 
     plan = checker.plan(spec, table.header)
     found: list[Problem] = []
     rows = table.rows()
+    dated = _dated_column(spec, table.header)
+    latest = ""
     while chunk := list(itertools.islice(rows, CHUNK)):
         if all(len(cells) == plan.width for _, cells in chunk):
             found += _by_columns(checker, spec, table.header, plan, chunk, facts)
         else:
             found += checker.row_pass(spec, table.header, chunk, facts, plan)
+        if dated is not None:
+            column = {cells[dated] if dated < len(cells) else "" for _, cells in chunk}
+            latest = max(latest, *map(str.strip, column))
+    if dated is not None:
+        checker.latest_dates[spec.name] = (table.sha256, latest)
     return found
+
+
+def _dated_column(spec: ResourceSpec, header: list[str]) -> int | None:
+    """The column of a table's record dates (generator.revision.RECORD_DATES), whose latest
+    value `whole_pass` notes for the build's date (validate._build_date): the table is not
+    read again for it."""
+    from generator.revision import RECORD_DATES
+
+    column = dict(RECORD_DATES).get(spec.name)
+    return header.index(column) if column is not None and column in header else None
 
 
 def _by_columns(

@@ -160,7 +160,7 @@ def validate_package(
     if not result.errors:
         if on is None:
             edits = checker.date_edits if stale else {}
-            on = _build_date(package, cache, hashes, edits)
+            on = _build_date(package, cache, hashes, edits, checker.latest_dates if stale else {})
         result.problems.extend(_legal_problems(package, on))
     order = {r.name: i for i, r in enumerate(package.resources)}
     files = {display_path(r.path): order[r.name] for r in package.resources}
@@ -214,6 +214,9 @@ class _Checker:
         self.prepared: dict[str, list[Any]] = {}
         # table → (its old hash, record dates an edit removed, and added): validate._build_date
         self.date_edits: dict[str, tuple[str, list[str], list[str]]] = {}
+        # table → (its hash, its latest record date), noted by a whole-table pass
+        # (columns.whole_pass): validate._build_date does not read the table again for it
+        self.latest_dates: dict[str, tuple[str, str]] = {}
         self.memory: rowlevel.RowMemory | None = None  # `validate_package(row_states=...)`
 
     # -- descriptor ------------------------------------------------------------------------
@@ -472,9 +475,11 @@ class _Checker:
             for spec, key, _context in stale:
                 if progress:
                     progress(spec.name)
-                found, rows, held = futures[spec.name].result()
+                found, rows, held, latest = futures[spec.name].result()
                 if held is not None:
                     self._keep_state(spec.name, held[0])
+                if latest is not None:
+                    self.latest_dates[spec.name] = latest
                 yield spec, key, found, rows
         finally:
             executor.shutdown(cancel_futures=True)
@@ -760,16 +765,17 @@ def _worker_start(package: PackageSpec, max_mb: float, cache: ValidationCache, k
 
 def _worker_check(
     spec: ResourceSpec, context: str
-) -> tuple[list[Problem], int, tuple[rowlevel.RowState | None] | None]:
-    """`_Checker.check_whole` in a worker: the problems, the row count, and (only when
-    the parent keeps the states in memory) the table's row-level state, when one was kept."""
+) -> tuple[list[Problem], int, tuple[rowlevel.RowState | None] | None, tuple[str, str] | None]:
+    """`_Checker.check_whole` in a worker: the problems, the row count, (only when the
+    parent keeps the states in memory) the table's row-level state, when one was kept, and
+    the table's latest record date (`latest_dates`), when noted."""
     checker = _WORKER[0]
     found, rows = checker.check_whole(spec, context)
     held: tuple[rowlevel.RowState | None] | None = None
     if checker.memory is not None and checker.cache.directory is not None:
         kept, state = checker.memory.get(checker.cache.directory, spec.name)
         held = (state,) if kept else None
-    return found, rows, held
+    return found, rows, held, checker.latest_dates.get(spec.name)
 
 
 def _lesson_problems(
@@ -843,11 +849,13 @@ def _build_date(
     cache: ValidationCache,
     hashes: dict[str, str],
     edits: dict[str, tuple[str, list[str], list[str]]] | None = None,
+    known: dict[str, tuple[str, str]] | None = None,
 ) -> date:
     """The build's date as generator.revision.data_revision finds it, without reading the
     whole data outside git: the latest record date comes from each dated table's own
     column, kept in the cache by the table's hash (a one-row edit of the 400,000-row
-    assessments reads that one column again; tests/test_rowlevel.py compares both)."""
+    assessments reads that one column again; tests/test_rowlevel.py compares both).
+    `known`: (hash, latest date) of the tables checked whole in this run (`whole_pass`)."""
     from datetime import UTC, datetime, time
 
     from generator import revision
@@ -871,6 +879,9 @@ def _build_date(
             latest, removed, added = entry[1], edit[1], edit[2]
             if latest not in removed or latest in added:
                 entry = held[name] = (hashes.get(name, ""), max([latest, *added]))
+        noted = (known or {}).get(name)
+        if noted is not None and noted[0] == hashes.get(name):  # (this run read the table)
+            entry = held[name] = noted
         if entry is None or entry[0] != hashes.get(name):
             table, _ = open_table(spec.path, display_path(spec.path), spec.name)
             latest = ""
