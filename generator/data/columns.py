@@ -21,6 +21,7 @@ case, and on tables where each check flags many rows.
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -104,6 +105,13 @@ def _stripped_nfc(value: str) -> str:
     return nfc(value.strip())
 
 
+def nfc_table(values: Iterable[str]) -> dict[str, str]:
+    """`{v: nfc(v.strip())}` for the distinct `values` (`unicodedata` called here: a
+    Python call or two less per value than `textvi.nfc`, whose normal form it is)."""
+    normalize = unicodedata.normalize
+    return {v: normalize("NFC", v.strip()) for v in set(values)}
+
+
 # -- the facts across rows (`RowFacts.add_row`, for every row of a chunk) --------------------
 
 
@@ -125,8 +133,10 @@ def add_facts(
     if not plan.pk_idx:
         facts.nfc += [None] * len(blank)
     else:
-        keys: list[Any] = list(zip(*(mapped(c, _stripped_nfc) for c in key_cols), strict=True))
-        for j in _not_nfc(key_cols):
+        tables = [nfc_table(c) for c in key_cols]
+        norm = [list(map(t.__getitem__, c)) for t, c in zip(tables, key_cols, strict=True)]
+        keys: list[Any] = list(zip(*norm, strict=True))
+        for j in _not_nfc(key_cols, tables):
             if not blank[j]:
                 facts.nfc_raw[offset + j] = tuple(c[j].strip() for c in key_cols)
         facts.nfc += (
@@ -137,11 +147,12 @@ def add_facts(
         facts.slug += [None if b else s for s, b in zip(slugs, blank, strict=True)]
 
 
-def _not_nfc(key_cols: list[Sequence[str]]) -> list[int]:
-    """The rows whose key, stripped, is not in NFC in some column."""
+def _not_nfc(key_cols: list[Sequence[str]], tables: list[dict[str, str]]) -> list[int]:
+    """The rows whose key, stripped, is not in NFC in some column (`tables`: each
+    column's `nfc_table`)."""
     out: set[int] = set()
-    for c in key_cols:
-        out.update(where(c, {v for v in set(c) if v.strip() != _stripped_nfc(v)}))
+    for c, table in zip(key_cols, tables, strict=True):
+        out.update(where(c, {v for v, n in table.items() if v.strip() != n}))
     return sorted(out)
 
 
@@ -199,9 +210,9 @@ def _empty_slug(value: str) -> bool:
 def _unknown_keys(columns: list[Sequence[str]], keyset: set[tuple[str, ...]]) -> list[int]:
     """Rows whose reference (NFC, stripped) is set and not in `keyset`."""
     if len(columns) == 1:
-        bad = {v for v in set(columns[0]) if (k := _stripped_nfc(v)) and (k,) not in keyset}
-        return where(columns[0], bad)
-    keys = list(zip(*(mapped(c, _stripped_nfc) for c in columns), strict=True))
+        table = nfc_table(columns[0])
+        return where(columns[0], {v for v, k in table.items() if k and (k,) not in keyset})
+    keys = list(zip(*(map(nfc_table(c).__getitem__, c) for c in columns), strict=True))
     return [j for j, k in enumerate(keys) if any(k) and k not in keyset]
 
 
