@@ -32,7 +32,7 @@ import marshal
 import os
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, AnyStr
@@ -96,6 +96,30 @@ class KeyCaster:
                     memo[value] = None if notes and "type" in notes else typed
                 out.append(memo[value])
         return None if all(v is None for v in out) else tuple(out)
+
+    def column_keys(self, columns: Sequence[Sequence[str]]) -> list[Key | None]:
+        """`self(cells)` for each row of these key columns (one per key field, in order,
+        no cell missing), each column's distinct texts typed once (generator.data.columns)."""
+        typed: list[list[Any]] = []
+        for values, (plain, missing, reader, memo) in zip(columns, self.readers, strict=True):
+            table: dict[str, Any] = {}
+            for value in set(values):
+                if value in missing:
+                    table[value] = None
+                elif plain:
+                    table[value] = value
+                else:
+                    if value not in memo:
+                        cell, notes = reader(value)
+                        memo[value] = None if notes and "type" in notes else cell
+                    table[value] = memo[value]
+            typed.append(list(map(table.__getitem__, values)))
+        if len(typed) == 1:
+            return [None if v is None else (v,) for v in typed[0]]
+        keys: list[Key | None] = list(zip(*typed, strict=True))
+        if any(None in column for column in typed):
+            keys = [None if k is None or all(v is None for v in k) else k for k in keys]
+        return keys
 
 
 @dataclass
@@ -163,10 +187,14 @@ def _nfc_duplicates(
     spec: ResourceSpec, where: str, facts: RowFacts, order: Iterable[int]
 ) -> list[Problem]:
     found: list[Problem] = []
+    if not facts.nfc_raw:
+        return found  # every key is as typed: two rows with one key are exact duplicates
+    # Only a key some row typed otherwise (`nfc_raw`) can be reported.
+    odd = {facts.nfc[i] for i in facts.nfc_raw if i < len(facts.nfc)}
     seen: dict[Key, tuple[int, Key]] = {}
     for i in order:
         norm = facts.nfc[i] if i < len(facts.nfc) else None
-        if norm is None:
+        if norm is None or norm not in odd:
             continue
         raw = facts.nfc_raw.get(i, norm)
         first = seen.get(norm)
@@ -360,6 +388,15 @@ def split_lines(table_text: str) -> tuple[str, list[str]]:
     if lines and lines[-1] == "":
         lines.pop()
     return header, lines
+
+
+def line_count(table_text: str) -> int:
+    """`len(split_lines(table_text)[1])`, the lines not made (400,000 for the national
+    yearly results): the line feeds after the header's, and a last line without one."""
+    at = table_text.find("\n")
+    if at < 0 or at == len(table_text) - 1:
+        return 0
+    return table_text.count("\n", at + 1) + (not table_text.endswith("\n"))
 
 
 def one_record_a_line(lines: list[str], records: int) -> bool:
@@ -774,6 +811,7 @@ def whole_table_state(
     """The state a whole-table check leaves for the row path, or None when the row path
     could not reproduce that table's check (see the module docstring); and, unless the
     checker holds its states in memory (`checker.memory`), the state's bytes to store."""
+    from generator.data.rawcsv import first_line
     from generator.data.validate import UNIT_RESOURCES
 
     table, opened = checker.table(spec)
@@ -786,11 +824,11 @@ def whole_table_state(
         return None, None  # an edit changes other rows' checks (keys referenced, or weighed)
     if any(f.constraints.get("unique") for f in spec.fields):
         return None, None
-    header_line, lines = split_lines(table.text)
-    if not one_record_a_line(lines, len(facts.numbers)):
+    if line_count(table.text) != len(facts.numbers):
+        return None, None  # a cell holds a line break (`one_record_a_line`)
+    if "\r" in table.text and any("\r" in line[:-1] for line in split_lines(table.text)[1]):
         return None, None
-    if "\r" in table.text and any("\r" in line[:-1] for line in lines):
-        return None, None
+    header_line = first_line(table.text)
     if len(lib) >= _max_lib_problems() or any((p["row"] or 0) < 2 for p in lib):
         return None, None
     if any((p.row or 0) < 2 for p in own):

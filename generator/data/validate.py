@@ -11,17 +11,19 @@ Results are cached per resource by content hash (cache.py).
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from generator.data import datadir, frictionless_run, rowlevel, units
+from generator.data import columns, datadir, frictionless_run, rowlevel, units
 from generator.data.cache import ValidationCache, default_cache_dir, make_key
 from generator.data.checks import text_checks
 from generator.data.grouping import group
@@ -158,7 +160,7 @@ def validate_package(
     if not result.errors:
         if on is None:
             edits = checker.date_edits if stale else {}
-            on = _build_date(package, cache, hashes, edits)
+            on = _build_date(package, cache, hashes, edits, checker.latest_dates if stale else {})
         result.problems.extend(_legal_problems(package, on))
     order = {r.name: i for i, r in enumerate(package.resources)}
     files = {display_path(r.path): order[r.name] for r in package.resources}
@@ -166,6 +168,28 @@ def validate_package(
     if grouped:
         result.problems = group(result.problems)
     return result
+
+
+@dataclass
+class RowPlan:
+    """What our own pass checks in each row of one table (`_Checker.plan`): the row loop
+    (`_Checker.row_pass`) and the pass by columns (generator.data.columns) read the same."""
+
+    where: str  # the file as officials see it
+    col: dict[str, int]  # field name → index in the file's rows
+    width: int  # the header's cells
+    text_fields: list[tuple[str, int]]  # free text: our text checks (checks.text_checks)
+    pk_idx: list[int]
+    typed: rowlevel.KeyCaster | None  # the primary key as Frictionless types it
+    unit_fks: list[tuple[str, int]]  # references to units, checked by the unit tables
+    legacy_fks: list[tuple[str, int]]  # references to legacy_units, likewise
+    # (fields, their indexes, the referenced key set or None when unreadable, its file)
+    other_fks: list[tuple[tuple[str, ...], list[int], set[tuple[str, ...]] | None, str]]
+    tables: units.UnitTables | None
+    row_check: Any  # ROW_CHECKS' entry, or None
+    row_state: Any  # its prepared state
+    url_key: str | None  # URL_KEYS' column
+    url_idx: int | None
 
 
 class _Checker:
@@ -190,6 +214,9 @@ class _Checker:
         self.prepared: dict[str, list[Any]] = {}
         # table → (its old hash, record dates an edit removed, and added): validate._build_date
         self.date_edits: dict[str, tuple[str, list[str], list[str]]] = {}
+        # table → (its hash, its latest record date), noted by a whole-table pass
+        # (columns.whole_pass): validate._build_date does not read the table again for it
+        self.latest_dates: dict[str, tuple[str, str]] = {}
         self.memory: rowlevel.RowMemory | None = None  # `validate_package(row_states=...)`
 
     # -- descriptor ------------------------------------------------------------------------
@@ -396,6 +423,10 @@ class _Checker:
         """One table's problems, checked whole: the raw reader's, Frictionless', then our own
         (text, hidden characters, keys, references, the row checks), in that order; and its
         row-level state kept for the row path (rowlevel). The table is opened once."""
+        with collector_paused():
+            return self._check_whole(spec, context)
+
+    def _check_whole(self, spec: ResourceSpec, context: str) -> tuple[list[Problem], int]:
         table, opened = self.table(spec)
         found = list(opened)
         rows = 0
@@ -444,9 +475,11 @@ class _Checker:
             for spec, key, _context in stale:
                 if progress:
                     progress(spec.name)
-                found, rows, held = futures[spec.name].result()
+                found, rows, held, latest = futures[spec.name].result()
                 if held is not None:
                     self._keep_state(spec.name, held[0])
+                if latest is not None:
+                    self.latest_dates[spec.name] = latest
                 yield spec, key, found, rows
         finally:
             executor.shutdown(cancel_futures=True)
@@ -472,7 +505,7 @@ class _Checker:
     def check_rows(self, spec: ResourceSpec, table: Table) -> tuple[list[Problem], int]:
         """The problems in one table's rows and the count of rows checked."""
         facts = rowlevel.RowFacts()
-        local = self.row_pass(spec, table.header, table.rows(), facts)
+        local = columns.whole_pass(self, spec, table, facts)
         found = hidden_characters(table) + local
         found += rowlevel.own_cross_row(spec, display_path(spec.path), table.header, facts)
         self.facts[spec.name] = facts
@@ -482,37 +515,17 @@ class _Checker:
             found.append(problem("no-rows", display_path(spec.path)))
         return found, rows
 
-    def row_pass(
-        self,
-        spec: ResourceSpec,
-        header: list[str],
-        rows: Iterable[tuple[int, list[str]]],
-        facts: rowlevel.RowFacts,
-    ) -> list[Problem]:
-        """The problems each row has by itself (text, types of keys, references, the row
-        checks), and into `facts` what the checks across rows need (keys, slugs, blanks):
-        those are found from the facts by rowlevel, the same way for a whole table and for
-        the rows an edit changed.
-
-        Long because it is one loop over the rows applying each column's checks with shared
-        per-row state.
-        """
-        where = display_path(spec.path)
+    def plan(self, spec: ResourceSpec, header: list[str]) -> RowPlan:
+        """What our pass checks in each row of `spec` with this header (`RowPlan`): the
+        references' key sets, the unit tables and the row check's state are read here."""
         self._current = spec
         col = {name: header.index(name) for name in spec.field_names}
-        found: list[Problem] = []
-
-        def add(code: str, row: int, name: str | None, **params: Any) -> None:
-            column = col[name] + 1 if name else None
-            found.append(problem(code, where, row=row, column=column, field=name, **params))
-
         text_fields = [
             (f.name, col[f.name])
             for f in spec.fields
             if f.type == "string" and not f.enum and "pattern" not in f.constraints
         ]
         pk_idx = [col[k] for k in spec.primary_key]
-        typed = rowlevel.KeyCaster(spec) if pk_idx else None
         unit_fks: list[tuple[str, int]] = []
         legacy_fks: list[tuple[str, int]] = []
         other_fks: list[tuple[tuple[str, ...], list[int], set[tuple[str, ...]] | None, str]] = []
@@ -527,13 +540,56 @@ class _Checker:
                 ref = self.package.resource(fk.resource)
                 ref_file = display_path(ref.path) if ref else fk.resource
                 other_fks.append((fk.fields, [col[f] for f in fk.fields], keyset, ref_file))
-        tables = self.unit_tables() if (unit_fks or legacy_fks) else None
-        checked_text = TextMemo()
         row_check = ROW_CHECKS.get(spec.name)
-        row_state = self._prepare(spec.name, row_check) if row_check else None
         url_key = URL_KEYS.get(spec.name)
-        url_idx = col.get(url_key) if url_key else None
-        width = len(header)
+        return RowPlan(
+            where=display_path(spec.path),
+            col=col,
+            width=len(header),
+            text_fields=text_fields,
+            pk_idx=pk_idx,
+            typed=rowlevel.KeyCaster(spec) if pk_idx else None,
+            unit_fks=unit_fks,
+            legacy_fks=legacy_fks,
+            other_fks=other_fks,
+            tables=self.unit_tables() if (unit_fks or legacy_fks) else None,
+            row_check=row_check,
+            row_state=self._prepare(spec.name, row_check) if row_check else None,
+            url_key=url_key,
+            url_idx=col.get(url_key) if url_key else None,
+        )
+
+    def row_pass(
+        self,
+        spec: ResourceSpec,
+        header: list[str],
+        rows: Iterable[tuple[int, list[str]]],
+        facts: rowlevel.RowFacts,
+        plan: RowPlan | None = None,
+    ) -> list[Problem]:
+        """The problems each row has by itself (text, types of keys, references, the row
+        checks), and into `facts` what the checks across rows need (keys, slugs, blanks):
+        those are found from the facts by rowlevel, the same way for a whole table and for
+        the rows an edit changed. `plan`: `self.plan(spec, header)`, when made already.
+
+        Long because it is one loop over the rows applying each column's checks with shared
+        per-row state.
+        """
+        if plan is None:
+            plan = self.plan(spec, header)
+        self._current = spec
+        where, col, width = plan.where, plan.col, plan.width
+        text_fields, pk_idx, typed = plan.text_fields, plan.pk_idx, plan.typed
+        unit_fks, legacy_fks, other_fks = plan.unit_fks, plan.legacy_fks, plan.other_fks
+        tables, row_check, row_state = plan.tables, plan.row_check, plan.row_state
+        url_key, url_idx = plan.url_key, plan.url_idx
+        found: list[Problem] = []
+
+        def add(code: str, row: int, name: str | None, **params: Any) -> None:
+            column = col[name] + 1 if name else None
+            found.append(problem(code, where, row=row, column=column, field=name, **params))
+
+        checked_text = TextMemo()
         for number, cells in rows:
             blank = not "".join(cells).strip()  # (no cell holds more than white space)
             facts.add_row(number, cells, blank, pk_idx, typed, url_idx)
@@ -709,16 +765,17 @@ def _worker_start(package: PackageSpec, max_mb: float, cache: ValidationCache, k
 
 def _worker_check(
     spec: ResourceSpec, context: str
-) -> tuple[list[Problem], int, tuple[rowlevel.RowState | None] | None]:
-    """`_Checker.check_whole` in a worker: the problems, the row count, and (only when
-    the parent keeps the states in memory) the table's row-level state, when one was kept."""
+) -> tuple[list[Problem], int, tuple[rowlevel.RowState | None] | None, tuple[str, str] | None]:
+    """`_Checker.check_whole` in a worker: the problems, the row count, (only when the
+    parent keeps the states in memory) the table's row-level state, when one was kept, and
+    the table's latest record date (`latest_dates`), when noted."""
     checker = _WORKER[0]
     found, rows = checker.check_whole(spec, context)
     held: tuple[rowlevel.RowState | None] | None = None
     if checker.memory is not None and checker.cache.directory is not None:
         kept, state = checker.memory.get(checker.cache.directory, spec.name)
         held = (state,) if kept else None
-    return found, rows, held
+    return found, rows, held, checker.latest_dates.get(spec.name)
 
 
 def _lesson_problems(
@@ -792,11 +849,13 @@ def _build_date(
     cache: ValidationCache,
     hashes: dict[str, str],
     edits: dict[str, tuple[str, list[str], list[str]]] | None = None,
+    known: dict[str, tuple[str, str]] | None = None,
 ) -> date:
     """The build's date as generator.revision.data_revision finds it, without reading the
     whole data outside git: the latest record date comes from each dated table's own
     column, kept in the cache by the table's hash (a one-row edit of the 400,000-row
-    assessments reads that one column again; tests/test_rowlevel.py compares both)."""
+    assessments reads that one column again; tests/test_rowlevel.py compares both).
+    `known`: (hash, latest date) of the tables checked whole in this run (`whole_pass`)."""
     from datetime import UTC, datetime, time
 
     from generator import revision
@@ -820,6 +879,9 @@ def _build_date(
             latest, removed, added = entry[1], edit[1], edit[2]
             if latest not in removed or latest in added:
                 entry = held[name] = (hashes.get(name, ""), max([latest, *added]))
+        noted = (known or {}).get(name)
+        if noted is not None and noted[0] == hashes.get(name):  # (this run read the table)
+            entry = held[name] = noted
         if entry is None or entry[0] != hashes.get(name):
             table, _ = open_table(spec.path, display_path(spec.path), spec.name)
             latest = ""
@@ -981,6 +1043,24 @@ class TextMemo:
         return found
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a whole table is checked. The check
+    makes millions of objects that live as long as it does (a table's rows and cells, its
+    keys, Frictionless' rows) and no reference cycles; each time enough of them have been
+    made the collector walks every object alive, table included: on the national package
+    that was ~2 of a cold validation's ~24 CPU seconds, for nothing to free. Reference
+    counting still frees everything as usual; a cycle made meanwhile is collected after."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def _cell(cells: list[str], i: int) -> str:
     return cells[i] if i < len(cells) else ""
 
@@ -1037,6 +1117,16 @@ class _AssessmentDates:
         found = self._outside(cells[col["decision_date"]], cells[col["year"]], kind)
         if found is not None:
             add("assessment-date", row, "decision_date", **found)
+
+    def flagged(
+        self, kinds: Any, col: dict[str, int], cols: list[Sequence[str]], n: int
+    ) -> list[int]:
+        """The rows `check` reports (generator.data.columns): by their date, year and
+        place's kind, each distinct triple judged once."""
+        kind_of = columns.mapped(cols[col["place_id"]], lambda p: kinds.get(nfc(p.strip())))
+        triples = list(zip(cols[col["decision_date"]], cols[col["year"]], kind_of, strict=True))
+        bad = {t for t in set(triples) if t[2] is not None and self._outside(*t) is not None}
+        return columns.where(triples, bad)
 
     @classmethod
     @functools.lru_cache(maxsize=65_536)  # ~400 dates and a few years and kinds repeat
@@ -1104,16 +1194,36 @@ class _LegalAtRecordDate:
     ) -> None:
         if "legal_basis" not in col:
             return
-        when = self._record_date(
+        finding = self._finding(
+            documents,
             cells[col["decision_date"]] if "decision_date" in col else "",
             cells[col["year"]] if "year" in col else "",
+            cells[col["legal_basis"]],
         )
-        if when is None:
-            return
-        doc_id = nfc(cells[col["legal_basis"]].strip())
-        finding = _legal().judge(doc_id, documents, when, dated=True)
         if finding is not None:
             add(finding.code, row, "legal_basis", **finding.params())
+
+    def flagged(
+        self, documents: Any, col: dict[str, int], cols: list[Sequence[str]], n: int
+    ) -> list[int]:
+        """The rows `check` reports (generator.data.columns), each distinct date, year
+        and citation judged once."""
+        if "legal_basis" not in col:
+            return []
+        none = ("",) * n
+        dates = cols[col["decision_date"]] if "decision_date" in col else none
+        years = cols[col["year"]] if "year" in col else none
+        triples = list(zip(dates, years, cols[col["legal_basis"]], strict=True))
+        bad = {t for t in set(triples) if self._finding(documents, *t) is not None}
+        return columns.where(triples, bad)
+
+    def _finding(
+        self, documents: Any, cell_date: str, cell_year: str, cell_basis: str
+    ) -> Any:  # generator.legal.Finding | None
+        when = self._record_date(cell_date, cell_year)
+        if when is None:
+            return None
+        return _legal().judge(nfc(cell_basis.strip()), documents, when, dated=True)
 
     @staticmethod
     @functools.lru_cache(maxsize=65_536)  # dates and years repeat over the rows
@@ -1238,19 +1348,58 @@ class _Tt124:
         place = state["places"].get(nfc(cells[col["place_id"]].strip()))
         if place is None:
             return
-        kind, name, unit, legacy = place
-        unit_name = state["unit_names"].get(unit, "")
-        issuer_cell = cells[col["issuer"]] if "issuer" in col else ""
-        found = self._recognised_by(kind, name, unit_name, legacy, issuer_cell)
+        found = self._issuer(state, place, cells[col["issuer"]] if "issuer" in col else "")
         if found is not None:
             code, field_name, params = found
             add(code, row, field_name, **params)
-        raw_year = cells[col["year"]].strip()
-        result = cells[col["result"]].strip()
+        if self._without_model(state, place, cells[col["year"]], cells[col["result"]]):
+            year = cells[col["year"]].strip()
+            add("tt124-xa-without-model", row, "result", place=place[1], year=year)
+
+    def flagged(
+        self, state: Any, col: dict[str, int], cols: list[Sequence[str]], n: int
+    ) -> list[int]:
+        """The rows `check` reports (generator.data.columns): who recognised the place,
+        judged once per distinct place and issuer; a xã's rows (the only ones
+        `_without_model` may report) one by one."""
+        places = cols[col["place_id"]]
+        place_of = columns.mapped(places, lambda p: state["places"].get(nfc(p.strip())))
+        issuers = cols[col["issuer"]] if "issuer" in col else ("",) * n
+        pairs = list(zip(places, issuers, strict=True))
+        by_place = dict(zip(places, place_of, strict=True))
+        bad = {
+            pair
+            for pair in set(pairs)
+            if (place := by_place[pair[0]]) is not None
+            and self._issuer(state, place, pair[1]) is not None
+        }
+        found = columns.where(pairs, bad)
+        years, results = cols[col["year"]], cols[col["result"]]
+        found += [
+            j
+            for j, place in enumerate(place_of)
+            if place is not None
+            and place[0] == "xa"
+            and self._without_model(state, place, years[j], results[j])
+        ]
+        return found
+
+    def _issuer(self, state: Any, place: tuple[str, str, str, str], issuer_cell: str) -> Any:
+        kind, name, unit, legacy = place
+        unit_name = state["unit_names"].get(unit, "")
+        return self._recognised_by(kind, name, unit_name, legacy, issuer_cell)
+
+    @staticmethod
+    def _without_model(
+        state: Any, place: tuple[str, str, str, str], year_cell: str, result_cell: str
+    ) -> bool:
+        """A xã recognised "đạt" in a year before any model site of its own worked."""
+        kind, _name, unit, _legacy = place
+        raw_year, result = year_cell.strip(), result_cell.strip()
         if kind == "xa" and result == "dat" and raw_year.isdigit() and state["sites"] is not None:
             first = state["sites"].get(unit)
-            if first is None or first > int(raw_year):
-                add("tt124-xa-without-model", row, "result", place=name, year=raw_year)
+            return first is None or first > int(raw_year)
+        return False
 
 
 class _SecurityTeam:
@@ -1282,14 +1431,40 @@ class _SecurityTeam:
         row: int,
         add: Callable[..., None],
     ) -> None:
-        place_id = nfc(_cell(cells, col["place_id"]).strip())
-        unit = _cell(cells, col["unit_code"]).strip()
+        wrong = self._wrong_place(
+            places, _cell(cells, col["place_id"]), _cell(cells, col["unit_code"])
+        )
+        if wrong is not None:
+            add("security-team-place", row, "place_id", place=wrong[0], unit=wrong[1])
+        few = self._few(_cell(cells, col["members"]))
+        if few is not None:
+            add("security-team-few-members", row, "members", members=few)
+
+    def flagged(
+        self, places: Any, col: dict[str, int], cols: list[Sequence[str]], n: int
+    ) -> list[int]:
+        """The rows `check` reports (generator.data.columns), each distinct place and
+        unit, and each distinct count of members, judged once."""
+        pairs = list(zip(cols[col["place_id"]], cols[col["unit_code"]], strict=True))
+        wrong = {p for p in set(pairs) if self._wrong_place(places, *p) is not None}
+        members = cols[col["members"]]
+        few = {m for m in set(members) if self._few(m) is not None}
+        return columns.where(pairs, wrong) + columns.where(members, few)
+
+    @staticmethod
+    def _wrong_place(
+        places: dict[str, tuple[str, str]], place_cell: str, unit_cell: str
+    ) -> tuple[str, str] | None:
+        """(place, unit) when the place is not a khu dân cư of the team's xã."""
+        place_id, unit = nfc(place_cell.strip()), unit_cell.strip()
         place = places.get(place_id)
         if place is not None and (place[0] != "khu_dan_cu" or place[1] != unit):
-            add("security-team-place", row, "place_id", place=place_id, unit=unit)
-        raw = _cell(cells, col["members"]).strip()
-        if raw.isdigit() and 0 < int(raw) < self.FEW:
-            add("security-team-few-members", row, "members", members=int(raw))
+            return place_id, unit
+        return None
+
+    def _few(self, members_cell: str) -> int | None:
+        raw = members_cell.strip()
+        return int(raw) if raw.isdigit() and 0 < int(raw) < self.FEW else None
 
 
 class _SecurityTeamRating:
@@ -1330,47 +1505,76 @@ class _SecurityTeamRating:
     def check(
         self, state: Any, col: dict[str, int], cells: list[str], row: int, add: Callable[..., None]
     ) -> None:
-        team = state["teams"].get(nfc(_cell(cells, col["team_id"]).strip()))
-        raw_year = _cell(cells, col["year"]).strip()
-        if team is None or not raw_year.isdigit():
-            return
-        unit, raw_established = team
-        year = int(raw_year)
-        try:
-            established = date.fromisoformat(raw_established) if raw_established else None
-        except ValueError:
-            established = None  # security_teams reports its own type error
-        last = date(year, 11, 14)
-        if established is not None:
-            months = (last.year - established.year) * 12 + last.month - established.month
-            if last.day < established.day:
-                months -= 1
-            if months < self.MONTHS:
-                add(
-                    "security-team-rating-too-new",
-                    row,
-                    "year",
-                    year=raw_year,
-                    established=established.strftime("%d/%m/%Y"),
-                )
-        rating = _cell(cells, col["rating"]).strip()
-        excellent, good = state["counts"].get((unit, raw_year), [0, 0])
-        key = (unit, raw_year)
-        if (
-            rating == "hoan_thanh_xuat_sac"
-            and excellent > self.SHARE * good
-            and key not in state["reported"]
-        ):
-            state["reported"].add(key)
+        team_cell, year_cell = _cell(cells, col["team_id"]), _cell(cells, col["year"])
+        too_new = self._too_new(state, team_cell, year_cell)
+        if too_new is not None:
+            add("security-team-rating-too-new", row, "year", **too_new)
+        quota = self._over_quota(state, team_cell, year_cell, _cell(cells, col["rating"]))
+        if quota is not None and quota[:2] not in state["reported"]:
+            state["reported"].add(quota[:2])
+            unit, year, excellent, good = quota
             add(
                 "security-team-rating-quota",
                 row,
                 "rating",
                 unit=unit,
-                year=raw_year,
+                year=year,
                 excellent=excellent,
                 good=good,
             )
+
+    def flagged(
+        self, state: Any, col: dict[str, int], cols: list[Sequence[str]], n: int
+    ) -> list[int]:
+        """The rows `check` may report (generator.data.columns): each distinct team and
+        year judged once; every "xuất sắc" row of a xã and year over the share (`check`
+        reports the first one)."""
+        pairs = list(zip(cols[col["team_id"]], cols[col["year"]], strict=True))
+        too_new = {p for p in set(pairs) if self._too_new(state, *p) is not None}
+        ratings = cols[col["rating"]]
+        triples = list(zip(cols[col["team_id"]], cols[col["year"]], ratings, strict=True))
+        over = {t for t in set(triples) if self._over_quota(state, *t) is not None}
+        return columns.where(pairs, too_new) + columns.where(triples, over)
+
+    def _team(self, state: Any, team_cell: str, year_cell: str) -> tuple[str, str, str] | None:
+        """(unit code, established, year) of a known team and a year in digits."""
+        team = state["teams"].get(nfc(team_cell.strip()))
+        raw_year = year_cell.strip()
+        if team is None or not raw_year.isdigit():
+            return None
+        return team[0], team[1], raw_year
+
+    def _too_new(self, state: Any, team_cell: str, year_cell: str) -> dict[str, str] | None:
+        found = self._team(state, team_cell, year_cell)
+        if found is None:
+            return None
+        _unit, raw_established, raw_year = found
+        try:
+            established = date.fromisoformat(raw_established) if raw_established else None
+        except ValueError:
+            established = None  # security_teams reports its own type error
+        last = date(int(raw_year), 11, 14)
+        if established is not None:
+            months = (last.year - established.year) * 12 + last.month - established.month
+            if last.day < established.day:
+                months -= 1
+            if months < self.MONTHS:
+                return {"year": raw_year, "established": established.strftime("%d/%m/%Y")}
+        return None
+
+    def _over_quota(
+        self, state: Any, team_cell: str, year_cell: str, rating_cell: str
+    ) -> tuple[str, str, int, int] | None:
+        """(unit, year, excellent, good) of a "xuất sắc" rating in a xã and year over the
+        share, whether or not reported already."""
+        found = self._team(state, team_cell, year_cell)
+        if found is None or rating_cell.strip() != "hoan_thanh_xuat_sac":
+            return None
+        unit, _established, raw_year = found
+        excellent, good = state["counts"].get((unit, raw_year), [0, 0])
+        if excellent > self.SHARE * good:
+            return unit, raw_year, excellent, good
+        return None
 
 
 class _Vocabulary:
@@ -1468,6 +1672,20 @@ class _Checks:
     ) -> None:
         for c, state in zip(self.checks, states, strict=True):
             c.check(state, col, cells, row, add)
+
+    def flagged(
+        self, states: list[Any], col: dict[str, int], cols: list[Sequence[str]], n: int
+    ) -> Iterable[int] | None:
+        """The rows one of the checks flags (generator.data.columns); None (every row)
+        when one of them cannot tell."""
+        found: set[int] = set()
+        for c, state in zip(self.checks, states, strict=True):
+            find = getattr(c, "flagged", None)
+            rows = find(state, col, cols, n) if find is not None else None
+            if rows is None:
+                return None
+            found.update(rows)
+        return found
 
 
 # Tables a row check reads besides the foreign keys' (their hashes join the cache key).
