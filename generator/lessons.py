@@ -308,8 +308,7 @@ def _load_one(
     body, quiz; None with the problems when any is an error. `where`: the path as messages
     name it (`display_path`), when the caller has it."""
     where = where or display_path(path)
-    if raw is None:
-        raw = path.read_bytes()
+    raw = path.read_bytes() if raw is None else raw
     text, found = _decoded(where, raw)
     if text is None:
         return None, found
