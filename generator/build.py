@@ -476,6 +476,8 @@ class Builder:
         self.cache_path = cache_root / "build" / f"{key}.json"
         # The pages' search copies (see generator.search), kept from build to build.
         self.copies_path = cache_root / "build" / f"{key}-search"
+        # The last search index made of each index folder (generator.search.Store).
+        self.index_path = cache_root / "build" / f"{key}-index"
         self.lock_path = cache_root / "build" / f"{key}.lock"
         # The leaf tables as the last build read them (generator.deps).
         self.kept_path = cache_root / "build" / f"{key}-tables"
@@ -845,8 +847,9 @@ class Builder:
                 # collecting a national site's objects costs a second: issue 18).
                 _release_memory()
             later = search.Later(defer, self._cancel)
+            store = search.Store(self.index_path, self.code)
             index = search.build_index(
-                derived, copies_dir, written.copies, dict(cache.search), later
+                derived, copies_dir, written.copies, dict(cache.search), later, store
             )
         with stage("pwa"):
             try:
