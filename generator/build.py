@@ -478,6 +478,8 @@ class Builder:
         self.copies_path = cache_root / "build" / f"{key}-search"
         # The last search index made of each index folder (generator.search.Store).
         self.index_path = cache_root / "build" / f"{key}-index"
+        # The offline lists of the provinces (generator.pwa.PlacesMemo).
+        self.places_path = cache_root / "build" / f"{key}-places.json"
         self.lock_path = cache_root / "build" / f"{key}.lock"
         # The leaf tables as the last build read them (generator.deps).
         self.kept_path = cache_root / "build" / f"{key}-tables"
@@ -853,7 +855,8 @@ class Builder:
             )
         with stage("pwa"):
             try:
-                pwa.write_worker(derived, self.o.site_dir, search.library_files(index))
+                memo = pwa.PlacesMemo(self.places_path, self.code)
+                pwa.write_worker(derived, self.o.site_dir, search.library_files(index), memo)
             except pwa.PwaError as exc:
                 raise BuildError(exc.lines) from None
         with stage("verify"):
