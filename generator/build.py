@@ -560,15 +560,16 @@ class Builder:
             from generator.pages import opendata
 
             opendata.compress_early(o.data_dir, o.warm.changed_leaf(inputs.leaf))
-        with stage("validate"):
-            self.report.warnings = validate(o, inputs)
-        loaded, modelled, previous = self._load_and_model(inputs)
-        with stage("deps"):
-            reuse = self._reuse(inputs, cache, loaded, modelled, previous)
-        families = self._families(loaded, modelled, reuse, previous)
-        keep = self._warm_state(inputs, loaded, modelled, reuse, families.keep)
-        with stage("pages"):
-            planned = plan_pages(o, inputs, loaded, modelled, families)
+        with _collector_paused():
+            with stage("validate"):
+                self.report.warnings = validate(o, inputs)
+            loaded, modelled, previous = self._load_and_model(inputs)
+            with stage("deps"):
+                reuse = self._reuse(inputs, cache, loaded, modelled, previous)
+            families = self._families(loaded, modelled, reuse, previous)
+            keep = self._warm_state(inputs, loaded, modelled, reuse, families.keep)
+            with stage("pages"):
+                planned = plan_pages(o, inputs, loaded, modelled, families)
         page_count, file_count = len(planned.pages), len(planned.files)
         model = modelled.model
         del loaded, modelled, families  # (the model stays referenced until the search stage)
@@ -1522,6 +1523,25 @@ def _run_in_pool(
         if not frozen:
             gc.unfreeze()  # also when a worker failed: the objects must be collectable
     return problems, hashes, keys
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No automatic garbage collection while the records, the model and the pages are made
+    (validation to the pages stage): these stages allocate millions of objects that live
+    until the build ends, and each full collection walked them all to free next to nothing
+    (a warm --full build of the national site: 10 full collections, about 2 s of its
+    load, model and pages stages' 5.4; peak memory the same). The collector's state is
+    restored after, and its thresholds then collect what these stages left."""
+    import gc
+
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _release_memory() -> None:

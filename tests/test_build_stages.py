@@ -6,6 +6,7 @@ key without it serves stale output and the equality fails)."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import shutil
 from dataclasses import FrozenInstanceError
@@ -399,3 +400,40 @@ def test_git_log_and_basemap_are_read_once_per_build(
         monkeypatch.setattr(f"{module}.git_log", counted_log)
     _build(package, tmp_path / "out", site_dir, tmp_path / "cache", parallel=False)
     assert calls == {"git": 1, "basemap": 1}
+
+
+def test_no_collection_while_records_model_and_pages_are_made(
+    make_package, site_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The collector is paused from validation to the pages stage (its full passes walked
+    the national site's records to free nothing: issue 18) and its state is restored after,
+    also when the build fails there. Negative control: without `_collector_paused` the
+    pages were planned with it on."""
+    import gc
+
+    seen: list[bool] = []
+    real = build_mod.plan_pages
+
+    def planned(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(build_mod, "plan_pages", planned)
+    options = BuildOptions(data_dir=make_package(), out_dir=tmp_path / "out", site_dir=site_dir)
+    assert gc.isenabled()
+    build_site(options)
+    assert seen == [False] and gc.isenabled()
+    gc.disable()  # a caller's own choice stays
+    try:
+        build_site(dataclasses.replace(options, full=True))
+        assert seen == [False, False] and not gc.isenabled()
+    finally:
+        gc.enable()
+
+    def fails(*args, **kwargs):
+        raise RuntimeError("stop")
+
+    monkeypatch.setattr(build_mod, "plan_pages", fails)
+    with pytest.raises(RuntimeError, match="stop"):
+        build_site(dataclasses.replace(options, full=True))
+    assert gc.isenabled()
