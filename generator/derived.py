@@ -35,6 +35,14 @@ class Derived:
         if not (self.old_outputs.get(rel) == digest and self.staging.link(rel)):
             self.staging.write(rel, data)
 
+    def place(self, rel: str, source: str, digest: str) -> None:
+        """`emit` of a kept file whose bytes hash to `digest` (a cache file never rewritten
+        in place): linked from the previous build when the same, else from `source`."""
+        self.outputs[rel] = digest
+        self.emitted.append(rel)
+        if not (self.old_outputs.get(rel) == digest and self.staging.link(rel)):
+            self.staging.place(rel, Path(source))
+
     def relink(self, rels: list[str]) -> bool:
         """Hard-link every file of `rels` from the previous build, if all are there."""
         staging = self.staging

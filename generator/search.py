@@ -63,7 +63,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
@@ -461,6 +463,64 @@ def _run_all(
 
 
 @dataclass(frozen=True)
+class Store:
+    """Where the last index made for each folder is kept in the build cache, with its key:
+    an index made from the same copies by the same code is the same bytes, so a build that
+    cannot link it from the site it replaces (`antq build --full`, a new output folder: CI
+    with its cache restored) links it from here instead of running Pagefind again (3.5 of
+    the national site's 24 s warm --full build: issue 18). `code`: the whole code version
+    (generator.codeversion), so that a kept index is one this code scanned when it made it.
+    ANTQ_CHECK_DEPS=1 runs Pagefind anyway and stops if the bytes differ."""
+
+    path: Path
+    code: str
+
+    def _manifest(self, where: str) -> Path:
+        return self.path / f"{where}.json"
+
+    def files(self, where: str, key: str) -> dict[str, str] | None:
+        """The kept index of `where` (rel → sha256 of its bytes) when made for `key` by this
+        code and every file is there, else None."""
+        try:
+            data = json.loads(self._manifest(where).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("key") != key or data.get("code") != self.code:
+            return None
+        files = data.get("files")
+        if not isinstance(files, dict):
+            return None
+        folder, isfile = os.fspath(self.path), os.path.isfile  # (strings: 6,000 files)
+        return files if all(isfile(f"{folder}/{rel}") for rel in files) else None
+
+    def link(self, out: Derived, where: str, key: str, files: dict[str, str]) -> None:
+        """Publish the kept index `files` of `where` (`files` found for `key`)."""
+        folder = os.fspath(self.path)
+        for rel, digest in files.items():
+            out.place(rel, f"{folder}/{rel}", digest)
+
+    def keep(self, out: Derived, where: str, key: str, result: Path, files: list[str]) -> None:
+        """Keep the index Pagefind made in `result` (its published `files`, emitted into
+        `out`) for `where`, in place of the last one: the manifest goes first and comes
+        last, so that a store cut short is one without this index. `result` is moved."""
+        manifest = self._manifest(where)
+        manifest.unlink(missing_ok=True)
+        shutil.rmtree(self.path / where, ignore_errors=True)
+        self.path.mkdir(parents=True, exist_ok=True)
+        shutil.move(result, self.path / where)  # (a rename: `result` is made beside it)
+        data = {"code": self.code, "key": key, "files": {rel: out.outputs[rel] for rel in files}}
+        part = manifest.with_name(manifest.name + ".part")
+        part.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
+        os.replace(part, manifest)
+
+    def check(self, out: Derived, where: str, files: dict[str, str]) -> None:
+        """ANTQ_CHECK_DEPS=1: the index just made must be the kept one of the same key."""
+        made = {rel: out.outputs[rel] for rel in out.emitted if rel.startswith(where + "/")}
+        if made != files:
+            raise RuntimeError(f"/{where}/: kept by its key, yet Pagefind made other bytes")
+
+
+@dataclass(frozen=True)
 class Later:
     """How `antq serve` wants the index: `defer`, link the previous build's index when the
     copies changed (the pages go live first; the index follows, see generator.serve);
@@ -476,6 +536,7 @@ def build_index(
     copies: dict[str, str],
     cache: dict[str, Any],
     later: Later | None = None,
+    store: Store | None = None,
 ) -> dict[str, Any]:
     """Write /pagefind/ and its other shards and, when the site has lessons,
     /pagefind-bai-hoc/ and its other shards, when it has news articles, /pagefind-tin-tuc/
@@ -484,12 +545,15 @@ def build_index(
     build's cache entry, {"site": {"key", "files"}, "library": {"key", "files"}, <other
     index folder>: {"key", "files"}…, "pending": bool}; `cache` is the last one. Each shard
     has its own entry: an edit re-makes only the shards whose copies changed. "pending": an
-    index was deferred (`later`) and is the previous build's."""
+    index was deferred (`later`) and is the previous build's. `store`: where the indexes
+    made are kept, and taken from when the site's cannot be linked (`Store`)."""
     entry: dict[str, Any] = {"site": {}, "library": {"key": None, "files": []}, "pending": False}
     names = {INDEX_DIR: "site", LIBRARY_INDEX_DIR: "library"}  # the news', by their folder
     others = sorted({rel.split("/", 1)[0] for rel in copies} - {INDEX_DIR})
     to_make: list[tuple[str, str, str]] = []  # (folder, entry name, key) of each index to make
     sizes: list[int] = []
+    check = os.environ.get("ANTQ_CHECK_DEPS") == "1"
+    kept: dict[str, dict[str, str]] = {}  # (ANTQ_CHECK_DEPS=1) the kept index of each made
     for where in (INDEX_DIR, *others):
         name = names.get(where, where)
         mine = {
@@ -500,19 +564,47 @@ def build_index(
         entry[name] = dict(cache.get(name, {}))
         key = _key(mine)
         current = _current(out, key, entry[name], later)
-        if current is None:
+        stored = store.files(where, key) if store is not None and current is None else None
+        if stored is not None and not check:
+            assert store is not None
+            store.link(out, where, key, stored)
+            entry[name] = {"key": key, "files": sorted(stored)}
+        elif current is None:
             to_make.append((where, name, key))
             sizes.append(len(mine))
+            if stored is not None:
+                kept[where] = stored
         elif not current:
             entry["pending"] = True
     if to_make:
-        with tempfile.TemporaryDirectory(prefix="antq-pagefind-") as tmp:
-            runs = [(copies_root / where, Path(tmp) / where) for where, _, _ in to_make]
-            _run_all(runs, later.cancel if later is not None else None, workers.count(), sizes)
-            # Written in the order of the folders, whichever run ended first.
-            for (where, name, key), (_, result) in zip(to_make, runs, strict=True):
-                _emit(out, result, where, key, entry[name])
+        _make(out, copies_root, to_make, sizes, entry, later, store)
+    for where, files in kept.items():
+        assert store is not None
+        store.check(out, where, files)
     return entry
+
+
+def _make(
+    out: Derived,
+    copies_root: Path,
+    to_make: list[tuple[str, str, str]],
+    sizes: list[int],
+    entry: dict[str, Any],
+    later: Later | None,
+    store: Store | None,
+) -> None:
+    """Run Pagefind for each index of `to_make` and emit it (`build_index`)."""
+    if store is not None:  # (made beside the store, so that keeping an index is a rename)
+        store.path.parent.mkdir(parents=True, exist_ok=True)
+    where_tmp = store.path.parent if store is not None else None
+    with tempfile.TemporaryDirectory(prefix="antq-pagefind-", dir=where_tmp) as tmp:
+        runs = [(copies_root / where, Path(tmp) / where) for where, _, _ in to_make]
+        _run_all(runs, later.cancel if later is not None else None, workers.count(), sizes)
+        # Written in the order of the folders, whichever run ended first.
+        for (where, name, key), (_, result) in zip(to_make, runs, strict=True):
+            _emit(out, result, where, key, entry[name])
+            if store is not None:
+                store.keep(out, where, key, result, entry[name]["files"])
 
 
 def library_files(entry: dict[str, Any]) -> list[str]:

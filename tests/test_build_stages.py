@@ -6,6 +6,7 @@ key without it serves stale output and the equality fails)."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import shutil
 from dataclasses import FrozenInstanceError
@@ -399,3 +400,48 @@ def test_git_log_and_basemap_are_read_once_per_build(
         monkeypatch.setattr(f"{module}.git_log", counted_log)
     _build(package, tmp_path / "out", site_dir, tmp_path / "cache", parallel=False)
     assert calls == {"git": 1, "basemap": 1}
+
+
+def test_no_collection_while_records_model_and_pages_are_made(
+    make_package, site_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The collector is paused from validation to the pages stage, and what those stages
+    made is frozen while the pages are written (full passes walked the national site's
+    records to free nothing: issue 18); the collector's state is restored after, nothing
+    left frozen, also when the build fails. Negative control: without the pause the pages
+    were planned with the collector on (and with no freeze, written with none)."""
+    import gc
+
+    seen: list[tuple[str, bool, int]] = []
+    real_plan, real_write = build_mod.plan_pages, build_mod.Builder._render_and_write
+
+    def planned(*args, **kwargs):
+        seen.append(("plan", gc.isenabled(), gc.get_freeze_count()))
+        return real_plan(*args, **kwargs)
+
+    def written(*args, **kwargs):
+        seen.append(("write", gc.isenabled(), gc.get_freeze_count()))
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(build_mod, "plan_pages", planned)
+    monkeypatch.setattr(build_mod.Builder, "_render_and_write", written)
+    options = BuildOptions(data_dir=make_package(), out_dir=tmp_path / "out", site_dir=site_dir)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    build_site(options)
+    assert seen[0] == ("plan", False, 0)
+    assert seen[1][:2] == ("write", True) and seen[1][2] > 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    gc.disable()  # a caller's own choice stays
+    try:
+        build_site(dataclasses.replace(options, full=True))
+        assert not gc.isenabled() and gc.get_freeze_count() == 0
+    finally:
+        gc.enable()
+
+    def fails(*args, **kwargs):
+        raise RuntimeError("stop")
+
+    monkeypatch.setattr(build_mod.Builder, "_render_and_write", fails)
+    with pytest.raises(RuntimeError, match="stop"):
+        build_site(dataclasses.replace(options, full=True))
+    assert gc.isenabled() and gc.get_freeze_count() == 0

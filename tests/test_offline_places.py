@@ -284,3 +284,57 @@ def test_the_offline_page_fits_a_360_px_phone(browser: Any, server: StaticServer
     assert hints.count() == 2
     assert page.evaluate(width) > PHONE["width"]
     context.close()
+
+
+# -- the lists kept between processes (issue 18) ---------------------------------------------
+
+
+def test_a_new_process_takes_the_lists_kept_by_their_files_keys(
+    make_package: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`antq build --full` in a new process (`_PLACES` empty) into a new folder takes each
+    province's offline list from the build cache (`PlacesMemo`) while the keys of the files
+    it read are the same: none is made again, the bytes are the same. Negative controls: an
+    award renamed (its xã's page changes) makes its province's list again, and only it; a
+    memo of other code is not taken."""
+    import shutil
+
+    from generator.build import BuildOptions, build_site
+    from tests.test_warm import _award
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1763683200")
+    monkeypatch.setenv("ANTQ_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(pwa, "_PLACES", {})
+    site = tmp_path / "site"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "site", site)
+    out = tmp_path / "public"
+    options = BuildOptions(data_dir=make_package(), out_dir=out, site_dir=site, full=True)
+    build_site(options)
+    lists = {p.relative_to(out): p.read_bytes() for p in out.glob("tinh/*/offline.json")}
+    assert len(lists) > 1
+    made: list[str] = []
+    real = pwa._province_list
+
+    def counted(out: Any, slug: str, *rest: Any) -> Any:
+        made.append(slug)
+        return real(out, slug, *rest)
+
+    monkeypatch.setattr(pwa, "_province_list", counted)
+    for edit in (None, _award):
+        if edit is not None:
+            edit(options.data_dir)
+        pwa._PLACES.clear()  # (a new process)
+        shutil.rmtree(out)
+        build_site(options)
+        now = {p.relative_to(out): p.read_bytes() for p in out.glob("tinh/*/offline.json")}
+        if edit is None:
+            assert made == [] and now == lists
+        else:
+            assert len(made) == 1 and made[0] in {str(rel).split("/")[1] for rel in lists}
+            assert [rel for rel in now if now[rel] != lists[rel]] == [
+                Path(f"tinh/{made[0]}/offline.json")
+            ]
+    memo = next((tmp_path / "cache" / "build").glob("*-places.json"))
+    pwa._PLACES.clear()
+    pwa.PlacesMemo(memo, "other code").load()
+    assert pwa._PLACES == {}

@@ -3,6 +3,7 @@ build (which files, made from which pages, relinked when nothing changed)."""
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import re
@@ -15,6 +16,7 @@ import pytest
 
 from generator import htmlread, search
 from generator.build import BuildOptions, build_site
+from generator.data.cache import default_cache_dir
 from generator.errors import BuildError
 from generator.textvi import fold
 from generator.urlpath import path_to_url, url_to_path
@@ -599,3 +601,75 @@ def test_a_failed_run_is_reported_and_a_cancel_stops_every_run(
     assert (runs[1][1] / "pagefind-entry.json").read_text() == "slow"  # it was not stopped
     with pytest.raises(search.Cancelled):
         search._run_all(_fake_runs(tmp_path / "c", monkeypatch, "hang", "x"), lambda: True, 2)
+
+
+def _index_bytes(out: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in out.glob("pagefind*/**/*")
+        if p.is_file()
+    }
+
+
+def _counted_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    runs: list[str] = []
+    real = search.run_pagefind
+
+    def noted(copies: Path, *rest: Any) -> None:
+        runs.append(copies.name)
+        real(copies, *rest)
+
+    monkeypatch.setattr(search, "run_pagefind", noted)
+    return runs
+
+
+def test_a_full_build_into_a_new_folder_links_the_kept_index(
+    built: BuildOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--full` into a new folder (nothing to link the index from): the index kept in the
+    cache for the same copies and code is linked, Pagefind does not run, and the bytes are
+    those Pagefind made. Negative controls: a changed copy, or other code, makes it again."""
+    out = built.out_dir
+    before = _index_bytes(out)
+    runs = _counted_runs(monkeypatch)
+    full = dataclasses.replace(built, full=True)
+    shutil.rmtree(out)
+    build_site(full)
+    assert runs == []
+    assert _index_bytes(out) == before
+    # Another code version: the kept index is not this code's.
+    store = next((default_cache_dir(built.data_dir) / "build").glob("*-index"), None)
+    assert store is not None
+    assert search.Store(store, "other code").files(search.INDEX_DIR, "x") is None
+    # A changed page: its copy changes the key, Pagefind runs, the new words are found.
+    models = built.data_dir / "models.csv"
+    text = models.read_text(encoding="utf-8")
+    models.write_text(text.replace("gõ kẻng báo động để", "gõ kẻng báo động ngay để"), "utf-8")
+    shutil.rmtree(out)
+    build_site(full)
+    where = search.index_dir("mo-hinh/tieng-keng-an-ninh/index.html", library=True, news=True)
+    assert runs == [where]
+    assert "động ngay để" in _fragments(out, where)["/mo-hinh/tieng-keng-an-ninh/"]["content"]
+
+
+def test_check_deps_makes_the_kept_index_again_and_compares(
+    built: BuildOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ANTQ_CHECK_DEPS=1: a kept index is made anyway and must be the same bytes; a kept
+    index whose recorded bytes differ (a damaged store) stops the build."""
+    monkeypatch.setenv("ANTQ_CHECK_DEPS", "1")
+    runs = _counted_runs(monkeypatch)
+    full = dataclasses.replace(built, full=True)
+    shutil.rmtree(built.out_dir)
+    build_site(full)
+    # Every index made again, and the same bytes.
+    assert sorted(runs) == sorted(p.name for p in built.out_dir.glob("pagefind*"))
+    store = next((default_cache_dir(built.data_dir) / "build").glob("*-index"))
+    manifest = store / f"{search.INDEX_DIR}.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    entry = f"{search.INDEX_DIR}/pagefind-entry.json"
+    data["files"][entry] = "0" * 64
+    manifest.write_text(json.dumps(data), encoding="utf-8")
+    shutil.rmtree(built.out_dir)
+    with pytest.raises(RuntimeError, match="Pagefind made other bytes"):
+        build_site(full)

@@ -37,6 +37,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from generator import pwa
@@ -68,8 +69,11 @@ _KIND_WORDS = UNIT_NOUNS
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=1 << 17)
 def folded(text: str) -> str:
-    """What the finder compares: 'Xã Cộng Lạc' → 'xa cong lac', 'Ia H'Drai' → 'ia h drai'."""
+    """What the finder compares: 'Xã Cộng Lạc' → 'xa cong lac', 'Ia H'Drai' → 'ia h drai'.
+    Memoised: the national package's places repeat their old xã's and huyện's names (190,000
+    calls of 35,000 names per build: the finder's index in 0.3 s instead of 0.65, issue 18)."""
     return _NOT_WORD.sub(" ", fold(text)).strip()
 
 
