@@ -21,8 +21,9 @@ class Derived:
         self.old_outputs = old_outputs
         self.outputs = outputs
         self.emitted: list[str] = []
-        # The SHA-256 of each file `emit` wrote or linked in this build (the search index's
-        # files: the service worker's lists name them by revision, without reading them).
+        # The SHA-256 of each file `emit` or `place` wrote or linked in this build (the
+        # search index's files: the service worker's lists name them by revision, without
+        # reading them).
         self.content: dict[str, str] = {}
         self._present: dict[str, bool] = {}
 
@@ -39,6 +40,8 @@ class Derived:
         """`emit` of a kept file whose bytes hash to `digest` (a cache file never rewritten
         in place): linked from the previous build when the same, else from `source`."""
         self.outputs[rel] = digest
+        self.content[rel] = digest
+        self._present[rel] = True
         self.emitted.append(rel)
         if not (self.old_outputs.get(rel) == digest and self.staging.link(rel)):
             self.staging.place(rel, Path(source))
