@@ -194,3 +194,27 @@ def _card() -> dict[str, Any]:
 )
 def test_the_fast_escape_is_markupsafes(value: Any) -> None:
     assert rows._e(value) == str(escape(value))
+
+
+BADGE = """{% if code == "dat" %}<span class="badge ok">Đạt</span>{% elif code == "chua_dat" %}<span class="badge no">Chưa đạt</span>{% else %}<span class="badge none">Chưa có dữ liệu</span>{% endif %}"""  # noqa: E501
+SPLIT = """{% set running = models | selectattr("status_code", "equalto", "dang_hoat_dong") | list %}{% set stopped = models | rejectattr("status_code", "equalto", "dang_hoat_dong") | list %}{{ running | map(attribute="url") | join(",") }}|{{ stopped | map(attribute="url") | join(",") }}"""  # noqa: E501
+
+
+def test_badges_and_the_running_models_are_the_templates(renderer: Renderer) -> None:
+    for code in ("dat", "chua_dat", None, "khac"):
+        assert rows.badge(code) == _loop(renderer, BADGE, code=code)
+    models = [
+        {"url": str(n), "status_code": ("dang_hoat_dong", "tam_dung")[n % 3 == 1]} for n in range(7)
+    ]
+    running, stopped = rows.running_and_stopped(models)
+    made = ",".join(m["url"] for m in running) + "|" + ",".join(m["url"] for m in stopped)
+    assert made == _loop(renderer, SPLIT, models=models)
+
+
+def test_a_card_made_once_is_made_again_when_a_value_changes() -> None:
+    """`model_cards` keeps each card by every value it shows: none is shown stale."""
+    first = rows.model_cards([_card()], 3)
+    renamed = rows.model_cards([{**_card(), "name": HOSTILE}], 3)
+    assert ">A</a>" in first and "&lt;script&gt;" in renamed and ">A</a>" not in renamed
+    assert rows.model_cards([{**_card(), "sites": 2}], 3) != first
+    assert rows.model_cards([_card()], 2) != first  # another heading level
