@@ -95,9 +95,9 @@ def run_capture(cmd: list[str], env: dict[str, str], log: Path) -> tuple[float, 
     return wall, mem, text
 
 
-def national_site(dest: Path) -> Path:
-    """site/ copied with the national scope."""
-    shutil.copytree(ROOT / "site", dest)
+def national_site(dest: Path, source: Path = ROOT / "site") -> Path:
+    """site/ (`source`: another tree's) copied with the national scope."""
+    shutil.copytree(source, dest)
     toml = dest / "site.toml"
     text, count = re.subn(
         r"^provinces\s*=\s*\[[^\]]*\]", 'provinces = "national"', toml.read_text(), flags=re.M

@@ -6,7 +6,8 @@
 For each --root (an antq source tree, e.g. main's `git worktree add --detach`): one cold
 build of a copy of the package (untimed: it fills that tree's own cache: validation, parsed
 tables, Markdown, kept open data), then `--runs` rounds in which every tree builds `--full`
-into a fresh output folder, the trees alternating. Each stage's CPU seconds (user + system,
+into a fresh output folder, the trees alternating. Each tree builds with its own site folder
+(its templates), made national. Each stage's CPU seconds (user + system,
 the forked render workers and Pagefind included: stage_cpu.PROBE) and wall seconds, the
 whole build's, and the load average before each run; medians per tree. Last, whether the
 trees' last outputs are the same bytes.
@@ -56,7 +57,7 @@ def main() -> None:
         for i, root in enumerate(roots):
             work = tmp / f"tree{i}"
             shutil.copytree(args.data, work / "national")
-            national_site(work / "site")
+            national_site(work / "site", root / "site")  # each tree its own templates
             build(root, work, work / "public", full=False)  # fills this tree's cache
             works.append(work)
         results: list[list[dict[str, tuple[float, float]]]] = [[] for _ in roots]

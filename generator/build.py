@@ -1325,12 +1325,20 @@ class PlanMemo:
         return key
 
 
-def _page_key(site_hash: str, template_hash: str, name: str, page: Page) -> str:
-    """A page's key: what it shows (its context, URL, title), its template, the site."""
+def _page_key(
+    site_hash: str,
+    template_hash: str,
+    name: str,
+    page: Page,
+    view: dict[str, Any] | None = None,
+) -> str:
+    """A page's key: what it shows (its context, URL, title), its template, the site.
+    `view`: the page's context when the caller made it (else `page.view()`)."""
     digest = hashlib.sha256()
     digest.update(site_hash.encode())
     digest.update(template_hash.encode())
-    digest.update(pickle.dumps((page.url, name, page.title, page.view()), protocol=5))
+    context = page.view() if view is None else view
+    digest.update(pickle.dumps((page.url, name, page.title, context), protocol=5))
     return digest.hexdigest()
 
 
@@ -1406,10 +1414,15 @@ def _render_job(start: int, stop: int) -> JobResult:
     hashes: dict[str, str] = {}
     keys: dict[str, str] = {}
     facts: list[tuple[Any, Any]] = []
+    forked = _JOB.get("forked", False)
     for rel, name, page, copy in _JOB["to_render"][start:stop]:
+        # A forked worker makes a page's context without keeping it on the page (`Page.view`
+        # keeps it): nothing in the worker reads it again, and the contexts of every page
+        # it rendered, kept, made each of its full garbage collections longer (issue 18).
+        view = page.later() if forked and page.later is not None else page.view()
         if rel in deferred:  # before rendering, which may fill caches the context holds
-            keys[rel] = _page_key(site_hash, deferred[rel], name, page)
-        context = {"page": {"url": page.url, "title": page.title}, **page.view()}
+            keys[rel] = _page_key(site_hash, deferred[rel], name, page, view)
+        context = {"page": {"url": page.url, "title": page.title}, **view}
         text = renderer.render(name, context)
         data = text.encode("utf-8")
         _check_size(rel, data)
@@ -1526,6 +1539,7 @@ def _run_in_pool(
     gc.freeze()  # keep the collector from touching (and so copying) inherited objects
     try:
         context = multiprocessing.get_context("fork")
+        _JOB["forked"] = True  # (read by the workers only: the parent clears _JOB)
         problems: list[str] = []
         hashes: dict[str, str] = {}
         keys: dict[str, str] = {}

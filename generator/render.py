@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import jinja2
 from jinja2 import meta
 
+from generator.rows import ROWS
 from generator.textvi import format_date, format_number, sort_key, unit_prose
 
 
@@ -117,6 +118,8 @@ class Renderer:
             vi_sorted=vi_sorted,
             unit_prose=unit_prose,
         )
+        # The largest tables' rows, made in Python (generator.rows).
+        self.env.globals.update(ROWS)
         self.env.globals.update(globals_)
         self._closure: dict[str, frozenset[str]] = {}
         self._source_hash: dict[str, str] = {}
