@@ -272,7 +272,7 @@ def _by_file(out: Derived, rel: str, kind: str, make: Callable[[bytes], Any]) ->
 # page, the provinces' and their xã pages, the maps, the home and offline pages. Their render
 # job gives what is read of them (`facts`), as it writes them.
 _READ_PAGES = ("bai-hoc/", "tinh/", "ban-do/")
-_READ_ALSO = frozenset({"index.html", "offline/index.html", "tim-kiem/index.html"})
+_READ_ALSO = frozenset(url_to_path(url) for url in ("/", OFFLINE_URL, SEARCH_URL))
 
 
 def reads(rel: str) -> bool:

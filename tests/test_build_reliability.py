@@ -271,7 +271,8 @@ def _parallel(monkeypatch: pytest.MonkeyPatch, workers: str) -> None:
 
 
 def _cache_outputs(cache: Path) -> dict[str, str]:
-    (found,) = (cache / "build").glob("*.json")
+    # (the build's own file: not the offline lists kept beside it, `<key>-places.json`)
+    (found,) = [p for p in (cache / "build").glob("*.json") if p.stem.isalnum()]
     return dict(json.loads(found.read_text(encoding="utf-8"))["outputs"])
 
 
