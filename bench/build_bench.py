@@ -394,7 +394,7 @@ def serve_only(
     made (`--serve-tables`), `sample`: the sample data's row too (not with `--no-sample`)."""
     tmp = Path(tempfile.mkdtemp(prefix="antq-serve-bench-"))
     try:
-        site = national_site(tmp / "site")
+        site = national_site(tmp / "site", ROOT / "site")  # (--root's own templates)
         start = time.perf_counter()
         found = serve_national(source, site, tmp, runs, tables)
         print(f"antq serve, national: {time.perf_counter() - start:.0f} s in all")
@@ -564,7 +564,7 @@ def main() -> None:
     try:
         pkg = tmp / "national"
         shutil.copytree(source, pkg)
-        site = national_site(tmp / "site")
+        site = national_site(tmp / "site", ROOT / "site")  # (--root's own templates)
         out, cache, log = tmp / "public", tmp / "cache", tmp / "stdout.txt"
         env = {**os.environ, "ANTQ_CACHE_DIR": str(cache), "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
         build = [*ANTQ, "build", "--data", str(pkg), "--out", str(out), "--site", str(site)]
