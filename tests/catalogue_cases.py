@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 LESSON = (FIXTURES / "lessons" / "mau.md").read_text(encoding="utf-8")
@@ -38,6 +39,11 @@ class Case:
     edits: dict[str, Edit]
     covers: tuple[str, ...]  # the codes whose exact line this case's run must print
     setup: dict[str, object] = field(default_factory=dict)  # module attributes to patch
+
+    def patch(self, monkeypatch: Any) -> None:
+        """Set the module attributes `setup` names (dotted paths) for the test's duration."""
+        for target, value in self.setup.items():
+            monkeypatch.setattr(target, value)
 
 
 # -- The descriptor and schemas: each stops the run before the tables are read, one run each.

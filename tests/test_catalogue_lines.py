@@ -892,8 +892,7 @@ def shows(code: str, lines: list[str]) -> bool:
 def validation_lines(case: Case, tmp: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """What `antq validate` prints for the case: its problem lines and its summary line (or
     the lines of a usage error), run from inside the package as officials do."""
-    for target, value in case.setup.items():
-        monkeypatch.setattr(target, value)
+    case.patch(monkeypatch)
     package = make_package(case, tmp)
     monkeypatch.chdir(package)
     try:

@@ -77,9 +77,7 @@ def test_the_memos_change_no_problem(
     name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     case = CASES[name]
-    for target, value in case.setup.items():
-        module, attr = str(target).rsplit(".", 1)
-        monkeypatch.setattr(module + "." + attr, value)
+    case.patch(monkeypatch)
     package = lay_case(case, tmp_path)
     tables = _edited_tables(name)
     with_memos = _table_lines(package, tables)

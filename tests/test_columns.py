@@ -59,9 +59,7 @@ def test_columns_find_what_the_row_loop_finds(
     name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     case = CASES[name]
-    for target, value in case.setup.items():
-        module, attr = str(target).rsplit(".", 1)
-        monkeypatch.setattr(module + "." + attr, value)
+    case.patch(monkeypatch)
     monkeypatch.setattr(columns, "CHUNK", 3)  # several chunks even in the small fixtures
     _assert_same(_passes(lay_case(case, tmp_path), _edited_tables(name)))
 

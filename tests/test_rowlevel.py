@@ -78,9 +78,7 @@ def _compare(
     """Lay case `name` over the clean package; assert both paths print the same lines;
     whether the row path was taken."""
     case = CASES[name]
-    for target, value in case.setup.items():
-        module, attr = str(target).rsplit(".", 1)
-        monkeypatch.setattr(module + "." + attr, value)
+    case.patch(monkeypatch)
     shutil.copytree(clean[0], tmp_path / "pkg")
     package = tmp_path / "pkg"
     shutil.copytree(clean[1], tmp_path / "rows")

@@ -320,14 +320,7 @@ def test_an_edit_remakes_only_the_shard_of_its_page(
     where = search.index_dir("mo-hinh/tieng-keng-an-ninh/index.html", library=True, news=True)
     assert where == search.shard_dir(search.INDEX_DIR, search.SITE_SHARDS - 1)
     inodes = {p: p.stat().st_ino for p in out.glob("pagefind*/**/*") if p.is_file()}
-    runs: list[str] = []
-    real = search.run_pagefind
-
-    def noted(copies: Path, *rest: Any) -> None:
-        runs.append(copies.name)
-        real(copies, *rest)
-
-    monkeypatch.setattr(search, "run_pagefind", noted)
+    runs = _counted_runs(monkeypatch)
     models = built.data_dir / "models.csv"
     text = models.read_text(encoding="utf-8")
     assert "gõ kẻng báo động để" in text
