@@ -1,19 +1,21 @@
 """Issue 18 item 7: where the render stage's time goes.
 
-    .venv/bin/python bench/render_profile.py [--data bench/out/national] [--top 25]
+    .venv/bin/python bench/render_profile.py [--data bench/out/national] [--top 25] [--warm]
 
 Builds the package (a copy of site/ with `provinces = "national"`, SOURCE_DATE_EPOCH fixed,
 a fresh cache and output folder) in one process (`parallel=False`, so the profiler sees every
 page) and profiles only the render-and-write stage (`generator.build._run_jobs`) with
 cProfile, in CPU seconds (`time.process_time`). Prints the stage's wall time and its top functions by own time and by cumulative
 time, then the share of the parts issue 18 names: Jinja2, Markdown, the privacy scan, the
-search copies, writing the files.
+search copies, writing the files. With --warm, an unprofiled build fills the cache first and
+the profiled one is `--full` (every page rendered, the kept open data and Markdown reused).
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import dataclasses
 import os
 import pstats
 import shutil
@@ -40,6 +42,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, default=ROOT / "bench" / "out" / "national")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="profile a `--full` build on the cache an unprofiled build filled first",
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="antq-render-profile-"))
     os.environ["ANTQ_CACHE_DIR"] = str(tmp / "cache")
@@ -60,12 +67,15 @@ def main() -> None:
             profiler.disable()
             wall.append(time.perf_counter() - start)
 
-    build._run_jobs = profiled  # type: ignore[assignment]
     try:
         site = national_site(tmp / "site")
         options = build.BuildOptions(
             data_dir=args.data, out_dir=tmp / "public", site_dir=site, parallel=False, inbox=False
         )
+        if args.warm:
+            build.build_site(options)
+            options = dataclasses.replace(options, full=True)
+        build._run_jobs = profiled  # type: ignore[assignment]
         report = build.build_site(options)
     finally:
         build._run_jobs = real  # type: ignore[assignment]
