@@ -11,10 +11,6 @@ import io
 import posixpath
 import re
 import shutil
-import socket
-import subprocess
-import time
-import urllib.request
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,6 +33,7 @@ from generator.settings import load_settings
 
 from .browser import block_external, launch
 from .conftest import SAMPLE_EPOCH, SampleSite
+from .kiwix import kiwix_serve
 
 ROOT = Path(__file__).resolve().parents[1]
 EPOCH = SAMPLE_EPOCH  # 2025-11-21: the shared sample is built at this date
@@ -44,7 +41,6 @@ LESSON = "bai-hoc/lua-dao-qua-mang"
 LESSON_TITLE = "Nhận diện và phòng tránh lừa đảo qua mạng"
 LIBRARY_TITLE = "Bài học pháp luật"
 METADATA = ["Name", "Title", "Description", "Language", "Creator", "Publisher", "Date", "Tags"]
-KIWIX_SERVE = "/usr/bin/kiwix-serve"
 
 
 @pytest.fixture(scope="module")
@@ -466,42 +462,8 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def kiwix(exports: dict[str, Path]) -> Iterator[str]:
-    assert Path(KIWIX_SERVE).exists(), "kiwix-tools is missing: run the README's test command"
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [
-            KIWIX_SERVE,
-            "--address",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            str(exports["zim"]),
-            str(exports["plain"]),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/", timeout=1):
-                    break
-            except OSError:
-                assert process.poll() is None, "kiwix-serve exited"
-                assert time.monotonic() < deadline, "kiwix-serve did not start"
-                time.sleep(0.1)
+    with kiwix_serve(exports["zim"], exports["plain"]) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _result_links(page: Any) -> list[str]:

@@ -14,9 +14,6 @@ import io
 import json
 import re
 import shutil
-import socket
-import subprocess
-import time
 import urllib.error
 import urllib.request
 import zipfile
@@ -35,11 +32,11 @@ from generator.export_search import JS as SEARCH_JS
 from generator.settings import load_settings
 
 from .browser import block_external, launch, serve
+from .kiwix import kiwix_serve
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 EPOCH = "1763683200"  # 2025-11-21
-KIWIX_SERVE = "/usr/bin/kiwix-serve"
 BOOK = "antq_vi_bai-hoc"
 LESSON = "bai-hoc/mau"
 SECOND = "bai-hoc/tin-dung-den"
@@ -106,31 +103,8 @@ def browser() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def kiwix(exports: dict[str, Path]) -> Iterator[str]:
     """Debian's kiwix-serve on a free port of 127.0.0.1, serving the ZIM."""
-    assert Path(KIWIX_SERVE).exists(), "kiwix-tools is missing: run the README's test command"
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [KIWIX_SERVE, "--address", "127.0.0.1", "--port", str(port), str(exports["zim"])]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/", timeout=1):
-                    break
-            except OSError:
-                assert process.poll() is None, "kiwix-serve exited"
-                assert time.monotonic() < deadline, "kiwix-serve did not start"
-                time.sleep(0.1)
+    with kiwix_serve(exports["zim"]) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _status(url: str) -> int:
