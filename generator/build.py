@@ -967,8 +967,8 @@ class Builder:
                 (bool(model.lessons), bool(model.news)),
             )
         with stage("render+write"):
-            # Read only for a build with something to render or produce (generator.scanmemo).
-            memo = self._read_memo() if to_render or to_produce else None
+            # (generator.scanmemo; None: not read, nor saved: the last one stays)
+            memo = self._read_memo() if len(to_render) + len(to_produce) >= MEMO_MIN else None
             problems, new_copies, keys, made = _run_jobs(
                 renderer,
                 staging,
@@ -1472,6 +1472,11 @@ def _copy_once(rel: str, text: str, copy: str, known: Entry | None, made: dict[s
 # module global so that the forked workers inherit it instead of receiving it pickled.
 _JOB: dict[str, Any] = {}
 PARALLEL_MIN_PAGES = 400
+# A build with fewer pages and files to render and produce (an edit's, in `antq serve`:
+# they changed) neither reads nor saves the scan memo (generator.scanmemo): it would find
+# none of them there, and reading and saving the national site's cost ~20 ms. The memo left
+# is then an older build's, which is safe: each entry is checked against the bytes at hand.
+MEMO_MIN = 100
 CHUNK = 200
 
 
