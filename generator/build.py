@@ -85,6 +85,7 @@ if TYPE_CHECKING:
     from generator.news import Article
     from generator.pages import FileOutput, Page, Source
     from generator.render import Renderer
+    from generator.scanmemo import Entry, ScanMemo
     from generator.warm import Warm, WarmState
 
     # A page to render: its path in the site, its template, the page, its search copy's path.
@@ -242,6 +243,9 @@ class Written:
     copies: dict[str, str]
     scanned: frozenset[str]
     deps: dict[str, str] = field(default_factory=dict)  # each keyed page's (BuildCache.deps)
+    # The scan memo to save (generator.scanmemo); None: this build did not read it (it
+    # rendered and produced nothing), and the last one stays.
+    memo: dict[str, Entry] | None = None
 
 
 @dataclass(frozen=True)
@@ -483,6 +487,8 @@ class Builder:
         self.lock_path = cache_root / "build" / f"{key}.lock"
         # The leaf tables as the last build read them (generator.deps).
         self.kept_path = cache_root / "build" / f"{key}-tables"
+        # What the render jobs need not scan or copy again (generator.scanmemo).
+        self.memo_path = cache_root / "build" / f"{key}-scanned.msgpack"
         if options.warm is not None and options.in_place:
             # What changed in the folders written in place behind the server's back
             # (generator.treewatch): watched from the server's next idle moment on.
@@ -496,6 +502,13 @@ class Builder:
         self._kept_families: dict[str, Any] = {}  # the warm state's (`_families`)
         # The warm state's unit converter (`_warm_state`): the unit tables are in the base.
         self._convert: Callable[[str], str | None] | None = None
+
+    def _read_memo(self) -> ScanMemo:
+        """The scan memo the last build left (generator.scanmemo), `--full` too: it holds
+        facts about bytes, each checked against the bytes at hand, not about the inputs."""
+        from generator.scanmemo import ScanMemo
+
+        return ScanMemo.read(self.memo_path, self.code)
 
     def _load_cache(self) -> BuildCache:
         if self.o.full or not self.o.out_dir.is_dir():
@@ -833,6 +846,10 @@ class Builder:
             deps_base=deps_base,
             deps=keyed,
         ).write(self.cache_path)
+        if written.memo is not None:  # (this build's: the render jobs read the last one)
+            from generator import scanmemo
+
+            scanmemo.write(self.memo_path, self.code, written.memo)
 
     def _post(
         self,
@@ -950,7 +967,9 @@ class Builder:
                 (bool(model.lessons), bool(model.news)),
             )
         with stage("render+write"):
-            problems, new_copies, keys = _run_jobs(
+            # (generator.scanmemo; None: not read, nor saved: the last one stays)
+            memo = self._read_memo() if len(to_render) + len(to_produce) >= MEMO_MIN else None
+            problems, new_copies, keys, made = _run_jobs(
                 renderer,
                 staging,
                 copies,
@@ -959,6 +978,7 @@ class Builder:
                 self.progress,
                 self.o.parallel,
                 (site_hash, deferred),
+                memo,
             )
             copy_hashes.update(new_copies)
             if keys.keys() != deferred.keys():
@@ -975,6 +995,7 @@ class Builder:
             copies=dict(sorted(copy_hashes.items())),
             scanned=frozenset({rel for rel, *_ in to_render} | {rel for rel, _ in to_produce}),
             deps=keyed,
+            memo=_memo_entries(memo, made, outputs) if memo is not None else None,
         )
 
     def _renderer(
@@ -1139,8 +1160,10 @@ class Builder:
 
     def _verify(self, staging: Staging, scanned: AbstractSet[str]) -> None:
         """Scan every other file this build wrote (assets, the search index, the service
-        worker, the lesson library list): every published byte is scanned once, by the
-        build that writes it. `scanned`: what the render and produce jobs already scanned.
+        worker, the lesson library list): every published byte is scanned, by the build
+        that writes it or, for the bytes of a page or data file an earlier build by this
+        code wrote and scanned clean, by that build (generator.scanmemo). `scanned`: what
+        the render and produce jobs published (and scanned, or found in the memo).
         A hard-linked file is the previous build's, scanned by that build when it wrote it:
         this holds across versions only while a new antq never reuses an older one's
         outputs (issue 12: the incremental keys include the code)."""
@@ -1157,6 +1180,15 @@ class Builder:
             problems += _scan(rel, (staging.dir / rel).read_bytes())
         if problems:
             raise BuildError([*problems, say("output-refused")])
+
+
+def _memo_entries(
+    memo: ScanMemo, made: dict[str, Entry], outputs: Mapping[str, str]
+) -> dict[str, Entry]:
+    """The scan memo a build leaves: the entries its jobs made, and the last build's of the
+    outputs it linked (the same bytes: an entry is checked against the bytes anyway)."""
+    kept = {rel: memo.entries[rel] for rel in outputs if rel in memo.entries}
+    return {**kept, **made}
 
 
 def _link_page(
@@ -1386,35 +1418,95 @@ def _scan(rel: str, data: bytes) -> list[str]:
     return [p.line() for p in scan_published(rel, data)]
 
 
+def _scan_once(
+    rel: str, data: bytes, made: dict[str, Entry], copy: str = ""
+) -> tuple[list[str], Entry | None]:
+    """`_scan`'s lines for a file a job publishes, unless the memo (`_JOB["memo"]`,
+    generator.scanmemo) says these very bytes at `rel` were scanned clean by this code:
+    then none, and the memo's entry (else None). A clean file's entry goes into `made` (for
+    the next build: `copy`, its search copy's path). ANTQ_CHECK_DEPS=1 scans anyway and
+    stops when the memo was wrong."""
+    from generator import scanmemo
+
+    memo: ScanMemo = _JOB["memo"]
+    key = scanmemo.digest(data)
+    known = memo.known(rel, key)
+    lines = _scan(rel, data) if known is None or _JOB["check"] else []
+    if known is not None and lines:
+        raise RuntimeError(f"{rel}: kept as scanned clean, yet the scan finds {lines[0]}")
+    if not lines:
+        made[rel] = (key, copy, "")
+    return lines, known
+
+
+def _copy_once(rel: str, text: str, copy: str, known: Entry | None, made: dict[str, Entry]) -> str:
+    """The SHA-256 of `rel`'s search copy, written (or linked) at `copy`; "" when the page
+    has nothing to index. The copy an earlier build made of these very bytes (`known`: the
+    memo's entry) is linked from the copies' folder when it is still those bytes; else
+    `search.search_copy` makes it. Recorded in the page's entry in `made`, when it has one
+    (scanned clean). ANTQ_CHECK_DEPS=1 makes it anyway: it must be the kept one."""
+    from generator import scanmemo
+
+    copies: Staging = _JOB["copies"]
+    sha256 = None
+    if known is not None and known[1] == copy:
+        kept = known[2]
+        if not kept or (scanmemo.kept_copy(str(copies.target), copy, kept) and copies.link(copy)):
+            sha256 = kept
+    if sha256 is None or _JOB["check"]:
+        found = search.search_copy(text, rel)
+        data = found.encode("utf-8") if found is not None else None
+        fresh = hashlib.sha256(data).hexdigest() if data is not None else ""
+        if sha256 is not None and fresh != sha256:
+            raise RuntimeError(f"{rel}: its search copy kept, yet it changed")
+        if data is not None and sha256 is None:
+            with open(copies.file(copy), "wb") as handle:
+                handle.write(data)
+        sha256 = fresh
+    if rel in made:
+        made[rel] = (made[rel][0], copy, sha256)
+    return sha256
+
+
 # Rendering and data files run in forked worker processes on large builds. The job is a
 # module global so that the forked workers inherit it instead of receiving it pickled.
 _JOB: dict[str, Any] = {}
 PARALLEL_MIN_PAGES = 400
+# A build with fewer pages and files to render and produce (an edit's, in `antq serve`:
+# they changed) neither reads nor saves the scan memo (generator.scanmemo): it would find
+# none of them there, and reading and saving the national site's cost ~20 ms. The memo left
+# is then an older build's, which is safe: each entry is checked against the bytes at hand.
+MEMO_MIN = 100
 CHUNK = 200
 
 
 # What a render or produce job hands back: the scan's lines, the search copies' hashes, the
-# keys it made, and what the service-worker stage will read of the pages it wrote
-# (`pwa.facts`, put into that stage's memo by `pwa.learn`).
-JobResult = tuple[list[str], dict[str, str], dict[str, str], list[tuple[Any, Any]]]
+# keys it made, what the service-worker stage will read of the pages it wrote (`pwa.facts`,
+# put into that stage's memo by `pwa.learn`) and the scan memo's entries of the files it
+# published (generator.scanmemo: for the next build).
+JobResult = tuple[
+    list[str], dict[str, str], dict[str, str], list[tuple[Any, Any]], dict[str, "Entry"]
+]
 
 
 def _render_job(start: int, stop: int) -> JobResult:
     """Render pages [start, stop) of the job; write each and its search copy. Returns the
     lines of what the scan found in the pages, the copies' hashes, the keys of the pages
-    whose key the plan left to the job (`Builder._plan`) and the service worker's facts of
+    whose key the plan left to the job (`Builder._plan`), the service worker's facts of
     the pages it reads (`pwa.facts`: found here, where the page's text is at hand, by the
-    workers side by side, not by reading 5,000 lessons again after the search stage).
+    workers side by side, not by reading 5,000 lessons again after the search stage) and
+    the scan memo's entries (generator.scanmemo: a page whose bytes an earlier build by
+    this code scanned clean is not scanned again, and its search copy is linked).
     (A search copy is not published: it holds a part of its page, which is scanned.)"""
     renderer: Renderer = _JOB["renderer"]
     staging: Staging = _JOB["staging"]
-    copies: Staging = _JOB["copies"]
     site_hash: str = _JOB["site_hash"]
     deferred: dict[str, str] = _JOB["deferred"]
     problems: list[str] = []
     hashes: dict[str, str] = {}
     keys: dict[str, str] = {}
     facts: list[tuple[Any, Any]] = []
+    made: dict[str, Entry] = {}
     forked = _JOB.get("forked", False)
     for rel, name, page, copy in _JOB["to_render"][start:stop]:
         # A forked worker makes a page's context without keeping it on the page (`Page.view`
@@ -1427,22 +1519,23 @@ def _render_job(start: int, stop: int) -> JobResult:
         text = renderer.render(name, context)
         data = text.encode("utf-8")
         _check_size(rel, data)
-        problems += _scan(rel, data)
-        written = staging.path(rel)
-        written.write_bytes(data)
+        found, known = _scan_once(rel, data, made, copy or "")
+        problems += found
+        written = staging.file(rel)
+        with open(written, "wb") as handle:
+            handle.write(data)
         if pwa.reads(rel):
             facts += pwa.facts(os.stat(written), text, data)
-        if copy is not None and (found := search.search_copy(text, rel)) is not None:
-            data = found.encode("utf-8")
-            copies.path(copy).write_bytes(data)
-            hashes[copy] = hashlib.sha256(data).hexdigest()
-    return problems, hashes, keys, facts
+        if copy is not None and (sha256 := _copy_once(rel, text, copy, known, made)):
+            hashes[copy] = sha256
+    return problems, hashes, keys, facts, made
 
 
 def _produce_job(index: int) -> JobResult:
     from generator.scan import is_text  # (imported once: then a dictionary look-up)
 
     rel, output = _JOB["to_produce"][index]
+    made: dict[str, Entry] = {}
     if output.stored is not None:  # kept whole in the cache: linked, not written
         source = output.stored()
         line = limits.check_size(rel, source.stat().st_size)
@@ -1450,21 +1543,29 @@ def _produce_job(index: int) -> JobResult:
             raise BuildError([line])
         placed = _JOB["staging"].place(rel, source)
         # A text file is read back and scanned (the open data: generator.pages.opendata
-        # `_Store`); a binary one (a photo, a .csv.gz) has nothing to scan.
-        return (_scan(rel, placed.read_bytes()) if is_text(rel) else []), {}, {}, []
+        # `_Store`), unless an earlier build by this code scanned these very bytes clean
+        # (its digest in the scan memo); a binary one (a photo, a .csv.gz) has nothing to
+        # scan.
+        if not is_text(rel):
+            return [], {}, {}, [], made
+        return _scan_once(rel, placed.read_bytes(), made)[0], {}, {}, [], made
     data = output.produce()
     _check_size(rel, data)
     _JOB["staging"].path(rel).write_bytes(data)
-    return _scan(rel, data), {}, {}, []
+    found = _scan_once(rel, data, made)[0] if is_text(rel) else []
+    return found, {}, {}, [], made
 
 
 def _produce_jobs(start: int, stop: int) -> JobResult:
     """`_produce_job` of files [start, stop) of the job, in order, in this process (a group
     of files: `FileOutput.group`)."""
     problems: list[str] = []
+    made: dict[str, Entry] = {}
     for index in range(start, stop):
-        problems += _produce_job(index)[0]
-    return problems, {}, {}, []
+        found, _, _, _, entries = _produce_job(index)
+        problems += found
+        made.update(entries)
+    return problems, {}, {}, [], made
 
 
 def _produce_spans(files: list[tuple[str, FileOutput]]) -> list[tuple[int, int]]:
@@ -1486,6 +1587,11 @@ def _check_size(rel: str, data: bytes) -> None:
         raise BuildError([line])
 
 
+# What `_run_jobs` hands back: the scan's lines, the search copies' hashes, the keys the
+# jobs made and the scan memo's entries of the files they published.
+JobsResult = tuple[list[str], dict[str, str], dict[str, str], dict[str, "Entry"]]
+
+
 def _run_jobs(
     renderer: Renderer,
     staging: Staging,
@@ -1495,13 +1601,17 @@ def _run_jobs(
     progress: bool,
     parallel: bool = True,
     keyed: tuple[str, dict[str, str]] = ("", {}),
-) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    memo: ScanMemo | None = None,
+) -> JobsResult:
     """Render `to_render` and produce `to_produce` into staging, in `workers.count()`
     forked processes when there are enough pages (`parallel`: allowed at all). Every output
     is the same bytes whichever process makes it. Returns the scan's lines (sorted: the
-    same in any order the jobs finish), the search copies' hashes and the pages' keys left
-    to the jobs (`keyed`: the site's hash and those pages' template hashes). An error in a
-    worker (a `BuildError`, or a bug) is raised here as it was raised there."""
+    same in any order the jobs finish), the search copies' hashes, the pages' keys left
+    to the jobs (`keyed`: the site's hash and those pages' template hashes) and the scan
+    memo's entries (`memo`: the last build's, generator.scanmemo; None: none). An error in
+    a worker (a `BuildError`, or a bug) is raised here as it was raised there."""
+    from generator.scanmemo import ScanMemo
+
     _JOB.update(
         renderer=renderer,
         staging=staging,
@@ -1510,26 +1620,31 @@ def _run_jobs(
         to_produce=to_produce,
         site_hash=keyed[0],
         deferred=keyed[1],
+        memo=memo if memo is not None else ScanMemo(),
+        check=os.environ.get("ANTQ_CHECK_DEPS") == "1",
     )
     try:
         count = workers.count() if parallel else 1
         if count < 2 or len(to_render) < PARALLEL_MIN_PAGES:
-            problems, hashes, keys, facts = _render_job(0, len(to_render))
+            problems, hashes, keys, facts, made = _render_job(0, len(to_render))
             pwa.learn(facts)
             for index in range(len(to_produce)):
-                problems += _produce_job(index)[0]
-            return sorted(problems), hashes, keys
-        problems, hashes, keys = _run_in_pool(count, (len(to_render), len(to_produce)), progress)
-        return sorted(problems), hashes, keys
+                found, _, _, _, entries = _produce_job(index)
+                problems += found
+                made.update(entries)
+            return sorted(problems), hashes, keys, made
+        problems, hashes, keys, made = _run_in_pool(
+            count, (len(to_render), len(to_produce)), progress
+        )
+        return sorted(problems), hashes, keys, made
     finally:
         _JOB.clear()
 
 
-def _run_in_pool(
-    count: int, jobs: tuple[int, int], progress: bool
-) -> tuple[list[str], dict[str, str], dict[str, str]]:
+def _run_in_pool(count: int, jobs: tuple[int, int], progress: bool) -> JobsResult:
     """`_run_jobs` in `count` forked processes: `jobs` = (pages to render, files to
-    produce) of `_JOB`. Returns the scan's lines (unsorted), the copies' hashes and keys."""
+    produce) of `_JOB`. Returns the scan's lines (unsorted), the copies' hashes, the keys
+    and the scan memo's entries."""
     import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -1544,6 +1659,7 @@ def _run_in_pool(
         problems: list[str] = []
         hashes: dict[str, str] = {}
         keys: dict[str, str] = {}
+        made: dict[str, Entry] = {}
         with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
             # The data files first (the largest jobs start early), then the pages.
             spans = _produce_spans(_JOB["to_produce"])
@@ -1561,7 +1677,7 @@ def _run_in_pool(
                 if future.cancelled():
                     continue
                 try:
-                    found, made, made_keys, facts = future.result()
+                    found, made_hashes, made_keys, facts, entries = future.result()
                 except Exception as exc:  # raised below (the first in that order)
                     failed[order[future]] = exc
                     for other, place in order.items():
@@ -1569,15 +1685,16 @@ def _run_in_pool(
                             other.cancel()  # (not needed: an earlier one decides)
                     continue
                 problems += found
-                hashes.update(made)
+                hashes.update(made_hashes)
                 keys.update(made_keys)
+                made.update(entries)
                 pwa.learn(facts)
         if failed:
             raise failed[min(failed)]
     finally:
         if not frozen:
             gc.unfreeze()  # also when a worker failed: the objects must be collectable
-    return problems, hashes, keys
+    return problems, hashes, keys, made
 
 
 class _Collector:

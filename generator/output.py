@@ -85,6 +85,15 @@ class Staging:
             self._made.add(out.parent)
         return out
 
+    def file(self, rel: str) -> str:
+        """`path`, as a string (the render jobs write 7,800 pages: pathlib's parsing and
+        hashing of each page's folder cost more than its `mkdir`)."""
+        folder, _, _ = rel.rpartition("/")
+        if folder and folder not in self._made_rel:
+            os.makedirs(f"{self.dir}/{folder}", exist_ok=True)
+            self._made_rel.add(folder)
+        return f"{self.dir}/{rel}"
+
     def write(self, rel: str, data: bytes) -> Path:
         out = self.path(rel)
         out.write_bytes(data)

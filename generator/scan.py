@@ -2,9 +2,15 @@
 
 One scan, run by the build on each text file as it writes it (pages, feeds, calendars, data
 downloads, the manifest, the service worker, assets) and by `antq check` on every file of a
-built site, so that both refuse the same things with the same line. A file is text unless its
-suffix says it is binary (`BINARY_SUFFIXES`, an allow-list): a NUL byte never makes a text
-file skip the scan, it is reported.
+built site, so that both refuse the same things with the same line. Where the build scans:
+the render and produce jobs scan each page and data file they publish, unless an earlier
+build by the same code scanned those very bytes at that path clean (generator.scanmemo:
+by their digest; a file with a finding is scanned, and refused, every time); the verify
+stage scans every other file the build wrote; a file hard-linked from the last build was
+scanned by the build that wrote it. `antq check` scans every file, remembering nothing.
+
+A file is text unless its suffix says it is binary (`BINARY_SUFFIXES`, an allow-list): a NUL
+byte never makes a text file skip the scan, it is reported.
 
 The rule for a number is `generator.data.checks.find_personal_data`'s, the one validation
 applies to every cell.

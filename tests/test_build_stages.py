@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from generator import build as build_mod
-from generator.build import BuildCache, BuildOptions, Inputs, build_site
+from generator.build import BuildCache, BuildError, BuildOptions, Inputs, build_site
 from generator.data import load as load_mod
 from generator.data import tablecache
 from generator.data.load import read_package
@@ -476,3 +476,104 @@ def test_a_process_with_its_heap_frozen_is_not_asked_to_count_it(
     finally:
         built.thaw()
     assert real() == 0
+
+
+# -- the scan memo (generator.scanmemo) ------------------------------------------------------
+
+
+def _plant_phone(site: Path) -> None:
+    """A phone number in the site's settings (data validation refuses one in a cell): in
+    every page's footer."""
+    settings = site / "site.toml"
+    text = settings.read_text(encoding="utf-8")
+    old = 'organisation = "Nhóm phát triển antq (trang mẫu, dữ liệu minh họa)"'
+    assert old in text
+    settings.write_text(text.replace(old, old[:-1] + ', gọi 0912 345 678"'), "utf-8")
+
+
+def _refused(data: Path, out: Path, site: Path, cache: Path, **options: object) -> list[str]:
+    with pytest.raises(BuildError) as caught:
+        _build(data, out, site, cache, parallel=False, **options)
+    return caught.value.lines
+
+
+def test_a_planted_phone_number_fails_every_warm_full_build(package, site_dir, tmp_path) -> None:
+    """The memo keeps what a build scanned clean, by the bytes: a phone number planted after
+    a clean build fails the warm --full build as it fails a cold one, with the same lines,
+    and again the next time (a failed build leaves no entry that could hide it). Negative
+    control (run by hand): a memo asked by the page's path alone lets the build through."""
+    cache = tmp_path / "cache"
+    _build(package, tmp_path / "public", site_dir, cache, parallel=False)
+    _plant_phone(site_dir)
+    cold = _refused(package, tmp_path / "cold", site_dir, tmp_path / "cache-cold")
+    assert any("[personal-data]" in line and "091…78" in line for line in cold)
+    for _ in range(2):
+        assert _refused(package, tmp_path / "public", site_dir, cache, full=True) == cold
+
+
+def _found_on_home_page(real):  # a new scan rule: the home page's bytes now hold a finding
+    from generator.scan import make_problem
+
+    def scan(rel: str, data: bytes):
+        found = real(rel, data)
+        if rel == "index.html":
+            found.append(make_problem(rel, 1, "output-control-character.nul", count=1))
+        return found
+
+    return scan
+
+
+def test_the_scan_memo_is_dropped_for_other_code(package, site_dir, tmp_path, monkeypatch) -> None:
+    """Bytes scanned clean by one code are scanned again by another (the memo is tagged
+    with the code's version): a scan rule the new code adds finds the unchanged home page.
+    Negative control (run by hand): a memo read whatever code wrote it lets it through."""
+    from generator import scan
+
+    cache = tmp_path / "cache"
+    _build(package, tmp_path / "public", site_dir, cache, parallel=False)
+    monkeypatch.setattr(scan, "scan_published", _found_on_home_page(scan.scan_published))
+    monkeypatch.setattr(build_mod.codeversion, "code_version", lambda: "edited code")
+    lines = _refused(package, tmp_path / "public", site_dir, cache, full=True)
+    assert any(line.startswith("index.html:1:") for line in lines)
+
+
+def test_search_copies_reused_give_the_index_fresh_ones_give(
+    package, site_dir, tmp_path, monkeypatch
+) -> None:
+    """A warm --full build makes no search copy and scans no page again (the memo knows
+    their bytes), links each copy it made last time (one tampered with since is made again)
+    and Pagefind, run over them, makes the index a build with a fresh cache makes: the same
+    site and copies, byte for byte; ANTQ_CHECK_DEPS=1 makes and scans them all and agrees.
+    Negative control (run by hand): a kept copy linked unread makes the copies differ."""
+    from generator import scan, search
+
+    cache, out = tmp_path / "cache", tmp_path / "public"
+    _build(package, out, site_dir, cache, parallel=False)
+    kept = next((cache / "build").glob("*-search"))
+    tampered = next(kept.rglob("*.html"))
+    tampered.write_bytes(tampered.read_bytes().replace(b"<main", b"<main data-x"))
+    for index in (cache / "build").glob("*-index"):
+        shutil.rmtree(index)  # the kept index: Pagefind runs over the copies
+    calls: dict[str, list[str]] = {"copies": [], "scans": [], "pagefind": []}
+    for name, module, attr in (
+        ("copies", search, "search_copy"),
+        ("scans", scan, "scan_published"),
+        ("pagefind", search, "run_pagefind"),
+    ):
+        real = getattr(module, attr)
+
+        def noted(first, *rest, _real=real, _calls=calls[name]):
+            _calls.append(str(getattr(first, "name", first))[:60])
+            return _real(first, *rest)
+
+        monkeypatch.setattr(module, attr, noted)
+    _build(package, out, site_dir, cache, parallel=False, full=True)
+    assert len(calls["copies"]) == 1 and calls["pagefind"]  # the tampered copy only
+    assert not any(rel.endswith(".html") for rel in calls["scans"])
+    clean, clean_cache = tmp_path / "clean", tmp_path / "cache-clean"
+    _build(package, clean, site_dir, clean_cache, parallel=False)
+    assert contents(out) == contents(clean)
+    assert contents(kept) == contents(next((clean_cache / "build").glob("*-search")))
+    monkeypatch.setenv("ANTQ_CHECK_DEPS", "1")
+    _build(package, out, site_dir, cache, parallel=False, full=True)
+    assert contents(out) == contents(clean)
