@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import signal
 import traceback
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar, cast
 
 from generator.data.messages_vi import say
-from generator.errors import BuildError, UsageError
+from generator.errors import AntqError, BuildError, UsageError
 
 # Each forked worker copies the pages of the parent's memory it touches (the national
 # model is hundreds of MB), so more workers cost memory before they save time.
@@ -99,10 +100,15 @@ def _beside(send: Any, function: Callable[..., Any], args: tuple[Any, ...]) -> N
     try:
         reply: tuple[bool, Any] = (True, function(*args))
     except BaseException as exc:  # (KeyboardInterrupt too: the parent decides)
+        if not isinstance(exc, AntqError):  # a bug: where it was raised, in the parent's
+            exc.add_note("".join(traceback.format_exception(exc)).rstrip())  # traceback
         reply = (False, exc)
     try:
-        send.send(reply)
-    except Exception:  # an exception that does not pickle: its text and traceback
-        text = "".join(traceback.format_exception(reply[1])) if not reply[0] else repr(reply)
-        send.send((False, RuntimeError(f"a forked process failed:\n{text}")))
+        try:
+            send.send(reply)
+        except (pickle.PicklingError, TypeError, AttributeError):  # does not pickle
+            text = "".join(traceback.format_exception(reply[1])) if not reply[0] else repr(reply)
+            send.send((False, RuntimeError(f"a forked process failed:\n{text}")))
+    except OSError:  # the parent is gone (killed): nobody to tell
+        pass
     send.close()

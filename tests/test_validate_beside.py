@@ -184,6 +184,8 @@ def test_a_build_stopped_meanwhile_ends_the_validation_and_its_processes(
 def _fails(kind: str) -> None:
     if kind == "antq":
         raise BuildError(["dòng một", "dòng hai"], exit_code=2)
+    if kind == "bug":
+        raise KeyError("khóa")
     raise _Unpicklable(lambda: None)
 
 
@@ -199,5 +201,9 @@ def test_beside_gives_the_value_or_the_exception() -> None:
         workers.Beside(_fails, "antq").result()
     assert raised.value.lines == ["dòng một", "dòng hai"]
     assert isinstance(raised.value, AntqError) and raised.value.exit_code == 2
+    assert not getattr(raised.value, "__notes__", None)  # (its lines say it all)
+    with pytest.raises(KeyError) as bug:  # a bug: the traceback where it was raised
+        workers.Beside(_fails, "bug").result()
+    assert "in _fails" in bug.value.__notes__[0] and "KeyError: 'khóa'" in bug.value.__notes__[0]
     with pytest.raises(RuntimeError, match="không gửi được"):
         workers.Beside(_fails, "lambda").result()
