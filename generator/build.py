@@ -5,7 +5,9 @@ outputs (frozen dataclasses), run in order by `Builder._run`:
     → verify → swap
 
     read_inputs(options, code) → Inputs          settings, the git log, the fingerprint
-    validate(options, inputs) → warnings          stops on errors (generator.data.validate)
+    validate(options, inputs) → warnings          stops on errors (generator.data.validate);
+                                                  a large package's runs in a forked process
+                                                  beside load → pages (`Builder._beside`)
     load(options, cache root) → Loaded            descriptor, records (cached), lessons
     check_limits(loaded)                          a table too large for its outputs
     make_model(options, inputs, loaded) → Modelled
@@ -38,6 +40,7 @@ from __future__ import annotations
 
 import dataclasses
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -49,7 +52,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import generator
 from generator import codeversion, deps, limits, pwa, search, workers
@@ -141,6 +144,12 @@ class BuildOptions:
 
 # Ends the saved fingerprint of a build whose index was deferred (`defer_search`).
 SEARCH_PENDING = "+search-pending"
+# From this many bytes of tables on, validation runs beside the load, model and pages stages
+# (`Builder._start_validation`); a smaller package is validated first, in this process.
+ALONGSIDE_MIN_BYTES = 2_000_000
+T = TypeVar("T")
+# The leaf tables' bytes the warm state held and their bytes now (`Builder._patch`), or None.
+Previous = tuple[Mapping[str, bytes], Mapping[str, bytes]] | None
 
 
 @contextmanager
@@ -577,18 +586,11 @@ class Builder:
 
             opendata.compress_early(o.data_dir, o.warm.changed_leaf(inputs.leaf))
         with self._collector.paused():
-            with stage("validate"):
-                self.report.warnings = validate(o, inputs)
-            loaded, modelled, previous = self._load_and_model(inputs)
-            with stage("deps"):
-                reuse = self._reuse(inputs, cache, loaded, modelled, previous)
-            families = self._families(loaded, modelled, reuse, previous)
-            keep = self._warm_state(inputs, loaded, modelled, reuse, families.keep)
-            with stage("pages"):
-                planned = plan_pages(o, inputs, loaded, modelled, families)
+            checking = self._start_validation(inputs)
+            made = self._beside(checking, functools.partial(self._prepare, inputs, cache))
+        model, planned, reuse, previous, keep = made
+        del made  # (the model stays referenced until the search stage)
         page_count, file_count = len(planned.pages), len(planned.files)
-        model = modelled.model
-        del loaded, modelled, families  # (the model stays referenced until the search stage)
         staging = self._staging(o.out_dir, cache.outputs)
         copies = self._staging(self.copies_path, cache.copies)
         try:
@@ -619,6 +621,67 @@ class Builder:
         self.report.pages = page_count
         self.report.files = file_count + len(emitted)
         return self._counted(staging, copies)
+
+    def _start_validation(self, inputs: Inputs) -> workers.Beside[list[str]] | None:
+        """Validate the package now (the warnings into the report), or, for a large package
+        on several cores, start its validation in a forked process beside the load, model
+        and pages stages (`_beside`), whose serial work left a core idle (issue 18). None:
+        validated already."""
+        o = self.o
+        if not self._alongside():
+            with self.timer.stage("validate"):
+                self.report.warnings = validate(o, inputs)
+            return None
+        return workers.Beside(validate, o, inputs)
+
+    def _alongside(self) -> bool:
+        """Whether validation runs beside the stages after it: worker processes allowed,
+        no warm state (`antq serve` keeps the row states in memory, and forks nothing), two
+        cores or more, and at least `ALONGSIDE_MIN_BYTES` of tables."""
+        o = self.o
+        if not o.parallel or o.warm is not None or workers.count() < 2:
+            return False
+        tables = [p for p in tree_files(o.data_dir) if p.suffix == ".csv"]
+        return sum(p.stat().st_size for p in tables) >= ALONGSIDE_MIN_BYTES
+
+    def _beside(self, checking: workers.Beside[list[str]] | None, work: Callable[[], T]) -> T:
+        """`work()` while the validation `checking` runs (None: it ran already), then its
+        result: the build stops on the data's problems as when validation ran first, even
+        when the work failed meanwhile (data that validation refuses may break it; then
+        its problems are what the official reads). Nothing of the site is written before
+        validation passed; the work writes only caches keyed by their contents."""
+        try:
+            made = work()
+        except Exception:
+            self._validated(checking)  # raises the data's problems, when there are any
+            raise
+        except BaseException:  # stopped (Ctrl-C): the validation stops too
+            if checking is not None:
+                checking.stop()
+            raise
+        self._validated(checking)
+        return made
+
+    def _validated(self, checking: workers.Beside[list[str]] | None) -> None:
+        if checking is not None:
+            with self.timer.stage("validate"):
+                self.report.warnings = checking.result()
+
+    def _prepare(
+        self, inputs: Inputs, cache: BuildCache
+    ) -> tuple[SiteModel, Planned, Reuse, Previous, WarmState | None]:
+        """The load, model, deps and pages stages: the model, every page and file planned,
+        what the record-level keys reuse, the leaf tables' bytes the warm state held and
+        now (or None) and what this build leaves the next in memory (`antq serve`)."""
+        o, stage = self.o, self.timer.stage
+        loaded, modelled, previous = self._load_and_model(inputs)
+        with stage("deps"):
+            reuse = self._reuse(inputs, cache, loaded, modelled, previous)
+        families = self._families(loaded, modelled, reuse, previous)
+        keep = self._warm_state(inputs, loaded, modelled, reuse, families.keep)
+        with stage("pages"):
+            planned = plan_pages(o, inputs, loaded, modelled, families)
+        return modelled.model, planned, reuse, previous, keep
 
     def _counted(self, staging: Staging, copies: Staging) -> BuildReport:
         """The report with what the build wrote, linked and took on the watch's word."""

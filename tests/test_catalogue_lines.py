@@ -805,6 +805,7 @@ NO_FIXTURE_YET: dict[str, str] = {
     "push-store": "the service's answer when its store fails mid-request: needs a fault injected; not yet",
     "push-store-wal": "a filesystem where SQLite cannot use WAL mode: not reproducible here",
     "search-index-failed": "antq build's lines: each needs a build run (or a forced failure of Pagefind, the lock, the worker template); tests/test_build*.py assert several, not yet here",
+    "worker-died": "a forked process killed meanwhile, not a file a case folder can hold; tests/test_validate_beside.py asserts the line",
     "workers-invalid": "an environment variable, not a file a case folder can hold; tests/test_build_reliability.py asserts the line",
     "search-no-detail": "antq build's lines: each needs a build run (or a forced failure of Pagefind, the lock, the worker template); tests/test_build*.py assert several, not yet here",
     "serve-built": "antq serve: needs a running preview server (tests/test_serve*.py); not yet here",

@@ -770,6 +770,13 @@ CATALOGUE: dict[str, Entry] = {
         "đặt {name}=1 để chạy trong một tiến trình, một số lớn hơn để chạy song song, hoặc bỏ "
         "biến này để antq tự chọn theo số lõi CPU",
     ),
+    "worker-died": Entry(
+        "error",
+        "tiến trình chạy song song ({pid}) dừng đột ngột (mã thoát {status}), chưa làm xong "
+        "việc; không có gì được ghi vào trang web",
+        "thường do máy hết bộ nhớ: đóng bớt chương trình rồi chạy lại lệnh, hoặc đặt "
+        "ANTQ_WORKERS=1 để chạy trong một tiến trình",
+    ),
     "search-index-failed": Entry(
         "error",
         "Pagefind không tạo được chỉ mục tìm kiếm (mã thoát {status}): {detail}",
