@@ -59,13 +59,16 @@ def _date(value: Any) -> str:
     return format_date(value) if value else ""
 
 
+_BADGES = {
+    "dat": '<span class="badge ok">Đạt</span>',
+    "chua_dat": '<span class="badge no">Chưa đạt</span>',
+}
+_NO_BADGE = '<span class="badge none">Chưa có dữ liệu</span>'
+
+
 def badge(code: str | None) -> Markup:
     """macros.html `result_badge`: a result's badge."""
-    if code == "dat":
-        return Markup('<span class="badge ok">Đạt</span>')
-    if code == "chua_dat":
-        return Markup('<span class="badge no">Chưa đạt</span>')
-    return Markup('<span class="badge none">Chưa có dữ liệu</span>')
+    return Markup(_BADGES.get(code or "", _NO_BADGE))
 
 
 def _legal(legal: Row | None) -> str:
@@ -173,7 +176,7 @@ def place_items(places: Iterable[Row], year: Any) -> Markup:
     out = []
     for p in places:
         legacy = f"; trước 01/7/2025 thuộc {_e(p['legacy'])}" if p["legacy"] else ""
-        result = f" {badge(p['result'])}" if year else ""
+        result = f" {_BADGES.get(p['result'], _NO_BADGE)}" if year else ""
         out.append(f"<li>{_e(p['name'])} <small>— {_e(p['kind'])}{legacy}</small>{result}</li>")
     return Markup("".join(out))
 
@@ -196,26 +199,30 @@ def team_rows(teams: Iterable[Row], rated: bool) -> Markup:
 
 
 def _percent(value: float | None) -> str:
-    """`{{ value | percent_vi }}` (one decimal, ",0" dropped)."""
+    """`{{ value | percent_vi }}` (one decimal, ",0" dropped; nothing to escape)."""
     if value is None:
         return "—"
     text = format_number(value, 1)
     if text.endswith(",0"):
         text = text[:-2]
-    return _e(f"{text}%")
+    return f"{text}%"
 
 
 def coverage_cell(cov: Row | None) -> Markup:
     """macros.html `cov_cell`: a coverage in a table's cell."""
+    return Markup(_cell(cov))
+
+
+def _cell(cov: Row | None) -> str:
     if cov and cov["percent"] is not None:
         missing = ""
         if cov["missing"]:
             missing = f"; {_number(cov['missing'])} chưa có dữ liệu"
         counts = f"{_number(cov['passed'])}/{_number(cov['assessed'])} đã đánh giá{missing}"
-        return Markup(f"{_percent(cov['percent'])} <small>({counts})</small>")
+        return f"{_percent(cov['percent'])} <small>({counts})</small>"
     if cov:
-        return Markup(f"<small>chưa có dữ liệu ({_number(cov['registered'])})</small>")
-    return Markup("—")
+        return f"<small>chưa có dữ liệu ({_number(cov['registered'])})</small>"
+    return "—"
 
 
 def coverage_rows(coverage: Iterable[Row], kinds: Iterable[str]) -> Markup:
@@ -225,7 +232,7 @@ def coverage_rows(coverage: Iterable[Row], kinds: Iterable[str]) -> Markup:
     for row in coverage:
         cells = row["cells"]
         out.append(f'<tr><th scope="row">{_e(row["year"])}</th>')
-        out.extend(f'<td class="num">{coverage_cell(cells[k])}</td>' for k in kinds)
+        out.extend(f'<td class="num">{_cell(cells[k])}</td>' for k in kinds)
         out.append("</tr>")
     return Markup("".join(out))
 

@@ -181,6 +181,7 @@ UNIT_NOUNS = (
 _UNIT_NOUN_RE = re.compile(rf"(^|, )({'|'.join(UNIT_NOUNS)}) ")
 
 
+@lru_cache(maxsize=65536)  # (a xã page's former units: the same names on many pages)
 def unit_prose(name: str) -> str:
     """A unit's name as running text writes it: the unit noun in lower case, the proper
     name as it is ("Xã Dân An, Huyện Tứ Kỳ" → "xã Dân An, huyện Tứ Kỳ")."""

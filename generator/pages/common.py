@@ -64,7 +64,41 @@ def _model_link(model: SiteModel, model_id: str | None) -> dict[str, str] | None
     return {"name": entry.model.name, "url": entry.url} if entry else None
 
 
+class _Shared:
+    """Views the pages of one build share, each made once per build and process: a model's
+    card, the same on each of the ~24 xã pages (~81,000 cards a national build, 2,500
+    models). Kept for one model object and one build: `forget` when a build lists its pages
+    (`generator.pages.collect`), since `antq serve` patches the model in place (a model
+    site's edit changes its entry's card, the entry the same object); another model
+    forgets them too. A view is never changed once made (pages read it)."""
+
+    def __init__(self) -> None:
+        self.model: SiteModel | None = None
+        self.cards: dict[int, tuple[ModelEntry, dict[str, Any]]] = {}
+
+    def forget(self) -> None:
+        self.model = None
+        self.cards = {}
+
+    def card(self, model: SiteModel, entry: ModelEntry) -> dict[str, Any]:
+        if model is not self.model:
+            self.forget()
+            self.model = model
+        kept = self.cards.get(id(entry))  # (the entry held: its id is not another's)
+        if kept is None or kept[0] is not entry:
+            kept = self.cards[id(entry)] = (entry, _card(model, entry))
+        return kept[1]
+
+
+SHARED = _Shared()
+
+
 def model_card(model: SiteModel, entry: ModelEntry) -> dict[str, Any]:
+    """A model's card (a list's item): shared by the build's pages (`SHARED`)."""
+    return SHARED.card(model, entry)
+
+
+def _card(model: SiteModel, entry: ModelEntry) -> dict[str, Any]:
     return {
         "name": entry.model.name,
         "url": entry.url,
