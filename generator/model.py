@@ -207,7 +207,8 @@ class SiteModel:
     def label(self, key: str, code: str | None) -> str:
         if code is None:
             return ""
-        return self.labels.get(key, {}).get(code, code)
+        labels = self.labels.get(key)  # (asked ~650,000 times a national build)
+        return code if labels is None else labels.get(code, code)
 
     def unit_url(self, code: str | None) -> str | None:
         if code is None:

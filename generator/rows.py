@@ -26,42 +26,49 @@ from generator.textvi import format_date, format_number
 # What each row reads of its dict (generator.pages.common: award_view, model_card, ...).
 Row = Mapping[str, Any]
 _IGNORE = ' data-pagefind-ignore="all"'
-# What markupsafe.escape replaces (&amp; &lt; &gt; &#34; &#39;): `_e` checks these.
-_SPECIAL = "&<>\"'"
+try:
+    # markupsafe's escape of a str (in C), as a str: `escape` gives the same text wrapped in
+    # a new Markup object, most of its cost (~0.3 µs a value, ~3 million values a national
+    # build). Private to markupsafe (its module is `_native` without the C extension): any
+    # other markupsafe gets `_escape_str` below (tests/test_render_rows.py: the same text).
+    from markupsafe._speedups import _escape_inner as _escape_str
+except ImportError:  # pragma: no cover (markupsafe without its C extension, or another one)
+
+    def _escape_str(text: str, /) -> str:
+        return str(escape(text))
 
 
 def _e(value: Any) -> str:
     """A value as `{{ value }}` shows it with autoescape: `markupsafe.escape`d, None as
-    "None". A plain string with none of the characters markupsafe replaces (`_SPECIAL`),
-    or an int, is its own escape: given as it is, without making a `Markup` of it (most of
-    what the escape cost: ~1 µs a value, 10 values a row)."""
+    "None". A str is escaped without making a `Markup` of it, an int is its digits."""
     kind = type(value)
     if kind is str:
-        if "&" in value or "<" in value or ">" in value or '"' in value or "'" in value:
-            return str(escape(value))
-        return str(value)  # (the same object: str of a str)
+        return _escape_str(value)
     if kind is int:
         return str(value)
     return str(escape(value))
 
 
 def _number(value: float | int | None) -> str:
-    """`{{ value | number_vi }}`."""
-    return "" if value is None else _e(format_number(value))
+    """`{{ value | number_vi }}` (digits and separators: nothing to escape)."""
+    return "" if value is None else format_number(value)
 
 
 def _date(value: Any) -> str:
-    """`{{ value | date_vi }}`."""
-    return _e(format_date(value)) if value else ""
+    """`{{ value | date_vi }}` (digits and slashes: nothing to escape)."""
+    return format_date(value) if value else ""
+
+
+_BADGES = {
+    "dat": '<span class="badge ok">Đạt</span>',
+    "chua_dat": '<span class="badge no">Chưa đạt</span>',
+}
+_NO_BADGE = '<span class="badge none">Chưa có dữ liệu</span>'
 
 
 def badge(code: str | None) -> Markup:
     """macros.html `result_badge`: a result's badge."""
-    if code == "dat":
-        return Markup('<span class="badge ok">Đạt</span>')
-    if code == "chua_dat":
-        return Markup('<span class="badge no">Chưa đạt</span>')
-    return Markup('<span class="badge none">Chưa có dữ liệu</span>')
+    return Markup(_BADGES.get(code or "", _NO_BADGE))
 
 
 def _legal(legal: Row | None) -> str:
@@ -169,7 +176,7 @@ def place_items(places: Iterable[Row], year: Any) -> Markup:
     out = []
     for p in places:
         legacy = f"; trước 01/7/2025 thuộc {_e(p['legacy'])}" if p["legacy"] else ""
-        result = f" {badge(p['result'])}" if year else ""
+        result = f" {_BADGES.get(p['result'], _NO_BADGE)}" if year else ""
         out.append(f"<li>{_e(p['name'])} <small>— {_e(p['kind'])}{legacy}</small>{result}</li>")
     return Markup("".join(out))
 
@@ -192,26 +199,30 @@ def team_rows(teams: Iterable[Row], rated: bool) -> Markup:
 
 
 def _percent(value: float | None) -> str:
-    """`{{ value | percent_vi }}` (one decimal, ",0" dropped)."""
+    """`{{ value | percent_vi }}` (one decimal, ",0" dropped; nothing to escape)."""
     if value is None:
         return "—"
     text = format_number(value, 1)
     if text.endswith(",0"):
         text = text[:-2]
-    return _e(f"{text}%")
+    return f"{text}%"
 
 
 def coverage_cell(cov: Row | None) -> Markup:
     """macros.html `cov_cell`: a coverage in a table's cell."""
+    return Markup(_cell(cov))
+
+
+def _cell(cov: Row | None) -> str:
     if cov and cov["percent"] is not None:
         missing = ""
         if cov["missing"]:
             missing = f"; {_number(cov['missing'])} chưa có dữ liệu"
         counts = f"{_number(cov['passed'])}/{_number(cov['assessed'])} đã đánh giá{missing}"
-        return Markup(f"{_percent(cov['percent'])} <small>({counts})</small>")
+        return f"{_percent(cov['percent'])} <small>({counts})</small>"
     if cov:
-        return Markup(f"<small>chưa có dữ liệu ({_number(cov['registered'])})</small>")
-    return Markup("—")
+        return f"<small>chưa có dữ liệu ({_number(cov['registered'])})</small>"
+    return "—"
 
 
 def coverage_rows(coverage: Iterable[Row], kinds: Iterable[str]) -> Markup:
@@ -221,8 +232,22 @@ def coverage_rows(coverage: Iterable[Row], kinds: Iterable[str]) -> Markup:
     for row in coverage:
         cells = row["cells"]
         out.append(f'<tr><th scope="row">{_e(row["year"])}</th>')
-        out.extend(f'<td class="num">{coverage_cell(cells[k])}</td>' for k in kinds)
+        out.extend(f'<td class="num">{_cell(cells[k])}</td>' for k in kinds)
         out.append("</tr>")
+    return Markup("".join(out))
+
+
+def pager_items(pager: Row) -> Markup:
+    """macros.html `pager`'s links, one to each page of the list, the page shown marked (a
+    list of n pages: n links on each of its n pages, ~100,000 for the national awards)."""
+    number = pager["number"]
+    out = []
+    for item in pager["pages"]:
+        n = _e(item["n"])
+        if item["n"] == number:
+            out.append(f'<li><span aria-current="page">{n}</span></li>')
+        else:
+            out.append(f'<li><a href="{_e(item["url"])}" aria-label="Trang {n}">{n}</a></li>')
     return Markup("".join(out))
 
 
@@ -245,4 +270,5 @@ ROWS = {
     "team_rows": team_rows,
     "coverage_cell": coverage_cell,
     "coverage_rows": coverage_rows,
+    "pager_items": pager_items,
 }

@@ -103,12 +103,31 @@ def slugify(text: str) -> str:
 
 
 def format_number(value: float | int, decimals: int = 0) -> str:
-    """Vietnamese number format: 1.234 and 12,5."""
+    """Vietnamese number format: 1.234 and 12,5. A whole number is formatted once per
+    process (`_whole`): counts repeat on thousands of pages (issue 18 item 7)."""
+    if type(value) is int and decimals == 0:
+        return _whole(value)
     text = f"{value:,.{decimals}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
+# Memos of pure functions of one value, exactly typed (`type(value) is int`, `is date`): a
+# float, a bool or a datetime is not memoised (-0.0 == 0.0 but shows "-0"; two equal
+# datetimes may fall on different days). Bounded: a long `antq serve` keeps at most this many.
+@lru_cache(maxsize=65536)
+def _whole(value: int) -> str:
+    return f"{value:,.0f}".replace(",", ".")  # (.0f as for any number: past 2**53, rounded)
+
+
 def format_date(value: date) -> str:
+    """dd/mm/yyyy; a date (not a datetime) formatted once per process (`_day`)."""
+    if type(value) is date:
+        return _day(value)
+    return f"{value.day:02d}/{value.month:02d}/{value.year}"
+
+
+@lru_cache(maxsize=65536)
+def _day(value: date) -> str:
     return f"{value.day:02d}/{value.month:02d}/{value.year}"
 
 
@@ -162,6 +181,7 @@ UNIT_NOUNS = (
 _UNIT_NOUN_RE = re.compile(rf"(^|, )({'|'.join(UNIT_NOUNS)}) ")
 
 
+@lru_cache(maxsize=65536)  # (a xã page's former units: the same names on many pages)
 def unit_prose(name: str) -> str:
     """A unit's name as running text writes it: the unit noun in lower case, the proper
     name as it is ("Xã Dân An, Huyện Tứ Kỳ" → "xã Dân An, huyện Tứ Kỳ")."""

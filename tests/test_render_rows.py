@@ -189,11 +189,14 @@ def _card() -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     "value",
-    [HOSTILE, "", "plain", *rows._SPECIAL, 0, -12, 2024, None, 1.5, True, date(2024, 1, 2)]
-    + [Markup("<b>ok</b>"), "x" * 100 + "'"],
+    [HOSTILE, "", "plain", *"&<>\"'", 0, -12, 2024, None, 1.5, True, date(2024, 1, 2)]
+    + [Markup("<b>ok</b>"), "x" * 100 + "'", "Tổ dân phố số 3 <b>", "\x00&\u00a0"],
 )
 def test_the_fast_escape_is_markupsafes(value: Any) -> None:
     assert rows._e(value) == str(escape(value))
+    assert type(rows._e(value)) is str
+    if type(value) is str:
+        assert rows._escape_str(value) == str(escape(value))
 
 
 BADGE = """{% if code == "dat" %}<span class="badge ok">Đạt</span>{% elif code == "chua_dat" %}<span class="badge no">Chưa đạt</span>{% else %}<span class="badge none">Chưa có dữ liệu</span>{% endif %}"""  # noqa: E501
@@ -218,3 +221,13 @@ def test_a_card_made_once_is_made_again_when_a_value_changes() -> None:
     assert ">A</a>" in first and "&lt;script&gt;" in renamed and ">A</a>" not in renamed
     assert rows.model_cards([{**_card(), "sites": 2}], 3) != first
     assert rows.model_cards([_card()], 2) != first  # another heading level
+
+
+PAGER = """{% for item in p.pages %}<li>{% if item.n == p.number %}<span aria-current="page">{{ item.n }}</span>{% else %}<a href="{{ item.url }}" aria-label="Trang {{ item.n }}">{{ item.n }}</a>{% endif %}</li>{% endfor %}"""  # noqa: E501
+
+
+def test_pager_items_are_the_loop(renderer: Renderer) -> None:
+    pages = [{"n": n, "url": f"/khen-thuong/{HOSTILE}/trang-{n}/?a&b"} for n in range(1, 6)]
+    for number in (1, 3, 5):
+        p = {"number": number, "count": 5, "pages": pages}
+        assert rows.pager_items(p) == _loop(renderer, PAGER, p=p)

@@ -280,6 +280,9 @@ def collect(
     `log`: the data's commits, asked of git once per build; `cache_dir`: the build's cache
     folder; `warm`: the changed keys and kept outputs, `Source.reused`): each family in
     rank order, given what the ones before it produced."""
+    from generator.pages.common import SHARED
+
+    SHARED.forget()  # (views shared by the last build's pages: this one makes its own)
     pages: list[Page] = []
     files: list[FileOutput] = []
     changed, kept, keep = (warm.changed, warm.kept, warm.keep) if warm else (None, {}, {})

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
+from generator.data.records import ModelSite
 from generator.deps import model_key
 from generator.model import ModelEntry, SiteModel
 from generator.pages import FileOutput, Page, Slice, Source, paged, split_list
@@ -147,17 +148,15 @@ def model_pages(model: SiteModel, entry: ModelEntry) -> Iterator[Page]:
     sites = sorted(
         entry.sites, key=lambda s: (not s.exemplar, s.started or m.decision_date or s.id, s.id)
     )
-    first = model_page(model, entry)
+    first = model_page(model, entry, sites)
     view = functools.partial(site_view, model)
     yield from split_list(first, "sites", sites, SITES_ON_PAGE, ("model",), view)
 
 
-def model_page(model: SiteModel, entry: ModelEntry) -> Page:
-    """A model's own page (its first SITES_ON_PAGE sites: `model_pages` makes the rest)."""
+def model_page(model: SiteModel, entry: ModelEntry, sites: list[ModelSite]) -> Page:
+    """A model's own page, `sites` in the order its pages list them: `model_pages` puts the
+    views of its first SITES_ON_PAGE in it (`split_list`), and makes the pages of the rest."""
     m = entry.model
-    sites = sorted(
-        entry.sites, key=lambda s: (not s.exemplar, s.started or m.decision_date or s.id, s.id)
-    )
     context = {
         "model": {
             "id": m.id,
@@ -174,7 +173,7 @@ def model_page(model: SiteModel, entry: ModelEntry) -> Page:
             "province": model.unit_names.get(m.province_code, m.province_code),
             "province_url": model.unit_url(m.province_code),
         },
-        "sites": [site_view(model, s) for s in sites[:SITES_ON_PAGE]],
+        "sites": [],  # (`split_list`: viewed once, not here and again there)
         "sites_total": len(sites),
         "pager": None,
         "members_total": sum(s.members or 0 for s in sites),

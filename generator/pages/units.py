@@ -134,11 +134,12 @@ def _rating(model: SiteModel, rating: SecurityTeamRating | None) -> str | None:
     """ "Hoàn thành tốt nhiệm vụ (2026)": a tổ's newest yearly rating, or None."""
     if rating is None:
         return None
-    return text(
-        "security-team-rating-latest",
-        rating=model.label("security_team_ratings.rating", rating.rating),
-        year=rating.year,
-    )
+    return _rating_text(model.label("security_team_ratings.rating", rating.rating), rating.year)
+
+
+@functools.lru_cache(maxsize=4096)  # (a few ratings × years, on ~70,000 tổ of the country)
+def _rating_text(rating: str, year: int) -> str:
+    return text("security-team-rating-latest", rating=rating, year=year)
 
 
 def exemplar_view(model: SiteModel, row: ExemplarRecognition) -> dict[str, Any]:
