@@ -151,11 +151,12 @@ def test_a_patched_row_in_nfd_is_normalised(tmp_path: Path) -> None:
 
 
 def test_a_first_builds_digests_are_made_side_by_side(tmp_path: Path, monkeypatch) -> None:
-    """`Memo.prefetch` makes the digests of the tables to split in forked processes (none
-    split in this one) and keeps them where `Memo.digests` reads them: the digests made in
-    this process without a cache folder. Negative controls (run by hand, each fails the
-    test): the digests kept under the wrong table's name (`zip(todo, reversed(found))`);
-    no prefetch (this process splits every table)."""
+    """`Memo.prefetch` makes the digests of the tables to split and each table compressed
+    whole in forked processes (none split or compressed in this one) and keeps them where
+    `Memo.digests` and `Memo.packed` read them: what this process makes without a cache
+    folder. Negative controls (run by hand, each fails the test): the digests kept under
+    the wrong table's name (`zip(jobs, reversed(found))`); no prefetch (this process splits
+    and compresses every table)."""
     from generator import limits
 
     monkeypatch.setattr(limits, "SPLIT_ABOVE", 1)  # the fixture's tables split per province
@@ -175,8 +176,16 @@ def test_a_first_builds_digests_are_made_side_by_side(tmp_path: Path, monkeypatc
         return real(spec, index, column)
 
     monkeypatch.setattr(opendata, "_split_csv", counting)
+    compressed_here: list[int] = []
+    compress = opendata.gzpieces.compress
+    monkeypatch.setattr(
+        opendata.gzpieces, "compress", lambda *a: compressed_here.append(1) or compress(*a)
+    )
     memo = opendata.Memo(tmp_path / "cache", package, ProvinceIndex(package))
     memo.prefetch(specs)
     assert {s.name: memo.digests(s) for s in specs} == wanted
-    assert split_here == []
+    for spec in package.resources:  # each table compressed whole, as `packed` makes it
+        whole = compress(opendata._table(spec)(), opendata.GZIP_LEVEL).gz
+        assert memo.packed(spec, opendata.file_sha256(spec.path))[1]() == whole
+    assert split_here == [] and compressed_here == []
     opendata._SPLITS.clear()

@@ -357,8 +357,7 @@ class Memo:
         if self.root is None:
             data = gzpieces.compress(_table(spec)(), GZIP_LEVEL).gz
             return len(data), _bytes(data), None
-        # (the format in the name: a file cached by code that compressed otherwise is not it)
-        path = self.root / f"{spec.name}-{digest}-{gzpieces.format_tag()}.csv.gz"
+        path = self._packed_path(spec, digest)
         if not path.is_file():
             early = _EARLY.pop((spec.name, digest), None)
             made = early.result() if early is not None else None
@@ -413,24 +412,24 @@ class Memo:
             _replace(self.root, f"{spec.name}-*.json", path, data)
         return made
 
-    def prefetch(self, specs: list[ResourceSpec]) -> None:
-        """A first build's digests of the tables to split (`specs`), made side by side in
-        forked processes and kept in the cache folder, where `digests` reads them (issue
-        18: 2.3 CPU s of the national package's cold pages stage, one table after another
-        in this process, the other core idle). Not in a long-lived process (it keeps the
-        splits it makes: `keep`, `eager`). A table whose digests a process could not make
-        (a table unreadable) is left to `digests`, which says why in this process."""
+    def prefetch(self, split: list[ResourceSpec]) -> None:
+        """A first build's costly parts of the open data, made side by side in forked
+        processes and kept in the cache folder, where `digests` and `packed` read them
+        (issue 18: on the national package's cold build, 2.3 CPU s of splitting tables for
+        their digests and 1.4 of compressing every table whole, one after another in the
+        pages stage, the other core idle): the digests of the tables to `split`, each table
+        compressed whole. Not in a long-lived process (it keeps the splits it makes: `keep`,
+        `eager`). What a process could not make (a table unreadable) is left to `digests`
+        and `packed`, which say why in this process."""
         if self.root is None or self.keep or self.eager or _KEPT:
             return
-        todo = [spec for spec in specs if not (path := self._where(spec)[2]) or not path.is_file()]
-        count = min(workers.count(), len(todo))
+        jobs = self._prefetch_jobs(split)
+        count = min(workers.count(), len(jobs))
         if count < 2:
             return
-        for spec in todo:  # (in this process: the render stage's splits read them too)
-            link = self.index.link(spec.name)
-            if link is not None:
+        for _, spec in jobs:  # (in this process: the render stage's splits read them too)
+            if (link := self.index.link(spec.name)) is not None:
                 self.index.key_provinces(link[1])
-        todo.sort(key=lambda spec: -spec.path.stat().st_size)  # the largest first
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
@@ -438,18 +437,39 @@ class Memo:
         try:
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
-                found = list(pool.map(_digests_of, [spec.name for spec in todo]))
+                found = list(pool.map(_prefetched, [(kind, spec.name) for kind, spec in jobs]))
         finally:
             _PREFETCH.clear()
-        for spec, made in zip(todo, found, strict=True):
-            path = self._where(spec)[2]
-            if made is not None and path is not None:
-                _replace(
-                    self.root,
-                    f"{spec.name}-*.json",
-                    path,
-                    json.dumps(made, sort_keys=True).encode(),
-                )
+        for (kind, spec), made in zip(jobs, found, strict=True):
+            if kind == "digests" and made is not None:
+                data = json.dumps(made, sort_keys=True).encode()
+                _replace(self.root, f"{spec.name}-*.json", self._digests_path(spec), data)
+
+    def _prefetch_jobs(self, split: list[ResourceSpec]) -> list[tuple[str, ResourceSpec]]:
+        """`prefetch`'s jobs: what is not kept yet, the largest first (a split costs about
+        three times its table's compression)."""
+        tables = [spec for spec in self.package.resources if spec.path.is_file()]
+        names = {spec.name for spec in split}
+        jobs = [
+            ("digests", s)
+            for s in tables
+            if s.name in names and not self._digests_path(s).is_file()
+        ]
+        jobs += [("packed", s) for s in tables if not self._packed_path(s).is_file()]
+        jobs.sort(key=lambda job: -job[1].path.stat().st_size * (3 if job[0] == "digests" else 1))
+        return jobs
+
+    def _digests_path(self, spec: ResourceSpec) -> Path:
+        path = self._where(spec)[2]
+        assert path is not None
+        return path
+
+    def _packed_path(self, spec: ResourceSpec, digest: str | None = None) -> Path:
+        """Where the table compressed whole is kept (`packed`; the format in the name: a
+        file cached by code that compressed otherwise is not it)."""
+        assert self.root is not None
+        digest = digest or file_sha256(spec.path)
+        return self.root / f"{spec.name}-{digest}-{gzpieces.format_tag()}.csv.gz"
 
     def _patched(self, spec: ResourceSpec, context: str, digest: str) -> dict[str, str] | None:
         """The digests from the split kept of an earlier version of the table (`_Kept`),
@@ -481,22 +501,28 @@ class Memo:
         return made
 
 
-# The memo whose digests `Memo.prefetch`'s forked processes make.
+# The memo whose parts `Memo.prefetch`'s forked processes make.
 _PREFETCH: dict[str, Memo] = {}
 
 
-def _digests_of(name: str) -> dict[str, str] | None:
-    """In a forked process of `Memo.prefetch`: the digests of table `name`, None when they
-    cannot be made."""
+def _prefetched(job: tuple[str, str]) -> dict[str, str] | None:
+    """In a forked process of `Memo.prefetch`: ("digests", table) → the digests of the
+    table; ("packed", table) → None, the table compressed whole and kept (`Memo.packed`).
+    None when they cannot be made (said again by the build in its own process)."""
     memo = _PREFETCH["memo"]
+    kind, name = job
     spec = memo.package.resource(name)
     link = memo.index.link(name)
-    if spec is None or link is None:
+    if spec is None:
         return None
     try:
-        return _split_digests(_split_csv(spec, memo.index, link[0]))
-    except Exception:  # (said by `Memo.digests`, which makes them again in the build)
+        if kind == "packed":
+            memo.packed(spec, file_sha256(spec.path))
+        elif link is not None:
+            return _split_digests(_split_csv(spec, memo.index, link[0]))
+    except Exception:  # (said by `Memo.digests` or `Memo.packed` in the build's process)
         return None
+    return None
 
 
 def _split_digests(split: dict[str, Any]) -> dict[str, str]:
