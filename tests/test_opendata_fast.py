@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 
+from generator.data import scope
 from generator.data.load import record_maker
 from generator.data.schema import PackageSpec, load_package
 from generator.data.scope import ProvinceIndex
@@ -154,9 +155,10 @@ def test_a_first_builds_digests_are_made_side_by_side(tmp_path: Path, monkeypatc
     """`Memo.prefetch` makes the digests of the tables to split and each table compressed
     whole in forked processes (none split or compressed in this one) and keeps them where
     `Memo.digests` and `Memo.packed` read them: what this process makes without a cache
-    folder. Negative controls (run by hand, each fails the test): the digests kept under
-    the wrong table's name (`zip(jobs, reversed(found))`); no prefetch (this process splits
-    and compresses every table)."""
+    folder, and the province of each row of the tables the splits read (`learn`), none of
+    them read here. Negative controls (run by hand, each fails the test): the digests kept
+    under the wrong table's name (`zip(jobs, reversed(found))`); no prefetch (this process
+    splits and compresses every table); the provinces not learnt."""
     from generator import limits
 
     monkeypatch.setattr(limits, "SPLIT_ABOVE", 1)  # the fixture's tables split per province
@@ -181,9 +183,18 @@ def test_a_first_builds_digests_are_made_side_by_side(tmp_path: Path, monkeypatc
     monkeypatch.setattr(
         opendata.gzpieces, "compress", lambda *a: compressed_here.append(1) or compress(*a)
     )
+    read_here: list[str] = []  # the tables read whole for their rows' provinces
+    read_records = scope.read_records
+    monkeypatch.setattr(
+        scope, "read_records", lambda s: read_here.append(s.name) or read_records(s)
+    )
     memo = opendata.Memo(tmp_path / "cache", package, ProvinceIndex(package))
     memo.prefetch(specs)
     assert {s.name: memo.digests(s) for s in specs} == wanted
+    for spec in specs:  # (learnt from the forked processes: the render stage's splits read it)
+        target = memo.index.link(spec.name)[1]  # type: ignore[index]
+        assert memo.index.key_provinces(target) == index.key_provinces(target)
+    assert read_here == []
     for spec in package.resources:  # each table compressed whole, as `packed` makes it
         whole = compress(opendata._table(spec)(), opendata.GZIP_LEVEL).gz
         assert memo.packed(spec, opendata.file_sha256(spec.path))[1]() == whole

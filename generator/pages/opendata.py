@@ -427,9 +427,6 @@ class Memo:
         count = min(workers.count(), len(jobs))
         if count < 2:
             return
-        for _, spec in jobs:  # (in this process: the render stage's splits read them too)
-            if (link := self.index.link(spec.name)) is not None:
-                self.index.key_provinces(link[1])
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
@@ -442,8 +439,12 @@ class Memo:
             _PREFETCH.clear()
         for (kind, spec), made in zip(jobs, found, strict=True):
             if kind == "digests" and made is not None:
-                data = json.dumps(made, sort_keys=True).encode()
+                data = json.dumps(made[0], sort_keys=True).encode()
                 _replace(self.root, f"{spec.name}-*.json", self._digests_path(spec), data)
+                # The province of each row of the table its split reads (a table read whole:
+                # 1.3 s of the national package's in this process), for the render stage's
+                # splits (`_split`: this index, inherited by its forked processes).
+                self.index.learn(made[1], made[2])
 
     def _prefetch_jobs(self, split: list[ResourceSpec]) -> list[tuple[str, ResourceSpec]]:
         """`prefetch`'s jobs: what is not kept yet, the largest first (a split costs about
@@ -505,10 +506,11 @@ class Memo:
 _PREFETCH: dict[str, Memo] = {}
 
 
-def _prefetched(job: tuple[str, str]) -> dict[str, str] | None:
+def _prefetched(job: tuple[str, str]) -> tuple[dict[str, str], str, Any] | None:
     """In a forked process of `Memo.prefetch`: ("digests", table) → the digests of the
-    table; ("packed", table) → None, the table compressed whole and kept (`Memo.packed`).
-    None when they cannot be made (said again by the build in its own process)."""
+    table, the table its split reads and its `key_provinces`; ("packed", table) → None,
+    the table compressed whole and kept (`Memo.packed`). None when they cannot be made
+    (said again by the build in its own process)."""
     memo = _PREFETCH["memo"]
     kind, name = job
     spec = memo.package.resource(name)
@@ -519,7 +521,8 @@ def _prefetched(job: tuple[str, str]) -> dict[str, str] | None:
         if kind == "packed":
             memo.packed(spec, file_sha256(spec.path))
         elif link is not None:
-            return _split_digests(_split_csv(spec, memo.index, link[0]))
+            made = _split_digests(_split_csv(spec, memo.index, link[0]))
+            return made, link[1], memo.index.key_provinces(link[1])
     except Exception:  # (said by `Memo.digests` or `Memo.packed` in the build's process)
         return None
     return None
