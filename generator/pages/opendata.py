@@ -418,10 +418,10 @@ class Memo:
         (issue 18: on the national package's cold build, 2.3 CPU s of splitting tables for
         their digests and 1.4 of compressing every table whole, one after another in the
         pages stage, the other core idle): the digests of the tables to `split`, each table
-        compressed whole. Not in a long-lived process (it keeps the splits it makes: `keep`,
-        `eager`). What a process could not make (a table unreadable) is left to `digests`
-        and `packed`, which say why in this process."""
-        if self.root is None or self.keep or self.eager or _KEPT:
+        compressed whole. Not in a long-lived process (`antq serve`: `warm`; it keeps the
+        splits it makes, `keep`, `eager`). What a process could not make (a table
+        unreadable) is left to `digests` and `packed`, which say why in this process."""
+        if self.root is None or self.warm or self.keep or self.eager or _KEPT:
             return
         jobs = self._prefetch_jobs(split)
         count = min(workers.count(), len(jobs))
