@@ -90,8 +90,8 @@ def test_full_build_links_kept_open_data_until_the_code_or_data_change(
 
     real = opendata._province_json  # the new code: province JSON with a final newline
 
-    def new_code(package, name, code):  # type: ignore[no-untyped-def]
-        return lambda: real(package, name, code)() + b"\n"
+    def new_code(package, name, code, kept=True):  # type: ignore[no-untyped-def]
+        return lambda: real(package, name, code, kept)() + b"\n"
 
     monkeypatch.setattr(opendata, "_province_json", new_code)
     monkeypatch.setattr(build_mod.codeversion, "code_version", lambda: "edited code")

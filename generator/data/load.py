@@ -190,6 +190,35 @@ def _row_factory(
     return namespace["make"]
 
 
+def json_row_maker(spec: ResourceSpec, header: list[str]) -> Callable[[list[str]], Any]:
+    """A row's cells (under `header`) → the row as the open data publishes it in JSON: the
+    record's values (`record_maker`'s conversion, the same expressions) by field name, a
+    date as yyyy-mm-dd, made by one generated function without the record (the national
+    package's open data converts 800,000 rows: the record and its values read back by name
+    cost three times as much)."""
+    positions = [header.index(name) for name in spec.field_names]
+    parts = []
+    for field, i in zip(spec.fields, positions, strict=True):
+        value = _EXPRESSIONS.get(field.type, _EXPRESSIONS["string"]).format(i=i)
+        if field.type == "date":
+            value = f"(_date(r[{i}]).isoformat() if r[{i}] else None)"
+        parts.append(f"{field.name!r}: {value}")
+    width = max(positions) + 1
+    source = (
+        "def make(r):\n"
+        f"    if len(r) < {width}:\n"
+        f"        r = (r + _BLANK)[:{width}]\n"
+        f"    return {{{', '.join(parts)}}}\n"
+    )
+    namespace: dict[str, Any] = {
+        "_date": date.fromisoformat,
+        "_TRUE": ("true", "1"),
+        "_BLANK": [""] * width,
+    }
+    exec(compile(source, f"<json rows {spec.name}>", "exec"), namespace)
+    return namespace["make"]
+
+
 def unit_converter(root: Path) -> Callable[[str], str | None]:
     """Unit codes as the tables of the package at `root` resolve them: the reference unit
     tables are read on the first code converted."""

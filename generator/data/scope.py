@@ -181,6 +181,11 @@ class ProvinceIndex:
         self._keys[name] = found
         return found
 
+    def learn(self, name: str, keys: dict[str, str] | None) -> None:
+        """`key_provinces(name)` as another process of the build found it (the open data's
+        forked processes: generator.pages.opendata `Memo.prefetch`), unless known here."""
+        self._keys.setdefault(name, keys)
+
     def of(self, name: str, value: str | None) -> str:
         """The province of a row of `name` whose link column holds `value` ("" for none)."""
         link = self.link(name)

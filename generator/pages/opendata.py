@@ -22,14 +22,14 @@ import io
 import json
 import os
 import pickle
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from generator import codeversion, deps, gzpieces, limits
+from generator import codeversion, deps, gzpieces, limits, workers
 from generator.data.cache import generation
 from generator.data.rawcsv import (
     file_sha256,
@@ -156,6 +156,8 @@ def outputs(
     plain_names = [s.name for s in package.resources if s.name not in split_names]
     if warm:
         memo.eager = _eager_splits(package, split_names)
+        memo.warm = True
+    memo.prefetch([spec for spec in package.resources if spec.name in split_names])
     provinces = _Provinces(index, held)
     keys = []
     for spec in package.resources:
@@ -299,11 +301,11 @@ def _table_files(
         base = f"/du-lieu/{spec.name}/{code}"
         entry["provinces"].append({"code": code, "name": name, "base": base})
         own = rows.get(code) or rows[EMPTY]
-        produce = _province_csv(memo.package, spec.name, code)
+        produce = _province_csv(memo.package, spec.name, code, memo.warm)
         group = f"split:{spec.name}"  # (made from one split of the table: `_split`)
         files.append(FileOutput(f"{base}.csv.gz", f"csv.gz:{code}:{own}", produce, group=group))
         json_inputs = f"json:{code}:{own}:{spec.descriptor_hash()}"
-        province_json = _province_json(memo.package, spec.name, code)
+        province_json = _province_json(memo.package, spec.name, code, memo.warm)
         files.append(FileOutput(f"{base}.json", json_inputs, province_json, group=group))
     return entry, files
 
@@ -339,6 +341,9 @@ class Memo:
         self.keep = keep
         # The tables whose split is kept even when their digests are cached (`_eager_splits`).
         self.eager: frozenset[str] = frozenset()
+        # A long-lived process (`antq serve`): each row's published text is kept for the next
+        # build (`_ROW_TEXTS`); a build of its own (`antq build`) encodes a province at once.
+        self.warm = False
         # A new build: the splits a long-lived process (`antq serve`) made for the last one
         # are of the tables as they were then, and so is the province index they used.
         _SPLITS.clear()
@@ -352,8 +357,7 @@ class Memo:
         if self.root is None:
             data = gzpieces.compress(_table(spec)(), GZIP_LEVEL).gz
             return len(data), _bytes(data), None
-        # (the format in the name: a file cached by code that compressed otherwise is not it)
-        path = self.root / f"{spec.name}-{digest}-{gzpieces.format_tag()}.csv.gz"
+        path = self._packed_path(spec, digest)
         if not path.is_file():
             early = _EARLY.pop((spec.name, digest), None)
             made = early.result() if early is not None else None
@@ -362,8 +366,10 @@ class Memo:
             _replace(self.root, f"{spec.name}-*.csv.gz", path, made)
         return path.stat().st_size, path.read_bytes, _path(path)
 
-    def digests(self, spec: ResourceSpec) -> dict[str, str]:
-        """Each province's digest of the table's rows as its files publish them."""
+    def _where(self, spec: ResourceSpec) -> tuple[list[str], int | None, Path | None]:
+        """What a table's digests depend on (the code, the descriptors and the bytes of the
+        tables its split reads), where the table's own bytes' digest is among them, and
+        the file the digests are kept in (None: no cache folder)."""
         if self._code is None:
             self._code = codeversion.code_version()
         parts = [self._code, spec.descriptor_hash()]
@@ -375,9 +381,14 @@ class Memo:
                     own = len(parts) + 2
                 parts += [name, found.descriptor_hash(), file_sha256(found.path)]
         key = hashlib.sha256("|".join(parts).encode()).hexdigest()
+        path = self.root / f"{spec.name}-{key}.json" if self.root is not None else None
+        return parts, own, path
+
+    def digests(self, spec: ResourceSpec) -> dict[str, str]:
+        """Each province's digest of the table's rows as its files publish them."""
+        parts, own, path = self._where(spec)
         # What the digests depend on but the table's own bytes (`_Kept`).
         context = "|".join(part for i, part in enumerate(parts) if i != own)
-        path = self.root / f"{spec.name}-{key}.json" if self.root is not None else None
         cached: dict[str, str] | None = None
         if path is not None and path.is_file():
             cached = json.loads(path.read_text(encoding="utf-8"))
@@ -393,14 +404,73 @@ class Memo:
             return cached
         if made is None:
             split = _split(self.package, spec.name, "csv")
-            made = {c: _rows_digest(split["header"], rows) for c, rows in split["rows"].items()}
-            made[EMPTY] = _rows_digest(split["header"], [])
+            made = _split_digests(split)
             if (self.keep or spec.name in self.eager) and own is not None:
                 _keep(spec.name, context, parts[own], split, made)
         if path is not None and self.root is not None:
             data = json.dumps(made, sort_keys=True).encode()
             _replace(self.root, f"{spec.name}-*.json", path, data)
         return made
+
+    def prefetch(self, split: list[ResourceSpec]) -> None:
+        """A first build's costly parts of the open data, made side by side in forked
+        processes and kept in the cache folder, where `digests` and `packed` read them
+        (issue 18: on the national package's cold build, 2.3 CPU s of splitting tables for
+        their digests and 1.4 of compressing every table whole, one after another in the
+        pages stage, the other core idle): the digests of the tables to `split`, each table
+        compressed whole. Not in a long-lived process (`antq serve`: `warm`; it keeps the
+        splits it makes, `keep`, `eager`). What a process could not make (a table
+        unreadable) is left to `digests` and `packed`, which say why in this process."""
+        if self.root is None or self.warm or self.keep or self.eager or _KEPT:
+            return
+        jobs = self._prefetch_jobs(split)
+        count = min(workers.count(), len(jobs))
+        if count < 2:
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        _PREFETCH["memo"] = self  # (read by the forked processes)
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+                found = list(pool.map(_prefetched, [(kind, spec.name) for kind, spec in jobs]))
+        finally:
+            _PREFETCH.clear()
+        for (kind, spec), made in zip(jobs, found, strict=True):
+            if kind == "digests" and made is not None:
+                data = json.dumps(made[0], sort_keys=True).encode()
+                _replace(self.root, f"{spec.name}-*.json", self._digests_path(spec), data)
+                # The province of each row of the table its split reads (a table read whole:
+                # 1.3 s of the national package's in this process), for the render stage's
+                # splits (`_split`: this index, inherited by its forked processes).
+                self.index.learn(made[1], made[2])
+
+    def _prefetch_jobs(self, split: list[ResourceSpec]) -> list[tuple[str, ResourceSpec]]:
+        """`prefetch`'s jobs: what is not kept yet, the largest first (a split costs about
+        three times its table's compression)."""
+        tables = [spec for spec in self.package.resources if spec.path.is_file()]
+        names = {spec.name for spec in split}
+        jobs = [
+            ("digests", s)
+            for s in tables
+            if s.name in names and not self._digests_path(s).is_file()
+        ]
+        jobs += [("packed", s) for s in tables if not self._packed_path(s).is_file()]
+        jobs.sort(key=lambda job: -job[1].path.stat().st_size * (3 if job[0] == "digests" else 1))
+        return jobs
+
+    def _digests_path(self, spec: ResourceSpec) -> Path:
+        path = self._where(spec)[2]
+        assert path is not None
+        return path
+
+    def _packed_path(self, spec: ResourceSpec, digest: str | None = None) -> Path:
+        """Where the table compressed whole is kept (`packed`; the format in the name: a
+        file cached by code that compressed otherwise is not it)."""
+        assert self.root is not None
+        digest = digest or file_sha256(spec.path)
+        return self.root / f"{spec.name}-{digest}-{gzpieces.format_tag()}.csv.gz"
 
     def _patched(self, spec: ResourceSpec, context: str, digest: str) -> dict[str, str] | None:
         """The digests from the split kept of an earlier version of the table (`_Kept`),
@@ -430,6 +500,39 @@ class Memo:
             csv=kept.split,
         )
         return made
+
+
+# The memo whose parts `Memo.prefetch`'s forked processes make.
+_PREFETCH: dict[str, Memo] = {}
+
+
+def _prefetched(job: tuple[str, str]) -> tuple[dict[str, str], str, Any] | None:
+    """In a forked process of `Memo.prefetch`: ("digests", table) → the digests of the
+    table, the table its split reads and its `key_provinces`; ("packed", table) → None,
+    the table compressed whole and kept (`Memo.packed`). None when they cannot be made
+    (said again by the build in its own process)."""
+    memo = _PREFETCH["memo"]
+    kind, name = job
+    spec = memo.package.resource(name)
+    link = memo.index.link(name)
+    if spec is None:
+        return None
+    try:
+        if kind == "packed":
+            memo.packed(spec, file_sha256(spec.path))
+        elif link is not None:
+            made = _split_digests(_split_csv(spec, memo.index, link[0]))
+            return made, link[1], memo.index.key_provinces(link[1])
+    except Exception:  # (said by `Memo.digests` or `Memo.packed` in the build's process)
+        return None
+    return None
+
+
+def _split_digests(split: dict[str, Any]) -> dict[str, str]:
+    """Each province's digest of a split's rows, and `EMPTY`'s."""
+    made = {c: _rows_digest(split["header"], rows) for c, rows in split["rows"].items()}
+    made[EMPTY] = _rows_digest(split["header"], [])
+    return made
 
 
 # `antq serve` (issue 18): the split of each table an edit changed (at most `KEEP_SPLITS`,
@@ -520,6 +623,8 @@ def _patch_split(kept: _Kept, data: bytes) -> dict[str, str] | None:
         ]
     except (csv.Error, UnicodeDecodeError):
         return None
+    # (whether every cell is NFC still: the JSON's rows skip `nfc` then, `_split_json`)
+    split["nfc"] = split.get("nfc", False) and all(_is_nfc(c) for cells in new for c in cells)
     touched = set()
     for number, cells in zip(range(start, end), new, strict=True):
         old = at[number]
@@ -764,11 +869,12 @@ def _split_csv(spec: ResourceSpec, index: ProvinceIndex, column: str) -> dict[st
     link = index.link(spec.name)
     keys = (index.key_provinces(link[1]) if link is not None else None) or {}
     numbers: dict[str, list[int]] = {}  # each row's line (`_Kept`: one row a line)
+    normal = _is_nfc(table.text)
     for line, cells in table.rows():
         if not any(cells):
             continue
         value = cells[position].strip() if position < len(cells) else ""
-        province = keys.get(value if value.isascii() else nfc(value), "")
+        province = keys.get(value if normal or value.isascii() else nfc(value), "")
         out.setdefault(province, []).append(cells)
         numbers.setdefault(province, []).append(line - 1)
     return {
@@ -780,31 +886,42 @@ def _split_csv(spec: ResourceSpec, index: ProvinceIndex, column: str) -> dict[st
         "keys": keys,
         "spec": spec,
         "data": table.text.encode("utf-8") if not table.bom and not table.trailing_empty else None,
+        "nfc": normal,  # every cell is NFC already (`_is_nfc`)
+        "cr": "\r" in table.text,  # a cell may hold a carriage return
     }
+
+
+def _is_nfc(text: str) -> bool:
+    """Whether every cell read from `text` is in NFC, told by one or two C passes (none
+    copies a text in NFC), so that `nfc` per cell (6 million calls on the national package)
+    can be skipped. A cell is parts of the text joined where the reader dropped a quote (a
+    closing one, or one of two); a part of an NFC text is NFC (canonical order holds in any
+    part of a sequence, and a pair that would compose in the part, with nothing blocking
+    between, is in the whole too). So the text in NFC, and in NFC without its quotes (the
+    parts a dropped quote joins: `"ơ"̃` is NFC, its cell `ỡ` is not), says it: the quotes a
+    cell keeps compose with nothing and block as they did. A validated table is NFC unless
+    an official typed NFD (a warning, `nfd-text`): its cells are normalised one by one."""
+    if text.isascii():
+        return True
+    if not unicodedata.is_normalized("NFC", text):
+        return False
+    return '"' not in text or unicodedata.is_normalized("NFC", text.replace('"', ""))
 
 
 def _split_json(spec: ResourceSpec, split: dict[str, Any]) -> dict[str, Any]:
     """The CSV split's rows as JSON rows (`_json_rows`' conversion, a province at a time
     when its file is produced)."""
-    from generator.data.load import record_maker
+    from generator.data.load import json_row_maker
 
-    make = record_maker(spec, split["header"])
-    names = spec.field_names
-    attrs = ["class_" if n == "class" else n for n in names]
-    # One call gives a record's values in the fields' order (a tuple, even of one field).
-    values = attrgetter(*attrs) if len(attrs) > 1 else lambda r: (getattr(r, attrs[0]),)
-    # issue 18 item 7: `_jsonable` was a call per cell (400,000 national assessments):
-    # only the fields of a type the reader may make something else than a plain value of
-    # (a date) go through it now.
-    other = [i for i, f in enumerate(spec.fields) if f.type not in _PLAIN_TYPES]
+    # issue 18 item 7: a row's values made into its JSON object by one generated function
+    # (the record and `_jsonable` per cell cost three times as much), its cells normalised
+    # only when the table's text is not NFC already (`_is_nfc`).
+    make = json_row_maker(spec, split["header"])
+    normal = split.get("nfc", False)  # (a split patched by `antq serve`: see `_patch_split`)
 
     def row(cells: list[str]) -> dict[str, Any]:
-        found: list[Any] | tuple[Any, ...] = values(make([nfc(c) for c in cells]))
-        if other:
-            found = list(found)
-            for i in other:
-                found[i] = _jsonable(found[i])
-        return dict(zip(names, found, strict=True))
+        found: dict[str, Any] = make(cells if normal else list(map(nfc, cells)))
+        return found
 
     def rows(code: str) -> list[dict[str, Any]]:
         return [row(cells) for cells in split["rows"].get(code, [])]
@@ -812,9 +929,13 @@ def _split_json(spec: ResourceSpec, split: dict[str, Any]) -> dict[str, Any]:
     # Each row's JSON text by its cells (`_row_texts`): the same cells give the same text.
     memo = _row_texts(("json", spec.descriptor_hash(), *split["header"]))
 
-    def text(code: str) -> str:
-        """`json.dumps(rows(code), ensure_ascii=False, separators=(",", ":"))`, each row's
-        text made once (the list's text is its items' texts joined by ",")."""
+    def text(code: str, kept: bool = True) -> str:
+        """`json.dumps(rows(code), ensure_ascii=False, separators=(",", ":"))`; `kept`: each
+        row's text made once (the list's text is its items' texts joined by ","), for the
+        next build of a long-lived process, else the list encoded in one call (a call per
+        row cost twice as much: `antq build` makes each province once)."""
+        if not kept:
+            return json.dumps(rows(code), ensure_ascii=False, separators=(",", ":"))
         parts = []
         for cells in split["rows"].get(code, []):
             key = tuple(cells)
@@ -844,17 +965,22 @@ def _row_texts(kind: tuple[str, ...]) -> dict[tuple[str, ...], str]:
     return _ROW_TEXTS.setdefault(kind, {})
 
 
-# The field types whose values the reader (generator.data.load._EXPRESSIONS) makes a str,
-# int, float, bool or None: `_jsonable` returns those as they are.
-_PLAIN_TYPES = frozenset(("string", "integer", "number", "boolean"))
+def _province_csv(package: PackageSpec, name: str, code: str, kept: bool = True) -> Any:
+    """The province's rows as compressed CSV; `kept`: each row's line kept for the next
+    build (`_ROW_TEXTS`, a long-lived process), else the rows written in one call."""
 
-
-def _province_csv(package: PackageSpec, name: str, code: str) -> Any:
     def produce() -> bytes:
         split = _split(package, name, "csv")
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(split["header"])
+        if not kept:
+            rows = split["rows"].get(code, [])
+            if split.get("cr", True):
+                rows = [[c.replace("\r\n", "\n") for c in row] for row in rows]
+            writer.writerows(rows)
+            data = out.getvalue().encode("utf-8")
+            return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
         # Each row's line made once (`_ROW_TEXTS`): a csv writer's line of a row is its own.
         memo = _row_texts(("csv", *split["header"]))
         parts = [out.getvalue()]
@@ -873,9 +999,9 @@ def _province_csv(package: PackageSpec, name: str, code: str) -> Any:
     return produce
 
 
-def _province_json(package: PackageSpec, name: str, code: str) -> Any:
+def _province_json(package: PackageSpec, name: str, code: str, kept: bool = True) -> Any:
     def produce() -> bytes:
-        return str(_split(package, name, "json")["text"](code)).encode("utf-8")
+        return str(_split(package, name, "json")["text"](code, kept)).encode("utf-8")
 
     return produce
 
