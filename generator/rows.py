@@ -210,10 +210,10 @@ def _percent(value: float | None) -> str:
 
 def coverage_cell(cov: Row | None) -> Markup:
     """macros.html `cov_cell`: a coverage in a table's cell."""
-    return Markup(_cell(cov))
+    return Markup(_coverage_html(cov))
 
 
-def _cell(cov: Row | None) -> str:
+def _coverage_html(cov: Row | None) -> str:
     if cov and cov["percent"] is not None:
         missing = ""
         if cov["missing"]:
@@ -232,7 +232,7 @@ def coverage_rows(coverage: Iterable[Row], kinds: Iterable[str]) -> Markup:
     for row in coverage:
         cells = row["cells"]
         out.append(f'<tr><th scope="row">{_e(row["year"])}</th>')
-        out.extend(f'<td class="num">{_cell(cells[k])}</td>' for k in kinds)
+        out.extend(f'<td class="num">{_coverage_html(cells[k])}</td>' for k in kinds)
         out.append("</tr>")
     return Markup("".join(out))
 
