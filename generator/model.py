@@ -527,19 +527,23 @@ def ward_coverage(
     ward: Ward, by_place: Mapping[str, Mapping[int, Assessment]], years: list[int]
 ) -> None:
     """The xã's own results, its places' results and its coverage for each of `years`
-    (sorted), from its places' results by year (`by_place`)."""
+    (sorted), from its places' results by year (`by_place`). Each place's results are
+    looked up once, not once a year (issue 18: the national model's second cost)."""
+    none: Mapping[int, Assessment] = {}
+    own = [by_place.get(p.id, none) for p in ward.places if p.kind == "xa"]
+    others = [(p.id, p.kind, by_place.get(p.id, none)) for p in ward.places if p.kind != "xa"]
     for year in years:
         kinds: dict[str, Coverage] = {k: Coverage() for k in ASSESSED_KINDS}
-        for place in ward.places:
-            result = by_place.get(place.id, {}).get(year)
-            if place.kind == "xa":
-                if result is not None:
-                    ward.own_result[year] = result
-                continue
-            cov = kinds[place.kind]
-            cov.registered += 1
+        for results in own:
+            result = results.get(year)
             if result is not None:
-                ward.place_results.setdefault(place.id, {})[year] = result.result
+                ward.own_result[year] = result
+        for place_id, kind, results in others:
+            cov = kinds[kind]
+            cov.registered += 1
+            result = results.get(year)
+            if result is not None:
+                ward.place_results.setdefault(place_id, {})[year] = result.result
                 cov.assessed += 1
                 cov.passed += result.result == "dat"
         ward.coverage[year] = kinds
