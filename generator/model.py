@@ -419,6 +419,7 @@ def _models(
     models: dict[str, ModelEntry] = {}
     for m in data.models:
         models[m.id] = ModelEntry(m, f"/mo-hinh/{m.id}/")
+    linked: set[tuple[str, str]] = set()  # (xã, model): a set, not a search of the list
     for site in data.model_sites:
         entry = models.get(site.model_id)
         if entry is None or site.unit_code not in wards:
@@ -426,7 +427,8 @@ def _models(
         entry.sites.append(site)
         ward = wards[site.unit_code]
         ward.sites.append(site)
-        if site.model_id not in ward.model_ids:
+        if (site.unit_code, site.model_id) not in linked:
+            linked.add((site.unit_code, site.model_id))
             ward.model_ids.append(site.model_id)
     in_scope_models: dict[str, ModelEntry] = {}
     for mid, entry in models.items():
