@@ -780,6 +780,7 @@ class Builder:
             kept=self._kept_families if warm_ else {},
             warm=self.o.warm is not None,
             code=self.code,
+            base=reuse.base,
         )
 
     def _load_and_model(

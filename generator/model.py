@@ -420,6 +420,7 @@ def _models(
     models: dict[str, ModelEntry] = {}
     for m in data.models:
         models[m.id] = ModelEntry(m, f"/mo-hinh/{m.id}/")
+    linked: set[tuple[str, str]] = set()  # (xã, model): a set, not a search of the list
     for site in data.model_sites:
         entry = models.get(site.model_id)
         if entry is None or site.unit_code not in wards:
@@ -427,7 +428,8 @@ def _models(
         entry.sites.append(site)
         ward = wards[site.unit_code]
         ward.sites.append(site)
-        if site.model_id not in ward.model_ids:
+        if (site.unit_code, site.model_id) not in linked:
+            linked.add((site.unit_code, site.model_id))
             ward.model_ids.append(site.model_id)
     in_scope_models: dict[str, ModelEntry] = {}
     for mid, entry in models.items():
@@ -528,19 +530,23 @@ def ward_coverage(
     ward: Ward, by_place: Mapping[str, Mapping[int, Assessment]], years: list[int]
 ) -> None:
     """The xã's own results, its places' results and its coverage for each of `years`
-    (sorted), from its places' results by year (`by_place`)."""
+    (sorted), from its places' results by year (`by_place`). Each place's results are
+    looked up once, not once a year (issue 18: the national model's second cost)."""
+    none: Mapping[int, Assessment] = {}
+    own = [by_place.get(p.id, none) for p in ward.places if p.kind == "xa"]
+    others = [(p.id, p.kind, by_place.get(p.id, none)) for p in ward.places if p.kind != "xa"]
     for year in years:
         kinds: dict[str, Coverage] = {k: Coverage() for k in ASSESSED_KINDS}
-        for place in ward.places:
-            result = by_place.get(place.id, {}).get(year)
-            if place.kind == "xa":
-                if result is not None:
-                    ward.own_result[year] = result
-                continue
-            cov = kinds[place.kind]
-            cov.registered += 1
+        for results in own:
+            result = results.get(year)
             if result is not None:
-                ward.place_results.setdefault(place.id, {})[year] = result.result
+                ward.own_result[year] = result
+        for place_id, kind, results in others:
+            cov = kinds[kind]
+            cov.registered += 1
+            result = results.get(year)
+            if result is not None:
+                ward.place_results.setdefault(place_id, {})[year] = result.result
                 cov.assessed += 1
                 cov.passed += result.result == "dat"
         ward.coverage[year] = kinds

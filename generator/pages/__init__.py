@@ -112,6 +112,11 @@ class Source:
     # The code's version the build keys its outputs with (`codeversion.code_version`, made
     # once a build); "": the family makes it when it needs it.
     code: str = ""
+    # The digest of every input but the leaf tables' rows (`generator.build.Reuse.base`:
+    # the other tables, site/, the code, the git log's last commit, the build's date), made
+    # once a build; "": unknown. What reads no leaf row may be cached across builds by it
+    # (generator.pages.finder: the finder's index).
+    base: str = ""
     # ANTQ_CHECK_DEPS=1, read once per family: `contained` is asked for each of the 2,500
     # national models, and `os.environ.get` was ~10 ms of each edit (issue 18).
     check: bool = field(default_factory=lambda: os.environ.get("ANTQ_CHECK_DEPS") == "1")
@@ -302,6 +307,7 @@ def collect(
             warm is not None and warm.warm,
             handed,
             warm.code if warm is not None else "",
+            warm.base if warm is not None else "",
         )
         for output in family.make(source):
             if isinstance(output, Page):
