@@ -32,6 +32,8 @@ from generator.data.scope import ProvinceIndex
 from generator.pages import opendata
 from generator.textvi import nfc
 
+from .test_opendata_store import _splits
+
 GOOD = Path(__file__).resolve().parent / "fixtures" / "good"
 NFD_NAME = unicodedata.normalize("NFD", "Thôn Nghi Khê mới")
 
@@ -170,14 +172,7 @@ def test_a_first_builds_digests_are_made_side_by_side(tmp_path: Path, monkeypatc
     assert len(specs) >= 3
     opendata._SPLITS.clear()
     wanted = {s.name: opendata.Memo(None, package, index).digests(s) for s in specs}
-    split_here: list[str] = []
-    real = opendata._split_csv
-
-    def counting(spec, index, column):  # type: ignore[no-untyped-def]
-        split_here.append(spec.name)
-        return real(spec, index, column)
-
-    monkeypatch.setattr(opendata, "_split_csv", counting)
+    split_here = _splits(monkeypatch)
     compressed_here: list[int] = []
     compress = opendata.gzpieces.compress
     monkeypatch.setattr(
