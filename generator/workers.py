@@ -103,12 +103,10 @@ def _beside(send: Any, function: Callable[..., Any], args: tuple[Any, ...]) -> N
         if not isinstance(exc, AntqError):  # a bug: where it was raised, in the parent's
             exc.add_note("".join(traceback.format_exception(exc)).rstrip())  # traceback
         reply = (False, exc)
-    try:
+    with contextlib.suppress(OSError):  # OSError: the parent is gone (killed), nobody to tell
         try:
             send.send(reply)
         except (pickle.PicklingError, TypeError, AttributeError):  # does not pickle
             text = "".join(traceback.format_exception(reply[1])) if not reply[0] else repr(reply)
             send.send((False, RuntimeError(f"a forked process failed:\n{text}")))
-    except OSError:  # the parent is gone (killed): nobody to tell
-        pass
     send.close()
