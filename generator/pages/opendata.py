@@ -777,7 +777,8 @@ class _Store:
     did not change since a build by this code links them (`FileOutput.stored`), `--full`
     too (it renders every page; a data file is not one), instead of splitting 400,000 rows
     again (the per-province files were half the data files' cost of a national `--full`).
-    The build reads a linked text file back to scan it (generator.build._produce_job):
+    The build reads a linked text file back and scans it (generator.build._produce_job),
+    unless an earlier build by this code scanned these very bytes clean (generator.scanmemo):
     every published byte is still scanned. One version is kept per URL. ANTQ_CHECK_DEPS=1
     produces a kept file anyway and stops when its bytes differ."""
 
