@@ -84,6 +84,52 @@ def _callee(node: ast.Call) -> str:
     return ""
 
 
+def _dotted(rel: str) -> str:
+    """generator/`rel` as a module name: "data/validate.py" -> "generator.data.validate"."""
+    parts = ["generator", *rel.removesuffix(".py").split("/")]
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(rel: str, tree: ast.Module) -> dict[str, set[str]]:
+    """The names a module binds by import (in any of its functions), and its own top-level
+    functions, each to the dotted names it stands for: more than one when functions import
+    different things under one name. Relative imports are resolved against the module."""
+    module = _dotted(rel)
+    bound: dict[str, set[str]] = {}
+    for n in tree.body:
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            bound.setdefault(n.name, set()).add(f"{module}.{n.name}")
+    # The package a relative import starts from: the module itself for an __init__.py.
+    package = module.split(".") + (["__init__"] if rel.endswith("__init__.py") else [])
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                if a.asname:
+                    bound.setdefault(a.asname, set()).add(a.name)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level] if node.level else []
+            source = ".".join([*base, *([node.module] if node.module else [])])
+            for a in node.names:
+                bound.setdefault(a.asname or a.name, set()).add(f"{source}.{a.name}")
+    return bound
+
+
+def _qualified(node: ast.Call, bound: dict[str, set[str]]) -> set[str]:
+    """The dotted names a called function may be when the module says (its own function, one
+    imported, or `module.function`), else the bare name: a method or a name the scan cannot
+    resolve, matched against every function of that name."""
+    func = node.func
+    if isinstance(func, ast.Name) and func.id in bound:
+        return bound[func.id]
+    if (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id in bound
+    ):
+        return {f"{target}.{func.attr}" for target in bound[func.value.id]}
+    return {_callee(node)}
+
+
 def _literals(node: ast.AST) -> list[ast.Constant]:
     return [
         n
@@ -162,22 +208,41 @@ def _scopes(tree: ast.Module) -> list[ast.AST]:
     ]
 
 
-def _reported_functions(trees: list[ast.Module]) -> set[str]:
-    """Names of functions whose result reaches a user (e.g. `echo(report.summary())`)."""
+def _reported_functions(modules: dict[str, ast.Module]) -> set[str]:
+    """Functions whose result reaches a user (e.g. `echo(report.summary())`): dotted names
+    where the calling module says which function it is, bare names where it cannot."""
     names: set[str] = set()
-    for tree in trees:
+    binds = {_dotted(rel): _imports(rel, tree) for rel, tree in modules.items()}
+    for rel, tree in modules.items():
         for scope in _scopes(tree):
             for part in _reaching(scope, set()):
                 for node in ast.walk(part):
                     if isinstance(node, ast.Call) and _callee(node):
-                        names.add(_callee(node))
+                        names |= _qualified(node, binds[_dotted(rel)])
+    # Follow re-exports: `generator.check.run_cli` is what generator/check/__init__.py
+    # imports from generator/check/cli.py.
+    todo = list(names)
+    while todo:
+        module, _, name = todo.pop().rpartition(".")
+        for target in binds.get(module, {}).get(name, set()) - names:
+            names.add(target)
+            todo.append(target)
     return names
 
 
-def _inline_lines(tree: ast.Module, reported: set[str]) -> list[ast.Constant]:
+def _inline_lines(rel: str, tree: ast.Module, reported: set[str]) -> list[ast.Constant]:
+    module = _dotted(rel)
+    # A function of this module is reported by its dotted name, or by a bare call of its
+    # name that no module resolved (a method, say).
+    here = {
+        n.name
+        for n in ast.walk(tree)
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and ({n.name, f"{module}.{n.name}"} & reported)
+    }
     found: list[ast.Constant] = []
     for scope in _scopes(tree):
-        for part in _reaching(scope, reported):
+        for part in _reaching(scope, here):
             found.extend(_literals(part))
     return found
 
@@ -192,12 +257,12 @@ def _modules() -> dict[str, ast.Module]:
 
 
 MODULES = _modules()
-REPORTED = _reported_functions(list(MODULES.values()))
+REPORTED = _reported_functions(MODULES)
 
 
 @pytest.mark.parametrize("module", sorted(MODULES))
 def test_no_inline_vietnamese_user_line(module: str) -> None:
-    found = sorted({(c.lineno, c.value) for c in _inline_lines(MODULES[module], REPORTED)})
+    found = sorted({(c.lineno, c.value) for c in _inline_lines(module, MODULES[module], REPORTED)})
     assert found == [], f"generator/{module}: move these lines into messages_vi.CATALOGUE"
 
 
@@ -229,8 +294,8 @@ def main():
         typer.echo(line)
 """
     tree = ast.parse(source)
-    reported = _reported_functions([tree])
-    seen = {c.value for c in _inline_lines(tree, reported)}
+    reported = _reported_functions({"cli.py": tree})
+    seen = {c.value for c in _inline_lines("cli.py", tree, reported)}
     assert seen == {
         "tệp ",
         " hỏng",
@@ -242,6 +307,48 @@ def main():
         "Lượt ",
         "Thiếu khóa.",
     }
+
+
+def test_a_reported_function_is_told_from_a_namesake_in_another_module() -> None:
+    """`_cell` reported by data/validate.py is its own: rows.py's `_cell`, page text of the
+    same name, is not read as a message line (it once was, matched by bare name). A call
+    the scan cannot resolve (a method) still counts for every function of that name."""
+    modules = {
+        "data/validate.py": ast.parse(
+            "def _cell(x):\n    return f'ô {x} trống'\ndef report(x):\n    typer.echo(_cell(x))\n"
+        ),
+        "pages/rows.py": ast.parse("def _cell(x):\n    return f'<td>Ô {x}</td>'\n"),
+        "cli.py": ast.parse("from .pages import rows\ndef page(x):\n    return rows._cell(x)\n"),
+    }
+    reported = _reported_functions(modules)
+    assert "generator.data.validate._cell" in reported
+
+    def lines(rel: str) -> set[str]:
+        return {c.value for c in _inline_lines(rel, modules[rel], reported)}
+
+    assert lines("data/validate.py") == {"ô ", " trống"}
+    assert lines("pages/rows.py") == set()
+    modules["cli.py"] = ast.parse("def report(obj):\n    typer.echo(obj._cell(1))\n")
+    assert lines("pages/rows.py") == set()
+    reported = _reported_functions(modules)
+    assert lines("pages/rows.py") == {"<td>Ô "}
+
+
+def test_a_reported_function_is_found_through_a_re_export_and_a_reused_name() -> None:
+    """`run_cli` bound by two imports in two functions of cli.py stands for both; the one
+    of generator.check is re-exported from check/cli.py, where its line is."""
+    modules = {
+        "cli.py": ast.parse(
+            "def a():\n    from generator.data.validate import run_cli\n    run_cli()\n"
+            "def b():\n    from generator.check import run_cli\n    typer.echo(run_cli())\n"
+        ),
+        "check/__init__.py": ast.parse("from .cli import run_cli\n"),
+        "check/cli.py": ast.parse("def run_cli():\n    return 'Trang hỏng'\n"),
+        "data/validate.py": ast.parse("def run_cli():\n    return 'Dữ liệu hỏng'\n"),
+    }
+    reported = _reported_functions(modules)
+    for rel, line in (("check/cli.py", "Trang hỏng"), ("data/validate.py", "Dữ liệu hỏng")):
+        assert {c.value for c in _inline_lines(rel, modules[rel], reported)} == {line}
 
 
 def _placeholders(code: str) -> set[str]:
