@@ -12,7 +12,10 @@ showed much of it spent on syntax the lesson never uses:
 - attr_list walks the whole tree looking for `{: … }`;
 - toc also builds its table of contents as a tree and serialises it into `md.toc`, which
   antq never reads (it reads `md.toc_tokens`): needed only to replace a `[TOC]` marker;
-- `Markdown.is_block_level` looks a tag up in a list of ~50 names, ~150 times a lesson.
+- `Markdown.is_block_level` looks a tag up in a list of ~50 names, ~150 times a lesson;
+- the block parser tries the admonition, details, tabs, table and footnote processors on
+  each block (and each block inside them), ~10 % of a conversion, most lessons holding
+  none of their markers.
 
 Each of these can only match text that holds a given character string, and every piece of
 text the tree holds at that point comes from the source as the preprocessors left it
@@ -36,7 +39,9 @@ from xml.etree.ElementTree import Element
 
 from markdown import Markdown
 from markdown.extensions.toc import TocExtension, TocTreeprocessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import InlineProcessor
+from markdown.util import Registry
 
 # An inline pattern's regular expression (as Python-Markdown 3 and its footnotes extension
 # write them) → strings of which every match holds at least one. A pattern not listed here
@@ -52,6 +57,16 @@ INLINE_NEEDS: dict[str, tuple[str, ...]] = {
     r"  \n": ("  \n",),  # linebreak
     r"(&(?:\#[0-9]+|\#x[0-9a-fA-F]+|[a-zA-Z0-9]+);)": ("&",),  # entity
     r"\*|_": ("*", "_"),  # em_strong
+}
+# A block processor's class → strings of which every block it takes holds one, or (its
+# indented continuation) follows a block that held one: its opening line's marker. The
+# table's: a header row without "|" is one cell, which is no table.
+BLOCK_NEEDS: dict[str, tuple[str, ...]] = {
+    "markdown.extensions.admonition.AdmonitionProcessor": ("!!!",),
+    "pymdownx.details.DetailsProcessor": ("???",),
+    "pymdownx.tabbed.TabbedProcessor": ("===",),
+    "markdown.extensions.tables.TableProcessor": ("|",),
+    "markdown.extensions.footnotes.FootnoteBlockProcessor": ("[^",),
 }
 # Whether the skips are made: False converts as plain Python-Markdown does (the tests and
 # bench/markdown_bench.py compare both).
@@ -154,6 +169,44 @@ class SkippingToc(TocTreeprocessor):
             self.marker = marker
 
 
+class SkippingBlocks(Preprocessor):
+    """The last preprocessor: hands the block parser, for this text, the block processors
+    less those whose marker it does not hold (`BLOCK_NEEDS`), in their order (a processor's
+    `test` of a block only decides whether it takes it: one that never takes a block, left
+    out, changes nothing)."""
+
+    def __init__(self, md: Markdown) -> None:
+        super().__init__(md)
+        self.every: Registry[Any] = md.parser.blockprocessors
+        self.kept: dict[frozenset[str], Registry[Any]] = {}
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.md.parser.blockprocessors = self.every
+        if not ENABLED:
+            return lines
+        text = "\n".join(lines)
+        skipped = frozenset(
+            item.name
+            for item in self.every._priority
+            if not any(need in text for need in _block_needs(self.every[item.name]))
+        )
+        if skipped:
+            kept = self.kept.get(skipped)
+            if kept is None:
+                kept = self.kept[skipped] = Registry()
+                for item in self.every._priority:
+                    if item.name not in skipped:
+                        kept.register(self.every[item.name], item.name, item.priority)
+            self.md.parser.blockprocessors = kept
+        return lines
+
+
+def _block_needs(processor: Any) -> tuple[str, ...]:
+    """The markers a block processor needs, ("",) for one not listed (always kept)."""
+    kind = type(processor)
+    return BLOCK_NEEDS.get(f"{kind.__module__}.{kind.__qualname__}", ("",))
+
+
 def remembered_block_level(md: Markdown) -> Callable[[Any], bool]:
     """`md.is_block_level`, each tag's answer remembered (a tag is a name or ElementTree's
     Comment function: hashable). The list it reads is complete once the extensions are
@@ -174,6 +227,7 @@ def install(md: Markdown) -> None:
     """Put the skipping processors in place of Python-Markdown's (same names, priorities and
     settings). attr_list's skip is in generator.lesson_filter.AllowedAttributes."""
     md.treeprocessors.register(SkippingInlineProcessor(md), "inline", 20)
+    md.preprocessors.register(SkippingBlocks(md), "antq_blocks", -100)
     if ENABLED:
         md.is_block_level = remembered_block_level(md)
     for ext in md.registeredExtensions:

@@ -37,6 +37,13 @@ TRICKY = [
     "- mục *một*\n- mục [hai](/h)\n    - con `ba`\n\n1. số\n2. số  \n   tiếp",
     "> Trích *dẫn*\n> [TOC]\n\n## Sau",
     "Dấu ! rồi [ngoặc] rời, ^ và [ rời nhau ^].",
+    # Block processors skipped without their marker (and kept with it, continuations too).
+    "- mục\n\n    !!! note\n        trong danh sách\n\n    tiếp !!! giữa dòng",
+    "Tiêu đề\n===\n\nĐoạn = và == không phải thẻ.",
+    '??? note "Mở"\n    nội dung\n\n    tiếp\n\n???+ tip\n    mở sẵn',
+    "Cột \\| không bảng\n--- | ---\nmột | hai\n\n| một ô |\n| --- |\n| x |",
+    "Văn[^1] bản.\n\n[^1]: chú thích\n\n    đoạn tiếp của chú thích",
+    "Không dấu nào: chỉ đoạn văn.\n\n    mã thụt lề | !!! === ??? [^x]",
 ]
 
 
