@@ -4,7 +4,8 @@
 
 Makes bench/peers_bench.py's antq package (--pages lessons added to tests/fixtures/good),
 then builds it from a cold cache once with each --root (an antq source tree, default this
-one; e.g. a copy of main made with `git archive main | tar -x -C DIR`), one after the
+one; e.g. a copy of main made with `git archive main | tar -x -C DIR`; with its own site/,
+whose templates go with its code), one after the
 other, each in a new process. Prints the CPU seconds (user + system, the worker processes
 and Pagefind included) and wall seconds of each stage, and whether the outputs are the
 same bytes. Figures of one go only: compare the trees in the same run.
@@ -75,7 +76,7 @@ def main() -> None:
         for n, root in enumerate(roots):
             out = tmp / f"site-{n}"
             cmd = [sys.executable, "-c", PROBE, "--data", str(data), "--out", str(out)]
-            cmd += ["--site", str(ROOT / "site")]
+            cmd += ["--site", str(root / "site")]  # each tree's site: its templates
             done = subprocess.run(
                 cmd,
                 cwd=root,

@@ -518,8 +518,9 @@ def _dropped(lesson: Lesson, checks: Path | None) -> list[Dropped]:
     converts is kept for the render stage (`take_converted`): a cold build converts each
     lesson once."""
     path = None
+    source = _source_key(lesson.body, lesson.quiz_source)  # (hashed once: ~3 % of a check)
     if checks is not None:
-        key = make_key(CHECKS, lesson.body, json.dumps(lesson.quiz_source, ensure_ascii=False))
+        key = make_key(CHECKS, source)
         path = checks / key[:2] / f"{key}.json"
         try:
             return [Dropped(*item) for item in json.loads(path.read_text(encoding="utf-8"))]
@@ -529,9 +530,9 @@ def _dropped(lesson: Lesson, checks: Path | None) -> list[Dropped]:
         _CHECKER.append(LessonRenderer({}))
     renderer = _CHECKER[0]
     renderer.dropped.clear()
-    template = renderer.template(lesson)
+    template = renderer.template(lesson, source)
     if template is not None:
-        _CONVERTED[_source_key(lesson.body, lesson.quiz_source)] = template
+        _CONVERTED[source] = template
     found = list(renderer.dropped)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -852,15 +853,14 @@ class LessonRenderer:
             self._placeholders[doc_id] = found
         return found
 
-    def template(self, lesson: Lesson) -> Template | None:
+    def template(self, lesson: Lesson, source: str = "") -> Template | None:
         """The lesson converted with placeholder URLs (`Template`), its dropped parts in
         `dropped` as `body` and `quiz` record them. None (the parts still recorded) when a
         placeholder was changed or copied on its way (a link inside a code span of a
         heading reaches the heading's id slugified, a highlighted code block may split
-        it): the lesson is then converted with its URLs when its page is rendered."""
-        nonce = hashlib.sha256(
-            json.dumps([lesson.body, lesson.quiz_source], ensure_ascii=False).encode()
-        ).hexdigest()[:24]
+        it): the lesson is then converted with its URLs when its page is rendered. `source`:
+        its `_source_key`, when the caller has it."""
+        nonce = (source or _source_key(lesson.body, lesson.quiz_source))[:24]
         self._nonce, self._placeholders, self._links_made = f"antq{nonce}", {}, 0
         try:
             body, toc = self.body(lesson)
@@ -924,5 +924,10 @@ def placeholders_whole(texts: list[str], placeholders: list[str], written: int) 
     return whole == written and sum(t.count(nonce) for t in texts) == whole
 
 
+_WORD = re.compile(r"\w+")
+
+
 def words(text: str) -> int:
-    return len(re.findall(r"\w+", text))
+    """How many words (runs of word characters) `text` holds: counted by `subn`, which makes
+    no list of them (a third less than `len(findall)` on a lesson's body)."""
+    return _WORD.subn("", text)[1]

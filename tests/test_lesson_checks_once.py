@@ -8,6 +8,7 @@ import random
 import unicodedata
 from pathlib import Path
 
+from generator.data import checks
 from generator.data.checks import may_have_text_problems, text_checks
 
 # Pieces of the problems the checks look for (phone and ID numbers, legacy fonts, a "?" in
@@ -56,6 +57,49 @@ def test_every_text_with_a_line_problem_is_caught_whole() -> None:
             caught += 1
             assert may_have_text_problems(text), text
     assert caught > 300  # the pieces make problems often enough to test something
+
+
+def _searched_whole(text: str) -> bool:
+    """`may_have_text_problems` as it was: each of text_checks' regular expressions."""
+    return bool(
+        (not text.isascii() and checks._MOJIBAKE_RE.search(text))
+        or not unicodedata.is_normalized("NFC", text)
+        or ("?" in text and checks._LOST_RE.search(text))
+        or checks._SCAN_RE.search(text)
+    )
+
+
+def test_the_fast_searches_find_what_the_regular_expressions_find() -> None:
+    """Its cheaper searches (issue 18) are true of the same texts as the expressions."""
+    rng = random.Random(2025)
+    near = [
+        *PIECES,
+        "oâ",
+        "Aê",
+        "aÂ",
+        "eÊ",
+        "uâ",
+        "â",
+        "ê",
+        "µ",
+        "²",
+        "ö",
+        "ø",
+        "x?y",
+        "1?2",
+        "+",
+        "_?a",
+    ]
+    found = 0
+    for _ in range(4000):
+        text = "".join(rng.choices(near, k=rng.randint(0, 6)))
+        expected = _searched_whole(text)
+        found += expected
+        assert may_have_text_problems(text) == expected, text
+        if not text.isascii():
+            assert checks._has_mojibake(text) == bool(checks._MOJIBAKE_RE.search(text)), text
+        assert checks._has_lost(text) == bool(checks._LOST_RE.search(text)), text
+    assert 400 < found < 3600  # both answers, often
 
 
 def test_a_clean_lesson_is_not_searched_line_by_line() -> None:

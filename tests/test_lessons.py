@@ -333,3 +333,18 @@ def test_a_large_library_is_checked_by_workers_with_the_same_result(
     assert forked == serial and any(p.level == "error" for p in serial[1])
     assert len(serial_made) == len(serial[0]) > 20
     assert (forked_made == serial_made) is sent_back
+
+
+def test_words_counts_the_runs_of_word_characters() -> None:
+    """`lessons.words` (counted by `subn`) is the number of `\\w+` runs, on every bundled
+    lesson and on edges (none, underscores and digits inside words, other scripts)."""
+    import re
+
+    from generator.lessons import words
+
+    root = Path(__file__).resolve().parents[1]
+    texts = [p.read_text(encoding="utf-8") for p in sorted(root.glob("data/lessons/*.md"))]
+    texts += ["", " ", "a", "an_ninh 12,5% — x", "Tổ quốc…Việt\tNam\n\nĐội 3a"]
+    assert len(texts) > 6
+    for text in texts:
+        assert words(text) == len(re.findall(r"\w+", text)), text

@@ -37,6 +37,13 @@ TRICKY = [
     "- mục *một*\n- mục [hai](/h)\n    - con `ba`\n\n1. số\n2. số  \n   tiếp",
     "> Trích *dẫn*\n> [TOC]\n\n## Sau",
     "Dấu ! rồi [ngoặc] rời, ^ và [ rời nhau ^].",
+    # Block processors skipped without their marker (and kept with it, continuations too).
+    "- mục\n\n    !!! note\n        trong danh sách\n\n    tiếp !!! giữa dòng",
+    "Tiêu đề\n===\n\nĐoạn = và == không phải thẻ.",
+    '??? note "Mở"\n    nội dung\n\n    tiếp\n\n???+ tip\n    mở sẵn',
+    "Cột \\| không bảng\n--- | ---\nmột | hai\n\n| một ô |\n| --- |\n| x |",
+    "Văn[^1] bản.\n\n[^1]: chú thích\n\n    đoạn tiếp của chú thích",
+    "Không dấu nào: chỉ đoạn văn.\n\n    mã thụt lề | !!! === ??? [^x]",
 ]
 
 
@@ -48,7 +55,10 @@ def convert_both(text: str) -> tuple[tuple[str, object], tuple[str, object]]:
             renderer = LessonRenderer({"A": "/van-ban/a/"})
             lesson = Lesson("x", Path(), "", "", [], [], [], None, 0, text)  # type: ignore[arg-type]
             body, toc = renderer.body(lesson)
-            outputs.append((body, (toc, renderer.md.toc, list(renderer.dropped))))
+            # `md.toc` (never read by antq) is made only for a text with the marker.
+            marked = "[TOC]" in markdown_skips.source_text(renderer.md)
+            made = renderer.md.toc if marked else ""
+            outputs.append((body, (toc, made, list(renderer.dropped))))
         finally:
             markdown_skips.ENABLED = True
     return outputs[0], outputs[1]
@@ -58,6 +68,17 @@ def convert_both(text: str) -> tuple[tuple[str, object], tuple[str, object]]:
 def test_tricky_texts_convert_the_same_with_the_skips(text: str) -> None:
     fast, plain = convert_both(text)
     assert fast == plain
+
+
+def test_the_table_of_contents_is_made_only_for_its_marker() -> None:
+    renderer = LessonRenderer({})
+    lesson = Lesson("x", Path(), "", "", [], [], [], None, 0, "## Một\n\n## Hai")  # type: ignore[arg-type]
+    assert [name for _, name in renderer.body(lesson)[1]] == ["Một", "Hai"]
+    assert renderer.md.toc == "<div></div>"
+    lesson.body = "[TOC]\n\n## Một\n\n## Hai"
+    body = renderer.body(lesson)[0]
+    assert '<a href="#hai">Hai</a>' in body
+    assert '<a href="#hai">Hai</a>' in renderer.md.toc
 
 
 def test_every_lesson_converts_the_same_with_the_skips() -> None:

@@ -38,6 +38,11 @@ CARDS = """{% for m in models %}
 SITES = """{% for s in sites %}<tr><th scope="row">{{ s.place or "—" }}{% if s.exemplar %} <span class="badge ok">Điển hình</span>{% endif %}</th><td data-label="Xã, phường">{% if s.unit_url %}<a href="{{ s.unit_url }}">{{ s.unit }}</a>{% else %}{{ s.unit }}{% endif %}{% if s.province %} <small>{{ s.province }}</small>{% endif %}</td><td class="num inl" data-label="Tổ, đội">{{ s.teams | number_vi }}</td><td class="num inl" data-label="Thành viên">{{ s.members | number_vi }}</td><td class="inl" data-label="Bắt đầu">{{ s.started | date_vi }}</td></tr>{% endfor %}"""  # noqa: E501
 PLACES = """{% import "macros.html" as ui %}{% for p in places %}<li>{{ p.name }} <small>— {{ p.kind }}{% if p.legacy %}; trước 01/7/2025 thuộc {{ p.legacy }}{% endif %}</small>{% if year %} {{ ui.result_badge(p.result) }}{% endif %}</li>{% endfor %}"""  # noqa: E501
 TEAMS = """{% for t in teams %}<tr><th scope="row">{{ t.area }}</th><td class="num inl" data-label="Số thành viên">{{ t.members | number_vi }}</td><td class="inl" data-label="Thành lập">{% if t.established %}{{ t.established | date_vi }}{% endif %}{% if t.decision_no %} <small>{{ t.decision_no }}</small>{% endif %}</td>{% if teams_rated %}<td class="inl" data-label="Xếp loại">{{ t.rating or "" }}</td>{% endif %}</tr>{% endfor %}"""  # noqa: E501
+# bai-hoc-the.html, the card partial the lesson pages and lists included once per card.
+LESSON_CARDS = """{% for l in lessons %}<li class="card"><a href="{{ l.url }}">{{ l.title }}</a>
+<p>{{ l.summary }}</p>
+<p><small>{{ l.topics | join(", ") }} · {{ l.grades | join(", ") }} · {{ l.reading_time }} phút đọc</small></p></li>
+{% endfor %}"""  # noqa: E501
 ROWS = """{% for row in coverage %}<tr><th scope="row">{{ row.year }}</th>{% for k in kinds %}<td class="num">{{ cov_cell(row.cells[k]) }}</td>{% endfor %}</tr>{% endfor %}"""  # noqa: E501
 CELL = """{% if cov and cov.percent is not none %}{{ cov.percent | percent_vi }} <small>({{ cov.passed | number_vi }}/{{ cov.assessed | number_vi }} đã đánh giá{% if cov.missing %}; {{ cov.missing | number_vi }} chưa có dữ liệu{% endif %})</small>{% elif cov %}<small>chưa có dữ liệu ({{ cov.registered | number_vi }})</small>{% else %}—{% endif %}"""  # noqa: E501
 COVERAGE = "{% macro cov_cell(cov) %}" + CELL + "{% endmacro %}" + ROWS
@@ -155,6 +160,24 @@ def _coverage(n: int) -> dict[str, Any]:
         "missing": n % 2,
         "registered": 12345,
     }
+
+
+def test_lesson_cards_are_the_included_partial(renderer: Renderer) -> None:
+    lessons = [
+        {
+            "url": f"/bai-hoc/bai-{n}/",
+            "title": _text(n),
+            "summary": _text(n + 1),
+            "topics": [_text(n + k) for k in range(n % 3)],
+            "grades": [_text(n + k + 1) for k in range(2 - n % 3)],
+            "reading_time": n,
+        }
+        for n in range(7)
+    ]
+    made = rows.lesson_cards(lessons)
+    assert made == _loop(renderer, LESSON_CARDS, lessons=lessons)
+    assert isinstance(made, Markup) and "&lt;script&gt;" in made and "<script>" not in made
+    assert rows.lesson_cards([]) == ""
 
 
 def test_a_hostile_name_is_escaped_in_the_real_templates(renderer: Renderer) -> None:

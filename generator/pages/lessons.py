@@ -3,6 +3,7 @@ lesson (phone and print friendly, with its self-check quiz)."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -274,6 +275,7 @@ def convert(source: dict[str, Any]) -> Converted:
     return Converted(html, tuple(toc), count, tuple(renderer.quiz(lesson)))
 
 
+@functools.cache  # (made for each lesson page's key, ~0.1 ms: constants)
 def _extension_set() -> str:
     """The Markdown extensions and their settings, as text (a function's settings by name:
     its code is in the code's version)."""
