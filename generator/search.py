@@ -113,12 +113,18 @@ _LESSON_PAGE = re.compile(r"^/bai-hoc/(?!chu-de/|danh-cho/)[^/]+/$")  # matched 
 # Pages that are not content: searching them would only return noise.
 NOT_INDEXED = frozenset(url_to_path(url) for url in ("/404.html", "/offline/", "/tim-kiem/"))
 # Parts of <main> that repeat on many pages (breadcrumbs, contents, related lessons, topic
-# filters, pagers) or only exist on paper.
+# filters, pagers) or only exist on paper, and the lesson lists' cards (`lessons`: /bai-hoc/,
+# a topic's, an audience's list, and a lesson's related lessons), each the title and lead of
+# a lesson indexed on its own page, as the model and news lists' cards are not indexed
+# (`model_list`, `news_list` in macros.html): on the peers corpus (5,000 lessons) the lists'
+# copies were a fifth of the library's bytes, ~1.2 of the library index's 15 CPU s, and the
+# first library shard ran 8.7 s beside the second's 6.8 (a list is still found by its own
+# title and text, ranked after the lessons: `LIST_META`).
 # The search copy leaves them out (`search_copy`): Pagefind parses ~26 % fewer bytes of a
 # lesson (the related lessons' cards, the contents; issue 18: a Pagefind run's time grows
 # with the bytes it parses). Pagefind is still told to exclude them: the index is the same
 # either way (tests/test_search.py), a copy that missed one would still be indexed right.
-EXCLUDED_CLASSES = ("crumbs", "toc", "related", "filters", "pager", "print-only")
+EXCLUDED_CLASSES = ("crumbs", "toc", "related", "filters", "pager", "print-only", "lessons")
 EXCLUDE_SELECTORS = tuple(f".{name}" for name in EXCLUDED_CLASSES)
 # What the search script loads. Pagefind also writes its ready-made UIs, which we do not use
 # (they need inline styles our CSP refuses): they are left out of the site.
