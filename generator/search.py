@@ -125,9 +125,9 @@ NOT_INDEXED = frozenset(url_to_path(url) for url in ("/404.html", "/offline/", "
 # a topic's, an audience's list, and a lesson's related lessons), each the title and lead of
 # a lesson indexed on its own page, as the model and news lists' cards are not indexed
 # (`model_list`, `news_list` in macros.html): on the peers corpus (5,000 lessons) the lists'
-# copies were a fifth of the library's bytes, ~1.2 of the library index's 15 CPU s, and the
-# first library shard ran 8.7 s beside the second's 6.8 (a list is still found by its own
-# title and text, ranked after the lessons: `LIST_META`).
+# copies were a sixth of the library's bytes (8 of 46 MB), ~1.2 of the library index's 15
+# CPU s, and the first library shard ran 8.7 s beside the second's 6.8 (a list is still
+# found by its own title and text, ranked after the lessons: `LIST_META`).
 # The search copy leaves them out (`search_copy`): Pagefind parses ~26 % fewer bytes of a
 # lesson (the related lessons' cards, the contents; issue 18: a Pagefind run's time grows
 # with the bytes it parses). Pagefind is still told to exclude them: the index is the same

@@ -528,7 +528,7 @@ def test_search_copy_separates_labels_values_and_title_parts() -> None:
 def test_lesson_lists_copies_leave_out_the_lessons_cards(monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 18: a lesson list's copy (/bai-hoc/, a topic's, an audience's) holds its own
     title, not its lessons' cards (each lesson is indexed on its own page; on the peers
-    corpus the lists were a fifth of the library's copies); Pagefind is told to exclude them
+    corpus the lists were a sixth of the library's copies); Pagefind is told to exclude them
     too. Read from the golden topic page, as rendered."""
     rel = "bai-hoc/chu-de/lua-dao-qua-mang/index.html"
     page = (ROOT / "tests" / "golden" / "site" / rel).read_text(encoding="utf-8")
