@@ -36,10 +36,18 @@ parts Pagefind is told to exclude (`EXCLUDED_CLASSES`: a lesson's related lesson
 contents, ~a quarter of its <main>), plus the folded đ-words of what is left. Pagefind's
 time grows with what it parses: on the national site the copies are a third of the pages'
 bytes; on the peers corpus (bench/peers_bench.py) 1,000 lessons' copies are 9.7 MB (13.2
-before the excluded parts were left out; Hugo's pages of the same corpus: 5.6 MB). Most of
-Pagefind's time is per page, not per byte, though (a profile of the binary: deflate and
-memory copies, i.e. compressing each page's fragment). The copies are kept between builds (in the
-build cache, swapped in like the site), so an unchanged page needs no new copy.
+before the excluded parts were left out; Hugo's pages of the same corpus: 5.6 MB); at 5,000
+lessons 38 MB (46 before the lists' cards were left out). Pagefind's time follows the words
+it indexes, not the pages nor the markup (issue 18, one Pagefind run over 2,448 of those
+lessons' copies: 6.6 CPU s; the same pages holding only their title, 0.5; each page's text
+twice, 10.0; attributes and inline tags stripped, 6.5; over 612 of them, 1.6-1.8: all text in
+one <p>, 1.4-1.5; the đ-word paragraphs gone, 1.6-1.7). About a third of it is gzip at its
+best level (the binary's hot spots: deflate's match finder, memmove): run again into its own
+output folder it took 4.0 s, as it does not write a file whose name exists; with only the
+fragments there, 5.95. An edited page changes nearly every word index chunk (its words'
+positions move), so keeping the unchanged pages' fragments for a rebuilt index would save
+~10 %, not worth ruling out a new fragment named as a kept one. The copies are kept between
+builds (in the build cache, swapped in like the site), so an unchanged page needs no new copy.
 
 Pagefind cannot update an index: an index is rebuilt when any of its copies changed, and
 hard-linked from the previous build when none did (an edit that changes no indexed text,
@@ -113,12 +121,18 @@ _LESSON_PAGE = re.compile(r"^/bai-hoc/(?!chu-de/|danh-cho/)[^/]+/$")  # matched 
 # Pages that are not content: searching them would only return noise.
 NOT_INDEXED = frozenset(url_to_path(url) for url in ("/404.html", "/offline/", "/tim-kiem/"))
 # Parts of <main> that repeat on many pages (breadcrumbs, contents, related lessons, topic
-# filters, pagers) or only exist on paper.
+# filters, pagers) or only exist on paper, and the lesson lists' cards (`lessons`: /bai-hoc/,
+# a topic's, an audience's list, and a lesson's related lessons), each the title and lead of
+# a lesson indexed on its own page, as the model and news lists' cards are not indexed
+# (`model_list`, `news_list` in macros.html): on the peers corpus (5,000 lessons) the lists'
+# copies were a sixth of the library's bytes (8 of 46 MB), ~1.2 of the library index's 15
+# CPU s, and the first library shard ran 8.7 s beside the second's 6.8 (a list is still
+# found by its own title and text, ranked after the lessons: `LIST_META`).
 # The search copy leaves them out (`search_copy`): Pagefind parses ~26 % fewer bytes of a
 # lesson (the related lessons' cards, the contents; issue 18: a Pagefind run's time grows
 # with the bytes it parses). Pagefind is still told to exclude them: the index is the same
 # either way (tests/test_search.py), a copy that missed one would still be indexed right.
-EXCLUDED_CLASSES = ("crumbs", "toc", "related", "filters", "pager", "print-only")
+EXCLUDED_CLASSES = ("crumbs", "toc", "related", "filters", "pager", "print-only", "lessons")
 EXCLUDE_SELECTORS = tuple(f".{name}" for name in EXCLUDED_CLASSES)
 # What the search script loads. Pagefind also writes its ready-made UIs, which we do not use
 # (they need inline styles our CSP refuses): they are left out of the site.

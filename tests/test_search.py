@@ -525,6 +525,24 @@ def test_search_copy_separates_labels_values_and_title_parts() -> None:
         assert not search.is_index_page(rel), rel
 
 
+def test_lesson_lists_copies_leave_out_the_lessons_cards(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 18: a lesson list's copy (/bai-hoc/, a topic's, an audience's) holds its own
+    title, not its lessons' cards (each lesson is indexed on its own page; on the peers
+    corpus the lists were a sixth of the library's copies); Pagefind is told to exclude them
+    too. Read from the golden topic page, as rendered."""
+    rel = "bai-hoc/chu-de/lua-dao-qua-mang/index.html"
+    page = (ROOT / "tests" / "golden" / "site" / rel).read_text(encoding="utf-8")
+    card = '<li class="card"><a href="/bai-hoc/mau/">Bài mẫu: phòng tránh lừa đảo</a>'
+    assert card in page
+    copy = search.search_copy(page, rel) or ""
+    assert "<h1>Bài học về lừa đảo qua mạng</h1>" in copy and search.LIST_META in copy
+    assert "Bài mẫu: phòng tránh lừa đảo" not in copy and 'class="card"' not in copy
+    assert ".lessons" in search.EXCLUDE_SELECTORS
+    # Negative control: without the class excluded, the cards are in the copy.
+    monkeypatch.setattr(search, "EXCLUDED_CLASSES", ("crumbs", "toc", "related", "filters"))
+    assert "Bài mẫu: phòng tránh lừa đảo" in (search.search_copy(page, rel) or "")
+
+
 # Stands in for Pagefind: notes that it started (a file named as its --site folder's under
 # the folder of the notes), then does what the folder's name says: "wait-NAME" waits until
 # NAME has started, "fail" exits 1, "slow" takes half a second, "hang" waits to be killed.

@@ -21,7 +21,7 @@
 
 // What the build knows: {precache: [[url, revision], …], offline: url,
 // library: {url, version} | null}. Injected at exactly one point (generator/pwa.py).
-const BUILD = {"library": {"url": "/bai-hoc/offline.json", "version": "copepfbdkliamfjk"}, "offline": "/offline/", "precache": [["/", "ilfaojjchiolhfkg"], ["/favicon.ico", "igceckdjkklcnida"], ["/icons/apple-touch-icon.png", "mmlfadobmopiobne"], ["/icons/icon-192.png", "ohnokdlhdadlbdmc"], ["/icons/icon-512.png", "pfibcbcfoeplfeeg"], ["/icons/maskable-512.png", "fjenajmipleeajek"], ["/manifest.webmanifest", "elcgkbiplkdedocg"], ["/offline/", "mimhdekjidfincpo"], ["/static/css/antq.nehcgcngbh.css", "nehcgcngbhfjfanc"], ["/static/js/app.ijggnobeio.js", "ijggnobeionnmlbj"], ["/static/js/tim-xa.ebgmchilih.js", "ebgmchilihpagope"], ["/tim-xa/chi-muc.json", "mflaogbelikggmeo"]]};
+const BUILD = {"library": {"url": "/bai-hoc/offline.json", "version": "onnpghkkaljimfhg"}, "offline": "/offline/", "precache": [["/", "ilfaojjchiolhfkg"], ["/favicon.ico", "igceckdjkklcnida"], ["/icons/apple-touch-icon.png", "mmlfadobmopiobne"], ["/icons/icon-192.png", "ohnokdlhdadlbdmc"], ["/icons/icon-512.png", "pfibcbcfoeplfeeg"], ["/icons/maskable-512.png", "fjenajmipleeajek"], ["/manifest.webmanifest", "elcgkbiplkdedocg"], ["/offline/", "mimhdekjidfincpo"], ["/static/css/antq.nehcgcngbh.css", "nehcgcngbhfjfanc"], ["/static/js/app.ijggnobeio.js", "ijggnobeionnmlbj"], ["/static/js/tim-xa.ebgmchilih.js", "ebgmchilihpagope"], ["/tim-xa/chi-muc.json", "mflaogbelikggmeo"]]};
 
 // Bump the suffixes when the layout of a cache changes: activate deletes other antq- caches.
 const SHELL = "antq-shell-v1";
