@@ -1435,8 +1435,24 @@ def _page_key(
     digest.update(site_hash.encode())
     digest.update(template_hash.encode())
     context = page.view() if view is None else view
-    digest.update(pickle.dumps((page.url, name, page.title, context), protocol=5))
+    # Pickled straight into the hash, without the pickler's memo (`fast`: an object met
+    # twice is written twice, a cycle raises ValueError; the contexts are trees of plain
+    # values): pickling the national site's 7,800 contexts took 1.26 CPU s with the memo,
+    # 0.77 without, and hashing the larger stream costs less than that. (The key is the
+    # same in the plan and in the render jobs: both make it here.)
+    pickler = pickle.Pickler(_Hashing(digest), protocol=5)
+    pickler.fast = True
+    pickler.dump((page.url, name, page.title, context))
     return digest.hexdigest()
+
+
+class _Hashing:
+    """A file whose writes go into `digest` (what `_page_key` pickles into)."""
+
+    __slots__ = ("write",)
+
+    def __init__(self, digest: Any) -> None:
+        self.write = digest.update
 
 
 def _deps_entry(base: str, site_hash: str, template_hash: str, name: str, page: Page) -> str:
