@@ -2,4 +2,4 @@
 
 from generator.cli import main
 
-main()
+main(ends_process=True)

@@ -140,8 +140,15 @@ class BuildOptions:
     # `antq serve`: a rebuild writes its changed files into the served folder and removes
     # the ones gone, instead of a new folder of links swapped in (generator.output.InPlace).
     in_place: bool = False
+    # `antq build`: the process ends after this build (cli.main, with `os._exit`): the
+    # model and the pages are left to it (`LEFT`) rather than freed one object at a time.
+    leave_heap: bool = False
 
 
+# What the last build with `BuildOptions.leave_heap` left to its process's end: its model
+# and pages. Freeing them cost a warm --full build of the national site ~0.35 s, and its
+# interpreter's teardown ~0.3 s more; the command line's process ends without either.
+LEFT: list[Any] = []
 # Ends the saved fingerprint of a build whose index was deferred (`defer_search`).
 SEARCH_PENDING = "+search-pending"
 # From this many bytes of tables on, validation runs beside the load, model and pages stages
@@ -597,11 +604,14 @@ class Builder:
             written = self._render_and_write(
                 staging, copies, inputs.settings, model, planned, cache, reuse
             )
-            # The data and the pages are no longer needed: give their memory back before
-            # Pagefind runs (the national site's model is hundreds of MB).
+            # The data and the pages are no longer needed: their memory is given back when
+            # Pagefind runs (the national site's model is hundreds of MB: `_post`).
+            heap: list[Any] = [model, planned]
             del model, planned
             copies_dir = self._copies_for_search(copies, cache, written)
-            emitted, index = self._post(staging, copies_dir, written, cache, defer=o.defer_search)
+            emitted, index = self._post(
+                staging, copies_dir, written, cache, defer=o.defer_search, heap=heap
+            )
             with stage("swap"):
                 self._swap(staging, copies, cache, written)
             if o.swapped is not None:
@@ -617,6 +627,8 @@ class Builder:
             copies.finish()
         if o.warm is not None and keep is not None:
             o.warm.keep(keep)
+        if o.leave_heap:
+            LEFT[:] = heap  # (one build's at most: a test's builds do not pile up)
         self.report.search_pending = bool(index.get("pending"))
         self.report.pages = page_count
         self.report.files = file_count + len(emitted)
@@ -922,22 +934,37 @@ class Builder:
         written: Written,
         cache: BuildCache,
         defer: bool = False,
+        heap: list[Any] | None = None,
     ) -> tuple[list[str], dict[str, Any]]:
         """Made from the written pages' bytes: the search index, then the service worker and
         the lesson library list (which name the index's files); then every file not scanned
-        yet is. Returns the files these stages emitted and the search cache entry."""
+        yet is. Returns the files these stages emitted and the search cache entry. `heap`:
+        the model and pages, emptied (and the memory given back) only when Pagefind runs."""
         stage = self.timer.stage
-        self._collector.thaw()  # the pages are written: their objects may be collected
         derived = Derived(staging, dict(cache.outputs), written.outputs)
         with stage("search"):
-            if not (defer and cache.search):
-                # Pagefind may run: give it the memory (a deferred index is linked, and
-                # collecting a national site's objects costs a second: issue 18).
+
+            def release() -> None:
+                """Pagefind runs: give it the memory. Not when every index is kept (a
+                warm --full build: freeing and collecting the national site's objects cost
+                ~0.6 s), nor when deferred (linked; collecting costs a second: issue 18).
+                Until then the model and pages stay frozen (`_Collector`): thawed and
+                alive, each full collection walked them (~0.8 s in saving the cache)."""
+                self._collector.thaw()  # the pages are written: their objects may go
+                if heap is not None:
+                    heap.clear()
                 _release_memory()
+
             later = search.Later(defer, self._cancel)
             store = search.Store(self.index_path, self.code)
             index = search.build_index(
-                derived, copies_dir, written.copies, dict(cache.search), later, store
+                derived,
+                copies_dir,
+                written.copies,
+                dict(cache.search),
+                later,
+                store,
+                None if (defer and cache.search) else release,
             )
         with stage("pwa"):
             try:
@@ -1435,8 +1462,24 @@ def _page_key(
     digest.update(site_hash.encode())
     digest.update(template_hash.encode())
     context = page.view() if view is None else view
-    digest.update(pickle.dumps((page.url, name, page.title, context), protocol=5))
+    # Pickled straight into the hash, without the pickler's memo (`fast`: an object met
+    # twice is written twice, a cycle raises ValueError; the contexts are trees of plain
+    # values): pickling the national site's 7,800 contexts took 1.26 CPU s with the memo,
+    # 0.77 without, and hashing the larger stream costs less than that. (The key is the
+    # same in the plan and in the render jobs: both make it here.)
+    pickler = pickle.Pickler(_Hashing(digest), protocol=5)
+    pickler.fast = True
+    pickler.dump((page.url, name, page.title, context))
     return digest.hexdigest()
+
+
+class _Hashing:
+    """A file whose writes go into `digest` (what `_page_key` pickles into)."""
+
+    __slots__ = ("write",)
+
+    def __init__(self, digest: Any) -> None:
+        self.write = digest.update
 
 
 def _deps_entry(base: str, site_hash: str, template_hash: str, name: str, page: Page) -> str:
@@ -1524,7 +1567,7 @@ def _copy_once(rel: str, text: str, copy: str, known: Entry | None, made: dict[s
         if sha256 is not None and fresh != sha256:
             raise RuntimeError(f"{rel}: its search copy kept, yet it changed")
         if data is not None and sha256 is None:
-            with open(copies.file(copy), "wb") as handle:
+            with copies.create(copy) as handle:
                 handle.write(data)
         sha256 = fresh
     if rel in made:
@@ -1585,11 +1628,10 @@ def _render_job(start: int, stop: int) -> JobResult:
         _check_size(rel, data)
         found, known = _scan_once(rel, data, made, copy or "")
         problems += found
-        written = staging.file(rel)
-        with open(written, "wb") as handle:
+        with staging.create(rel) as handle:
             handle.write(data)
         if pwa.reads(rel):
-            facts += pwa.facts(os.stat(written), text, data)
+            facts += pwa.facts(os.stat(handle.name), text, data)
         if copy is not None and (sha256 := _copy_once(rel, text, copy, known, made)):
             hashes[copy] = sha256
     return problems, hashes, keys, facts, made
@@ -1764,12 +1806,13 @@ def _run_in_pool(count: int, jobs: tuple[int, int], progress: bool) -> JobsResul
 class _Collector:
     """No automatic garbage collection while the records, the model and the pages are made
     (`paused`: validation to the pages stage), and those objects frozen after (`gc.freeze`)
-    until the pages are written (`thaw`, before the search stage, or when the build ends):
-    they live that long, and each full collection walked them all to free next to nothing
-    (a warm --full build of the national site: 10 full collections, about 2 s of its load,
-    model and pages stages' 5.4, and one more in the plan stage, 0.5 s; peak memory the
-    same). Garbage made meanwhile is collected once thawed. A heap frozen already (`antq
-    serve`'s: serve.settle_heap) is left as it is."""
+    until Pagefind runs (`thaw`, `Builder._post`) or the build ends (a warm --full build
+    keeps every index: its model and pages live to its end, `LEFT`): they live that long,
+    and each full collection walked them all to free next to nothing (a warm --full build
+    of the national site: 10 full collections, about 2 s of its load, model and pages
+    stages' 5.4, one more in the plan stage, 0.5 s, and one in saving the cache, 0.8 s;
+    peak memory the same). Garbage made meanwhile is collected once thawed. A heap frozen
+    already (`antq serve`'s: serve.settle_heap) is left as it is."""
 
     def __init__(self, frozen_heap: bool = False) -> None:
         self.frozen = False

@@ -551,6 +551,7 @@ def build_index(
     cache: dict[str, Any],
     later: Later | None = None,
     store: Store | None = None,
+    before: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
     """Write /pagefind/ and its other shards and, when the site has lessons,
     /pagefind-bai-hoc/ and its other shards, when it has news articles, /pagefind-tin-tuc/
@@ -560,7 +561,8 @@ def build_index(
     index folder>: {"key", "files"}…, "pending": bool}; `cache` is the last one. Each shard
     has its own entry: an edit re-makes only the shards whose copies changed. "pending": an
     index was deferred (`later`) and is the previous build's. `store`: where the indexes
-    made are kept, and taken from when the site's cannot be linked (`Store`)."""
+    made are kept, and taken from when the site's cannot be linked (`Store`). `before`:
+    called once before Pagefind runs (not when every index is kept or linked)."""
     entry: dict[str, Any] = {"site": {}, "library": {"key": None, "files": []}, "pending": False}
     names = {INDEX_DIR: "site", LIBRARY_INDEX_DIR: "library"}  # the news', by their folder
     others = sorted({rel.split("/", 1)[0] for rel in copies} - {INDEX_DIR})
@@ -591,6 +593,8 @@ def build_index(
         elif not current:
             entry["pending"] = True
     if to_make:
+        if before is not None:
+            before()
         _make(out, copies_root, to_make, sizes, entry, later, store)
     for where, files in kept.items():
         assert store is not None

@@ -8,7 +8,10 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import os
 import shutil
+import subprocess
+import sys
 from dataclasses import FrozenInstanceError
 from pathlib import Path
 
@@ -21,6 +24,7 @@ from generator.data import tablecache
 from generator.data.load import read_package
 from generator.data.schema import load_package
 from generator.data.tablecache import TableCache
+from generator.model import SiteModel
 from generator.pages import lessons as lesson_pages
 from tests.test_build_reliability import _build_in_new_process, contents
 
@@ -445,6 +449,80 @@ def test_no_collection_while_records_model_and_pages_are_made(
     with pytest.raises(RuntimeError, match="stop"):
         build_site(dataclasses.replace(options, full=True))
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_the_model_and_pages_are_freed_for_pagefind_else_left_to_the_process(
+    package, site_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`leave_heap` (`antq build`): the model and the pages are freed, and the collector
+    thawed, only when Pagefind runs (it needs the memory); a build that keeps every index
+    (a warm --full build) leaves them to its process's end, still frozen (a full
+    collection walking them cost ~0.8 s of the national build). A build without it (a
+    test, `antq serve`) frees them as before. Negative controls: with the release before
+    Pagefind never called, the first build left them alive; with it called whatever the
+    index, the --full build left nothing."""
+    import gc
+
+    released: list[int] = []
+    real = build_mod._release_memory
+
+    def counted() -> None:
+        released.append(gc.get_freeze_count())
+        real()
+
+    monkeypatch.setattr(build_mod, "_release_memory", counted)
+    monkeypatch.setattr(build_mod, "LEFT", [])
+    cache = tmp_path / "cache"
+    _build(package, tmp_path / "a", site_dir, cache, parallel=False, leave_heap=True)
+    assert released == [0]  # Pagefind ran: freed, thawed first
+    assert build_mod.LEFT == []
+    saved: list[int] = []
+    real_save = build_mod.Builder._save
+
+    def saving(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        saved.append(gc.get_freeze_count())
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(build_mod.Builder, "_save", saving)
+    options = {"parallel": False, "leave_heap": True, "full": True}
+    shutil.rmtree(tmp_path / "a")  # (the benches' warm --full: the same output, removed)
+    _build(package, tmp_path / "a", site_dir, cache, **options)
+    assert released == [0]  # every index kept: nothing freed
+    model, planned = build_mod.LEFT
+    assert isinstance(model, SiteModel) and isinstance(planned, build_mod.Planned)
+    assert saved[0] > 0 and gc.get_freeze_count() == 0  # frozen to the end, then thawed
+    build_mod.LEFT.clear()
+    _build(package, tmp_path / "c", site_dir, cache, parallel=False, full=True)
+    assert build_mod.LEFT == []
+
+
+_MAIN_WATCHED = """
+import atexit, runpy, sys
+atexit.register(lambda: print("teardown"))
+sys.argv = ["antq", *sys.argv[1:]]
+runpy.run_module("generator", run_name="__main__")
+"""
+
+
+def test_antq_build_ends_its_process_without_the_teardown(package, site_dir, tmp_path) -> None:
+    """`python -m generator build` (and the `antq` script) ends with `os._exit` after a
+    build that succeeded: no interpreter teardown (no exit handler runs: freeing the model
+    object by object cost ~0.65 s of the national build); its lines reach the pipe, its
+    exit code is 0. A build that fails exits 1 with its lines, through the teardown as
+    before. Negative control: with `sys.exit(0)` for `os._exit(0)`, "teardown" printed."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update(ANTQ_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=str(ROOT))
+    out = tmp_path / "out"
+    args = ["build", "--data", str(package), "--out", str(out), "--site", str(site_dir)]
+    command = [sys.executable, "-c", _MAIN_WATCHED, *args]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Đã xây dựng ") and (out / "index.html").is_file()
+    assert "teardown" not in done.stdout
+    (package / "units.csv").write_text("ma,ten\n", encoding="utf-8")
+    failed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert failed.returncode == 1 and "units.csv" in failed.stdout + failed.stderr
+    assert failed.stdout.endswith("teardown\n")
 
 
 def test_a_process_with_its_heap_frozen_is_not_asked_to_count_it(

@@ -18,7 +18,6 @@ from generator.pages.common import (
     later_parts,
     legal_link,
     model_card,
-    site_view,
 )
 from generator.pages.news import latest
 from generator.textvi import format_number
@@ -296,6 +295,9 @@ def ward_page(model: SiteModel, province: Province, ward: Ward, with_context: bo
         for p in ward.places
         if p.kind != "xa"
     ]
+    # No list of the ward's model sites: xa.html shows its models (`model_card`), never
+    # their sites, and every page's context is pickled into its key (`build._page_key`):
+    # the sites of 3,300 wards cost the render workers ~0.4 CPU s in a whole build.
     context = {
         "ward": {
             "code": ward.code,
@@ -319,7 +321,6 @@ def ward_page(model: SiteModel, province: Province, ward: Ward, with_context: bo
         "classes": _class_rows(model, ward.classes),
         "places": places,
         "models": [model_card(model, model.model_by_id[m]) for m in ward.model_ids],
-        "sites": [site_view(model, s) for s in ward.sites],
         "teams": [
             {
                 "area": t.area_name,
