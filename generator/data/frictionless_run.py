@@ -102,6 +102,7 @@ def _memo_reader(reader: Callable[[Any], Any]) -> Callable[[Any], Any]:
         value, notes = found
         return value, (dict(notes) if notes else notes)
 
+    read.memo = memo  # type: ignore[attr-defined]  # (`_whole_row`'s quick pass reads it)
     return read
 
 
@@ -154,23 +155,67 @@ def _whole_row() -> type:
     each row's primary-key cells one by one (`Row.__missing__` → a partial `__process` per
     field, ~3 passes a row), then all the others when the row's errors are asked for, and
     each `cached_property` takes a lock: about a quarter of a table's validation. This row
-    reads every cell on the first one asked for, and gives its errors without the lock.
+    reads every cell on the first one asked for, and gives its errors and its number
+    without the lock.
     The errors are the same, from the same readers, and in the same order when the cells
     would be read in field order anyway (`reads_in_order`: `rows_read_whole` uses it only
     then). (The library has no option for it; its row stream creates `Row` by name.)"""
     from frictionless.table import Row
 
+    process = Row._Row__process  # type: ignore[attr-defined]
+
     class WholeRow(Row):
+        def _Row__process(self, key: str | None = None) -> Any:
+            # The library's pass over the cells (`Row.__process`), but for the common row
+            # it leaves without an error: as many cells as fields, each read without a note
+            # (no type or constraint error), not every one blank. Such a row gets the same
+            # values and blank cells here, each text's typed value taken from its field's
+            # memo (`_memo_reader`) without a call; any other row (or a cell with a note)
+            # is the library's pass from the start: the same errors, in the same order.
+            row: Any = self  # (the library's private state, by its mangled names)
+            if row._Row__processed:
+                return None
+            handlers = row._Row__handlers
+            cells = row._Row__cells
+            if key is not None or dict.__len__(self) or len(cells) != len(handlers):
+                return process(self, key)
+            values = []
+            blank = {}
+            for handler, source in zip(handlers.values(), cells):  # noqa: B905 (same length)
+                reader = handler.reader
+                memo = getattr(reader, "memo", None)
+                found = memo.get(source) if memo is not None and type(source) is str else None
+                target, notes = reader(source) if found is None else found
+                if notes:
+                    return process(self, key)
+                name = handler.field.name
+                if target is None:
+                    blank[name] = source
+                values.append((name, target))
+            if len(blank) == len(handlers):  # a blank row: the library says so
+                return process(self, key)
+            dict.update(self, values)
+            row._Row__blank_cells.update(blank)
+            row._Row__processed = True
+            return None
+
         def __missing__(self, key: str) -> Any:
             if key not in self:  # not a field: the library's own KeyError
                 return super().__missing__(key)
-            self._Row__process()  # type: ignore[attr-defined]
+            self._Row__process()
             return dict.__getitem__(self, key)
 
         @property
         def errors(self) -> list[Any]:
-            self._Row__process()  # type: ignore[attr-defined]
+            self._Row__process()
             return self._Row__errors  # type: ignore[attr-defined]
+
+        @property
+        def row_number(self) -> int:
+            # (the library's is a `cached_property`, whose lock the row stream took for
+            # each row's primary key: ~0.8 CPU s of the national package's validation)
+            number: int = self._Row__row_number  # type: ignore[attr-defined]
+            return number
 
     return WholeRow
 
