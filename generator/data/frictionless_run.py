@@ -166,38 +166,7 @@ def _whole_row() -> type:
 
     class WholeRow(Row):
         def _Row__process(self, key: str | None = None) -> Any:
-            # The library's pass over the cells (`Row.__process`), but for the common row
-            # it leaves without an error: as many cells as fields, each read without a note
-            # (no type or constraint error), not every one blank. Such a row gets the same
-            # values and blank cells here, each text's typed value taken from its field's
-            # memo (`_memo_reader`) without a call; any other row (or a cell with a note)
-            # is the library's pass from the start: the same errors, in the same order.
-            row: Any = self  # (the library's private state, by its mangled names)
-            if row._Row__processed:
-                return None
-            handlers = row._Row__handlers
-            cells = row._Row__cells
-            if key is not None or dict.__len__(self) or len(cells) != len(handlers):
-                return process(self, key)
-            values = []
-            blank = {}
-            for handler, source in zip(handlers.values(), cells):  # noqa: B905 (same length)
-                reader = handler.reader
-                memo = getattr(reader, "memo", None)
-                found = memo.get(source) if memo is not None and type(source) is str else None
-                target, notes = reader(source) if found is None else found
-                if notes:
-                    return process(self, key)
-                name = handler.field.name
-                if target is None:
-                    blank[name] = source
-                values.append((name, target))
-            if len(blank) == len(handlers):  # a blank row: the library says so
-                return process(self, key)
-            dict.update(self, values)
-            row._Row__blank_cells.update(blank)
-            row._Row__processed = True
-            return None
+            return _quick_pass(self, process, key)
 
         def __missing__(self, key: str) -> Any:
             if key not in self:  # not a field: the library's own KeyError
@@ -218,6 +187,41 @@ def _whole_row() -> type:
             return number
 
     return WholeRow
+
+
+def _quick_pass(row: Any, process: Callable[[Any, str | None], Any], key: str | None) -> Any:
+    """`WholeRow`'s pass over its cells: the library's (`Row.__process`, `process`), but
+    for the common row it leaves without an error: as many cells as fields, each read
+    without a note (no type or constraint error), not every one blank. Such a row gets the
+    same values and blank cells here, each text's typed value taken from its field's memo
+    (`_memo_reader`) without a call; any other row (or a cell with a note) is the library's
+    pass from the start: the same errors, in the same order. (`row`'s state is the
+    library's, by its mangled names.)"""
+    if row._Row__processed:
+        return None
+    handlers = row._Row__handlers
+    cells = row._Row__cells
+    if key is not None or dict.__len__(row) or len(cells) != len(handlers):
+        return process(row, key)
+    values = []
+    blank = {}
+    for handler, source in zip(handlers.values(), cells):  # noqa: B905 (same length)
+        reader = handler.reader
+        memo = getattr(reader, "memo", None)
+        found = memo.get(source) if memo is not None and type(source) is str else None
+        target, notes = reader(source) if found is None else found
+        if notes:
+            return process(row, key)
+        name = handler.field.name
+        if target is None:
+            blank[name] = source
+        values.append((name, target))
+    if len(blank) == len(handlers):  # a blank row: the library says so
+        return process(row, key)
+    dict.update(row, values)
+    row._Row__blank_cells.update(blank)
+    row._Row__processed = True
+    return None
 
 
 # The rows a stream of this thread makes (`rows_read_whole`): (primary key, the row class
