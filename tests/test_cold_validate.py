@@ -410,15 +410,19 @@ def _rows_read(tmp_path: Path, quick: bool) -> list[tuple[Any, ...]]:
         ]
 
 
+@pytest.mark.parametrize("memo_max", [frictionless_run.MEMO_MAX, 1])
 def test_quick_rows_give_the_librarys_values_blanks_and_errors(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, memo_max: int
 ) -> None:
     """`WholeRow`'s quick pass (a row without a note on any cell) gives each row the
     library's values, blank cells and errors, and the library's pass reads only the rows
-    with an error of its own (or blank). Negative control (run by hand: the test fails): the quick
-    pass not marking blank cells (`blank[name] = source` removed)."""
+    with an error of its own (or blank); so with a memo full from the first text on (the
+    library's reader read each text not in it). Negative controls (run by hand: the test
+    fails): the quick pass not marking blank cells (`blank[name] = source` removed); with
+    memo_max=1, the memo's full branch taking the first cell's value for every text."""
     from frictionless.table import Row
 
+    monkeypatch.setattr(frictionless_run, "MEMO_MAX", memo_max)
     plain = _rows_read(tmp_path, quick=False)
     library: list[int] = []
     process = vars(Row)["_Row__process"]
