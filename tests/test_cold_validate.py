@@ -377,3 +377,68 @@ def test_a_whole_tables_duplicate_keys_counted_at_once() -> None:
     positions = [i for i, k in enumerate(keys) if k is not None]
     assert rowlevel._all_dups(keys) == rowlevel._dups(keys, positions) == [("b",), ("a",)]
     assert rowlevel._all_dups([]) == []
+
+
+def _rows_read(tmp_path: Path, quick: bool) -> list[tuple[Any, ...]]:
+    """Each row of `_BAD_ROWS` (and good rows repeating their values) as Frictionless reads
+    it: its values, blank cells and errors; `quick`: with the memoised readers and rows read
+    whole (`WholeRow`'s quick pass), else the library's rows."""
+    from frictionless import Resource
+
+    good = [f"g{n},{2000 + n % 3},dat,{'ab' if n % 2 else ''}" for n in range(6)]
+    lines = ["id,year,result,note", *good]
+    for values, cut, extra in _BAD_ROWS:
+        lines.append(",".join(list(values)[: len(values) - cut] + extra))
+    lines += good[:2]  # (read again: from the memo)
+    (tmp_path / "t.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    fields = [
+        {"name": "id", "type": "string", "constraints": {"required": True}},
+        {"name": "year", "type": "integer", "constraints": {"minimum": 2000}},
+        {"name": "result", "type": "string", "constraints": {"enum": ["dat"]}},
+        {"name": "note", "type": "string", "constraints": {"maxLength": 3}},
+    ]
+    descriptor = {"name": "t", "path": "t.csv", "schema": {"fields": fields}}
+    descriptor["schema"]["primaryKey"] = ["id", "year"]
+    both = contextlib.ExitStack()
+    if quick:
+        both.enter_context(frictionless_run.memoised_cell_readers())
+        both.enter_context(frictionless_run.rows_read_whole(["id", "year"]))
+    with both, Resource(descriptor, basepath=str(tmp_path)) as resource:
+        return [
+            (dict(row), row.blank_cells, [e.to_descriptor() for e in row.errors])
+            for row in resource.row_stream
+        ]
+
+
+@pytest.mark.parametrize("memo_max", [frictionless_run.MEMO_MAX, 1])
+def test_quick_rows_give_the_librarys_values_blanks_and_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, memo_max: int
+) -> None:
+    """`WholeRow`'s quick pass (a row without a note on any cell) gives each row the
+    library's values, blank cells and errors, and the library's pass reads only the rows
+    with an error of its own (or blank); so with a memo full from the first text on (the
+    library's reader read each text not in it). Negative controls (run by hand: the test
+    fails): the quick pass not marking blank cells (`blank[name] = source` removed); with
+    memo_max=1, the memo's full branch taking the first cell's value for every text."""
+    from frictionless.table import Row
+
+    monkeypatch.setattr(frictionless_run, "MEMO_MAX", memo_max)
+    plain = _rows_read(tmp_path, quick=False)
+    library: list[int] = []
+    process = vars(Row)["_Row__process"]
+
+    def counting(self: Any, key: str | None = None) -> Any:
+        library.append(1)
+        return process(self, key)
+
+    monkeypatch.setattr(Row, "_Row__process", counting)
+    frictionless_run._whole_row.cache_clear()  # (its quick pass calls the counting one)
+    try:
+        quick = _rows_read(tmp_path, quick=True)
+    finally:
+        frictionless_run._whole_row.cache_clear()
+    assert quick == plain
+    assert any(blanks for _, blanks, _ in plain)
+    # (a duplicate key is the row stream's error, not the row's pass)
+    bad = sum(1 for _, _, errors in plain if {e["type"] for e in errors} - {"primary-key"})
+    assert bad >= 5 and len(library) == bad

@@ -195,3 +195,43 @@ def test_a_first_builds_digests_are_made_side_by_side(tmp_path: Path, monkeypatc
         assert memo.packed(spec, opendata.file_sha256(spec.path))[1]() == whole
     assert split_here == [] and compressed_here == []
     opendata._SPLITS.clear()
+
+
+def test_a_first_builds_province_files_are_kept_by_the_split_for_digests(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """`Memo.prefetch` with the store: the forked process that split a table for its
+    digests keeps each province's files in the store (`_store_split`), where the render
+    stage's `FileOutput.stored` finds them: no table is split again in this process, and
+    the kept bytes are the ones the produce functions make here from a split of their own.
+    Negative control (run by hand: the test fails): `_store_split` not called (each
+    province's files produced here, every table split again)."""
+    from generator import limits
+
+    monkeypatch.setattr(limits, "SPLIT_ABOVE", 1)
+    monkeypatch.setenv("ANTQ_WORKERS", "2")
+    monkeypatch.setattr(opendata, "_KEPT", {})
+    package = _package(tmp_path, "")
+    index = ProvinceIndex(package)
+    specs = [spec for spec in package.resources if opendata._split_table(spec, index)]
+    cache = tmp_path / "cache"
+    memo = opendata.Memo(cache, package, ProvinceIndex(package))
+    store = opendata._Store(cache, None)
+    opendata._SPLITS.clear()
+    split_here = _splits(monkeypatch)
+    memo.prefetch(specs, store)
+    provinces = index.provinces()
+    outputs = {
+        spec.name: [
+            store.keep(o)
+            for o in opendata._province_files(memo, spec, provinces, memo.digests(spec))
+        ]
+        for spec in specs
+    }
+    paths = {o.url: o.stored() for made in outputs.values() for o in made if o.stored}
+    assert split_here == [] and len(paths) == 2 * len(provinces) * len(specs)
+    for made in outputs.values():
+        for output in made:
+            assert paths[output.url].read_bytes() == output.produce(), output.url
+    assert len(split_here) == len(specs)  # (the bytes compared were made here)
+    opendata._SPLITS.clear()

@@ -102,6 +102,9 @@ def _memo_reader(reader: Callable[[Any], Any]) -> Callable[[Any], Any]:
         value, notes = found
         return value, (dict(notes) if notes else notes)
 
+    # (`_quick_pass` reads the memo itself, and the library's reader once it is full)
+    read.memo = memo  # type: ignore[attr-defined]
+    read.raw = reader  # type: ignore[attr-defined]
     return read
 
 
@@ -154,25 +157,93 @@ def _whole_row() -> type:
     each row's primary-key cells one by one (`Row.__missing__` → a partial `__process` per
     field, ~3 passes a row), then all the others when the row's errors are asked for, and
     each `cached_property` takes a lock: about a quarter of a table's validation. This row
-    reads every cell on the first one asked for, and gives its errors without the lock.
+    reads every cell on the first one asked for, and gives its errors and its number
+    without the lock.
     The errors are the same, from the same readers, and in the same order when the cells
     would be read in field order anyway (`reads_in_order`: `rows_read_whole` uses it only
     then). (The library has no option for it; its row stream creates `Row` by name.)"""
     from frictionless.table import Row
 
+    process = Row._Row__process  # type: ignore[attr-defined]
+
     class WholeRow(Row):
+        def _Row__process(self, key: str | None = None) -> Any:
+            return _quick_pass(self, process, key)
+
         def __missing__(self, key: str) -> Any:
             if key not in self:  # not a field: the library's own KeyError
                 return super().__missing__(key)
-            self._Row__process()  # type: ignore[attr-defined]
+            self._Row__process()
             return dict.__getitem__(self, key)
 
         @property
         def errors(self) -> list[Any]:
-            self._Row__process()  # type: ignore[attr-defined]
+            if not self._Row__processed:  # type: ignore[attr-defined]
+                self._Row__process()
             return self._Row__errors  # type: ignore[attr-defined]
 
+        @property
+        def row_number(self) -> int:
+            # (the library's is a `cached_property`, whose lock the row stream took for
+            # each row's primary key: ~0.8 CPU s of the national package's validation)
+            number: int = self._Row__row_number  # type: ignore[attr-defined]
+            return number
+
     return WholeRow
+
+
+def _whole_row_for(handlers: dict[str, Any]) -> type:
+    """`_whole_row` for one row stream's handlers (shared by all its rows): each field's
+    name, reader, memo and the library's reader (`_memo_reader`) looked up once, for
+    `_quick_pass`."""
+    plan = tuple(
+        (
+            h.field.name,
+            h.reader,
+            getattr(h.reader, "memo", None),
+            getattr(h.reader, "raw", h.reader),
+        )
+        for h in handlers.values()
+    )
+    return type("WholeRow", (_whole_row(),), {"_plan": plan})
+
+
+def _quick_pass(row: Any, process: Callable[[Any, str | None], Any], key: str | None) -> Any:
+    """`WholeRow`'s pass over its cells: the library's (`Row.__process`, `process`), but
+    for the common row it leaves without an error: as many cells as fields, each read
+    without a note (no type or constraint error), not every one blank. Such a row gets the
+    same values and blank cells here, each text's typed value taken from its field's memo
+    (`_memo_reader`) without a call (once the memo is full, a text not in it by the
+    library's reader, as the memo's reader does then); any other row (or a cell with a
+    note) is the library's pass from the start: the same errors, in the same order.
+    (`row`'s state is the library's, by its mangled names.)"""
+    if row._Row__processed:
+        return None
+    plan = row._plan
+    cells = row._Row__cells
+    if key is not None or dict.__len__(row) or len(cells) != len(plan):
+        return process(row, key)
+    values = []
+    blank = {}
+    for (name, reader, memo, raw), source in zip(plan, cells):  # noqa: B905 (same length)
+        if memo is None:
+            target, notes = reader(source)
+        else:
+            found = memo.get(source) if type(source) is str else None
+            if found is None:
+                found = raw(source) if len(memo) >= MEMO_MAX else reader(source)
+            target, notes = found
+        if notes:
+            return process(row, key)
+        if target is None:
+            blank[name] = source
+        values.append((name, target))
+    if len(blank) == len(plan):  # a blank row: the library says so
+        return process(row, key)
+    dict.update(row, values)
+    row._Row__blank_cells.update(blank)
+    row._Row__processed = True
+    return None
 
 
 # The rows a stream of this thread makes (`rows_read_whole`): (primary key, the row class
@@ -213,7 +284,8 @@ def _make_row(cells: list[Any], *, handlers: dict[str, Any], row_number: int) ->
         key, chosen = current
         found = chosen.get(id(handlers))
         if found is None:  # (the handlers are kept: their id stays theirs)
-            found = (handlers, _whole_row() if reads_in_order(handlers, key) else row_class)
+            whole = reads_in_order(handlers, key)
+            found = (handlers, _whole_row_for(handlers) if whole else row_class)
             chosen[id(handlers)] = found
         row_class = found[1]
     return row_class(cells, handlers=handlers, row_number=row_number)

@@ -157,7 +157,7 @@ def outputs(
     if warm:
         memo.eager = _eager_splits(package, split_names)
         memo.warm = True
-    memo.prefetch([spec for spec in package.resources if spec.name in split_names])
+    memo.prefetch([spec for spec in package.resources if spec.name in split_names], store)
     provinces = _Provinces(index, held)
     keys = []
     for spec in package.resources:
@@ -296,10 +296,21 @@ def _table_files(
         json_inputs = f"json:{digest}:{spec.descriptor_hash()}"
         files.append(FileOutput(entry["json"], json_inputs, _to_json(spec), [spec.path]))
         return entry, files
-    rows = memo.digests(spec)
     for code, name in provinces.items():
         base = f"/du-lieu/{spec.name}/{code}"
         entry["provinces"].append({"code": code, "name": name, "base": base})
+    files += _province_files(memo, spec, provinces, memo.digests(spec))
+    return entry, files
+
+
+def _province_files(
+    memo: Memo, spec: ResourceSpec, provinces: Mapping[str, str], rows: Mapping[str, str]
+) -> list[FileOutput]:
+    """A split table's files of each province (`_table_files`), keyed by the digest of
+    that province's rows (`rows`: `Memo.digests`)."""
+    files = []
+    for code in provinces:
+        base = f"/du-lieu/{spec.name}/{code}"
         own = rows.get(code) or rows[EMPTY]
         produce = _province_csv(memo.package, spec.name, code, memo.warm)
         group = f"split:{spec.name}"  # (made from one split of the table: `_split`)
@@ -307,7 +318,7 @@ def _table_files(
         json_inputs = f"json:{code}:{own}:{spec.descriptor_hash()}"
         province_json = _province_json(memo.package, spec.name, code, memo.warm)
         files.append(FileOutput(f"{base}.json", json_inputs, province_json, group=group))
-    return entry, files
+    return files
 
 
 # The digest of a province without rows (its files hold the header alone) in `Memo.digests`.
@@ -412,15 +423,19 @@ class Memo:
             _replace(self.root, f"{spec.name}-*.json", path, data)
         return made
 
-    def prefetch(self, split: list[ResourceSpec]) -> None:
+    def prefetch(self, split: list[ResourceSpec], store: _Store | None = None) -> None:
         """A first build's costly parts of the open data, made side by side in forked
         processes and kept in the cache folder, where `digests` and `packed` read them
         (issue 18: on the national package's cold build, 2.3 CPU s of splitting tables for
         their digests and 1.4 of compressing every table whole, one after another in the
         pages stage, the other core idle): the digests of the tables to `split`, each table
-        compressed whole. Not in a long-lived process (`antq serve`: `warm`; it keeps the
-        splits it makes, `keep`, `eager`). What a process could not make (a table
-        unreadable) is left to `digests` and `packed`, which say why in this process."""
+        compressed whole. With a `store`, the process that split a table for its digests
+        also makes each province's files from that split and keeps them there
+        (`_store_split`): the render stage links them instead of splitting the table again
+        (~2 CPU s of the national package's cold build). Not in a long-lived process
+        (`antq serve`: `warm`; it keeps the splits it makes, `keep`, `eager`). What a
+        process could not make (a table unreadable) is left to `digests` and `packed`,
+        which say why in this process."""
         if self.root is None or self.warm or self.keep or self.eager or _KEPT:
             return
         jobs = self._prefetch_jobs(split)
@@ -431,6 +446,8 @@ class Memo:
         from concurrent.futures import ProcessPoolExecutor
 
         _PREFETCH["memo"] = self  # (read by the forked processes)
+        if store is not None and store.root is not None:
+            _PREFETCH["store"] = store
         try:
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
@@ -502,8 +519,9 @@ class Memo:
         return made
 
 
-# The memo whose parts `Memo.prefetch`'s forked processes make.
-_PREFETCH: dict[str, Memo] = {}
+# The memo whose parts `Memo.prefetch`'s forked processes make, and the store they keep
+# the provinces' files in.
+_PREFETCH: dict[str, Any] = {}
 
 
 def _prefetched(job: tuple[str, str]) -> tuple[dict[str, str], str, Any] | None:
@@ -521,11 +539,39 @@ def _prefetched(job: tuple[str, str]) -> tuple[dict[str, str], str, Any] | None:
         if kind == "packed":
             memo.packed(spec, file_sha256(spec.path))
         elif link is not None:
-            made = _split_digests(_split_csv(spec, memo.index, link[0]))
+            split = _split_csv(spec, memo.index, link[0])
+            made = _split_digests(split)
+            store = _PREFETCH.get("store")
+            if store is not None:
+                _store_split(store, memo, spec, split, made)
             return made, link[1], memo.index.key_provinces(link[1])
     except Exception:  # (said by `Memo.digests` or `Memo.packed` in the build's process)
         return None
     return None
+
+
+def _store_split(
+    store: _Store, memo: Memo, spec: ResourceSpec, split: dict[str, Any], digests: dict[str, str]
+) -> None:
+    """In a forked process of `Memo.prefetch`: each province's files of a table (the files
+    `_table_files` lists, by the same produce functions, from `split`, the table's split
+    this process made for its `digests`) kept in `store`, where the render stage's
+    `FileOutput.stored` finds them. A file kept already is left as it is."""
+    package = memo.package
+    _SPLITS.clear()  # (what `_split` gives the produce functions: this very split)
+    _SPLITS.update(
+        key=f"{package.descriptor_path}:{spec.name}",
+        package=str(package.descriptor_path),
+        index=memo.index,
+        csv=split,
+    )
+    try:
+        for output in _province_files(memo, spec, memo.index.provinces(), digests):
+            stored = store.keep(output).stored
+            if stored is not None:
+                stored()
+    finally:
+        _SPLITS.clear()
 
 
 def _split_digests(split: dict[str, Any]) -> dict[str, str]:
