@@ -79,73 +79,33 @@ def _legal(legal: Row | None) -> str:
 
 
 def award_rows(awards: Iterable[Row], show_unit: bool, home: str | None, index: bool) -> Markup:
-    """macros.html `award_table`'s rows (each ends with a line break), as its loop made them.
-    An award's escaped cells are made once (`_award_cells`): each of the 50,000 awards of a
-    national build is shown ~3 times (its xã's page, award lists, its model's page)."""
+    """macros.html `award_table`'s rows (each ends with a line break), as its loop made them."""
     out = []
     for a in awards:
         own = bool(index and home and a["unit_url"] == home)
         mark = _IGNORE if own else ""
         head = f"<tr{_IGNORE if index and not own else ''}>"
-        year, recipient, reason, link, award, unit, decision, tail = _award_cells(a)
-        row = f'{head}<td class="yr"{mark}>{year}</td><th scope="row">{recipient}'
-        if reason:
-            row += f" <small{mark}>{reason}</small>"
-        if link:
-            row += f" <small{mark}>Mô hình: {link}</small>"
-        row += f'</th><td data-label="Hình thức"{mark}>{award}</td>'
+        cells = [f'{head}<td class="yr"{mark}>{_e(a["year"])}</td><th scope="row">']
+        cells.append(_e(a["recipient"]))
+        if a["reason"]:
+            cells.append(f" <small{mark}>{_e(a['reason'])}</small>")
+        if model := a["model"]:
+            link = f'<a href="{_e(model["url"])}">{_e(model["name"])}</a>'
+            cells.append(f" <small{mark}>Mô hình: {link}</small>")
+        cells.append(f'</th><td data-label="Hình thức"{mark}>{_e(a["award"])}</td>')
         if show_unit:
-            row += f'<td data-label="Đơn vị"{mark}>{unit}</td>'
-        out.append(f'{row}<td data-label="Quyết định"{mark}>{decision}{tail}')
+            unit = _e(a["unit"])
+            if a["unit_url"]:
+                unit = f'<a href="{_e(a["unit_url"])}">{unit}</a>'
+            cells.append(f'<td data-label="Đơn vị"{mark}>{unit}</td>')
+        cells.append(f'<td data-label="Quyết định"{mark}>{_e(a["decision_no"] or "")}')
+        if a["decision_date"]:
+            cells.append(f' <span class="nowrap">{_date(a["decision_date"])}</span>')
+        if a["issuer"]:
+            cells.append(f" <small>{_e(a['issuer'])}</small>")
+        cells.append(f"{_legal(a['legal'])}</td></tr>\n")
+        out.append("".join(cells))
     return Markup("".join(out))
-
-
-# id(award view) -> (that view, its cells): the view is held, so its id stays its own while
-# kept. A view is never changed once made (generator.pages.common); `forget_cells` when a
-# build lists its pages (`antq serve` makes new views each build), and past _KEEP views.
-_AWARD_CELLS: dict[int, tuple[Row, tuple[str, ...]]] = {}
-_KEEP = 1 << 17
-
-
-def forget_cells() -> None:
-    """Forget the cells made of the views of the last build (`award_rows`)."""
-    _AWARD_CELLS.clear()
-
-
-def _award_cells(a: Row) -> tuple[str, ...]:
-    """An award row's escaped parts that do not depend on the table (`award_rows`): year,
-    recipient, reason ("" if none), model link ("" if none), award, unit (linked), decision
-    number and the rest of the row (date, issuer, legal basis, the row's end)."""
-    kept = _AWARD_CELLS.get(id(a))
-    if kept is not None and kept[0] is a:
-        return kept[1]
-    reason = _e(a["reason"]) if a["reason"] else ""
-    link = ""
-    if model := a["model"]:
-        link = f'<a href="{_e(model["url"])}">{_e(model["name"])}</a>'
-    unit = _e(a["unit"])
-    if a["unit_url"]:
-        unit = f'<a href="{_e(a["unit_url"])}">{unit}</a>'
-    tail = ""
-    if a["decision_date"]:
-        tail = f' <span class="nowrap">{_date(a["decision_date"])}</span>'
-    if a["issuer"]:
-        tail += f" <small>{_e(a['issuer'])}</small>"
-    tail += f"{_legal(a['legal'])}</td></tr>\n"
-    cells = (
-        _e(a["year"]),
-        _e(a["recipient"]),
-        reason,
-        link,
-        _e(a["award"]),
-        unit,
-        _e(a["decision_no"] or ""),
-        tail,
-    )
-    if len(_AWARD_CELLS) >= _KEEP:
-        _AWARD_CELLS.clear()
-    _AWARD_CELLS[id(a)] = (a, cells)
-    return cells
 
 
 def model_cards(models: Iterable[Row], h: int) -> Markup:

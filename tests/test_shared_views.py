@@ -18,7 +18,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from generator import rows
 from generator.data.load import read_package
 from generator.data.schema import load_package
 from generator.model import ModelEntry, SiteModel, build_model
@@ -91,44 +90,8 @@ def test_a_build_over_keeps_neither_its_model_nor_its_cards() -> None:
     model = _model()
     entry = model.models[0]
     _card_on_ward_page(model, entry)
-    common.award_view(model, model.awards[0])
-    assert common.SHARED.cards and common.SHARED.awards
+    assert common.SHARED.cards
     gone = weakref.ref(model)
     del model, entry
     gc.collect()
-    assert gone() is None and not common.SHARED.cards and not common.SHARED.awards
-
-
-def _renamed(model: SiteModel) -> tuple[Any, dict[str, Any], str]:
-    """An award, its view in this build, and its unit renamed in the model in place (as
-    `antq serve`'s patch of a unit's row)."""
-    award = next(a for a in model.awards if a.unit_code in model.unit_names)
-    view = common.award_view(model, award)
-    model.unit_names[award.unit_code] = "Xã Đổi Tên"
-    return award, view, view["unit"]
-
-
-def test_an_award_view_is_shared_by_one_builds_pages_and_made_again_by_the_next(
-    tmp_path,
-) -> None:
-    model = _model()
-    _next_build(model, tmp_path)
-    award, view, unit = _renamed(model)
-    assert common.award_view(model, award) is view  # one view for the build's pages
-    _next_build(model, tmp_path)
-    again = common.award_view(model, award)
-    assert again["unit"] == "Xã Đổi Tên" != unit
-    assert again == common._award_view(model, award)  # what it would be made again
-    table = rows.award_rows([again], True, None, False)
-    assert "Xã Đổi Tên" in table and unit not in table
-
-
-def test_an_award_view_never_forgotten_is_shown_stale(tmp_path, monkeypatch) -> None:
-    """The negative control of the test above: without `forget`, the old unit name."""
-    monkeypatch.setattr(common._Shared, "forget", lambda self, _gone=None: None)
-    model = _model()
-    award, _view, unit = _renamed(model)
-    _next_build(model, tmp_path)
-    assert common.award_view(model, award)["unit"] == unit  # stale
-    monkeypatch.undo()
-    common.SHARED.forget()
+    assert gone() is None and not common.SHARED.cards

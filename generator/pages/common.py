@@ -10,7 +10,6 @@ from typing import Any
 from generator.data.records import Award, ModelSite, Target
 from generator.model import Coverage, ModelEntry, SiteModel
 from generator.pages import Page, page_url
-from generator.rows import forget_cells
 
 
 def coverage_view(cov: Coverage | None, goal: Target | None = None) -> dict[str, Any] | None:
@@ -44,11 +43,6 @@ def coverage_view(cov: Coverage | None, goal: Target | None = None) -> dict[str,
 
 
 def award_view(model: SiteModel, award: Award) -> dict[str, Any]:
-    """An award as its rows show it: shared by the build's pages (`SHARED`)."""
-    return SHARED.award(model, award)
-
-
-def _award_view(model: SiteModel, award: Award) -> dict[str, Any]:
     return {
         "id": award.id,
         "year": award.year,
@@ -85,35 +79,18 @@ class _Shared:
     def __init__(self) -> None:
         self.model: weakref.ref[SiteModel] | None = None
         self.cards: dict[int, tuple[weakref.ref[ModelEntry], dict[str, Any]]] = {}
-        self.awards: dict[int, tuple[Award, dict[str, Any]]] = {}
 
     def forget(self, _gone: object = None) -> None:
         self.model = None
         self.cards = {}
-        self.awards = {}
-        forget_cells()  # (the award rows' cells, made of these views)
 
-    def _for(self, model: SiteModel) -> None:
-        """Forget the views of another model than `model`."""
+    def card(self, model: SiteModel, entry: ModelEntry) -> dict[str, Any]:
         if self.model is None or self.model() is not model:
             self.forget()
             self.model = weakref.ref(model, self.forget)  # (forgotten when it is)
-
-    def card(self, model: SiteModel, entry: ModelEntry) -> dict[str, Any]:
-        self._for(model)
         kept = self.cards.get(id(entry))
         if kept is None or kept[0]() is not entry:  # (another entry may have its id now)
             kept = self.cards[id(entry)] = (weakref.ref(entry), _card(model, entry))
-        return kept[1]
-
-    def award(self, model: SiteModel, award: Award) -> dict[str, Any]:
-        """An award's view, the same on each page that lists it (its xã's, its model's, the
-        award lists': ~155,000 views of 50,000 awards a national build). An `Award` is frozen
-        and cannot be held weakly: held here (its id then stays its own) until forgotten."""
-        self._for(model)
-        kept = self.awards.get(id(award))
-        if kept is None or kept[0] is not award:
-            kept = self.awards[id(award)] = (award, _award_view(model, award))
         return kept[1]
 
 
