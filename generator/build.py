@@ -730,7 +730,7 @@ class Builder:
         if self.o.in_place and kept and target.is_dir():
             warm = self.o.warm
             return InPlace(target, warm.watch(target) if warm is not None else None)
-        return Staging(target)
+        return Staging(target, hand_off=self.o.leave_heap)
 
     def _unchanged(self, cache: BuildCache, inputs: Inputs) -> bool:
         """Whether the last build was made from these very inputs and its output is intact
