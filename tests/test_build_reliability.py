@@ -270,10 +270,14 @@ def _parallel(monkeypatch: pytest.MonkeyPatch, workers: str) -> None:
     monkeypatch.setenv("ANTQ_WORKERS", workers)
 
 
-def _cache_outputs(cache: Path) -> dict[str, str]:
+def _build_entry(cache: Path) -> Path:
     # (the build's own file: not the offline lists kept beside it, `<key>-places.json`)
     (found,) = [p for p in (cache / "build").glob("*.json") if p.stem.isalnum()]
-    return dict(json.loads(found.read_text(encoding="utf-8"))["outputs"])
+    return found
+
+
+def _cache_outputs(cache: Path) -> dict[str, str]:
+    return dict(json.loads(_build_entry(cache).read_text(encoding="utf-8"))["outputs"])
 
 
 def test_workers_build_what_one_process_builds(
@@ -293,7 +297,7 @@ def test_workers_build_what_one_process_builds(
     assert outputs["1"] == outputs["2"] and "" not in outputs["2"].values()
     # The saved fingerprint no longer matches: the next build plans every page again, and
     # the plan's keys (one process) must be the workers' for every page to be kept.
-    (saved,) = (tmp_path / "cache-2" / "build").glob("*.json")
+    saved = _build_entry(tmp_path / "cache-2")
     entry = json.loads(saved.read_text(encoding="utf-8"))
     saved.write_text(json.dumps({**entry, "fingerprint": "other"}), encoding="utf-8")
     report = build(data, tmp_path / "2", site_dir, cache_dir=tmp_path / "cache-2")
