@@ -223,8 +223,12 @@ def _session_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
-    """Every test gets its own validation cache, never the developer's."""
+    """Every test gets its own validation cache, never the developer's; and no check mode
+    from the developer's shell: `ANTQ_CHECK_DEPS=1` makes every reused output anyway, so
+    the tests that count what a build reused or tamper with what it kept would fail (11
+    did). A test of that mode sets it itself."""
     monkeypatch.setenv("ANTQ_CACHE_DIR", str(tmp_path_factory.mktemp("antq-cache")))
+    monkeypatch.delenv("ANTQ_CHECK_DEPS", raising=False)
 
 
 @pytest.fixture
