@@ -17,6 +17,7 @@ import csv
 import gzip
 import io
 import json
+import math
 import random
 import shutil
 import unicodedata
@@ -82,6 +83,7 @@ def test_province_files_both_ways_are_the_per_cell_conversion(tmp_path: Path, ed
     package = _package(tmp_path, edit)
     index = ProvinceIndex(package)
     codes = [*index.provinces(), "no-such-province"]
+    plain = {True: 0, False: 0}
     for spec in package.resources:
         link = index.link(spec.name)
         if link is None:
@@ -91,6 +93,7 @@ def test_province_files_both_ways_are_the_per_cell_conversion(tmp_path: Path, ed
         split = opendata._split(package, spec.name, "csv")
         if spec.name == "places":  # (the edit is there, and seen as such)
             assert split["nfc"] == (edit != "nfd") and split["cr"] == (edit == "crlf")
+        plain[split["plain"]] += 1  # (the CSV's cells joined by ',': `_province_csv`)
         for code in codes:
             wanted = _reference(spec, split, code)
             for kept in (False, True, True):  # (the second kept: from the rows' texts)
@@ -99,8 +102,101 @@ def test_province_files_both_ways_are_the_per_cell_conversion(tmp_path: Path, ed
                     opendata._province_csv(package, spec.name, code, kept)(),
                 )
                 assert made == wanted, (edit, spec.name, code, kept)
+    assert plain[True] and plain[False]  # (places: its cells have quotes and ',')
     opendata._SPLITS.clear()
     opendata._ROW_TEXTS.clear()
+
+
+def test_the_json_rows_bytes_are_json_dumps() -> None:
+    """`opendata._json_bytes` (msgspec) gives json.dumps' bytes for every value the JSON
+    rows hold (`json_row_maker`): every code point (control characters, quotes, backslash,
+    U+2028/2029, non-ASCII), None, bools, ints of any size, and floats, those msgspec writes
+    otherwise (an exponent, NaN, Infinity) by json.dumps. Negative control: those floats
+    given to msgspec without their field named as a number differ."""
+
+    def dumps(value: Any) -> bytes:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    strings = [every, "", 'a"b\\c/', "\u2028\u2029", "Thôn Nghi Khê", "\x00\x1f\x7f\x85"]
+    strings += [chr(c) for c in range(0x100)]
+    ints = [0, -1, 7, 2**31, 2**63 - 1, 2**63, 2**64, -(2**63) - 1, 10**40, -(10**40)]
+    rows = [{"s": s, "i": i, "b": b, "n": None} for s in strings for i in ints for b in (1, 0)]
+    rows = [{**row, "b": bool(row["b"])} for row in rows]
+    assert opendata._json_bytes(rows, []) == dumps(rows)
+    assert all(opendata._json_bytes(row, []) == dumps(row) for row in rows)
+    rng = random.Random(18)
+    inside = [0.0, -0.0, 1e-4, -1e-4, 0.1, 1.5, 21.028511, 105.804817, 123456789.125]
+    inside += [math.nextafter(1e16, 0), -math.nextafter(1e16, 0), math.nextafter(1e-4, 1)]
+    inside += [rng.uniform(-180, 180) for _ in range(20000)]
+    inside += [rng.uniform(1, 10) * 10 ** rng.randint(-4, 15) for _ in range(20000)]
+    inside = [x for x in inside if x == 0 or 1e-4 <= abs(x) < 1e16]
+    outside = [1e16, -1e16, math.nextafter(1e-4, 0), 1e-5, 5e-324, 1e300, 1.5e22]
+    outside += [math.nan, math.inf, -math.inf]
+    for floats in (inside, *([x] for x in outside)):
+        made = [{"x": x, "y": None, "s": "ệ"} for x in floats]
+        assert opendata._json_bytes(made, ["x", "y"]) == dumps(made)
+        assert all(opendata._json_bytes(row, ["x", "y"]) == dumps(row) for row in made)
+    assert opendata._json_bytes([{"x": x} for x in inside], []) == dumps([{"x": x} for x in inside])
+    differ = [1e16, -1e16, 1e-5, 1.5e22, math.nan, math.inf, -math.inf]
+    assert all(opendata._json_bytes({"x": x}, []) != dumps({"x": x}) for x in differ)
+
+
+def test_a_plain_tables_csv_is_its_cells_joined() -> None:
+    """A split whose text has no quote, no CR and ',' between cells (`plain`) writes each
+    row as its cells joined by ',' (`_province_csv`): what a csv writer writes, on random
+    cells of anything else (tabs, spaces, other line separators, controls). Negative
+    control: with a ',' or a quote in a cell, the two differ."""
+    rng = random.Random(18)
+    pieces = [chr(c) for c in range(0x250) if chr(c) not in ',"\r\n'] + ["\u2028", "ệ"]
+    for _ in range(20000):
+        row = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 3))) for _ in range(3)]
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerow(row)
+        assert out.getvalue() == ",".join(row) + "\n" or not any(row), row
+    for cell in ("a,b", 'a"b', "a\nb"):
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerow(["x", cell])
+        assert out.getvalue() != f"x,{cell}\n"
+
+
+def test_a_patched_row_with_a_quote_is_written_by_the_csv_writer(tmp_path: Path) -> None:
+    """`antq serve` patches a kept plain split with a row whose cell holds ',' (quoted):
+    the split is no longer plain, and its province's CSV quotes the cell as the per-cell
+    conversion does. Negative control: without `_patch_split` clearing `split["plain"]`,
+    the cell is published unquoted (a column too many)."""
+    package = _package(tmp_path, "")
+    spec = package.resource("assessments")
+    assert spec is not None
+    index = ProvinceIndex(package)
+    link = index.link("assessments")
+    assert link is not None
+    split = opendata._split_csv(spec, index, link[0])
+    assert split["plain"] and split["data"] is not None
+    opendata._KEPT.clear()
+    opendata._keep("assessments", "context", "digest", split, {})
+    kept = opendata._KEPT["assessments"]
+    head, first, *rest = split["data"].split(b"\n")
+    cells = first.decode().split(",")
+    cells[split["header"].index("issuer")] = '"UBND xã A, huyện B"'
+    edited = b"\n".join([head, ",".join(cells).encode(), *rest])
+    assert opendata._patch_split(kept, edited) is not None
+    assert not kept.split["plain"]
+    opendata._SPLITS.clear()
+    opendata._SPLITS.update(
+        key=f"{package.descriptor_path}:assessments",
+        package=str(package.descriptor_path),
+        index=index,
+        csv=kept.split,
+    )
+    seen = 0
+    for code in index.provinces():
+        made = opendata._province_csv(package, "assessments", code, False)()
+        assert made == _reference(spec, kept.split, code)[1]
+        seen += '"UBND xã A, huyện B"' in gzip.decompress(made).decode()
+    assert seen == 1
+    opendata._SPLITS.clear()
+    opendata._KEPT.clear()
 
 
 # Precomposed letters, their bases, loose marks (tones, breve, circumflex, horn, and one
