@@ -142,6 +142,22 @@ def test_the_json_rows_bytes_are_json_dumps() -> None:
     assert all(opendata._json_bytes({"x": x}, []) != dumps({"x": x}) for x in differ)
 
 
+def test_a_json_row_struct_encodes_as_its_dict() -> None:
+    """`opendata._row_struct`: a row made as a msgspec Struct (`antq build`'s JSON rows of a
+    table without numbers) is encoded as json.dumps encodes the dict, whatever its field
+    names; names msgspec cannot write (a quote, a backslash, a control character) or
+    repeated ones (msgspec refuses them too) give None (the dicts are encoded then)."""
+    names = ["class", "_x", "f0", "mro", "__init__", "a b", "", "Tên ệ", "\u2028", "x" * 300]
+    typed = opendata._row_struct(names)
+    assert typed is not None
+    values = [None, True, 3, 'ệ\n"', "2024-11-20", 2**70, False, "", "\u2029", "x"]
+    row = dict(zip(names, values, strict=True))
+    wanted = json.dumps([row, row], ensure_ascii=False, separators=(",", ":")).encode()
+    assert opendata._ENCODE([typed(*values), typed(*values)]) == wanted
+    for bad in (['a"b'], ["a\\b"], ["a\x01"], ["a", "b", "a"]):
+        assert opendata._row_struct(bad) is None, bad
+
+
 def test_a_plain_tables_csv_is_its_cells_joined() -> None:
     """A split whose text has no quote, no CR and ',' between cells (`plain`) writes each
     row as its cells joined by ',' (`_province_csv`): what a csv writer writes, on random

@@ -190,30 +190,36 @@ def _row_factory(
     return namespace["make"]
 
 
-def json_row_maker(spec: ResourceSpec, header: list[str]) -> Callable[[list[str]], Any]:
+def json_row_maker(
+    spec: ResourceSpec, header: list[str], row_type: Callable[..., Any] | None = None
+) -> Callable[[list[str]], Any]:
     """A row's cells (under `header`) → the row as the open data publishes it in JSON: the
     record's values (`record_maker`'s conversion, the same expressions) by field name, a
     date as yyyy-mm-dd, made by one generated function without the record (the national
     package's open data converts 800,000 rows: the record and its values read back by name
-    cost three times as much)."""
+    cost three times as much). `row_type`: the values given to it in the fields' order
+    instead of a dict (generator.pages.opendata: a msgspec Struct, made and encoded in
+    half the time of a dict)."""
     positions = [header.index(name) for name in spec.field_names]
     parts = []
     for field, i in zip(spec.fields, positions, strict=True):
         value = _EXPRESSIONS.get(field.type, _EXPRESSIONS["string"]).format(i=i)
         if field.type == "date":
             value = f"(_dates[r[{i}]] if r[{i}] else None)"
-        parts.append(f"{field.name!r}: {value}")
+        parts.append(value if row_type is not None else f"{field.name!r}: {value}")
     width = max(positions) + 1
+    made = f"_type({', '.join(parts)})" if row_type is not None else f"{{{', '.join(parts)}}}"
     source = (
         "def make(r):\n"
         f"    if len(r) < {width}:\n"
         f"        r = (r + _BLANK)[:{width}]\n"
-        f"    return {{{', '.join(parts)}}}\n"
+        f"    return {made}\n"
     )
     namespace: dict[str, Any] = {
         "_dates": _IsoDates(),
         "_TRUE": ("true", "1"),
         "_BLANK": [""] * width,
+        "_type": row_type,
     }
     exec(compile(source, f"<json rows {spec.name}>", "exec"), namespace)
     return namespace["make"]

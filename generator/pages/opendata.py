@@ -985,6 +985,11 @@ def _split_json(spec: ResourceSpec, split: dict[str, Any]) -> dict[str, Any]:
     # Each row's JSON text by its cells (`_row_texts`): the same cells give the same text.
     memo = _row_texts(("json", spec.descriptor_hash(), *split["header"]))
     numbers = [f.name for f in spec.fields if f.type == "number"]
+    # Without a number (`_json_bytes`' check reads the rows by name), `antq build`'s rows
+    # are msgspec Structs encoded as the dicts are (`_row_struct`): the national cold
+    # build's rows cost ~0.3 CPU s less.
+    typed = None if numbers else _row_struct(spec.field_names)
+    fast = json_row_maker(spec, split["header"], typed) if typed is not None else None
 
     def data(code: str, kept: bool = True) -> bytes:
         """`json.dumps(rows(code), ensure_ascii=False, separators=(",", ":"))` in UTF-8
@@ -993,6 +998,9 @@ def _split_json(spec: ResourceSpec, split: dict[str, Any]) -> dict[str, Any]:
         encoded in one call (a call per row cost twice as much: `antq build` makes each
         province once)."""
         if not kept:
+            if fast is not None:
+                cells = split["rows"].get(code, [])
+                return _ENCODE([fast(c if normal else list(map(nfc, c))) for c in cells])
             return _json_bytes(rows(code), numbers)
         parts = []
         for cells in split["rows"].get(code, []):
@@ -1011,6 +1019,19 @@ def _split_json(spec: ResourceSpec, split: dict[str, Any]) -> dict[str, Any]:
 
 
 _ENCODE = msgspec.json.Encoder().encode
+
+
+def _row_struct(names: list[str]) -> type | None:
+    """A msgspec Struct whose JSON is the dict of `names` (in this order) → its values, the
+    values given in that order; None when msgspec cannot name a field so (a quote, a
+    backslash or a control character in a name, a name repeated)."""
+    fields = [f"f{i}" for i in range(len(names))]  # (any name: a keyword, a leading "_")
+    try:
+        rename = dict(zip(fields, names, strict=True))
+        # (gc=False: its values are None, bools, numbers and texts, no cycle to collect)
+        return msgspec.defstruct("JsonRow", fields, rename=rename, gc=False)
+    except (ValueError, TypeError):
+        return None
 
 
 def _json_bytes(value: list[dict[str, Any]] | dict[str, Any], numbers: list[str]) -> bytes:
