@@ -25,6 +25,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ import msgspec
 from generator import codeversion, deps, gzpieces, limits, workers
 from generator.data.cache import generation
 from generator.data.rawcsv import (
+    Table,
     file_sha256,
     first_line,
     line_span,
@@ -924,13 +926,18 @@ def _split_csv(spec: ResourceSpec, index: ProvinceIndex, column: str) -> dict[st
     keys = (index.key_provinces(link[1]) if link is not None else None) or {}
     numbers: dict[str, list[int]] = {}  # each row's line (`_Kept`: one row a line)
     normal = _is_nfc(table.text)
-    for line, cells in table.rows():
+    get = keys.get
+    for number, cells in _table_records(table):
         if not any(cells):
             continue
         value = cells[position].strip() if position < len(cells) else ""
-        province = keys.get(value if normal or value.isascii() else nfc(value), "")
-        out.setdefault(province, []).append(cells)
-        numbers.setdefault(province, []).append(line - 1)
+        province = get(value if normal or value.isascii() else nfc(value), "")
+        found = out.get(province)
+        if found is None:
+            found = out[province] = []
+            numbers[province] = []
+        found.append(cells)
+        numbers[province].append(number)
     return {
         "header": header,
         "rows": out,
@@ -939,12 +946,32 @@ def _split_csv(spec: ResourceSpec, index: ProvinceIndex, column: str) -> dict[st
         "position": position,
         "keys": keys,
         "spec": spec,
-        "data": table.text.encode("utf-8") if not table.bom and not table.trailing_empty else None,
+        # (the bytes read, when the text is all of them decoded: `rawcsv.Table.data`)
+        "data": (table.data or table.text.encode("utf-8"))
+        if not table.bom and not table.trailing_empty
+        else None,
         "nfc": normal,  # every cell is NFC already (`_is_nfc`)
         "cr": "\r" in table.text,  # a cell may hold a carriage return
         # No cell holds a quote, a line break or a ',' (`_province_csv`'s fast road).
         "plain": table.delimiter == "," and '"' not in table.text and "\r" not in table.text,
     }
+
+
+def _table_records(table: Table) -> Iterator[tuple[int, list[str]]]:
+    """`Table.rows`' records but blank ones, numbered from 0 (the header: not given): a text
+    without a quote (no cell over lines), a carriage return (a record's end to the csv
+    module) or a NUL is its lines split at the delimiter, as the csv module reads it (a blank
+    line gives `[""]`, not `[]`: skipped by the caller alike). Issue 18: the national cold
+    build's splits read ~0.15 CPU s less (the csv module ~1.6 times `str.split`'s time)."""
+    text = table.text
+    if '"' in text or "\r" in text or "\0" in text:
+        reader = csv.reader(io.StringIO(text), delimiter=table.delimiter)
+        next(reader, None)
+        return enumerate(reader, 1)
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # (after the last line feed: no line)
+    return enumerate(map(str.split, lines[1:], repeat(table.delimiter)), 1)
 
 
 def _is_nfc(text: str) -> bool:
