@@ -708,7 +708,8 @@ def _patch_split(kept: _Kept, data: bytes) -> dict[str, str] | None:
 def _rows_digest(header: list[str], rows: list[list[str]]) -> str:
     """The digest of a province's rows (lists of strings, MessagePack'd the same way every
     time, each string and list with its length: one C call for the whole list, not one per
-    row; issue 18: ~4 times cheaper than pickle's, 0.8 CPU s of the national cold build)."""
+    row; issue 18: pickle and its hash were ~0.65 CPU s of the national cold build's
+    splits, MessagePack and its hash ~0.23)."""
     return hashlib.sha256(_PACK((header, rows))).hexdigest()
 
 
@@ -958,11 +959,12 @@ def _split_csv(spec: ResourceSpec, index: ProvinceIndex, column: str) -> dict[st
 
 
 def _table_records(table: Table) -> Iterator[tuple[int, list[str]]]:
-    """`Table.rows`' records but blank ones, numbered from 0 (the header: not given): a text
+    """`Table.rows`' records after the header, numbered from 1 (the header's 0): a text
     without a quote (no cell over lines), a carriage return (a record's end to the csv
-    module) or a NUL is its lines split at the delimiter, as the csv module reads it (a blank
-    line gives `[""]`, not `[]`: skipped by the caller alike). Issue 18: the national cold
-    build's splits read ~0.15 CPU s less (the csv module ~1.6 times `str.split`'s time)."""
+    module) or a NUL is its lines split at the delimiter, as the csv module reads it (but
+    a blank line, `[""]` here and `[]` there: the caller skips both). Issue 18: the csv
+    module took ~1.6 times `str.split`'s time, ~0.2 CPU s more of the national cold
+    build's splits (a serial bench of the six split tables: 1.62 s against 1.39)."""
     text = table.text
     if '"' in text or "\r" in text or "\0" in text:
         reader = csv.reader(io.StringIO(text), delimiter=table.delimiter)
@@ -1013,8 +1015,8 @@ def _split_json(spec: ResourceSpec, split: dict[str, Any]) -> dict[str, Any]:
     memo = _row_texts(("json", spec.descriptor_hash(), *split["header"]))
     numbers = [f.name for f in spec.fields if f.type == "number"]
     # Without a number (`_json_bytes`' check reads the rows by name), `antq build`'s rows
-    # are msgspec Structs encoded as the dicts are (`_row_struct`): the national cold
-    # build's rows cost ~0.3 CPU s less.
+    # are msgspec Structs encoded as the dicts are (`_row_struct`): made and encoded in
+    # ~0.6 of a dict's time (~0.15 CPU s less of the national cold build's JSON).
     typed = None if numbers else _row_struct(spec.field_names)
     fast = json_row_maker(spec, split["header"], typed) if typed is not None else None
 
@@ -1063,15 +1065,17 @@ def _row_struct(names: list[str]) -> type | None:
 
 def _json_bytes(value: list[dict[str, Any]] | dict[str, Any], numbers: list[str]) -> bytes:
     """`json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")` of the
-    open data's JSON rows (or a row), by msgspec (issue 18: the national cold build's
-    json.dumps took 1.7 CPU s of the provinces' files, msgspec ~5 times less). Their values
-    are what `json_row_maker` and `_json_rows` make: None, bool, int, str (a date as text),
-    float (`numbers`: the fields of type number). msgspec writes the first four as
-    json.dumps does (every code point, U+2028/2029 and the control characters escaped
-    alike, ints of any size: tests/test_opendata_fast.py), and a float alike when it is 0
-    or 1e-4 <= |x| < 1e16 (both write its shortest repr in plain decimals); outside
-    (1e-05, 1e+16, NaN, Infinity: json.dumps writes an exponent with a sign and two
-    digits, or a literal), json.dumps writes the whole."""
+    open data's JSON rows (or a row), by msgspec (issue 18: json.dumps was ~1.9 CPU s of
+    the national cold build's province files, 155 py-spy samples; msgspec ~5 times less:
+    0.13 s for the assessments' 400,000 rows against 0.69). Their values are what
+    `json_row_maker` and `_json_rows` make: None, bool, int, str (a date as text), float
+    (`numbers`: the fields of type number). msgspec writes the first four as json.dumps
+    does (every code point, U+2028/2029 and the control characters escaped alike, ints of
+    any size: tests/test_opendata_fast.py), and a float alike when it is 0 or
+    1e-4 <= |x| < 1e16 (both write its shortest repr in plain decimals); outside (1e-05,
+    1e+16, NaN, Infinity: json.dumps writes an exponent with a sign and two digits, or a
+    literal), json.dumps writes the whole. (A str holds no lone surrogate: the tables are
+    decoded from UTF-8 strictly, `rawcsv.decode`.)"""
     if numbers:
         rows = [value] if isinstance(value, dict) else value
         for name in numbers:
@@ -1112,7 +1116,8 @@ def _province_csv(package: PackageSpec, name: str, code: str, kept: bool = True)
                 # No cell holds a ',', a quote or a line break (`_split_csv`' "plain"): a
                 # csv writer's line of a row is then its cells joined by ',' (a lone blank
                 # cell, which it quotes, is a blank row, never split), made here by C calls
-                # (issue 18: the national cold build's writer took 1 CPU s, this ~0.2).
+                # (issue 18: ~0.55 CPU s less of the national cold build's province CSVs,
+                # a serial bench of the six split tables: 2.25 s with gzip against 1.69).
                 out.write("\n".join(map(",".join, rows)))
                 out.write("\n")
                 rows = []
