@@ -37,7 +37,7 @@ from generator.data.records import (
 from generator.lessons import Lesson
 from generator.news import Article
 from generator.settings import Settings
-from generator.textvi import slugify, sort_key
+from generator.textvi import slugify, sort_key, sort_text
 
 ASSESSED_KINDS = ("khu_dan_cu", "co_quan", "doanh_nghiep", "co_so_giao_duc")
 
@@ -250,7 +250,7 @@ def build_model(
     _legacy_names(data, provinces, wards)
 
     place_by_id = {p.id: p for p in data.places if p.unit_code in wards}
-    for place in sorted(place_by_id.values(), key=lambda p: sort_key(p.name)):
+    for place in sorted(place_by_id.values(), key=lambda p: sort_text(p.name)):
         wards[place.unit_code].places.append(place)
 
     years = sorted({a.year for a in data.assessments} | {c.year for c in data.movement_classes})
@@ -359,7 +359,7 @@ def about_units(
 def _security_teams(data: Dataset, wards: dict[str, Ward]) -> dict[str, SecurityTeam]:
     """Each xã's tổ in the order of their thôn's name, with each tổ's newest rating."""
     teams: dict[str, SecurityTeam] = {}
-    for team in sorted(data.security_teams, key=lambda t: (sort_key(t.area_name), t.id)):
+    for team in sorted(data.security_teams, key=lambda t: (sort_text(t.area_name), t.id)):
         if team.unit_code in wards:
             wards[team.unit_code].security_teams.append(team)
             teams[team.id] = team
@@ -375,7 +375,7 @@ def _vocabulary(data: Dataset, wards: dict[str, Ward], places: dict[str, Place])
     place each row names; newest year first, then in the order of the place's name."""
 
     def order(row: EmulationRegistration | ExemplarRecognition | PlaceClass) -> tuple[int, Any]:
-        return (-row.year, sort_key(places[row.place_id].name))
+        return (-row.year, sort_text(places[row.place_id].name))
 
     for rows, attr in (
         (data.emulation_registrations, "registrations"),
@@ -480,8 +480,8 @@ def total_coverage(provinces: dict[str, Province]) -> dict[int, dict[str, Covera
     return {y: dict(k) for y, k in coverage.items()}
 
 
-def award_order(award: Award) -> tuple[int, tuple[object, ...], str]:
-    return (-award.year, sort_key(award.recipient_name), award.id)
+def award_order(award: Award) -> tuple[int, str, str]:
+    return (-award.year, sort_text(award.recipient_name), award.id)
 
 
 def _in_scope(code: str, wards: dict[str, Ward], provinces: dict[str, Province]) -> bool:
@@ -531,24 +531,47 @@ def ward_coverage(
 ) -> None:
     """The xã's own results, its places' results and its coverage for each of `years`
     (sorted), from its places' results by year (`by_place`). Each place's results are
-    looked up once, not once a year (issue 18: the national model's second cost)."""
+    looked up once, not once a year, its kind's coverage of a year found once and the
+    places registered counted once for every year (issue 18: the national model's second
+    cost: 400,000 place-years)."""
+    if not years:
+        return
     none: Mapping[int, Assessment] = {}
     own = [by_place.get(p.id, none) for p in ward.places if p.kind == "xa"]
-    others = [(p.id, p.kind, by_place.get(p.id, none)) for p in ward.places if p.kind != "xa"]
     for year in years:
-        kinds: dict[str, Coverage] = {k: Coverage() for k in ASSESSED_KINDS}
         for results in own:
             result = results.get(year)
             if result is not None:
                 ward.own_result[year] = result
-        for place_id, kind, results in others:
-            cov = kinds[kind]
-            cov.registered += 1
-            result = results.get(year)
+    coverage = {year: {k: Coverage() for k in ASSESSED_KINDS} for year in years}
+    registered = dict.fromkeys(ASSESSED_KINDS, 0)
+    # A place's results go in at the first year it has one, then by the places' order.
+    found: list[tuple[int, str, dict[int, str]]] = []
+    for place in ward.places:
+        kind = place.kind
+        if kind == "xa":
+            continue
+        registered[kind] += 1  # (KeyError for another kind, as a year's figures raised)
+        held = by_place.get(place.id)
+        if not held:
+            continue
+        mine: dict[int, str] = {}
+        for year in years:
+            result = held.get(year)
             if result is not None:
-                ward.place_results.setdefault(place_id, {})[year] = result.result
+                cov = coverage[year][kind]
                 cov.assessed += 1
                 cov.passed += result.result == "dat"
+                mine[year] = result.result
+        if mine:
+            found.append((next(iter(mine)), place.id, mine))
+    if len({first for first, _, _ in found}) > 1:
+        found.sort(key=lambda item: item[0])  # (stable: the places' order within a year)
+    for _, place_id, mine in found:
+        ward.place_results.setdefault(place_id, {}).update(mine)
+    for year, kinds in coverage.items():
+        for kind, cov in kinds.items():
+            cov.registered = registered[kind]
         ward.coverage[year] = kinds
 
 
