@@ -8,10 +8,12 @@ scope. Everything is plain data; pages read it, nothing writes to it after `buil
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import compress
+from operator import attrgetter
 from typing import Any
 
 from generator.data.load import Dataset
@@ -37,7 +39,7 @@ from generator.data.records import (
 from generator.lessons import Lesson
 from generator.news import Article
 from generator.settings import Settings
-from generator.textvi import slugify, sort_key, sort_text
+from generator.textvi import slugify, sort_text
 
 ASSESSED_KINDS = ("khu_dan_cu", "co_quan", "doanh_nghiep", "co_so_giao_duc")
 
@@ -266,16 +268,16 @@ def build_model(
     in_scope_models = _models(data, provinces, wards)
     teams = _security_teams(data, wards)
     _vocabulary(data, wards, place_by_id)
-    model_list = sorted(in_scope_models.values(), key=lambda e: sort_key(e.model.name))
+    model_list = sorted(in_scope_models.values(), key=lambda e: sort_text(e.model.name))
     awards = _awards(data, provinces, wards, in_scope_models)
     legal = _legal(data, in_scope_models, place_by_id)
     legal_by_id = {e.document.id: e for e in legal}
     events = sorted(
         (e for e in data.events if e.unit_code is None or _in_scope(e.unit_code, wards, provinces)),
-        key=lambda e: (e.date.month, e.date.day, sort_key(e.title)),
+        key=lambda e: (e.date.month, e.date.day, sort_text(e.title)),
     )
     unit_names = {c: w.name for c, w in wards.items()} | {c: p.name for c, p in provinces.items()}
-    lessons = sorted(lessons or [], key=lambda lesson: sort_key(lesson.title))
+    lessons = sorted(lessons or [], key=lambda lesson: sort_text(lesson.title))
     for lesson in lessons:
         for doc_id in lesson.legal_documents:
             if doc_id in legal_by_id:
@@ -391,7 +393,7 @@ def _units(data: Dataset, settings: Settings) -> tuple[dict[str, Province], dict
     scope = set(settings.provinces) if settings.provinces else None
     province_units = sorted(
         (u for u in data.units if not u.parent_code and (scope is None or u.code in scope)),
-        key=lambda u: sort_key(u.short_name),
+        key=lambda u: sort_text(u.short_name),
     )
     provinces: dict[str, Province] = {}
     taken: set[str] = set()
@@ -401,7 +403,7 @@ def _units(data: Dataset, settings: Settings) -> tuple[dict[str, Province], dict
     wards: dict[str, Ward] = {}
     taken_in: dict[str, set[str]] = defaultdict(set)
     for unit in sorted(
-        (u for u in data.units if u.parent_code in provinces), key=lambda u: sort_key(u.name)
+        (u for u in data.units if u.parent_code in provinces), key=lambda u: sort_text(u.name)
     ):
         assert unit.parent_code is not None
         prov = provinces[unit.parent_code]
@@ -438,7 +440,7 @@ def _models(
             codes.add(entry.model.province_code)
         if not codes:
             continue
-        entry.province_codes = sorted(codes, key=lambda c: sort_key(provinces[c].unit.short_name))
+        entry.province_codes = sorted(codes, key=lambda c: sort_text(provinces[c].unit.short_name))
         in_scope_models[mid] = entry
         for code in entry.province_codes:
             provinces[code].model_ids.append(mid)
@@ -504,7 +506,7 @@ def _legacy_names(data: Dataset, provinces: dict[str, Province], wards: dict[str
     name_lists = [w.legacy_names for w in wards.values()]
     name_lists += [p.legacy_names for p in provinces.values()]
     for names in name_lists:
-        names.sort(key=sort_key)
+        names.sort(key=sort_text)
 
 
 def _coverage(
@@ -514,11 +516,13 @@ def _coverage(
     place_by_id: dict[str, Place],
 ) -> None:
     by_place: dict[str, dict[int, Assessment]] = defaultdict(dict)
-    years: set[int] = set()
     for a in data.assessments:
-        if a.place_id in place_by_id:
-            by_place[a.place_id][a.year] = a
-            years.add(a.year)
+        place_id = a.place_id
+        if place_id in place_by_id:
+            by_place[place_id][a.year] = a
+    years: set[int] = set()
+    for results in by_place.values():  # (100,000 places, not 400,000 results)
+        years.update(results)
     ordered = sorted(years)
     for ward in wards.values():
         ward_coverage(ward, by_place, ordered)
@@ -605,12 +609,16 @@ def _legal(
     for event in data.events:
         if event.legal_basis in entries:
             entries[event.legal_basis].cited_by_events.append(event.id)
-    for a in data.assessments:
-        if a.legal_basis in entries and a.place_id in place_by_id:
-            entries[a.legal_basis].cited_by_assessments += 1
-    for award in data.awards:
-        if award.legal_basis in entries:
-            entries[award.legal_basis].cited_by_awards += 1
+    # Counted in C (Counter over the records' fields), not a Python loop over the national
+    # package's 400,000 yearly results and 50,000 awards (~0.1 s).
+    scoped = map(place_by_id.__contains__, map(attrgetter("place_id"), data.assessments))
+    cited = Counter(map(attrgetter("legal_basis"), compress(data.assessments, scoped)))
+    for basis, count in cited.items():
+        if basis in entries:
+            entries[basis].cited_by_assessments += count
+    for basis, count in Counter(map(attrgetter("legal_basis"), data.awards)).items():
+        if basis in entries:
+            entries[basis].cited_by_awards += count
     for row in data.exemplar_recognitions:
         if row.legal_basis in entries and row.place_id in place_by_id:
             entries[row.legal_basis].cited_by_exemplars += 1
