@@ -117,13 +117,8 @@ def read_resource(
         raise LoadError("; ".join(p.line() for p in problems))
     if not table.text.isascii():
         table.text = nfc(table.text)  # once per file, far cheaper than per cell
-    make, width = _maker(spec, table.header, unit_convert)
-    blank = [""] * width
-    return [
-        make(cells if len(cells) >= width else (cells + blank)[:width])
-        for cells in _rows(table.text, table.delimiter)
-        if any(cells)
-    ]
+    make = _maker(spec, table.header, unit_convert)
+    return [make(cells) for cells in _rows(table.text, table.delimiter) if any(cells)]
 
 
 def _rows(text: str, delimiter: str) -> Iterator[list[str]]:
@@ -143,15 +138,15 @@ def _rows(text: str, delimiter: str) -> Iterator[list[str]]:
 
 def _maker(
     spec: ResourceSpec, header: list[str], unit_convert: Callable[[str], str | None] | None
-) -> tuple[Callable[[list[str]], Any], int]:
-    """The row factory for `header`'s columns and the width a row is padded to."""
+) -> Callable[[list[str]], Any]:
+    """The row factory for `header`'s columns (a short row padded with empty cells)."""
     positions = [header.index(name) for name in spec.field_names]
     unit_fields = {
         fk.fields[0]
         for fk in spec.foreign_keys
         if fk.resource == "units" and fk.ref_fields == ("code",) and len(fk.fields) == 1
     }
-    return _row_factory(spec, positions, unit_fields, unit_convert), max(positions) + 1
+    return _row_factory(spec, positions, unit_fields, unit_convert)
 
 
 def record_maker(
@@ -161,13 +156,7 @@ def record_maker(
 ) -> Callable[[list[str]], Any]:
     """A row's cells (under `header`) → its record, as `read_resource` makes it (the one
     conversion: `antq serve`'s in-memory patch of a few rows uses it too, generator.warm)."""
-    make, width = _maker(spec, header, unit_convert)
-    blank = [""] * width
-
-    def record(cells: list[str]) -> Any:
-        return make(cells if len(cells) >= width else (cells + blank)[:width])
-
-    return record
+    return _maker(spec, header, unit_convert)
 
 
 # One expression per field type. The row factory is generated as source and compiled once
@@ -189,6 +178,7 @@ def _row_factory(
     unit_convert: Callable[[str], str | None] | None,
 ) -> Callable[[list[str]], Any]:
     cls = RECORD_TYPES[spec.name]
+    width = max(positions) + 1
     parts = []
     for field, i in zip(spec.fields, positions, strict=True):
         if field.name in unit_fields and unit_convert is not None:
@@ -203,16 +193,19 @@ def _row_factory(
         # calls: the national package converts 384,530 unit codes, ~3,300 distinct).
         "_unit": _Converted(unit_convert) if unit_convert is not None else None,
         "_new": object.__new__,
+        "_BLANK": [""] * width,
     }
+    # A short row padded as the csv reader's rows were: (cells + blanks)[:width].
+    pad = f"    if len(r) < {width}:\n        r = (r + _BLANK)[:{width}]\n"
     setters = _slot_setters(cls)
     if setters is None:
-        source = f"def make(r):\n    return _cls({', '.join(parts)})\n"
+        source = f"def make(r):\n{pad}    return _cls({', '.join(parts)})\n"
     else:
         # The record's slots filled directly: a frozen dataclass's __init__ sets each field
         # through object.__setattr__, which cost half the read of the national package's
         # rows (0.52 s against 0.27 s for the 400,000 yearly results). The same instance:
         # the class has no __post_init__ and no defaults (`_slot_setters`).
-        lines = ["def make(r):", "    o = _new(_cls)"]
+        lines = ["def make(r):", pad.rstrip("\n"), "    o = _new(_cls)"]
         for n, (part, setter) in enumerate(zip(parts, setters, strict=True)):
             namespace[f"_s{n}"] = setter
             lines.append(f"    _s{n}(o, {part})")
