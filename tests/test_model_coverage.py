@@ -58,6 +58,15 @@ def test_ward_coverage_counts_and_orders_results_by_year_first() -> None:
     assert (dan_cu.registered, dan_cu.assessed, dan_cu.passed) == (2, 2, 1)
     assert (co_quan.registered, co_quan.assessed, co_quan.passed) == (1, 0, 0)
     assert ward.coverage[2023]["khu_dan_cu"].passed == 1
+    # A year outside `years` is not counted nor filed (generator.warm passes the years it
+    # keeps); no year: nothing at all.
+    again = Ward(_unit("X1", "P1"), "P1", "xa-mot", "/p/xa-mot/", places=list(ward.places))
+    ward_coverage(again, by_place, [2024])
+    assert again.place_results == {"k2": {2024: "dat"}, "k1": {2024: "chua_dat"}}
+    assert list(again.coverage) == [2024] and again.own_result == {2024: results[5]}
+    empty = Ward(_unit("X1", "P1"), "P1", "xa-mot", "/p/xa-mot/", places=list(ward.places))
+    ward_coverage(empty, by_place, [])
+    assert (empty.place_results, empty.coverage, empty.own_result) == ({}, {}, {})
 
 
 def test_a_wards_models_once_each_in_the_order_of_their_first_site() -> None:

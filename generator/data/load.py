@@ -190,7 +190,7 @@ def _row_factory(
         "_date": date.fromisoformat,
         "_TRUE": ("true", "1"),
         # Each distinct code converted once per table (a dict lookup in C, not two Python
-        # calls: the national package converts 384,530 unit codes, ~3,300 distinct).
+        # calls: the national package converts 384,530 unit codes, 20,182 distinct per table).
         "_unit": _Converted(unit_convert) if unit_convert is not None else None,
         "_new": object.__new__,
         "_BLANK": [""] * width,
