@@ -545,7 +545,7 @@ def ward_coverage(
     (sorted), from its places' results by year (`by_place`). Each place's results are
     looked up once, not once a year, its kind's coverage of a year found once and the
     places registered counted once for every year (issue 18: the national model's second
-    cost: 400,000 place-years)."""
+    cost: 400,000 place-years, 0.29 s, then 0.26 s without a new dict and a count each)."""
     if not years:
         return
     none: Mapping[int, Assessment] = {}
