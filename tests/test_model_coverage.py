@@ -10,6 +10,7 @@ from typing import Any
 
 from generator.data.records import Assessment, Model, ModelSite, Place, Unit
 from generator.model import Province, Ward, _models, ward_coverage
+from generator.textvi import sort_key
 
 
 def _place(pid: str, kind: str) -> Place:
@@ -58,6 +59,15 @@ def test_ward_coverage_counts_and_orders_results_by_year_first() -> None:
     assert (dan_cu.registered, dan_cu.assessed, dan_cu.passed) == (2, 2, 1)
     assert (co_quan.registered, co_quan.assessed, co_quan.passed) == (1, 0, 0)
     assert ward.coverage[2023]["khu_dan_cu"].passed == 1
+    # A year outside `years` is not counted nor filed (generator.warm passes the years it
+    # keeps); no year: nothing at all.
+    again = Ward(_unit("X1", "P1"), "P1", "xa-mot", "/p/xa-mot/", places=list(ward.places))
+    ward_coverage(again, by_place, [2024])
+    assert again.place_results == {"k2": {2024: "dat"}, "k1": {2024: "chua_dat"}}
+    assert list(again.coverage) == [2024] and again.own_result == {2024: results[5]}
+    empty = Ward(_unit("X1", "P1"), "P1", "xa-mot", "/p/xa-mot/", places=list(ward.places))
+    ward_coverage(empty, by_place, [])
+    assert (empty.place_results, empty.coverage, empty.own_result) == ({}, {}, {})
 
 
 def test_a_wards_models_once_each_in_the_order_of_their_first_site() -> None:
@@ -79,3 +89,30 @@ def test_a_wards_models_once_each_in_the_order_of_their_first_site() -> None:
     assert wards["X2"].model_ids == ["A"]
     assert [s.id for s in in_scope["B"].sites] == ["1", "3"]  # X9 is out of scope
     assert province.model_ids == ["A", "B", "C"]
+
+
+def test_awards_and_teams_in_the_order_of_their_keys() -> None:
+    """_awards (three stable sorts) files awards in `award_order`'s order, _security_teams
+    (two) its tổ by (thôn name, id): ties on the year and the name, names told apart only
+    by a tone or a letter's case, and ids that sort the other way."""
+    from generator.data.records import Award, SecurityTeam
+    from generator.model import _awards, _security_teams, award_order
+
+    province = Province(_unit("P1", None), "p", "/p/")
+    ward = Ward(_unit("X1", "P1"), "P1", "x", "/p/x/")
+    names = ["Lê Văn An", "Lê Văn Án", "lê văn an", "Lê Văn An", "Đỗ Bình", "Do Binh", "An"]
+    awards = [
+        Award(f"a{9 - i}", 2023 + i % 2, "ca_nhan", name, "X1", "bk", None, None, None, None,
+              None, None)
+        for i, name in enumerate(names * 2)
+    ]  # fmt: skip
+    data: Any = SimpleNamespace(awards=awards)
+    assert _awards(data, {"P1": province}, {"X1": ward}, {}) == sorted(awards, key=award_order)
+    teams = [
+        SecurityTeam(f"t{9 - i}", "X1", name, None, 5, None, None)
+        for i, name in enumerate(names * 2)
+    ]
+    data = SimpleNamespace(security_teams=teams, security_team_ratings=[])
+    _security_teams(data, {"X1": ward})
+    expected = sorted(teams, key=lambda t: (sort_key(t.area_name), t.id))
+    assert ward.security_teams == expected

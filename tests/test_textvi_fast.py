@@ -31,3 +31,27 @@ def test_fold_drops_exactly_the_combining_marks() -> None:
         spelled = "".join(ch for ch in nfd if not unicodedata.combining(ch)).lower()
         assert fold(text) == spelled, text
     assert fold("Phường Ngọc Hà") == "phuong ngoc ha"
+
+
+def test_sort_text_orders_exactly_as_sort_key() -> None:
+    """sort_text (the key as one string, issue 18) against sort_key on every pair: the
+    same order and the same ties, including prefixes, lone marks, NFD text, punctuation
+    (primary ranks below zero), other scripts, NUL and a character past the BMP."""
+    import random
+
+    from generator.textvi import sort_text
+
+    alphabet = list("aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÔƠƯ019 -,.'()/") + [
+        "à", "ả", "ã", "á", "ạ", "Ầ", "ữ", "\u0301", "\u0323", "中", "ß", "Ω", "\x00",
+        "\U0001d400", "ｱ",
+    ]  # fmt: skip
+    rng = random.Random(18)
+    texts = ["", "a", "A", "à", "a ", "a-", "ă", "b", "đ", "d", "Đà Nẵng", "Da Nang"]
+    for _ in range(250):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 7)))
+        texts.append(unicodedata.normalize(rng.choice(["NFC", "NFD"]), text))
+    keys = [(sort_key(t), sort_text(t)) for t in texts]
+    for key_a, text_a in keys:
+        for key_b, text_b in keys:
+            assert ((key_a > key_b) - (key_a < key_b)) == ((text_a > text_b) - (text_a < text_b))
+    assert sorted(texts, key=sort_key) == sorted(texts, key=sort_text)

@@ -78,7 +78,11 @@ class TableCache:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(_MAGIC + key.encode() + b"\n" + _ENCODER.encode(rows))
+        # The header and the records written one after the other, not joined first: a
+        # copy of the national yearly results' 59 MB fewer.
+        with tmp.open("wb") as out:
+            out.write(_MAGIC + key.encode() + b"\n")
+            out.write(_ENCODER.encode(rows))
         tmp.replace(path)
 
 

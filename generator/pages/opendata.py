@@ -25,7 +25,6 @@ import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -959,21 +958,13 @@ def _split_csv(spec: ResourceSpec, index: ProvinceIndex, column: str) -> dict[st
 
 
 def _table_records(table: Table) -> Iterator[tuple[int, list[str]]]:
-    """`Table.rows`' records after the header, numbered from 1 (the header's 0): a text
-    without a quote (no cell over lines), a carriage return (a record's end to the csv
-    module) or a NUL is its lines split at the delimiter, as the csv module reads it (but
-    a blank line, `[""]` here and `[]` there: the caller skips both). Issue 18: the csv
-    module took ~1.6 times `str.split`'s time, ~0.2 CPU s more of the national cold
-    build's splits (a serial bench of the six split tables: 1.62 s against 1.39)."""
-    text = table.text
-    if '"' in text or "\r" in text or "\0" in text:
-        reader = csv.reader(io.StringIO(text), delimiter=table.delimiter)
-        next(reader, None)
-        return enumerate(reader, 1)
-    lines = text.split("\n")
-    if lines[-1] == "":
-        lines.pop()  # (after the last line feed: no line)
-    return enumerate(map(str.split, lines[1:], repeat(table.delimiter)), 1)
+    """`Table.rows`' records after the header, numbered from 1 (the header's 0), by
+    `load.text_rows` (issue 18: the csv module took ~1.6 times `str.split`'s time, ~0.2 CPU
+    s more of the national cold build's splits: a serial bench of the six split tables,
+    1.62 s against 1.39)."""
+    from generator.data.load import text_rows
+
+    return enumerate(text_rows(table.text, table.delimiter), 1)
 
 
 def _is_nfc(text: str) -> bool:
