@@ -1567,8 +1567,7 @@ def _copy_once(rel: str, text: str, copy: str, known: Entry | None, made: dict[s
         if sha256 is not None and fresh != sha256:
             raise RuntimeError(f"{rel}: its search copy kept, yet it changed")
         if data is not None and sha256 is None:
-            with copies.create(copy) as handle:
-                handle.write(data)
+            copies.put(copy, data)
         sha256 = fresh
     if rel in made:
         made[rel] = (made[rel][0], copy, sha256)
@@ -1628,10 +1627,9 @@ def _render_job(start: int, stop: int) -> JobResult:
         _check_size(rel, data)
         found, known = _scan_once(rel, data, made, copy or "")
         problems += found
-        with staging.create(rel) as handle:
-            handle.write(data)
+        written = staging.put(rel, data)
         if pwa.reads(rel):
-            facts += pwa.facts(os.stat(handle.name), text, data)
+            facts += pwa.facts(os.stat(written), text, data)
         if copy is not None and (sha256 := _copy_once(rel, text, copy, known, made)):
             hashes[copy] = sha256
     return problems, hashes, keys, facts, made

@@ -36,15 +36,18 @@ class Derived:
         if not (self.old_outputs.get(rel) == digest and self.staging.link(rel)):
             self.staging.write(rel, data)
 
-    def place(self, rel: str, source: str, digest: str) -> None:
+    def place(self, rel: str, source: str, digest: str, made: bool = False) -> None:
         """`emit` of a kept file whose bytes hash to `digest` (a cache file never rewritten
-        in place): linked from the previous build when the same, else from `source`."""
+        in place): linked from the previous build when the same, else from `source`.
+        `made`: the file is this build's own (an index Pagefind just made), counted as
+        written (`BuildReport.written`) as `emit` counts it."""
         self.outputs[rel] = digest
         self.content[rel] = digest
         self._present[rel] = True
         self.emitted.append(rel)
         if not (self.old_outputs.get(rel) == digest and self.staging.link(rel)):
             self.staging.place(rel, Path(source))
+            self.staging.written += made
 
     def relink(self, rels: list[str]) -> bool:
         """Hard-link every file of `rels` from the previous build, if all are there."""

@@ -95,9 +95,21 @@ class Staging:
         hashing of each page's folder cost more than its `mkdir`)."""
         folder, _, _ = rel.rpartition("/")
         if folder and folder not in self._made_rel:
-            os.makedirs(f"{self.dir}/{folder}", exist_ok=True)
-            self._made_rel.add(folder)
+            self._mkdir(folder)
         return f"{self.dir}/{rel}"
+
+    def _mkdir(self, folder: str) -> None:
+        """Make `folder` (relative to `dir`), and its parents when missing. A cold build makes
+        a folder for each of 7,800 pages and as many search copies, nearly each in a folder
+        that is there already (/tin-tuc/, a province's): one `mkdir` call, where
+        `os.makedirs` first asks for the parent (a `stat` and its Python, each time)."""
+        try:
+            os.mkdir(f"{self.dir}/{folder}")
+        except FileNotFoundError:
+            os.makedirs(f"{self.dir}/{folder}", exist_ok=True)
+        except FileExistsError:
+            pass
+        self._made_rel.add(folder)
 
     def create(self, rel: str) -> BinaryIO:
         """`rel` opened for writing, its folder made when missing. In a build into an
@@ -112,6 +124,29 @@ class Staging:
             return open(f"{self.dir}/{rel}", "wb")
         except FileNotFoundError:
             return open(self.file(rel), "wb")
+
+    def put(self, rel: str, data: bytes) -> str:
+        """`data` written at `rel` (`create`'s folders), with `os.open` and `os.write`: the
+        builtin `open` adds a `fstat`, an `ioctl` (is it a terminal?) and a `lseek` to each of
+        the 15,600 files (pages and search copies) of a cold national build, and its buffered
+        file object. Measured with `_mkdir`, 8,000 pages in new folders written in turns with
+        `open` and `os.makedirs`: 7 % less CPU (1.06 s against 1.14; the rest is the kernel's
+        making of the folders and files). Returns the file's path."""
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+        name = f"{self.dir}/{rel}"
+        try:
+            handle = os.open(name if self.recycled else self.file(rel), flags, 0o666)
+        except FileNotFoundError:
+            if not self.recycled:
+                raise
+            handle = os.open(self.file(rel), flags, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(handle, view) :]
+        finally:
+            os.close(handle)
+        return name
 
     def write(self, rel: str, data: bytes) -> Path:
         out = self.path(rel)
@@ -156,8 +191,7 @@ class Staging:
             return False
         folder, _, _ = rel.rpartition("/")
         if folder and folder not in self._made_rel:
-            os.makedirs(f"{self.dir}/{folder}", exist_ok=True)
-            self._made_rel.add(folder)
+            self._mkdir(folder)
         new = f"{self.dir}/{rel}"
         try:
             os.link(old, new)

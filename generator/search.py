@@ -441,8 +441,16 @@ def _emit(out: Derived, result: Path, where: str, key: str, cache: dict[str, Any
         for name in names
         if _KEEP.match(name) and (primary or not _PRIMARY_ONLY.match(name))
     ]
+    # Each file is linked from `result`, not written again (`Derived.place`): the result is
+    # moved into the store whole or removed, and no file of it is rewritten in place. Writing
+    # the national site's ~6,000 index files anew cost its cold build ~2 CPU s (py-spy: 164
+    # samples at 12 ms in `Staging.write`), read and hashed they cost a fifth of that.
+    folder = os.fspath(result)
     for rel in files:
-        out.emit(rel, (result / rel.removeprefix(where + "/")).read_bytes())
+        source = f"{folder}/{rel.removeprefix(where + '/')}"
+        with open(source, "rb") as handle:
+            digest = hashlib.sha256(handle.read()).hexdigest()
+        out.place(rel, source, digest, made=True)
     cache.clear()
     cache.update(key=key, files=files)
 

@@ -13,12 +13,15 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from re import _parser  # type: ignore[attr-defined]
+from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from typer.testing import CliRunner
 
 import generator.build as build_mod
+import generator.scan as scan_mod
 from generator.build import BuildError, BuildOptions, build_site
 from generator.cli import app
 from generator.data.checks import find_personal_data, text_checks
@@ -76,6 +79,19 @@ def test_numbers_are_found(text: str) -> None:
 def test_digit_runs_inside_identifiers_are_not_numbers(text: str) -> None:
     assert find_personal_data(text) == []
     assert text_checks(text) == []
+
+
+def test_the_scan_prefilter_lets_every_number_through() -> None:
+    """`_may_hold_number` rules a file out in byte-level passes before the regex: it must
+    pass every number (a phone with separators, an ID as written, a non-ASCII one), and
+    (negative control) rule out digit runs that cannot be one: nine digits only once the
+    separators are deleted (an award id), eight in a row."""
+    for sample in NUMBERS:
+        assert scan_mod._may_hold_number(f"<p>{sample}</p>".encode()), sample
+        assert scan_published("a.html", f"<p>{sample}</p>".encode()), sample
+    for sample in ("kt-2022-00001", "12345678 và 1.234.567", "0912 345 67"):
+        assert not scan_mod._may_hold_number(sample.encode()), sample
+        assert find_personal_data(sample) == [], sample
 
 
 def test_a_shown_revision_always_holds_a_letter() -> None:
@@ -337,6 +353,11 @@ SECRETS = {
         "khóa riêng PGP: -----BEGIN PGP PRIVATE KEY BLOCK-----"
     ),
     "-----BEGIN PRIVATE KEY-----": "khóa riêng PEM: -----BEGIN PRIVATE KEY-----",
+    "ghp_" + "aB3" * 12: "token GitHub: ghp_aB…",
+    "gho_" + "aB3" * 12: "token GitHub: gho_aB…",
+    "github_pat_" + "aB3_" * 6: "token GitHub: github_pat_aB…",
+    "Authorization: Bearer abcdEFGH1234.x": "Authorization: Bearer: ab…",
+    "-----BEGIN OPENSSH PRIVATE KEY-----": "khóa riêng PEM: -----BEGIN OPENSSH PRIVATE KEY-----",
 }
 
 
@@ -346,6 +367,67 @@ def test_secrets_are_found_and_masked(secret: str) -> None:
     assert [p.line() for p in found] == [
         f"a/index.html:2: lỗi: có khóa bí mật ({SECRETS[secret]}){SECRET}"
     ]
+
+
+def _spellings(items: Any) -> set[bytes] | None:
+    """Every string the literal start of a parsed regex can spell (its single-character
+    classes and plain branches spelled out), up to its first other item; None when it
+    starts with no literal (a case-insensitive or an optional part)."""
+    found = {b""}
+    for op, arg in items:
+        if op is _parser.LITERAL:
+            parts: set[bytes] | None = {bytes([arg])}
+        elif op is _parser.IN and all(o is _parser.LITERAL for o, _ in arg):
+            parts = {bytes([c]) for _, c in arg}
+        elif op is _parser.BRANCH:
+            each = [_spellings(branch) for branch in arg[1]]
+            parts = None if None in each else {p for spelt in each for p in spelt or ()}
+        else:
+            break
+        if not parts:
+            break
+        found = {a + b for a in found for b in parts}
+    return None if found == {b""} else found
+
+
+def test_every_secret_pattern_holds_one_of_its_literals() -> None:
+    """The scan searches a file with a secret's regex only when it holds one of that
+    pattern's literals (one Aho-Corasick pass over every literal: generator.scan). For a
+    regex that starts with a literal, every start it can spell holds one; the others (a
+    case-insensitive start, an optional group) name trigger strings, found by the samples of
+    `test_secrets_are_found_and_masked`."""
+    triggered = {"khóa riêng PEM", "khóa bí mật AWS", "Authorization: Bearer", "khóa riêng VAPID"}
+    for kind, regex, _, _, literals in scan_mod._SECRET_PATTERNS:
+        starts = _spellings(_parser.parse(regex.pattern.decode()).data)
+        if kind in triggered:
+            assert starts is None or not all(any(t in s for t in literals) for s in starts)
+            continue
+        assert starts, kind
+        assert all(any(t in start for t in literals) for start in starts), kind
+    # Every sample holds a literal of its own pattern, and a page without one none.
+    literal = scan_mod._ANY_SECRET_LITERAL
+    assert all(literal.find_matches_as_indexes(secret.encode()) for secret in SECRETS)
+    assert not literal.find_matches_as_indexes(b"<p>AS1A-PACIFIC ghx_ xoxo- eyj glpat</p>")
+
+
+def test_a_file_without_a_secret_literal_is_not_searched(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Negative control of the one-pass search: with the AWS key's literals left out of
+    it, the AWS key (whose file holds no other literal) is no longer found; the others are."""
+    import ahocorasick_rs
+
+    page = b"<p>\nASIAIOSFODNN7EXAMPLE\n</p>"
+    assert len(scan_published("a/index.html", page)) == 1
+    literals = [
+        t for *_, these in scan_mod._SECRET_PATTERNS for t in these if t not in (b"AKIA", b"ASIA")
+    ]
+    monkeypatch.setattr(
+        scan_mod,
+        "_ANY_SECRET_LITERAL",
+        ahocorasick_rs.BytesAhoCorasick(literals, matchkind=ahocorasick_rs.MatchKind.LeftmostFirst),
+    )
+    assert scan_published("a/index.html", page) == []
+    other = b"<p>\nglpat-xYz1234567890abcdEFGH\n</p>"
+    assert len(scan_published("a/index.html", other)) == 1
 
 
 def test_a_named_private_key_is_reported_once() -> None:
