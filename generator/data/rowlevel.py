@@ -46,7 +46,7 @@ from generator.textvi import nfc, slugify, visible
 if TYPE_CHECKING:
     from generator.data.rawcsv import LineSpan
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 # Above this share of a table's rows changed, checking the whole table costs about the same.
 MAX_CHANGED_SHARE = 0.2
 PK_ALL_NONE = 'cells composing the primary keys are all "None"'
@@ -278,8 +278,12 @@ class RowState:
     # warm patch and the open data's split then find made (rawcsv.line_span).
     data: bytes | None = field(default=None, compare=False, repr=False)
 
-    def dump(self) -> bytes:
+    def dump(self, prepared: list[bytes] | None = None) -> bytes:
+        """The state's bytes. `prepared`: the row checks' states marshalled already, each
+        alone (`_storable_state` tells by marshalling them which ones can be stored)."""
         f = self.facts
+        if prepared is None and self.prepared is not None:
+            prepared = [marshal.dumps(s) for s in self.prepared]
         return marshal.dumps(
             (
                 STATE_VERSION,
@@ -292,8 +296,12 @@ class RowState:
                 self.own,
                 (f.blank, f.pk, f.nfc, f.nfc_raw, f.slug),
                 self.dups,
-                self.keys,
-                self.prepared,
+                # The key sets as lists: `marshal` sorts a set's items by their bytes
+                # (Python 3.11+, for reproducible .pyc files), which made the places' 100,000
+                # keys ~0.15 CPU s of each state that holds them (6 tables of the national
+                # package); a list is written as it is, and read back into a set as fast.
+                dict(zip(self.keys, _key_lists(self.keys), strict=True)),
+                prepared,
             )
         )
 
@@ -308,7 +316,11 @@ class RowState:
         blank, pk, nfc_keys, nfc_raw, slug = parts[8]
         facts = RowFacts([], blank, pk, nfc_keys, nfc_raw, slug)
         context, sha, text_, header_line, delimiter, lib, own = parts[1:8]
-        dups, keys, prepared = parts[9:]
+        dups, key_lists, prepared_bytes = parts[9:]
+        keys = {ref: None if held is None else set(held) for ref, held in key_lists.items()}
+        prepared = None
+        if prepared_bytes is not None:
+            prepared = [marshal.loads(held) for held in prepared_bytes]
         return cls(
             context, sha, text_, header_line, delimiter, lib, own, facts, dups, keys, prepared
         )
@@ -374,11 +386,7 @@ class RowMemory:
 
 
 def storable(value: Any) -> bool:
-    try:
-        marshal.dumps(value)
-    except ValueError:
-        return False
-    return True
+    return _marshalled(value) is not None
 
 
 def split_lines(table_text: str) -> tuple[str, list[str]]:
@@ -862,16 +870,39 @@ def _storable_state(state: RowState, dump: bool) -> tuple[RowState | None, bytes
     """`state` with the row checks' states `marshal` cannot store set to None, or None
     when its keys cannot be stored; with `dump`, its bytes too. The keys (a typed key a
     row: 400,000 for the national yearly results) are tested by the one marshalling that
-    makes the bytes, not marshalled once more to test them first."""
+    makes the bytes, not marshalled once more to test them first; each row check's state
+    (the places indexed: 100,000 entries, in 5 tables' states) is marshalled once, alone,
+    which both tests it and gives its bytes to the state's (`RowState.dump`)."""
+    made: list[bytes] | None = None
     if state.prepared is not None:
-        state.prepared = [s if storable(s) else None for s in state.prepared]
+        held = [_marshalled(s) for s in state.prepared]
+        state.prepared = [
+            s if m is not None else None for s, m in zip(state.prepared, held, strict=True)
+        ]
+        made = [_NONE_BYTES if m is None else m for m in held]
     if dump:
         try:
-            return state, state.dump()
+            return state, state.dump(made)
         except ValueError:
-            if storable((state.facts.pk, state.keys)):
+            if storable((state.facts.pk, _key_lists(state.keys))):
                 raise  # (nothing else in a state is ever unstorable)
             return None, None
-    if not storable((state.facts.pk, state.keys)):
+    if not storable((state.facts.pk, _key_lists(state.keys))):
         return None, None
     return state, None
+
+
+_NONE_BYTES = marshal.dumps(None)
+
+
+def _marshalled(value: Any) -> bytes | None:
+    """`value`'s `marshal` bytes, or None when it cannot be stored."""
+    try:
+        return marshal.dumps(value)
+    except ValueError:
+        return None
+
+
+def _key_lists(keys: dict[tuple[str, tuple[str, ...]], set[Key] | None]) -> list[Any]:
+    """The key sets as `RowState.dump` writes them (lists: see there), to test them."""
+    return [None if keyset is None else list(keyset) for keyset in keys.values()]
