@@ -187,3 +187,23 @@ def test_the_build_date_comes_from_the_whole_table_pass(
 
 
 _LATE_ROW = "xa-11113,2030,dat,8/QĐ-UBND,2031-01-02,UBND thành phố Hải Phòng,124/2021/TT-BCA\n"
+
+
+def test_blank_rows_are_those_the_row_loop_calls_blank() -> None:
+    """`columns._blank_rows` (a row whose first cell holds more than white space is not
+    joined) says what `not "".join(cells).strip()` says of each row, whichever cell holds
+    something (negative control: a row with only its last cell filled is not blank)."""
+    rows = [
+        ["a", "", ""],
+        ["", "", ""],
+        [" ", "\t", " "],
+        ["", "", "x"],
+        [" ", "y", ""],
+        ["a", " ", ""],
+        ["\u00a0", "", ""],
+    ]
+    chunk = [(n, cells) for n, cells in enumerate(rows, start=2)]
+    cols = list(zip(*rows, strict=True))
+    expected = [not "".join(cells).strip() for cells in rows]
+    assert columns._blank_rows(chunk, cols) == expected
+    assert expected == [False, True, True, False, False, False, True]
