@@ -1473,11 +1473,17 @@ class _SecurityTeam:
     ) -> list[int]:
         """The rows `check` reports (generator.data.columns), each distinct place and
         unit, and each distinct count of members, judged once."""
-        pairs = list(zip(cols[col["place_id"]], cols[col["unit_code"]], strict=True))
-        wrong = {p for p in set(pairs) if self._wrong_place(places, *p) is not None}
+        ids, units = cols[col["place_id"]], cols[col["unit_code"]]
+        wrong = {
+            p
+            for p in set(zip(ids, units, strict=True))
+            if self._wrong_place(places, *p) is not None
+        }
         members = cols[col["members"]]
         few = {m for m in set(members) if self._few(m) is not None}
-        return columns.where(pairs, wrong) + columns.where(members, few)
+        # (the rows' pairs made only to find the rows of some)
+        found = columns.where(list(zip(ids, units, strict=True)), wrong) if wrong else []
+        return found + columns.where(members, few)
 
     @staticmethod
     def _wrong_place(
@@ -1557,12 +1563,19 @@ class _SecurityTeamRating:
         """The rows `check` may report (generator.data.columns): each distinct team and
         year judged once; every "xuất sắc" row of a xã and year over the share (`check`
         reports the first one)."""
-        pairs = list(zip(cols[col["team_id"]], cols[col["year"]], strict=True))
-        too_new = {p for p in set(pairs) if self._too_new(state, *p) is not None}
-        ratings = cols[col["rating"]]
-        triples = list(zip(cols[col["team_id"]], cols[col["year"]], ratings, strict=True))
-        over = {t for t in set(triples) if self._over_quota(state, *t) is not None}
-        return columns.where(pairs, too_new) + columns.where(triples, over)
+        teams, years, ratings = (cols[col[c]] for c in ("team_id", "year", "rating"))
+        too_new = {
+            p for p in set(zip(teams, years, strict=True)) if self._too_new(state, *p) is not None
+        }
+        found = columns.where(list(zip(teams, years, strict=True)), too_new) if too_new else []
+        # Only a "xuất sắc" rating is ever over the share: the other rows' triples are not
+        # judged (the rows' tuples made only to find the rows of some).
+        excellent = {r for r in set(ratings) if r.strip() == "hoan_thanh_xuat_sac"}
+        triples = {t for t in zip(teams, years, ratings, strict=True) if t[2] in excellent}
+        over = {t for t in triples if self._over_quota(state, *t) is not None}
+        if over:
+            found += columns.where(list(zip(teams, years, ratings, strict=True)), over)
+        return found
 
     def _team(self, state: Any, team_cell: str, year_cell: str) -> tuple[str, str, str] | None:
         """(unit code, established, year) of a known team and a year in digits."""
@@ -1577,6 +1590,13 @@ class _SecurityTeamRating:
         if found is None:
             return None
         _unit, raw_established, raw_year = found
+        return self._too_new_dates(raw_established, raw_year)
+
+    @classmethod
+    @functools.lru_cache(maxsize=65_536)  # a few hundred dates and years repeat over 70,000 tổ
+    def _too_new_dates(cls, raw_established: str, raw_year: str) -> dict[str, str] | None:
+        """`_too_new`'s finding for a tổ established then and rated that year: a function
+        of the two texts alone."""
         try:
             established = date.fromisoformat(raw_established) if raw_established else None
         except ValueError:
@@ -1586,7 +1606,7 @@ class _SecurityTeamRating:
             months = (last.year - established.year) * 12 + last.month - established.month
             if last.day < established.day:
                 months -= 1
-            if months < self.MONTHS:
+            if months < cls.MONTHS:
                 return {"year": raw_year, "established": established.strftime("%d/%m/%Y")}
         return None
 
