@@ -207,3 +207,19 @@ def test_blank_rows_are_those_the_row_loop_calls_blank() -> None:
     expected = [not "".join(cells).strip() for cells in rows]
     assert columns._blank_rows(chunk, cols) == expected
     assert expected == [False, True, True, False, False, False, True]
+
+
+def test_a_year_date_refuses_beside_an_unknown_place_is_no_crash(tmp_path: Path) -> None:
+    """`_AssessmentDates.flagged` judges each distinct (date, year) for each kind of place
+    its chunk names before making the rows' triples: year "0" on the row of an unknown
+    place (whose triple the row loop never judges) beside a known place's row is judged
+    with that place's kind, which `date` refuses; the chunk then goes by the rows' triples,
+    as the row loop does, and both passes give the same problems."""
+    package = lay_case(cases.Case({}, ()), tmp_path)
+    path = package / "assessments.csv"
+    header, first, *rest = path.read_text(encoding="utf-8").splitlines()
+    odd = "xa-99999,0,dat,1/QĐ-UBND,2022-12-01,UBND tỉnh Tuyên Quang,124/2021/TT-BCA"
+    path.write_text("\n".join([header, first, odd, *rest]) + "\n", encoding="utf-8")
+    passes = _passes(package, {"assessments"})
+    _assert_same(passes)
+    assert "foreign-key" in [p.code for p in passes["assessments"][0][0]]

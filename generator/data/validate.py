@@ -1131,9 +1131,15 @@ class _AssessmentDates:
         # Each distinct (date, year) judged for each kind of place the chunk names first:
         # when none is outside its window (a clean table), no row's triple is, and the
         # rows' triples are not made (~0.1 CPU s of the national yearly results).
+        # (A pair with a kind no row of it has may be judged: a year `date` refuses, there
+        # alone, sends the chunk to the rows' triples, judged as before.)
         present = {k for k in kind_by.values() if k is not None}
         pairs = set(zip(dates, years, strict=True))
-        if not any(self._outside(d, y, k) is not None for d, y in pairs for k in present):
+        try:
+            clean = not any(self._outside(d, y, k) is not None for d, y in pairs for k in present)
+        except ValueError:
+            clean = False
+        if clean:
             return []
         kind_of = list(map(kind_by.__getitem__, places))
         triples = list(zip(dates, years, kind_of, strict=True))
