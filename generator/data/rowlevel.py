@@ -278,12 +278,8 @@ class RowState:
     # warm patch and the open data's split then find made (rawcsv.line_span).
     data: bytes | None = field(default=None, compare=False, repr=False)
 
-    def dump(self, prepared: list[bytes] | None = None) -> bytes:
-        """The state's bytes. `prepared`: the row checks' states marshalled already, each
-        alone (`_storable_state` tells by marshalling them which ones can be stored)."""
+    def dump(self) -> bytes:
         f = self.facts
-        if prepared is None and self.prepared is not None:
-            prepared = [marshal.dumps(s) for s in self.prepared]
         return marshal.dumps(
             (
                 STATE_VERSION,
@@ -296,12 +292,14 @@ class RowState:
                 self.own,
                 (f.blank, f.pk, f.nfc, f.nfc_raw, f.slug),
                 self.dups,
-                # The key sets as lists: `marshal` sorts a set's items by their bytes
-                # (Python 3.11+, for reproducible .pyc files), which made the places' 100,000
-                # keys ~0.15 CPU s of each state that holds them (6 tables of the national
-                # package); a list is written as it is, and read back into a set as fast.
-                dict(zip(self.keys, _key_lists(self.keys), strict=True)),
-                prepared,
+                # The key sets as sorted lists: `marshal` sorts a set's items by their
+                # marshalled bytes (Python 3.11+, for reproducible .pyc files), which made
+                # the places' 100,000 keys ~0.15 CPU s of each state holding them (5 tables
+                # of the national package); sorted as tuples of text (~0.06 s) they give the
+                # same bytes in every process too (tests/test_cold_workers.py), and are read
+                # back into a set as fast.
+                dict(zip(self.keys, _key_lists(self.keys, sort=True), strict=True)),
+                self.prepared,
             )
         )
 
@@ -316,11 +314,8 @@ class RowState:
         blank, pk, nfc_keys, nfc_raw, slug = parts[8]
         facts = RowFacts([], blank, pk, nfc_keys, nfc_raw, slug)
         context, sha, text_, header_line, delimiter, lib, own = parts[1:8]
-        dups, key_lists, prepared_bytes = parts[9:]
+        dups, key_lists, prepared = parts[9:]
         keys = {ref: None if held is None else set(held) for ref, held in key_lists.items()}
-        prepared = None
-        if prepared_bytes is not None:
-            prepared = [marshal.loads(held) for held in prepared_bytes]
         return cls(
             context, sha, text_, header_line, delimiter, lib, own, facts, dups, keys, prepared
         )
@@ -386,7 +381,11 @@ class RowMemory:
 
 
 def storable(value: Any) -> bool:
-    return _marshalled(value) is not None
+    try:
+        marshal.dumps(value)
+    except ValueError:
+        return False
+    return True
 
 
 def split_lines(table_text: str) -> tuple[str, list[str]]:
@@ -870,19 +869,12 @@ def _storable_state(state: RowState, dump: bool) -> tuple[RowState | None, bytes
     """`state` with the row checks' states `marshal` cannot store set to None, or None
     when its keys cannot be stored; with `dump`, its bytes too. The keys (a typed key a
     row: 400,000 for the national yearly results) are tested by the one marshalling that
-    makes the bytes, not marshalled once more to test them first; each row check's state
-    (the places indexed: 100,000 entries, in 5 tables' states) is marshalled once, alone,
-    which both tests it and gives its bytes to the state's (`RowState.dump`)."""
-    made: list[bytes] | None = None
+    makes the bytes, not marshalled once more to test them first."""
     if state.prepared is not None:
-        held = [_marshalled(s) for s in state.prepared]
-        state.prepared = [
-            s if m is not None else None for s, m in zip(state.prepared, held, strict=True)
-        ]
-        made = [_NONE_BYTES if m is None else m for m in held]
+        state.prepared = [s if storable(s) else None for s in state.prepared]
     if dump:
         try:
-            return state, state.dump(made)
+            return state, state.dump()
         except ValueError:
             if storable((state.facts.pk, _key_lists(state.keys))):
                 raise  # (nothing else in a state is ever unstorable)
@@ -892,17 +884,12 @@ def _storable_state(state: RowState, dump: bool) -> tuple[RowState | None, bytes
     return state, None
 
 
-_NONE_BYTES = marshal.dumps(None)
-
-
-def _marshalled(value: Any) -> bytes | None:
-    """`value`'s `marshal` bytes, or None when it cannot be stored."""
-    try:
-        return marshal.dumps(value)
-    except ValueError:
-        return None
-
-
-def _key_lists(keys: dict[tuple[str, tuple[str, ...]], set[Key] | None]) -> list[Any]:
-    """The key sets as `RowState.dump` writes them (lists: see there), to test them."""
-    return [None if keyset is None else list(keyset) for keyset in keys.values()]
+def _key_lists(
+    keys: dict[tuple[str, tuple[str, ...]], set[Key] | None], sort: bool = False
+) -> list[Any]:
+    """The key sets as lists, sorted as `RowState.dump` writes them (see there), or as
+    they come to test whether they can be stored."""
+    return [
+        None if keyset is None else sorted(keyset) if sort else list(keyset)
+        for keyset in keys.values()
+    ]
