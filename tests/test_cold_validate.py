@@ -1,12 +1,12 @@
 """A cold validation's shortcuts (issue 18): Frictionless' cell readers answer a text they have
 read before from memory (frictionless_run.memoised_cell_readers), its rows read all their
-cells at once (frictionless_run.rows_read_whole), our text checks and the assessments' row
-checks answer from memory too (validate.TextMemo, `_AssessmentDates._outside`,
-`_LegalAtRecordDate._record_date`, `_Tt124._recognised_by`), and a whole table's row-level
-state is marshalled once (rowlevel._storable_state). None may change a problem: every
-bad-input fixture and validation case of the catalogue gives the same lines, in the same
-order, with the shortcuts as without, and a bad value repeated on many rows is reported on
-each of them."""
+cells at once (frictionless_run.rows_read_whole), our text checks and the row checks answer
+from memory too (validate.TextMemo, `_AssessmentDates._outside`,
+`_LegalAtRecordDate._record_date`, `_Tt124._issuer_parts` and `_Tt124._own_xa`,
+`_SecurityTeamRating._too_new_dates`), and a whole table's row-level state is marshalled
+once (rowlevel._storable_state). None may change a problem: every bad-input fixture and
+validation case of the catalogue gives the same lines, in the same order, with the
+shortcuts as without, and a bad value repeated on many rows is reported on each of them."""
 
 from __future__ import annotations
 
@@ -43,7 +43,9 @@ def _without_memos(monkeypatch: pytest.MonkeyPatch) -> None:
     for cls, name in (
         (validate_mod._AssessmentDates, "_outside"),
         (validate_mod._LegalAtRecordDate, "_record_date"),
-        (validate_mod._Tt124, "_recognised_by"),
+        (validate_mod._Tt124, "_issuer_parts"),
+        (validate_mod._Tt124, "_own_xa"),
+        (validate_mod._SecurityTeamRating, "_too_new_dates"),
     ):
         monkeypatch.setattr(cls, name, _unmemoised(cls, name))
 

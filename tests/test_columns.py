@@ -187,3 +187,39 @@ def test_the_build_date_comes_from_the_whole_table_pass(
 
 
 _LATE_ROW = "xa-11113,2030,dat,8/QĐ-UBND,2031-01-02,UBND thành phố Hải Phòng,124/2021/TT-BCA\n"
+
+
+def test_blank_rows_are_those_the_row_loop_calls_blank() -> None:
+    """`columns._blank_rows` (a row whose first cell holds more than white space is not
+    joined) says what `not "".join(cells).strip()` says of each row, whichever cell holds
+    something (negative control: a row with only its last cell filled is not blank)."""
+    rows = [
+        ["a", "", ""],
+        ["", "", ""],
+        [" ", "\t", " "],
+        ["", "", "x"],
+        [" ", "y", ""],
+        ["a", " ", ""],
+        ["\u00a0", "", ""],
+    ]
+    chunk = [(n, cells) for n, cells in enumerate(rows, start=2)]
+    cols = list(zip(*rows, strict=True))
+    expected = [not "".join(cells).strip() for cells in rows]
+    assert columns._blank_rows(chunk, cols) == expected
+    assert expected == [False, True, True, False, False, False, True]
+
+
+def test_a_year_date_refuses_beside_an_unknown_place_is_no_crash(tmp_path: Path) -> None:
+    """`_AssessmentDates.flagged` judges each distinct (date, year) for each kind of place
+    its chunk names before making the rows' triples: year "0" on the row of an unknown
+    place (whose triple the row loop never judges) beside a known place's row is judged
+    with that place's kind, which `date` refuses; the chunk then goes by the rows' triples,
+    as the row loop does, and both passes give the same problems."""
+    package = lay_case(cases.Case({}, ()), tmp_path)
+    path = package / "assessments.csv"
+    header, first, *rest = path.read_text(encoding="utf-8").splitlines()
+    odd = "xa-99999,0,dat,1/QĐ-UBND,2022-12-01,UBND tỉnh Tuyên Quang,124/2021/TT-BCA"
+    path.write_text("\n".join([header, first, odd, *rest]) + "\n", encoding="utf-8")
+    passes = _passes(package, {"assessments"})
+    _assert_same(passes)
+    assert "foreign-key" in [p.code for p in passes["assessments"][0][0]]

@@ -46,7 +46,7 @@ from generator.textvi import nfc, slugify, visible
 if TYPE_CHECKING:
     from generator.data.rawcsv import LineSpan
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 # Above this share of a table's rows changed, checking the whole table costs about the same.
 MAX_CHANGED_SHARE = 0.2
 PK_ALL_NONE = 'cells composing the primary keys are all "None"'
@@ -292,7 +292,13 @@ class RowState:
                 self.own,
                 (f.blank, f.pk, f.nfc, f.nfc_raw, f.slug),
                 self.dups,
-                self.keys,
+                # The key sets as sorted lists: `marshal` sorts a set's items by their
+                # marshalled bytes (Python 3.11+, for reproducible .pyc files), which made
+                # the places' 100,000 keys ~0.15 CPU s of each state holding them (5 tables
+                # of the national package); sorted as tuples of text (~0.06 s) they give the
+                # same bytes in every process too (tests/test_cold_workers.py), and are read
+                # back into a set as fast.
+                dict(zip(self.keys, _key_lists(self.keys, sort=True), strict=True)),
                 self.prepared,
             )
         )
@@ -308,7 +314,8 @@ class RowState:
         blank, pk, nfc_keys, nfc_raw, slug = parts[8]
         facts = RowFacts([], blank, pk, nfc_keys, nfc_raw, slug)
         context, sha, text_, header_line, delimiter, lib, own = parts[1:8]
-        dups, keys, prepared = parts[9:]
+        dups, key_lists, prepared = parts[9:]
+        keys = {ref: None if held is None else set(held) for ref, held in key_lists.items()}
         return cls(
             context, sha, text_, header_line, delimiter, lib, own, facts, dups, keys, prepared
         )
@@ -869,9 +876,20 @@ def _storable_state(state: RowState, dump: bool) -> tuple[RowState | None, bytes
         try:
             return state, state.dump()
         except ValueError:
-            if storable((state.facts.pk, state.keys)):
+            if storable((state.facts.pk, _key_lists(state.keys))):
                 raise  # (nothing else in a state is ever unstorable)
             return None, None
-    if not storable((state.facts.pk, state.keys)):
+    if not storable((state.facts.pk, _key_lists(state.keys))):
         return None, None
     return state, None
+
+
+def _key_lists(
+    keys: dict[tuple[str, tuple[str, ...]], set[Key] | None], sort: bool = False
+) -> list[Any]:
+    """The key sets as lists, sorted as `RowState.dump` writes them (see there), or as
+    they come to test whether they can be stored."""
+    return [
+        None if keyset is None else sorted(keyset) if sort else list(keyset)
+        for keyset in keys.values()
+    ]

@@ -1126,8 +1126,23 @@ class _AssessmentDates:
     ) -> list[int]:
         """The rows `check` reports (generator.data.columns): by their date, year and
         place's kind, each distinct triple judged once."""
-        kind_of = columns.mapped(cols[col["place_id"]], lambda p: kinds.get(nfc(p.strip())))
-        triples = list(zip(cols[col["decision_date"]], cols[col["year"]], kind_of, strict=True))
+        places, dates, years = (cols[col[c]] for c in ("place_id", "decision_date", "year"))
+        kind_by = columns.value_table(places, lambda p: kinds.get(nfc(p.strip())))
+        # Each distinct (date, year) judged for each kind of place the chunk names first:
+        # when none is outside its window (a clean table), no row's triple is, and the
+        # rows' triples are not made (~0.1 CPU s of the national yearly results).
+        # (A pair with a kind no row of it has may be judged: a year `date` refuses, there
+        # alone, sends the chunk to the rows' triples, judged as before.)
+        present = {k for k in kind_by.values() if k is not None}
+        pairs = set(zip(dates, years, strict=True))
+        try:
+            clean = not any(self._outside(d, y, k) is not None for d, y in pairs for k in present)
+        except ValueError:
+            clean = False
+        if clean:
+            return []
+        kind_of = list(map(kind_by.__getitem__, places))
+        triples = list(zip(dates, years, kind_of, strict=True))
         bad = {t for t in set(triples) if t[2] is not None and self._outside(*t) is not None}
         return columns.where(triples, bad)
 
@@ -1216,9 +1231,15 @@ class _LegalAtRecordDate:
         none = ("",) * n
         dates = cols[col["decision_date"]] if "decision_date" in col else none
         years = cols[col["year"]] if "year" in col else none
-        triples = list(zip(dates, years, cols[col["legal_basis"]], strict=True))
-        bad = {t for t in set(triples) if self._finding(documents, *t) is not None}
-        return columns.where(triples, bad)
+        bases = cols[col["legal_basis"]]
+        bad = {
+            t
+            for t in set(zip(dates, years, bases, strict=True))
+            if self._finding(documents, *t) is not None
+        }
+        if not bad:  # (the rows' triples made only to find the rows of some)
+            return []
+        return columns.where(list(zip(dates, years, bases, strict=True)), bad)
 
     def _finding(
         self, documents: Any, cell_date: str, cell_year: str, cell_basis: str
@@ -1288,22 +1309,35 @@ class _Tt124:
         return named in own
 
     @classmethod
-    @functools.lru_cache(maxsize=65_536)  # a place's issuer repeats over its years
+    @functools.lru_cache(maxsize=65_536)  # ~3,000 issuers repeat over 400,000 rows
+    def _issuer_parts(cls, issuer_cell: str) -> tuple[str, str, int | None]:
+        """The issuer as messages quote it (NFC, stripped), lowered, and where the xã's
+        name begins in it when it is a xã's ("UBND xã …"), else None."""
+        issuer = nfc(issuer_cell.strip())
+        low_issuer = issuer.lower()
+        by_xa = cls.XA_ISSUER.match(low_issuer)
+        return issuer, low_issuer, None if by_xa is None else by_xa.end()
+
+    @classmethod
     def _recognised_by(
         cls, kind: str, name: str, unit_name: str, legacy: str, issuer_cell: str
     ) -> tuple[str, str, dict[str, str]] | None:
         """(code, field, values) of what is wrong with who recognised the place, or None:
-        a function of the place's kind, name and xã and the issuer cell alone."""
-        issuer = nfc(issuer_cell.strip())
-        low_name, low_issuer = name.lower(), issuer.lower()
-        by_xa = cls.XA_ISSUER.match(low_issuer)
+        a function of the place's kind, name and xã and the issuer cell alone. Not
+        memoised itself: the national yearly results hold 128,000 distinct (place, issuer)
+        pairs, which thrashed a memo of them (~3.7 µs a pair); the issuer's parts
+        (`_issuer_parts`) and the xã's names (`_own_xa`) are, ~1.5 µs a pair."""
+        issuer, low_issuer, xa_end = cls._issuer_parts(issuer_cell)
+        low_name = name.lower()
         if kind != "khu_dan_cu" and kind != "xa" and cls.OUT_OF_SCOPE.match(low_name):
             return "tt124-out-of-scope", "place_id", {"place": name}
-        if kind == "xa" and by_xa:
+        if xa_end is None:
+            return None
+        if kind == "xa":
             return "tt124-xa-by-itself", "issuer", {"issuer": issuer, "place": name}
-        if kind in ("co_quan", "co_so_giao_duc") and by_xa and cls.PROVINCIAL.match(low_name):
+        if kind in ("co_quan", "co_so_giao_duc") and cls.PROVINCIAL.match(low_name):
             return "tt124-provincial-unit", "issuer", {"issuer": issuer, "place": name}
-        if by_xa and unit_name and not cls._own_xa(low_issuer[by_xa.end() :], unit_name, legacy):
+        if unit_name and not cls._own_xa(low_issuer[xa_end:], unit_name, legacy):
             values = {"issuer": issuer, "place": name, "unit": unit_name}
             return "tt124-other-xa", "issuer", values
         return None
@@ -1366,24 +1400,21 @@ class _Tt124:
         judged once per distinct place and issuer; a xã's rows (the only ones
         `_without_model` may report) one by one."""
         places = cols[col["place_id"]]
-        place_of = columns.mapped(places, lambda p: state["places"].get(nfc(p.strip())))
+        by_place = columns.value_table(places, lambda p: state["places"].get(nfc(p.strip())))
         issuers = cols[col["issuer"]] if "issuer" in col else ("",) * n
-        pairs = list(zip(places, issuers, strict=True))
-        by_place = dict(zip(places, place_of, strict=True))
         bad = {
             pair
-            for pair in set(pairs)
+            for pair in set(zip(places, issuers, strict=True))
             if (place := by_place[pair[0]]) is not None
             and self._issuer(state, place, pair[1]) is not None
         }
-        found = columns.where(pairs, bad)
+        found = columns.where(list(zip(places, issuers, strict=True)), bad) if bad else []
         years, results = cols[col["year"]], cols[col["result"]]
+        xa = {p for p, place in by_place.items() if place is not None and place[0] == "xa"}
         found += [
             j
-            for j, place in enumerate(place_of)
-            if place is not None
-            and place[0] == "xa"
-            and self._without_model(state, place, years[j], results[j])
+            for j in columns.where(places, xa)
+            if self._without_model(state, by_place[places[j]], years[j], results[j])
         ]
         return found
 
@@ -1448,11 +1479,17 @@ class _SecurityTeam:
     ) -> list[int]:
         """The rows `check` reports (generator.data.columns), each distinct place and
         unit, and each distinct count of members, judged once."""
-        pairs = list(zip(cols[col["place_id"]], cols[col["unit_code"]], strict=True))
-        wrong = {p for p in set(pairs) if self._wrong_place(places, *p) is not None}
+        ids, units = cols[col["place_id"]], cols[col["unit_code"]]
+        wrong = {
+            p
+            for p in set(zip(ids, units, strict=True))
+            if self._wrong_place(places, *p) is not None
+        }
         members = cols[col["members"]]
         few = {m for m in set(members) if self._few(m) is not None}
-        return columns.where(pairs, wrong) + columns.where(members, few)
+        # (the rows' pairs made only to find the rows of some)
+        found = columns.where(list(zip(ids, units, strict=True)), wrong) if wrong else []
+        return found + columns.where(members, few)
 
     @staticmethod
     def _wrong_place(
@@ -1532,12 +1569,19 @@ class _SecurityTeamRating:
         """The rows `check` may report (generator.data.columns): each distinct team and
         year judged once; every "xuất sắc" row of a xã and year over the share (`check`
         reports the first one)."""
-        pairs = list(zip(cols[col["team_id"]], cols[col["year"]], strict=True))
-        too_new = {p for p in set(pairs) if self._too_new(state, *p) is not None}
-        ratings = cols[col["rating"]]
-        triples = list(zip(cols[col["team_id"]], cols[col["year"]], ratings, strict=True))
-        over = {t for t in set(triples) if self._over_quota(state, *t) is not None}
-        return columns.where(pairs, too_new) + columns.where(triples, over)
+        teams, years, ratings = (cols[col[c]] for c in ("team_id", "year", "rating"))
+        too_new = {
+            p for p in set(zip(teams, years, strict=True)) if self._too_new(state, *p) is not None
+        }
+        found = columns.where(list(zip(teams, years, strict=True)), too_new) if too_new else []
+        # Only a "xuất sắc" rating is ever over the share: the other rows' triples are not
+        # judged (the rows' tuples made only to find the rows of some).
+        excellent = {r for r in set(ratings) if r.strip() == "hoan_thanh_xuat_sac"}
+        triples = {t for t in zip(teams, years, ratings, strict=True) if t[2] in excellent}
+        over = {t for t in triples if self._over_quota(state, *t) is not None}
+        if over:
+            found += columns.where(list(zip(teams, years, ratings, strict=True)), over)
+        return found
 
     def _team(self, state: Any, team_cell: str, year_cell: str) -> tuple[str, str, str] | None:
         """(unit code, established, year) of a known team and a year in digits."""
@@ -1552,6 +1596,13 @@ class _SecurityTeamRating:
         if found is None:
             return None
         _unit, raw_established, raw_year = found
+        return self._too_new_dates(raw_established, raw_year)
+
+    @classmethod
+    @functools.lru_cache(maxsize=65_536)  # a few hundred dates and years repeat over 70,000 tổ
+    def _too_new_dates(cls, raw_established: str, raw_year: str) -> dict[str, str] | None:
+        """`_too_new`'s finding for a tổ established then and rated that year: a function
+        of the two texts alone."""
         try:
             established = date.fromisoformat(raw_established) if raw_established else None
         except ValueError:
@@ -1561,7 +1612,7 @@ class _SecurityTeamRating:
             months = (last.year - established.year) * 12 + last.month - established.month
             if last.day < established.day:
                 months -= 1
-            if months < self.MONTHS:
+            if months < cls.MONTHS:
                 return {"year": raw_year, "established": established.strftime("%d/%m/%Y")}
         return None
 
