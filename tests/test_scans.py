@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import random
 import re
 import shutil
 import subprocess
@@ -428,6 +429,40 @@ def test_a_file_without_a_secret_literal_is_not_searched(monkeypatch: pytest.Mon
     assert scan_published("a/index.html", page) == []
     other = b"<p>\nglpat-xYz1234567890abcdEFGH\n</p>"
     assert len(scan_published("a/index.html", other)) == 1
+
+
+MIXED_CASE = {
+    "sEcReT_AcCeSs_KeY = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY": (
+        "khóa bí mật AWS: sEcReT_AcCeSs_KeY = wJ…"
+    ),
+    "AUTHORIZATION: bEaReR abcdEFGH1234.x": "Authorization: Bearer: ab…",
+    f"Vapid_PrIvAtE_kEy={PRIVATE}": f"khóa riêng VAPID: Vapid_PrIvAtE_kEy = {PRIVATE[:2]}…",
+}
+
+
+@pytest.mark.parametrize("secret", list(MIXED_CASE))
+def test_a_case_insensitive_secret_is_found_in_any_case(secret: str) -> None:
+    """The case-insensitive patterns' literals are every case of a part of their words
+    (`_any_case`), so that the one-pass search sends a mixed-case name to its pattern. The
+    triggers they had before ("ecret"/"ECRET", "earer"/"EARER", "rivate"/"RIVATE") are not
+    in these samples (the control: such a file skipped every pattern and was published)."""
+    data = f"<p>\n{secret}\n</p>".encode()
+    old = (b"ecret", b"ECRET", b"earer", b"EARER", b"rivate", b"RIVATE")
+    assert not any(t in data for t in old)
+    assert [p.line() for p in scan_published("a/index.html", data)] == [
+        f"a/index.html:2: lỗi: có khóa bí mật ({MIXED_CASE[secret]}){SECRET}"
+    ]
+
+
+def test_any_case_spells_every_case() -> None:
+    rng = random.Random(18)
+    for word, part in ((b"secret", b"ecr"), (b"bearer", b"rer"), (b"private", b"ivat")):
+        spellings = scan_mod._any_case(part)
+        assert len(set(spellings)) == 2 ** len(part)
+        for _ in range(200):
+            mixed = bytes(rng.choice((c, ord(chr(c).upper()))) for c in word)
+            assert any(s in mixed for s in spellings), mixed
+    assert scan_mod._any_case(b"a1") == (b"A1", b"a1")  # (a digit has one case)
 
 
 def test_a_named_private_key_is_reported_once() -> None:
