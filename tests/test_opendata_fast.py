@@ -214,22 +214,30 @@ def test_a_plain_tables_csv_is_its_cells_joined() -> None:
         assert out.getvalue() != f"x,{cell}\n"
 
 
+def _kept_split(tmp_path: Path, table: str) -> tuple[Any, Any, ProvinceIndex, dict[str, Any], Any]:
+    """A fixture package's `table` split by province and kept as `antq serve` keeps it
+    (`_keep`): the package, the table's spec, the province index, the split and the kept
+    entry."""
+    package = _package(tmp_path, "")
+    spec = package.resource(table)
+    assert spec is not None
+    index = ProvinceIndex(package)
+    link = index.link(table)
+    assert link is not None
+    split = opendata._split_csv(spec, index, link[0])
+    assert split["data"] is not None
+    opendata._KEPT.clear()
+    opendata._keep(table, "context", "digest", split, {})
+    return package, spec, index, split, opendata._KEPT[table]
+
+
 def test_a_patched_row_with_a_quote_is_written_by_the_csv_writer(tmp_path: Path) -> None:
     """`antq serve` patches a kept plain split with a row whose cell holds ',' (quoted):
     the split is no longer plain, and its province's CSV quotes the cell as the per-cell
     conversion does. Negative control: without `_patch_split` clearing `split["plain"]`,
     the cell is published unquoted (a column too many)."""
-    package = _package(tmp_path, "")
-    spec = package.resource("assessments")
-    assert spec is not None
-    index = ProvinceIndex(package)
-    link = index.link("assessments")
-    assert link is not None
-    split = opendata._split_csv(spec, index, link[0])
-    assert split["plain"] and split["data"] is not None
-    opendata._KEPT.clear()
-    opendata._keep("assessments", "context", "digest", split, {})
-    kept = opendata._KEPT["assessments"]
+    package, spec, index, split, kept = _kept_split(tmp_path, "assessments")
+    assert split["plain"]
     head, first, *rest = split["data"].split(b"\n")
     cells = first.decode().split(",")
     cells[split["header"].index("issuer")] = '"UBND xã A, huyện B"'
@@ -282,17 +290,8 @@ def test_a_patched_row_in_nfd_is_normalised(tmp_path: Path) -> None:
     """`antq serve` patches a kept split (`_patch_split`) with a row typed in NFD: the
     province's JSON normalises it (the split is no longer known NFC). Negative control:
     without `_patch_split` clearing `split["nfc"]`, the NFD name is published as typed."""
-    package = _package(tmp_path, "")
-    spec = package.resource("places")
-    assert spec is not None
-    index = ProvinceIndex(package)
-    link = index.link("places")
-    assert link is not None
-    split = opendata._split_csv(spec, index, link[0])
-    assert split["nfc"] and split["data"] is not None
-    opendata._KEPT.clear()
-    opendata._keep("places", "context", "digest", split, {})
-    kept = opendata._KEPT["places"]
+    _, spec, index, split, kept = _kept_split(tmp_path, "places")
+    assert split["nfc"]
     edited = split["data"].replace("Thôn Nghi Khê,".encode(), f"{NFD_NAME},".encode(), 1)
     assert opendata._patch_split(kept, edited) is not None
     assert not kept.split["nfc"]
