@@ -108,7 +108,7 @@ class Staging:
         except FileNotFoundError:
             os.makedirs(f"{self.dir}/{folder}", exist_ok=True)
         except FileExistsError:
-            pass
+            pass  # (made already: by another worker, or as a parent of an earlier folder)
         self._made_rel.add(folder)
 
     def create(self, rel: str) -> BinaryIO:
