@@ -47,7 +47,8 @@ output folder it took 4.0 s, as it does not write a file whose name exists; with
 fragments there, 5.95. An edited page changes nearly every word index chunk (its words'
 positions move), so keeping the unchanged pages' fragments for a rebuilt index would save
 ~10 %, not worth ruling out a new fragment named as a kept one. The copies are kept between
-builds (in the build cache, swapped in like the site), so an unchanged page needs no new copy.
+builds (in the build cache, updated in place: `Builder._copies_for_search`), so an unchanged
+page needs no new copy.
 
 Pagefind cannot update an index: an index is rebuilt when any of its copies changed, and
 hard-linked from the previous build when none did (an edit that changes no indexed text,

@@ -615,6 +615,33 @@ def test_the_scan_memo_is_dropped_for_other_code(package, site_dir, tmp_path, mo
     assert any(line.startswith("index.html:1:") for line in lines)
 
 
+def test_a_build_updates_the_kept_search_copies_in_place(package, site_dir, tmp_path) -> None:
+    """`antq build` updates the search copies the cache keeps in place
+    (`Builder._copies_for_search`): a second build, its output folder removed first, keeps every
+    folder of them (no new tree of folders and links, no old one removed) and rewrites the
+    copy of an edited lesson only; the copies and the site equal a clean build's.
+    Negative control (run by hand): copies staged in a new folder as the site is
+    (`_staging(..., o.in_place)`) make the folders anew, and the inodes differ."""
+    cache, out = tmp_path / "cache", tmp_path / "public"
+    _build(package, out, site_dir, cache, parallel=False)
+    shutil.rmtree(out)
+    kept = next((cache / "build").glob("*-search"))
+    folders = {p: p.stat().st_ino for p in [kept, *kept.rglob("*")] if p.is_dir()}
+    files = {p: p.stat().st_ino for p in kept.rglob("*.html")}
+    lesson = package / "lessons" / "mau.md"
+    text = lesson.read_text(encoding="utf-8")
+    lesson.write_text(text.replace("## Dấu hiệu", "Câu thêm về Khánh Hoà.\n\n## Dấu hiệu"), "utf-8")
+    _build(package, out, site_dir, cache, parallel=False, full=True)
+    assert {p: p.stat().st_ino for p in [kept, *kept.rglob("*")] if p.is_dir()} == folders
+    changed = [p for p, ino in files.items() if p.stat().st_ino != ino]
+    assert len(changed) == 1 and "Khánh Hoà" in changed[0].read_text(encoding="utf-8")
+    assert sorted(p.name for p in (cache / "build").iterdir() if p.name.startswith(".")) == []
+    clean, clean_cache = tmp_path / "clean", tmp_path / "cache-clean"
+    _build(package, clean, site_dir, clean_cache, parallel=False)
+    assert contents(out) == contents(clean)
+    assert contents(kept) == contents(next((clean_cache / "build").glob("*-search")))
+
+
 def test_search_copies_reused_give_the_index_fresh_ones_give(
     package, site_dir, tmp_path, monkeypatch
 ) -> None:
