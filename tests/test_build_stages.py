@@ -642,6 +642,47 @@ def test_a_build_updates_the_kept_search_copies_in_place(package, site_dir, tmp_
     assert contents(kept) == contents(next((clean_cache / "build").glob("*-search")))
 
 
+def test_pages_kept_in_the_store_are_linked_once_checked(package, site_dir, tmp_path) -> None:
+    """A build keeps each page it writes in the pages' store (`build._put_page`: the build
+    cache's, each file named by the digest of its bytes). A --full build into a new output
+    folder links the unchanged pages from it (the same inode: no file made); a stored file
+    whose bytes are not its name's is not published (the page is written, the stored file
+    replaced); the store then holds exactly the pages the site holds, and the site equals a
+    clean build's. Negative control (run by hand): a stored file linked unread (`same =
+    True`) publishes the damaged bytes."""
+    import hashlib
+
+    cache, out = tmp_path / "cache", tmp_path / "public"
+    _build(package, out, site_dir, cache, parallel=False)
+    store = next((cache / "build").glob("*-pages"))
+    home, lesson_page = out / "index.html", out / "bai-hoc" / "mau" / "index.html"
+    by_inode = {p.stat().st_ino: p for p in store.iterdir()}
+    assert home.stat().st_ino in by_inode and lesson_page.stat().st_ino in by_inode
+    damaged = by_inode[home.stat().st_ino]
+    good = damaged.read_bytes()
+    damaged.unlink()
+    damaged.write_bytes(good.replace(b"</main>", b"<p>0912345678</p></main>"))
+    old_lesson = lesson_page.read_bytes()
+    lesson = package / "lessons" / "mau.md"
+    text = lesson.read_text(encoding="utf-8")
+    lesson.write_text(text.replace("## Dấu hiệu", "Câu thêm về Khánh Hoà.\n\n## Dấu hiệu"), "utf-8")
+    kept = {p: p.stat().st_ino for p in out.rglob("*.html") if p not in (home, lesson_page)}
+    shutil.rmtree(out)
+    _build(package, out, site_dir, cache, parallel=False, full=True)
+    assert home.read_bytes() == good and damaged.read_bytes() == good
+    assert home.stat().st_ino == damaged.stat().st_ino
+    assert lesson_page.read_bytes() != old_lesson
+    relinked = [p for p, ino in kept.items() if p.stat().st_ino == ino]
+    assert len(relinked) > 0.9 * len(kept)  # (a page that reads the lesson's text changed)
+    published = {p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    for stored in store.iterdir():
+        assert stored.name == hashlib.sha256(stored.read_bytes()).digest()[:16].hex()
+        assert stored.stat().st_ino in published
+    clean, clean_cache = tmp_path / "clean", tmp_path / "cache-clean"
+    _build(package, clean, site_dir, clean_cache, parallel=False)
+    assert contents(out) == contents(clean)
+
+
 def test_search_copies_reused_give_the_index_fresh_ones_give(
     package, site_dir, tmp_path, monkeypatch
 ) -> None:
