@@ -1080,12 +1080,7 @@ class Builder:
                 (bool(model.lessons), bool(model.news)),
             )
         with stage("render+write"):
-            # (generator.scanmemo; None: not read, nor saved: the last one stays)
-            memo = self._read_memo() if len(to_render) + len(to_produce) >= MEMO_MIN else None
-            store = None
-            if memo is not None and not isinstance(staging, InPlace):
-                self.pages_path.mkdir(parents=True, exist_ok=True)
-                store = str(self.pages_path)
+            memo, store = self._memo_and_store(staging, len(to_render) + len(to_produce))
             problems, new_copies, keys, made = _run_jobs(
                 renderer,
                 staging,
@@ -1115,6 +1110,18 @@ class Builder:
             deps=keyed,
             memo=_memo_entries(memo, made, outputs) if memo is not None else None,
         )
+
+    def _memo_and_store(self, staging: Staging, jobs: int) -> tuple[ScanMemo | None, str | None]:
+        """The scan memo for `jobs` render and produce jobs (generator.scanmemo; None: not
+        read, nor saved: the last one stays) and the pages' store (`_put_page`; None: none,
+        as in a build in place, which writes only the pages that changed)."""
+        if jobs < MEMO_MIN:
+            return None, None
+        memo = self._read_memo()
+        if isinstance(staging, InPlace):
+            return memo, None
+        self.pages_path.mkdir(parents=True, exist_ok=True)
+        return memo, str(self.pages_path)
 
     def _renderer(
         self, settings: Settings, model: SiteModel, assets: dict[str, str]
