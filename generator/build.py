@@ -1661,7 +1661,7 @@ def _render_job(start: int, stop: int) -> JobResult:
         _check_size(rel, data)
         found, known = _scan_once(rel, data, made, copy or "")
         problems += found
-        written = _put_page(staging, rel, data, made.get(rel))
+        written = _put_page(staging, rel, data, made.get(rel), known is not None)
         if pwa.reads(rel):
             facts += pwa.facts(os.stat(written), text, data)
         if copy is not None and (sha256 := _copy_once(rel, text, copy, known, made)):
@@ -1683,23 +1683,25 @@ def _prune_store(store: Path, memo: Mapping[str, Entry]) -> None:
                 os.unlink(store / name)
 
 
-def _put_page(staging: Staging, rel: str, data: bytes, entry: Entry | None) -> str:
+def _put_page(staging: Staging, rel: str, data: bytes, entry: Entry | None, known: bool) -> str:
     """`staging.put` of a rendered page, or a hard link to a file of the pages' store
     (`_JOB["store"]`, in the build cache: each page the last builds wrote, named by the
     digest of its bytes, `entry[0]`) when that file holds these very bytes (read and
     compared: a changed or damaged one is replaced). A page written is linked into the
     store for the next build. `entry`: the page's scan memo entry (None: it was not scanned
-    clean, and the build stops). A `--full` build into a new output folder (a fresh checkout
-    with its cache kept, as in CI) then makes no new file for an unchanged page: on this
-    project's machines (ext4 without a journal, which skips the inodes freed in the last
-    minutes when it allocates one) making a file where many were just removed costs up to
-    ~0.6 ms, and the national site's 7,800 pages were ~15 % of a warm --full build's CPU."""
+    clean, and the build stops); `known`: the last build's memo has it (else the store,
+    pruned to the memo's digests, has not: it is not asked, as on a first build).
+    A `--full` build into a new output folder (a fresh checkout with its cache kept, as in
+    CI) then makes no new file for an unchanged page: on this project's machines (ext4
+    without a journal, which skips the inodes freed in the last minutes when it allocates
+    one) making a file where many were just removed costs up to ~0.6 ms, and the national
+    site's 7,800 pages were ~15 % of a warm --full build's CPU."""
     store: str | None = _JOB.get("store")
     if store is None or entry is None:
         return staging.put(rel, data)
     kept = f"{store}/{entry[0].hex()}"
     try:
-        handle = os.open(kept, os.O_RDONLY | os.O_CLOEXEC)
+        handle = os.open(kept, os.O_RDONLY | os.O_CLOEXEC) if known else -1
     except OSError:
         handle = -1
     if handle >= 0:
