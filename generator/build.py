@@ -713,7 +713,7 @@ class Builder:
         `--full` build, or one into a missing output folder, renders every page (`_load_cache`
         gave it an empty cache), yet the copies it makes again are mostly the ones kept
         (linked by the scan memo's word: `_copy_once`), so it reads the list all the same."""
-        if cache.copies or not (self.o.full or not self.o.out_dir.is_dir()):
+        if cache.code:  # (read: `_load_cache` read the file)
             return cache.copies
         return BuildCache.read(self.cache_path, self.code).copies
 
@@ -1710,16 +1710,7 @@ def _put_page(staging: Staging, rel: str, data: bytes, entry: Entry | None, know
         finally:
             os.close(handle)
         if same:
-            name = f"{staging.dir}/{rel}" if staging.recycled else staging.file(rel)
-            try:
-                os.link(kept, name)
-            except FileNotFoundError:  # (a folder the earlier site's skeleton lacks)
-                os.link(kept, staging.file(rel))
-            except FileExistsError:
-                raise  # (written twice in one build: a bug, never a page to truncate)
-            except OSError:  # another filesystem: written as any page
-                return staging.put(rel, data)
-            return name
+            return os.fspath(staging.place(rel, Path(kept)))
         with contextlib.suppress(OSError):
             os.unlink(kept)  # (other bytes under the name of these: not kept)
     name = staging.put(rel, data)
