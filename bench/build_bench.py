@@ -31,7 +31,10 @@ seconds of each edit rebuild's process tree beside its wall time (a shared machi
 time is mostly waiting; compare two trees' rows from runs made back to back or together).
 
 `--full-only`: only the whole-build rows (1, 2 and 3), each with the CPU seconds of its
-process tree beside its wall time, and the stage timings of the warm full build.
+process tree beside its wall time (and the kernel's part of them: on a filesystem that
+skips recently freed inodes, ext4 without a journal, the same cold build's kernel seconds
+grow from ~8 to ~25 when many files were removed just before), and the stage timings of the
+warm full build.
 
 `--root DIR` measures the antq source tree at DIR (e.g. a copy of main) with this
 interpreter and this bench: run it once with and once without, back to back, to compare.
@@ -75,19 +78,21 @@ BUILT = re.compile(
 )
 UNCHANGED = "Không có gì thay đổi"
 LAST_CPU = 0.0  # CPU seconds (user + system) of the last run_capture's process tree
+LAST_SYS = 0.0  # the system part of LAST_CPU
 
 
 def run_capture(cmd: list[str], env: dict[str, str], log: Path) -> tuple[float, float, str]:
     """`_measure.run`, with the command's stdout and stderr kept in `log` and `log.err`
     (`exec` keeps the same process, so the wall time and the memory are the command's own).
     Stops on a failed build."""
-    global LAST_CPU
+    global LAST_CPU, LAST_SYS
     err = log.with_suffix(".err")
     wrapped = ["sh", "-c", 'e=$1; shift; exec "$@" >"$0" 2>"$e"', str(log), str(err), *cmd]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall, mem, code = run(wrapped, cwd=ROOT, env=env)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     LAST_CPU = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    LAST_SYS = after.ru_stime - before.ru_stime
     text = log.read_text(encoding="utf-8", errors="replace")
     if code != 0:
         errors = err.read_text(encoding="utf-8", errors="replace")
@@ -483,9 +488,9 @@ def full_only(
     shape and the stage timings of the median warm full build."""
     out, cache = dirs
     rows: dict[str, tuple[list[float], list[float], list[float]]] = {
-        "full build, cold validation cache": ([], []),
-        "full build, warm validation cache (--full)": ([], []),
-        "no-change rebuild": ([], []),
+        "full build, cold validation cache": ([], [], []),
+        "full build, warm validation cache (--full)": ([], [], []),
+        "no-change rebuild": ([], [], []),
     }
     cold, warm, same = rows.values()
     warm_logs: list[str] = []
@@ -493,21 +498,23 @@ def full_only(
         shutil.rmtree(cache, ignore_errors=True)
         shutil.rmtree(out, ignore_errors=True)
         w, _, _ = run_capture(build, env, log)
-        cold[0].append(w), cold[1].append(LAST_CPU)
+        cold[0].append(w), cold[1].append(LAST_CPU), cold[2].append(LAST_SYS)
         shutil.rmtree(out)
         w, _, text = run_capture([*build, "--full", "--verbose"], env, log)
-        warm[0].append(w), warm[1].append(LAST_CPU), warm_logs.append(text)
+        warm[0].append(w), warm[1].append(LAST_CPU), warm[2].append(LAST_SYS)
+        warm_logs.append(text)
         w, _, text = run_capture(build, env, log)
         if UNCHANGED not in text:
             raise SystemExit("the no-change rebuild did not stop early")
-        same[0].append(w), same[1].append(LAST_CPU)
+        same[0].append(w), same[1].append(LAST_CPU), same[2].append(LAST_SYS)
     files, html, nbytes = tree_size(out)
     built = BUILT.search(warm_logs[-1])
     pages = f"{built.group(1)} pages + {built.group(2)} data files" if built else "?"
     print(f"output: {pages}; {files:,} files ({html:,} HTML), {nbytes / 1e6:.0f} MB")
-    for what, (walls, cpus) in rows.items():
+    for what, (walls, cpus, kernel) in rows.items():
         print(
             f"{what}: median {median(walls):.2f} s wall, {median(cpus):.2f} CPU s"
+            f" ({median(kernel):.2f} in the kernel)"
             f"   (runs: {', '.join(f'{w:.2f}' for w in walls)})"
         )
     print_stages("warm full build", warm[0], warm_logs)
