@@ -100,6 +100,14 @@ def run_capture(cmd: list[str], env: dict[str, str], log: Path) -> tuple[float, 
     return wall, mem, text
 
 
+def _cpu(runs: list[tuple[float, float]]) -> str:
+    """The median CPU seconds of runs of (CPU s, the kernel's part), and that part's."""
+    return (
+        f"{median([c for c, _ in runs]):.1f} CPU s,"
+        f" {median([k for _, k in runs]):.1f} of them in the kernel"
+    )
+
+
 def national_site(dest: Path, source: Path = ROOT / "site") -> Path:
     """site/ (`source`: another tree's) copied with the national scope."""
     shutil.copytree(source, dest)
@@ -616,6 +624,8 @@ def main() -> None:
         renamed, renamed_mem, renamed_logs = [], [], []  # the model's name, in git
 
         cold, cold_mem, warm, warm_mem, same, same_mem, edit, edit_mem = ([] for _ in range(8))
+        cold_cpu: list[tuple[float, float]] = []  # (CPU s, the kernel's part) of each run
+        warm_cpu: list[tuple[float, float]] = []
         big, big_mem, big_logs = [], [], []  # the assessments.csv edit
         warm_logs: list[str] = []
         same_logs: list[str] = []
@@ -625,11 +635,12 @@ def main() -> None:
             shutil.rmtree(cache, ignore_errors=True)
             shutil.rmtree(out, ignore_errors=True)
             w, m, _ = run_capture(build, env, log)
-            cold.append(w), cold_mem.append(m)
+            cold.append(w), cold_mem.append(m), cold_cpu.append((LAST_CPU, LAST_SYS))
 
             shutil.rmtree(out)
             w, m, text = run_capture([*build, "--full", "--verbose"], env, log)
             warm.append(w), warm_mem.append(m), warm_logs.append(text)
+            warm_cpu.append((LAST_CPU, LAST_SYS))
             shape = tree_size(out)
 
             w, m, text = run_capture(build, env, log)
@@ -666,9 +677,11 @@ def main() -> None:
         )
         print(
             f"full build, cold validation cache: median {median(cold):.1f} s, peak RSS sum {max(cold_mem):.0f} MB   [target <= 60 s, < 2048 MB]"
+            f"   ({_cpu(cold_cpu)})"
         )
         print(
             f"full build, warm validation cache (--full): median {median(warm):.1f} s, peak RSS sum {max(warm_mem):.0f} MB   [target <= 60 s, < 2048 MB]"
+            f"   ({_cpu(warm_cpu)})"
         )
         skipped = sum(UNCHANGED in t for t in same_logs)
         print(
