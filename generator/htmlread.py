@@ -199,14 +199,12 @@ def drop_ignored(html_text: str) -> str:
         if found is None:
             break
         cursor = found.end()
-        if found.start() < pos:
-            continue  # inside an element already dropped
         end = _element_end(html_text, found.group(1), found.end())
         if end < 0:
             continue
         out.append(html_text[pos : found.start()])
-        # The marks inside the element dropped are not looked at (~40 a national xã page:
-        # its rows and cells in sections dropped whole).
+        # The next mark is looked for after the element dropped: those inside it are not
+        # looked at (~40 a national xã page: its rows and cells in sections dropped whole).
         pos = cursor = end
     out.append(html_text[pos:])
     return "".join(out)
