@@ -103,8 +103,8 @@ def run_capture(cmd: list[str], env: dict[str, str], log: Path) -> tuple[float, 
 def _cpu(runs: list[tuple[float, float]]) -> str:
     """The median CPU seconds of runs of (CPU s, the kernel's part), and that part's."""
     return (
-        f"{median([c for c, _ in runs]):.1f} CPU s,"
-        f" {median([k for _, k in runs]):.1f} of them in the kernel"
+        f"{median([c for c, _ in runs]):.2f} CPU s"
+        f" ({median([k for _, k in runs]):.2f} in the kernel)"
     )
 
 
@@ -521,8 +521,7 @@ def full_only(
     print(f"output: {pages}; {files:,} files ({html:,} HTML), {nbytes / 1e6:.0f} MB")
     for what, (walls, cpus, kernel) in rows.items():
         print(
-            f"{what}: median {median(walls):.2f} s wall, {median(cpus):.2f} CPU s"
-            f" ({median(kernel):.2f} in the kernel)"
+            f"{what}: median {median(walls):.2f} s wall, {_cpu(list(zip(cpus, kernel, strict=True)))}"
             f"   (runs: {', '.join(f'{w:.2f}' for w in walls)})"
         )
     print_stages("warm full build", warm[0], warm_logs)
