@@ -284,6 +284,9 @@ class BuildCache:
     # each page's that declares its keys: the hash of its keys, URL, title and templates.
     deps_base: str = ""
     deps: Mapping[str, str] = field(default_factory=dict)
+    # The data's warnings as the build printed them: a build of the same inputs that stops
+    # as unchanged prints them again (they still stand), and a `strict` one does not stop.
+    warnings: tuple[str, ...] = ()
 
     @classmethod
     def read(cls, path: Path, code: str) -> BuildCache:
@@ -307,6 +310,7 @@ class BuildCache:
                 derived=tuple(data.get("derived", ())),
                 deps_base=str(data["deps_base"]),
                 deps=dict(data["deps"]),
+                warnings=tuple(str(line) for line in data["warnings"]),
             )
         except (KeyError, TypeError, ValueError):
             return cls()
@@ -322,6 +326,7 @@ class BuildCache:
             "derived": list(self.derived),
             "deps_base": self.deps_base,
             "deps": dict(self.deps),
+            "warnings": list(self.warnings),
         }
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
@@ -763,7 +768,12 @@ class Builder:
         # builds nothing. `antq build` makes the index: it does not stop here.
         if pending and not self.o.defer_search:
             return False
+        # A `strict` build after one that published warnings: validation (from its cache)
+        # decides, and refuses them as it would with any edit; it must not pass unchanged.
+        if self.o.strict and cache.warnings:
+            return False
         if (cache.fingerprint == inputs.fingerprint or pending) and self._output_intact(cache):
+            self.report.warnings = list(cache.warnings)  # they still stand: said again
             self.report.skipped = True
             self.report.search_pending = pending
             self.report.pages = len(cache.pages)
@@ -942,6 +952,7 @@ class Builder:
             derived=tuple(sorted(derived)),
             deps_base=deps_base,
             deps=keyed,
+            warnings=carry.warnings if carry is not None else tuple(self.report.warnings),
         ).write(self.cache_path)
         if written.memo is not None:  # (this build's: the render jobs read the last one)
             from generator import scanmemo

@@ -392,6 +392,32 @@ def test_unchanged_build_imports_no_stage(make_package, site_dir, tmp_path, monk
 # -- 5. a Pagefind failure is a user-facing build error ----------------------------------------
 
 
+def test_an_unchanged_build_repeats_the_warnings_and_a_strict_one_refuses_them(
+    site_dir, tmp_path, monkeypatch
+) -> None:
+    """The bundled sample, judged on 21/11/2025, cites laws not yet in force (warnings). A
+    second build of the same inputs stops as unchanged and prints the same warnings (they
+    still stand); `--strict` after it refuses them, as a strict build with any edit would,
+    and leaves the site; with --allow-lapsed-law (date warnings only) it passes.
+    Negative control (run by hand): without the strict test in `Builder._unchanged`, the
+    strict build stops as unchanged and passes (exit 0), found by tests/random_edits.py."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("ANTQ_CACHE_DIR", str(tmp_path / "cache"))
+    data, out = tmp_path / "data", tmp_path / "public"
+    shutil.copytree(ROOT / "data", data)
+    first = build(data, out, site_dir)
+    assert first.warnings and all("legal-not-yet-in-force" in w for w in first.warnings)
+    again = build(data, out, site_dir)
+    assert again.skipped and again.warnings == first.warnings
+    before = contents(out)
+    with pytest.raises(BuildError) as refused:
+        build(data, out, site_dir, strict=True)
+    assert refused.value.lines[:-1] == first.warnings
+    assert contents(out) == before
+    lapsed = build(data, out, site_dir, strict=True, allow_lapsed_law=True)
+    assert lapsed.warnings == first.warnings and lapsed.written == 0
+
+
 def test_pagefind_failure_is_a_build_error(make_package, site_dir, tmp_path, monkeypatch) -> None:
     fake = tmp_path / "pagefind"
     fake.write_text("#!/bin/sh\necho 'Error: out of disk space' >&2\nexit 3\n", encoding="utf-8")
