@@ -1,20 +1,21 @@
 """Random edits of a whole antq project, each followed by an incremental build and a clean
 build in new processes: the incremental site must equal the clean one byte for byte (issue 18,
-"Done when"), and when the edit makes bad data both must refuse it with the same messages and
-leave the published site as it was.
+"Done when"), with the same messages; when the edit makes bad data both must refuse it with
+the same messages, and the published site must stay as it was.
 
 The project is the bundled sample (data/, site/ and a copy of generator/ with pwa/), so that
 every family is edited: each table's rows (a cell changed, a row added, removed or moved), the
 lessons and news articles (text, a title, a lesson added or removed), the templates (visible
-text, a Jinja comment), the site's settings (its name, its scope) and the Python modules (a
-constant added, the date format changed). Values come from other rows of the same column, so
-most edits keep the data valid; the others exercise the refusal path, and are reverted after
-it, so the next incremental build follows a refused one.
+text, a Jinja comment), the site's settings (its name, its scope), the service worker's
+source and the Python modules (a constant added, the date format changed). Values come from
+other rows of the same column, so most edits keep the data valid; the others exercise the
+refusal path, and are reverted after it, so the next incremental build follows a refused one.
+`--serve`: the incremental builds are `antq serve`'s rebuilds, in one long-lived process.
 
 Used by tests/test_random_edits.py (a few rounds, a fixed seed) and, for longer campaigns, as
 a script printing what it did (the seed decides everything, so a failing round can be rerun):
 
-    .venv/bin/python -m tests.random_edits --rounds 40 --seed 7 [--work DIR]
+    .venv/bin/python -m tests.random_edits --rounds 40 --seed 7 [--serve] [--work DIR]
 """
 
 from __future__ import annotations
@@ -253,24 +254,26 @@ def _other_value(rng: random.Random, lines: list[str], column: int, current: str
 
 def edit_cell(project: Project) -> str | None:
     """One cell of a random row of a random table: another row's value of that column, or
-    (one time in five, for a cell with text) that text with a word added."""
+    (one time in five, for a cell with text) that text with a word added. (A column whose
+    rows all hold one value has no other: another cell is tried.)"""
     rng = project.rng
     name, path, _ = rng.choice(_tables(project, rows=2))
     header, lines = _read(path)
-    row = rng.randrange(1, len(lines))
-    cells = _cells(lines[row])
-    column = rng.randrange(len(header))
-    old = cells[column]
-    if rng.random() < 0.2 and re.search(r"[^\W\d_]", old):
-        new: str | None = f"{old} mới"
-    else:
-        new = _other_value(rng, lines, column, old)
-    if new is None:
-        return None
-    cells[column] = new
-    lines[row] = _line(cells)
-    project.write(path, "\n".join(lines) + "\n")
-    return f"{name} line {row + 1}: {header[column]} {old!r} → {new!r}"
+    for _ in range(20):
+        row = rng.randrange(1, len(lines))
+        cells = _cells(lines[row])
+        column = rng.randrange(len(header))
+        old = cells[column]
+        if rng.random() < 0.2 and re.search(r"[^\W\d_]", old):
+            new: str | None = f"{old} mới"
+        else:
+            new = _other_value(rng, lines, column, old)
+        if new is not None:
+            cells[column] = new
+            lines[row] = _line(cells)
+            project.write(path, "\n".join(lines) + "\n")
+            return f"{name} line {row + 1}: {header[column]} {old!r} → {new!r}"
+    return None
 
 
 def _fresh_key(project: Project, lines: list[str], column: int, value: str) -> str:
@@ -466,6 +469,15 @@ def edit_code(project: Project) -> str | None:
     return f"{path.relative_to(project.code)}: a constant added"
 
 
+def edit_pwa(project: Project) -> str | None:
+    """The service worker's source (pwa/, beside the code): a comment added to one of its
+    scripts, which the published service worker carries."""
+    path = project.rng.choice(sorted((project.code / "pwa").glob("*.js")))
+    text = path.read_text(encoding="utf-8")
+    project.write(path, text + f"// sửa {project.fresh()}\n")
+    return f"pwa/{path.name}: a comment added"
+
+
 # (edit, weight): the tables' rows most often, since most of the incremental code is theirs.
 EDITS: list[tuple[Callable[[Project], str | None], int]] = [
     (edit_cell, 8),
@@ -477,6 +489,7 @@ EDITS: list[tuple[Callable[[Project], str | None], int]] = [
     (edit_template, 2),
     (edit_settings, 1),
     (edit_code, 1),
+    (edit_pwa, 1),
 ]
 
 
