@@ -4,9 +4,10 @@ build in new processes: the incremental site must equal the clean one byte for b
 the same messages, and the published site must stay as it was.
 
 The project is the bundled sample (data/, site/ and a copy of generator/ with pwa/), so that
-every family is edited: each table's rows (a cell changed, a row added, removed or moved), the
-lessons and news articles (text, a title, a lesson added or removed), the templates (visible
-text, a Jinja comment), the site's settings (its name, its scope), the service worker's
+every family is edited: each table's rows (a cell changed, a row added, removed or moved;
+the table saved again with CRLF, a byte-order mark or two columns swapped), the lessons and
+news articles (text, a title, a lesson added or removed), the templates (visible text, a
+Jinja comment), the site's settings (its name, its scope), the service worker's
 source and the Python modules (a constant added, the date format changed). Values come from
 other rows of the same column, so most edits keep the data valid; the others exercise the
 refusal path, and are reverted after it, so the next incremental build follows a refused one.
@@ -337,6 +338,41 @@ def move_row(project: Project) -> str | None:
     return f"{name}: line {row + 1} moved to line {to + 1}"
 
 
+def resave_table(project: Project) -> str | None:
+    """A table saved again as another editor would: with CRLF line ends (Excel), with a
+    byte-order mark, or with two columns swapped (header and rows) — the same data."""
+    rng = project.rng
+    name, path, _ = rng.choice(_tables(project, rows=1))
+    data = path.read_bytes()
+    choice = rng.randrange(3)
+    if choice == 0:
+        crlf = b"\r\n" in data
+        data = data.replace(b"\r\n", b"\n") if crlf else data.replace(b"\n", b"\r\n")
+        did = "LF line ends" if crlf else "CRLF line ends"
+    elif choice == 1:
+        bom = data.startswith(b"\xef\xbb\xbf")
+        data = data[3:] if bom else b"\xef\xbb\xbf" + data
+        did = "byte-order mark removed" if bom else "byte-order mark added"
+    else:
+        ends = "\r\n" if b"\r\n" in data else "\n"
+        text = data.decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        if len(rows[0]) < 2:
+            return None
+        a, b = rng.sample(range(len(rows[0])), 2)
+        for cells in rows:
+            cells[a], cells[b] = cells[b], cells[a]
+        out = io.StringIO()
+        csv.writer(out, lineterminator=ends).writerows(rows)
+        data = (
+            b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+        ) + out.getvalue().encode()
+        did = f"columns {rows[0][b]!r} and {rows[0][a]!r} swapped"
+    project.keep(path)
+    path.write_bytes(data)
+    return f"{name}: saved again, {did}"
+
+
 def _markdown_files(project: Project) -> list[Path]:
     lessons = sorted((project.data / "lessons").glob("*.md"))
     news = sorted((project.data / "news").glob("*/*/index.md"))
@@ -484,6 +520,7 @@ EDITS: list[tuple[Callable[[Project], str | None], int]] = [
     (add_row, 4),
     (remove_row, 3),
     (move_row, 2),
+    (resave_table, 1),
     (edit_text, 3),
     (add_or_remove_lesson, 1),
     (edit_template, 2),
