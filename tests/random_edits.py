@@ -5,12 +5,13 @@ the same messages, and the published site must stay as it was.
 
 The project is the bundled sample (data/, site/ and a copy of generator/ with pwa/), so that
 every family is edited: each table's rows (a cell changed, a row added, removed or moved;
-the table saved again with CRLF, a byte-order mark or two columns swapped), the lessons and
-news articles (text, a title, a lesson added or removed), the templates (visible text, a
-Jinja comment), the site's settings (its name, its scope), the service worker's
-source and the Python modules (a constant added, the date format changed). Values come from
-other rows of the same column, so most edits keep the data valid; the others exercise the
-refusal path, and are reverted after it, so the next incremental build follows a refused one.
+the table saved again with CRLF, a byte-order mark or two columns swapped; a label or a
+title in its schema), the lessons and news articles (text, a title, a lesson added or
+removed), the templates (visible text, a Jinja comment), the site's settings (its name, its
+scope), the service worker's source and the Python modules (a constant added, the date
+format changed). Values come from other rows of the same column, so most edits keep the data
+valid; the others exercise the refusal path, and are reverted after it, so the next
+incremental build follows a refused one.
 `--serve`: the incremental builds are `antq serve`'s rebuilds, in one long-lived process.
 
 Used by tests/test_random_edits.py (a few rounds, a fixed seed) and, for longer campaigns, as
@@ -373,6 +374,24 @@ def resave_table(project: Project) -> str | None:
     return f"{name}: saved again, {did}"
 
 
+# A label of a code or a field's title in a table's (or a lesson's) schema: shown on pages.
+_SCHEMA_TEXT = re.compile(r"(?:label|title): [^{}\n]*?(?=\}|\n)")
+
+
+def edit_schema(project: Project) -> str | None:
+    """A schema (data/schemas/): a word added to a code's label or a field's title."""
+    rng = project.rng
+    path = rng.choice(sorted((project.data / "schemas").glob("*.yaml")))
+    text = path.read_text(encoding="utf-8")
+    found = list(_SCHEMA_TEXT.finditer(text))
+    if not found:
+        return None
+    spot = rng.choice(found)
+    text = f"{text[: spot.end()]} (sửa {project.fresh()}){text[spot.end() :]}"
+    project.write(path, text)
+    return f"schemas/{path.name}: {spot.group()[:40]!r} changed"
+
+
 def _markdown_files(project: Project) -> list[Path]:
     lessons = sorted((project.data / "lessons").glob("*.md"))
     news = sorted((project.data / "news").glob("*/*/index.md"))
@@ -521,6 +540,7 @@ EDITS: list[tuple[Callable[[Project], str | None], int]] = [
     (remove_row, 3),
     (move_row, 2),
     (resave_table, 1),
+    (edit_schema, 1),
     (edit_text, 3),
     (add_or_remove_lesson, 1),
     (edit_template, 2),

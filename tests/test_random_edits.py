@@ -12,7 +12,7 @@ from tests.random_edits import EDITS, Project, edit_code, edit_template
 
 
 def test_random_edits_of_every_family_equal_clean_builds(tmp_path: Path) -> None:
-    """Two kinds of edit a round, in turn, so that five rounds edit every family: tables'
+    """Two kinds of edit a round, in turn, so that six rounds edit every family: tables'
     cells and rows, lessons and news, templates, settings and code."""
     lines: list[str] = []
     rounds = (len(EDITS) + 1) // 2
