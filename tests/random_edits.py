@@ -218,31 +218,36 @@ class Project:
 
 def _tables(project: Project, rows: int) -> list[tuple[str, Path, list[str]]]:
     """(name, CSV path, primary key fields) of each table of the package with a key and at
-    least `rows` rows."""
+    least `rows` rows (not one whose schema an edit left unreadable: the builds refuse it)."""
     package = yaml.safe_load((project.data / "datapackage.yaml").read_text(encoding="utf-8"))
     found = []
     for resource in package["resources"]:
-        schema = yaml.safe_load((project.data / resource["schema"]).read_text(encoding="utf-8"))
-        key = schema.get("primaryKey", [])
+        try:
+            schema = yaml.safe_load((project.data / resource["schema"]).read_text("utf-8"))
+        except yaml.YAMLError:
+            continue
+        key = schema.get("primaryKey", []) if isinstance(schema, dict) else []
         path = project.data / resource["path"]
         if key and len(_read(path)[1]) > rows:
             found.append((resource["name"], path, list(key)))
     return found
 
 
-def _line(cells: list[str]) -> str:
+def _line(cells: list[str], like: str) -> str:
+    """`cells` as a line of CSV ending as the line `like` does (with CR or not)."""
     out = io.StringIO()
     csv.writer(out, lineterminator="").writerow(cells)
-    return out.getvalue()
+    return out.getvalue() + ("\r" if like.endswith("\r") else "")
 
 
 def _read(path: Path) -> tuple[list[str], list[str]]:
-    """The table's header cells and its data lines (one record a line in these tables: the
-    edits rewrite only the lines they change, as an official's editor would)."""
+    """The table's header cells and its lines (one record a line in these tables: the edits
+    rewrite only the lines they change, as an official's editor would; a CR stays at the end
+    of its line, a byte-order mark at the start of the header's)."""
     lines = path.read_text(encoding="utf-8").split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    return next(csv.reader([lines[0]])), lines
+    return _cells(lines[0].removeprefix("\ufeff")), lines
 
 
 def _cells(line: str) -> list[str]:
@@ -272,7 +277,7 @@ def edit_cell(project: Project) -> str | None:
             new = _other_value(rng, lines, column, old)
         if new is not None:
             cells[column] = new
-            lines[row] = _line(cells)
+            lines[row] = _line(cells, lines[row])
             project.write(path, "\n".join(lines) + "\n")
             return f"{name} line {row + 1}: {header[column]} {old!r} → {new!r}"
     return None
@@ -301,7 +306,8 @@ def add_row(project: Project) -> str | None:
     rng = project.rng
     name, path, key = rng.choice(_tables(project, rows=1))
     header, lines = _read(path)
-    cells = _cells(rng.choice(lines[1:]))
+    source = rng.choice(lines[1:])
+    cells = _cells(source)
     if len(key) == 1:
         column = header.index(key[0])
         cells[column] = _fresh_key(project, lines, column, cells[column])
@@ -312,7 +318,7 @@ def add_row(project: Project) -> str | None:
             return None
         cells[column] = new
     at = rng.randrange(1, len(lines) + 1)
-    lines.insert(at, _line(cells))
+    lines.insert(at, _line(cells, source))
     project.write(path, "\n".join(lines) + "\n")
     return f"{name}: row added at line {at + 1} ({', '.join(cells[header.index(k)] for k in key)})"
 
@@ -387,7 +393,8 @@ def edit_schema(project: Project) -> str | None:
     if not found:
         return None
     spot = rng.choice(found)
-    text = f"{text[: spot.end()]} (sửa {project.fresh()}){text[spot.end() :]}"
+    end = spot.end() - 1 if spot.group().endswith('"') else spot.end()  # inside its quotes
+    text = f"{text[:end]} (sửa {project.fresh()}){text[end:]}"
     project.write(path, text)
     return f"schemas/{path.name}: {spot.group()[:40]!r} changed"
 
