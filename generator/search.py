@@ -77,6 +77,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -373,16 +374,24 @@ class Cancelled(Exception):
     """The index was no longer wanted (`antq serve`: a newer edit came in, or it stopped)."""
 
 
-def run_pagefind(copies: Path, out: Path, cancel: Callable[[], bool] | None = None) -> None:
+def run_pagefind(
+    copies: Path,
+    out: Path,
+    cancel: Callable[[], bool] | None = None,
+    spawned: threading.Event | None = None,
+) -> None:
     """Index the search copies under `copies` (laid out as the site) into `out`. `cancel`,
     asked every tenth of a second, stops Pagefind (our own child, by its handle) and raises
-    `Cancelled`."""
+    `Cancelled`. `spawned` is set once Pagefind's process is started (or could not be)."""
     try:
         child = subprocess.Popen(
             _command(copies, out), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
     except (OSError, ImportError) as exc:  # the binary is missing or cannot run
         raise BuildError([say("search-index-failed", status="—", detail=str(exc))]) from None
+    finally:
+        if spawned is not None:
+            spawned.set()
     with child:
         while True:
             try:
@@ -461,25 +470,39 @@ def _run_all(
     cancel: Callable[[], bool] | None,
     parallel: int,
     sizes: list[int] | None = None,
+    started: Callable[[], None] | None = None,
 ) -> None:
     """Run Pagefind over each (copies, output) of `runs`, `parallel` at a time: each run
     keeps one core busy and little more (measured: its CPU seconds are its wall seconds), so
     the indexes of a site (the site's, the library's, the news') are made side by side on a
     machine with cores to spare. Every run is given `cancel` as it is (a cancelled build
-    stops them all); `sizes` (each run's pages) starts the largest first. Raises the first
-    failure in the order of `runs`, once every run ended; a failure is what is reported
-    rather than a cancellation."""
-    if parallel <= 1 or len(runs) <= 1:
+    stops them all); `sizes` (each run's pages) starts the largest first. `started` is
+    called in this thread once the runs are started (each waited for in a thread of its
+    own): the caller's work there (the build frees the model and pages: ~0.5 s of the
+    national site's) goes on beside Pagefind. Raises the first failure in the order of
+    `runs`, once every run ended; a failure is what is reported rather than a cancellation."""
+    if started is None and (parallel <= 1 or len(runs) <= 1):
         for copies, result in runs:
             run_pagefind(copies, result, cancel)
         return
     # The largest first (the library's shards before the small site and news indexes), so
     # that the last run to end is a short one; errors are still raised in the order of `runs`.
     order = sorted(range(len(runs)), key=lambda i: -sizes[i] if sizes else 0)
-    with ThreadPoolExecutor(max_workers=min(parallel, len(runs))) as pool:
-        started = {i: pool.submit(run_pagefind, *runs[i], cancel) for i in order}
-        futures = [started[i] for i in range(len(runs))]
-        wait(futures)
+    first = threading.Event()  # the first run's Pagefind started (a collection in this
+    # thread would hold the interpreter's lock from before its Popen to the end)
+    with ThreadPoolExecutor(max_workers=max(1, min(parallel, len(runs)))) as pool:
+        submitted = {
+            i: pool.submit(run_pagefind, *runs[i], cancel, first if i == order[0] else None)
+            for i in order
+        }
+        futures = [submitted[i] for i in range(len(runs))]
+        try:
+            if started is not None:
+                while not first.wait(0.05) and not submitted[order[0]].done():
+                    pass
+                started()
+        finally:
+            wait(futures)
     errors = [error for future in futures if (error := future.exception()) is not None]
     if errors:
         raise next((e for e in errors if not isinstance(e, Cancelled)), errors[0])
@@ -571,7 +594,7 @@ def build_index(
     has its own entry: an edit re-makes only the shards whose copies changed. "pending": an
     index was deferred (`later`) and is the previous build's. `store`: where the indexes
     made are kept, and taken from when the site's cannot be linked (`Store`). `before`:
-    called once before Pagefind runs (not when every index is kept or linked)."""
+    called once Pagefind has started (not when every index is kept or linked)."""
     entry: dict[str, Any] = {"site": {}, "library": {"key": None, "files": []}, "pending": False}
     names = {INDEX_DIR: "site", LIBRARY_INDEX_DIR: "library"}  # the news', by their folder
     others = sorted({rel.split("/", 1)[0] for rel in copies} - {INDEX_DIR})
@@ -602,9 +625,7 @@ def build_index(
         elif not current:
             entry["pending"] = True
     if to_make:
-        if before is not None:
-            before()
-        _make(out, copies_root, to_make, sizes, entry, later, store)
+        _make(out, copies_root, to_make, sizes, entry, later, store, before)
     for where, files in kept.items():
         assert store is not None
         store.check(out, where, files)
@@ -619,14 +640,17 @@ def _make(
     entry: dict[str, Any],
     later: Later | None,
     store: Store | None,
+    started: Callable[[], None] | None = None,
 ) -> None:
-    """Run Pagefind for each index of `to_make` and emit it (`build_index`)."""
+    """Run Pagefind for each index of `to_make` and emit it (`build_index`); `started`:
+    called once the runs have started (`_run_all`)."""
     if store is not None:  # (made beside the store, so that keeping an index is a rename)
         store.path.parent.mkdir(parents=True, exist_ok=True)
     where_tmp = store.path.parent if store is not None else None
     with tempfile.TemporaryDirectory(prefix="antq-pagefind-", dir=where_tmp) as tmp:
         runs = [(copies_root / where, Path(tmp) / where) for where, _, _ in to_make]
-        _run_all(runs, later.cancel if later is not None else None, workers.count(), sizes)
+        cancel = later.cancel if later is not None else None
+        _run_all(runs, cancel, workers.count(), sizes, started)
         # Written in the order of the folders, whichever run ended first.
         for (where, name, key), (_, result) in zip(to_make, runs, strict=True):
             _emit(out, result, where, key, entry[name])

@@ -62,13 +62,19 @@ class Gate:
         self.waiting = threading.Event()
         self.real = search_mod.run_pagefind
 
-    def run(self, copies: Path, out: Path, cancel: Callable[[], bool] | None = None) -> None:
+    def run(
+        self,
+        copies: Path,
+        out: Path,
+        cancel: Callable[[], bool] | None = None,
+        spawned: threading.Event | None = None,
+    ) -> None:
         if cancel is not None and not self.opened.is_set():
             self.waiting.set()
             while not self.opened.wait(0.05):
                 if cancel():
                     raise search_mod.Cancelled()
-        self.real(copies, out, cancel)
+        self.real(copies, out, cancel, spawned)
 
 
 @pytest.fixture
