@@ -684,3 +684,35 @@ def test_check_deps_makes_the_kept_index_again_and_compares(
     shutil.rmtree(built.out_dir)
     with pytest.raises(RuntimeError, match="Pagefind made other bytes"):
         build_site(full)
+
+
+def test_the_caller_goes_on_once_pagefind_has_started(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`_run_all(started=…)`: `started` (the build freeing its model and pages) runs once
+    the first run's Pagefind process has started, while it runs — not before it (a
+    collection holds the interpreter's lock: Pagefind would wait for it), nor after it.
+    A run that fails before starting Pagefind still ends the wait, and its error is raised.
+    Negative control (run by hand): calling `started` without waiting for the process
+    gives ["started", "spawned", "ended"]."""
+    import threading
+    import time
+
+    events: list[str] = []
+
+    def pagefind(copies: Path, out: Path, cancel: Any = None, spawned: Any = None) -> None:
+        time.sleep(0.2)
+        if copies.name == "broken":
+            raise BuildError(["Pagefind không chạy được"])
+        events.append("spawned")
+        assert isinstance(spawned, threading.Event)
+        spawned.set()
+        time.sleep(0.2)
+        events.append("ended")
+
+    monkeypatch.setattr(search, "run_pagefind", pagefind)
+    runs = [(Path("site"), Path("out"))]
+    search._run_all(runs, None, 1, [1], started=lambda: events.append("started"))
+    assert events == ["spawned", "started", "ended"]
+    events.clear()
+    with pytest.raises(BuildError):
+        search._run_all([(Path("broken"), Path("out"))], None, 1, [1], lambda: events.append("x"))
+    assert events == ["x"]
