@@ -323,26 +323,21 @@ def add_row(project: Project) -> str | None:
     return f"{name}: row added at line {at + 1} ({', '.join(cells[header.index(k)] for k in key)})"
 
 
-def remove_row(project: Project) -> str | None:
-    rng = project.rng
-    name, path, _ = rng.choice(_tables(project, rows=2))
-    header, lines = _read(path)
-    row = rng.randrange(1, len(lines))
-    gone = lines.pop(row)
-    project.write(path, "\n".join(lines) + "\n")
-    return f"{name}: line {row + 1} removed ({gone[:60]})"
-
-
-def move_row(project: Project) -> str | None:
+def remove_or_move_row(project: Project) -> str | None:
+    """A random row removed, or (two times in five) put back at another line."""
     rng = project.rng
     name, path, _ = rng.choice(_tables(project, rows=3))
     header, lines = _read(path)
     row = rng.randrange(1, len(lines))
-    moved = lines.pop(row)
-    to = rng.randrange(1, len(lines) + 1)
-    lines.insert(to, moved)
+    taken = lines.pop(row)
+    if rng.random() < 0.4:
+        to = rng.randrange(1, len(lines) + 1)
+        lines.insert(to, taken)
+        did = f"line {row + 1} moved to line {to + 1}"
+    else:
+        did = f"line {row + 1} removed ({taken[:60]})"
     project.write(path, "\n".join(lines) + "\n")
-    return f"{name}: line {row + 1} moved to line {to + 1}"
+    return f"{name}: {did}"
 
 
 def resave_table(project: Project) -> str | None:
@@ -544,8 +539,7 @@ def edit_pwa(project: Project) -> str | None:
 EDITS: list[tuple[Callable[[Project], str | None], int]] = [
     (edit_cell, 8),
     (add_row, 4),
-    (remove_row, 3),
-    (move_row, 2),
+    (remove_or_move_row, 5),
     (resave_table, 1),
     (edit_schema, 1),
     (edit_text, 3),
