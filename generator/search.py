@@ -496,10 +496,10 @@ def _run_all(
             for i in order
         }
         futures = [submitted[i] for i in range(len(runs))]
+        submitted[order[0]].add_done_callback(lambda _: first.set())  # (failed before it)
         try:
             if started is not None:
-                while not first.wait(0.05) and not submitted[order[0]].done():
-                    pass
+                first.wait()
                 started()
         finally:
             wait(futures)
