@@ -42,20 +42,13 @@ from pathlib import Path
 
 import yaml
 
+from tests.test_build_reliability import contents
+
 ROOT = Path(__file__).resolve().parents[1]
 EPOCH = "1763683200"  # 21/11/2025: both builds of a round see the same date
 _WROTE = re.compile(r"ghi mới (\d+), giữ nguyên (\d+)")
 # The closing line of a build (what it wrote and kept, or that nothing changed).
 _CLOSING = re.compile(r"^(Đã xây dựng \d+ trang|Không có gì thay đổi:)")
-
-
-def contents(root: Path) -> dict[str, bytes]:
-    """Every file under `root` by its relative path (links read as the bytes they hold)."""
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 @dataclass
