@@ -1006,7 +1006,7 @@ class Builder:
             except pwa.PwaError as exc:
                 raise BuildError(exc.lines) from None
         with stage("verify"):
-            self._verify(staging, written.scanned)
+            self._verify(staging, written.scanned, derived.fresh)
         return derived.emitted, index
 
     def catch_up_search(self, cancel: Callable[[], bool] | None = None) -> bool:
@@ -1294,14 +1294,17 @@ class Builder:
             mapping[rel] = "/" + out_rel
         return mapping
 
-    def _verify(self, staging: Staging, scanned: AbstractSet[str]) -> None:
+    def _verify(self, staging: Staging, scanned: AbstractSet[str], fresh: AbstractSet[str]) -> None:
         """Scan every other file this build wrote (assets, the search index, the service
         worker, the lesson library list): every published byte is scanned, by the build
         that writes it or, for the bytes of a page or data file an earlier build by this
         code wrote and scanned clean, by that build (generator.scanmemo). `scanned`: what
-        the render and produce jobs published (and scanned, or found in the memo).
-        A hard-linked file is the previous build's, scanned by that build when it wrote it:
-        this holds across versions only while a new antq never reuses an older one's
+        the render and produce jobs published (and scanned, or found in the memo); `fresh`:
+        the files linked from a cache rather than from the previous build's site
+        (`Derived.fresh`: the search index Pagefind made or the index store kept, which a
+        build that then refused it may have filled), scanned although hard-linked. Any
+        other hard-linked file is the previous build's, scanned by that build when it wrote
+        it: this holds across versions only while a new antq never reuses an older one's
         outputs (issue 12: the incremental keys include the code)."""
         from generator.scan import is_text
 
@@ -1311,7 +1314,7 @@ class Builder:
             raise BuildError(too_large)
         problems: list[str] = []
         for rel, info in files:
-            if rel in scanned or not is_text(rel) or info.st_nlink > 1:
+            if rel in scanned or not is_text(rel) or (info.st_nlink > 1 and rel not in fresh):
                 continue
             problems += _scan(rel, (staging.dir / rel).read_bytes())
         if problems:

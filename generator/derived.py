@@ -25,6 +25,10 @@ class Derived:
         # search index's files: the service worker's lists name them by revision, without
         # reading them).
         self.content: dict[str, str] = {}
+        # The files `place` put from a cache (not linked from the previous build's site):
+        # hard links, yet not the bytes a build published and scanned (`Builder._verify`
+        # scans them: a search index kept in the store by a build that then refused it).
+        self.fresh: set[str] = set()
         self._present: dict[str, bool] = {}
 
     def emit(self, rel: str, data: bytes) -> None:
@@ -48,6 +52,7 @@ class Derived:
         if not (self.old_outputs.get(rel) == digest and self.staging.link(rel)):
             self.staging.place(rel, Path(source))
             self.staging.written += made
+            self.fresh.add(rel)
 
     def relink(self, rels: list[str]) -> bool:
         """Hard-link every file of `rels` from the previous build, if all are there."""

@@ -20,6 +20,7 @@ from generator.data.cache import default_cache_dir
 from generator.errors import BuildError
 from generator.textvi import fold
 from generator.urlpath import path_to_url, url_to_path
+from tests.test_build import snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -716,3 +717,40 @@ def test_the_caller_goes_on_once_pagefind_has_started(monkeypatch: pytest.Monkey
     with pytest.raises(BuildError):
         search._run_all([(Path("broken"), Path("out"))], None, 1, [1], lambda: events.append("x"))
     assert events == ["x"]
+
+
+def test_the_index_pagefind_made_is_scanned_even_when_kept_and_linked(
+    built: BuildOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind's files are hard links (from the index store), yet every published byte is
+    scanned: an index whose script holds a phone number is refused, and so is the same index
+    when the next build takes it from the store, where the refused build kept it (then it is
+    linked, not made). Negative control (run by hand): `_verify` skipping every hard-linked
+    file (without `Derived.fresh`) publishes it."""
+    real = search.run_pagefind
+
+    def leaky(copies: Path, out: Path, *rest: Any) -> None:
+        real(copies, out, *rest)
+        with (out / "pagefind.js").open("a", encoding="utf-8") as script:
+            script.write("\n// gọi 0912 345 678\n")
+
+    out = built.out_dir
+    before = snapshot(out)
+    models = built.data_dir / "models.csv"
+    text = models.read_text(encoding="utf-8")
+    models.write_text(text.replace("gõ kẻng báo động để", "gõ kẻng báo động ngay để"), "utf-8")
+    monkeypatch.setattr(search, "run_pagefind", leaky)
+    with pytest.raises(BuildError) as first:
+        build_site(built)
+    where = search.index_dir("mo-hinh/tieng-keng-an-ninh/index.html", library=True, news=True)
+    refused = [line for line in first.value.lines if "[personal-data]" in line]
+    assert refused and all(f"{where}/pagefind.js" in line for line in refused)
+    assert snapshot(out) == before
+    # Pagefind as it is: the same copies' index is the store's, linked, and refused again.
+    runs = _counted_runs(monkeypatch)
+    for options in (built, dataclasses.replace(built, full=True)):
+        with pytest.raises(BuildError) as again:
+            build_site(options)
+        assert any(f"{where}/pagefind.js" in line for line in again.value.lines)
+        assert runs == []
+        assert snapshot(out) == before
