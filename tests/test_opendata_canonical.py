@@ -66,7 +66,6 @@ def test_a_provinces_files_are_the_rows_texts_made_once(monkeypatch) -> None:
     whole encoding, before and after a row of the split changes. Negative control (run by
     hand): the texts kept by the row's position give the old row's text after the edit."""
     import csv
-    import gzip
     import io
     import json
     from pathlib import Path
@@ -90,7 +89,7 @@ def test_a_provinces_files_are_the_rows_texts_made_once(monkeypatch) -> None:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerows([table.header, *rows])
         text = json.dumps(made["json"]["rows"]("31"), ensure_ascii=False, separators=(",", ":"))
-        return text, gzip.compress(out.getvalue().encode(), opendata.GZIP_LEVEL, mtime=0)
+        return text, opendata.gzip_bytes(out.getvalue().encode())
 
     produce = opendata._province_csv(package, "assessments", "31")
     for _ in range(2):  # (the second from the texts kept)

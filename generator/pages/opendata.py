@@ -16,7 +16,6 @@ from __future__ import annotations
 import bisect
 import csv
 import glob
-import gzip
 import hashlib
 import io
 import json
@@ -55,6 +54,18 @@ RANK = 90  # the families' order: see generator.pages.collect
 # no file name in the header: the same data gives the same bytes. A table whole is
 # compressed in pieces of lines (generator.gzpieces), which an edit compresses again alone.
 GZIP_LEVEL = 6
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """`data` as a gzip file of its own (a province's CSV), at `GZIP_LEVEL`, with no time
+    stamp or name: the same data gives the same bytes. By libdeflate, not zlib: at the same
+    level it compresses the national package's province files ~2.5 times faster and ~2 %
+    smaller (bench/gzip_bench.py). A table whole is not: its pieces are one deflate stream,
+    which needs zlib's flush (generator.gzpieces)."""
+    import deflate
+
+    compressed: bytes = deflate.gzip_compress(data, GZIP_LEVEL)
+    return compressed
 
 
 def make(source: Source) -> Iterator[Page | FileOutput]:
@@ -1116,7 +1127,7 @@ def _province_csv(package: PackageSpec, name: str, code: str, kept: bool = True)
                 rows = [[c.replace("\r\n", "\n") for c in row] for row in rows]
             writer.writerows(rows)
             data = out.getvalue().encode("utf-8")
-            return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
+            return gzip_bytes(data)
         # Each row's line made once (`_ROW_TEXTS`): a csv writer's line of a row is its own.
         memo = _row_texts(("csv", *split["header"]))
         parts = [out.getvalue()]
@@ -1130,7 +1141,7 @@ def _province_csv(package: PackageSpec, name: str, code: str, kept: bool = True)
                 found = memo[key] = out.getvalue()
             parts.append(found)
         data = "".join(parts).encode("utf-8")
-        return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
+        return gzip_bytes(data)
 
     return produce
 
