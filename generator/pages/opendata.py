@@ -64,8 +64,7 @@ def gzip_bytes(data: bytes) -> bytes:
     which needs zlib's flush (generator.gzpieces)."""
     import deflate
 
-    compressed: bytes = deflate.gzip_compress(data, GZIP_LEVEL)
-    return compressed
+    return bytes(deflate.gzip_compress(data, GZIP_LEVEL))  # (a bytearray: made immutable)
 
 
 def make(source: Source) -> Iterator[Page | FileOutput]:
