@@ -611,9 +611,10 @@ class Builder:
         kept_copies = self._kept_copies(cache)
         staging = self._staging(o.out_dir, cache.outputs, o.in_place)
         copies = self._staging(self.copies_path, kept_copies, True)
+        early = self._early(copies, cache)
         try:
             written = self._render_and_write(
-                staging, copies, inputs.settings, model, planned, cache, reuse
+                staging, copies, inputs.settings, model, planned, cache, reuse, early
             )
             # The data and the pages are no longer needed: their memory is given back when
             # Pagefind runs (the national site's model is hundreds of MB: `_post`).
@@ -621,7 +622,7 @@ class Builder:
             del model, planned
             copies_dir = self._copies_for_search(copies, kept_copies, written)
             emitted, index = self._post(
-                staging, copies_dir, written, cache, defer=o.defer_search, heap=heap
+                staging, copies_dir, written, cache, defer=o.defer_search, heap=heap, early=early
             )
             with stage("swap"):
                 self._swap(staging, copies, cache, written)
@@ -631,6 +632,9 @@ class Builder:
             staging.abort()
             copies.abort()
             raise
+        finally:
+            if early is not None:
+                early.close()
         try:
             self._save(inputs.fingerprint, written, index, emitted, reuse, previous)
         finally:
@@ -656,6 +660,15 @@ class Builder:
                 self.report.warnings = validate(o, inputs)
             return None
         return workers.Beside(validate, o, inputs)
+
+    def _early(self, copies: Staging, cache: BuildCache) -> search.Early | None:
+        """Pagefind begun as soon as every search copy is written (`search.Early`): in a
+        build that makes its index before its swap (not `antq serve`'s, which defers it),
+        into a new copies folder (a first build, the one Pagefind reads whole; in place, the
+        copies folder is put in order after the render stage: `_copies_for_search`)."""
+        if self.o.defer_search or isinstance(copies, InPlace):
+            return None
+        return search.Early(cache.search, search.Store(self.index_path, self.code))
 
     def _alongside(self) -> bool:
         """Whether validation runs beside the stages after it: worker processes allowed,
@@ -968,11 +981,13 @@ class Builder:
         cache: BuildCache,
         defer: bool = False,
         heap: list[Any] | None = None,
+        early: search.Early | None = None,
     ) -> tuple[list[str], dict[str, Any]]:
         """Made from the written pages' bytes: the search index, then the service worker and
         the lesson library list (which name the index's files); then every file not scanned
         yet is. Returns the files these stages emitted and the search cache entry. `heap`:
-        the model and pages, emptied (and the memory given back) only when Pagefind runs."""
+        the model and pages, emptied (and the memory given back) only when Pagefind runs;
+        `early`: the indexes begun in the render stage (`Builder._early`)."""
         stage = self.timer.stage
         derived = Derived(staging, dict(cache.outputs), written.outputs)
         with stage("search"):
@@ -998,6 +1013,7 @@ class Builder:
                 later,
                 store,
                 None if (defer and cache.search) else release,
+                early,
             )
         with stage("pwa"):
             try:
@@ -1070,9 +1086,10 @@ class Builder:
         planned: Planned,
         cache: BuildCache,
         reuse: Reuse,
+        early: search.Early | None = None,
     ) -> Written:
         """Render every page and file whose key changed into staging; hard-link the others
-        from the previous build."""
+        from the previous build. `early`: begun once every search copy is written."""
         stage = self.timer.stage
         outputs: dict[str, str] = {}
         with stage("assets"):
@@ -1092,6 +1109,11 @@ class Builder:
             )
         with stage("render+write"):
             memo, store = self._memo_and_store(staging, len(to_render) + len(to_produce))
+
+            def copies_done(hashes: dict[str, str]) -> None:
+                if early is not None:
+                    early.start(copies.dir, {**copy_hashes, **hashes})
+
             problems, new_copies, keys, made = _run_jobs(
                 renderer,
                 staging,
@@ -1103,6 +1125,7 @@ class Builder:
                 (site_hash, deferred),
                 memo,
                 store,
+                copies_done,
             )
             copy_hashes.update(new_copies)
             if keys.keys() != deferred.keys():
@@ -1202,6 +1225,9 @@ class Builder:
                     copy_hashes[copy] = old_copies[copy]
                 continue
             to_render.append((rel, name, page, copy))
+        # The pages with a search copy first, so that Pagefind can begin while the others
+        # render (`search.Early`); otherwise in the pages' order.
+        to_render.sort(key=lambda job: job[3] is None)
         to_produce = self._plan_files(staging, planned, old_outputs, outputs)
         return to_render, to_produce, copy_hashes, keyed, deferred
 
@@ -1805,6 +1831,7 @@ def _run_jobs(
     keyed: tuple[str, dict[str, str]] = ("", {}),
     memo: ScanMemo | None = None,
     store: str | None = None,
+    copies_done: Callable[[dict[str, str]], None] | None = None,
 ) -> JobsResult:
     """Render `to_render` and produce `to_produce` into staging, in `workers.count()`
     forked processes when there are enough pages (`parallel`: allowed at all). Every output
@@ -1812,8 +1839,10 @@ def _run_jobs(
     same in any order the jobs finish), the search copies' hashes, the pages' keys left
     to the jobs (`keyed`: the site's hash and those pages' template hashes) and the scan
     memo's entries (`memo`: the last build's, generator.scanmemo; None: none); `store`: the
-    pages' store (`_put_page`; None: none). An error in
-    a worker (a `BuildError`, or a bug) is raised here as it was raised there."""
+    pages' store (`_put_page`; None: none). `copies_done`: called with the copies' hashes
+    once every page with a search copy is rendered (the pages with one come first), before
+    the others are, when they are rendered in several processes. An error in a worker (a
+    `BuildError`, or a bug) is raised here as it was raised there."""
     from generator.scanmemo import ScanMemo
 
     _JOB.update(
@@ -1838,18 +1867,26 @@ def _run_jobs(
                 problems += found
                 made.update(entries)
             return sorted(problems), hashes, keys, made
+        indexed = sum(1 for job in to_render if job[3] is not None)
         problems, hashes, keys, made = _run_in_pool(
-            count, (len(to_render), len(to_produce)), progress
+            count, (len(to_render), len(to_produce)), progress, (indexed, copies_done)
         )
         return sorted(problems), hashes, keys, made
     finally:
         _JOB.clear()
 
 
-def _run_in_pool(count: int, jobs: tuple[int, int], progress: bool) -> JobsResult:
+def _run_in_pool(
+    count: int,
+    jobs: tuple[int, int],
+    progress: bool,
+    copies: tuple[int, Callable[[dict[str, str]], None] | None] = (0, None),
+) -> JobsResult:
     """`_run_jobs` in `count` forked processes: `jobs` = (pages to render, files to
-    produce) of `_JOB`. Returns the scan's lines (unsorted), the copies' hashes, the keys
-    and the scan memo's entries."""
+    produce) of `_JOB`; `copies`: how many pages, the first ones, have a search copy, and
+    what to call with the copies' hashes once they are all rendered (no job failed).
+    Returns the scan's lines (unsorted), the copies' hashes, the keys and the scan memo's
+    entries."""
     import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -1878,6 +1915,8 @@ def _run_in_pool(count: int, jobs: tuple[int, int], progress: bool) -> JobsResul
             # official reads the same line whichever worker finished first.
             order = {future: i for i, future in enumerate([*render, *produce])}
             failed: dict[int, BaseException] = {}
+            indexed, copies_done = copies
+            waiting = set(render[: -(-indexed // CHUNK)])  # the jobs of the copied pages
             for future in _track(as_completed(order), len(order), progress):
                 if future.cancelled():
                     continue
@@ -1894,6 +1933,10 @@ def _run_in_pool(count: int, jobs: tuple[int, int], progress: bool) -> JobsResul
                 keys.update(made_keys)
                 made.update(entries)
                 pwa.learn(facts)
+                waiting.discard(future)
+                if not waiting and copies_done is not None and not failed:
+                    copies_done(dict(hashes))
+                    copies_done = None
         if failed:
             raise failed[min(failed)]
     finally:

@@ -59,7 +59,9 @@ update downloads little.
 `antq serve` does not wait for the index (issue 18 item 5): its builds pass `Later(defer=
 True)`, which links the previous index when the copies changed and marks the entry
 "pending"; `Builder.catch_up_search` then makes it in the background, and `Later.cancel`
-stops Pagefind when a newer edit comes in. `antq build` still makes it before its one swap.
+stops Pagefind when a newer edit comes in. `antq build` still makes it before its one swap,
+but begins it as soon as every search copy is written, while the pages without one still
+render (`Early`: the render stage renders the pages with a copy first).
 Two ways to make that faster were measured (bench/search_bench.py) and not taken: Pagefind's
 Python API fed the copies from memory is slower than the command over the copies on disk
 (one request per page to its service; Pagefind parses every page either way, it keeps
@@ -78,7 +80,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from importlib import metadata
@@ -576,6 +578,103 @@ class Later:
     cancel: Callable[[], bool] | None = None
 
 
+def _indexes(copies: Mapping[str, str]) -> list[tuple[str, str, dict[str, str]]]:
+    """Each index of the search `copies` (their path under the copies' folder → hash): its
+    folder, its name in the build cache's entry and its own copies (path under its folder →
+    hash), the site's first, then the others in the order of their folders."""
+    names = {INDEX_DIR: "site", LIBRARY_INDEX_DIR: "library"}  # the news', by their folder
+    others = sorted({rel.split("/", 1)[0] for rel in copies} - {INDEX_DIR})
+    found = []
+    for where in (INDEX_DIR, *others):
+        prefix = where + "/"
+        mine = {
+            rel.removeprefix(prefix): digest
+            for rel, digest in copies.items()
+            if rel.startswith(prefix)
+        }
+        found.append((where, names.get(where, where), mine))
+    return found
+
+
+class Early:
+    """The indexes of an `antq build` begun as soon as every search copy is written, while
+    the render stage makes the pages that have none (issue 18: on the national site the
+    award lists, ~1,300 pages, while Pagefind's one run over the site's 6,000 copies kept
+    one core busy and left the other idle for ~3 s). `start` runs Pagefind for each index
+    whose copies differ from the last build's (`cache`: its search entry) and that the index
+    store does not hold, in a thread of this process, into a folder of its own beside the
+    store; `build_index` then takes each run whose copies are still its (`begun`) and makes
+    the others. `close` stops what is still running (a build that failed meanwhile) and
+    removes what was not taken. A run's failure is raised when its index is taken."""
+
+    def __init__(self, cache: Mapping[str, Any], store: Store | None) -> None:
+        self.cache = cache
+        self.store = store
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self._tmp: Path | None = None
+        self._runs: dict[str, tuple[str, Path]] = {}  # folder → (key, Pagefind's result)
+
+    def start(self, copies_root: Path, copies: Mapping[str, str]) -> None:
+        """Begin the indexes these `copies` (all of them) make, under `copies_root`."""
+        if self._thread is not None:
+            return
+        plans = []
+        for where, name, mine in _indexes(copies):
+            key = _key(mine)
+            if self.cache.get(name, {}).get("key") == key:
+                continue  # (linked from the last build)
+            if self.store is not None and self.store.files(where, key) is not None:
+                continue  # (linked from the store)
+            plans.append((where, key, len(mine)))
+        if not plans:
+            return
+        parent = self.store.path.parent if self.store is not None else None
+        if parent is not None:
+            parent.mkdir(parents=True, exist_ok=True)
+        self._tmp = Path(tempfile.mkdtemp(prefix="antq-pagefind-", dir=parent))
+        runs = [(copies_root / where, self._tmp / where) for where, _, _ in plans]
+        self._runs = {
+            where: (key, result) for (where, key, _), (_, result) in zip(plans, runs, strict=True)
+        }
+        sizes = [size for _, _, size in plans]
+        self._thread = threading.Thread(
+            target=self._run, args=(runs, sizes), name="antq-pagefind", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, runs: list[tuple[Path, Path]], sizes: list[int]) -> None:
+        try:
+            _run_all(runs, self._stop.is_set, workers.count(), sizes)
+        except BaseException as exc:  # (raised in the build's thread: `wait`)
+            self._error = exc
+
+    def begun(self, to_make: list[tuple[str, str, str]]) -> dict[str, Path]:
+        """Of `to_make` (folder, entry name, key), the indexes begun for the same key: their
+        folder → where Pagefind writes them."""
+        return {
+            where: self._runs[where][1]
+            for where, _, key in to_make
+            if where in self._runs and self._runs[where][0] == key
+        }
+
+    def wait(self) -> None:
+        """Wait for the runs to end; raise the first failure."""
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def close(self) -> None:
+        """Stop the runs still going, wait for them, and remove what they made."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+
+
 def build_index(
     out: Derived,
     copies_root: Path,
@@ -584,6 +683,7 @@ def build_index(
     later: Later | None = None,
     store: Store | None = None,
     before: Callable[[], None] | None = None,
+    early: Early | None = None,
 ) -> dict[str, Any]:
     """Write /pagefind/ and its other shards and, when the site has lessons,
     /pagefind-bai-hoc/ and its other shards, when it has news articles, /pagefind-tin-tuc/
@@ -594,21 +694,15 @@ def build_index(
     has its own entry: an edit re-makes only the shards whose copies changed. "pending": an
     index was deferred (`later`) and is the previous build's. `store`: where the indexes
     made are kept, and taken from when the site's cannot be linked (`Store`). `before`:
-    called once Pagefind has started (not when every index is kept or linked)."""
+    called once Pagefind has started (not when every index is kept or linked). `early`:
+    the indexes Pagefind began before the render stage ended (`Early`), taken when they are
+    of these copies."""
     entry: dict[str, Any] = {"site": {}, "library": {"key": None, "files": []}, "pending": False}
-    names = {INDEX_DIR: "site", LIBRARY_INDEX_DIR: "library"}  # the news', by their folder
-    others = sorted({rel.split("/", 1)[0] for rel in copies} - {INDEX_DIR})
     to_make: list[tuple[str, str, str]] = []  # (folder, entry name, key) of each index to make
     sizes: list[int] = []
     check = os.environ.get("ANTQ_CHECK_DEPS") == "1"
     kept: dict[str, dict[str, str]] = {}  # (ANTQ_CHECK_DEPS=1) the kept index of each made
-    for where in (INDEX_DIR, *others):
-        name = names.get(where, where)
-        mine = {
-            rel.removeprefix(where + "/"): digest
-            for rel, digest in copies.items()
-            if rel.startswith(where + "/")
-        }
+    for where, name, mine in _indexes(copies):
         entry[name] = dict(cache.get(name, {}))
         key = _key(mine)
         current = _current(out, key, entry[name], later)
@@ -625,7 +719,7 @@ def build_index(
         elif not current:
             entry["pending"] = True
     if to_make:
-        _make(out, copies_root, to_make, sizes, entry, later, store, before)
+        _make(out, copies_root, to_make, sizes, entry, later, store, before, early)
     for where, files in kept.items():
         assert store is not None
         store.check(out, where, files)
@@ -641,18 +735,37 @@ def _make(
     later: Later | None,
     store: Store | None,
     started: Callable[[], None] | None = None,
+    early: Early | None = None,
 ) -> None:
     """Run Pagefind for each index of `to_make` and emit it (`build_index`); `started`:
-    called once the runs have started (`_run_all`)."""
+    called once the runs have started (`_run_all`). An index `early` began for the same
+    copies is waited for, not made again."""
     if store is not None:  # (made beside the store, so that keeping an index is a rename)
         store.path.parent.mkdir(parents=True, exist_ok=True)
     where_tmp = store.path.parent if store is not None else None
     with tempfile.TemporaryDirectory(prefix="antq-pagefind-", dir=where_tmp) as tmp:
-        runs = [(copies_root / where, Path(tmp) / where) for where, _, _ in to_make]
-        cancel = later.cancel if later is not None else None
-        _run_all(runs, cancel, workers.count(), sizes, started)
+        begun = early.begun(to_make) if early is not None else {}
+        results = [begun.get(where, Path(tmp) / where) for where, _, _ in to_make]
+        runs = [
+            (copies_root / where, result)
+            for (where, _, _), result in zip(to_make, results, strict=True)
+            if where not in begun
+        ]
+        if begun and started is not None:
+            started()  # (Pagefind runs already)
+            started = None
+        if runs:
+            rest = [
+                size
+                for (where, _, _), size in zip(to_make, sizes, strict=True)
+                if where not in begun
+            ]
+            cancel = later.cancel if later is not None else None
+            _run_all(runs, cancel, workers.count(), rest, started)
+        if early is not None and begun:
+            early.wait()
         # Written in the order of the folders, whichever run ended first.
-        for (where, name, key), (_, result) in zip(to_make, runs, strict=True):
+        for (where, name, key), result in zip(to_make, results, strict=True):
             _emit(out, result, where, key, entry[name])
             if store is not None:
                 store.keep(out, where, key, result, entry[name]["files"])

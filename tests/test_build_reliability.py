@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -302,6 +303,87 @@ def test_workers_build_what_one_process_builds(
     saved.write_text(json.dumps({**entry, "fingerprint": "other"}), encoding="utf-8")
     report = build(data, tmp_path / "2", site_dir, cache_dir=tmp_path / "cache-2")
     assert (report.written, report.pages) == (0, 73)
+
+
+def _pages_without_copy_wait_for(flag: Path, log: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In each render worker, the first page of a render job whose pages have no search
+    copy waits (up to 10 s) for `flag`, and `log` says whether it came."""
+    real = render_mod.Renderer.render
+    waited: list[bool] = []
+
+    def render(self, name, context):  # noqa: ANN001
+        jobs = build_mod._JOB["to_render"]
+        at = next(i for i, job in enumerate(jobs) if job[2].url == context["page"]["url"])
+        start = at - at % build_mod.CHUNK  # (the job's pages: `_run_in_pool`)
+        if not waited and all(job[3] is None for job in jobs[start : start + build_mod.CHUNK]):
+            deadline = time.monotonic() + 10
+            while not flag.exists() and time.monotonic() < deadline:
+                time.sleep(0.02)
+            waited.append(True)
+            with log.open("a", encoding="utf-8") as out:
+                out.write("began\n" if flag.exists() else "not yet\n")
+        return real(self, name, context)
+
+    monkeypatch.setattr(render_mod.Renderer, "render", render)
+
+
+def test_pagefind_begins_once_the_copied_pages_are_rendered(
+    make_package, site_dir, tmp_path, monkeypatch
+) -> None:
+    """With render workers, Pagefind begins as soon as every page with a search copy is
+    rendered, while the pages without one still render (`search.Early`): each worker's
+    first page without a copy waits for Pagefind here, and it comes. The site is the one a
+    single process builds (Pagefind after the render stage). Negative control (run by hand):
+    with `Builder._early` returning None, each wait ends in vain ("not yet")."""
+    data = make_package()
+    _parallel(monkeypatch, "1")
+    build(data, tmp_path / "one", site_dir, cache_dir=tmp_path / "cache-1")
+    _parallel(monkeypatch, "2")
+    flag, log = tmp_path / "began", tmp_path / "log"
+    real = search.run_pagefind
+
+    def noted(copies: Path, out: Path, *rest: object) -> None:
+        flag.touch()
+        real(copies, out, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search, "run_pagefind", noted)
+    _pages_without_copy_wait_for(flag, log, monkeypatch)
+    build(data, tmp_path / "two", site_dir, cache_dir=tmp_path / "cache-2")
+    assert set(log.read_text(encoding="utf-8").splitlines()) == {"began"}
+    assert contents(tmp_path / "one") == contents(tmp_path / "two")
+
+
+def test_a_build_failing_after_pagefind_began_stops_it(
+    make_package, site_dir, tmp_path, monkeypatch
+) -> None:
+    """A render job failing once Pagefind has begun (`search.Early`) stops the build as
+    before: Pagefind's process is ended, nothing it made is left in the cache, nothing is
+    published. Negative control (run by hand): without `early.close()` in `Builder._run`,
+    Pagefind's process outlives the build."""
+    data, out = make_package(), tmp_path / "public"
+    _parallel(monkeypatch, "2")
+    flag, log, pid = tmp_path / "began", tmp_path / "log", tmp_path / "pid"
+    # Pagefind's stand-in: says it began, and runs until it is stopped.
+    command = ["sh", "-c", f"echo $$ > {pid}; touch {flag}; exec sleep 120"]
+    monkeypatch.setattr(search, "_command", lambda copies, result: command)
+    _pages_without_copy_wait_for(flag, log, monkeypatch)
+    real = render_mod.Renderer.render
+
+    def failing(self, name, context):  # noqa: ANN001
+        text = real(self, name, context)
+        if flag.exists():
+            raise RuntimeError("simulated crash after Pagefind began")
+        return text
+
+    monkeypatch.setattr(render_mod.Renderer, "render", failing)
+    cache = tmp_path / "cache"
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        build(data, out, site_dir, cache_dir=cache)
+    assert "began" in log.read_text(encoding="utf-8").split()
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pid.read_text(encoding="utf-8")), 0)
+    assert not list(cache.rglob("antq-pagefind-*"))
+    assert not out.exists()
 
 
 def test_worker_error_is_the_one_process_error(
