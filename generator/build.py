@@ -586,7 +586,9 @@ class Builder:
 
     def _run(self) -> BuildReport:
         """The stages in order, each timed, each able to stop the build; the data passes
-        from one to the next as the typed values above."""
+        from one to the next as the typed values above.
+        Long because it is the one place that orders the stages and undoes a failed build's
+        staging, copies and early search (`_early`)."""
         o, stage = self.o, self.timer.stage
         if o.inbox:
             with stage("inbox"):
@@ -1089,7 +1091,9 @@ class Builder:
         early: search.Early | None = None,
     ) -> Written:
         """Render every page and file whose key changed into staging; hard-link the others
-        from the previous build. `early`: begun once every search copy is written."""
+        from the previous build. `early`: begun once every search copy is written.
+        Long because the plan's and the render jobs' outputs, copies and keys meet here, in
+        the `Written` the later stages read."""
         stage = self.timer.stage
         outputs: dict[str, str] = {}
         with stage("assets"):
@@ -1886,7 +1890,9 @@ def _run_in_pool(
     produce) of `_JOB`; `copies`: how many pages, the first ones, have a search copy, and
     what to call with the copies' hashes once they are all rendered (no job failed).
     Returns the scan's lines (unsorted), the copies' hashes, the keys and the scan memo's
-    entries."""
+    entries.
+    Long because the jobs' results are gathered as they end, in any order, while the
+    failure raised is the first in the jobs' order and the copies' end is told once."""
     import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
