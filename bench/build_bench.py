@@ -33,8 +33,11 @@ time is mostly waiting; compare two trees' rows from runs made back to back or t
 `--full-only`: only the whole-build rows (1, 2 and 3), each with the CPU seconds of its
 process tree beside its wall time (and the kernel's part of them: on a filesystem that
 skips recently freed inodes, ext4 without a journal, the same cold build's kernel seconds
-grow from ~8 to ~25 when many files were removed just before), and the stage timings of the
-warm full build.
+grow from ~8 to ~25 when many files were removed before; issue 18: 18-22 s of a cold
+build's ~60 CPU s in ext4's inode allocation on a busy afternoon, 5.6 s on a tmpfs), and
+the stage timings of the warm full build. The builds write under the temporary folder:
+`TMPDIR=<a tmpfs>` measures the code without the filesystem's share (the package is only
+read from --out).
 
 `--root DIR` measures the antq source tree at DIR (e.g. a copy of main) with this
 interpreter and this bench: run it once with and once without, back to back, to compare.
