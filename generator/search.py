@@ -746,22 +746,14 @@ def _make(
     with tempfile.TemporaryDirectory(prefix="antq-pagefind-", dir=where_tmp) as tmp:
         begun = early.begun(to_make) if early is not None else {}
         results = [begun.get(where, Path(tmp) / where) for where, _, _ in to_make]
-        runs = [
-            (copies_root / where, result)
-            for (where, _, _), result in zip(to_make, results, strict=True)
-            if where not in begun
-        ]
         if begun and started is not None:
             started()  # (Pagefind runs already)
             started = None
-        if runs:
-            rest = [
-                size
-                for (where, _, _), size in zip(to_make, sizes, strict=True)
-                if where not in begun
-            ]
+        pending = [i for i, (where, _, _) in enumerate(to_make) if where not in begun]
+        if pending:
+            runs = [(copies_root / to_make[i][0], results[i]) for i in pending]
             cancel = later.cancel if later is not None else None
-            _run_all(runs, cancel, workers.count(), rest, started)
+            _run_all(runs, cancel, workers.count(), [sizes[i] for i in pending], started)
         if early is not None and begun:
             early.wait()
         # Written in the order of the folders, whichever run ended first.
