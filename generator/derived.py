@@ -40,18 +40,19 @@ class Derived:
         if not (self.old_outputs.get(rel) == digest and self.staging.link(rel)):
             self.staging.write(rel, data)
 
-    def place(self, rel: str, source: str, digest: str, made: bool = False) -> None:
+    def place(self, rel: str, source: str, digest: str) -> None:
         """`emit` of a kept file whose bytes hash to `digest` (a cache file never rewritten
-        in place): linked from the previous build when the same, else from `source`.
-        `made`: the file is this build's own (an index Pagefind just made), counted as
-        written (`BuildReport.written`) as `emit` counts it."""
+        in place): linked from the previous build when the same (counted as linked), else
+        from `source`, counted as written (`BuildReport.written`: "ghi mới", new in the
+        site's folder) as `emit` counts it, whether Pagefind just made it or it was kept
+        in the build cache (a `--full` build, a new output folder)."""
         self.outputs[rel] = digest
         self.content[rel] = digest
         self._present[rel] = True
         self.emitted.append(rel)
         if not (self.old_outputs.get(rel) == digest and self.staging.link(rel)):
             self.staging.place(rel, Path(source))
-            self.staging.written += made
+            self.staging.written += 1
             self.fresh.add(rel)
 
     def relink(self, rels: list[str]) -> bool:

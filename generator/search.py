@@ -462,7 +462,7 @@ def _emit(out: Derived, result: Path, where: str, key: str, cache: dict[str, Any
         source = f"{folder}/{rel.removeprefix(where + '/')}"
         with open(source, "rb") as handle:
             digest = hashlib.sha256(handle.read()).hexdigest()
-        out.place(rel, source, digest, made=True)
+        out.place(rel, source, digest)
     cache.clear()
     cache.update(key=key, files=files)
 

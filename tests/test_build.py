@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from pathlib import Path
@@ -119,6 +120,36 @@ def _edit_place_name(data: Path) -> None:
     text = places.read_text(encoding="utf-8")
     assert "Thôn Nghi Khê," in text
     places.write_text(text.replace("Thôn Nghi Khê,", "Thôn Nghi Khê Mới,", 1), encoding="utf-8")
+
+
+def test_the_counts_told_to_the_official_add_up(make_package, site_dir, tmp_path) -> None:
+    """What a build tells, "ghi mới N, giữ nguyên M" (`written`, `linked`): every file of
+    the site is one or the other, whatever the build: a first one, `--full` into the same
+    folder (the indexes and data files placed from the build cache), `--full` into a new
+    folder, a one-row edit, an edit built in place as `antq serve` does. "giữ nguyên" are
+    files of the site replaced: they keep their inode (so may pages placed from the pages'
+    store, which the site replaced linked too: those count as written)."""
+    data, out = make_package(), tmp_path / "public"
+    reports = []
+
+    def told_and_seen(full: bool = False, target: Path = out, **how) -> tuple[int, int, bool]:
+        before = {k: v[1] for k, v in snapshot(target).items()} if target.exists() else {}
+        options = BuildOptions(data_dir=data, out_dir=target, site_dir=site_dir, full=full)
+        report = build_site(dataclasses.replace(options, **how))
+        reports.append(report)
+        after = snapshot(target)
+        kept = sum(before.get(rel) == inode for rel, (_, inode, _) in after.items())
+        return report.written + report.linked, len(after), report.linked <= kept
+
+    builds = [told_and_seen(), told_and_seen(full=True)]
+    builds.append(told_and_seen(full=True, target=tmp_path / "other"))
+    _edit_place_name(data)
+    builds.append(told_and_seen())
+    places = data / "places.csv"  # antq serve's way: in place, the index made later
+    places.write_text(places.read_text(encoding="utf-8").replace(" Mới,", ",", 1), "utf-8")
+    builds.append(told_and_seen(in_place=True, defer_search=True))
+    assert [(told, True) for told, _, _ in builds] == [(seen, ok) for _, seen, ok in builds]
+    assert all(0 < r.written < r.linked for r in reports[-2:])  # (edits: a few written)
 
 
 def test_one_row_edit_equals_full_build(make_package, site_dir, tmp_path) -> None:
