@@ -352,14 +352,24 @@ def read_inputs(o: BuildOptions, code: str) -> Inputs:
         hash_files(tree_files(o.site_dir), o.site_dir),
         hash_files(tree_files(pwa_dir), pwa_dir),
         code,
-        repr(log.last),
         repr(epoch),
     )
-    fingerprint = hashlib.sha256("|".join((data_hash, *rest)).encode()).hexdigest()
+    fingerprint = hashlib.sha256("|".join((data_hash, *rest, repr(log.last))).encode())
     leaf = deps.leaf_files()
+    # The base of the record-level keys leaves out the data's last commit: each data commit
+    # changes it, and in a git repository (the way officials publish) a one-row commit would
+    # then make and hash every page. No keyed page reads the commit (the update pages and
+    # build.json, which do, are made whole); the build's date it gives is in every page's
+    # record-level entry (`site.built`, in the site's hash: `_deps_entry`).
     base = deps.base_digest([combine([d for d in digests if d[0] not in leaf]), *rest])
     return Inputs(
-        settings, log, epoch, data_hash, fingerprint, base, {r: d for r, d in digests if r in leaf}
+        settings,
+        log,
+        epoch,
+        data_hash,
+        fingerprint.hexdigest(),
+        base,
+        {r: d for r, d in digests if r in leaf},
     )
 
 

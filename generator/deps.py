@@ -11,10 +11,13 @@ keys is not made again: its previous output is linked and its context never buil
 
 Anything this cannot map exactly falls back to the whole pass (every page made and hashed,
 as without this module): any other input changed (another table, the descriptor, a lesson
-or article, the settings, the templates, the code, the git history, the build's date, the
-years the site shows), a table's header, a row that is not one line, a unit code that is
-not a current one (a legacy code resolves to a successor the loader picks), an id no record
-in the model has. A page without `deps` is always made. With `ANTQ_CHECK_DEPS=1` every page
+or article, the settings, the templates, the code, SOURCE_DATE_EPOCH, the years the site
+shows), a table's header, a row that is not one line, a unit code that is not a current
+one (a legacy code resolves to a successor the loader picks), an id no record in the model
+has. A new data commit is not such an input (generator.build.read_inputs: no keyed page
+reads it); the build's date it gives is in each keyed page's entry, so that a commit on
+another day makes every page again (each shows the date). A page without `deps` is always
+made. With `ANTQ_CHECK_DEPS=1` every page
 the build would not make is made anyway and must give the same key (the tests build so);
 a difference stops the build naming the page.
 

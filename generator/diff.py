@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -45,6 +46,10 @@ class Commit:
     revision: str
     time: datetime
     changes: list[RecordChange] = field(default_factory=list)
+    # A commit kept in short (generator.pages.updates: what its page shows): each kind of
+    # change of each table counted, (resource, kind, count), and `changes` only the first
+    # ones shown. None: `changes` holds them all.
+    counts: tuple[tuple[str, str, int], ...] | None = None
 
 
 SHORT_REVISION = 10
@@ -266,19 +271,31 @@ def _diff_lessons(repo: Path, folder: str, old_rev: str | None, new_rev: str) ->
     return out
 
 
-def history(package: PackageSpec, limit: int = 30, log: DataLog | None = None) -> list[Commit]:
+def history(
+    package: PackageSpec,
+    limit: int = 30,
+    log: DataLog | None = None,
+    commit: Callable[[str | None, str, datetime, str], Commit] | None = None,
+) -> list[Commit]:
     """The last `limit` commits that touched the data, newest first, each with its diff
     against the commit before it. Empty when the data is not in a git repository.
-    `log`: the build's one `revision.git_log` (asked here when not given)."""
+    `log`: the build's one `revision.git_log` (asked here when not given). `commit`: makes
+    each commit from the one before it (None for the first), its revision and time and the
+    data's path in the repository (default: `Commit` with `diff_revisions`)."""
     try:
-        repo_root(package.root)
+        _, data_rel = repo_root(package.root)
     except (GitError, ValueError):
         return []
     if log is None:
         log = git_log(package.root, limit + 1)
+    if commit is None:
+
+        def commit(previous: str | None, revision: str, when: datetime, _: str) -> Commit:
+            return Commit(revision, when, diff_revisions(package, previous, revision))
+
     entries = log.commits[: limit + 1]
     commits: list[Commit] = []
     for index, (revision, when) in enumerate(entries[:limit]):
         previous = entries[index + 1][0] if index + 1 < len(entries) else None
-        commits.append(Commit(revision, when, diff_revisions(package, previous, revision)))
+        commits.append(commit(previous, revision, when, data_rel))
     return commits

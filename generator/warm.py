@@ -7,8 +7,9 @@ succeeds, the state holds its descriptor, records, lessons, articles, revision a
 with the leaf tables' bytes (generator.deps.LEAF_TABLES) as they were read. The next build
 takes it (`Warm.take`, so a build that fails leaves none) and uses it only when every input
 but the leaf tables' rows is the same (`Inputs.base`, which covers the other tables, the
-descriptor, the unit tables, lessons, articles, settings, templates, code, the git history
-and the build's date). Then, for each leaf table whose bytes changed:
+descriptor, the unit tables, lessons, articles, settings, templates, code and
+SOURCE_DATE_EPOCH; not the data's last commit, whose date is compared below). Then, for
+each leaf table whose bytes changed:
 
 1. the file alone is read; its lines are compared with the kept bytes (the lines before
    the first and after the last difference are the same rows), and the records of the

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import re
 import shutil
 import subprocess
@@ -184,3 +186,53 @@ def test_asking_revision_and_history_separately_counts_two(
     git_revision(repo / "data")
     history(load_package(repo / "data")[0])
     assert len(calls) == 2, calls
+
+
+def test_each_commit_is_diffed_once_and_kept(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The update pages' commits are kept in the cache folder by the pair compared: a build
+    after one more commit diffs only that commit (the first commit, which adds every record,
+    is not parsed again), and its pages are the bytes a build with an empty cache makes. A
+    kept commit is what the page shows (a tampered one shows through), and with
+    ANTQ_CHECK_DEPS=1 every commit is diffed again and a kept one that differs stops the
+    build."""
+    import generator.pages.updates as updates
+
+    diffed: list[tuple[str | None, str]] = []
+    real = updates.diff_revisions
+
+    def counting(package: Any, old: str | None, new: str) -> Any:
+        diffed.append((old, new))
+        return real(package, old, new)
+
+    monkeypatch.setattr(updates, "diff_revisions", counting)
+    data, cache = repo / "data", tmp_path / "cache"
+
+    def build(out: str, cache_dir: Path = cache) -> str:
+        options = BuildOptions(data_dir=data, out_dir=tmp_path / out, site_dir=ROOT / "site")
+        build_site(dataclasses.replace(options, cache_dir=cache_dir))
+        return (tmp_path / out / "cap-nhat/index.html").read_text(encoding="utf-8")
+
+    build("first")
+    assert len(diffed) == 2 and len(list((cache / "updates").glob("*.json"))) == 2
+    events = data / "events.csv"
+    events.write_text(events.read_text(encoding="utf-8").replace("Ngày hội", "Ngày Hội", 1))
+    git(repo, "commit", "-q", "-am", "Sửa tên sự kiện", when="2025-08-21T09:00:00+07:00")
+    head = git(repo, "rev-parse", "HEAD").strip()
+    diffed.clear()
+    page = build("second")
+    assert diffed == [(git(repo, "rev-parse", "HEAD~1").strip(), head)]
+    assert len(list((cache / "updates").glob("*.json"))) == 3
+    assert page == build("clean", tmp_path / "empty-cache")
+    assert "Thêm khen thưởng: Nhân dân thôn Nghi Khê" in page and "… và " in page
+
+    oldest = max((cache / "updates").glob("*.json"), key=lambda p: p.stat().st_size)
+    kept = json.loads(oldest.read_text(encoding="utf-8"))
+    kept[0] = [[table, kind, count + 1000] for table, kind, count in kept[0]]
+    oldest.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
+    tampered = build("tampered")
+    assert "… và " in tampered and tampered != page  # (what is kept is what is shown)
+    monkeypatch.setenv("ANTQ_CHECK_DEPS", "1")
+    with pytest.raises(RuntimeError, match="kept, yet its changes differ"):
+        build("checked")

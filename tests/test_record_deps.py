@@ -44,10 +44,15 @@ print(r.written, r.kept)
 """
 
 
-def _build(data: Path, out: Path, site: Path, cache: Path, *, full: bool = False) -> int:
-    """One build in a new process with the dependency check on; returns the pages kept."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    env.update(ANTQ_CACHE_DIR=str(cache), SOURCE_DATE_EPOCH=EPOCH, ANTQ_CHECK_DEPS="1")
+def _build(
+    data: Path, out: Path, site: Path, cache: Path, *, full: bool = False, epoch: bool = True
+) -> int:
+    """One build in a new process with the dependency check on; returns the pages kept.
+    `epoch`: SOURCE_DATE_EPOCH fixes the build's date (else the data gives it)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "SOURCE_DATE_EPOCH")}
+    env.update(ANTQ_CACHE_DIR=str(cache), ANTQ_CHECK_DEPS="1")
+    if epoch:
+        env["SOURCE_DATE_EPOCH"] = EPOCH
     args = [str(data), str(out), str(site), "full" if full else "incremental"]
     done = subprocess.run(
         [sys.executable, "-c", _SCRIPT, *args],
@@ -178,6 +183,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path,
     yield data, out, site_dir, cache
 
 
+# The tests of the built package (`site`) build on each other's edits, in order: one worker
+# runs them all (pytest-xdist, --dist loadgroup).
+ONE_PACKAGE = pytest.mark.xdist_group("record-deps-one-package")
+
+
+@ONE_PACKAGE
 @pytest.mark.parametrize("step", [_change, _add_and_rename, _remove])
 def test_leaf_edits_equal_a_clean_build_and_reuse_pages(site, step, tmp_path) -> None:
     """Runs in order on one package: change, add and rename, remove — each incremental
@@ -194,6 +205,7 @@ def test_leaf_edits_equal_a_clean_build_and_reuse_pages(site, step, tmp_path) ->
     assert kept > 0
 
 
+@ONE_PACKAGE
 def test_another_tables_edit_makes_every_page(site, tmp_path) -> None:
     """A place renamed (not a leaf table): the whole pass, no page reused, and the site
     equals a clean build."""
@@ -204,6 +216,46 @@ def test_another_tables_edit_makes_every_page(site, tmp_path) -> None:
     assert _build(data, out, site_dir, cache) == 0
     _build(data, tmp_path / "clean", site_dir, tmp_path / "cache", full=True)
     assert contents(out) == contents(tmp_path / "clean")
+
+
+def _commit(repo: Path, when: str, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    command = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t", *args]
+    subprocess.run(command, check=True, env=env, capture_output=True)
+
+
+@pytest.mark.parametrize("epoch", [True, False], ids=["SOURCE_DATE_EPOCH", "commit-date"])
+def test_a_committed_leaf_edit_reuses_the_pages_it_does_not_touch(epoch, tmp_path) -> None:
+    """The data in a git repository, as officials publish it (each edit a commit): a leaf
+    edit reuses the pages it does not touch, the new commit being no input of their keys,
+    whether SOURCE_DATE_EPOCH or the commit gives the build's date. A commit on another day
+    (without SOURCE_DATE_EPOCH) makes every page again: each shows the date. Every
+    incremental site equals a clean build (dependency check on)."""
+    data, site_dir = tmp_path / "data", tmp_path / "site"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "good", data)
+    shutil.copytree(ROOT / "site", site_dir)
+    for table in CHANGE:
+        _write(data / f"{table}.csv", *_rows(data / f"{table}.csv"))
+    _commit(data, "2025-11-20T08:00:00+07:00", "init", "-q")
+    _commit(data, "2025-11-20T08:00:00+07:00", "add", "-A")
+    _commit(data, "2025-11-20T08:00:00+07:00", "commit", "-qm", "dữ liệu")
+    out, cache = tmp_path / "public", tmp_path / "cache"
+    _build(data, out, site_dir, cache, epoch=epoch)
+
+    def same_as_clean(name: str) -> bool:
+        clean = tmp_path / f"clean-{name}"
+        _build(data, clean, site_dir, tmp_path / f"cache-{name}", full=True, epoch=epoch)
+        return contents(out) == contents(clean)
+
+    _change(data)
+    _commit(data, "2025-11-20T15:30:00+07:00", "commit", "-qam", "sửa một dòng")
+    kept = _build(data, out, site_dir, cache, epoch=epoch)
+    assert kept > 0 and same_as_clean("edit")
+    if not epoch:
+        _remove(data)
+        _commit(data, "2025-11-22T09:00:00+07:00", "commit", "-qam", "xóa một dòng")
+        assert _build(data, out, site_dir, cache, epoch=epoch) == 0
+        assert same_as_clean("next-day")
 
 
 # -- the row mapping, and the negative control ---------------------------------------------------

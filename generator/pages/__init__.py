@@ -113,7 +113,8 @@ class Source:
     # once a build); "": the family makes it when it needs it.
     code: str = ""
     # The digest of every input but the leaf tables' rows (`generator.build.Reuse.base`:
-    # the other tables, site/, the code, the git log's last commit, the build's date), made
+    # the other tables, site/, the code, SOURCE_DATE_EPOCH, the site's years; not the
+    # data's last commit, which only the update pages and build.json read), made
     # once a build; "": unknown. What reads no leaf row may be cached across builds by it
     # (generator.pages.finder: the finder's index).
     base: str = ""
