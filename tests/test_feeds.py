@@ -194,7 +194,8 @@ def test_each_commit_is_diffed_once_and_kept(
     """The update pages' commits are kept in the cache folder by the pair compared: a build
     after one more commit diffs only that commit (the first commit, which adds every record,
     is not parsed again), and its pages are the bytes a build with an empty cache makes. A
-    kept commit is what the page shows (a tampered one shows through), and with
+    damaged kept file is diffed and written again; a kept commit is what the page shows (a
+    tampered one shows through), and with
     ANTQ_CHECK_DEPS=1 every commit is diffed again and a kept one that differs stops the
     build."""
     import generator.pages.updates as updates
@@ -228,6 +229,9 @@ def test_each_commit_is_diffed_once_and_kept(
     assert "Thêm khen thưởng: Nhân dân thôn Nghi Khê" in page and "… và " in page
 
     oldest = max((cache / "updates").glob("*.json"), key=lambda p: p.stat().st_size)
+    kept_bytes = oldest.read_bytes()
+    oldest.write_text('[{"cắt": "dở', encoding="utf-8")  # (damaged: diffed again)
+    assert build("damaged") == page and oldest.read_bytes() == kept_bytes
     kept = json.loads(oldest.read_text(encoding="utf-8"))
     kept[0] = [[table, kind, count + 1000] for table, kind, count in kept[0]]
     oldest.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")

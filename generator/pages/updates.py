@@ -104,11 +104,10 @@ def _read_short(path: Path) -> tuple[list[Any], list[Any]] | None:
     """A kept commit (`_short`), or None when there is none or it is not whole."""
     try:
         counts, first = json.loads(path.read_bytes())
-        if all(len(c) == 3 for c in counts) and all(len(c) == 6 for c in first):
-            return counts, first
+        whole = all(len(c) == 3 for c in counts) and all(len(c) == 6 for c in first)
     except (OSError, ValueError, TypeError):
-        pass
-    return None
+        return None  # (none kept, or not JSON of that shape)
+    return (counts, first) if whole else None
 
 
 def _write_short(path: Path, short: tuple[list[Any], list[Any]]) -> None:
