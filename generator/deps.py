@@ -17,9 +17,8 @@ one (a legacy code resolves to a successor the loader picks), an id no record in
 has. A new data commit is not such an input (generator.build.read_inputs: no keyed page
 reads it); the build's date it gives is in each keyed page's entry, so that a commit on
 another day makes every page again (each shows the date). A page without `deps` is always
-made. With `ANTQ_CHECK_DEPS=1` every page
-the build would not make is made anyway and must give the same key (the tests build so);
-a difference stops the build naming the page.
+made. With `ANTQ_CHECK_DEPS=1` every page the build would not make is made anyway and must
+give the same key (the tests build so); a difference stops the build naming the page.
 
 Pages that declare keys: the xã pages (`u:` the xã, `m:` the models they show), the province
 pages and the rest of their xã list (`u:` the province, whose key every row of its xã maps
